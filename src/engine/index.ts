@@ -1,0 +1,13 @@
+/** The opsim engine: a small discrete-event core that knows nothing of data centers. */
+export { EventCalendar, MIN_PRIORITY, MAX_PRIORITY, type EventHandle, type EventHandler } from './calendar.js';
+export { Simulation, type RunOptions, type EventTracer } from './simulation.js';
+export { Signal, type SignalCallback } from './signal.js';
+export { Process, Interrupt, spawn, timeout, anyOf, allOf, type ProcessBody, type Yieldable } from './process.js';
+export { Resource, Request, Preempted, type Discipline, type ResourceOptions } from './resource.js';
+export { Store } from './store.js';
+export { Container } from './container.js';
+export { RandomStreams, deriveSeed, type Rng } from './random.js';
+export * from './distributions.js';
+export * from './arrivals.js';
+export { Tally, TimeWeighted, Quantiles, BatchMeans, tQuantile975 } from './stats.js';
+export * from './checks.js';

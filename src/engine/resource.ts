@@ -1,0 +1,238 @@
+/**
+ * Resource: a pool of identical units (servers, operators, threads) with a waiting line.
+ * Capacity may change during a run (operators come on shift, servers fail and return): a
+ * rise serves waiting claims at once; a fall takes effect as units are released, so work
+ * in progress is never dropped by the resource itself.
+ *
+ * Two interfaces share one queue:
+ *  - the fast path, `seize(handler, data, priority)` / `release()`, allocation-free, for
+ *    the built-in models;
+ *  - `request(priority)` returning a `Request` signal, for generator processes, which also
+ *    supports preemption.
+ * Statistics attach automatically: time-weighted queue length, busy units and capacity,
+ * and a tally of waits.
+ */
+import { EventCalendar, type EventHandler } from './calendar.js';
+import type { Simulation } from './simulation.js';
+import { Signal } from './signal.js';
+import { Tally, TimeWeighted } from './stats.js';
+import { checkCount } from './checks.js';
+
+/** How the waiting line is ordered. */
+export type Discipline = 'fifo' | 'priority' | 'preemptive';
+
+/** Options of a Resource. */
+export interface ResourceOptions {
+  /** Number of units; may be changed later with `setCapacity`. */
+  capacity: number;
+  /** 'fifo' (default), 'priority' (lower number first, FIFO within), or 'preemptive'. */
+  discipline?: Discipline;
+  /** Name for messages and reports. */
+  name?: string;
+}
+
+/** Raised inside a process whose unit was taken by a higher-priority request. */
+export class Preempted {
+  constructor(readonly by: Request, readonly usageSince: number) {}
+}
+
+/** A claim on one unit, made by a process; it is a signal that succeeds when granted. */
+export class Request extends Signal<Request> {
+  /** Queue handle while waiting, -1 otherwise. */
+  queueHandle = -1;
+  /** Time the unit was granted (NaN while waiting). */
+  grantedAt = NaN;
+  /** True once released or withdrawn. */
+  done = false;
+  /** Called if the unit is taken away by preemption (the process layer interrupts). */
+  onPreempt: ((cause: Preempted) => void) | undefined = undefined;
+
+  constructor(readonly resource: Resource, readonly priority: number, readonly requestedAt: number) {
+    super();
+  }
+
+  /** Gives the unit back (or leaves the queue if still waiting). Safe to call twice. */
+  release(): void {
+    this.resource.releaseRequest(this);
+  }
+}
+
+function grantRequest(req: Request): void {
+  req.grantedAt = req.resource.simulation.now;
+  req.queueHandle = -1;
+  req.resource.noteHolder(req);
+  req.succeed(req);
+}
+
+export class Resource {
+  readonly name: string;
+  readonly discipline: Discipline;
+  private capacity_: number;
+  private inUse_ = 0;
+  private readonly queue = new EventCalendar(64);
+  /** Holders that came through `request` (needed for preemption and guaranteed release). */
+  private readonly holders = new Set<Request>();
+
+  /** Time-weighted number waiting. */
+  readonly queueLength: TimeWeighted;
+  /** Time-weighted number of busy units. */
+  readonly busy: TimeWeighted;
+  /** Time-weighted capacity (its mean is the average number of units available). */
+  readonly capacityLevel: TimeWeighted;
+  /** Waiting time of every granted claim. */
+  readonly waits = new Tally();
+
+  constructor(readonly simulation: Simulation, options: ResourceOptions) {
+    checkCount(options.capacity, `resource ${options.name ?? ''} capacity`.replace('  ', ' '));
+    this.name = options.name ?? 'resource';
+    this.discipline = options.discipline ?? 'fifo';
+    this.capacity_ = options.capacity;
+    const now = simulation.now;
+    this.queueLength = new TimeWeighted(0, now);
+    this.busy = new TimeWeighted(0, now);
+    this.capacityLevel = new TimeWeighted(options.capacity, now);
+    simulation.onReset(() => {
+      const t = this.simulation.now;
+      this.queueLength.reset(t);
+      this.busy.reset(t);
+      this.capacityLevel.reset(t);
+      this.waits.reset();
+    });
+  }
+
+  /** Current number of units. */
+  get capacity(): number {
+    return this.capacity_;
+  }
+  /** Units currently held. */
+  get inUse(): number {
+    return this.inUse_;
+  }
+  /** Claims waiting. */
+  get waiting(): number {
+    return this.queue.size;
+  }
+  /** Units free right now (0 when over capacity after a decrease). */
+  get free(): number {
+    return Math.max(0, this.capacity_ - this.inUse_);
+  }
+
+  /** Time-average utilisation: busy unit-time over available unit-time. */
+  utilisation(): number {
+    const now = this.simulation.now;
+    const cap = this.capacityLevel.integral(now);
+    return cap > 0 ? this.busy.integral(now) / cap : 0;
+  }
+
+  /**
+   * Fast path. Takes a unit if one is free and returns -1: the caller continues at once.
+   * Otherwise queues the claim and returns its queue handle; `handler(data)` runs when a
+   * unit is granted. Pass the handle to `withdraw` to leave the queue (reneging, timeout).
+   */
+  seize<T>(handler: EventHandler<T>, data: T, priority = 0): number {
+    if (this.inUse_ < this.capacity_ && this.queue.size === 0) {
+      this.take();
+      this.waits.add(0);
+      return -1;
+    }
+    const h = this.queue.push(priority, 0, handler, data, this.simulation.now);
+    this.queueLength.update(this.simulation.now, this.queue.size);
+    return h;
+  }
+
+  /** Leaves the queue; returns false if the claim was already granted. */
+  withdraw(handle: number): boolean {
+    if (handle < 0) return false;
+    const ok = this.queue.cancel(handle);
+    if (ok) this.queueLength.update(this.simulation.now, this.queue.size);
+    return ok;
+  }
+
+  /** Fast path: gives back one unit taken by `seize` and serves the queue. */
+  release(): void {
+    if (this.inUse_ <= 0) throw new Error(`resource ${this.name}: release without a matching seize`);
+    this.inUse_--;
+    this.busy.update(this.simulation.now, this.inUse_);
+    this.serveQueue();
+  }
+
+  /** Process interface: a claim that succeeds when a unit is granted. */
+  request(priority = 0): Request {
+    const now = this.simulation.now;
+    const req = new Request(this, priority, now);
+    if (this.inUse_ < this.capacity_ && this.queue.size === 0) {
+      this.take();
+      this.waits.add(0);
+      grantRequest(req);
+      return req;
+    }
+    if (this.discipline === 'preemptive' && this.tryPreempt(req)) return req;
+    req.queueHandle = this.queue.push(priority, 0, grantRequest, req, now);
+    this.queueLength.update(now, this.queue.size);
+    return req;
+  }
+
+  /** Releases a granted request, or withdraws a waiting one. Idempotent. */
+  releaseRequest(req: Request): void {
+    if (req.done) return;
+    req.done = true;
+    if (req.queueHandle >= 0) {
+      this.withdraw(req.queueHandle);
+      req.queueHandle = -1;
+      return;
+    }
+    if (this.holders.delete(req)) this.release();
+  }
+
+  /** Internal: records a process-held unit (called when a Request is granted). */
+  noteHolder(req: Request): void {
+    this.holders.add(req);
+  }
+
+  /**
+   * Changes the number of units. Waiting claims are served at once if units appear; if
+   * fewer units remain than are in use, the excess disappears as holders release.
+   */
+  setCapacity(capacity: number): void {
+    checkCount(capacity, `resource ${this.name} capacity`);
+    this.capacity_ = capacity;
+    this.capacityLevel.update(this.simulation.now, capacity);
+    this.serveQueue();
+  }
+
+  private take(): void {
+    this.inUse_++;
+    this.busy.update(this.simulation.now, this.inUse_);
+  }
+
+  private serveQueue(): void {
+    const q = this.queue;
+    while (this.inUse_ < this.capacity_ && q.size > 0) {
+      const slot = q.popSlot();
+      const handler = q.handlerOf(slot);
+      const data = q.dataOf(slot);
+      const now = this.simulation.now;
+      this.waits.add(now - q.stampOf(slot));
+      this.queueLength.update(now, q.size);
+      this.take();
+      handler(data);
+    }
+  }
+
+  private tryPreempt(req: Request): boolean {
+    let victim: Request | undefined;
+    for (const h of this.holders) {
+      // Preempt the lowest-priority holder, the most recent among equals (least work lost).
+      if (h.priority > req.priority && (victim === undefined || h.priority > victim.priority || (h.priority === victim.priority && h.grantedAt >= victim.grantedAt))) {
+        victim = h;
+      }
+    }
+    if (victim === undefined) return false;
+    this.holders.delete(victim);
+    victim.done = true;
+    this.waits.add(0);
+    grantRequest(req); // the unit passes straight from the victim to the new request
+    victim.onPreempt?.(new Preempted(req, victim.grantedAt));
+    return true;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The simulation clock and run control. A Simulation owns one event calendar and advances
+ * its clock from event to event; it knows nothing about what the events mean.
+ */
+import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY, type EventHandle, type EventHandler } from './calendar.js';
+import { checkDelay, checkFinite } from './checks.js';
+
+export type { EventHandle, EventHandler } from './calendar.js';
+
+/** Options for `run`. */
+export interface RunOptions {
+  /** Stop before the first event later than this time; the clock is left at `until`. */
+  until?: number;
+  /** Checked after every event; the run stops as soon as it returns true. */
+  stopWhen?: () => boolean;
+}
+
+/** Called for every event just before its handler runs (for traces and debugging). */
+export type EventTracer = (time: number, handler: EventHandler<unknown>, data: unknown) => void;
+
+export class Simulation {
+  private now_ = 0;
+  private readonly calendar: EventCalendar;
+  private stopRequested = false;
+  private eventCount = 0;
+  private readonly resetHooks: (() => void)[] = [];
+  /** Optional hook seeing every event; leave undefined on the hot path. */
+  tracer: EventTracer | undefined = undefined;
+
+  constructor(options: { initialCapacity?: number } = {}) {
+    this.calendar = new EventCalendar(options.initialCapacity ?? 1024);
+  }
+
+  /** Current simulated time (seconds by convention of the models). */
+  get now(): number {
+    return this.now_;
+  }
+
+  /** Number of events executed so far. */
+  get eventsExecuted(): number {
+    return this.eventCount;
+  }
+
+  /** Number of events waiting in the calendar. */
+  get pending(): number {
+    return this.calendar.size;
+  }
+
+  /** Time of the next event, or Infinity if none. */
+  peek(): number {
+    return this.calendar.peekTime();
+  }
+
+  /**
+   * Schedules `handler(data)` to run `delay` time units from now. This is the fast path:
+   * no allocation beyond the calendar's arrays. Lower `priority` runs first at equal times.
+   */
+  schedule<T>(delay: number, handler: EventHandler<T>, data: T, priority = 0): EventHandle {
+    checkDelay(delay, 'delay');
+    return this.push(this.now_ + delay, priority, handler, data);
+  }
+
+  /** Schedules at an absolute time, which must not be in the past. */
+  scheduleAt<T>(time: number, handler: EventHandler<T>, data: T, priority = 0): EventHandle {
+    checkFinite(time, 'time');
+    if (time < this.now_) {
+      throw new RangeError(`cannot schedule in the past: time ${time} is before now (${this.now_})`);
+    }
+    return this.push(time, priority, handler, data);
+  }
+
+  /** Cancels a pending event; returns false if it already ran or was cancelled. */
+  cancel(handle: EventHandle): boolean {
+    return this.calendar.cancel(handle);
+  }
+
+  /** True while the event is still waiting to run. */
+  isPending(handle: EventHandle): boolean {
+    return this.calendar.isPending(handle);
+  }
+
+  /** Runs one event. Returns false when the calendar was empty. */
+  step(): boolean {
+    const cal = this.calendar;
+    const slot = cal.popSlot();
+    if (slot < 0) return false;
+    this.now_ = cal.timeOf(slot);
+    const handler = cal.handlerOf(slot);
+    const data = cal.dataOf(slot);
+    this.eventCount++;
+    if (this.tracer !== undefined) this.tracer(this.now_, handler, data);
+    handler(data);
+    return true;
+  }
+
+  /**
+   * Runs events until the calendar is empty, `until` is reached, `stopWhen` holds, or
+   * `stop()` is called from a handler. Returns the clock at the end.
+   */
+  run(options: RunOptions = {}): number {
+    const until = options.until ?? Infinity;
+    if (Number.isNaN(until)) throw new RangeError('run: until is NaN');
+    if (until < this.now_) throw new RangeError(`run: until ${until} is before now (${this.now_})`);
+    const stopWhen = options.stopWhen;
+    const cal = this.calendar;
+    this.stopRequested = false;
+    while (!this.stopRequested) {
+      if (cal.size === 0) break;
+      if (cal.peekTime() > until) break;
+      const slot = cal.popSlot();
+      this.now_ = cal.timeOf(slot);
+      const handler = cal.handlerOf(slot);
+      const data = cal.dataOf(slot);
+      this.eventCount++;
+      if (this.tracer !== undefined) this.tracer(this.now_, handler, data);
+      handler(data);
+      if (stopWhen !== undefined && stopWhen()) break;
+    }
+    if (!this.stopRequested && until !== Infinity && this.now_ < until) this.now_ = until;
+    return this.now_;
+  }
+
+  /** Asks a running `run` to return after the current event. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /**
+   * Registers a hook run by `resetStatistics` (statistics objects register themselves, so a
+   * warm-up period can be deleted without each model knowing about it).
+   */
+  onReset(hook: () => void): void {
+    this.resetHooks.push(hook);
+  }
+
+  /** Discards statistics collected so far (end of warm-up). */
+  resetStatistics(): void {
+    for (const hook of this.resetHooks) hook();
+  }
+
+  private push<T>(time: number, priority: number, handler: EventHandler<T>, data: T): EventHandle {
+    if (!(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY) || !Number.isInteger(priority)) {
+      throw new RangeError(`event priority must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}], got ${priority}`);
+    }
+    return this.calendar.push(time, priority, handler, data);
+  }
+}
