@@ -1,0 +1,137 @@
+/**
+ * The one results format. A replication produces a compact `ReplicationRecord`; an
+ * experiment aggregates records into a `ResultsDocument` (results.json). The CLI, the
+ * worker pool, the report, the server and `opsim compare` all read and write these types.
+ * Metric names are stable and documented in docs/results-format.md.
+ */
+
+/** Version tag written into every results document. */
+export const RESULTS_FORMAT = 'opsim-results/1';
+
+/** A per-interval time series: rows of numbers, the first column being the interval start (s). */
+export interface Series {
+  /** Width of each interval in seconds. */
+  intervalSeconds: number;
+  /** Column names; columns[0] is always "t". */
+  columns: string[];
+  /** One row per interval: [t, value of columns[1], ...]. NaN is written as null in JSON. */
+  rows: (number | null)[][];
+}
+
+/** ITIL incident priorities. */
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+
+/** One incident's life cycle in a replication (times in simulated seconds; null = never). */
+export interface IncidentRecord {
+  /** Sequence number within the replication. */
+  id: number;
+  /** Incident type (from the scenario). */
+  type: string;
+  /** What caused it: a fault, a failure, a monitor, a false alarm. */
+  cause: string;
+  priority: Priority;
+  /** When the underlying problem began. */
+  raisedAt: number;
+  /** When monitoring turned it into an incident. */
+  detectedAt: number;
+  /** When an operator picked it up. */
+  acknowledgedAt: number | null;
+  /** When it was fixed. */
+  resolvedAt: number | null;
+  /** The tier that resolved it (L1, L2, L3, vendor). */
+  resolvedBy: string | null;
+  /** Response target missed. */
+  responseBreached: boolean;
+  /** Resolution target missed. */
+  resolutionBreached: boolean;
+}
+
+/** What one replication of one variant produced: compact, no per-request data. */
+export interface ReplicationRecord {
+  /** Variant name ("base" when the scenario declares none). */
+  variant: string;
+  /** Replication index, 0-based. */
+  replication: number;
+  /** Master seed of the run; with `replication` it determines every stream. */
+  seed: string;
+  /** Scalar metrics by stable name, e.g. "service.inventory.response_time.p95". */
+  metrics: Record<string, number>;
+  /** Per-interval series for charts. */
+  series: Series;
+  /** Incidents, in order of detection. */
+  incidents: IncidentRecord[];
+  /** Events executed by the engine. */
+  events: number;
+}
+
+/** A replication that threw: enough to report it and rerun it alone. */
+export interface FailedReplication {
+  variant: string;
+  replication: number;
+  seed: string;
+  error: string;
+}
+
+/** Summary of one metric across replications. */
+export interface MetricSummary {
+  /** Replications with a finite value. */
+  n: number;
+  mean: number;
+  /** Sample standard deviation. */
+  sd: number;
+  /** 95 % confidence interval of the mean (t-based). */
+  ci95: [number, number];
+  min: number;
+  max: number;
+  /** Percentiles across replications. */
+  p05: number;
+  p50: number;
+  p95: number;
+}
+
+/** Aggregated series across replications: mean and a 95 % band per column. */
+export interface SeriesSummary {
+  intervalSeconds: number;
+  columns: string[];
+  mean: (number | null)[][];
+  lo: (number | null)[][];
+  hi: (number | null)[][];
+}
+
+/** A paired comparison of a variant against the reference variant under common random numbers. */
+export interface PairedComparison {
+  metric: string;
+  variant: string;
+  reference: string;
+  /** Mean of (variant − reference) over replications. */
+  meanDifference: number;
+  ci95: [number, number];
+  n: number;
+}
+
+/** One variant's results. */
+export interface VariantResults {
+  name: string;
+  /** Field-path overrides that define this variant. */
+  overrides: Record<string, unknown>;
+  replications: number;
+  metrics: Record<string, MetricSummary>;
+  series: SeriesSummary | null;
+  /** Incidents of the first replication (for the timeline chart). */
+  sampleIncidents: IncidentRecord[];
+}
+
+/** results.json */
+export interface ResultsDocument {
+  format: typeof RESULTS_FORMAT;
+  opsimVersion: string;
+  scenario: { name: string; file: string | null; hash: string };
+  seed: string;
+  horizonSeconds: number;
+  warmupSeconds: number;
+  /** False when the run was interrupted or some replications failed. */
+  complete: boolean;
+  variants: VariantResults[];
+  comparisons: PairedComparison[];
+  failures: FailedReplication[];
+}

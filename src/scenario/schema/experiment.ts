@@ -1,0 +1,2 @@
+/** Experiment section of a scenario (placeholder: filled in by the experiment model). */
+export const ExperimentFields = {};

@@ -1,0 +1,2 @@
+/** Staffing section of a scenario (placeholder: filled in by the staffing model). */
+export const StaffingFields = {};
