@@ -1,0 +1,52 @@
+/**
+ * The world of one replication: the engine, the scenario, and the handles through which the
+ * models see each other. Infrastructure models (load, services, failures, power, cooling)
+ * publish handles here; operations models (monitoring, incidents, staffing, sla) read them.
+ * Coupling goes through these narrow interfaces and the problem board, never through a
+ * model's internals.
+ */
+import type { RandomStreams, Simulation } from '../engine/index.js';
+import type { Scenario } from '../scenario/schema/index.js';
+import type { IncidentRecord } from '../results/format.js';
+import type { Recorder } from './recorder.js';
+import type { ProblemBoard } from './problems.js';
+
+/** What operations models may observe and do to a service. */
+export interface ServiceHandle {
+  readonly name: string;
+  /** Response-time q-quantile (seconds) of requests finished in the last `window` seconds; NaN if none. */
+  recentLatencyQuantile(q: number, window: number): number;
+  /** Fraction of requests that failed or timed out among those finished in the last `window` seconds. */
+  recentErrorRate(window: number): number;
+  /** Requests finished per second over the last `window` seconds. */
+  recentThroughput(window: number): number;
+  /** Servers able to serve now (up, not drained, not shut down). */
+  serversAvailable(): number;
+  /** Takes `count` servers out of service (maintenance); returns the function that puts them back. */
+  takeOffline(count: number, reason: string): () => void;
+}
+
+/** What operations models may observe about a room. */
+export interface RoomHandle {
+  readonly name: string;
+  /** Air temperature now (°C). */
+  temperature(): number;
+}
+
+/** The world of one replication. */
+export interface World {
+  readonly sim: Simulation;
+  readonly scenario: Scenario;
+  readonly streams: RandomStreams;
+  /** End of the replication (seconds). */
+  readonly horizon: number;
+  readonly recorder: Recorder;
+  readonly problems: ProblemBoard;
+  readonly services: Map<string, ServiceHandle>;
+  readonly rooms: Map<string, RoomHandle>;
+  /** Incident records, filled by the incidents model (empty without one). */
+  readonly incidents: IncidentRecord[];
+}
+
+/** A model: builds itself into the world (registers handlers, metrics and columns). */
+export type ModelBuilder = (world: World) => void;
