@@ -24,6 +24,15 @@ export interface ServiceHandle {
   serversAvailable(): number;
   /** Takes `count` servers out of service (maintenance); returns the function that puts them back. */
   takeOffline(count: number, reason: string): () => void;
+  /**
+   * Running totals since the end of warm-up: requests finished, failed (timed out, rejected,
+   * lost with a failed server) and finished slower than the service's latency objective
+   * threshold (0 when it declares none). SLA and cost models derive delayed/failed
+   * transactions from these.
+   */
+  totals(): { finished: number; failed: number; slow: number };
+  /** The service's latency objective, if the scenario declares one. */
+  readonly latencyObjective: { threshold: number; target: number } | null;
 }
 
 /** What operations models may observe about a room. */
