@@ -4,8 +4,12 @@
  * started waiting.
  */
 
-/** Something waiting on a signal. */
-export type SignalCallback<T> = (signal: Signal<T>) => void;
+/**
+ * Something waiting on a signal. Declared through a method signature so it is checked
+ * bivariantly: otherwise Signal<T> would be invariant in T and a process could not
+ * `yield` a `Request` (a Signal<Request>) where a Signal<unknown> is expected.
+ */
+export type SignalCallback<T> = { bivarianceHack(signal: Signal<T>): void }['bivarianceHack'];
 
 export class Signal<T = unknown> {
   private state: 0 | 1 | 2 = 0; // pending, succeeded, failed

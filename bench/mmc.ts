@@ -1,0 +1,200 @@
+/**
+ * opsim's counterpart of the SimPy M/M/c anchor (bench/simpy_mmc.py): the same model
+ * through the callback fast path (Resource.seize/release + sim.schedule) and through the
+ * generator process API (Process + Resource.request). Both draw arrivals and services from
+ * the same named streams as the Kiefer–Wolfowitz recursion, in the same order, so under
+ * FIFO all three produce the same waits: a free correctness check on top of the timing.
+ */
+import { Resource, RandomStreams, Simulation, spawn, type ProcessBody, type Rng } from '../src/engine/index.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { kieferWolfowitz, type MmcResult } from './kiefer-wolfowitz.js';
+import { printTable, verdict } from './harness.js';
+
+/** Erlang C: probability that an arriving customer waits in an M/M/c queue. */
+export function erlangC(c: number, lambda: number, mu: number): number {
+  const a = lambda / mu;
+  const rho = a / c;
+  // Sum a^k/k! iteratively to avoid factorial overflow.
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const last = (term * a) / c / (1 - rho);
+  return last / (sum + last);
+}
+
+/** Mean wait in queue of M/M/c (Erlang C / (cμ − λ)). */
+export function mmcWq(c: number, lambda: number, mu: number): number {
+  return erlangC(c, lambda, mu) / (c * mu - lambda);
+}
+
+interface WaitSink {
+  warm: number;
+  seen: number;
+  sum: number;
+  waited: number;
+}
+
+function recordWait(sink: WaitSink, w: number): void {
+  if (sink.seen++ >= sink.warm) {
+    sink.sum += w;
+    if (w > 0) sink.waited++;
+  }
+}
+
+function finish(n: number, sink: WaitSink, t0: number): MmcResult {
+  const wall = (performance.now() - t0) / 1000;
+  const m = sink.seen - sink.warm;
+  return { customers: n, meanWait: sink.sum / m, pWait: sink.waited / m, wallSeconds: wall, customersPerSecond: n / wall };
+}
+
+/** The fast path: every step is a plain callback; no per-customer allocation. */
+export function mmcFastPath(n: number, c: number, lambda: number, mu: number, seed: number): MmcResult {
+  const streams = new RandomStreams(seed, 0);
+  const arrivals = streams.stream('arrivals');
+  const service = streams.stream('service');
+  const sim = new Simulation();
+  const servers = new Resource(sim, { capacity: c, name: 'servers' });
+  const sink: WaitSink = { warm: Math.floor(n / 10), seen: 0, sum: 0, waited: 0 };
+  const meanService = 1 / mu;
+  const meanGap = 1 / lambda;
+  let created = 0;
+
+  const depart = (): void => servers.release();
+  const startService = (arrivedAt: number): void => {
+    recordWait(sink, sim.now - arrivedAt);
+    sim.schedule(-Math.log(1 - service.next()) * meanService, depart, undefined);
+  };
+  const arrive = (): void => {
+    const now = sim.now;
+    if (servers.seize(startService, now) < 0) startService(now);
+    if (++created < n) sim.schedule(-Math.log(1 - arrivals.next()) * meanGap, arrive, undefined);
+  };
+
+  const t0 = performance.now();
+  sim.schedule(0, arrive, undefined);
+  sim.run();
+  return finish(n, sink, t0);
+}
+
+/** The process API: one generator per customer, as a scenario author would write it. */
+export function mmcProcess(n: number, c: number, lambda: number, mu: number, seed: number): MmcResult {
+  const streams = new RandomStreams(seed, 0);
+  const arrivals = streams.stream('arrivals');
+  const service = streams.stream('service');
+  const sim = new Simulation();
+  const servers = new Resource(sim, { capacity: c, name: 'servers' });
+  const sink: WaitSink = { warm: Math.floor(n / 10), seen: 0, sum: 0, waited: 0 };
+
+  function* customer(svc: Rng): ProcessBody<void> {
+    const t0 = sim.now;
+    const req = servers.request();
+    yield req;
+    recordWait(sink, sim.now - t0);
+    yield -Math.log(1 - svc.next()) / mu;
+    req.release();
+  }
+  function* source(): ProcessBody<void> {
+    for (let i = 0; i < n; i++) {
+      spawn(sim, customer(service));
+      yield -Math.log(1 - arrivals.next()) / lambda;
+    }
+  }
+
+  const t0 = performance.now();
+  spawn(sim, source());
+  sim.run();
+  return finish(n, sink, t0);
+}
+
+/** What the SimPy anchor prints. */
+interface SimpyResult {
+  engine: string;
+  mean_wait: number;
+  p_wait: number;
+  wall_s: number;
+  customers_per_s: number;
+}
+
+/** A python3 that can import simpy (the PATH one may be a pyenv without Debian's packages). */
+function findSimpyPython(): string | undefined {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(py, ['-c', 'import simpy'], { stdio: 'ignore' });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+/** Runs bench/simpy_mmc.py; returns undefined (with the reason) when SimPy is unavailable. */
+export function runSimpy(n: number, c: number, lambda: number, mu: number, seed: number): SimpyResult | string {
+  const py = findSimpyPython();
+  if (py === undefined) return 'SimPy not available (python3 -c "import simpy" failed; apt-get install python3-simpy3)';
+  const script = fileURLToPath(new URL('../../bench/simpy_mmc.py', import.meta.url));
+  const r = spawnSync(py, [script, String(n), String(c), String(lambda), String(mu), String(seed)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) return `SimPy run failed: ${r.stderr.trim().split('\n').pop() ?? r.status}`;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as SimpyResult;
+}
+
+/** The M/M/c section: fast path, process API, bare recursion and SimPy side by side. */
+export async function mmcSection(): Promise<void> {
+  const n = 1_000_000;
+  const c = 10;
+  const lambda = 9;
+  const mu = 1;
+  const seed = 2024;
+  const theory = mmcWq(c, lambda, mu);
+  const pw = erlangC(c, lambda, mu);
+  // Warm the JIT on small runs so the timed runs measure steady-state code.
+  kieferWolfowitz(100_000, c, lambda, mu, 1);
+  mmcFastPath(100_000, c, lambda, mu, 1);
+  mmcProcess(100_000, c, lambda, mu, 1);
+  const best = (f: () => MmcResult): MmcResult => {
+    const a = f();
+    const b = f();
+    return a.wallSeconds <= b.wallSeconds ? a : b;
+  };
+  const kw = best(() => kieferWolfowitz(n, c, lambda, mu, seed));
+  const fast = best(() => mmcFastPath(n, c, lambda, mu, seed));
+  const proc = best(() => mmcProcess(n, c, lambda, mu, seed));
+  const simpy = runSimpy(n, c, lambda, mu, seed);
+  const simpyRate = typeof simpy === 'string' ? NaN : simpy.customers_per_s;
+
+  const row = (label: string, r: { customersPerSecond: number; meanWait: number; pWait: number; wallSeconds: number }): string[] => [
+    label,
+    r.wallSeconds.toFixed(3),
+    (r.customersPerSecond / 1e6).toFixed(3),
+    (kw.customersPerSecond / r.customersPerSecond).toFixed(2),
+    Number.isNaN(simpyRate) ? '-' : (r.customersPerSecond / simpyRate).toFixed(1),
+    r.meanWait.toFixed(4),
+    r.pWait.toFixed(4),
+  ];
+  const rows = [
+    row('bare Kiefer–Wolfowitz recursion', kw),
+    row('opsim fast path (seize/release)', fast),
+    row('opsim process API (generators)', proc),
+  ];
+  if (typeof simpy !== 'string') {
+    rows.push(row(`SimPy ${simpy.engine.replace('simpy-', '')}`, { customersPerSecond: simpy.customers_per_s, meanWait: simpy.mean_wait, pWait: simpy.p_wait, wallSeconds: simpy.wall_s }));
+  }
+  rows.push(['Erlang C theory', '', '', '', '', theory.toFixed(4), pw.toFixed(4)]);
+  printTable(
+    `M/M/c, c=${c}, λ=${lambda}, μ=${mu}, ${n.toLocaleString('en')} customers, FIFO (best of 2; waits after 10 % warm-up)`,
+    ['engine', 'wall s', 'M cust/s', 'slowdown vs KW', '× SimPy', 'mean wait', 'P(wait)'],
+    rows,
+  );
+  if (typeof simpy === 'string') console.log(`(skipped SimPy: ${simpy})`);
+  // Same draws in the same order: the DES waits must equal the recursion's.
+  const same = Math.abs(fast.meanWait - kw.meanWait) < 1e-9 * Math.max(1, kw.meanWait) && Math.abs(proc.meanWait - kw.meanWait) < 1e-9 * Math.max(1, kw.meanWait);
+  console.log(`engine waits equal the recursion's (same draws): ${same ? 'yes' : 'NO'}; single-run mean wait vs Erlang C ${theory.toFixed(4)} (one long run, so only a sanity check)`);
+  const kwRatio = kw.customersPerSecond / fast.customersPerSecond;
+  verdict('fast path within 4× of the bare recursion', kwRatio <= 4, `${kwRatio.toFixed(2)}×`);
+  if (Number.isNaN(simpyRate)) {
+    console.log('SKIP  fast path ≥ 30× SimPy; process API ≥ 10× SimPy (SimPy missing)');
+  } else {
+    verdict('fast path ≥ 30× SimPy', fast.customersPerSecond / simpyRate >= 30, `${(fast.customersPerSecond / simpyRate).toFixed(1)}×`);
+    verdict('process API ≥ 10× SimPy', proc.customersPerSecond / simpyRate >= 10, `${(proc.customersPerSecond / simpyRate).toFixed(1)}×`);
+  }
+}
