@@ -16,12 +16,30 @@ const DURATION_UNITS: Record<string, number> = {
   ms: 1e-3,
   s: 1,
   sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
   m: 60,
   min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
   h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
   d: 86400,
+  day: 86400,
+  days: 86400,
   w: 604800,
+  week: 604800,
+  weeks: 604800,
 };
+// Longest first, so that "min" is not read as "m" followed by "in".
+const DURATION_UNIT_PATTERN = Object.keys(DURATION_UNITS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
 const POWER_UNITS: Record<string, number> = { w: 1, kw: 1e3, mw: 1e6 };
 const ENERGY_UNITS: Record<string, number> = { j: 1, kj: 1e3, mj: 1e6, wh: 3600, kwh: 3.6e6, mwh: 3.6e9 };
 const HEAT_CAPACITY_UNITS: Record<string, number> = { 'j/k': 1, 'kj/k': 1e3, 'mj/k': 1e6 };
@@ -41,10 +59,17 @@ export const UNIT_EXAMPLES: Record<UnitKind, string> = {
 export function parseDuration(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
-  const s = v.trim().toLowerCase();
+  let s = v.trim().toLowerCase();
   if (s === '') return undefined;
-  // Compound forms such as "1h30m" or "1d 6h".
-  const re = new RegExp(`${NUM}\\s*(ms|sec|min|s|m|h|d|w)`, 'y');
+  // A sign applies to the whole duration, so "-5m" is read (and then rejected by bounds).
+  let sign = 1;
+  if (s[0] === '-' || s[0] === '+') {
+    sign = s[0] === '-' ? -1 : 1;
+    s = s.slice(1).trim();
+  }
+  if (new RegExp(`^${NUM}$`).test(s)) return finite(sign * Number(s));
+  // Compound forms such as "1h30m" or "1d 6h"; the unit must not run into more letters.
+  const re = new RegExp(`${NUM}\\s*(${DURATION_UNIT_PATTERN})(?![a-z])`, 'y');
   let pos = 0;
   let total = 0;
   let parts = 0;
@@ -53,26 +78,30 @@ export function parseDuration(v: unknown): number | undefined {
     if (pos >= s.length) break;
     re.lastIndex = pos;
     const m = re.exec(s);
-    if (m === null) return parts === 0 && /^[-+]?\d+(\.\d+)?$/.test(s) ? Number(s) : undefined;
+    if (m === null) return undefined;
     total += Number(m[1]) * DURATION_UNITS[m[2]!]!;
     pos = re.lastIndex;
     parts++;
   }
-  return parts > 0 ? total : undefined;
+  return parts > 0 ? finite(sign * total) : undefined;
 }
 
-/** Parses a rate in events per second ("300/h", "100/30m", or a plain number). */
+function finite(n: number): number | undefined {
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Parses a rate in events per second ("300/h", "100/30m", "5 per hour", or a plain number). */
 export function parseRate(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
-  const m = new RegExp(`^\\s*${NUM}\\s*(?:/|per\\s+)\\s*(.+)$`, 'i').exec(v);
-  if (m === null) return /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : undefined;
+  const m = new RegExp(`^\\s*([-+]?${NUM})\\s*(?:/|per\\s+)\\s*(.+)$`, 'i').exec(v);
+  if (m === null) return new RegExp(`^\\s*[-+]?${NUM}\\s*$`).test(v) ? finite(Number(v)) : undefined;
   const count = Number(m[1]);
   let per = m[2]!.trim();
   if (/^[a-z]+$/i.test(per)) per = `1${per}`;
   const span = parseDuration(per);
   if (span === undefined || span <= 0) return undefined;
-  return count / span;
+  return finite(count / span);
 }
 
 function parseWithUnits(v: unknown, units: Record<string, number>, unitPattern: string): number | undefined {
@@ -81,7 +110,7 @@ function parseWithUnits(v: unknown, units: Record<string, number>, unitPattern: 
   const m = new RegExp(`^\\s*(-?${NUM})\\s*(${unitPattern})?\\s*$`, 'i').exec(v);
   if (m === null) return undefined;
   const factor = m[2] === undefined ? 1 : units[m[2].toLowerCase()];
-  return factor === undefined ? undefined : Number(m[1]) * factor;
+  return factor === undefined ? undefined : finite(Number(m[1]) * factor);
 }
 
 /** Parses a power in watts. */
@@ -104,16 +133,16 @@ export function parseTemperature(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
   const m = new RegExp(`^\\s*(-?${NUM})\\s*(?:°\\s*C|C|°)?\\s*$`, 'i').exec(v);
-  return m === null ? undefined : Number(m[1]);
+  return m === null ? undefined : finite(Number(m[1]));
 }
 
 /** Parses a fraction: 0.999 or "99.9%". */
 export function parseFraction(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
-  const m = new RegExp(`^\\s*${NUM}\\s*%\\s*$`).exec(v);
-  if (m !== null) return Number(m[1]) / 100;
-  return /^\s*\d*\.?\d+\s*$/.test(v) ? Number(v) : undefined;
+  const m = new RegExp(`^\\s*([-+]?${NUM})\\s*%\\s*$`).exec(v);
+  if (m !== null) return finite(Number(m[1]) / 100);
+  return new RegExp(`^\\s*[-+]?${NUM}\\s*$`).test(v) ? finite(Number(v)) : undefined;
 }
 
 /** Converts a value of the given kind to its base unit; undefined when it is not valid text. */

@@ -5,23 +5,24 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration } from '../units.js';
 
-const doc = (description: string) => ({ description });
+/** Schema options carrying only a description. */
+const doc = (description: string): { description: string } => ({ description });
 
 export const ExponentialDist = Type.Object(
-  { dist: Type.Literal('exponential'), mean: Duration({ ...doc('Mean duration (1/rate).'), exclusiveMinimum: true }) },
+  { dist: Type.Literal('exponential', doc('Distribution name.')), mean: Duration({ ...doc('Mean duration (1/rate).'), exclusiveMinimum: true }) },
   { additionalProperties: false, description: 'Exponential (memoryless) durations.' },
 );
 export const DeterministicDist = Type.Object(
-  { dist: Type.Literal('deterministic'), value: Duration(doc('The fixed duration.')) },
+  { dist: Type.Literal('deterministic', doc('Distribution name.')), value: Duration(doc('The fixed duration.')) },
   { additionalProperties: false, description: 'Always the same duration.' },
 );
 export const UniformDist = Type.Object(
-  { dist: Type.Literal('uniform'), min: Duration(doc('Smallest duration.')), max: Duration(doc('Largest duration.')) },
+  { dist: Type.Literal('uniform', doc('Distribution name.')), min: Duration(doc('Smallest duration.')), max: Duration(doc('Largest duration.')) },
   { additionalProperties: false, description: 'Uniform between min and max.' },
 );
 export const TriangularDist = Type.Object(
   {
-    dist: Type.Literal('triangular'),
+    dist: Type.Literal('triangular', doc('Distribution name.')),
     min: Duration(doc('Smallest duration.')),
     mode: Duration(doc('Most likely duration.')),
     max: Duration(doc('Largest duration.')),
@@ -29,12 +30,12 @@ export const TriangularDist = Type.Object(
   { additionalProperties: false, description: 'Triangular (min, most likely, max): the usual three-point estimate.' },
 );
 export const NormalDist = Type.Object(
-  { dist: Type.Literal('normal'), mean: Duration(doc('Mean duration.')), sd: Duration(doc('Standard deviation.')) },
+  { dist: Type.Literal('normal', doc('Distribution name.')), mean: Duration(doc('Mean duration.')), sd: Duration(doc('Standard deviation.')) },
   { additionalProperties: false, description: 'Normal, truncated at zero so a duration is never negative.' },
 );
 export const LognormalDist = Type.Object(
   {
-    dist: Type.Literal('lognormal'),
+    dist: Type.Literal('lognormal', doc('Distribution name.')),
     mean: Duration({ ...doc('Mean duration.'), exclusiveMinimum: true }),
     sd: Duration(doc('Standard deviation of the duration.')),
   },
@@ -42,7 +43,7 @@ export const LognormalDist = Type.Object(
 );
 export const WeibullDist = Type.Object(
   {
-    dist: Type.Literal('weibull'),
+    dist: Type.Literal('weibull', doc('Distribution name.')),
     shape: Type.Number({ exclusiveMinimum: 0, description: 'Shape k (< 1: decreasing hazard, 1: exponential, > 1: wear-out).' }),
     scale: Duration({ ...doc('Scale λ.'), exclusiveMinimum: true }),
   },
@@ -50,7 +51,7 @@ export const WeibullDist = Type.Object(
 );
 export const GammaDist = Type.Object(
   {
-    dist: Type.Literal('gamma'),
+    dist: Type.Literal('gamma', doc('Distribution name.')),
     shape: Type.Number({ exclusiveMinimum: 0, description: 'Shape k.' }),
     mean: Duration({ ...doc('Mean duration (k·θ).'), exclusiveMinimum: true }),
   },
@@ -58,8 +59,8 @@ export const GammaDist = Type.Object(
 );
 export const EmpiricalDist = Type.Object(
   {
-    dist: Type.Literal('empirical'),
-    samples: Type.Array(Duration(), { minItems: 1, description: 'Observed durations, resampled with equal probability.' }),
+    dist: Type.Literal('empirical', doc('Distribution name.')),
+    samples: Type.Array(Duration(doc('One observed duration.')), { minItems: 1, description: 'Observed durations, resampled with equal probability.' }),
   },
   { additionalProperties: false, description: 'Resamples observed durations.' },
 );
@@ -67,6 +68,6 @@ export const EmpiricalDist = Type.Object(
 /** A random duration: a plain duration, or one of the named distributions. */
 export const DurationDist = Type.Union(
   [Duration(doc('A fixed duration.')), ExponentialDist, DeterministicDist, UniformDist, TriangularDist, NormalDist, LognormalDist, WeibullDist, GammaDist, EmpiricalDist],
-  { description: 'A random duration: a plain duration such as "2m", or { dist: exponential | deterministic | uniform | triangular | normal | lognormal | weibull | gamma | empirical, ... }.' },
+  { title: 'Random duration', description: 'A random duration: a plain duration such as "2m", or { dist: exponential | deterministic | uniform | triangular | normal | lognormal | weibull | gamma | empirical, ... }.' },
 );
 export type DurationDistSpec = Static<typeof DurationDist>;

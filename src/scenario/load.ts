@@ -1,0 +1,148 @@
+/**
+ * Loading a scenario: read, parse with positions, resolve `extends`, apply overrides,
+ * validate and convert units, run semantic checks, and locate every problem in the file
+ * that wrote the offending value.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { parseScenarioText, readScenarioSource, locate, type Origin } from './source.js';
+import { resolveExtends, realOrResolved, isPlainObject, type Located, type MergeResult } from './merge.js';
+import { applyOverridesChecked } from './overrides.js';
+import { validateAndConvert, type Issue } from './validate.js';
+import { runScenarioChecks } from './checks.js';
+import { displayPath, toPointer, ScenarioLoadError, type ScenarioError } from './errors.js';
+import type { Scenario } from './schema/index.js';
+
+/** The outcome of loading a scenario: the compiled scenario, or every problem found. */
+export type LoadResult =
+  | {
+      ok: true;
+      /** The validated scenario, units converted to base units, defaults filled. */
+      scenario: Scenario;
+      /** The file it was loaded from (null for raw documents). */
+      file: string | null;
+      /** sha256 (hex) of the canonical merged raw document, overrides included. */
+      hash: string;
+      /** The merged document before unit conversion (overrides included), for variant overrides. */
+      raw: unknown;
+    }
+  | { ok: false; errors: ScenarioError[] };
+
+/** Options of the file loader. */
+export interface LoadOptions {
+  /** Field-path overrides applied after extends, e.g. `{ "services.inventory.servers": 12 }`. */
+  overrides?: Record<string, unknown>;
+}
+
+/** Options of the text loader (HTTP API). */
+export interface LoadTextOptions extends LoadOptions {
+  /** Name used in messages; a `.json` ending selects JSON messages. */
+  file: string;
+  /** Directory `extends` resolves against; base files may not lie outside it. Without it, extends is refused. */
+  baseDir?: string;
+}
+
+/** Options of compileRaw. */
+export interface CompileOptions extends LoadOptions {
+  /** Name used in messages and in the result. */
+  file?: string;
+}
+
+/** JSON with sorted keys, so that equal documents hash equally. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isPlainObject(v)) {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
+  }
+  if (typeof v === 'number' && !Number.isFinite(v)) return JSON.stringify(String(v));
+  return JSON.stringify(v) ?? 'null';
+}
+
+function sortErrors(errors: ScenarioError[]): ScenarioError[] {
+  const fileOrder = new Map<string | null, number>();
+  for (const e of errors) if (!fileOrder.has(e.file)) fileOrder.set(e.file, fileOrder.size);
+  return errors
+    .map((e, i) => [e, i] as const)
+    .sort(([a, i], [b, j]) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity) || i - j)
+    .map(([e]) => e);
+}
+
+function dedupe(errors: ScenarioError[]): ScenarioError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.file}\u0000${e.line}\u0000${e.column}\u0000${e.path}\u0000${e.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function compileLocated(located: Located, file: string | null, overrides: Record<string, unknown> | undefined): LoadResult {
+  let raw = located.value;
+  const origins = new Map(located.origins);
+  if (overrides !== undefined && Object.keys(overrides).length > 0) {
+    const r = applyOverridesChecked(raw, overrides);
+    if (!r.ok) return { ok: false, errors: r.errors };
+    raw = r.doc;
+    for (const w of r.written) {
+      const ptr = toPointer(w.path);
+      for (const k of [...origins.keys()]) if (k === ptr || k.startsWith(ptr + '/')) origins.delete(k);
+      origins.set(ptr, { file: null, line: null, column: null, override: w.source });
+    }
+  }
+  const toError = (issue: Issue): ScenarioError => {
+    const o: Origin | null = locate(origins, issue.segments, issue.atKey === true);
+    const p = displayPath(issue.segments);
+    if (o?.override !== undefined) return { file: null, line: null, column: null, path: p, message: `${issue.message} (set by override ${o.override})` };
+    return { file: o?.file ?? file, line: o?.line ?? null, column: o?.column ?? null, path: p, message: issue.message };
+  };
+  const v = validateAndConvert(raw);
+  if (!v.ok) return { ok: false, errors: sortErrors(dedupe(v.issues.map(toError))) };
+  const findings = runScenarioChecks(v.scenario);
+  if (findings.length > 0) return { ok: false, errors: sortErrors(dedupe(findings.map(toError))) };
+  return { ok: true, scenario: v.scenario, file, hash: createHash('sha256').update(canonicalJson(raw)).digest('hex'), raw };
+}
+
+function fromMerge(m: MergeResult, file: string | null, overrides: Record<string, unknown> | undefined): LoadResult {
+  if (!m.ok) return { ok: false, errors: m.errors };
+  return compileLocated(m, file, overrides);
+}
+
+/** Loads, merges, validates and converts a scenario file (YAML, or JSON by extension). */
+export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadResult {
+  const abs = path.resolve(file);
+  const src = readScenarioSource(abs, file);
+  if (!src.ok) return { ok: false, errors: src.errors };
+  const merged = resolveExtends(src.doc, { absDir: path.dirname(abs), displayDir: path.dirname(file) }, [realOrResolved(abs)]);
+  return fromMerge(merged, file, options.overrides);
+}
+
+/** Loads a scenario given as text (HTTP API); `extends` is confined to `baseDir`. */
+export function loadScenarioText(text: string, options: LoadTextOptions): LoadResult {
+  const src = parseScenarioText(text, options.file);
+  if (!src.ok) return { ok: false, errors: src.errors };
+  const ctx =
+    options.baseDir !== undefined
+      ? { absDir: path.resolve(options.baseDir), displayDir: options.baseDir, jail: options.baseDir }
+      : { absDir: null, displayDir: '' };
+  const merged = resolveExtends(src.doc, ctx, []);
+  return fromMerge(merged, options.file, options.overrides);
+}
+
+/** Validates and converts an already merged raw document (e.g. `LoadResult.raw`) plus overrides. */
+export function compileRaw(raw: unknown, options: CompileOptions = {}): LoadResult {
+  const file = options.file ?? null;
+  const origins = new Map<string, Origin>();
+  if (file !== null) origins.set('', { file, line: null, column: null });
+  return compileLocated({ value: raw, origins }, file, options.overrides);
+}
+
+/** Like loadScenarioFile, but returns the scenario result or throws ScenarioLoadError. */
+export function loadScenarioFileOrThrow(file: string, options: LoadOptions = {}): Extract<LoadResult, { ok: true }> {
+  const r = loadScenarioFile(file, options);
+  if (!r.ok) throw new ScenarioLoadError(r.errors);
+  return r;
+}

@@ -1,0 +1,193 @@
+/**
+ * Overrides: `--set services.inventory.servers=12` and experiment variants change fields of
+ * the raw document (before unit conversion) by path. List items may be addressed by index
+ * (`services[0]`) or by their `name` (`services.inventory`). A path must exist in the schema,
+ * so a typo is an error with a suggestion rather than a silently ignored field.
+ */
+import { parse as parseYaml } from 'yaml';
+import { closest, displayPath, parseFieldPath, ScenarioLoadError, showValue, type ScenarioError } from './errors.js';
+import { isPlainObject } from './merge.js';
+import { scenarioValidator } from './validate.js';
+
+type Json = Record<string, unknown>;
+
+/** Field names a schema (or any branch of a union) allows at this level, with their schemas. */
+function fieldsOf(schema: unknown): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const visit = (s: unknown): void => {
+    if (!isPlainObject(s)) return;
+    if (isPlainObject(s.properties)) for (const [k, v] of Object.entries(s.properties)) if (!out.has(k)) out.set(k, v);
+    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(s[key])) for (const b of s[key]) visit(b);
+  };
+  visit(schema);
+  return out;
+}
+
+function openFields(schema: unknown): unknown {
+  // additionalProperties given as a schema means any key is a field (maps such as teams.noc).
+  let found: unknown;
+  const visit = (s: unknown): void => {
+    if (!isPlainObject(s) || found !== undefined) return;
+    if (isPlainObject(s.additionalProperties) || s.additionalProperties === true) found = s.additionalProperties === true ? {} : s.additionalProperties;
+    else if (isPlainObject(s.patternProperties)) found = {};
+    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(s[key])) for (const b of s[key]) visit(b);
+  };
+  visit(schema);
+  return found;
+}
+
+function itemsOf(schema: unknown): unknown {
+  let found: unknown;
+  const visit = (s: unknown): void => {
+    if (!isPlainObject(s) || found !== undefined) return;
+    if (isPlainObject(s.items)) found = s.items;
+    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(s[key])) for (const b of s[key]) visit(b);
+  };
+  visit(schema);
+  return found;
+}
+
+function clone(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(clone);
+  if (isPlainObject(v)) {
+    const r: Json = {};
+    for (const k of Object.keys(v)) Object.defineProperty(r, k, { value: clone(v[k]), enumerable: true, writable: true, configurable: true });
+    return r;
+  }
+  return v;
+}
+
+/** What applying overrides produced: the new document and the JSON paths each override wrote. */
+export type OverrideOutcome = { ok: true; doc: unknown; written: { path: (string | number)[]; source: string }[] } | { ok: false; errors: ScenarioError[] };
+
+/** Applies overrides to a copy of `doc`, reporting every bad path at once. */
+export function applyOverridesChecked(doc: unknown, overrides: Record<string, unknown>): OverrideOutcome {
+  const root = clone(doc);
+  const errors: ScenarioError[] = [];
+  const written: { path: (string | number)[]; source: string }[] = [];
+  const schema = scenarioValidator().schema;
+  for (const [pathText, value] of Object.entries(overrides)) {
+    const err = (message: string): void => void errors.push({ file: null, line: null, column: null, path: pathText, message: `override: ${message}` });
+    let segs: (string | number)[];
+    try {
+      segs = parseFieldPath(pathText);
+    } catch (e) {
+      err((e as Error).message);
+      continue;
+    }
+    if (!isPlainObject(root)) {
+      err('the scenario is not an object');
+      continue;
+    }
+    let cur: unknown = root;
+    let sch: unknown = schema;
+    const resolved: (string | number)[] = [];
+    let failed = false;
+    for (let i = 0; i < segs.length && !failed; i++) {
+      const seg = segs[i]!;
+      const last = i === segs.length - 1;
+      const here = displayPath(resolved) || 'the scenario';
+      if (Array.isArray(cur)) {
+        let idx: number;
+        if (typeof seg === 'number' || /^\d+$/.test(seg)) {
+          idx = Number(seg);
+          if (idx >= cur.length) {
+            err(`${here} has ${cur.length} item${cur.length === 1 ? '' : 's'}, so there is no item ${idx}`);
+            failed = true;
+            break;
+          }
+        } else {
+          idx = cur.findIndex((e) => isPlainObject(e) && e.name === seg);
+          if (idx === -1) {
+            const names = cur.filter(isPlainObject).map((e) => e.name).filter((n): n is string => typeof n === 'string');
+            const hint = closest(seg, names);
+            err(`${here} has no item named ${JSON.stringify(seg)}${hint !== undefined ? ` (did you mean "${hint}"?)` : ''}${names.length > 0 ? ` (names: ${names.join(', ')})` : ''}`);
+            failed = true;
+            break;
+          }
+        }
+        sch = itemsOf(sch) ?? {};
+        resolved.push(idx);
+        if (last) {
+          cur[idx] = clone(value);
+        } else {
+          cur = cur[idx];
+        }
+        continue;
+      }
+      if (!isPlainObject(cur)) {
+        err(`${here} is ${showValue(cur)}, not an object or list, so it has no field ${JSON.stringify(String(seg))}`);
+        failed = true;
+        break;
+      }
+      const key = String(seg);
+      const fields = fieldsOf(sch);
+      let child: unknown = fields.get(key);
+      if (child === undefined) child = openFields(sch);
+      if (child === undefined && isPlainObject(sch) && Object.keys(sch).length > 0) {
+        const hint = closest(key, fields.keys());
+        err(`unknown field ${JSON.stringify(key)}${resolved.length > 0 ? ` in ${here}` : ''}${hint !== undefined ? ` (did you mean "${hint}"?)` : ''}`);
+        failed = true;
+        break;
+      }
+      sch = child ?? {};
+      resolved.push(key);
+      if (last) {
+        if (value === null) delete cur[key];
+        else Object.defineProperty(cur, key, { value: clone(value), enumerable: true, writable: true, configurable: true });
+      } else {
+        let next = cur[key];
+        if (next === undefined || next === null) {
+          const nextSeg = segs[i + 1]!;
+          if (typeof nextSeg === 'number' || itemsOf(sch) !== undefined) {
+            err(`${displayPath(resolved)} is not set, so it has no item ${JSON.stringify(String(nextSeg))}`);
+            failed = true;
+            break;
+          }
+          next = {};
+          cur[key] = next;
+        }
+        cur = next;
+      }
+    }
+    if (!failed) written.push({ path: resolved, source: `${pathText}=${typeof value === 'string' ? value : JSON.stringify(value)}` });
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, doc: root, written };
+}
+
+/**
+ * Returns a copy of the raw document `doc` with the overrides applied (a null value removes
+ * the field). Throws ScenarioLoadError listing every path that does not exist.
+ */
+export function applyOverrides(doc: unknown, overrides: Record<string, unknown>): unknown {
+  const r = applyOverridesChecked(doc, overrides);
+  if (!r.ok) throw new ScenarioLoadError(r.errors);
+  return r.doc;
+}
+
+/** Parses one override value as YAML ("12" → 12, "2d" → "2d", "[a, b]" → a list, "" → ""). */
+export function parseOverrideValue(text: string): unknown {
+  if (text.trim() === '') return '';
+  try {
+    return parseYaml(text, { maxAliasCount: 0 }) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Parses `--set path=value` arguments into an overrides record; throws ScenarioLoadError on malformed ones. */
+export function parseOverrideArgs(list: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const errors: ScenarioError[] = [];
+  for (const arg of list) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) {
+      errors.push({ file: null, line: null, column: null, path: '', message: `--set ${JSON.stringify(arg)}: expected path=value, e.g. services.inventory.servers=12` });
+      continue;
+    }
+    const path = arg.slice(0, eq).trim();
+    Object.defineProperty(out, path, { value: parseOverrideValue(arg.slice(eq + 1)), enumerable: true, writable: true, configurable: true });
+  }
+  if (errors.length > 0) throw new ScenarioLoadError(errors);
+  return out;
+}

@@ -1,0 +1,387 @@
+/**
+ * Schema validation and unit conversion. Ajv checks the raw document against the scenario
+ * schema (the `x-unit` keyword only checks there); a second pass then walks the accepted
+ * branch of every union, converts unit text to base-unit numbers and fills schema defaults.
+ * Converting only after the union is decided keeps a rejected branch from rewriting data.
+ * Ajv's raw errors are then reduced to one clear sentence per problem.
+ */
+import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
+import { ScenarioSchema, type Scenario } from './schema/index.js';
+import { parseQuantity, UNIT_EXAMPLES, type UnitKind } from './units.js';
+import { didYouMean, fromPointer, showValue } from './errors.js';
+import { isPlainObject } from './merge.js';
+
+/** A schema problem before it is located in a file. */
+export interface Issue {
+  /** Path of the offending value. */
+  segments: (string | number)[];
+  /** What is wrong. */
+  message: string;
+  /** Locate at the key rather than the value (unknown fields). */
+  atKey?: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+const UNIT_KINDS: readonly UnitKind[] = ['duration', 'rate', 'power', 'energy', 'temperature', 'heatCapacity', 'fraction'];
+
+/** The scenario schema as plain JSON (no TypeBox symbols), with the draft it follows. */
+export function scenarioJsonSchema(): SchemaObject {
+  const plain = JSON.parse(JSON.stringify(ScenarioSchema)) as SchemaObject;
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...plain };
+}
+
+const NOUN: Record<UnitKind, string> = {
+  duration: 'a duration',
+  rate: 'a rate',
+  power: 'a power',
+  energy: 'an energy',
+  temperature: 'a temperature',
+  heatCapacity: 'a heat capacity',
+  fraction: 'a fraction',
+};
+
+/** Renders a base-unit number in the unit a planner would write. */
+export function formatQuantity(kind: UnitKind, n: number): string {
+  if (n === 0) return '0';
+  switch (kind) {
+    case 'duration': {
+      for (const [u, f] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) if (Math.abs(n) >= f && Number.isInteger(n / f)) return `${n / f}${u}`;
+      return `${n}s`;
+    }
+    case 'rate':
+      return `${n}/s`;
+    case 'power':
+      return `${n}W`;
+    case 'energy':
+      return `${n}J`;
+    case 'temperature':
+      return `${n}°C`;
+    case 'heatCapacity':
+      return `${n}J/K`;
+    case 'fraction':
+      return String(n);
+  }
+}
+
+/** Checks one unit value against its kind and bounds; returns the base-unit number or a message. */
+export function checkQuantity(kind: UnitKind, value: unknown, schema: Json): { ok: true; value: number } | { ok: false; message: string } {
+  const v = parseQuantity(kind, value);
+  if (v === undefined || !Number.isFinite(v)) return { ok: false, message: `must be ${UNIT_EXAMPLES[kind]}, got ${showValue(value)}` };
+  const min = typeof schema['x-minimum'] === 'number' ? schema['x-minimum'] : undefined;
+  const max = typeof schema['x-maximum'] === 'number' ? schema['x-maximum'] : undefined;
+  const exclusive = schema['x-exclusive-minimum'] === true;
+  const tooSmall = min !== undefined && (exclusive ? v <= min : v < min);
+  const tooBig = max !== undefined && v > max;
+  if (tooSmall || tooBig) {
+    let bound: string;
+    if (min !== undefined && max !== undefined && !exclusive) {
+      bound = kind === 'fraction' && min === 0 && max === 1 ? 'between 0 and 1 (0% to 100%)' : `between ${formatQuantity(kind, min)} and ${formatQuantity(kind, max)}`;
+    } else if (tooSmall) bound = `${exclusive ? '>' : '≥'} ${formatQuantity(kind, min!)}`;
+    else bound = `≤ ${formatQuantity(kind, max!)}`;
+    return { ok: false, message: `must be ${NOUN[kind]} ${bound}, got ${showValue(value)}` };
+  }
+  return { ok: true, value: v };
+}
+
+interface Compiled {
+  ajv: Ajv;
+  schema: SchemaObject;
+  validate: ValidateFunction;
+  branches: WeakMap<object, ValidateFunction>;
+}
+
+let compiled: Compiled | undefined;
+
+/** The process-wide validator, compiled on first use (workers compile it once each). */
+export function scenarioValidator(): Compiled {
+  if (compiled !== undefined) return compiled;
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, validateSchema: true });
+  type XUnitFn = ((kind: UnitKind, data: unknown, parentSchema?: Json) => boolean) & { errors?: Partial<ErrorObject>[] };
+  const xunit: XUnitFn = (kind, data, parentSchema) => {
+    const r = checkQuantity(kind, data, parentSchema ?? {});
+    xunit.errors = r.ok ? [] : [{ keyword: 'x-unit', message: r.message, params: { kind } }];
+    return r.ok;
+  };
+  ajv.addKeyword({ keyword: 'x-unit', schemaType: 'string', errors: true, metaSchema: { enum: [...UNIT_KINDS] }, validate: xunit });
+  ajv.addKeyword({ keyword: 'x-minimum', schemaType: 'number' });
+  ajv.addKeyword({ keyword: 'x-maximum', schemaType: 'number' });
+  ajv.addKeyword({ keyword: 'x-exclusive-minimum', schemaType: 'boolean' });
+  const schema = scenarioJsonSchema();
+  const validate = ajv.compile(schema);
+  compiled = { ajv, schema, validate, branches: new WeakMap() };
+  return compiled;
+}
+
+function branchValidator(c: Compiled, branch: object): ValidateFunction {
+  let v = c.branches.get(branch);
+  if (v === undefined) {
+    const id = (branch as Json).$id;
+    v = typeof id === 'string' ? c.ajv.getSchema(id) : undefined;
+    v ??= c.ajv.compile(branch as SchemaObject);
+    c.branches.set(branch, v);
+  }
+  return v;
+}
+
+function cloneJson<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  if (isPlainObject(v)) {
+    const r: Json = {};
+    for (const k of Object.keys(v)) Object.defineProperty(r, k, { value: cloneJson(v[k]), enumerable: true, writable: true, configurable: true });
+    return r as T;
+  }
+  return v;
+}
+
+/** Converts units and fills defaults along the accepted branches of a schema-valid value. */
+function convert(c: Compiled, schema: unknown, data: unknown, set: (v: unknown) => void): void {
+  if (!isPlainObject(schema)) return;
+  const kind = schema['x-unit'];
+  if (typeof kind === 'string') {
+    const v = parseQuantity(kind as UnitKind, data);
+    if (v !== undefined) set(v);
+    return;
+  }
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const branches = schema[key];
+    if (Array.isArray(branches)) {
+      const chosen = branches.find((b) => isPlainObject(b) && branchValidator(c, b)(data));
+      if (chosen !== undefined) convert(c, chosen, data, set);
+    }
+  }
+  if (Array.isArray(schema.allOf)) for (const s of schema.allOf) convert(c, s, data, set);
+  if (isPlainObject(data)) {
+    const props = isPlainObject(schema.properties) ? schema.properties : {};
+    for (const k of Object.keys(props)) {
+      const ps = props[k];
+      if (!Object.prototype.hasOwnProperty.call(data, k)) {
+        if (isPlainObject(ps) && 'default' in ps) data[k] = cloneJson(ps.default);
+        else continue;
+      }
+      convert(c, ps, data[k], (v) => (data[k] = v));
+    }
+    if (isPlainObject(schema.additionalProperties)) {
+      for (const k of Object.keys(data)) if (!(k in props)) convert(c, schema.additionalProperties, data[k], (v) => (data[k] = v));
+    }
+  }
+  if (Array.isArray(data)) {
+    const items = schema.items;
+    if (isPlainObject(items)) data.forEach((e, i) => convert(c, items, e, (v) => (data[i] = v)));
+    else if (Array.isArray(items)) items.forEach((s, i) => i < data.length && convert(c, s, data[i], (v) => (data[i] = v)));
+  }
+}
+
+/** Validates a raw document; on success returns a converted copy (the input is not modified). */
+export function validateAndConvert(raw: unknown): { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] } {
+  const c = scenarioValidator();
+  if (c.validate(raw)) {
+    const copy = cloneJson(raw);
+    let root: unknown = copy;
+    convert(c, c.schema, copy, (v) => (root = v));
+    return { ok: true, scenario: root as Scenario };
+  }
+  return { ok: false, issues: explain(c.validate.errors ?? []) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Turning Ajv's errors into sentences.
+
+function typeNoun(t: string): string {
+  switch (t) {
+    case 'integer':
+      return 'an integer';
+    case 'number':
+      return 'a number';
+    case 'string':
+      return 'text';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
+    case 'object':
+      return 'an object (a mapping of fields)';
+    case 'null':
+      return 'null';
+    default:
+      return t;
+  }
+}
+
+function boundsText(s: Json): string {
+  const parts: string[] = [];
+  if (typeof s.minimum === 'number') parts.push(`≥ ${s.minimum}`);
+  if (typeof s.exclusiveMinimum === 'number') parts.push(`> ${s.exclusiveMinimum}`);
+  if (typeof s.maximum === 'number') parts.push(`≤ ${s.maximum}`);
+  if (typeof s.exclusiveMaximum === 'number') parts.push(`< ${s.exclusiveMaximum}`);
+  return parts.length === 0 ? '' : ' ' + parts.join(' and ');
+}
+
+/** A short noun phrase for what a schema accepts ("an integer ≥ 1", "a duration", ...). */
+export function describeSchema(s: unknown): string {
+  if (!isPlainObject(s)) return 'a value';
+  if (typeof s['x-unit'] === 'string') return NOUN[s['x-unit'] as UnitKind] ?? 'a quantity';
+  if ('const' in s) return JSON.stringify(s.const);
+  if (Array.isArray(s.enum)) return `one of ${s.enum.map((e) => String(e)).join(', ')}`;
+  const branches = Array.isArray(s.anyOf) ? s.anyOf : Array.isArray(s.oneOf) ? s.oneOf : undefined;
+  if (branches !== undefined) {
+    const disc = discriminator(branches);
+    const plain = branches.filter((b) => !(disc !== undefined && isPlainObject(b) && b.type === 'object'));
+    const words = plain.map(describeSchema);
+    if (disc !== undefined) words.push(`an object with ${disc.prop}: ${disc.tags.join(' | ')}`);
+    return [...new Set(words)].join(' or ');
+  }
+  if (typeof s.type === 'string') return typeNoun(s.type) + (s.type === 'integer' || s.type === 'number' ? boundsText(s) : '');
+  if (Array.isArray(s.type)) return s.type.map((t) => typeNoun(String(t))).join(' or ');
+  return 'a value';
+}
+
+/** A property whose constant value tells the object branches of a union apart (e.g. `dist`). */
+function discriminator(branches: unknown[]): { prop: string; tags: string[]; index: Map<string, number> } | undefined {
+  const objs = branches.map((b, i) => [b, i] as const).filter(([b]) => isPlainObject(b) && b.type === 'object' && isPlainObject(b.properties));
+  if (objs.length < 2) return undefined;
+  const first = (objs[0]![0] as Json).properties as Json;
+  for (const prop of Object.keys(first)) {
+    const index = new Map<string, number>();
+    let ok = true;
+    for (const [b, i] of objs) {
+      const ps = ((b as Json).properties as Json)[prop];
+      if (!isPlainObject(ps) || typeof ps.const !== 'string' || index.has(ps.const)) {
+        ok = false;
+        break;
+      }
+      index.set(ps.const, i);
+    }
+    if (ok) return { prop, tags: [...index.keys()], index };
+  }
+  return undefined;
+}
+
+function segsOf(instancePath: string): (string | number)[] {
+  return fromPointer(instancePath);
+}
+
+function branchIndex(e: ErrorObject, prefix: string): number | undefined {
+  if (!e.schemaPath.startsWith(prefix)) return undefined;
+  const m = /^(\d+)(\/|$)/.exec(e.schemaPath.slice(prefix.length));
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** Keeps, for each failed union, only the errors of the branch the value was meant for. */
+function pruneUnions(errors: ErrorObject[]): { kept: ErrorObject[]; extra: Issue[] } {
+  const alive = new Set(errors);
+  const extra: Issue[] = [];
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  for (const u of unions) {
+    if (!alive.has(u)) continue;
+    alive.delete(u);
+    const prefix = u.schemaPath + '/';
+    const members = [...alive].filter((e) => e.schemaPath.startsWith(prefix) && (e.instancePath === u.instancePath || e.instancePath.startsWith(u.instancePath + '/')));
+    for (const m of members) alive.delete(m);
+    const parent = (u.parentSchema ?? {}) as Json;
+    // A unit field is number|string in the schema; its x-unit error already says it all.
+    if (typeof parent['x-unit'] === 'string') continue;
+    const branches = Array.isArray(u.schema) ? (u.schema as unknown[]) : [];
+    const data: unknown = u.data;
+    const at = segsOf(u.instancePath);
+    if (members.length === 0) {
+      extra.push({ segments: at, message: `matches more than one of: ${describeSchema(parent)}` });
+      continue;
+    }
+    let chosen: number | undefined;
+    const disc = discriminator(branches);
+    if (disc !== undefined && isPlainObject(data)) {
+      const tag = data[disc.prop];
+      if (tag === undefined) {
+        extra.push({ segments: at, message: `missing required field "${disc.prop}" (one of ${disc.tags.join(', ')})` });
+        continue;
+      }
+      chosen = typeof tag === 'string' ? disc.index.get(tag) : undefined;
+      if (chosen === undefined) {
+        const hint = typeof tag === 'string' ? didYouMean(tag, disc.tags) : '';
+        extra.push({ segments: [...at, disc.prop], message: `must be one of ${disc.tags.join(', ')}, got ${showValue(tag)}${hint}` });
+        continue;
+      }
+    } else {
+      // Branches whose very type the value does not have are not what the author meant.
+      const byBranch = new Map<number, ErrorObject[]>();
+      for (const m of members) {
+        const i = branchIndex(m, prefix);
+        if (i !== undefined) byBranch.set(i, [...(byBranch.get(i) ?? []), m]);
+      }
+      const plausible = [...byBranch.entries()].filter(([i, errs]) => {
+        const b = branches[i];
+        if (disc !== undefined && isPlainObject(b) && b.type === 'object' && !isPlainObject(data)) return false;
+        return !errs.some((e) => e.instancePath === u.instancePath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum' || (e.keyword === 'x-unit' && typeof data !== 'number' && typeof data !== 'string')));
+      });
+      if (plausible.length === 0) {
+        extra.push({ segments: at, message: `must be ${describeSchema(parent)}, got ${showValue(data)}` });
+        continue;
+      }
+      plausible.sort((a, b) => a[1].length - b[1].length);
+      chosen = plausible[0]![0];
+    }
+    for (const m of members) if (branchIndex(m, prefix) === chosen) alive.add(m);
+  }
+  return { kept: errors.filter((e) => alive.has(e)), extra };
+}
+
+function explainOne(e: ErrorObject): Issue {
+  const at = segsOf(e.instancePath);
+  const ps = (e.parentSchema ?? {}) as Json;
+  const got = `, got ${showValue(e.data)}`;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'x-unit':
+      return { segments: at, message: e.message ?? 'invalid quantity' };
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      const allowed = isPlainObject(ps.properties) ? Object.keys(ps.properties) : [];
+      return { segments: [...at, key], message: `unknown field${didYouMean(key, allowed)}`, atKey: true };
+    }
+    case 'required':
+      return { segments: at, message: `missing required field "${String(p.missingProperty)}"` };
+    case 'type':
+      return { segments: at, message: `must be ${describeSchema(ps)}${got}` };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { segments: at, message: `must be ${describeSchema(ps)}${got}` };
+    case 'const':
+      return { segments: at, message: `must be ${JSON.stringify(p.allowedValue)}${got}` };
+    case 'enum': {
+      const allowed = (Array.isArray(p.allowedValues) ? p.allowedValues : []).map((v) => String(v));
+      return { segments: at, message: `must be one of ${allowed.join(', ')}${got}${typeof e.data === 'string' ? didYouMean(e.data, allowed) : ''}` };
+    }
+    case 'minLength':
+      return { segments: at, message: p.limit === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters long${got}` };
+    case 'maxLength':
+      return { segments: at, message: `must be at most ${String(p.limit)} characters long` };
+    case 'minItems':
+      return { segments: at, message: `must have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}` };
+    case 'maxItems':
+      return { segments: at, message: `must have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'}` };
+    case 'uniqueItems':
+      return { segments: at, message: `must not repeat items (items ${String(p.j)} and ${String(p.i)} are the same)` };
+    case 'pattern':
+      return { segments: at, message: `must match the pattern /${String(p.pattern)}/${got}` };
+    case 'minProperties':
+      return { segments: at, message: `must have at least ${String(p.limit)} field${p.limit === 1 ? '' : 's'}` };
+    default:
+      return { segments: at, message: `${e.message ?? 'is invalid'}${got}` };
+  }
+}
+
+/** Reduces Ajv's errors to one sentence per problem. */
+function explain(errors: ErrorObject[]): Issue[] {
+  const { kept, extra } = pruneUnions(errors);
+  const out: Issue[] = [...kept.filter((e) => e.keyword !== 'if' && e.keyword !== 'not').map(explainOne), ...extra];
+  const seen = new Set<string>();
+  return out.filter((i) => {
+    const k = JSON.stringify(i.segments) + '\u0000' + i.message;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
