@@ -1,0 +1,64 @@
+/**
+ * `opsim validate FILE... [--set path=value]...`: checks scenario files and prints every
+ * problem with its position. Exit code 0 when all are valid, 2 otherwise (including files
+ * that cannot be read), so scripts and CI can tell scenario errors from crashes (1).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError, type Scenario } from '../scenario/index.js';
+import { formatQuantity } from '../scenario/validate.js';
+
+/** Loads src/models/index.js when it exists, so the models' semantic checks are registered. */
+export async function loadModelChecks(): Promise<void> {
+  const url = new URL('../models/index.js', import.meta.url);
+  // A computed specifier: the models barrel is optional and may not exist yet.
+  if (existsSync(fileURLToPath(url))) await import(url.href);
+}
+
+/** One-line summary of a valid scenario: name, list sizes, horizon. */
+export function summarizeScenario(s: Scenario): string {
+  const parts: string[] = [s.name];
+  for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
+    if (Array.isArray(v)) parts.push(`${v.length} ${k}`);
+  }
+  parts.push(`horizon ${formatQuantity('duration', s.horizon)}`);
+  return parts.join(', ');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Registers `opsim validate`. */
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check scenario files and report every problem with its line and column')
+    .argument('<files...>', 'scenario files (YAML or JSON)')
+    .option('--set <path=value>', 'override a field, e.g. services.inventory.servers=12 (repeatable)', collect, [])
+    .action(async (files: string[], opts: { set: string[] }) => {
+      await loadModelChecks();
+      let overrides: Record<string, unknown>;
+      try {
+        overrides = parseOverrideArgs(opts.set);
+      } catch (err) {
+        if (!(err instanceof ScenarioLoadError)) throw err;
+        for (const e of err.errors) process.stderr.write(formatScenarioError(e) + '\n');
+        process.exitCode = 2;
+        return;
+      }
+      let bad = 0;
+      for (const file of files) {
+        const r = loadScenarioFile(file, { overrides });
+        if (r.ok) {
+          process.stdout.write(`${file}: valid (${summarizeScenario(r.scenario)})\n`);
+        } else {
+          bad++;
+          for (const e of r.errors) process.stderr.write(formatScenarioError(e) + '\n');
+          process.stderr.write(`${file}: ${r.errors.length} problem${r.errors.length === 1 ? '' : 's'}\n`);
+        }
+      }
+      if (bad > 0) process.exitCode = 2;
+    });
+}
