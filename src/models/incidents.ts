@@ -1,0 +1,575 @@
+/**
+ * Incident management, request fulfilment and scheduled work: everything operators do.
+ * All of it competes for the same team Resources (from models/staffing) through one
+ * priority queue per team: incidents by priority (P1 = 1 … P4 = 4), then service requests
+ * and scheduled work (5 by default). Work in hand is not preempted.
+ *
+ * An incident walks its type's escalation path: at each tier an operator diagnoses it and
+ * either fixes it or escalates; an escalation time-out moves it on if it is not fixed in
+ * time (waiting included). The fix acts on the infrastructure: it resolves the incident's
+ * Problem on the board, which runs the problem's undo and restores the capacity it took.
+ */
+import { deterministic, exponential, gamma, lognormal, normal, triangular, uniform, weibull, empirical, type Distribution, type EventHandle, type Rng, Tally } from '../engine/index.js';
+import type { IncidentRecord, Priority } from '../results/format.js';
+import type { DurationDistSpec } from '../scenario/schema/distribution.js';
+import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from '../scenario/schema/incidents.js';
+import type { Problem } from './problems.js';
+import { FALSE_ALARM_CAUSE, incidentTargets, type IncidentTarget } from './sla.js';
+import { teamsOf, type Team } from './staffing.js';
+import type { World } from './world.js';
+
+/** Builds a Distribution from a scenario's random-duration field (values already in seconds). */
+export function durationDist(spec: DurationDistSpec): Distribution {
+  if (typeof spec === 'number') return deterministic(spec);
+  switch (spec.dist) {
+    case 'exponential':
+      return exponential(1 / spec.mean);
+    case 'deterministic':
+      return deterministic(spec.value);
+    case 'uniform':
+      return uniform(spec.min, spec.max);
+    case 'triangular':
+      return triangular(spec.min, spec.mode, spec.max);
+    case 'normal':
+      return normal(spec.mean, spec.sd, { min: 0 });
+    case 'lognormal':
+      return lognormal(spec.mean, spec.sd);
+    case 'weibull':
+      return weibull(spec.shape, spec.scale);
+    case 'gamma':
+      return gamma(spec.shape, spec.mean / spec.shape);
+    case 'empirical':
+      return empirical(spec.samples);
+  }
+}
+
+/**
+ * Default priority matrix. The corners are sourced (extensive + critical = P1, minor + low
+ * = P4; vanpeltconsulting.nl, itsalto.com); the cells between follow the usual diagonal.
+ */
+export const DEFAULT_PRIORITY_MATRIX: Readonly<Record<ImpactSpec, Readonly<Record<UrgencySpec, Priority>>>> = {
+  extensive: { critical: 'P1', high: 'P1', medium: 'P2', low: 'P3' },
+  significant: { critical: 'P1', high: 'P2', medium: 'P2', low: 'P3' },
+  moderate: { critical: 'P2', high: 'P2', medium: 'P3', low: 'P4' },
+  minor: { critical: 'P3', high: 'P3', medium: 'P4', low: 'P4' },
+};
+
+/** Priority of an incident from its impact and urgency, through the matrix (default cells where unset). */
+export function priorityOf(impact: ImpactSpec, urgency: UrgencySpec, matrix?: PriorityMatrixSpec): Priority {
+  return matrix?.[impact]?.[urgency] ?? DEFAULT_PRIORITY_MATRIX[impact][urgency];
+}
+
+/** Queue priority of an incident priority in a team's queue (lower is served first). */
+export const QUEUE_PRIORITY: Readonly<Record<Priority, number>> = { P1: 1, P2: 2, P3: 3, P4: 4 };
+/** Default queue priority of service requests and scheduled work: after every incident. */
+export const DEFAULT_WORK_PRIORITY = 5;
+const DEFAULT_DIAGNOSIS = 600;
+const DEFAULT_FIX = 1200;
+
+interface TierRuntime {
+  tier: string;
+  diagnosis: Distribution;
+  fix: Distribution;
+  resolveProbability: number;
+  escalateAfter: number;
+}
+
+interface TypeRuntime {
+  spec: IncidentTypeSpec;
+  path: TierRuntime[];
+}
+
+type Phase = 'queued' | 'starting' | 'working' | 'done';
+
+/** An incident in progress: its public record plus where it is on its path. */
+export class Incident {
+  /** Index of the current step on the escalation path. */
+  step = -1;
+  /** Team holding or queued for the incident now. */
+  team: Team | null = null;
+  /** Where the incident is: queued, waiting for an on-call operator, being worked, or done. */
+  phase: Phase = 'queued';
+  /** Seize handle while queued. */
+  queueHandle = -1;
+  /** Whether a unit of `team` is held. */
+  holding = false;
+  /** Pending end of the current phase (start after latency, diagnosis, fix). */
+  pending: EventHandle | null = null;
+  /** Pending escalation time-out. */
+  timeout: EventHandle | null = null;
+  /** Repeated events about the same cause while open (deduplicated, not re-raised). */
+  duplicates = 0;
+
+  constructor(
+    readonly record: IncidentRecord,
+    readonly type: TypeRuntime | null,
+    readonly problem: Problem | null,
+    /** Time an operator spends on it when it has no type (false-alarm triage). */
+    readonly triage: Distribution | null,
+  ) {}
+
+  /** True once resolved. */
+  get closed(): boolean {
+    return this.phase === 'done';
+  }
+}
+
+/** What monitoring gives to open an incident. */
+export interface IncidentRequest {
+  /** Incident type name (null: the default type). */
+  type: string | null;
+  /** Cause written on the record, e.g. "lb-misweight" or "monitor:inventory-p95". */
+  cause: string;
+  /** When the underlying condition began. */
+  raisedAt: number;
+  /** The problem it is about, if any: its fix is what resolves the problem. */
+  problem: Problem | null;
+  /** Impact (default: the type's, else moderate). */
+  impact?: ImpactSpec | undefined;
+  /** Urgency (default: the type's, else medium). */
+  urgency?: UrgencySpec | undefined;
+}
+
+/**
+ * The incident desk: opens incidents, routes them through tiers and teams, and keeps the
+ * statistics. Monitoring calls `open` and `openFalseAlarm`; problem resolutions by anyone
+ * else (auto-remediation, automatic repair, another incident) close the incident.
+ */
+export class IncidentDesk {
+  private readonly types = new Map<string, TypeRuntime>();
+  private readonly byKind = new Map<string, TypeRuntime>();
+  private readonly defaultType: TypeRuntime | null;
+  private readonly byProblem = new Map<number, Incident>();
+  private readonly open_ = new Set<Incident>();
+  private readonly targets: Record<Priority, IncidentTarget>;
+  private readonly rng: Rng;
+  private nextId = 1;
+  private statsFrom = 0;
+  /** Per priority: detection → acknowledgement, detection → resolution, raise → detection. */
+  readonly mtta: Record<Priority, Tally> = { P1: new Tally(), P2: new Tally(), P3: new Tally(), P4: new Tally() };
+  readonly mttr: Record<Priority, Tally> = { P1: new Tally(), P2: new Tally(), P3: new Tally(), P4: new Tally() };
+  readonly mttd: Record<Priority, Tally> = { P1: new Tally(), P2: new Tally(), P3: new Tally(), P4: new Tally() };
+  /** Incidents resolved by each resolver ("L1", "auto-remediation", ...). */
+  readonly resolvedBy = new Map<string, number>();
+  /** Incidents that found no team at some tier of their path. */
+  unrouted = 0;
+
+  constructor(readonly world: World) {
+    const spec = world.scenario.incidents;
+    this.targets = incidentTargets(world.scenario.sla?.incidentTargets);
+    this.rng = world.streams.stream('incidents/desk/work');
+    for (const t of spec?.types ?? []) {
+      if (this.types.has(t.name)) throw new Error(`incidents.types: "${t.name}" is declared twice`);
+      const rt: TypeRuntime = {
+        spec: t,
+        path: t.path.map((s) => ({
+          tier: s.tier,
+          diagnosis: durationDist(s.diagnosis ?? DEFAULT_DIAGNOSIS),
+          fix: durationDist(s.fix ?? DEFAULT_FIX),
+          resolveProbability: s.resolveProbability ?? 1,
+          escalateAfter: s.escalateAfter ?? Infinity,
+        })),
+      };
+      this.types.set(t.name, rt);
+      for (const k of t.problemKinds ?? []) if (!this.byKind.has(k)) this.byKind.set(k, rt);
+    }
+    const dflt = spec?.defaultType;
+    if (dflt !== undefined && !this.types.has(dflt)) throw new Error(`incidents.defaultType: no incident type named "${dflt}"`);
+    this.defaultType = dflt !== undefined ? this.types.get(dflt)! : (this.types.values().next().value ?? null);
+    world.sim.onReset(() => {
+      this.statsFrom = world.sim.now;
+      for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
+        this.mtta[p].reset();
+        this.mttr[p].reset();
+        this.mttd[p].reset();
+      }
+      this.resolvedBy.clear();
+      this.unrouted = 0;
+      // Incidents detected during warm-up belong to it; the record keeps the rest.
+      const keep = world.incidents.filter((r) => r.detectedAt >= this.statsFrom);
+      world.incidents.length = 0;
+      world.incidents.push(...keep);
+    });
+    // Whoever resolves a problem (automation, automatic repair) also closes its incident.
+    world.problems.onResolve((p) => {
+      const inc = this.byProblem.get(p.id);
+      if (inc !== undefined && !inc.closed) this.close(inc, p.resolvedBy ?? 'unknown');
+    });
+  }
+
+  /** Checks that every tier on every path has a team (called once all models are built). */
+  validateRouting(): void {
+    const teams = [...teamsOf(this.world).values()];
+    for (const t of this.types.values()) {
+      for (const s of t.path) {
+        if (!teams.some((team) => team.serves(s.tier, t.spec.skill))) {
+          throw new Error(`incidents.types.${t.spec.name}: no team at tier "${s.tier}"${t.spec.skill !== undefined ? ` with skill "${t.spec.skill}"` : ''}`);
+        }
+      }
+    }
+  }
+
+  /** The type a problem of this kind raises: its own, one listing the kind, else `fallback`, else the default. */
+  typeFor(problem: Problem | null, fallback: string | null): string | null {
+    if (problem?.incidentType != null && this.types.has(problem.incidentType)) return problem.incidentType;
+    if (problem !== null) {
+      const byKind = this.byKind.get(problem.kind);
+      if (byKind !== undefined) return byKind.spec.name;
+    }
+    if (fallback !== null && this.types.has(fallback)) return fallback;
+    return this.defaultType?.spec.name ?? null;
+  }
+
+  /** The open incident about this problem, if any. */
+  incidentFor(problem: Problem): Incident | undefined {
+    const inc = this.byProblem.get(problem.id);
+    return inc !== undefined && !inc.closed ? inc : undefined;
+  }
+
+  /** Incidents open now. */
+  openIncidents(): ReadonlySet<Incident> {
+    return this.open_;
+  }
+
+  /** Opens an incident now and sends it to the first tier of its type's path. */
+  open(req: IncidentRequest): Incident {
+    const typeName = req.type ?? this.defaultType?.spec.name ?? null;
+    const type = typeName === null ? undefined : this.types.get(typeName);
+    if (type === undefined) throw new Error(`incidents: no incident type "${String(typeName)}" (declare incidents.types)`);
+    const impact = req.impact ?? type.spec.impact ?? 'moderate';
+    const urgency = req.urgency ?? type.spec.urgency ?? 'medium';
+    const inc = this.create(type.spec.name, req.cause, priorityOf(impact, urgency, this.world.scenario.incidents?.priorityMatrix), req.raisedAt, type, req.problem, null);
+    if (req.problem !== null) this.byProblem.set(req.problem.id, inc);
+    this.toStep(inc, 0);
+    return inc;
+  }
+
+  /** Opens a false alarm: it looks like a real incident until an operator triages and closes it. */
+  openFalseAlarm(priority: Priority, triage: Distribution, tier: string): Incident {
+    const inc = this.create('false-alarm', FALSE_ALARM_CAUSE, priority, this.world.sim.now, null, null, triage);
+    const team = this.route(tier, undefined);
+    if (team === null) {
+      this.unrouted++;
+      return inc;
+    }
+    inc.step = 0;
+    this.enqueue(inc, team);
+    return inc;
+  }
+
+  private create(type: string, cause: string, priority: Priority, raisedAt: number, rt: TypeRuntime | null, problem: Problem | null, triage: Distribution | null): Incident {
+    const now = this.world.sim.now;
+    const record: IncidentRecord = {
+      id: this.nextId++,
+      type,
+      cause,
+      priority,
+      raisedAt: Math.min(raisedAt, now),
+      detectedAt: now,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      responseBreached: false,
+      resolutionBreached: false,
+    };
+    const inc = new Incident(record, rt, problem, triage);
+    this.open_.add(inc);
+    this.world.incidents.push(record);
+    if (cause !== FALSE_ALARM_CAUSE) {
+      this.mttd[priority].add(now - record.raisedAt);
+      // Targets are checked when they fall due, so open incidents breach on time, not at the end.
+      const target = this.targets[priority];
+      this.world.sim.schedule(target.response, (i: Incident) => {
+        // Closed unacknowledged before the target (automation) is not a breach.
+        if (i.record.acknowledgedAt === null && !i.closed) i.record.responseBreached = true;
+      }, inc);
+      this.world.sim.schedule(target.resolution, (i: Incident) => {
+        if (!i.closed) i.record.resolutionBreached = true;
+      }, inc);
+    }
+    return inc;
+  }
+
+  /** First team at this tier with this skill, preferring one with a free operator. */
+  private route(tier: string, skill: string | undefined): Team | null {
+    let first: Team | null = null;
+    for (const t of teamsOf(this.world).values()) {
+      if (!t.serves(tier, skill)) continue;
+      if (t.resource.free > 0) return t;
+      first ??= t;
+    }
+    return first;
+  }
+
+  private toStep(inc: Incident, step: number): void {
+    const type = inc.type!;
+    const path = type.path;
+    if (step >= path.length) step = path.length - 1; // the last tier keeps it until fixed
+    inc.step = step;
+    const tier = path[step]!;
+    const team = this.route(tier.tier, type.spec.skill);
+    if (team === null) {
+      this.unrouted++;
+      if (step + 1 < path.length) this.toStep(inc, step + 1);
+      return;
+    }
+    if (step < path.length - 1 && Number.isFinite(tier.escalateAfter)) {
+      inc.timeout = this.world.sim.schedule(tier.escalateAfter, (i: Incident) => this.onTimeout(i), inc);
+    }
+    this.enqueue(inc, team);
+  }
+
+  private enqueue(inc: Incident, team: Team): void {
+    inc.team = team;
+    inc.phase = 'queued';
+    inc.holding = false;
+    const h = team.resource.seize((i: Incident) => this.onGranted(i), inc, QUEUE_PRIORITY[inc.record.priority]);
+    if (h < 0) this.onGranted(inc);
+    else inc.queueHandle = h;
+  }
+
+  private onGranted(inc: Incident): void {
+    inc.queueHandle = -1;
+    inc.holding = true;
+    const latency = inc.team!.startLatency();
+    if (latency > 0) {
+      inc.phase = 'starting';
+      inc.pending = this.world.sim.schedule(latency, (i: Incident) => this.startWork(i), inc);
+    } else {
+      this.startWork(inc);
+    }
+  }
+
+  private startWork(inc: Incident): void {
+    const now = this.world.sim.now;
+    inc.phase = 'working';
+    if (inc.record.acknowledgedAt === null) {
+      inc.record.acknowledgedAt = now;
+      if (inc.record.cause !== FALSE_ALARM_CAUSE) this.mtta[inc.record.priority].add(now - inc.record.detectedAt);
+    }
+    if (inc.type === null) {
+      inc.pending = this.world.sim.schedule(inc.triage!.sample(this.rng), (i: Incident) => this.finish(i, i.team!.tier), inc);
+      return;
+    }
+    const tier = inc.type.path[inc.step]!;
+    const last = inc.step === inc.type.path.length - 1;
+    const diagnosis = tier.diagnosis.sample(this.rng);
+    // The last tier always fixes it eventually (vendor or L3 is where the buck stops).
+    if (last || this.rng.next() < tier.resolveProbability) {
+      inc.pending = this.world.sim.schedule(diagnosis + tier.fix.sample(this.rng), (i: Incident) => this.finish(i, tier.tier), inc);
+    } else {
+      inc.pending = this.world.sim.schedule(diagnosis, (i: Incident) => this.escalate(i), inc);
+    }
+  }
+
+  /** Drops the operator (or the place in the queue) without closing the incident. */
+  private letGo(inc: Incident): void {
+    if (inc.pending !== null) {
+      this.world.sim.cancel(inc.pending);
+      inc.pending = null;
+    }
+    if (inc.timeout !== null) {
+      this.world.sim.cancel(inc.timeout);
+      inc.timeout = null;
+    }
+    if (inc.queueHandle >= 0) {
+      inc.team!.resource.withdraw(inc.queueHandle);
+      inc.queueHandle = -1;
+    }
+    if (inc.holding) {
+      inc.holding = false;
+      inc.team!.resource.release();
+    }
+  }
+
+  private escalate(inc: Incident): void {
+    inc.pending = null;
+    this.letGo(inc);
+    this.toStep(inc, inc.step + 1);
+  }
+
+  private onTimeout(inc: Incident): void {
+    inc.timeout = null;
+    if (inc.closed) return;
+    this.letGo(inc);
+    this.toStep(inc, inc.step + 1);
+  }
+
+  /** The operator's fix: resolve the problem (restoring capacity), then close. */
+  private finish(inc: Incident, by: string): void {
+    inc.pending = null;
+    this.close(inc, by);
+    if (inc.problem !== null) this.world.problems.resolve(inc.problem, by);
+  }
+
+  private close(inc: Incident, by: string): void {
+    if (inc.closed) return;
+    this.letGo(inc);
+    inc.phase = 'done';
+    this.open_.delete(inc);
+    const now = this.world.sim.now;
+    const r = inc.record;
+    r.resolvedAt = now;
+    r.resolvedBy = by;
+    if (inc.problem !== null) this.byProblem.delete(inc.problem.id);
+    if (r.cause === FALSE_ALARM_CAUSE || r.detectedAt < this.statsFrom) return;
+    this.mttr[r.priority].add(now - r.detectedAt);
+    this.resolvedBy.set(by, (this.resolvedBy.get(by) ?? 0) + 1);
+  }
+
+  /** Records counted in statistics: detected after warm-up, not false alarms. */
+  counted(): IncidentRecord[] {
+    return this.world.incidents.filter((r) => r.cause !== FALSE_ALARM_CAUSE && r.detectedAt >= this.statsFrom);
+  }
+}
+
+const DESKS = new WeakMap<World, IncidentDesk>();
+
+/** The incident desk of this world (created on first use). */
+export function incidentDeskOf(world: World): IncidentDesk {
+  let d = DESKS.get(world);
+  if (d === undefined) {
+    d = new IncidentDesk(world);
+    DESKS.set(world, d);
+  }
+  return d;
+}
+
+/** Builds incident management, service requests and scheduled work. Runs after staffing. */
+export function buildIncidents(world: World): void {
+  const desk = incidentDeskOf(world);
+  desk.validateRouting();
+  const rec = world.recorder;
+  for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
+    rec.metric(`incidents.${p}.count`, () => desk.counted().filter((r) => r.priority === p).length);
+    rec.metric(`incidents.${p}.mtta`, () => desk.mtta[p].mean);
+    rec.metric(`incidents.${p}.mttr`, () => desk.mttr[p].mean);
+    rec.metric(`incidents.${p}.mttd`, () => desk.mttd[p].mean);
+    rec.column(`incidents.open.${p}`, () => {
+      let n = 0;
+      for (const i of desk.openIncidents()) if (i.record.priority === p && i.record.cause !== FALSE_ALARM_CAUSE) n++;
+      return n;
+    });
+  }
+  rec.metric('incidents.response_breaches', () => desk.counted().filter((r) => r.responseBreached).length);
+  rec.metric('incidents.resolution_breaches', () => desk.counted().filter((r) => r.resolutionBreached).length);
+  rec.metric('incidents.unresolved', () => desk.counted().filter((r) => r.resolvedAt === null).length);
+  rec.metric('incidents.auto_remediated', () => desk.resolvedBy.get('auto-remediation') ?? 0);
+  buildRequests(world);
+  buildScheduledWork(world);
+}
+
+function teamNamed(world: World, name: string, where: string): Team {
+  const t = teamsOf(world).get(name);
+  if (t === undefined) throw new Error(`${where}: no team named "${name}" (known: ${[...teamsOf(world).keys()].join(', ') || 'none'})`);
+  return t;
+}
+
+interface RequestJob {
+  arrivedAt: number;
+}
+
+function buildRequests(world: World): void {
+  const sim = world.sim;
+  for (const spec of world.scenario.requests ?? []) {
+    const team = teamNamed(world, spec.team, `requests.${spec.name}`);
+    const res = team.resource;
+    const arrivals = world.streams.stream(`incidents/requests/${spec.name}/arrivals`);
+    const handleRng = world.streams.stream(`incidents/requests/${spec.name}/handle`);
+    const handle = durationDist(spec.handleTime);
+    const target = spec.answerTarget ?? 0;
+    const prio = spec.priority ?? DEFAULT_WORK_PRIORITY;
+    const waits = new Tally();
+    let withinTarget = 0;
+    let arrived = 0;
+    sim.onReset(() => {
+      waits.reset();
+      withinTarget = 0;
+      arrived = 0;
+    });
+    const done = (): void => res.release();
+    const start = (job: RequestJob): void => {
+      const w = sim.now - job.arrivedAt;
+      // Waits are counted when answered, so a call answered after warm-up counts whole.
+      waits.add(w);
+      if (w <= target) withinTarget++;
+      // Requests that (in odd cases) start after the on-call latency are delayed as well.
+      sim.schedule(team.startLatency() + handle.sample(handleRng), done, undefined);
+    };
+    const rate = spec.rate;
+    if (rate > 0) {
+      const arrive = (): void => {
+        arrived++;
+        const job: RequestJob = { arrivedAt: sim.now };
+        if (res.seize(start, job, prio) < 0) start(job);
+        const next = -Math.log(1 - arrivals.next()) / rate;
+        if (sim.now + next <= world.horizon) sim.schedule(next, arrive, undefined);
+      };
+      const first = -Math.log(1 - arrivals.next()) / rate;
+      if (first <= world.horizon) sim.schedule(first, arrive, undefined);
+    }
+    const n = spec.name;
+    world.recorder.metric(`requests.${n}.arrived`, () => arrived);
+    world.recorder.metric(`requests.${n}.answered`, () => waits.count);
+    world.recorder.metric(`requests.${n}.wait.mean`, () => waits.mean);
+    if (spec.answerTarget !== undefined) world.recorder.metric(`requests.${n}.service_level`, () => (waits.count > 0 ? withinTarget / waits.count : NaN));
+  }
+}
+
+interface ScheduledJob {
+  dueAt: number;
+  queueHandle: number;
+  started: boolean;
+}
+
+function buildScheduledWork(world: World): void {
+  const sim = world.sim;
+  for (const spec of world.scenario.scheduledWork ?? []) {
+    const where = `scheduledWork.${spec.name}`;
+    const team = teamNamed(world, spec.team, where);
+    const res = team.resource;
+    const service = spec.service === undefined ? null : world.services.get(spec.service);
+    if (service === undefined) throw new Error(`${where}: no service named "${String(spec.service)}"`);
+    const rng = world.streams.stream(`incidents/scheduled/${spec.name}/duration`);
+    const duration = durationDist(spec.duration);
+    const prio = spec.priority ?? DEFAULT_WORK_PRIORITY;
+    let done = 0;
+    let missed = 0;
+    const delay = new Tally();
+    sim.onReset(() => {
+      done = 0;
+      missed = 0;
+      delay.reset();
+    });
+    const start = (job: ScheduledJob): void => {
+      job.started = true;
+      job.queueHandle = -1;
+      delay.add(sim.now - job.dueAt);
+      const putBack = service !== null && (spec.serversOffline ?? 0) > 0 ? service.takeOffline(spec.serversOffline!, `scheduled work ${spec.name}`) : null;
+      sim.schedule(duration.sample(rng), () => {
+        putBack?.();
+        done++;
+        res.release();
+      }, undefined);
+    };
+    const due = (): void => {
+      const job: ScheduledJob = { dueAt: sim.now, queueHandle: -1, started: false };
+      const h = res.seize(start, job, prio);
+      if (h < 0) start(job);
+      else {
+        job.queueHandle = h;
+        if (spec.deadline !== undefined) {
+          sim.schedule(spec.deadline, (j: ScheduledJob) => {
+            if (!j.started && res.withdraw(j.queueHandle)) missed++;
+          }, job);
+        }
+      }
+    };
+    for (let t = spec.at; t <= world.horizon; t += spec.every ?? Infinity) {
+      if (t >= sim.now) sim.scheduleAt(t, due, undefined);
+    }
+    world.recorder.metric(`scheduled.${spec.name}.done`, () => done);
+    world.recorder.metric(`scheduled.${spec.name}.missed`, () => missed);
+    world.recorder.metric(`scheduled.${spec.name}.start_delay.mean`, () => delay.mean);
+  }
+}
