@@ -9,11 +9,20 @@ import type { ReplicationRecord } from '../results/format.js';
 import { Recorder } from './recorder.js';
 import { ProblemBoard } from './problems.js';
 import type { ModelBuilder, World } from './world.js';
+import { buildStaffing } from './staffing.js';
+import { buildIncidents } from './incidents.js';
+import { buildMonitoring } from './monitoring.js';
+import { buildSla } from './sla.js';
 
 /** Models in build order: infrastructure first, so operations models find its handles. */
 const MODELS: ModelBuilder[] = [
   // Each model module adds one line here, e.g. buildRooms, buildServices, buildFailures, buildLoad,
   // then buildStaffing, buildIncidents, buildMonitoring, buildSla.
+  // Operations (after the infrastructure, whose handles and problems they use):
+  buildStaffing,
+  buildIncidents,
+  buildMonitoring,
+  buildSla,
 ];
 
 /** Options of one replication. */
