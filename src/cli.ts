@@ -11,6 +11,8 @@ export type RegisterCommand = (program: Command) => void;
 
 const registrations: Promise<{ register: RegisterCommand }>[] = [
   // One line per subcommand module (keep alphabetical).
+  import('./cli/compare.js'),
+  import('./cli/run.js'),
   import('./cli/schema.js'),
   import('./cli/validate.js'),
 ];

@@ -119,6 +119,62 @@ export interface VariantResults {
   series: SeriesSummary | null;
   /** Incidents of the first replication (for the timeline chart). */
   sampleIncidents: IncidentRecord[];
+  /** Probability of meeting each SLA across replications (see docs/experiments.md). */
+  slaProbabilities?: SlaProbability[];
+  /**
+   * Every metric's value per replication, aligned with `replications` (null where a
+   * replication produced no finite value). Lets `opsim compare` pair runs that share seeds.
+   */
+  perReplication?: { replications: number[]; metrics: Record<string, (number | null)[]> };
+}
+
+/** Probability that a replication meets an SLA, with a Wilson 95 % interval. */
+export interface SlaProbability {
+  /** The SLA metric: a 0/1 metric named `*_met`, or `X.attainment` judged against `X.target`. */
+  metric: string;
+  /** Replications that met it. */
+  met: number;
+  n: number;
+  p: number;
+  ci95: [number, number];
+}
+
+/** Variants ordered by one metric's mean (rank 1 = best). */
+export interface Ranking {
+  metric: string;
+  direction: 'lower' | 'higher';
+  order: { variant: string; mean: number; ci95: [number, number]; rank: number }[];
+}
+
+/** Warm-up found automatically from a pilot run (MSER-5 on one series column). */
+export interface WarmupDetection {
+  method: 'mser5';
+  /** Series column the rule was applied to. */
+  column: string;
+  /** Variant whose pilot replications were averaged. */
+  variant: string;
+  pilotReplications: number;
+  /** Whole intervals discarded. */
+  intervals: number;
+  /** Warm-up applied to every replication of the run, in seconds. */
+  seconds: number;
+  /** False when the minimum lay in the second half of the series (run too short to tell). */
+  reliable: boolean;
+}
+
+/** How sequential stopping ended. */
+export interface StoppingReport {
+  metric: string;
+  /** Target half-width: absolute, or relative to |mean| when `relative`. */
+  halfWidth: number;
+  relative: boolean;
+  maxReplications: number;
+  /** Replications per variant actually run. */
+  replications: number;
+  /** Whether every variant's half-width reached the target. */
+  met: boolean;
+  /** Achieved half-width per variant (absolute). */
+  achieved: Record<string, number>;
 }
 
 /** results.json */
@@ -134,4 +190,15 @@ export interface ResultsDocument {
   variants: VariantResults[];
   comparisons: PairedComparison[];
   failures: FailedReplication[];
+  /** Name of the reference variant of `comparisons`. */
+  reference?: string;
+  /** Replications per variant asked for (before sequential stopping or `--only`). */
+  replicationsRequested?: number;
+  /** Set when only some (variant, replication) pairs were run (`--only`). */
+  only?: { variant: string; replication: number }[];
+  ranking?: Ranking;
+  warmupDetection?: WarmupDetection;
+  stopping?: StoppingReport;
+  /** True when the run was stopped by a signal or an abort before finishing. */
+  interrupted?: boolean;
 }

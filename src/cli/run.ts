@@ -1,0 +1,175 @@
+/**
+ * `opsim run FILE`: runs a scenario's variants × replications on worker threads, writes
+ * results.json and series.csv, prints a summary table. Exit codes: 0 all replications ran;
+ * 2 scenario or option error; 3 some replications failed (others completed, results
+ * written); 130 interrupted by Ctrl-C/SIGTERM (partial results written, complete: false);
+ * 1 anything else.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
+import { runExperiment } from '../experiment/run.js';
+import { createProgress } from '../experiment/progress.js';
+import { resultsJson, writeResults } from '../results/write.js';
+import type { ResultsDocument } from '../results/format.js';
+
+/** Exit code when some replications failed. */
+export const EXIT_FAILED_REPLICATIONS = 3;
+/** Exit code when the run was interrupted (partial results written). */
+export const EXIT_INTERRUPTED = 130;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function integer(name: string, min: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+/** Parses `VARIANT:REP` (the last colon splits, so variant names may contain colons). */
+export function parseOnly(spec: string): { variant: string; replication: number } {
+  const i = spec.lastIndexOf(':');
+  const rep = Number(spec.slice(i + 1));
+  if (i <= 0 || !Number.isInteger(rep) || rep < 0) throw new ScenarioLoadError([{ file: null, line: null, column: null, path: '', message: `--only ${JSON.stringify(spec)}: expected VARIANT:REPLICATION, e.g. base:3` }]);
+  return { variant: spec.slice(0, i), replication: rep };
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
+}
+
+function num(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(3);
+  return Number(v.toPrecision(4)).toString();
+}
+
+const KEY_PATTERNS = [/response_time\.mean$/, /response_time\.p95$/, /throughput$/, /failed/, /utili[sz]ation$/, /attainment$/, /availability$/, /_met$/, /cost/];
+
+/** The few metrics worth a line in the terminal summary. */
+export function keyMetrics(names: readonly string[], limit = 8): string[] {
+  const out: string[] = [];
+  for (const p of KEY_PATTERNS) for (const n of names) if (p.test(n) && !out.includes(n) && out.length < limit) out.push(n);
+  for (const n of names) if (out.length < Math.min(limit, 6) && !out.includes(n)) out.push(n);
+  return out;
+}
+
+/** The terminal summary: key metrics per variant with their 95 % intervals. */
+export function summaryTable(doc: ResultsDocument): string {
+  const rows: string[][] = [['variant', 'metric', 'mean', '± 95% CI', 'n']];
+  const ref = doc.variants.find((v) => v.name === doc.reference) ?? doc.variants[0];
+  const metrics = keyMetrics(Object.keys(ref?.metrics ?? {}));
+  for (const v of doc.variants) {
+    for (const m of metrics) {
+      const s = v.metrics[m];
+      if (s === undefined) continue;
+      rows.push([v.name, m, num(s.mean), s.n >= 2 ? num((s.ci95[1] - s.ci95[0]) / 2) : '-', String(s.n)]);
+    }
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  if (doc.ranking !== undefined) lines.push('', `ranking by ${doc.ranking.metric} (${doc.ranking.direction} is better): ${doc.ranking.order.map((o) => `${o.rank}. ${o.variant}`).join('  ')}`);
+  if (doc.warmupDetection !== undefined) {
+    const w = doc.warmupDetection;
+    lines.push(`warm-up (MSER-5 on ${w.column}): ${w.seconds} s${w.reliable ? '' : ' (unreliable: run may be too short)'}`);
+  }
+  if (doc.stopping !== undefined) lines.push(`sequential stopping on ${doc.stopping.metric}: ${doc.stopping.replications} replications, target ${doc.stopping.met ? 'met' : 'NOT met'}`);
+  for (const f of doc.failures) lines.push(`FAILED ${f.variant}:${f.replication} (seed ${f.seed}): ${f.error.split('\n')[0]}  — rerun with --only ${JSON.stringify(`${f.variant}:${f.replication}`)}`);
+  if (doc.interrupted === true) lines.push('interrupted: partial results (complete: false)');
+  return lines.join('\n') + '\n';
+}
+
+interface RunFlags {
+  replications?: number;
+  workers?: number;
+  seed?: string;
+  horizon?: string;
+  set: string[];
+  variant: string[];
+  only: string[];
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function printScenarioErrors(err: ScenarioLoadError): void {
+  for (const e of err.errors) process.stderr.write(formatScenarioError(e) + '\n');
+  process.exitCode = 2;
+}
+
+/** Registers `opsim run`. */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('Run a scenario: every variant × replication on worker threads; writes results.json and series.csv')
+    .argument('<file>', 'scenario file (YAML or JSON)')
+    .option('-r, --replications <n>', 'replications per variant (default: the scenario\'s, else 1)', integer('--replications', 1))
+    .option('-w, --workers <n>', 'worker threads (0 or 1 = in-process; default min(2, cores))', integer('--workers', 0))
+    .option('--seed <seed>', 'master seed (default: the scenario\'s, else 1)')
+    .option('--horizon <duration>', 'simulated time span of one replication, e.g. "1d"')
+    .option('--set <path=value>', 'override a field, e.g. services.inventory.servers=12 (repeatable)', collect, [])
+    .option('--variant <name>', 'run only this variant (repeatable)', collect, [])
+    .option('--only <variant:rep>', 'run only this replication of this variant, e.g. to rerun a failed one (repeatable)', collect, [])
+    .option('-o, --out <dir>', 'output folder (default reports/<scenario name>)')
+    .option('--json', 'print the results document on stdout instead of the summary')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (file: string, flags: RunFlags) => {
+      let overrides: Record<string, unknown>;
+      let only: { variant: string; replication: number }[];
+      try {
+        overrides = parseOverrideArgs(flags.set);
+        if (flags.horizon !== undefined) overrides.horizon = flags.horizon;
+        only = flags.only.map(parseOnly);
+      } catch (err) {
+        if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
+        throw err;
+      }
+      const loaded = loadScenarioFile(file, { overrides });
+      if (!loaded.ok) return printScenarioErrors(new ScenarioLoadError(loaded.errors));
+
+      const controller = new AbortController();
+      const onSignal = (sig: NodeJS.Signals): void => {
+        if (!controller.signal.aborted) process.stderr.write(`opsim: ${sig}: stopping, writing partial results\n`);
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const progress = createProgress({ quiet: flags.quiet === true });
+      let doc: ResultsDocument;
+      try {
+        doc = await runExperiment(
+          { raw: loaded.raw, file: loaded.file, hash: loaded.hash },
+          {
+            ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
+            ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+            ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+            overrides,
+            variants: flags.variant,
+            only,
+            onProgress: (p) => progress.update(p),
+            signal: controller.signal,
+          },
+        );
+      } catch (err) {
+        if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
+        throw err;
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      const outDir = flags.out ?? path.join('reports', slug(doc.scenario.name));
+      const written = await writeResults(outDir, doc);
+      if (flags.json === true) process.stdout.write(resultsJson(doc));
+      else process.stdout.write(summaryTable(doc) + `\nresults: ${written}\n`);
+      if (doc.interrupted === true) process.exitCode = EXIT_INTERRUPTED;
+      else if (doc.failures.length > 0) process.exitCode = EXIT_FAILED_REPLICATIONS;
+    });
+}

@@ -1,0 +1,181 @@
+/**
+ * From replication records to results.json. Everything here iterates in (variant,
+ * replication) order over records sorted that way, so floating-point sums and therefore the
+ * output bytes do not depend on which worker finished first.
+ */
+import type {
+  FailedReplication,
+  IncidentRecord,
+  MetricSummary,
+  PairedComparison,
+  Ranking,
+  ReplicationRecord,
+  SeriesSummary,
+  SlaProbability,
+  VariantResults,
+} from '../results/format.js';
+import { inferDirection } from './direction.js';
+import { pairedTTest, summarize, tHalfWidth, wilsonInterval } from './stats.js';
+import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
+
+/** The records of one variant, sorted by replication. */
+export interface VariantRecords {
+  name: string;
+  overrides: Record<string, unknown>;
+  records: ReplicationRecord[];
+}
+
+/** Summaries of every metric that appears in any record (sorted by name). */
+export function summarizeMetrics(records: readonly ReplicationRecord[]): Record<string, MetricSummary> {
+  const out: Record<string, MetricSummary> = {};
+  for (const name of metricNames(records)) out[name] = summarize(records.map((r) => r.metrics[name] ?? NaN));
+  return out;
+}
+
+/** Every metric name in the records, sorted. */
+export function metricNames(records: readonly ReplicationRecord[]): string[] {
+  const names = new Set<string>();
+  for (const r of records) for (const k of Object.keys(r.metrics)) names.add(k);
+  return [...names].sort();
+}
+
+/** Per-interval mean and t-interval of every series column across replications. */
+export function summarizeSeries(records: readonly ReplicationRecord[]): SeriesSummary | null {
+  if (records.length === 0) return null;
+  const first = records[0]!.series;
+  const columns = first.columns;
+  const rows = Math.max(...records.map((r) => r.series.rows.length));
+  const mean: (number | null)[][] = [];
+  const lo: (number | null)[][] = [];
+  const hi: (number | null)[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const m: (number | null)[] = [];
+    const l: (number | null)[] = [];
+    const h: (number | null)[] = [];
+    for (let c = 0; c < columns.length; c++) {
+      const xs: number[] = [];
+      for (const r of records) {
+        const v = r.series.rows[i]?.[c];
+        if (typeof v === 'number' && Number.isFinite(v)) xs.push(v);
+      }
+      if (xs.length === 0) {
+        m.push(null);
+        l.push(null);
+        h.push(null);
+        continue;
+      }
+      const mu = ssMean(xs);
+      // Column 0 is the interval start: identical in every replication, no band.
+      const hw = c === 0 || xs.length < 2 ? 0 : tHalfWidth(sampleStandardDeviation(xs), xs.length);
+      m.push(mu);
+      l.push(mu - hw);
+      h.push(mu + hw);
+    }
+    mean.push(m);
+    lo.push(l);
+    hi.push(h);
+  }
+  return { intervalSeconds: first.intervalSeconds, columns: [...columns], mean, lo, hi };
+}
+
+/**
+ * SLA probabilities: a metric named `*_met` or `*.met` (1 = met, 0 = not) counts the
+ * replications that met it; a metric `X.attainment` with a sibling `X.target` counts the
+ * replications with attainment ≥ target. Intervals are Wilson score intervals, which stay
+ * inside [0, 1] and behave at p = 0 or 1 where the Wald interval collapses.
+ */
+export function slaProbabilities(records: readonly ReplicationRecord[]): SlaProbability[] {
+  const out: SlaProbability[] = [];
+  for (const name of metricNames(records)) {
+    let flags: boolean[] | null = null;
+    if (/(_met|\.met)$/.test(name)) {
+      flags = records.map((r) => r.metrics[name]).filter((v): v is number => Number.isFinite(v)).map((v) => v >= 0.5);
+    } else if (name.endsWith('.attainment')) {
+      const target = name.slice(0, -'.attainment'.length) + '.target';
+      flags = [];
+      for (const r of records) {
+        const a = r.metrics[name];
+        const t = r.metrics[target];
+        if (Number.isFinite(a) && Number.isFinite(t)) flags.push(a! >= t! - 1e-12);
+      }
+      if (flags.length === 0) flags = null;
+    }
+    if (flags === null) continue;
+    const met = flags.filter(Boolean).length;
+    const n = flags.length;
+    out.push({ metric: name, met, n, p: n === 0 ? 0 : met / n, ci95: wilsonInterval(met, n) });
+  }
+  return out;
+}
+
+/** Every metric's per-replication values, aligned with the replication indices. */
+export function perReplication(records: readonly ReplicationRecord[]): NonNullable<VariantResults['perReplication']> {
+  const metrics: Record<string, (number | null)[]> = {};
+  for (const name of metricNames(records)) {
+    metrics[name] = records.map((r) => {
+      const v = r.metrics[name];
+      return v !== undefined && Number.isFinite(v) ? v : null;
+    });
+  }
+  return { replications: records.map((r) => r.replication), metrics };
+}
+
+/** One variant's results. */
+export function variantResults(v: VariantRecords): VariantResults {
+  const sampleIncidents: IncidentRecord[] = v.records[0]?.incidents ?? [];
+  return {
+    name: v.name,
+    overrides: v.overrides,
+    replications: v.records.length,
+    metrics: summarizeMetrics(v.records),
+    series: summarizeSeries(v.records),
+    sampleIncidents,
+    slaProbabilities: slaProbabilities(v.records),
+    perReplication: perReplication(v.records),
+  };
+}
+
+/**
+ * Paired comparisons of each variant against the reference: replication r of both used the
+ * same random streams, so the difference cancels the shared noise. Only replications present
+ * in both (a failed one drops its pair) enter.
+ */
+export function pairedComparisons(variants: readonly VariantRecords[], reference: string): PairedComparison[] {
+  const ref = variants.find((v) => v.name === reference);
+  if (ref === undefined) return [];
+  const refByRep = new Map(ref.records.map((r) => [r.replication, r]));
+  const out: PairedComparison[] = [];
+  for (const v of variants) {
+    if (v.name === reference) continue;
+    const pairs = v.records.filter((r) => refByRep.has(r.replication)).map((r) => [refByRep.get(r.replication)!, r] as const);
+    const names = metricNames(v.records).filter((n) => ref.records.some((r) => n in r.metrics));
+    for (const metric of names) {
+      const a = pairs.map(([x]) => x.metrics[metric] ?? NaN);
+      const b = pairs.map(([, y]) => y.metrics[metric] ?? NaN);
+      const t = pairedTTest(a, b);
+      out.push({ metric, variant: v.name, reference, meanDifference: t.difference, ci95: t.ci95, n: t.n });
+    }
+  }
+  return out;
+}
+
+/** Picks the default ranking metric: a mean response time if there is one, else the first metric. */
+export function defaultRankMetric(names: readonly string[]): string | undefined {
+  return names.find((n) => /response_time\.mean$/.test(n)) ?? names.find((n) => /response_time/.test(n)) ?? names[0];
+}
+
+/** Ranks variants by one metric's mean (ties keep declaration order). */
+export function rankVariants(results: readonly VariantResults[], metric: string, direction?: 'lower' | 'higher'): Ranking {
+  const dir = direction ?? (inferDirection(metric) === 'higher' ? 'higher' : 'lower');
+  const rows = results
+    .map((v, i) => ({ i, variant: v.name, s: v.metrics[metric] }))
+    .filter((r): r is { i: number; variant: string; s: MetricSummary } => r.s !== undefined && r.s.n > 0);
+  rows.sort((a, b) => (dir === 'lower' ? a.s.mean - b.s.mean : b.s.mean - a.s.mean) || a.i - b.i);
+  return { metric, direction: dir, order: rows.map((r, k) => ({ variant: r.variant, mean: r.s.mean, ci95: r.s.ci95, rank: k + 1 })) };
+}
+
+/** Sorts failures in (variant order, replication) order. */
+export function sortFailures(failures: FailedReplication[], variantOrder: readonly string[]): FailedReplication[] {
+  const idx = new Map(variantOrder.map((n, i) => [n, i]));
+  return [...failures].sort((a, b) => (idx.get(a.variant) ?? 0) - (idx.get(b.variant) ?? 0) || a.replication - b.replication);
+}

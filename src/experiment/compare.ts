@@ -1,0 +1,160 @@
+/**
+ * The regression gate behind `opsim compare`: reference variant of a baseline results.json
+ * against that of a current one, metric by metric. A metric regresses when it moved in its
+ * bad direction by more than the tolerance AND the move is statistically significant
+ * (paired t when both runs share seed and replication indices, else Welch). With fewer than
+ * two replications on a side no test is possible and the tolerance alone decides.
+ */
+import { readFile } from 'node:fs/promises';
+import { RESULTS_FORMAT, type MetricSummary, type ResultsDocument, type VariantResults } from '../results/format.js';
+import { inferDirection, type Direction } from './direction.js';
+import { pairedTTest, tQuantile, tTwoSidedP, type MeanTest } from './stats.js';
+
+/** Options of a comparison. */
+export interface CompareOptions {
+  /** Metrics to compare (default: every metric both reference variants report). */
+  metrics?: string[];
+  /** Relative tolerance in percent (default 5). */
+  tolerancePct?: number;
+  /** Direction per metric, overriding the name-based inference. */
+  directions?: Record<string, 'lower' | 'higher'>;
+  /** Significance level of the two-sided test (default 0.05). */
+  alpha?: number;
+}
+
+/** The verdict on one metric. */
+export interface MetricVerdict {
+  metric: string;
+  direction: Direction;
+  baselineMean: number;
+  currentMean: number;
+  baselineN: number;
+  currentN: number;
+  /** (current − baseline) / |baseline| × 100; ±Infinity when the baseline is 0 and the value moved. */
+  changePct: number;
+  test: 'paired' | 'welch' | 'none';
+  /** Two-sided p-value (null without a test). */
+  p: number | null;
+  verdict: 'regression' | 'improvement' | 'unchanged' | 'changed';
+}
+
+/** The outcome of a comparison. */
+export interface CompareReport {
+  baselineVariant: string;
+  currentVariant: string;
+  paired: boolean;
+  tolerancePct: number;
+  verdicts: MetricVerdict[];
+  regressions: number;
+}
+
+/** Input that cannot be compared (missing file, bad JSON, not a results document): exit code 2. */
+export class CompareInputError extends Error {
+  override name = 'CompareInputError';
+}
+
+/** Reads and checks a results.json file. */
+export async function readResultsFile(file: string): Promise<ResultsDocument> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CompareInputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new CompareInputError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  return checkResultsDocument(doc, file);
+}
+
+/** Checks the shape `opsim compare` relies on; throws CompareInputError naming what is wrong. */
+export function checkResultsDocument(doc: unknown, file: string): ResultsDocument {
+  const bad = (what: string): never => {
+    throw new CompareInputError(`${file}: not an opsim results document (${what})`);
+  };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad('not a JSON object');
+  const d = doc as Record<string, unknown>;
+  if (d.format !== RESULTS_FORMAT) bad(`format is ${JSON.stringify(d.format)}, expected "${RESULTS_FORMAT}"`);
+  if (!Array.isArray(d.variants) || d.variants.length === 0) bad('no variants');
+  for (const v of d.variants as unknown[]) {
+    const vv = v as Record<string, unknown> | null;
+    if (typeof vv !== 'object' || vv === null || typeof vv.name !== 'string' || typeof vv.metrics !== 'object' || vv.metrics === null) bad('a variant without name or metrics');
+  }
+  return doc as ResultsDocument;
+}
+
+function referenceOf(doc: ResultsDocument): VariantResults {
+  return doc.variants.find((v) => v.name === doc.reference) ?? doc.variants[0]!;
+}
+
+/** Welch's test from summaries (mean, sd, n), so documents without per-replication values still compare. */
+function welchFromSummaries(a: MetricSummary, b: MetricSummary): MeanTest {
+  const diff = b.mean - a.mean;
+  const n = Math.min(a.n, b.n);
+  if (a.n < 2 || b.n < 2) return { kind: 'welch', difference: diff, ci95: [diff, diff], t: NaN, df: 0, p: NaN, n };
+  const va = a.sd ** 2 / a.n;
+  const vb = b.sd ** 2 / b.n;
+  const se = Math.sqrt(va + vb);
+  if (se === 0) return { kind: 'welch', difference: diff, ci95: [diff, diff], t: 0, df: a.n + b.n - 2, p: diff === 0 ? 1 : 0, n };
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+  const t = diff / se;
+  const hw = tQuantile(0.975, df) * se;
+  return { kind: 'welch', difference: diff, ci95: [diff - hw, diff + hw], t, df, p: tTwoSidedP(t, df), n };
+}
+
+function sameReplications(a: VariantResults, b: VariantResults): boolean {
+  const ra = a.perReplication?.replications;
+  const rb = b.perReplication?.replications;
+  return ra !== undefined && rb !== undefined && ra.length >= 2 && ra.length === rb.length && ra.every((r, i) => r === rb[i]);
+}
+
+/** Compares the reference variants of two results documents. */
+export function compareResults(baseline: ResultsDocument, current: ResultsDocument, options: CompareOptions = {}): CompareReport {
+  const tol = options.tolerancePct ?? 5;
+  const alpha = options.alpha ?? 0.05;
+  const a = referenceOf(baseline);
+  const b = referenceOf(current);
+  const shared = Object.keys(a.metrics).filter((m) => m in b.metrics).sort();
+  const metrics = options.metrics !== undefined && options.metrics.length > 0 ? options.metrics : shared;
+  for (const m of metrics) {
+    if (!(m in a.metrics)) throw new CompareInputError(`metric "${m}" is not in the baseline (variant "${a.name}")`);
+    if (!(m in b.metrics)) throw new CompareInputError(`metric "${m}" is not in the current results (variant "${b.name}")`);
+  }
+  const paired = baseline.seed === current.seed && sameReplications(a, b);
+  const verdicts: MetricVerdict[] = metrics.map((metric) => {
+    const sa = a.metrics[metric]!;
+    const sb = b.metrics[metric]!;
+    const direction: Direction = options.directions?.[metric] ?? inferDirection(metric);
+    let test: MeanTest;
+    const xa = a.perReplication?.metrics[metric];
+    const xb = b.perReplication?.metrics[metric];
+    if (paired && xa !== undefined && xb !== undefined) test = pairedTTest(xa.map((v) => v ?? NaN), xb.map((v) => v ?? NaN));
+    else test = welchFromSummaries(sa, sb);
+    const diff = sb.mean - sa.mean;
+    const changePct = sa.mean !== 0 ? (diff / Math.abs(sa.mean)) * 100 : diff === 0 ? 0 : Math.sign(diff) * Infinity;
+    const tested = Number.isFinite(test.p);
+    const significant = tested ? test.p < alpha : true;
+    const worse = direction === 'lower' ? changePct > tol : direction === 'higher' ? changePct < -tol : false;
+    const better = direction === 'lower' ? changePct < -tol : direction === 'higher' ? changePct > tol : false;
+    let verdict: MetricVerdict['verdict'] = 'unchanged';
+    if (significant && worse) verdict = 'regression';
+    else if (significant && better) verdict = 'improvement';
+    else if (significant && direction === 'neutral' && Math.abs(changePct) > tol) verdict = 'changed';
+    return {
+      metric,
+      direction,
+      baselineMean: sa.mean,
+      currentMean: sb.mean,
+      baselineN: sa.n,
+      currentN: sb.n,
+      changePct,
+      test: tested ? test.kind : 'none',
+      p: tested ? test.p : null,
+      verdict,
+    };
+  });
+  return { baselineVariant: a.name, currentVariant: b.name, paired, tolerancePct: tol, verdicts, regressions: verdicts.filter((v) => v.verdict === 'regression').length };
+}

@@ -1,0 +1,9 @@
+/**
+ * The experiment API used by `opsim run`, the server and the main job: run variants ×
+ * replications, pool the workers, write the results.
+ */
+export { runExperiment, type ExperimentInput, type ExperimentOptions, type ExperimentProgress } from './run.js';
+export { ReplicationPool, defaultWorkers } from './pool.js';
+export { writeResults, writeFileAtomic, resultsJson, seriesCsv } from '../results/write.js';
+export { inferDirection, type Direction } from './direction.js';
+export { compareResults, type CompareOptions, type CompareReport, type MetricVerdict } from './compare.js';

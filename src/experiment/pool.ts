@@ -1,0 +1,91 @@
+/**
+ * The worker pool: one Piscina instance running workers/replication.js. The worker file is
+ * resolved from the package root, so the same code works from src/ (vitest) and dist/ (CLI),
+ * always using the built worker (the test command runs tsc first).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { ReplicationTask, TaskResult } from './task.js';
+
+/** The directory holding opsim's package.json. */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'opsim') return dir;
+      } catch {
+        // An unreadable package.json on the way up is not ours; keep climbing.
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot find the opsim package root (package.json named "opsim")');
+    dir = parent;
+  }
+}
+
+/** Absolute path of the built worker entry. */
+export function workerFile(): string {
+  const file = path.join(packageRoot(), 'dist', 'workers', 'replication.js');
+  if (!existsSync(file)) throw new Error(`worker not built: ${file} is missing (run "npm run build")`);
+  return file;
+}
+
+/** Default worker count: min(2, cores), the measured sweet spot on the project's machines. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/** A pool of replication workers; one per run, or shared by a server across runs. */
+export class ReplicationPool {
+  /** Number of worker threads. */
+  readonly size: number;
+  private readonly piscina: Piscina<ReplicationTask, TaskResult>;
+  private inFlight = 0;
+  private closed = false;
+
+  /** Starts `size` worker threads (default min(2, cores)). */
+  constructor(options: { size?: number } = {}) {
+    this.size = Math.max(1, Math.floor(options.size ?? defaultWorkers()));
+    this.piscina = new Piscina<ReplicationTask, TaskResult>({
+      filename: workerFile(),
+      minThreads: this.size,
+      maxThreads: this.size,
+      // Workers keep their compiled-scenario cache; never let them idle out mid-run.
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: 1,
+    });
+  }
+
+  /** Tasks submitted and not yet finished (running + queued). */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** Tasks waiting for a free worker; a server bounds its admissions with this. */
+  get queueDepth(): number {
+    return this.piscina.queueSize;
+  }
+
+  /** Runs one task on some worker. */
+  async run(task: ReplicationTask, signal?: AbortSignal): Promise<TaskResult> {
+    if (this.closed) throw new Error('replication pool is closed');
+    this.inFlight++;
+    try {
+      return await this.piscina.run(task, signal === undefined ? {} : { signal });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Stops the workers (running tasks are abandoned). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.piscina.destroy();
+  }
+}
