@@ -63,7 +63,9 @@ export function canonicalJson(v: unknown): string {
 
 function sortErrors(errors: ScenarioError[]): ScenarioError[] {
   const fileOrder = new Map<string | null, number>();
-  for (const e of errors) if (!fileOrder.has(e.file)) fileOrder.set(e.file, fileOrder.size);
+  for (const e of errors) if (!fileOrder.has(e.file) && e.file !== null) fileOrder.set(e.file, fileOrder.size);
+  // Problems without a file (overrides) come after those that can be found in a file.
+  fileOrder.set(null, Number.MAX_SAFE_INTEGER);
   return errors
     .map((e, i) => [e, i] as const)
     .sort(([a, i], [b, j]) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity) || i - j)

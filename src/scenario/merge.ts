@@ -131,7 +131,7 @@ export function resolveExtends(doc: SourceDoc, ctx: ExtendsContext, chain: strin
   const display = path.isAbsolute(ext) ? ext : path.join(ctx.displayDir, ext);
   if (chain.includes(real)) {
     const names = [...chain, real].map((p) => path.basename(p));
-    return at(`extends cycle: ${names.join(' → ')}`);
+    return at(`cycle: ${names.join(' → ')}`);
   }
   if (chain.length >= SCENARIO_LIMITS.maxExtendsDepth) return at(`extends chain is too long (the limit is ${SCENARIO_LIMITS.maxExtendsDepth} files)`);
   const src = readScenarioSource(abs, display);

@@ -127,7 +127,7 @@ export function parseScenarioText(text: string, displayName: string): SourceResu
     for (const e of doc.errors) {
       const p = pos(e.pos[0]);
       let message: string;
-      if (e.code === 'DUPLICATE_KEY') message = `duplicate key ${JSON.stringify(text.slice(e.pos[0], e.pos[1]).trim())} (each field may appear only once)`;
+      if (e.code === 'DUPLICATE_KEY') message = `duplicate key ${JSON.stringify(keyTextAt(text, e.pos[0]))} (each field may appear only once)`;
       else if (e.code === 'MULTIPLE_DOCS') message = `contains more than one ${kind} document (a second "---"); a scenario is a single document`;
       else if (/call stack/i.test(e.message)) message = `nesting is too deep (the limit is ${SCENARIO_LIMITS.maxDepth} levels)`;
       else message = `invalid ${kind}: ${e.message.replace(/ at line \d+, column \d+.*$/s, '')}`;
@@ -199,6 +199,15 @@ export function parseScenarioText(text: string, displayName: string): SourceResu
     if (err instanceof RangeError) return fail(displayName, `nesting is too deep (the limit is ${SCENARIO_LIMITS.maxDepth} levels)`);
     throw err;
   }
+}
+
+/** The key written at `offset` (the parser's range covers only its first character). */
+function keyTextAt(text: string, offset: number): string {
+  const rest = text.slice(offset, offset + 200);
+  const m = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#\n,{}]+)/.exec(rest);
+  if (m === null) return rest.split('\n')[0]!.trim();
+  const k = m[1]!.trim();
+  return k.startsWith('"') || k.startsWith("'") ? k.slice(1, -1) : k;
 }
 
 /** The origin of `segments`, or of its nearest located ancestor. */

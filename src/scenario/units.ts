@@ -10,7 +10,8 @@ import { Type, type SchemaOptions, type TUnsafe } from '@sinclair/typebox';
 /** The kinds of quantity opsim understands. */
 export type UnitKind = 'duration' | 'rate' | 'power' | 'energy' | 'temperature' | 'heatCapacity' | 'fraction';
 
-const NUM = String.raw`([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?`;
+// Non-capturing, so that callers' group numbers stay what they write.
+const NUM = String.raw`(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?`;
 
 const DURATION_UNITS: Record<string, number> = {
   ms: 1e-3,
@@ -69,7 +70,7 @@ export function parseDuration(v: unknown): number | undefined {
   }
   if (new RegExp(`^${NUM}$`).test(s)) return finite(sign * Number(s));
   // Compound forms such as "1h30m" or "1d 6h"; the unit must not run into more letters.
-  const re = new RegExp(`${NUM}\\s*(${DURATION_UNIT_PATTERN})(?![a-z])`, 'y');
+  const re = new RegExp(`(${NUM})\\s*(${DURATION_UNIT_PATTERN})(?![a-z])`, 'y');
   let pos = 0;
   let total = 0;
   let parts = 0;
