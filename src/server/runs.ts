@@ -1,0 +1,321 @@
+/**
+ * Runs: a bounded queue in front of one shared executor, with every run persisted under
+ * reports/runs/<id>/ (run.json, results.json, report.html, charts/) so that a restarted
+ * server still lists them. Listeners get progress and status changes for server-sent events.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ResultsDocument } from '../results/format.js';
+import { writeReport } from '../report/index.js';
+import type { Progress, RunExecutor } from './engine.js';
+
+/** Life cycle of a run. */
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** What a run was asked to do. */
+export interface RunRequest {
+  replications?: number;
+  overrides?: Record<string, unknown>;
+  variants?: string[];
+  seed?: string;
+}
+
+/** run.json: one run's record. */
+export interface RunRecord {
+  id: string;
+  status: RunStatus;
+  scenario: { name: string; file: string | null; hash: string };
+  request: RunRequest;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  progress: Progress;
+  error: string | null;
+  /** Chart names available once the run has results. */
+  charts: string[];
+  /** Whether results.json exists (also for cancelled runs with partial results). */
+  hasResults: boolean;
+}
+
+/** A scenario ready to run. */
+export interface RunInput {
+  name: string;
+  raw: unknown;
+  file: string | null;
+  hash: string;
+}
+
+/** Thrown by submit when the queue is full. */
+export class QueueFullError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('the run queue is full; try again later');
+    this.name = 'QueueFullError';
+  }
+}
+
+/** Run ids: sortable by creation time, unguessable enough, safe in paths and URLs. */
+export const RUN_ID = /^[0-9]{8}-[0-9]{6}-[a-f0-9]{6}$/;
+
+function newId(now: Date): string {
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
+  await rename(tmp, file);
+}
+
+/** Events a run emits: 'progress' (RunRecord), 'status' (RunRecord). */
+export type RunListener = (event: 'progress' | 'status', run: RunRecord) => void;
+
+interface Live {
+  record: RunRecord;
+  input: RunInput | null;
+  abort: AbortController | null;
+}
+
+/** Options of the run manager. */
+export interface RunManagerOptions {
+  /** reports/ — runs live in reports/runs/<id>/. */
+  reportsDir: string;
+  executor: RunExecutor;
+  /** Runs executing at once (they share the executor's workers). Default 1. */
+  maxRunning?: number;
+  /** Runs waiting beyond those; a submission past this is refused. Default 4. */
+  maxQueued?: number;
+}
+
+/** Owns every run: queueing, execution, cancellation, persistence, listeners. */
+export class RunManager {
+  readonly runsDir: string;
+  private readonly runs = new Map<string, Live>();
+  private readonly queue: string[] = [];
+  private running = 0;
+  private readonly maxRunning: number;
+  private readonly maxQueued: number;
+  private readonly events = new EventEmitter();
+  private readonly durations: number[] = [];
+  private closed = false;
+  private readonly idle = new Set<() => void>();
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.runsDir = path.join(options.reportsDir, 'runs');
+    this.maxRunning = Math.max(1, options.maxRunning ?? 1);
+    this.maxQueued = Math.max(0, options.maxQueued ?? 4);
+    // One SSE client per listener; many dashboards may watch one run.
+    this.events.setMaxListeners(0);
+  }
+
+  /** Loads persisted runs; runs that were in flight when a server stopped are marked failed. */
+  async load(): Promise<void> {
+    await mkdir(this.runsDir, { recursive: true });
+    for (const id of await readdir(this.runsDir)) {
+      if (!RUN_ID.test(id) || this.runs.has(id)) continue;
+      try {
+        const record = JSON.parse(await readFile(path.join(this.runsDir, id, 'run.json'), 'utf8')) as RunRecord;
+        if (record.id !== id) continue;
+        if (record.status === 'queued' || record.status === 'running') {
+          record.status = 'failed';
+          record.error = 'the server stopped before this run finished';
+          record.finishedAt ??= new Date().toISOString();
+          await this.persist(record);
+        }
+        this.runs.set(id, { record, input: null, abort: null });
+      } catch {
+        // A half-written or foreign directory is not a run; leave it alone.
+      }
+    }
+  }
+
+  /** Every run, newest first. */
+  list(): RunRecord[] {
+    return [...this.runs.values()].map((l) => l.record).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  }
+
+  /** One run, or undefined. */
+  get(id: string): RunRecord | undefined {
+    return this.runs.get(id)?.record;
+  }
+
+  /** Directory of a run's files. */
+  dir(id: string): string {
+    return path.join(this.runsDir, id);
+  }
+
+  /** Seconds a client should wait before retrying a refused submission. */
+  retryAfter(): number {
+    const recent = this.durations.slice(-5);
+    const avg = recent.length > 0 ? recent.reduce((a, b) => a + b, 0) / recent.length : 10;
+    return Math.max(1, Math.min(600, Math.ceil(avg)));
+  }
+
+  /** Queues a run; throws QueueFullError when the queue is full. */
+  async submit(input: RunInput, request: RunRequest): Promise<RunRecord> {
+    if (this.closed) throw new Error('the server is shutting down');
+    if (this.queue.length >= this.maxQueued && this.running >= this.maxRunning) throw new QueueFullError(this.retryAfter());
+    const record: RunRecord = {
+      id: newId(new Date()),
+      status: 'queued',
+      scenario: { name: input.name, file: input.file, hash: input.hash },
+      request,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      progress: { done: 0, total: 0, failed: 0 },
+      error: null,
+      charts: [],
+      hasResults: false,
+    };
+    while (this.runs.has(record.id)) record.id = newId(new Date());
+    this.runs.set(record.id, { record, input, abort: null });
+    this.queue.push(record.id);
+    await mkdir(this.dir(record.id), { recursive: true });
+    await this.persist(record);
+    this.pump();
+    return record;
+  }
+
+  /** Cancels a queued or running run; false when it had already finished. */
+  async cancel(id: string): Promise<boolean> {
+    const live = this.runs.get(id);
+    if (!live) return false;
+    const r = live.record;
+    if (r.status === 'queued') {
+      this.queue.splice(this.queue.indexOf(id), 1);
+      await this.finish(live, 'cancelled', null);
+      return true;
+    }
+    if (r.status === 'running') {
+      live.abort?.abort();
+      return true;
+    }
+    return false;
+  }
+
+  /** Subscribes to one run's events; returns the unsubscribe function. */
+  subscribe(id: string, listener: RunListener): () => void {
+    const fn = (event: 'progress' | 'status', run: RunRecord): void => listener(event, run);
+    this.events.on(id, fn);
+    return () => this.events.off(id, fn);
+  }
+
+  /** Resolves when the run reaches a final status. */
+  waitFor(id: string): Promise<RunRecord> {
+    return new Promise((resolve, reject) => {
+      const r = this.get(id);
+      if (!r) return reject(new Error(`no run ${id}`));
+      if (isFinal(r.status)) return resolve(r);
+      const off = this.subscribe(id, (ev, run) => {
+        if (ev === 'status' && isFinal(run.status)) {
+          off();
+          resolve(run);
+        }
+      });
+    });
+  }
+
+  /** Queue occupancy, for the API and the load test. */
+  stats(): { running: number; queued: number; maxRunning: number; maxQueued: number; workerQueue: number } {
+    return { running: this.running, queued: this.queue.length, maxRunning: this.maxRunning, maxQueued: this.maxQueued, workerQueue: this.options.executor.queueDepth() };
+  }
+
+  /** Cancels everything in flight, waits for it to settle, and stops the executor. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.queue]) await this.cancel(id);
+    for (const l of this.runs.values()) if (l.record.status === 'running') l.abort?.abort();
+    if (this.running > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
+    await this.options.executor.close();
+  }
+
+  private pump(): void {
+    while (this.running < this.maxRunning && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      const live = this.runs.get(id);
+      if (!live || live.record.status !== 'queued') continue;
+      this.running++;
+      void this.execute(live).finally(() => {
+        this.running--;
+        if (this.running === 0) {
+          for (const f of this.idle) f();
+          this.idle.clear();
+        }
+        if (!this.closed) this.pump();
+      });
+    }
+  }
+
+  private async execute(live: Live): Promise<void> {
+    const r = live.record;
+    const abort = new AbortController();
+    live.abort = abort;
+    r.status = 'running';
+    r.startedAt = new Date().toISOString();
+    const t0 = Date.now();
+    await this.persist(r);
+    this.events.emit(r.id, 'status', r);
+    let doc: ResultsDocument | null = null;
+    let error: string | null = null;
+    try {
+      const input = live.input!;
+      doc = await this.options.executor.run(
+        { raw: input.raw, file: input.file, hash: input.hash },
+        {
+          // Overrides are already applied to the document (and its hash) by the loader.
+          ...(r.request.replications !== undefined ? { replications: r.request.replications } : {}),
+          ...(r.request.variants !== undefined ? { variants: r.request.variants } : {}),
+          ...(r.request.seed !== undefined ? { seed: r.request.seed } : {}),
+          signal: abort.signal,
+          onProgress: (p) => {
+            r.progress = { done: p.done, total: p.total, failed: p.failed };
+            this.events.emit(r.id, 'progress', r);
+          },
+        },
+      );
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    try {
+      if (doc !== null) {
+        await writeJsonAtomic(path.join(this.dir(r.id), 'results.json'), doc);
+        r.hasResults = true;
+        r.charts = (await writeReport(this.dir(r.id), doc)).charts;
+      }
+    } catch (err) {
+      error ??= `could not write the report: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (!abort.signal.aborted) this.durations.push((Date.now() - t0) / 1000);
+    const status: RunStatus = abort.signal.aborted ? 'cancelled' : error !== null || doc === null ? 'failed' : 'done';
+    live.input = null; // the scenario document is no longer needed; keep memory flat
+    live.abort = null;
+    await this.finish(live, status, status === 'cancelled' ? null : error);
+  }
+
+  private async finish(live: Live, status: RunStatus, error: string | null): Promise<void> {
+    const r = live.record;
+    r.status = status;
+    r.error = error;
+    r.finishedAt = new Date().toISOString();
+    live.input = null;
+    await this.persist(r);
+    this.events.emit(r.id, 'status', r);
+  }
+
+  private async persist(r: RunRecord): Promise<void> {
+    try {
+      await writeJsonAtomic(path.join(this.dir(r.id), 'run.json'), r);
+    } catch {
+      // Persistence is best effort: a full disk must not take the server down with it.
+    }
+  }
+}
+
+/** Whether a status is final. */
+export function isFinal(s: RunStatus): boolean {
+  return s === 'done' || s === 'failed' || s === 'cancelled';
+}
