@@ -9,6 +9,11 @@ import type { ReplicationRecord } from '../results/format.js';
 import { Recorder } from './recorder.js';
 import { ProblemBoard } from './problems.js';
 import type { ModelBuilder, World } from './world.js';
+import { buildRooms } from './cooling.js';
+import { buildServices } from './services.js';
+import { buildFailures } from './failures.js';
+import { buildLoad } from './load.js';
+import { buildPower } from './power.js';
 import { buildStaffing } from './staffing.js';
 import { buildIncidents } from './incidents.js';
 import { buildMonitoring } from './monitoring.js';
@@ -16,6 +21,11 @@ import { buildSla } from './sla.js';
 
 /** Models in build order: infrastructure first, so operations models find its handles. */
 const MODELS: ModelBuilder[] = [
+  buildRooms,
+  buildServices,
+  buildFailures,
+  buildLoad,
+  buildPower,
   // Each model module adds one line here, e.g. buildRooms, buildServices, buildFailures, buildLoad,
   // then buildStaffing, buildIncidents, buildMonitoring, buildSla.
   // Operations (after the infrastructure, whose handles and problems they use):

@@ -1,0 +1,179 @@
+/**
+ * Log-bucket histograms for response times, in fixed-size typed arrays: recording is a few
+ * integer operations on the bits of the double (no Math.log, no allocation), so every
+ * request can be recorded on the hot path. A bucket spans 1/2^subBits of an octave, so a
+ * quantile read at the bucket midpoint is within 2^-(subBits+1) relative error.
+ */
+
+const F64 = new Float64Array(1);
+// The high 32 bits of the double: sign, 11 exponent bits, the top 20 mantissa bits. Node
+// runs little-endian on every platform it supports, so they are word 1.
+const U32 = new Uint32Array(F64.buffer);
+
+/** Smallest value told apart from zero: 2^-20 s ≈ 1 µs. */
+const MIN_EXP = 1023 - 20;
+/** Octaves covered: 2^-20 s to 2^20 s (≈ 12 days). */
+const OCTAVES = 40;
+
+/** Bucket index layout shared by all histograms with the same `subBits`. */
+export class LogBuckets {
+  readonly size: number;
+  private readonly shift: number;
+  private readonly mask: number;
+
+  constructor(readonly subBits: number) {
+    this.size = OCTAVES << subBits;
+    this.shift = 20 - subBits;
+    this.mask = (1 << subBits) - 1;
+  }
+
+  /** Bucket of value x (values below 1 µs go to bucket 0, above the range to the last). */
+  index(x: number): number {
+    F64[0] = x;
+    const hi = U32[1]!;
+    const e = ((hi >>> 20) & 0x7ff) - MIN_EXP;
+    if (e < 0 || hi >>> 31 !== 0) return 0;
+    if (e >= OCTAVES) return this.size - 1;
+    return (e << this.subBits) | ((hi >>> this.shift) & this.mask);
+  }
+
+  /** Midpoint of bucket i. */
+  midpoint(i: number): number {
+    const e = (i >>> this.subBits) + MIN_EXP - 1023;
+    const m = i & this.mask;
+    const width = 2 ** e / (1 << this.subBits);
+    return 2 ** e + (m + 0.5) * width;
+  }
+
+  /** Value at quantile q of the counts in `h` (NaN when empty). */
+  quantile(h: ArrayLike<number>, total: number, q: number): number {
+    if (total <= 0) return NaN;
+    const rank = Math.max(1, Math.ceil(q * total));
+    let acc = 0;
+    for (let i = 0; i < this.size; i++) {
+      acc += h[i]!;
+      if (acc >= rank) return this.midpoint(i);
+    }
+    return this.midpoint(this.size - 1);
+  }
+}
+
+/** A histogram of the whole run (fine buckets: 128 per octave, ±0.2 %). */
+export class LogHistogram {
+  static readonly buckets = new LogBuckets(7);
+  readonly counts = new Float64Array(LogHistogram.buckets.size);
+  total = 0;
+
+  /** Records one value. */
+  add(x: number): void {
+    this.counts[LogHistogram.buckets.index(x)]++;
+    this.total++;
+  }
+
+  /** The q-quantile (NaN with no values). */
+  quantile(q: number): number {
+    return LogHistogram.buckets.quantile(this.counts, this.total, q);
+  }
+
+  /** Forgets everything. */
+  reset(): void {
+    this.counts.fill(0);
+    this.total = 0;
+  }
+}
+
+/** Coarse buckets (16 per octave, ±2.2 %) for windows and intervals. */
+export const COARSE = new LogBuckets(4);
+
+/**
+ * Recent history in a ring of fixed-width slots (default 10 s × 91 = 15 min): per slot a
+ * coarse latency histogram and counts of successes and failures. Memory is fixed however
+ * long the run; a query merges the slots that overlap the window.
+ */
+export class SlidingWindow {
+  private readonly hist: Uint32Array;
+  private readonly ok: Float64Array;
+  private readonly failed: Float64Array;
+  private readonly epoch: Float64Array;
+  private readonly merged: Uint32Array;
+
+  constructor(readonly slotWidth = 10, readonly slots = 91) {
+    this.hist = new Uint32Array(slots * COARSE.size);
+    this.ok = new Float64Array(slots);
+    this.failed = new Float64Array(slots);
+    this.epoch = new Float64Array(slots).fill(-1);
+    this.merged = new Uint32Array(COARSE.size);
+  }
+
+  /** The slot for time t, cleared first if it still holds an older epoch. */
+  private slotAt(t: number): number {
+    const ep = Math.floor(t / this.slotWidth);
+    const s = ep % this.slots;
+    if (this.epoch[s] !== ep) {
+      this.epoch[s] = ep;
+      this.ok[s] = 0;
+      this.failed[s] = 0;
+      this.hist.fill(0, s * COARSE.size, (s + 1) * COARSE.size);
+    }
+    return s;
+  }
+
+  /** A success with response time `rt` finished at time t; `bucket` is COARSE.index(rt). */
+  addOk(t: number, bucket: number): void {
+    const s = this.slotAt(t);
+    this.ok[s]++;
+    this.hist[s * COARSE.size + bucket]++;
+  }
+
+  /** A failure finished at time t. */
+  addFailed(t: number): void {
+    this.failed[this.slotAt(t)]++;
+  }
+
+  /** Runs `fn` on each slot that lies (at least partly) in (now − window, now]. */
+  private forSlots(now: number, window: number, fn: (s: number) => void): number {
+    const last = Math.floor(now / this.slotWidth);
+    const n = Math.min(this.slots, Math.max(1, Math.ceil(window / this.slotWidth)));
+    for (let k = 0; k < n; k++) {
+      const ep = last - k;
+      if (ep < 0) break;
+      const s = ep % this.slots;
+      if (this.epoch[s] === ep) fn(s);
+    }
+    // The span actually covered, for per-second rates.
+    return Math.min(window, n * this.slotWidth, now > 0 ? now : Infinity);
+  }
+
+  /** Response-time quantile of successes in the window (NaN when none). */
+  latencyQuantile(now: number, window: number, q: number): number {
+    const m = this.merged;
+    m.fill(0);
+    let total = 0;
+    this.forSlots(now, window, (s) => {
+      const base = s * COARSE.size;
+      for (let i = 0; i < COARSE.size; i++) m[i] += this.hist[base + i]!;
+      total += this.ok[s]!;
+    });
+    return COARSE.quantile(m, total, q);
+  }
+
+  /** Failed fraction of requests finished in the window (0 when none). */
+  errorRate(now: number, window: number): number {
+    let ok = 0;
+    let bad = 0;
+    this.forSlots(now, window, (s) => {
+      ok += this.ok[s]!;
+      bad += this.failed[s]!;
+    });
+    return ok + bad > 0 ? bad / (ok + bad) : 0;
+  }
+
+  /** Requests finished (successes and failures) per second over the window. */
+  throughput(now: number, window: number): number {
+    let n = 0;
+    const span = this.forSlots(now, window, (s) => {
+      n += this.ok[s]! + this.failed[s]!;
+    });
+    return span > 0 ? n / span : 0;
+  }
+}

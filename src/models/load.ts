@@ -1,0 +1,167 @@
+/**
+ * Load: request classes arriving as non-homogeneous Poisson processes. A class's rate
+ * profile is built in the stores' local time — base rate × hour-of-day × day-of-week
+ * multipliers, peak windows, holidays — then summed over the time zones the stores are in
+ * (share-weighted, each shifted by its UTC offset). Or it replays a trace of request counts
+ * per interval as a piecewise-constant rate. Time 0 is Monday 00:00 at UTC offset 0.
+ *
+ * Arrivals are drawn by thinning (engine `nextArrival`), except for a constant rate, which
+ * takes the direct exponential gap (half the random draws of the plain M/M/c station).
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { constantRate, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type RateProfile, type Rng } from '../engine/index.js';
+import type { LoadClassSpec } from '../scenario/schema/load.js';
+import { siteOf } from './site.js';
+import type { ServicePool } from './services.js';
+import type { World } from './world.js';
+
+const HOUR = 3600;
+const DAY = 86400;
+const WEEK = 7 * DAY;
+
+/** A profile multiplied by `factor` inside [start, end) + k·every (every = 0: once). */
+export function periodicMultiplier(base: RateProfile, start: number, end: number, factor: number, every: number): RateProfile {
+  if (!(end > start)) throw new RangeError(`peak window must have end > start, got [${start}, ${end})`);
+  if (!(factor >= 0)) throw new RangeError(`peak factor must be ≥ 0, got ${factor}`);
+  if (every <= 0) return withMultiplier(base, start, end, factor);
+  if (end - start > every) throw new RangeError(`peak window [${start}, ${end}) is longer than its period ${every}`);
+  const inside = (t: number): boolean => {
+    const k = Math.floor((t - start) / every);
+    const s = start + k * every;
+    return t >= s && t < s + (end - start);
+  };
+  return {
+    rate: (t) => (inside(t) ? base.rate(t) * factor : base.rate(t)),
+    max: base.max * Math.max(1, factor),
+    integral: (a, b) => {
+      let extra = 0;
+      for (let k = Math.floor((a - end) / every); start + k * every < b; k++) {
+        const lo = Math.max(a, start + k * every);
+        const hi = Math.min(b, end + k * every);
+        if (hi > lo) extra += base.integral(lo, hi);
+      }
+      return base.integral(a, b) + (factor - 1) * extra;
+    },
+  };
+}
+
+/** Parses a CSV trace: the last column of each row is a count; non-numeric rows (a header) are skipped. */
+export function parseTraceCsv(text: string): number[] {
+  const counts: number[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const cells = line.split(',');
+    const last = cells[cells.length - 1]!.trim();
+    if (last === '') continue;
+    const v = Number(last);
+    if (Number.isFinite(v) && v >= 0) counts.push(v);
+  }
+  return counts;
+}
+
+/** A trace of counts per interval as a rate profile (repeating, or zero after its end). */
+export function traceProfile(counts: readonly number[], interval: number, repeat: boolean): RateProfile {
+  if (counts.length === 0) throw new RangeError('trace: no counts');
+  const points: [number, number][] = counts.map((c, i) => [i * interval, c / interval]);
+  if (!repeat) points.push([counts.length * interval, 0]);
+  return piecewiseRate(points, repeat ? counts.length * interval : undefined);
+}
+
+/** The rate profile of one load class (in reference time). */
+export function classProfile(spec: LoadClassSpec, where = `load.${spec.name}`): RateProfile {
+  let local: RateProfile;
+  const hasTrace = spec.trace !== undefined || spec.traceFile !== undefined;
+  if (hasTrace && spec.rate !== undefined) throw new Error(`${where}: give either "rate" or a trace, not both`);
+  if (spec.trace !== undefined) {
+    local = traceProfile(spec.trace.counts, spec.trace.interval, spec.trace.repeat ?? true);
+  } else if (spec.traceFile !== undefined) {
+    if (spec.traceInterval === undefined) throw new Error(`${where}.traceFile: needs "traceInterval"`);
+    const path = isAbsolute(spec.traceFile) ? spec.traceFile : resolve(process.cwd(), spec.traceFile);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new Error(`${where}.traceFile: cannot read ${path} (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const counts = parseTraceCsv(text);
+    if (counts.length === 0) throw new Error(`${where}.traceFile: ${path} holds no counts`);
+    local = traceProfile(counts, spec.traceInterval, true);
+  } else {
+    if (spec.rate === undefined) throw new Error(`${where}: needs "rate" (or a trace)`);
+    const rate = spec.rate;
+    if (spec.daily !== undefined || spec.weekly !== undefined) {
+      // One piecewise-constant profile by hour: daily × weekly multipliers.
+      const daily = spec.daily ?? new Array<number>(24).fill(1);
+      const weekly = spec.weekly;
+      const hours = weekly === undefined ? 24 : 168;
+      const points: [number, number][] = [];
+      for (let h = 0; h < hours; h++) points.push([h * HOUR, rate * daily[h % 24]! * (weekly === undefined ? 1 : weekly[Math.floor(h / 24)]!)]);
+      local = piecewiseRate(points, weekly === undefined ? DAY : WEEK);
+    } else local = constantRate(rate);
+  }
+  for (const p of spec.peaks ?? []) local = periodicMultiplier(local, p.start, p.end, p.factor, p.every ?? DAY);
+  for (const h of spec.holidays ?? []) local = withMultiplier(local, h.from, h.to, h.factor);
+  let profile = local;
+  if (spec.stores !== undefined) {
+    // Local time = reference time + offset, so the rate at reference time t is local.rate(t + offset).
+    profile = sumRates(spec.stores.map((s) => scaleRate(shiftRate(local, s.offset * HOUR), s.share)));
+  }
+  if (spec.scale !== undefined) profile = scaleRate(profile, spec.scale);
+  return profile;
+}
+
+/** True when the class's rate never varies (the direct exponential gap applies). */
+function isConstant(spec: LoadClassSpec): boolean {
+  return spec.trace === undefined && spec.traceFile === undefined && spec.daily === undefined && spec.weekly === undefined && (spec.peaks ?? []).length === 0 && (spec.holidays ?? []).length === 0;
+}
+
+/** Drives one class's arrivals into its pool; one object per class, no closure per request. */
+class ArrivalProcess {
+  private readonly mean: number;
+
+  constructor(
+    private readonly world: World,
+    private readonly pool: ServicePool,
+    private readonly profile: RateProfile,
+    private readonly constant: boolean,
+    private readonly priority: number,
+    private readonly rng: Rng,
+  ) {
+    this.mean = constant && profile.max > 0 ? 1 / profile.max : 0;
+    this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
+    const sim = this.world.sim;
+    const horizon = this.world.horizon;
+    if (this.constant) {
+      if (this.mean === 0) return;
+      const t = sim.now - Math.log(1 - this.rng.next()) * this.mean;
+      if (t < horizon) sim.scheduleAt(t, this.fire, undefined);
+      return;
+    }
+    const t = nextArrival(this.profile, sim.now, this.rng, horizon);
+    if (t !== Infinity) sim.scheduleAt(t, this.fire, undefined);
+  }
+
+  private readonly fire = (): void => {
+    this.pool.arrive(this.priority);
+    this.scheduleNext();
+  };
+}
+
+/** Builds every load class (after the services it feeds). */
+export function buildLoad(world: World): void {
+  const site = siteOf(world);
+  const seen = new Set<string>();
+  (world.scenario.load ?? []).forEach((spec, i) => {
+    const where = `load[${i}]`;
+    if (seen.has(spec.name)) throw new Error(`${where}.name: the class name "${spec.name}" is used twice`);
+    seen.add(spec.name);
+    const pool = site.pools.get(spec.service);
+    if (pool === undefined) throw new Error(`${where}.service: no service named "${spec.service}" (services: ${[...site.pools.keys()].join(', ') || 'none'})`);
+    const profile = classProfile(spec, where);
+    pool.demand.push(profile);
+    new ArrivalProcess(world, pool, profile, isConstant(spec), spec.priority ?? 0, world.streams.stream(`load/${spec.name}/arrivals`));
+  });
+}
