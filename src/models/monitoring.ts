@@ -55,6 +55,8 @@ interface MonitorRuntime {
   symptom: Incident | null;
   /** Problems already reported by this state monitor. */
   reported: Set<number>;
+  /** How far back the metric looks (sliding window, or one interval), for correlation. */
+  lookBack: number;
 }
 
 /** The event manager: correlation, deduplication, auto-remediation. */
@@ -81,8 +83,13 @@ export class EventManager {
     });
   }
 
-  /** An event reaches the console. */
-  event(cls: EventClass, monitor: MonitorRuntime, raisedAt: number): void {
+  /**
+   * An event reaches the console. `evaluatedAt` is when the monitor saw it: an exception
+   * about a problem resolved since then (or within the monitor's look-back window before
+   * then, while the window still holds the fault's slow requests) is the tail of that
+   * cause, not a new one.
+   */
+  event(cls: EventClass, monitor: MonitorRuntime, raisedAt: number, evaluatedAt: number): void {
     this.counts[cls]++;
     if (cls !== 'exception') return;
     const spec = monitor.spec;
@@ -95,12 +102,22 @@ export class EventManager {
       this.openFor(fresh, monitor);
       return;
     }
-    if (problems.length > 0 || (monitor.symptom !== null && !monitor.symptom.closed)) {
+    if (problems.length > 0 || (monitor.symptom !== null && !monitor.symptom.closed) || this.recentlyResolved(scope, evaluatedAt - monitor.lookBack)) {
       this.counts.deduplicated++;
       return;
     }
     const type = this.desk.typeFor(null, spec.incidentType ?? null);
     monitor.symptom = this.desk.open({ type, cause: `monitor:${spec.name}`, raisedAt: Math.min(raisedAt, monitor.exceptionSince), problem: null, impact: spec.impact, urgency: spec.urgency });
+  }
+
+  /** True if a problem in scope was resolved at or after `since`. */
+  private recentlyResolved(scope: (p: Problem) => boolean, since: number): boolean {
+    const all = this.world.problems.history();
+    for (let i = all.length - 1; i >= 0; i--) {
+      const p = all[i]!;
+      if (p.resolvedAt !== null && p.resolvedAt >= since && scope(p)) return true;
+    }
+    return false;
   }
 
   /** A state monitor's exception about one problem. */
@@ -195,11 +212,13 @@ export function buildMonitoring(world: World): void {
     if (names.has(m.name)) throw new Error(`monitoring.monitors: "${m.name}" is declared twice`);
     names.add(m.name);
     if (m.enabled === false) continue;
-    const rt: MonitorRuntime = { spec: m, interval: m.interval ?? defaultInterval, delay: m.detectionDelay ?? 0, level: 'ok', exceptionSince: 0, symptom: null, reported: new Set() };
+    const rt: MonitorRuntime = { spec: m, interval: m.interval ?? defaultInterval, delay: m.detectionDelay ?? 0, level: 'ok', exceptionSince: 0, symptom: null, reported: new Set(), lookBack: 0 };
+    rt.lookBack = ('window' in m ? (m.window ?? DEFAULT_WINDOW) : 0) + rt.interval;
     const read = sampler(world, m);
     const deliver = (cls: EventClass, raisedAt: number): void => {
-      if (rt.delay > 0) sim.schedule(rt.delay, () => mgr.event(cls, rt, raisedAt), undefined);
-      else mgr.event(cls, rt, raisedAt);
+      const at = sim.now;
+      if (rt.delay > 0) sim.schedule(rt.delay, () => mgr.event(cls, rt, raisedAt, at), undefined);
+      else mgr.event(cls, rt, raisedAt, at);
     };
     const evaluate = (): void => {
       const now = sim.now;
