@@ -83,7 +83,12 @@ export function schemaFields(root: Json = scenarioJsonSchema()): { fields: Schem
 export function fieldsWithoutDescription(): string[] {
   const { fields, sections } = schemaFields();
   const all = [...fields, ...[...sections.entries()].flatMap(([t, rows]) => rows.map((r) => ({ ...r, path: `${t}: ${r.path}` })))];
-  return all.filter((f) => typeof f.schema.description !== 'string' || f.schema.description.trim() === '').map((f) => f.path);
+  // The tag of a discriminated branch (`dist: lognormal`) is described by its branch.
+  const isTag = (f: SchemaField): boolean => {
+    const m = /\(([^:()]+): ([^()]*)\)\.([^.]+)$/.exec(f.path);
+    return m !== null && m[1] === m[3] && f.schema.const === m[2];
+  };
+  return all.filter((f) => !isTag(f) && (typeof f.schema.description !== 'string' || f.schema.description.trim() === '')).map((f) => f.path);
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n+/g, ' ');

@@ -1,0 +1,61 @@
+/** `opsim validate` and `opsim schema` through the built CLI (npm test runs tsc first). */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { MINIMAL, tmpFiles } from './helpers.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = path.join(root, 'dist/src/cli.js');
+
+function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.skipIf(!existsSync(cli))('opsim validate (built CLI)', () => {
+  const dir = tmpFiles({ 'good.yaml': MINIMAL, 'bad.yaml': MINIMAL.replace('servers: 4', 'servers: 0').replace('rate: 9/s', 'rate: fast') });
+
+  test('a valid file: exit 0 and a summary', () => {
+    const r = run('validate', path.join(dir, 'good.yaml'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${path.join(dir, 'good.yaml')}: valid (shop, 2 services, 1 load, horizon 1d)\n`);
+  });
+
+  test('an invalid file: every error, exit 2', () => {
+    const r = run('validate', path.join(dir, 'bad.yaml'));
+    expect(r.code).toBe(2);
+    const f = path.join(dir, 'bad.yaml');
+    expect(r.stderr).toBe(
+      [
+        `${f}:5:14 services[0].servers: must be an integer ≥ 1, got 0`,
+        `${f}:13:11 load[0].rate: must be a rate such as 9, "9/s", "300/h", "100/30m" (plain numbers are per second), got "fast"`,
+        `${f}: 2 problems`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('--set overrides, good and bad', () => {
+    expect(run('validate', path.join(dir, 'bad.yaml'), '--set', 'services.inventory.servers=3', '--set', 'load.lookups.rate=5/s').code).toBe(0);
+    const r = run('validate', path.join(dir, 'good.yaml'), '--set', 'services.inventory.sevrers=3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('services.inventory.sevrers: override: unknown field "sevrers" in services[0] (did you mean "servers"?)');
+    expect(run('validate', path.join(dir, 'good.yaml'), '--set', 'oops').code).toBe(2);
+  });
+
+  test('unreadable files exit 2', () => {
+    const r = run('validate', path.join(dir, 'missing.yaml'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing.yaml cannot read file: file not found');
+  });
+
+  test('opsim schema prints JSON; --markdown the reference', () => {
+    const s = run('schema');
+    expect(s.code).toBe(0);
+    expect((JSON.parse(s.stdout) as { title: string }).title).toBe('opsim scenario');
+    const m = run('schema', '--markdown');
+    expect(m.stdout.startsWith('# Scenario reference')).toBe(true);
+  });
+});
