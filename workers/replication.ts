@@ -8,6 +8,6 @@ import { CompiledCache, executeTask, type ReplicationTask, type TaskResult } fro
 const cache = new CompiledCache(32);
 
 /** Piscina calls the default export once per task. */
-export default function runTask(task: ReplicationTask): TaskResult {
+export default function runTask(task: ReplicationTask): Promise<TaskResult> {
   return executeTask(task, cache);
 }

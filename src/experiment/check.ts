@@ -17,7 +17,7 @@ export function variantPathsExist(scenario: Scenario, report: ScenarioReport): v
       return;
     }
     const r = applyOverridesChecked(scenario, { [path]: value });
-    if (!r.ok) for (const e of r.errors) report(at, `field path "${path}": ${e.message.replace(/^override: /, '')}`);
+    if (!r.ok) for (const e of r.errors) report(at, e.message.replace(/^override: /, ''));
   };
   if ('list' in variants) {
     variants.list.forEach((v, i) => {

@@ -59,6 +59,10 @@ export class ReplicationPool {
       idleTimeout: 60_000,
       concurrentTasksPerWorker: 1,
     });
+    // Piscina reports a result that arrives after destroy() removed its task as an 'error'
+    // event; unhandled, an EventEmitter error would kill the process. Such a result belongs
+    // to a run that already gave up on it, so it is dropped.
+    this.piscina.on('error', () => undefined);
   }
 
   /** Tasks submitted and not yet finished (running + queued). */
@@ -71,12 +75,15 @@ export class ReplicationPool {
     return this.piscina.queueSize;
   }
 
-  /** Runs one task on some worker. */
-  async run(task: ReplicationTask, signal?: AbortSignal): Promise<TaskResult> {
+  /**
+   * Runs one task on some worker. No abort signal: Piscina's abort races with a result the
+   * worker already posted and then throws asynchronously; callers stop waiting instead.
+   */
+  async run(task: ReplicationTask): Promise<TaskResult> {
     if (this.closed) throw new Error('replication pool is closed');
     this.inFlight++;
     try {
-      return await this.piscina.run(task, signal === undefined ? {} : { signal });
+      return await this.piscina.run(task);
     } finally {
       this.inFlight--;
     }

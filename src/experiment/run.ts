@@ -57,7 +57,7 @@ export interface ExperimentOptions {
 /** Something that runs tasks: a pool, or the main thread. */
 interface Executor {
   readonly concurrency: number;
-  run(task: ReplicationTask, payload: ScenarioPayload, signal: AbortSignal | undefined): Promise<TaskResult>;
+  run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult>;
 }
 
 class InProcessExecutor implements Executor {
@@ -75,11 +75,11 @@ class PoolExecutor implements Executor {
   get concurrency(): number {
     return this.pool.size;
   }
-  async run(task: ReplicationTask, payload: ScenarioPayload, signal: AbortSignal | undefined): Promise<TaskResult> {
-    // The document goes to a worker only when that worker asks for it (once per variant).
-    const first = await this.pool.run(task, signal);
+  async run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult> {
+    // The scenario goes to a worker only when that worker asks for it (once per variant).
+    const first = await this.pool.run(task);
     if (first.status !== 'need-payload') return first;
-    return this.pool.run({ ...task, payload }, signal);
+    return this.pool.run({ ...task, payload });
   }
 }
 
@@ -167,7 +167,7 @@ function prepare(input: ExperimentInput, options: ExperimentOptions): { base: Sc
       }
       continue;
     }
-    variants.push({ def, key: stableKey(input.hash, overrides), payload: { raw: input.raw, file: input.file, overrides }, scenario: r.scenario });
+    variants.push({ def, key: stableKey(input.hash, overrides), payload: { raw: input.raw, file: input.file, overrides, compiled: r.scenario }, scenario: r.scenario });
   }
   let reference = experiment?.reference ?? defs[0]?.name ?? 'base';
   if (experiment?.reference !== undefined && !allNames.includes(experiment.reference)) {
@@ -193,6 +193,10 @@ function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
+// Piscina's own abort races with results already posted by a worker ("Unexpected message
+// from Worker", thrown asynchronously), so tasks are never aborted inside the pool; see runJobs.
+const ABORTED = Symbol('aborted');
+
 interface Job {
   variant: PreparedVariant;
   replication: number;
@@ -209,6 +213,11 @@ async function runJobs(
   onFinished: () => void,
 ): Promise<void> {
   let next = 0;
+  const abortPromise = new Promise<typeof ABORTED>((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) resolve(ABORTED);
+    else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
+  });
   // Two tasks per worker keep every worker busy while the main thread handles a result.
   const width = Math.max(1, executor.concurrency * 2);
   const lane = async (): Promise<void> => {
@@ -217,7 +226,13 @@ async function runJobs(
       const task: ReplicationTask = { key: job.variant.key, variant: job.variant.def.name, replication: job.replication, seed };
       let result: TaskResult;
       try {
-        result = await executor.run(task, job.variant.payload, signal);
+        const running = executor.run(task, job.variant.payload);
+        // On abort the lane stops waiting at once; the task's own outcome is ignored (an own
+        // pool is destroyed right after, a shared one finishes the task in the background).
+        running.catch(() => undefined);
+        const outcome = await Promise.race([running, abortPromise]);
+        if (outcome === ABORTED) return;
+        result = outcome;
       } catch (err) {
         if (isAborted(signal)) return;
         // A worker that died (out of memory, crash) fails its task, not the run.
@@ -271,7 +286,7 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
       const refVariant = variants.find((v) => v.def.name === reference) ?? variants[0]!;
       const pilotN = wd.pilotReplications ?? 5;
       const pilotOverrides = { ...refVariant.payload.overrides, warmup: 0 };
-      const pilot: PreparedVariant = { ...refVariant, key: stableKey(input.hash, pilotOverrides), payload: { ...refVariant.payload, overrides: pilotOverrides } };
+      const pilot: PreparedVariant = { ...refVariant, key: stableKey(input.hash, pilotOverrides), payload: { ...refVariant.payload, overrides: pilotOverrides, compiled: { ...refVariant.scenario, warmup: 0 } } };
       const pilotStore = new Map<string, Map<number, ReplicationRecord>>();
       const pilotFailures: FailedReplication[] = [];
       total += pilotN;
@@ -291,7 +306,7 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
         if (seconds > 0) {
           runVariants = variants.map((v) => {
             const overrides = { ...v.payload.overrides, warmup: seconds };
-            return { ...v, key: stableKey(input.hash, overrides), payload: { ...v.payload, overrides } };
+            return { ...v, key: stableKey(input.hash, overrides), payload: { ...v.payload, overrides, compiled: { ...v.scenario, warmup: seconds } } };
           });
         }
       }

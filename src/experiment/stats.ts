@@ -221,7 +221,8 @@ export function mser5(series: readonly number[]): { truncate: number; batches: n
     const mean = suffixSum[d]! / m;
     const ss = Math.max(0, suffixSq[d]! - m * mean * mean);
     const stat = ss / (m * m);
-    if (stat < bestStat - 1e-15 * Math.abs(bestStat)) {
+    // Strictly smaller (with a relative margin) so ties keep the earlier, less wasteful point.
+    if (d === 0 || stat < bestStat * (1 - 1e-12)) {
       bestStat = stat;
       best = d;
     }

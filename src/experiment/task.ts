@@ -2,20 +2,24 @@
  * One (variant, replication) task, as executed by a pool worker or in-process. Both paths
  * run this same code, which is why the output does not depend on the number of workers.
  *
- * The scenario document travels to a worker once: a task names its compiled scenario by a
- * key; a worker that has not compiled that key yet answers `need-payload` and the main
- * thread resends the task with the document. Compiled scenarios are cached per worker.
+ * The scenario travels to a worker once: a task names its compiled scenario by a key; a
+ * worker that has not seen that key yet answers `need-payload` and the main thread resends
+ * the task with the payload. The main thread has already validated and compiled every
+ * variant, so the payload carries the compiled scenario and workers never load the schema
+ * validator (compiling the JSON Schema costs ~2 s per thread); a payload without it is
+ * compiled from the raw document and overrides. Either way it is cached per worker.
  */
-import { compileRaw, formatScenarioError } from '../scenario/index.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import { runReplication } from '../models/replication.js';
 import type { ReplicationRecord } from '../results/format.js';
 
-/** What a worker needs to compile one variant: the merged document and its overrides. */
+/** What a worker needs for one variant: the merged document and its overrides, and usually the compiled result. */
 export interface ScenarioPayload {
   raw: unknown;
   file: string | null;
   overrides: Record<string, unknown>;
+  /** The variant compiled by the main thread (plain data, structured-cloneable). */
+  compiled?: Scenario;
 }
 
 /** One replication of one variant. */
@@ -63,8 +67,11 @@ export class CompiledCache {
   }
 }
 
-/** Compiles a payload to a scenario, throwing every scenario error as one message. */
-export function compilePayload(payload: ScenarioPayload): Scenario {
+/** Compiles a payload to a scenario (or takes the main thread's compilation), throwing every scenario error as one message. */
+export async function compilePayload(payload: ScenarioPayload): Promise<Scenario> {
+  if (payload.compiled !== undefined) return payload.compiled;
+  // Loaded lazily: a worker that only ever receives compiled scenarios never pays for it.
+  const { compileRaw, formatScenarioError } = await import('../scenario/index.js');
   const r = compileRaw(payload.raw, { file: payload.file ?? undefined, overrides: payload.overrides });
   if (!r.ok) throw new Error(r.errors.map(formatScenarioError).join('\n'));
   return r.scenario;
@@ -89,12 +96,12 @@ function injectedFailure(variant: string, replication: number): boolean {
 }
 
 /** Runs one task against the cache; never throws (a failure is a result). */
-export function executeTask(task: ReplicationTask, cache: CompiledCache): TaskResult {
+export async function executeTask(task: ReplicationTask, cache: CompiledCache): Promise<TaskResult> {
   let scenario = cache.get(task.key);
   try {
     if (scenario === undefined) {
       if (task.payload === undefined) return { status: 'need-payload' };
-      scenario = compilePayload(task.payload);
+      scenario = await compilePayload(task.payload);
       cache.set(task.key, scenario);
     }
     if (injectedFailure(task.variant, task.replication)) {

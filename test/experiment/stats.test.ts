@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { mser5, pairedTTest, summarize, tCdf, tQuantile, welchTTest, wilsonInterval } from '../../src/experiment/stats.js';
+
+describe('t distribution', () => {
+  it('matches table quantiles', () => {
+    expect(tQuantile(0.975, 1)).toBeCloseTo(12.7062, 3);
+    expect(tQuantile(0.975, 4)).toBeCloseTo(2.7764, 4);
+    expect(tQuantile(0.975, 30)).toBeCloseTo(2.0423, 4);
+    expect(tQuantile(0.025, 10)).toBeCloseTo(-2.2281, 4);
+    expect(tCdf(0, 7)).toBeCloseTo(0.5, 12);
+    expect(tCdf(2.0150, 5)).toBeCloseTo(0.95, 3);
+  });
+});
+
+describe('summarize', () => {
+  it('gives the t-based 95 % interval for n = 5 by hand', () => {
+    const s = summarize([1, 2, 3, 4, 5]);
+    // sd = sqrt(2.5); half-width = t(0.975, 4) · sd / sqrt(5) = 2.776445 · 1.581139 / 2.236068
+    const hw = (2.776445 * Math.sqrt(2.5)) / Math.sqrt(5);
+    expect(s.n).toBe(5);
+    expect(s.mean).toBe(3);
+    expect(s.sd).toBeCloseTo(Math.sqrt(2.5), 12);
+    expect(s.ci95[0]).toBeCloseTo(3 - hw, 5);
+    expect(s.ci95[1]).toBeCloseTo(3 + hw, 5);
+    expect([s.min, s.max, s.p50]).toEqual([1, 5, 3]);
+  });
+  it('drops non-finite values and handles n = 1 and n = 0', () => {
+    expect(summarize([NaN, 4]).n).toBe(1);
+    expect(summarize([4]).ci95).toEqual([4, 4]);
+    expect(summarize([]).n).toBe(0);
+  });
+});
+
+describe('Wilson interval', () => {
+  it('matches hand-computed values', () => {
+    const [lo, hi] = wilsonInterval(8, 10);
+    expect(lo).toBeCloseTo(0.4902, 4);
+    expect(hi).toBeCloseTo(0.9433, 4);
+    const [lo0, hi0] = wilsonInterval(0, 10);
+    expect(lo0).toBe(0);
+    expect(hi0).toBeCloseTo(0.2775, 4);
+    expect(wilsonInterval(10, 10)[1]).toBeCloseTo(1, 12);
+  });
+});
+
+describe('two-sample tests', () => {
+  it('paired test of a constant shift plus noise', () => {
+    const a = [10, 12, 9, 11, 13];
+    const b = [11.1, 13, 9.9, 12.1, 14];
+    const t = pairedTTest(a, b);
+    expect(t.difference).toBeCloseTo(1.02, 10);
+    expect(t.p).toBeLessThan(1e-4);
+    expect(t.n).toBe(5);
+  });
+  it('identical runs: difference 0, p = 1', () => {
+    expect(pairedTTest([1, 2, 3], [1, 2, 3]).p).toBe(1);
+  });
+  it('Welch on a textbook pair', () => {
+    // Two samples whose means differ by 1 with equal spread: t = 1 / sqrt(2.5/5 + 2.5/5) = 1, df = 8.
+    const t = welchTTest([1, 2, 3, 4, 5], [2, 3, 4, 5, 6]);
+    expect(t.t).toBeCloseTo(1, 10);
+    expect(t.df).toBeCloseTo(8, 10);
+    expect(t.p).toBeCloseTo(0.3466, 3);
+  });
+});
+
+describe('MSER-5', () => {
+  it('truncates an obvious initial transient', () => {
+    // 40 intervals of transient decaying from 50 to ~0, then 160 of steady noise around 10.
+    const xs: number[] = [];
+    let u = 12345;
+    const noise = (): number => {
+      u = (u * 1103515245 + 12345) % 2147483648;
+      return u / 2147483648 - 0.5;
+    };
+    for (let i = 0; i < 40; i++) xs.push(10 + 40 * (1 - i / 40) + noise());
+    for (let i = 0; i < 160; i++) xs.push(10 + noise());
+    const r = mser5(xs);
+    expect(r.reliable).toBe(true);
+    expect(r.truncate).toBeGreaterThanOrEqual(30);
+    expect(r.truncate).toBeLessThanOrEqual(50);
+    expect(r.truncate % 5).toBe(0);
+  });
+  it('keeps everything when there is no transient', () => {
+    expect(mser5(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 1 : -1))).truncate).toBeLessThanOrEqual(5);
+  });
+});
