@@ -63,14 +63,19 @@ export function mmcFastPath(n: number, c: number, lambda: number, mu: number, se
   const meanGap = 1 / lambda;
   let created = 0;
 
+  // Customers are small-integer ids into a typed array: an id travels through the calendar
+  // unboxed, where a float payload (the arrival time itself) would be allocated per event.
+  const arrivedAt = new Float64Array(n);
+
   const depart = (): void => servers.release();
-  const startService = (arrivedAt: number): void => {
-    recordWait(sink, sim.now - arrivedAt);
+  const startService = (id: number): void => {
+    recordWait(sink, sim.now - arrivedAt[id]!);
     sim.schedule(-Math.log(1 - service.next()) * meanService, depart, undefined);
   };
   const arrive = (): void => {
-    const now = sim.now;
-    if (servers.seize(startService, now) < 0) startService(now);
+    const id = created;
+    arrivedAt[id] = sim.now;
+    if (servers.seize(startService, id) < 0) startService(id);
     if (++created < n) sim.schedule(-Math.log(1 - arrivals.next()) * meanGap, arrive, undefined);
   };
 

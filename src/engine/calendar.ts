@@ -1,7 +1,12 @@
 /**
- * The event calendar: a binary min-heap of pending events over growable parallel typed
- * arrays. Events are totally ordered by (time, priority, insertion sequence), so two events
- * at the same time and priority run first-in-first-out and every run is reproducible.
+ * The event calendar: a d-ary min-heap (d = 4 by default) of pending events over growable
+ * parallel typed arrays. Events are totally ordered by (time, priority, insertion sequence),
+ * so two events at the same time and priority run first-in-first-out and every run is
+ * reproducible.
+ *
+ * The heap stores each entry's sort key (time, tie) inline, interleaved, beside its slot number, so a
+ * sift compares neighbouring doubles instead of chasing slot indices into other arrays:
+ * with 10^5+ pending events that indirection, not the comparisons, is what costs.
  *
  * Events live in numbered slots; the heap holds slot numbers. A handle given to callers
  * packs the slot with a generation count, so cancelling a stale handle (an event that has
@@ -21,37 +26,51 @@ const GENERATIONS = 2 ** 27;
 const PRIORITY_OFFSET = 1024; // priorities -1024..1023 fold into the tie-break key
 const SEQ_SPAN = 2 ** 42; // insertion sequence numbers below 4.4e12 keep the key exact
 
+/** Heap arities the calendar supports. */
+export type CalendarArity = 2 | 4 | 8;
+// 4-ary is the default: bench/engine.ts measures it against binary on the hold model; it has
+// half the levels and the four children of a node share one or two cache lines.
+const DEFAULT_ARITY: CalendarArity = 4;
+
 /** Lowest and highest event priority accepted (lower runs first at equal times). */
 export const MIN_PRIORITY = -PRIORITY_OFFSET;
 export const MAX_PRIORITY = PRIORITY_OFFSET - 1;
 
 export class EventCalendar {
+  /** Per slot: event time (read back after a pop). */
   private times: Float64Array;
-  /** (priority, sequence) folded into one exactly representable double. */
-  private ties: Float64Array;
   /** A number stored with each event for its owner (e.g. when a queue entry joined). */
   private stamps: Float64Array;
   private generation: Uint32Array;
   /** Heap position of each slot, or -1 when the slot is free. */
   private position: Int32Array;
-  private heap: Int32Array;
   private freeSlots: Int32Array;
+  /** Per heap position: the entry's time, its (priority, sequence) tie-break and its slot. */
+  /** Interleaved [time, tie] pairs, so an entry's whole key shares a cache line. */
+  private heapKey: Float64Array;
+  private heapSlot: Int32Array;
   private freeCount = 0;
   private handlers: (EventHandler<unknown> | undefined)[] = [];
   private payloads: unknown[] = [];
   private size_ = 0;
   private slotsUsed = 0;
   private sequence = 0;
+  /** log2 of the arity: children of i start at (i << shift) + 1. */
+  private readonly shift: number;
+  private readonly arity: number;
 
-  constructor(initialCapacity = 1024) {
+  constructor(initialCapacity = 1024, arity: CalendarArity = DEFAULT_ARITY) {
+    if (arity !== 2 && arity !== 4 && arity !== 8) throw new RangeError(`calendar arity must be 2, 4 or 8, got ${String(arity)}`);
+    this.arity = arity;
+    this.shift = Math.log2(arity);
     const n = Math.max(16, initialCapacity | 0);
     this.times = new Float64Array(n);
-    this.ties = new Float64Array(n);
     this.stamps = new Float64Array(n);
     this.generation = new Uint32Array(n);
     this.position = new Int32Array(n).fill(-1);
-    this.heap = new Int32Array(n);
     this.freeSlots = new Int32Array(n);
+    this.heapKey = new Float64Array(2 * n);
+    this.heapSlot = new Int32Array(n);
   }
 
   /** Number of pending events. */
@@ -61,7 +80,7 @@ export class EventCalendar {
 
   /** Time of the earliest pending event, or Infinity when the calendar is empty. */
   peekTime(): number {
-    return this.size_ === 0 ? Infinity : this.times[this.heap[0]!]!;
+    return this.size_ === 0 ? Infinity : this.heapKey[0]!;
   }
 
   /** Adds an event; returns its handle. The caller has already checked time and priority. */
@@ -74,14 +93,13 @@ export class EventCalendar {
       slot = this.slotsUsed++;
     }
     this.times[slot] = time;
-    this.ties[slot] = (priority + PRIORITY_OFFSET) * SEQ_SPAN + (this.sequence++ % SEQ_SPAN);
     this.handlers[slot] = handler as EventHandler<unknown>;
     this.payloads[slot] = data;
     this.stamps[slot] = stamp;
-    const i = this.size_++;
-    this.heap[i] = slot;
-    this.position[slot] = i;
-    this.siftUp(i);
+    // No `%` here: on a double it compiles to a C fmod call, the dearest step of a push.
+    const seq = this.sequence;
+    this.sequence = seq + 1 === SEQ_SPAN ? 0 : seq + 1;
+    this.siftUp(this.size_++, time, (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq, slot);
     return this.generation[slot]! * SLOT_BITS + slot;
   }
 
@@ -91,14 +109,9 @@ export class EventCalendar {
    */
   popSlot(): number {
     if (this.size_ === 0) return -1;
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap[--this.size_]!;
-    if (this.size_ > 0) {
-      heap[0] = last;
-      this.position[last] = 0;
-      this.siftDown(0);
-    }
+    const top = this.heapSlot[0]!;
+    const n = --this.size_;
+    if (n > 0) this.siftDown(0, this.heapKey[2 * n]!, this.heapKey[2 * n + 1]!, this.heapSlot[n]!);
     this.release(top);
     return top;
   }
@@ -125,16 +138,19 @@ export class EventCalendar {
 
   /** Cancels a pending event in O(log n). Returns false when it already ran or was cancelled. */
   cancel(handle: EventHandle): boolean {
-    const slot = handle % SLOT_BITS;
+    // Division by a power of two is exact, and avoids `%` (a C fmod call on doubles).
     const gen = Math.floor(handle / SLOT_BITS);
-    if (slot < 0 || slot >= this.slotsUsed || this.generation[slot] !== gen) return false;
+    const slot = handle - gen * SLOT_BITS;
+    if (!(slot >= 0 && slot < this.slotsUsed) || this.generation[slot] !== gen) return false;
     const i = this.position[slot]!;
     if (i < 0) return false;
-    const last = this.heap[--this.size_]!;
-    if (i < this.size_) {
-      this.heap[i] = last;
-      this.position[last] = i;
-      if (!this.siftUp(i)) this.siftDown(i);
+    const n = --this.size_;
+    if (i < n) {
+      // Move the last entry into the hole, then restore the heap in whichever direction.
+      const t = this.heapKey[2 * n]!;
+      const tie = this.heapKey[2 * n + 1]!;
+      const s = this.heapSlot[n]!;
+      if (this.siftUp(i, t, tie, s) === i) this.siftDown(i, t, tie, s);
     }
     this.release(slot);
     this.handlers[slot] = undefined;
@@ -144,18 +160,14 @@ export class EventCalendar {
 
   /** True when the handle names an event that is still pending. */
   isPending(handle: EventHandle): boolean {
-    const slot = handle % SLOT_BITS;
-    return (
-      slot >= 0 &&
-      slot < this.slotsUsed &&
-      this.generation[slot] === Math.floor(handle / SLOT_BITS) &&
-      this.position[slot]! >= 0
-    );
+    const gen = Math.floor(handle / SLOT_BITS);
+    const slot = handle - gen * SLOT_BITS;
+    return slot >= 0 && slot < this.slotsUsed && this.generation[slot] === gen && this.position[slot]! >= 0;
   }
 
   /** Drops every pending event. */
   clear(): void {
-    while (this.size_ > 0) this.release(this.heap[--this.size_]!);
+    while (this.size_ > 0) this.release(this.heapSlot[--this.size_]!);
     this.handlers.fill(undefined);
     this.payloads.fill(undefined);
   }
@@ -163,75 +175,95 @@ export class EventCalendar {
   private release(slot: number): void {
     this.position[slot] = -1;
     // The generation bump makes any outstanding handle to this slot stale.
-    this.generation[slot] = (this.generation[slot]! + 1) % GENERATIONS;
+    this.generation[slot] = (this.generation[slot]! + 1) & (GENERATIONS - 1);
     this.freeSlots[this.freeCount++] = slot;
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.times[a]!;
-    const tb = this.times[b]!;
-    return ta < tb || (ta === tb && this.ties[a]! < this.ties[b]!);
-  }
-
-  /** Returns true when the element moved. */
-  private siftUp(i: number): boolean {
-    const heap = this.heap;
-    const slot = heap[i]!;
-    const start = i;
+  /** Places entry (t, tie, slot) at hole `i` or above; returns its final position. */
+  private siftUp(i: number, t: number, tie: number, slot: number): number {
+    const key = this.heapKey;
+    const hs = this.heapSlot;
+    const pos = this.position;
+    const shift = this.shift;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      if (!this.less(slot, p)) break;
-      heap[i] = p;
-      this.position[p] = i;
+      const parent = (i - 1) >> shift;
+      const pt = key[2 * parent]!;
+      if (pt < t || (pt === t && key[2 * parent + 1]! < tie)) break;
+      key[2 * i] = pt;
+      key[2 * i + 1] = key[2 * parent + 1]!;
+      const ps = hs[parent]!;
+      hs[i] = ps;
+      pos[ps] = i;
       i = parent;
     }
-    heap[i] = slot;
-    this.position[slot] = i;
-    return i !== start;
+    key[2 * i] = t;
+    key[2 * i + 1] = tie;
+    hs[i] = slot;
+    pos[slot] = i;
+    return i;
   }
 
-  private siftDown(i: number): void {
-    const heap = this.heap;
+  /** Places entry (t, tie, slot) at hole `i` or below. */
+  private siftDown(i: number, t: number, tie: number, slot: number): void {
+    const key = this.heapKey;
+    const hs = this.heapSlot;
+    const pos = this.position;
     const n = this.size_;
-    const slot = heap[i]!;
+    const shift = this.shift;
+    const arity = this.arity;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      const right = child + 1;
-      if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
-      const c = heap[child]!;
-      if (!this.less(c, slot)) break;
-      heap[i] = c;
-      this.position[c] = i;
-      i = child;
+      const first = (i << shift) + 1;
+      if (first >= n) break;
+      let best = first;
+      let bt = key[2 * first]!;
+      let bk = key[2 * first + 1]!;
+      const end = first + arity < n ? first + arity : n;
+      for (let c = first + 1; c < end; c++) {
+        const ct = key[2 * c]!;
+        if (ct < bt || (ct === bt && key[2 * c + 1]! < bk)) {
+          best = c;
+          bt = ct;
+          bk = key[2 * c + 1]!;
+        }
+      }
+      if (t < bt || (t === bt && tie < bk)) break;
+      key[2 * i] = bt;
+      key[2 * i + 1] = bk;
+      const bs = hs[best]!;
+      hs[i] = bs;
+      pos[bs] = i;
+      i = best;
     }
-    heap[i] = slot;
-    this.position[slot] = i;
+    key[2 * i] = t;
+    key[2 * i + 1] = tie;
+    hs[i] = slot;
+    pos[slot] = i;
   }
 
   private grow(): void {
     const n = this.times.length * 2;
     if (n > SLOT_BITS) throw new RangeError(`event calendar full: more than ${SLOT_BITS} pending events`);
-    const growF = (a: Float64Array) => {
+    const growF = (a: Float64Array): Float64Array => {
       const b = new Float64Array(n);
       b.set(a);
       return b;
     };
-    const growI = (a: Int32Array, fill = 0) => {
+    const growI = (a: Int32Array, fill = 0): Int32Array => {
       const b = new Int32Array(n);
       if (fill !== 0) b.fill(fill);
       b.set(a);
       return b;
     };
     this.times = growF(this.times);
-    this.ties = growF(this.ties);
     this.stamps = growF(this.stamps);
     const g = new Uint32Array(n);
     g.set(this.generation);
     this.generation = g;
     this.position = growI(this.position, -1);
-    this.heap = growI(this.heap);
     this.freeSlots = growI(this.freeSlots);
+    const k = new Float64Array(2 * n);
+    k.set(this.heapKey);
+    this.heapKey = k;
+    this.heapSlot = growI(this.heapSlot);
   }
 }

@@ -29,22 +29,42 @@ export class Interrupt extends Error {
 
 const RESUME_PRIORITY = 0;
 
-type Resumption = { kind: 0; value: unknown } | { kind: 1; error: unknown };
+// How a suspended body is resumed: kind 0 sends `payload` as the yield's value, kind 1
+// throws it at the yield. Passed as two arguments so no object is allocated per resume.
+type ResumeKind = 0 | 1;
 
 /** A running process; it is itself a signal that succeeds with the body's return value. */
 export class Process<R = unknown> extends Signal<R> {
   private readonly body: ProcessBody<R>;
+  /** The pending timeout or deferred resumption event (cancelled by `interrupt`), or -1. */
   private timeoutHandle = -1;
   private waitingOn: Signal<unknown> | null = null;
+  /** The already-triggered signal whose outcome a deferred resumption delivers. */
+  private deferred: Signal<unknown> | null = null;
   private readonly waiter = (s: Signal<unknown>): void => this.onSignal(s);
-  private readonly held = new Set<Request>();
+  /** Requests made through `request`; allocated on first use (most processes never hold one). */
+  private held: Set<Request> | null = null;
   private running = false;
 
   constructor(readonly simulation: Simulation, body: ProcessBody<R>, readonly name = 'process') {
     super();
     this.body = body;
     // Start at the current time, after events already scheduled for now (FIFO fairness).
-    simulation.schedule(0, (p: Process<R>) => p.resume({ kind: 0, value: undefined }), this, RESUME_PRIORITY);
+    simulation.schedule(0, Process.wake, this, RESUME_PRIORITY);
+  }
+
+  // Event handlers are static so scheduling a resumption allocates no closure.
+  private static wake<R>(p: Process<R>): void {
+    p.timeoutHandle = -1;
+    p.resume(0, undefined);
+  }
+
+  private static wakeDeferred<R>(p: Process<R>): void {
+    const s = p.deferred!;
+    p.deferred = null;
+    p.timeoutHandle = -1;
+    if (s.ok) p.resume(0, s.value);
+    else p.resume(1, s.error);
   }
 
   /** True while the body has not finished. */
@@ -55,17 +75,19 @@ export class Process<R = unknown> extends Signal<R> {
   /** Requests a unit of `resource`; released automatically when this process ends. */
   request(resource: Resource, priority = 0): Request {
     const req = resource.request(priority);
-    this.held.add(req);
-    req.onPreempt = (cause) => {
-      this.held.delete(req);
-      this.interrupt(cause);
-    };
+    (this.held ??= new Set()).add(req);
+    if (resource.discipline === 'preemptive') {
+      req.onPreempt = (cause) => {
+        this.held?.delete(req);
+        this.interrupt(cause);
+      };
+    }
     return req;
   }
 
   /** Releases a unit obtained with `request` before the process ends. */
   release(req: Request): void {
-    this.held.delete(req);
+    this.held?.delete(req);
     req.release();
   }
 
@@ -74,20 +96,38 @@ export class Process<R = unknown> extends Signal<R> {
     if (this.triggered) return;
     if (this.running) throw new Error(`process ${this.name} cannot interrupt itself`);
     this.detach();
-    // A pending request that is interrupted leaves the queue: it will never be used.
+    this.withdrawPending();
+    const error = new Interrupt(cause);
+    this.simulation.schedule(
+      0,
+      (p: Process<R>) => {
+        // Between `interrupt` and now the process may have been resumed by an earlier
+        // event at this instant and started a new wait; that wait is abandoned.
+        p.detach();
+        p.withdrawPending();
+        p.resume(1, error);
+      },
+      this,
+      RESUME_PRIORITY,
+    );
+  }
+
+  /** A pending request that is interrupted leaves the queue: it will never be used. */
+  private withdrawPending(): void {
+    if (this.held === null) return;
     for (const req of this.held) {
       if (!req.triggered) {
         this.held.delete(req);
         req.release();
       }
     }
-    this.simulation.schedule(0, (p: Process<R>) => p.resume({ kind: 1, error: new Interrupt(cause) }), this, RESUME_PRIORITY);
   }
 
   private detach(): void {
     if (this.timeoutHandle >= 0) {
       this.simulation.cancel(this.timeoutHandle);
       this.timeoutHandle = -1;
+      this.deferred = null;
     }
     if (this.waitingOn !== null) {
       this.waitingOn.removeCallback(this.waiter);
@@ -97,22 +137,23 @@ export class Process<R = unknown> extends Signal<R> {
 
   private onSignal(s: Signal<unknown>): void {
     this.waitingOn = null;
-    const r: Resumption = s.ok ? { kind: 0, value: s.value } : { kind: 1, error: s.error };
     if (this.running) {
       // Triggered synchronously by our own yield (already-triggered signal): defer.
-      this.simulation.schedule(0, (p: Process<R>) => p.resume(r), this, RESUME_PRIORITY);
+      this.deferred = s;
+      this.timeoutHandle = this.simulation.schedule(0, Process.wakeDeferred, this, RESUME_PRIORITY);
+    } else if (s.ok) {
+      this.resume(0, s.value);
     } else {
-      this.resume(r);
+      this.resume(1, s.error);
     }
   }
 
-  private resume(r: Resumption): void {
+  private resume(kind: ResumeKind, payload: unknown): void {
     if (this.triggered) return;
-    this.timeoutHandle = -1;
     let step: IteratorResult<Yieldable, R>;
     this.running = true;
     try {
-      step = r.kind === 0 ? this.body.next(r.value) : this.body.throw(r.error);
+      step = kind === 0 ? this.body.next(payload) : this.body.throw(payload);
     } catch (err) {
       this.running = false;
       this.finish();
@@ -129,7 +170,7 @@ export class Process<R = unknown> extends Signal<R> {
     const y = step.value;
     if (typeof y === 'number') {
       checkDelay(y, `process ${this.name}: yielded timeout`);
-      this.timeoutHandle = this.simulation.schedule(y, (p: Process<R>) => p.resume({ kind: 0, value: undefined }), this, RESUME_PRIORITY);
+      this.timeoutHandle = this.simulation.schedule(y, Process.wake, this, RESUME_PRIORITY);
       this.running = false;
     } else if (y instanceof Signal) {
       this.waitingOn = y;
@@ -138,7 +179,7 @@ export class Process<R = unknown> extends Signal<R> {
     } else {
       this.running = false;
       const err = new TypeError(`process ${this.name} yielded ${String(y)}; yield a number (timeout) or a Signal`);
-      this.simulation.schedule(0, (p: Process<R>) => p.resume({ kind: 1, error: err }), this, RESUME_PRIORITY);
+      this.simulation.schedule(0, (p: Process<R>) => p.resume(1, err), this, RESUME_PRIORITY);
     }
   }
 
@@ -153,8 +194,10 @@ export class Process<R = unknown> extends Signal<R> {
   }
 
   private finish(): void {
-    for (const req of this.held) req.release();
-    this.held.clear();
+    const held = this.held;
+    if (held === null) return;
+    this.held = null;
+    for (const req of held) req.release();
   }
 }
 

@@ -70,8 +70,11 @@ export class Resource {
   private capacity_: number;
   private inUse_ = 0;
   private readonly queue = new EventCalendar(64);
-  /** Holders that came through `request` (needed for preemption and guaranteed release). */
+  /** Granted requests, tracked only under 'preemptive' (to pick a victim); a Set op per grant is too dear otherwise. */
   private readonly holders = new Set<Request>();
+  private readonly tracksHolders: boolean;
+  /** Whether claim priority orders the queue (under 'fifo' it is ignored, as documented). */
+  private readonly ordered: boolean;
 
   /** Time-weighted number waiting. */
   readonly queueLength: TimeWeighted;
@@ -86,6 +89,8 @@ export class Resource {
     checkCount(options.capacity, `resource ${options.name ?? ''} capacity`.replace('  ', ' '));
     this.name = options.name ?? 'resource';
     this.discipline = options.discipline ?? 'fifo';
+    this.tracksHolders = this.discipline === 'preemptive';
+    this.ordered = this.discipline !== 'fifo';
     this.capacity_ = options.capacity;
     const now = simulation.now;
     this.queueLength = new TimeWeighted(0, now);
@@ -135,7 +140,7 @@ export class Resource {
       this.waits.add(0);
       return -1;
     }
-    const h = this.queue.push(priority, 0, handler, data, this.simulation.now);
+    const h = this.queue.push(this.ordered ? priority : 0, 0, handler, data, this.simulation.now);
     this.queueLength.update(this.simulation.now, this.queue.size);
     return h;
   }
@@ -167,7 +172,7 @@ export class Resource {
       return req;
     }
     if (this.discipline === 'preemptive' && this.tryPreempt(req)) return req;
-    req.queueHandle = this.queue.push(priority, 0, grantRequest, req, now);
+    req.queueHandle = this.queue.push(this.ordered ? priority : 0, 0, grantRequest, req, now);
     this.queueLength.update(now, this.queue.size);
     return req;
   }
@@ -181,12 +186,14 @@ export class Resource {
       req.queueHandle = -1;
       return;
     }
-    if (this.holders.delete(req)) this.release();
+    // Granted and not taken by preemption (a victim is marked done when preempted).
+    if (this.tracksHolders) this.holders.delete(req);
+    this.release();
   }
 
   /** Internal: records a process-held unit (called when a Request is granted). */
   noteHolder(req: Request): void {
-    this.holders.add(req);
+    if (this.tracksHolders) this.holders.add(req);
   }
 
   /**

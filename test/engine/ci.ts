@@ -1,0 +1,27 @@
+/**
+ * Confidence-interval assertions over independent replications: a result with a theoretical
+ * value passes when |mean − theory| < z·SE, SE = sd of replication means / √R.
+ */
+import { expect } from 'vitest';
+
+/** Mean and standard error of replication results. */
+export function meanSe(xs: readonly number[]): { mean: number; se: number; sd: number } {
+  const n = xs.length;
+  const mean = xs.reduce((s, x) => s + x, 0) / n;
+  const v = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
+  return { mean, sd: Math.sqrt(v), se: Math.sqrt(v / n) };
+}
+
+/** Runs `f(r)` for r = 0..R-1 (each replication builds RandomStreams(seed, r) itself). */
+export function replicate<T>(r: number, f: (rep: number) => T): T[] {
+  return Array.from({ length: r }, (_, i) => f(i));
+}
+
+/** Asserts the replication mean is within z standard errors of `theory`. */
+export function expectNear(label: string, xs: readonly number[], theory: number, z = 3): void {
+  const { mean, se } = meanSe(xs);
+  const msg = `${label}: mean ${mean.toPrecision(6)} vs theory ${theory.toPrecision(6)}, SE ${se.toPrecision(3)}, |z| = ${(Math.abs(mean - theory) / se).toFixed(2)} (R = ${xs.length})`;
+  if (process.env['CI_VERBOSE']) console.log(msg);
+  expect(se, `${label}: SE must be positive`).toBeGreaterThan(0);
+  expect(Math.abs(mean - theory) < z * se, msg).toBe(true);
+}
