@@ -124,7 +124,7 @@ class ArrivalProcess {
     private readonly pool: ServicePool,
     private readonly profile: RateProfile,
     private readonly constant: boolean,
-    private readonly priority: number,
+    private readonly cls: number,
     private readonly rng: Rng,
   ) {
     this.mean = constant && profile.max > 0 ? 1 / profile.max : 0;
@@ -145,7 +145,7 @@ class ArrivalProcess {
   }
 
   private readonly fire = (): void => {
-    this.pool.arrive(this.priority);
+    this.pool.arrive(this.cls);
     this.scheduleNext();
   };
 }
@@ -161,7 +161,7 @@ export function buildLoad(world: World): void {
     const pool = site.pools.get(spec.service);
     if (pool === undefined) throw new Error(`${where}.service: no service named "${spec.service}" (services: ${[...site.pools.keys()].join(', ') || 'none'})`);
     const profile = classProfile(spec, where);
-    pool.demand.push(profile);
-    new ArrivalProcess(world, pool, profile, isConstant(spec), spec.priority ?? 0, world.streams.stream(`load/${spec.name}/arrivals`));
+    const cls = pool.addClass(spec.name, spec.priority ?? 0, profile);
+    new ArrivalProcess(world, pool, profile, isConstant(spec), cls, world.streams.stream(`load/${spec.name}/arrivals`));
   });
 }

@@ -57,6 +57,7 @@ export class ServicePool implements ServiceHandle {
   readonly callers: ServicePool[] = [];
 
   private readonly sim: World['sim'];
+  private readonly recorder: World['recorder'];
   private readonly site: Site;
   private readonly dist: Distribution;
   private readonly rng: Rng;
@@ -92,6 +93,7 @@ export class ServicePool implements ServiceHandle {
   private freeCount = 0;
   private arr = new Float64Array(0);
   private prio = new Int32Array(0);
+  private cls = new Int32Array(0);
   private unit = new Int32Array(0);
   private retries = new Int32Array(0);
   private state = new Uint8Array(0);
@@ -124,6 +126,16 @@ export class ServicePool implements ServiceHandle {
   private winCount = 0;
   private winMet = 0;
 
+  // Per load class: names, priorities, response-time sums and successes.
+  private readonly classNames: string[] = [];
+  private readonly classPriority: number[] = [];
+  private readonly classRt: number[] = [];
+  private readonly classOk: number[] = [];
+
+  // Per backend (balanced mode): response-time sums and successes.
+  private readonly backendRt: Float64Array;
+  private readonly backendOk: Float64Array;
+
   // Per-interval series: cumulative counters and the snapshot at the last interval end.
   private cumArrivals = 0;
   private cumOk = 0;
@@ -140,6 +152,7 @@ export class ServicePool implements ServiceHandle {
   ) {
     const sim = world.sim;
     this.sim = sim;
+    this.recorder = world.recorder;
     this.site = siteOf(world);
     this.name = spec.name;
     this.servers = spec.servers;
@@ -163,6 +176,8 @@ export class ServicePool implements ServiceHandle {
     this.availableCount = n;
     const units = n * this.concurrency;
     this.conns = new Int32Array(n);
+    this.backendRt = new Float64Array(n);
+    this.backendOk = new Float64Array(n);
     const balanced = spec.balancer !== undefined && spec.balancer !== 'none';
     if (balanced) {
       this.shared = null;
@@ -189,12 +204,25 @@ export class ServicePool implements ServiceHandle {
 
   // ---------------------------------------------------------------- request life cycle
 
-  /** A new request from a load class arrives now. */
-  arrive(priority: number): void {
+  /** Registers a load class sending requests here; returns its index for `arrive`. */
+  addClass(name: string, priority: number, profile: RateProfile): number {
+    this.classNames.push(name);
+    this.classPriority.push(priority);
+    this.classRt.push(0);
+    this.classOk.push(0);
+    this.demand.push(profile);
+    const c = this.classNames.length - 1;
+    this.recorder.metric(`service.${this.name}.class.${name}.response_time.mean`, () => (this.classOk[c]! > 0 ? this.classRt[c]! / this.classOk[c]! : NaN));
+    return c;
+  }
+
+  /** A new request of load class `cls` (from addClass) arrives now. */
+  arrive(cls: number): void {
     this.requests++;
     this.cumArrivals++;
     const slot = this.alloc();
-    this.init(slot, this.sim.now, priority, 0, -1, -1);
+    this.init(slot, this.sim.now, this.classPriority[cls]!, 0, -1, -1);
+    this.cls[slot] = cls;
     this.startAttempt(slot);
   }
 
@@ -216,6 +244,7 @@ export class ServicePool implements ServiceHandle {
     this.state[slot] = IDLE;
     this.abandoned[slot] = 0;
     this.unit[slot] = -1;
+    this.cls[slot] = -1;
     this.qh[slot] = -1;
     this.ev[slot] = -1;
     this.tmo[slot] = -1;
@@ -327,7 +356,18 @@ export class ServicePool implements ServiceHandle {
     const now = this.sim.now;
     const t = this.tmo[slot]!;
     if (t >= 0) this.sim.cancel(t);
-    this.recordOk(now - this.arr[slot]!, now);
+    const rt = now - this.arr[slot]!;
+    this.recordOk(rt, now);
+    if (this.shared === null) {
+      const b = this.unit[slot]!;
+      this.backendRt[b] += rt;
+      this.backendOk[b]++;
+    }
+    const c = this.cls[slot]!;
+    if (c >= 0) {
+      this.classRt[c] += rt;
+      this.classOk[c]++;
+    }
     const pp = this.parentPool[slot]!;
     const ps = this.parentSlot[slot]!;
     this.release(slot);
@@ -371,6 +411,7 @@ export class ServicePool implements ServiceHandle {
     if (this.retries[slot]! < this.maxRetries) {
       const next = this.alloc();
       this.init(next, this.arr[slot]!, this.prio[slot]!, this.retries[slot]! + 1, pp, ps);
+      this.cls[next] = this.cls[slot]!;
       const delay = this.backoffDist === null ? 0 : this.backoffDist.sample(this.backoffRng);
       this.sim.schedule(delay, this.onRetry, next);
       if (busy) {
@@ -427,6 +468,7 @@ export class ServicePool implements ServiceHandle {
     this.ev = g64(this.ev);
     this.tmo = g64(this.tmo);
     this.prio = g32(this.prio);
+    this.cls = g32(this.cls);
     this.unit = g32(this.unit);
     this.retries = g32(this.retries);
     this.parentPool = g32(this.parentPool);
@@ -700,6 +742,10 @@ export class ServicePool implements ServiceHandle {
     this.enoughServers.reset(this.sim.now);
     this.capTicks = 0;
     this.capMet = 0;
+    this.backendRt.fill(0);
+    this.backendOk.fill(0);
+    this.classRt.fill(0);
+    this.classOk.fill(0);
     this.winCount = 0;
     this.winMet = 0;
     // Resource integrals restart at zero; the interval snapshot must follow them.
@@ -768,6 +814,12 @@ export class ServicePool implements ServiceHandle {
       this.sim.schedule(window, this.onObjectiveWindow, window);
     }
     this.sim.schedule(TICK, this.onCapacityTick, undefined);
+    if (this.shared === null) {
+      for (let b = 0; b < this.servers; b++) {
+        m(`backend.${b}.response_time.mean`, () => (this.backendOk[b]! > 0 ? this.backendRt[b]! / this.backendOk[b]! : NaN));
+        m(`backend.${b}.share`, () => (this.okCount > 0 ? this.backendOk[b]! / this.okCount : 0));
+      }
+    }
 
     const rec = world.recorder;
     rec.column(`${this.name}.arrivals`, (a, b) => {

@@ -1,0 +1,70 @@
+/**
+ * Load balancing against the analytic split: four backends, each an M/M/1 queue with
+ * μ = 100/s, λ = 240/s in total. A random (Bernoulli) split of a Poisson stream is Poisson,
+ * so each backend is exactly M/M/1 with its share of λ.
+ */
+import { describe, expect, it } from 'vitest';
+import { runReplication } from '../../src/models/replication.js';
+import { expectAgrees, replicate, scenario } from './helpers.js';
+
+function lb(balancer: Record<string, unknown>, extra: Record<string, unknown> = {}): ReturnType<typeof scenario> {
+  return scenario({
+    name: 'lb',
+    horizon: 600,
+    warmup: 60,
+    load: [{ name: 'web', service: 'shop', rate: 240 }],
+    services: [{ name: 'shop', servers: 4, serviceTime: { dist: 'exponential', mean: 0.01 }, balancer, ...extra }],
+  });
+}
+
+describe('load balancer', () => {
+  it('even random split: every backend M/M/1 with λ = 60/s → mean response 25 ms', () => {
+    const runs = replicate(lb({ policy: 'random' }), 10);
+    expectAgrees(runs, 'service.shop.response_time.mean', 0.025);
+    for (let b = 0; b < 4; b++) expectAgrees(runs, `service.shop.backend.${b}.response_time.mean`, 0.025);
+  });
+
+  it('mis-weighting 40 % to one backend: that backend at 250 ms, the others at 1/(100 − 48)', () => {
+    const runs = replicate(lb({ policy: 'random', faults: [{ kind: 'misweight', at: 0, share: { backend: 0, share: 0.4 } }] }), 12);
+    expectAgrees(runs, 'service.shop.backend.0.response_time.mean', 1 / (100 - 96));
+    expectAgrees(runs, 'service.shop.backend.1.response_time.mean', 1 / (100 - 48));
+    expectAgrees(runs, 'service.shop.backend.0.share', 0.4);
+    // The same fault written as a weight table.
+    const r = runReplication(lb({ policy: 'random', faults: [{ kind: 'misweight', at: 0, weights: [40, 20, 20, 20] }] }), { seed: 'x', replication: 0 }).metrics;
+    expect(r['service.shop.backend.0.share']).toBeCloseTo(0.4, 1);
+  });
+
+  it('round-robin and least-connections spread the load evenly and beat random', () => {
+    const rr = replicate(lb({ policy: 'round-robin' }), 4);
+    const lc = replicate(lb({ policy: 'least-connections' }), 4);
+    for (const runs of [rr, lc]) {
+      for (const m of runs) {
+        for (let b = 0; b < 4; b++) expect(m[`service.shop.backend.${b}.share`]).toBeCloseTo(0.25, 1);
+        // Smoother than Poisson splitting: below the M/M/1 25 ms.
+        expect(m['service.shop.response_time.mean']).toBeLessThan(0.025);
+      }
+    }
+  });
+
+  it('a misweight fault opens a problem whose fix (auto-revert here) restores the weights', () => {
+    const s = lb({ policy: 'weighted', faults: [{ kind: 'misweight', at: 100, weights: [97, 1, 1, 1], autoRevertAfter: 100, incidentType: 'lb-config' }] });
+    const m = runReplication({ ...s, horizon: 1000, warmup: 0 }, { seed: 'x', replication: 0 }).metrics;
+    // 100 s of 97 % on one backend (overloaded: ρ = 2.3) then back to even.
+    expect(m['service.shop.backend.0.share']).toBeGreaterThan(0.3);
+    expect(m['service.shop.backend.0.share']).toBeLessThan(0.45);
+  });
+
+  it('a drained backend takes no traffic; a broken health check sends everything to one backend', () => {
+    const drained = runReplication(lb({ policy: 'round-robin', faults: [{ kind: 'drain', at: 0, backend: 2 }] }), { seed: 'x', replication: 0 }).metrics;
+    expect(drained['service.shop.backend.2.share']).toBe(0);
+    expect(drained['service.shop.servers_available.mean']).toBeCloseTo(3, 6);
+    const broken = runReplication(
+      lb({ policy: 'round-robin', faults: [{ kind: 'health-check-broken', at: 0, mode: 'marks-down', keep: 2 }] }, { timeout: 1 }),
+      { seed: 'x', replication: 0 },
+    ).metrics;
+    // Two backends left: each λ = 120 > μ, so requests time out.
+    expect(broken['service.shop.backend.2.share']).toBe(0);
+    expect(broken['service.shop.failed_fraction']).toBeGreaterThan(0.1);
+    expect(broken['service.shop.timed_out']).toBeGreaterThan(0);
+  });
+});
