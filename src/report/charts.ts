@@ -107,6 +107,8 @@ function round(x: number): number {
 
 /** Mean line plus a shaded 95 % band; extra layers (e.g. reference bands) go underneath. */
 function bandChart(title: string, points: SeriesPoint[], yTitle: string, under: Json[] = [], yScale: Json = { zero: false }): VegaLiteSpec {
+  // An all-zero series (no incidents at all) would collapse the axis to one tick.
+  if (under.length === 0 && points.every((p) => p.mean === 0 && (p.hi === null || p.hi === 0))) yScale = { domain: [0, 1] };
   const x = { field: 'h', type: 'quantitative', title: 'simulated time (h)' };
   const color = { field: 'series', type: 'nominal', title: null };
   return top(title, {

@@ -66,7 +66,9 @@ const SUMMARY_ROWS = 24;
 export function summaryMetrics(doc: ResultsDocument): string[] {
   const all = [...new Set(doc.variants.flatMap((v) => Object.keys(v.metrics)))].sort();
   const out: string[] = [];
-  for (const re of KEY_METRICS) for (const m of all) if (re.test(m) && !out.includes(m)) out.push(m);
+  // A metric no replication produced (e.g. MTTR of a priority that never occurred) is noise here.
+  const seen = (m: string): boolean => doc.variants.some((v) => (v.metrics[m]?.n ?? 0) > 0);
+  for (const re of KEY_METRICS) for (const m of all) if (re.test(m) && !out.includes(m) && seen(m)) out.push(m);
   return out.slice(0, SUMMARY_ROWS);
 }
 
