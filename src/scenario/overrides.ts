@@ -29,7 +29,7 @@ function openFields(schema: unknown): unknown {
   const visit = (s: unknown): void => {
     if (!isPlainObject(s) || found !== undefined) return;
     if (isPlainObject(s.additionalProperties) || s.additionalProperties === true) found = s.additionalProperties === true ? {} : s.additionalProperties;
-    else if (isPlainObject(s.patternProperties)) found = {};
+    else if (isPlainObject(s.patternProperties)) found = Object.values(s.patternProperties)[0] ?? {};
     for (const key of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(s[key])) for (const b of s[key]) visit(b);
   };
   visit(schema);

@@ -53,6 +53,7 @@ export function schemaFields(root: Json = scenarioJsonSchema()): { fields: Schem
     if (isPlainObject(s.properties)) walkObject(s, p, out);
     if (isPlainObject(s.items)) walkValue(s.items, `${p}[]`, out);
     if (isPlainObject(s.additionalProperties)) walkValue(s.additionalProperties, `${p}.<name>`, out);
+    if (isPlainObject(s.patternProperties)) for (const ps of Object.values(s.patternProperties)) if (isPlainObject(ps)) walkValue(ps, `${p}.<name>`, out);
     const branches = unionOf(s);
     if (branches === undefined) return;
     if (typeof s.title === 'string') {
@@ -127,7 +128,7 @@ function typeText(s: Json): string {
   const t = s.type;
   let base: string;
   if (t === 'array') base = isPlainObject(s.items) ? `list of ${isPlainObject(s.items.properties) ? 'objects' : typeText(s.items)}` : 'list';
-  else if (t === 'object') base = isPlainObject(s.additionalProperties) ? 'map of name → object' : 'object';
+  else if (t === 'object') base = isPlainObject(s.additionalProperties) || isPlainObject(s.patternProperties) ? 'map of name → value' : 'object';
   else if (typeof t === 'string') base = t;
   else base = 'value';
   return b.length > 0 ? `${base} ${b.join(', ')}` : base;

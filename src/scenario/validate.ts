@@ -161,8 +161,13 @@ function convert(c: Compiled, schema: unknown, data: unknown, set: (v: unknown) 
       }
       convert(c, ps, data[k], (v) => (data[k] = v));
     }
-    if (isPlainObject(schema.additionalProperties)) {
-      for (const k of Object.keys(data)) if (!(k in props)) convert(c, schema.additionalProperties, data[k], (v) => (data[k] = v));
+    // Maps (Type.Record) put their value schema under patternProperties or additionalProperties.
+    const patterns = isPlainObject(schema.patternProperties) ? Object.entries(schema.patternProperties) : [];
+    for (const k of Object.keys(data)) {
+      if (k in props) continue;
+      const match = patterns.find(([re]) => new RegExp(re, 'u').test(k));
+      const ps = match !== undefined ? match[1] : schema.additionalProperties;
+      if (isPlainObject(ps)) convert(c, ps, data[k], (v) => (data[k] = v));
     }
   }
   if (Array.isArray(data)) {
