@@ -9,39 +9,14 @@
  * time (waiting included). The fix acts on the infrastructure: it resolves the incident's
  * Problem on the board, which runs the problem's undo and restores the capacity it took.
  */
-import { deterministic, exponential, gamma, lognormal, normal, triangular, uniform, weibull, empirical, type Distribution, type EventHandle, type Rng, Tally } from '../engine/index.js';
+import { Tally, type Distribution, type EventHandle, type Rng } from '../engine/index.js';
 import type { IncidentRecord, Priority } from '../results/format.js';
-import type { DurationDistSpec } from '../scenario/schema/distribution.js';
+import { distributionFromSpec as durationDist } from './distribution.js';
 import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from '../scenario/schema/incidents.js';
 import type { Problem } from './problems.js';
 import { FALSE_ALARM_CAUSE, incidentTargets, type IncidentTarget } from './sla.js';
 import { teamsOf, type Team } from './staffing.js';
 import type { World } from './world.js';
-
-/** Builds a Distribution from a scenario's random-duration field (values already in seconds). */
-export function durationDist(spec: DurationDistSpec): Distribution {
-  if (typeof spec === 'number') return deterministic(spec);
-  switch (spec.dist) {
-    case 'exponential':
-      return exponential(1 / spec.mean);
-    case 'deterministic':
-      return deterministic(spec.value);
-    case 'uniform':
-      return uniform(spec.min, spec.max);
-    case 'triangular':
-      return triangular(spec.min, spec.mode, spec.max);
-    case 'normal':
-      return normal(spec.mean, spec.sd, { min: 0 });
-    case 'lognormal':
-      return lognormal(spec.mean, spec.sd);
-    case 'weibull':
-      return weibull(spec.shape, spec.scale);
-    case 'gamma':
-      return gamma(spec.shape, spec.mean / spec.shape);
-    case 'empirical':
-      return empirical(spec.samples);
-  }
-}
 
 /**
  * Default priority matrix. The corners are sourced (extensive + critical = P1, minor + low

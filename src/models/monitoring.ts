@@ -11,7 +11,8 @@
 import { Tally, type Distribution, type Rng } from '../engine/index.js';
 import type { Priority } from '../results/format.js';
 import type { AutoRemediationSpec, MonitorSpec } from '../scenario/schema/monitoring.js';
-import { durationDist, incidentDeskOf, priorityOf, type Incident, type IncidentDesk } from './incidents.js';
+import { distributionFromSpec as durationDist } from './distribution.js';
+import { incidentDeskOf, priorityOf, type Incident, type IncidentDesk } from './incidents.js';
 import type { Problem } from './problems.js';
 import type { World } from './world.js';
 
