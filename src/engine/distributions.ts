@@ -236,6 +236,7 @@ export function discrete(values: readonly number[], weights: readonly number[]):
   if (values.length === 0 || values.length !== weights.length) {
     throw new RangeError(`discrete: need as many weights as values (got ${values.length} values, ${weights.length} weights)`);
   }
+  for (const v of values) checkFinite(v, 'discrete value');
   let total = 0;
   for (const w of weights) {
     if (!(w >= 0) || w === Infinity) throw new RangeError(`discrete: weights must be finite and ≥ 0, got ${String(w)}`);
