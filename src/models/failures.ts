@@ -262,17 +262,17 @@ export function buildFailures(world: World): void {
             if (units === 2 && !unitDown[other] && failover.next() < lb.failoverSuccess) {
               // Failover works: a short interruption, then the standby carries the traffic.
               active = other;
-              pool.lbDown++;
-              sim.schedule(lb.failoverTime, () => pool.lbDown--, undefined);
+              pool.lbOutage(1);
+              sim.schedule(lb.failoverTime, () => pool.lbOutage(-1), undefined);
               return;
             }
             outage = true;
-            pool.lbDown++;
+            pool.lbOutage(1);
           } else if (outage) {
             // Whichever unit comes back first takes the traffic.
             outage = false;
             active = u;
-            pool.lbDown--;
+            pool.lbOutage(-1);
           }
         });
       }

@@ -76,7 +76,8 @@ export function buildPower(world: World): void {
     for (const room of site.rooms.values()) room.setItPower(roomPower(room));
     sim.schedule(TICK, tick, undefined);
   };
-  sim.schedule(TICK, tick, undefined);
+  // Without rooms, power feeds no thermal model and no metric.
+  if (site.rooms.size > 0) sim.schedule(TICK, tick, undefined);
   sim.onReset(() => {
     advanceUnroomed();
     unroomedEnergy = 0;

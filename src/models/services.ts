@@ -49,8 +49,8 @@ export class ServicePool implements ServiceHandle {
   room: Room | null = null;
   /** The service each request calls after its local work. */
   downstream: ServicePool | null = null;
-  /** Load-balancer units down (failure, failed failover): every request is refused. */
-  lbDown = 0;
+  /** Load-balancer outages in progress (failure, failover): every request is refused. */
+  private lbDown = 0;
   /** Arrival-rate profiles of the load classes sent here (for availability.capacity). */
   readonly demand: RateProfile[] = [];
   /** Pools that call this one (their demand is ours too). */
@@ -71,6 +71,7 @@ export class ServicePool implements ServiceHandle {
   private readonly failCount: Uint16Array;
   private readonly offlineCount: Uint16Array;
   private roomOff = false;
+  private failedServers = 0;
   private readonly available: Uint8Array;
   private availableCount: number;
 
@@ -116,6 +117,8 @@ export class ServicePool implements ServiceHandle {
   private readonly availLevel: TimeWeighted;
   private readonly enoughServers: TimeWeighted;
   private readonly minServers: number;
+  private capacityDirty = true;
+  private capacityCache = 0;
   private capTicks = 0;
   private capMet = 0;
   private readonly objThreshold: number;
@@ -492,13 +495,13 @@ export class ServicePool implements ServiceHandle {
 
   /** A hard failure of server `s` begins (a server, disk, PSU, rack or PDU failure). */
   failServer(s: number): void {
-    this.failCount[s]++;
+    if (this.failCount[s]++ === 0) this.failedServers++;
     this.refresh(s, true);
   }
 
   /** One hard failure of server `s` ends. */
   repairServer(s: number): void {
-    if (this.failCount[s]! > 0) this.failCount[s]--;
+    if (this.failCount[s]! > 0 && --this.failCount[s]! === 0) this.failedServers--;
     this.refresh(s, false);
   }
 
@@ -516,10 +519,7 @@ export class ServicePool implements ServiceHandle {
 
   /** Servers drawing power: not failed and not powered off (offline ones idle). */
   poweredServers(): number {
-    if (this.roomOff) return 0;
-    let n = 0;
-    for (let s = 0; s < this.servers; s++) if (this.failCount[s] === 0) n++;
-    return n;
+    return this.roomOff ? 0 : this.servers - this.failedServers;
   }
 
   /** Busy units integrated over time since the last statistics reset. */
@@ -552,6 +552,7 @@ export class ServicePool implements ServiceHandle {
     if (avail === this.available[s]) return;
     this.available[s] = avail;
     this.availableCount += avail === 1 ? 1 : -1;
+    this.capacityDirty = true;
     this.noteAvailability();
     const c = this.concurrency;
     if (this.shared !== null) {
@@ -600,8 +601,16 @@ export class ServicePool implements ServiceHandle {
     this.enoughServers.update(now, n >= this.minServers ? 1 : 0);
   }
 
+  /** A load-balancer outage begins (+1) or ends (−1). */
+  lbOutage(delta: 1 | -1): void {
+    this.lbDown += delta;
+    this.capacityDirty = true;
+    this.noteAvailability();
+  }
+
   /** Called by the balancer when its view (drains, rotation) changed. */
   balancerChanged(): void {
+    this.capacityDirty = true;
     this.noteAvailability();
   }
 
@@ -706,15 +715,23 @@ export class ServicePool implements ServiceHandle {
   /** Maximum throughput the available servers could sustain now (requests per second). */
   capacityRate(): number {
     if (this.lbDown > 0) return 0;
+    if (!this.capacityDirty) return this.capacityCache * this.capacityScale();
     let r = 0;
     for (let s = 0; s < this.servers; s++) {
       if (this.available[s] === 1 && !(this.balancer?.isDrained(s) ?? false)) r += this.speed[s]!;
     }
-    const factor = this.room?.serviceTimeFactor ?? 1;
-    return (r * this.concurrency) / (this.dist.mean * factor);
+    this.capacityCache = (r * this.concurrency) / this.dist.mean;
+    this.capacityDirty = false;
+    return this.capacityCache * this.capacityScale();
+  }
+
+  private capacityScale(): number {
+    return 1 / (this.room?.serviceTimeFactor ?? 1);
   }
 
   private readonly onCapacityTick = (): void => {
+    // Nothing ever arrives here: capacity trivially covers demand; stop ticking.
+    if (this.demand.length === 0 && this.callers.length === 0) return;
     const now = this.sim.now;
     this.capTicks++;
     if (this.capacityRate() >= this.demandRate(now)) this.capMet++;

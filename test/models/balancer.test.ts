@@ -10,8 +10,8 @@ import { expectAgrees, replicate, scenario } from './helpers.js';
 function lb(balancer: Record<string, unknown>, extra: Record<string, unknown> = {}): ReturnType<typeof scenario> {
   return scenario({
     name: 'lb',
-    horizon: 600,
-    warmup: 60,
+    horizon: 300,
+    warmup: 30,
     load: [{ name: 'web', service: 'shop', rate: 240 }],
     services: [{ name: 'shop', servers: 4, serviceTime: { dist: 'exponential', mean: 0.01 }, balancer, ...extra }],
   });
@@ -19,13 +19,13 @@ function lb(balancer: Record<string, unknown>, extra: Record<string, unknown> = 
 
 describe('load balancer', () => {
   it('even random split: every backend M/M/1 with λ = 60/s → mean response 25 ms', () => {
-    const runs = replicate(lb({ policy: 'random' }), 10);
+    const runs = replicate(lb({ policy: 'random' }), 8);
     expectAgrees(runs, 'service.shop.response_time.mean', 0.025);
     for (let b = 0; b < 4; b++) expectAgrees(runs, `service.shop.backend.${b}.response_time.mean`, 0.025);
   });
 
   it('mis-weighting 40 % to one backend: that backend at 250 ms, the others at 1/(100 − 48)', () => {
-    const runs = replicate(lb({ policy: 'random', faults: [{ kind: 'misweight', at: 0, share: { backend: 0, share: 0.4 } }] }), 12);
+    const runs = replicate(lb({ policy: 'random', faults: [{ kind: 'misweight', at: 0, share: { backend: 0, share: 0.4 } }] }), 10);
     expectAgrees(runs, 'service.shop.backend.0.response_time.mean', 1 / (100 - 96));
     expectAgrees(runs, 'service.shop.backend.1.response_time.mean', 1 / (100 - 48));
     expectAgrees(runs, 'service.shop.backend.0.share', 0.4);
@@ -48,8 +48,8 @@ describe('load balancer', () => {
 
   it('a misweight fault opens a problem whose fix (auto-revert here) restores the weights', () => {
     const s = lb({ policy: 'weighted', faults: [{ kind: 'misweight', at: 100, weights: [97, 1, 1, 1], autoRevertAfter: 100, incidentType: 'lb-config' }] });
-    const m = runReplication({ ...s, horizon: 1000, warmup: 0 }, { seed: 'x', replication: 0 }).metrics;
-    // 100 s of 97 % on one backend (overloaded: ρ = 2.3) then back to even.
+    const m = runReplication({ ...s, horizon: 600, warmup: 0 }, { seed: 'x', replication: 0 }).metrics;
+    // 100 s of 97 % on one backend (overloaded: ρ = 2.3) then back to even: ≈ 0.25 + 0.72/6 + backlog.
     expect(m['service.shop.backend.0.share']).toBeGreaterThan(0.3);
     expect(m['service.shop.backend.0.share']).toBeLessThan(0.45);
   });

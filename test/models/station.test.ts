@@ -8,8 +8,8 @@ import { erlangC, expectAgrees, load, replicate, scenario } from './helpers.js';
 
 describe('M/M/c station (scenarios/mmc-validation.yaml)', () => {
   it('matches Erlang C: response time, wait, utilisation, queue length', () => {
-    const s = load('scenarios/mmc-validation.yaml', { horizon: '4h', warmup: '10m' });
-    const runs = replicate(s, 12);
+    const s = load('scenarios/mmc-validation.yaml', { horizon: '3h', warmup: '10m' });
+    const runs = replicate(s, 10);
     const lambda = 9;
     const c = 10;
     const pw = erlangC(c, lambda);
