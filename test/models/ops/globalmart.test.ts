@@ -1,0 +1,57 @@
+/**
+ * GlobalMart over replications: with the peak-hour load-balancer misconfiguration the
+ * latency objective is breached at peak and the incident is resolved; without it (override)
+ * the objective holds. Direction and rough size, not pinned numbers.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenarioFileOrThrow } from '../../../src/scenario/index.js';
+import { runReplication } from '../../../src/models/replication.js';
+import type { ReplicationRecord } from '../../../src/results/format.js';
+
+const FILE = 'scenarios/globalmart-peak.yaml';
+const REPS = 3;
+const H = 3600;
+
+function run(overrides: Record<string, unknown>): ReplicationRecord[] {
+  const { scenario } = loadScenarioFileOrThrow(FILE, { overrides });
+  return Array.from({ length: REPS }, (_, r) => runReplication(scenario, { seed: 'globalmart-test', replication: r }));
+}
+
+describe('globalmart-peak', () => {
+  const faulty = run({});
+  const healthy = run({ 'services.inventory.balancer.faults': [] });
+
+  it('with the misconfiguration the latency objective is breached at peak and the incident is resolved', () => {
+    for (const rec of faulty) {
+      const m = rec.metrics;
+      // The fault is injected at 17:30; the first bad SLA window starts within minutes.
+      expect(m['sla.inventory.first_breach']).toBeGreaterThanOrEqual(17 * H + 25 * 60);
+      expect(m['sla.inventory.first_breach']).toBeLessThan(18 * H);
+      expect(m['sla.inventory.breach_minutes']).toBeGreaterThanOrEqual(15);
+      expect(m['sla.inventory.breach_minutes']).toBeLessThan(4 * 60);
+      expect(m['transactions.delayed']! + m['transactions.failed']!).toBeGreaterThan(5000);
+      const lb = rec.incidents.filter((i) => i.type === 'lb-misconfiguration');
+      expect(lb).toHaveLength(1);
+      const i = lb[0]!;
+      expect(i.priority).toBe('P1');
+      expect(i.raisedAt).toBe(17.5 * H);
+      expect(i.raisedAt).toBeLessThanOrEqual(i.detectedAt);
+      expect(i.detectedAt).toBeLessThanOrEqual(i.acknowledgedAt!);
+      expect(i.acknowledgedAt!).toBeLessThanOrEqual(i.resolvedAt!);
+      expect(['L1', 'L2', 'L3']).toContain(i.resolvedBy);
+      // Facilities, a separate team, handles the CRAC failure.
+      const crac = rec.incidents.find((x) => x.type === 'cooling-failure');
+      expect(crac?.resolvedBy).toBe('facilities');
+      expect(m['cost.total']).toBeGreaterThan(m['cost.staffing']!);
+    }
+  });
+
+  it('without it the objective holds, with far fewer delayed transactions', () => {
+    const mean = (recs: ReplicationRecord[], k: string): number => recs.reduce((a, r) => a + r.metrics[k]!, 0) / recs.length;
+    expect(mean(healthy, 'sla.inventory.breach_minutes')).toBeLessThanOrEqual(5);
+    expect(mean(faulty, 'sla.inventory.breach_minutes')).toBeGreaterThan(mean(healthy, 'sla.inventory.breach_minutes') + 15);
+    expect(mean(faulty, 'transactions.delayed')).toBeGreaterThan(5 * mean(healthy, 'transactions.delayed'));
+    expect(mean(faulty, 'cost.total')).toBeGreaterThan(mean(healthy, 'cost.total'));
+    for (const rec of healthy) expect(rec.incidents.filter((i) => i.type === 'lb-misconfiguration')).toHaveLength(0);
+  });
+});
