@@ -1,0 +1,75 @@
+/** Bad numbers fail loudly at the call that made them, naming the value. */
+import { describe, expect, it } from 'vitest';
+import { Container, Resource, Simulation, Store, piecewiseRate, spawn, withMultiplier, constantRate, type ProcessBody } from '../../src/engine/index.js';
+
+const noop = (): void => {};
+
+describe('bad input', () => {
+  it('schedule rejects negative, NaN and infinite delays', () => {
+    const sim = new Simulation();
+    expect(() => sim.schedule(-1, noop, undefined)).toThrow(/delay.*got -1/);
+    expect(() => sim.schedule(NaN, noop, undefined)).toThrow(/delay.*got NaN/);
+    expect(() => sim.schedule(Infinity, noop, undefined)).toThrow(/delay.*got Infinity/);
+    expect(sim.pending).toBe(0);
+  });
+
+  it('scheduleAt rejects the past and non-finite times', () => {
+    const sim = new Simulation();
+    sim.schedule(5, noop, undefined);
+    sim.run();
+    expect(() => sim.scheduleAt(4, noop, undefined)).toThrow(/time 4 is before now \(5\)/);
+    expect(() => sim.scheduleAt(NaN, noop, undefined)).toThrow(/time.*NaN/);
+    expect(() => sim.scheduleAt(Infinity, noop, undefined)).toThrow(/time.*Infinity/);
+  });
+
+  it('event priorities must be integers within range', () => {
+    const sim = new Simulation();
+    expect(() => sim.schedule(1, noop, undefined, 0.5)).toThrow(/got 0.5/);
+    expect(() => sim.schedule(1, noop, undefined, 5000)).toThrow(/got 5000/);
+  });
+
+  it('run(until) rejects a time before now and NaN', () => {
+    const sim = new Simulation();
+    sim.run({ until: 10 });
+    expect(sim.now).toBe(10);
+    expect(() => sim.run({ until: 3 })).toThrow(/until 3 is before now \(10\)/);
+    expect(() => sim.run({ until: NaN })).toThrow(/NaN/);
+  });
+
+  it('resources reject negative or fractional capacity', () => {
+    const sim = new Simulation();
+    expect(() => new Resource(sim, { capacity: -1, name: 'db' })).toThrow(/capacity.*got -1/);
+    expect(() => new Resource(sim, { capacity: 1.5 })).toThrow(/got 1.5/);
+    const r = new Resource(sim, { capacity: 1, name: 'web' });
+    expect(() => r.setCapacity(-2)).toThrow(/web capacity.*got -2/);
+    expect(() => r.release()).toThrow(/release without a matching seize/);
+  });
+
+  it('a process yielding a bad timeout fails at that yield', () => {
+    const sim = new Simulation();
+    const p = spawn(
+      sim,
+      (function* (): ProcessBody<void> {
+        yield -3;
+      })(),
+      'bad',
+    );
+    expect(() => sim.run()).toThrow(/process bad: yielded timeout.*got -3/);
+    expect(p.alive).toBe(true);
+  });
+
+  it('stores, containers and rate profiles validate their parameters', () => {
+    const sim = new Simulation();
+    expect(() => new Store(sim, 0)).toThrow(/got 0/);
+    expect(() => new Container(sim, 5, -1)).toThrow(/initial level.*got -1/);
+    expect(() => new Container(sim, 5, 6)).toThrow(/capacity \(5\).*initial level \(6\)/);
+    const c = new Container(sim, 5, 1);
+    expect(() => c.get(NaN)).toThrow(/got NaN/);
+    expect(() => c.put(9)).toThrow(/cannot put 9/);
+    expect(() => constantRate(-1)).toThrow(/rate.*got -1/);
+    expect(() => piecewiseRate([[1, 2]])).toThrow(/start at 0, got 1/);
+    expect(() => piecewiseRate([[0, 2], [0, 3]])).toThrow(/point 1 at 0/);
+    expect(() => piecewiseRate([[0, 2]], 0)).toThrow(/period.*got 0/);
+    expect(() => withMultiplier(constantRate(1), 5, 5, 2)).toThrow(/\[5, 5\)/);
+  });
+});
