@@ -14,7 +14,7 @@ export const PeakSpec = Type.Object(
     start: Duration({ description: 'Start of the peak window, counted from midnight (with `every`) or from time 0 (without), e.g. "20h".' }),
     end: Duration({ description: 'End of the peak window (exclusive), same reference as `start`.' }),
     factor: Multiplier('Rate multiplier inside the window, e.g. 1.5.'),
-    every: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Repeat period of the window (default "1d": a daily peak hour); use "0" for a one-off window.' })),
+    every: Type.Optional(Duration({ description: 'Repeat period of the window (default "1d": a daily peak hour); use "0" for a one-off window.' })),
   },
   { additionalProperties: false, description: 'A peak-hour spike: the rate is multiplied by `factor` inside [start, end).' },
 );
