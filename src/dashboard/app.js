@@ -45,6 +45,7 @@ function renderKnobs() {
   const box = $('#knobs');
   box.replaceChildren(el('legend', {}, 'Knobs'));
   $('#scenario-description').textContent = s ? (s.description || '') : '';
+  $('#horizon').placeholder = s && s.horizon !== null ? `${s.horizon} (as in the scenario)` : 'as in the scenario';
   if (!s || s.knobs.length === 0) {
     box.append(el('p', { class: 'muted' }, 'This scenario declares no knobs; it runs as written.'));
     return;
@@ -81,6 +82,7 @@ async function launch(ev) {
     // Only changed knobs are sent: the scenario as written stays the reference.
     if (input.value !== input.dataset.default) overrides[input.dataset.path] = numberOrText(input.value);
   }
+  if ($('#horizon').value.trim() !== '') overrides.horizon = $('#horizon').value.trim();
   const body = { scenario: $('#scenario').value, replications: Number($('#replications').value) };
   if (Object.keys(overrides).length > 0) body.overrides = overrides;
   $('#launch-button').disabled = true;
@@ -165,7 +167,7 @@ async function showRun(id) {
   const status = el('p', { id: 'run-status', class: `status-${run.status}` });
   const bar = el('progress', { id: 'run-progress', max: '1', value: '0' });
   const actions = el('p');
-  const body = el('div', { id: 'run-body' });
+  const body = el('div', { id: 'run-body', 'data-run': id });
   view.replaceChildren(runHeader(run), status, bar, actions, body);
   const update = (r) => {
     status.className = `status-${r.status}`;

@@ -63,7 +63,7 @@ function seriesVariants(doc: ResultsDocument): { v: VariantResults; s: SeriesSum
  * legend entry. With several variants the variant name prefixes the label, so one chart
  * compares policies over time.
  */
-function collect(doc: ResultsDocument, pattern: RegExp, label: (m: RegExpMatchArray) => string, scale = 1): { points: SeriesPoint[]; note: string } {
+function collect(doc: ResultsDocument, pattern: RegExp, label: (m: RegExpMatchArray) => string, scale = 1, nonNegative = true): { points: SeriesPoint[]; note: string } {
   let vs = seriesVariants(doc);
   // Overlaying variants helps until the legend outgrows the eye: past six lines only the
   // reference variant is drawn (the comparison charts and the dashboard cover the rest).
@@ -90,7 +90,8 @@ function collect(doc: ResultsDocument, pattern: RegExp, label: (m: RegExpMatchAr
           h: round(t / HOUR),
           series: name,
           mean: round(mean * scale),
-          lo: lo === null ? null : round(lo * scale),
+          // t-intervals from few replications can dip below zero; counts and rates cannot.
+          lo: lo === null ? null : round(nonNegative ? Math.max(0, lo * scale) : lo * scale),
           hi: hi === null ? null : round(hi * scale),
         });
       }
@@ -157,7 +158,7 @@ function seriesCharts(doc: ResultsDocument): Chart[] {
     },
   ];
   add('room-temperature', 'Room temperature', `Inlet temperature per room against the ASHRAE bands. ${band}`,
-    collect(doc, /^(.+)\.temperature$/, (m) => m[1]!),
+    collect(doc, /^(.+)\.temperature$/, (m) => m[1]!, 1, false),
     (p, t) => bandChart(t, p, 'temperature (°C)', ashrae, { zero: false, domainMin: 10, nice: true }));
   add('open-incidents', 'Open incidents by priority', `Incidents open at the end of each interval. ${band}`,
     collect(doc, /^incidents\.open\.(P[1-4])$/, (m) => m[1]!),
@@ -200,7 +201,7 @@ function slaChart(doc: ResultsDocument): Chart | null {
       height: { step: 16 },
       encoding: { y, yOffset, color },
       layer: [
-        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative', title: 'attainment (%)', scale: { zero: false } }, x2: { field: 'hi' } } },
+        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative', title: 'attainment (%)', scale: { zero: false, nice: true }, axis: { format: '.4~r' } }, x2: { field: 'hi' } } },
         { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: { field: 'mean', type: 'quantitative' }, tooltip: [{ field: 'variant' }, { field: 'sla' }, { field: 'mean', title: 'mean %' }, { field: 'lo', title: 'ci95 lo' }, { field: 'hi', title: 'ci95 hi' }] } },
       ],
     }),
@@ -247,7 +248,7 @@ function costChart(doc: ResultsDocument): Chart | null {
       data: { values: rows },
       layer: [
         { transform: [{ filter: "datum.frontier === 'Pareto frontier'" }], mark: { type: 'line', color: '#2e7d32', strokeDash: [4, 3] }, encoding: { x, y: { field: 'attainment', type: 'quantitative' }, order: { field: 'cost' } } },
-        { mark: { type: 'rule', opacity: 0.6 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: attTitle, scale: { zero: false, padding: 20 } }, y2: { field: 'hi' }, color: { field: 'frontier', type: 'nominal', title: null, scale: { domain: ['Pareto frontier', 'dominated'], range: ['#2e7d32', '#9e9e9e'] } } } },
+        { mark: { type: 'rule', opacity: 0.6 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: attTitle, scale: { zero: false, padding: 20 }, axis: { format: '.4~r' } }, y2: { field: 'hi' }, color: { field: 'frontier', type: 'nominal', title: null, scale: { domain: ['Pareto frontier', 'dominated'], range: ['#2e7d32', '#9e9e9e'] } } } },
         { mark: { type: 'point', filled: true, size: 90 }, encoding: { x, y: { field: 'attainment', type: 'quantitative' }, color: { field: 'frontier', type: 'nominal', title: null }, tooltip: [{ field: 'variant' }, { field: 'cost' }, { field: 'attainment' }] } },
         { mark: { type: 'text', dx: 8, align: 'left', fontSize: 11 }, encoding: { x, y: { field: 'attainment', type: 'quantitative' }, text: { field: 'variant' } } },
       ],

@@ -66,6 +66,15 @@ export function displayFile(abs: string): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
 }
 
+// Container words say nothing a planner needs in a form label.
+const GENERIC = new Set(['teams', 'roster', 'shifts', 'services', 'rooms', 'monitoring', 'monitors', 'staffing', 'sla', 'crac']);
+
+/** A short form label: "ops-l1 early headcount" for teams.ops-l1.roster.shifts.early.headcount. */
+export function knobLabel(p: string): string {
+  const segs = p.split('.').filter((x) => !GENERIC.has(x));
+  return (segs.length > 0 ? segs : p.split('.')).slice(-3).join(' ');
+}
+
 const KNOB_LEAF = /(servers|size|operators|headcount|pool|poolsize|threshold|capacity|count|workers|threads|replicas)$/i;
 const MAX_KNOBS = 16;
 
@@ -105,7 +114,7 @@ export function scenarioKnobs(raw: unknown): Knob[] {
     const v = knobValue(getPath(raw, p));
     if (v === null) return;
     const vs = values?.map(knobValue).filter((x): x is number | string => x !== null);
-    knobs.set(p, { path: p, label: p.split('.').slice(-2).join(' '), value: v, ...(vs && vs.length > 0 ? { values: vs } : {}) });
+    knobs.set(p, { path: p, label: knobLabel(p), value: v, ...(vs && vs.length > 0 ? { values: vs } : {}) });
   };
   const exp = isObject(raw) ? raw.experiment : undefined;
   const variants = isObject(exp) ? exp.variants : undefined;
