@@ -3,7 +3,7 @@
  * latency objective is breached at peak and the incident is resolved; without it (override)
  * the objective holds. Direction and rough size, not pinned numbers.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFileOrThrow } from '../../../src/scenario/index.js';
 import { runReplication } from '../../../src/models/replication.js';
 import type { ReplicationRecord } from '../../../src/results/format.js';
@@ -18,8 +18,12 @@ function run(overrides: Record<string, unknown>): ReplicationRecord[] {
 }
 
 describe('globalmart-peak', () => {
-  const faulty = run({});
-  const healthy = run({ 'services.inventory.balancer.faults': [] });
+  let faulty: ReplicationRecord[] = [];
+  let healthy: ReplicationRecord[] = [];
+  beforeAll(() => {
+    faulty = run({});
+    healthy = run({ 'services.inventory.balancer.faults': [] });
+  });
 
   it('with the misconfiguration the latency objective is breached at peak and the incident is resolved', () => {
     for (const rec of faulty) {
