@@ -414,6 +414,10 @@ export function incidentDeskOf(world: World): IncidentDesk {
 export function buildIncidents(world: World): void {
   const desk = incidentDeskOf(world);
   desk.validateRouting();
+  buildRequests(world);
+  buildScheduledWork(world);
+  // Scenarios without incident management (a plain queueing station) get no incident columns.
+  if (world.scenario.incidents === undefined && world.scenario.monitoring === undefined) return;
   const rec = world.recorder;
   for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
     rec.metric(`incidents.${p}.count`, () => desk.counted().filter((r) => r.priority === p).length);
@@ -430,8 +434,6 @@ export function buildIncidents(world: World): void {
   rec.metric('incidents.resolution_breaches', () => desk.counted().filter((r) => r.resolutionBreached).length);
   rec.metric('incidents.unresolved', () => desk.counted().filter((r) => r.resolvedAt === null).length);
   rec.metric('incidents.auto_remediated', () => desk.resolvedBy.get('auto-remediation') ?? 0);
-  buildRequests(world);
-  buildScheduledWork(world);
 }
 
 function teamNamed(world: World, name: string, where: string): Team {

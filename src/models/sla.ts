@@ -223,6 +223,9 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
 
 /** Builds the SLA checks and the cost metrics. Runs after staffing and incidents. */
 export function buildSla(world: World): void {
+  const sc = world.scenario;
+  // Infrastructure-only scenarios keep their results free of operations metrics.
+  if (sc.sla === undefined && sc.teams === undefined && sc.incidents === undefined) return;
   const slas = (world.scenario.sla?.services ?? []).map((s) => buildServiceSla(world, s));
   const targets = incidentTargets(world.scenario.sla?.incidentTargets);
   const rec = world.recorder;
