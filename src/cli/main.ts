@@ -109,6 +109,7 @@ export function register(program: Command): void {
       let lastPrinted = -1;
       const off = runs.subscribe(run.id, (_ev, r) => {
         // A line per tenth keeps logs readable for long runs.
+        if (r.progress.total === 0 && !isFinal(r.status)) return;
         const tenth = r.progress.total > 0 ? Math.floor((10 * r.progress.done) / r.progress.total) : 0;
         if (tenth !== lastPrinted || isFinal(r.status)) {
           lastPrinted = tenth;
