@@ -18,6 +18,7 @@ import { distributionFromSpec } from './distribution.js';
 import { COARSE, LogHistogram, SlidingWindow } from './histogram.js';
 import { Balancer } from './balancer.js';
 import { siteOf, TICK, type Site } from './site.js';
+import './checks.js';
 import type { Room } from './cooling.js';
 import type { ServiceHandle, World } from './world.js';
 
