@@ -1,9 +1,11 @@
 /**
  * Which way is better for a metric, inferred from its stable name. Used by rankings and by
  * `opsim compare`. The rules (documented in docs/experiments.md):
- *  - higher is better: attainment, availability, throughput, goodput, and SLA flags (`*_met`, `.met`);
- *  - neutral (never a regression on its own): utilisation/utilization, arrivals, offered load,
- *    events — they describe load, not quality; pass `--direction` to judge them;
+ *  - higher is better: attainment, availability, throughput, goodput, service level, answered,
+ *    capacity and servers available, and SLA flags (`*_met`, `.met`);
+ *  - neutral (never a regression on its own): utilisation/utilization, arrivals/arrived, offered
+ *    load, request counts (`*.requests`), events — they describe load, not quality; pass
+ *    `--direction` to judge them;
  *  - lower is better: everything else (response/wait times, failures, breaches, cost, MTTR/MTTA,
  *    queue lengths, temperatures, energy).
  */
@@ -11,8 +13,8 @@
 /** Direction of improvement of a metric. */
 export type Direction = 'lower' | 'higher' | 'neutral';
 
-const HIGHER = /(attainment|availability|throughput|goodput|(^|[._])met$)/i;
-const NEUTRAL = /(utili[sz]ation|arrivals|offered|(^|\.)events$)/i;
+const HIGHER = /(attainment|availability|throughput|goodput|service_level|answered|capacity|servers_available|(^|[._])met$)/i;
+const NEUTRAL = /(utili[sz]ation|arrivals|arrived|offered|\.requests$|(^|\.)events$)/i;
 
 /** Infers the direction of a metric from its name. */
 export function inferDirection(metric: string): Direction {
