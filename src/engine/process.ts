@@ -41,7 +41,8 @@ export class Process<R = unknown> extends Signal<R> {
   private waitingOn: Signal<unknown> | null = null;
   /** The already-triggered signal whose outcome a deferred resumption delivers. */
   private deferred: Signal<unknown> | null = null;
-  private readonly waiter = (s: Signal<unknown>): void => this.onSignal(s);
+  /** Callback registered on awaited signals; created on the first wait (many processes never block on one). */
+  private waiter: ((s: Signal<unknown>) => void) | null = null;
   /** Requests made through `request`; allocated on first use (most processes never hold one). */
   private held: Set<Request> | null = null;
   private running = false;
@@ -130,7 +131,7 @@ export class Process<R = unknown> extends Signal<R> {
       this.deferred = null;
     }
     if (this.waitingOn !== null) {
-      this.waitingOn.removeCallback(this.waiter);
+      this.waitingOn.removeCallback(this.waiter!);
       this.waitingOn = null;
     }
   }
@@ -169,12 +170,13 @@ export class Process<R = unknown> extends Signal<R> {
     }
     const y = step.value;
     if (typeof y === 'number') {
-      checkDelay(y, `process ${this.name}: yielded timeout`);
+      // The message is built only on failure: a template literal here allocates per yield.
+      if (!(y >= 0) || y === Infinity) checkDelay(y, `process ${this.name}: yielded timeout`);
       this.timeoutHandle = this.simulation.schedule(y, Process.wake, this, RESUME_PRIORITY);
       this.running = false;
     } else if (y instanceof Signal) {
       this.waitingOn = y;
-      y.onTrigger(this.waiter);
+      y.onTrigger((this.waiter ??= (s: Signal<unknown>): void => this.onSignal(s)));
       this.running = false;
     } else {
       this.running = false;

@@ -15,6 +15,9 @@ export class Signal<T = unknown> {
   private state: 0 | 1 | 2 = 0; // pending, succeeded, failed
   private value_: T | undefined = undefined;
   private error_: unknown = undefined;
+  // Nearly every signal has at most one waiter, so the first is kept in a field and an
+  // array is only allocated for the rest.
+  private first: SignalCallback<T> | null = null;
   private callbacks: SignalCallback<T>[] | null = null;
 
   /** True once succeeded or failed. */
@@ -52,11 +55,19 @@ export class Signal<T = unknown> {
       cb(this);
       return;
     }
-    (this.callbacks ??= []).push(cb);
+    if (this.first === null && this.callbacks === null) this.first = cb;
+    else (this.callbacks ??= []).push(cb);
   }
 
   /** Removes a callback that no longer wants the signal (an interrupted waiter). */
   removeCallback(cb: SignalCallback<T>): void {
+    if (this.first === cb) {
+      this.first = null;
+      // Keep registration order: the earliest remaining waiter moves into the field.
+      const rest = this.callbacks;
+      if (rest !== null && rest.length > 0) this.first = rest.shift()!;
+      return;
+    }
     const list = this.callbacks;
     if (list === null) return;
     const i = list.indexOf(cb);
@@ -68,8 +79,11 @@ export class Signal<T = unknown> {
     this.state = state;
     this.value_ = value;
     this.error_ = error;
+    const first = this.first;
     const list = this.callbacks;
+    this.first = null;
     this.callbacks = null;
+    if (first !== null) first(this);
     if (list !== null) for (const cb of list) cb(this);
   }
 }

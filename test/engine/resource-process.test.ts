@@ -457,3 +457,24 @@ describe('Container', () => {
     expect(c.levelStat.mean(10)).toBe(0);
   });
 });
+
+describe('Signal', () => {
+  it('resumes waiters in registration order; a removed waiter is skipped, order kept', () => {
+    const s = new Signal<number>();
+    const log: string[] = [];
+    const a = (): void => void log.push('a');
+    const b = (): void => void log.push('b');
+    const c = (): void => void log.push('c');
+    s.onTrigger(a);
+    s.onTrigger(b);
+    s.onTrigger(c);
+    s.removeCallback(a);
+    const d = (): void => void log.push('d');
+    s.onTrigger(d);
+    s.succeed(1);
+    expect(log).toEqual(['b', 'c', 'd']);
+    s.onTrigger(() => void log.push('late')); // already triggered: called at once
+    expect(log).toEqual(['b', 'c', 'd', 'late']);
+    expect(() => s.succeed(2)).toThrow(/already triggered/);
+  });
+});
