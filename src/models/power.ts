@@ -82,8 +82,9 @@ export function buildPower(world: World): void {
     advanceUnroomed();
     unroomedEnergy = 0;
     resetAt = sim.now;
-    // Resource integrals restarted at zero.
+    // Resource integrals restarted at zero: the next tick averages from here.
     for (const pool of pools) lastBusy[pool.index] = pool.busyIntegral();
+    lastTick = sim.now;
   });
 
   const rec = world.recorder;
