@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runReplication } from '../../src/models/replication.js';
-import { expectAgrees, replicate, scenario } from './helpers.js';
+import { siteOf } from '../../src/models/site.js';
+import { buildWorld, expectAgrees, replicate, scenario } from './helpers.js';
 
 function lb(balancer: Record<string, unknown>, extra: Record<string, unknown> = {}): ReturnType<typeof scenario> {
   return scenario({
@@ -66,5 +67,34 @@ describe('load balancer', () => {
     expect(broken['service.shop.backend.2.share']).toBe(0);
     expect(broken['service.shop.failed_fraction']).toBeGreaterThan(0.1);
     expect(broken['service.shop.timed_out']).toBeGreaterThan(0);
+  });
+
+  it('health checks: a dead backend stays in rotation until the next check; a stale check keeps it in', () => {
+    const w = buildWorld(lb({ policy: 'round-robin', healthCheck: { interval: 10 } }));
+    const pool = siteOf(w).pools.get('shop')!;
+    w.sim.run({ until: 101 });
+    pool.failServer(1);
+    expect(pool.balancer!.inRotationNow(1)).toBe(true);
+    w.sim.run({ until: 109.9 });
+    expect(pool.balancer!.inRotationNow(1)).toBe(true);
+    // Requests sent to it meanwhile wait in its queue (capacity 0).
+    expect(pool.backends[1]!.waiting).toBeGreaterThan(0);
+    w.sim.run({ until: 110.1 });
+    expect(pool.balancer!.inRotationNow(1)).toBe(false);
+    expect(pool.backends[1]!.waiting).toBe(0);
+    pool.repairServer(1);
+    w.sim.run({ until: 120.1 });
+    expect(pool.balancer!.inRotationNow(1)).toBe(true);
+
+    const stale = buildWorld(lb({ policy: 'round-robin', faults: [{ kind: 'health-check-broken', at: 50, mode: 'stale' }] }));
+    const sp = siteOf(stale).pools.get('shop')!;
+    stale.sim.run({ until: 100 });
+    sp.failServer(2);
+    stale.sim.run({ until: 200 });
+    expect(sp.balancer!.inRotationNow(2)).toBe(true);
+    const p = stale.problems.active().find((x) => x.kind === 'health-check-broken')!;
+    expect(p.target).toBe('shop/lb');
+    stale.problems.resolve(p, 'L2');
+    expect(sp.balancer!.inRotationNow(2)).toBe(false);
   });
 });
