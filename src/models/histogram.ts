@@ -140,8 +140,8 @@ export class SlidingWindow {
       const s = ep % this.slots;
       if (this.epoch[s] === ep) fn(s);
     }
-    // The span actually covered, for per-second rates.
-    return Math.min(window, n * this.slotWidth, now > 0 ? now : Infinity);
+    // The span the merged slots actually cover (the newest slot is partial), for rates.
+    return now - Math.max(0, (last - n + 1) * this.slotWidth);
   }
 
   /** Response-time quantile of successes in the window (NaN when none). */
