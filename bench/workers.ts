@@ -1,0 +1,59 @@
+/**
+ * Worker-pool bench: replications per second on scenarios/globalmart-peak.yaml (falling back
+ * to mmc-validation.yaml when it is absent or invalid) with 1 and 2 workers, in one run, and
+ * the speedup. Each pool is warmed first (one replication per worker: module loading and the
+ * variant cache), so the figure is the steady-state throughput a long experiment sees.
+ * Add `benchWorkers` to the sections in bench/run.ts; `node dist/bench/workers.js` runs it alone.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ReplicationPool, runExperiment, type ExperimentInput } from '../src/experiment/index.js';
+import { expandVariants } from '../src/experiment/variants.js';
+import { formatScenarioError, loadScenarioFile } from '../src/scenario/index.js';
+import { printTable, verdict } from './harness.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function load(): { label: string; input: ExperimentInput; variant: string } {
+  for (const name of ['globalmart-peak', 'mmc-validation']) {
+    const file = path.join(ROOT, 'scenarios', `${name}.yaml`);
+    if (!existsSync(file)) continue;
+    const r = loadScenarioFile(file);
+    if (!r.ok) {
+      console.log(`(${name}: not usable, ${r.errors.length} error(s), first: ${formatScenarioError(r.errors[0]!)})`);
+      continue;
+    }
+    return { label: name, input: { raw: r.raw, file: r.file, hash: r.hash }, variant: expandVariants(r.scenario.experiment)[0]!.name };
+  }
+  throw new Error('no bench scenario found (scenarios/globalmart-peak.yaml or mmc-validation.yaml)');
+}
+
+/** Measures replications per second for 1 and 2 workers and prints the speedup (target ≥ 1.8×). */
+export async function benchWorkers(): Promise<void> {
+  const { label, input, variant } = load();
+  const replications = Number(process.env.OPSIM_BENCH_REPLICATIONS ?? 8);
+  const rows: string[][] = [];
+  const rate: Record<number, number> = {};
+  for (const workers of [1, 2]) {
+    const pool = new ReplicationPool({ size: workers });
+    try {
+      // Warm-up: every worker loads the models and caches the variant (replications beyond the timed ones).
+      await runExperiment(input, { pool, only: Array.from({ length: workers }, (_, i) => ({ variant, replication: 1000 + i })) });
+      const t0 = performance.now();
+      const doc = await runExperiment(input, { pool, only: Array.from({ length: replications }, (_, r) => ({ variant, replication: r })) });
+      const seconds = (performance.now() - t0) / 1000;
+      if (doc.failures.length > 0) throw new Error(`bench replication failed: ${doc.failures[0]!.error}`);
+      rate[workers] = replications / seconds;
+      rows.push([String(workers), String(replications), seconds.toFixed(2), rate[workers]!.toFixed(3)]);
+    } finally {
+      await pool.close();
+    }
+  }
+  printTable(`Worker pool: ${label}, ${replications} replications of "${variant}"`, ['workers', 'replications', 'wall s', 'replications/s'], rows);
+  const speedup = rate[2]! / rate[1]!;
+  verdict(`worker speedup 2 vs 1 (${label})`, speedup >= 1.8, `${speedup.toFixed(2)}× (target ≥ 1.8×)`);
+}
+
+// Run alone: node dist/bench/workers.js
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await benchWorkers();
