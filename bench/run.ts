@@ -3,11 +3,16 @@
  * To add a section (scenario runs, worker pool), export a `Section` from your own bench
  * file and append it to `sections` below.
  */
+import { cpus, loadavg } from 'node:os';
 import { calendarMicro, holdSection } from './engine.js';
 import { mmcSection } from './mmc.js';
 import { allVerdicts, type Section } from './harness.js';
 
 const sections: Section[] = [calendarMicro, holdSection, mmcSection];
+
+// Timings on a shared machine are only as good as its idle time: say how busy it was.
+const cpu = cpus();
+console.log(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
 const only = process.argv.slice(2);
 for (const section of sections) {
@@ -16,6 +21,7 @@ for (const section of sections) {
   await section();
 }
 
+console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const v = allVerdicts();
 console.log(`\nTargets: ${v.filter((x) => x.pass).length}/${v.length} PASS`);
 for (const x of v) console.log(`  ${x.pass ? 'PASS' : 'MISS'}  ${x.label}  (${x.detail})`);

@@ -140,7 +140,8 @@ export class Simulation {
   }
 
   private push<T>(time: number, priority: number, handler: EventHandler<T>, data: T): EventHandle {
-    if (!(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY) || !Number.isInteger(priority)) {
+    // Nearly every event uses the default priority 0; test that first.
+    if (priority !== 0 && (!(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY) || !Number.isInteger(priority))) {
       throw new RangeError(`event priority must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}], got ${priority}`);
     }
     return this.calendar.push(time, priority, handler, data);
