@@ -6,6 +6,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DurationDist } from './distribution.js';
 import { Duration, Fraction } from '../units.js';
 
+/** The shared random-duration schema with a field-specific description. */
+const randomDuration = (description: string): typeof DurationDist => ({ ...DurationDist, description });
+
 export const ComponentClass = Type.Union(
   [
     Type.Literal('server'),
@@ -26,8 +29,8 @@ export const FailureClass = Type.Object(
     class: ComponentClass,
     afr: Type.Optional(Fraction({ maximum: 1000, description: 'Annual failure rate: failures per component-year of operation, e.g. "2%" (Backblaze definition). Exponential times to failure.' })),
     mtbf: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Mean time between failures, e.g. "100000h" (exponential times to failure).' })),
-    timeToFailure: Type.Optional(DurationDist),
-    repairTime: Type.Optional(DurationDist),
+    timeToFailure: Type.Optional(randomDuration('Time from repair (or start) to the next failure, e.g. { dist: weibull, shape: 0.7, scale: 50000h }.')),
+    repairTime: Type.Optional(randomDuration('Repair or replacement time (default lognormal, mean 6h, sd 6h; Schroeder & Gibson, DSN 2006: repair times are lognormal).')),
     repair: Type.Optional(
       Type.Union([Type.Literal('auto'), Type.Literal('operators')], {
         description: '"auto" (default): repaired after the repair time; "operators": stays broken until the operations model resolves its problem.',

@@ -3,6 +3,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DurationDist } from './distribution.js';
 import { Duration, Fraction, Power } from '../units.js';
 
+/** The shared random-duration schema with a field-specific description (the title keeps it linked in the reference). */
+const randomDuration = (description: string): typeof DurationDist => ({ ...DurationDist, description });
+
 const FaultTiming = {
   at: Type.Optional(Duration({ description: 'Inject the fault once at this time.' })),
   every: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Inject the fault at random, with exponential times between faults of this mean (e.g. "30d").' })),
@@ -89,7 +92,7 @@ export const Service = Type.Object(
     name: Type.String({ minLength: 1, description: 'Name of the service, e.g. "inventory".' }),
     servers: Type.Integer({ minimum: 1, description: 'Number of servers in the pool.' }),
     concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Requests one server works on at once (default 1).' })),
-    serviceTime: DurationDist,
+    serviceTime: randomDuration('Work one request needs on a server of speed 1, e.g. { dist: exponential, mean: 1s } or "200ms".'),
     speed: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 1, description: 'Speed factor of each server (service time is divided by it; missing entries are 1).' })),
     balancer: Type.Optional(
       Type.Union([Type.Literal('none'), Balancer], { description: '"none" (default): one shared FIFO or priority queue feeds every server; or a load balancer with per-backend queues.' }),
@@ -97,7 +100,7 @@ export const Service = Type.Object(
     downstream: Type.Optional(Type.String({ minLength: 1, description: 'Service each request calls after its local work (e.g. a database tier); response time includes the call.' })),
     timeout: Type.Optional(Duration({ exclusiveMinimum: true, description: 'A request not answered within this time (including downstream) fails (default: no timeout).' })),
     retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Retries after a failure or timeout (default 0).' })),
-    retryBackoff: Type.Optional(DurationDist),
+    retryBackoff: Type.Optional(randomDuration('Wait before each retry (default none).')),
     room: Type.Optional(Type.String({ minLength: 1, description: 'Room the servers stand in (thermal throttling and shutdown, power).' })),
     power: Type.Optional(
       Type.Object(
