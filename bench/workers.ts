@@ -6,6 +6,7 @@
  * Add `benchWorkers` to the sections in bench/run.ts; `node dist/bench/workers.js` runs it alone.
  */
 import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ReplicationPool, runExperiment, type ExperimentInput } from '../src/experiment/index.js';
@@ -27,6 +28,28 @@ function load(): { label: string; input: ExperimentInput; variant: string } {
     return { label: name, input: { raw: r.raw, file: r.file, hash: r.hash }, variant: expandVariants(r.scenario.experiment)[0]!.name };
   }
   throw new Error('no bench scenario found (scenarios/globalmart-peak.yaml or mmc-validation.yaml)');
+}
+
+/**
+ * Two threads of pure arithmetic versus one: the best speedup this machine can give right now.
+ * The machine is shared with other jobs; when this is well below 2 the pool figure says more
+ * about the neighbours than about opsim.
+ */
+async function machineSpeedup(): Promise<number> {
+  const code = `const { parentPort } = require('node:worker_threads'); let x = 0; for (let i = 0; i < 2e8; i++) x += Math.sqrt(i); parentPort.postMessage(x);`;
+  const run = async (n: number): Promise<number> => {
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: n }, () => new Promise<void>((resolve) => {
+        const w = new Worker(code, { eval: true });
+        w.once('message', () => void w.terminate().then(() => resolve()));
+      })),
+    );
+    return (performance.now() - t0) / 1000;
+  };
+  const one = await run(1);
+  const two = await run(2);
+  return (2 * one) / two;
 }
 
 /** Measures replications per second for 1 and 2 workers and prints the speedup (target ≥ 1.8×). */
@@ -52,6 +75,8 @@ export async function benchWorkers(): Promise<void> {
   }
   printTable(`Worker pool: ${label}, ${replications} replications of "${variant}"`, ['workers', 'replications', 'wall s', 'replications/s'], rows);
   const speedup = rate[2]! / rate[1]!;
+  const ceiling = await machineSpeedup();
+  console.log(`machine check: two threads of pure arithmetic run ${ceiling.toFixed(2)}× one (2.00 on an idle 2-core machine)`);
   verdict(`worker speedup 2 vs 1 (${label})`, speedup >= 1.8, `${speedup.toFixed(2)}× (target ≥ 1.8×)`);
 }
 
