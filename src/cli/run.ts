@@ -50,7 +50,7 @@ function num(v: number): string {
   return Number(v.toPrecision(4)).toString();
 }
 
-const KEY_PATTERNS = [/response_time\.mean$/, /response_time\.p95$/, /throughput$/, /failed/, /utili[sz]ation$/, /attainment$/, /availability$/, /_met$/, /cost/];
+const KEY_PATTERNS = [/response_time\.mean$/, /response_time\.p95$/, /wait\.mean$/, /throughput$/, /failed/, /utili[sz]ation$/, /attainment$|service_level$/, /availability$/, /_met$/, /cost\.total$/];
 
 /** The few metrics worth a line in the terminal summary. */
 export function keyMetrics(names: readonly string[], limit = 8): string[] {

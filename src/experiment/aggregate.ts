@@ -159,9 +159,13 @@ export function pairedComparisons(variants: readonly VariantRecords[], reference
   return out;
 }
 
-/** Picks the default ranking metric: a mean response time if there is one, else the first metric. */
+/** Picks the default ranking metric: a mean response time, else a mean wait, else an SLA attainment, else the first metric. */
 export function defaultRankMetric(names: readonly string[]): string | undefined {
-  return names.find((n) => /response_time\.mean$/.test(n)) ?? names.find((n) => /response_time/.test(n)) ?? names[0];
+  for (const p of [/response_time\.mean$/, /response_time/, /wait\.mean$/, /attainment$|service_level$/]) {
+    const hit = names.find((n) => p.test(n));
+    if (hit !== undefined) return hit;
+  }
+  return names[0];
 }
 
 /** Ranks variants by one metric's mean (ties keep declaration order). */
