@@ -99,7 +99,11 @@ export class EventCalendar {
     // No `%` here: on a double it compiles to a C fmod call, the dearest step of a push.
     const seq = this.sequence;
     this.sequence = seq + 1 === SEQ_SPAN ? 0 : seq + 1;
-    this.siftUp(this.size_++, time, (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq, slot);
+    const i = this.size_++;
+    this.heapKey[2 * i] = time;
+    this.heapKey[2 * i + 1] = (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq;
+    this.heapSlot[i] = slot;
+    this.siftUp(i);
     return this.generation[slot]! * SLOT_BITS + slot;
   }
 
@@ -111,7 +115,10 @@ export class EventCalendar {
     if (this.size_ === 0) return -1;
     const top = this.heapSlot[0]!;
     const n = --this.size_;
-    if (n > 0) this.siftDown(0, this.heapKey[2 * n]!, this.heapKey[2 * n + 1]!, this.heapSlot[n]!);
+    if (n > 0) {
+      this.moveEntry(n, 0);
+      this.siftDown(0);
+    }
     this.release(top);
     return top;
   }
@@ -147,10 +154,8 @@ export class EventCalendar {
     const n = --this.size_;
     if (i < n) {
       // Move the last entry into the hole, then restore the heap in whichever direction.
-      const t = this.heapKey[2 * n]!;
-      const tie = this.heapKey[2 * n + 1]!;
-      const s = this.heapSlot[n]!;
-      if (this.siftUp(i, t, tie, s) === i) this.siftDown(i, t, tie, s);
+      this.moveEntry(n, i);
+      if (this.siftUp(i) === i) this.siftDown(i);
     }
     this.release(slot);
     this.handlers[slot] = undefined;
@@ -179,9 +184,23 @@ export class EventCalendar {
     this.freeSlots[this.freeCount++] = slot;
   }
 
-  /** Places entry (t, tie, slot) at hole `i` or above; returns its final position. */
-  private siftUp(i: number, t: number, tie: number, slot: number): number {
+  /** Copies heap entry `from` over position `to`. */
+  private moveEntry(from: number, to: number): void {
     const key = this.heapKey;
+    key[2 * to] = key[2 * from]!;
+    key[2 * to + 1] = key[2 * from + 1]!;
+    this.heapSlot[to] = this.heapSlot[from]!;
+  }
+
+  // The sifts take only heap indices and read the moving entry's key themselves: passing
+  // the key as double arguments to a call that is not inlined boxes each one on the heap.
+
+  /** Moves the entry at `i` up to its place; returns its final position. */
+  private siftUp(i: number): number {
+    const key = this.heapKey;
+    const t = key[2 * i]!;
+    const tie = key[2 * i + 1]!;
+    const slot = this.heapSlot[i]!;
     const hs = this.heapSlot;
     const pos = this.position;
     const shift = this.shift;
@@ -203,9 +222,12 @@ export class EventCalendar {
     return i;
   }
 
-  /** Places entry (t, tie, slot) at hole `i` or below. */
-  private siftDown(i: number, t: number, tie: number, slot: number): void {
+  /** Moves the entry at `i` down to its place. */
+  private siftDown(i: number): void {
     const key = this.heapKey;
+    const t = key[2 * i]!;
+    const tie = key[2 * i + 1]!;
+    const slot = this.heapSlot[i]!;
     const hs = this.heapSlot;
     const pos = this.position;
     const n = this.size_;
