@@ -370,6 +370,7 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
     reference,
     replicationsRequested: requested,
   };
+  if (options.overrides !== undefined && Object.keys(options.overrides).length > 0) doc.overrides = { ...options.overrides };
   if (only !== undefined) doc.only = only.map((o) => ({ variant: o.variant, replication: o.replication }));
   if (rankMetric !== undefined && results.length > 1) doc.ranking = rankVariants(results, rankMetric, experiment?.rankBy?.direction);
   if (warmupDetection !== undefined) doc.warmupDetection = warmupDetection;

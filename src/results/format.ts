@@ -190,6 +190,8 @@ export interface ResultsDocument {
   variants: VariantResults[];
   comparisons: PairedComparison[];
   failures: FailedReplication[];
+  /** Field-path overrides applied to every variant (`--set`, `--horizon`), when any. */
+  overrides?: Record<string, unknown>;
   /** Name of the reference variant of `comparisons`. */
   reference?: string;
   /** Replications per variant asked for (before sequential stopping or `--only`). */
