@@ -55,7 +55,12 @@ const KEY_PATTERNS = [/response_time\.mean$/, /response_time\.p95$/, /wait\.mean
 /** The few metrics worth a line in the terminal summary. */
 export function keyMetrics(names: readonly string[], limit = 8): string[] {
   const out: string[] = [];
-  for (const p of KEY_PATTERNS) for (const n of names) if (p.test(n) && !out.includes(n) && out.length < limit) out.push(n);
+  const depth = (n: string): number => n.split('.').length;
+  for (const p of KEY_PATTERNS) {
+    // Whole-service figures before per-backend or per-class ones, and at most two per kind.
+    const hits = names.filter((n) => p.test(n) && !out.includes(n)).sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
+    for (const n of hits.slice(0, 2)) if (out.length < limit) out.push(n);
+  }
   for (const n of names) if (out.length < Math.min(limit, 6) && !out.includes(n)) out.push(n);
   return out;
 }
