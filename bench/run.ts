@@ -6,9 +6,12 @@
 import { cpus, loadavg } from 'node:os';
 import { calendarMicro, holdSection } from './engine.js';
 import { mmcSection } from './mmc.js';
+import { benchGlobalmart, benchScenarios } from './scenarios.js';
+import { benchWorkers } from './workers.js';
+import { benchLoad } from './load.js';
 import { allVerdicts, type Section } from './harness.js';
 
-const sections: Section[] = [calendarMicro, holdSection, mmcSection];
+const sections: Section[] = [calendarMicro, holdSection, mmcSection, benchScenarios, benchGlobalmart, benchWorkers, benchLoad];
 
 // Timings on a shared machine are only as good as its idle time: say how busy it was.
 const cpu = cpus();

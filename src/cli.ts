@@ -9,14 +9,17 @@ import { OPSIM_VERSION } from './version.js';
 /** A subcommand module: adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-const registrations: Promise<{ register: RegisterCommand }>[] = [
+// Loaded one after another, not with Promise.all: parallel dynamic imports of modules that
+// share dependencies can fail on Node 20 ("request for 'node:path' is not in cache",
+// nodejs/node#52187).
+const registrations: (() => Promise<{ register: RegisterCommand }>)[] = [
   // One line per subcommand module (keep alphabetical).
-  import('./cli/compare.js'),
-  import('./cli/main.js'),
-  import('./cli/run.js'),
-  import('./cli/schema.js'),
-  import('./cli/serve.js'),
-  import('./cli/validate.js'),
+  () => import('./cli/compare.js'),
+  () => import('./cli/main.js'),
+  () => import('./cli/run.js'),
+  () => import('./cli/schema.js'),
+  () => import('./cli/serve.js'),
+  () => import('./cli/validate.js'),
 ];
 
 async function main(): Promise<void> {
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
     .description('Discrete-event simulator and capacity-planning engine for IT operations')
     .version(OPSIM_VERSION)
     .showHelpAfterError();
-  for (const mod of await Promise.all(registrations)) mod.register(program);
+  for (const load of registrations) (await load()).register(program);
   await program.parseAsync(process.argv);
 }
 

@@ -3,30 +3,12 @@
  * resolved from the package root, so the same code works from src/ (vitest) and dist/ (CLI),
  * always using the built worker (the test command runs tsc first).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { packageRoot } from '../version.js';
 import type { ReplicationTask, TaskResult } from './task.js';
-
-/** The directory holding opsim's package.json. */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'opsim') return dir;
-      } catch {
-        // An unreadable package.json on the way up is not ours; keep climbing.
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('cannot find the opsim package root (package.json named "opsim")');
-    dir = parent;
-  }
-}
 
 /** Absolute path of the built worker entry. */
 export function workerFile(): string {

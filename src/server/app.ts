@@ -4,13 +4,11 @@
  * its schemas; every error becomes a JSON answer rather than a crash.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { OPSIM_VERSION } from '../version.js';
+import { OPSIM_VERSION, packageRoot } from '../version.js';
 import { experimentExecutor, loadFile, loadText, type Loaded, type RunExecutor } from './engine.js';
 import { isFinal, QueueFullError, RunManager, type RunRecord, type RunRequest } from './runs.js';
 import { displayFile, listScenarios, resolveScenario, SCENARIO_NAME } from './scenarios.js';
@@ -40,23 +38,6 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
-/** The opsim package root (the directory of its package.json). */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'opsim') return dir;
-      } catch {
-        // Not ours; keep climbing.
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('cannot find the opsim package root');
-    dir = parent;
-  }
-}
 
 // Static files served by exact name only: the dashboard's own assets and the three vega
 // browser bundles from node_modules, so the dashboard works offline with no CDN.

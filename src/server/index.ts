@@ -1,5 +1,6 @@
 /** The opsim HTTP service: API, server-sent events, charts and the dashboard. */
-export { buildServer, isLoopback, packageRoot, type ServerOptions } from './app.js';
+export { buildServer, isLoopback, type ServerOptions } from './app.js';
+export { packageRoot } from '../version.js';
 export { RunManager, QueueFullError, isFinal, type RunRecord, type RunRequest, type RunStatus, type RunInput } from './runs.js';
 export { experimentExecutor, type RunExecutor, type RunOptions, type Progress } from './engine.js';
 export { listScenarios, resolveScenario, scenarioKnobs, type Knob, type ScenarioInfo } from './scenarios.js';
