@@ -84,5 +84,14 @@ function loadTargetsExist(scenario: Scenario, report: ScenarioReport): void {
   });
 }
 
+/** A warm-up as long as the run would leave nothing to measure in every replication. */
+function warmupShorterThanHorizon(scenario: Scenario, report: ScenarioReport): void {
+  const warmup = scenario.warmup ?? 0;
+  if (warmup >= scenario.horizon) {
+    report('warmup', `must be shorter than the horizon (${scenario.horizon} s), got ${warmup} s`);
+  }
+}
+
 registerScenarioCheck(uniqueNames);
+registerScenarioCheck(warmupShorterThanHorizon);
 registerScenarioCheck(loadTargetsExist);
