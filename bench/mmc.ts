@@ -10,26 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { kieferWolfowitz, type MmcResult } from './kiefer-wolfowitz.js';
 import { printTable, verdict } from './harness.js';
-
-/** Erlang C: probability that an arriving customer waits in an M/M/c queue. */
-export function erlangC(c: number, lambda: number, mu: number): number {
-  const a = lambda / mu;
-  const rho = a / c;
-  // Sum a^k/k! iteratively to avoid factorial overflow.
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const last = (term * a) / c / (1 - rho);
-  return last / (sum + last);
-}
-
-/** Mean wait in queue of M/M/c (Erlang C / (cμ − λ)). */
-export function mmcWq(c: number, lambda: number, mu: number): number {
-  return erlangC(c, lambda, mu) / (c * mu - lambda);
-}
+import { erlangC, mmcWq } from '../src/theory/queueing.js';
 
 interface WaitSink {
   warm: number;

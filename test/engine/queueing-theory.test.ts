@@ -1,6 +1,30 @@
-/** The closed-form helpers against textbook numbers, so the simulation tests compare with the right targets. */
+/** The closed forms of src/theory/queueing.ts against textbook numbers, so the simulation tests compare with the right targets. */
 import { describe, expect, it } from 'vitest';
-import { cobhamWq, erlangB, erlangC, mmcWq, pollaczekKhinchineWq, preemptiveResumeW } from './queueing-theory.js';
+import {
+  cobhamWq,
+  erlangB,
+  erlangC,
+  erlangCServiceLevel,
+  md1Wq,
+  mm1W,
+  mm1Wq,
+  mmcW,
+  mmcWq,
+  pollaczekKhinchineW,
+  pollaczekKhinchineWq,
+  preemptiveResumeW,
+} from '../../src/theory/queueing.js';
+
+/** Erlang C by the textbook sum, Σ_{k<c} a^k/k! and a^c/(c!(1 − ρ)), in log space: an independent check of the recursion. */
+function erlangCLogSum(c: number, a: number): number {
+  const logs = [0];
+  let log = 0;
+  for (let k = 1; k < c; k++) logs.push((log += Math.log(a / k)));
+  const top = log + Math.log(a / c) - Math.log(1 - a / c);
+  const m = Math.max(top, ...logs);
+  const head = logs.reduce((s, l) => s + Math.exp(l - m), 0);
+  return Math.exp(top - m) / (head + Math.exp(top - m));
+}
 
 describe('queueing formulas', () => {
   it('M/M/1 via Erlang C with c = 1: P(wait) = ρ, Wq = ρ/(μ − λ)', () => {
@@ -50,5 +74,39 @@ describe('queueing formulas', () => {
     expect(t1).toBeCloseTo(1 / (1 - 0.3), 12);
     // Exponential, equal rates: the total number in system is that of M/M/1, ρ/(1 − ρ).
     expect(0.3 * t1 + 0.5 * t2).toBeCloseTo(0.8 / 0.2, 10);
+  });
+
+  it('Erlang C is finite and accurate for many servers (a^k/k! alone overflows past a ≈ 700)', () => {
+    for (const [c, a] of [[10, 9], [50, 45], [1000, 950], [1000, 990]] as const) {
+      expect(erlangC(c, a)).toBeCloseTo(erlangCLogSum(c, a), 12);
+    }
+    const big = erlangC(2000, 1990);
+    expect(big).toBeGreaterThan(0);
+    expect(big).toBeLessThan(1);
+  });
+
+  it('M/M/1, M/D/1 and M/M/c means agree with each other', () => {
+    expect(mm1Wq(16, 20) * 60).toBeCloseTo(12, 10); // 12 minutes
+    expect(mm1W(16, 20) * 60).toBeCloseTo(15, 10); // 15 minutes
+    expect(mmcW(1, 16, 20)).toBeCloseTo(mm1W(16, 20), 12);
+    expect(mmcW(10, 9, 1)).toBeCloseTo(mmcWq(10, 9, 1) + 1, 12);
+    expect(md1Wq(0.8, 1)).toBeCloseTo(2, 12);
+    expect(pollaczekKhinchineW(0.8, 1, 1)).toBeCloseTo(mm1W(0.8, 1), 12);
+  });
+
+  it('Erlang C service level: 10 erlangs, 180 s handle time, 20 s target', () => {
+    expect(erlangCServiceLevel(14, 10, 20, 180)).toBeCloseTo(0.888, 3);
+    expect(erlangCServiceLevel(13, 10, 20, 180)).toBeCloseTo(0.796, 3);
+    expect(erlangCServiceLevel(14, 10, 0, 180)).toBeCloseTo(1 - erlangC(14, 10), 12);
+  });
+
+  it('unstable systems and meaningless input throw instead of returning a number', () => {
+    expect(() => erlangC(10, 10)).toThrow(RangeError);
+    expect(() => erlangC(2.5, 1)).toThrow(RangeError);
+    expect(() => erlangB(3, -1)).toThrow(RangeError);
+    expect(() => mm1Wq(20, 20)).toThrow(RangeError);
+    expect(() => pollaczekKhinchineWq(1, 1, 0)).toThrow(RangeError);
+    expect(() => cobhamWq([{ lambda: 0.6, serviceMean: 1, serviceVariance: 1 }, { lambda: 0.5, serviceMean: 1, serviceVariance: 1 }])).toThrow(RangeError);
+    expect(() => preemptiveResumeW([{ lambda: 1, serviceMean: 1, serviceVariance: 0 }])).toThrow(RangeError);
   });
 });

@@ -20,7 +20,7 @@ import {
   type Process,
 } from '../../src/engine/index.js';
 import { expectNear, replicate } from './ci.js';
-import { cobhamWq, erlangC, mmcWq, pollaczekKhinchineWq, preemptiveResumeW } from './queueing-theory.js';
+import { cobhamWq, erlangC, mmcWq, pollaczekKhinchineWq, preemptiveResumeW } from '../../src/theory/queueing.js';
 import { runStation } from './station.js';
 
 const SEED = 'validation';

@@ -1,4 +1,4 @@
-/** Shared helpers of the infrastructure model tests: replications, confidence intervals, queueing formulas. */
+/** Shared helpers of the infrastructure model tests: replications, confidence intervals (queueing formulas: src/theory/queueing.ts). */
 import { expect } from 'vitest';
 import { loadScenarioFile, type Scenario } from '../../src/scenario/index.js';
 import { runReplication } from '../../src/models/replication.js';
@@ -35,18 +35,6 @@ export function expectAgrees(runs: readonly Record<string, number>[], metric: st
   const r = meanSe(runs, metric);
   expect(Math.abs(r.mean - theory), `${metric}: mean ${r.mean} ± ${r.se} vs theory ${theory}`).toBeLessThan(3 * r.se);
   return r;
-}
-
-/** Erlang C: probability of waiting in an M/M/c queue with offered load a = λ/μ. */
-export function erlangC(c: number, a: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const last = ((term * a) / c) * (c / (c - a));
-  return last / (sum + last);
 }
 
 /** A scenario from an object literal (validated like a file). */

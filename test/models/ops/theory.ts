@@ -1,22 +1,4 @@
-/** Queueing and statistics formulas the operations tests compare simulations against. */
-
-/** Erlang C: probability an arrival waits, with `n` agents and `a` erlangs offered (a < n). */
-export function erlangCWait(n: number, a: number): number {
-  // Σ_{k<n} a^k/k! and a^n/n! built up term by term (no factorials overflow for n ≤ 170).
-  let term = 1;
-  let sum = 0;
-  for (let k = 0; k < n; k++) {
-    sum += term;
-    term *= a / (k + 1);
-  }
-  const top = (term * n) / (n - a);
-  return top / (sum + top);
-}
-
-/** Erlang C service level: share of calls answered within `t`, given the handle time `aht`. */
-export function erlangCServiceLevel(n: number, a: number, t: number, aht: number): number {
-  return 1 - erlangCWait(n, a) * Math.exp((-(n - a) * t) / aht);
-}
+/** Statistics the operations tests compare simulations with (the queueing formulas are in src/theory/queueing.ts). */
 
 /** Mean, standard error and 95 % interval of replication values (t with n − 1 df, tabled to 30). */
 export function meanCi(xs: readonly number[]): { mean: number; se: number; lo: number; hi: number } {
