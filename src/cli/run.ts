@@ -11,6 +11,8 @@ import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadE
 import { runExperiment } from '../experiment/run.js';
 import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResults } from '../results/write.js';
+import { writeReport } from '../report/index.js';
+import { keyMetrics } from '../results/key-metrics.js';
 import type { ResultsDocument } from '../results/format.js';
 
 /** Exit code when some replications failed. */
@@ -50,28 +52,12 @@ function num(v: number): string {
   return Number(v.toPrecision(4)).toString();
 }
 
-const KEY_PATTERNS = [/response_time\.mean$/, /response_time\.p95$/, /wait\.mean$/, /throughput$/, /failed/, /utili[sz]ation$/, /attainment$|service_level$/, /availability$/, /_met$/, /cost\.total$/];
-
-/** The few metrics worth a line in the terminal summary. */
-export function keyMetrics(names: readonly string[], limit = 8): string[] {
-  const out: string[] = [];
-  const depth = (n: string): number => n.split('.').length;
-  for (const p of KEY_PATTERNS) {
-    // Whole-service figures before per-backend or per-class ones, and at most two per kind.
-    const hits = names.filter((n) => p.test(n) && !out.includes(n)).sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
-    for (const n of hits.slice(0, 2)) if (out.length < limit) out.push(n);
-  }
-  for (const n of names) if (out.length < Math.min(limit, 6) && !out.includes(n)) out.push(n);
-  return out;
-}
-
 /** The terminal summary: key metrics per variant with their 95 % intervals. */
 export function summaryTable(doc: ResultsDocument): string {
   const rows: string[][] = [['variant', 'metric', 'mean', '± 95% CI', 'n']];
-  const ref = doc.variants.find((v) => v.name === doc.reference) ?? doc.variants[0];
-  const metrics = keyMetrics(Object.keys(ref?.metrics ?? {}));
-  for (const v of doc.variants) {
-    for (const m of metrics) {
+  const metrics = keyMetrics(doc, 12);
+  for (const m of metrics) {
+    for (const v of doc.variants) {
       const s = v.metrics[m];
       if (s === undefined) continue;
       rows.push([v.name, m, num(s.mean), s.n >= 2 ? num((s.ci95[1] - s.ci95[0]) / 2) : '-', String(s.n)]);
@@ -102,6 +88,8 @@ interface RunFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  /** False with --no-report. */
+  report?: boolean;
 }
 
 function printScenarioErrors(err: ScenarioLoadError): void {
@@ -125,6 +113,7 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'output folder (default reports/<scenario name>)')
     .option('--json', 'print the results document on stdout instead of the summary')
     .option('-q, --quiet', 'no progress output')
+    .option('--no-report', 'skip report.html and its charts (results.json and series.csv only)')
     .action(async (file: string, flags: RunFlags) => {
       let overrides: Record<string, unknown>;
       let only: { variant: string; replication: number }[];
@@ -172,8 +161,10 @@ export function register(program: Command): void {
       }
       const outDir = flags.out ?? path.join('reports', slug(doc.scenario.name));
       const written = await writeResults(outDir, doc);
+      // The report is written with every run: planners look before they read.
+      const report = flags.report === false ? null : await writeReport(outDir, doc);
       if (flags.json === true) process.stdout.write(resultsJson(doc));
-      else process.stdout.write(summaryTable(doc) + `\nresults: ${written}\n`);
+      else process.stdout.write(summaryTable(doc) + `\nresults: ${written}\n` + (report !== null ? `report: ${report.path}\n` : ''));
       if (doc.interrupted === true) process.exitCode = EXIT_INTERRUPTED;
       else if (doc.failures.length > 0) process.exitCode = EXIT_FAILED_REPLICATIONS;
     });

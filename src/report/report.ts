@@ -3,9 +3,11 @@
  * chart as inline SVG, and the full metric table folded away. It loads nothing from anywhere,
  * so it opens offline and can be mailed as one file.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricSummary, ResultsDocument } from '../results/format.js';
+import { writeFileAtomic } from '../results/write.js';
+import { keyMetrics } from '../results/key-metrics.js';
 import { buildCharts, type Chart } from './charts.js';
 import { renderSvg } from './render.js';
 
@@ -52,26 +54,6 @@ function cell(name: string, s: MetricSummary | undefined): string {
   return `<td title="${escapeHtml(ci)}">${escapeHtml(formatMetric(name, s.mean))} <span class="ci">± ${escapeHtml(formatMetric(name, (s.ci95[1] - s.ci95[0]) / 2))}</span></td>`;
 }
 
-const KEY_METRICS = [
-  /^sla\..+\.attainment$/,
-  /^cost\.total$/,
-  /^service\..+\.response_time\.p95$/,
-  /^service\..+\.utilisation$/,
-  /^incidents\.P[1-4]\.mttr$/,
-  /^room\..+\.temperature\.max$/,
-];
-const SUMMARY_ROWS = 24;
-
-/** The metric names shown in the short summary table, in a planner's reading order. */
-export function summaryMetrics(doc: ResultsDocument): string[] {
-  const all = [...new Set(doc.variants.flatMap((v) => Object.keys(v.metrics)))].sort();
-  const out: string[] = [];
-  // A metric no replication produced (e.g. MTTR of a priority that never occurred) is noise here.
-  const seen = (m: string): boolean => doc.variants.some((v) => (v.metrics[m]?.n ?? 0) > 0);
-  for (const re of KEY_METRICS) for (const m of all) if (re.test(m) && !out.includes(m) && seen(m)) out.push(m);
-  return out.slice(0, SUMMARY_ROWS);
-}
-
 function metricTable(doc: ResultsDocument, names: string[]): string {
   const head = doc.variants.map((v) => `<th>${escapeHtml(v.name)}</th>`).join('');
   const reps = doc.variants.map((v) => `<td>${v.replications}</td>`).join('');
@@ -108,7 +90,7 @@ export function reportHtml(doc: ResultsDocument, charts: RenderedChart[]): strin
   const figures = charts.map((c) =>
     `<figure id="chart-${escapeHtml(c.name)}">${c.svg}<figcaption>${escapeHtml(c.caption)} <span class="meta">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`);
   const nav = charts.map((c) => `<a href="#chart-${escapeHtml(c.name)}">${escapeHtml(c.title)}</a>`).join(' ');
-  const key = summaryMetrics(doc);
+  const key = keyMetrics(doc);
   const all = [...new Set(doc.variants.flatMap((v) => Object.keys(v.metrics)))].sort();
   const hours = (doc.horizonSeconds / 3600).toFixed(1);
   return `<!doctype html>
@@ -131,22 +113,16 @@ ${figures.join('\n') || '<p>No chart data were recorded.</p>'}
 `;
 }
 
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
-}
-
 /** Writes report.html and charts/<name>.vl.json + .svg into `dir` (beside results.json). */
 export async function writeReport(dir: string, doc: ResultsDocument): Promise<WrittenReport> {
   const charts = await renderCharts(doc);
   const chartDir = join(dir, 'charts');
   await mkdir(chartDir, { recursive: true });
   for (const c of charts) {
-    await writeAtomic(join(chartDir, `${c.name}.vl.json`), JSON.stringify(c.spec, null, 2) + '\n');
-    await writeAtomic(join(chartDir, `${c.name}.svg`), c.svg);
+    await writeFileAtomic(join(chartDir, `${c.name}.vl.json`), JSON.stringify(c.spec, null, 2) + '\n');
+    await writeFileAtomic(join(chartDir, `${c.name}.svg`), c.svg);
   }
   const path = join(dir, 'report.html');
-  await writeAtomic(path, reportHtml(doc, charts));
+  await writeFileAtomic(path, reportHtml(doc, charts));
   return { path, charts: charts.map((c) => c.name) };
 }
