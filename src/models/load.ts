@@ -1,8 +1,9 @@
 /**
  * Load: request classes arriving as non-homogeneous Poisson processes. A class's rate
  * profile is built in the stores' local time — base rate × hour-of-day × day-of-week
- * multipliers, peak windows, holidays — then summed over the time zones the stores are in
- * (share-weighted, each shifted by its UTC offset). Or it replays a trace of request counts
+ * multipliers, local-clock peak windows, holidays — then summed over the time zones the stores
+ * are in (share-weighted, each shifted by its UTC offset); reference-clock peaks then act on
+ * the sum. Or it replays a trace of request counts
  * per interval as a piecewise-constant rate. Time 0 is Monday 00:00 at UTC offset 0.
  *
  * Arrivals are drawn by thinning (engine `nextArrival`), except for a constant rate, which
@@ -99,13 +100,16 @@ export function classProfile(spec: LoadClassSpec, where = `load.${spec.name}`): 
       local = piecewiseRate(points, weekly === undefined ? DAY : WEEK);
     } else local = constantRate(rate);
   }
-  for (const p of spec.peaks ?? []) local = periodicMultiplier(local, p.start, p.end, p.factor, p.every ?? DAY);
+  const peaks = spec.peaks ?? [];
+  for (const p of peaks) if (p.clock !== 'reference') local = periodicMultiplier(local, p.start, p.end, p.factor, p.every ?? DAY);
   for (const h of spec.holidays ?? []) local = withMultiplier(local, h.from, h.to, h.factor);
   let profile = local;
   if (spec.stores !== undefined) {
     // Local time = reference time + offset, so the rate at reference time t is local.rate(t + offset).
     profile = sumRates(spec.stores.map((s) => scaleRate(shiftRate(local, s.offset * HOUR), s.share)));
   }
+  // Reference-clock peaks (e.g. a global 17:00–20:00 UTC rush) act on the summed profile.
+  for (const p of peaks) if (p.clock === 'reference') profile = periodicMultiplier(profile, p.start, p.end, p.factor, p.every ?? DAY);
   if (spec.scale !== undefined) profile = scaleRate(profile, spec.scale);
   return profile;
 }

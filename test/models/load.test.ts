@@ -8,7 +8,7 @@ import { classProfile, parseTraceCsv, periodicMultiplier } from '../../src/model
 import { constantRate } from '../../src/engine/index.js';
 import { runReplication } from '../../src/models/replication.js';
 import type { LoadClassSpec } from '../../src/scenario/schema/load.js';
-import { expectAgrees, replicate, scenario } from './helpers.js';
+import { expectAgrees, load, replicate, scenario } from './helpers.js';
 
 const daily = [0.4, 0.3, 0.25, 0.25, 0.3, 0.4, 0.6, 0.8, 1.0, 1.1, 1.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.4, 1.5, 1.6, 1.6, 1.5, 1.1, 0.7];
 
@@ -34,6 +34,29 @@ describe('load profiles', () => {
     const t2 = 86400 + 12 * 3600;
     expect(p.rate(t2)).toBeCloseTo(1.5 * (0.6 * 10 * daily[7]! + 0.4 * 10 * daily[13]!), 9);
     expect(p.integral(0, 86400)).toBeGreaterThan(0);
+  });
+
+  it('a reference-clock peak multiplies the sum over time zones; a local one each zone at its own hour', () => {
+    const stores = [
+      { offset: -5, share: 0.6 },
+      { offset: 1, share: 0.4 },
+    ];
+    const base = classProfile({ name: 'c', service: 's', rate: 10, daily, stores });
+    const ref = classProfile({ name: 'c', service: 's', rate: 10, daily, stores, peaks: [{ start: 17 * 3600, end: 20 * 3600, factor: 1.4, clock: 'reference' }] });
+    const loc = classProfile({ name: 'c', service: 's', rate: 10, daily, stores, peaks: [{ start: 17 * 3600, end: 20 * 3600, factor: 1.4 }] });
+    // 17:30 reference: CET is 18:30 (inside its local peak), eastern 12:30 (outside).
+    const t = 17.5 * 3600;
+    expect(ref.rate(t)).toBeCloseTo(1.4 * base.rate(t), 9);
+    expect(loc.rate(t)).toBeCloseTo(0.6 * 10 * daily[12]! + 0.4 * 10 * daily[18]! * 1.4, 9);
+    expect(ref.rate(16.5 * 3600)).toBeCloseTo(base.rate(16.5 * 3600), 9);
+    expect(ref.integral(0, 86400)).toBeCloseTo(base.integral(0, 86400) + 0.4 * base.integral(17 * 3600, 20 * 3600), 6);
+  });
+
+  it('globalmart-peak: the 17:30 misconfiguration lands on the 17:00–20:00 UTC peak', () => {
+    const spec = load('scenarios/globalmart-peak.yaml').load![0]!;
+    const { peaks: _peaks, ...noPeak } = spec;
+    const t = 17.5 * 3600;
+    expect(classProfile(spec).rate(t)).toBeCloseTo(1.4 * classProfile(noPeak).rate(t), 9);
   });
 
   it('arrival counts agree with the integral of the profile', () => {

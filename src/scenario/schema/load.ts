@@ -15,6 +15,12 @@ export const PeakSpec = Type.Object(
     end: Duration({ description: 'End of the peak window (exclusive), same reference as `start`.' }),
     factor: Multiplier('Rate multiplier inside the window, e.g. 1.5.'),
     every: Type.Optional(Duration({ description: 'Repeat period of the window (default "1d": a daily peak hour); use "0" for a one-off window.' })),
+    clock: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('reference')], {
+        description:
+          'Clock `start` and `end` are read in: "local" (default) applies the window to the stores\' local-time profile, so each store group peaks at its own local hour; "reference" applies it to the summed profile in reference time (UTC offset 0), e.g. a global 17:00–20:00 UTC peak.',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'A peak-hour spike: the rate is multiplied by `factor` inside [start, end).' },
 );
@@ -59,7 +65,7 @@ export const LoadClass = Type.Object(
     holidays: Type.Optional(Type.Array(HolidaySpec, { description: 'Holiday multipliers over date ranges.' })),
     stores: Type.Optional(Type.Array(StoreSpec, { minItems: 1, description: 'Stores spread over time zones: the rate is the share-weighted sum of the local-time profile shifted to each zone.' })),
     trace: Type.Optional(TraceSpec),
-    traceFile: Type.Optional(Type.String({ minLength: 1, description: 'CSV file of request counts (last column of each row; a header row is skipped), resolved against the working directory unless absolute. Needs `traceInterval`.' })),
+    traceFile: Type.Optional(Type.String({ minLength: 1, description: 'CSV file of request counts (last column of each row; a header row is skipped), a relative path resolved against the scenario file\'s directory (it must stay inside it; absolute paths are refused; at most 5 MB). It is read when the scenario is loaded and replaced by the equivalent `trace`. Needs `traceInterval`.' })),
     traceInterval: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Width of each row of `traceFile`, e.g. "5m".' })),
     scale: Type.Optional(Multiplier('Factor applied to the whole profile (trace or base rate), e.g. 1.2 for 20 % growth (default 1).')),
   },
