@@ -6,9 +6,9 @@
  * two replications on a side no test is possible and the tolerance alone decides.
  */
 import { readFile } from 'node:fs/promises';
-import { RESULTS_FORMAT, type MetricSummary, type ResultsDocument, type VariantResults } from '../results/format.js';
+import { RESULTS_FORMAT, type ResultsDocument, type VariantResults } from '../results/format.js';
 import { inferDirection, type Direction } from './direction.js';
-import { pairedTTest, tQuantile, tTwoSidedP, type MeanTest } from './stats.js';
+import { pairedTTest, welchTest, type MeanTest } from './stats.js';
 
 /** Options of a comparison. */
 export interface CompareOptions {
@@ -45,6 +45,8 @@ export interface CompareReport {
   paired: boolean;
   tolerancePct: number;
   verdicts: MetricVerdict[];
+  /** Metrics left out because one side has no observations of them (n = 0). */
+  skipped: string[];
   regressions: number;
 }
 
@@ -83,26 +85,30 @@ export function checkResultsDocument(doc: unknown, file: string): ResultsDocumen
     const vv = v as Record<string, unknown> | null;
     if (typeof vv !== 'object' || vv === null || typeof vv.name !== 'string' || typeof vv.metrics !== 'object' || vv.metrics === null) bad('a variant without name or metrics');
   }
+  reviveNulls(d.variants as VariantResults[]);
   return doc as ResultsDocument;
+}
+
+const SUMMARY_NUMBERS = ['mean', 'sd', 'min', 'max', 'p05', 'p50', 'p95'] as const;
+
+/**
+ * results.json writes a statistic that does not exist (no observations, or no interval from
+ * one) as null; in memory it is NaN (see MetricSummary). Turns those nulls back into NaN so
+ * arithmetic on a parsed document never reads null as 0.
+ */
+function reviveNulls(variants: VariantResults[]): void {
+  for (const v of variants) {
+    for (const s of Object.values(v.metrics)) {
+      if (typeof s !== 'object' || s === null) continue;
+      const m = s as unknown as Record<string, unknown>;
+      for (const k of SUMMARY_NUMBERS) if (m[k] === null) m[k] = NaN;
+      if (Array.isArray(m.ci95)) m.ci95 = m.ci95.map((x: unknown) => (x === null ? NaN : x));
+    }
+  }
 }
 
 function referenceOf(doc: ResultsDocument): VariantResults {
   return doc.variants.find((v) => v.name === doc.reference) ?? doc.variants[0]!;
-}
-
-/** Welch's test from summaries (mean, sd, n), so documents without per-replication values still compare. */
-function welchFromSummaries(a: MetricSummary, b: MetricSummary): MeanTest {
-  const diff = b.mean - a.mean;
-  const n = Math.min(a.n, b.n);
-  if (a.n < 2 || b.n < 2) return { kind: 'welch', difference: diff, ci95: [diff, diff], t: NaN, df: 0, p: NaN, n };
-  const va = a.sd ** 2 / a.n;
-  const vb = b.sd ** 2 / b.n;
-  const se = Math.sqrt(va + vb);
-  if (se === 0) return { kind: 'welch', difference: diff, ci95: [diff, diff], t: 0, df: a.n + b.n - 2, p: diff === 0 ? 1 : 0, n };
-  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
-  const t = diff / se;
-  const hw = tQuantile(0.975, df) * se;
-  return { kind: 'welch', difference: diff, ci95: [diff - hw, diff + hw], t, df, p: tTwoSidedP(t, df), n };
 }
 
 function sameReplications(a: VariantResults, b: VariantResults): boolean {
@@ -118,11 +124,16 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
   const a = referenceOf(baseline);
   const b = referenceOf(current);
   const shared = Object.keys(a.metrics).filter((m) => m in b.metrics).sort();
-  const metrics = options.metrics !== undefined && options.metrics.length > 0 ? options.metrics : shared;
-  for (const m of metrics) {
+  const asked = options.metrics !== undefined && options.metrics.length > 0 ? options.metrics : shared;
+  for (const m of asked) {
     if (!(m in a.metrics)) throw new CompareInputError(`metric "${m}" is not in the baseline (variant "${a.name}")`);
     if (!(m in b.metrics)) throw new CompareInputError(`metric "${m}" is not in the current results (variant "${b.name}")`);
   }
+  // A metric with no observations on a side (e.g. the MTTA of a priority that never occurred)
+  // has no value to compare; reading it as 0 would invent a perfect score or a regression.
+  const observed = (m: string): boolean => a.metrics[m]!.n > 0 && b.metrics[m]!.n > 0;
+  const metrics = asked.filter(observed);
+  const skipped = asked.filter((m) => !observed(m));
   const paired = baseline.seed === current.seed && sameReplications(a, b);
   const verdicts: MetricVerdict[] = metrics.map((metric) => {
     const sa = a.metrics[metric]!;
@@ -132,7 +143,7 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
     const xa = a.perReplication?.metrics[metric];
     const xb = b.perReplication?.metrics[metric];
     if (paired && xa !== undefined && xb !== undefined) test = pairedTTest(xa.map((v) => v ?? NaN), xb.map((v) => v ?? NaN));
-    else test = welchFromSummaries(sa, sb);
+    else test = welchTest(sa, sb);
     const diff = sb.mean - sa.mean;
     const changePct = sa.mean !== 0 ? (diff / Math.abs(sa.mean)) * 100 : diff === 0 ? 0 : Math.sign(diff) * Infinity;
     const tested = Number.isFinite(test.p);
@@ -156,5 +167,5 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
       verdict,
     };
   });
-  return { baselineVariant: a.name, currentVariant: b.name, paired, tolerancePct: tol, verdicts, regressions: verdicts.filter((v) => v.verdict === 'regression').length };
+  return { baselineVariant: a.name, currentVariant: b.name, paired, tolerancePct: tol, verdicts, skipped, regressions: verdicts.filter((v) => v.verdict === 'regression').length };
 }

@@ -105,16 +105,17 @@ export function tHalfWidth(sd: number, n: number, level = 0.95): number {
 
 /**
  * Summary of one metric across replications. Non-finite values are dropped (a metric a
- * replication could not compute). With n = 1 the sd is 0 and the interval has zero width:
- * readers must look at n; JSON has no NaN and the format promises numbers.
+ * replication could not compute). With n = 0 every statistic is NaN (no observations is not
+ * a value of 0); with n = 1 the sd and the interval are NaN (one value gives no spread).
+ * NaN is written as null in results.json (JSON.stringify), see MetricSummary.
  */
 export function summarize(values: readonly number[]): MetricSummary {
   const xs = values.filter((v) => Number.isFinite(v));
   const n = xs.length;
-  if (n === 0) return { n: 0, mean: 0, sd: 0, ci95: [0, 0], min: 0, max: 0, p05: 0, p50: 0, p95: 0 };
+  if (n === 0) return { n: 0, mean: NaN, sd: NaN, ci95: [NaN, NaN], min: NaN, max: NaN, p05: NaN, p50: NaN, p95: NaN };
   const m = ssMean(xs);
-  const sd = n >= 2 ? sampleStandardDeviation(xs) : 0;
-  const hw = n >= 2 ? tHalfWidth(sd, n) : 0;
+  const sd = n >= 2 ? sampleStandardDeviation(xs) : NaN;
+  const hw = tHalfWidth(sd, n);
   const sorted = [...xs].sort((a, b) => a - b);
   return {
     n,
@@ -153,7 +154,7 @@ export interface MeanTest {
   n: number;
 }
 
-/** Paired t-test of `b − a` (arrays aligned by replication). Needs n ≥ 2. */
+/** Paired t-test of `b − a` (arrays aligned by replication). Needs n ≥ 2; NaN interval (and difference when n = 0) otherwise. */
 export function pairedTTest(a: readonly number[], b: readonly number[]): MeanTest {
   const d: number[] = [];
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
@@ -162,8 +163,8 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): MeanTes
     if (Number.isFinite(x) && Number.isFinite(y)) d.push(y - x);
   }
   const n = d.length;
-  const m = n > 0 ? ssMean(d) : 0;
-  if (n < 2) return { kind: 'paired', difference: m, ci95: [m, m], t: NaN, df: 0, p: NaN, n };
+  const m = n > 0 ? ssMean(d) : NaN;
+  if (n < 2) return { kind: 'paired', difference: m, ci95: [NaN, NaN], t: NaN, df: 0, p: NaN, n };
   const sd = sampleStandardDeviation(d);
   const se = sd / Math.sqrt(n);
   const hw = tHalfWidth(sd, n);
@@ -172,22 +173,41 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): MeanTes
   return { kind: 'paired', difference: m, ci95: [m - hw, m + hw], t, df: n - 1, p, n };
 }
 
-/** Welch's unequal-variance t-test of mean(b) − mean(a). Needs n ≥ 2 in each sample. */
-export function welchTTest(a: readonly number[], b: readonly number[]): MeanTest {
-  const xs = a.filter(Number.isFinite);
-  const ys = b.filter(Number.isFinite);
-  const n = Math.min(xs.length, ys.length);
-  const diff = (ys.length > 0 ? ssMean(ys) : 0) - (xs.length > 0 ? ssMean(xs) : 0);
-  if (xs.length < 2 || ys.length < 2) return { kind: 'welch', difference: diff, ci95: [diff, diff], t: NaN, df: 0, p: NaN, n };
-  const va = sampleStandardDeviation(xs) ** 2 / xs.length;
-  const vb = sampleStandardDeviation(ys) ** 2 / ys.length;
+/** What Welch's test needs of a sample: its mean, sample standard deviation and size. */
+export interface SampleMoments {
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+/**
+ * Welch's unequal-variance t-test of mean(b) − mean(a) from each sample's moments, so it also
+ * serves results documents that only carry summaries. The one Welch implementation: the
+ * array form below and `opsim compare` both call it. Needs n ≥ 2 in each sample.
+ */
+export function welchTest(a: SampleMoments, b: SampleMoments): MeanTest {
+  const diff = a.n > 0 && b.n > 0 ? b.mean - a.mean : NaN;
+  const n = Math.min(a.n, b.n);
+  if (a.n < 2 || b.n < 2) return { kind: 'welch', difference: diff, ci95: [NaN, NaN], t: NaN, df: 0, p: NaN, n };
+  const va = a.sd ** 2 / a.n;
+  const vb = b.sd ** 2 / b.n;
   const se = Math.sqrt(va + vb);
-  if (se === 0) return { kind: 'welch', difference: diff, ci95: [diff, diff], t: diff === 0 ? 0 : Math.sign(diff) * Infinity, df: xs.length + ys.length - 2, p: diff === 0 ? 1 : 0, n };
+  if (se === 0) return { kind: 'welch', difference: diff, ci95: [diff, diff], t: diff === 0 ? 0 : Math.sign(diff) * Infinity, df: a.n + b.n - 2, p: diff === 0 ? 1 : 0, n };
   // Welch–Satterthwaite degrees of freedom.
-  const df = (va + vb) ** 2 / (va ** 2 / (xs.length - 1) + vb ** 2 / (ys.length - 1));
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
   const t = diff / se;
   const hw = tQuantile(0.975, df) * se;
   return { kind: 'welch', difference: diff, ci95: [diff - hw, diff + hw], t, df, p: tTwoSidedP(t, df), n };
+}
+
+function moments(xs: readonly number[]): SampleMoments {
+  const ys = xs.filter(Number.isFinite);
+  return { mean: ys.length > 0 ? ssMean(ys) : NaN, sd: ys.length >= 2 ? sampleStandardDeviation(ys) : NaN, n: ys.length };
+}
+
+/** Welch's unequal-variance t-test of mean(b) − mean(a) on raw samples (non-finite values dropped). */
+export function welchTTest(a: readonly number[], b: readonly number[]): MeanTest {
+  return welchTest(moments(a), moments(b));
 }
 
 /**
@@ -195,10 +215,16 @@ export function welchTTest(a: readonly number[], b: readonly number[]): MeanTest
  * series in batches of 5, then choose the number of leading batches d minimising
  * the squared standard error of the remaining batch means, searching only the first half
  * (a minimum in the second half means the run is too short to tell). Returns the number of
- * raw observations to discard and whether the minimum was found in the first half.
+ * leading entries of `series` to discard (an index into the series as given, non-finite
+ * entries included) and whether the minimum was found in the first half.
  */
 export function mser5(series: readonly number[]): { truncate: number; batches: number; reliable: boolean } {
-  const xs = series.filter((v) => Number.isFinite(v));
+  // Non-finite intervals (nothing observed) are skipped, but every kept value remembers its
+  // index in the original series: the truncation point is an index into `series`, which the
+  // caller multiplies by the interval width.
+  const idx: number[] = [];
+  for (let i = 0; i < series.length; i++) if (Number.isFinite(series[i])) idx.push(i);
+  const xs = idx.map((i) => series[i]!);
   const k = Math.floor(xs.length / 5);
   if (k < 2) return { truncate: 0, batches: k, reliable: false };
   const z: number[] = [];
@@ -227,5 +253,9 @@ export function mser5(series: readonly number[]): { truncate: number; batches: n
       best = d;
     }
   }
-  return { truncate: best * 5, batches: best, reliable: best <= k / 2 };
+  // Discard everything before the first kept observation: leading empty intervals included
+  // (when best = 0, the empty intervals before the first observation carry no information
+  // either way, so they are kept: truncating nothing is the conservative reading).
+  const truncate = best === 0 ? 0 : idx[best * 5]!;
+  return { truncate, batches: best, reliable: best <= k / 2 };
 }

@@ -3,6 +3,8 @@
  * value passes when |mean − theory| < z·SE, SE = sd of replication means / √R.
  */
 import { expect } from 'vitest';
+import { normalCdf } from '../../src/engine/distributions.js';
+import { tQuantile } from '../../src/experiment/stats.js';
 
 /** Mean and standard error of replication results. */
 export function meanSe(xs: readonly number[]): { mean: number; se: number; sd: number } {
@@ -18,12 +20,12 @@ export function replicate<T>(r: number, f: (rep: number) => T): T[] {
 }
 
 /**
- * The Student-t counterpart of a z-score for `df` degrees of freedom (Cornish–Fisher): with
- * R = 20 replications the SE is itself uncertain, so 3σ becomes about 3.4 to keep the same
- * false-alarm rate (0.27 %).
+ * The Student-t counterpart of a z-score for `df` degrees of freedom: the t quantile at the
+ * z-score's one-sided tail probability (src/experiment/stats.ts). With R = 20 replications the
+ * SE is itself uncertain, so 3σ becomes about 3.45 to keep the same false-alarm rate (0.27 %).
  */
 export function tCritical(z: number, df: number): number {
-  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+  return tQuantile(normalCdf(z), df);
 }
 
 /** Asserts the replication mean is within z standard errors (t-adjusted for R) of `theory`. */

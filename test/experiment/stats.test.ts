@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mser5, pairedTTest, summarize, tCdf, tQuantile, welchTTest, wilsonInterval } from '../../src/experiment/stats.js';
+import { mser5, pairedTTest, summarize, tCdf, tQuantile, welchTest, welchTTest, wilsonInterval } from '../../src/experiment/stats.js';
+import { normalCdf } from '../../src/engine/distributions.js';
+import { tCritical } from '../engine/ci.js';
+import { meanCi } from '../models/ops/theory.js';
 
 describe('t distribution', () => {
   it('matches table quantiles', () => {
@@ -26,8 +29,17 @@ describe('summarize', () => {
   });
   it('drops non-finite values and handles n = 1 and n = 0', () => {
     expect(summarize([NaN, 4]).n).toBe(1);
-    expect(summarize([4]).ci95).toEqual([4, 4]);
-    expect(summarize([]).n).toBe(0);
+    // One value: a mean but no spread and no interval (NaN, null in JSON), not a zero-width one.
+    const one = summarize([4]);
+    expect([one.mean, one.min, one.max, one.p50]).toEqual([4, 4, 4, 4]);
+    expect(one.ci95.every(Number.isNaN)).toBe(true);
+    expect(Number.isNaN(one.sd)).toBe(true);
+    // No value: nothing is known, and nothing reads as 0.
+    const none = summarize([NaN]);
+    expect(none.n).toBe(0);
+    for (const k of ['mean', 'sd', 'min', 'max', 'p05', 'p50', 'p95'] as const) expect(Number.isNaN(none[k]), k).toBe(true);
+    expect(none.ci95.every(Number.isNaN)).toBe(true);
+    expect(JSON.parse(JSON.stringify(summarize([])))).toMatchObject({ n: 0, mean: null, ci95: [null, null] });
   });
 });
 
@@ -62,6 +74,19 @@ describe('two-sample tests', () => {
     expect(t.df).toBeCloseTo(8, 10);
     expect(t.p).toBeCloseTo(0.3466, 3);
   });
+  it('one Welch implementation: the array form and the summary form (opsim compare) agree exactly', () => {
+    const xs = [1, 2, 3, 4, 5];
+    const ys = [2, 3.5, 4, 5, 7.25, 8];
+    const a = summarize(xs);
+    const b = summarize(ys);
+    expect(welchTest(a, b)).toEqual(welchTTest(xs, ys));
+  });
+  it('fewer than two values: no test, no interval', () => {
+    const t = welchTTest([1], [2, 3]);
+    expect(Number.isNaN(t.p)).toBe(true);
+    expect(t.ci95.every(Number.isNaN)).toBe(true);
+    expect(Number.isNaN(pairedTTest([], []).difference)).toBe(true);
+  });
 });
 
 describe('MSER-5', () => {
@@ -81,7 +106,39 @@ describe('MSER-5', () => {
     expect(r.truncate).toBeLessThanOrEqual(50);
     expect(r.truncate % 5).toBe(0);
   });
+  it('returns an index into the series as given when leading intervals are empty', () => {
+    // 10 empty intervals (nothing finished yet), then a transient of 40, then steady noise.
+    let u = 777;
+    const noise = (): number => {
+      u = (u * 1103515245 + 12345) % 2147483648;
+      return u / 2147483648 - 0.5;
+    };
+    const body: number[] = [];
+    for (let i = 0; i < 40; i++) body.push(10 + 40 * (1 - i / 40) + noise());
+    for (let i = 0; i < 160; i++) body.push(10 + noise());
+    const plain = mser5(body);
+    expect(plain.truncate).toBeGreaterThan(0);
+    const shifted = mser5([...Array.from({ length: 10 }, () => NaN), ...body]);
+    expect(shifted.batches).toBe(plain.batches);
+    expect(shifted.truncate).toBe(plain.truncate + 10);
+    // Empty intervals inside the series count too.
+    const holes = [...body.slice(0, 5), NaN, NaN, ...body.slice(5)];
+    expect(mser5(holes).truncate).toBe(plain.truncate + 2);
+  });
   it('keeps everything when there is no transient', () => {
     expect(mser5(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 1 : -1))).truncate).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('test helpers use the one Student-t quantile', () => {
+  it('meanCi (test/models/ops/theory.ts) uses t(0.975, n − 1) for any n', () => {
+    for (const n of [2, 5, 21, 25, 40]) {
+      const xs = Array.from({ length: n }, (_, i) => (i * 7) % 5);
+      const ci = meanCi(xs);
+      expect((ci.hi - ci.mean) / ci.se).toBeCloseTo(tQuantile(0.975, n - 1), 10);
+    }
+  });
+  it('tCritical (test/engine/ci.ts) is the t quantile at the z-score\'s tail probability', () => {
+    for (const [z, df] of [[3, 19], [2, 5], [3, 4]] as const) expect(tCritical(z, df)).toBeCloseTo(tQuantile(normalCdf(z), df), 8);
   });
 });
