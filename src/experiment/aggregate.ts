@@ -65,9 +65,15 @@ export function summarizeSeries(records: readonly ReplicationRecord[]): SeriesSu
         continue;
       }
       const mu = ssMean(xs);
-      // Column 0 is the interval start: identical in every replication, no band.
-      const hw = c === 0 || xs.length < 2 ? 0 : tHalfWidth(sampleStandardDeviation(xs), xs.length);
       m.push(mu);
+      // Column 0 is the interval start: identical in every replication, no band. One value
+      // gives no interval at all (null), not a zero-width one.
+      if (c !== 0 && xs.length < 2) {
+        l.push(null);
+        h.push(null);
+        continue;
+      }
+      const hw = c === 0 ? 0 : tHalfWidth(sampleStandardDeviation(xs), xs.length);
       l.push(mu - hw);
       h.push(mu + hw);
     }
@@ -79,8 +85,9 @@ export function summarizeSeries(records: readonly ReplicationRecord[]): SeriesSu
 }
 
 /**
- * SLA probabilities: a metric named `*_met` or `*.met` (1 = met, 0 = not) counts the
- * replications that met it; a metric `X.attainment` with a sibling `X.target` counts the
+ * SLA probabilities: a metric named `*.met` whose every value is exactly 0 or 1 (1 = met)
+ * counts the replications that met it (other `*.met` metrics, and fractions such as
+ * `service.<svc>.latency_objective_met`, are not flags and are skipped); a metric `X.attainment` with a sibling `X.target` counts the
  * replications with attainment ≥ target. Intervals are Wilson score intervals, which stay
  * inside [0, 1] and behave at p = 0 or 1 where the Wald interval collapses.
  */
@@ -88,8 +95,10 @@ export function slaProbabilities(records: readonly ReplicationRecord[]): SlaProb
   const out: SlaProbability[] = [];
   for (const name of metricNames(records)) {
     let flags: boolean[] | null = null;
-    if (/(_met|\.met)$/.test(name)) {
-      flags = records.map((r) => r.metrics[name]).filter((v): v is number => Number.isFinite(v)).map((v) => v >= 0.5);
+    if (name.endsWith('.met')) {
+      const values = records.map((r) => r.metrics[name]).filter((v): v is number => v !== undefined && Number.isFinite(v));
+      // Only a true 0/1 flag is a per-replication verdict; anything else (a fraction) is not.
+      if (values.length > 0 && values.every((v) => v === 0 || v === 1)) flags = values.map((v) => v === 1);
     } else if (name.endsWith('.attainment')) {
       const target = name.slice(0, -'.attainment'.length) + '.target';
       flags = [];
@@ -138,7 +147,8 @@ export function variantResults(v: VariantRecords): VariantResults {
 /**
  * Paired comparisons of each variant against the reference: replication r of both used the
  * same random streams, so the difference cancels the shared noise. Only replications present
- * in both (a failed one drops its pair) enter.
+ * in both (a failed one drops its pair) enter; a metric with no such pair is left out, and
+ * with one pair the interval is NaN (null in JSON).
  */
 export function pairedComparisons(variants: readonly VariantRecords[], reference: string): PairedComparison[] {
   const ref = variants.find((v) => v.name === reference);
@@ -153,6 +163,8 @@ export function pairedComparisons(variants: readonly VariantRecords[], reference
       const a = pairs.map(([x]) => x.metrics[metric] ?? NaN);
       const b = pairs.map(([, y]) => y.metrics[metric] ?? NaN);
       const t = pairedTTest(a, b);
+      // No replication has the metric on both sides: there is no difference to report.
+      if (t.n === 0) continue;
       out.push({ metric, variant: v.name, reference, meanDifference: t.difference, ci95: t.ci95, n: t.n });
     }
   }
@@ -168,7 +180,7 @@ export function defaultRankMetric(names: readonly string[]): string | undefined 
   return names[0];
 }
 
-/** Ranks variants by one metric's mean (ties keep declaration order). */
+/** Ranks variants by one metric's mean (ties keep declaration order); variants with no observation of it (n = 0) are left out. */
 export function rankVariants(results: readonly VariantResults[], metric: string, direction?: 'lower' | 'higher'): Ranking {
   const dir = direction ?? (inferDirection(metric) === 'higher' ? 'higher' : 'lower');
   const rows = results

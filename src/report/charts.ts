@@ -106,6 +106,11 @@ function round(x: number): number {
   return Number(x.toPrecision(6));
 }
 
+/** An interval end, or null when there is none (fewer than two replications: NaN). */
+function end(x: number): number | null {
+  return Number.isFinite(x) ? round(x) : null;
+}
+
 /** Mean line plus a shaded 95 % band; extra layers (e.g. reference bands) go underneath. */
 function bandChart(title: string, points: SeriesPoint[], yTitle: string, under: Json[] = [], yScale: Json = { zero: false }): VegaLiteSpec {
   // An all-zero series (no incidents at all) would collapse the axis to one tick.
@@ -185,7 +190,7 @@ function slaChart(doc: ResultsDocument): Chart | null {
   for (const v of doc.variants) for (const sla of names) {
     const s = v.metrics[`sla.${sla}.attainment`];
     if (!s || s.n === 0 || !Number.isFinite(s.mean)) continue;
-    rows.push({ variant: v.name, sla, mean: round(s.mean * 100), lo: round(s.ci95[0] * 100), hi: round(s.ci95[1] * 100), n: s.n });
+    rows.push({ variant: v.name, sla, mean: round(s.mean * 100), lo: end(s.ci95[0] * 100), hi: end(s.ci95[1] * 100), n: s.n });
   }
   if (rows.length === 0) return null;
   const y = { field: 'variant', type: 'nominal', title: 'variant', sort: doc.variants.map((v) => v.name) };
@@ -220,7 +225,7 @@ export function paretoFrontier(points: readonly { cost: number; attainment: numb
 
 function costChart(doc: ResultsDocument): Chart | null {
   const names = slaNames(doc);
-  const pts: { variant: string; cost: number; attainment: number; lo: number; hi: number }[] = [];
+  const pts: { variant: string; cost: number; attainment: number; lo: number | null; hi: number | null }[] = [];
   for (const v of doc.variants) {
     const cost = v.metrics['cost.total'];
     if (!cost || !Number.isFinite(cost.mean)) continue;
@@ -231,7 +236,7 @@ function costChart(doc: ResultsDocument): Chart | null {
       if (s && Number.isFinite(s.mean) && (worst === null || s.mean < worst.mean)) worst = s;
     }
     if (worst === null) continue;
-    pts.push({ variant: v.name, cost: round(cost.mean), attainment: round(worst.mean * 100), lo: round(worst.ci95[0] * 100), hi: round(worst.ci95[1] * 100) });
+    pts.push({ variant: v.name, cost: round(cost.mean), attainment: round(worst.mean * 100), lo: end(worst.ci95[0] * 100), hi: end(worst.ci95[1] * 100) });
   }
   if (pts.length === 0) return null;
   const front = paretoFrontier(pts);
@@ -334,7 +339,7 @@ function mttrChart(doc: ResultsDocument): Chart | null {
   for (const v of doc.variants) for (const [k, s] of Object.entries(v.metrics)) {
     const m = k.match(/^incidents\.(P[1-4])\.mttr$/);
     if (!m || s.n === 0 || !Number.isFinite(s.mean)) continue;
-    rows.push({ variant: v.name, priority: m[1]!, mean: round(s.mean / HOUR), lo: round(s.ci95[0] / HOUR), hi: round(s.ci95[1] / HOUR), p05: round(s.p05 / HOUR), p95: round(s.p95 / HOUR) });
+    rows.push({ variant: v.name, priority: m[1]!, mean: round(s.mean / HOUR), lo: end(s.ci95[0] / HOUR), hi: end(s.ci95[1] / HOUR), p05: round(s.p05 / HOUR), p95: round(s.p95 / HOUR) });
   }
   if (rows.length === 0) return null;
   const title = 'Mean time to resolve by priority (all replications)';

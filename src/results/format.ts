@@ -72,14 +72,24 @@ export interface FailedReplication {
   error: string;
 }
 
-/** Summary of one metric across replications. */
+/**
+ * Summary of one metric across replications.
+ *
+ * A statistic that does not exist is NaN in memory and null in results.json (JSON.stringify
+ * writes NaN as null; readers of a parsed document turn null back into NaN, see
+ * compare.ts `checkResultsDocument`): with n = 0 (no replication observed the metric, e.g.
+ * the MTTA of a priority that never occurred) every field but `n` is NaN, never 0; with
+ * n = 1 `sd` and `ci95` are NaN (one value gives no spread). Readers check `n` or
+ * `Number.isFinite` before using a value.
+ */
 export interface MetricSummary {
   /** Replications with a finite value. */
   n: number;
+  /** NaN (null in JSON) when n = 0. */
   mean: number;
-  /** Sample standard deviation. */
+  /** Sample standard deviation; NaN (null in JSON) when n < 2. */
   sd: number;
-  /** 95 % confidence interval of the mean (t-based). */
+  /** 95 % confidence interval of the mean (t-based); [NaN, NaN] (null in JSON) when n < 2. */
   ci95: [number, number];
   min: number;
   max: number;
@@ -94,6 +104,7 @@ export interface SeriesSummary {
   intervalSeconds: number;
   columns: string[];
   mean: (number | null)[][];
+  /** Lower band; null where fewer than two replications had a value (no interval). */
   lo: (number | null)[][];
   hi: (number | null)[][];
 }
@@ -105,7 +116,9 @@ export interface PairedComparison {
   reference: string;
   /** Mean of (variant − reference) over replications. */
   meanDifference: number;
+  /** t-interval of the mean difference; [NaN, NaN] (null in JSON) when n < 2. */
   ci95: [number, number];
+  /** Pairs with a finite value on both sides (at least 1; metrics with none are left out). */
   n: number;
 }
 
@@ -130,7 +143,7 @@ export interface VariantResults {
 
 /** Probability that a replication meets an SLA, with a Wilson 95 % interval. */
 export interface SlaProbability {
-  /** The SLA metric: a 0/1 metric named `*_met`, or `X.attainment` judged against `X.target`. */
+  /** The SLA metric: a metric named `*.met` whose values are all exactly 0 or 1, or `X.attainment` judged against `X.target`. */
   metric: string;
   /** Replications that met it. */
   met: number;
@@ -143,6 +156,7 @@ export interface SlaProbability {
 export interface Ranking {
   metric: string;
   direction: 'lower' | 'higher';
+  /** Variants with at least one observation of the metric (n = 0 is left out). */
   order: { variant: string; mean: number; ci95: [number, number]; rank: number }[];
 }
 

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { pairedComparisons, rankVariants, slaProbabilities, summarizeSeries, variantResults } from '../../src/experiment/aggregate.js';
+import { checkResultsDocument, compareResults } from '../../src/experiment/compare.js';
+import { resultsJson } from '../../src/results/write.js';
+import { RESULTS_FORMAT, type ReplicationRecord, type ResultsDocument } from '../../src/results/format.js';
+
+function rec(replication: number, metrics: Record<string, number>, rows: (number | null)[][] = []): ReplicationRecord {
+  return { variant: 'v', replication, seed: '1', metrics, series: { intervalSeconds: 60, columns: ['t', 'x'], rows }, incidents: [], events: 0 };
+}
+
+describe('SLA probabilities', () => {
+  it('a fraction ending in _met (latency objective 0.971 vs a 99 % target) is not a met flag', () => {
+    const records = [0.971, 0.975, 0.968, 0.98].map((f, r) => rec(r, { 'service.inventory.latency_objective_met': f, 'sla.inventory.met': 0 }));
+    const sla = slaProbabilities(records);
+    expect(sla.find((s) => s.metric === 'service.inventory.latency_objective_met')).toBeUndefined();
+    expect(sla.find((s) => s.metric === 'sla.inventory.met')).toMatchObject({ met: 0, n: 4, p: 0 });
+  });
+  it('a *.met metric with a value other than 0 or 1 is skipped, not rounded', () => {
+    const records = [1, 0.97, 1].map((v, r) => rec(r, { 'sla.x.met': v }));
+    expect(slaProbabilities(records)).toEqual([]);
+  });
+  it('0/1 *.met flags and attainment against target both count', () => {
+    const records = [1, 0, 1, 1].map((v, r) => rec(r, { 'sla.x.met': v, 'sla.y.attainment': v === 1 ? 0.999 : 0.95, 'sla.y.target': 0.99 }));
+    const sla = slaProbabilities(records);
+    expect(sla.find((s) => s.metric === 'sla.x.met')).toMatchObject({ met: 3, n: 4 });
+    expect(sla.find((s) => s.metric === 'sla.y.attainment')).toMatchObject({ met: 3, n: 4 });
+  });
+});
+
+describe('metrics without observations', () => {
+  const a = { name: 'a', overrides: {}, records: [rec(0, { 'incidents.P1.mtta': NaN, w: 5 }), rec(1, { 'incidents.P1.mtta': NaN, w: 6 })] };
+  const b = { name: 'b', overrides: {}, records: [rec(0, { 'incidents.P1.mtta': 600, w: 4 }), rec(1, { 'incidents.P1.mtta': 900, w: 5 })] };
+
+  it('n = 0 is null in results.json, never 0', () => {
+    const v = variantResults(a);
+    const s = v.metrics['incidents.P1.mtta']!;
+    expect(s.n).toBe(0);
+    expect(Number.isNaN(s.mean)).toBe(true);
+    const json = JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
+    expect(json).toEqual({ n: 0, mean: null, sd: null, ci95: [null, null], min: null, max: null, p05: null, p50: null, p95: null });
+  });
+  it('ranking leaves out a variant with n = 0 instead of ranking it a perfect 0', () => {
+    const r = rankVariants([variantResults(a), variantResults(b)], 'incidents.P1.mtta');
+    expect(r.order.map((o) => o.variant)).toEqual(['b']);
+  });
+  it('paired comparisons leave out metrics with no pair', () => {
+    const c = pairedComparisons([a, b], 'a');
+    expect(c.map((x) => x.metric)).toEqual(['w']);
+  });
+  it('opsim compare skips metrics with n = 0 on a side, also after a JSON round trip', () => {
+    const doc = (v: ReturnType<typeof variantResults>): ResultsDocument => ({
+      format: RESULTS_FORMAT, opsimVersion: 't', scenario: { name: 's', file: null, hash: 'h' }, seed: '1', horizonSeconds: 1, warmupSeconds: 0,
+      complete: true, variants: [v], comparisons: [], failures: [],
+    });
+    // Baseline with no P1 at all, current with P1 incidents: not a regression from "0".
+    const base = checkResultsDocument(JSON.parse(resultsJson(doc(variantResults(a)))), 'base.json');
+    const cur = checkResultsDocument(JSON.parse(resultsJson(doc(variantResults({ ...b, name: 'a' })))), 'cur.json');
+    expect(Number.isNaN(base.variants[0]!.metrics['incidents.P1.mtta']!.mean)).toBe(true);
+    const r = compareResults(base, cur);
+    expect(r.verdicts.map((v) => v.metric)).toEqual(['w']);
+    expect(r.skipped).toEqual(['incidents.P1.mtta']);
+    expect(r.regressions).toBe(0);
+  });
+  it('one replication gives no interval (null), not a zero-width one', () => {
+    const v = variantResults({ name: 'a', overrides: {}, records: [rec(0, { w: 5 }, [[0, 3]])] });
+    expect(v.metrics.w!.mean).toBe(5);
+    expect(v.metrics.w!.ci95.every(Number.isNaN)).toBe(true);
+    expect(Number.isNaN(v.metrics.w!.sd)).toBe(true);
+    const s = summarizeSeries([rec(0, {}, [[0, 3]])])!;
+    expect(s.mean[0]).toEqual([0, 3]);
+    expect(s.lo[0]).toEqual([0, null]);
+    expect(s.hi[0]).toEqual([0, null]);
+  });
+});
