@@ -1,13 +1,14 @@
 /**
  * Runs: a bounded queue in front of one shared executor, with every run persisted under
- * reports/runs/<id>/ (run.json, results.json, report.html, charts/) so that a restarted
+ * reports/runs/<id>/ (run.json, results.json, series.csv, report.html, charts/) so that a restarted
  * server still lists them. Listeners get progress and status changes for server-sent events.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultsDocument } from '../results/format.js';
+import { writeFileAtomic, writeResults } from '../results/write.js';
 import { writeReport } from '../report/index.js';
 import type { Progress, RunExecutor } from './engine.js';
 
@@ -62,12 +63,6 @@ function newId(now: Date): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
   const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
   return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-  await rename(tmp, file);
 }
 
 /** Events a run emits: 'progress' (RunRecord), 'status' (RunRecord). */
@@ -282,7 +277,8 @@ export class RunManager {
     }
     try {
       if (doc !== null) {
-        await writeJsonAtomic(path.join(this.dir(r.id), 'results.json'), doc);
+        // results.json and series.csv, each atomically (temp file, fsync, rename), as `opsim run` writes them.
+        await writeResults(this.dir(r.id), doc);
         r.hasResults = true;
         r.charts = (await writeReport(this.dir(r.id), doc)).charts;
       }
@@ -308,7 +304,7 @@ export class RunManager {
 
   private async persist(r: RunRecord): Promise<void> {
     try {
-      await writeJsonAtomic(path.join(this.dir(r.id), 'run.json'), r);
+      await writeFileAtomic(path.join(this.dir(r.id), 'run.json'), JSON.stringify(r, null, 2) + '\n');
     } catch {
       // Persistence is best effort: a full disk must not take the server down with it.
     }

@@ -1,9 +1,11 @@
-import { symlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/index.js';
 import { fakeExecutor, tempProject, TINY } from './helpers.js';
+import { makeResults } from '../report/fixtures/make.js';
+import { resultsJson, seriesCsv } from '../../src/results/write.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -78,6 +80,17 @@ describe('runs', () => {
     const events = await app.inject(`/api/runs/${id}/events`);
     expect(events.headers['content-type']).toMatch(/text\/event-stream/);
     expect(events.body).toContain('event: done');
+  });
+
+  it('writes results.json and series.csv with the shared atomic writer (fsync + rename, no temp files left)', async () => {
+    const { app, p } = await setup();
+    const { id } = (await post(app, { scenario: 'tiny' })).json() as { id: string };
+    expect((await waitDone(app, id)).status).toBe('done');
+    const dir = path.join(p.reports, 'runs', id);
+    const doc = makeResults();
+    expect(await readFile(path.join(dir, 'results.json'), 'utf8')).toBe(resultsJson(doc));
+    expect(await readFile(path.join(dir, 'series.csv'), 'utf8')).toBe(seriesCsv(doc));
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('streams progress as server-sent events until completion', async () => {
