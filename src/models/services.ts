@@ -129,6 +129,9 @@ export class ServicePool implements ServiceHandle {
   private winTotal = 0;
   private winCount = 0;
   private winMet = 0;
+  // Latency thresholds registered by other models (SLAs): successes slower than each.
+  private trackedTh = new Float64Array(0);
+  private trackedSlow = new Float64Array(0);
 
   // Per load class: names, priorities, response-time sums and successes.
   private readonly classNames: string[] = [];
@@ -667,6 +670,29 @@ export class ServicePool implements ServiceHandle {
     return { finished: this.okCount + this.failedCount, failed: this.failedCount, slow };
   }
 
+  /** Registers a latency threshold to count slow successes against; returns its id for slowerThan. */
+  trackThreshold(seconds: number): number {
+    if (!(seconds >= 0)) throw new RangeError(`service ${this.name}: latency threshold must be ≥ 0, got ${seconds}`);
+    const i = this.trackedTh.indexOf(seconds);
+    if (i >= 0) return i;
+    const n = this.trackedTh.length + 1;
+    const th = new Float64Array(n);
+    th.set(this.trackedTh);
+    th[n - 1] = seconds;
+    const slow = new Float64Array(n);
+    slow.set(this.trackedSlow);
+    this.trackedTh = th;
+    this.trackedSlow = slow;
+    return n - 1;
+  }
+
+  /** Successes slower than tracked threshold `id` since the end of warm-up. */
+  slowerThan(id: number): number {
+    const v = this.trackedSlow[id];
+    if (v === undefined) throw new RangeError(`service ${this.name}: no tracked threshold ${id}`);
+    return v;
+  }
+
   /** The latency objective declared by the scenario, if any. */
   get latencyObjective(): { threshold: number; target: number } | null {
     return this.objThreshold > 0 ? { threshold: this.objThreshold, target: this.objTarget } : null;
@@ -696,6 +722,8 @@ export class ServicePool implements ServiceHandle {
       this.under++;
       this.winUnder++;
     }
+    const th = this.trackedTh;
+    for (let i = 0; i < th.length; i++) if (rt > th[i]!) this.trackedSlow[i]++;
   }
 
   private recordFailed(now: number): void {
@@ -754,6 +782,7 @@ export class ServicePool implements ServiceHandle {
     this.failedCount = 0;
     this.timedOut = 0;
     this.under = 0;
+    this.trackedSlow.fill(0);
     this.rt.reset();
     this.fine.reset();
     this.availLevel.reset(this.sim.now);

@@ -152,11 +152,12 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
   const sim = world.sim;
   const window = spec.window ?? DEFAULT_SLA_WINDOW;
   const ledger = new SlaLedger();
-  const own = handle.latencyObjective;
-  const objective = spec.latency ?? own;
-  // The service counts "slow" against its own threshold; a different SLA threshold is
-  // checked on the window's quantile instead.
-  const useTotals = objective !== null && own !== null && objective.threshold === own.threshold;
+  // One rule whatever the threshold: a window is good when the share of its requests that
+  // were neither slower than the SLA's threshold (its own, else the service's objective)
+  // nor failed reaches the target. The service counts slow successes per threshold.
+  const objective = spec.latency ?? handle.latencyObjective;
+  const slowId = objective === null ? -1 : handle.trackThreshold(objective.threshold);
+  const slowNow = (): number => (slowId < 0 ? 0 : handle.slowerThan(slowId));
   let prev = { finished: 0, failed: 0, slow: 0 };
   let lastEnd = sim.now;
   let sampleGood = 0;
@@ -170,15 +171,12 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
   });
   const evaluate = (): void => {
     const now = sim.now;
-    const tot = handle.totals();
+    const t = handle.totals();
+    const tot = { finished: t.finished, failed: t.failed, slow: slowNow() };
     let good: boolean;
     if (handle.serversAvailable() <= 0) good = false;
     else if (objective === null) good = true;
-    else if (useTotals) good = windowMeetsObjective(tot.finished - prev.finished, tot.failed - prev.failed, tot.slow - prev.slow, objective.target);
-    else {
-      const q = handle.recentLatencyQuantile(objective.target, now - lastEnd);
-      good = !(q > objective.threshold) && handle.recentErrorRate(now - lastEnd) <= 1 - objective.target;
-    }
+    else good = windowMeetsObjective(tot.finished - prev.finished, tot.failed - prev.failed, tot.slow - prev.slow, objective.target);
     prev = tot;
     if (now > lastEnd) {
       ledger.record(lastEnd, now, good);
@@ -196,9 +194,8 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
   const budget = (): number => errorBudgetUsed(ledger.bad, spec.availabilityTarget);
   const penalty = (): number => ledger.breaches * (spec.penaltyPerBreach ?? 0) + (ledger.bad / 60) * (spec.penaltyPerBreachMinute ?? 0);
   const revenueAtRisk = (): number => {
-    const t = handle.totals();
     const rev = spec.revenuePerTransaction ?? 0;
-    return rev * (t.failed + (spec.delayedLossFraction ?? DEFAULT_DELAYED_LOSS_FRACTION) * Math.max(0, t.slow));
+    return rev * (handle.totals().failed + (spec.delayedLossFraction ?? DEFAULT_DELAYED_LOSS_FRACTION) * slowNow());
   };
   rec.metric(`sla.${n}.attainment`, () => attainment(ledger.good, ledger.total));
   rec.metric(`sla.${n}.met`, () => (attainment(ledger.good, ledger.total) >= spec.availabilityTarget ? 1 : 0));
@@ -209,7 +206,7 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
   rec.metric(`sla.${n}.penalty`, penalty);
   rec.metric(`sla.${n}.latency_attainment`, () => {
     const t = handle.totals();
-    return t.finished > 0 ? 1 - Math.min(t.finished, t.failed + t.slow) / t.finished : NaN;
+    return t.finished > 0 ? 1 - Math.min(t.finished, t.failed + slowNow()) / t.finished : NaN;
   });
   rec.metric(`sla.${n}.revenue_at_risk`, revenueAtRisk);
   rec.column(`${n}.attainment`, () => {
@@ -230,7 +227,15 @@ export function buildSla(world: World): void {
   const targets = incidentTargets(world.scenario.sla?.incidentTargets);
   const rec = world.recorder;
   const penalties = (): number => slas.reduce((a, s) => a + s.penalty(), 0) + incidentPenalties(world.incidents, targets);
-  const revenue = (): number => slas.reduce((a, s) => a + s.revenueAtRisk(), 0);
+  // Several SLAs on one service value the same transactions: count the service once, at
+  // its largest SLA figure, so cost.revenue_at_risk does not double-count.
+  const byService = new Map<string, SlaRuntime[]>();
+  for (const s of slas) byService.set(s.spec.service, [...(byService.get(s.spec.service) ?? []), s]);
+  const revenue = (): number => {
+    let sum = 0;
+    for (const list of byService.values()) sum += Math.max(...list.map((s) => s.revenueAtRisk()));
+    return sum;
+  };
   rec.metric('cost.penalties', penalties);
   rec.metric('cost.revenue_at_risk', revenue);
   rec.metric('cost.total', () => staffingCost(world) + penalties() + revenue());

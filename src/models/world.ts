@@ -31,6 +31,14 @@ export interface ServiceHandle {
    * transactions from these.
    */
   totals(): { finished: number; failed: number; slow: number };
+  /**
+   * Registers a latency threshold (seconds) whose slow successes the service then counts;
+   * returns its id for `slowerThan`. Call at build time (before the run); registering the
+   * same threshold twice returns the same id.
+   */
+  trackThreshold(seconds: number): number;
+  /** Successes slower than the tracked threshold `id` finished since the end of warm-up. */
+  slowerThan(id: number): number;
   /** The service's latency objective, if the scenario declares one. */
   readonly latencyObjective: { threshold: number; target: number } | null;
 }

@@ -42,6 +42,17 @@ export class FakeService implements ServiceHandle {
   totals(): { finished: number; failed: number; slow: number } {
     return { ...this.counts };
   }
+  /** Slow successes per tracked threshold (seconds), set by the test; the objective's falls back to counts.slow. */
+  readonly slowAt = new Map<number, number>();
+  readonly tracked: number[] = [];
+  trackThreshold(seconds: number): number {
+    if (!this.tracked.includes(seconds)) this.tracked.push(seconds);
+    return this.tracked.indexOf(seconds);
+  }
+  slowerThan(id: number): number {
+    const th = this.tracked[id]!;
+    return this.slowAt.get(th) ?? (this.latencyObjective?.threshold === th ? this.counts.slow : 0);
+  }
 }
 
 /** A room at a temperature the test sets. */

@@ -77,3 +77,44 @@ describe('buildSla on a constructed day', () => {
     expect(metrics['transactions.delayed']).toBe(150);
   });
 });
+
+describe('SLA thresholds of their own', () => {
+  // Every minute 100 requests finish: 6 fail and 5 succeed slower than 1.5 s (none slower
+  // than the service's 10 s objective); the quantile of successes is fast (0.1 s).
+  function day(slas: object[]): { metrics: Record<string, number>; svc: FakeService } {
+    const world = fakeWorld({ horizon: 3600, sla: { services: slas } } as never);
+    const svc = new FakeService('inventory', 4, world.sim);
+    svc.latencyObjective = { threshold: 10, target: 0.99 };
+    svc.errorRate = 0.06;
+    world.services.set('inventory', svc);
+    buildSla(world);
+    const tick = (): void => {
+      svc.counts.finished += 100;
+      svc.counts.failed += 6;
+      svc.slowAt.set(1.5, (svc.slowAt.get(1.5) ?? 0) + 5);
+      if (world.sim.now + 60 <= 3600) world.sim.schedule(60, tick, null);
+    };
+    world.sim.schedule(60, tick, null, -1);
+    world.recorder.start();
+    world.sim.run({ until: 3600 });
+    return { metrics: world.recorder.finish().metrics, svc };
+  }
+
+  it('a window is judged by the share neither slower than the SLA threshold nor failed (89 % < 90 %)', () => {
+    const { metrics } = day([{ name: 'gold', service: 'inventory', availabilityTarget: 0.999, latency: { threshold: 1.5, target: 0.9 }, revenuePerTransaction: 10 }]);
+    expect(metrics['sla.gold.attainment']).toBe(0);
+    expect(metrics['sla.gold.latency_attainment']).toBeCloseTo(0.89, 12);
+    // 60 × 6 failed + 0.1 × 60 × 5 delayed (slower than 1.5 s), at $10.
+    expect(metrics['sla.gold.revenue_at_risk']).toBeCloseTo(10 * (360 + 0.1 * 300), 9);
+  });
+
+  it('two SLAs on one service count its revenue at risk once (the larger)', () => {
+    const { metrics } = day([
+      { name: 'gold', service: 'inventory', availabilityTarget: 0.999, latency: { threshold: 1.5, target: 0.9 }, revenuePerTransaction: 10 },
+      { name: 'base', service: 'inventory', availabilityTarget: 0.99, revenuePerTransaction: 10 },
+    ]);
+    expect(metrics['sla.base.revenue_at_risk']).toBeCloseTo(3600, 9);
+    expect(metrics['sla.base.attainment']).toBe(0);
+    expect(metrics['cost.revenue_at_risk']).toBeCloseTo(3900, 9);
+  });
+});
