@@ -2,7 +2,7 @@
  * The experiment API used by `opsim run`, the server and the main job: run variants ×
  * replications, pool the workers, write the results.
  */
-export { runExperiment, type ExperimentInput, type ExperimentOptions, type ExperimentProgress } from './run.js';
+export { runExperiment, planExperiment, type ExperimentInput, type ExperimentOptions, type ExperimentPlan, type ExperimentProgress } from './run.js';
 export { ReplicationPool, defaultWorkers } from './pool.js';
 export { writeResults, writeFileAtomic, resultsJson, seriesCsv } from '../results/write.js';
 export { inferDirection, type Direction } from './direction.js';

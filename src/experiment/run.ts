@@ -253,6 +253,41 @@ async function runJobs(
   await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, lane));
 }
 
+/** How much work a run would do, known before it starts (see planExperiment). */
+export interface ExperimentPlan {
+  /** Variants that would run, in order. */
+  variants: string[];
+  /** Replications per variant at most (the larger of the requested count and stopWhen.maxReplications). */
+  replicationsPerVariant: number;
+  /** Replications of the warm-up pilot (0 without warmupDetection). */
+  pilotReplications: number;
+  /** Every replication the run may execute: variants × replicationsPerVariant + pilot (or the `only` count). */
+  totalReplications: number;
+  /** The longest simulated horizon of any variant, in seconds. */
+  maxHorizonSeconds: number;
+}
+
+/**
+ * Compiles the scenario and every variant exactly as runExperiment would and says how much
+ * work the run may do, without running anything. Throws ScenarioLoadError like runExperiment.
+ * A server uses it to refuse runs beyond its budget before queueing them.
+ */
+export function planExperiment(input: ExperimentInput, options: Pick<ExperimentOptions, 'replications' | 'overrides' | 'variants' | 'only'> = {}): ExperimentPlan {
+  const { base, variants } = prepare(input, options);
+  const experiment = base.experiment;
+  const requested = Math.max(1, Math.floor(options.replications ?? experiment?.replications ?? 1));
+  const only = options.only !== undefined && options.only.length > 0 ? options.only : undefined;
+  const perVariant = only !== undefined ? 1 : Math.max(requested, experiment?.stopWhen?.maxReplications ?? 0);
+  const pilot = experiment?.warmupDetection !== undefined ? (experiment.warmupDetection.pilotReplications ?? 5) : 0;
+  return {
+    variants: variants.map((v) => v.def.name),
+    replicationsPerVariant: perVariant,
+    pilotReplications: pilot,
+    totalReplications: (only?.length ?? variants.length * perVariant) + pilot,
+    maxHorizonSeconds: Math.max(base.horizon, ...variants.map((v) => v.scenario.horizon)),
+  };
+}
+
 /** Runs every (variant, replication) of a scenario and returns the results document. */
 export async function runExperiment(input: ExperimentInput, options: ExperimentOptions = {}): Promise<ResultsDocument> {
   const { base, variants, reference } = prepare(input, options);

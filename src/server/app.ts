@@ -9,7 +9,7 @@ import path from 'node:path';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { OPSIM_VERSION, packageRoot } from '../version.js';
-import { experimentExecutor, loadFile, loadText, type Loaded, type RunExecutor } from './engine.js';
+import { checkRunBudget, experimentExecutor, loadFile, loadText, type Loaded, type RunBudget, type RunExecutor } from './engine.js';
 import { isFinal, QueueFullError, RunManager, type RunRecord, type RunRequest } from './runs.js';
 import { displayFile, listScenarios, resolveScenario, SCENARIO_NAME } from './scenarios.js';
 import * as S from './schemas.js';
@@ -36,6 +36,12 @@ export interface ServerOptions {
   runs?: RunManager;
   /** Fastify logging (default off). */
   logger?: boolean;
+  /**
+   * The most work one run may ask for: replications of all variants together (default 2000,
+   * counting stopWhen.maxReplications and a warm-up pilot) and the simulated horizon
+   * (default 366 d). A submission beyond it is refused with 400.
+   */
+  budget?: RunBudget;
 }
 
 
@@ -183,6 +189,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       if (overrides) request.overrides = overrides;
       if (body.variants !== undefined && body.variants.length > 0) request.variants = body.variants;
       if (body.seed !== undefined) request.seed = String(body.seed);
+      // Compiled as the run will be (variants, stopWhen, pilot, overridden horizon): one POST
+      // must not be able to occupy the shared pool for days.
+      const refused = checkRunBudget(loaded, request, options.budget);
+      if (refused !== null) {
+        const error = refused.kind === 'over-budget' ? `run exceeds the server's budget: ${refused.errors.map((e) => e.message).join('; ')}` : 'invalid scenario';
+        return sendError(reply, 400, error, { errors: refused.errors });
+      }
       try {
         const run = await runs.submit({ name, raw: loaded.raw, file: loaded.file, hash: loaded.hash }, request);
         return reply.code(202).header('Location', `/api/runs/${run.id}`).send({ id: run.id, status: run.status, location: `/api/runs/${run.id}` });

@@ -3,8 +3,8 @@
  * so tests can substitute a fast executor and the server never depends on more than it uses.
  */
 import type { ResultsDocument } from '../results/format.js';
-import { loadScenarioFile, loadScenarioText, type ScenarioError } from '../scenario/index.js';
-import { ReplicationPool, runExperiment, type ExperimentOptions } from '../experiment/index.js';
+import { loadScenarioFile, loadScenarioText, ScenarioLoadError, type ScenarioError } from '../scenario/index.js';
+import { ReplicationPool, planExperiment, runExperiment, type ExperimentOptions, type ExperimentPlan } from '../experiment/index.js';
 
 export type { ScenarioError };
 
@@ -72,4 +72,49 @@ export function experimentExecutor(options: { workers?: number } = {}): RunExecu
       if (p) await p.close();
     },
   };
+}
+
+/** What a run may cost at most; a submission beyond it is refused with 400. */
+export interface RunBudget {
+  /** Replications of one run, all variants (and a warm-up pilot) together. Default 2000. */
+  maxReplications?: number;
+  /** Simulated horizon of any variant, in seconds. Default 366 days. */
+  maxHorizonSeconds?: number;
+}
+
+export const DEFAULT_RUN_BUDGET: Required<RunBudget> = { maxReplications: 2000, maxHorizonSeconds: 366 * 86_400 };
+
+/**
+ * Compiles a loaded scenario with the request's replications and variants as the run would,
+ * and checks the work against the budget. Returns null when the run fits; otherwise why not:
+ * `invalid` (a scenario error only the variants reveal, e.g. an unknown variant name) or
+ * `over-budget`.
+ */
+export function checkRunBudget(
+  input: { raw: unknown; file: string | null; hash: string },
+  request: { replications?: number; variants?: string[] },
+  budget: RunBudget = {},
+): { kind: 'invalid' | 'over-budget'; errors: ScenarioError[] } | null {
+  const maxReplications = budget.maxReplications ?? DEFAULT_RUN_BUDGET.maxReplications;
+  const maxHorizon = budget.maxHorizonSeconds ?? DEFAULT_RUN_BUDGET.maxHorizonSeconds;
+  let plan: ExperimentPlan;
+  try {
+    plan = planExperiment(input, {
+      ...(request.replications !== undefined ? { replications: request.replications } : {}),
+      ...(request.variants !== undefined && request.variants.length > 0 ? { variants: request.variants } : {}),
+    });
+  } catch (err) {
+    if (err instanceof ScenarioLoadError) return { kind: 'invalid', errors: err.errors };
+    throw err;
+  }
+  const errors: ScenarioError[] = [];
+  const at = (p: string, message: string): ScenarioError => ({ file: input.file, line: null, column: null, path: p, message });
+  if (plan.totalReplications > maxReplications) {
+    const parts = `${plan.variants.length} variant(s) × ${plan.replicationsPerVariant} replication(s)${plan.pilotReplications > 0 ? ` + ${plan.pilotReplications} warm-up pilot` : ''}`;
+    errors.push(at('replications', `the run needs ${plan.totalReplications} replications (${parts}); this server runs at most ${maxReplications} per run: ask for fewer replications or variants (stopWhen.maxReplications counts as the replication count)`));
+  }
+  if (plan.maxHorizonSeconds > maxHorizon) {
+    errors.push(at('horizon', `the horizon is ${+(plan.maxHorizonSeconds / 86_400).toFixed(2)} d; this server simulates at most ${+(maxHorizon / 86_400).toFixed(2)} d per replication`));
+  }
+  return errors.length > 0 ? { kind: 'over-budget', errors } : null;
 }

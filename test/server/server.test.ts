@@ -225,6 +225,56 @@ describe('errors', () => {
   });
 });
 
+describe('run budget', () => {
+  const inline = (experiment: string, horizon = '2h'): string => `name: big\nhorizon: ${horizon}\n${experiment}`;
+  const factors = (n: number): string => `  variants:\n    factors:\n      seed: [${Array.from({ length: n }, (_, i) => i + 1).join(', ')}]\n`;
+
+  it('refuses an inline scenario whose variants × replications exceed the budget, before queueing it', async () => {
+    const { app, executor } = await setup();
+    // 10 variants × 1000 replications: each number is allowed alone, together they are 10 000.
+    const r = await post(app, { text: inline(`experiment:\n  replications: 1000\n${factors(10)}`) });
+    expect(r.statusCode).toBe(400);
+    const body = r.json() as { error: string; errors: { path: string; message: string }[] };
+    expect(body.error).toMatch(/budget/);
+    expect(body.errors[0]!.message).toMatch(/10000 replications \(10 variant\(s\) × 1000 replication\(s\)\).*at most 2000/);
+    // The request's own replications count too, and so does stopWhen.maxReplications.
+    expect((await post(app, { text: inline(`experiment:\n${factors(3)}`), replications: 1000 })).statusCode).toBe(400);
+    const stop = inline('experiment:\n  replications: 2\n  stopWhen: { metric: events, halfWidth: 1, maxReplications: 5000 }\n');
+    expect((await post(app, { text: stop })).statusCode).toBe(400);
+    expect(executor.calls).toBe(0);
+    expect(((await app.inject('/api/runs')).json() as { runs: unknown[] }).runs).toEqual([]);
+    // Within the budget it is accepted; choosing fewer variants brings a run back inside it.
+    expect((await post(app, { text: inline(`experiment:\n  replications: 500\n${factors(4)}`) })).statusCode).toBe(202);
+    expect((await post(app, { text: inline(`experiment:\n  replications: 1000\n${factors(10)}`), variants: ['seed=1', 'seed=2'] })).statusCode).toBe(202);
+  });
+
+  it('refuses horizons beyond the budget, also when set by an override', async () => {
+    const { app } = await setup();
+    const r = await post(app, { text: inline('', '400d') });
+    expect(r.statusCode).toBe(400);
+    expect((r.json() as { error: string }).error).toMatch(/horizon is 400 d.*at most 366 d/);
+    expect((await post(app, { scenario: 'tiny', overrides: { horizon: '3y' } })).statusCode).toBe(400);
+    expect((await post(app, { scenario: 'tiny', overrides: { horizon: '300d' } })).statusCode).toBe(202);
+  });
+
+  it('is configurable in buildServer options, and unknown variants are a 400 up front', async () => {
+    const p = await tempProject();
+    const executor = fakeExecutor();
+    const app = buildServer({ reportsDir: p.reports, scenariosDir: p.scenarios, executor, budget: { maxReplications: 10, maxHorizonSeconds: 3600 } });
+    cleanups.push(async () => {
+      await app.close();
+      await p.cleanup();
+    });
+    await app.ready();
+    expect((await post(app, { scenario: 'tiny', replications: 11 })).statusCode).toBe(400);
+    expect((await post(app, { scenario: 'tiny', replications: 10, overrides: { horizon: '1h' } })).statusCode).toBe(202);
+    expect((await post(app, { scenario: 'tiny', replications: 2 })).statusCode).toBe(400); // tiny's horizon is 2 h
+    const unknown = await post(app, { scenario: 'tiny', overrides: { horizon: '1h' }, variants: ['nope'] });
+    expect(unknown.statusCode).toBe(400);
+    expect((unknown.json() as { errors: { message: string }[] }).errors[0]!.message).toMatch(/no such variant/);
+  });
+});
+
 describe('documents and assets', () => {
   it('serves the OpenAPI document with every route', async () => {
     const { app } = await setup();
