@@ -12,6 +12,12 @@
  * packs the slot with a generation count, so cancelling a stale handle (an event that has
  * already run, and whose slot was reused) is a harmless no-op rather than cancelling a
  * stranger's event. Nothing is allocated per event once the arrays have grown.
+ *
+ * Cancellation is lazy: a cancelled entry stays in the heap as a tombstone and is dropped
+ * when it reaches the top (or when tombstones outnumber live entries, by a rebuild). So the
+ * heap keeps no slot → position map, and a sift writes only the heap arrays: at 10^6 pending
+ * events that map's scattered writes were a cache miss per level. A slot's generation is odd
+ * while its event is pending and even otherwise, which is all that cancel and isPending need.
  */
 
 /** A callback run when its event fires. `data` is whatever was given at scheduling time. */
@@ -37,24 +43,27 @@ export const MIN_PRIORITY = -PRIORITY_OFFSET;
 export const MAX_PRIORITY = PRIORITY_OFFSET - 1;
 
 export class EventCalendar {
-  /** Per slot: event time (read back after a pop). */
-  private times: Float64Array;
+  /** Per slot: bumped when the slot is filled and when it is popped or cancelled (odd = pending). */
+  private generation: Uint32Array;
   /** A number stored with each event for its owner (e.g. when a queue entry joined). */
   private stamps: Float64Array;
-  private generation: Uint32Array;
-  /** Heap position of each slot, or -1 when the slot is free. */
-  private position: Int32Array;
+  /** Whether any non-zero stamp was ever stored (a Simulation's calendar never stores one). */
+  private stamped = false;
   private freeSlots: Int32Array;
-  /** Per heap position: the entry's time, its (priority, sequence) tie-break and its slot. */
-  /** Interleaved [time, tie] pairs, so an entry's whole key shares a cache line. */
+  /** Interleaved [time, tie] pairs per heap position, so an entry's whole key shares a cache line. */
   private heapKey: Float64Array;
   private heapSlot: Int32Array;
   private freeCount = 0;
   private handlers: (EventHandler<unknown> | undefined)[] = [];
   private payloads: unknown[] = [];
+  /** Pending (live) events. */
   private size_ = 0;
+  /** Heap entries: live events plus tombstones. */
+  private heapSize = 0;
   private slotsUsed = 0;
   private sequence = 0;
+  /** Time of the entry last popped (read back by `timeOf`). */
+  private poppedTime = 0;
   /** log2 of the arity: children of i start at (i << shift) + 1. */
   private readonly shift: number;
   private readonly arity: number;
@@ -64,10 +73,8 @@ export class EventCalendar {
     this.arity = arity;
     this.shift = Math.log2(arity);
     const n = Math.max(16, initialCapacity | 0);
-    this.times = new Float64Array(n);
     this.stamps = new Float64Array(n);
     this.generation = new Uint32Array(n);
-    this.position = new Int32Array(n).fill(-1);
     this.freeSlots = new Int32Array(n);
     this.heapKey = new Float64Array(2 * n);
     this.heapSlot = new Int32Array(n);
@@ -80,7 +87,9 @@ export class EventCalendar {
 
   /** Time of the earliest pending event, or Infinity when the calendar is empty. */
   peekTime(): number {
-    return this.size_ === 0 ? Infinity : this.heapKey[0]!;
+    if (this.size_ === 0) return Infinity;
+    if ((this.generation[this.heapSlot[0]!]! & 1) === 0) this.dropTombstones();
+    return this.heapKey[0]!;
   }
 
   /** Adds an event; returns its handle. The caller has already checked time and priority. */
@@ -89,22 +98,27 @@ export class EventCalendar {
     if (this.freeCount > 0) {
       slot = this.freeSlots[--this.freeCount]!;
     } else {
-      if (this.slotsUsed === this.times.length) this.grow();
+      if (this.slotsUsed === this.heapSlot.length) this.grow();
       slot = this.slotsUsed++;
     }
-    this.times[slot] = time;
     this.handlers[slot] = handler as EventHandler<unknown>;
     this.payloads[slot] = data;
-    this.stamps[slot] = stamp;
+    if (stamp !== 0 || this.stamped) {
+      this.stamped = true;
+      this.stamps[slot] = stamp;
+    }
+    const gen = (this.generation[slot]! + 1) & (GENERATIONS - 1);
+    this.generation[slot] = gen;
     // No `%` here: on a double it compiles to a C fmod call, the dearest step of a push.
     const seq = this.sequence;
     this.sequence = seq + 1 === SEQ_SPAN ? 0 : seq + 1;
-    const i = this.size_++;
+    this.size_++;
+    const i = this.heapSize++;
     this.heapKey[2 * i] = time;
     this.heapKey[2 * i + 1] = (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq;
     this.heapSlot[i] = slot;
     this.siftUp(i);
-    return this.generation[slot]! * SLOT_BITS + slot;
+    return gen * SLOT_BITS + slot;
   }
 
   /**
@@ -113,19 +127,44 @@ export class EventCalendar {
    */
   popSlot(): number {
     if (this.size_ === 0) return -1;
-    const top = this.heapSlot[0]!;
-    const n = --this.size_;
-    if (n > 0) {
-      this.moveEntry(n, 0);
-      this.siftDown(0);
+    let top = this.heapSlot[0]!;
+    if ((this.generation[top]! & 1) === 0) {
+      this.dropTombstones();
+      top = this.heapSlot[0]!;
     }
-    this.release(top);
+    this.poppedTime = this.heapKey[0]!;
+    this.size_--;
+    this.removeTop();
+    this.generation[top] = this.generation[top]! + 1;
+    this.freeSlots[this.freeCount++] = top;
     return top;
   }
 
-  /** Time of a slot just popped. */
-  timeOf(slot: number): number {
-    return this.times[slot]!;
+  /**
+   * The run loop's pop: removes the earliest event and returns its slot if its time is at
+   * most `until`; returns -1 (removing nothing) when the calendar is empty or the earliest
+   * event is later.
+   */
+  popUntil(until: number): number {
+    if (this.size_ === 0) return -1;
+    let top = this.heapSlot[0]!;
+    if ((this.generation[top]! & 1) === 0) {
+      this.dropTombstones();
+      top = this.heapSlot[0]!;
+    }
+    const t = this.heapKey[0]!;
+    if (t > until) return -1;
+    this.poppedTime = t;
+    this.size_--;
+    this.removeTop();
+    this.generation[top] = this.generation[top]! + 1;
+    this.freeSlots[this.freeCount++] = top;
+    return top;
+  }
+
+  /** Time of the slot just popped. */
+  timeOf(_slot: number): number {
+    return this.poppedTime;
   }
 
   /** Handler of a slot just popped. */
@@ -143,23 +182,20 @@ export class EventCalendar {
     return this.stamps[slot]!;
   }
 
-  /** Cancels a pending event in O(log n). Returns false when it already ran or was cancelled. */
+  /** Cancels a pending event in O(1) (it becomes a tombstone). Returns false when it already ran or was cancelled. */
   cancel(handle: EventHandle): boolean {
     // Division by a power of two is exact, and avoids `%` (a C fmod call on doubles).
     const gen = Math.floor(handle / SLOT_BITS);
     const slot = handle - gen * SLOT_BITS;
-    if (!(slot >= 0 && slot < this.slotsUsed) || this.generation[slot] !== gen) return false;
-    const i = this.position[slot]!;
-    if (i < 0) return false;
-    const n = --this.size_;
-    if (i < n) {
-      // Move the last entry into the hole, then restore the heap in whichever direction.
-      this.moveEntry(n, i);
-      if (this.siftUp(i) === i) this.siftDown(i);
-    }
-    this.release(slot);
+    if (!(slot >= 0 && slot < this.slotsUsed) || this.generation[slot] !== gen || (gen & 1) === 0) return false;
+    // Even generation: no longer pending, and the handle is stale from now on. The slot is
+    // freed when its tombstone leaves the heap.
+    this.generation[slot] = gen + 1;
     this.handlers[slot] = undefined;
     this.payloads[slot] = undefined;
+    const live = --this.size_;
+    const dead = this.heapSize - live;
+    if (dead > 64 && dead > live) this.rebuild();
     return true;
   }
 
@@ -167,42 +203,77 @@ export class EventCalendar {
   isPending(handle: EventHandle): boolean {
     const gen = Math.floor(handle / SLOT_BITS);
     const slot = handle - gen * SLOT_BITS;
-    return slot >= 0 && slot < this.slotsUsed && this.generation[slot] === gen && this.position[slot]! >= 0;
+    return slot >= 0 && slot < this.slotsUsed && this.generation[slot] === gen && (gen & 1) === 1;
   }
 
   /** Drops every pending event. */
   clear(): void {
-    while (this.size_ > 0) this.release(this.heapSlot[--this.size_]!);
+    const gens = this.generation;
+    while (this.heapSize > 0) {
+      const slot = this.heapSlot[--this.heapSize]!;
+      if ((gens[slot]! & 1) === 1) gens[slot] = (gens[slot]! + 1) & (GENERATIONS - 1);
+      this.freeSlots[this.freeCount++] = slot;
+    }
+    this.size_ = 0;
     this.handlers.fill(undefined);
     this.payloads.fill(undefined);
   }
 
-  private release(slot: number): void {
-    this.position[slot] = -1;
-    // The generation bump makes any outstanding handle to this slot stale.
-    this.generation[slot] = (this.generation[slot]! + 1) & (GENERATIONS - 1);
-    this.freeSlots[this.freeCount++] = slot;
+  /** Pops tombstones off the top until a live entry (there is one: size > 0) is there. */
+  private dropTombstones(): void {
+    const gens = this.generation;
+    let top = this.heapSlot[0]!;
+    while ((gens[top]! & 1) === 0) {
+      this.removeTop();
+      this.freeSlots[this.freeCount++] = top;
+      top = this.heapSlot[0]!;
+    }
   }
 
-  /** Copies heap entry `from` over position `to`. */
-  private moveEntry(from: number, to: number): void {
+  /** Drops every tombstone and restores the heap bottom-up (Floyd), in O(heap size). */
+  private rebuild(): void {
     const key = this.heapKey;
-    key[2 * to] = key[2 * from]!;
-    key[2 * to + 1] = key[2 * from + 1]!;
-    this.heapSlot[to] = this.heapSlot[from]!;
+    const hs = this.heapSlot;
+    const gens = this.generation;
+    let n = 0;
+    for (let i = 0; i < this.heapSize; i++) {
+      const slot = hs[i]!;
+      if ((gens[slot]! & 1) === 0) {
+        this.freeSlots[this.freeCount++] = slot;
+        continue;
+      }
+      key[2 * n] = key[2 * i]!;
+      key[2 * n + 1] = key[2 * i + 1]!;
+      hs[n] = slot;
+      n++;
+    }
+    this.heapSize = n;
+    // Keys are unique (the sequence number breaks every tie), so any valid heap pops in the same order.
+    for (let i = (n - 2) >> this.shift; i >= 0; i--) this.siftDown(i);
+  }
+
+  /** Removes heap entry 0: the last entry fills the hole and sinks. */
+  private removeTop(): void {
+    const n = --this.heapSize;
+    if (n > 0) {
+      const key = this.heapKey;
+      key[0] = key[2 * n]!;
+      key[1] = key[2 * n + 1]!;
+      this.heapSlot[0] = this.heapSlot[n]!;
+      this.siftDown(0);
+    }
   }
 
   // The sifts take only heap indices and read the moving entry's key themselves: passing
   // the key as double arguments to a call that is not inlined boxes each one on the heap.
 
-  /** Moves the entry at `i` up to its place; returns its final position. */
-  private siftUp(i: number): number {
+  /** Moves the entry at `i` up to its place. */
+  private siftUp(i: number): void {
     const key = this.heapKey;
     const t = key[2 * i]!;
     const tie = key[2 * i + 1]!;
     const slot = this.heapSlot[i]!;
     const hs = this.heapSlot;
-    const pos = this.position;
     const shift = this.shift;
     while (i > 0) {
       const parent = (i - 1) >> shift;
@@ -210,16 +281,12 @@ export class EventCalendar {
       if (pt < t || (pt === t && key[2 * parent + 1]! < tie)) break;
       key[2 * i] = pt;
       key[2 * i + 1] = key[2 * parent + 1]!;
-      const ps = hs[parent]!;
-      hs[i] = ps;
-      pos[ps] = i;
+      hs[i] = hs[parent]!;
       i = parent;
     }
     key[2 * i] = t;
     key[2 * i + 1] = tie;
     hs[i] = slot;
-    pos[slot] = i;
-    return i;
   }
 
   /** Moves the entry at `i` down to its place. */
@@ -229,8 +296,7 @@ export class EventCalendar {
     const tie = key[2 * i + 1]!;
     const slot = this.heapSlot[i]!;
     const hs = this.heapSlot;
-    const pos = this.position;
-    const n = this.size_;
+    const n = this.heapSize;
     const shift = this.shift;
     const arity = this.arity;
     for (;;) {
@@ -251,41 +317,182 @@ export class EventCalendar {
       if (t < bt || (t === bt && tie < bk)) break;
       key[2 * i] = bt;
       key[2 * i + 1] = bk;
-      const bs = hs[best]!;
-      hs[i] = bs;
-      pos[bs] = i;
+      hs[i] = hs[best]!;
       i = best;
     }
     key[2 * i] = t;
     key[2 * i + 1] = tie;
     hs[i] = slot;
-    pos[slot] = i;
   }
 
   private grow(): void {
-    const n = this.times.length * 2;
+    const n = this.heapSlot.length * 2;
     if (n > SLOT_BITS) throw new RangeError(`event calendar full: more than ${SLOT_BITS} pending events`);
-    const growF = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const growI = (a: Int32Array, fill = 0): Int32Array => {
-      const b = new Int32Array(n);
-      if (fill !== 0) b.fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.times = growF(this.times);
-    this.stamps = growF(this.stamps);
+    const s = new Float64Array(n);
+    s.set(this.stamps);
+    this.stamps = s;
     const g = new Uint32Array(n);
     g.set(this.generation);
     this.generation = g;
-    this.position = growI(this.position, -1);
-    this.freeSlots = growI(this.freeSlots);
+    const f = new Int32Array(n);
+    f.set(this.freeSlots);
+    this.freeSlots = f;
     const k = new Float64Array(2 * n);
     k.set(this.heapKey);
     this.heapKey = k;
-    this.heapSlot = growI(this.heapSlot);
+    const h = new Int32Array(n);
+    h.set(this.heapSlot);
+    this.heapSlot = h;
+  }
+}
+
+/**
+ * A first-in-first-out waiting line with the calendar's queue interface (generation-checked
+ * handles, lazy cancellation, no allocation per entry), over a ring of slot numbers. A FIFO
+ * resource orders its line by insertion alone, so a heap's sifts would be wasted work; pop
+ * order is exactly that of an EventCalendar whose entries all share one time and priority.
+ * Not exported from the engine index: Resource uses it internally.
+ */
+export class FifoQueue {
+  private generation: Uint32Array;
+  private stamps: Float64Array;
+  private freeSlots: Int32Array;
+  /** Slot numbers in arrival order, from `head`, wrapping (capacity is a power of two). */
+  private ring: Int32Array;
+  private head = 0;
+  /** Ring entries: live claims plus tombstones. */
+  private count = 0;
+  private freeCount = 0;
+  private slotsUsed = 0;
+  private size_ = 0;
+  private handlers: (EventHandler<unknown> | undefined)[] = [];
+  private payloads: unknown[] = [];
+
+  constructor(initialCapacity = 64) {
+    let n = 16;
+    while (n < initialCapacity) n *= 2;
+    this.generation = new Uint32Array(n);
+    this.stamps = new Float64Array(n);
+    this.freeSlots = new Int32Array(n);
+    this.ring = new Int32Array(n);
+  }
+
+  /** Number of entries waiting. */
+  get size(): number {
+    return this.size_;
+  }
+
+  /** Appends an entry (time and priority are ignored: the order is arrival order). */
+  push<T>(_time: number, _priority: number, handler: EventHandler<T>, data: T, stamp = 0): EventHandle {
+    let slot: number;
+    if (this.freeCount > 0) {
+      slot = this.freeSlots[--this.freeCount]!;
+    } else {
+      if (this.slotsUsed === this.ring.length) this.grow();
+      slot = this.slotsUsed++;
+    }
+    this.handlers[slot] = handler as EventHandler<unknown>;
+    this.payloads[slot] = data;
+    this.stamps[slot] = stamp;
+    const gen = (this.generation[slot]! + 1) & (GENERATIONS - 1);
+    this.generation[slot] = gen;
+    const ring = this.ring;
+    ring[(this.head + this.count++) & (ring.length - 1)] = slot;
+    this.size_++;
+    return gen * SLOT_BITS + slot;
+  }
+
+  /** Removes the oldest entry and returns its slot (read it before the next push); -1 when empty. */
+  popSlot(): number {
+    if (this.size_ === 0) return -1;
+    const ring = this.ring;
+    const mask = ring.length - 1;
+    const gens = this.generation;
+    let slot = ring[this.head]!;
+    while ((gens[slot]! & 1) === 0) {
+      // A withdrawn entry: its slot is free once it leaves the ring.
+      this.freeSlots[this.freeCount++] = slot;
+      this.head = (this.head + 1) & mask;
+      this.count--;
+      slot = ring[this.head]!;
+    }
+    this.head = (this.head + 1) & mask;
+    this.count--;
+    this.size_--;
+    gens[slot] = gens[slot]! + 1;
+    this.freeSlots[this.freeCount++] = slot;
+    return slot;
+  }
+
+  /** Handler of a slot just popped. */
+  handlerOf(slot: number): EventHandler<unknown> {
+    return this.handlers[slot]!;
+  }
+
+  /** Payload of a slot just popped. */
+  dataOf(slot: number): unknown {
+    return this.payloads[slot];
+  }
+
+  /** Stamp of a slot just popped. */
+  stampOf(slot: number): number {
+    return this.stamps[slot]!;
+  }
+
+  /** Withdraws a waiting entry; false when it already left the line. */
+  cancel(handle: EventHandle): boolean {
+    const gen = Math.floor(handle / SLOT_BITS);
+    const slot = handle - gen * SLOT_BITS;
+    if (!(slot >= 0 && slot < this.slotsUsed) || this.generation[slot] !== gen || (gen & 1) === 0) return false;
+    this.generation[slot] = gen + 1;
+    this.handlers[slot] = undefined;
+    this.payloads[slot] = undefined;
+    const live = --this.size_;
+    const dead = this.count - live;
+    if (dead > 64 && dead > live) this.compact();
+    return true;
+  }
+
+  /** True while the handle's entry is waiting. */
+  isPending(handle: EventHandle): boolean {
+    const gen = Math.floor(handle / SLOT_BITS);
+    const slot = handle - gen * SLOT_BITS;
+    return slot >= 0 && slot < this.slotsUsed && this.generation[slot] === gen && (gen & 1) === 1;
+  }
+
+  /** Drops the tombstones, keeping the live entries in order at the start of the ring. */
+  private compact(): void {
+    const ring = this.ring;
+    const mask = ring.length - 1;
+    const gens = this.generation;
+    // Live entries slide towards the head, in order; the write index never passes the read index.
+    let k = 0;
+    for (let i = 0; i < this.count; i++) {
+      const slot = ring[(this.head + i) & mask]!;
+      if ((gens[slot]! & 1) === 0) this.freeSlots[this.freeCount++] = slot;
+      else ring[(this.head + k++) & mask] = slot;
+    }
+    this.count = k;
+  }
+
+  private grow(): void {
+    const n = this.ring.length * 2;
+    if (n > SLOT_BITS) throw new RangeError(`queue full: more than ${SLOT_BITS} waiting entries`);
+    const g = new Uint32Array(n);
+    g.set(this.generation);
+    this.generation = g;
+    const s = new Float64Array(n);
+    s.set(this.stamps);
+    this.stamps = s;
+    const f = new Int32Array(n);
+    f.set(this.freeSlots);
+    this.freeSlots = f;
+    // Unwrap the ring into the new array's start.
+    const old = this.ring;
+    const mask = old.length - 1;
+    const r = new Int32Array(n);
+    for (let i = 0; i < this.count; i++) r[i] = old[(this.head + i) & mask]!;
+    this.ring = r;
+    this.head = 0;
   }
 }

@@ -12,7 +12,7 @@
  * Statistics attach automatically: time-weighted queue length, busy units and capacity,
  * and a tally of waits.
  */
-import { EventCalendar, type EventHandler } from './calendar.js';
+import { EventCalendar, FifoQueue, type EventHandler } from './calendar.js';
 import type { Simulation } from './simulation.js';
 import { Signal } from './signal.js';
 import { Tally, TimeWeighted } from './stats.js';
@@ -69,7 +69,8 @@ export class Resource {
   readonly discipline: Discipline;
   private capacity_: number;
   private inUse_ = 0;
-  private readonly queue = new EventCalendar(64);
+  /** The waiting line: a plain ring under 'fifo', a heap on (priority, arrival) otherwise. */
+  private readonly queue: EventCalendar | FifoQueue;
   /** Granted requests, tracked only under 'preemptive' (to pick a victim); a Set op per grant is too dear otherwise. */
   private readonly holders = new Set<Request>();
   private readonly tracksHolders: boolean;
@@ -91,6 +92,7 @@ export class Resource {
     this.discipline = options.discipline ?? 'fifo';
     this.tracksHolders = this.discipline === 'preemptive';
     this.ordered = this.discipline !== 'fifo';
+    this.queue = this.ordered ? new EventCalendar(64) : new FifoQueue(64);
     this.capacity_ = options.capacity;
     const now = simulation.now;
     this.queueLength = new TimeWeighted(0, now);

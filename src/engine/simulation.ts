@@ -105,15 +105,16 @@ export class Simulation {
     const stopWhen = options.stopWhen;
     const cal = this.calendar;
     this.stopRequested = false;
+    // One calendar call per event does the emptiness, tombstone and `until` checks and the pop.
     while (!this.stopRequested) {
-      if (cal.size === 0) break;
-      if (cal.peekTime() > until) break;
-      const slot = cal.popSlot();
-      this.now_ = cal.timeOf(slot);
+      const slot = cal.popUntil(until);
+      if (slot < 0) break;
+      const now = cal.timeOf(slot);
+      this.now_ = now;
       const handler = cal.handlerOf(slot);
       const data = cal.dataOf(slot);
       this.eventCount++;
-      if (this.tracer !== undefined) this.tracer(this.now_, handler, data);
+      if (this.tracer !== undefined) this.tracer(now, handler, data);
       handler(data);
       if (stopWhen !== undefined && stopWhen()) break;
     }
