@@ -85,19 +85,26 @@ export class LogHistogram {
 /** Coarse buckets (16 per octave, ±2.2 %) for windows and intervals. */
 export const COARSE = new LogBuckets(4);
 
+/** Longest window a SlidingWindow can be sized for: 1 h (361 slots of 10 s, about 1 MB). */
+export const MAX_RECENT_WINDOW = 3600;
+
 /**
  * Recent history in a ring of fixed-width slots (default 10 s × 91 = 15 min): per slot a
  * coarse latency histogram and counts of successes and failures. Memory is fixed however
- * long the run; a query merges the slots that overlap the window.
+ * long the run; a query merges the slots that overlap the window. The ring is sized at
+ * build time for the longest window its users will ask for (`reserve`, at most
+ * MAX_RECENT_WINDOW); a query for a longer window is an error, never silently shortened.
  */
 export class SlidingWindow {
-  private readonly hist: Uint32Array;
-  private readonly ok: Float64Array;
-  private readonly failed: Float64Array;
-  private readonly epoch: Float64Array;
+  private hist: Uint32Array;
+  private ok: Float64Array;
+  private failed: Float64Array;
+  private epoch: Float64Array;
   private readonly merged: Uint32Array;
+  private slotCount: number;
 
-  constructor(readonly slotWidth = 10, readonly slots = 91) {
+  constructor(readonly slotWidth = 10, slots = 91) {
+    this.slotCount = slots;
     this.hist = new Uint32Array(slots * COARSE.size);
     this.ok = new Float64Array(slots);
     this.failed = new Float64Array(slots);
@@ -105,10 +112,42 @@ export class SlidingWindow {
     this.merged = new Uint32Array(COARSE.size);
   }
 
+  /** Slots in the ring. */
+  get slots(): number {
+    return this.slotCount;
+  }
+
+  /** Longest window a query may ask for (seconds). */
+  get span(): number {
+    return this.slotCount * this.slotWidth;
+  }
+
+  /** Grows the ring (keeping what it holds) so that windows up to `window` seconds can be queried. */
+  reserve(window: number): void {
+    if (!(window > 0 && window <= MAX_RECENT_WINDOW)) throw new RangeError(`sliding window must be > 0 and at most ${MAX_RECENT_WINDOW} s, got ${window}`);
+    const need = Math.ceil(window / this.slotWidth) + 1;
+    if (need <= this.slotCount) return;
+    const old = { hist: this.hist, ok: this.ok, failed: this.failed, epoch: this.epoch, n: this.slotCount };
+    this.slotCount = need;
+    this.hist = new Uint32Array(need * COARSE.size);
+    this.ok = new Float64Array(need);
+    this.failed = new Float64Array(need);
+    this.epoch = new Float64Array(need).fill(-1);
+    for (let s = 0; s < old.n; s++) {
+      const ep = old.epoch[s]!;
+      if (ep < 0) continue;
+      const d = ep % need;
+      this.epoch[d] = ep;
+      this.ok[d] = old.ok[s]!;
+      this.failed[d] = old.failed[s]!;
+      this.hist.set(old.hist.subarray(s * COARSE.size, (s + 1) * COARSE.size), d * COARSE.size);
+    }
+  }
+
   /** The slot for time t, cleared first if it still holds an older epoch. */
   private slotAt(t: number): number {
     const ep = Math.floor(t / this.slotWidth);
-    const s = ep % this.slots;
+    const s = ep % this.slotCount;
     if (this.epoch[s] !== ep) {
       this.epoch[s] = ep;
       this.ok[s] = 0;
@@ -133,11 +172,12 @@ export class SlidingWindow {
   /** Runs `fn` on each slot that lies (at least partly) in (now − window, now]. */
   private forSlots(now: number, window: number, fn: (s: number) => void): number {
     const last = Math.floor(now / this.slotWidth);
-    const n = Math.min(this.slots, Math.max(1, Math.ceil(window / this.slotWidth)));
+    const n = Math.max(1, Math.ceil(window / this.slotWidth));
+    if (n > this.slotCount) throw new RangeError(`sliding window of ${window} s is longer than the ${this.span} s kept (reserve it at build time)`);
     for (let k = 0; k < n; k++) {
       const ep = last - k;
       if (ep < 0) break;
-      const s = ep % this.slots;
+      const s = ep % this.slotCount;
       if (this.epoch[s] === ep) fn(s);
     }
     // The span the merged slots actually cover (the newest slot is partial), for rates.

@@ -173,12 +173,14 @@ function sampler(world: World, spec: MonitorSpec): () => number {
       if (svc === undefined) throw new Error(`monitoring.monitors.${spec.name}: no service named "${spec.service}"`);
       const q = spec.quantile ?? 0.95;
       const w = spec.window ?? DEFAULT_WINDOW;
+      svc.reserveWindow(w);
       return () => svc.recentLatencyQuantile(q, w);
     }
     case 'error-rate': {
       const svc = world.services.get(spec.service);
       if (svc === undefined) throw new Error(`monitoring.monitors.${spec.name}: no service named "${spec.service}"`);
       const w = spec.window ?? DEFAULT_WINDOW;
+      svc.reserveWindow(w);
       return () => svc.recentErrorRate(w);
     }
     case 'temperature': {

@@ -620,7 +620,12 @@ export class ServicePool implements ServiceHandle {
 
   // ---------------------------------------------------------------- ServiceHandle
 
-  /** Response-time q-quantile of requests finished in the last `window` seconds (≤ 15 min). */
+  /** Sizes the recent-history ring for windows up to `seconds` (≤ 1 h; default 15 min). */
+  reserveWindow(seconds: number): void {
+    this.window.reserve(seconds);
+  }
+
+  /** Response-time q-quantile of requests finished in the last `window` seconds (≤ the reserved window). */
   recentLatencyQuantile(q: number, window: number): number {
     return this.window.latencyQuantile(this.sim.now, window, q);
   }

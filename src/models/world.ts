@@ -14,6 +14,11 @@ import type { ProblemBoard } from './problems.js';
 /** What operations models may observe and do to a service. */
 export interface ServiceHandle {
   readonly name: string;
+  /**
+   * Makes the recent* queries cover windows up to `seconds` (at most 1 h): call at build
+   * time for every window you will query; a longer query throws.
+   */
+  reserveWindow(seconds: number): void;
   /** Response-time q-quantile (seconds) of requests finished in the last `window` seconds; NaN if none. */
   recentLatencyQuantile(q: number, window: number): number;
   /** Fraction of requests that failed or timed out among those finished in the last `window` seconds. */

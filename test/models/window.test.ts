@@ -1,6 +1,7 @@
 /** The sliding window behind ServiceHandle's recent* queries, and the log-bucket histograms. */
 import { describe, expect, it } from 'vitest';
 import { COARSE, LogHistogram, SlidingWindow } from '../../src/models/histogram.js';
+import { loadScenarioText } from '../../src/scenario/index.js';
 
 describe('histograms', () => {
   it('quantiles are within the bucket resolution', () => {
@@ -20,9 +21,26 @@ describe('histograms', () => {
     expect(w.throughput(99.99, 30)).toBeCloseTo(61 / 29.99, 2);
     expect(w.errorRate(99.99, 30)).toBeCloseTo(1 / 61, 6);
     expect(w.latencyQuantile(99.99, 30, 0.5)).toBeCloseTo(1, 1);
-    // Longer than the ring: clamped to the ring's 60 s (40–100 s: 20 fast, 100 slow).
-    expect(w.latencyQuantile(99.99, 1000, 0.1)).toBeCloseTo(0.1, 2);
-    expect(w.latencyQuantile(99.99, 1000, 0.2)).toBeCloseTo(1, 1);
+    // Longer than the ring: an error, not a silently shorter window.
+    expect(() => w.latencyQuantile(99.99, 1000, 0.1)).toThrow(/longer than the 60 s kept/);
     expect(w.latencyQuantile(1000, 30, 0.5)).toBeNaN();
+  });
+
+  it('a reserved long window covers its whole length (up to 1 h)', () => {
+    const w = new SlidingWindow(10, 6);
+    w.reserve(1000);
+    for (let t = 0; t < 1000; t += 0.5) w.addOk(t, COARSE.index(t < 500 ? 0.1 : 1));
+    // 1000 fast and 1000 slow successes in the last 1000 s.
+    expect(w.latencyQuantile(999.99, 1000, 0.45)).toBeCloseTo(0.1, 2);
+    expect(w.latencyQuantile(999.99, 1000, 0.55)).toBeCloseTo(1, 1);
+    expect(w.throughput(999.99, 1000)).toBeCloseTo(2, 2);
+    expect(() => w.reserve(3601)).toThrow(/at most 3600 s/);
+    // The schema bounds monitor windows to the same hour.
+    const r = loadScenarioText(
+      'name: w\nhorizon: 1h\nservices: [{ name: s, servers: 1, serviceTime: 1s }]\nmonitoring: { monitors: [{ name: m, metric: latency, service: s, window: 2h, exception: 1s }] }\n',
+      { file: 'w.yaml' },
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ path: 'monitoring.monitors[0].window', line: 4, message: expect.stringMatching(/1h/) });
   });
 });

@@ -20,6 +20,7 @@ export class FakeService implements ServiceHandle {
   constructor(readonly name: string, servers: number, private readonly sim: Simulation) {
     this.servers = servers;
   }
+  reserveWindow(): void {}
   recentLatencyQuantile(): number {
     return this.latency;
   }
