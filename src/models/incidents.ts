@@ -320,7 +320,8 @@ export class IncidentDesk {
     inc.phase = 'working';
     if (inc.record.acknowledgedAt === null) {
       inc.record.acknowledgedAt = now;
-      if (inc.record.cause !== FALSE_ALARM_CAUSE) this.mtta[inc.record.priority].add(now - inc.record.detectedAt);
+      // Like MTTR: an incident detected during warm-up belongs to it, even if acknowledged later.
+      if (inc.record.cause !== FALSE_ALARM_CAUSE && inc.record.detectedAt >= this.statsFrom) this.mtta[inc.record.priority].add(now - inc.record.detectedAt);
     }
     if (inc.type === null) {
       inc.pending = this.world.sim.schedule(inc.triage!.sample(this.rng), (i: Incident) => this.finish(i, i.team!.tier), inc);

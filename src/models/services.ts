@@ -129,6 +129,9 @@ export class ServicePool implements ServiceHandle {
   private winTotal = 0;
   private winCount = 0;
   private winMet = 0;
+  /** Pending end of the current objective window (-1: none) and the window length. */
+  private winEvent = -1;
+  private winLength = 0;
   // Latency thresholds registered by other models (SLAs): successes slower than each.
   private trackedTh = new Float64Array(0);
   private trackedSlow = new Float64Array(0);
@@ -777,7 +780,7 @@ export class ServicePool implements ServiceHandle {
     if (this.winTotal === 0 || this.winUnder / this.winTotal >= this.objTarget) this.winMet++;
     this.winTotal = 0;
     this.winUnder = 0;
-    this.sim.schedule(window, this.onObjectiveWindow, window);
+    this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
   };
 
   private resetStatistics(): void {
@@ -800,6 +803,14 @@ export class ServicePool implements ServiceHandle {
     this.classOk.fill(0);
     this.winCount = 0;
     this.winMet = 0;
+    // The objective windows restart with the measured period: the window open at the end of
+    // warm-up would otherwise judge warm-up requests; the grid is realigned to the reset.
+    this.winTotal = 0;
+    this.winUnder = 0;
+    if (this.winEvent >= 0) {
+      this.sim.cancel(this.winEvent);
+      this.winEvent = this.sim.schedule(this.winLength, this.onObjectiveWindow, this.winLength);
+    }
     // Resource integrals restart at zero; the interval snapshot must follow them.
     this.snap.busy = this.busyIntegral();
     this.snap.capacity = this.capacityIntegral();
@@ -863,7 +874,8 @@ export class ServicePool implements ServiceHandle {
       const window = this.spec.latencyObjective.window ?? 300;
       m('latency_objective_met', () => (this.okCount + this.failedCount > 0 ? this.under / (this.okCount + this.failedCount) : 1));
       m('availability.latency', () => (this.winCount > 0 ? this.winMet / this.winCount : 1));
-      this.sim.schedule(window, this.onObjectiveWindow, window);
+      this.winLength = window;
+      this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
     }
     this.sim.schedule(TICK, this.onCapacityTick, undefined);
     if (this.shared === null) {
