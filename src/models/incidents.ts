@@ -458,21 +458,39 @@ function buildRequests(world: World): void {
     const target = spec.answerTarget ?? 0;
     const prio = spec.priority ?? DEFAULT_WORK_PRIORITY;
     const waits = new Tally();
+    // Service level over every offered call, Erlang C's P(wait ≤ target): a call's outcome is
+    // decided when it is answered within the target (a hit) or when it has waited the target
+    // without an answer (a miss, at arrival + target, whether it is answered later or is
+    // still waiting at the horizon). Outcomes decided in the measured period are counted;
+    // calls still inside their target at the horizon are undecided and left out.
     let withinTarget = 0;
+    let missed = 0;
     let arrived = 0;
+    let statsFrom = sim.now;
+    const waiting = new Set<RequestJob>();
     sim.onReset(() => {
       waits.reset();
       withinTarget = 0;
+      missed = 0;
       arrived = 0;
+      statsFrom = sim.now;
     });
     const done = (): void => res.release();
     const start = (job: RequestJob): void => {
+      waiting.delete(job);
       const w = sim.now - job.arrivedAt;
       // Waits are counted when answered, so a call answered after warm-up counts whole.
       waits.add(w);
       if (w <= target) withinTarget++;
+      else if (job.arrivedAt + target >= statsFrom) missed++;
       // Requests that (in odd cases) start after the on-call latency are delayed as well.
       sim.schedule(team.startLatency() + handle.sample(handleRng), done, undefined);
+    };
+    /** Misses among the calls still waiting now (decided in the measured period). */
+    const missedWaiting = (): number => {
+      let n = 0;
+      for (const job of waiting) if (sim.now - job.arrivedAt > target && job.arrivedAt + target >= statsFrom) n++;
+      return n;
     };
     const rate = spec.rate;
     if (rate > 0) {
@@ -480,6 +498,7 @@ function buildRequests(world: World): void {
         arrived++;
         const job: RequestJob = { arrivedAt: sim.now };
         if (res.seize(start, job, prio) < 0) start(job);
+        else waiting.add(job);
         const next = -Math.log(1 - arrivals.next()) / rate;
         if (sim.now + next <= world.horizon) sim.schedule(next, arrive, undefined);
       };
@@ -490,7 +509,12 @@ function buildRequests(world: World): void {
     world.recorder.metric(`requests.${n}.arrived`, () => arrived);
     world.recorder.metric(`requests.${n}.answered`, () => waits.count);
     world.recorder.metric(`requests.${n}.wait.mean`, () => waits.mean);
-    if (spec.answerTarget !== undefined) world.recorder.metric(`requests.${n}.service_level`, () => (waits.count > 0 ? withinTarget / waits.count : NaN));
+    if (spec.answerTarget !== undefined) {
+      world.recorder.metric(`requests.${n}.service_level`, () => {
+        const decided = withinTarget + missed + missedWaiting();
+        return decided > 0 ? withinTarget / decided : NaN;
+      });
+    }
   }
 }
 

@@ -37,4 +37,20 @@ describe('service-desk-staffing against Erlang C', () => {
     expect(Math.abs(ci.mean - theory)).toBeLessThan(3 * ci.se);
     expect(ci.hi).toBeLessThan(0.8);
   });
+
+  it('the service level is over every offered call: calls still waiting past the target count as misses', () => {
+    // One agent, each call takes 100 h: the first call is answered at once, every later one
+    // waits past 20 s (still waiting at the horizon), so the service level is 1 / offered.
+    const overrides = { 'teams.service-desk.headcount': 1, 'requests.calls.handleTime': '100h', 'requests.calls.rate': '2/h', horizon: '10h', warmup: 0 };
+    const { scenario } = loadScenarioFileOrThrow(FILE, { overrides });
+    for (let r = 0; r < 5; r++) {
+      const m = runReplication(scenario, { seed: 'service-desk-overload', replication: r }).metrics;
+      const offered = m['requests.calls.arrived']!;
+      expect(offered).toBeGreaterThan(5);
+      expect(m['requests.calls.answered']).toBe(1);
+      // A call arriving in the last 20 s is still inside its target: undecided, left out.
+      expect(m['requests.calls.service_level']).toBeGreaterThanOrEqual(1 / offered);
+      expect(m['requests.calls.service_level']).toBeLessThanOrEqual(1 / (offered - 1));
+    }
+  });
 });
