@@ -9,10 +9,10 @@
  * Arrivals are drawn by thinning (engine `nextArrival`), except for a constant rate, which
  * takes the direct exponential gap (half the random draws of the plain M/M/c station).
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { constantRate, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type RateProfile, type Rng } from '../engine/index.js';
 import type { LoadClassSpec } from '../scenario/schema/load.js';
+// Trace files are read when the scenario is loaded (src/scenario/files.ts), not here.
+export { parseTraceCsv } from '../scenario/files.js';
 import { siteOf } from './site.js';
 import type { ServicePool } from './services.js';
 import type { World } from './world.js';
@@ -47,19 +47,6 @@ export function periodicMultiplier(base: RateProfile, start: number, end: number
   };
 }
 
-/** Parses a CSV trace: the last column of each row is a count; non-numeric rows (a header) are skipped. */
-export function parseTraceCsv(text: string): number[] {
-  const counts: number[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const cells = line.split(',');
-    const last = cells[cells.length - 1]!.trim();
-    if (last === '') continue;
-    const v = Number(last);
-    if (Number.isFinite(v) && v >= 0) counts.push(v);
-  }
-  return counts;
-}
-
 /** A trace of counts per interval as a rate profile (repeating, or zero after its end). */
 export function traceProfile(counts: readonly number[], interval: number, repeat: boolean): RateProfile {
   if (counts.length === 0) throw new RangeError('trace: no counts');
@@ -76,17 +63,8 @@ export function classProfile(spec: LoadClassSpec, where = `load.${spec.name}`): 
   if (spec.trace !== undefined) {
     local = traceProfile(spec.trace.counts, spec.trace.interval, spec.trace.repeat ?? true);
   } else if (spec.traceFile !== undefined) {
-    if (spec.traceInterval === undefined) throw new Error(`${where}.traceFile: needs "traceInterval"`);
-    const path = isAbsolute(spec.traceFile) ? spec.traceFile : resolve(process.cwd(), spec.traceFile);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new Error(`${where}.traceFile: cannot read ${path} (${e instanceof Error ? e.message : String(e)})`);
-    }
-    const counts = parseTraceCsv(text);
-    if (counts.length === 0) throw new Error(`${where}.traceFile: ${path} holds no counts`);
-    local = traceProfile(counts, spec.traceInterval, true);
+    // Loading the scenario replaces traceFile by the inline trace; models never read files.
+    throw new Error(`${where}.traceFile: not resolved; load the scenario with loadScenarioFile/loadScenarioText, which read the file into "trace"`);
   } else {
     if (spec.rate === undefined) throw new Error(`${where}: needs "rate" (or a trace)`);
     const rate = spec.rate;

@@ -10,6 +10,7 @@ import { resolveExtends, realOrResolved, isPlainObject, type Located, type Merge
 import { applyOverridesChecked } from './overrides.js';
 import { validateAndConvert, type Issue } from './validate.js';
 import { runScenarioChecks } from './checks.js';
+import { resolveScenarioFiles } from './files.js';
 import { displayPath, toPointer, ScenarioLoadError, type ScenarioError } from './errors.js';
 import type { Scenario } from './schema/index.js';
 
@@ -38,7 +39,7 @@ export interface LoadOptions {
 export interface LoadTextOptions extends LoadOptions {
   /** Name used in messages; a `.json` ending selects JSON messages. */
   file: string;
-  /** Directory `extends` resolves against; base files may not lie outside it. Without it, extends is refused. */
+  /** Directory `extends` and `traceFile` resolve against; files may not lie outside it. Without it, both are refused. */
   baseDir?: string;
 }
 
@@ -82,7 +83,11 @@ function dedupe(errors: ScenarioError[]): ScenarioError[] {
   });
 }
 
-function compileLocated(located: Located, file: string | null, overrides: Record<string, unknown> | undefined): LoadResult {
+/**
+ * Validates, checks and compiles a merged document. `baseDir` is the directory files named
+ * by the scenario (traceFile) are read from and confined to; null: no file may be read.
+ */
+function compileLocated(located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null): LoadResult {
   let raw = located.value;
   const origins = new Map(located.origins);
   if (overrides !== undefined && Object.keys(overrides).length > 0) {
@@ -105,12 +110,15 @@ function compileLocated(located: Located, file: string | null, overrides: Record
   if (!v.ok) return { ok: false, errors: sortErrors(dedupe(v.issues.map(toError))) };
   const findings = runScenarioChecks(v.scenario);
   if (findings.length > 0) return { ok: false, errors: sortErrors(dedupe(findings.map(toError))) };
+  const files = resolveScenarioFiles(raw, v.scenario, baseDir);
+  if (files.issues.length > 0) return { ok: false, errors: sortErrors(dedupe(files.issues.map(toError))) };
+  raw = files.raw;
   return { ok: true, scenario: v.scenario, file, hash: createHash('sha256').update(canonicalJson(raw)).digest('hex'), raw };
 }
 
-function fromMerge(m: MergeResult, file: string | null, overrides: Record<string, unknown> | undefined): LoadResult {
+function fromMerge(m: MergeResult, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null): LoadResult {
   if (!m.ok) return { ok: false, errors: m.errors };
-  return compileLocated(m, file, overrides);
+  return compileLocated(m, file, overrides, baseDir);
 }
 
 /** Loads, merges, validates and converts a scenario file (YAML, or JSON by extension). */
@@ -119,7 +127,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadR
   const src = readScenarioSource(abs, file);
   if (!src.ok) return { ok: false, errors: src.errors };
   const merged = resolveExtends(src.doc, { absDir: path.dirname(abs), displayDir: path.dirname(file) }, [realOrResolved(abs)]);
-  return fromMerge(merged, file, options.overrides);
+  return fromMerge(merged, file, options.overrides, path.dirname(abs));
 }
 
 /** Loads a scenario given as text (HTTP API); `extends` is confined to `baseDir`. */
@@ -131,7 +139,7 @@ export function loadScenarioText(text: string, options: LoadTextOptions): LoadRe
       ? { absDir: path.resolve(options.baseDir), displayDir: options.baseDir, jail: options.baseDir }
       : { absDir: null, displayDir: '' };
   const merged = resolveExtends(src.doc, ctx, []);
-  return fromMerge(merged, options.file, options.overrides);
+  return fromMerge(merged, options.file, options.overrides, options.baseDir !== undefined ? path.resolve(options.baseDir) : null);
 }
 
 /** Validates and converts an already merged raw document (e.g. `LoadResult.raw`) plus overrides. */
