@@ -9,7 +9,7 @@
  * time (waiting included). The fix acts on the infrastructure: it resolves the incident's
  * Problem on the board, which runs the problem's undo and restores the capacity it took.
  */
-import { Tally, type Distribution, type EventHandle, type Rng } from '../engine/index.js';
+import { exponential, Tally, type Distribution, type EventHandle, type Rng } from '../engine/index.js';
 import type { IncidentRecord, Priority } from '../results/format.js';
 import { distributionFromSpec as durationDist } from './distribution.js';
 import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from '../scenario/schema/incidents.js';
@@ -494,15 +494,16 @@ function buildRequests(world: World): void {
     };
     const rate = spec.rate;
     if (rate > 0) {
+      const gap = exponential(rate);
       const arrive = (): void => {
         arrived++;
         const job: RequestJob = { arrivedAt: sim.now };
         if (res.seize(start, job, prio) < 0) start(job);
         else waiting.add(job);
-        const next = -Math.log(1 - arrivals.next()) / rate;
+        const next = gap.sample(arrivals);
         if (sim.now + next <= world.horizon) sim.schedule(next, arrive, undefined);
       };
-      const first = -Math.log(1 - arrivals.next()) / rate;
+      const first = gap.sample(arrivals);
       if (first <= world.horizon) sim.schedule(first, arrive, undefined);
     }
     const n = spec.name;

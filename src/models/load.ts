@@ -9,7 +9,7 @@
  * Arrivals are drawn by thinning (engine `nextArrival`), except for a constant rate, which
  * takes the direct exponential gap (half the random draws of the plain M/M/c station).
  */
-import { constantRate, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type RateProfile, type Rng } from '../engine/index.js';
+import { constantRate, exponential, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type Distribution, type RateProfile, type Rng } from '../engine/index.js';
 import type { LoadClassSpec } from '../scenario/schema/load.js';
 // Trace files are read when the scenario is loaded (src/scenario/files.ts), not here.
 export { parseTraceCsv } from '../scenario/files.js';
@@ -99,7 +99,8 @@ function isConstant(spec: LoadClassSpec): boolean {
 
 /** Drives one class's arrivals into its pool; one object per class, no closure per request. */
 class ArrivalProcess {
-  private readonly mean: number;
+  /** Gap between arrivals of a constant-rate class (null: thinning, or rate 0). */
+  private readonly gap: Distribution | null;
 
   constructor(
     private readonly world: World,
@@ -109,7 +110,7 @@ class ArrivalProcess {
     private readonly cls: number,
     private readonly rng: Rng,
   ) {
-    this.mean = constant && profile.max > 0 ? 1 / profile.max : 0;
+    this.gap = constant && profile.max > 0 ? exponential(profile.max) : null;
     this.scheduleNext();
   }
 
@@ -117,8 +118,8 @@ class ArrivalProcess {
     const sim = this.world.sim;
     const horizon = this.world.horizon;
     if (this.constant) {
-      if (this.mean === 0) return;
-      const t = sim.now - Math.log(1 - this.rng.next()) * this.mean;
+      if (this.gap === null) return;
+      const t = sim.now + this.gap.sample(this.rng);
       if (t < horizon) sim.scheduleAt(t, this.fire, undefined);
       return;
     }

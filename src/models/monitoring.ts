@@ -8,7 +8,7 @@
  * problem explains open one symptom incident per monitor. False alarms arrive as a Poisson
  * stream and cost a triage. Auto-remediation rules try to fix detected problems first.
  */
-import { Tally, type Distribution, type Rng } from '../engine/index.js';
+import { exponential, Tally, type Distribution, type Rng } from '../engine/index.js';
 import type { Priority } from '../results/format.js';
 import type { AutoRemediationSpec, MonitorSpec } from '../scenario/schema/monitoring.js';
 import { distributionFromSpec as durationDist } from './distribution.js';
@@ -253,6 +253,7 @@ export function buildMonitoring(world: World): void {
     const rate = m.falseAlarmRate ?? 0;
     if (rate > 0) {
       const rng = world.streams.stream(`monitoring/${m.name}/false-alarms`);
+      const gap = exponential(rate);
       const priority = monitorPriority(world, m, desk);
       const typeName = desk.typeFor(null, m.incidentType ?? null);
       const tier = world.scenario.incidents?.types?.find((t) => t.name === typeName)?.path[0]?.tier ?? 'L1';
@@ -264,10 +265,10 @@ export function buildMonitoring(world: World): void {
       const arrive = (): void => {
         if (rt.delay > 0) sim.schedule(rt.delay, raise, undefined);
         else raise();
-        const next = -Math.log(1 - rng.next()) / rate;
+        const next = gap.sample(rng);
         if (sim.now + next <= world.horizon) sim.schedule(next, arrive, undefined);
       };
-      const first = -Math.log(1 - rng.next()) / rate;
+      const first = gap.sample(rng);
       if (first <= world.horizon) sim.schedule(first, arrive, undefined);
     }
   }
