@@ -294,11 +294,14 @@ export class RunManager {
 
   private async finish(live: Live, status: RunStatus, error: string | null): Promise<void> {
     const r = live.record;
+    live.input = null;
+    // run.json first, then the in-memory record: whoever sees the final status (the API, a
+    // restarted server reading run.json) can rely on it being on disk already.
+    const finishedAt = new Date().toISOString();
+    await this.persist({ ...r, status, error, finishedAt });
     r.status = status;
     r.error = error;
-    r.finishedAt = new Date().toISOString();
-    live.input = null;
-    await this.persist(r);
+    r.finishedAt = finishedAt;
     this.events.emit(r.id, 'status', r);
   }
 
