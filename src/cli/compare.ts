@@ -40,6 +40,8 @@ export function compareTable(r: CompareReport): string {
     `${r.paired ? 'paired t-test (same seed and replications)' : 'Welch t-test'}, tolerance ${r.tolerancePct}%: ` +
       (r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`),
   );
+  // Metrics without observations on either side cannot be tested; say so rather than pass them silently.
+  if (r.skipped.length > 0) lines.push(`not tested (no observations in one of the runs): ${r.skipped.join(', ')}`);
   return lines.join('\n') + '\n';
 }
 

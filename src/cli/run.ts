@@ -45,6 +45,8 @@ function slug(name: string): string {
 }
 
 function num(v: number): string {
+  // NaN means no replication observed the metric (e.g. MTTR of a priority that never occurred).
+  if (Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
@@ -60,7 +62,7 @@ export function summaryTable(doc: ResultsDocument): string {
     for (const v of doc.variants) {
       const s = v.metrics[m];
       if (s === undefined) continue;
-      rows.push([v.name, m, num(s.mean), s.n >= 2 ? num((s.ci95[1] - s.ci95[0]) / 2) : '-', String(s.n)]);
+      rows.push([v.name, m, num(s.mean), s.n >= 2 ? num((s.ci95[1] - s.ci95[0]) / 2) : '—', String(s.n)]);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
