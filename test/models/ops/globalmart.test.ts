@@ -1,7 +1,8 @@
 /**
  * GlobalMart over replications: with the peak-hour load-balancer misconfiguration the
- * latency objective is breached at peak and the incident is resolved; without it (override)
- * the objective holds. Direction and rough size, not pinned numbers.
+ * latency objective is breached from the fault on and the incident is resolved; without it
+ * (override) the 17:00–20:00 UTC peak alone costs a few bad windows, far fewer. Direction and
+ * rough size, not pinned numbers; both arms share seeds (common random numbers).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFileOrThrow } from '../../../src/scenario/index.js';
@@ -17,6 +18,13 @@ function run(overrides: Record<string, unknown>): ReplicationRecord[] {
   return Array.from({ length: REPS }, (_, r) => runReplication(scenario, { seed: 'globalmart-test', replication: r }));
 }
 
+/** The SLA attainment of the series interval starting at t. */
+function attainmentAt(rec: ReplicationRecord, t: number): number | null {
+  const col = rec.series.columns.indexOf('inventory.attainment');
+  const row = rec.series.rows.find((r) => r[0] === t);
+  return row === undefined ? null : (row[col] ?? null);
+}
+
 describe('globalmart-peak', () => {
   let faulty: ReplicationRecord[] = [];
   let healthy: ReplicationRecord[] = [];
@@ -28,9 +36,11 @@ describe('globalmart-peak', () => {
   it('with the misconfiguration the latency objective is breached at peak and the incident is resolved', () => {
     for (const rec of faulty) {
       const m = rec.metrics;
-      // The fault is injected at 17:30; the first bad SLA window starts within minutes.
-      expect(m['sla.inventory.first_breach']).toBeGreaterThanOrEqual(17 * H + 25 * 60);
-      expect(m['sla.inventory.first_breach']).toBeLessThan(18 * H);
+      // The peak starts at 17:00 and the fault at 17:30: the first bad SLA window starts in
+      // between, and every window of the quarter hour after the fault is bad.
+      expect(m['sla.inventory.first_breach']).toBeGreaterThanOrEqual(17 * H);
+      expect(m['sla.inventory.first_breach']).toBeLessThanOrEqual(17.5 * H);
+      expect(attainmentAt(rec, 17.5 * H)).toBe(0);
       expect(m['sla.inventory.breach_minutes']).toBeGreaterThanOrEqual(15);
       expect(m['sla.inventory.breach_minutes']).toBeLessThan(4 * 60);
       expect(m['transactions.delayed']! + m['transactions.failed']!).toBeGreaterThan(5000);
@@ -50,10 +60,16 @@ describe('globalmart-peak', () => {
     }
   });
 
-  it('without it the objective holds, with far fewer delayed transactions', () => {
+  it('without it the breach is confined to the peak and far shorter, with far fewer delayed transactions', () => {
     const mean = (recs: ReplicationRecord[], k: string): number => recs.reduce((a, r) => a + r.metrics[k]!, 0) / recs.length;
-    expect(mean(healthy, 'sla.inventory.breach_minutes')).toBeLessThanOrEqual(5);
-    expect(mean(faulty, 'sla.inventory.breach_minutes')).toBeGreaterThan(mean(healthy, 'sla.inventory.breach_minutes') + 15);
+    healthy.forEach((rec, r) => {
+      const m = rec.metrics;
+      // 8 servers at about 72 % busy at the 29/s peak: some 5-min windows miss 99 % within 2 s.
+      if (m['sla.inventory.breach_minutes']! > 0) expect(m['sla.inventory.first_breach']).toBeGreaterThanOrEqual(17 * H);
+      expect(m['sla.inventory.breach_minutes']).toBeLessThanOrEqual(60);
+      expect(m['transactions.failed']).toBe(0);
+      expect(faulty[r]!.metrics['sla.inventory.breach_minutes']).toBeGreaterThan(m['sla.inventory.breach_minutes']! + 15);
+    });
     expect(mean(faulty, 'transactions.delayed')).toBeGreaterThan(5 * mean(healthy, 'transactions.delayed'));
     expect(mean(faulty, 'cost.total')).toBeGreaterThan(mean(healthy, 'cost.total'));
     for (const rec of healthy) expect(rec.incidents.filter((i) => i.type === 'lb-misconfiguration')).toHaveLength(0);
