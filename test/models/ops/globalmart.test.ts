@@ -36,10 +36,10 @@ describe('globalmart-peak', () => {
   it('with the misconfiguration the latency objective is breached at peak and the incident is resolved', () => {
     for (const rec of faulty) {
       const m = rec.metrics;
-      // The peak starts at 17:00 and the fault at 17:30: the first bad SLA window starts in
-      // between, and every window of the quarter hour after the fault is bad.
-      expect(m['sla.inventory.first_breach']).toBeGreaterThanOrEqual(17 * H);
-      expect(m['sla.inventory.first_breach']).toBeLessThanOrEqual(17.5 * H);
+      // The pool holds the peak on its own; the fault at 17:30 breaks it: the first bad SLA
+      // window starts with the fault, and every window of the quarter hour after it is bad.
+      expect(m['sla.inventory.first_breach']).toBeGreaterThanOrEqual(17.5 * H);
+      expect(m['sla.inventory.first_breach']).toBeLessThanOrEqual(18 * H);
       expect(attainmentAt(rec, 17.5 * H)).toBe(0);
       expect(m['sla.inventory.breach_minutes']).toBeGreaterThanOrEqual(15);
       expect(m['sla.inventory.breach_minutes']).toBeLessThan(4 * 60);
@@ -60,15 +60,15 @@ describe('globalmart-peak', () => {
     }
   });
 
-  it('without it the breach is confined to the peak and far shorter, with far fewer delayed transactions', () => {
+  it('without it the latency objective holds all day, with far fewer delayed transactions', () => {
     const mean = (recs: ReplicationRecord[], k: string): number => recs.reduce((a, r) => a + r.metrics[k]!, 0) / recs.length;
     healthy.forEach((rec, r) => {
       const m = rec.metrics;
-      // 8 servers at about 72 % busy at the 29/s peak: some 5-min windows miss 99 % within 2 s.
-      if (m['sla.inventory.breach_minutes']! > 0) expect(m['sla.inventory.first_breach']).toBeGreaterThanOrEqual(17 * H);
-      expect(m['sla.inventory.breach_minutes']).toBeLessThanOrEqual(60);
+      // 12 servers, about 48 % busy at the 29/s peak: every 5-min window meets 99 % within 2 s.
+      expect(m['sla.inventory.breach_minutes']).toBe(0);
+      expect(m['sla.inventory.attainment']).toBe(1);
       expect(m['transactions.failed']).toBe(0);
-      expect(faulty[r]!.metrics['sla.inventory.breach_minutes']).toBeGreaterThan(m['sla.inventory.breach_minutes']! + 15);
+      expect(faulty[r]!.metrics['sla.inventory.breach_minutes']).toBeGreaterThan(15);
     });
     expect(mean(faulty, 'transactions.delayed')).toBeGreaterThan(5 * mean(healthy, 'transactions.delayed'));
     expect(mean(faulty, 'cost.total')).toBeGreaterThan(mean(healthy, 'cost.total'));
