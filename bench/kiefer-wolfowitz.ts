@@ -7,6 +7,12 @@
 import { RandomStreams } from '../src/engine/index.js';
 
 /** Result of one M/M/c run (shared with the engine versions in mmc.ts). */
+/** CPU seconds (user + system) since `start`. */
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
 export interface MmcResult {
   customers: number;
   /** Mean wait of customers after the first 10 % (warm-up, as in the SimPy anchor). */
@@ -14,6 +20,8 @@ export interface MmcResult {
   /** Fraction of those customers that waited at all. */
   pWait: number;
   wallSeconds: number;
+  /** CPU time of this process during the run (robust to other load on a shared machine). */
+  cpuSeconds: number;
   customersPerSecond: number;
 }
 
@@ -23,6 +31,7 @@ export function kieferWolfowitz(n: number, c: number, lambda: number, mu: number
   const arrivals = streams.stream('arrivals');
   const service = streams.stream('service');
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const heap = new Float64Array(c); // all servers free at time 0
   const warm = Math.floor(n / 10);
   let sumWait = 0;
@@ -50,6 +59,7 @@ export function kieferWolfowitz(n: number, c: number, lambda: number, mu: number
     t += -Math.log(1 - arrivals.next()) / lambda;
   }
   const wall = (performance.now() - t0) / 1000;
+  const cpu = cpuSince(cpu0);
   const m = n - warm;
-  return { customers: n, meanWait: sumWait / m, pWait: waited / m, wallSeconds: wall, customersPerSecond: n / wall };
+  return { customers: n, meanWait: sumWait / m, pWait: waited / m, wallSeconds: wall, cpuSeconds: cpu, customersPerSecond: n / cpu };
 }
