@@ -142,10 +142,14 @@ export async function mmcSection(): Promise<void> {
   kieferWolfowitz(100_000, c, lambda, mu, 1);
   mmcFastPath(100_000, c, lambda, mu, 1);
   mmcProcess(100_000, c, lambda, mu, 1);
+  // Best of five by CPU time: a shared machine's caches and clock make single runs swing by 20 %.
   const best = (f: () => MmcResult): MmcResult => {
-    const a = f();
-    const b = f();
-    return a.cpuSeconds <= b.cpuSeconds ? a : b;
+    let b = f();
+    for (let i = 1; i < 5; i++) {
+      const r = f();
+      if (r.cpuSeconds < b.cpuSeconds) b = r;
+    }
+    return b;
   };
   const kw = best(() => kieferWolfowitz(n, c, lambda, mu, seed));
   const fast = best(() => mmcFastPath(n, c, lambda, mu, seed));
@@ -174,7 +178,7 @@ export async function mmcSection(): Promise<void> {
   }
   rows.push(['Erlang C theory', '', '', '', '', '', theory.toFixed(4), pw.toFixed(4)]);
   printTable(
-    `M/M/c, c=${c}, λ=${lambda}, μ=${mu}, ${n.toLocaleString('en')} customers, FIFO (best of 2 by CPU time; rates and ratios per CPU second; waits after 10 % warm-up)`,
+    `M/M/c, c=${c}, λ=${lambda}, μ=${mu}, ${n.toLocaleString('en')} customers, FIFO (best of 5 by CPU time; rates and ratios per CPU second; waits after 10 % warm-up)`,
     ['engine', 'wall s', 'CPU s', 'M cust/CPU s', 'slowdown vs KW', '× SimPy', 'mean wait', 'P(wait)'],
     rows,
   );

@@ -8,10 +8,9 @@
  * sift compares neighbouring doubles instead of chasing slot indices into other arrays:
  * with 10^5+ pending events that indirection, not the comparisons, is what costs.
  *
- * Events live in numbered slots; the heap holds slot numbers. A handle given to callers
- * packs the slot with a generation count, so cancelling a stale handle (an event that has
- * already run, and whose slot was reused) is a harmless no-op rather than cancelling a
- * stranger's event. Nothing is allocated per event once the arrays have grown.
+ * Events live in numbered slots (slots.ts, shared with the FIFO line below); the heap holds
+ * slot numbers. Handles are generation-checked, so cancelling a stale handle is a harmless
+ * no-op. Nothing is allocated per event once the arrays have grown.
  *
  * Cancellation is lazy: a cancelled entry stays in the heap as a tombstone and is dropped
  * when it reaches the top (or when tombstones outnumber live entries, by a rebuild). So the
@@ -20,15 +19,10 @@
  * while its event is pending and even otherwise, which is all that cancel and isPending need.
  */
 
-/** A callback run when its event fires. `data` is whatever was given at scheduling time. */
-export type EventHandler<T = unknown> = (data: T) => void;
+import { GENERATIONS, SLOT_BITS, SlotTable, type EventHandle, type EventHandler } from './slots.js';
 
-/** Opaque event handle; pass it to `cancel`. */
-export type EventHandle = number;
+export type { EventHandle, EventHandler } from './slots.js';
 
-const SLOT_BITS = 2 ** 26; // up to 67 M simultaneous pending events
-// Handles must stay exact doubles: slot bits + generation bits <= 53.
-const GENERATIONS = 2 ** 27;
 const PRIORITY_OFFSET = 1024; // priorities -1024..1023 fold into the tie-break key
 const SEQ_SPAN = 2 ** 42; // insertion sequence numbers below 4.4e12 keep the key exact
 
@@ -42,25 +36,13 @@ const DEFAULT_ARITY: CalendarArity = 4;
 export const MIN_PRIORITY = -PRIORITY_OFFSET;
 export const MAX_PRIORITY = PRIORITY_OFFSET - 1;
 
-export class EventCalendar {
-  /** Per slot: bumped when the slot is filled and when it is popped or cancelled (odd = pending). */
-  private generation: Uint32Array;
-  /** A number stored with each event for its owner (e.g. when a queue entry joined). */
-  private stamps: Float64Array;
-  /** Whether any non-zero stamp was ever stored (a Simulation's calendar never stores one). */
-  private stamped = false;
-  private freeSlots: Int32Array;
+export class EventCalendar extends SlotTable {
   /** Interleaved [time, tie] pairs per heap position, so an entry's whole key shares a cache line. */
   private heapKey: Float64Array;
   private heapSlot: Int32Array;
-  private freeCount = 0;
-  private handlers: (EventHandler<unknown> | undefined)[] = [];
-  private payloads: unknown[] = [];
   /** Pending (live) events. */
-  private size_ = 0;
   /** Heap entries: live events plus tombstones. */
   private heapSize = 0;
-  private slotsUsed = 0;
   private sequence = 0;
   /** Time of the entry last popped (read back by `timeOf`). */
   private poppedTime = 0;
@@ -70,19 +52,12 @@ export class EventCalendar {
 
   constructor(initialCapacity = 1024, arity: CalendarArity = DEFAULT_ARITY) {
     if (arity !== 2 && arity !== 4 && arity !== 8) throw new RangeError(`calendar arity must be 2, 4 or 8, got ${String(arity)}`);
+    super(Math.max(16, initialCapacity | 0));
+    const n = this.capacity;
     this.arity = arity;
     this.shift = Math.log2(arity);
-    const n = Math.max(16, initialCapacity | 0);
-    this.stamps = new Float64Array(n);
-    this.generation = new Uint32Array(n);
-    this.freeSlots = new Int32Array(n);
     this.heapKey = new Float64Array(2 * n);
     this.heapSlot = new Int32Array(n);
-  }
-
-  /** Number of pending events. */
-  get size(): number {
-    return this.size_;
   }
 
   /** Time of the earliest pending event, or Infinity when the calendar is empty. */
@@ -94,31 +69,16 @@ export class EventCalendar {
 
   /** Adds an event; returns its handle. The caller has already checked time and priority. */
   push<T>(time: number, priority: number, handler: EventHandler<T>, data: T, stamp = 0): EventHandle {
-    let slot: number;
-    if (this.freeCount > 0) {
-      slot = this.freeSlots[--this.freeCount]!;
-    } else {
-      if (this.slotsUsed === this.heapSlot.length) this.grow();
-      slot = this.slotsUsed++;
-    }
-    this.handlers[slot] = handler as EventHandler<unknown>;
-    this.payloads[slot] = data;
-    if (stamp !== 0 || this.stamped) {
-      this.stamped = true;
-      this.stamps[slot] = stamp;
-    }
-    const gen = (this.generation[slot]! + 1) & (GENERATIONS - 1);
-    this.generation[slot] = gen;
+    const slot = this.fill(handler, data, stamp);
     // No `%` here: on a double it compiles to a C fmod call, the dearest step of a push.
     const seq = this.sequence;
     this.sequence = seq + 1 === SEQ_SPAN ? 0 : seq + 1;
-    this.size_++;
     const i = this.heapSize++;
     this.heapKey[2 * i] = time;
     this.heapKey[2 * i + 1] = (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq;
     this.heapSlot[i] = slot;
     this.siftUp(i);
-    return gen * SLOT_BITS + slot;
+    return this.handleOf(slot);
   }
 
   /**
@@ -135,8 +95,7 @@ export class EventCalendar {
     this.poppedTime = this.heapKey[0]!;
     this.size_--;
     this.removeTop();
-    this.generation[top] = this.generation[top]! + 1;
-    this.freeSlots[this.freeCount++] = top;
+    this.retire(top);
     return top;
   }
 
@@ -157,8 +116,7 @@ export class EventCalendar {
     this.poppedTime = t;
     this.size_--;
     this.removeTop();
-    this.generation[top] = this.generation[top]! + 1;
-    this.freeSlots[this.freeCount++] = top;
+    this.retire(top);
     return top;
   }
 
@@ -167,43 +125,13 @@ export class EventCalendar {
     return this.poppedTime;
   }
 
-  /** Handler of a slot just popped. */
-  handlerOf(slot: number): EventHandler<unknown> {
-    return this.handlers[slot]!;
-  }
-
-  /** Payload of a slot just popped. */
-  dataOf(slot: number): unknown {
-    return this.payloads[slot];
-  }
-
-  /** Stamp of a slot just popped. */
-  stampOf(slot: number): number {
-    return this.stamps[slot]!;
-  }
-
   /** Cancels a pending event in O(1) (it becomes a tombstone). Returns false when it already ran or was cancelled. */
   cancel(handle: EventHandle): boolean {
-    // Division by a power of two is exact, and avoids `%` (a C fmod call on doubles).
-    const gen = Math.floor(handle / SLOT_BITS);
-    const slot = handle - gen * SLOT_BITS;
-    if (!(slot >= 0 && slot < this.slotsUsed) || this.generation[slot] !== gen || (gen & 1) === 0) return false;
-    // Even generation: no longer pending, and the handle is stale from now on. The slot is
-    // freed when its tombstone leaves the heap.
-    this.generation[slot] = gen + 1;
-    this.handlers[slot] = undefined;
-    this.payloads[slot] = undefined;
-    const live = --this.size_;
-    const dead = this.heapSize - live;
-    if (dead > 64 && dead > live) this.rebuild();
+    // The slot is freed when its tombstone leaves the heap.
+    if (!this.kill(handle)) return false;
+    const dead = this.heapSize - this.size_;
+    if (dead > 64 && dead > this.size_) this.rebuild();
     return true;
-  }
-
-  /** True when the handle names an event that is still pending. */
-  isPending(handle: EventHandle): boolean {
-    const gen = Math.floor(handle / SLOT_BITS);
-    const slot = handle - gen * SLOT_BITS;
-    return slot >= 0 && slot < this.slotsUsed && this.generation[slot] === gen && (gen & 1) === 1;
   }
 
   /** Drops every pending event. */
@@ -325,18 +253,7 @@ export class EventCalendar {
     hs[i] = slot;
   }
 
-  private grow(): void {
-    const n = this.heapSlot.length * 2;
-    if (n > SLOT_BITS) throw new RangeError(`event calendar full: more than ${SLOT_BITS} pending events`);
-    const s = new Float64Array(n);
-    s.set(this.stamps);
-    this.stamps = s;
-    const g = new Uint32Array(n);
-    g.set(this.generation);
-    this.generation = g;
-    const f = new Int32Array(n);
-    f.set(this.freeSlots);
-    this.freeSlots = f;
+  protected growStorage(n: number): void {
     const k = new Float64Array(2 * n);
     k.set(this.heapKey);
     this.heapKey = k;
@@ -344,6 +261,7 @@ export class EventCalendar {
     h.set(this.heapSlot);
     this.heapSlot = h;
   }
+
 }
 
 /**
@@ -353,53 +271,26 @@ export class EventCalendar {
  * order is exactly that of an EventCalendar whose entries all share one time and priority.
  * Not exported from the engine index: Resource uses it internally.
  */
-export class FifoQueue {
-  private generation: Uint32Array;
-  private stamps: Float64Array;
-  private freeSlots: Int32Array;
+export class FifoQueue extends SlotTable {
   /** Slot numbers in arrival order, from `head`, wrapping (capacity is a power of two). */
   private ring: Int32Array;
   private head = 0;
   /** Ring entries: live claims plus tombstones. */
   private count = 0;
-  private freeCount = 0;
-  private slotsUsed = 0;
-  private size_ = 0;
-  private handlers: (EventHandler<unknown> | undefined)[] = [];
-  private payloads: unknown[] = [];
 
   constructor(initialCapacity = 64) {
     let n = 16;
     while (n < initialCapacity) n *= 2;
-    this.generation = new Uint32Array(n);
-    this.stamps = new Float64Array(n);
-    this.freeSlots = new Int32Array(n);
+    super(n);
     this.ring = new Int32Array(n);
-  }
-
-  /** Number of entries waiting. */
-  get size(): number {
-    return this.size_;
   }
 
   /** Appends an entry (time and priority are ignored: the order is arrival order). */
   push<T>(_time: number, _priority: number, handler: EventHandler<T>, data: T, stamp = 0): EventHandle {
-    let slot: number;
-    if (this.freeCount > 0) {
-      slot = this.freeSlots[--this.freeCount]!;
-    } else {
-      if (this.slotsUsed === this.ring.length) this.grow();
-      slot = this.slotsUsed++;
-    }
-    this.handlers[slot] = handler as EventHandler<unknown>;
-    this.payloads[slot] = data;
-    this.stamps[slot] = stamp;
-    const gen = (this.generation[slot]! + 1) & (GENERATIONS - 1);
-    this.generation[slot] = gen;
+    const slot = this.fill(handler, data, stamp);
     const ring = this.ring;
     ring[(this.head + this.count++) & (ring.length - 1)] = slot;
-    this.size_++;
-    return gen * SLOT_BITS + slot;
+    return this.handleOf(slot);
   }
 
   /** Removes the oldest entry and returns its slot (read it before the next push); -1 when empty. */
@@ -419,45 +310,16 @@ export class FifoQueue {
     this.head = (this.head + 1) & mask;
     this.count--;
     this.size_--;
-    gens[slot] = gens[slot]! + 1;
-    this.freeSlots[this.freeCount++] = slot;
+    this.retire(slot);
     return slot;
-  }
-
-  /** Handler of a slot just popped. */
-  handlerOf(slot: number): EventHandler<unknown> {
-    return this.handlers[slot]!;
-  }
-
-  /** Payload of a slot just popped. */
-  dataOf(slot: number): unknown {
-    return this.payloads[slot];
-  }
-
-  /** Stamp of a slot just popped. */
-  stampOf(slot: number): number {
-    return this.stamps[slot]!;
   }
 
   /** Withdraws a waiting entry; false when it already left the line. */
   cancel(handle: EventHandle): boolean {
-    const gen = Math.floor(handle / SLOT_BITS);
-    const slot = handle - gen * SLOT_BITS;
-    if (!(slot >= 0 && slot < this.slotsUsed) || this.generation[slot] !== gen || (gen & 1) === 0) return false;
-    this.generation[slot] = gen + 1;
-    this.handlers[slot] = undefined;
-    this.payloads[slot] = undefined;
-    const live = --this.size_;
-    const dead = this.count - live;
-    if (dead > 64 && dead > live) this.compact();
+    if (!this.kill(handle)) return false;
+    const dead = this.count - this.size_;
+    if (dead > 64 && dead > this.size_) this.compact();
     return true;
-  }
-
-  /** True while the handle's entry is waiting. */
-  isPending(handle: EventHandle): boolean {
-    const gen = Math.floor(handle / SLOT_BITS);
-    const slot = handle - gen * SLOT_BITS;
-    return slot >= 0 && slot < this.slotsUsed && this.generation[slot] === gen && (gen & 1) === 1;
   }
 
   /** Drops the tombstones, keeping the live entries in order at the start of the ring. */
@@ -475,18 +337,7 @@ export class FifoQueue {
     this.count = k;
   }
 
-  private grow(): void {
-    const n = this.ring.length * 2;
-    if (n > SLOT_BITS) throw new RangeError(`queue full: more than ${SLOT_BITS} waiting entries`);
-    const g = new Uint32Array(n);
-    g.set(this.generation);
-    this.generation = g;
-    const s = new Float64Array(n);
-    s.set(this.stamps);
-    this.stamps = s;
-    const f = new Int32Array(n);
-    f.set(this.freeSlots);
-    this.freeSlots = f;
+  protected growStorage(n: number): void {
     // Unwrap the ring into the new array's start.
     const old = this.ring;
     const mask = old.length - 1;
@@ -495,4 +346,5 @@ export class FifoQueue {
     this.ring = r;
     this.head = 0;
   }
+
 }

@@ -1,0 +1,140 @@
+/**
+ * Numbered slots holding what waits in an event line (the calendar's heap, a FIFO resource's
+ * ring): each entry's handler, payload and stamp, in growable parallel arrays with a free
+ * list, so nothing is allocated per entry. A handle given to callers packs the slot with its
+ * generation; the generation is odd while the entry is pending and even otherwise, so a
+ * stale handle (an entry that already left, whose slot may be reused) is a harmless no-op.
+ * Cancellation is lazy: a cancelled entry stays in its line as a tombstone until the line's
+ * owner drops it, which keeps cancel O(1) and the lines free of position maps.
+ */
+
+/** A callback run when its event fires. `data` is whatever was given at scheduling time. */
+export type EventHandler<T = unknown> = (data: T) => void;
+
+/** Opaque event handle; pass it to `cancel`. */
+export type EventHandle = number;
+
+/** Up to 67 M entries pending at once. */
+export const SLOT_BITS = 2 ** 26;
+/** Handles must stay exact doubles: slot bits + generation bits ≤ 53. */
+export const GENERATIONS = 2 ** 27;
+
+export abstract class SlotTable {
+  /** Per slot: bumped when the slot is filled and when it leaves or is cancelled (odd = pending). */
+  protected generation: Uint32Array;
+  /** A number stored with each entry for its owner (e.g. when a queue entry joined). */
+  protected stamps: Float64Array;
+  /** Whether any non-zero stamp was ever stored (a Simulation's calendar never stores one). */
+  protected stamped = false;
+  protected freeSlots: Int32Array;
+  protected freeCount = 0;
+  protected slotsUsed = 0;
+  /** Pending entries (tombstones excluded). */
+  protected size_ = 0;
+  protected handlers: (EventHandler<unknown> | undefined)[] = [];
+  protected payloads: unknown[] = [];
+
+  constructor(capacity: number) {
+    this.generation = new Uint32Array(capacity);
+    this.stamps = new Float64Array(capacity);
+    this.freeSlots = new Int32Array(capacity);
+  }
+
+  /** Number of pending entries. */
+  get size(): number {
+    return this.size_;
+  }
+
+  /** Slots available before the arrays grow. */
+  protected get capacity(): number {
+    return this.generation.length;
+  }
+
+  /** Handler of a slot just popped. */
+  handlerOf(slot: number): EventHandler<unknown> {
+    return this.handlers[slot]!;
+  }
+
+  /** Payload of a slot just popped. */
+  dataOf(slot: number): unknown {
+    return this.payloads[slot];
+  }
+
+  /** Stamp of a slot just popped. */
+  stampOf(slot: number): number {
+    return this.stamps[slot]!;
+  }
+
+  /** True when the handle names an entry that is still pending. */
+  isPending(handle: EventHandle): boolean {
+    const gen = Math.floor(handle / SLOT_BITS);
+    const slot = handle - gen * SLOT_BITS;
+    return slot >= 0 && slot < this.slotsUsed && this.generation[slot] === gen && (gen & 1) === 1;
+  }
+
+  /** Stores an entry in a free slot (made pending) and returns the slot. */
+  protected fill<T>(handler: EventHandler<T>, data: T, stamp: number): number {
+    let slot: number;
+    if (this.freeCount > 0) {
+      slot = this.freeSlots[--this.freeCount]!;
+    } else {
+      if (this.slotsUsed === this.generation.length) this.grow();
+      slot = this.slotsUsed++;
+    }
+    this.handlers[slot] = handler as EventHandler<unknown>;
+    this.payloads[slot] = data;
+    if (stamp !== 0 || this.stamped) {
+      this.stamped = true;
+      this.stamps[slot] = stamp;
+    }
+    this.generation[slot] = (this.generation[slot]! + 1) & (GENERATIONS - 1);
+    this.size_++;
+    return slot;
+  }
+
+  /** The handle of a pending slot. */
+  protected handleOf(slot: number): EventHandle {
+    return this.generation[slot]! * SLOT_BITS + slot;
+  }
+
+  /** A popped slot leaves: its handle goes stale and the slot is free for reuse. */
+  protected retire(slot: number): void {
+    this.generation[slot] = this.generation[slot]! + 1;
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  /**
+   * Turns a pending entry into a tombstone (its slot is freed when the owner drops it from
+   * its line). Returns false for a stale or foreign handle.
+   */
+  protected kill(handle: EventHandle): boolean {
+    // Division by a power of two is exact, and avoids `%` (a C fmod call on doubles).
+    const gen = Math.floor(handle / SLOT_BITS);
+    const slot = handle - gen * SLOT_BITS;
+    if (!(slot >= 0 && slot < this.slotsUsed) || this.generation[slot] !== gen || (gen & 1) === 0) return false;
+    this.generation[slot] = gen + 1;
+    this.handlers[slot] = undefined;
+    this.payloads[slot] = undefined;
+    this.size_--;
+    return true;
+  }
+
+  /** Grows the slot arrays to twice their size and lets the owner grow its line to match. */
+  private grow(): void {
+    const n = this.generation.length * 2;
+    if (n > SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending entries`);
+    const g = new Uint32Array(n);
+    g.set(this.generation);
+    this.generation = g;
+    const s = new Float64Array(n);
+    s.set(this.stamps);
+    this.stamps = s;
+    const f = new Int32Array(n);
+    f.set(this.freeSlots);
+    this.freeSlots = f;
+    this.growStorage(n);
+  }
+
+  /** Grows the owner's own arrays to hold `n` entries. */
+  protected abstract growStorage(n: number): void;
+}
