@@ -3,33 +3,26 @@
  * M/M/c station) or behind a load balancer with one queue per backend, optionally calling
  * a downstream service, so a small queueing network.
  *
- * Hot path: a request is a slot in typed arrays (a free-list pool of records), and the slot
- * index is the event data; the handlers are created once per pool. Nothing is allocated per
- * request once the arrays have grown, so a seven-day run needs the memory of a one-day run.
+ * Hot path: a request is a slot of the pool's RequestRecords (requests.ts), and the slot index
+ * is the event data; the handlers are created once per pool, so nothing is allocated per
+ * request. Statistics, objective windows, capacity checks and metrics live in service-stats.ts.
  *
  * Timeouts: a request still waiting when its timeout fires is withdrawn from the queue; one
  * already in service keeps its server busy until the work ends (the server cannot know the
  * client left), but it counts as failed at the moment of the timeout and may be retried.
  * A failed server (or a room that powers off) fails the requests it was serving.
  */
-import { Resource, Tally, TimeWeighted, type Distribution, type RateProfile, type Rng } from '../engine/index.js';
+import { Resource, type Distribution, type RateProfile, type Rng } from '../engine/index.js';
 import type { ServiceSpec } from '../scenario/schema/services.js';
 import { distributionFromSpec } from './distribution.js';
-import { COARSE, LogHistogram, SlidingWindow } from './histogram.js';
+import type { SlidingWindow } from './histogram.js';
 import { Balancer } from './balancer.js';
-import { siteOf, TICK, type Site } from './site.js';
+import { siteOf, type Site } from './site.js';
+import { CALLING, IDLE, QUEUED, RequestRecords, SERVING } from './requests.js';
+import { ServiceStats } from './service-stats.js';
 import './checks.js';
 import type { Room } from './cooling.js';
 import type { ServiceHandle, World } from './world.js';
-
-// Request record states.
-const FREE = 0;
-/** No work outstanding (between attempts, or just finished). */
-const IDLE = 1;
-const QUEUED = 2;
-const SERVING = 3;
-/** Waiting for the downstream service. */
-const CALLING = 4;
 
 /** Default idle share of peak server power (Fan, Weber & Barroso, ISCA 2007). */
 export const DEFAULT_IDLE_SHARE = 0.5;
@@ -88,72 +81,19 @@ export class ServicePool implements ServiceHandle {
   readonly backends: Resource[] = [];
   readonly conns: Int32Array;
 
-  // Request records.
-  private cap = 0;
-  private hiWater = 0;
-  private freeList = new Int32Array(0);
-  private freeCount = 0;
-  private arr = new Float64Array(0);
-  private prio = new Int32Array(0);
-  private cls = new Int32Array(0);
-  private unit = new Int32Array(0);
-  private retries = new Int32Array(0);
-  private state = new Uint8Array(0);
-  private abandoned = new Uint8Array(0);
-  private parentPool = new Int32Array(0);
-  private parentSlot = new Int32Array(0);
-  private qh = new Float64Array(0);
-  private ev = new Float64Array(0);
-  private tmo = new Float64Array(0);
+  /** Request records (typed-array slots with a free list). */
+  private readonly rec = new RequestRecords();
 
-  // Statistics (reset at the end of warm-up).
-  private resetAt = 0;
-  private requests = 0;
-  private okCount = 0;
-  private failedCount = 0;
-  private timedOut = 0;
-  private readonly rt = new Tally();
-  private readonly fine = new LogHistogram();
-  readonly window = new SlidingWindow();
-  private readonly availLevel: TimeWeighted;
-  private readonly enoughServers: TimeWeighted;
-  private readonly minServers: number;
+  // Statistics (reset at the end of warm-up), capacity and objective checks, metrics.
+  private readonly stats: ServiceStats;
+  /** Recent-history ring of finished requests (owned by the statistics). */
+  readonly window: SlidingWindow;
+  /** Capacity of the available servers before the room's slowdown (recomputed when dirty). */
   private capacityDirty = true;
   private capacityCache = 0;
-  private capTicks = 0;
-  private capMet = 0;
-  private readonly objThreshold: number;
-  private readonly objTarget: number;
-  private under = 0;
-  private winUnder = 0;
-  private winTotal = 0;
-  private winCount = 0;
-  private winMet = 0;
-  /** Pending end of the current objective window (-1: none) and the window length. */
-  private winEvent = -1;
-  private winLength = 0;
-  // Latency thresholds registered by other models (SLAs): successes slower than each.
-  private trackedTh = new Float64Array(0);
-  private trackedSlow = new Float64Array(0);
 
-  // Per load class: names, priorities, response-time sums and successes.
-  private readonly classNames: string[] = [];
+  /** Priority of each load class (index from addClass). */
   private readonly classPriority: number[] = [];
-  private readonly classRt: number[] = [];
-  private readonly classOk: number[] = [];
-
-  // Per backend (balanced mode): response-time sums and successes.
-  private readonly backendRt: Float64Array;
-  private readonly backendOk: Float64Array;
-
-  // Per-interval series: cumulative counters and the snapshot at the last interval end.
-  private cumArrivals = 0;
-  private cumOk = 0;
-  private cumFailed = 0;
-  private cumRt = 0;
-  private readonly intHist = new Uint32Array(COARSE.size);
-  private snap = { arrivals: 0, ok: 0, failed: 0, rt: 0, busy: 0, capacity: 0 };
-  private readonly row = { arrivals: 0, rtMean: NaN, rtP95: NaN, util: NaN, failed: NaN };
 
   constructor(
     world: World,
@@ -186,8 +126,6 @@ export class ServicePool implements ServiceHandle {
     this.availableCount = n;
     const units = n * this.concurrency;
     this.conns = new Int32Array(n);
-    this.backendRt = new Float64Array(n);
-    this.backendOk = new Float64Array(n);
     const balanced = spec.balancer !== undefined && spec.balancer !== 'none';
     if (balanced) {
       this.shared = null;
@@ -203,98 +141,73 @@ export class ServicePool implements ServiceHandle {
       // Lowest units on top, so with spare capacity the first servers do the work.
       for (let u = units - 1; u >= 0; u--) this.freeUnits[this.freeTop++] = u;
     }
-    this.minServers = spec.minServers ?? 0;
-    this.availLevel = new TimeWeighted(n, sim.now);
-    this.enoughServers = new TimeWeighted(n >= this.minServers ? 1 : 0, sim.now);
-    this.objThreshold = spec.latencyObjective?.threshold ?? -1;
-    this.objTarget = spec.latencyObjective?.target ?? 1;
-    this.grow(1024);
-    sim.onReset(() => this.resetStatistics());
+    this.stats = new ServiceStats(sim, this, this.shared, this.backends);
+    this.window = this.stats.window;
+    // Registered after the Resources': the interval snapshot reads their reset integrals.
+    sim.onReset(() => this.stats.reset());
   }
 
   // ---------------------------------------------------------------- request life cycle
 
   /** Registers a load class sending requests here; returns its index for `arrive`. */
   addClass(name: string, priority: number, profile: RateProfile): number {
-    this.classNames.push(name);
     this.classPriority.push(priority);
-    this.classRt.push(0);
-    this.classOk.push(0);
     this.demand.push(profile);
-    const c = this.classNames.length - 1;
-    this.recorder.metric(`service.${this.name}.class.${name}.response_time.mean`, () => (this.classOk[c]! > 0 ? this.classRt[c]! / this.classOk[c]! : NaN));
-    return c;
+    return this.stats.addClass(this.recorder, name);
   }
 
   /** A new request of load class `cls` (from addClass) arrives now. */
   arrive(cls: number): void {
-    this.requests++;
-    this.cumArrivals++;
-    const slot = this.alloc();
-    this.init(slot, this.sim.now, this.classPriority[cls]!, 0, -1, -1);
-    this.cls[slot] = cls;
+    this.stats.arrived();
+    const slot = this.rec.alloc();
+    this.rec.init(slot, this.sim.now, this.classPriority[cls]!, 0, -1, -1);
+    this.rec.cls[slot] = cls;
     this.startAttempt(slot);
   }
 
   /** A call from an upstream pool's request (`parentSlot` of pool `parentPool`). */
   call(priority: number, parentPool: number, parentSlot: number): void {
-    this.requests++;
-    this.cumArrivals++;
-    const slot = this.alloc();
-    this.init(slot, this.sim.now, priority, 0, parentPool, parentSlot);
+    this.stats.arrived();
+    const slot = this.rec.alloc();
+    this.rec.init(slot, this.sim.now, priority, 0, parentPool, parentSlot);
     this.startAttempt(slot);
   }
 
-  private init(slot: number, arrival: number, priority: number, retries: number, parentPool: number, parentSlot: number): void {
-    this.arr[slot] = arrival;
-    this.prio[slot] = priority;
-    this.retries[slot] = retries;
-    this.parentPool[slot] = parentPool;
-    this.parentSlot[slot] = parentSlot;
-    this.state[slot] = IDLE;
-    this.abandoned[slot] = 0;
-    this.unit[slot] = -1;
-    this.cls[slot] = -1;
-    this.qh[slot] = -1;
-    this.ev[slot] = -1;
-    this.tmo[slot] = -1;
-  }
-
   private startAttempt(slot: number): void {
-    if (this.timeout > 0) this.tmo[slot] = this.sim.schedule(this.timeout, this.onTimeout, slot);
+    if (this.timeout > 0) this.rec.tmo[slot] = this.sim.schedule(this.timeout, this.onTimeout, slot);
     this.dispatch(slot);
   }
 
   private dispatch(slot: number): void {
     const shared = this.shared;
     if (shared !== null) {
-      const h = shared.seize(this.onGrant, slot, this.prio[slot]!);
+      const h = shared.seize(this.onGrant, slot, this.rec.prio[slot]!);
       if (h === -1) this.beginService(slot);
       else {
-        this.state[slot] = QUEUED;
-        this.qh[slot] = h;
+        this.rec.state[slot] = QUEUED;
+        this.rec.qh[slot] = h;
       }
       return;
     }
     const b = this.lbDown > 0 ? -1 : this.balancer!.pick();
     if (b < 0) {
       // No backend in rotation (or no load balancer): the request is refused at once.
-      this.state[slot] = IDLE;
+      this.rec.state[slot] = IDLE;
       this.endAttempt(slot, false);
       return;
     }
-    this.unit[slot] = b;
+    this.rec.unit[slot] = b;
     this.conns[b]++;
-    const h = this.backends[b]!.seize(this.onGrant, slot, this.prio[slot]!);
+    const h = this.backends[b]!.seize(this.onGrant, slot, this.rec.prio[slot]!);
     if (h === -1) this.beginService(slot);
     else {
-      this.state[slot] = QUEUED;
-      this.qh[slot] = h;
+      this.rec.state[slot] = QUEUED;
+      this.rec.qh[slot] = h;
     }
   }
 
   private readonly onGrant = (slot: number): void => {
-    this.qh[slot] = -1;
+    this.rec.qh[slot] = -1;
     this.beginService(slot);
   };
 
@@ -308,27 +221,27 @@ export class ServicePool implements ServiceHandle {
         this.inStack[u] = 0;
       } while (this.available[(u / this.concurrency) | 0] === 0);
       this.busyUnit[u] = 1;
-      this.unit[slot] = u;
+      this.rec.unit[slot] = u;
       server = (u / this.concurrency) | 0;
     } else {
-      server = this.unit[slot]!;
+      server = this.rec.unit[slot]!;
     }
-    this.state[slot] = SERVING;
+    this.rec.state[slot] = SERVING;
     let factor = 1 / this.speed[server]!;
     if (this.room !== null) factor *= this.room.serviceTimeFactor;
-    this.ev[slot] = this.sim.schedule(this.dist.sample(this.rng) * factor, this.onComplete, slot);
+    this.rec.ev[slot] = this.sim.schedule(this.dist.sample(this.rng) * factor, this.onComplete, slot);
   }
 
   private readonly onComplete = (slot: number): void => {
-    this.ev[slot] = -1;
+    this.rec.ev[slot] = -1;
     this.freeUnit(slot);
-    if (this.abandoned[slot] === 1) {
-      this.release(slot);
+    if (this.rec.abandoned[slot] === 1) {
+      this.rec.release(slot);
       return;
     }
     if (this.downstream !== null) {
-      this.state[slot] = CALLING;
-      this.downstream.call(this.prio[slot]!, this.index, slot);
+      this.rec.state[slot] = CALLING;
+      this.downstream.call(this.rec.prio[slot]!, this.index, slot);
       return;
     }
     this.succeed(slot);
@@ -336,10 +249,10 @@ export class ServicePool implements ServiceHandle {
 
   /** Gives back the server unit held by `slot` (which is in service). */
   private freeUnit(slot: number): void {
-    this.state[slot] = IDLE;
+    this.rec.state[slot] = IDLE;
     const shared = this.shared;
     if (shared !== null) {
-      const u = this.unit[slot]!;
+      const u = this.rec.unit[slot]!;
       this.busyUnit[u] = 0;
       // Push before releasing: the release may grant the next claim, which pops a unit.
       if (this.available[(u / this.concurrency) | 0] === 1) {
@@ -348,7 +261,7 @@ export class ServicePool implements ServiceHandle {
       }
       shared.release();
     } else {
-      const b = this.unit[slot]!;
+      const b = this.rec.unit[slot]!;
       this.conns[b]--;
       this.backends[b]!.release();
     }
@@ -356,52 +269,42 @@ export class ServicePool implements ServiceHandle {
 
   /** The downstream call of `slot` ended. */
   childDone(slot: number, ok: boolean): void {
-    this.state[slot] = IDLE;
-    if (this.abandoned[slot] === 1) this.release(slot);
+    this.rec.state[slot] = IDLE;
+    if (this.rec.abandoned[slot] === 1) this.rec.release(slot);
     else if (ok) this.succeed(slot);
     else this.endAttempt(slot, false);
   }
 
   private succeed(slot: number): void {
     const now = this.sim.now;
-    const t = this.tmo[slot]!;
+    const t = this.rec.tmo[slot]!;
     if (t >= 0) this.sim.cancel(t);
-    const rt = now - this.arr[slot]!;
-    this.recordOk(rt, now);
-    if (this.shared === null) {
-      const b = this.unit[slot]!;
-      this.backendRt[b] += rt;
-      this.backendOk[b]++;
-    }
-    const c = this.cls[slot]!;
-    if (c >= 0) {
-      this.classRt[c] += rt;
-      this.classOk[c]++;
-    }
-    const pp = this.parentPool[slot]!;
-    const ps = this.parentSlot[slot]!;
-    this.release(slot);
+    const rt = now - this.rec.arr[slot]!;
+    this.stats.recordOk(rt, now, this.shared === null ? this.rec.unit[slot]! : -1, this.rec.cls[slot]!);
+    const pp = this.rec.parentPool[slot]!;
+    const ps = this.rec.parentSlot[slot]!;
+    this.rec.release(slot);
     if (pp >= 0) this.site.poolList[pp]!.childDone(ps, true);
   }
 
   private readonly onTimeout = (slot: number): void => {
-    this.tmo[slot] = -1;
-    this.timedOut++;
-    const st = this.state[slot];
+    this.rec.tmo[slot] = -1;
+    this.stats.recordTimeout();
+    const st = this.rec.state[slot];
     if (st === QUEUED) this.leaveQueue(slot);
     this.endAttempt(slot, true);
   };
 
   private leaveQueue(slot: number): void {
-    const h = this.qh[slot]!;
-    this.qh[slot] = -1;
+    const h = this.rec.qh[slot]!;
+    this.rec.qh[slot] = -1;
     if (this.shared !== null) this.shared.withdraw(h);
     else {
-      const b = this.unit[slot]!;
+      const b = this.rec.unit[slot]!;
       this.backends[b]!.withdraw(h);
       this.conns[b]--;
     }
-    this.state[slot] = IDLE;
+    this.rec.state[slot] = IDLE;
   }
 
   /**
@@ -411,30 +314,30 @@ export class ServicePool implements ServiceHandle {
    */
   private endAttempt(slot: number, timedOut: boolean): void {
     if (!timedOut) {
-      const t = this.tmo[slot]!;
+      const t = this.rec.tmo[slot]!;
       if (t >= 0) this.sim.cancel(t);
-      this.tmo[slot] = -1;
+      this.rec.tmo[slot] = -1;
     }
-    const pp = this.parentPool[slot]!;
-    const ps = this.parentSlot[slot]!;
-    const busy = this.state[slot] !== IDLE;
-    if (this.retries[slot]! < this.maxRetries) {
-      const next = this.alloc();
-      this.init(next, this.arr[slot]!, this.prio[slot]!, this.retries[slot]! + 1, pp, ps);
-      this.cls[next] = this.cls[slot]!;
+    const pp = this.rec.parentPool[slot]!;
+    const ps = this.rec.parentSlot[slot]!;
+    const busy = this.rec.state[slot] !== IDLE;
+    if (this.rec.retries[slot]! < this.maxRetries) {
+      const next = this.rec.alloc();
+      this.rec.init(next, this.rec.arr[slot]!, this.rec.prio[slot]!, this.rec.retries[slot]! + 1, pp, ps);
+      this.rec.cls[next] = this.rec.cls[slot]!;
       const delay = this.backoffDist === null ? 0 : this.backoffDist.sample(this.backoffRng);
       this.sim.schedule(delay, this.onRetry, next);
       if (busy) {
-        this.abandoned[slot] = 1;
-        this.parentPool[slot] = -1;
-      } else this.release(slot);
+        this.rec.abandoned[slot] = 1;
+        this.rec.parentPool[slot] = -1;
+      } else this.rec.release(slot);
       return;
     }
-    this.recordFailed(this.sim.now);
+    this.stats.recordFailed(this.sim.now);
     if (busy) {
-      this.abandoned[slot] = 1;
-      this.parentPool[slot] = -1;
-    } else this.release(slot);
+      this.rec.abandoned[slot] = 1;
+      this.rec.parentPool[slot] = -1;
+    } else this.rec.release(slot);
     if (pp >= 0) this.site.poolList[pp]!.childDone(ps, false);
   }
 
@@ -442,62 +345,11 @@ export class ServicePool implements ServiceHandle {
     this.startAttempt(slot);
   };
 
-  // ---------------------------------------------------------------- records
-
-  private alloc(): number {
-    if (this.freeCount === 0) this.grow(this.cap * 2);
-    const slot = this.freeList[--this.freeCount]!;
-    if (slot >= this.hiWater) this.hiWater = slot + 1;
-    return slot;
-  }
-
-  private release(slot: number): void {
-    this.state[slot] = FREE;
-    this.freeList[this.freeCount++] = slot;
-  }
-
-  private grow(cap: number): void {
-    const old = this.cap;
-    const g64 = (a: Float64Array): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const g32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    const g8 = (a: Uint8Array): Uint8Array<ArrayBuffer> => {
-      const b = new Uint8Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.arr = g64(this.arr);
-    this.qh = g64(this.qh);
-    this.ev = g64(this.ev);
-    this.tmo = g64(this.tmo);
-    this.prio = g32(this.prio);
-    this.cls = g32(this.cls);
-    this.unit = g32(this.unit);
-    this.retries = g32(this.retries);
-    this.parentPool = g32(this.parentPool);
-    this.parentSlot = g32(this.parentSlot);
-    this.state = g8(this.state);
-    this.abandoned = g8(this.abandoned);
-    const fl = new Int32Array(cap);
-    fl.set(this.freeList.subarray(0, this.freeCount));
-    // Lowest slots on top of the free list.
-    for (let s = cap - 1; s >= old; s--) fl[this.freeCount++] = s;
-    this.freeList = fl;
-    this.cap = cap;
-  }
-
   // ---------------------------------------------------------------- servers
 
   /** Server index of the request in `slot`. */
   private serverOf(slot: number): number {
-    return this.shared !== null ? (this.unit[slot]! / this.concurrency) | 0 : this.unit[slot]!;
+    return this.shared !== null ? (this.rec.unit[slot]! / this.concurrency) | 0 : this.rec.unit[slot]!;
   }
 
   /** A hard failure of server `s` begins (a server, disk, PSU, rack or PDU failure). */
@@ -546,7 +398,8 @@ export class ServicePool implements ServiceHandle {
     return a;
   }
 
-  private capacityIntegral(): number {
+  /** Capacity (units in service) integrated over time since the last statistics reset. */
+  capacityIntegral(): number {
     const now = this.sim.now;
     if (this.shared !== null) return this.shared.capacityLevel.integral(now);
     let a = 0;
@@ -581,21 +434,21 @@ export class ServicePool implements ServiceHandle {
 
   /** Fails every request in service on server `s` (it lost power or broke). */
   private killServing(s: number): void {
-    for (let slot = 0; slot < this.hiWater; slot++) {
-      if (this.state[slot] !== SERVING || this.serverOf(slot) !== s) continue;
-      const e = this.ev[slot]!;
+    for (let slot = 0; slot < this.rec.hiWater; slot++) {
+      if (this.rec.state[slot] !== SERVING || this.serverOf(slot) !== s) continue;
+      const e = this.rec.ev[slot]!;
       if (e >= 0) this.sim.cancel(e);
-      this.ev[slot] = -1;
+      this.rec.ev[slot] = -1;
       this.freeUnit(slot);
-      if (this.abandoned[slot] === 1) this.release(slot);
+      if (this.rec.abandoned[slot] === 1) this.rec.release(slot);
       else this.endAttempt(slot, false);
     }
   }
 
   /** Sends the requests queued at backend `b` elsewhere (it left rotation with no capacity). */
   redispatchQueued(b: number): void {
-    for (let slot = 0; slot < this.hiWater; slot++) {
-      if (this.state[slot] !== QUEUED || this.unit[slot] !== b) continue;
+    for (let slot = 0; slot < this.rec.hiWater; slot++) {
+      if (this.rec.state[slot] !== QUEUED || this.rec.unit[slot] !== b) continue;
       this.leaveQueue(slot);
       this.dispatch(slot);
     }
@@ -603,9 +456,7 @@ export class ServicePool implements ServiceHandle {
 
   private noteAvailability(): void {
     const now = this.sim.now;
-    const n = this.serversAvailable();
-    this.availLevel.update(now, n);
-    this.enoughServers.update(now, n >= this.minServers ? 1 : 0);
+    this.stats.noteAvailability(now, this.serversAvailable());
   }
 
   /** A load-balancer outage begins (+1) or ends (−1). */
@@ -674,36 +525,22 @@ export class ServicePool implements ServiceHandle {
 
   /** Running totals since warm-up: finished (ok + failed), failed, and successes slower than the objective. */
   totals(): { finished: number; failed: number; slow: number } {
-    const slow = this.objThreshold > 0 ? this.okCount - this.under : 0;
-    return { finished: this.okCount + this.failedCount, failed: this.failedCount, slow };
+    return this.stats.totals();
   }
 
   /** Registers a latency threshold to count slow successes against; returns its id for slowerThan. */
   trackThreshold(seconds: number): number {
-    if (!(seconds >= 0)) throw new RangeError(`service ${this.name}: latency threshold must be ≥ 0, got ${seconds}`);
-    const i = this.trackedTh.indexOf(seconds);
-    if (i >= 0) return i;
-    const n = this.trackedTh.length + 1;
-    const th = new Float64Array(n);
-    th.set(this.trackedTh);
-    th[n - 1] = seconds;
-    const slow = new Float64Array(n);
-    slow.set(this.trackedSlow);
-    this.trackedTh = th;
-    this.trackedSlow = slow;
-    return n - 1;
+    return this.stats.trackThreshold(seconds);
   }
 
   /** Successes slower than tracked threshold `id` since the end of warm-up. */
   slowerThan(id: number): number {
-    const v = this.trackedSlow[id];
-    if (v === undefined) throw new RangeError(`service ${this.name}: no tracked threshold ${id}`);
-    return v;
+    return this.stats.slowerThan(id);
   }
 
   /** The latency objective declared by the scenario, if any. */
   get latencyObjective(): { threshold: number; target: number } | null {
-    return this.objThreshold > 0 ? { threshold: this.objThreshold, target: this.objTarget } : null;
+    return this.stats.latencyObjective();
   }
 
   /** Requests waiting in the queue(s) now. */
@@ -714,32 +551,7 @@ export class ServicePool implements ServiceHandle {
     return n;
   }
 
-  // ---------------------------------------------------------------- statistics
-
-  private recordOk(rt: number, now: number): void {
-    this.okCount++;
-    this.cumOk++;
-    this.cumRt += rt;
-    this.rt.add(rt);
-    this.fine.add(rt);
-    const b = COARSE.index(rt);
-    this.window.addOk(now, b);
-    this.intHist[b]++;
-    this.winTotal++;
-    if (rt <= this.objThreshold) {
-      this.under++;
-      this.winUnder++;
-    }
-    const th = this.trackedTh;
-    for (let i = 0; i < th.length; i++) if (rt > th[i]!) this.trackedSlow[i]++;
-  }
-
-  private recordFailed(now: number): void {
-    this.failedCount++;
-    this.cumFailed++;
-    this.window.addFailed(now);
-    this.winTotal++;
-  }
+  // ---------------------------------------------------------------- capacity
 
   /** Offered rate of new requests at time t (own load classes plus callers'). */
   demandRate(t: number): number {
@@ -766,134 +578,9 @@ export class ServicePool implements ServiceHandle {
     return 1 / (this.room?.serviceTimeFactor ?? 1);
   }
 
-  private readonly onCapacityTick = (): void => {
-    // Nothing ever arrives here: capacity trivially covers demand; stop ticking.
-    if (this.demand.length === 0 && this.callers.length === 0) return;
-    const now = this.sim.now;
-    this.capTicks++;
-    if (this.capacityRate() >= this.demandRate(now)) this.capMet++;
-    this.sim.schedule(TICK, this.onCapacityTick, undefined);
-  };
-
-  private readonly onObjectiveWindow = (window: number): void => {
-    this.winCount++;
-    if (this.winTotal === 0 || this.winUnder / this.winTotal >= this.objTarget) this.winMet++;
-    this.winTotal = 0;
-    this.winUnder = 0;
-    this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
-  };
-
-  private resetStatistics(): void {
-    this.resetAt = this.sim.now;
-    this.requests = 0;
-    this.okCount = 0;
-    this.failedCount = 0;
-    this.timedOut = 0;
-    this.under = 0;
-    this.trackedSlow.fill(0);
-    this.rt.reset();
-    this.fine.reset();
-    this.availLevel.reset(this.sim.now);
-    this.enoughServers.reset(this.sim.now);
-    this.capTicks = 0;
-    this.capMet = 0;
-    this.backendRt.fill(0);
-    this.backendOk.fill(0);
-    this.classRt.fill(0);
-    this.classOk.fill(0);
-    this.winCount = 0;
-    this.winMet = 0;
-    // The objective windows restart with the measured period: the window open at the end of
-    // warm-up would otherwise judge warm-up requests; the grid is realigned to the reset.
-    this.winTotal = 0;
-    this.winUnder = 0;
-    if (this.winEvent >= 0) {
-      this.sim.cancel(this.winEvent);
-      this.winEvent = this.sim.schedule(this.winLength, this.onObjectiveWindow, this.winLength);
-    }
-    // Resource integrals restart at zero; the interval snapshot must follow them.
-    this.snap.busy = this.busyIntegral();
-    this.snap.capacity = this.capacityIntegral();
-  }
-
-  /** Computes this pool's row of the interval [start, end) (called by its first column). */
-  private closeInterval(start: number, end: number): void {
-    const span = end - start;
-    const s = this.snap;
-    const ok = this.cumOk - s.ok;
-    const failed = this.cumFailed - s.failed;
-    const busy = this.busyIntegral();
-    const capacity = this.capacityIntegral();
-    this.row.arrivals = span > 0 ? (this.cumArrivals - s.arrivals) / span : NaN;
-    this.row.rtMean = ok > 0 ? (this.cumRt - s.rt) / ok : NaN;
-    this.row.rtP95 = COARSE.quantile(this.intHist, ok, 0.95);
-    this.row.util = capacity - s.capacity > 0 ? (busy - s.busy) / (capacity - s.capacity) : NaN;
-    this.row.failed = ok + failed > 0 ? failed / (ok + failed) : NaN;
-    this.intHist.fill(0);
-    this.snap = { arrivals: this.cumArrivals, ok: this.cumOk, failed: this.cumFailed, rt: this.cumRt, busy, capacity };
-  }
-
   /** Registers metrics, series columns and periodic checks (called once by buildServices). */
   register(world: World): void {
-    const m = (suffix: string, f: () => number): void => world.recorder.metric(`service.${this.name}.${suffix}`, f);
-    const span = (): number => this.sim.now - this.resetAt;
-    m('requests', () => this.requests);
-    m('throughput', () => (span() > 0 ? this.okCount / span() : 0));
-    m('response_time.mean', () => this.rt.mean);
-    m('response_time.p50', () => this.fine.quantile(0.5));
-    m('response_time.p95', () => this.fine.quantile(0.95));
-    m('response_time.p99', () => this.fine.quantile(0.99));
-    m('wait.mean', () => {
-      if (this.shared !== null) return this.shared.waits.mean;
-      let n = 0;
-      let sum = 0;
-      for (const r of this.backends) {
-        n += r.waits.count;
-        sum += r.waits.count > 0 ? r.waits.mean * r.waits.count : 0;
-      }
-      return n > 0 ? sum / n : NaN;
-    });
-    m('failed_fraction', () => (this.okCount + this.failedCount > 0 ? this.failedCount / (this.okCount + this.failedCount) : 0));
-    m('timed_out', () => this.timedOut);
-    m('utilisation', () => {
-      if (this.shared !== null) return this.shared.utilisation();
-      const cap = this.capacityIntegral();
-      return cap > 0 ? this.busyIntegral() / cap : 0;
-    });
-    m('queue_length.mean', () => {
-      const now = this.sim.now;
-      if (this.shared !== null) return this.shared.queueLength.mean(now);
-      let q = 0;
-      for (const r of this.backends) q += r.queueLength.mean(now);
-      return q;
-    });
-    m('servers_available.mean', () => this.availLevel.mean(this.sim.now));
-    m('availability.capacity', () => (this.capTicks > 0 ? this.capMet / this.capTicks : 1));
-    if (this.spec.minServers !== undefined) m('availability.servers', () => this.enoughServers.mean(this.sim.now));
-    if (this.spec.latencyObjective !== undefined) {
-      const window = this.spec.latencyObjective.window ?? 300;
-      m('latency_objective_met', () => (this.okCount + this.failedCount > 0 ? this.under / (this.okCount + this.failedCount) : 1));
-      m('availability.latency', () => (this.winCount > 0 ? this.winMet / this.winCount : 1));
-      this.winLength = window;
-      this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
-    }
-    this.sim.schedule(TICK, this.onCapacityTick, undefined);
-    if (this.shared === null) {
-      for (let b = 0; b < this.servers; b++) {
-        m(`backend.${b}.response_time.mean`, () => (this.backendOk[b]! > 0 ? this.backendRt[b]! / this.backendOk[b]! : NaN));
-        m(`backend.${b}.share`, () => (this.okCount > 0 ? this.backendOk[b]! / this.okCount : 0));
-      }
-    }
-
-    const rec = world.recorder;
-    rec.column(`${this.name}.arrivals`, (a, b) => {
-      this.closeInterval(a, b);
-      return this.row.arrivals;
-    });
-    rec.column(`${this.name}.response_time.mean`, () => this.row.rtMean);
-    rec.column(`${this.name}.response_time.p95`, () => this.row.rtP95);
-    rec.column(`${this.name}.utilisation`, () => this.row.util);
-    rec.column(`${this.name}.failed_fraction`, () => this.row.failed);
+    this.stats.register(world);
   }
 }
 
