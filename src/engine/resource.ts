@@ -162,13 +162,7 @@ export class Resource {
     if (q.size > 0 && this.inUse_ <= this.capacity_) {
       // Hand the unit straight to the next claim: the busy count does not change, which
       // saves two statistics updates on the commonest path of a loaded resource.
-      const slot = q.popSlot();
-      const handler = q.handlerOf(slot);
-      const data = q.dataOf(slot);
-      const now = this.simulation.now;
-      this.waits.add(now - q.stampOf(slot));
-      this.queueLength.update(now, q.size);
-      handler(data);
+      this.grantNext(false);
       return;
     }
     this.inUse_--;
@@ -227,17 +221,23 @@ export class Resource {
     this.busy.update(this.simulation.now, this.inUse_);
   }
 
+  /** Grants the oldest (or highest-priority) waiting claim, taking a unit unless it was handed over. */
+  private grantNext(takeUnit: boolean): void {
+    const q = this.queue;
+    const slot = q.popSlot();
+    const handler = q.handlerOf(slot);
+    const data = q.dataOf(slot);
+    const now = this.simulation.now;
+    this.waits.add(now - q.stampOf(slot));
+    this.queueLength.update(now, q.size);
+    if (takeUnit) this.take();
+    handler(data);
+  }
+
   private serveQueue(): void {
     const q = this.queue;
     while (this.inUse_ < this.capacity_ && q.size > 0) {
-      const slot = q.popSlot();
-      const handler = q.handlerOf(slot);
-      const data = q.dataOf(slot);
-      const now = this.simulation.now;
-      this.waits.add(now - q.stampOf(slot));
-      this.queueLength.update(now, q.size);
-      this.take();
-      handler(data);
+      this.grantNext(true);
     }
   }
 
