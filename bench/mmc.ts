@@ -33,14 +33,22 @@ function finish(n: number, sink: WaitSink, t0: number, cpu0: NodeJS.CpuUsage): M
   return { customers: n, meanWait: sink.sum / m, pWait: sink.waited / m, wallSeconds: wall, cpuSeconds: cpu, customersPerSecond: n / cpu };
 }
 
+/** The model both engine variants share: same streams, same c servers, same warm-up. */
+function station(n: number, c: number, seed: number): { arrivals: Rng; service: Rng; sim: Simulation; servers: Resource; sink: WaitSink } {
+  const streams = new RandomStreams(seed, 0);
+  const sim = new Simulation();
+  return {
+    arrivals: streams.stream('arrivals'),
+    service: streams.stream('service'),
+    sim,
+    servers: new Resource(sim, { capacity: c, name: 'servers' }),
+    sink: { warm: Math.floor(n / 10), seen: 0, sum: 0, waited: 0 },
+  };
+}
+
 /** The fast path: every step is a plain callback; no per-customer allocation. */
 export function mmcFastPath(n: number, c: number, lambda: number, mu: number, seed: number): MmcResult {
-  const streams = new RandomStreams(seed, 0);
-  const arrivals = streams.stream('arrivals');
-  const service = streams.stream('service');
-  const sim = new Simulation();
-  const servers = new Resource(sim, { capacity: c, name: 'servers' });
-  const sink: WaitSink = { warm: Math.floor(n / 10), seen: 0, sum: 0, waited: 0 };
+  const { arrivals, service, sim, servers, sink } = station(n, c, seed);
   const meanService = 1 / mu;
   const meanGap = 1 / lambda;
   let created = 0;
@@ -70,12 +78,7 @@ export function mmcFastPath(n: number, c: number, lambda: number, mu: number, se
 
 /** The process API: one generator per customer, as a scenario author would write it. */
 export function mmcProcess(n: number, c: number, lambda: number, mu: number, seed: number): MmcResult {
-  const streams = new RandomStreams(seed, 0);
-  const arrivals = streams.stream('arrivals');
-  const service = streams.stream('service');
-  const sim = new Simulation();
-  const servers = new Resource(sim, { capacity: c, name: 'servers' });
-  const sink: WaitSink = { warm: Math.floor(n / 10), seen: 0, sum: 0, waited: 0 };
+  const { arrivals, service, sim, servers, sink } = station(n, c, seed);
 
   function* customer(svc: Rng): ProcessBody<void> {
     const t0 = sim.now;
