@@ -2,7 +2,7 @@
  * The simulation clock and run control. A Simulation owns one event calendar and advances
  * its clock from event to event; it knows nothing about what the events mean.
  */
-import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY, type CalendarArity, type EventHandle, type EventHandler } from './calendar.js';
+import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY, type CalendarArity, type CalendarLayout, type EventHandle, type EventHandler } from './calendar.js';
 import { checkDelay, checkFinite } from './checks.js';
 
 export type { EventHandle, EventHandler } from './calendar.js';
@@ -27,9 +27,9 @@ export class Simulation {
   /** Optional hook seeing every event; leave undefined on the hot path. */
   tracer: EventTracer | undefined = undefined;
 
-  /** `calendarArity` exists for benchmarking the heap shape; models leave it at the default. */
-  constructor(options: { initialCapacity?: number; calendarArity?: CalendarArity } = {}) {
-    this.calendar = new EventCalendar(options.initialCapacity ?? 1024, options.calendarArity);
+  /** `calendarArity` and `calendarLayout` exist for benchmarking the calendar; models leave them at the defaults. */
+  constructor(options: { initialCapacity?: number; calendarArity?: CalendarArity; calendarLayout?: CalendarLayout } = {}) {
+    this.calendar = new EventCalendar(options.initialCapacity ?? 1024, options.calendarArity, options.calendarLayout);
   }
 
   /** Current simulated time (seconds by convention of the models). */

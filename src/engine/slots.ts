@@ -31,8 +31,11 @@ export abstract class SlotTable {
   protected slotsUsed = 0;
   /** Pending entries (tombstones excluded). */
   protected size_ = 0;
-  protected handlers: (EventHandler<unknown> | undefined)[] = [];
-  protected payloads: unknown[] = [];
+  /**
+   * Per slot, interleaved: handler at 2·slot, payload at 2·slot + 1, so firing an event reads
+   * one cache line, not two (with 10^6 pending events each is a miss to main memory).
+   */
+  protected entries: unknown[] = [];
 
   constructor(capacity: number) {
     this.generation = new Uint32Array(capacity);
@@ -52,12 +55,12 @@ export abstract class SlotTable {
 
   /** Handler of a slot just popped. */
   handlerOf(slot: number): EventHandler<unknown> {
-    return this.handlers[slot]!;
+    return this.entries[2 * slot] as EventHandler<unknown>;
   }
 
   /** Payload of a slot just popped. */
   dataOf(slot: number): unknown {
-    return this.payloads[slot];
+    return this.entries[2 * slot + 1];
   }
 
   /** Stamp of a slot just popped. */
@@ -81,8 +84,8 @@ export abstract class SlotTable {
       if (this.slotsUsed === this.generation.length) this.grow();
       slot = this.slotsUsed++;
     }
-    this.handlers[slot] = handler as EventHandler<unknown>;
-    this.payloads[slot] = data;
+    this.entries[2 * slot] = handler;
+    this.entries[2 * slot + 1] = data;
     if (stamp !== 0 || this.stamped) {
       this.stamped = true;
       this.stamps[slot] = stamp;
@@ -113,8 +116,8 @@ export abstract class SlotTable {
     const slot = handle - gen * SLOT_BITS;
     if (!(slot >= 0 && slot < this.slotsUsed) || this.generation[slot] !== gen || (gen & 1) === 0) return false;
     this.generation[slot] = gen + 1;
-    this.handlers[slot] = undefined;
-    this.payloads[slot] = undefined;
+    this.entries[2 * slot] = undefined;
+    this.entries[2 * slot + 1] = undefined;
     this.size_--;
     return true;
   }

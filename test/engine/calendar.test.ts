@@ -1,7 +1,7 @@
 /** EventCalendar against a sorted-array reference, by property-based testing (fast-check). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY, type CalendarArity } from '../../src/engine/index.js';
+import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY, type CalendarArity, type CalendarLayout } from '../../src/engine/index.js';
 
 type Op = { kind: 'push'; time: number; priority: number } | { kind: 'pop' } | { kind: 'cancel'; pick: number };
 
@@ -20,8 +20,8 @@ interface RefEvent {
 }
 
 /** Replays `ops` on a calendar and on the reference, comparing after every step. */
-function check(ops: readonly Op[], arity: CalendarArity): void {
-  const cal = new EventCalendar(16, arity); // small, so growth happens inside the run
+function check(ops: readonly Op[], arity: CalendarArity, layout: CalendarLayout = {}): void {
+  const cal = new EventCalendar(16, arity, layout); // small, so growth happens inside the run
   const ref: RefEvent[] = [];
   const handles: { handle: number; id: number }[] = [];
   let seq = 0;
@@ -63,6 +63,92 @@ describe('EventCalendar', () => {
       fc.assert(fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => check(ops, arity)), { numRuns: 300 });
     });
   }
+
+  // Tiny limits put the near/far split (spill, buckets, overflow, re-spreading, return to a
+  // plain heap) inside runs of a few hundred operations.
+  const tiny: CalendarLayout = { spillAt: 4, perBucket: 2 };
+  it('split into time buckets, matches the reference under push/pop/cancel', () => {
+    fc.assert(fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => check(ops, 4, tiny)), { numRuns: 300 });
+  });
+
+  it('split into time buckets, matches the reference with spread-out times and long runs of pushes', () => {
+    const wide: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ kind: fc.constant('push' as const), time: fc.double({ min: 0, max: 1e4, noNaN: true }), priority: fc.integer({ min: -1, max: 1 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('push' as const), time: fc.constantFrom(0, 5, 1e4), priority: fc.constant(0) }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('pop' as const) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
+    );
+    for (const layout of [tiny, { spillAt: 16, perBucket: 3 }, { spillAt: 2, perBucket: 1 }, { spillAt: 6, perBucket: 1 }]) {
+      fc.assert(fc.property(fc.array(wide, { maxLength: 200 }), (ops) => check(ops, 4, layout)), { numRuns: 200 });
+    }
+  });
+
+  it('layout limits are validated', () => {
+    expect(() => new EventCalendar(16, 4, { spillAt: 1 })).toThrow(/spillAt.*got 1/);
+    expect(() => new EventCalendar(16, 4, { perBucket: 0.5 })).toThrow(/perBucket.*got 0.5/);
+  });
+
+  it('clear empties a split calendar and leaves it usable', () => {
+    const cal = new EventCalendar(16, 4, tiny);
+    const h = (): void => {};
+    const handles: number[] = [];
+    for (let i = 0; i < 50; i++) handles.push(cal.push(i * 7 % 13, 0, h, i));
+    cal.popSlot();
+    cal.clear();
+    expect(cal.size).toBe(0);
+    expect(cal.peekTime()).toBe(Infinity);
+    expect(handles.some((x) => cal.isPending(x))).toBe(false);
+    for (let i = 0; i < 20; i++) cal.push(20 - i, 0, h, i);
+    const out: number[] = [];
+    while (cal.size > 0) out.push(cal.timeOf(cal.popSlot()));
+    expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('a split calendar that shrinks goes back to a plain heap, still in order', () => {
+    const h = (): void => {};
+    const scrambled = (i: number): number => (i * 7919) % 1009;
+    const drain = (cal: EventCalendar): number[] => {
+      const out: number[] = [];
+      while (cal.size > 0) out.push(cal.timeOf(cal.popSlot()));
+      return out;
+    };
+    // Shrunk by cancelling: the tombstone purge spreads the 100 survivors back into a heap.
+    const a = new EventCalendar(16, 4, { spillAt: 200, perBucket: 8 });
+    const ha = Array.from({ length: 201 }, (_, i) => a.push(scrambled(i), 0, h, i));
+    for (let i = 0; i < 101; i++) a.cancel(ha[2 * i]!);
+    const keptA = Array.from({ length: 100 }, (_, i) => scrambled(2 * i + 1)).sort((x, y) => x - y);
+    expect(drain(a)).toEqual(keptA);
+    // Shrunk by running: the last overflow is small and goes back into a heap.
+    const b = new EventCalendar(16, 4, { spillAt: 16, perBucket: 2 });
+    for (let i = 0; i < 40; i++) b.push(i, 0, h, i);
+    for (let i = 0; i < 35; i++) b.popSlot();
+    for (let i = 0; i < 6; i++) b.push(100 + scrambled(i), 0, h, i);
+    expect(drain(b)).toEqual([35, 36, 37, 38, 39, ...Array.from({ length: 6 }, (_, i) => 100 + scrambled(i)).sort((x, y) => x - y)]);
+  });
+
+  it('a split calendar that keeps growing redraws its buckets, still in order', () => {
+    // Buckets drawn at the spill (17 events) hold ~30 events each by the first pop.
+    const cal = new EventCalendar(16, 4, { spillAt: 16, perBucket: 2 });
+    const h = (): void => {};
+    const want: number[] = [];
+    for (let i = 0; i < 517; i++) {
+      const t = ((i * 7919) % 1000) / 10;
+      cal.push(t, 0, h, i);
+      want.push(t);
+    }
+    want.sort((x, y) => x - y);
+    const out: number[] = [];
+    for (let i = 0; i < 100; i++) out.push(cal.timeOf(cal.popSlot()));
+    // Then later events arrive while the redrawn buckets are being used.
+    for (let i = 0; i < 200; i++) {
+      const t = 50 + ((i * 613) % 500) / 10;
+      cal.push(t, 0, h, i);
+      want.push(t);
+    }
+    want.sort((x, y) => x - y);
+    while (cal.size > 0) out.push(cal.timeOf(cal.popSlot()));
+    expect(out).toEqual(want);
+  });
 
   it('equal (time, priority) events pop first-in-first-out', () => {
     const cal = new EventCalendar();
