@@ -3,6 +3,7 @@
  * whole-scenario runs. Other bench files (scenario, worker pool) import from here and add
  * a section to the list in run.ts.
  */
+import { appendFileSync } from 'node:fs';
 
 /** A bench section: prints its own tables; run.ts awaits sections in order. */
 export type Section = () => Promise<void>;
@@ -17,17 +18,21 @@ export function printTable(title: string, header: readonly string[], rows: reado
   for (const r of rows) console.log(line(r));
 }
 
-const verdicts: { label: string; pass: boolean; detail: string }[] = [];
+/** One target check. */
+export interface Verdict {
+  label: string;
+  pass: boolean;
+  detail: string;
+}
+
+/** Where a section run in a child process (run.ts) hands its verdicts to the parent. */
+export const VERDICTS_FILE_ENV = 'OPSIM_BENCH_VERDICTS';
 
 /** Prints and records one target check. */
 export function verdict(label: string, pass: boolean, detail: string): void {
-  verdicts.push({ label, pass, detail });
   console.log(`${pass ? 'PASS' : 'MISS'}  ${label}  (${detail})`);
-}
-
-/** Every verdict recorded so far (for the summary at the end of run.ts). */
-export function allVerdicts(): readonly { label: string; pass: boolean; detail: string }[] {
-  return verdicts;
+  const file = process.env[VERDICTS_FILE_ENV];
+  if (file !== undefined) appendFileSync(file, `${JSON.stringify({ label, pass, detail })}\n`);
 }
 
 /** Timing of a whole-scenario benchmark. */

@@ -8,7 +8,8 @@
 import { Resource, RandomStreams, Simulation, spawn, type ProcessBody, type Rng } from '../src/engine/index.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSince, kieferWolfowitz, type MmcResult } from './kiefer-wolfowitz.js';
+import { cpuSince, type MmcResult } from './kiefer-wolfowitz.js';
+import type { MmcVariant } from './mmc-variant.js';
 import { printTable, verdict } from './harness.js';
 import { erlangC, mmcWq } from '../src/theory/queueing.js';
 
@@ -132,6 +133,14 @@ export function runSimpy(n: number, c: number, lambda: number, mu: number, seed:
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as SimpyResult;
 }
 
+/** Runs one variant in a child process (bench/mmc-variant.ts) and returns its best of five. */
+function runVariant(variant: MmcVariant, n: number, c: number, lambda: number, mu: number, seed: number): MmcResult {
+  const script = fileURLToPath(new URL('./mmc-variant.js', import.meta.url));
+  const r = spawnSync(process.execPath, [script, variant, String(n), String(c), String(lambda), String(mu), String(seed)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`M/M/c ${variant} run failed: ${r.stderr.trim()}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as MmcResult;
+}
+
 /** The M/M/c section: fast path, process API, bare recursion and SimPy side by side. */
 export async function mmcSection(): Promise<void> {
   const n = 1_000_000;
@@ -141,22 +150,10 @@ export async function mmcSection(): Promise<void> {
   const seed = 2024;
   const theory = mmcWq(c, lambda, mu);
   const pw = erlangC(c, lambda, mu);
-  // Warm the JIT on small runs so the timed runs measure steady-state code.
-  kieferWolfowitz(100_000, c, lambda, mu, 1);
-  mmcFastPath(100_000, c, lambda, mu, 1);
-  mmcProcess(100_000, c, lambda, mu, 1);
-  // Best of five by CPU time: a shared machine's caches and clock make single runs swing by 20 %.
-  const best = (f: () => MmcResult): MmcResult => {
-    let b = f();
-    for (let i = 1; i < 5; i++) {
-      const r = f();
-      if (r.cpuSeconds < b.cpuSeconds) b = r;
-    }
-    return b;
-  };
-  const kw = best(() => kieferWolfowitz(n, c, lambda, mu, seed));
-  const fast = best(() => mmcFastPath(n, c, lambda, mu, seed));
-  const proc = best(() => mmcProcess(n, c, lambda, mu, seed));
+  // Each variant runs in a fresh process (see mmc-variant.ts), best of five by CPU time.
+  const kw = runVariant('recursion', n, c, lambda, mu, seed);
+  const fast = runVariant('fast', n, c, lambda, mu, seed);
+  const proc = runVariant('process', n, c, lambda, mu, seed);
   const simpy = runSimpy(n, c, lambda, mu, seed);
   // Rates are customers per CPU second on both sides: a busy neighbour slows wall time, not CPU time.
   const simpyRate = typeof simpy === 'string' ? NaN : simpy.customers / simpy.cpu_s;
