@@ -128,6 +128,15 @@ export class EventCalendar extends SlotTable {
 
   /** Adds an event; returns its handle. The caller has already checked time and priority. */
   push<T>(time: number, priority: number, handler: EventHandler<T>, data: T, stamp = 0): EventHandle {
+    return this.handleOf(this.insert(time, priority, handler, data, stamp));
+  }
+
+  /**
+   * Adds an event and returns its slot, a small integer. Callers that never cancel use this:
+   * a handle is a double past 2^31 once its slot has been reused a few times, and returning
+   * one from a call V8 does not inline allocates a heap number per event.
+   */
+  insert<T>(time: number, priority: number, handler: EventHandler<T>, data: T, stamp = 0): number {
     const slot = this.fill(handler, data, stamp);
     // No `%` here: on a double it compiles to a C fmod call, the dearest step of a push.
     const seq = this.sequence;
@@ -137,7 +146,7 @@ export class EventCalendar extends SlotTable {
       const b = Math.floor((time - this.farStart) * this.farScale);
       if (b >= this.loaded) {
         this.park(b, time, tie, slot);
-        return this.handleOf(slot);
+        return slot;
       }
     }
     const i = this.heapSize++;
@@ -146,7 +155,7 @@ export class EventCalendar extends SlotTable {
     this.heapSlot[i] = slot;
     this.siftUp(i);
     if (i >= this.spillAt) this.spill();
-    return this.handleOf(slot);
+    return slot;
   }
 
   /**

@@ -51,7 +51,7 @@ export class Process<R = unknown> extends Signal<R> {
     super();
     this.body = body;
     // Start at the current time, after events already scheduled for now (FIFO fairness).
-    simulation.schedule(0, Process.wake, this, RESUME_PRIORITY);
+    simulation.post(0, Process.wake, this, RESUME_PRIORITY);
   }
 
   // Event handlers are static so scheduling a resumption allocates no closure.
@@ -99,7 +99,7 @@ export class Process<R = unknown> extends Signal<R> {
     this.detach();
     this.withdrawPending();
     const error = new Interrupt(cause);
-    this.simulation.schedule(
+    this.simulation.post(
       0,
       (p: Process<R>) => {
         // Between `interrupt` and now the process may have been resumed by an earlier
@@ -181,7 +181,7 @@ export class Process<R = unknown> extends Signal<R> {
     } else {
       this.running = false;
       const err = new TypeError(`process ${this.name} yielded ${String(y)}; yield a number (timeout) or a Signal`);
-      this.simulation.schedule(0, (p: Process<R>) => p.resume(1, err), this, RESUME_PRIORITY);
+      this.simulation.post(0, (p: Process<R>) => p.resume(1, err), this, RESUME_PRIORITY);
     }
   }
 
@@ -211,7 +211,7 @@ export function spawn<R>(sim: Simulation, body: ProcessBody<R>, name?: string): 
 /** A signal that succeeds after `delay` with `value`. */
 export function timeout<T = undefined>(sim: Simulation, delay: number, value?: T): Signal<T | undefined> {
   const s = new Signal<T | undefined>();
-  sim.schedule(delay, (sig: Signal<T | undefined>) => sig.succeed(value), s);
+  sim.post(delay, (sig: Signal<T | undefined>) => sig.succeed(value), s);
   return s;
 }
 

@@ -61,6 +61,16 @@ export class Simulation {
     return this.push(this.now_ + delay, priority, handler, data);
   }
 
+  /**
+   * Schedules like `schedule` but returns no handle, so the event cannot be cancelled. The
+   * cheapest way to schedule: most events (arrivals, completions) are never cancelled.
+   */
+  post<T>(delay: number, handler: EventHandler<T>, data: T, priority = 0): void {
+    checkDelay(delay, 'delay');
+    this.checkPriority(priority);
+    this.calendar.insert(this.now_ + delay, priority, handler, data);
+  }
+
   /** Schedules at an absolute time, which must not be in the past. */
   scheduleAt<T>(time: number, handler: EventHandler<T>, data: T, priority = 0): EventHandle {
     checkFinite(time, 'time');
@@ -141,10 +151,14 @@ export class Simulation {
   }
 
   private push<T>(time: number, priority: number, handler: EventHandler<T>, data: T): EventHandle {
+    this.checkPriority(priority);
+    return this.calendar.push(time, priority, handler, data);
+  }
+
+  private checkPriority(priority: number): void {
     // Nearly every event uses the default priority 0; test that first.
     if (priority !== 0 && (!(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY) || !Number.isInteger(priority))) {
       throw new RangeError(`event priority must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}], got ${priority}`);
     }
-    return this.calendar.push(time, priority, handler, data);
   }
 }

@@ -227,9 +227,9 @@ export class Balancer {
       const gap = exponential(1 / spec.every);
       const next = (): void => {
         this.inject(spec, rng);
-        sim.schedule(gap.sample(rng), next, undefined);
+        sim.post(gap.sample(rng), next, undefined);
       };
-      sim.schedule(gap.sample(rng), next, undefined);
+      sim.post(gap.sample(rng), next, undefined);
     }
   }
 
@@ -292,7 +292,7 @@ export class Balancer {
     const problems = this.world.problems;
     const problem = problems.open({ kind, target, service: this.pool.name, room: this.pool.room?.name ?? null, incidentType: spec.incidentType ?? null, fix });
     if (spec.autoRevertAfter !== undefined) {
-      this.world.sim.schedule(spec.autoRevertAfter, () => problems.resolve(problem, 'auto-revert'), undefined);
+      this.world.sim.post(spec.autoRevertAfter, () => problems.resolve(problem, 'auto-revert'), undefined);
     }
     return problem;
   }

@@ -129,7 +129,7 @@ export function buildFailures(world: World): void {
   // ------------------------------------------------------------ life cycle
 
   const scheduleFailure = (inst: Instance, rule: ClassRule): void => {
-    sim.schedule(rule.ttf.sample(inst.ttfRng), () => fail(inst, rule), undefined);
+    sim.post(rule.ttf.sample(inst.ttfRng), () => fail(inst, rule), undefined);
   };
 
   const restore = (inst: Instance, rule: ClassRule): void => {
@@ -173,7 +173,7 @@ export function buildFailures(world: World): void {
     }
     // Base stock: every repair orders a replacement part at once.
     const lead = rule.spec.spares!.leadTime;
-    sim.schedule(lead, () => void stock.put(1), undefined);
+    sim.post(lead, () => void stock.put(1), undefined);
     if (stock.tryGet(1)) {
       startRepair(inst, rule);
       return;
@@ -263,7 +263,7 @@ export function buildFailures(world: World): void {
               // Failover works: a short interruption, then the standby carries the traffic.
               active = other;
               pool.lbOutage(1);
-              sim.schedule(lb.failoverTime, () => pool.lbOutage(-1), undefined);
+              sim.post(lb.failoverTime, () => pool.lbOutage(-1), undefined);
               return;
             }
             outage = true;

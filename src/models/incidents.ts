@@ -254,11 +254,11 @@ export class IncidentDesk {
       this.mttd[priority].add(now - record.raisedAt);
       // Targets are checked when they fall due, so open incidents breach on time, not at the end.
       const target = this.targets[priority];
-      this.world.sim.schedule(target.response, (i: Incident) => {
+      this.world.sim.post(target.response, (i: Incident) => {
         // Closed unacknowledged before the target (automation) is not a breach.
         if (i.record.acknowledgedAt === null && !i.closed) i.record.responseBreached = true;
       }, inc);
-      this.world.sim.schedule(target.resolution, (i: Incident) => {
+      this.world.sim.post(target.resolution, (i: Incident) => {
         if (!i.closed) i.record.resolutionBreached = true;
       }, inc);
     }
@@ -484,7 +484,7 @@ function buildRequests(world: World): void {
       if (w <= target) withinTarget++;
       else if (job.arrivedAt + target >= statsFrom) missed++;
       // Requests that (in odd cases) start after the on-call latency are delayed as well.
-      sim.schedule(team.startLatency() + handle.sample(handleRng), done, undefined);
+      sim.post(team.startLatency() + handle.sample(handleRng), done, undefined);
     };
     /** Misses among the calls still waiting now (decided in the measured period). */
     const missedWaiting = (): number => {
@@ -549,7 +549,7 @@ function buildScheduledWork(world: World): void {
       job.queueHandle = -1;
       delay.add(sim.now - job.dueAt);
       const putBack = service !== null && (spec.serversOffline ?? 0) > 0 ? service.takeOffline(spec.serversOffline!, `scheduled work ${spec.name}`) : null;
-      sim.schedule(duration.sample(rng), () => {
+      sim.post(duration.sample(rng), () => {
         putBack?.();
         done++;
         res.release();
@@ -562,7 +562,7 @@ function buildScheduledWork(world: World): void {
       else {
         job.queueHandle = h;
         if (spec.deadline !== undefined) {
-          sim.schedule(spec.deadline, (j: ScheduledJob) => {
+          sim.post(spec.deadline, (j: ScheduledJob) => {
             if (!j.started && res.withdraw(j.queueHandle)) missed++;
           }, job);
         }

@@ -148,7 +148,7 @@ export class EventManager {
     this.tried.add(problem.id);
     const rule = this.rules[i]!;
     const rng = this.world.streams.stream(`monitoring/auto-remediation/${rule.name}/delay`);
-    this.world.sim.schedule(this.ruleDelays[i]!.sample(rng), (p: Problem) => {
+    this.world.sim.post(this.ruleDelays[i]!.sample(rng), (p: Problem) => {
       if (p.resolvedAt !== null) return;
       this.remediationAttempts++;
       if (this.remediationRng.next() < (rule.successProbability ?? 0.5)) {
@@ -249,7 +249,7 @@ export function buildMonitoring(world: World): void {
       }
       if (now + rt.interval <= world.horizon) sim.schedule(rt.interval, evaluate, undefined);
     };
-    sim.schedule(rt.interval, evaluate, undefined);
+    sim.post(rt.interval, evaluate, undefined);
     const rate = m.falseAlarmRate ?? 0;
     if (rate > 0) {
       const rng = world.streams.stream(`monitoring/${m.name}/false-alarms`);

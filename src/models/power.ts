@@ -74,7 +74,7 @@ export function buildPower(world: World): void {
     }
     lastTick = now;
     for (const room of site.rooms.values()) room.setItPower(roomPower(room));
-    sim.schedule(TICK, tick, undefined);
+    sim.post(TICK, tick, undefined);
   };
   // Without rooms, power feeds no thermal model and no metric.
   if (site.rooms.size > 0) sim.schedule(TICK, tick, undefined);

@@ -194,7 +194,7 @@ export class ServiceStats {
     const now = this.sim.now;
     this.capTicks++;
     if (this.pool.capacityRate() >= this.pool.demandRate(now)) this.capMet++;
-    this.sim.schedule(TICK, this.onCapacityTick, undefined);
+    this.sim.post(TICK, this.onCapacityTick, undefined);
   };
 
   private readonly onObjectiveWindow = (window: number): void => {
@@ -313,7 +313,7 @@ export class ServiceStats {
       this.winLength = window;
       this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
     }
-    this.sim.schedule(TICK, this.onCapacityTick, undefined);
+    this.sim.post(TICK, this.onCapacityTick, undefined);
     if (this.shared === null) {
       for (let b = 0; b < this.pool.servers; b++) {
         m(`backend.${b}.response_time.mean`, () => (this.backendOk[b]! > 0 ? this.backendRt[b]! / this.backendOk[b]! : NaN));

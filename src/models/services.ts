@@ -326,7 +326,7 @@ export class ServicePool implements ServiceHandle {
       this.rec.init(next, this.rec.arr[slot]!, this.rec.prio[slot]!, this.rec.retries[slot]! + 1, pp, ps);
       this.rec.cls[next] = this.rec.cls[slot]!;
       const delay = this.backoffDist === null ? 0 : this.backoffDist.sample(this.backoffRng);
-      this.sim.schedule(delay, this.onRetry, next);
+      this.sim.post(delay, this.onRetry, next);
       if (busy) {
         this.rec.abandoned[slot] = 1;
         this.rec.parentPool[slot] = -1;

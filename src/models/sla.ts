@@ -187,7 +187,7 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
     if (now + window <= world.horizon + 1e-9) sim.schedule(window, evaluate, undefined, 900);
   };
   // Priority 900: after the requests finishing at the same instant, before the recorder.
-  sim.schedule(window, evaluate, undefined, 900);
+  sim.post(window, evaluate, undefined, 900);
 
   const n = spec.name;
   const rec = world.recorder;

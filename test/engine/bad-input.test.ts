@@ -13,6 +13,15 @@ describe('bad input', () => {
     expect(sim.pending).toBe(0);
   });
 
+  it('post rejects the same delays and priorities as schedule', () => {
+    const sim = new Simulation();
+    expect(() => sim.post(-1, noop, undefined)).toThrow(/delay.*got -1/);
+    expect(() => sim.post(NaN, noop, undefined)).toThrow(/delay.*got NaN/);
+    expect(() => sim.post(Infinity, noop, undefined)).toThrow(/delay.*got Infinity/);
+    expect(() => sim.post(1, noop, undefined, 0.5)).toThrow(/got 0.5/);
+    expect(sim.pending).toBe(0);
+  });
+
   it('scheduleAt rejects the past and non-finite times', () => {
     const sim = new Simulation();
     sim.schedule(5, noop, undefined);

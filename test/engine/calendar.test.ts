@@ -1,7 +1,7 @@
 /** EventCalendar against a sorted-array reference, by property-based testing (fast-check). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY, type CalendarArity, type CalendarLayout } from '../../src/engine/index.js';
+import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY, Simulation, type CalendarArity, type CalendarLayout } from '../../src/engine/index.js';
 
 type Op = { kind: 'push'; time: number; priority: number } | { kind: 'pop' } | { kind: 'cancel'; pick: number };
 
@@ -148,6 +148,23 @@ describe('EventCalendar', () => {
     want.sort((x, y) => x - y);
     while (cal.size > 0) out.push(cal.timeOf(cal.popSlot()));
     expect(out).toEqual(want);
+  });
+
+  it('Simulation.post runs events in exactly the order schedule would', () => {
+    const order = (use: 'post' | 'schedule'): number[] => {
+      const sim = new Simulation();
+      const out: number[] = [];
+      const h = (i: number): void => {
+        out.push(i);
+        if (i < 200) sim[use]((i * 37) % 11, h, i + 100, (i % 3) - 1);
+      };
+      for (let i = 0; i < 50; i++) sim[use](i % 7, h, i, i % 2);
+      sim.run();
+      return out;
+    };
+    const posted = order('post');
+    expect(posted).toHaveLength(150);
+    expect(posted).toEqual(order('schedule'));
   });
 
   it('equal (time, priority) events pop first-in-first-out', () => {
