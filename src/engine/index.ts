@@ -1,6 +1,6 @@
 /** The opsim engine: a small discrete-event core that knows nothing of data centers. */
 export { EventCalendar, MIN_PRIORITY, MAX_PRIORITY, type CalendarArity, type CalendarLayout, type EventHandle, type EventHandler } from './calendar.js';
-export { Simulation, type RunOptions, type EventTracer } from './simulation.js';
+export { EventLimitError, Simulation, type RunOptions, type EventTracer } from './simulation.js';
 export { Signal, type SignalCallback } from './signal.js';
 export { Process, Interrupt, spawn, timeout, anyOf, allOf, type ProcessBody, type Yieldable } from './process.js';
 export { Resource, Request, Preempted, type Discipline, type ResourceOptions } from './resource.js';

@@ -13,6 +13,23 @@ export interface RunOptions {
   until?: number;
   /** Checked after every event; the run stops as soon as it returns true. */
   stopWhen?: () => boolean;
+  /**
+   * Most events this simulation may have executed in all (counting earlier runs): the run
+   * throws an EventLimitError instead of executing one more. A runaway model then fails
+   * fast and deterministically, where a wall-clock limit would depend on the machine.
+   */
+  maxEvents?: number;
+}
+
+/** Thrown by `run` when `maxEvents` would be exceeded. */
+export class EventLimitError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly time: number,
+  ) {
+    super(`event limit reached: ${limit.toLocaleString('en')} events executed by simulated time ${time} s`);
+    this.name = 'EventLimitError';
+  }
 }
 
 /** Called for every event just before its handler runs (for traces and debugging). */
@@ -113,10 +130,17 @@ export class Simulation {
     if (Number.isNaN(until)) throw new RangeError('run: until is NaN');
     if (until < this.now_) throw new RangeError(`run: until ${until} is before now (${this.now_})`);
     const stopWhen = options.stopWhen;
+    const limit = options.maxEvents ?? Infinity;
+    if (!(limit >= 0)) throw new RangeError(`run: maxEvents must be a number ≥ 0, got ${String(limit)}`);
     const cal = this.calendar;
     this.stopRequested = false;
     // One calendar call per event does the emptiness, tombstone and `until` checks and the pop.
     while (!this.stopRequested) {
+      if (this.eventCount >= limit) {
+        // Only a pending event within `until` counts as one too many.
+        if (cal.peekTime() <= until) throw new EventLimitError(limit, this.now_);
+        break;
+      }
       const slot = cal.popUntil(until);
       if (slot < 0) break;
       const now = cal.timeOf(slot);

@@ -3,7 +3,7 @@
  * itself, runs the clock to the horizon and returns the compact record. This is the only
  * entry point the experiment runner and the workers call.
  */
-import { RandomStreams, Simulation } from '../engine/index.js';
+import { EventLimitError, RandomStreams, Simulation } from '../engine/index.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ReplicationRecord } from '../results/format.js';
 import { Recorder } from './recorder.js';
@@ -26,8 +26,6 @@ const MODELS: ModelBuilder[] = [
   buildFailures,
   buildLoad,
   buildPower,
-  // Each model module adds one line here, e.g. buildRooms, buildServices, buildFailures, buildLoad,
-  // then buildStaffing, buildIncidents, buildMonitoring, buildSla.
   // Operations (after the infrastructure, whose handles and problems they use):
   buildStaffing,
   buildIncidents,
@@ -46,6 +44,8 @@ export interface ReplicationOptions {
 }
 
 const DEFAULT_INTERVAL = 900;
+/** Default event budget of one replication: GlobalMart's peak day takes 2.7 million. */
+export const DEFAULT_MAX_EVENTS = 500_000_000;
 
 /** Runs one replication of a compiled scenario and returns its record. */
 export function runReplication(scenario: Scenario, options: ReplicationOptions): ReplicationRecord {
@@ -67,12 +67,20 @@ export function runReplication(scenario: Scenario, options: ReplicationOptions):
   };
   for (const build of MODELS) build(world);
   recorder.start();
-  if (warmup > 0) {
-    sim.run({ until: warmup });
-    sim.resetStatistics();
-    recorder.resetSeries();
+  const maxEvents = scenario.maxEvents ?? DEFAULT_MAX_EVENTS;
+  try {
+    if (warmup > 0) {
+      sim.run({ until: warmup, maxEvents });
+      sim.resetStatistics();
+      recorder.resetSeries();
+    }
+    sim.run({ until: horizon, maxEvents });
+  } catch (err) {
+    if (!(err instanceof EventLimitError)) throw err;
+    throw new Error(
+      `${err.message} of the ${horizon} s horizon (maxEvents ${maxEvents.toLocaleString('en')}): check the scenario's rates and their units, or raise maxEvents`,
+    );
   }
-  sim.run({ until: horizon });
   const { metrics, series } = recorder.finish();
   return {
     variant: options.variant ?? 'base',

@@ -1,6 +1,6 @@
 /** Bad numbers fail loudly at the call that made them, naming the value. */
 import { describe, expect, it } from 'vitest';
-import { Container, Resource, Simulation, Store, piecewiseRate, spawn, withMultiplier, constantRate, type ProcessBody } from '../../src/engine/index.js';
+import { Container, EventLimitError, Resource, Simulation, Store, piecewiseRate, spawn, withMultiplier, constantRate, type ProcessBody } from '../../src/engine/index.js';
 
 const noop = (): void => {};
 
@@ -35,6 +35,24 @@ describe('bad input', () => {
     const sim = new Simulation();
     expect(() => sim.schedule(1, noop, undefined, 0.5)).toThrow(/got 0.5/);
     expect(() => sim.schedule(1, noop, undefined, 5000)).toThrow(/got 5000/);
+  });
+
+  it('run stops a runaway model at maxEvents with an EventLimitError, deterministically', () => {
+    const sim = new Simulation();
+    const tick = (): void => sim.post(0, tick, undefined); // never advances the clock
+    sim.post(1, tick, undefined);
+    expect(() => sim.run({ maxEvents: 1000 })).toThrow(EventLimitError);
+    expect(sim.eventsExecuted).toBe(1000);
+    expect(() => sim.run({ maxEvents: 1500 })).toThrow(/event limit reached: 1,500 events executed by simulated time 1 s/);
+    expect(sim.eventsExecuted).toBe(1500);
+    // A run that needs exactly the budget completes; the limit counts only events it would run.
+    const ok = new Simulation();
+    for (let i = 0; i < 10; i++) ok.post(i, noop, undefined);
+    ok.post(50, noop, undefined);
+    expect(ok.run({ until: 20, maxEvents: 10 })).toBe(20);
+    expect(() => ok.run({ maxEvents: 10 })).toThrow(EventLimitError);
+    expect(() => ok.run({ maxEvents: NaN })).toThrow(/maxEvents.*NaN/);
+    expect(() => ok.run({ maxEvents: -1 })).toThrow(/maxEvents.*-1/);
   });
 
   it('run(until) rejects a time before now and NaN', () => {

@@ -6,7 +6,7 @@ import { ReplicationPool, resultsJson, runExperiment, writeResults } from '../..
 import { expandVariants } from '../../src/experiment/variants.js';
 import type { ResultsDocument } from '../../src/results/format.js';
 import { formatScenarioError, loadScenarioFile } from '../../src/scenario/index.js';
-import { input, ROOT } from './helpers.js';
+import { FIXTURE, input, ROOT } from './helpers.js';
 
 function variance(xs: number[]): number {
   const m = xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -88,6 +88,18 @@ describe('runExperiment', () => {
     const full = inProcess.variants[1]!.perReplication!.metrics;
     for (const [m, xs] of Object.entries(rerun.variants[0]!.perReplication!.metrics)) expect(xs[0]).toBe(full[m]![2]);
   }, 60_000);
+
+  it('a replication past maxEvents fails with its seed and a hint, instead of running on', async () => {
+    const doc = await runExperiment(input(FIXTURE, { maxEvents: 500 }), { workers: 1, replications: 2 });
+    expect(doc.complete).toBe(false);
+    expect(doc.failures).toHaveLength(4);
+    expect(doc.failures[0]).toEqual({
+      variant: 'twelve',
+      replication: 0,
+      seed: '7',
+      error: expect.stringMatching(/event limit reached: 500 events executed by simulated time [\d.]+ s of the 14400 s horizon \(maxEvents 500\): check the scenario's rates/),
+    });
+  });
 
   it('fails a replication in a worker thread the same way', async () => {
     process.env.OPSIM_FAIL_REPLICATION = '1';

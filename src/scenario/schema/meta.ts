@@ -10,4 +10,11 @@ export const MetaFields = {
   horizon: Duration({ exclusiveMinimum: true, description: 'Simulated time span of one replication, e.g. "1d".' }),
   warmup: Type.Optional(Duration({ description: 'Initial period whose statistics are discarded (default 0).' })),
   interval: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Width of the time-series intervals in results (default 15m).' })),
+  maxEvents: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description:
+        'Most events one replication may execute (default 500 million, a few minutes of CPU). Past it the replication fails, reported with its seed, instead of running for hours, e.g. after a rate typed per second instead of per hour.',
+    }),
+  ),
 };
