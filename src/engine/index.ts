@@ -6,7 +6,7 @@ export { Process, Interrupt, spawn, timeout, anyOf, allOf, type ProcessBody, typ
 export { Resource, Request, Preempted, type Discipline, type ResourceOptions } from './resource.js';
 export { Store } from './store.js';
 export { Container } from './container.js';
-export { RandomStreams, deriveSeed, type Rng } from './random.js';
+export { RandomStreams, checkSeed, deriveSeed, type Rng } from './random.js';
 export * from './distributions.js';
 export * from './arrivals.js';
 export { Tally, TimeWeighted, Quantiles, BatchMeans, tQuantile975 } from './stats.js';

@@ -32,6 +32,7 @@ export class RandomStreams {
     if (!Number.isInteger(replication) || replication < 0) {
       throw new RangeError(`replication must be an integer ≥ 0, got ${String(replication)}`);
     }
+    checkSeed(masterSeed);
   }
 
   /** The stream with this name; the same name always returns the same stream object. */
@@ -47,6 +48,17 @@ export class RandomStreams {
   /** Names of the streams created so far, sorted (for reports). */
   names(): string[] {
     return [...this.streams.keys()].sort();
+  }
+}
+
+/**
+ * Throws unless `seed` can be a master seed. A stream's seed is "opsim|seed|replication|name";
+ * with no '|' in the seed (the replication is a number) that string names one (seed,
+ * replication, name) only, so two streams can never share draws by accident.
+ */
+export function checkSeed(seed: string | number): void {
+  if (typeof seed === 'number' ? !Number.isFinite(seed) : seed.length === 0 || seed.includes('|')) {
+    throw new RangeError(`seed must be a finite number or a non-empty text without '|', got ${JSON.stringify(seed)}`);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { checkSeed } from '../engine/index.js';
 import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError, toPointer, displayPath, didYouMean, parseFieldPath, type ScenarioError } from '../scenario/errors.js';
 import { readScenarioSource } from '../scenario/source.js';
@@ -293,6 +294,7 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
   const { base, variants, reference } = prepare(input, options);
   const experiment = base.experiment;
   const seed = options.seed ?? String(base.seed ?? 1);
+  checkSeed(seed);
   const requested = Math.max(1, Math.floor(options.replications ?? experiment?.replications ?? 1));
   const only = options.only !== undefined && options.only.length > 0 ? options.only : undefined;
   const stopWhen = only === undefined ? experiment?.stopWhen : undefined;

@@ -57,7 +57,7 @@ export const RunBody = {
     },
     replications: { type: 'integer', minimum: 1, maximum: 1000 },
     variants: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 200 }, description: 'Run only these variants.' },
-    seed: { anyOf: [{ type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 }, { type: 'string', minLength: 1, maxLength: 100 }] },
+    seed: { anyOf: [{ type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 }, { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^|]*$' }] },
   },
 } as const;
 

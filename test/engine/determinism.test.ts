@@ -82,4 +82,14 @@ describe('determinism', () => {
     expect(() => new RandomStreams(1, -1)).toThrow(/replication.*got -1/);
     expect(() => new RandomStreams(1, 1.5)).toThrow(/got 1.5/);
   });
+
+  it("rejects a seed containing '|', which would make derived stream seeds ambiguous", () => {
+    // Allowed, seed "a|1" with replication 0 and seed "a" with replication 1 would derive the
+    // same seed for the streams named "x" and "0|x": opsim|a|1|0|x.
+    expect(deriveSeed('a', 1, '0|x')).toBe('opsim|a|1|0|x');
+    expect(() => new RandomStreams('a|1', 0)).toThrow(/without '\|', got "a\|1"/);
+    expect(() => new RandomStreams('', 0)).toThrow(/non-empty/);
+    expect(() => new RandomStreams(NaN, 0)).toThrow(/finite/);
+    expect(new RandomStreams('a-1', 0).stream('x').next()).toBeGreaterThanOrEqual(0);
+  });
 });

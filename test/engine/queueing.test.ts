@@ -49,7 +49,7 @@ describe('M/M/c against Erlang C', () => {
     [10, 9, 20, 4000],
   ] as const) {
     it(`c = ${c}, λ = ${lambda}, μ = 1: P(wait) and Wq`, () => {
-      const runs = replicate(reps, (r) => runStation({ servers: c, classes: [{ lambda, service: exponential(1) }], warmup: 100, horizon }, `${SEED}|mmc${c}`, r));
+      const runs = replicate(reps, (r) => runStation({ servers: c, classes: [{ lambda, service: exponential(1) }], warmup: 100, horizon }, `${SEED}:mmc${c}`, r));
       expectNear('P(wait)', runs.map((x) => x.pWait), erlangC(c, lambda, 1));
       expectNear('Wq', runs.map((x) => x.wq), mmcWq(c, lambda, 1));
       expectNear('utilisation', runs.map((x) => x.utilisation), lambda / c);
@@ -65,7 +65,7 @@ describe('M/G/1 against Pollaczek–Khinchine', () => {
   ];
   for (const k of cases) {
     it(k.name, () => {
-      const runs = replicate(25, (r) => runStation({ servers: 1, classes: [{ lambda: k.lambda, service: k.service }], warmup: 200, horizon: 20000 }, `${SEED}|${k.name}`, r));
+      const runs = replicate(25, (r) => runStation({ servers: 1, classes: [{ lambda: k.lambda, service: k.service }], warmup: 200, horizon: 20000 }, `${SEED}:${k.name}`, r));
       expectNear('Wq', runs.map((x) => x.wq), pollaczekKhinchineWq(k.lambda, k.service.mean, k.service.variance));
     });
   }

@@ -101,6 +101,10 @@ describe('runExperiment', () => {
     });
   });
 
+  it("refuses a seed containing '|' before running anything", async () => {
+    await expect(runExperiment(input(), { workers: 1, seed: 'x|y' })).rejects.toThrow(/seed must be .* without '\|', got "x\|y"/);
+  });
+
   it('fails a replication in a worker thread the same way', async () => {
     process.env.OPSIM_FAIL_REPLICATION = '1';
     const pool = new ReplicationPool({ size: 2 }); // workers copy the environment when they start

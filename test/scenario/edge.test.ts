@@ -30,6 +30,7 @@ describe('hostile and broken input', () => {
   test('binary text and empty text', () => {
     expect(errorsOf(loadScenarioText('name: \u0000', { file: 'b.yaml' }))).toEqual(['b.yaml looks like binary data (it contains NUL characters); a scenario must be YAML or JSON text']);
     expect(errorsOf(loadScenarioText('   \n', { file: 'e.yaml' }))).toEqual(['e.yaml file is empty (no scenario in it)']);
+    expect(errorsOf(loadScenarioText('name: x\nseed: "a|b"\nhorizon: 1h\n', { file: 's.yaml' }))).toEqual(['s.yaml:2:7 seed: must match the pattern /^[^|]*$/, got "a|b"']);
     expect(errorsOf(loadScenarioText('', { file: 'e.json' }))).toEqual(['e.json file is empty (no scenario in it)']);
   });
 

@@ -176,6 +176,8 @@ describe('errors', () => {
     const o = await post(app, { scenario: 'tiny', overrides: { 'horizonn': '1h' } });
     expect(o.statusCode).toBe(400);
     expect((o.json() as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
+    // A seed with '|' would make derived stream seeds ambiguous: refused before a run starts.
+    expect((await post(app, { scenario: 'tiny', seed: 'a|b' })).statusCode).toBe(400);
   });
 
   it('refuses unknown scenarios and path traversal', async () => {

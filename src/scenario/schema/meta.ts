@@ -6,7 +6,11 @@ export const MetaFields = {
   name: Type.String({ minLength: 1, description: 'Short name of the scenario, used in reports and the API.' }),
   description: Type.Optional(Type.String({ description: 'The question this scenario answers, in a sentence or two.' })),
   extends: Type.Optional(Type.String({ description: 'Path of a base scenario (relative to this file) whose fields this file overrides.' })),
-  seed: Type.Optional(Type.Union([Type.Integer(), Type.String({ minLength: 1 })], { description: 'Master seed; with the replication index and stream name it determines every random draw. Default 1.' })),
+  seed: Type.Optional(
+    Type.Union([Type.Integer(), Type.String({ minLength: 1, pattern: '^[^|]*$' })], {
+      description: "Master seed; with the replication index and stream name it determines every random draw. Default 1. A text seed may not contain '|', the separator of the derived stream seeds.",
+    }),
+  ),
   horizon: Duration({ exclusiveMinimum: true, description: 'Simulated time span of one replication, e.g. "1d".' }),
   warmup: Type.Optional(Duration({ description: 'Initial period whose statistics are discarded (default 0).' })),
   interval: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Width of the time-series intervals in results (default 15m).' })),
