@@ -5,6 +5,8 @@
  * Metric names are stable and documented in docs/results-format.md.
  */
 
+import type { ColumnCatalog, MetricCatalog } from './metrics.js';
+
 /** Version tag written into every results document. */
 export const RESULTS_FORMAT = 'opsim-results/1';
 
@@ -217,4 +219,8 @@ export interface ResultsDocument {
   stopping?: StoppingReport;
   /** True when the run was stopped by a signal or an abort before finishing. */
   interrupted?: boolean;
+  /** What every metric in the document means (unit, direction, verdict, feasible range, key order). */
+  metrics?: MetricCatalog;
+  /** What every series column means. */
+  columns?: ColumnCatalog;
 }

@@ -1,0 +1,78 @@
+/**
+ * What a metric means, declared by the model that records it: its unit, which way is better,
+ * whether it is a 0/1 verdict, which values are possible and where it stands in the planner's
+ * summary. The catalog of specs is written into results.json (`ResultsDocument.metrics`), so
+ * the report, `opsim compare`, the CLI summary, the dashboard and the interval code read what a
+ * metric means from the document instead of guessing it from its name.
+ *
+ * This file is the contract between the producers (models, through the recorder) and the
+ * consumers (experiment statistics, report, compare, dashboard). It imports nothing.
+ */
+
+/** Units a metric or a series column can carry. */
+export type Unit =
+  | 'seconds'
+  | 'minutes'
+  | 'hours'
+  | 'fraction'
+  | 'count'
+  | 'per_second'
+  | 'watts'
+  | 'kilowatts'
+  | 'kWh'
+  | 'celsius'
+  | 'currency'
+  | 'clock_seconds';
+
+/** Which way a metric improves; neutral metrics (load, counts of arrivals) are never a regression on their own. */
+export type Better = 'lower' | 'higher' | 'neutral';
+
+/** The values a metric can take; intervals never leave it. */
+export interface FeasibleRange {
+  /** Smallest possible value (absent: unbounded below). */
+  readonly lo?: number;
+  /** Largest possible value (absent: unbounded above). */
+  readonly hi?: number;
+}
+
+/** What one metric means. */
+export interface MetricSpec {
+  /**
+   * Name template with labels in angle brackets, e.g. 'service.<service>.response_time.p95'.
+   * The concrete names in results.json are this template with the labels filled in.
+   */
+  readonly name: string;
+  /** Unit of the values. */
+  readonly unit: Unit;
+  /** Which way is better. */
+  readonly better: Better;
+  /** A 0/1 per-replication verdict: aggregated as a probability with a Wilson or Clopper–Pearson interval. */
+  readonly flag?: boolean;
+  /** What values are possible (e.g. 0..1 for a share, ≥ 0 for a time): intervals never leave it. */
+  readonly range?: FeasibleRange;
+  /** Position in the planner's summary (1 = first); absent = not a key metric. */
+  readonly key?: number;
+  /** One line for docs/results-format.md. */
+  readonly doc: string;
+}
+
+/** What one time-series column means. */
+export interface ColumnSpec {
+  /** Column name template with labels, e.g. 'room.<room>.temperature'. */
+  readonly name: string;
+  readonly unit: Unit;
+  readonly better: Better;
+  readonly range?: FeasibleRange;
+  /** Reference bands drawn under the series (e.g. ASHRAE's recommended envelope), owned by the model. */
+  readonly bands?: readonly { readonly lo: number; readonly hi: number; readonly label: string }[];
+  readonly doc: string;
+}
+
+/**
+ * The catalog written into results.json: every concrete metric name that occurs in the
+ * document, mapped to its spec (the spec's `name` keeps the template).
+ */
+export type MetricCatalog = Record<string, MetricSpec>;
+
+/** The same for series columns. */
+export type ColumnCatalog = Record<string, ColumnSpec>;
