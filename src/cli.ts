@@ -15,6 +15,7 @@ export type RegisterCommand = (program: Command) => void;
 const registrations: (() => Promise<{ register: RegisterCommand }>)[] = [
   // One line per subcommand module (keep alphabetical).
   () => import('./cli/compare.js'),
+  () => import('./cli/fit.js'),
   () => import('./cli/main.js'),
   () => import('./cli/run.js'),
   () => import('./cli/schema.js'),
