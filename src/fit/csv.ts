@@ -6,6 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 
 /** What to do with a row that cannot be read. */
@@ -69,24 +70,25 @@ export class ProblemLog {
 export async function readCsv(file: string, log: ProblemLog, onRow: (row: CsvRow, header: readonly string[]) => void, opts: { delimiter?: string } = {}): Promise<string[]> {
   let header: string[] | null = null;
   let index = new Map<string, number>();
-  // A .gz export is decompressed on the fly (exports are large and compress ten to one).
-  const raw = createReadStream(file);
-  const source = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  raw.on('error', (err) => source.destroy(err));
-  const parser = source.pipe(
-    parse({
-      info: true,
-      bom: true,
-      delimiter: opts.delimiter ?? ',',
-      trim: true,
-      skip_empty_lines: true,
-      skip_records_with_error: log.onError === 'skip',
-      on_skip: (err) => {
-        if (err !== undefined) log.row(Number(err["lines"]), describeCsvError(err));
-        return undefined;
-      },
-    }),
-  );
+  const parser = parse({
+    info: true,
+    bom: true,
+    delimiter: opts.delimiter ?? ',',
+    trim: true,
+    skip_empty_lines: true,
+    skip_records_with_error: log.onError === 'skip',
+    on_skip: (err) => {
+      if (err !== undefined) log.row(Number(err['lines']), describeCsvError(err));
+      return undefined;
+    },
+  });
+  // pipeline() carries a read error (a missing file, a corrupt .gz) into the parser, so the
+  // loop below throws it instead of waiting forever. A .gz export is decompressed on the fly.
+  const done = (err: Error | null): void => {
+    if (err) parser.destroy(err);
+  };
+  if (file.endsWith('.gz')) pipeline(createReadStream(file), createGunzip(), parser, done);
+  else pipeline(createReadStream(file), parser, done);
   try {
     for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (header === null) {
@@ -101,6 +103,9 @@ export async function readCsv(file: string, log: ProblemLog, onRow: (row: CsvRow
     if (err instanceof CsvError) throw new FitInputError([{ file, line: Number(err["lines"]), message: describeCsvError(err) }]);
     if (err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES')) {
       throw new FitInputError([], `${file}: cannot read (${err.code === 'ENOENT' ? 'no such file' : err.code})`);
+    }
+    if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('Z_')) {
+      throw new FitInputError([], `${file}: not a readable gzip file (${err.message})`);
     }
     throw err;
   }

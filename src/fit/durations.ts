@@ -16,6 +16,18 @@ export interface DurationFitOptions {
   families?: readonly FamilyName[];
   /** Most samples kept in an empirical fallback (evenly spaced order statistics; default 200). */
   maxEmpirical?: number;
+  /**
+   * When the best family by AIC is still further from Kaplan–Meier than the 5 % Kolmogorov–
+   * Smirnov critical value and at most this share is censored, write the empirical
+   * distribution instead (default 0.1; 0 never switches). With more censoring the empirical
+   * distribution would run short, so the family is kept with a warning.
+   */
+  empiricalIfNoFitBelowCensoring?: number;
+}
+
+/** 5 % critical value of the Kolmogorov–Smirnov distance for n observations (asymptotic 1.358/√n). */
+export function ksCritical(n: number): number {
+  return 1.358 / Math.sqrt(n);
 }
 
 /** The outcome of fitting one sample. */
@@ -61,13 +73,18 @@ export function fitDurations(s: DurationSample, opts: DurationFitOptions = {}): 
   }
   const second = fits[1];
   const margin = second !== undefined ? second.aic - best.aic : Infinity;
-  return {
-    ...base,
-    fits,
-    chosen: best.family,
-    spec: best.spec,
-    reason: `lowest AIC${second !== undefined ? ` (${margin.toFixed(1)} below ${second.family}${margin < 2 ? ', not a clear win' : ''})` : ''}; KS distance to Kaplan–Meier ${best.ks.toFixed(3)}`,
-  };
+  const why = `lowest AIC${second !== undefined ? ` (${margin.toFixed(1)} below ${second.family}${margin < 2 ? ', not a clear win' : ''})` : ''}; KS distance to Kaplan–Meier ${best.ks.toFixed(3)}`;
+  const critical = ksCritical(events);
+  if (best.ks > critical) {
+    const limit = opts.empiricalIfNoFitBelowCensoring ?? 0.1;
+    const share = base.censored / base.n;
+    const misfit = `no family fits: the best by AIC, ${best.family}, is ${best.ks.toFixed(3)} from Kaplan–Meier, over the 5 % KS critical value ${critical.toFixed(3)} for n = ${events}`;
+    if (share <= limit && limit > 0) {
+      return { ...base, fits, chosen: 'empirical', spec: empiricalSpec(s, opts.maxEmpirical ?? 200), reason: `${misfit}: empirical distribution of the observed times` };
+    }
+    return { ...base, fits, chosen: best.family, spec: best.spec, reason: `${why}; ${misfit}, kept because ${(100 * share).toFixed(0)} % are censored and the empirical would run short` };
+  }
+  return { ...base, fits, chosen: best.family, spec: best.spec, reason: why };
 }
 
 /** The observed (uncensored) times, thinned to at most `max` evenly spaced order statistics. */

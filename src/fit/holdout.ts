@@ -72,7 +72,7 @@ export async function holdoutValidation(exp: IncidentExport, fraction: number, o
   const k = Math.floor(sorted.length * (1 - fraction));
   if (k < 2 || sorted.length - k < 2) throw new RangeError(`holdout: ${sorted.length} incidents are too few to keep ${Math.round(fraction * 100)} % aside`);
   // The split falls on a whole hour, so arrival counts on each side cover whole hours.
-  const splitAt = Math.ceil(sorted[k]!.openedAt / HOUR) * HOUR;
+  const splitAt = Math.floor(sorted[k]!.openedAt / HOUR) * HOUR;
   const train = sorted.filter((i) => i.openedAt < splitAt);
   const held = sorted.filter((i) => i.openedAt >= splitAt);
   const asOf = opts.asOf ?? exp.latest;
