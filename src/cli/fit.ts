@@ -66,8 +66,8 @@ async function guarded(action: () => Promise<void>): Promise<void> {
     await action();
   } catch (err) {
     if (err instanceof FitInputError) {
-      if (err.problems.length > 0 && err.message === err.problems.map(formatProblem).join('\n')) printProblems(err.problems);
-      else process.stderr.write(`${err.message}\n`);
+      printProblems(err.problems);
+      if (err.message !== err.problems.map(formatProblem).join('\n')) process.stderr.write(`${err.message}\n`);
       process.exitCode = 2;
       return;
     }

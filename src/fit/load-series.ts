@@ -26,7 +26,7 @@ export interface LoadFitOptions {
   outDir: string;
   onError?: OnRowError;
   dateFormat?: DateFormat;
-  /** Robust z-score beyond which a day is flagged (default 3.5). */
+  /** Robust z-score (MAD, floored at 5 % of the median) beyond which a day is flagged (default 3.5). */
   outlierZ?: number;
 }
 
@@ -108,7 +108,9 @@ export async function fitLoadSeries(file: string, opts: LoadFitOptions): Promise
   for (const [d, v] of fullDays) {
     const peers = byWeekday[weekdayOf(d)]!.length >= 3 ? byWeekday[weekdayOf(d)]! : fullDays.map(([, x]) => x);
     const med = peers.length >= 3 ? median(peers) : allMed;
-    const mad = median(peers.map((x) => Math.abs(x - med))) * 1.4826;
+    // The scale has a floor of 5 % of the median: with a handful of near-identical peers the
+    // MAD is tiny and ordinary noise would look extreme.
+    const mad = Math.max(median(peers.map((x) => Math.abs(x - med))) * 1.4826, 0.05 * med);
     if (peers.length >= 3 && mad > 0 && Math.abs(v - med) / mad > z) outliers.push({ day: new Date(d * DAY).toISOString().slice(0, 10), total: v, expected: med, z: (v - med) / mad });
   }
   const excluded = new Set(outliers.map((o) => o.day));
