@@ -68,11 +68,17 @@ function specFields(spec: Exclude<DistSpec, { dist: 'empirical' }>): [string, nu
   }
 }
 
-/** Servers enough that the station never queues: the mean number of open incidents plus a wide margin. */
+/** How much the load may be scaled (--set load.incidents.scale=...) before the station could queue. */
+export const STATION_HEADROOM = 4;
+
+/**
+ * Servers enough that the station never queues: its capacity (servers / mean time to resolve)
+ * is STATION_HEADROOM times the peak arrival rate, so what-ifs that scale the load up to that
+ * factor still see the time to resolve, not a queue (availability.capacity stays 1).
+ */
 export function stationServers(fit: IncidentFit): number {
-  const peak = Math.max(...fit.arrivals.daily.map((d) => d.value), ...(fit.arrivals.weekly ?? []).map((w) => w.value), 1);
-  const mean = (fit.arrivals.ratePerHour.value / 3600) * meanOf(fit.overall) * peak;
-  return Math.ceil(mean + 10 * Math.sqrt(mean) + 50);
+  const peak = Math.max(...fit.arrivals.daily.map((d) => d.value), 1) * Math.max(...(fit.arrivals.weekly ?? []).map((w) => w.value), 1);
+  return Math.ceil(STATION_HEADROOM * (fit.arrivals.ratePerHour.value / 3600) * peak * meanOf(fit.overall)) + 50;
 }
 
 /** Mean of the chosen distribution (seconds). */
@@ -121,7 +127,7 @@ export function incidentFragment(fit: IncidentFit, opts: FragmentOptions = {}): 
     ...(a.weekly ?? []).map((w, d) => `      - ${sig(w.value, 3)}   # ${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][d]}; 95 % CI ${range(w)}`),
     `services:`,
     `  - name: ${RESOLUTION_SERVICE}`,
-    `    servers: ${stationServers(fit)}   # enough that no incident waits: mean open incidents at the peak + 10 sd`,
+    `    servers: ${stationServers(fit)}   # ${STATION_HEADROOM}× what the peak rate needs: no incident waits, even with the load scaled up to ${STATION_HEADROOM}×`,
     distYaml('serviceTime', fit.overall, '    ', `all priorities`),
     `teams:   # incidents.types route to a team at their tier; nothing raises incidents in this fragment, so it idles`,
     `  - name: resolvers`,

@@ -140,7 +140,8 @@ export async function fitLoadSeries(file: string, opts: LoadFitOptions): Promise
   const dm = dailyRaw.reduce((a, b) => a + b, 0) / 24;
   const daily = dailyRaw.map((x) => x / dm);
   const wm = weekly === null ? 1 : weekly.reduce((a, b) => a + b, 0) / 7;
-  const meanRate = meanPerHour / 3600;
+  // The base rate that, times multipliers averaging 1, gives the observed hours back.
+  const meanRate = (meanPerHour / 3600) * wm * dm;
   const peakHour = Math.max(...counts);
   const peakFactor = peakHour / meanPerHour;
   const src = file.replace(/[\r\n]/g, ' ');
@@ -156,7 +157,7 @@ export async function fitLoadSeries(file: string, opts: LoadFitOptions): Promise
     y.push(`    traceFile: ${traceFileName}   # ${rows!.length} intervals from ${src}, replayed as a piecewise-constant Poisson rate`);
     y.push(`    traceInterval: ${duration(interval)}   # median spacing of the rows`);
   } else {
-    y.push(`    rate: ${sig(meanRate * wm * dm)}/s   # mean over ${n} hours${excluded.size > 0 ? ` (${excluded.size} outlier days left out)` : ''}; peak hour ${sig(peakFactor, 3)}× the mean`);
+    y.push(`    rate: ${sig(meanRate)}/s   # mean over ${n} hours${excluded.size > 0 ? ` (${excluded.size} outlier days left out)` : ''}; peak hour ${sig(peakFactor, 3)}× the mean`);
     y.push(`    daily:   # hour-of-day multipliers, mean 1, from ${sig(days)} days`);
     daily.forEach((d, h) => y.push(`      - ${sig(d, 3)}   # ${String(h).padStart(2, '0')}:00, ${hodN[h]} hours`));
     if (weekly === null) y.push(`    # weekly: not fitted (${sig(days)} days, fewer than 14)`);

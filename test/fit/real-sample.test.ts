@@ -60,7 +60,7 @@ describe('the ServiceNow sample', () => {
 
   it('no family fits the body of the 861 times, so the empirical distribution is written; it matches the quartiles', () => {
     // What does not match: the best family's median (3.3 d) lies above the Kaplan–Meier band
-    // (2.0–2.9 d) and its lower quartile below it. The times bunch at working-day steps a
+    // (2.2–2.9 d) and its lower quartile below it. The times bunch at working-day steps a
     // smooth curve cannot follow; the KS distance (0.071) is over the 5 % critical value (0.046).
     const w = fit.overall.fits[0]!;
     const weibullMedian = FAMILY[w.family].quantile(0.5, w.phi);
