@@ -119,7 +119,7 @@ export async function holdoutValidation(exp: IncidentExport, fraction: number, o
     if (!within) misses++;
     const from = String(b * block).padStart(2, '0');
     const to = String((b + 1) * block).padStart(2, '0');
-    checks.push({ what: `arrivals ${from}:00–${to}:00`, heldOut: String(obs[b]), simulated: `${sig(expected[b]!, 3)} (95 %: ${lo}–${hi})`, within, note: `${exposure[b]} held-out hours; Poisson range around the simulated mean` });
+    checks.push({ what: `arrivals ${from}:00–${to}:00`, heldOut: String(obs[b]), simulated: `${sig(expected[b]!, 3)} (95 %: ${lo}–${hi})`, within, note: `${exposure[b]} held-out hour${exposure[b] === 1 ? "" : "s"}; Poisson range around the simulated mean` });
   }
   const totalExp = expected.reduce((x, y) => x + y, 0);
   const [tlo, thi] = poissonRange(totalExp);
