@@ -15,6 +15,7 @@ import { OPSIM_VERSION } from '../version.js';
 import { defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, summarizeSeries, variantResults, type VariantRecords } from './aggregate.js';
 import { ReplicationPool, defaultWorkers } from './pool.js';
 import { mser5, summarize } from './stats.js';
+import { metricCatalog } from '../models/replication.js';
 import { CompiledCache, executeTask, type ReplicationTask, type ScenarioPayload, type TaskResult } from './task.js';
 import { duplicateNames, expandVariants, type VariantDef } from './variants.js';
 import './check.js';
@@ -413,5 +414,6 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
   if (warmupDetection !== undefined) doc.warmupDetection = warmupDetection;
   if (stopping !== undefined) doc.stopping = stopping;
   if (interrupted) doc.interrupted = true;
+  Object.assign(doc, metricCatalog(...runVariants.map((v) => v.scenario)));
   return doc;
 }
