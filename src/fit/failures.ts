@@ -108,7 +108,7 @@ export async function fitFailures(file: string, opts: FailureFitOptions = {}): P
   if (layout === 'table') {
     for (const [cls, t] of table) {
       if (t.days <= 0) {
-        log.note(0, `class ${cls}: no device-days, no rate`);
+        out.summary.push(`${cls}: no device-days, no rate`);
         continue;
       }
       const years = t.days / 365;
