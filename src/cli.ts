@@ -16,10 +16,12 @@ const registrations: (() => Promise<{ register: RegisterCommand }>)[] = [
   // One line per subcommand module (keep alphabetical).
   () => import('./cli/compare.js'),
   () => import('./cli/main.js'),
+  () => import('./cli/merge.js'),
   () => import('./cli/run.js'),
   () => import('./cli/schema.js'),
   () => import('./cli/serve.js'),
   () => import('./cli/validate.js'),
+  () => import('./cli/worker.js'),
 ];
 
 async function main(): Promise<void> {
