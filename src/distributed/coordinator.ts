@@ -189,14 +189,15 @@ class QueueExecutor implements Executor {
   /** Takes a finished block: appends it to the log, settles its tasks, removes its job. True when done with it. */
   private async collect(id: string, block: PendingBlock, settle: (task: ReplicationTask, result: TaskResult) => void): Promise<boolean> {
     const c = this.c;
-    const job = await c.queue.getJob(id);
+    // The state first, then the job: a job read before it finished would have no return value yet.
+    const state = await c.queue.getJobState(id);
+    const job = state === 'unknown' ? undefined : await c.queue.getJob(id);
     if (job === undefined) {
       // Removed by someone else before its result was logged: add it again.
       c.say(`block ${id} disappeared from the queue; adding it again`);
       await c.queue.add(block.add.name, block.add.data, block.add.opts);
       return false;
     }
-    const state = await job.getState();
     if (state === 'failed' && job.attemptsMade >= c.attempts) {
       block.tasks.forEach((t, k) => {
         if (block.settled.has(k)) return;

@@ -8,12 +8,13 @@
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { PoolExecutor } from '../experiment/jobs.js';
-import { prepare, runSettings, stableKey, type PreparedVariant } from '../experiment/plan.js';
+import { stableKey } from '../experiment/plan.js';
 import { ReplicationPool } from '../experiment/pool.js';
 import type { ScenarioPayload } from '../experiment/task.js';
-import { canonicalJson, experimentIdentity, nodeMajor, type ExperimentSpec } from './identity.js';
+import { canonicalJson, nodeMajor } from './identity.js';
 import { connectionOptions, otherQueuesWaiting, queueName, queueVersion, redisClient, specKey, type BlockJob, type BlockResult, type BlockTask } from './queue.js';
 import { recordLine, type RecordLine } from './record.js';
+import { verifyOnThread, type VerifiedExperiment } from './verify.js';
 
 /** Options of a worker process. */
 export interface WorkerOptions {
@@ -29,7 +30,7 @@ export interface WorkerOptions {
 interface Verified {
   hash: string;
   seed: string;
-  variants: Map<string, PreparedVariant>;
+  variants: Map<string, VerifiedExperiment['variants'][number]>;
 }
 
 /** A running worker; close() finishes the current blocks and stops. */
@@ -43,22 +44,31 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const redis = redisClient(options.url);
   const pool = new ReplicationPool(options.threads !== undefined ? { size: options.threads } : {});
   const executor = new PoolExecutor(pool);
-  const verified = new Map<string, Verified>();
+  // Promises, so two blocks of a new experiment arriving together verify it once.
+  const verified = new Map<string, Promise<Verified>>();
   const name = queueName();
   const lockMs = options.lockMs ?? 30_000;
 
-  const verify = async (identity: string): Promise<Verified> => {
-    const known = verified.get(identity);
-    if (known !== undefined) return known;
+  const verify = (identity: string): Promise<Verified> => {
+    let p = verified.get(identity);
+    if (p === undefined) {
+      p = verifyExperiment(identity);
+      verified.set(identity, p);
+      p.catch(() => verified.delete(identity));
+    }
+    return p;
+  };
+  const verifyExperiment = async (identity: string): Promise<Verified> => {
     const text = await redis.get(specKey(identity));
     if (text === null) throw new Error(`experiment ${identity.slice(0, 12)}: its spec is not in Redis (expired or removed); its coordinator stores it again with --resume`);
-    const spec = JSON.parse(text) as ExperimentSpec;
     // Trust nothing the job says: the identity is recomputed from the spec on this machine.
-    if (experimentIdentity(spec) !== identity) throw new UnrecoverableError(`experiment ${identity.slice(0, 12)}: the stored scenario does not hash to the job's identity; refusing to run it`);
-    const { base, variants } = prepare(spec.input, spec.options);
-    const v: Verified = { hash: spec.input.hash, seed: runSettings(base, spec.options).seed, variants: new Map(variants.map((p) => [p.def.name, p])) };
-    verified.set(identity, v);
-    return v;
+    let e;
+    try {
+      e = await verifyOnThread(text, identity);
+    } catch (err) {
+      throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+    }
+    return { hash: e.hash, seed: e.seed, variants: new Map(e.variants.map((p) => [p.name, p])) };
   };
 
   /** The payload of a task, checked against the verified variant: its overrides, plus at most a warm-up. */
@@ -72,7 +82,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (canonicalJson(rest) !== canonicalJson(ownRest) || !warmupOk) throw new UnrecoverableError(`variant ${t.variant}: the job's overrides are not the verified experiment's`);
     if (warmup === undefined || warmup === own.warmup) return { key: v.key, payload: v.payload };
     const overrides = { ...own, warmup };
-    return { key: stableKey(exp.hash, overrides), payload: { ...v.payload, overrides, compiled: { ...v.scenario, warmup: warmup as number } } };
+    return { key: stableKey(exp.hash, overrides), payload: { ...v.payload, overrides, compiled: { ...v.payload.compiled!, warmup: warmup as number } } };
   };
 
   const processBlock = async (job: Job<BlockJob, BlockResult>): Promise<BlockResult> => {
