@@ -92,6 +92,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       throw new UnrecoverableError(`block built by opsim ${d.opsimVersion} on Node ${d.nodeMajor}; this worker is opsim ${queueVersion()} on Node ${nodeMajor()}`);
     }
     const exp = await verify(d.identity);
+    say(`block ${job.id ?? '?'}: ${d.tasks.length} replication${d.tasks.length === 1 ? '' : 's'} of experiment ${d.identity.slice(0, 12)} (attempt ${job.attemptsMade + 1})`);
     if (d.seed !== exp.seed) throw new UnrecoverableError(`seed ${JSON.stringify(d.seed)} is not the verified experiment's`);
     const runs = d.tasks.map(async (t): Promise<RecordLine> => {
       const { key, payload } = payloadOf(exp, t);
