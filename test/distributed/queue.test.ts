@@ -7,6 +7,10 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueName } from '../../src/distributed/queue.js';
+import { runExperiment } from '../../src/experiment/run.js';
+import { resultsJson } from '../../src/results/write.js';
+import { queueExecutor } from '../../src/server/engine.js';
+import { input } from '../experiment/helpers.js';
 import { FIXTURE, cli, sha, start, startRedis, stop, tmp, type Proc, type TestRedis } from './helpers.js';
 
 let redis: TestRedis;
@@ -73,4 +77,14 @@ describe('opsim run --queue and opsim worker', () => {
     expect(survivor.stderr()).toContain(`block ${killedBlock}: 2 replications`);
     await stop(survivor);
   }, 90_000);
+
+  it('opsim serve --queue: the server\'s queue executor returns the document of a local run', async () => {
+    const worker = spawnCli(['worker', '--queue', redis.url, '--threads', '1']);
+    const progress: number[] = [];
+    const doc = await queueExecutor(redis.url).run(input(), { replications: 3, seed: '11', onProgress: (p) => progress.push(p.done), signal: new AbortController().signal });
+    const local = await runExperiment(input(), { replications: 3, seed: '11', workers: 1 });
+    expect(resultsJson(doc)).toBe(resultsJson(local));
+    expect(progress.at(-1)).toBe(6);
+    await stop(worker);
+  }, 60_000);
 });
