@@ -3,12 +3,12 @@
  * port, no persistence, nothing written outside a temp folder), CLI processes, hashes.
  * A missing redis-server is a failure, not a skip (.ci/run installs it from Debian).
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startLocalRedis, type LocalRedis } from '../../src/distributed/local-redis.js';
 import { CLI, ROOT } from '../experiment/helpers.js';
 
 export { CLI, ROOT, FIXTURE, cli } from '../experiment/helpers.js';
@@ -19,53 +19,9 @@ export const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'opsim-dist-'))
 /** SHA-256 of a file (hex). */
 export const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A running redis-server; stop() ends it. */
-export interface TestRedis {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Starts redis-server on a random loopback port with no persistence; resolves when it accepts connections. */
-export async function startRedis(): Promise<TestRedis> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
-    throw new Error('redis-server is not installed: apt-get install -y redis-server (.ci/run does this) before the distributed tests');
-  }
-  const port = await freePort();
-  const dir = tmp();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/Ready to accept connections/.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+/** A private redis-server (random loopback port, no persistence). */
+export const startRedis = startLocalRedis;
+export type TestRedis = LocalRedis;
 
 /** A CLI process whose output can be awaited line by line. */
 export interface Proc {
