@@ -78,13 +78,23 @@ describe('opsim run --queue and opsim worker', () => {
     await stop(survivor);
   }, 90_000);
 
-  it('opsim serve --queue: the server\'s queue executor returns the document of a local run', async () => {
-    const worker = spawnCli(['worker', '--queue', redis.url, '--threads', '1']);
+  it('opsim serve --queue: the server\'s queue executor returns the document of a local run, a throwing replication failed for good with its seed', async () => {
+    const FAIL = { OPSIM_FAIL_REPLICATION: 'fourteen:2' };
+    const worker = spawnCli(['worker', '--queue', redis.url, '--threads', '1'], FAIL);
     const progress: number[] = [];
     const doc = await queueExecutor(redis.url).run(input(), { replications: 3, seed: '11', onProgress: (p) => progress.push(p.done), signal: new AbortController().signal });
-    const local = await runExperiment(input(), { replications: 3, seed: '11', workers: 1 });
+    process.env.OPSIM_FAIL_REPLICATION = FAIL.OPSIM_FAIL_REPLICATION;
+    let local;
+    try {
+      local = await runExperiment(input(), { replications: 3, seed: '11', workers: 1 });
+    } finally {
+      delete process.env.OPSIM_FAIL_REPLICATION;
+    }
+    expect(doc.failures).toEqual([{ variant: 'fourteen', replication: 2, seed: '11', error: 'injected failure (OPSIM_FAIL_REPLICATION) in fourteen:2' }]);
     expect(resultsJson(doc)).toBe(resultsJson(local));
     expect(progress.at(-1)).toBe(6);
+    // Deterministic failures are results, not retried: every block ran once.
+    expect(worker.stderr()).not.toMatch(/attempt 2/);
     await stop(worker);
   }, 60_000);
 });
