@@ -50,7 +50,8 @@ export function blockJobId(identity: string, tasks: readonly ReplicationTask[]):
   return `b${h.digest('hex').slice(0, 40)}`;
 }
 
-function logKey(key: string, variant: string, replication: number): string {
+/** The log's key of a replication of a compiled scenario. */
+export function logKey(key: string, variant: string, replication: number): string {
   return `${key}\u0000${variant}\u0000${replication}`;
 }
 
@@ -94,10 +95,11 @@ export async function coordinate(spec: ExperimentSpec, options: CoordinateOption
   }
 }
 
-interface QueueExecutorContext {
+/** What the queue executor works with (a Queue and QueueEvents, or test doubles of the parts it uses). */
+export interface QueueExecutorContext {
   identity: string;
-  queue: Queue<BlockJob, BlockResult>;
-  events: QueueEvents;
+  queue: Pick<Queue<BlockJob, BlockResult>, 'name' | 'addBulk' | 'add' | 'getJob' | 'getJobState'>;
+  events: Pick<QueueEvents, 'on' | 'off'>;
   logFile: string;
   logged: Map<string, RecordLine>;
   faults: FailedReplication[];
@@ -116,7 +118,7 @@ interface PendingBlock {
 type BlockAdd = { name: string; data: BlockJob; opts: { jobId: string; attempts: number; backoff: { type: 'fixed'; delay: number }; removeOnComplete: false; removeOnFail: false } };
 
 /** The coordinator's executor: a stage becomes blocks of jobs; results come back through the log. */
-class QueueExecutor implements Executor {
+export class QueueExecutor implements Executor {
   readonly concurrency = 1;
   constructor(private readonly c: QueueExecutorContext) {}
 
@@ -129,6 +131,7 @@ class QueueExecutor implements Executor {
     const size = Math.max(1, Math.floor(c.block ?? Math.min(64, Math.max(1, Math.ceil(items.length / 16)))));
     const pending = new Map<string, PendingBlock>();
     const toAdd: BlockAdd[] = [];
+    const alreadyLogged: [string, PendingBlock][] = [];
     for (let i = 0; i < items.length; i += size) {
       const chunk = items.slice(i, i + size);
       const tasks = chunk.map((x) => x.task);
@@ -142,10 +145,16 @@ class QueueExecutor implements Executor {
         block.settled.add(k);
         settle(t, lineResult(prior));
       });
-      if (block.settled.size === tasks.length) continue;
+      if (block.settled.size === tasks.length) {
+        alreadyLogged.push([id, block]);
+        continue;
+      }
       pending.set(id, block);
       toAdd.push(add);
     }
+    // Blocks logged before a restart may still have a finished job in Redis (the coordinator
+    // was killed between the append and the removal): it is compared with the log, then removed.
+    for (const [id, block] of alreadyLogged) if ((await c.queue.getJobState(id)) === 'completed') await this.collect(id, block, settle);
     if (pending.size === 0) return;
 
     let wake: (() => void) | null = null;
