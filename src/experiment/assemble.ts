@@ -6,6 +6,7 @@
  */
 import type { Scenario } from '../scenario/schema/index.js';
 import { RESULTS_FORMAT, type FailedReplication, type ReplicationRecord, type ResultsDocument, type StoppingReport, type WarmupDetection } from '../results/format.js';
+import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
 import { OPSIM_VERSION } from '../version.js';
 import { defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, variantResults, type VariantRecords } from './aggregate.js';
 import type { ExperimentInput } from './plan.js';
@@ -30,6 +31,8 @@ export interface AssembleInput {
   warmupDetection?: WarmupDetection;
   stopping?: StoppingReport;
   interrupted: boolean;
+  /** What every metric and series column means (the models' specs), written into the document. */
+  catalog?: { metrics: MetricCatalog; columns: ColumnCatalog };
 }
 
 /** Aggregates records into the results document, in (variant, replication) order. */
@@ -71,5 +74,6 @@ export function assembleResults(a: AssembleInput): ResultsDocument {
   if (a.warmupDetection !== undefined) doc.warmupDetection = a.warmupDetection;
   if (a.stopping !== undefined) doc.stopping = a.stopping;
   if (a.interrupted) doc.interrupted = true;
+  if (a.catalog !== undefined) Object.assign(doc, a.catalog);
   return doc;
 }

@@ -14,6 +14,7 @@ import { InProcessExecutor, PoolExecutor, isAborted, runJobs, type Executor, typ
 import { locate, prepare, stableKey, type ExperimentInput, type ExperimentOptions, type PreparedVariant } from './plan.js';
 import { ReplicationPool, defaultWorkers } from './pool.js';
 import { mser5, summarize } from './stats.js';
+import { metricCatalog } from '../models/replication.js';
 
 
 export { planExperiment, type ExperimentInput, type ExperimentOptions, type ExperimentPlan, type ExperimentProgress } from './plan.js';
@@ -147,6 +148,7 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
     records,
     failures,
     interrupted: isAborted(options.signal),
+    catalog: metricCatalog(...runVariants.map((v) => v.scenario)),
   };
   if (options.overrides !== undefined) out.overrides = options.overrides;
   if (only !== undefined) out.only = only;
