@@ -6,6 +6,7 @@
  */
 import { assembleResults } from '../experiment/assemble.js';
 import { prepare, runSettings } from '../experiment/plan.js';
+import { metricCatalog } from '../models/replication.js';
 import type { ResultsDocument } from '../results/format.js';
 import { experimentIdentity, nodeMajor, type ExperimentSpec } from './identity.js';
 import { collectLines, collected, emptyCollection, readRecordsFile, replicationKey, type CollectedRecords, type RecordsFile } from './part.js';
@@ -107,6 +108,8 @@ export function assembleSpec(spec: ExperimentSpec, parts: ReturnType<typeof coll
     variants: variants.map((v) => ({ name: v.def.name, overrides: v.def.set })),
     records: parts.records,
     failures: parts.failures,
+    // Shards never change a variant's scenario (no warm-up detection), so the catalog is the variants'.
+    catalog: metricCatalog(...variants.map((v) => v.scenario)),
     ...(spec.options.overrides !== undefined ? { overrides: spec.options.overrides } : {}),
     ...(only !== undefined ? { only } : {}),
     interrupted,
