@@ -78,7 +78,43 @@ export function connectionOptions(url: string): { url: string; maxRetriesPerRequ
 
 /** A plain Redis client for opsim's own keys (the spec), closed by the caller. */
 export function redisClient(url: string): Redis {
-  return new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: false });
+  const client = new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: false });
+  // Connection errors are retried by ioredis and surface as a command that waits (see
+  // checkReachable); without a listener each retry would print "Unhandled error event".
+  client.on('error', (err: Error) => lastErrors.set(client, err.message));
+  return client;
+}
+
+const lastErrors = new WeakMap<Redis, string>();
+
+/**
+ * Waits until Redis answers, or throws a sentence after `timeoutMs`: with
+ * maxRetriesPerRequest null a wrong URL would otherwise wait forever in silence.
+ */
+export async function checkReachable(redis: Redis, url: string, timeoutMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const last = lastErrors.get(redis);
+      reject(new Error(`cannot reach Redis at ${redactUrl(url)} within ${timeoutMs / 1000} s${last !== undefined ? ` (${last})` : ''}: is redis-server running there, and the password right?`));
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A queue URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
 }
 
 /** Waiting jobs on other versions' opsim queues, e.g. for a worker's "left for a matching worker" note. */

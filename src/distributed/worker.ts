@@ -12,7 +12,7 @@ import { stableKey } from '../experiment/plan.js';
 import { ReplicationPool } from '../experiment/pool.js';
 import type { ScenarioPayload } from '../experiment/task.js';
 import { canonicalJson, nodeMajor } from './identity.js';
-import { connectionOptions, otherQueuesWaiting, queueName, queueVersion, redisClient, specKey, type BlockJob, type BlockResult, type BlockTask } from './queue.js';
+import { checkReachable, connectionOptions, otherQueuesWaiting, queueName, queueVersion, redisClient, specKey, type BlockJob, type BlockResult, type BlockTask } from './queue.js';
 import { recordLine, type RecordLine } from './record.js';
 import { verifyOnThread, type VerifiedExperiment } from './verify.js';
 
@@ -42,6 +42,12 @@ export interface RunningWorker {
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const say = options.log ?? ((line: string) => process.stderr.write(`opsim worker: ${line}\n`));
   const redis = redisClient(options.url);
+  try {
+    await checkReachable(redis, options.url);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
   const pool = new ReplicationPool(options.threads !== undefined ? { size: options.threads } : {});
   const executor = new PoolExecutor(pool);
   // Promises, so two blocks of a new experiment arriving together verify it once.
