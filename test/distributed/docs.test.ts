@@ -47,5 +47,5 @@ describe('docs/distributed.md', () => {
     }
     expect(code, err).toBe(0);
     expect(out.match(/^identical$/gm)?.length).toBe(2);
-  }, 90_000);
+  }, 180_000);
 });

@@ -54,7 +54,7 @@ export function start(args: string[], env: Record<string, string> = {}): Proc {
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitFor(re, timeoutMs = 30_000) {
+    waitFor(re, timeoutMs = 90_000) {
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; stderr:\n${err}\nstdout:\n${out}`)), timeoutMs);
         void exited.then((c) => {

@@ -53,7 +53,7 @@ describe('opsim run --queue and opsim worker', () => {
     expect(stranger.stderr()).not.toMatch(/block b[0-9a-f]+:/);
     expect(workers.map((w) => /block b[0-9a-f]+:/.test(w.stderr()))).toEqual([true, true]);
     await Promise.all([stranger, ...workers].map((w) => stop(w)));
-  }, 60_000);
+  }, 150_000);
 
   it('survives a worker SIGKILLed mid-block and a coordinator SIGKILLed and resumed, byte for byte', async () => {
     const dir = tmp();
@@ -66,7 +66,7 @@ describe('opsim run --queue and opsim worker', () => {
     await stop(doomed, 'SIGKILL');
     const killedBlock = /block (b[0-9a-f]+): 2 replications/.exec(doomed.stderr())![1]!;
     const survivor = spawnCli(['worker', '--queue', redis.url, '--threads', '1', '--lock', '3000']);
-    await coordinator.waitFor(/opsim: ([2-9]|1[01])\/12 replications/, 45_000);
+    await coordinator.waitFor(/opsim: ([2-9]|1[01])\/12 replications/);
     await stop(coordinator, 'SIGKILL');
     const resumed = spawnCli(['run', ...args, '--queue', redis.url, '--block', '2', '--out', out, '--resume']);
     expect(await resumed.exited).toBe(0);
@@ -76,7 +76,7 @@ describe('opsim run --queue and opsim worker', () => {
     // The killed worker's block was run again by the survivor.
     expect(survivor.stderr()).toContain(`block ${killedBlock}: 2 replications`);
     await stop(survivor);
-  }, 90_000);
+  }, 180_000);
 
   it('opsim serve --queue: the server\'s queue executor returns the document of a local run, a throwing replication failed for good with its seed', async () => {
     const FAIL = { OPSIM_FAIL_REPLICATION: 'fourteen:2' };
@@ -96,5 +96,5 @@ describe('opsim run --queue and opsim worker', () => {
     // Deterministic failures are results, not retried: every block ran once.
     expect(worker.stderr()).not.toMatch(/attempt 2/);
     await stop(worker);
-  }, 60_000);
+  }, 150_000);
 });

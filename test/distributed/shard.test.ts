@@ -59,7 +59,7 @@ describe('opsim run --shard and opsim merge', () => {
 
     expect(fault!.code).toBe(2);
     expect(fault!.stderr).toMatch(/(twelve|fourteen):\d+: .*part-2\/records\.jsonl and .*tampered-2\/records\.jsonl hold different results for the same replication and seed \(determinism fault\)/);
-  }, 90_000);
+  }, 180_000);
 
   it('refuses a shard of an experiment that decides what to run from results', async () => {
     const r = await cli(['run', FIXTURE, '--shard', '1/2', '--set', 'experiment.stopWhen={"metric":"requests.calls.answered","halfWidth":"5%","maxReplications":20}', '--out', tmp()]);
