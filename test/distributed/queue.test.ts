@@ -61,20 +61,20 @@ describe('opsim run --queue and opsim worker', () => {
     const local = cli(['run', ...args, '--workers', '1', '--quiet', '--out', path.join(dir, 'local')]);
     const out = path.join(dir, 'queue');
     const doomed = spawnCli(['worker', '--queue', redis.url, '--threads', '1', '--lock', '3000']);
-    const coordinator = spawnCli(['run', ...args, '--queue', redis.url, '--block', '2', '--out', out]);
-    await doomed.waitFor(/block b[0-9a-f]+: 2 replications/);
+    const coordinator = spawnCli(['run', ...args, '--queue', redis.url, '--block', '3', '--out', out]);
+    await doomed.waitFor(/block b[0-9a-f]+: 3 replications/);
     await stop(doomed, 'SIGKILL');
-    const killedBlock = /block (b[0-9a-f]+): 2 replications/.exec(doomed.stderr())![1]!;
+    const killedBlock = /block (b[0-9a-f]+): 3 replications/.exec(doomed.stderr())![1]!;
     const survivor = spawnCli(['worker', '--queue', redis.url, '--threads', '1', '--lock', '3000']);
     await coordinator.waitFor(/opsim: ([2-9]|1[01])\/12 replications/);
     await stop(coordinator, 'SIGKILL');
-    const resumed = spawnCli(['run', ...args, '--queue', redis.url, '--block', '2', '--out', out, '--resume']);
+    const resumed = spawnCli(['run', ...args, '--queue', redis.url, '--block', '3', '--out', out, '--resume']);
     expect(await resumed.exited).toBe(0);
     expect(resumed.stderr()).toMatch(/resuming experiment [0-9a-f]{12}: [1-9]\d* replications already in/);
     expect((await local).code).toBe(0);
     expect(sha(path.join(out, 'results.json'))).toBe(sha(path.join(dir, 'local/results.json')));
     // The killed worker's block was run again by the survivor.
-    expect(survivor.stderr()).toContain(`block ${killedBlock}: 2 replications`);
+    expect(survivor.stderr()).toContain(`block ${killedBlock}: 3 replications`);
     await stop(survivor);
   }, 180_000);
 
