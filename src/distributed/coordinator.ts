@@ -134,6 +134,7 @@ export class QueueExecutor implements Executor {
 
   async runMany(items: readonly { task: ReplicationTask; payload: ScenarioPayload }[], settle: (task: ReplicationTask, result: TaskResult) => void, signal: AbortSignal | undefined): Promise<void> {
     const c = this.c;
+    if (isAborted(signal)) return;
     const size = Math.max(1, Math.floor(c.block ?? Math.min(64, Math.max(1, Math.ceil(items.length / 16)))));
     const pending = new Map<string, PendingBlock>();
     const toAdd: BlockAdd[] = [];
