@@ -17,10 +17,12 @@ const registrations: (() => Promise<{ register: RegisterCommand }>)[] = [
   () => import('./cli/compare.js'),
   () => import('./cli/fit.js'),
   () => import('./cli/main.js'),
+  () => import('./cli/merge.js'),
   () => import('./cli/run.js'),
   () => import('./cli/schema.js'),
   () => import('./cli/serve.js'),
   () => import('./cli/validate.js'),
+  () => import('./cli/worker.js'),
 ];
 
 async function main(): Promise<void> {
