@@ -18,7 +18,6 @@ import { mser5, summarize } from './stats.js';
 import { metricCatalog } from '../models/replication.js';
 import { CompiledCache, executeTask, type ReplicationTask, type ScenarioPayload, type TaskResult } from './task.js';
 import { duplicateNames, expandVariants, type VariantDef } from './variants.js';
-import './check.js';
 
 /** Progress of a run, reported after every finished replication. */
 export interface ExperimentProgress {

@@ -2,8 +2,20 @@
  * The catalog of opsim's domain models, in build order: infrastructure first (rooms,
  * services, failures, load, power), then operations (staffing, incidents, monitoring, SLA).
  * Each entry declares what its model measures; docs/results-format.md is generated from it.
+ * The scenario language (schema checks included) is composed here and nowhere else.
  */
 import type { ColumnSpec, MetricSpec } from '../results/metrics.js';
+import { LANGUAGE_CHECKS } from '../scenario/checks.js';
+import type { ScenarioLanguage } from '../scenario/language.js';
+import { checkRooms } from './cooling/checks.js';
+import { checkServices } from './services/checks.js';
+import { checkFailures } from './failures/checks.js';
+import { checkLoad } from './load/checks.js';
+import { checkTeams } from './staffing/checks.js';
+import { checkIncidents } from './incidents/checks.js';
+import { checkMonitoring } from './monitoring/checks.js';
+import { checkSla } from './sla/checks.js';
+import { checkRunBudget } from './kernel/budget.js';
 import { ROOM_COLUMNS, ROOM_METRICS } from './cooling/metrics.js';
 import { SERVICE_COLUMNS, SERVICE_METRICS } from './services/metrics.js';
 import { FAILURE_METRICS } from './failures/metrics.js';
@@ -44,3 +56,12 @@ export const MODEL_METRICS: readonly ModelMetrics[] = [
     columns: Object.values(SLA_COLUMNS),
   },
 ];
+
+/**
+ * opsim's scenario language: the language's own checks, then each model's, then the run
+ * budget. src/scenario/index.ts binds its loaders to it, so `opsim validate`, the library
+ * and the server run the same checks.
+ */
+export const LANGUAGE: ScenarioLanguage = {
+  checks: [...LANGUAGE_CHECKS, checkRooms, checkServices, checkFailures, checkLoad, checkTeams, checkIncidents, checkMonitoring, checkSla, checkRunBudget],
+};

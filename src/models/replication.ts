@@ -8,6 +8,9 @@ import type { Scenario } from '../scenario/schema/index.js';
 import type { ReplicationRecord } from '../results/format.js';
 import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
 import { Recorder } from './recorder.js';
+import { DEFAULT_MAX_EVENTS } from './kernel/budget.js';
+
+export { DEFAULT_MAX_EVENTS };
 import { ProblemBoard } from './problems.js';
 import type { ModelBuilder, World } from './world.js';
 import { buildRooms } from './cooling.js';
@@ -45,8 +48,6 @@ export interface ReplicationOptions {
 }
 
 const DEFAULT_INTERVAL = 900;
-/** Default event budget of one replication: GlobalMart's peak day takes 2.7 million. */
-export const DEFAULT_MAX_EVENTS = 500_000_000;
 
 /** Builds every model of one replication into a fresh world (nothing has run yet). */
 function buildWorld(scenario: Scenario, options: ReplicationOptions): World {

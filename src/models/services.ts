@@ -20,7 +20,6 @@ import { Balancer } from './balancer.js';
 import { siteOf, type Site } from './site.js';
 import { CALLING, IDLE, QUEUED, RequestRecords, SERVING } from './requests.js';
 import { ServiceStats } from './service-stats.js';
-import './checks.js';
 import type { Room } from './cooling.js';
 import type { ServiceHandle, World } from './world.js';
 

@@ -38,12 +38,12 @@ export const FailureClass = Type.Object(
     ),
     services: Type.Optional(Type.Array(Type.String(), { description: 'Services whose servers (or load balancers) this applies to (default all).' })),
     rooms: Type.Optional(Type.Array(Type.String(), { description: 'Rooms whose CRAC units this applies to (default all).' })),
-    perServer: Type.Optional(Type.Integer({ minimum: 1, description: 'Components of this class in each server (disks, power supplies; default 1).' })),
-    needed: Type.Optional(Type.Integer({ minimum: 0, description: 'How many of the perServer components the server needs to run (default all; e.g. 1 of 2 power supplies, 0 for disks behind RAID that only degrade).' })),
+    perServer: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'Components of this class in each server (disks, power supplies; default 1).' })),
+    needed: Type.Optional(Type.Integer({ minimum: 0, maximum: 64, description: 'How many of the perServer components the server needs to run (default all; e.g. 1 of 2 power supplies, 0 for disks behind RAID that only degrade).' })),
     spares: Type.Optional(
       Type.Object(
         {
-          stock: Type.Integer({ minimum: 0, description: 'Spare parts on the shelf at the start.' }),
+          stock: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Spare parts on the shelf at the start.' }),
           leadTime: Duration({ description: 'Delivery time of a replacement ordered when a spare is used.' }),
         },
         { additionalProperties: false, description: 'Spare parts that repairs draw from (one per repair; each use reorders one).' },

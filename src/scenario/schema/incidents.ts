@@ -76,7 +76,7 @@ export const ServiceRequest = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the request class, e.g. "password-reset" or "calls".' }),
     team: Type.String({ minLength: 1, description: 'Team that fulfils the requests.' }),
-    rate: Rate({ description: 'Arrival rate (Poisson), e.g. "100/30m".' }),
+    rate: Rate({ maximum: 10_000, description: 'Arrival rate (Poisson), e.g. "100/30m" (at most 10,000/s).' }),
     handleTime: dist('Time an operator spends on one request, e.g. { dist: exponential, mean: 180s }.'),
     answerTarget: Type.Optional(Duration({ description: 'Service-level threshold on the wait before an operator picks the request up (e.g. "20s"); gives requests.<name>.service_level.' })),
     priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: 'Queue priority among operator work (incidents P1–P4 are 1–4; default 5: after every incident).' })),
@@ -90,7 +90,7 @@ export const ScheduledWork = Type.Object(
     name: Type.String({ minLength: 1, description: 'Name of the job, e.g. "nightly-backup" or "patching".' }),
     team: Type.String({ minLength: 1, description: 'Team whose operators do it.' }),
     at: Duration({ description: 'Time of the first occurrence from the start of the run, e.g. "2h".' }),
-    every: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Repeat period, e.g. "1d" (default: once).' })),
+    every: Type.Optional(Duration({ minimum: 60, description: 'Repeat period, e.g. "1d" (default: once; at least 1m).' })),
     duration: dist('How long the work occupies the operator (and keeps servers offline).'),
     service: Type.Optional(Type.String({ minLength: 1, description: 'Service whose servers go offline during the work (maintenance window).' })),
     serversOffline: Type.Optional(Type.Integer({ minimum: 0, description: 'Servers of `service` taken offline while the work runs (default 0).' })),

@@ -7,7 +7,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration, Fraction, Rate } from '../units.js';
 
-const Multiplier = (description: string) => Type.Number({ minimum: 0, description });
+/** Largest rate multiplier: beyond it a profile is a typo, and arrival thinning would spin. */
+const MAX_MULTIPLIER = 10_000;
+const Multiplier = (description: string) => Type.Number({ minimum: 0, maximum: MAX_MULTIPLIER, description });
 
 export const PeakSpec = Type.Object(
   {
@@ -38,8 +40,8 @@ export const HolidaySpec = Type.Object(
 export const StoreSpec = Type.Object(
   {
     name: Type.Optional(Type.String({ description: 'Label, e.g. "east".' })),
-    offset: Type.Number({ description: 'UTC offset of the stores in hours, e.g. -5 (local time = reference time + offset).' }),
-    share: Fraction({ description: 'Share of the class\'s load coming from these stores (shares should sum to 1).' }),
+    offset: Type.Number({ minimum: -12, maximum: 14, description: 'UTC offset of the stores in hours, e.g. -5 (local time = reference time + offset); -12 to 14, like roster offsets.' }),
+    share: Fraction({ description: 'Share of the class\'s load coming from these stores (the shares of a class must sum to 1).' }),
   },
   { additionalProperties: false, description: 'A group of stores in one time zone.' },
 );
@@ -57,7 +59,7 @@ export const LoadClass = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the request class, e.g. "inventory-lookups".' }),
     service: Type.String({ minLength: 1, description: 'Service that receives these requests.' }),
-    rate: Type.Optional(Rate({ description: 'Base arrival rate, e.g. "9/s" or "300/h" (Poisson arrivals). Required unless a trace is given.' })),
+    rate: Type.Optional(Rate({ maximum: 1e6, description: 'Base arrival rate, e.g. "9/s" or "300/h" (Poisson arrivals; at most 1,000,000/s). Required unless a trace is given.' })),
     priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, description: 'Queue priority at the service (lower is served first; default 0).' })),
     daily: Type.Optional(Type.Array(Multiplier('Multiplier for one hour of the day.'), { minItems: 24, maxItems: 24, description: 'Hour-of-day multipliers (24 values, hour 0 first), applied to the base rate in local time.' })),
     weekly: Type.Optional(Type.Array(Multiplier('Multiplier for one day of the week.'), { minItems: 7, maxItems: 7, description: 'Day-of-week multipliers (7 values, Monday first), applied in local time.' })),

@@ -9,12 +9,12 @@ import { Impact, Urgency, dist } from './incidents.js';
 /** Fields every monitor has, whatever it watches. */
 const common = {
   name: Type.String({ minLength: 1, description: 'Name of the monitor, e.g. "inventory-p95".' }),
-  interval: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Evaluation interval: how often the metric is checked (default: monitoring.interval, 1m).' })),
+  interval: Type.Optional(Duration({ minimum: 1, description: 'Evaluation interval: how often the metric is checked (default: monitoring.interval, 1m; at least 1s).' })),
   detectionDelay: Type.Optional(Duration({ description: 'Delay from an evaluation that crosses the threshold to the event reaching the console (collection and alert pipeline; default 0).' })),
   incidentType: Type.Optional(Type.String({ minLength: 1, description: 'Incident type for an exception this monitor raises when no open problem explains it (default: incidents.defaultType).' })),
   impact: Type.Optional(Impact),
   urgency: Type.Optional(Urgency),
-  falseAlarmRate: Type.Optional(Rate({ description: 'Rate of false alarms (Poisson), e.g. "2/d": exceptions with no cause that still need a triage.' })),
+  falseAlarmRate: Type.Optional(Rate({ maximum: 1, description: 'Rate of false alarms (Poisson), e.g. "2/d": exceptions with no cause that still need a triage.' })),
   enabled: Type.Optional(Type.Boolean({ description: 'False switches the monitor off (for policy variants). Default true.' })),
 };
 
@@ -84,7 +84,7 @@ export type AutoRemediationSpec = Static<typeof AutoRemediation>;
 
 export const MonitoringSection = Type.Object(
   {
-    interval: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Default evaluation interval of monitors (default 1m).' })),
+    interval: Type.Optional(Duration({ minimum: 1, description: 'Default evaluation interval of monitors (default 1m; at least 1s).' })),
     monitors: Type.Optional(Type.Array(Monitor, { description: 'The monitors.' })),
     triageTime: Type.Optional(dist('Operator time to triage and close a false alarm (default 5m).')),
     autoRemediation: Type.Optional(Type.Array(AutoRemediation, { description: 'Auto-remediation rules.' })),

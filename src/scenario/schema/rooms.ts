@@ -9,14 +9,14 @@ export const CracSpec = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, description: 'Unit name (default crac-1, crac-2, ...); with `count`, a prefix.' })),
     capacity: Power({ exclusiveMinimum: true, description: 'Heat the unit removes at full output, e.g. "60kW" (1 ton of refrigeration ≈ 3.517 kW).' }),
-    count: Type.Optional(Type.Integer({ minimum: 1, description: 'Number of identical units (default 1).' })),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Number of identical units (default 1; at most 1,000).' })),
     outages: Type.Optional(
       Type.Array(
         Type.Object(
           {
             at: Duration({ description: 'When the units are lost, e.g. "14h".' }),
             duration: Type.Optional(Duration({ exclusiveMinimum: true, description: 'When given, the units come back by themselves after this long; otherwise when the crac-failure problem is resolved.' })),
-            units: Type.Optional(Type.Integer({ minimum: 1, description: 'How many of these units are lost (default 1).' })),
+            units: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'How many of these units are lost (default 1; at most `count`).' })),
           },
           { additionalProperties: false, description: 'A planned or scripted loss of cooling units.' },
         ),
@@ -30,7 +30,7 @@ export const CracSpec = Type.Object(
 export const Room = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the room, e.g. "hall-a".' }),
-    cabinets: Type.Integer({ minimum: 1, description: 'Number of cabinets (racks); sets the default heat capacity.' }),
+    cabinets: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Number of cabinets (racks); sets the default heat capacity (at most 100,000).' }),
     heatCapacity: Type.Optional(HeatCapacity({ description: 'Effective heat capacity of the room (default 52.5 kJ/K per cabinet, calibrated to the Opengate/Active Power 2007 ride-through study).' })),
     setpoint: Type.Optional(Temperature({ description: 'Temperature the cooling holds when it has the capacity (default 22 °C).' })),
     crac: Type.Array(CracSpec, { description: 'Cooling units of the room.' }),

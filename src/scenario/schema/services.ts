@@ -24,7 +24,7 @@ export const BackendShare = Type.Object(
 export const MisweightFault = Type.Object(
   {
     kind: Type.Literal('misweight'),
-    weights: Type.Optional(Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, description: 'The wrong weights, one per backend, e.g. [70, 10, 10, 10].' })),
+    weights: Type.Optional(Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, description: 'The wrong weights, one per backend, e.g. [70, 10, 10, 10]; entries past the pool\'s size are ignored (so a variant may shrink the pool), fewer are an error.' })),
     share: Type.Optional(BackendShare),
     ...FaultTiming,
   },
@@ -90,8 +90,8 @@ export const LatencyObjective = Type.Object(
 export const Service = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the service, e.g. "inventory".' }),
-    servers: Type.Integer({ minimum: 1, description: 'Number of servers in the pool.' }),
-    concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Requests one server works on at once (default 1).' })),
+    servers: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Number of servers in the pool (at most 100,000).' }),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Requests one server works on at once (default 1; at most 10,000).' })),
     serviceTime: randomDuration('Work one request needs on a server of speed 1, e.g. { dist: exponential, mean: 1s } or "200ms".'),
     speed: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 1, description: 'Speed factor of each server (service time is divided by it; missing entries are 1).' })),
     balancer: Type.Optional(
