@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metricCatalog, runReplication } from '../../src/models/replication.js';
+import { metricCatalog, runReplication } from '../../src/models/kernel/replication.js';
 import { MODEL_METRICS } from '../../src/models/index.js';
 import { withMetricsReference } from '../../src/models/reference.js';
 import { fillTemplate, templateLabels, type MetricSpec } from '../../src/results/metrics.js';

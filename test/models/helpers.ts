@@ -1,7 +1,7 @@
 /** Shared helpers of the infrastructure model tests: replications, confidence intervals (queueing formulas: src/theory/queueing.ts). */
 import { expect } from 'vitest';
 import { loadScenarioFile, type Scenario } from '../../src/scenario/index.js';
-import { runReplication } from '../../src/models/replication.js';
+import { runReplication } from '../../src/models/kernel/replication.js';
 
 /** Loads a scenario file (with field-path overrides) or fails the test with its errors. */
 export function load(file: string, overrides: Record<string, unknown> = {}): Scenario {
@@ -43,14 +43,14 @@ export function scenario(s: Record<string, unknown>): Scenario {
 }
 
 import { RandomStreams, Simulation } from '../../src/engine/index.js';
-import { Recorder } from '../../src/models/recorder.js';
-import { ProblemBoard } from '../../src/models/problems.js';
-import type { World } from '../../src/models/world.js';
-import { buildRooms } from '../../src/models/cooling.js';
-import { buildServices } from '../../src/models/services.js';
-import { buildFailures } from '../../src/models/failures.js';
-import { buildLoad } from '../../src/models/load.js';
-import { buildPower } from '../../src/models/power.js';
+import { Recorder } from '../../src/models/kernel/recorder.js';
+import { ProblemBoard } from '../../src/models/kernel/problems.js';
+import type { World } from '../../src/models/kernel/world.js';
+import { buildRooms } from '../../src/models/cooling/runtime.js';
+import { buildServices } from '../../src/models/services/pool.js';
+import { buildFailures } from '../../src/models/failures/runtime.js';
+import { buildLoad } from '../../src/models/load/runtime.js';
+import { buildPower } from '../../src/models/power/runtime.js';
 
 /** The infrastructure models of one replication, built but not run (to probe state mid-run). */
 export function buildWorld(s: Scenario, seed = 'test', replication = 0): World {

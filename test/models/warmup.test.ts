@@ -4,10 +4,10 @@
  * incidents detected during warm-up but acknowledged after it.
  */
 import { describe, expect, it } from 'vitest';
-import { runReplication } from '../../src/models/replication.js';
-import { buildIncidents } from '../../src/models/incidents.js';
-import { buildMonitoring } from '../../src/models/monitoring.js';
-import { buildStaffing } from '../../src/models/staffing.js';
+import { runReplication } from '../../src/models/kernel/replication.js';
+import { buildIncidents } from '../../src/models/incidents/desk.js';
+import { buildMonitoring } from '../../src/models/monitoring/runtime.js';
+import { buildStaffing } from '../../src/models/staffing/runtime.js';
 import { FakeService, fakeWorld } from './ops/fakes.js';
 import { scenario } from './helpers.js';
 

@@ -1,7 +1,7 @@
 /** Checks of the rooms section: thresholds in a working order, outages of units that exist. */
 import type { ScenarioReport } from '../../scenario/checks.js';
 import type { Scenario } from '../../scenario/schema/index.js';
-import { DEFAULT_RESUME_BELOW, DEFAULT_SETPOINT, DEFAULT_SHUTDOWN_ABOVE } from '../cooling.js';
+import { DEFAULT_RESUME_BELOW, DEFAULT_SETPOINT, DEFAULT_SHUTDOWN_ABOVE } from './runtime.js';
 
 export function checkRooms(s: Scenario, report: ScenarioReport): void {
   (s.rooms ?? []).forEach((r, i) => {

@@ -3,9 +3,9 @@
  * tested without the real services: a service whose latency the test sets, and a room.
  */
 import { RandomStreams, Simulation } from '../../../src/engine/index.js';
-import { ProblemBoard } from '../../../src/models/problems.js';
-import { Recorder } from '../../../src/models/recorder.js';
-import type { RoomHandle, ServiceHandle, World } from '../../../src/models/world.js';
+import { ProblemBoard } from '../../../src/models/kernel/problems.js';
+import { Recorder } from '../../../src/models/kernel/recorder.js';
+import type { RoomHandle, ServiceHandle, World } from '../../../src/models/kernel/world.js';
 import type { Scenario } from '../../../src/scenario/index.js';
 
 /** A service whose observed metrics are set by the test. */

@@ -4,11 +4,11 @@
  * fix restores the capacity the problem names.
  */
 import { describe, expect, it } from 'vitest';
-import { buildIncidents, incidentDeskOf, priorityOf } from '../../../src/models/incidents.js';
-import { buildMonitoring, eventManagerOf } from '../../../src/models/monitoring.js';
-import { buildStaffing, teamsOf } from '../../../src/models/staffing.js';
+import { buildIncidents, incidentDeskOf, priorityOf } from '../../../src/models/incidents/desk.js';
+import { buildMonitoring, eventManagerOf } from '../../../src/models/monitoring/runtime.js';
+import { buildStaffing, teamsOf } from '../../../src/models/staffing/runtime.js';
 import type { Scenario } from '../../../src/scenario/index.js';
-import type { World } from '../../../src/models/world.js';
+import type { World } from '../../../src/models/kernel/world.js';
 import { FakeService, fakeWorld } from './fakes.js';
 
 const H = 3600;

@@ -1,6 +1,6 @@
 /** SLA attainment and error budget on small constructed cases with known answers. */
 import { describe, expect, it } from 'vitest';
-import { attainment, errorBudgetUsed, incidentTargets, summariseWindows, windowMeetsObjective, MONTH_SECONDS, buildSla } from '../../../src/models/sla.js';
+import { attainment, errorBudgetUsed, incidentTargets, summariseWindows, windowMeetsObjective, MONTH_SECONDS, buildSla } from '../../../src/models/sla/runtime.js';
 import { FakeService, fakeWorld } from './fakes.js';
 
 describe('SLA arithmetic', () => {

@@ -1,6 +1,6 @@
 /** Rosters: the capacity of the shift table at every hour, across midnight and handovers. */
 import { describe, expect, it } from 'vitest';
-import { buildStaffing, rosterCapacityAt, shrinkFloor, teamsOf } from '../../../src/models/staffing.js';
+import { buildStaffing, rosterCapacityAt, shrinkFloor, teamsOf } from '../../../src/models/staffing/runtime.js';
 import type { RosterSpec } from '../../../src/scenario/schema/staffing.js';
 import { fakeWorld } from './fakes.js';
 

@@ -3,25 +3,25 @@
  * itself, runs the clock to the horizon and returns the compact record. This is the only
  * entry point the experiment runner and the workers call.
  */
-import { EventLimitError, RandomStreams, Simulation } from '../engine/index.js';
-import type { Scenario } from '../scenario/schema/index.js';
-import type { ReplicationRecord } from '../results/format.js';
-import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
+import { EventLimitError, RandomStreams, Simulation } from '../../engine/index.js';
+import type { Scenario } from '../../scenario/schema/index.js';
+import type { ReplicationRecord } from '../../results/format.js';
+import type { ColumnCatalog, MetricCatalog } from '../../results/metrics.js';
 import { Recorder } from './recorder.js';
-import { DEFAULT_MAX_EVENTS } from './kernel/budget.js';
+import { DEFAULT_MAX_EVENTS } from './budget.js';
 
 export { DEFAULT_MAX_EVENTS };
 import { ProblemBoard } from './problems.js';
 import type { ModelBuilder, World } from './world.js';
-import { buildRooms } from './cooling.js';
-import { buildServices } from './services.js';
-import { buildFailures } from './failures.js';
-import { buildLoad } from './load.js';
-import { buildPower } from './power.js';
-import { buildStaffing } from './staffing.js';
-import { buildIncidents } from './incidents.js';
-import { buildMonitoring } from './monitoring.js';
-import { buildSla } from './sla.js';
+import { buildRooms } from '../cooling/runtime.js';
+import { buildServices } from '../services/pool.js';
+import { buildFailures } from '../failures/runtime.js';
+import { buildLoad } from '../load/runtime.js';
+import { buildPower } from '../power/runtime.js';
+import { buildStaffing } from '../staffing/runtime.js';
+import { buildIncidents } from '../incidents/desk.js';
+import { buildMonitoring } from '../monitoring/runtime.js';
+import { buildSla } from '../sla/runtime.js';
 
 /** Models in build order: infrastructure first, so operations models find its handles. */
 const MODELS: ModelBuilder[] = [

@@ -2,8 +2,8 @@
  * Turns a scenario's random-duration spec into an engine Distribution. Plain numbers are
  * fixed durations (the scenario layer has already converted "2m" to 120).
  */
-import { deterministic, empirical, exponential, gamma, lognormal, normal, triangular, uniform, weibull, type Distribution } from '../engine/index.js';
-import type { DurationDistSpec } from '../scenario/schema/distribution.js';
+import { deterministic, empirical, exponential, gamma, lognormal, normal, triangular, uniform, weibull, type Distribution } from '../../engine/index.js';
+import type { DurationDistSpec } from '../../scenario/schema/distribution.js';
 
 /** The engine distribution a DurationDist field describes. */
 export function distributionFromSpec(spec: DurationDistSpec): Distribution {

@@ -10,12 +10,12 @@
  * the instantaneous busy level. This keeps the thermal model exact between updates while
  * costing nothing per request.
  */
-import { siteOf, TICK } from './site.js';
-import { DEFAULT_PUE, type Room } from './cooling.js';
-import type { ServicePool } from './services.js';
-import type { World } from './world.js';
-import type { MetricSpec } from '../results/metrics.js';
-import { POWER_COLUMNS, POWER_METRICS } from './power/metrics.js';
+import { siteOf, TICK } from '../kernel/site.js';
+import { DEFAULT_PUE, type Room } from '../cooling/runtime.js';
+import type { ServicePool } from '../services/pool.js';
+import type { World } from '../kernel/world.js';
+import type { MetricSpec } from '../../results/metrics.js';
+import { POWER_COLUMNS, POWER_METRICS } from './metrics.js';
 
 /** Power of a pool (W) given the average number of busy units. */
 export function poolPower(pool: ServicePool, busyUnits: number): number {

@@ -12,16 +12,16 @@
  * client left), but it counts as failed at the moment of the timeout and may be retried.
  * A failed server (or a room that powers off) fails the requests it was serving.
  */
-import { Resource, type Distribution, type RateProfile, type Rng } from '../engine/index.js';
-import type { ServiceSpec } from '../scenario/schema/services.js';
-import { distributionFromSpec } from './distribution.js';
+import { Resource, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
+import type { ServiceSpec } from '../../scenario/schema/services.js';
+import { distributionFromSpec } from '../kernel/distribution.js';
 import type { SlidingWindow } from './histogram.js';
 import { Balancer } from './balancer.js';
-import { siteOf, type Site } from './site.js';
+import { siteOf, type Site } from '../kernel/site.js';
 import { CALLING, IDLE, QUEUED, RequestRecords, SERVING } from './requests.js';
-import { ServiceStats } from './service-stats.js';
-import type { Room } from './cooling.js';
-import type { ServiceHandle, World } from './world.js';
+import { ServiceStats } from './stats.js';
+import type { Room } from '../cooling/runtime.js';
+import type { ServiceHandle, World } from '../kernel/world.js';
 
 /** Default idle share of peak server power (Fan, Weber & Barroso, ISCA 2007). */
 export const DEFAULT_IDLE_SHARE = 0.5;

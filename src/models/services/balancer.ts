@@ -6,11 +6,11 @@
  * What the balancer believes (`inRotation`) lags what is true (`pool.isAvailable`): a dead
  * backend keeps receiving traffic until the next health check notices it.
  */
-import { exponential, type Rng } from '../engine/index.js';
-import type { BalancerFaultSpec, BalancerSpec } from '../scenario/schema/services.js';
-import type { Problem } from './problems.js';
-import type { ServicePool } from './services.js';
-import type { World } from './world.js';
+import { exponential, type Rng } from '../../engine/index.js';
+import type { BalancerFaultSpec, BalancerSpec } from '../../scenario/schema/services.js';
+import type { Problem } from '../kernel/problems.js';
+import type { ServicePool } from './pool.js';
+import type { World } from '../kernel/world.js';
 
 /** Default time between health checks (s). */
 export const DEFAULT_HEALTH_CHECK_INTERVAL = 10;

@@ -9,13 +9,13 @@
  * Arrivals are drawn by thinning (engine `nextArrival`), except for a constant rate, which
  * takes the direct exponential gap (half the random draws of the plain M/M/c station).
  */
-import { constantRate, exponential, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type Distribution, type RateProfile, type Rng } from '../engine/index.js';
-import type { LoadClassSpec } from '../scenario/schema/load.js';
+import { constantRate, exponential, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
+import type { LoadClassSpec } from '../../scenario/schema/load.js';
 // Trace files are read when the scenario is loaded (src/scenario/files.ts), not here.
-export { parseTraceCsv } from '../scenario/files.js';
-import { siteOf } from './site.js';
-import type { ServicePool } from './services.js';
-import type { World } from './world.js';
+export { parseTraceCsv } from '../../scenario/files.js';
+import { siteOf } from '../kernel/site.js';
+import type { ServicePool } from '../services/pool.js';
+import type { World } from '../kernel/world.js';
 
 const HOUR = 3600;
 const DAY = 86400;

@@ -4,13 +4,13 @@
  * availability, per-class and per-backend sums, and the per-interval series. Everything here
  * restarts at the end of warm-up; `register` publishes it as metrics and series columns.
  */
-import { Tally, TimeWeighted, type Resource, type Simulation } from '../engine/index.js';
-import type { ServiceSpec } from '../scenario/schema/services.js';
+import { Tally, TimeWeighted, type Resource, type Simulation } from '../../engine/index.js';
+import type { ServiceSpec } from '../../scenario/schema/services.js';
 import { COARSE, LogHistogram, SlidingWindow } from './histogram.js';
-import { TICK } from './site.js';
-import type { World } from './world.js';
-import type { MetricSpec } from '../results/metrics.js';
-import { SERVICE_COLUMNS, SERVICE_METRICS } from './services/metrics.js';
+import { TICK } from '../kernel/site.js';
+import type { World } from '../kernel/world.js';
+import type { MetricSpec } from '../../results/metrics.js';
+import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
 
 /** What the statistics read from their pool (ServicePool provides it). */
 export interface StatsSubject {

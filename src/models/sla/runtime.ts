@@ -6,11 +6,11 @@
  * the incidents model with the targets defined here; penalties, revenue at risk and
  * staffing cost are added up into cost.total.
  */
-import type { Priority, IncidentRecord } from '../results/format.js';
-import type { IncidentTargetsSpec, ServiceSlaSpec } from '../scenario/schema/sla.js';
-import { staffingCost } from './staffing.js';
-import type { ServiceHandle, World } from './world.js';
-import { SLA_COLUMNS, SLA_METRICS } from './sla/metrics.js';
+import type { Priority, IncidentRecord } from '../../results/format.js';
+import type { IncidentTargetsSpec, ServiceSlaSpec } from '../../scenario/schema/sla.js';
+import { staffingCost } from '../staffing/runtime.js';
+import type { ServiceHandle, World } from '../kernel/world.js';
+import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
 
 /** Length of the SLA month: 30 days (99.9 % then allows 43.2 minutes of downtime). */
 export const MONTH_SECONDS = 30 * 86400;

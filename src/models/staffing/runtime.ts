@@ -9,10 +9,10 @@
  * latency: when a unit is granted while every on-site operator is busy, the work item waits
  * the latency before it starts (the page, the login).
  */
-import { Resource, TimeWeighted, Tally, type Rng } from '../engine/index.js';
-import type { RosterSpec, ShiftSpec, TeamSpec, WeekdaySpec } from '../scenario/schema/staffing.js';
-import type { World } from './world.js';
-import { STAFFING_COLUMNS, STAFFING_METRICS } from './staffing/metrics.js';
+import { Resource, TimeWeighted, Tally, type Rng } from '../../engine/index.js';
+import type { RosterSpec, ShiftSpec, TeamSpec, WeekdaySpec } from '../../scenario/schema/staffing.js';
+import type { World } from '../kernel/world.js';
+import { STAFFING_COLUMNS, STAFFING_METRICS } from './metrics.js';
 
 const DAY = 86400;
 const WEEKDAYS: readonly WeekdaySpec[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

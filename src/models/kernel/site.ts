@@ -5,8 +5,8 @@
  * they find them here, keyed by the world so replications never share state.
  */
 import type { World } from './world.js';
-import type { ServicePool } from './services.js';
-import type { Room } from './cooling.js';
+import type { ServicePool } from '../services/pool.js';
+import type { Room } from '../cooling/runtime.js';
 
 /** Internal objects of the infrastructure models of one replication. */
 export interface Site {

@@ -7,9 +7,9 @@
  * direction, range, …), so the catalog of a scenario's concrete names is known as soon as its
  * models are built, before anything runs (see `metricCatalog` in replication.ts).
  */
-import type { Simulation } from '../engine/index.js';
-import type { Series } from '../results/format.js';
-import { fillTemplate, type ColumnCatalog, type ColumnSpec, type Labels, type MetricCatalog, type MetricSpec } from '../results/metrics.js';
+import type { Simulation } from '../../engine/index.js';
+import type { Series } from '../../results/format.js';
+import { fillTemplate, type ColumnCatalog, type ColumnSpec, type Labels, type MetricCatalog, type MetricSpec } from '../../results/metrics.js';
 
 /** Produces a column's value for the interval [start, end). */
 export type ColumnSampler = (start: number, end: number) => number;

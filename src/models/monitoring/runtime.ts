@@ -8,14 +8,14 @@
  * problem explains open one symptom incident per monitor. False alarms arrive as a Poisson
  * stream and cost a triage. Auto-remediation rules try to fix detected problems first.
  */
-import { exponential, Tally, type Distribution, type Rng } from '../engine/index.js';
-import type { Priority } from '../results/format.js';
-import type { AutoRemediationSpec, MonitorSpec } from '../scenario/schema/monitoring.js';
-import { distributionFromSpec as durationDist } from './distribution.js';
-import { incidentDeskOf, priorityOf, type Incident, type IncidentDesk } from './incidents.js';
-import type { Problem } from './problems.js';
-import type { World } from './world.js';
-import { MONITORING_METRICS } from './monitoring/metrics.js';
+import { exponential, Tally, type Distribution, type Rng } from '../../engine/index.js';
+import type { Priority } from '../../results/format.js';
+import type { AutoRemediationSpec, MonitorSpec } from '../../scenario/schema/monitoring.js';
+import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
+import { incidentDeskOf, priorityOf, type Incident, type IncidentDesk } from '../incidents/desk.js';
+import type { Problem } from '../kernel/problems.js';
+import type { World } from '../kernel/world.js';
+import { MONITORING_METRICS } from './metrics.js';
 
 /** ITIL event classes. */
 export type EventClass = 'informational' | 'warning' | 'exception';

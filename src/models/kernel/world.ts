@@ -5,9 +5,9 @@
  * Coupling goes through these narrow interfaces and the problem board, never through a
  * model's internals.
  */
-import type { RandomStreams, Simulation } from '../engine/index.js';
-import type { Scenario } from '../scenario/schema/index.js';
-import type { IncidentRecord } from '../results/format.js';
+import type { RandomStreams, Simulation } from '../../engine/index.js';
+import type { Scenario } from '../../scenario/schema/index.js';
+import type { IncidentRecord } from '../../results/format.js';
 import type { Recorder } from './recorder.js';
 import type { ProblemBoard } from './problems.js';
 

@@ -16,14 +16,14 @@
  * 5000 W × 189 s / 18 K = 52.5 kJ/K per cabinet — about 4.4× the heat capacity of 10 m³ of
  * air per cabinet, in line with the "≈5× air" practitioner rule.
  */
-import type { RoomSpec } from '../scenario/schema/rooms.js';
-import type { EventHandle } from '../engine/index.js';
-import type { Problem } from './problems.js';
-import type { ServicePool } from './services.js';
-import { siteOf } from './site.js';
-import type { RoomHandle, World } from './world.js';
-import type { MetricSpec } from '../results/metrics.js';
-import { ROOM_COLUMNS, ROOM_METRICS } from './cooling/metrics.js';
+import type { RoomSpec } from '../../scenario/schema/rooms.js';
+import type { EventHandle } from '../../engine/index.js';
+import type { Problem } from '../kernel/problems.js';
+import type { ServicePool } from '../services/pool.js';
+import { siteOf } from '../kernel/site.js';
+import type { RoomHandle, World } from '../kernel/world.js';
+import type { MetricSpec } from '../../results/metrics.js';
+import { ROOM_COLUMNS, ROOM_METRICS } from './metrics.js';
 
 /** Effective heat capacity per cabinet (J/K), derived above. */
 export const HEAT_CAPACITY_PER_CABINET = (5000 * 189) / (40 - 22);

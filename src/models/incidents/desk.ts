@@ -9,15 +9,15 @@
  * time (waiting included). The fix acts on the infrastructure: it resolves the incident's
  * Problem on the board, which runs the problem's undo and restores the capacity it took.
  */
-import { exponential, Tally, type Distribution, type EventHandle, type Rng } from '../engine/index.js';
-import type { IncidentRecord, Priority } from '../results/format.js';
-import { distributionFromSpec as durationDist } from './distribution.js';
-import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from '../scenario/schema/incidents.js';
-import type { Problem } from './problems.js';
-import { FALSE_ALARM_CAUSE, incidentTargets, type IncidentTarget } from './sla.js';
-import { teamsOf, type Team } from './staffing.js';
-import type { World } from './world.js';
-import { INCIDENT_COLUMNS, INCIDENT_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './incidents/metrics.js';
+import { exponential, Tally, type Distribution, type EventHandle, type Rng } from '../../engine/index.js';
+import type { IncidentRecord, Priority } from '../../results/format.js';
+import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
+import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from '../../scenario/schema/incidents.js';
+import type { Problem } from '../kernel/problems.js';
+import { FALSE_ALARM_CAUSE, incidentTargets, type IncidentTarget } from '../sla/runtime.js';
+import { teamsOf, type Team } from '../staffing/runtime.js';
+import type { World } from '../kernel/world.js';
+import { INCIDENT_COLUMNS, INCIDENT_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './metrics.js';
 
 /**
  * Default priority matrix. The corners are sourced (extensive + critical = P1, minor + low

@@ -18,14 +18,14 @@
  *    arrives after the lead time (a base-stock policy); with the shelf empty the repair
  *    starts when a part arrives.
  */
-import { Container, exponential, type Distribution, type EventHandle, type Rng } from '../engine/index.js';
-import type { ComponentClassName, FailureClassSpec } from '../scenario/schema/failures.js';
-import { distributionFromSpec } from './distribution.js';
-import type { Problem } from './problems.js';
-import type { ServicePool } from './services.js';
-import { siteOf, type Site } from './site.js';
-import type { World } from './world.js';
-import { FAILURE_METRICS } from './failures/metrics.js';
+import { Container, exponential, type Distribution, type EventHandle, type Rng } from '../../engine/index.js';
+import type { ComponentClassName, FailureClassSpec } from '../../scenario/schema/failures.js';
+import { distributionFromSpec } from '../kernel/distribution.js';
+import type { Problem } from '../kernel/problems.js';
+import type { ServicePool } from '../services/pool.js';
+import { siteOf, type Site } from '../kernel/site.js';
+import type { World } from '../kernel/world.js';
+import { FAILURE_METRICS } from './metrics.js';
 
 /** Hours in the year used to turn an AFR into a rate (AFR ≈ 8760 h / MTBF). */
 export const HOURS_PER_YEAR = 8760;
