@@ -14,7 +14,7 @@ import { InProcessExecutor, PoolExecutor, isAborted, runJobs, type Executor, typ
 import { locate, prepare, stableKey, type ExperimentInput, type ExperimentOptions, type PreparedVariant } from './plan.js';
 import { ReplicationPool, defaultWorkers } from './pool.js';
 import { mser5, summarize } from './stats.js';
-import { metricCatalog } from '../models/kernel/replication.js';
+import { metricCatalog } from '../models/replication.js';
 
 
 export { planExperiment, type ExperimentInput, type ExperimentOptions, type ExperimentPlan, type ExperimentProgress } from './plan.js';

@@ -10,7 +10,7 @@
  * compiled from the raw document and overrides. Either way it is cached per worker.
  */
 import type { Scenario } from '../scenario/schema/index.js';
-import { runReplication } from '../models/kernel/replication.js';
+import { runReplication } from '../models/replication.js';
 import type { ReplicationRecord } from '../results/format.js';
 
 /** What a worker needs for one variant: the merged document and its overrides, and usually the compiled result. */

@@ -4,8 +4,7 @@
  * so each backend is exactly M/M/1 with its share of λ.
  */
 import { describe, expect, it } from 'vitest';
-import { runReplication } from '../../src/models/kernel/replication.js';
-import { siteOf } from '../../src/models/kernel/site.js';
+import { runReplication } from '../../src/models/replication.js';
 import { buildWorld, expectAgrees, replicate, scenario } from './helpers.js';
 
 function lb(balancer: Record<string, unknown>, extra: Record<string, unknown> = {}): ReturnType<typeof scenario> {
@@ -71,7 +70,7 @@ describe('load balancer', () => {
 
   it('health checks: a dead backend stays in rotation until the next check; a stale check keeps it in', () => {
     const w = buildWorld(lb({ policy: 'round-robin', healthCheck: { interval: 10 } }));
-    const pool = siteOf(w).pools.get('shop')!;
+    const pool = w.ports.services!.pools.get('shop')!;
     w.sim.run({ until: 101 });
     pool.failServer(1);
     expect(pool.balancer!.inRotationNow(1)).toBe(true);
@@ -87,7 +86,7 @@ describe('load balancer', () => {
     expect(pool.balancer!.inRotationNow(1)).toBe(true);
 
     const stale = buildWorld(lb({ policy: 'round-robin', faults: [{ kind: 'health-check-broken', at: 50, mode: 'stale' }] }));
-    const sp = siteOf(stale).pools.get('shop')!;
+    const sp = stale.ports.services!.pools.get('shop')!;
     stale.sim.run({ until: 100 });
     sp.failServer(2);
     stale.sim.run({ until: 200 });

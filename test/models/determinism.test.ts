@@ -5,7 +5,7 @@
  * models' draws or bookkeeping change, and must then be re-pinned deliberately.
  */
 import { describe, expect, it } from 'vitest';
-import { runReplication } from '../../src/models/kernel/replication.js';
+import { runReplication } from '../../src/models/replication.js';
 import { load } from './helpers.js';
 
 describe('determinism', () => {

@@ -4,7 +4,7 @@
  * correlated groups and the effect of a failure on requests in flight.
  */
 import { describe, expect, it } from 'vitest';
-import { runReplication } from '../../src/models/kernel/replication.js';
+import { runReplication } from '../../src/models/replication.js';
 import { buildWorld, expectAgrees, replicate, scenario } from './helpers.js';
 
 const YEAR = 8760 * 3600;

@@ -1,7 +1,7 @@
 /** Shared helpers of the infrastructure model tests: replications, confidence intervals (queueing formulas: src/theory/queueing.ts). */
 import { expect } from 'vitest';
 import { loadScenarioFile, type Scenario } from '../../src/scenario/index.js';
-import { runReplication } from '../../src/models/kernel/replication.js';
+import { runReplication } from '../../src/models/replication.js';
 
 /** Loads a scenario file (with field-path overrides) or fails the test with its errors. */
 export function load(file: string, overrides: Record<string, unknown> = {}): Scenario {
@@ -46,14 +46,15 @@ import { RandomStreams, Simulation } from '../../src/engine/index.js';
 import { Recorder } from '../../src/models/kernel/recorder.js';
 import { ProblemBoard } from '../../src/models/kernel/problems.js';
 import type { World } from '../../src/models/kernel/world.js';
-import { buildRooms } from '../../src/models/cooling/runtime.js';
-import { buildServices } from '../../src/models/services/pool.js';
-import { buildFailures } from '../../src/models/failures/runtime.js';
-import { buildLoad } from '../../src/models/load/runtime.js';
-import { buildPower } from '../../src/models/power/runtime.js';
+import { buildModels, type Ports } from '../../src/models/kernel/plugin.js';
+import { cooling } from '../../src/models/cooling/index.js';
+import { services } from '../../src/models/services/index.js';
+import { failures } from '../../src/models/failures/index.js';
+import { load as loadModel } from '../../src/models/load/index.js';
+import { power } from '../../src/models/power/index.js';
 
 /** The infrastructure models of one replication, built but not run (to probe state mid-run). */
-export function buildWorld(s: Scenario, seed = 'test', replication = 0): World {
+export function buildWorld(s: Scenario, seed = 'test', replication = 0): World & { ports: Partial<Ports> } {
   const sim = new Simulation();
   const world: World = {
     sim,
@@ -66,7 +67,7 @@ export function buildWorld(s: Scenario, seed = 'test', replication = 0): World {
     rooms: new Map(),
     incidents: [],
   };
-  for (const build of [buildRooms, buildServices, buildFailures, buildLoad, buildPower]) build(world);
+  const ports = buildModels(world, [cooling, services, failures, loadModel, power]);
   world.recorder.start();
-  return world;
+  return { ...world, ports };
 }

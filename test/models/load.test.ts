@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { classProfile, parseTraceCsv, periodicMultiplier } from '../../src/models/load/runtime.js';
 import { constantRate } from '../../src/engine/index.js';
-import { runReplication } from '../../src/models/kernel/replication.js';
+import { runReplication } from '../../src/models/replication.js';
 import type { LoadClassSpec } from '../../src/scenario/schema/load.js';
 import { expectAgrees, load, replicate, scenario } from './helpers.js';
 

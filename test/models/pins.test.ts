@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReplication } from '../../src/models/kernel/replication.js';
+import { runReplication } from '../../src/models/replication.js';
 import { compileRaw, loadScenarioFile } from '../../src/scenario/index.js';
 import { expandVariants } from '../../src/experiment/variants.js';
 import { ROOT } from '../experiment/helpers.js';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HEAT_CAPACITY_PER_CABINET, type Room } from '../../src/models/cooling/runtime.js';
-import { runReplication } from '../../src/models/kernel/replication.js';
+import { runReplication } from '../../src/models/replication.js';
 import { buildWorld, scenario } from './helpers.js';
 
 // 10 cabinets at 5 kW: 125 servers drawing a flat 400 W (idle = peak, so load does not matter).

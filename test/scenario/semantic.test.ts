@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { compileRaw, formatScenarioError, loadScenarioFile, loadScenarioText } from '../../src/scenario/index.js';
-import { metricCatalog } from '../../src/models/kernel/replication.js';
+import { metricCatalog } from '../../src/models/replication.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bad = path.join(root, 'test/fixtures/bad');

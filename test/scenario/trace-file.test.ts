@@ -7,7 +7,7 @@ import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compileRaw, loadScenarioFile, loadScenarioText } from '../../src/scenario/index.js';
-import { runReplication } from '../../src/models/kernel/replication.js';
+import { runReplication } from '../../src/models/replication.js';
 import { errorsOf, tmpFiles } from './helpers.js';
 
 const scenarioWith = (traceFile: string): string => `name: traced

@@ -19,8 +19,6 @@
 import type { RoomSpec } from '../../scenario/schema/rooms.js';
 import type { EventHandle } from '../../engine/index.js';
 import type { Problem } from '../kernel/problems.js';
-import type { ServicePool } from '../services/pool.js';
-import { siteOf } from '../kernel/site.js';
 import type { RoomHandle, World } from '../kernel/world.js';
 import type { MetricSpec } from '../../results/metrics.js';
 import { ROOM_COLUMNS, ROOM_METRICS } from './metrics.js';
@@ -46,6 +44,17 @@ export const DEFAULT_PUE = 1.58;
 
 const EPS = 1e-9;
 
+/**
+ * What a room needs from the equipment standing in it (service pools): a name and a power
+ * switch for thermal shutdown. Cooling knows nothing more of services, so the two models do
+ * not import each other.
+ */
+export interface RoomEquipment {
+  readonly name: string;
+  /** Powers the equipment off (false) or back on (true). */
+  setRoomPower(on: boolean): void;
+}
+
 /** One room: thermal state, cooling units, the pools standing in it. */
 export class Room implements RoomHandle {
   readonly name: string;
@@ -58,7 +67,7 @@ export class Room implements RoomHandle {
   readonly shutdownAbove: number;
   readonly resumeBelow: number;
   /** Pools whose servers stand here (filled by buildServices). */
-  readonly pools: ServicePool[] = [];
+  readonly pools: RoomEquipment[] = [];
   /** Name and capacity (W) of each cooling unit. */
   readonly cracNames: string[] = [];
   readonly cracCapacity: number[] = [];
@@ -371,13 +380,14 @@ function timeAbove(t0: number, t1: number, dt: number, level: number): number {
 }
 
 /** Builds every room (first of the infrastructure models: services stand in rooms). */
-export function buildRooms(world: World): void {
-  const site = siteOf(world);
+export function buildRooms(world: World): ReadonlyMap<string, Room> {
+  const rooms = new Map<string, Room>();
   for (const spec of world.scenario.rooms ?? []) {
-    if (site.rooms.has(spec.name)) throw new Error(`rooms: the name "${spec.name}" is used twice`);
+    if (rooms.has(spec.name)) throw new Error(`rooms: the name "${spec.name}" is used twice`);
     const room = new Room(world, spec);
-    site.rooms.set(spec.name, room);
+    rooms.set(spec.name, room);
     world.rooms.set(spec.name, room);
     room.register(world);
   }
+  return rooms;
 }

@@ -23,7 +23,8 @@ import type { ComponentClassName, FailureClassSpec } from '../../scenario/schema
 import { distributionFromSpec } from '../kernel/distribution.js';
 import type { Problem } from '../kernel/problems.js';
 import type { ServicePool } from '../services/pool.js';
-import { siteOf, type Site } from '../kernel/site.js';
+import type { RoomsPort } from '../cooling/ports.js';
+import type { ServicesPort } from '../services/ports.js';
 import type { World } from '../kernel/world.js';
 import { FAILURE_METRICS } from './metrics.js';
 
@@ -79,7 +80,7 @@ export function timeToFailure(spec: FailureClassSpec, where: string): Distributi
 }
 
 /** Parses a member selector "svc", "svc/3" or "svc/0-9" into (pool, server) pairs. */
-export function resolveMembers(site: Site, selector: string, where: string): [ServicePool, number][] {
+export function resolveMembers(site: ServicesPort, selector: string, where: string): [ServicePool, number][] {
   const m = /^([^/]+)(?:\/(\d+)(?:-(\d+))?)?$/.exec(selector.trim());
   const pool = m === null ? undefined : site.pools.get(m[1]!);
   if (m === null || pool === undefined) throw new Error(`${where}: "${selector}" is not "service", "service/i" or "service/i-j" of a known service`);
@@ -92,10 +93,10 @@ export function resolveMembers(site: Site, selector: string, where: string): [Se
 }
 
 /** Builds the failure model (after services and rooms). */
-export function buildFailures(world: World): void {
+export function buildFailures(world: World, services: ServicesPort, rooms: RoomsPort): void {
   const spec = world.scenario.failures;
   if (spec === undefined) return;
-  const site = siteOf(world);
+  const site = { pools: services.pools, poolList: services.poolList, rooms };
   const sim = world.sim;
   const stats = new Map<ComponentClassName, ClassStats>();
   let resetAt = sim.now;

@@ -15,7 +15,8 @@ import { distributionFromSpec as durationDist } from '../kernel/distribution.js'
 import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from '../../scenario/schema/incidents.js';
 import type { Problem } from '../kernel/problems.js';
 import { FALSE_ALARM_CAUSE, incidentTargets, type IncidentTarget } from '../sla/runtime.js';
-import { teamsOf, type Team } from '../staffing/runtime.js';
+import type { Team } from '../staffing/runtime.js';
+import type { TeamsPort } from '../staffing/ports.js';
 import type { World } from '../kernel/world.js';
 import { INCIDENT_COLUMNS, INCIDENT_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './metrics.js';
 
@@ -130,7 +131,10 @@ export class IncidentDesk {
   /** Incidents that found no team at some tier of their path. */
   unrouted = 0;
 
-  constructor(readonly world: World) {
+  constructor(
+    readonly world: World,
+    private readonly teams: TeamsPort,
+  ) {
     const spec = world.scenario.incidents;
     this.targets = incidentTargets(world.scenario.sla?.incidentTargets);
     this.rng = world.streams.stream('incidents/desk/work');
@@ -175,7 +179,7 @@ export class IncidentDesk {
 
   /** Checks that every tier on every path has a team (called once all models are built). */
   validateRouting(): void {
-    const teams = [...teamsOf(this.world).values()];
+    const teams = [...this.teams.values()];
     for (const t of this.types.values()) {
       for (const s of t.path) {
         if (!teams.some((team) => team.serves(s.tier, t.spec.skill))) {
@@ -269,7 +273,7 @@ export class IncidentDesk {
   /** First team at this tier with this skill, preferring one with a free operator. */
   private route(tier: string, skill: string | undefined): Team | null {
     let first: Team | null = null;
-    for (const t of teamsOf(this.world).values()) {
+    for (const t of this.teams.values()) {
       if (!t.serves(tier, skill)) continue;
       if (t.resource.free > 0) return t;
       first ??= t;
@@ -400,26 +404,14 @@ export class IncidentDesk {
   }
 }
 
-const DESKS = new WeakMap<World, IncidentDesk>();
-
-/** The incident desk of this world (created on first use). */
-export function incidentDeskOf(world: World): IncidentDesk {
-  let d = DESKS.get(world);
-  if (d === undefined) {
-    d = new IncidentDesk(world);
-    DESKS.set(world, d);
-  }
-  return d;
-}
-
 /** Builds incident management, service requests and scheduled work. Runs after staffing. */
-export function buildIncidents(world: World): void {
-  const desk = incidentDeskOf(world);
+export function buildIncidents(world: World, teams: TeamsPort): IncidentDesk {
+  const desk = new IncidentDesk(world, teams);
   desk.validateRouting();
-  buildRequests(world);
-  buildScheduledWork(world);
+  buildRequests(world, teams);
+  buildScheduledWork(world, teams);
   // Scenarios without incident management (a plain queueing station) get no incident columns.
-  if (world.scenario.incidents === undefined && world.scenario.monitoring === undefined) return;
+  if (world.scenario.incidents === undefined && world.scenario.monitoring === undefined) return desk;
   const rec = world.recorder;
   for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
     rec.metric(INCIDENT_METRICS.count, { priority: p }, () => desk.counted().filter((r) => r.priority === p).length);
@@ -436,11 +428,12 @@ export function buildIncidents(world: World): void {
   rec.metric(INCIDENT_METRICS.resolutionBreaches, {}, () => desk.counted().filter((r) => r.resolutionBreached).length);
   rec.metric(INCIDENT_METRICS.unresolved, {}, () => desk.counted().filter((r) => r.resolvedAt === null).length);
   rec.metric(INCIDENT_METRICS.autoRemediated, {}, () => desk.resolvedBy.get('auto-remediation') ?? 0);
+  return desk;
 }
 
-function teamNamed(world: World, name: string, where: string): Team {
-  const t = teamsOf(world).get(name);
-  if (t === undefined) throw new Error(`${where}: no team named "${name}" (known: ${[...teamsOf(world).keys()].join(', ') || 'none'})`);
+function teamNamed(teams: TeamsPort, name: string, where: string): Team {
+  const t = teams.get(name);
+  if (t === undefined) throw new Error(`${where}: no team named "${name}" (known: ${[...teams.keys()].join(', ') || 'none'})`);
   return t;
 }
 
@@ -448,10 +441,10 @@ interface RequestJob {
   arrivedAt: number;
 }
 
-function buildRequests(world: World): void {
+function buildRequests(world: World, teams: TeamsPort): void {
   const sim = world.sim;
   for (const spec of world.scenario.requests ?? []) {
-    const team = teamNamed(world, spec.team, `requests.${spec.name}`);
+    const team = teamNamed(teams, spec.team, `requests.${spec.name}`);
     const res = team.resource;
     const arrivals = world.streams.stream(`incidents/requests/${spec.name}/arrivals`);
     const handleRng = world.streams.stream(`incidents/requests/${spec.name}/handle`);
@@ -526,11 +519,11 @@ interface ScheduledJob {
   started: boolean;
 }
 
-function buildScheduledWork(world: World): void {
+function buildScheduledWork(world: World, teams: TeamsPort): void {
   const sim = world.sim;
   for (const spec of world.scenario.scheduledWork ?? []) {
     const where = `scheduledWork.${spec.name}`;
-    const team = teamNamed(world, spec.team, where);
+    const team = teamNamed(teams, spec.team, where);
     const res = team.resource;
     const service = spec.service === undefined ? null : world.services.get(spec.service);
     if (service === undefined) throw new Error(`${where}: no service named "${String(spec.service)}"`);

@@ -70,5 +70,3 @@ export interface World {
   readonly incidents: IncidentRecord[];
 }
 
-/** A model: builds itself into the world (registers handlers, metrics and columns). */
-export type ModelBuilder = (world: World) => void;

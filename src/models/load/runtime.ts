@@ -13,7 +13,7 @@ import { constantRate, exponential, nextArrival, piecewiseRate, scaleRate, shift
 import type { LoadClassSpec } from '../../scenario/schema/load.js';
 // Trace files are read when the scenario is loaded (src/scenario/files.ts), not here.
 export { parseTraceCsv } from '../../scenario/files.js';
-import { siteOf } from '../kernel/site.js';
+import type { ServicesPort } from '../services/ports.js';
 import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
 
@@ -134,8 +134,7 @@ class ArrivalProcess {
 }
 
 /** Builds every load class (after the services it feeds). */
-export function buildLoad(world: World): void {
-  const site = siteOf(world);
+export function buildLoad(world: World, site: ServicesPort): void {
   const seen = new Set<string>();
   (world.scenario.load ?? []).forEach((spec, i) => {
     const where = `load[${i}]`;

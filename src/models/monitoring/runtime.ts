@@ -12,7 +12,7 @@ import { exponential, Tally, type Distribution, type Rng } from '../../engine/in
 import type { Priority } from '../../results/format.js';
 import type { AutoRemediationSpec, MonitorSpec } from '../../scenario/schema/monitoring.js';
 import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
-import { incidentDeskOf, priorityOf, type Incident, type IncidentDesk } from '../incidents/desk.js';
+import { priorityOf, type Incident, type IncidentDesk } from '../incidents/desk.js';
 import type { Problem } from '../kernel/problems.js';
 import type { World } from '../kernel/world.js';
 import { MONITORING_METRICS } from './metrics.js';
@@ -194,21 +194,12 @@ function sampler(world: World, spec: MonitorSpec): () => number {
   }
 }
 
-const EVENTS = new WeakMap<World, EventManager>();
-
-/** The event manager of this world, if monitoring was built. */
-export function eventManagerOf(world: World): EventManager | undefined {
-  return EVENTS.get(world);
-}
-
 /** Builds the monitors, false-alarm streams and auto-remediation. Runs after incidents. */
-export function buildMonitoring(world: World): void {
+export function buildMonitoring(world: World, desk: IncidentDesk): EventManager | undefined {
   const spec = world.scenario.monitoring;
-  if (spec === undefined) return;
+  if (spec === undefined) return undefined;
   const sim = world.sim;
-  const desk = incidentDeskOf(world);
   const mgr = new EventManager(world, desk);
-  EVENTS.set(world, mgr);
   const triage = durationDist(spec.triageTime ?? DEFAULT_TRIAGE);
   const defaultInterval = spec.interval ?? DEFAULT_INTERVAL;
   const names = new Set<string>();
@@ -283,4 +274,5 @@ export function buildMonitoring(world: World): void {
   rec.metric(M.detection, {}, () => mgr.detection.mean);
   rec.metric(M.remediationAttempts, {}, () => mgr.remediationAttempts);
   rec.metric(M.remediationSuccesses, {}, () => mgr.remediationSuccesses);
+  return mgr;
 }

@@ -10,7 +10,9 @@
  * the instantaneous busy level. This keeps the thermal model exact between updates while
  * costing nothing per request.
  */
-import { siteOf, TICK } from '../kernel/site.js';
+import { TICK } from '../kernel/timing.js';
+import type { RoomsPort } from '../cooling/ports.js';
+import type { ServicesPort } from '../services/ports.js';
 import { DEFAULT_PUE, type Room } from '../cooling/runtime.js';
 import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
@@ -26,8 +28,8 @@ export function poolPower(pool: ServicePool, busyUnits: number): number {
 }
 
 /** Builds the power model (after services and rooms). */
-export function buildPower(world: World): void {
-  const site = siteOf(world);
+export function buildPower(world: World, services: ServicesPort, rooms: RoomsPort): void {
+  const site = { poolList: services.poolList, rooms };
   const sim = world.sim;
   const pools = site.poolList;
   const lastBusy = new Float64Array(pools.length);
@@ -37,10 +39,13 @@ export function buildPower(world: World): void {
   let resetAt = sim.now;
   let unroomedLast = sim.now;
 
+  // The pools standing in each room, in scenario order.
+  const poolsIn = new Map<Room, typeof pools[number][]>();
+  for (const room of site.rooms.values()) poolsIn.set(room, pools.filter((pool) => pool.room === room));
   const roomPower = (room: Room): number => {
     if (room.isShutdown) return room.otherItPower;
     let p = room.otherItPower;
-    for (const pool of room.pools) p += poolWatts[pool.index]!;
+    for (const pool of poolsIn.get(room)!) p += poolWatts[pool.index]!;
     return p;
   };
   const unroomedPower = (): number => {
@@ -60,7 +65,7 @@ export function buildPower(world: World): void {
   for (const room of site.rooms.values()) {
     room.setItPower(roomPower(room));
     room.onPowerStateChange = () => {
-      for (const pool of room.pools) poolWatts[pool.index] = poolPower(pool, pool.busyNow());
+      for (const pool of poolsIn.get(room)!) poolWatts[pool.index] = poolPower(pool, pool.busyNow());
       room.setItPower(roomPower(room));
     };
   }

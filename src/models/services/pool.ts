@@ -17,7 +17,7 @@ import type { ServiceSpec } from '../../scenario/schema/services.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
 import type { SlidingWindow } from './histogram.js';
 import { Balancer } from './balancer.js';
-import { siteOf, type Site } from '../kernel/site.js';
+import type { RoomsPort } from '../cooling/ports.js';
 import { CALLING, IDLE, QUEUED, RequestRecords, SERVING } from './requests.js';
 import { ServiceStats } from './stats.js';
 import type { Room } from '../cooling/runtime.js';
@@ -51,7 +51,7 @@ export class ServicePool implements ServiceHandle {
 
   private readonly sim: World['sim'];
   private readonly recorder: World['recorder'];
-  private readonly site: Site;
+  private readonly site: ServicesRegistry;
   private readonly dist: Distribution;
   private readonly rng: Rng;
   private readonly backoffDist: Distribution | null;
@@ -98,11 +98,12 @@ export class ServicePool implements ServiceHandle {
     world: World,
     readonly spec: ServiceSpec,
     readonly index: number,
+    site: ServicesRegistry,
   ) {
     const sim = world.sim;
     this.sim = sim;
     this.recorder = world.recorder;
-    this.site = siteOf(world);
+    this.site = site;
     this.name = spec.name;
     this.servers = spec.servers;
     this.concurrency = spec.concurrency ?? 1;
@@ -583,16 +584,24 @@ export class ServicePool implements ServiceHandle {
   }
 }
 
+/** The services of one replication: by name and by index (the services port). */
+export interface ServicesRegistry {
+  /** Service pools by name, in scenario order. */
+  readonly pools: ReadonlyMap<string, ServicePool>;
+  /** Pools by index (a request record names its parent pool by index). */
+  readonly poolList: readonly ServicePool[];
+}
+
 /** Builds every service of the scenario (after the rooms, before the load). */
-export function buildServices(world: World): void {
-  const site = siteOf(world);
+export function buildServices(world: World, rooms: RoomsPort): ServicesRegistry {
+  const site = { pools: new Map<string, ServicePool>(), poolList: [] as ServicePool[] };
   const specs = world.scenario.services ?? [];
   for (const spec of specs) {
     if (site.pools.has(spec.name)) throw new Error(`services: the name "${spec.name}" is used twice`);
-    const pool = new ServicePool(world, spec, site.poolList.length);
+    const pool = new ServicePool(world, spec, site.poolList.length, site);
     if (spec.room !== undefined) {
-      const room = site.rooms.get(spec.room);
-      if (room === undefined) throw new Error(`services.${spec.name}.room: no room named "${spec.room}" (rooms: ${[...site.rooms.keys()].join(', ') || 'none'})`);
+      const room = rooms.get(spec.room);
+      if (room === undefined) throw new Error(`services.${spec.name}.room: no room named "${spec.room}" (rooms: ${[...rooms.keys()].join(', ') || 'none'})`);
       pool.room = room;
       room.pools.push(pool);
     }
@@ -618,4 +627,5 @@ export function buildServices(world: World): void {
     }
   }
   for (const pool of site.poolList) pool.register(world);
+  return site;
 }

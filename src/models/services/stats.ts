@@ -7,7 +7,7 @@
 import { Tally, TimeWeighted, type Resource, type Simulation } from '../../engine/index.js';
 import type { ServiceSpec } from '../../scenario/schema/services.js';
 import { COARSE, LogHistogram, SlidingWindow } from './histogram.js';
-import { TICK } from '../kernel/site.js';
+import { TICK } from '../kernel/timing.js';
 import type { World } from '../kernel/world.js';
 import type { MetricSpec } from '../../results/metrics.js';
 import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';

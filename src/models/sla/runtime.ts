@@ -9,6 +9,7 @@
 import type { Priority, IncidentRecord } from '../../results/format.js';
 import type { IncidentTargetsSpec, ServiceSlaSpec } from '../../scenario/schema/sla.js';
 import { staffingCost } from '../staffing/runtime.js';
+import type { TeamsPort } from '../staffing/ports.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
 import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
 
@@ -221,7 +222,7 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
 }
 
 /** Builds the SLA checks and the cost metrics. Runs after staffing and incidents. */
-export function buildSla(world: World): void {
+export function buildSla(world: World, teams: TeamsPort): void {
   const sc = world.scenario;
   // Infrastructure-only scenarios keep their results free of operations metrics.
   if (sc.sla === undefined && sc.teams === undefined && sc.incidents === undefined) return;
@@ -240,7 +241,7 @@ export function buildSla(world: World): void {
   };
   rec.metric(SLA_METRICS.penalties, {}, penalties);
   rec.metric(SLA_METRICS.revenue, {}, revenue);
-  rec.metric(SLA_METRICS.total, {}, () => staffingCost(world) + penalties() + revenue());
+  rec.metric(SLA_METRICS.total, {}, () => staffingCost(teams) + penalties() + revenue());
   if (world.services.size > 0) {
     rec.metric(SLA_METRICS.delayed, {}, () => sumTotals(world, 'slow'));
     rec.metric(SLA_METRICS.failed, {}, () => sumTotals(world, 'failed'));

@@ -191,27 +191,15 @@ export class Team {
   }
 }
 
-/** Teams of a world, shared with the incidents, monitoring and SLA models. */
-const TEAMS = new WeakMap<World, Map<string, Team>>();
-
-/** The teams built for this world (empty when the scenario declares none). */
-export function teamsOf(world: World): Map<string, Team> {
-  let m = TEAMS.get(world);
-  if (m === undefined) {
-    m = new Map();
-    TEAMS.set(world, m);
-  }
-  return m;
-}
 
 function constantRoster(headcount: number): RosterSpec {
   return { shifts: [{ name: 'always', start: 0, length: DAY, headcount }] };
 }
 
 /** Builds the teams: one Resource each, with shift changes scheduled from the roster. */
-export function buildStaffing(world: World): void {
+export function buildStaffing(world: World): ReadonlyMap<string, Team> {
   const specs = world.scenario.teams ?? [];
-  const teams = teamsOf(world);
+  const teams = new Map<string, Team>();
   for (const spec of specs) {
     if (teams.has(spec.name)) throw new Error(`teams: "${spec.name}" is declared twice`);
     if (spec.roster !== undefined && spec.headcount !== undefined) throw new Error(`teams.${spec.name}: give either headcount or roster, not both`);
@@ -257,13 +245,14 @@ export function buildStaffing(world: World): void {
     }
     registerTeamOutputs(world, team);
   }
-  if (specs.length > 0) world.recorder.metric(STAFFING_METRICS.total, {}, () => staffingCost(world));
+  if (specs.length > 0) world.recorder.metric(STAFFING_METRICS.total, {}, () => staffingCost(teams));
+  return teams;
 }
 
 /** Total staffing cost of all teams so far. */
-export function staffingCost(world: World): number {
+export function staffingCost(teams: ReadonlyMap<string, Team>): number {
   let c = 0;
-  for (const t of teamsOf(world).values()) c += t.cost();
+  for (const t of teams.values()) c += t.cost();
   return c;
 }
 

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFileOrThrow } from '../../../src/scenario/index.js';
-import { runReplication } from '../../../src/models/kernel/replication.js';
+import { runReplication } from '../../../src/models/replication.js';
 import type { ReplicationRecord } from '../../../src/results/format.js';
 
 const FILE = 'scenarios/globalmart-peak.yaml';

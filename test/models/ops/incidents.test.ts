@@ -4,9 +4,11 @@
  * fix restores the capacity the problem names.
  */
 import { describe, expect, it } from 'vitest';
-import { buildIncidents, incidentDeskOf, priorityOf } from '../../../src/models/incidents/desk.js';
-import { buildMonitoring, eventManagerOf } from '../../../src/models/monitoring/runtime.js';
-import { buildStaffing, teamsOf } from '../../../src/models/staffing/runtime.js';
+import { priorityOf } from '../../../src/models/incidents/desk.js';
+import { buildModels, type Ports } from '../../../src/models/kernel/plugin.js';
+import { staffing } from '../../../src/models/staffing/index.js';
+import { incidents } from '../../../src/models/incidents/index.js';
+import { monitoring } from '../../../src/models/monitoring/index.js';
 import type { Scenario } from '../../../src/scenario/index.js';
 import type { World } from '../../../src/models/kernel/world.js';
 import { FakeService, fakeWorld } from './fakes.js';
@@ -44,13 +46,11 @@ function baseScenario(extra: Partial<Scenario> = {}): Partial<Scenario> & { hori
 }
 
 /** Builds the ops models around a fake service; a fault at `faultAt` takes 3 of 4 servers and slows it. */
-function setup(scenario: Partial<Scenario> & { horizon: number }, faultAt = 2 * H): { world: World; svc: FakeService } {
+function setup(scenario: Partial<Scenario> & { horizon: number }, faultAt = 2 * H): { world: World; svc: FakeService; ports: Partial<Ports> } {
   const world = fakeWorld(scenario);
   const svc = new FakeService('inventory', 4, world.sim);
   world.services.set('inventory', svc);
-  buildStaffing(world);
-  buildIncidents(world);
-  buildMonitoring(world);
+  const ports = buildModels(world, [staffing, incidents, monitoring]);
   world.sim.scheduleAt(faultAt, () => {
     svc.servers -= 3;
     svc.latency = 5;
@@ -65,12 +65,12 @@ function setup(scenario: Partial<Scenario> & { horizon: number }, faultAt = 2 * 
     });
   }, null);
   world.recorder.start();
-  return { world, svc };
+  return { world, svc, ports };
 }
 
 describe('incident life cycle', () => {
   it('timestamps are ordered, it escalates L1 → L2 and the fix restores the capacity', () => {
-    const { world, svc } = setup(baseScenario(), 2 * H + 30);
+    const { world, svc, ports } = setup(baseScenario(), 2 * H + 30);
     world.sim.run({ until: world.horizon });
     expect(world.incidents).toHaveLength(1);
     const r = world.incidents[0]!;
@@ -89,7 +89,7 @@ describe('incident life cycle', () => {
     expect(svc.servers).toBe(4);
     expect(world.problems.history()[0]!.resolvedBy).toBe('L2');
     // The monitor kept seeing the fault while the incident was open: counted, not re-raised.
-    expect(eventManagerOf(world)!.counts.deduplicated).toBeGreaterThan(10);
+    expect(ports.events!.counts.deduplicated).toBeGreaterThan(10);
     expect(r.responseBreached).toBe(false);
     expect(r.resolutionBreached).toBe(false);
   });
@@ -147,9 +147,7 @@ describe('incident life cycle', () => {
     const world = fakeWorld(s);
     const svc = new FakeService('inventory', 4, world.sim);
     world.services.set('inventory', svc);
-    buildStaffing(world);
-    buildIncidents(world);
-    buildMonitoring(world);
+    const ports = buildModels(world, [staffing, incidents, monitoring]);
     world.sim.scheduleAt(H, () => (svc.latency = 3), null);
     world.sim.scheduleAt(1.5 * H, () => (svc.latency = 0.1), null);
     world.sim.run({ until: world.horizon });
@@ -160,19 +158,19 @@ describe('incident life cycle', () => {
     expect(fake.length).toBeGreaterThan(40); // ≈ 72 expected in 12 h
     expect(fake.length).toBeLessThan(110);
     for (const f of fake.filter((x) => x.resolvedAt !== null)) expect(f.resolvedAt! - f.acknowledgedAt!).toBeCloseTo(300, 6);
-    expect(teamsOf(world).get('ops-l1')!.resource.busy.integral(world.sim.now)).toBeGreaterThan(30 * 300);
+    expect(ports.teams!.get('ops-l1')!.resource.busy.integral(world.sim.now)).toBeGreaterThan(30 * 300);
   });
 
   it('incidents are served before service requests in a team queue', () => {
     const s = baseScenario();
     s.requests = [{ name: 'access', team: 'ops-l1', rate: 20 / H, handleTime: 600 }];
     s.incidents!.types![0]!.path = [{ tier: 'L1', diagnosis: 60, fix: 60 }];
-    const { world } = setup(s);
+    const { world, ports } = setup(s);
     world.sim.run({ until: world.horizon });
     const r = world.incidents[0]!;
     // The operator finishes the request in hand (≤ 600 s) and then takes the P1 first.
     expect(r.acknowledgedAt! - r.detectedAt).toBeLessThanOrEqual(600);
-    expect(incidentDeskOf(world).openIncidents().size).toBe(0);
+    expect(ports.desk!.openIncidents().size).toBe(0);
   });
 
   it('scheduled maintenance takes servers offline for its duration', () => {

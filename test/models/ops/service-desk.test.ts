@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFileOrThrow } from '../../../src/scenario/index.js';
-import { runReplication } from '../../../src/models/kernel/replication.js';
+import { runReplication } from '../../../src/models/replication.js';
 import { erlangCServiceLevel } from '../../../src/theory/queueing.js';
 import { meanCi } from './theory.js';
 

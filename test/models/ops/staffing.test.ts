@@ -1,6 +1,6 @@
 /** Rosters: the capacity of the shift table at every hour, across midnight and handovers. */
 import { describe, expect, it } from 'vitest';
-import { buildStaffing, rosterCapacityAt, shrinkFloor, teamsOf } from '../../../src/models/staffing/runtime.js';
+import { buildStaffing, rosterCapacityAt, shrinkFloor } from '../../../src/models/staffing/runtime.js';
 import type { RosterSpec } from '../../../src/scenario/schema/staffing.js';
 import { fakeWorld } from './fakes.js';
 
@@ -87,8 +87,7 @@ describe('rosterCapacityAt', () => {
 describe('buildStaffing', () => {
   it('drives the team Resource capacity from the roster at every hour', () => {
     const world = fakeWorld({ horizon: 48 * H, teams: [{ name: 'noc', roster: threeShifts }] });
-    buildStaffing(world);
-    const team = teamsOf(world).get('noc')!;
+    const team = buildStaffing(world).get('noc')!;
     for (let h = 0; h < 48; h++) {
       world.sim.run({ until: h * H + 60 });
       const e = expectedThreeShifts(h % 24);
@@ -98,8 +97,7 @@ describe('buildStaffing', () => {
 
   it('handover: work in progress carries over, capacity drops as units are released', () => {
     const world = fakeWorld({ horizon: 24 * H, teams: [{ name: 'noc', roster: threeShifts }] });
-    buildStaffing(world);
-    const res = teamsOf(world).get('noc')!.resource;
+    const res = buildStaffing(world).get('noc')!.resource;
     const sim = world.sim;
     sim.run({ until: 13 * H });
     // Three operators start a 2-hour job at 13:00, one hour before the early shift leaves.
@@ -119,9 +117,9 @@ describe('buildStaffing', () => {
 
   it('costs rostered hours: 3 on site for 8 h, idle on call at a quarter of the rate', () => {
     const world = fakeWorld({ horizon: 24 * H, teams: [{ name: 'noc', roster: threeShifts, costPerHour: 100 }] });
-    buildStaffing(world);
+    const teams = buildStaffing(world);
     world.sim.run({ until: 24 * H });
-    const team = teamsOf(world).get('noc')!;
+    const team = teams.get('noc')!;
     // On site: 3·8 + 2·8 + 1·8 = 48 h; on call 8 h at 25 %.
     expect(team.cost()).toBeCloseTo(48 * 100 + 8 * 100 * 0.25, 6);
   });

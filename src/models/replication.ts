@@ -3,39 +3,18 @@
  * itself, runs the clock to the horizon and returns the compact record. This is the only
  * entry point the experiment runner and the workers call.
  */
-import { EventLimitError, RandomStreams, Simulation } from '../../engine/index.js';
-import type { Scenario } from '../../scenario/schema/index.js';
-import type { ReplicationRecord } from '../../results/format.js';
-import type { ColumnCatalog, MetricCatalog } from '../../results/metrics.js';
-import { Recorder } from './recorder.js';
-import { DEFAULT_MAX_EVENTS } from './budget.js';
+import { EventLimitError, RandomStreams, Simulation } from '../engine/index.js';
+import type { Scenario } from '../scenario/schema/index.js';
+import type { ReplicationRecord } from '../results/format.js';
+import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
+import { Recorder } from './kernel/recorder.js';
+import { DEFAULT_MAX_EVENTS } from './kernel/budget.js';
 
 export { DEFAULT_MAX_EVENTS };
-import { ProblemBoard } from './problems.js';
-import type { ModelBuilder, World } from './world.js';
-import { buildRooms } from '../cooling/runtime.js';
-import { buildServices } from '../services/pool.js';
-import { buildFailures } from '../failures/runtime.js';
-import { buildLoad } from '../load/runtime.js';
-import { buildPower } from '../power/runtime.js';
-import { buildStaffing } from '../staffing/runtime.js';
-import { buildIncidents } from '../incidents/desk.js';
-import { buildMonitoring } from '../monitoring/runtime.js';
-import { buildSla } from '../sla/runtime.js';
-
-/** Models in build order: infrastructure first, so operations models find its handles. */
-const MODELS: ModelBuilder[] = [
-  buildRooms,
-  buildServices,
-  buildFailures,
-  buildLoad,
-  buildPower,
-  // Operations (after the infrastructure, whose handles and problems they use):
-  buildStaffing,
-  buildIncidents,
-  buildMonitoring,
-  buildSla,
-];
+import { ProblemBoard } from './kernel/problems.js';
+import type { World } from './kernel/world.js';
+import { buildModels } from './kernel/plugin.js';
+import { MODELS } from './index.js';
 
 /** Options of one replication. */
 export interface ReplicationOptions {
@@ -67,7 +46,7 @@ function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
     rooms: new Map(),
     incidents: [],
   };
-  for (const build of MODELS) build(world);
+  buildModels(world, MODELS);
   return world;
 }
 
