@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mser5, pairedTTest, summarize, tCdf, tQuantile, welchTest, welchTTest, wilsonInterval } from '../../src/experiment/stats.js';
 import { normalCdf } from '../../src/engine/distributions.js';
 import { tCritical } from '../engine/ci.js';
-import { meanCi } from '../models/ops/theory.js';
+import { meanCi } from '../models/theory.js';
 
 describe('t distribution', () => {
   it('matches table quantiles', () => {

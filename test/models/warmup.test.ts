@@ -9,7 +9,7 @@ import { buildModels } from '../../src/models/kernel/plugin.js';
 import { staffing } from '../../src/models/staffing/index.js';
 import { incidents } from '../../src/models/incidents/index.js';
 import { monitoring } from '../../src/models/monitoring/index.js';
-import { FakeService, fakeWorld } from './ops/fakes.js';
+import { FakeService, fakeWorld } from './fakes.js';
 import { scenario } from './helpers.js';
 
 const H = 3600;

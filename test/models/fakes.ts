@@ -2,11 +2,11 @@
  * Small fakes of the infrastructure side of the World, so the operations models can be
  * tested without the real services: a service whose latency the test sets, and a room.
  */
-import { RandomStreams, Simulation } from '../../../src/engine/index.js';
-import { ProblemBoard } from '../../../src/models/kernel/problems.js';
-import { Recorder } from '../../../src/models/kernel/recorder.js';
-import type { RoomHandle, ServiceHandle, World } from '../../../src/models/kernel/world.js';
-import type { Scenario } from '../../../src/scenario/index.js';
+import { RandomStreams, Simulation } from '../../src/engine/index.js';
+import { ProblemBoard } from '../../src/models/kernel/problems.js';
+import { Recorder } from '../../src/models/kernel/recorder.js';
+import type { RoomHandle, ServiceHandle, World } from '../../src/models/kernel/world.js';
+import type { Scenario } from '../../src/scenario/index.js';
 
 /** A service whose observed metrics are set by the test. */
 export class FakeService implements ServiceHandle {

@@ -1,5 +1,5 @@
 /** Statistics the operations tests compare simulations with (the queueing formulas are in src/theory/queueing.ts). */
-import { tQuantile } from '../../../src/experiment/stats.js';
+import { tQuantile } from '../../src/experiment/stats.js';
 
 /** Mean, standard error and 95 % interval of replication values (t with n − 1 df, src/experiment/stats.ts). */
 export function meanCi(xs: readonly number[]): { mean: number; se: number; lo: number; hi: number } {

@@ -4,8 +4,8 @@
  * so each backend is exactly M/M/1 with its share of λ.
  */
 import { describe, expect, it } from 'vitest';
-import { runReplication } from '../../src/models/replication.js';
-import { buildWorld, expectAgrees, replicate, scenario } from './helpers.js';
+import { runReplication } from '../../../src/models/replication.js';
+import { buildWorld, expectAgrees, replicate, scenario } from '../helpers.js';
 
 function lb(balancer: Record<string, unknown>, extra: Record<string, unknown> = {}): ReturnType<typeof scenario> {
   return scenario({

@@ -5,9 +5,9 @@
  * rough size, not pinned numbers; both arms share seeds (common random numbers).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadScenarioFileOrThrow } from '../../../src/scenario/index.js';
-import { runReplication } from '../../../src/models/replication.js';
-import type { ReplicationRecord } from '../../../src/results/format.js';
+import { loadScenarioFileOrThrow } from '../../src/scenario/index.js';
+import { runReplication } from '../../src/models/replication.js';
+import type { ReplicationRecord } from '../../src/results/format.js';
 
 const FILE = 'scenarios/globalmart-peak.yaml';
 const REPS = 3;

@@ -1,7 +1,7 @@
 /** The sliding window behind ServiceHandle's recent* queries, and the log-bucket histograms. */
 import { describe, expect, it } from 'vitest';
-import { COARSE, LogHistogram, SlidingWindow } from '../../src/models/services/histogram.js';
-import { loadScenarioText } from '../../src/scenario/index.js';
+import { COARSE, LogHistogram, SlidingWindow } from '../../../src/models/services/histogram.js';
+import { loadScenarioText } from '../../../src/scenario/index.js';
 
 describe('histograms', () => {
   it('quantiles are within the bucket resolution', () => {

@@ -4,8 +4,8 @@
  * independent replications: |mean − theory| < 3·SE.
  */
 import { describe, expect, it } from 'vitest';
-import { erlangC } from '../../src/theory/queueing.js';
-import { expectAgrees, load, replicate, scenario } from './helpers.js';
+import { erlangC } from '../../../src/theory/queueing.js';
+import { expectAgrees, load, replicate, scenario } from '../helpers.js';
 
 describe('M/M/c station (scenarios/mmc-validation.yaml)', () => {
   it('matches Erlang C: response time, wait, utilisation, queue length', () => {

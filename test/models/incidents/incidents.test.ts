@@ -11,7 +11,7 @@ import { incidents } from '../../../src/models/incidents/index.js';
 import { monitoring } from '../../../src/models/monitoring/index.js';
 import type { Scenario } from '../../../src/scenario/index.js';
 import type { World } from '../../../src/models/kernel/world.js';
-import { FakeService, fakeWorld } from './fakes.js';
+import { FakeService, fakeWorld } from '../fakes.js';
 
 const H = 3600;
 

@@ -5,9 +5,9 @@
  * Active Power 2007), i.e. C = 52.5 kJ/K per cabinet.
  */
 import { describe, expect, it } from 'vitest';
-import { HEAT_CAPACITY_PER_CABINET, type Room } from '../../src/models/cooling/runtime.js';
-import { runReplication } from '../../src/models/replication.js';
-import { buildWorld, scenario } from './helpers.js';
+import { HEAT_CAPACITY_PER_CABINET, type Room } from '../../../src/models/cooling/runtime.js';
+import { runReplication } from '../../../src/models/replication.js';
+import { buildWorld, scenario } from '../helpers.js';
 
 // 10 cabinets at 5 kW: 125 servers drawing a flat 400 W (idle = peak, so load does not matter).
 function hall(crac: Record<string, unknown>[], horizon = 4000): ReturnType<typeof scenario> {

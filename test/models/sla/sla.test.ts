@@ -1,7 +1,7 @@
 /** SLA attainment and error budget on small constructed cases with known answers. */
 import { describe, expect, it } from 'vitest';
 import { attainment, errorBudgetUsed, incidentTargets, summariseWindows, windowMeetsObjective, MONTH_SECONDS, buildSla } from '../../../src/models/sla/runtime.js';
-import { FakeService, fakeWorld } from './fakes.js';
+import { FakeService, fakeWorld } from '../fakes.js';
 
 describe('SLA arithmetic', () => {
   it('attainment is good time over observed time', () => {

@@ -4,8 +4,8 @@
  * correlated groups and the effect of a failure on requests in flight.
  */
 import { describe, expect, it } from 'vitest';
-import { runReplication } from '../../src/models/replication.js';
-import { buildWorld, expectAgrees, replicate, scenario } from './helpers.js';
+import { runReplication } from '../../../src/models/replication.js';
+import { buildWorld, expectAgrees, replicate, scenario } from '../helpers.js';
 
 const YEAR = 8760 * 3600;
 

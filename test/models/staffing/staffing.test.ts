@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildStaffing, rosterCapacityAt, shrinkFloor } from '../../../src/models/staffing/runtime.js';
 import type { RosterSpec } from '../../../src/scenario/schema/staffing.js';
-import { fakeWorld } from './fakes.js';
+import { fakeWorld } from '../fakes.js';
 
 const H = 3600;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioFileOrThrow } from '../../../src/scenario/index.js';
 import { runReplication } from '../../../src/models/replication.js';
 import { erlangCServiceLevel } from '../../../src/theory/queueing.js';
-import { meanCi } from './theory.js';
+import { meanCi } from '../theory.js';
 
 const FILE = 'scenarios/service-desk-staffing.yaml';
 
