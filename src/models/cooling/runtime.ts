@@ -16,7 +16,7 @@
  * 5000 W × 189 s / 18 K = 52.5 kJ/K per cabinet — about 4.4× the heat capacity of 10 m³ of
  * air per cabinet, in line with the "≈5× air" practitioner rule.
  */
-import type { RoomSpec } from '../../scenario/schema/rooms.js';
+import type { RoomSpec } from './schema.js';
 import type { EventHandle } from '../../engine/index.js';
 import type { Problem } from '../kernel/problems.js';
 import type { RoomHandle, World } from '../kernel/world.js';

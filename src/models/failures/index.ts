@@ -1,5 +1,6 @@
 /** The failures model: component failures, repairs, correlated groups and spare parts (see README.md). */
 import { defineModel } from '../kernel/plugin.js';
+import { FailuresFields } from './schema.js';
 import { checkFailures } from './checks.js';
 import { FAILURE_METRICS } from './metrics.js';
 import { buildFailures } from './runtime.js';
@@ -7,7 +8,7 @@ import { buildFailures } from './runtime.js';
 export const failures = defineModel<'services' | 'rooms'>({
   name: 'failures',
   about: 'Per component class listed under `failures.classes`.',
-  fields: ['failures'],
+  fields: Object.keys(FailuresFields),
   needs: ['services', 'rooms'],
   gives: [],
   check: checkFailures,

@@ -19,7 +19,7 @@
  *    starts when a part arrives.
  */
 import { Container, exponential, type Distribution, type EventHandle, type Rng } from '../../engine/index.js';
-import type { ComponentClassName, FailureClassSpec } from '../../scenario/schema/failures.js';
+import type { ComponentClassName, FailureClassSpec } from './schema.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
 import type { Problem } from '../kernel/problems.js';
 import type { ServicePool } from '../services/pool.js';

@@ -12,7 +12,7 @@
 import { exponential, Tally, type Distribution, type EventHandle, type Rng } from '../../engine/index.js';
 import type { IncidentRecord, Priority } from '../../results/format.js';
 import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
-import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from '../../scenario/schema/incidents.js';
+import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from './schema.js';
 import type { Problem } from '../kernel/problems.js';
 import { FALSE_ALARM_CAUSE, incidentTargets, type IncidentTarget } from '../sla/runtime.js';
 import type { Team } from '../staffing/runtime.js';

@@ -1,5 +1,6 @@
 /** The incidents model: the incident desk, request fulfilment and scheduled work (see README.md). */
 import { defineModel } from '../kernel/plugin.js';
+import { IncidentsFields } from './schema.js';
 import { checkIncidents } from './checks.js';
 import { INCIDENT_COLUMNS, INCIDENT_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './metrics.js';
 import { buildIncidents } from './desk.js';
@@ -9,7 +10,7 @@ export const incidents = defineModel<'teams', 'desk'>({
   name: 'incidents',
   about:
     'Incident metrics when the scenario has `incidents` or `monitoring` (incidents detected after warm-up, false alarms excluded); request metrics per `requests` stream; scheduled-work metrics per `scheduledWork` job.',
-  fields: ['incidents', 'requests', 'scheduledWork'],
+  fields: Object.keys(IncidentsFields),
   needs: ['teams'],
   gives: ['desk'],
   check: checkIncidents,

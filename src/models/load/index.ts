@@ -1,12 +1,13 @@
 /** The load model: request classes with (non-homogeneous) Poisson arrivals or traces (see README.md). */
 import { defineModel } from '../kernel/plugin.js';
+import { LoadFields } from './schema.js';
 import { checkLoad } from './checks.js';
 import { buildLoad } from './runtime.js';
 
 export const load = defineModel<'services'>({
   name: 'load',
   about: 'Load measures itself at the services it feeds.',
-  fields: ['load'],
+  fields: Object.keys(LoadFields),
   needs: ['services'],
   gives: [],
   check: checkLoad,

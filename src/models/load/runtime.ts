@@ -10,7 +10,7 @@
  * takes the direct exponential gap (half the random draws of the plain M/M/c station).
  */
 import { constantRate, exponential, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
-import type { LoadClassSpec } from '../../scenario/schema/load.js';
+import type { LoadClassSpec } from './schema.js';
 // Trace files are read when the scenario is loaded (src/scenario/files.ts), not here.
 export { parseTraceCsv } from '../../scenario/files.js';
 import type { ServicesPort } from '../services/ports.js';

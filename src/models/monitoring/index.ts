@@ -1,5 +1,6 @@
 /** The monitoring model: monitors, ITIL events, false alarms and auto-remediation (see README.md). */
 import { defineModel } from '../kernel/plugin.js';
+import { MonitoringFields } from './schema.js';
 import { checkMonitoring } from './checks.js';
 import { MONITORING_METRICS } from './metrics.js';
 import { buildMonitoring } from './runtime.js';
@@ -8,7 +9,7 @@ import './ports.js';
 export const monitoring = defineModel<'desk', 'events'>({
   name: 'monitoring',
   about: 'When the scenario has `monitoring`.',
-  fields: ['monitoring'],
+  fields: Object.keys(MonitoringFields),
   needs: ['desk'],
   gives: ['events'],
   check: checkMonitoring,

@@ -10,7 +10,7 @@
  */
 import { exponential, Tally, type Distribution, type Rng } from '../../engine/index.js';
 import type { Priority } from '../../results/format.js';
-import type { AutoRemediationSpec, MonitorSpec } from '../../scenario/schema/monitoring.js';
+import type { AutoRemediationSpec, MonitorSpec } from './schema.js';
 import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
 import { priorityOf, type Incident, type IncidentDesk } from '../incidents/desk.js';
 import type { Problem } from '../kernel/problems.js';

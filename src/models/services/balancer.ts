@@ -7,7 +7,7 @@
  * backend keeps receiving traffic until the next health check notices it.
  */
 import { exponential, type Rng } from '../../engine/index.js';
-import type { BalancerFaultSpec, BalancerSpec } from '../../scenario/schema/services.js';
+import type { BalancerFaultSpec, BalancerSpec } from './schema.js';
 import type { Problem } from '../kernel/problems.js';
 import type { ServicePool } from './pool.js';
 import type { World } from '../kernel/world.js';

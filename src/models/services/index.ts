@@ -1,5 +1,6 @@
 /** The services model: pools of servers, optionally behind a load balancer (see README.md). */
 import { defineModel } from '../kernel/plugin.js';
+import { ServiceFields } from './schema.js';
 import { checkServices } from './checks.js';
 import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
 import { buildServices } from './pool.js';
@@ -8,7 +9,7 @@ import './ports.js';
 export const services = defineModel<'rooms', 'services'>({
   name: 'services',
   about: 'Per service, for every service in `services`.',
-  fields: ['services'],
+  fields: Object.keys(ServiceFields),
   needs: ['rooms'],
   gives: ['services'],
   check: checkServices,

@@ -13,7 +13,7 @@
  * A failed server (or a room that powers off) fails the requests it was serving.
  */
 import { Resource, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
-import type { ServiceSpec } from '../../scenario/schema/services.js';
+import type { ServiceSpec } from './schema.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
 import type { SlidingWindow } from './histogram.js';
 import { Balancer } from './balancer.js';

@@ -5,7 +5,7 @@
  * restarts at the end of warm-up; `register` publishes it as metrics and series columns.
  */
 import { Tally, TimeWeighted, type Resource, type Simulation } from '../../engine/index.js';
-import type { ServiceSpec } from '../../scenario/schema/services.js';
+import type { ServiceSpec } from './schema.js';
 import { COARSE, LogHistogram, SlidingWindow } from './histogram.js';
 import { TICK } from '../kernel/timing.js';
 import type { World } from '../kernel/world.js';

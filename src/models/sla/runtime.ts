@@ -7,7 +7,7 @@
  * staffing cost are added up into cost.total.
  */
 import type { Priority, IncidentRecord } from '../../results/format.js';
-import type { IncidentTargetsSpec, ServiceSlaSpec } from '../../scenario/schema/sla.js';
+import type { IncidentTargetsSpec, ServiceSlaSpec } from './schema.js';
 import { staffingCost } from '../staffing/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import type { ServiceHandle, World } from '../kernel/world.js';

@@ -10,7 +10,7 @@
  * the latency before it starts (the page, the login).
  */
 import { Resource, TimeWeighted, Tally, type Rng } from '../../engine/index.js';
-import type { RosterSpec, ShiftSpec, TeamSpec, WeekdaySpec } from '../../scenario/schema/staffing.js';
+import type { RosterSpec, ShiftSpec, TeamSpec, WeekdaySpec } from './schema.js';
 import type { World } from '../kernel/world.js';
 import { STAFFING_COLUMNS, STAFFING_METRICS } from './metrics.js';
 

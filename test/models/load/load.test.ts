@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { classProfile, parseTraceCsv, periodicMultiplier } from '../../../src/models/load/runtime.js';
 import { constantRate } from '../../../src/engine/index.js';
 import { runReplication } from '../../../src/models/replication.js';
-import type { LoadClassSpec } from '../../../src/scenario/schema/load.js';
+import type { LoadClassSpec } from '../../../src/models/load/schema.js';
 import { expectAgrees, load, replicate, scenario } from '../helpers.js';
 
 const daily = [0.4, 0.3, 0.25, 0.25, 0.3, 0.4, 0.6, 0.8, 1.0, 1.1, 1.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.4, 1.5, 1.6, 1.6, 1.5, 1.1, 0.7];

@@ -1,7 +1,7 @@
 /** Rosters: the capacity of the shift table at every hour, across midnight and handovers. */
 import { describe, expect, it } from 'vitest';
 import { buildStaffing, rosterCapacityAt, shrinkFloor } from '../../../src/models/staffing/runtime.js';
-import type { RosterSpec } from '../../../src/scenario/schema/staffing.js';
+import type { RosterSpec } from '../../../src/models/staffing/schema.js';
 import { fakeWorld } from '../fakes.js';
 
 const H = 3600;

@@ -1,11 +1,11 @@
 /**
  * Incident management, request fulfilment and scheduled work: the work that competes for
- * operators. Owned by src/models/incidents.ts. Priority matrix after vanpeltconsulting.nl /
+ * operators. The incidents model's fields. Priority matrix after vanpeltconsulting.nl /
  * itsalto.com (impact × urgency → P1–P4); see docs/operations.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Duration, Fraction, Rate } from '../units.js';
-import { DurationDist } from './distribution.js';
+import { Duration, Fraction, Rate } from '../../scenario/units.js';
+import { DurationDist } from '../../scenario/schema/distribution.js';
 
 /** A random-duration field with its own description. */
 export const dist = (description: string) => Type.Union([...DurationDist.anyOf], { description: `${description} A plain duration or { dist: ... }.` });

@@ -1,11 +1,11 @@
 /**
  * Service-level agreements and cost: per-service availability and latency objectives,
  * per-priority response and resolution targets, penalties and revenue. Owned by
- * src/models/sla.ts. Default incident targets: the university IT example (ask.slu.edu
+ * the SLA model (runtime.ts here). Default incident targets: the university IT example (ask.slu.edu
  * KB 273); see docs/operations.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Duration, Fraction } from '../units.js';
+import { Duration, Fraction } from '../../scenario/units.js';
 
 export const LatencyObjective = Type.Object(
   {

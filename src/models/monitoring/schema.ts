@@ -1,10 +1,10 @@
 /**
  * Monitoring and event management: monitors with thresholds that raise ITIL events,
- * alert noise, and auto-remediation rules. Owned by src/models/monitoring.ts.
+ * alert noise, and auto-remediation rules. The monitoring model's fields.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Duration, Fraction, Rate, Temperature } from '../units.js';
-import { Impact, Urgency, dist } from './incidents.js';
+import { Duration, Fraction, Rate, Temperature } from '../../scenario/units.js';
+import { Impact, Urgency, dist } from '../incidents/schema.js';
 
 /** Fields every monitor has, whatever it watches. */
 const common = {

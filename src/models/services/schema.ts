@@ -1,7 +1,7 @@
-/** Services: a load balancer in front of a pool of servers. Owned by src/models/services.ts. */
+/** Services: a load balancer in front of a pool of servers. The services model's fields. */
 import { Type, type Static } from '@sinclair/typebox';
-import { DurationDist } from './distribution.js';
-import { Duration, Fraction, Power } from '../units.js';
+import { DurationDist } from '../../scenario/schema/distribution.js';
+import { Duration, Fraction, Power } from '../../scenario/units.js';
 
 /** The shared random-duration schema with a field-specific description (the title keeps it linked in the reference). */
 const randomDuration = (description: string): typeof DurationDist => ({ ...DurationDist, description });

@@ -1,9 +1,9 @@
 /**
  * Rooms: data-center halls as lumped thermal masses with CRAC/CRAH units. Owned by the
- * cooling and power models (src/models/cooling.ts, src/models/power.ts).
+ * cooling and power models (runtime.ts here, and src/models/power/).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Duration, HeatCapacity, Power, Temperature } from '../units.js';
+import { Duration, HeatCapacity, Power, Temperature } from '../../scenario/units.js';
 
 export const CracSpec = Type.Object(
   {

@@ -1,11 +1,11 @@
 /**
- * Load: classes of requests arriving at services. Owned by the load model (src/models/load.ts).
+ * Load: classes of requests arriving at services. Owned by the load model (runtime.ts here).
  * Time 0 of a replication is midnight at the start of a Monday in the reference time zone
  * (UTC offset 0); daily and weekly shapes, peaks and holidays are read in the local time of
  * each store group (see `stores`).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Duration, Fraction, Rate } from '../units.js';
+import { Duration, Fraction, Rate } from '../../scenario/units.js';
 
 /** Largest rate multiplier: beyond it a profile is a typo, and arrival thinning would spin. */
 const MAX_MULTIPLIER = 10_000;

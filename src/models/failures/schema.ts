@@ -1,10 +1,10 @@
 /**
  * Failures and repairs per component class, correlated groups and spare parts. Owned by
- * src/models/failures.ts.
+ * the failures model (runtime.ts here).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { DurationDist } from './distribution.js';
-import { Duration, Fraction } from '../units.js';
+import { DurationDist } from '../../scenario/schema/distribution.js';
+import { Duration, Fraction } from '../../scenario/units.js';
 
 /** The shared random-duration schema with a field-specific description. */
 const randomDuration = (description: string): typeof DurationDist => ({ ...DurationDist, description });

@@ -1,10 +1,10 @@
 /**
  * Staffing: teams of operators and the rosters that put them on shift. Owned by
- * src/models/staffing.ts. Shift patterns and shrinkage figures behind the defaults are in
+ * the staffing model (runtime.ts here). Shift patterns and shrinkage figures behind the defaults are in
  * docs/operations.md (NANOG / snapschedule NOC patterns; turnella / pyworkforce shrinkage).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Duration, Fraction } from '../units.js';
+import { Duration, Fraction } from '../../scenario/units.js';
 
 /** Largest headcount of a team or shift. */
 const MAX_HEADCOUNT = 10_000;
