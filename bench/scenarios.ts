@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadScenarioFileOrThrow } from '../src/scenario/index.js';
-import { runReplication } from '../src/models/kernel/replication.js';
+import { runReplication } from '../src/models/replication.js';
 import { printTable, verdict } from './harness.js';
 
 

@@ -54,6 +54,16 @@ interface TierRuntime {
 interface TypeRuntime {
   spec: IncidentTypeSpec;
   path: TierRuntime[];
+  /** One stream per phase of this type's work (diagnosis, resolve-or-escalate, fix). */
+  streams: { diagnosis: Rng; resolve: Rng; fix: Rng };
+}
+
+/** What one tier of an incident's path will take, drawn when the incident opens. */
+interface StepPlan {
+  diagnosis: number;
+  /** Whether the tier can fix it once diagnosed (the last tier always does). */
+  resolves: boolean;
+  fix: number;
 }
 
 type Phase = 'queued' | 'starting' | 'working' | 'done';
@@ -81,8 +91,10 @@ export class Incident {
     readonly record: IncidentRecord,
     readonly type: TypeRuntime | null,
     readonly problem: Problem | null,
-    /** Time an operator spends on it when it has no type (false-alarm triage). */
-    readonly triage: Distribution | null,
+    /** Seconds an operator spends on it when it has no type (false-alarm triage). */
+    readonly triage: number | null,
+    /** The work of each tier of its path, drawn when it opened (null for a false alarm). */
+    readonly plan: readonly StepPlan[] | null,
   ) {}
 
   /** True once resolved. */
@@ -119,7 +131,6 @@ export class IncidentDesk {
   private readonly byProblem = new Map<number, Incident>();
   private readonly open_ = new Set<Incident>();
   private readonly targets: Record<Priority, IncidentTarget>;
-  private readonly rng: Rng;
   private nextId = 1;
   private statsFrom = 0;
   /** Per priority: detection → acknowledgement, detection → resolution, raise → detection. */
@@ -137,7 +148,6 @@ export class IncidentDesk {
   ) {
     const spec = world.scenario.incidents;
     this.targets = incidentTargets(world.scenario.sla?.incidentTargets);
-    this.rng = world.streams.stream('incidents/desk/work');
     for (const t of spec?.types ?? []) {
       if (this.types.has(t.name)) throw new Error(`incidents.types: "${t.name}" is declared twice`);
       const rt: TypeRuntime = {
@@ -149,6 +159,11 @@ export class IncidentDesk {
           resolveProbability: s.resolveProbability ?? 1,
           escalateAfter: s.escalateAfter ?? Infinity,
         })),
+        streams: {
+          diagnosis: world.streams.stream(`incidents/${t.name}/diagnosis`),
+          resolve: world.streams.stream(`incidents/${t.name}/resolve`),
+          fix: world.streams.stream(`incidents/${t.name}/fix`),
+        },
       };
       this.types.set(t.name, rt);
       for (const k of t.problemKinds ?? []) if (!this.byKind.has(k)) this.byKind.set(k, rt);
@@ -218,15 +233,19 @@ export class IncidentDesk {
     if (type === undefined) throw new Error(`incidents: no incident type "${String(typeName)}" (declare incidents.types)`);
     const impact = req.impact ?? type.spec.impact ?? 'moderate';
     const urgency = req.urgency ?? type.spec.urgency ?? 'medium';
-    const inc = this.create(type.spec.name, req.cause, priorityOf(impact, urgency, this.world.scenario.incidents?.priorityMatrix), req.raisedAt, type, req.problem, null);
+    // Every tier's work is drawn now, from the type's own streams and in the order incidents of
+    // the type open, so false alarms, other types or a different staffing policy never shift it.
+    const s = type.streams;
+    const plan = type.path.map((t) => ({ diagnosis: t.diagnosis.sample(s.diagnosis), resolves: s.resolve.next() < t.resolveProbability, fix: t.fix.sample(s.fix) }));
+    const inc = this.create(type.spec.name, req.cause, priorityOf(impact, urgency, this.world.scenario.incidents?.priorityMatrix), req.raisedAt, type, req.problem, null, plan);
     if (req.problem !== null) this.byProblem.set(req.problem.id, inc);
     this.toStep(inc, 0);
     return inc;
   }
 
   /** Opens a false alarm: it looks like a real incident until an operator triages and closes it. */
-  openFalseAlarm(priority: Priority, triage: Distribution, tier: string): Incident {
-    const inc = this.create('false-alarm', FALSE_ALARM_CAUSE, priority, this.world.sim.now, null, null, triage);
+  openFalseAlarm(priority: Priority, triageSeconds: number, tier: string): Incident {
+    const inc = this.create('false-alarm', FALSE_ALARM_CAUSE, priority, this.world.sim.now, null, null, triageSeconds, null);
     const team = this.route(tier, undefined);
     if (team === null) {
       this.unrouted++;
@@ -237,7 +256,7 @@ export class IncidentDesk {
     return inc;
   }
 
-  private create(type: string, cause: string, priority: Priority, raisedAt: number, rt: TypeRuntime | null, problem: Problem | null, triage: Distribution | null): Incident {
+  private create(type: string, cause: string, priority: Priority, raisedAt: number, rt: TypeRuntime | null, problem: Problem | null, triage: number | null, plan: readonly StepPlan[] | null): Incident {
     const now = this.world.sim.now;
     const record: IncidentRecord = {
       id: this.nextId++,
@@ -252,7 +271,7 @@ export class IncidentDesk {
       responseBreached: false,
       resolutionBreached: false,
     };
-    const inc = new Incident(record, rt, problem, triage);
+    const inc = new Incident(record, rt, problem, triage, plan);
     this.open_.add(inc);
     this.world.incidents.push(record);
     if (cause !== FALSE_ALARM_CAUSE) {
@@ -329,17 +348,17 @@ export class IncidentDesk {
       if (inc.record.cause !== FALSE_ALARM_CAUSE && inc.record.detectedAt >= this.statsFrom) this.mtta[inc.record.priority].add(now - inc.record.detectedAt);
     }
     if (inc.type === null) {
-      inc.pending = this.world.sim.schedule(inc.triage!.sample(this.rng), (i: Incident) => this.finish(i, i.team!.tier), inc);
+      inc.pending = this.world.sim.schedule(inc.triage!, (i: Incident) => this.finish(i, i.team!.tier), inc);
       return;
     }
     const tier = inc.type.path[inc.step]!;
     const last = inc.step === inc.type.path.length - 1;
-    const diagnosis = tier.diagnosis.sample(this.rng);
+    const work = inc.plan![inc.step]!;
     // The last tier always fixes it eventually (vendor or L3 is where the buck stops).
-    if (last || this.rng.next() < tier.resolveProbability) {
-      inc.pending = this.world.sim.schedule(diagnosis + tier.fix.sample(this.rng), (i: Incident) => this.finish(i, tier.tier), inc);
+    if (last || work.resolves) {
+      inc.pending = this.world.sim.schedule(work.diagnosis + work.fix, (i: Incident) => this.finish(i, tier.tier), inc);
     } else {
-      inc.pending = this.world.sim.schedule(diagnosis, (i: Incident) => this.escalate(i), inc);
+      inc.pending = this.world.sim.schedule(work.diagnosis, (i: Incident) => this.escalate(i), inc);
     }
   }
 

@@ -245,6 +245,8 @@ export function buildMonitoring(world: World, desk: IncidentDesk): EventManager 
     const rate = m.falseAlarmRate ?? 0;
     if (rate > 0) {
       const rng = world.streams.stream(`monitoring/${m.name}/false-alarms`);
+      // Triage times from the monitor's own stream: its false alarms never shift another draw.
+      const triageRng = world.streams.stream(`monitoring/${m.name}/triage`);
       const gap = exponential(rate);
       const priority = monitorPriority(world, m, desk);
       const typeName = desk.typeFor(null, m.incidentType ?? null);
@@ -252,7 +254,7 @@ export function buildMonitoring(world: World, desk: IncidentDesk): EventManager 
       const raise = (): void => {
         mgr.counts.falseAlarms++;
         mgr.counts.exception++;
-        desk.openFalseAlarm(priority, triage, tier);
+        desk.openFalseAlarm(priority, triage.sample(triageRng), tier);
       };
       const arrive = (): void => {
         if (rt.delay > 0) sim.schedule(rt.delay, raise, undefined);
