@@ -13,7 +13,7 @@ import { DEFAULT_MAX_EVENTS } from './kernel/budget.js';
 export { DEFAULT_MAX_EVENTS };
 import { ProblemBoard } from './kernel/problems.js';
 import type { World } from './kernel/world.js';
-import { buildModels } from './kernel/plugin.js';
+import { buildModels, type AnyModelPlugin } from './kernel/plugin.js';
 import { MODELS } from './index.js';
 
 /** Options of one replication. */
@@ -24,6 +24,11 @@ export interface ReplicationOptions {
   replication: number;
   /** Variant name recorded in the result (default "base"). */
   variant?: string;
+  /**
+   * The models to build, in order (default: the catalog, MODELS). For tests and for trying a
+   * new model before it is added to src/models/index.ts; check the list with catalogProblems.
+   */
+  models?: readonly AnyModelPlugin[];
 }
 
 const DEFAULT_INTERVAL = 900;
@@ -46,7 +51,7 @@ function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
     rooms: new Map(),
     incidents: [],
   };
-  buildModels(world, MODELS);
+  buildModels(world, options.models ?? MODELS);
   return world;
 }
 
