@@ -9,7 +9,7 @@
  * time (waiting included). The fix acts on the infrastructure: it resolves the incident's
  * Problem on the board, which runs the problem's undo and restores the capacity it took.
  */
-import { exponential, Tally, type Distribution, type EventHandle, type Rng } from '../../engine/index.js';
+import { Tally, type Distribution, type EventHandle, type Rng } from '../../engine/index.js';
 import type { IncidentRecord, Priority } from '../../results/format.js';
 import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
 import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from './schema.js';
@@ -18,7 +18,9 @@ import { FALSE_ALARM_CAUSE, incidentTargets, type IncidentTarget } from '../sla/
 import type { Team } from '../staffing/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import type { World } from '../kernel/world.js';
-import { INCIDENT_COLUMNS, INCIDENT_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './metrics.js';
+import { INCIDENT_COLUMNS, INCIDENT_METRICS } from './metrics.js';
+import { buildRequests } from './requests.js';
+import { buildScheduledWork } from './scheduled-work.js';
 
 /**
  * Default priority matrix. The corners are sourced (extensive + critical = P1, minor + low
@@ -38,8 +40,7 @@ export function priorityOf(impact: ImpactSpec, urgency: UrgencySpec, matrix?: Pr
 
 /** Queue priority of an incident priority in a team's queue (lower is served first). */
 export const QUEUE_PRIORITY: Readonly<Record<Priority, number>> = { P1: 1, P2: 2, P3: 3, P4: 4 };
-/** Default queue priority of service requests and scheduled work: after every incident. */
-export const DEFAULT_WORK_PRIORITY = 5;
+export { DEFAULT_WORK_PRIORITY } from './routing.js';
 const DEFAULT_DIAGNOSIS = 600;
 const DEFAULT_FIX = 1200;
 
@@ -448,144 +449,4 @@ export function buildIncidents(world: World, teams: TeamsPort): IncidentDesk {
   rec.metric(INCIDENT_METRICS.unresolved, {}, () => desk.counted().filter((r) => r.resolvedAt === null).length);
   rec.metric(INCIDENT_METRICS.autoRemediated, {}, () => desk.resolvedBy.get('auto-remediation') ?? 0);
   return desk;
-}
-
-function teamNamed(teams: TeamsPort, name: string, where: string): Team {
-  const t = teams.get(name);
-  if (t === undefined) throw new Error(`${where}: no team named "${name}" (known: ${[...teams.keys()].join(', ') || 'none'})`);
-  return t;
-}
-
-interface RequestJob {
-  arrivedAt: number;
-}
-
-function buildRequests(world: World, teams: TeamsPort): void {
-  const sim = world.sim;
-  for (const spec of world.scenario.requests ?? []) {
-    const team = teamNamed(teams, spec.team, `requests.${spec.name}`);
-    const res = team.resource;
-    const arrivals = world.streams.stream(`incidents/requests/${spec.name}/arrivals`);
-    const handleRng = world.streams.stream(`incidents/requests/${spec.name}/handle`);
-    const handle = durationDist(spec.handleTime);
-    const target = spec.answerTarget ?? 0;
-    const prio = spec.priority ?? DEFAULT_WORK_PRIORITY;
-    const waits = new Tally();
-    // Service level over every offered call, Erlang C's P(wait ≤ target): a call's outcome is
-    // decided when it is answered within the target (a hit) or when it has waited the target
-    // without an answer (a miss, at arrival + target, whether it is answered later or is
-    // still waiting at the horizon). Outcomes decided in the measured period are counted;
-    // calls still inside their target at the horizon are undecided and left out.
-    let withinTarget = 0;
-    let missed = 0;
-    let arrived = 0;
-    let statsFrom = sim.now;
-    const waiting = new Set<RequestJob>();
-    sim.onReset(() => {
-      waits.reset();
-      withinTarget = 0;
-      missed = 0;
-      arrived = 0;
-      statsFrom = sim.now;
-    });
-    const done = (): void => res.release();
-    const start = (job: RequestJob): void => {
-      waiting.delete(job);
-      const w = sim.now - job.arrivedAt;
-      // Waits are counted when answered, so a call answered after warm-up counts whole.
-      waits.add(w);
-      if (w <= target) withinTarget++;
-      else if (job.arrivedAt + target >= statsFrom) missed++;
-      // Requests that (in odd cases) start after the on-call latency are delayed as well.
-      sim.post(team.startLatency() + handle.sample(handleRng), done, undefined);
-    };
-    /** Misses among the calls still waiting now (decided in the measured period). */
-    const missedWaiting = (): number => {
-      let n = 0;
-      for (const job of waiting) if (sim.now - job.arrivedAt > target && job.arrivedAt + target >= statsFrom) n++;
-      return n;
-    };
-    const rate = spec.rate;
-    if (rate > 0) {
-      const gap = exponential(rate);
-      const arrive = (): void => {
-        arrived++;
-        const job: RequestJob = { arrivedAt: sim.now };
-        if (res.seize(start, job, prio) < 0) start(job);
-        else waiting.add(job);
-        const next = gap.sample(arrivals);
-        if (sim.now + next <= world.horizon) sim.schedule(next, arrive, undefined);
-      };
-      const first = gap.sample(arrivals);
-      if (first <= world.horizon) sim.schedule(first, arrive, undefined);
-    }
-    const n = spec.name;
-    world.recorder.metric(REQUEST_METRICS.arrived, { request: n }, () => arrived);
-    world.recorder.metric(REQUEST_METRICS.answered, { request: n }, () => waits.count);
-    world.recorder.metric(REQUEST_METRICS.waitMean, { request: n }, () => waits.mean);
-    if (spec.answerTarget !== undefined) {
-      world.recorder.metric(REQUEST_METRICS.serviceLevel, { request: n }, () => {
-        const decided = withinTarget + missed + missedWaiting();
-        return decided > 0 ? withinTarget / decided : NaN;
-      });
-    }
-  }
-}
-
-interface ScheduledJob {
-  dueAt: number;
-  queueHandle: number;
-  started: boolean;
-}
-
-function buildScheduledWork(world: World, teams: TeamsPort): void {
-  const sim = world.sim;
-  for (const spec of world.scenario.scheduledWork ?? []) {
-    const where = `scheduledWork.${spec.name}`;
-    const team = teamNamed(teams, spec.team, where);
-    const res = team.resource;
-    const service = spec.service === undefined ? null : world.services.get(spec.service);
-    if (service === undefined) throw new Error(`${where}: no service named "${String(spec.service)}"`);
-    const rng = world.streams.stream(`incidents/scheduled/${spec.name}/duration`);
-    const duration = durationDist(spec.duration);
-    const prio = spec.priority ?? DEFAULT_WORK_PRIORITY;
-    let done = 0;
-    let missed = 0;
-    const delay = new Tally();
-    sim.onReset(() => {
-      done = 0;
-      missed = 0;
-      delay.reset();
-    });
-    const start = (job: ScheduledJob): void => {
-      job.started = true;
-      job.queueHandle = -1;
-      delay.add(sim.now - job.dueAt);
-      const putBack = service !== null && (spec.serversOffline ?? 0) > 0 ? service.takeOffline(spec.serversOffline!, `scheduled work ${spec.name}`) : null;
-      sim.post(duration.sample(rng), () => {
-        putBack?.();
-        done++;
-        res.release();
-      }, undefined);
-    };
-    const due = (): void => {
-      const job: ScheduledJob = { dueAt: sim.now, queueHandle: -1, started: false };
-      const h = res.seize(start, job, prio);
-      if (h < 0) start(job);
-      else {
-        job.queueHandle = h;
-        if (spec.deadline !== undefined) {
-          sim.post(spec.deadline, (j: ScheduledJob) => {
-            if (!j.started && res.withdraw(j.queueHandle)) missed++;
-          }, job);
-        }
-      }
-    };
-    for (let t = spec.at; t <= world.horizon; t += spec.every ?? Infinity) {
-      if (t >= sim.now) sim.scheduleAt(t, due, undefined);
-    }
-    world.recorder.metric(SCHEDULED_METRICS.done, { job: spec.name }, () => done);
-    world.recorder.metric(SCHEDULED_METRICS.missed, { job: spec.name }, () => missed);
-    world.recorder.metric(SCHEDULED_METRICS.startDelay, { job: spec.name }, () => delay.mean);
-  }
 }
