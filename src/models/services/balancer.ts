@@ -9,8 +9,23 @@
 import { exponential, type Rng } from '../../engine/index.js';
 import type { BalancerFaultSpec, BalancerSpec } from './schema.js';
 import type { Problem } from '../kernel/problems.js';
-import type { ServicePool } from './pool.js';
 import type { World } from '../kernel/world.js';
+
+/** What a balancer needs from the pool behind it (the pool implements it; no import back). */
+export interface BalancedPool {
+  readonly name: string;
+  readonly servers: number;
+  /** The pool's room, for the problem a fault opens. */
+  readonly room: { readonly name: string } | null;
+  /** Active connections per backend. */
+  readonly conns: Int32Array;
+  /** Whether backend `b` can serve now (up, powered, not offline). */
+  isAvailable(b: number): boolean;
+  /** Sends the requests queued at backend `b` elsewhere (it left rotation). */
+  redispatchQueued(b: number): void;
+  /** The rotation or the weights changed. */
+  balancerChanged(): void;
+}
 
 /** Default time between health checks (s). */
 export const DEFAULT_HEALTH_CHECK_INTERVAL = 10;
@@ -49,7 +64,7 @@ export class Balancer {
 
   constructor(
     private readonly world: World,
-    private readonly pool: ServicePool,
+    private readonly pool: BalancedPool,
     spec: BalancerSpec,
   ) {
     this.policy = spec.policy;
