@@ -150,7 +150,7 @@ export function applyOverridesChecked(doc: unknown, overrides: Record<string, un
         cur = next;
       }
     }
-    if (!failed) written.push({ path: resolved, source: `${pathText}=${typeof value === 'string' ? value : JSON.stringify(value)}` });
+    if (!failed) written.push({ path: resolved, source: `${pathText}=${typeof value === 'string' ? value : typeof value === 'number' ? showValue(value) : JSON.stringify(value)}` });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, doc: root, written };
 }

@@ -72,3 +72,8 @@ describe('opsim validate and the library give the same answer', () => {
     expect(v.ok ? [] : v.errors.map((e) => `${e.path}: ${e.message}`)).toEqual(['services[0].room: no room named "attic" (rooms: hall-a) (set by override services.inventory.room=attic)']);
   });
 });
+
+test('a non-finite override is refused and shown as written', () => {
+  const r = loadScenarioFile(path.join(root, 'scenarios/globalmart-peak.yaml'), { overrides: { 'services.inventory.servers': Infinity } });
+  expect(r.ok ? [] : r.errors.map(formatScenarioError)).toEqual(['services[0].servers: must be a finite number, got .inf (set by override services.inventory.servers=.inf)']);
+});
