@@ -70,17 +70,14 @@ async function loadScenarios() {
   renderKnobs();
 }
 
-function numberOrText(v) {
-  return v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v.trim();
-}
-
 async function launch(ev) {
   ev.preventDefault();
   $('#launch-error').textContent = '';
   const overrides = {};
   for (const input of document.querySelectorAll('#knobs input')) {
     // Only changed knobs are sent: the scenario as written stays the reference.
-    if (input.value !== input.dataset.default) overrides[input.dataset.path] = numberOrText(input.value);
+    // Sent as written: the server parses it like --set.
+    if (input.value !== input.dataset.default) overrides[input.dataset.path] = input.value.trim();
   }
   if ($('#horizon').value.trim() !== '') overrides.horizon = $('#horizon').value.trim();
   const body = { scenario: $('#scenario').value, replications: Number($('#replications').value) };

@@ -24,7 +24,7 @@ export type { ScenarioLanguage } from './language.js';
 
 /** opsim's loader: schema, units, `extends`, overrides, files and every model's checks. */
 export const { loadScenarioFile, loadScenarioText, compileRaw, loadScenarioFileOrThrow } = createScenarioLoader(LANGUAGE);
-export { applyOverrides, parseOverrideArgs, parseOverrideValue } from './overrides.js';
+export { applyOverrides, parseOverrideArgs, parseOverrideRecord, parseOverrideValue } from './overrides.js';
 export { scenarioJsonSchema } from './validate.js';
 export { LANGUAGE_CHECKS, type ScenarioCheck, type ScenarioReport } from './checks.js';
 export { generateScenarioReference } from './reference.js';

@@ -191,3 +191,16 @@ export function parseOverrideArgs(list: string[]): Record<string, unknown> {
   if (errors.length > 0) throw new ScenarioLoadError(errors);
   return out;
 }
+
+/**
+ * Overrides as a record whose text values are written as on the command line (the server's
+ * API, the dashboard's knobs): each text value is parsed exactly like `--set path=value`, so
+ * "false", "12" and "6h" mean the same everywhere. Non-text values are kept as they are.
+ */
+export function parseOverrideRecord(overrides: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(overrides)) {
+    Object.defineProperty(out, path, { value: typeof value === 'string' ? parseOverrideValue(value) : value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}

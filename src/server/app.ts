@@ -13,6 +13,7 @@ import { checkRunBudget, experimentExecutor, loadFile, loadText, type Loaded, ty
 import { isFinal, QueueFullError, RunManager, type RunRecord, type RunRequest } from './runs.js';
 import { displayFile, listScenarios, resolveScenario, SCENARIO_NAME } from './scenarios.js';
 import * as S from './schemas.js';
+import { parseOverrideRecord } from '../scenario/overrides.js';
 
 /** Options of buildServer. */
 export interface ServerOptions {
@@ -164,7 +165,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       if ((body.scenario === undefined) === (body.text === undefined)) {
         return sendError(reply, 400, 'give either "scenario" (a name in scenarios/) or "text" (an inline YAML or JSON scenario)', { errors: [] });
       }
-      const overrides = body.overrides && Object.keys(body.overrides).length > 0 ? body.overrides : undefined;
+      // Text values parse like --set (one parser for the CLI, opsim main, the API and the dashboard).
+      const overrides = body.overrides && Object.keys(body.overrides).length > 0 ? parseOverrideRecord(body.overrides) : undefined;
       let loaded: Loaded;
       let name: string;
       if (body.scenario !== undefined) {
