@@ -88,6 +88,16 @@ export class Simulation {
     this.calendar.insert(this.now_ + delay, priority, handler, data);
   }
 
+  /** `post` at an absolute time, which must not be in the past: no handle, no cancel. */
+  postAt<T>(time: number, handler: EventHandler<T>, data: T, priority = 0): void {
+    checkFinite(time, 'time');
+    if (time < this.now_) {
+      throw new RangeError(`cannot schedule in the past: time ${time} is before now (${this.now_})`);
+    }
+    this.checkPriority(priority);
+    this.calendar.insert(time, priority, handler, data);
+  }
+
   /** Schedules at an absolute time, which must not be in the past. */
   scheduleAt<T>(time: number, handler: EventHandler<T>, data: T, priority = 0): EventHandle {
     checkFinite(time, 'time');

@@ -28,12 +28,12 @@ const HORIZON: Record<string, string> = {
 };
 
 const PINS: Record<string, string> = {
-  'black-friday-capacity.yaml': 'ba187ba94bd84bf2',
-  'crac-failure.yaml': '29212c54d0826c8c',
-  'datacenter-baseline.yaml': 'e2514fe4233d339c',
-  'globalmart-peak.yaml': 'b93d780a6479f385',
+  'black-friday-capacity.yaml': 'a9a551e437b55c0b',
+  'crac-failure.yaml': '92449997b768b132',
+  'datacenter-baseline.yaml': '2c260ceeca8f7042',
+  'globalmart-peak.yaml': 'a0d02c788a68d0d5',
   'mmc-validation.yaml': '7876bb84659f1236',
-  'noc-night-shift.yaml': '9b6497bd4c574e2f',
+  'noc-night-shift.yaml': '58a035e4789fdcb3',
   'service-desk-staffing.yaml': 'a823a5415e829957',
 };
 
