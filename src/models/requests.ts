@@ -37,10 +37,9 @@ export class RequestRecords {
   abandoned = new Uint8Array(0);
   parentPool = new Int32Array(0);
   parentSlot = new Int32Array(0);
-  /** Queue handle, service-end event and timeout event (-1: none). */
+  /** Queue handle and service-end event (-1: none); the timeout is the pool's ConstantDelayTimers, by slot. */
   qh = new Float64Array(0);
   ev = new Float64Array(0);
-  tmo = new Float64Array(0);
 
   private cap = 0;
   private hi = 0;
@@ -83,7 +82,6 @@ export class RequestRecords {
     this.cls[slot] = -1;
     this.qh[slot] = -1;
     this.ev[slot] = -1;
-    this.tmo[slot] = -1;
   }
 
   private grow(cap: number): void {
@@ -106,7 +104,6 @@ export class RequestRecords {
     this.arr = g64(this.arr);
     this.qh = g64(this.qh);
     this.ev = g64(this.ev);
-    this.tmo = g64(this.tmo);
     this.prio = g32(this.prio);
     this.cls = g32(this.cls);
     this.unit = g32(this.unit);

@@ -12,7 +12,7 @@
  * client left), but it counts as failed at the moment of the timeout and may be retried.
  * A failed server (or a room that powers off) fails the requests it was serving.
  */
-import { Resource, type Distribution, type RateProfile, type Rng } from '../engine/index.js';
+import { ConstantDelayTimers, Resource, type Distribution, type RateProfile, type Rng } from '../engine/index.js';
 import type { ServiceSpec } from '../scenario/schema/services.js';
 import { distributionFromSpec } from './distribution.js';
 import type { SlidingWindow } from './histogram.js';
@@ -58,6 +58,8 @@ export class ServicePool implements ServiceHandle {
   private readonly backoffDist: Distribution | null;
   private readonly backoffRng: Rng;
   private readonly timeout: number;
+  /** Client timeouts of the attempts in progress, by request slot (null: no timeout). */
+  private readonly timers: ConstantDelayTimers | null;
   private readonly maxRetries: number;
   private readonly speed: Float64Array;
 
@@ -112,6 +114,7 @@ export class ServicePool implements ServiceHandle {
     this.backoffDist = spec.retryBackoff === undefined ? null : distributionFromSpec(spec.retryBackoff);
     this.backoffRng = world.streams.stream(`services/${spec.name}/retry-backoff`);
     this.timeout = spec.timeout ?? 0;
+    this.timers = this.timeout > 0 ? new ConstantDelayTimers(sim, this.timeout, this.onTimeout) : null;
     this.maxRetries = spec.retries ?? 0;
     this.peakPower = spec.power?.peak ?? DEFAULT_PEAK_POWER;
     this.idlePower = spec.power?.idle ?? this.peakPower * DEFAULT_IDLE_SHARE;
@@ -174,7 +177,7 @@ export class ServicePool implements ServiceHandle {
   }
 
   private startAttempt(slot: number): void {
-    if (this.timeout > 0) this.rec.tmo[slot] = this.sim.schedule(this.timeout, this.onTimeout, slot);
+    if (this.timers !== null) this.timers.start(slot);
     this.dispatch(slot);
   }
 
@@ -277,8 +280,7 @@ export class ServicePool implements ServiceHandle {
 
   private succeed(slot: number): void {
     const now = this.sim.now;
-    const t = this.rec.tmo[slot]!;
-    if (t >= 0) this.sim.cancel(t);
+    if (this.timers !== null) this.timers.stop(slot);
     const rt = now - this.rec.arr[slot]!;
     this.stats.recordOk(rt, now, this.shared === null ? this.rec.unit[slot]! : -1, this.rec.cls[slot]!);
     const pp = this.rec.parentPool[slot]!;
@@ -288,7 +290,6 @@ export class ServicePool implements ServiceHandle {
   }
 
   private readonly onTimeout = (slot: number): void => {
-    this.rec.tmo[slot] = -1;
     this.stats.recordTimeout();
     const st = this.rec.state[slot];
     if (st === QUEUED) this.leaveQueue(slot);
@@ -313,11 +314,7 @@ export class ServicePool implements ServiceHandle {
    * is abandoned and freed when the work ends.
    */
   private endAttempt(slot: number, timedOut: boolean): void {
-    if (!timedOut) {
-      const t = this.rec.tmo[slot]!;
-      if (t >= 0) this.sim.cancel(t);
-      this.rec.tmo[slot] = -1;
-    }
+    if (!timedOut && this.timers !== null) this.timers.stop(slot);
     const pp = this.rec.parentPool[slot]!;
     const ps = this.rec.parentSlot[slot]!;
     const busy = this.rec.state[slot] !== IDLE;

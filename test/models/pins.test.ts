@@ -28,12 +28,12 @@ const HORIZON: Record<string, string> = {
 };
 
 const PINS: Record<string, string> = {
-  'black-friday-capacity.yaml': 'a9a551e437b55c0b',
+  'black-friday-capacity.yaml': '7f626fc6a4a6fb5f',
   'crac-failure.yaml': '92449997b768b132',
-  'datacenter-baseline.yaml': '2c260ceeca8f7042',
-  'globalmart-peak.yaml': 'a0d02c788a68d0d5',
+  'datacenter-baseline.yaml': '59e81b34669de438',
+  'globalmart-peak.yaml': '583685e60cd53914',
   'mmc-validation.yaml': '7876bb84659f1236',
-  'noc-night-shift.yaml': '58a035e4789fdcb3',
+  'noc-night-shift.yaml': 'e24567c6843f1cf8',
   'service-desk-staffing.yaml': 'a823a5415e829957',
 };
 
