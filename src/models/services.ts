@@ -232,11 +232,16 @@ export class ServicePool implements ServiceHandle {
     this.rec.state[slot] = SERVING;
     let factor = 1 / this.speed[server]!;
     if (this.room !== null) factor *= this.room.serviceTimeFactor;
-    this.rec.ev[slot] = this.sim.schedule(this.dist.sample(this.rng) * factor, this.onComplete, slot);
+    // Never cancelled (a failed server's requests are marked killed instead), so no handle.
+    this.sim.post(this.dist.sample(this.rng) * factor, this.onComplete, slot);
   }
 
   private readonly onComplete = (slot: number): void => {
-    this.rec.ev[slot] = -1;
+    if (this.rec.killed[slot] === 1) {
+      // Its server failed during the work: the unit and the attempt were settled then.
+      this.rec.release(slot);
+      return;
+    }
     this.freeUnit(slot);
     if (this.rec.abandoned[slot] === 1) {
       this.rec.release(slot);
@@ -279,10 +284,8 @@ export class ServicePool implements ServiceHandle {
   }
 
   private succeed(slot: number): void {
-    const now = this.sim.now;
     if (this.timers !== null) this.timers.stop(slot);
-    const rt = now - this.rec.arr[slot]!;
-    this.stats.recordOk(rt, now, this.shared === null ? this.rec.unit[slot]! : -1, this.rec.cls[slot]!);
+    this.stats.recordOk(this.rec, slot, this.shared === null ? this.rec.unit[slot]! : -1);
     const pp = this.rec.parentPool[slot]!;
     const ps = this.rec.parentSlot[slot]!;
     this.rec.release(slot);
@@ -317,7 +320,8 @@ export class ServicePool implements ServiceHandle {
     if (!timedOut && this.timers !== null) this.timers.stop(slot);
     const pp = this.rec.parentPool[slot]!;
     const ps = this.rec.parentSlot[slot]!;
-    const busy = this.rec.state[slot] !== IDLE;
+    // A killed slot waits for its service-end event, which frees it.
+    const busy = this.rec.state[slot] !== IDLE || this.rec.killed[slot] === 1;
     if (this.rec.retries[slot]! < this.maxRetries) {
       const next = this.rec.alloc();
       this.rec.init(next, this.rec.arr[slot]!, this.rec.prio[slot]!, this.rec.retries[slot]! + 1, pp, ps);
@@ -433,12 +437,10 @@ export class ServicePool implements ServiceHandle {
   private killServing(s: number): void {
     for (let slot = 0; slot < this.rec.hiWater; slot++) {
       if (this.rec.state[slot] !== SERVING || this.serverOf(slot) !== s) continue;
-      const e = this.rec.ev[slot]!;
-      if (e >= 0) this.sim.cancel(e);
-      this.rec.ev[slot] = -1;
+      // The service-end event stays in the calendar and frees the slot when it fires.
       this.freeUnit(slot);
-      if (this.rec.abandoned[slot] === 1) this.rec.release(slot);
-      else this.endAttempt(slot, false);
+      this.rec.killed[slot] = 1;
+      if (this.rec.abandoned[slot] === 0) this.endAttempt(slot, false);
     }
   }
 

@@ -33,7 +33,7 @@ const PINS: Record<string, string> = {
   'datacenter-baseline.yaml': '59e81b34669de438',
   'globalmart-peak.yaml': '583685e60cd53914',
   'mmc-validation.yaml': '7876bb84659f1236',
-  'noc-night-shift.yaml': 'e24567c6843f1cf8',
+  'noc-night-shift.yaml': 'ec4505e2e251c9bc',
   'service-desk-staffing.yaml': 'a823a5415e829957',
 };
 
