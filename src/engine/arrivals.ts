@@ -238,10 +238,31 @@ export class ArrivalSampler {
   /** Segment of the last arrival (the walk starts here). */
   private cursor = 0;
   private readonly scratch: number[] = [];
+  /**
+   * The last arrival drawn, in a typed array: a double stored in an object field may be
+   * boxed afresh on every store, an element of a Float64Array never is.
+   */
+  private readonly last = new Float64Array(1);
+  /** No arrival at or after this time. */
+  private limit: number;
 
-  /** `profile` must list its breaks (see `RateProfile.breaks`). */
-  constructor(private readonly profile: RateProfile) {
+  /**
+   * `profile` must list its breaks (see `RateProfile.breaks`). `draw` runs from `start` and
+   * stops at `horizon`.
+   */
+  constructor(
+    private readonly profile: RateProfile,
+    horizon = Infinity,
+    start = 0,
+  ) {
     if (profile.breaks === undefined) throw new TypeError('ArrivalSampler: the rate profile does not list its breaks; draw it with nextArrival (thinning)');
+    this.last[0] = start;
+    this.limit = horizon;
+  }
+
+  /** The last arrival drawn (Infinity: none before the horizon); `draw` continues from it. */
+  get time(): number {
+    return this.last[0]!;
   }
 
   /** True when `profile` can be drawn by an ArrivalSampler. */
@@ -249,9 +270,32 @@ export class ArrivalSampler {
     return profile.breaks !== undefined;
   }
 
-  /** Time of the next arrival after `now`; Infinity if none before `horizon`. */
+  /** Time of the next arrival after `now`; Infinity if none before `horizon` (which `draw` then keeps). */
   next(now: number, rng: Rng, horizon = Infinity): number {
-    if (!(this.profile.max > 0)) return Infinity;
+    this.last[0] = now;
+    this.limit = horizon;
+    this.walk(rng);
+    return this.last[0]!;
+  }
+
+  /**
+   * Draws the arrival after the last one into `time`; false when none comes before the
+   * horizon. The hot path's form: it passes no time in or out, because a double passed to or
+   * returned from a call V8 does not inline is boxed on the heap.
+   */
+  draw(rng: Rng): boolean {
+    this.walk(rng);
+    return this.last[0] !== Infinity;
+  }
+
+  /** From `time`, walks to the next arrival and stores it (or Infinity) in `time`. */
+  private walk(rng: Rng): void {
+    const now = this.last[0]!;
+    const horizon = this.limit;
+    if (!(this.profile.max > 0) || !(now < horizon)) {
+      this.last[0] = Infinity;
+      return;
+    }
     let e = -Math.log(1 - rng.next());
     let t = now;
     if (!(t < this.chunkEnd && t >= this.starts[0]!)) this.compile(t);
@@ -266,13 +310,15 @@ export class ArrivalSampler {
       if (e < mass) {
         this.cursor = i;
         const x = t + e / r;
-        return x < horizon ? x : Infinity;
+        this.last[0] = x < horizon ? x : Infinity;
+        return;
       }
       e -= mass;
       t = end;
       if (t >= horizon) {
         this.cursor = i;
-        return Infinity;
+        this.last[0] = Infinity;
+        return;
       }
       if (i + 1 < this.n) i++;
       else {
@@ -281,7 +327,8 @@ export class ArrivalSampler {
         // A whole longest chunk (2^40 s) without a break at rate zero: none will come.
         if (this.n === 1 && this.rates[0] === 0 && this.chunkEnd - t >= MAX_CHUNK) {
           this.cursor = 0;
-          return Infinity;
+          this.last[0] = Infinity;
+          return;
         }
       }
     }

@@ -126,7 +126,7 @@ class ArrivalProcess {
     private readonly rng: Rng,
   ) {
     this.gap = constant && profile.max > 0 ? exponential(profile.max) : null;
-    this.sampler = !constant && ArrivalSampler.accepts(profile) ? new ArrivalSampler(profile) : null;
+    this.sampler = !constant && ArrivalSampler.accepts(profile) ? new ArrivalSampler(profile, world.horizon, world.sim.now) : null;
     this.scheduleNext();
   }
 
@@ -139,7 +139,15 @@ class ArrivalProcess {
       if (t < horizon) sim.postAt(t, this.fire, undefined);
       return;
     }
-    const t = this.sampler !== null ? this.sampler.next(sim.now, this.rng, horizon) : nextArrival(this.profile, sim.now, this.rng, horizon);
+    const s = this.sampler;
+    if (s !== null) {
+      if (s.draw(this.rng)) {
+        sim.staged[0] = s.time;
+        sim.postStaged(this.fire, undefined);
+      }
+      return;
+    }
+    const t = nextArrival(this.profile, sim.now, this.rng, horizon);
     if (t !== Infinity) sim.postAt(t, this.fire, undefined);
   }
 

@@ -232,8 +232,11 @@ export class ServicePool implements ServiceHandle {
     this.rec.state[slot] = SERVING;
     let factor = 1 / this.speed[server]!;
     if (this.room !== null) factor *= this.room.serviceTimeFactor;
-    // Never cancelled (a failed server's requests are marked killed instead), so no handle.
-    this.sim.post(this.dist.sample(this.rng) * factor, this.onComplete, slot);
+    // Never cancelled (a failed server's requests are marked killed instead), so no handle;
+    // the end time goes through the staging element, not a (boxed) double argument.
+    const sim = this.sim;
+    sim.staged[0] = sim.now + this.dist.sample(this.rng) * factor;
+    sim.postStaged(this.onComplete, slot);
   }
 
   private readonly onComplete = (slot: number): void => {
