@@ -31,9 +31,9 @@ const PINS: Record<string, string> = {
   'black-friday-capacity.yaml': '7f626fc6a4a6fb5f',
   'crac-failure.yaml': '92449997b768b132',
   'datacenter-baseline.yaml': '59e81b34669de438',
-  'globalmart-peak.yaml': '583685e60cd53914',
+  'globalmart-peak.yaml': '0417eea6f69df919',
   'mmc-validation.yaml': '7876bb84659f1236',
-  'noc-night-shift.yaml': 'ec4505e2e251c9bc',
+  'noc-night-shift.yaml': 'c46661ae8d5df6d2',
   'service-desk-staffing.yaml': 'a823a5415e829957',
 };
 
