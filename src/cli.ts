@@ -18,6 +18,7 @@ const registrations: (() => Promise<{ register: RegisterCommand }>)[] = [
   () => import('./cli/main.js'),
   () => import('./cli/run.js'),
   () => import('./cli/schema.js'),
+  () => import('./cli/search.js'),
   () => import('./cli/serve.js'),
   () => import('./cli/validate.js'),
 ];

@@ -15,6 +15,7 @@ import { IncidentsFields } from './incidents.js';
 import { StaffingFields } from './staffing.js';
 import { SlaFields } from './sla.js';
 import { ExperimentFields } from './experiment.js';
+import { SearchFields } from '../../search/schema.js';
 
 export const ScenarioSchema = Type.Object(
   {
@@ -29,6 +30,7 @@ export const ScenarioSchema = Type.Object(
     ...StaffingFields,
     ...SlaFields,
     ...ExperimentFields,
+    ...SearchFields,
   },
   { $id: 'https://opsim.dev/schema/scenario.json', title: 'opsim scenario', additionalProperties: false },
 );

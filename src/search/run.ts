@@ -1,0 +1,293 @@
+/**
+ * runSearch: the cheapest policy that meets every constraint, certified at the stated
+ * confidence. Stages: the analytic warm start (zero replications), certification of the
+ * candidate together with each of its one-step-cheaper neighbours, then descent — bisection
+ * for one monotone variable, greedy coordinate descent for several — until the cheapest
+ * feasible candidate found has every cheaper neighbour certified infeasible, or the budget
+ * runs out. Candidates run through the experiment API as variants (override sets), every
+ * candidate on the same replication indices (common random numbers), and every replication
+ * is kept in a store so a rerun reuses it.
+ */
+import { runExperiment, type ExperimentInput } from '../experiment/run.js';
+import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
+import { compileRaw } from '../scenario/load.js';
+import { ScenarioLoadError } from '../scenario/errors.js';
+import { OPSIM_VERSION } from '../version.js';
+import { certify, splitError, type CandidateVerdict, type ConstraintTest } from './certify.js';
+import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchStatus } from './document.js';
+import { cheaperNeighbours, costOf, gridSize, overridesOf, pointName, type Point, type Variable } from './space.js';
+import { ReplicationStore, storeKey } from './store.js';
+import { prepareSearch, type PreparedSearch } from './validate.js';
+
+/** Progress of a search, reported after every batch of replications. */
+export interface SearchProgress {
+  /** Replications simulated so far. */
+  simulated: number;
+  budget: number;
+  /** Candidates decided so far, and all looked at. */
+  decided: number;
+  candidates: number;
+}
+
+/** Options of runSearch; every field is optional. */
+export interface SearchOptions {
+  /** Master seed (default: the scenario's `seed`, else "1"). */
+  seed?: string;
+  /** Worker threads (0 or 1 = in-process; default min(2, cores)). Ignored with `pool`. */
+  workers?: number;
+  /** A pool shared across runs (a server's); the search does not close it. */
+  pool?: ReplicationPool;
+  /** Replication store file; reused when it matches the scenario and seed, rewritten after every batch. Absent or null: none. */
+  storeFile?: string | null;
+  /** Overrides search.budget. */
+  budget?: number;
+  onProgress?: (p: SearchProgress) => void;
+  /** Aborting stops after the batch under way; the document says what was decided. */
+  signal?: AbortSignal;
+}
+
+/** Adds the 0/1 verdicts "metric>=b" / "metric<=b" that chance constraints on metric bounds read. */
+function withVerdicts(metrics: Record<string, number>, tests: readonly ConstraintTest[]): Record<string, number> {
+  const out = { ...metrics };
+  for (const t of tests) {
+    const m = /^(.*)(>=|<=)(-?[0-9.e+-]+)$/.exec(t.metric);
+    if (m === null || t.metric in metrics) continue;
+    const v = metrics[m[1]!];
+    const b = Number(m[3]);
+    out[t.metric] = v === undefined || !Number.isFinite(v) ? NaN : (m[2] === '>=' ? v >= b : v <= b) ? 1 : 0;
+  }
+  return out;
+}
+
+function missed(v: CandidateVerdict): string[] {
+  return v.constraints
+    .filter((c) => c.decision !== 'feasible')
+    .map((c) => {
+      const what = c.kind === 'mean' ? `mean ${c.metric}` : `P(${c.metric})`;
+      const op = c.sense === 'atLeast' ? '≥' : '≤';
+      return `${c.constraint}: ${what} ${Number(c.estimate.toPrecision(4))} [${Number(c.ci95[0].toPrecision(4))}, ${Number(c.ci95[1].toPrecision(4))}] ${c.decision === 'infeasible' ? 'misses' : 'undecided at'} ${op} ${c.bound} (n = ${c.n})`;
+    });
+}
+
+/** Runs a search on a scenario with a `search:` section and returns its document. */
+export async function runSearch(input: ExperimentInput, options: SearchOptions = {}): Promise<SearchDocument> {
+  const compiled = compileRaw(input.raw, { file: input.file ?? undefined });
+  if (!compiled.ok) throw new ScenarioLoadError(compiled.errors);
+  const scenario = compiled.scenario;
+  if (options.budget !== undefined && scenario.search !== undefined) scenario.search = { ...scenario.search, budget: options.budget };
+  const prep: PreparedSearch = prepareSearch(input.raw, input.file, scenario);
+  const seed = options.seed ?? String(scenario.seed ?? 1);
+  const store = await ReplicationStore.load(options.storeFile ?? null, storeKey(input.raw, seed));
+  const vars = prep.variables;
+
+  const ownPool = options.pool === undefined && (options.workers ?? defaultWorkers()) > 1;
+  const pool = options.pool ?? (ownPool ? new ReplicationPool({ size: options.workers ?? defaultWorkers() }) : undefined);
+  const baseRaw = { ...(input.raw as Record<string, unknown>) };
+  delete baseRaw.search;
+  delete baseRaw.experiment;
+
+  const points = new Map<string, Point>();
+  const verdicts = new Map<string, CandidateVerdict>();
+  const roles = new Map<string, SearchCandidate['role']>();
+  const used = new Set<string>();
+  let simulated = 0;
+  const nameOf = (p: Point): string => {
+    const n = pointName(vars, p);
+    points.set(n, p);
+    return n;
+  };
+
+  const observe = async (ids: readonly string[], upTo: number): Promise<{ records: Map<string, Record<string, number>[]>; simulated: number }> => {
+    const only: { variant: string; replication: number }[] = [];
+    for (const id of ids) for (let r = 0; r < upTo; r++) if (store.get(id, r) === undefined) only.push({ variant: id, replication: r });
+    if (only.length > 0) {
+      const list = ids.filter((id) => only.some((o) => o.variant === id)).map((id) => ({ name: id, set: overridesOf(vars, points.get(id)!) }));
+      const doc = await runExperiment(
+        { raw: { ...baseRaw, experiment: { variants: { list } } }, file: input.file, hash: input.hash },
+        { seed, only, ...(pool !== undefined ? { pool } : { workers: 1 }), ...(options.signal !== undefined ? { signal: options.signal } : {}) },
+      );
+      if (doc.failures.length > 0) {
+        throw new Error(`search: ${doc.failures.length} replication(s) failed, e.g. ${doc.failures[0]!.variant}:${doc.failures[0]!.replication} (seed ${doc.failures[0]!.seed}): ${doc.failures[0]!.error.split('\n')[0]}`);
+      }
+      if (doc.interrupted === true) throw new Error('search: interrupted');
+      for (const v of doc.variants) {
+        const per = v.perReplication;
+        if (per === undefined) continue;
+        per.replications.forEach((rep, i) => {
+          const m: Record<string, number> = {};
+          for (const [k, vals] of Object.entries(per.metrics)) m[k] = vals[i] ?? NaN;
+          store.set(v.name, rep, m);
+        });
+      }
+      simulated += only.length;
+      if (options.storeFile) await store.save(options.storeFile);
+    }
+    const records = new Map<string, Record<string, number>[]>();
+    for (const id of ids) {
+      const recs: Record<string, number>[] = [];
+      for (let r = 0; r < upTo; r++) {
+        const m = store.get(id, r);
+        if (m === undefined) throw new Error(`search: replication ${r} of ${id} is missing after its run`);
+        used.add(`${id}#${r}`);
+        recs.push(withVerdicts(m, prep.tests));
+      }
+      records.set(id, recs);
+    }
+    options.onProgress?.({ simulated, budget: prep.budget, decided: [...verdicts.values()].filter((v) => v.decision !== 'undecided').length, candidates: points.size });
+    return { records, simulated: only.length };
+  };
+
+  const settings = { alpha: prep.alpha, candidatesCovered: prep.candidatesCovered, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications };
+  /** Certifies the points not yet decided (the first in `role`, the rest as its neighbours); returns each point's verdict. */
+  const check = async (ps: Point[], role: SearchCandidate['role']): Promise<CandidateVerdict[]> => {
+    const names = ps.map(nameOf);
+    names.forEach((n, i) => {
+      if (!roles.has(n)) roles.set(n, i === 0 ? role : 'neighbour');
+    });
+    const open = [...new Set(names.filter((n) => verdicts.get(n)?.decision !== 'feasible' && verdicts.get(n)?.decision !== 'infeasible'))];
+    if (open.length > 0 && options.signal?.aborted !== true) {
+      const out = await certify(open, prep.tests, observe, settings, prep.budget - simulated);
+      for (const [n, v] of out.verdicts) verdicts.set(n, v);
+    }
+    return names.map((n) => verdicts.get(n) ?? { decision: 'undecided', replications: 0, constraints: [] });
+  };
+
+  let chosen: Point | null = null;
+  try {
+    chosen = vars.length === 1 ? await bisect(vars, prep.start, check) : await greedy(vars, prep.start, check);
+  } finally {
+    if (ownPool) await pool!.close();
+  }
+
+  // The document.
+  const candidates: SearchCandidate[] = [...points.entries()]
+    .filter(([n]) => verdicts.has(n))
+    .map(([n, p]) => ({ name: n, settings: overridesOf(vars, p), cost: costOf(vars, p), role: roles.get(n) ?? 'probe', decision: verdicts.get(n)!.decision, replications: verdicts.get(n)!.replications, constraints: verdicts.get(n)!.constraints }));
+  let status: SearchStatus;
+  let answer: SearchDocument['answer'] = null;
+  let misses: string[] | undefined;
+  let neighbours: SearchDocument['cheaperNeighbours'] = [];
+  if (chosen !== null) {
+    const n = pointName(vars, chosen);
+    answer = { candidate: n, settings: overridesOf(vars, chosen), cost: costOf(vars, chosen), decision: 'feasible' };
+    neighbours = cheaperNeighbours(chosen).map((q) => {
+      const qn = pointName(vars, q);
+      const v = verdicts.get(qn);
+      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? ['not checked (budget)'] : missed(v) };
+    });
+    status = neighbours.every((q) => q.decision === 'infeasible') ? 'certified' : 'feasible';
+  } else {
+    status = 'no-feasible-point';
+    // The best found: fewest constraints missed, then the most replications behind it, then the dearest.
+    const best = [...candidates].sort((a, b) => a.constraints.filter((c) => c.decision === 'infeasible').length - b.constraints.filter((c) => c.decision === 'infeasible').length || b.cost - a.cost)[0];
+    if (best !== undefined) {
+      answer = { candidate: best.name, settings: best.settings, cost: best.cost, decision: best.decision };
+      misses = missed(verdicts.get(best.name)!);
+    }
+  }
+  const confidence = 1 - prep.alpha;
+  const pct = `${(confidence * 100).toFixed(confidence * 100 === Math.round(confidence * 100) ? 0 : 1)} %`;
+  const summary =
+    status === 'certified'
+      ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; each one-step-cheaper policy was checked and fails.`
+      : status === 'feasible'
+        ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${neighbours.filter((q) => q.decision !== 'infeasible').map((q) => q.candidate).join(', ')} could not be decided within the budget (${prep.budget} replications), so a cheaper policy may exist.`
+        : answer !== null
+          ? `no policy was certified feasible within the budget (${prep.budget} replications); the best found is ${answer.candidate} (${answer.decision}), which misses: ${misses!.join('; ')}.`
+          : `no policy was checked within the budget (${prep.budget} replications).`;
+  const grid = gridSize(vars);
+  return {
+    format: SEARCH_FORMAT,
+    opsimVersion: OPSIM_VERSION,
+    scenario: { name: scenario.name, file: input.file, hash: input.hash },
+    seed,
+    status,
+    summary,
+    answer,
+    cheaperNeighbours: neighbours,
+    ...(misses !== undefined ? { misses } : {}),
+    candidates,
+    procedure: {
+      confidence,
+      alpha: prep.alpha,
+      candidatesCovered: prep.candidatesCovered,
+      constraints: prep.tests.length,
+      beta: splitError(prep.alpha, prep.candidatesCovered, prep.tests.length),
+      mean: 'Batur & Kim (2010) fully sequential feasibility check F_B, c = 1, no variance update',
+      chance: "Wald's SPRT on 0/1 period verdicts, p0 ± δ",
+      commonRandomNumbers: true,
+      initialReplications: prep.n0,
+      batch: prep.batch,
+      maxReplications: prep.maxReplications,
+      budget: prep.budget,
+      descent: vars.length === 1 ? 'bisection' : 'greedy coordinate descent',
+      constraintSpecs: prep.tests.map((t) => (t.kind === 'mean' ? { name: t.name, kind: 'mean', metric: t.metric, bound: t.threshold, sense: t.sense, tolerance: t.tolerance } : { name: t.name, kind: 'chance', metric: t.metric, bound: t.probability, sense: 'atLeast', tolerance: t.tolerance })),
+    },
+    warmStart: prep.warmStart,
+    // Under common random numbers an exhaustive grid at the same K would decide every checked
+    // candidate on the very same replications, and needs at least n0 for every other point.
+    replications: { simulated, reused: used.size - simulated, used: used.size, grid: { points: grid, atLeast: used.size + (grid - candidates.length) * prep.n0 } },
+  };
+}
+
+type Check = (ps: Point[], role: SearchCandidate['role']) => Promise<CandidateVerdict[]>;
+
+/**
+ * One monotone variable (more is never worse): certify the probe and its cheaper neighbour,
+ * then bisect between the dearest value known infeasible and the cheapest known feasible,
+ * galloping upwards while nothing feasible is known. Returns the cheapest feasible index.
+ */
+async function bisect(vars: readonly Variable[], start: number[], check: Check): Promise<Point | null> {
+  const n = vars[0]!.values.length;
+  let lo = -1; // dearest index known infeasible
+  let hi: number | null = null; // cheapest index known feasible
+  let probe = start[0]!;
+  let role: SearchCandidate['role'] = 'warm-start';
+  let step = 1;
+  for (;;) {
+    const set = [probe];
+    if (probe - 1 > lo && probe - 1 >= 0) set.push(probe - 1);
+    const vs = await check(set.map((i) => [i]), role);
+    let undecided = false;
+    set.forEach((i, k) => {
+      const d = vs[k]!.decision;
+      if (d === 'feasible') hi = hi === null ? i : Math.min(hi, i);
+      else if (d === 'infeasible') lo = Math.max(lo, i);
+      else undecided = true;
+    });
+    if (hi !== null && (hi === 0 || hi - 1 <= lo)) return [hi];
+    if (undecided) return hi === null ? null : [hi];
+    if (lo >= n - 1) return null;
+    role = 'probe';
+    if (hi === null) {
+      probe = Math.min(n - 1, lo + step);
+      step *= 2;
+    } else probe = Math.max(lo + 1, Math.floor((lo + hi) / 2));
+  }
+}
+
+/**
+ * Several variables: greedy coordinate descent. From a feasible point, certify every
+ * one-step-cheaper neighbour and move to the cheapest feasible one; stop when none is. From
+ * an infeasible start, raise every variable one step until a point is feasible.
+ */
+async function greedy(vars: readonly Variable[], start: number[], check: Check): Promise<Point | null> {
+  let x: number[] = [...start];
+  let role: SearchCandidate['role'] = 'warm-start';
+  for (;;) {
+    const nbrs = cheaperNeighbours(x);
+    const [vx, ...vn] = await check([x, ...nbrs], role);
+    if (vx!.decision === 'undecided') return null;
+    if (vx!.decision === 'infeasible') {
+      const up = x.map((i, j) => Math.min(i + 1, vars[j]!.values.length - 1));
+      if (up.every((i, j) => i === x[j])) return null;
+      x = up;
+      role = 'probe';
+      continue;
+    }
+    const feasible = nbrs.filter((_, k) => vn[k]!.decision === 'feasible').sort((a, b) => costOf(vars, a) - costOf(vars, b));
+    if (feasible.length === 0) return x;
+    x = feasible[0]!;
+    role = 'probe';
+  }
+}
