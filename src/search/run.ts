@@ -15,7 +15,8 @@ import { ScenarioLoadError } from '../scenario/errors.js';
 import { OPSIM_VERSION } from '../version.js';
 import { certify, splitError, type CandidateVerdict, type ConstraintTest } from './certify.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchStatus } from './document.js';
-import { cheaperNeighbours, costOf, gridSize, overridesOf, pointName, type Point, type Variable } from './space.js';
+import { bisect, greedy } from './descent.js';
+import { cheaperNeighbours, costOf, gridSize, overridesOf, pointName, type Point } from './space.js';
 import { ReplicationStore, storeKey } from './store.js';
 import { prepareSearch, type PreparedSearch } from './validate.js';
 
@@ -228,66 +229,4 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     // candidate on the very same replications, and needs at least n0 for every other point.
     replications: { simulated, reused: used.size - simulated, used: used.size, grid: { points: grid, atLeast: used.size + (grid - candidates.length) * prep.n0 } },
   };
-}
-
-type Check = (ps: Point[], role: SearchCandidate['role']) => Promise<CandidateVerdict[]>;
-
-/**
- * One monotone variable (more is never worse): certify the probe and its cheaper neighbour,
- * then bisect between the dearest value known infeasible and the cheapest known feasible,
- * galloping upwards while nothing feasible is known. Returns the cheapest feasible index.
- */
-async function bisect(vars: readonly Variable[], start: number[], check: Check): Promise<Point | null> {
-  const n = vars[0]!.values.length;
-  let lo = -1; // dearest index known infeasible
-  let hi: number | null = null; // cheapest index known feasible
-  let probe = start[0]!;
-  let role: SearchCandidate['role'] = 'warm-start';
-  let step = 1;
-  for (;;) {
-    const set = [probe];
-    if (probe - 1 > lo && probe - 1 >= 0) set.push(probe - 1);
-    const vs = await check(set.map((i) => [i]), role);
-    let undecided = false;
-    set.forEach((i, k) => {
-      const d = vs[k]!.decision;
-      if (d === 'feasible') hi = hi === null ? i : Math.min(hi, i);
-      else if (d === 'infeasible') lo = Math.max(lo, i);
-      else undecided = true;
-    });
-    if (hi !== null && (hi === 0 || hi - 1 <= lo)) return [hi];
-    if (undecided) return hi === null ? null : [hi];
-    if (lo >= n - 1) return null;
-    role = 'probe';
-    if (hi === null) {
-      probe = Math.min(n - 1, lo + step);
-      step *= 2;
-    } else probe = Math.max(lo + 1, Math.floor((lo + hi) / 2));
-  }
-}
-
-/**
- * Several variables: greedy coordinate descent. From a feasible point, certify every
- * one-step-cheaper neighbour and move to the cheapest feasible one; stop when none is. From
- * an infeasible start, raise every variable one step until a point is feasible.
- */
-async function greedy(vars: readonly Variable[], start: number[], check: Check): Promise<Point | null> {
-  let x: number[] = [...start];
-  let role: SearchCandidate['role'] = 'warm-start';
-  for (;;) {
-    const nbrs = cheaperNeighbours(x);
-    const [vx, ...vn] = await check([x, ...nbrs], role);
-    if (vx!.decision === 'undecided') return null;
-    if (vx!.decision === 'infeasible') {
-      const up = x.map((i, j) => Math.min(i + 1, vars[j]!.values.length - 1));
-      if (up.every((i, j) => i === x[j])) return null;
-      x = up;
-      role = 'probe';
-      continue;
-    }
-    const feasible = nbrs.filter((_, k) => vn[k]!.decision === 'feasible').sort((a, b) => costOf(vars, a) - costOf(vars, b));
-    if (feasible.length === 0) return x;
-    x = feasible[0]!;
-    role = 'probe';
-  }
 }
