@@ -10,3 +10,4 @@ export { checkMean, batturKimEta, batturKimG, batturKimH2, type MeanCheck, type 
 export { checkChance, type ChanceCheck } from './sprt.js';
 export { isaStaffing, simulateStaffing, type TimeVaryingQueue, type IsaOptions, type IsaResult } from './isa.js';
 export { ReplicationStore, storeKey, STORE_FORMAT } from './store.js';
+export { exhaustiveGrid, type ExhaustiveResult } from './exhaustive.js';

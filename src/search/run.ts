@@ -8,12 +8,13 @@
  * candidate on the same replication indices (common random numbers), and every replication
  * is kept in a store so a rerun reuses it.
  */
-import { runExperiment, type ExperimentInput } from '../experiment/run.js';
+import type { ExperimentInput } from '../experiment/run.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { compileRaw } from '../scenario/load.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
 import { OPSIM_VERSION } from '../version.js';
-import { certify, splitError, type CandidateVerdict, type ConstraintTest } from './certify.js';
+import { certify, splitError, type CandidateVerdict, type Observe } from './certify.js';
+import { CandidateSampler } from './sampler.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchStatus } from './document.js';
 import { bisect, greedy } from './descent.js';
 import { cheaperNeighbours, costOf, gridSize, overridesOf, pointName, type Point } from './space.js';
@@ -47,19 +48,6 @@ export interface SearchOptions {
   signal?: AbortSignal;
 }
 
-/** Adds the 0/1 verdicts "metric>=b" / "metric<=b" that chance constraints on metric bounds read. */
-function withVerdicts(metrics: Record<string, number>, tests: readonly ConstraintTest[]): Record<string, number> {
-  const out = { ...metrics };
-  for (const t of tests) {
-    const m = /^(.*)(>=|<=)(-?[0-9.e+-]+)$/.exec(t.metric);
-    if (m === null || t.metric in metrics) continue;
-    const v = metrics[m[1]!];
-    const b = Number(m[3]);
-    out[t.metric] = v === undefined || !Number.isFinite(v) ? NaN : (m[2] === '>=' ? v >= b : v <= b) ? 1 : 0;
-  }
-  return out;
-}
-
 function missed(v: CandidateVerdict): string[] {
   return v.constraints
     .filter((c) => c.decision !== 'feasible')
@@ -83,59 +71,15 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
 
   const ownPool = options.pool === undefined && (options.workers ?? defaultWorkers()) > 1;
   const pool = options.pool ?? (ownPool ? new ReplicationPool({ size: options.workers ?? defaultWorkers() }) : undefined);
-  const baseRaw = { ...(input.raw as Record<string, unknown>) };
-  delete baseRaw.search;
-  delete baseRaw.experiment;
-
-  const points = new Map<string, Point>();
+  const sampler = new CandidateSampler({ input, vars, tests: prep.tests, seed, store, ...(pool !== undefined ? { pool } : {}), storeFile: options.storeFile ?? null, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
+  const points = sampler.points;
   const verdicts = new Map<string, CandidateVerdict>();
   const roles = new Map<string, SearchCandidate['role']>();
-  const used = new Set<string>();
-  let simulated = 0;
-  const nameOf = (p: Point): string => {
-    const n = pointName(vars, p);
-    points.set(n, p);
-    return n;
-  };
-
-  const observe = async (ids: readonly string[], upTo: number): Promise<{ records: Map<string, Record<string, number>[]>; simulated: number }> => {
-    const only: { variant: string; replication: number }[] = [];
-    for (const id of ids) for (let r = 0; r < upTo; r++) if (store.get(id, r) === undefined) only.push({ variant: id, replication: r });
-    if (only.length > 0) {
-      const list = ids.filter((id) => only.some((o) => o.variant === id)).map((id) => ({ name: id, set: overridesOf(vars, points.get(id)!) }));
-      const doc = await runExperiment(
-        { raw: { ...baseRaw, experiment: { variants: { list } } }, file: input.file, hash: input.hash },
-        { seed, only, ...(pool !== undefined ? { pool } : { workers: 1 }), ...(options.signal !== undefined ? { signal: options.signal } : {}) },
-      );
-      if (doc.failures.length > 0) {
-        throw new Error(`search: ${doc.failures.length} replication(s) failed, e.g. ${doc.failures[0]!.variant}:${doc.failures[0]!.replication} (seed ${doc.failures[0]!.seed}): ${doc.failures[0]!.error.split('\n')[0]}`);
-      }
-      if (doc.interrupted === true) throw new Error('search: interrupted');
-      for (const v of doc.variants) {
-        const per = v.perReplication;
-        if (per === undefined) continue;
-        per.replications.forEach((rep, i) => {
-          const m: Record<string, number> = {};
-          for (const [k, vals] of Object.entries(per.metrics)) m[k] = vals[i] ?? NaN;
-          store.set(v.name, rep, m);
-        });
-      }
-      simulated += only.length;
-      if (options.storeFile) await store.save(options.storeFile);
-    }
-    const records = new Map<string, Record<string, number>[]>();
-    for (const id of ids) {
-      const recs: Record<string, number>[] = [];
-      for (let r = 0; r < upTo; r++) {
-        const m = store.get(id, r);
-        if (m === undefined) throw new Error(`search: replication ${r} of ${id} is missing after its run`);
-        used.add(`${id}#${r}`);
-        recs.push(withVerdicts(m, prep.tests));
-      }
-      records.set(id, recs);
-    }
-    options.onProgress?.({ simulated, budget: prep.budget, decided: [...verdicts.values()].filter((v) => v.decision !== 'undecided').length, candidates: points.size });
-    return { records, simulated: only.length };
+  const nameOf = (p: Point): string => sampler.name(p);
+  const observe: Observe = async (ids, upTo) => {
+    const out = await sampler.observe(ids, upTo);
+    options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: [...verdicts.values()].filter((v) => v.decision !== 'undecided').length, candidates: points.size });
+    return out;
   };
 
   const settings = { alpha: prep.alpha, candidatesCovered: prep.candidatesCovered, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications };
@@ -147,7 +91,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     });
     const open = [...new Set(names.filter((n) => verdicts.get(n)?.decision !== 'feasible' && verdicts.get(n)?.decision !== 'infeasible'))];
     if (open.length > 0 && options.signal?.aborted !== true) {
-      const out = await certify(open, prep.tests, observe, settings, prep.budget - simulated);
+      const out = await certify(open, prep.tests, observe, settings, prep.budget - sampler.simulated);
       for (const [n, v] of out.verdicts) verdicts.set(n, v);
     }
     return names.map((n) => verdicts.get(n) ?? { decision: 'undecided', replications: 0, constraints: [] });
@@ -194,7 +138,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       : status === 'feasible'
         ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${neighbours.filter((q) => q.decision !== 'infeasible').map((q) => q.candidate).join(', ')} could not be decided within the budget (${prep.budget} replications), so a cheaper policy may exist.`
         : answer !== null
-          ? `no policy was certified feasible within the budget (${prep.budget} replications); the best found is ${answer.candidate} (${answer.decision}), which misses: ${misses!.join('; ')}.`
+          ? `no policy was certified feasible within the budget (${prep.budget} replications); the best found is ${answer.candidate} (${answer.decision}): ${misses!.join('; ')}.`
           : `no policy was checked within the budget (${prep.budget} replications).`;
   const grid = gridSize(vars);
   return {
@@ -227,6 +171,6 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     warmStart: prep.warmStart,
     // Under common random numbers an exhaustive grid at the same K would decide every checked
     // candidate on the very same replications, and needs at least n0 for every other point.
-    replications: { simulated, reused: used.size - simulated, used: used.size, grid: { points: grid, atLeast: used.size + (grid - candidates.length) * prep.n0 } },
+    replications: { simulated: sampler.simulated, reused: sampler.used.size - sampler.simulated, used: sampler.used.size, grid: { points: grid, atLeast: sampler.used.size + (grid - candidates.length) * prep.n0 } },
   };
 }

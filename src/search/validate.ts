@@ -124,7 +124,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
   const grid = gridSize(variables);
   const firstRound = 1 + cheaperNeighbours(start).length;
   if (spec.budget < firstRound * n0) {
-    err(['search', 'budget'], `${spec.budget} replications cannot certify even the first candidate: it and its ${firstRound - 1} one-step-cheaper neighbour(s) need ${firstRound} × n0 (${n0}) = ${firstRound * n0} replications at least; the space has ${variables.map((v) => v.values.length).join(' × ')} = ${grid} points (an exhaustive grid needs ${grid} × ${n0} = ${grid * n0} at least). Raise search.budget to ${firstRound * n0} or more, or lower initialReplications`);
+    err(['search', 'budget'], `${spec.budget} replications cannot certify even the first candidate: it and its ${firstRound - 1} one-step-cheaper neighbour(s) need ${firstRound} × n0 (${n0}) = ${firstRound * n0} replications at least; the space has ${variables.length > 1 ? `${variables.map((v) => v.values.length).join(' × ')} = ` : ''}${grid} points (an exhaustive grid needs ${grid} × ${n0} = ${grid * n0} at least). Raise search.budget to ${firstRound * n0} or more, or lower initialReplications`);
     throw new ScenarioLoadError(errors);
   }
   return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, candidatesCovered: Math.min(grid, Math.floor(spec.budget / n0)), start, warmStart: notes };
