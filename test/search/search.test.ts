@@ -52,6 +52,13 @@ describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % with
     expect(searchSummary(doc).split('\n')[0]).toMatch(/^agents=14 \(cost 3780\): meets every constraint with 95 % confidence; each one-step-cheaper policy was checked and fails\.$/);
   }, 120_000);
 
+  it('docs/search.md documents every field of the document', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const md = await readFile(path.resolve(here, '../../docs/search.md'), 'utf8');
+    const fields = [...Object.keys(doc), ...Object.keys(doc.procedure), ...Object.keys(doc.replications), ...Object.keys(doc.candidates[0]!), ...Object.keys(doc.candidates[0]!.constraints[0]!)];
+    for (const f of fields) expect(md.includes(`\`${f}\``) || md.includes(`\`${f}[]\``), f).toBe(true);
+  });
+
   it('a rerun reuses every stored replication and reaches the same certificate', async () => {
     const again = await runSearch(input(fixture), { workers: 0, storeFile: store() });
     expect(again.replications.simulated).toBe(0);
