@@ -11,3 +11,4 @@ export { checkChance, type ChanceCheck } from './sprt.js';
 export { isaStaffing, simulateStaffing, type TimeVaryingQueue, type IsaOptions, type IsaResult } from './isa.js';
 export { ReplicationStore, storeKey, STORE_FORMAT } from './store.js';
 export { exhaustiveGrid, type ExhaustiveResult } from './exhaustive.js';
+export { SearchDocumentSchema } from './document-schema.js';

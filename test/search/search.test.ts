@@ -59,6 +59,14 @@ describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % with
     for (const f of fields) expect(md.includes(`\`${f}\``) || md.includes(`\`${f}[]\``), f).toBe(true);
   });
 
+  it('the document (as written to search.json) validates against its JSON Schema', async () => {
+    const { Ajv } = await import('ajv');
+    const { SearchDocumentSchema } = await import('../../src/search/index.js');
+    const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
+    expect(validate(JSON.parse(JSON.stringify(doc))), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...JSON.parse(JSON.stringify(doc)), status: 'maybe' })).toBe(false);
+  });
+
   it('a rerun reuses every stored replication and reaches the same certificate', async () => {
     const again = await runSearch(input(fixture), { workers: 0, storeFile: store() });
     expect(again.replications.simulated).toBe(0);
