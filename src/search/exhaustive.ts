@@ -5,7 +5,7 @@
  */
 import type { ExperimentInput } from '../experiment/run.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
-import { compileRaw } from '../scenario/load.js';
+import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
 import { certify, type CandidateVerdict } from './certify.js';
 import { CandidateSampler } from './sampler.js';

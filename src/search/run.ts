@@ -10,7 +10,7 @@
  */
 import type { ExperimentInput } from '../experiment/run.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
-import { compileRaw } from '../scenario/load.js';
+import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
 import { OPSIM_VERSION } from '../version.js';
 import { certify, splitError, type CandidateVerdict, type Observe } from './certify.js';

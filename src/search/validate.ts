@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runReplication } from '../models/replication.js';
-import { compileRaw } from '../scenario/load.js';
+import { compileRaw } from '../scenario/index.js';
 import { didYouMean, displayPath, ScenarioLoadError, toPointer, type ScenarioError } from '../scenario/errors.js';
 import { readScenarioSource } from '../scenario/source.js';
 import type { Scenario } from '../scenario/schema/index.js';

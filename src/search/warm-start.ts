@@ -11,8 +11,8 @@
  * The simulation certifies or corrects the start; it only saves replications.
  */
 import { constantRate, sumRates, type RateProfile } from '../engine/arrivals.js';
-import { classProfile } from '../models/load.js';
-import { distributionFromSpec } from '../models/distribution.js';
+import { classProfile } from '../models/load/runtime.js';
+import { distributionFromSpec } from '../models/kernel/distribution.js';
 import { parseFieldPath } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { DurationDistSpec } from '../scenario/schema/distribution.js';

@@ -12,7 +12,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { ReplicationPool } from '../experiment/pool.js';
 import { writeFileAtomic } from '../results/write.js';
-import { compileRaw } from '../scenario/load.js';
+import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
 import { prepareSearch, runSearch, type SearchDocument, type SearchProgress } from '../search/index.js';
 import { loadFile, loadText, type Loaded } from './engine.js';
