@@ -14,6 +14,7 @@ import { isFinal, QueueFullError, RunManager, type RunRecord, type RunRequest } 
 import { displayFile, listScenarios, resolveScenario, SCENARIO_NAME } from './scenarios.js';
 import * as S from './schemas.js';
 import { parseOverrideRecord } from '../scenario/overrides.js';
+import { searchRoutes } from './searches.js';
 
 /** Options of buildServer. */
 export interface ServerOptions {
@@ -135,6 +136,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     },
   });
 
+  void app.register(searchRoutes({ scenariosDir, reportsDir: options.reportsDir, ...(options.workers !== undefined ? { workers: options.workers } : {}) }));
   void app.register(async (api) => {
     api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
 
