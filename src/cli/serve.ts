@@ -91,6 +91,7 @@ export function register(program: Command): void {
         scenariosDir: path.resolve(flags.scenarios),
         maxQueued: Number(flags.maxQueued ?? 4),
         ...(token ? { token } : {}),
+        hosts: isLoopback(flags.host) ? 'loopback' : 'any',
         ...(flags.workers !== undefined ? { workers: Number(flags.workers) } : {}),
       };
       const app = buildServer(options);

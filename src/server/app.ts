@@ -3,7 +3,6 @@
  * the OpenAPI document and the dashboard, all from one Fastify instance. Every route declares
  * its schemas; every error becomes a JSON answer rather than a crash.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import swagger from '@fastify/swagger';
@@ -13,6 +12,7 @@ import { checkRunBudget, experimentExecutor, loadFile, loadText, type Loaded, ty
 import { isFinal, QueueFullError, RunManager, type RunRecord, type RunRequest } from './runs.js';
 import { displayFile, listScenarios, resolveScenario, SCENARIO_NAME } from './scenarios.js';
 import * as S from './schemas.js';
+import { checkToken, registerSecurity } from './security.js';
 
 /** Options of buildServer. */
 export interface ServerOptions {
@@ -20,8 +20,16 @@ export interface ServerOptions {
   reportsDir: string;
   /** scenarios/ — the only place named scenarios are read from. */
   scenariosDir: string;
-  /** When set, every API request must carry `Authorization: Bearer <token>`. */
+  /**
+   * When set, every request except the dashboard's static files must carry
+   * `Authorization: Bearer <token>`; a token of less than 16 random bytes is refused.
+   */
   token?: string;
+  /**
+   * 'loopback' (default): answer only requests addressed to localhost/127.0.0.1/[::1] (DNS
+   * rebinding defence); 'any' for a server bound to another address (with a token).
+   */
+  hosts?: 'loopback' | 'any';
   /** Request body limit in bytes (default 1 MiB). */
   bodyLimit?: number;
   /** Runs executing at once (default 1). */
@@ -56,15 +64,12 @@ const ASSETS: Record<string, { file: string[]; type: string }> = {
   '/vendor/vega-embed.min.js': { file: ['node_modules', 'vega-embed', 'build', 'vega-embed.min.js'], type: 'text/javascript; charset=utf-8' },
 };
 
-function tokenMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 function sendError(reply: FastifyReply, status: number, error: string, extra: Record<string, unknown> = {}): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send({ error, ...extra });
 }
+
+/** The server-sent events route, the only one that accepts `?token=`. */
+const EVENTS_ROUTE = '/api/runs/:id/events';
 
 /** Builds the server (not listening); `ready()`/`listen()` load persisted runs. */
 export function buildServer(options: ServerOptions): FastifyInstance {
@@ -93,20 +98,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   const token = options.token;
-  if (token !== undefined && token !== '') {
-    app.addHook('onRequest', async (req, reply) => {
-      const url = req.url;
-      if (!url.startsWith('/api/') && !url.startsWith('/openapi.json')) return;
-      const header = req.headers.authorization ?? '';
-      // EventSource cannot send headers, so the events stream may carry the token in the query.
-      const q = (req.query as Record<string, unknown> | undefined)?.token;
-      const given = header.startsWith('Bearer ') ? header.slice(7) : typeof q === 'string' && url.includes('/events') ? q : '';
-      if (!tokenMatches(given, token)) {
-        reply.header('WWW-Authenticate', 'Bearer');
-        return sendError(reply, 401, 'a valid bearer token is required');
-      }
-    });
-  }
+  if (token !== undefined && token !== '') checkToken(token);
+  registerSecurity(app, {
+    ...(token !== undefined && token !== '' ? { token } : {}),
+    publicRoutes: Object.keys(ASSETS),
+    queryTokenRoute: EVENTS_ROUTE,
+    hosts: options.hosts ?? 'loopback',
+  });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) {
@@ -231,7 +229,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         return reply.code(202).send({ id: run.id, status: runs.get(run.id)!.status, location: `/api/runs/${run.id}` });
       });
 
-    api.get('/api/runs/:id/events', {
+    api.get(EVENTS_ROUTE, {
       schema: {
         summary: 'Server-sent events: "status" and "progress" with the run record, then "done"',
         params: S.RunParams,
