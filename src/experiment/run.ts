@@ -58,7 +58,7 @@ export interface ExperimentOptions {
 /** Something that runs tasks: a pool, or the main thread. */
 interface Executor {
   readonly concurrency: number;
-  run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult>;
+  run(task: ReplicationTask, payload: ScenarioPayload, signal?: AbortSignal): Promise<TaskResult>;
 }
 
 class InProcessExecutor implements Executor {
@@ -76,11 +76,12 @@ class PoolExecutor implements Executor {
   get concurrency(): number {
     return this.pool.size;
   }
-  async run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult> {
+  async run(task: ReplicationTask, payload: ScenarioPayload, signal?: AbortSignal): Promise<TaskResult> {
     // The scenario goes to a worker only when that worker asks for it (once per variant).
-    const first = await this.pool.run(task);
+    // The signal terminates the worker of a cancelled run's task (harden, #17).
+    const first = await this.pool.run(task, signal);
     if (first.status !== 'need-payload') return first;
-    return this.pool.run({ ...task, payload });
+    return this.pool.run({ ...task, payload }, signal);
   }
 }
 
@@ -227,7 +228,7 @@ async function runJobs(
       const task: ReplicationTask = { key: job.variant.key, variant: job.variant.def.name, replication: job.replication, seed };
       let result: TaskResult;
       try {
-        const running = executor.run(task, job.variant.payload);
+        const running = executor.run(task, job.variant.payload, signal);
         // On abort the lane stops waiting at once; the task's own outcome is ignored (an own
         // pool is destroyed right after, a shared one finishes the task in the background).
         running.catch(() => undefined);
