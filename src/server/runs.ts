@@ -285,6 +285,8 @@ export class RunManager {
     } catch (err) {
       error ??= `could not write the report: ${err instanceof Error ? err.message : String(err)}`;
     }
+    // A run with nothing to show is not "done": every replication failed (its results keep the list).
+    if (doc !== null && error === null && !abort.signal.aborted) error = allFailed(doc);
     if (!abort.signal.aborted) this.durations.push((Date.now() - t0) / 1000);
     const status: RunStatus = abort.signal.aborted ? 'cancelled' : error !== null || doc === null ? 'failed' : 'done';
     live.input = null; // the scenario document is no longer needed; keep memory flat
@@ -312,6 +314,17 @@ export class RunManager {
       // Persistence is best effort: a full disk must not take the server down with it.
     }
   }
+}
+
+/**
+ * Why a run failed when none of its replications produced a record, or null when some did:
+ * the count and the first reasons, each with its variant, replication and seed.
+ */
+export function allFailed(doc: ResultsDocument): string | null {
+  if (doc.failures.length === 0 || doc.variants.some((v) => v.replications > 0)) return null;
+  const shown = doc.failures.slice(0, 3).map((f) => `${f.variant}:${f.replication} (seed ${f.seed}): ${f.error.split('\n')[0]}`);
+  const more = doc.failures.length > shown.length ? `; and ${doc.failures.length - shown.length} more` : '';
+  return `every replication failed (${doc.failures.length}): ${shown.join('; ')}${more}`;
 }
 
 /** Whether a status is final. */
