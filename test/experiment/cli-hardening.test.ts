@@ -4,7 +4,7 @@
  * at any moment never leaves a corrupt or half-written results file.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,19 +14,40 @@ import { CLI, ROOT, cli } from './helpers.js';
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'opsim-cli-hard-'));
 const MMC = path.join(ROOT, 'scenarios/mmc-validation.yaml');
 
-/** Starts a replication that would take minutes, signals it once it runs, and times the exit. */
+// Two variants on one worker: "short" (an hour) finishes first and prints progress; "long"
+// (300 simulated days, minutes of CPU) is then running when the signal comes.
+const SHORT_AND_LONG = `name: short-and-long
+horizon: 1h
+load: [{ name: customers, service: station, rate: 9/s }]
+services: [{ name: station, servers: 10, serviceTime: { dist: exponential, mean: 1s } }]
+experiment:
+  replications: 1
+  variants:
+    list:
+      - name: short
+      - name: long
+        set: { horizon: 300d }
+`;
+
+/** Signals a run once its long replication is in progress, and times the exit. */
 async function signalled(sig: NodeJS.Signals, workers: string): Promise<{ code: number | null; ms: number; out: string; stderr: string }> {
   const out = tmp();
-  const child = spawn(process.execPath, [CLI, 'run', MMC, '--horizon', '300d', '--workers', workers, '--out', out], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const file = path.join(out, 'short-and-long.yaml');
+  writeFileSync(file, SHORT_AND_LONG);
+  const child = spawn(process.execPath, [CLI, 'run', file, '--workers', workers, '--out', path.join(out, 'results')], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  // Long enough for the worker to be deep inside the 300-day replication.
-  await new Promise((r) => setTimeout(r, 2500));
-  const t0 = Date.now();
-  child.kill(sig);
-  const code = await closed;
-  return { code, ms: Date.now() - t0, out, stderr };
+  let t0 = 0;
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (t0 === 0 && /opsim: 1\/2 replications/.test(stderr)) {
+        t0 = Date.now();
+        child.kill(sig);
+      }
+    });
+    child.on('close', (c) => resolve(c));
+  });
+  return { code, ms: Date.now() - t0, out: path.join(out, 'results'), stderr };
 }
 
 describe('opsim run: signals', () => {
@@ -39,7 +60,8 @@ describe('opsim run: signals', () => {
       const doc = JSON.parse(readFileSync(path.join(r.out, 'results.json'), 'utf8')) as ResultsDocument;
       expect(doc.interrupted).toBe(true);
       expect(doc.complete).toBe(false);
-    }, 60_000);
+      expect(doc.variants.map((v) => [v.name, v.replications])).toEqual([['short', 1], ['long', 0]]);
+    }, 120_000);
   }
 });
 
@@ -61,31 +83,39 @@ describe('opsim run: the output folder is checked before simulating', () => {
 });
 
 describe('opsim run: SIGKILL at random moments', () => {
-  it('never leaves a corrupt results.json or series.csv', async () => {
-    // Seeded moments (a linear congruential sequence): reproducible, spread over start-up,
-    // simulation and writing.
-    let x = 12345;
-    const moments = Array.from({ length: 6 }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31), 150 + (x % 2500)));
+  it('never leaves a corrupt results.json or series.csv: a reader finds the old files or the new ones', async () => {
     const out = tmp();
-    let seen = 0;
-    for (const ms of moments) {
-      const child = spawn(process.execPath, [CLI, 'run', MMC, '--horizon', '2h', '--replications', '4', '--workers', '2', '--out', out, '--quiet'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
-      const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-      await closed;
-      clearTimeout(timer);
-      // Either no file yet, or a whole one: results.json parses and says what it holds.
-      const f = path.join(out, 'results.json');
-      if (existsSync(f)) {
-        const doc = JSON.parse(readFileSync(f, 'utf8')) as ResultsDocument;
-        expect(doc.format).toMatch(/^opsim-results\//);
-        seen++;
-        expect(readFileSync(path.join(out, 'series.csv'), 'utf8').endsWith('\n')).toBe(true);
-      }
+    const args = [CLI, 'run', MMC, '--horizon', '2h', '--replications', '4', '--workers', '2', '--out', out, '--quiet'];
+    const run = (killAfterMs: number | null): Promise<number> =>
+      new Promise((resolve) => {
+        const t0 = Date.now();
+        const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+        const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        child.on('close', () => {
+          if (timer !== null) clearTimeout(timer);
+          resolve(Date.now() - t0);
+        });
+      });
+    // One whole run first: there are files to corrupt, and its duration spreads the kills
+    // over start-up, simulation and writing.
+    const full = await run(null);
+    const check = (): void => {
+      const doc = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as ResultsDocument;
+      expect(doc.format).toMatch(/^opsim-results\//);
+      expect(doc.variants[0]!.replications).toBe(4);
+      const csv = readFileSync(path.join(out, 'series.csv'), 'utf8');
+      expect(csv.startsWith('variant,')).toBe(true);
+      expect(csv.endsWith('\n')).toBe(true);
       // A killed writer may leave its temporary dot file behind, never a half-written target.
-      for (const name of readdirSync(out)) expect(name === 'results.json' || name === 'series.csv' || name === 'report.html' || name === 'charts' || name.endsWith('.tmp')).toBe(true);
+      for (const name of readdirSync(out)) expect(['results.json', 'series.csv', 'report.html', 'charts'].includes(name) || /^\..*\.tmp$/.test(name), name).toBe(true);
+    };
+    check();
+    // Seeded moments (a linear congruential sequence), reproducible, within 1.2 × a whole run.
+    let x = 12345;
+    for (let i = 0; i < 4; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      await run(Math.round((x / 2 ** 31) * 1.2 * full));
+      check();
     }
-    // Not vacuous: some kills came after a run had written its results.
-    expect(seen).toBeGreaterThan(0);
-  }, 120_000);
+  }, 180_000);
 });
