@@ -90,7 +90,7 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const runs = new RunManager({ reportsDir, executor: experimentExecutor(flags.workers !== undefined ? { workers: Number(flags.workers) } : {}) });
+      const runs = new RunManager({ reportsDir, executor: experimentExecutor({ recordsDir: path.join(reportsDir, 'records'), ...(flags.workers !== undefined ? { workers: Number(flags.workers) } : {}) }) });
       const app = buildServer({ reportsDir, scenariosDir, runs, ...(token ? { token } : {}), hosts: isLoopback(flags.host) ? 'loopback' : 'any' });
       await app.ready();
       let url: string | null = null;

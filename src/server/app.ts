@@ -83,7 +83,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     options.runs ??
     new RunManager({
       reportsDir: options.reportsDir,
-      executor: options.executor ?? experimentExecutor(options.workers !== undefined ? { workers: options.workers } : {}),
+      executor: options.executor ?? experimentExecutor({ recordsDir: path.join(options.reportsDir, 'records'), ...(options.workers !== undefined ? { workers: options.workers } : {}) }),
       ...(options.maxRunning !== undefined ? { maxRunning: options.maxRunning } : {}),
       ...(options.maxQueued !== undefined ? { maxQueued: options.maxQueued } : {}),
     });
