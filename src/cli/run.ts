@@ -10,7 +10,7 @@ import { mkdir, open, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
-import { runExperiment } from '../experiment/run.js';
+import { planExperiment, runExperiment } from '../experiment/run.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResults } from '../results/write.js';
@@ -97,6 +97,12 @@ interface RunFlags {
   report?: boolean;
 }
 
+/**
+ * Most replications one `opsim run` may plan (all variants, stopWhen and a warm-up pilot
+ * counted): beyond it the job list alone would exhaust memory, and the run would take years.
+ */
+export const MAX_RUN_REPLICATIONS = 1_000_000;
+
 /** Pseudo-file systems: writing results there makes no sense and may block forever. */
 const PSEUDO_FS = ['/proc', '/sys', '/dev'];
 
@@ -173,6 +179,24 @@ export function register(program: Command): void {
       }
       const loaded = loadScenarioFile(file, { overrides });
       if (!loaded.ok) return printScenarioErrors(new ScenarioLoadError(loaded.errors));
+      const runOptions = {
+        ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
+        overrides,
+        variants: flags.variant,
+        only,
+      };
+      try {
+        const plan = planExperiment({ raw: loaded.raw, file: loaded.file, hash: loaded.hash }, runOptions);
+        if (!(plan.totalReplications <= MAX_RUN_REPLICATIONS)) {
+          const parts = `${plan.variants.length} variant(s) × ${plan.replicationsPerVariant} replication(s)${plan.pilotReplications > 0 ? ` + ${plan.pilotReplications} warm-up pilot` : ''}`;
+          process.stderr.write(`opsim: the run needs ${plan.totalReplications} replications (${parts}); at most ${MAX_RUN_REPLICATIONS.toLocaleString('en')} per run\n`);
+          process.exitCode = 2;
+          return;
+        }
+      } catch (err) {
+        if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
+        throw err;
+      }
       // Found now rather than after hours of simulating: an output folder we cannot write.
       const rawName = (loaded.raw as { name?: unknown }).name;
       const outDir = flags.out ?? path.join('reports', slug(typeof rawName === 'string' ? rawName : 'scenario'));
@@ -201,12 +225,9 @@ export function register(program: Command): void {
         doc = await runExperiment(
           { raw: loaded.raw, file: loaded.file, hash: loaded.hash },
           {
-            ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
+            ...runOptions,
             ...(pool !== undefined ? { pool } : { workers: 0 }),
             ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-            overrides,
-            variants: flags.variant,
-            only,
             onProgress: (p) => progress.update(p),
             signal: controller.signal,
           },

@@ -82,6 +82,14 @@ describe('opsim run: the output folder is checked before simulating', () => {
   }, 60_000);
 });
 
+describe('opsim run: a billion replications', () => {
+  it('is refused with the arithmetic before any job list is built', async () => {
+    const r = await cli(['run', MMC, '--replications', '1000000000', '--out', tmp()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the run needs 1000000000 replications \(1 variant\(s\) × 1000000000 replication\(s\)\); at most 1,000,000 per run/);
+  }, 60_000);
+});
+
 describe('opsim run: SIGKILL at random moments', () => {
   it('never leaves a corrupt results.json or series.csv: a reader finds the old files or the new ones', async () => {
     const out = tmp();
