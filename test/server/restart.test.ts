@@ -116,3 +116,28 @@ describe('a server killed mid-run', () => {
     }
   }, 400_000);
 });
+
+describe('opsim serve and signals', () => {
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${sig} cancels a run whose replication would take minutes and exits promptly`, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'opsim-serve-sig-'));
+      mkdirSync(path.join(dir, 'scenarios'));
+      writeFileSync(path.join(dir, 'scenarios', 'long.yaml'), SCENARIO.replace('horizon: 1d', 'horizon: 300d'));
+      try {
+        const server = await serve(dir);
+        const { id } = await json<{ id: string }>(`${server.url}api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'long', replications: 1 }) });
+        await until(async () => ((await json<Run>(`${server.url}api/runs/${id}`)).status === 'running' ? true : undefined), 30_000);
+        await new Promise((r) => setTimeout(r, 1_000));
+        const t0 = Date.now();
+        const exited = new Promise<number | null>((resolve) => server.child.once('exit', (c) => resolve(c)));
+        server.child.kill(sig);
+        await exited;
+        expect(Date.now() - t0).toBeLessThan(10_000);
+        const run = JSON.parse(readFileSync(path.join(dir, 'reports', 'runs', id, 'run.json'), 'utf8')) as Run;
+        expect(run.status).toBe('cancelled');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+  }
+});
