@@ -64,7 +64,7 @@ export class ReplicationPool {
       concurrentTasksPerWorker: 1,
       // A runaway replication hits this limit and fails alone: Node stops that worker with
       // ERR_WORKER_OUT_OF_MEMORY, Piscina starts a fresh one, the process lives on.
-      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(16, this.memoryMb >> 5)) },
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
     });
     // Piscina reports a result that arrives after destroy() removed its task as an 'error'
     // event; unhandled, an EventEmitter error would kill the process. Such a result belongs
