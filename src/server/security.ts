@@ -118,8 +118,9 @@ export function registerSecurity(app: FastifyInstance, o: SecurityOptions): void
     if (o.hosts === 'loopback') {
       const host = req.headers.host;
       if (host === undefined || !isLoopbackName(hostName(host))) return refuse(reply, 403, 'this server answers only requests addressed to localhost, 127.0.0.1 or [::1]');
+      // "null" comes from sandboxed frames and file: pages, never from the dashboard.
       const origin = req.headers.origin;
-      if (origin !== undefined && origin !== 'null') {
+      if (origin !== undefined) {
         let name: string;
         try {
           name = new URL(origin).hostname;

@@ -151,6 +151,7 @@ describe('a loopback server', () => {
     }
     expect((await app.inject({ url: '/', headers: { host: 'evil.example' } })).statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: '/api/runs', payload: { scenario: 'tiny' }, headers: { origin: 'http://evil.example' } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/runs', payload: { scenario: 'tiny' }, headers: { origin: 'null' } })).statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: '/api/runs', payload: { scenario: 'tiny' }, headers: { origin: 'http://127.0.0.1:8080' } })).statusCode).toBe(202);
   });
 
