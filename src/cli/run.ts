@@ -17,6 +17,8 @@ import { resultsJson, writeResults } from '../results/write.js';
 import { writeReport } from '../report/index.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import type { ResultsDocument } from '../results/format.js';
+import type { SpecOptions } from '../distributed/identity.js';
+import { runDistributed } from './distributed.js';
 
 /** Exit code when some replications failed. */
 export const EXIT_FAILED_REPLICATIONS = 3;
@@ -27,10 +29,10 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function integer(name: string, min: number): (v: string) => number {
+function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ≥ ${min}${max < Number.MAX_SAFE_INTEGER ? ` and ≤ ${max.toLocaleString('en')}` : ''}, got ${JSON.stringify(v)}`);
     return n;
   };
 }
@@ -43,7 +45,8 @@ export function parseOnly(spec: string): { variant: string; replication: number 
   return { variant: spec.slice(0, i), replication: rep };
 }
 
-function slug(name: string): string {
+/** A folder name from a scenario name. */
+export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
 }
 
@@ -95,6 +98,14 @@ interface RunFlags {
   quiet?: boolean;
   /** False with --no-report. */
   report?: boolean;
+  /** `--shard I/N`: run one shard, write its records (see src/cli/distributed.ts). */
+  shard?: string;
+  /** `--queue redis://…`: coordinate the run on a queue. */
+  queue?: string;
+  /** With --queue: continue a coordinator's run from its log. */
+  resume?: boolean;
+  /** With --queue: replications per job. */
+  block?: number;
 }
 
 /**
@@ -144,7 +155,19 @@ export async function checkOutDir(dir: string): Promise<void> {
   }
 }
 
-function printScenarioErrors(err: ScenarioLoadError): void {
+/** The options that decide a run's results, as a local run, a shard and the queue all pass them. */
+function specOptions(flags: RunFlags, overrides: Record<string, unknown>, only: { variant: string; replication: number }[]): SpecOptions {
+  return {
+    ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    overrides,
+    variants: flags.variant,
+    only,
+  };
+}
+
+/** Prints every scenario error and sets exit code 2. */
+export function printScenarioErrors(err: ScenarioLoadError): void {
   for (const e of err.errors) process.stderr.write(formatScenarioError(e) + '\n');
   process.exitCode = 2;
 }
@@ -155,7 +178,7 @@ export function register(program: Command): void {
     .command('run')
     .description('Run a scenario: every variant × replication on worker threads; writes results.json and series.csv')
     .argument('<file>', 'scenario file (YAML or JSON)')
-    .option('-r, --replications <n>', 'replications per variant (default: the scenario\'s, else 1)', integer('--replications', 1))
+    .option('-r, --replications <n>', 'replications per variant (default: the scenario\'s, else 1)', integer('--replications', 1, 100_000))
     .option('-w, --workers <n>', 'worker threads (default min(2, cores)); 0 = in the main thread, for debugging (Ctrl-C then waits for the replication in progress)', integer('--workers', 0))
     .option('--seed <seed>', 'master seed (default: the scenario\'s, else 1)')
     .option('--horizon <duration>', 'simulated time span of one replication, e.g. "1d"')
@@ -166,6 +189,10 @@ export function register(program: Command): void {
     .option('--json', 'print the results document on stdout instead of the summary')
     .option('-q, --quiet', 'no progress output')
     .option('--no-report', 'skip report.html and its charts (results.json and series.csv only)')
+    .option('--shard <i/N>', 'run only shard I of N and write its records to --out (default part-I); join them with "opsim merge"')
+    .option('--queue <url>', 'coordinate the run on a BullMQ queue in Redis (redis://HOST:PORT); "opsim worker" runs the replications')
+    .option('--resume', 'with --queue: continue from the coordinator\'s log in --out, adding only what is missing')
+    .option('--block <n>', 'with --queue: replications per job (default: a stage\'s replications / 16, at most 64)', integer('--block', 1))
     .action(async (file: string, flags: RunFlags) => {
       let overrides: Record<string, unknown>;
       let only: { variant: string; replication: number }[];
@@ -179,12 +206,16 @@ export function register(program: Command): void {
       }
       const loaded = loadScenarioFile(file, { overrides });
       if (!loaded.ok) return printScenarioErrors(new ScenarioLoadError(loaded.errors));
-      const runOptions = {
-        ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
-        overrides,
-        variants: flags.variant,
-        only,
-      };
+      if (flags.shard !== undefined || flags.queue !== undefined) {
+        const spec = { input: { raw: loaded.raw, file: loaded.file, hash: loaded.hash }, options: specOptions(flags, overrides, only) };
+        try {
+          return await runDistributed(spec, flags);
+        } catch (err) {
+          if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
+          throw err;
+        }
+      }
+      const runOptions = specOptions(flags, overrides, only);
       try {
         const plan = planExperiment({ raw: loaded.raw, file: loaded.file, hash: loaded.hash }, runOptions);
         if (!(plan.totalReplications <= MAX_RUN_REPLICATIONS)) {
@@ -227,7 +258,6 @@ export function register(program: Command): void {
           {
             ...runOptions,
             ...(pool !== undefined ? { pool } : { workers: 0 }),
-            ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
             onProgress: (p) => progress.update(p),
             signal: controller.signal,
           },
@@ -241,12 +271,18 @@ export function register(program: Command): void {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
-      const written = await writeResults(outDir, doc);
-      // The report is written with every run: planners look before they read.
-      const report = flags.report === false ? null : await writeReport(outDir, doc);
-      if (flags.json === true) process.stdout.write(resultsJson(doc));
-      else process.stdout.write(summaryTable(doc) + `\nresults: ${written}\n` + (report !== null ? `report: ${report.path}\n` : ''));
-      if (doc.interrupted === true) process.exitCode = EXIT_INTERRUPTED;
-      else if (doc.failures.length > 0) process.exitCode = EXIT_FAILED_REPLICATIONS;
+      await writeRunOutputs(doc, { ...flags, out: outDir });
     });
+}
+
+/** Writes results.json, series.csv and report.html, prints the summary and sets the exit code (run and merge). */
+export async function writeRunOutputs(doc: ResultsDocument, flags: { out?: string; json?: boolean; report?: boolean }): Promise<void> {
+  const outDir = flags.out ?? path.join('reports', slug(doc.scenario.name));
+  const written = await writeResults(outDir, doc);
+  // The report is written with every run: planners look before they read.
+  const report = flags.report === false ? null : await writeReport(outDir, doc);
+  if (flags.json === true) process.stdout.write(resultsJson(doc));
+  else process.stdout.write(summaryTable(doc) + `\nresults: ${written}\n` + (report !== null ? `report: ${report.path}\n` : ''));
+  if (doc.interrupted === true) process.exitCode = EXIT_INTERRUPTED;
+  else if (doc.failures.length > 0) process.exitCode = EXIT_FAILED_REPLICATIONS;
 }

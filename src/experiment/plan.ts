@@ -13,7 +13,6 @@ import type { Executor } from './jobs.js';
 import type { ReplicationPool } from './pool.js';
 import type { ScenarioPayload } from './task.js';
 import { duplicateNames, expandVariants, type VariantDef } from './variants.js';
-import './check.js';
 
 /** Progress of a run, reported after every finished replication. */
 export interface ExperimentProgress {
@@ -186,5 +185,14 @@ export function planExperiment(input: ExperimentInput, options: Pick<ExperimentO
     pilotReplications: pilot,
     totalReplications: (only?.length ?? variants.length * perVariant) + pilot,
     maxHorizonSeconds: Math.max(base.horizon, ...variants.map((v) => v.scenario.horizon)),
+  };
+}
+
+/** The seed and replications per variant a run of `base` with `options` uses (the run's own defaults). */
+export function runSettings(base: Scenario, options: Pick<ExperimentOptions, 'replications' | 'seed' | 'only'>): { seed: string; requested: number; only: { variant: string; replication: number }[] | undefined } {
+  return {
+    seed: options.seed ?? String(base.seed ?? 1),
+    requested: Math.max(1, Math.floor(options.replications ?? base.experiment?.replications ?? 1)),
+    only: options.only !== undefined && options.only.length > 0 ? options.only : undefined,
   };
 }

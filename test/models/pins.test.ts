@@ -31,9 +31,9 @@ const PINS: Record<string, string> = {
   'black-friday-capacity.yaml': 'ba187ba94bd84bf2',
   'crac-failure.yaml': '29212c54d0826c8c',
   'datacenter-baseline.yaml': 'e2514fe4233d339c',
-  'globalmart-peak.yaml': 'b93d780a6479f385',
+  'globalmart-peak.yaml': '002bf99459421da0',
   'mmc-validation.yaml': '7876bb84659f1236',
-  'noc-night-shift.yaml': '9b6497bd4c574e2f',
+  'noc-night-shift.yaml': 'bb7af3d2738cf5db',
   'service-desk-staffing.yaml': 'a823a5415e829957',
 };
 
