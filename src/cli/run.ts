@@ -68,6 +68,13 @@ export function summaryTable(doc: ResultsDocument): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of doc.slas ?? []) {
+    const p = doc.variants.map((v) => {
+      const s = v.slaProbabilities?.find((x) => x.metric === `sla.${b.name}.met`);
+      return s === undefined ? null : `${v.name} ${s.met}/${s.n} (${num(s.ci95[0])}–${num(s.ci95[1])})`;
+    });
+    lines.push('', `SLA ${b.name}: ${b.statement}`, `  P(met): ${p.filter((x) => x !== null).join('  ')}`);
+  }
   if (doc.ranking !== undefined) lines.push('', `ranking by ${doc.ranking.metric} (${doc.ranking.direction} is better): ${doc.ranking.order.map((o) => `${o.rank}. ${o.variant}`).join('  ')}`);
   if (doc.warmupDetection !== undefined) {
     const w = doc.warmupDetection;

@@ -15,6 +15,7 @@ import { OPSIM_VERSION } from '../version.js';
 import { defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, summarizeSeries, variantResults, type VariantRecords } from './aggregate.js';
 import { ReplicationPool, defaultWorkers } from './pool.js';
 import { mser5, summarize } from './stats.js';
+import { slaBases } from '../models/sla.js';
 import { CompiledCache, executeTask, type ReplicationTask, type ScenarioPayload, type TaskResult } from './task.js';
 import { duplicateNames, expandVariants, type VariantDef } from './variants.js';
 import './check.js';
@@ -412,6 +413,7 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
   if (rankMetric !== undefined && results.length > 1) doc.ranking = rankVariants(results, rankMetric, experiment?.rankBy?.direction);
   if (warmupDetection !== undefined) doc.warmupDetection = warmupDetection;
   if (stopping !== undefined) doc.stopping = stopping;
+  if ((base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds);
   if (interrupted) doc.interrupted = true;
   return doc;
 }

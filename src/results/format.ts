@@ -193,6 +193,25 @@ export interface StoppingReport {
   achieved: Record<string, number>;
 }
 
+/** How an SLA's verdict was formed, written into results.json (`ResultsDocument.slas`). */
+export interface SlaBasis {
+  /** SLA name (metrics are sla.<name>.*). */
+  name: string;
+  service: string;
+  /** Availability target, e.g. 0.999. */
+  target: number;
+  /** SLA period in seconds (default 30 days). */
+  periodSeconds: number;
+  /** Observed seconds per replication (horizon minus warm-up). */
+  observedSeconds: number;
+  /** 'whole-horizon' when the observed span covers the period, else how the shortfall is read (docs/results-format.md). */
+  basis: 'whole-horizon' | 'pro-rated' | 'rest-of-period-met';
+  /** Downtime the verdict allows, in minutes. */
+  budgetMinutes: number;
+  /** The rule in one sentence, for the CLI summary and the report. */
+  statement: string;
+}
+
 /** results.json */
 export interface ResultsDocument {
   format: typeof RESULTS_FORMAT;
@@ -219,6 +238,8 @@ export interface ResultsDocument {
   stopping?: StoppingReport;
   /** True when the run was stopped by a signal or an abort before finishing. */
   interrupted?: boolean;
+  /** How each service SLA's verdict (`sla.<name>.met`, attainment, error budget) was formed. */
+  slas?: SlaBasis[];
   /** What every metric in the document means (unit, direction, verdict, feasible range, key order). */
   metrics?: MetricCatalog;
   /** What every series column means. */
