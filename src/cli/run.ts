@@ -82,6 +82,9 @@ export function summaryTable(doc: ResultsDocument): string {
   }
   if (doc.stopping !== undefined) lines.push(`sequential stopping on ${doc.stopping.metric}: ${doc.stopping.replications} replications, target ${doc.stopping.met ? 'met' : 'NOT met'}`);
   for (const f of doc.failures) lines.push(`FAILED ${f.variant}:${f.replication} (seed ${f.seed}): ${f.error.split('\n')[0]}  — rerun with --only ${JSON.stringify(`${f.variant}:${f.replication}`)}`);
+  const warnings = doc.warnings ?? [];
+  for (const w of warnings.slice(0, 8)) lines.push(`warning: ${w.message}`);
+  if (warnings.length > 8) lines.push(`… ${warnings.length - 8} more warnings in results.json (warnings)`);
   if (doc.interrupted === true) lines.push('interrupted: partial results (complete: false)');
   return lines.join('\n') + '\n';
 }

@@ -10,6 +10,8 @@ import type {
   PairedComparison,
   Ranking,
   ReplicationRecord,
+  ResultsDocument,
+  ResultsWarning,
   SeriesSummary,
   SlaProbability,
   VariantResults,
@@ -194,4 +196,78 @@ export function rankVariants(results: readonly VariantResults[], metric: string,
 export function sortFailures(failures: FailedReplication[], variantOrder: readonly string[]): FailedReplication[] {
   const idx = new Map(variantOrder.map((n, i) => [n, i]));
   return [...failures].sort((a, b) => (idx.get(a.variant) ?? 0) - (idx.get(b.variant) ?? 0) || a.replication - b.replication);
+}
+
+/** Fewer replications than this give intervals too rough to decide on (a warning says so). */
+export const USEFUL_REPLICATIONS = 5;
+
+function clip(x: number, lo: number | undefined, hi: number | undefined): number {
+  if (!Number.isFinite(x)) return x;
+  return Math.min(hi ?? Infinity, Math.max(lo ?? -Infinity, x));
+}
+
+/**
+ * Makes the document's intervals honest using its metric and column catalogs
+ * (`doc.metrics`, `doc.columns`): a 0/1 verdict gets the Wilson interval of its proportion
+ * (inside [0, 1], defined from n = 1); any other metric with a feasible range keeps its t
+ * interval cut to the range (the true mean lies in the range, so the cut keeps the
+ * coverage) and is marked 't-clipped' with a warning, because a t interval reaching past a
+ * bound means the sample is too small or too skewed for t. Series bands are cut the same
+ * way. Adds warnings for variants with fewer than USEFUL_REPLICATIONS replications, metrics
+ * no replication observed, and counts whose event occurred in no replication. A document
+ * without catalogs keeps its t intervals and gets only the catalog-free warnings.
+ */
+export function applyMetricSpecs(doc: ResultsDocument): ResultsDocument {
+  const specs = doc.metrics ?? {};
+  const warnings: ResultsWarning[] = [];
+  for (const v of doc.variants) {
+    const n = v.replications;
+    if (n > 0 && n < USEFUL_REPLICATIONS) warnings.push({ kind: 'small-n', variant: v.name, message: `${v.name}: ${n} replication${n === 1 ? '' : 's'}; intervals from fewer than ${USEFUL_REPLICATIONS} are rough (run more with --replications)` });
+    for (const [name, s] of Object.entries(v.metrics)) {
+      const spec = specs[name];
+      if (spec === undefined || s.n === 0) continue;
+      if (spec.flag === true) {
+        const values = (v.perReplication?.metrics[name] ?? []).filter((x): x is number => x !== null);
+        const met = values.filter((x) => x === 1).length;
+        if (values.length === s.n && values.every((x) => x === 0 || x === 1)) {
+          s.ci95 = wilsonInterval(met, s.n);
+          s.method = 'wilson';
+        }
+        continue;
+      }
+      const r = spec.range;
+      if (r === undefined || s.n < 2) continue;
+      const cut: [number, number] = [clip(s.ci95[0], r.lo, r.hi), clip(s.ci95[1], r.lo, r.hi)];
+      if (cut[0] !== s.ci95[0] || cut[1] !== s.ci95[1]) {
+        warnings.push({ kind: 'clipped', variant: v.name, metric: name, message: `${v.name} ${name}: the t interval [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}] reached past the feasible range and was cut to it; n = ${s.n} is too small or the values too skewed for a symmetric interval` });
+        s.ci95 = cut;
+        s.method = 't-clipped';
+      }
+    }
+    const series = v.series;
+    if (series !== null) {
+      series.columns.forEach((c, j) => {
+        const r = doc.columns?.[c]?.range;
+        if (r === undefined || j === 0) return;
+        for (const band of [series.lo, series.hi]) for (const row of band) if (typeof row[j] === 'number') row[j] = clip(row[j]!, r.lo, r.hi);
+      });
+    }
+  }
+  const names = [...new Set(doc.variants.flatMap((v) => Object.keys(v.metrics)))].sort();
+  for (const name of names) {
+    const all = doc.variants.map((v) => v.metrics[name]).filter((s): s is MetricSummary => s !== undefined);
+    if (all.every((s) => s.n === 0)) {
+      warnings.push({ kind: 'never-observed', metric: name, message: `${name}: no replication of any variant observed it (e.g. no incident of that priority); an answer about it rests on zero observations` });
+    } else if (specs[name]?.unit === 'count' && all.every((s) => s.n > 0 && s.max === 0 && s.min === 0)) {
+      warnings.push({ kind: 'never-occurred', metric: name, message: `${name}: 0 in every replication of every variant (the event never occurred); an answer that depends on it rests on zero observations` });
+    }
+  }
+  // The ranking copies the intervals: keep it in step.
+  if (doc.ranking !== undefined) for (const o of doc.ranking.order) o.ci95 = doc.variants.find((v) => v.name === o.variant)?.metrics[doc.ranking.metric]?.ci95 ?? o.ci95;
+  if (warnings.length > 0) doc.warnings = warnings;
+  return doc;
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
 }

@@ -12,7 +12,7 @@ import { readScenarioSource } from '../scenario/source.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import { RESULTS_FORMAT, type FailedReplication, type ReplicationRecord, type ResultsDocument, type StoppingReport, type WarmupDetection } from '../results/format.js';
 import { OPSIM_VERSION } from '../version.js';
-import { defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, summarizeSeries, variantResults, type VariantRecords } from './aggregate.js';
+import { applyMetricSpecs, defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, summarizeSeries, variantResults, type VariantRecords } from './aggregate.js';
 import { ReplicationPool, defaultWorkers } from './pool.js';
 import { mser5, summarize } from './stats.js';
 import { slaBases } from '../models/sla.js';
@@ -415,5 +415,5 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
   if (stopping !== undefined) doc.stopping = stopping;
   if ((base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds);
   if (interrupted) doc.interrupted = true;
-  return doc;
+  return applyMetricSpecs(doc);
 }

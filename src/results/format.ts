@@ -91,8 +91,15 @@ export interface MetricSummary {
   mean: number;
   /** Sample standard deviation; NaN (null in JSON) when n < 2. */
   sd: number;
-  /** 95 % confidence interval of the mean (t-based); [NaN, NaN] (null in JSON) when n < 2. */
+  /** 95 % confidence interval of the mean (see `method`); [NaN, NaN] (null in JSON) when n < 2. */
   ci95: [number, number];
+  /**
+   * How `ci95` was formed: 't' (Student t), 'wilson' (a 0/1 verdict: Wilson score interval
+   * of the proportion, defined from n = 1), 't-clipped' (a t interval cut to the metric's
+   * feasible range: the mean lies in the range, so the cut keeps the coverage, but a t
+   * interval reaching past a bound says the sample is small or skewed). Absent: 't'.
+   */
+  method?: 't' | 'wilson' | 't-clipped';
   min: number;
   max: number;
   /** Percentiles across replications. */
@@ -212,6 +219,16 @@ export interface SlaBasis {
   statement: string;
 }
 
+/** Something a reader of the figures must know: too few replications, an event that never occurred, a clipped interval. */
+export interface ResultsWarning {
+  kind: 'small-n' | 'never-observed' | 'never-occurred' | 'clipped';
+  /** The variant concerned (absent: every variant). */
+  variant?: string;
+  /** The metric concerned (absent: the variant as a whole). */
+  metric?: string;
+  message: string;
+}
+
 /** results.json */
 export interface ResultsDocument {
   format: typeof RESULTS_FORMAT;
@@ -238,6 +255,8 @@ export interface ResultsDocument {
   stopping?: StoppingReport;
   /** True when the run was stopped by a signal or an abort before finishing. */
   interrupted?: boolean;
+  /** Warnings about the figures (docs/results-format.md, "Intervals and warnings"). */
+  warnings?: ResultsWarning[];
   /** How each service SLA's verdict (`sla.<name>.met`, attainment, error budget) was formed. */
   slas?: SlaBasis[];
   /** What every metric in the document means (unit, direction, verdict, feasible range, key order). */

@@ -1,0 +1,80 @@
+/** Honest intervals: the catalog's feasible ranges and verdict flags decide the interval; warnings say what the figures rest on. */
+import { describe, expect, it } from 'vitest';
+import { applyMetricSpecs, variantResults } from '../../src/experiment/aggregate.js';
+import { RESULTS_FORMAT, type ReplicationRecord, type ResultsDocument } from '../../src/results/format.js';
+import type { MetricCatalog } from '../../src/results/metrics.js';
+
+function rec(replication: number, metrics: Record<string, number>, rows: (number | null)[][] = []): ReplicationRecord {
+  return { variant: 'v', replication, seed: '1', metrics, series: { intervalSeconds: 60, columns: ['t', 'share'], rows }, incidents: [], events: 0 };
+}
+
+const CATALOG: MetricCatalog = {
+  'incidents.P1.mttr': { name: 'incidents.<P>.mttr', unit: 'seconds', better: 'lower', range: { lo: 0 }, doc: 'MTTR' },
+  'incidents.P2.mttr': { name: 'incidents.<P>.mttr', unit: 'seconds', better: 'lower', range: { lo: 0 }, doc: 'MTTR' },
+  'failures.server.count': { name: 'failures.<class>.count', unit: 'count', better: 'lower', range: { lo: 0 }, doc: 'failures' },
+  'sla.x.met': { name: 'sla.<name>.met', unit: 'fraction', better: 'higher', flag: true, range: { lo: 0, hi: 1 }, doc: 'met' },
+  'sla.x.attainment': { name: 'sla.<name>.attainment', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, doc: 'attainment' },
+};
+
+function doc(records: ReplicationRecord[], catalog: MetricCatalog | null = CATALOG): ResultsDocument {
+  const d: ResultsDocument = {
+    format: RESULTS_FORMAT,
+    opsimVersion: 't',
+    scenario: { name: 's', file: null, hash: 'h' },
+    seed: '1',
+    horizonSeconds: 600,
+    warmupSeconds: 0,
+    complete: true,
+    variants: [variantResults({ name: 'v', overrides: {}, records })],
+    comparisons: [],
+    failures: [],
+  };
+  if (catalog !== null) {
+    d.metrics = catalog;
+    d.columns = { share: { name: 'share', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, doc: 'share' } };
+  }
+  return d;
+}
+
+describe('applyMetricSpecs', () => {
+  // A skewed time: one long repair among short ones, as the flagship's auto-remediation MTTR.
+  const skewed = [60, 60, 60, 1800].map((x, r) => rec(r, { 'incidents.P1.mttr': x, 'incidents.P2.mttr': NaN, 'failures.server.count': 0, 'sla.x.met': r === 0 ? 0 : 1, 'sla.x.attainment': r === 0 ? 0.2 : 1 }, [[0, r === 0 ? 0.1 : 1]]));
+
+  it('a t interval past a bound is cut to the feasible range, marked and warned about', () => {
+    const d = applyMetricSpecs(doc(skewed));
+    const s = d.variants[0]!.metrics['incidents.P1.mttr']!;
+    expect(s.ci95[0]).toBe(0);
+    expect(s.ci95[1]).toBeGreaterThan(s.mean);
+    expect(s.method).toBe('t-clipped');
+    expect(d.warnings?.find((w) => w.kind === 'clipped' && w.metric === 'incidents.P1.mttr')?.message).toMatch(/too small or the values too skewed/);
+    const a = d.variants[0]!.metrics['sla.x.attainment']!;
+    expect(a.ci95[1]).toBe(1);
+  });
+
+  it('a verdict gets the Wilson interval of its proportion, inside [0, 1]', () => {
+    const s = applyMetricSpecs(doc(skewed)).variants[0]!.metrics['sla.x.met']!;
+    expect(s.method).toBe('wilson');
+    expect(s.mean).toBe(0.75);
+    expect(s.ci95[0]).toBeCloseTo(0.3006, 3);
+    expect(s.ci95[1]).toBeCloseTo(0.9544, 3);
+  });
+
+  it('warns about few replications, a metric never observed and an event that never occurred', () => {
+    const w = applyMetricSpecs(doc(skewed)).warnings ?? [];
+    expect(w.find((x) => x.kind === 'small-n')?.message).toMatch(/4 replications/);
+    expect(w.find((x) => x.kind === 'never-observed')?.metric).toBe('incidents.P2.mttr');
+    expect(w.find((x) => x.kind === 'never-occurred')?.metric).toBe('failures.server.count');
+  });
+
+  it('series bands stay inside the column range', () => {
+    const d = applyMetricSpecs(doc(skewed));
+    expect(d.variants[0]!.series!.lo[0]![1]).toBeGreaterThanOrEqual(0);
+    expect(d.variants[0]!.series!.hi[0]![1]).toBeLessThanOrEqual(1);
+  });
+
+  it('without a catalog the t intervals stay as they are (no guess from names)', () => {
+    const d = applyMetricSpecs(doc(skewed, null));
+    expect(d.variants[0]!.metrics['incidents.P1.mttr']!.ci95[0]).toBeLessThan(0);
+    expect(d.variants[0]!.metrics['incidents.P1.mttr']!.method).toBeUndefined();
+  });
+});
