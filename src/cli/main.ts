@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { formatScenarioError } from '../scenario/index.js';
 import { buildServer, experimentExecutor, isFinal, RunManager, type RunRecord } from '../server/index.js';
 import { loadFile } from '../server/engine.js';
@@ -37,7 +37,7 @@ function parseSets(list: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const s of list) {
     const i = s.indexOf('=');
-    if (i <= 0) throw new Error(`--set ${JSON.stringify(s)}: expected PATH=VALUE`);
+    if (i <= 0) throw new InvalidArgumentError(`--set ${JSON.stringify(s)}: expected PATH=VALUE`);
     const v = s.slice(i + 1);
     out[s.slice(0, i)] = v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
   }
@@ -77,7 +77,7 @@ export function register(program: Command): void {
       const token = process.env.OPSIM_TOKEN;
       if (flags.serve) checkBind(flags.host, token);
       const replications = Number(flags.replications);
-      if (!Number.isInteger(replications) || replications < 1) throw new Error(`--replications must be an integer ≥ 1, got ${JSON.stringify(flags.replications)}`);
+      if (!Number.isInteger(replications) || replications < 1) throw new InvalidArgumentError(`--replications must be an integer ≥ 1, got ${JSON.stringify(flags.replications)}`);
       const scenariosDir = path.resolve(flags.scenarios);
       const reportsDir = path.resolve(flags.reports);
       if (!existsSync(scenariosDir)) throw new Error(`no scenarios folder at ${scenariosDir}`);

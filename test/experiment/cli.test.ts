@@ -164,3 +164,24 @@ describe('opsim compare', () => {
     expect((await cli(compare)).code).toBe(1);
   }, 90_000);
 });
+
+describe('option errors', () => {
+  it('exit 2 with the reason, for every command; help and version exit 0', async () => {
+    const cases = [
+      ['run', 'scenarios/mmc-validation.yaml', '--replications', 'abc'],
+      ['run', 'scenarios/mmc-validation.yaml', '--bogus'],
+      ['run'],
+      ['compare', 'a.json'],
+      ['serve', '--port', '99999'],
+      ['main', '--replications', '0', '--no-serve'],
+      ['no-such-command'],
+      [],
+    ];
+    for (const args of cases) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/error|must be|usage/i);
+    }
+    for (const args of [['--help'], ['run', '--help'], ['--version'], ['help', 'run']]) expect((await cli(args)).code, args.join(' ')).toBe(0);
+  });
+});
