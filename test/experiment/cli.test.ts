@@ -142,6 +142,34 @@ describe('opsim compare', () => {
     }
   }, 60_000);
 
+  it('exits 2 for runs of different scenarios (unless --force) or without a shared metric, and lists metrics only one side has', async () => {
+    const dir = tmp();
+    const base = path.join(dir, 'base.json');
+    const other = path.join(dir, 'other-scenario.json');
+    const disjoint = path.join(dir, 'disjoint.json');
+    const fewer = path.join(dir, 'fewer.json');
+    writeFileSync(base, JSON.stringify(doc([1.0, 1.2, 0.9, 1.1, 1.05])));
+    const o = doc([1.0, 1.2, 0.9, 1.1, 1.05]);
+    o.scenario.name = 'y';
+    writeFileSync(other, JSON.stringify(o));
+    const d = doc([1.0, 1.2, 0.9, 1.1, 1.05]);
+    d.variants[0]!.metrics = { 'room.a.temperature.max': d.variants[0]!.metrics['service.web.throughput']! };
+    writeFileSync(disjoint, JSON.stringify(d));
+    const f = doc([1.0, 1.2, 0.9, 1.1, 1.05]);
+    delete f.variants[0]!.metrics['service.web.throughput'];
+    writeFileSync(fewer, JSON.stringify(f));
+    const diff = await cli(['compare', base, other]);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toMatch(/different scenarios.*--force/);
+    expect((await cli(['compare', base, other, '--force'])).code).toBe(0);
+    const none = await cli(['compare', base, disjoint]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/share no metric/);
+    const missing = await cli(['compare', base, fewer]);
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toMatch(/missing from the current run: service\.web\.throughput/);
+  }, 60_000);
+
   it('runs the CI recipe from docs/ci-recipe.md on the M/M/c scenario', async () => {
     const recipe = readFileSync(path.join(ROOT, 'docs/ci-recipe.md'), 'utf8');
     // The recipe's commands, exactly as documented (lines starting with "npx opsim").
