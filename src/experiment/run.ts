@@ -413,7 +413,7 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
   if (rankMetric !== undefined && results.length > 1) doc.ranking = rankVariants(results, rankMetric, experiment?.rankBy?.direction);
   if (warmupDetection !== undefined) doc.warmupDetection = warmupDetection;
   if (stopping !== undefined) doc.stopping = stopping;
-  if ((base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds);
+  if ((base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds, base.services);
   if (interrupted) doc.interrupted = true;
   return applyMetricSpecs(doc);
 }

@@ -106,9 +106,13 @@ export function slaVerdict(goodSeconds: number, totalSeconds: number, target: nu
   return { attainment: 1 - bad / span, budgetSeconds: (1 - target) * span, used, met: used <= 1 + 1e-12 ? 1 : 0 };
 }
 
-/** How each SLA of a scenario is judged over `observedSeconds` per replication. */
-export function slaBases(slas: readonly ServiceSlaSpec[], observedSeconds: number): SlaBasis[] {
+/**
+ * How each SLA of a scenario is judged over `observedSeconds` per replication, with the
+ * latency objective that decides a window (the SLA's own, else its service's).
+ */
+export function slaBases(slas: readonly ServiceSlaSpec[], observedSeconds: number, services: readonly { name: string; latencyObjective?: { threshold: number; target: number } }[] = []): SlaBasis[] {
   return slas.map((s) => {
+    const latency = s.latency ?? services.find((x) => x.name === s.service)?.latencyObjective;
     const period = s.period ?? MONTH_SECONDS;
     const rest: RestOfPeriod = s.restOfPeriod ?? 'like-horizon';
     const span = judgedSeconds(observedSeconds, period, rest);
@@ -123,7 +127,9 @@ export function slaBases(slas: readonly ServiceSlaSpec[], observedSeconds: numbe
         : basis === 'pro-rated'
           ? `${pct} per ${days(period)} period, budget pro-rated to the ${days(observedSeconds)} observed (the rest of the period assumed alike): met when downtime ≤ ${allow}`
           : `${pct} per ${days(period)} period, the rest of the period assumed met (the ${days(observedSeconds)} observed hold its only trouble): met when downtime ≤ ${allow}`;
-    return { name: s.name, service: s.service, target: s.availabilityTarget, periodSeconds: period, observedSeconds, basis, budgetMinutes, statement };
+    const out: SlaBasis = { name: s.name, service: s.service, target: s.availabilityTarget, periodSeconds: period, observedSeconds, basis, budgetMinutes, statement };
+    if (latency !== undefined) out.latency = { threshold: latency.threshold, target: latency.target };
+    return out;
   });
 }
 

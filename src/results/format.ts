@@ -217,6 +217,8 @@ export interface SlaBasis {
   budgetMinutes: number;
   /** The rule in one sentence, for the CLI summary and the report. */
   statement: string;
+  /** The latency objective that decides a window (seconds; share of requests), when there is one. */
+  latency?: { threshold: number; target: number };
 }
 
 /** Something a reader of the figures must know: too few replications, an event that never occurred, a clipped interval. */
