@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { generateScenarioReference, scenarioJsonSchema } from '../scenario/index.js';
+import { metricsReference } from '../models/reference.js';
 
 /** The schema as written to docs/scenario.schema.json. */
 export function schemaText(): string {
@@ -16,7 +17,9 @@ export function register(program: Command): void {
     .command('schema')
     .description('print the scenario JSON Schema (or, with --markdown, the field reference)')
     .option('--markdown', 'print the Markdown reference of every field instead')
-    .action((opts: { markdown?: boolean }) => {
-      process.stdout.write(opts.markdown === true ? generateScenarioReference() : schemaText());
+    .option('--metrics', "print the metric tables of docs/results-format.md (from the models' specs) instead")
+    .action((opts: { markdown?: boolean; metrics?: boolean }) => {
+      if (opts.metrics === true) process.stdout.write(metricsReference());
+      else process.stdout.write(opts.markdown === true ? generateScenarioReference() : schemaText());
     });
 }

@@ -1,7 +1,7 @@
 /**
  * Scenario check for the experiment section: every variant's field paths must exist, so a
  * typo in a sweep is an error located in the file (line:column) rather than a variant that
- * silently equals the base. Registered on import; src/experiment/run.ts imports it.
+ * silently equals the base. Registered on import; src/experiment/plan.ts imports it.
  */
 import { registerScenarioCheck, type ScenarioReport } from '../scenario/checks.js';
 import { applyOverridesChecked } from '../scenario/overrides.js';

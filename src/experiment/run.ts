@@ -1,188 +1,23 @@
 /**
- * runExperiment: variants × replications on a worker pool (or in-process), aggregated in
- * (variant, replication) order into one ResultsDocument. The server, the main job and
- * `opsim run` all call this.
+ * runExperiment: variants × replications on a worker pool (or in-process, or any executor),
+ * aggregated in (variant, replication) order into one ResultsDocument. The server, the main
+ * job and `opsim run` all call this. The pieces: plan.ts compiles and checks, jobs.ts runs
+ * (variant, replication) jobs, assemble.ts turns records into the document; this file only
+ * orchestrates the stages (warm-up pilot, fixed or sequential replications).
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { checkSeed } from '../engine/index.js';
-import { compileRaw } from '../scenario/index.js';
-import { ScenarioLoadError, toPointer, displayPath, didYouMean, parseFieldPath, type ScenarioError } from '../scenario/errors.js';
-import { readScenarioSource } from '../scenario/source.js';
-import type { Scenario } from '../scenario/schema/index.js';
-import { RESULTS_FORMAT, type FailedReplication, type ReplicationRecord, type ResultsDocument, type StoppingReport, type WarmupDetection } from '../results/format.js';
-import { OPSIM_VERSION } from '../version.js';
-import { applyMetricSpecs, defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, summarizeSeries, variantResults, type VariantRecords } from './aggregate.js';
+import { ScenarioLoadError, didYouMean } from '../scenario/errors.js';
+import type { FailedReplication, ReplicationRecord, ResultsDocument, StoppingReport, WarmupDetection } from '../results/format.js';
+import { summarizeSeries } from './aggregate.js';
+import { assembleResults, type AssembleInput } from './assemble.js';
+import { InProcessExecutor, PoolExecutor, isAborted, runJobs, type Executor, type Job, type RecordStore } from './jobs.js';
+import { locate, prepare, stableKey, type ExperimentInput, type ExperimentOptions, type PreparedVariant } from './plan.js';
 import { ReplicationPool, defaultWorkers } from './pool.js';
 import { mser5, summarize } from './stats.js';
-import { slaBases } from '../models/sla.js';
-import { CompiledCache, executeTask, type ReplicationTask, type ScenarioPayload, type TaskResult } from './task.js';
-import { duplicateNames, expandVariants, type VariantDef } from './variants.js';
-import './check.js';
+import { metricCatalog } from '../models/replication.js';
 
-/** Progress of a run, reported after every finished replication. */
-export interface ExperimentProgress {
-  done: number;
-  total: number;
-  failed: number;
-}
 
-/** The scenario to run: the merged raw document (before unit conversion), its file and hash. */
-export interface ExperimentInput {
-  raw: unknown;
-  file: string | null;
-  hash: string;
-}
-
-/** Options of runExperiment; every field is optional. */
-export interface ExperimentOptions {
-  /** Replications per variant (default: the scenario's `experiment.replications`, else 1). */
-  replications?: number;
-  /** Worker threads (0 or 1 = in-process; default min(2, cores) when more than one task). Ignored with `pool`. */
-  workers?: number;
-  /** Master seed (default: the scenario's `seed`, else "1"). */
-  seed?: string;
-  /** Field-path overrides applied to every variant (`--set`). */
-  overrides?: Record<string, unknown>;
-  /** Run only these variants (by name). */
-  variants?: string[];
-  /** Run only these (variant, replication) pairs, e.g. to rerun a failed one. */
-  only?: { variant: string; replication: number }[];
-  /** Called after every finished replication. */
-  onProgress?: (p: ExperimentProgress) => void;
-  /** Aborting stops scheduling, abandons running replications and returns partial results. */
-  signal?: AbortSignal;
-  /** A pool shared across runs (a server's); the run does not close it. */
-  pool?: ReplicationPool;
-}
-
-/** Something that runs tasks: a pool, or the main thread. */
-interface Executor {
-  readonly concurrency: number;
-  run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult>;
-}
-
-class InProcessExecutor implements Executor {
-  readonly concurrency = 1;
-  private readonly cache = new CompiledCache(64);
-  async run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult> {
-    // Yield to the event loop between replications so signals and progress get through.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    return executeTask({ ...task, payload }, this.cache);
-  }
-}
-
-class PoolExecutor implements Executor {
-  constructor(private readonly pool: ReplicationPool) {}
-  get concurrency(): number {
-    return this.pool.size;
-  }
-  async run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult> {
-    // The scenario goes to a worker only when that worker asks for it (once per variant).
-    const first = await this.pool.run(task);
-    if (first.status !== 'need-payload') return first;
-    return this.pool.run({ ...task, payload });
-  }
-}
-
-/** A variant ready to run: its definition, compile key and payload. */
-interface PreparedVariant {
-  def: VariantDef;
-  key: string;
-  payload: ScenarioPayload;
-  scenario: Scenario;
-}
-
-function scenarioError(message: string, pathText = ''): ScenarioError {
-  return { file: null, line: null, column: null, path: pathText, message };
-}
-
-/** Looks up where a variant was declared in its file, so variant errors carry a position. */
-function locate(file: string | null, segments: (string | number)[]): { line: number | null; column: number | null } {
-  if (file === null) return { line: null, column: null };
-  const abs = path.resolve(file);
-  if (!existsSync(abs)) return { line: null, column: null };
-  const src = readScenarioSource(abs, file);
-  if (!src.ok) return { line: null, column: null };
-  for (let n = segments.length; n >= 0; n--) {
-    const o = src.doc.origins.get(toPointer(segments.slice(0, n)));
-    if (o !== undefined) return { line: o.keyLine ?? o.line, column: o.keyColumn ?? o.column };
-  }
-  return { line: null, column: null };
-}
-
-/** Gives an error found on a raw document (no positions) the position of its path in the file. */
-function relocate(file: string | null, e: ScenarioError): ScenarioError {
-  if (e.line !== null || file === null || e.file === null) return e;
-  let segs: (string | number)[];
-  try {
-    segs = e.path === '' ? [] : parseFieldPath(e.path);
-  } catch {
-    return e;
-  }
-  return { ...e, ...locate(file, segs) };
-}
-
-function stableKey(hash: string, overrides: Record<string, unknown>): string {
-  return `${hash}|${JSON.stringify(overrides)}`;
-}
-
-/** Compiles the base scenario and every variant, collecting all errors (with positions where known). */
-function prepare(input: ExperimentInput, options: ExperimentOptions): { base: Scenario; variants: PreparedVariant[]; reference: string } {
-  const global = options.overrides ?? {};
-  const baseResult = compileRaw(input.raw, { file: input.file ?? undefined, overrides: global });
-  if (!baseResult.ok) throw new ScenarioLoadError(baseResult.errors.map((e) => relocate(input.file, e)));
-  const base = baseResult.scenario;
-  const experiment = base.experiment;
-  let defs = expandVariants(experiment);
-  const errors: ScenarioError[] = [];
-  for (const d of duplicateNames(defs)) {
-    const where = locate(input.file, ['experiment', 'variants']);
-    errors.push({ file: input.file, ...where, path: 'experiment.variants', message: `two variants are named "${d}"; variant names must be unique` });
-  }
-  const allNames = defs.map((d) => d.name);
-  if (options.variants !== undefined && options.variants.length > 0) {
-    for (const n of options.variants) if (!allNames.includes(n)) errors.push(scenarioError(`--variant ${JSON.stringify(n)}: no such variant${didYouMean(n, allNames)} (variants: ${allNames.join(', ')})`));
-    defs = defs.filter((d) => options.variants!.includes(d.name));
-  }
-  for (const o of options.only ?? []) {
-    if (!allNames.includes(o.variant)) errors.push(scenarioError(`--only ${o.variant}:${o.replication}: no such variant${didYouMean(o.variant, allNames)} (variants: ${allNames.join(', ')})`));
-    if (!Number.isInteger(o.replication) || o.replication < 0) errors.push(scenarioError(`--only ${o.variant}:${o.replication}: the replication must be an integer ≥ 0`));
-  }
-  if (options.only !== undefined && options.only.length > 0) defs = defs.filter((d) => options.only!.some((o) => o.variant === d.name));
-  const variants: PreparedVariant[] = [];
-  for (const def of defs) {
-    const overrides = { ...global, ...def.set };
-    const r = compileRaw(input.raw, { file: input.file ?? undefined, overrides });
-    if (!r.ok) {
-      for (const e of r.errors) {
-        if (e.line !== null) {
-          errors.push(e);
-          continue;
-        }
-        // An override error has no position of its own: point at the variant that wrote it.
-        const own = Object.keys(def.set).find((k) => e.path === k || e.message.includes(`(set by override ${k}=`));
-        const isOwn = own !== undefined;
-        const segs = isOwn ? [...def.origin, ...(def.origin[2] === 'list' ? ['set', own] : [own])] : def.origin;
-        const where = isOwn ? locate(input.file, segs) : { line: null, column: null };
-        errors.push({ file: isOwn ? input.file : e.file, ...where, path: isOwn ? displayPath(segs) : e.path, message: `variant "${def.name}": ${isOwn && e.path !== own ? `${e.path}: ` : ''}${e.message}` });
-      }
-      continue;
-    }
-    variants.push({ def, key: stableKey(input.hash, overrides), payload: { raw: input.raw, file: input.file, overrides, compiled: r.scenario }, scenario: r.scenario });
-  }
-  let reference = experiment?.reference ?? defs[0]?.name ?? 'base';
-  if (experiment?.reference !== undefined && !allNames.includes(experiment.reference)) {
-    errors.push({ file: input.file, ...locate(input.file, ['experiment', 'reference']), path: 'experiment.reference', message: `no variant is named "${experiment.reference}"${didYouMean(experiment.reference, allNames)}` });
-  }
-  if (!defs.some((d) => d.name === reference)) reference = defs[0]?.name ?? reference;
-  const stop = experiment?.stopWhen;
-  if (stop !== undefined && experiment?.replications !== undefined && stop.maxReplications < experiment.replications) {
-    errors.push({ file: input.file, ...locate(input.file, ['experiment', 'stopWhen', 'maxReplications']), path: 'experiment.stopWhen.maxReplications', message: `must be ≥ experiment.replications (${experiment.replications})` });
-  }
-  if (errors.length > 0) throw new ScenarioLoadError(errors);
-  return { base, variants, reference };
-}
+export { planExperiment, type ExperimentInput, type ExperimentOptions, type ExperimentPlan, type ExperimentProgress } from './plan.js';
 
 /** Parses a stopWhen half-width: "5%" is relative, a number is absolute. */
 function parseHalfWidth(v: number | string): { value: number; relative: boolean } {
@@ -190,108 +25,18 @@ function parseHalfWidth(v: number | string): { value: number; relative: boolean 
   return { value: Number(v.trim().replace(/%$/, '').trim()) / 100, relative: true };
 }
 
-/** Reads the flag through a call so TypeScript does not narrow it across awaits. */
-function isAborted(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true;
-}
-
-// Piscina's own abort races with results already posted by a worker ("Unexpected message
-// from Worker", thrown asynchronously), so tasks are never aborted inside the pool; see runJobs.
-const ABORTED = Symbol('aborted');
-
-interface Job {
-  variant: PreparedVariant;
-  replication: number;
-}
-
-/** Runs jobs with bounded concurrency; results land in `store` keyed by variant and replication. */
-async function runJobs(
-  jobs: readonly Job[],
-  executor: Executor,
-  seed: string,
-  store: Map<string, Map<number, ReplicationRecord>>,
-  failures: FailedReplication[],
-  signal: AbortSignal | undefined,
-  onFinished: () => void,
-): Promise<void> {
-  let next = 0;
-  const abortPromise = new Promise<typeof ABORTED>((resolve) => {
-    if (signal === undefined) return;
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
-  });
-  // Two tasks per worker keep every worker busy while the main thread handles a result.
-  const width = Math.max(1, executor.concurrency * 2);
-  const lane = async (): Promise<void> => {
-    while (next < jobs.length && !isAborted(signal)) {
-      const job = jobs[next++]!;
-      const task: ReplicationTask = { key: job.variant.key, variant: job.variant.def.name, replication: job.replication, seed };
-      let result: TaskResult;
-      try {
-        const running = executor.run(task, job.variant.payload);
-        // On abort the lane stops waiting at once; the task's own outcome is ignored (an own
-        // pool is destroyed right after, a shared one finishes the task in the background).
-        running.catch(() => undefined);
-        const outcome = await Promise.race([running, abortPromise]);
-        if (outcome === ABORTED) return;
-        result = outcome;
-      } catch (err) {
-        if (isAborted(signal)) return;
-        // A worker that died (out of memory, crash) fails its task, not the run.
-        result = { status: 'failed', error: err instanceof Error ? err.message : String(err) };
-      }
-      if (result.status === 'ok') {
-        let m = store.get(task.variant);
-        if (m === undefined) store.set(task.variant, (m = new Map()));
-        m.set(task.replication, result.record);
-      } else if (result.status === 'failed') {
-        failures.push({ variant: task.variant, replication: task.replication, seed, error: result.error });
-      } else {
-        failures.push({ variant: task.variant, replication: task.replication, seed, error: 'worker did not accept the scenario' });
-      }
-      onFinished();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, lane));
-}
-
-/** How much work a run would do, known before it starts (see planExperiment). */
-export interface ExperimentPlan {
-  /** Variants that would run, in order. */
-  variants: string[];
-  /** Replications per variant at most (the larger of the requested count and stopWhen.maxReplications). */
-  replicationsPerVariant: number;
-  /** Replications of the warm-up pilot (0 without warmupDetection). */
-  pilotReplications: number;
-  /** Every replication the run may execute: variants × replicationsPerVariant + pilot (or the `only` count). */
-  totalReplications: number;
-  /** The longest simulated horizon of any variant, in seconds. */
-  maxHorizonSeconds: number;
-}
-
-/**
- * Compiles the scenario and every variant exactly as runExperiment would and says how much
- * work the run may do, without running anything. Throws ScenarioLoadError like runExperiment.
- * A server uses it to refuse runs beyond its budget before queueing them.
- */
-export function planExperiment(input: ExperimentInput, options: Pick<ExperimentOptions, 'replications' | 'overrides' | 'variants' | 'only'> = {}): ExperimentPlan {
-  const { base, variants } = prepare(input, options);
-  const experiment = base.experiment;
-  const requested = Math.max(1, Math.floor(options.replications ?? experiment?.replications ?? 1));
-  const only = options.only !== undefined && options.only.length > 0 ? options.only : undefined;
-  const perVariant = only !== undefined ? 1 : Math.max(requested, experiment?.stopWhen?.maxReplications ?? 0);
-  const pilot = experiment?.warmupDetection !== undefined ? (experiment.warmupDetection.pilotReplications ?? 5) : 0;
-  return {
-    variants: variants.map((v) => v.def.name),
-    replicationsPerVariant: perVariant,
-    pilotReplications: pilot,
-    totalReplications: (only?.length ?? variants.length * perVariant) + pilot,
-    maxHorizonSeconds: Math.max(base.horizon, ...variants.map((v) => v.scenario.horizon)),
-  };
-}
 
 /** Runs every (variant, replication) of a scenario and returns the results document. */
 export async function runExperiment(input: ExperimentInput, options: ExperimentOptions = {}): Promise<ResultsDocument> {
+  return assembleResults(await executeExperiment(input, options));
+}
+
+/**
+ * Runs the experiment's stages and returns what the results document is made of (records,
+ * failures, warm-up and stopping reports), not yet aggregated. With `options.shard` it runs
+ * only that shard's replications; `opsim merge` assembles the shards' records afterwards.
+ */
+export async function executeExperiment(input: ExperimentInput, options: ExperimentOptions = {}): Promise<AssembleInput> {
   const { base, variants, reference } = prepare(input, options);
   const experiment = base.experiment;
   const seed = options.seed ?? String(base.seed ?? 1);
@@ -300,12 +45,14 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
   const only = options.only !== undefined && options.only.length > 0 ? options.only : undefined;
   const stopWhen = only === undefined ? experiment?.stopWhen : undefined;
   const plannedTasks = only?.length ?? variants.length * Math.max(requested, stopWhen?.maxReplications ?? 0);
+  const shard = options.shard;
+  if (shard !== undefined) checkShardable(input, shard, stopWhen !== undefined, experiment?.warmupDetection !== undefined);
 
-  const ownPool = options.pool === undefined && (options.workers ?? (plannedTasks > 1 ? defaultWorkers() : 1)) > 1;
+  const ownPool = options.executor === undefined && options.pool === undefined && (options.workers ?? (plannedTasks > 1 ? defaultWorkers() : 1)) > 1;
   const pool = options.pool ?? (ownPool ? new ReplicationPool({ size: options.workers ?? defaultWorkers() }) : undefined);
-  const executor: Executor = pool === undefined ? new InProcessExecutor() : new PoolExecutor(pool);
+  const executor: Executor = options.executor ?? (pool === undefined ? new InProcessExecutor() : new PoolExecutor(pool));
 
-  const store = new Map<string, Map<number, ReplicationRecord>>();
+  const store: RecordStore = new Map();
   const failures: FailedReplication[] = [];
   let done = 0;
   let total = 0;
@@ -313,6 +60,9 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
     done++;
     options.onProgress?.({ done, total, failed: failures.length });
   };
+  // A shard keeps every count-th job of the run's job list (replication-major), so shards are balanced.
+  let jobIndex = 0;
+  const ofShard = (jobs: Job[]): Job[] => (shard === undefined ? jobs : jobs.filter(() => jobIndex++ % shard.count === shard.index));
 
   let warmupDetection: WarmupDetection | undefined;
   let stopping: StoppingReport | undefined;
@@ -325,7 +75,7 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
       const pilotN = wd.pilotReplications ?? 5;
       const pilotOverrides = { ...refVariant.payload.overrides, warmup: 0 };
       const pilot: PreparedVariant = { ...refVariant, key: stableKey(input.hash, pilotOverrides), payload: { ...refVariant.payload, overrides: pilotOverrides, compiled: { ...refVariant.scenario, warmup: 0 } } };
-      const pilotStore = new Map<string, Map<number, ReplicationRecord>>();
+      const pilotStore: RecordStore = new Map();
       const pilotFailures: FailedReplication[] = [];
       total += pilotN;
       await runJobs(Array.from({ length: pilotN }, (_, r) => ({ variant: pilot, replication: r })), executor, seed, pilotStore, pilotFailures, options.signal, progress);
@@ -351,7 +101,7 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
     }
 
     if (only !== undefined) {
-      const jobs = only.map((o) => ({ variant: runVariants.find((v) => v.def.name === o.variant)!, replication: o.replication }));
+      const jobs = ofShard(only.map((o) => ({ variant: runVariants.find((v) => v.def.name === o.variant)!, replication: o.replication })));
       total += jobs.length;
       await runJobs(jobs, executor, seed, store, failures, options.signal, progress);
     } else {
@@ -360,8 +110,9 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
       const hw = stopWhen === undefined ? undefined : parseHalfWidth(stopWhen.halfWidth);
       for (;;) {
         // Replication-major order: an interrupted run still has every variant at similar n, so pairs exist.
-        const jobs: Job[] = [];
-        for (let r = from; r < to; r++) for (const v of runVariants) jobs.push({ variant: v, replication: r });
+        const all: Job[] = [];
+        for (let r = from; r < to; r++) for (const v of runVariants) all.push({ variant: v, replication: r });
+        const jobs = ofShard(all);
         total += jobs.length;
         await runJobs(jobs, executor, seed, store, failures, options.signal, progress);
         if (stopWhen === undefined || hw === undefined || isAborted(options.signal)) break;
@@ -385,35 +136,37 @@ export async function runExperiment(input: ExperimentInput, options: ExperimentO
     if (ownPool) await pool!.close();
   }
 
-  const interrupted = isAborted(options.signal);
-  const variantRecords: VariantRecords[] = runVariants.map((v) => ({
-    name: v.def.name,
-    overrides: v.def.set,
-    records: [...(store.get(v.def.name)?.values() ?? [])].sort((a, b) => a.replication - b.replication),
-  }));
-  const results = variantRecords.map(variantResults);
-  const names = metricNames(variantRecords.find((v) => v.name === reference)?.records ?? []);
-  const rankMetric = experiment?.rankBy?.metric ?? stopWhen?.metric ?? defaultRankMetric(names);
-  const doc: ResultsDocument = {
-    format: RESULTS_FORMAT,
-    opsimVersion: OPSIM_VERSION,
-    scenario: { name: base.name, file: input.file, hash: input.hash },
+  const records: ReplicationRecord[] = [];
+  for (const v of runVariants) records.push(...(store.get(v.def.name)?.values() ?? []));
+  const out: AssembleInput = {
+    input,
+    base,
     seed,
-    horizonSeconds: base.horizon,
-    warmupSeconds: warmupDetection !== undefined ? warmupDetection.seconds : (base.warmup ?? 0),
-    complete: !interrupted && failures.length === 0,
-    variants: results,
-    comparisons: pairedComparisons(variantRecords, reference),
-    failures: sortFailures(failures, runVariants.map((v) => v.def.name)),
+    requested,
     reference,
-    replicationsRequested: requested,
+    variants: runVariants.map((v) => ({ name: v.def.name, overrides: v.def.set })),
+    records,
+    failures,
+    interrupted: isAborted(options.signal),
+    catalog: metricCatalog(...runVariants.map((v) => v.scenario)),
   };
-  if (options.overrides !== undefined && Object.keys(options.overrides).length > 0) doc.overrides = { ...options.overrides };
-  if (only !== undefined) doc.only = only.map((o) => ({ variant: o.variant, replication: o.replication }));
-  if (rankMetric !== undefined && results.length > 1) doc.ranking = rankVariants(results, rankMetric, experiment?.rankBy?.direction);
-  if (warmupDetection !== undefined) doc.warmupDetection = warmupDetection;
-  if (stopping !== undefined) doc.stopping = stopping;
-  if ((base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds, base.services);
-  if (interrupted) doc.interrupted = true;
-  return applyMetricSpecs(doc);
+  if (options.overrides !== undefined) out.overrides = options.overrides;
+  if (only !== undefined) out.only = only;
+  if (warmupDetection !== undefined) out.warmupDetection = warmupDetection;
+  if (stopping !== undefined) out.stopping = stopping;
+  return out;
+}
+
+/**
+ * A shard runs a fixed list of replications: sequential stopping and warm-up detection decide
+ * what to run from results of other replications, which a shard does not have.
+ */
+function checkShardable(input: ExperimentInput, shard: { index: number; count: number }, stopWhen: boolean, warmup: boolean): void {
+  const errors = [];
+  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    errors.push({ file: null, line: null, column: null, path: '', message: `--shard ${shard.index + 1}/${shard.count}: expected I/N with 1 ≤ I ≤ N` });
+  }
+  if (stopWhen) errors.push({ file: input.file, ...locate(input.file, ['experiment', 'stopWhen']), path: 'experiment.stopWhen', message: 'sequential stopping needs every replication in one place: run it locally or on the queue (--queue), not in shards' });
+  if (warmup) errors.push({ file: input.file, ...locate(input.file, ['experiment', 'warmupDetection']), path: 'experiment.warmupDetection', message: 'warm-up detection needs a pilot before the shards: set warmup explicitly, or run locally or on the queue (--queue)' });
+  if (errors.length > 0) throw new ScenarioLoadError(errors);
 }

@@ -22,6 +22,8 @@ import type { Problem } from './problems.js';
 import type { ServicePool } from './services.js';
 import { siteOf } from './site.js';
 import type { RoomHandle, World } from './world.js';
+import type { MetricSpec } from '../results/metrics.js';
+import { ROOM_COLUMNS, ROOM_METRICS } from './cooling/metrics.js';
 
 /** Effective heat capacity per cabinet (J/K), derived above. */
 export const HEAT_CAPACITY_PER_CABINET = (5000 * 189) / (40 - 22);
@@ -327,30 +329,30 @@ export class Room implements RoomHandle {
 
   /** Registers room metrics and columns (power metrics live in power.ts). */
   register(world: World): void {
-    const m = (suffix: string, f: () => number): void => world.recorder.metric(`room.${this.name}.${suffix}`, f);
-    m('temperature.max', () => {
+    const m = (spec: MetricSpec, f: () => number): void => world.recorder.metric(spec, { room: this.name }, f);
+    m(ROOM_METRICS.temperatureMax, () => {
       this.advance(world.sim.now);
       return this.tMax;
     });
-    m('temperature.mean', () => {
+    m(ROOM_METRICS.temperatureMean, () => {
       this.advance(world.sim.now);
       const span = this.measuredSpan();
       return span > 0 ? this.tIntegral / span : this.T;
     });
-    m('time_above_recommended', () => {
+    m(ROOM_METRICS.aboveRecommended, () => {
       this.advance(world.sim.now);
       return this.aboveRecommended;
     });
-    m('time_above_allowable', () => {
+    m(ROOM_METRICS.aboveAllowable, () => {
       this.advance(world.sim.now);
       return this.aboveAllowable;
     });
-    m('shutdowns', () => this.shutdowns);
+    m(ROOM_METRICS.shutdowns, () => this.shutdowns);
     let last = 0;
     world.sim.onReset(() => {
       last = this.tIntegralAll;
     });
-    world.recorder.column(`${this.name}.temperature`, (a, b) => {
+    world.recorder.column(ROOM_COLUMNS.temperature, { room: this.name }, (a, b) => {
       this.advance(world.sim.now);
       const v = b > a ? (this.tIntegralAll - last) / (b - a) : this.T;
       last = this.tIntegralAll;

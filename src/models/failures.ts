@@ -25,6 +25,7 @@ import type { Problem } from './problems.js';
 import type { ServicePool } from './services.js';
 import { siteOf, type Site } from './site.js';
 import type { World } from './world.js';
+import { FAILURE_METRICS } from './failures/metrics.js';
 
 /** Hours in the year used to turn an AFR into a rate (AFR ≈ 8760 h / MTBF). */
 export const HOURS_PER_YEAR = 8760;
@@ -316,8 +317,8 @@ export function buildFailures(world: World): void {
     }
   });
   for (const [cls, s] of stats) {
-    world.recorder.metric(`failures.${cls}.count`, () => s.count);
-    world.recorder.metric(`failures.${cls}.downtime_hours`, () => {
+    world.recorder.metric(FAILURE_METRICS.count, { class: cls }, () => s.count);
+    world.recorder.metric(FAILURE_METRICS.downtime, { class: cls }, () => {
       let open = 0;
       for (const inst of s.instances) if (inst.down) open += sim.now - Math.max(inst.downSince, resetAt);
       return (s.downtime + open) / 3600;

@@ -17,6 +17,7 @@ import type { Problem } from './problems.js';
 import { FALSE_ALARM_CAUSE, incidentTargets, type IncidentTarget } from './sla.js';
 import { teamsOf, type Team } from './staffing.js';
 import type { World } from './world.js';
+import { INCIDENT_COLUMNS, INCIDENT_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './incidents/metrics.js';
 
 /**
  * Default priority matrix. The corners are sourced (extensive + critical = P1, minor + low
@@ -421,20 +422,20 @@ export function buildIncidents(world: World): void {
   if (world.scenario.incidents === undefined && world.scenario.monitoring === undefined) return;
   const rec = world.recorder;
   for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
-    rec.metric(`incidents.${p}.count`, () => desk.counted().filter((r) => r.priority === p).length);
-    rec.metric(`incidents.${p}.mtta`, () => desk.mtta[p].mean);
-    rec.metric(`incidents.${p}.mttr`, () => desk.mttr[p].mean);
-    rec.metric(`incidents.${p}.mttd`, () => desk.mttd[p].mean);
-    rec.column(`incidents.open.${p}`, () => {
+    rec.metric(INCIDENT_METRICS.count, { priority: p }, () => desk.counted().filter((r) => r.priority === p).length);
+    rec.metric(INCIDENT_METRICS.mtta, { priority: p }, () => desk.mtta[p].mean);
+    rec.metric(INCIDENT_METRICS.mttr, { priority: p }, () => desk.mttr[p].mean);
+    rec.metric(INCIDENT_METRICS.mttd, { priority: p }, () => desk.mttd[p].mean);
+    rec.column(INCIDENT_COLUMNS.open, { priority: p }, () => {
       let n = 0;
       for (const i of desk.openIncidents()) if (i.record.priority === p && i.record.cause !== FALSE_ALARM_CAUSE) n++;
       return n;
     });
   }
-  rec.metric('incidents.response_breaches', () => desk.counted().filter((r) => r.responseBreached).length);
-  rec.metric('incidents.resolution_breaches', () => desk.counted().filter((r) => r.resolutionBreached).length);
-  rec.metric('incidents.unresolved', () => desk.counted().filter((r) => r.resolvedAt === null).length);
-  rec.metric('incidents.auto_remediated', () => desk.resolvedBy.get('auto-remediation') ?? 0);
+  rec.metric(INCIDENT_METRICS.responseBreaches, {}, () => desk.counted().filter((r) => r.responseBreached).length);
+  rec.metric(INCIDENT_METRICS.resolutionBreaches, {}, () => desk.counted().filter((r) => r.resolutionBreached).length);
+  rec.metric(INCIDENT_METRICS.unresolved, {}, () => desk.counted().filter((r) => r.resolvedAt === null).length);
+  rec.metric(INCIDENT_METRICS.autoRemediated, {}, () => desk.resolvedBy.get('auto-remediation') ?? 0);
 }
 
 function teamNamed(world: World, name: string, where: string): Team {
@@ -507,11 +508,11 @@ function buildRequests(world: World): void {
       if (first <= world.horizon) sim.schedule(first, arrive, undefined);
     }
     const n = spec.name;
-    world.recorder.metric(`requests.${n}.arrived`, () => arrived);
-    world.recorder.metric(`requests.${n}.answered`, () => waits.count);
-    world.recorder.metric(`requests.${n}.wait.mean`, () => waits.mean);
+    world.recorder.metric(REQUEST_METRICS.arrived, { request: n }, () => arrived);
+    world.recorder.metric(REQUEST_METRICS.answered, { request: n }, () => waits.count);
+    world.recorder.metric(REQUEST_METRICS.waitMean, { request: n }, () => waits.mean);
     if (spec.answerTarget !== undefined) {
-      world.recorder.metric(`requests.${n}.service_level`, () => {
+      world.recorder.metric(REQUEST_METRICS.serviceLevel, { request: n }, () => {
         const decided = withinTarget + missed + missedWaiting();
         return decided > 0 ? withinTarget / decided : NaN;
       });
@@ -571,8 +572,8 @@ function buildScheduledWork(world: World): void {
     for (let t = spec.at; t <= world.horizon; t += spec.every ?? Infinity) {
       if (t >= sim.now) sim.scheduleAt(t, due, undefined);
     }
-    world.recorder.metric(`scheduled.${spec.name}.done`, () => done);
-    world.recorder.metric(`scheduled.${spec.name}.missed`, () => missed);
-    world.recorder.metric(`scheduled.${spec.name}.start_delay.mean`, () => delay.mean);
+    world.recorder.metric(SCHEDULED_METRICS.done, { job: spec.name }, () => done);
+    world.recorder.metric(SCHEDULED_METRICS.missed, { job: spec.name }, () => missed);
+    world.recorder.metric(SCHEDULED_METRICS.startDelay, { job: spec.name }, () => delay.mean);
   }
 }

@@ -15,6 +15,7 @@ import { distributionFromSpec as durationDist } from './distribution.js';
 import { incidentDeskOf, priorityOf, type Incident, type IncidentDesk } from './incidents.js';
 import type { Problem } from './problems.js';
 import type { World } from './world.js';
+import { MONITORING_METRICS } from './monitoring/metrics.js';
 
 /** ITIL event classes. */
 export type EventClass = 'informational' | 'warning' | 'exception';
@@ -273,12 +274,13 @@ export function buildMonitoring(world: World): void {
     }
   }
   const rec = world.recorder;
-  rec.metric('events.informational', () => mgr.counts.informational);
-  rec.metric('events.warning', () => mgr.counts.warning);
-  rec.metric('events.exception', () => mgr.counts.exception);
-  rec.metric('events.deduplicated', () => mgr.counts.deduplicated);
-  rec.metric('alerts.false_alarms', () => mgr.counts.falseAlarms);
-  rec.metric('monitoring.detection_time.mean', () => mgr.detection.mean);
-  rec.metric('monitoring.auto_remediation.attempts', () => mgr.remediationAttempts);
-  rec.metric('monitoring.auto_remediation.successes', () => mgr.remediationSuccesses);
+  const M = MONITORING_METRICS;
+  rec.metric(M.informational, {}, () => mgr.counts.informational);
+  rec.metric(M.warning, {}, () => mgr.counts.warning);
+  rec.metric(M.exception, {}, () => mgr.counts.exception);
+  rec.metric(M.deduplicated, {}, () => mgr.counts.deduplicated);
+  rec.metric(M.falseAlarms, {}, () => mgr.counts.falseAlarms);
+  rec.metric(M.detection, {}, () => mgr.detection.mean);
+  rec.metric(M.remediationAttempts, {}, () => mgr.remediationAttempts);
+  rec.metric(M.remediationSuccesses, {}, () => mgr.remediationSuccesses);
 }

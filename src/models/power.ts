@@ -14,6 +14,8 @@ import { siteOf, TICK } from './site.js';
 import { DEFAULT_PUE, type Room } from './cooling.js';
 import type { ServicePool } from './services.js';
 import type { World } from './world.js';
+import type { MetricSpec } from '../results/metrics.js';
+import { POWER_COLUMNS, POWER_METRICS } from './power/metrics.js';
 
 /** Power of a pool (W) given the average number of busy units. */
 export function poolPower(pool: ServicePool, busyUnits: number): number {
@@ -90,17 +92,17 @@ export function buildPower(world: World): void {
   const rec = world.recorder;
   const kwh = (joules: number): number => joules / 3.6e6;
   for (const room of site.rooms.values()) {
-    const m = (suffix: string, f: () => number): void => rec.metric(`room.${room.name}.${suffix}`, f);
-    m('it_power.mean', () => {
+    const m = (spec: MetricSpec, f: () => number): void => rec.metric(spec, { room: room.name }, f);
+    m(POWER_METRICS.roomItPower, () => {
       const span = room.measuredSpan();
       return span > 0 ? room.itEnergyJoules() / span : room.currentItPower();
     });
-    m('energy_kwh', () => kwh(room.itEnergyJoules() * room.pue));
+    m(POWER_METRICS.roomEnergy, () => kwh(room.itEnergyJoules() * room.pue));
     let lastE = 0;
     sim.onReset(() => {
       lastE = room.itEnergyAllJoules();
     });
-    rec.column(`${room.name}.it_power_kw`, (a, b) => {
+    rec.column(POWER_COLUMNS.itPower, { room: room.name }, (a, b) => {
       const e = room.itEnergyAllJoules();
       const v = b > a ? (e - lastE) / (b - a) / 1000 : room.currentItPower() / 1000;
       lastE = e;
@@ -122,7 +124,7 @@ export function buildPower(world: World): void {
     return e;
   };
   if (site.rooms.size > 0) {
-    rec.metric('site.it_power.mean', () => (span() > 0 ? totalIt() / span() : 0));
-    rec.metric('site.energy_kwh', () => kwh(totalFacility()));
+    rec.metric(POWER_METRICS.siteItPower, {}, () => (span() > 0 ? totalIt() / span() : 0));
+    rec.metric(POWER_METRICS.siteEnergy, {}, () => kwh(totalFacility()));
   }
 }

@@ -6,6 +6,7 @@
 import { EventLimitError, RandomStreams, Simulation } from '../engine/index.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ReplicationRecord } from '../results/format.js';
+import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
 import { Recorder } from './recorder.js';
 import { ProblemBoard } from './problems.js';
 import type { ModelBuilder, World } from './world.js';
@@ -47,8 +48,8 @@ const DEFAULT_INTERVAL = 900;
 /** Default event budget of one replication: GlobalMart's peak day takes 2.7 million. */
 export const DEFAULT_MAX_EVENTS = 500_000_000;
 
-/** Runs one replication of a compiled scenario and returns its record. */
-export function runReplication(scenario: Scenario, options: ReplicationOptions): ReplicationRecord {
+/** Builds every model of one replication into a fresh world (nothing has run yet). */
+function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
   const sim = new Simulation({ initialCapacity: 4096 });
   const horizon = scenario.horizon;
   const warmup = scenario.warmup ?? 0;
@@ -66,6 +67,33 @@ export function runReplication(scenario: Scenario, options: ReplicationOptions):
     incidents: [],
   };
   for (const build of MODELS) build(world);
+  return world;
+}
+
+/**
+ * What every metric and series column of compiled scenarios (e.g. an experiment's variants)
+ * means, by concrete name, known without running them: the models are built for one
+ * replication and the recorder's registrations read back (models register every metric and
+ * column at build time). Several scenarios give the union, metrics sorted by name.
+ */
+export function metricCatalog(...scenarios: Scenario[]): { metrics: MetricCatalog; columns: ColumnCatalog } {
+  const metrics: MetricCatalog = {};
+  const columns: ColumnCatalog = {};
+  for (const scenario of scenarios) {
+    const c = buildWorld(scenario, { seed: String(scenario.seed ?? 1), replication: 0 }).recorder.catalog();
+    Object.assign(metrics, c.metrics);
+    Object.assign(columns, c.columns);
+  }
+  const sorted: MetricCatalog = {};
+  for (const name of Object.keys(metrics).sort()) sorted[name] = metrics[name]!;
+  return { metrics: sorted, columns };
+}
+
+/** Runs one replication of a compiled scenario and returns its record. */
+export function runReplication(scenario: Scenario, options: ReplicationOptions): ReplicationRecord {
+  const world = buildWorld(scenario, options);
+  const { sim, recorder, horizon } = world;
+  const warmup = scenario.warmup ?? 0;
   recorder.start();
   const maxEvents = scenario.maxEvents ?? DEFAULT_MAX_EVENTS;
   try {

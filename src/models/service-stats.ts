@@ -9,6 +9,8 @@ import type { ServiceSpec } from '../scenario/schema/services.js';
 import { COARSE, LogHistogram, SlidingWindow } from './histogram.js';
 import { TICK } from './site.js';
 import type { World } from './world.js';
+import type { MetricSpec } from '../results/metrics.js';
+import { SERVICE_COLUMNS, SERVICE_METRICS } from './services/metrics.js';
 
 /** What the statistics read from their pool (ServicePool provides it). */
 export interface StatsSubject {
@@ -246,7 +248,7 @@ export class ServiceStats {
     this.classRt.push(0);
     this.classOk.push(0);
     const c = this.classRt.length - 1;
-    recorder.metric(`service.${this.pool.name}.class.${name}.response_time.mean`, () => (this.classOk[c]! > 0 ? this.classRt[c]! / this.classOk[c]! : NaN));
+    recorder.metric(SERVICE_METRICS.classRtMean, { service: this.pool.name, class: name }, () => (this.classOk[c]! > 0 ? this.classRt[c]! / this.classOk[c]! : NaN));
     return c;
   }
 
@@ -271,15 +273,16 @@ export class ServiceStats {
   register(world: World): void {
     const name = this.pool.name;
     const spec = this.pool.spec;
-    const m = (suffix: string, f: () => number): void => world.recorder.metric(`service.${name}.${suffix}`, f);
+    const m = (spec: MetricSpec, f: () => number): void => world.recorder.metric(spec, { service: name }, f);
+    const S = SERVICE_METRICS;
     const span = (): number => this.sim.now - this.resetAt;
-    m('requests', () => this.requests);
-    m('throughput', () => (span() > 0 ? this.okCount / span() : 0));
-    m('response_time.mean', () => this.rt.mean);
-    m('response_time.p50', () => this.fine.quantile(0.5));
-    m('response_time.p95', () => this.fine.quantile(0.95));
-    m('response_time.p99', () => this.fine.quantile(0.99));
-    m('wait.mean', () => {
+    m(S.requests, () => this.requests);
+    m(S.throughput, () => (span() > 0 ? this.okCount / span() : 0));
+    m(S.rtMean, () => this.rt.mean);
+    m(S.rtP50, () => this.fine.quantile(0.5));
+    m(S.rtP95, () => this.fine.quantile(0.95));
+    m(S.rtP99, () => this.fine.quantile(0.99));
+    m(S.waitMean, () => {
       if (this.shared !== null) return this.shared.waits.mean;
       let n = 0;
       let sum = 0;
@@ -289,46 +292,47 @@ export class ServiceStats {
       }
       return n > 0 ? sum / n : NaN;
     });
-    m('failed_fraction', () => (this.okCount + this.failedCount > 0 ? this.failedCount / (this.okCount + this.failedCount) : 0));
-    m('timed_out', () => this.timedOut);
-    m('utilisation', () => {
+    m(S.failedFraction, () => (this.okCount + this.failedCount > 0 ? this.failedCount / (this.okCount + this.failedCount) : 0));
+    m(S.timedOut, () => this.timedOut);
+    m(S.utilisation, () => {
       if (this.shared !== null) return this.shared.utilisation();
       const cap = this.pool.capacityIntegral();
       return cap > 0 ? this.pool.busyIntegral() / cap : 0;
     });
-    m('queue_length.mean', () => {
+    m(S.queueMean, () => {
       const now = this.sim.now;
       if (this.shared !== null) return this.shared.queueLength.mean(now);
       let q = 0;
       for (const r of this.backends) q += r.queueLength.mean(now);
       return q;
     });
-    m('servers_available.mean', () => this.availLevel.mean(this.sim.now));
-    m('availability.capacity', () => (this.capTicks > 0 ? this.capMet / this.capTicks : 1));
-    if (spec.minServers !== undefined) m('availability.servers', () => this.enoughServers.mean(this.sim.now));
+    m(S.serversAvailable, () => this.availLevel.mean(this.sim.now));
+    m(S.availabilityCapacity, () => (this.capTicks > 0 ? this.capMet / this.capTicks : 1));
+    if (spec.minServers !== undefined) m(S.availabilityServers, () => this.enoughServers.mean(this.sim.now));
     if (spec.latencyObjective !== undefined) {
       const window = spec.latencyObjective.window ?? 300;
-      m('latency_objective_met', () => (this.okCount + this.failedCount > 0 ? this.under / (this.okCount + this.failedCount) : 1));
-      m('availability.latency', () => (this.winCount > 0 ? this.winMet / this.winCount : 1));
+      m(S.latencyObjectiveMet, () => (this.okCount + this.failedCount > 0 ? this.under / (this.okCount + this.failedCount) : 1));
+      m(S.availabilityLatency, () => (this.winCount > 0 ? this.winMet / this.winCount : 1));
       this.winLength = window;
       this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
     }
     this.sim.post(TICK, this.onCapacityTick, undefined);
     if (this.shared === null) {
       for (let b = 0; b < this.pool.servers; b++) {
-        m(`backend.${b}.response_time.mean`, () => (this.backendOk[b]! > 0 ? this.backendRt[b]! / this.backendOk[b]! : NaN));
-        m(`backend.${b}.share`, () => (this.okCount > 0 ? this.backendOk[b]! / this.okCount : 0));
+        world.recorder.metric(S.backendRtMean, { service: name, backend: b }, () => (this.backendOk[b]! > 0 ? this.backendRt[b]! / this.backendOk[b]! : NaN));
+        world.recorder.metric(S.backendShare, { service: name, backend: b }, () => (this.okCount > 0 ? this.backendOk[b]! / this.okCount : 0));
       }
     }
 
     const rec = world.recorder;
-    rec.column(`${name}.arrivals`, (a, b) => {
+    const C = SERVICE_COLUMNS;
+    rec.column(C.arrivals, { service: name }, (a, b) => {
       this.closeInterval(a, b);
       return this.row.arrivals;
     });
-    rec.column(`${name}.response_time.mean`, () => this.row.rtMean);
-    rec.column(`${name}.response_time.p95`, () => this.row.rtP95);
-    rec.column(`${name}.utilisation`, () => this.row.util);
-    rec.column(`${name}.failed_fraction`, () => this.row.failed);
+    rec.column(C.rtMean, { service: name }, () => this.row.rtMean);
+    rec.column(C.rtP95, { service: name }, () => this.row.rtP95);
+    rec.column(C.utilisation, { service: name }, () => this.row.util);
+    rec.column(C.failedFraction, { service: name }, () => this.row.failed);
   }
 }

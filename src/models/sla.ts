@@ -10,6 +10,7 @@ import type { Priority, IncidentRecord, SlaBasis } from '../results/format.js';
 import type { IncidentTargetsSpec, ServiceSlaSpec } from '../scenario/schema/sla.js';
 import { staffingCost } from './staffing.js';
 import type { ServiceHandle, World } from './world.js';
+import { SLA_COLUMNS, SLA_METRICS } from './sla/metrics.js';
 
 /** Length of the SLA month: 30 days (99.9 % then allows 43.2 minutes of downtime). */
 export const MONTH_SECONDS = 30 * 86400;
@@ -267,21 +268,22 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
     const rev = spec.revenuePerTransaction ?? 0;
     return rev * (handle.totals().failed + (spec.delayedLossFraction ?? DEFAULT_DELAYED_LOSS_FRACTION) * slowNow());
   };
-  rec.metric(`sla.${n}.attainment`, () => verdict().attainment);
-  rec.metric(`sla.${n}.met`, () => verdict().met);
-  rec.metric(`sla.${n}.breaches`, () => ledger.breaches);
-  rec.metric(`sla.${n}.breach_minutes`, () => ledger.bad / 60);
-  rec.metric(`sla.${n}.first_breach`, () => ledger.firstBreach);
-  rec.metric(`sla.${n}.error_budget_used`, () => verdict().used);
-  rec.metric(`sla.${n}.budget_minutes`, () => verdict().budgetSeconds / 60);
-  rec.metric(`sla.${n}.observed_attainment`, () => attainment(ledger.good, ledger.total));
-  rec.metric(`sla.${n}.penalty`, penalty);
-  rec.metric(`sla.${n}.latency_attainment`, () => {
+  const L = SLA_METRICS;
+  rec.metric(L.attainment, { sla: n }, () => verdict().attainment);
+  rec.metric(L.met, { sla: n }, () => verdict().met);
+  rec.metric(L.breaches, { sla: n }, () => ledger.breaches);
+  rec.metric(L.breachMinutes, { sla: n }, () => ledger.bad / 60);
+  rec.metric(L.firstBreach, { sla: n }, () => ledger.firstBreach);
+  rec.metric(L.errorBudget, { sla: n }, () => verdict().used);
+  rec.metric(L.budgetMinutes, { sla: n }, () => verdict().budgetSeconds / 60);
+  rec.metric(L.observedAttainment, { sla: n }, () => attainment(ledger.good, ledger.total));
+  rec.metric(L.penalty, { sla: n }, penalty);
+  rec.metric(L.latencyAttainment, { sla: n }, () => {
     const t = handle.totals();
     return t.finished > 0 ? 1 - Math.min(t.finished, t.failed + slowNow()) / t.finished : NaN;
   });
-  rec.metric(`sla.${n}.revenue_at_risk`, revenueAtRisk);
-  rec.column(`${n}.attainment`, () => {
+  rec.metric(L.revenueAtRisk, { sla: n }, revenueAtRisk);
+  rec.column(SLA_COLUMNS.attainment, { sla: n }, () => {
     const v = attainment(sampleGood, sampleTotal);
     sampleGood = 0;
     sampleTotal = 0;
@@ -308,12 +310,12 @@ export function buildSla(world: World): void {
     for (const list of byService.values()) sum += Math.max(...list.map((s) => s.revenueAtRisk()));
     return sum;
   };
-  rec.metric('cost.penalties', penalties);
-  rec.metric('cost.revenue_at_risk', revenue);
-  rec.metric('cost.total', () => staffingCost(world) + penalties() + revenue());
+  rec.metric(SLA_METRICS.penalties, {}, penalties);
+  rec.metric(SLA_METRICS.revenue, {}, revenue);
+  rec.metric(SLA_METRICS.total, {}, () => staffingCost(world) + penalties() + revenue());
   if (world.services.size > 0) {
-    rec.metric('transactions.delayed', () => sumTotals(world, 'slow'));
-    rec.metric('transactions.failed', () => sumTotals(world, 'failed'));
+    rec.metric(SLA_METRICS.delayed, {}, () => sumTotals(world, 'slow'));
+    rec.metric(SLA_METRICS.failed, {}, () => sumTotals(world, 'failed'));
   }
 }
 

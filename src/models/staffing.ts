@@ -12,6 +12,7 @@
 import { Resource, TimeWeighted, Tally, type Rng } from '../engine/index.js';
 import type { RosterSpec, ShiftSpec, TeamSpec, WeekdaySpec } from '../scenario/schema/staffing.js';
 import type { World } from './world.js';
+import { STAFFING_COLUMNS, STAFFING_METRICS } from './staffing/metrics.js';
 
 const DAY = 86400;
 const WEEKDAYS: readonly WeekdaySpec[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -256,7 +257,7 @@ export function buildStaffing(world: World): void {
     }
     registerTeamOutputs(world, team);
   }
-  if (specs.length > 0) world.recorder.metric('cost.staffing', () => staffingCost(world));
+  if (specs.length > 0) world.recorder.metric(STAFFING_METRICS.total, {}, () => staffingCost(world));
 }
 
 /** Total staffing cost of all teams so far. */
@@ -270,17 +271,17 @@ function registerTeamOutputs(world: World, team: Team): void {
   const r = team.resource;
   const sim = world.sim;
   const n = team.name;
-  world.recorder.metric(`staffing.${n}.utilisation`, () => r.utilisation());
-  world.recorder.metric(`staffing.${n}.backlog_at_shift_change.mean`, () => team.backlogAtShiftChange.mean);
-  world.recorder.metric(`staffing.${n}.on_duty.mean`, () => r.capacityLevel.mean(sim.now));
-  world.recorder.metric(`staffing.${n}.queue.mean`, () => r.queueLength.mean(sim.now));
-  world.recorder.metric(`staffing.${n}.cost`, () => team.cost());
-  world.recorder.column(`${n}.on_shift`, () => r.capacity);
+  world.recorder.metric(STAFFING_METRICS.utilisation, { team: n }, () => r.utilisation());
+  world.recorder.metric(STAFFING_METRICS.backlog, { team: n }, () => team.backlogAtShiftChange.mean);
+  world.recorder.metric(STAFFING_METRICS.onDuty, { team: n }, () => r.capacityLevel.mean(sim.now));
+  world.recorder.metric(STAFFING_METRICS.queue, { team: n }, () => r.queueLength.mean(sim.now));
+  world.recorder.metric(STAFFING_METRICS.cost, { team: n }, () => team.cost());
+  world.recorder.column(STAFFING_COLUMNS.onShift, { team: n }, () => r.capacity);
   let prevBusy = 0;
   sim.onReset(() => {
     prevBusy = 0;
   });
-  world.recorder.column(`${n}.busy`, (start, end) => {
+  world.recorder.column(STAFFING_COLUMNS.busy, { team: n }, (start, end) => {
     const area = r.busy.integral(end);
     const v = end > start ? (area - prevBusy) / (end - start) : r.inUse;
     prevBusy = area;

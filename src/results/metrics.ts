@@ -76,3 +76,26 @@ export type MetricCatalog = Record<string, MetricSpec>;
 
 /** The same for series columns. */
 export type ColumnCatalog = Record<string, ColumnSpec>;
+
+/** Label values that fill a name template's `<label>` slots, e.g. `{ service: 'web' }`. */
+export type Labels = Readonly<Record<string, string | number>>;
+
+/** The labels a template names, in order of appearance: 'sla.<sla>.met' → ['sla']. */
+export function templateLabels(template: string): string[] {
+  return [...template.matchAll(/<([a-z_]+)>/g)].map((m) => m[1]!);
+}
+
+/**
+ * The concrete name of a template with its labels filled in. Every label the template names
+ * must be given and no other, so a spec and its registration cannot drift apart silently.
+ */
+export function fillTemplate(template: string, labels: Labels): string {
+  const names = templateLabels(template);
+  const given = Object.keys(labels);
+  const missing = names.filter((n) => !(n in labels));
+  const extra = given.filter((n) => !names.includes(n));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(`"${template}": labels ${JSON.stringify(labels)} do not fit (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'})`);
+  }
+  return template.replace(/<([a-z_]+)>/g, (_, n: string) => String(labels[n]));
+}

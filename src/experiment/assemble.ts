@@ -1,0 +1,82 @@
+/**
+ * Assembling a results document: one pure function from records to results.json, used by a
+ * local run, by `opsim merge` over shards and by the queue coordinator. It sorts the records
+ * by (variant, replication) itself, so where and in which order they were produced never
+ * changes a byte of the output.
+ */
+import type { Scenario } from '../scenario/schema/index.js';
+import { RESULTS_FORMAT, type FailedReplication, type ReplicationRecord, type ResultsDocument, type StoppingReport, type WarmupDetection } from '../results/format.js';
+import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
+import { OPSIM_VERSION } from '../version.js';
+import { applyMetricSpecs, defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, variantResults, type VariantRecords } from './aggregate.js';
+import type { ExperimentInput } from './plan.js';
+import { slaBases } from '../models/sla.js';
+
+/** Everything the results document is made of, besides the records themselves. */
+export interface AssembleInput {
+  input: ExperimentInput;
+  /** The base scenario (all variants share its name, horizon and experiment section). */
+  base: Scenario;
+  seed: string;
+  /** Replications per variant requested (before sequential stopping). */
+  requested: number;
+  reference: string;
+  /** The variants that ran, in order, with their own overrides. */
+  variants: readonly { name: string; overrides: Record<string, unknown> }[];
+  /** Records of the variants that ran, in any order; one per (variant, replication). */
+  records: readonly ReplicationRecord[];
+  failures: readonly FailedReplication[];
+  /** Global overrides (`--set`), recorded when not empty. */
+  overrides?: Record<string, unknown>;
+  only?: readonly { variant: string; replication: number }[];
+  warmupDetection?: WarmupDetection;
+  stopping?: StoppingReport;
+  interrupted: boolean;
+  /** What every metric and series column means (the models' specs), written into the document. */
+  catalog?: { metrics: MetricCatalog; columns: ColumnCatalog };
+}
+
+/** Aggregates records into the results document, in (variant, replication) order. */
+export function assembleResults(a: AssembleInput): ResultsDocument {
+  const experiment = a.base.experiment;
+  const only = a.only !== undefined && a.only.length > 0 ? a.only : undefined;
+  const stopWhen = only === undefined ? experiment?.stopWhen : undefined;
+  const byVariant = new Map<string, ReplicationRecord[]>();
+  for (const r of a.records) {
+    let list = byVariant.get(r.variant);
+    if (list === undefined) byVariant.set(r.variant, (list = []));
+    list.push(r);
+  }
+  const variantRecords: VariantRecords[] = a.variants.map((v) => ({
+    name: v.name,
+    overrides: v.overrides,
+    records: [...(byVariant.get(v.name) ?? [])].sort((x, y) => x.replication - y.replication),
+  }));
+  const results = variantRecords.map(variantResults);
+  const names = metricNames(variantRecords.find((v) => v.name === a.reference)?.records ?? []);
+  const rankMetric = experiment?.rankBy?.metric ?? stopWhen?.metric ?? defaultRankMetric(names);
+  const doc: ResultsDocument = {
+    format: RESULTS_FORMAT,
+    opsimVersion: OPSIM_VERSION,
+    scenario: { name: a.base.name, file: a.input.file, hash: a.input.hash },
+    seed: a.seed,
+    horizonSeconds: a.base.horizon,
+    warmupSeconds: a.warmupDetection !== undefined ? a.warmupDetection.seconds : (a.base.warmup ?? 0),
+    complete: !a.interrupted && a.failures.length === 0,
+    variants: results,
+    comparisons: pairedComparisons(variantRecords, a.reference),
+    failures: sortFailures([...a.failures], a.variants.map((v) => v.name)),
+    reference: a.reference,
+    replicationsRequested: a.requested,
+  };
+  if (a.overrides !== undefined && Object.keys(a.overrides).length > 0) doc.overrides = { ...a.overrides };
+  if (only !== undefined) doc.only = only.map((o) => ({ variant: o.variant, replication: o.replication }));
+  const declared = a.catalog?.metrics[rankMetric ?? '']?.better;
+  if (rankMetric !== undefined && results.length > 1) doc.ranking = rankVariants(results, rankMetric, experiment?.rankBy?.direction ?? (declared === 'higher' || declared === 'lower' ? declared : undefined));
+  if (a.warmupDetection !== undefined) doc.warmupDetection = a.warmupDetection;
+  if (a.stopping !== undefined) doc.stopping = a.stopping;
+  if (a.interrupted) doc.interrupted = true;
+  if (a.catalog !== undefined) Object.assign(doc, a.catalog);
+  if ((a.base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(a.base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds, a.base.services);
+  return applyMetricSpecs(doc);
+}

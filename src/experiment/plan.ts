@@ -1,0 +1,190 @@
+/**
+ * Planning an experiment: compiling the base scenario and every variant, collecting every
+ * error at once (with positions where known), and saying how much work a run may do. Nothing
+ * here runs a replication; runExperiment, shards, the queue coordinator and merge all start here.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { compileRaw } from '../scenario/index.js';
+import { ScenarioLoadError, toPointer, displayPath, didYouMean, parseFieldPath, type ScenarioError } from '../scenario/errors.js';
+import { readScenarioSource } from '../scenario/source.js';
+import type { Scenario } from '../scenario/schema/index.js';
+import type { Executor } from './jobs.js';
+import type { ReplicationPool } from './pool.js';
+import type { ScenarioPayload } from './task.js';
+import { duplicateNames, expandVariants, type VariantDef } from './variants.js';
+import './check.js';
+
+/** Progress of a run, reported after every finished replication. */
+export interface ExperimentProgress {
+  done: number;
+  total: number;
+  failed: number;
+}
+
+/** The scenario to run: the merged raw document (before unit conversion), its file and hash. */
+export interface ExperimentInput {
+  raw: unknown;
+  file: string | null;
+  hash: string;
+}
+
+/** Options of runExperiment; every field is optional. */
+export interface ExperimentOptions {
+  /** Replications per variant (default: the scenario's `experiment.replications`, else 1). */
+  replications?: number;
+  /** Worker threads (0 or 1 = in-process; default min(2, cores) when more than one task). Ignored with `pool`. */
+  workers?: number;
+  /** Master seed (default: the scenario's `seed`, else "1"). */
+  seed?: string;
+  /** Field-path overrides applied to every variant (`--set`). */
+  overrides?: Record<string, unknown>;
+  /** Run only these variants (by name). */
+  variants?: string[];
+  /** Run only these (variant, replication) pairs, e.g. to rerun a failed one. */
+  only?: { variant: string; replication: number }[];
+  /** Called after every finished replication. */
+  onProgress?: (p: ExperimentProgress) => void;
+  /** Aborting stops scheduling, abandons running replications and returns partial results. */
+  signal?: AbortSignal;
+  /** A pool shared across runs (a server's); the run does not close it. */
+  pool?: ReplicationPool;
+  /** Runs the tasks instead of a pool (e.g. the queue coordinator's); takes precedence over `pool` and `workers`. */
+  executor?: Executor;
+  /** Run only shard `index` (0-based) of `count`: every count-th replication of the job list. */
+  shard?: { index: number; count: number };
+}
+
+/** A variant ready to run: its definition, compile key and payload. */
+export interface PreparedVariant {
+  def: VariantDef;
+  key: string;
+  payload: ScenarioPayload;
+  scenario: Scenario;
+}
+
+export function scenarioError(message: string, pathText = ''): ScenarioError {
+  return { file: null, line: null, column: null, path: pathText, message };
+}
+
+/** Looks up where a variant was declared in its file, so variant errors carry a position. */
+export function locate(file: string | null, segments: (string | number)[]): { line: number | null; column: number | null } {
+  if (file === null) return { line: null, column: null };
+  const abs = path.resolve(file);
+  if (!existsSync(abs)) return { line: null, column: null };
+  const src = readScenarioSource(abs, file);
+  if (!src.ok) return { line: null, column: null };
+  for (let n = segments.length; n >= 0; n--) {
+    const o = src.doc.origins.get(toPointer(segments.slice(0, n)));
+    if (o !== undefined) return { line: o.keyLine ?? o.line, column: o.keyColumn ?? o.column };
+  }
+  return { line: null, column: null };
+}
+
+/** Gives an error found on a raw document (no positions) the position of its path in the file. */
+function relocate(file: string | null, e: ScenarioError): ScenarioError {
+  if (e.line !== null || file === null || e.file === null) return e;
+  let segs: (string | number)[];
+  try {
+    segs = e.path === '' ? [] : parseFieldPath(e.path);
+  } catch {
+    return e;
+  }
+  return { ...e, ...locate(file, segs) };
+}
+
+export function stableKey(hash: string, overrides: Record<string, unknown>): string {
+  return `${hash}|${JSON.stringify(overrides)}`;
+}
+
+/** Compiles the base scenario and every variant, collecting all errors (with positions where known). */
+export function prepare(input: ExperimentInput, options: ExperimentOptions): { base: Scenario; variants: PreparedVariant[]; reference: string } {
+  const global = options.overrides ?? {};
+  const baseResult = compileRaw(input.raw, { file: input.file ?? undefined, overrides: global });
+  if (!baseResult.ok) throw new ScenarioLoadError(baseResult.errors.map((e) => relocate(input.file, e)));
+  const base = baseResult.scenario;
+  const experiment = base.experiment;
+  let defs = expandVariants(experiment);
+  const errors: ScenarioError[] = [];
+  for (const d of duplicateNames(defs)) {
+    const where = locate(input.file, ['experiment', 'variants']);
+    errors.push({ file: input.file, ...where, path: 'experiment.variants', message: `two variants are named "${d}"; variant names must be unique` });
+  }
+  const allNames = defs.map((d) => d.name);
+  if (options.variants !== undefined && options.variants.length > 0) {
+    for (const n of options.variants) if (!allNames.includes(n)) errors.push(scenarioError(`--variant ${JSON.stringify(n)}: no such variant${didYouMean(n, allNames)} (variants: ${allNames.join(', ')})`));
+    defs = defs.filter((d) => options.variants!.includes(d.name));
+  }
+  for (const o of options.only ?? []) {
+    if (!allNames.includes(o.variant)) errors.push(scenarioError(`--only ${o.variant}:${o.replication}: no such variant${didYouMean(o.variant, allNames)} (variants: ${allNames.join(', ')})`));
+    if (!Number.isInteger(o.replication) || o.replication < 0) errors.push(scenarioError(`--only ${o.variant}:${o.replication}: the replication must be an integer ≥ 0`));
+  }
+  if (options.only !== undefined && options.only.length > 0) defs = defs.filter((d) => options.only!.some((o) => o.variant === d.name));
+  const variants: PreparedVariant[] = [];
+  for (const def of defs) {
+    const overrides = { ...global, ...def.set };
+    const r = compileRaw(input.raw, { file: input.file ?? undefined, overrides });
+    if (!r.ok) {
+      for (const e of r.errors) {
+        if (e.line !== null) {
+          errors.push(e);
+          continue;
+        }
+        // An override error has no position of its own: point at the variant that wrote it.
+        const own = Object.keys(def.set).find((k) => e.path === k || e.message.includes(`(set by override ${k}=`));
+        const isOwn = own !== undefined;
+        const segs = isOwn ? [...def.origin, ...(def.origin[2] === 'list' ? ['set', own] : [own])] : def.origin;
+        const where = isOwn ? locate(input.file, segs) : { line: null, column: null };
+        errors.push({ file: isOwn ? input.file : e.file, ...where, path: isOwn ? displayPath(segs) : e.path, message: `variant "${def.name}": ${isOwn && e.path !== own ? `${e.path}: ` : ''}${e.message}` });
+      }
+      continue;
+    }
+    variants.push({ def, key: stableKey(input.hash, overrides), payload: { raw: input.raw, file: input.file, overrides, compiled: r.scenario }, scenario: r.scenario });
+  }
+  let reference = experiment?.reference ?? defs[0]?.name ?? 'base';
+  if (experiment?.reference !== undefined && !allNames.includes(experiment.reference)) {
+    errors.push({ file: input.file, ...locate(input.file, ['experiment', 'reference']), path: 'experiment.reference', message: `no variant is named "${experiment.reference}"${didYouMean(experiment.reference, allNames)}` });
+  }
+  if (!defs.some((d) => d.name === reference)) reference = defs[0]?.name ?? reference;
+  const stop = experiment?.stopWhen;
+  if (stop !== undefined && experiment?.replications !== undefined && stop.maxReplications < experiment.replications) {
+    errors.push({ file: input.file, ...locate(input.file, ['experiment', 'stopWhen', 'maxReplications']), path: 'experiment.stopWhen.maxReplications', message: `must be ≥ experiment.replications (${experiment.replications})` });
+  }
+  if (errors.length > 0) throw new ScenarioLoadError(errors);
+  return { base, variants, reference };
+}
+
+/** How much work a run would do, known before it starts (see planExperiment). */
+export interface ExperimentPlan {
+  /** Variants that would run, in order. */
+  variants: string[];
+  /** Replications per variant at most (the larger of the requested count and stopWhen.maxReplications). */
+  replicationsPerVariant: number;
+  /** Replications of the warm-up pilot (0 without warmupDetection). */
+  pilotReplications: number;
+  /** Every replication the run may execute: variants × replicationsPerVariant + pilot (or the `only` count). */
+  totalReplications: number;
+  /** The longest simulated horizon of any variant, in seconds. */
+  maxHorizonSeconds: number;
+}
+
+/**
+ * Compiles the scenario and every variant exactly as runExperiment would and says how much
+ * work the run may do, without running anything. Throws ScenarioLoadError like runExperiment.
+ * A server uses it to refuse runs beyond its budget before queueing them.
+ */
+export function planExperiment(input: ExperimentInput, options: Pick<ExperimentOptions, 'replications' | 'overrides' | 'variants' | 'only'> = {}): ExperimentPlan {
+  const { base, variants } = prepare(input, options);
+  const experiment = base.experiment;
+  const requested = Math.max(1, Math.floor(options.replications ?? experiment?.replications ?? 1));
+  const only = options.only !== undefined && options.only.length > 0 ? options.only : undefined;
+  const perVariant = only !== undefined ? 1 : Math.max(requested, experiment?.stopWhen?.maxReplications ?? 0);
+  const pilot = experiment?.warmupDetection !== undefined ? (experiment.warmupDetection.pilotReplications ?? 5) : 0;
+  return {
+    variants: variants.map((v) => v.def.name),
+    replicationsPerVariant: perVariant,
+    pilotReplications: pilot,
+    totalReplications: (only?.length ?? variants.length * perVariant) + pilot,
+    maxHorizonSeconds: Math.max(base.horizon, ...variants.map((v) => v.scenario.horizon)),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * What the incident desk, request fulfilment and scheduled work measure. Incident metrics
+ * appear when a scenario has an `incidents` or `monitoring` section; they count the incidents
+ * detected after warm-up, false alarms excluded.
+ */
+import type { ColumnSpec, MetricSpec } from '../../results/metrics.js';
+
+const TIME = { lo: 0 } as const;
+const COUNT = { lo: 0 } as const;
+
+export const INCIDENT_METRICS = {
+  count: { name: 'incidents.<priority>.count', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents of the priority detected after warm-up (false alarms excluded).' },
+  mtta: { name: 'incidents.<priority>.mtta', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean time to acknowledge, from detection, over the incidents of the priority detected after warm-up.' },
+  mttr: { name: 'incidents.<priority>.mttr', unit: 'seconds', better: 'lower', range: TIME, key: 12, doc: 'Mean time to resolve, from detection, over the same incidents.' },
+  mttd: { name: 'incidents.<priority>.mttd', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean time to detect (problem start → incident opened) over the same incidents.' },
+  responseBreaches: { name: 'incidents.response_breaches', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents that missed their response target.' },
+  resolutionBreaches: { name: 'incidents.resolution_breaches', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents that missed their resolution target.' },
+  unresolved: { name: 'incidents.unresolved', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents still open at the horizon.' },
+  autoRemediated: { name: 'incidents.auto_remediated', unit: 'count', better: 'higher', range: COUNT, doc: 'Incidents closed by auto-remediation (each one an incident no operator had to fix).' },
+} as const satisfies Record<string, MetricSpec>;
+
+export const INCIDENT_COLUMNS = {
+  open: { name: 'incidents.open.<priority>', unit: 'count', better: 'lower', range: COUNT, doc: 'Open incidents of the priority at the interval end (false alarms excluded).' },
+} as const satisfies Record<string, ColumnSpec>;
+
+export const REQUEST_METRICS = {
+  arrived: { name: 'requests.<request>.arrived', unit: 'count', better: 'neutral', range: COUNT, doc: 'Service requests (calls) that arrived.' },
+  answered: { name: 'requests.<request>.answered', unit: 'count', better: 'higher', range: COUNT, doc: 'Service requests an operator picked up.' },
+  waitMean: { name: 'requests.<request>.wait.mean', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean wait of the answered requests.' },
+  serviceLevel: { name: 'requests.<request>.service_level', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, key: 11, doc: 'Only with `answerTarget`: calls answered within the target ÷ offered calls whose outcome is decided (answered within the target, or waited past it: answered late or still waiting at the horizon).' },
+} as const satisfies Record<string, MetricSpec>;
+
+export const SCHEDULED_METRICS = {
+  done: { name: 'scheduled.<job>.done', unit: 'count', better: 'higher', range: COUNT, doc: 'Runs of the scheduled job that an operator started.' },
+  missed: { name: 'scheduled.<job>.missed', unit: 'count', better: 'lower', range: COUNT, doc: 'Runs not started by their deadline.' },
+  startDelay: { name: 'scheduled.<job>.start_delay.mean', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean delay from the due time to the start of the run.' },
+} as const satisfies Record<string, MetricSpec>;
