@@ -16,6 +16,7 @@ import type {
   SlaProbability,
   VariantResults,
 } from '../results/format.js';
+import type { MetricCatalog } from '../results/metrics.js';
 import { inferDirection } from './direction.js';
 import { pairedTTest, summarize, tHalfWidth, wilsonInterval } from './stats.js';
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
@@ -173,8 +174,16 @@ export function pairedComparisons(variants: readonly VariantRecords[], reference
   return out;
 }
 
-/** Picks the default ranking metric: a mean response time, else a mean wait, else an SLA attainment, else the first metric. */
-export function defaultRankMetric(names: readonly string[]): string | undefined {
+/**
+ * Picks the default ranking metric: with a metric catalog, the key metric (lowest `key`) that
+ * has a direction; without one (older documents), a mean response time, else a mean wait,
+ * else an SLA attainment, else the first metric.
+ */
+export function defaultRankMetric(names: readonly string[], catalog?: MetricCatalog): string | undefined {
+  if (catalog !== undefined) {
+    const keyed = names.filter((n) => catalog[n]?.key !== undefined && catalog[n]!.better !== 'neutral').sort((a, b) => catalog[a]!.key! - catalog[b]!.key!);
+    if (keyed.length > 0) return keyed[0];
+  }
   for (const p of [/response_time\.mean$/, /response_time/, /wait\.mean$/, /attainment$|service_level$/]) {
     const hit = names.find((n) => p.test(n));
     if (hit !== undefined) return hit;

@@ -54,7 +54,7 @@ export function assembleResults(a: AssembleInput): ResultsDocument {
   }));
   const results = variantRecords.map(variantResults);
   const names = metricNames(variantRecords.find((v) => v.name === a.reference)?.records ?? []);
-  const rankMetric = experiment?.rankBy?.metric ?? stopWhen?.metric ?? defaultRankMetric(names);
+  const rankMetric = experiment?.rankBy?.metric ?? stopWhen?.metric ?? defaultRankMetric(names, a.catalog?.metrics);
   const doc: ResultsDocument = {
     format: RESULTS_FORMAT,
     opsimVersion: OPSIM_VERSION,

@@ -56,6 +56,26 @@ function pMet(v: VariantResults, sla: string): string {
   return `<td class="${cls}"><strong>${p.p.toFixed(2)}</strong> <span class="ci">[${p.ci95[0].toFixed(2)}, ${p.ci95[1].toFixed(2)}] ${p.met}/${p.n}</span></td>`;
 }
 
+/**
+ * The other verdicts of the catalog (0/1 flags other than the SLA `met` ones, e.g. the
+ * per-priority incident targets) that some variant observed, sorted by name.
+ */
+function otherVerdicts(doc: ResultsDocument): string[] {
+  const catalog = doc.metrics ?? {};
+  return Object.keys(catalog)
+    .filter((m) => catalog[m]!.flag === true && !/^sla\.[^.]+\.met$/.test(m) && doc.variants.some((v) => (v.metrics[m]?.n ?? 0) > 0))
+    .sort();
+}
+
+/** A flag's probability from its summary (mean of 0/1 values, Wilson interval after applyMetricSpecs). */
+function flagCell(v: VariantResults, metric: string): string {
+  const s = v.metrics[metric];
+  if (s === undefined || s.n === 0) return '<td class="na" title="no observation">—</td>';
+  const cls = s.mean >= 0.9 ? 'good' : s.mean <= 0.5 ? 'bad' : 'mid';
+  const ci = Number.isFinite(s.ci95[0]) ? ` [${s.ci95[0].toFixed(2)}, ${s.ci95[1].toFixed(2)}]` : '';
+  return `<td class="${cls}"><strong>${s.mean.toFixed(2)}</strong> <span class="ci">${ci} n=${s.n}</span></td>`;
+}
+
 function budget(doc: ResultsDocument, v: VariantResults, sla: string): string {
   const name = `sla.${sla}.error_budget_used`;
   const s = v.metrics[name];
@@ -99,12 +119,15 @@ export function verdictTable(doc: ResultsDocument): string {
   };
   const head: string[] = ['<th>rank</th>', '<th>variant</th>'];
   for (const s of slas) head.push(`<th>P(${escapeHtml(s)} met) <span class="ci">[95 % CI] met/n</span></th>`, `<th>${escapeHtml(s)} error budget used</th>`);
+  const flags = otherVerdicts(doc);
+  for (const f of flags) head.push(`<th title="${escapeHtml(doc.metrics?.[f]?.doc ?? '')}">P(<code>${escapeHtml(f)}</code>)</th>`);
   if (costMetric !== undefined) head.push(`<th>total cost${unit(costMetric)}</th>`);
   if (rankMetric !== undefined && rankMetric !== costMetric) head.push(`<th><code>${escapeHtml(rankMetric)}</code>${unit(rankMetric)}</th>`);
   if (compareMetric !== undefined && doc.variants.length > 1) head.push(`<th>${compareMetric === costMetric ? 'cost' : 'rank metric'} vs ${escapeHtml(doc.reference ?? 'reference')} <span class="ci">paired 95 % CI</span></th>`);
   const body = rows.map((v) => {
     const cells = [`<td>${rank.get(v.name) ?? '—'}</td>`, `<th scope="row">${escapeHtml(v.name)}</th>`];
     for (const s of slas) cells.push(pMet(v, s), budget(doc, v, s));
+    for (const f of flags) cells.push(flagCell(v, f));
     if (costMetric !== undefined) cells.push(summaryCell(doc, v, costMetric));
     if (rankMetric !== undefined && rankMetric !== costMetric) cells.push(summaryCell(doc, v, rankMetric));
     if (compareMetric !== undefined && doc.variants.length > 1) cells.push(versusReference(doc, v, compareMetric));
@@ -113,7 +136,7 @@ export function verdictTable(doc: ResultsDocument): string {
   const rankNote = doc.ranking !== undefined ? ` Rank by ${escapeHtml(doc.ranking.metric)} (${doc.ranking.direction} is better).` : '';
   const slaNotes = (doc.slas ?? []).map((b) => `<li><strong>${escapeHtml(b.name)}</strong>: ${escapeHtml(b.statement)}.</li>`).join('');
   return `<table class="verdict"><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>
-<p class="meta">P(met): share of replications that met the SLA, Wilson 95 % interval.${rankNote}</p>${slaNotes !== '' ? `<ul class="meta">${slaNotes}</ul>` : ''}`;
+<p class="meta">P(…): share of replications that met the SLA or target, Wilson 95 % interval; n counts only the replications where it could be judged (a priority without incidents is not judged).${rankNote}</p>${slaNotes !== '' ? `<ul class="meta">${slaNotes}</ul>` : ''}`;
 }
 
 function firstBreach(doc: ResultsDocument, v: VariantResults, sla: string): string | null {
