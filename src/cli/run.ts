@@ -82,7 +82,14 @@ export function summaryTable(doc: ResultsDocument): string {
   }
   if (doc.stopping !== undefined) lines.push(`sequential stopping on ${doc.stopping.metric}: ${doc.stopping.replications} replications, target ${doc.stopping.met ? 'met' : 'NOT met'}`);
   for (const f of doc.failures) lines.push(`FAILED ${f.variant}:${f.replication} (seed ${f.seed}): ${f.error.split('\n')[0]}  — rerun with --only ${JSON.stringify(`${f.variant}:${f.replication}`)}`);
-  const warnings = doc.warnings ?? [];
+  const pr = doc.precision;
+  if (pr !== undefined && pr.achieved.length > 0) {
+    const within = pr.achieved.filter((a) => a.relativeHalfWidth !== null && a.relativeHalfWidth <= pr.target).length;
+    const widest = pr.achieved.filter((a) => a.relativeHalfWidth !== null).sort((a, b) => b.relativeHalfWidth! - a.relativeHalfWidth!)[0];
+    lines.push(`precision: ${within} of ${pr.achieved.length} key figures within ±${pr.target * 100} %` + (widest !== undefined && widest.replicationsNeeded !== null ? `; widest ${widest.variant} ${widest.metric} ±${(widest.relativeHalfWidth! * 100).toFixed(0)} % (about ${widest.replicationsNeeded} replications would reach ±${pr.target * 100} %)` : ''));
+  }
+  // Imprecision is summed up above; the other warnings are listed.
+  const warnings = (doc.warnings ?? []).filter((w) => w.kind !== 'imprecise');
   for (const w of warnings.slice(0, 8)) lines.push(`warning: ${w.message}`);
   if (warnings.length > 8) lines.push(`… ${warnings.length - 8} more warnings in results.json (warnings)`);
   if (doc.interrupted === true) lines.push('interrupted: partial results (complete: false)');

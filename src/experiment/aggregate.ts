@@ -10,6 +10,8 @@ import type {
   PairedComparison,
   Ranking,
   ReplicationRecord,
+  AchievedPrecision,
+  PrecisionReport,
   ResultsDocument,
   ResultsWarning,
   SeriesSummary,
@@ -271,10 +273,43 @@ export function applyMetricSpecs(doc: ResultsDocument): ResultsDocument {
       warnings.push({ kind: 'never-occurred', metric: name, message: `${name}: 0 in every replication of every variant (the event never occurred); an answer that depends on it rests on zero observations` });
     }
   }
+  const precision = keyPrecision(doc);
+  if (precision !== null) {
+    doc.precision = precision;
+    for (const a of precision.achieved) {
+      if (a.replicationsNeeded === null || a.relativeHalfWidth === null) continue;
+      warnings.push({ kind: 'imprecise', variant: a.variant, metric: a.metric, message: `${a.variant} ${a.metric}: ±${(a.relativeHalfWidth * 100).toFixed(1)} % at n = ${a.n}, wider than ±${precision.target * 100} %; about ${a.replicationsNeeded} replications would reach it` });
+    }
+  }
   // The ranking copies the intervals: keep it in step.
   if (doc.ranking !== undefined) for (const o of doc.ranking.order) o.ci95 = doc.variants.find((v) => v.name === o.variant)?.metrics[doc.ranking.metric]?.ci95 ?? o.ci95;
   if (warnings.length > 0) doc.warnings = warnings;
   return doc;
+}
+
+/** Target relative half-width of the key metrics' 95 % intervals. */
+export const PRECISION_TARGET = 0.05;
+
+/**
+ * Achieved relative precision of every key metric (catalog `key`) of every variant, against
+ * PRECISION_TARGET. Verdicts (judged by their Wilson interval), clock times and metrics with
+ * a mean of 0 have no meaningful relative precision and are left out. Null without a catalog.
+ */
+export function keyPrecision(doc: ResultsDocument): PrecisionReport | null {
+  const catalog = doc.metrics;
+  if (catalog === undefined) return null;
+  const keys = Object.keys(catalog).filter((m) => catalog[m]!.key !== undefined && catalog[m]!.flag !== true && catalog[m]!.unit !== 'clock_seconds').sort((a, b) => catalog[a]!.key! - catalog[b]!.key! || a.localeCompare(b));
+  const achieved: AchievedPrecision[] = [];
+  for (const v of doc.variants) {
+    for (const m of keys) {
+      const s = v.metrics[m];
+      if (s === undefined || s.n === 0 || s.mean === 0 || !Number.isFinite(s.mean)) continue;
+      const rel = s.n >= 2 && Number.isFinite(s.ci95[0]) ? (s.ci95[1] - s.ci95[0]) / 2 / Math.abs(s.mean) : null;
+      const needed = rel === null ? null : rel <= PRECISION_TARGET ? null : Math.ceil(s.n * (rel / PRECISION_TARGET) ** 2);
+      achieved.push({ variant: v.name, metric: m, n: s.n, relativeHalfWidth: rel, replicationsNeeded: needed });
+    }
+  }
+  return { target: PRECISION_TARGET, met: achieved.every((a) => a.relativeHalfWidth !== null && a.relativeHalfWidth <= PRECISION_TARGET), achieved };
 }
 
 function fmt(x: number): string {

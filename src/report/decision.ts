@@ -184,7 +184,7 @@ export function narrative(doc: ResultsDocument): string {
 export function warningsHtml(doc: ResultsDocument): string {
   const w = doc.warnings ?? [];
   if (w.length === 0) return '';
-  const order = { 'small-n': 0, clipped: 1, 'never-occurred': 2, 'never-observed': 3 } as const;
+  const order = { 'small-n': 0, imprecise: 1, clipped: 2, 'never-occurred': 3, 'never-observed': 4 } as const;
   const items = [...w].sort((a, b) => order[a.kind] - order[b.kind]).map((x) => `<li>${escapeHtml(x.message)}</li>`);
   const kinds = [...new Set(w.map((x) => x.kind))].join(', ');
   return `<details class="warnings"><summary>${w.length} warning${w.length === 1 ? '' : 's'} about these figures (${escapeHtml(kinds)})</summary><ul>${items.join('')}</ul></details>`;

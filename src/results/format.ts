@@ -221,9 +221,29 @@ export interface SlaBasis {
   latency?: { threshold: number; target: number };
 }
 
-/** Something a reader of the figures must know: too few replications, an event that never occurred, a clipped interval. */
+/** Achieved precision of one key metric of one variant. */
+export interface AchievedPrecision {
+  variant: string;
+  metric: string;
+  n: number;
+  /** Half-width of the 95 % interval ÷ |mean| (null when the mean is 0 or there is no interval). */
+  relativeHalfWidth: number | null;
+  /** Replications per variant the target would need, estimated as n × (achieved ÷ target)² (null when met or unknown). */
+  replicationsNeeded: number | null;
+}
+
+/** How precisely the key metrics were estimated, against a relative half-width target. */
+export interface PrecisionReport {
+  /** Target relative half-width of the 95 % interval (0.05 = ±5 %). */
+  target: number;
+  /** Whether every key metric of every variant reached it. */
+  met: boolean;
+  achieved: AchievedPrecision[];
+}
+
+/** Something a reader of the figures must know: too few replications, an event that never occurred, a clipped interval, an imprecise key metric. */
 export interface ResultsWarning {
-  kind: 'small-n' | 'never-observed' | 'never-occurred' | 'clipped';
+  kind: 'small-n' | 'never-observed' | 'never-occurred' | 'clipped' | 'imprecise';
   /** The variant concerned (absent: every variant). */
   variant?: string;
   /** The metric concerned (absent: the variant as a whole). */
@@ -257,6 +277,8 @@ export interface ResultsDocument {
   stopping?: StoppingReport;
   /** True when the run was stopped by a signal or an abort before finishing. */
   interrupted?: boolean;
+  /** Achieved precision of the key metrics (docs/results-format.md, "Intervals and warnings"). */
+  precision?: PrecisionReport;
   /** Warnings about the figures (docs/results-format.md, "Intervals and warnings"). */
   warnings?: ResultsWarning[];
   /** How each service SLA's verdict (`sla.<name>.met`, attainment, error budget) was formed. */

@@ -26,7 +26,7 @@ describe('opsim run', () => {
     const rerun = JSON.parse(again.stdout) as ResultsDocument;
     expect(rerun.complete).toBe(true);
     expect(rerun.variants[0]!.perReplication!.replications).toEqual([4]);
-    expect(readFileSync(path.join(out2, 'series.csv'), 'utf8').split('\n')[0]).toMatch(/^variant,t,/);
+    expect(readFileSync(path.join(out2, 'series.csv'), 'utf8').split('\n')[0]).toMatch(/^variant,t \(seconds\),/);
   }, 60_000);
 
   it('exits 2 with every scenario error located in the file', async () => {

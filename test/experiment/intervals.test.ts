@@ -1,6 +1,7 @@
 /** Honest intervals: the catalog's feasible ranges and verdict flags decide the interval; warnings say what the figures rest on. */
 import { describe, expect, it } from 'vitest';
 import { applyMetricSpecs, variantResults } from '../../src/experiment/aggregate.js';
+import { seriesCsv, summaryCsv } from '../../src/results/write.js';
 import { RESULTS_FORMAT, type ReplicationRecord, type ResultsDocument } from '../../src/results/format.js';
 import type { MetricCatalog } from '../../src/results/metrics.js';
 
@@ -76,5 +77,36 @@ describe('applyMetricSpecs', () => {
     const d = applyMetricSpecs(doc(skewed, null));
     expect(d.variants[0]!.metrics['incidents.P1.mttr']!.ci95[0]).toBeLessThan(0);
     expect(d.variants[0]!.metrics['incidents.P1.mttr']!.method).toBeUndefined();
+  });
+});
+
+describe('precision and CSV outputs', () => {
+  const records = [100, 110, 90, 105, 95].map((x, r) => rec(r, { 'incidents.P1.mttr': x, 'sla.x.met': r % 2, 'sla.x.attainment': 0.5 }, [[0, 0.5]]));
+  const withKey = (): ResultsDocument => {
+    const d = doc(records);
+    d.metrics = { ...d.metrics!, 'incidents.P1.mttr': { ...d.metrics!['incidents.P1.mttr']!, key: 1 } };
+    return applyMetricSpecs(d);
+  };
+
+  it('reports the achieved relative half-width of key metrics and how many replications ±5 % would need', () => {
+    const p = withKey().precision!;
+    expect(p.target).toBe(0.05);
+    const a = p.achieved.find((x) => x.metric === 'incidents.P1.mttr')!;
+    // mean 100, sd 7.906, n 5: t(4) = 2.776 → half-width 9.82, ±9.8 %.
+    expect(a.relativeHalfWidth).toBeCloseTo(0.0982, 3);
+    expect(a.replicationsNeeded).toBe(Math.ceil(5 * (a.relativeHalfWidth! / 0.05) ** 2));
+    expect(p.met).toBe(false);
+    expect(withKey().warnings?.some((w) => w.kind === 'imprecise' && w.metric === 'incidents.P1.mttr')).toBe(true);
+  });
+
+  it('summary.csv has unit, interval, n and P(met) for verdicts; series.csv has lo/hi and units in its headers', () => {
+    const d = withKey();
+    const rows = summaryCsv(d).trim().split('\n');
+    expect(rows[0]).toBe('variant,metric,unit,better,mean,lo,hi,n,interval,p_met');
+    expect(rows.find((r) => r.startsWith('v,sla.x.met,'))).toMatch(/^v,sla\.x\.met,fraction,higher,0\.4,[0-9.]+,[0-9.]+,5,wilson,0\.4$/);
+    expect(rows.find((r) => r.startsWith('v,incidents.P1.mttr,'))).toMatch(/^v,incidents\.P1\.mttr,seconds,lower,100,[0-9.]+,[0-9.]+,5,t,$/);
+    const series = seriesCsv(d).trim().split('\n');
+    expect(series[0]).toBe('variant,t (seconds),share (fraction),share lo (fraction),share hi (fraction)');
+    expect(series[1]).toBe('v,0,0.5,0.5,0.5');
   });
 });
