@@ -37,7 +37,8 @@ const CONFIG: Json = {
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#e8e8e8' },
   // Full-strength, line-shaped swatches: the shaded bands would otherwise make them pale.
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360, symbolOpacity: 1 },
+  // Below the plot: long labels (variants sharing one line) then never squeeze or cover it.
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 600, symbolOpacity: 1, orient: 'bottom', columns: 2 },
   title: { fontSize: 14, anchor: 'start' },
   range: { category: { scheme: 'tableau10' } },
 };

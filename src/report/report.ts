@@ -84,7 +84,7 @@ body{font:14px/1.45 Helvetica,Arial,sans-serif;margin:1em auto;max-width:1180px;
 h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
 .meta{color:#555;font-size:13px}.warn{background:#fff3e0;border-left:4px solid #ef6c00;padding:.5em 1em}
 table{border-collapse:collapse;margin:.5em 0;font-size:13px}th,td{border:1px solid #e0e0e0;padding:3px 8px;text-align:right}
-th[scope=row],thead th:first-child{text-align:left}code{font-size:12px}.ci{color:#777;font-size:11px}.na{color:#aaa}
+th[scope=row],thead th:first-child{text-align:left}code{font-size:12px}.ci{color:#777;font-size:11px;white-space:nowrap}.na{color:#aaa}
 table.verdict{font-size:14px}table.verdict th{background:#f5f5f5}
 td.good,span.good{color:#1b5e20}td.good{background:#e8f5e9}td.bad,span.bad{color:#b71c1c}td.bad{background:#ffebee}td.mid{background:#fff8e1}
 ul.meta{margin:.2em 0;padding-left:1.2em}details.warnings{background:#fffde7;border-left:4px solid #f9a825;padding:.3em 1em;margin:.6em 0}
