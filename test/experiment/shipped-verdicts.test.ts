@@ -3,11 +3,14 @@
  * the error budget (met ⇔ error budget used ≤ 100 %), every SLA's basis is stated, and no
  * interval in results.json leaves its metric's feasible range as declared in the catalog.
  */
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplicationPool, runExperiment } from '../../src/experiment/index.js';
 import type { ResultsDocument } from '../../src/results/format.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { resultsJson } from '../../src/results/write.js';
+import { resultsJsonSchema, resultsSchemaText } from '../../src/results/schema.js';
 import { input, ROOT } from './helpers.js';
 
 const SCENARIOS = readdirSync(path.join(ROOT, 'scenarios'))
@@ -72,5 +75,26 @@ describe('shipped scenarios: verdicts and intervals', () => {
     // The ranges come from the catalog: without it this check would pass vacuously.
     expect(Object.keys(doc.metrics ?? {}).length).toBeGreaterThan(0);
     expect(outOfRange(doc)).toEqual([]);
+  });
+
+  it.each(SCENARIOS)('%s: results.json validates against the published JSON Schema', (f) => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(resultsJsonSchema());
+    const ok = validate(JSON.parse(resultsJson(docs.get(f)!)));
+    expect(validate.errors ?? [], JSON.stringify(validate.errors?.slice(0, 5))).toEqual([]);
+    expect(ok).toBe(true);
+  });
+});
+
+describe('docs/results.schema.json', () => {
+  it('is current (regenerate with: npx tsc -p . && node dist/src/cli.js schema --results > docs/results.schema.json)', () => {
+    expect(readFileSync(path.join(ROOT, 'docs/results.schema.json'), 'utf8')).toBe(resultsSchemaText());
+  });
+
+  it('refuses what results.json never holds: an unknown field, a string where a number belongs', () => {
+    const validate = new Ajv({ strict: false }).compile(resultsJsonSchema());
+    const doc = { format: 'opsim-results/1', opsimVersion: 'x', scenario: { name: 's', file: null, hash: 'h' }, seed: '1', horizonSeconds: 1, warmupSeconds: 0, complete: true, variants: [], comparisons: [], failures: [] };
+    expect(validate(doc)).toBe(true);
+    expect(validate({ ...doc, surprise: 1 })).toBe(false);
+    expect(validate({ ...doc, horizonSeconds: '1d' })).toBe(false);
   });
 });
