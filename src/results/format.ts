@@ -196,7 +196,7 @@ export interface StoppingReport {
   replications: number;
   /** Whether every variant's half-width reached the target. */
   met: boolean;
-  /** Achieved half-width per variant (absolute). */
+  /** Achieved half-width per variant (absolute; for metric "key", the widest relative half-width over the key metrics). */
   achieved: Record<string, number>;
 }
 
