@@ -289,7 +289,8 @@ async function showRun(id) {
   const body = el('div', { id: 'run-body', 'data-run': id });
   view.replaceChildren(runHeader(run), status, bar, actions, body);
   const update = (r) => {
-    status.className = `status-${r.status}`;
+    // A run that finished with failed replications is not plain green: its figures rest on fewer replications.
+    status.className = r.status === 'done' && r.progress.failed > 0 ? 'status-partial' : `status-${r.status}`;
     status.textContent = `${r.status} · ${r.progress.done}/${r.progress.total} replications${r.progress.failed ? ` (${r.progress.failed} failed)` : ''}${eta(r)}${r.error ? ` · ${r.error}` : ''}`;
     bar.max = Math.max(1, r.progress.total);
     bar.value = r.status === 'done' ? bar.max : r.progress.done;
