@@ -13,6 +13,7 @@ import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResults } from '../results/write.js';
 import { writeReport } from '../report/index.js';
 import { keyMetrics } from '../results/key-metrics.js';
+import { formatMetric } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
 
 /** Exit code when some replications failed. */
@@ -56,13 +57,15 @@ function num(v: number): string {
 
 /** The terminal summary: key metrics per variant with their 95 % intervals. */
 export function summaryTable(doc: ResultsDocument): string {
-  const rows: string[][] = [['variant', 'metric', 'mean', '± 95% CI', 'n']];
+  // Intervals are printed as [lo, hi]: cut to the feasible range or Wilson, they need not be symmetric.
+  const rows: string[][] = [['variant', 'metric', 'mean', '95% CI', 'n']];
   const metrics = keyMetrics(doc, 12);
   for (const m of metrics) {
     for (const v of doc.variants) {
       const s = v.metrics[m];
       if (s === undefined) continue;
-      rows.push([v.name, m, num(s.mean), s.n >= 2 ? num((s.ci95[1] - s.ci95[0]) / 2) : '—', String(s.n)]);
+      const ci = s.n >= 2 && Number.isFinite(s.ci95[0]) ? `[${formatMetric(doc, m, s.ci95[0])}, ${formatMetric(doc, m, s.ci95[1])}]` : '—';
+      rows.push([v.name, m, formatMetric(doc, m, s.mean), ci, String(s.n)]);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
