@@ -62,8 +62,9 @@ function pMet(v: VariantResults, sla: string): string {
  */
 function otherVerdicts(doc: ResultsDocument): string[] {
   const catalog = doc.metrics ?? {};
+  const slaVerdicts = new Set(slaNames(doc).map((s) => `sla.${s}.met`));
   return Object.keys(catalog)
-    .filter((m) => catalog[m]!.flag === true && !/^sla\.[^.]+\.met$/.test(m) && doc.variants.some((v) => (v.metrics[m]?.n ?? 0) > 0))
+    .filter((m) => catalog[m]!.flag === true && !slaVerdicts.has(m) && doc.variants.some((v) => (v.metrics[m]?.n ?? 0) > 0))
     .sort();
 }
 

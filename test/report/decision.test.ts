@@ -15,6 +15,8 @@ function decided(): ResultsDocument {
     'cost.total': { name: 'cost.total', unit: 'currency', better: 'lower', range: { lo: 0 }, doc: 'cost' },
     'sla.checkout-latency.first_breach': { name: 'sla.<sla>.first_breach', unit: 'clock_seconds', better: 'higher', range: { lo: 0 }, doc: 'first breach' },
     'sla.checkout-latency.breach_minutes': { name: 'sla.<sla>.breach_minutes', unit: 'minutes', better: 'lower', range: { lo: 0 }, doc: 'breach minutes' },
+    'sla.checkout-latency.met': { name: 'sla.<sla>.met', unit: 'fraction', better: 'higher', flag: true, range: { lo: 0, hi: 1 }, doc: 'met' },
+    'incidents.P1.targets_met': { name: 'incidents.<priority>.targets_met', unit: 'fraction', better: 'higher', flag: true, range: { lo: 0, hi: 1 }, doc: 'P1 targets met' },
   };
   doc.ranking = { metric: 'cost.total', direction: 'lower', order: doc.variants.map((v, i) => ({ variant: v.name, mean: v.metrics['cost.total']!.mean, ci95: v.metrics['cost.total']!.ci95, rank: i + 1 })) };
   doc.variants.forEach((v, i) => {
@@ -22,6 +24,7 @@ function decided(): ResultsDocument {
     v.slaProbabilities = [{ metric: 'sla.checkout-latency.met', met, n: 10, p: met / 10, ci95: [met / 20, Math.min(1, met / 10 + 0.2)] }];
     v.metrics['sla.checkout-latency.first_breach'] = { n: 10, mean: 63000, sd: 0, ci95: [63000, 63000], min: 63000, max: 63000, p05: 63000, p50: 63000, p95: 63000 };
     v.metrics['sla.checkout-latency.breach_minutes'] = { n: 10, mean: 47.5 - 5 * i, sd: 8, ci95: [40 - 5 * i, 55 - 5 * i], min: 25, max: 60, p05: 30, p50: 47.5, p95: 60 };
+    v.metrics['incidents.P1.targets_met'] = { n: 8, mean: 0.75, sd: 0.46, ci95: [0.41, 0.93], method: 'wilson', min: 0, max: 1, p05: 0, p50: 1, p95: 1 };
     v.metrics['sla.checkout-latency.error_budget_used'] = { n: 10, mean: 1.1, sd: 0.2, ci95: [0.93, 1.27], min: 0.6, max: 1.4, p05: 0.6, p50: 1.1, p95: 1.4 };
     v.sampleIncidents = [
       { id: 1, type: 'false-alarm', cause: 'false-alarm', priority: 'P2', raisedAt: 54000, detectedAt: 54000, acknowledgedAt: 54000, resolvedAt: 54600, resolvedBy: 'L1', responseBreached: false, resolutionBreached: false },
@@ -49,6 +52,10 @@ describe('report.html leads with the decision', () => {
     // Ranked rows: six-operators (rank 3) has the highest P(met), base is the reference.
     expect(table).toMatch(/<td>1<\/td><th scope="row">base/);
     expect(html).toContain('99.9 % per 30 d period, the rest of the period assumed met');
+    // Other verdicts of the catalog (incident targets) get their own P(…) column; the SLA's own flag is not repeated.
+    expect(table).toContain('P(<code>incidents.P1.targets_met</code>)');
+    expect(table).toMatch(/0\.75<\/strong> <span class="ci"> \[0\.41, 0\.93\] n=8/);
+    expect(table).not.toContain('P(<code>sla.checkout-latency.met</code>)');
   });
 
   it('tells what happened in clock time, false alarms left out', () => {
