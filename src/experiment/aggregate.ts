@@ -20,7 +20,7 @@ import type {
 } from '../results/format.js';
 import type { MetricCatalog } from '../results/metrics.js';
 import { inferDirection } from './direction.js';
-import { pairedTTest, summarize, tHalfWidth, wilsonInterval } from './stats.js';
+import { bootstrapMeanInterval, pairedTTest, summarize, tHalfWidth, wilsonInterval } from './stats.js';
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 
 /** The records of one variant, sorted by replication. */
@@ -221,10 +221,11 @@ function clip(x: number, lo: number | undefined, hi: number | undefined): number
  * Makes the document's intervals honest using its metric and column catalogs
  * (`doc.metrics`, `doc.columns`): a 0/1 verdict gets the Wilson interval of its proportion
  * (inside [0, 1], defined from n = 1); any other metric with a feasible range keeps its t
- * interval cut to the range (the true mean lies in the range, so the cut keeps the
- * coverage) and is marked 't-clipped' with a warning, because a t interval reaching past a
- * bound means the sample is too small or too skewed for t. Series bands are cut the same
- * way. Adds warnings for variants with fewer than USEFUL_REPLICATIONS replications, metrics
+ * interval when it fits; when it reaches past a bound (a skewed or bounded sample) it is
+ * replaced by a percentile bootstrap interval ('bootstrap', from USEFUL_REPLICATIONS
+ * replications on), or with fewer replications cut to the range ('t-clipped', with a
+ * warning: the true mean lies in the range, so the cut keeps the coverage). Series bands
+ * are cut to their column's range. Adds warnings for variants with fewer than USEFUL_REPLICATIONS replications, metrics
  * no replication observed, and counts whose event occurred in no replication. A document
  * without catalogs keeps its t intervals and gets only the catalog-free warnings.
  */
@@ -249,7 +250,16 @@ export function applyMetricSpecs(doc: ResultsDocument): ResultsDocument {
       const r = spec.range;
       if (r === undefined || s.n < 2) continue;
       const cut: [number, number] = [clip(s.ci95[0], r.lo, r.hi), clip(s.ci95[1], r.lo, r.hi)];
-      if (cut[0] !== s.ci95[0] || cut[1] !== s.ci95[1]) {
+      if (cut[0] === s.ci95[0] && cut[1] === s.ci95[1]) continue;
+      // The t interval does not fit (skewed or bounded): with enough replications a percentile
+      // bootstrap, which stays inside the sample's own range; with fewer, the cut t interval.
+      const values = (v.perReplication?.metrics[name] ?? []).filter((x): x is number => x !== null && Number.isFinite(x));
+      if (values.length === s.n && s.n >= USEFUL_REPLICATIONS) {
+        s.ci95 = bootstrapMeanInterval(values, `${v.name}|${name}`);
+        s.method = 'bootstrap';
+        continue;
+      }
+      {
         warnings.push({ kind: 'clipped', variant: v.name, metric: name, message: `${v.name} ${name}: the t interval [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}] reached past the feasible range and was cut to it; n = ${s.n} is too small or the values too skewed for a symmetric interval` });
         s.ci95 = cut;
         s.method = 't-clipped';

@@ -95,11 +95,12 @@ export interface MetricSummary {
   ci95: [number, number];
   /**
    * How `ci95` was formed: 't' (Student t), 'wilson' (a 0/1 verdict: Wilson score interval
-   * of the proportion, defined from n = 1), 't-clipped' (a t interval cut to the metric's
-   * feasible range: the mean lies in the range, so the cut keeps the coverage, but a t
-   * interval reaching past a bound says the sample is small or skewed). Absent: 't'.
+   * of the proportion, defined from n = 1), 'bootstrap' (the t interval reached past the
+   * metric's feasible range, a sign of a skewed or bounded sample: percentile bootstrap of the
+   * mean, n ≥ 5), 't-clipped' (the same with n < 5: the t interval cut to the range; the mean
+   * lies in the range, so the cut keeps the coverage). Absent: 't'.
    */
-  method?: 't' | 'wilson' | 't-clipped';
+  method?: 't' | 'wilson' | 'bootstrap' | 't-clipped';
   min: number;
   max: number;
   /** Percentiles across replications. */

@@ -25,7 +25,7 @@ const MetricSummary = Type.Object(
     mean: Num,
     sd: Num,
     ci95: Interval,
-    method: Type.Optional(Type.Union([Type.Literal('t'), Type.Literal('wilson'), Type.Literal('t-clipped')], { description: 'How ci95 was formed.' })),
+    method: Type.Optional(Type.Union([Type.Literal('t'), Type.Literal('wilson'), Type.Literal('bootstrap'), Type.Literal('t-clipped')], { description: 'How ci95 was formed.' })),
     min: Num,
     max: Num,
     p05: Num,

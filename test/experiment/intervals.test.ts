@@ -52,6 +52,18 @@ describe('applyMetricSpecs', () => {
     expect(a.ci95[1]).toBe(1);
   });
 
+  it('from 5 replications on, a skewed sample whose t interval leaves the range gets a percentile bootstrap interval, the same bytes every time', () => {
+    const six = [60, 60, 60, 60, 60, 3000].map((x, r) => rec(r, { 'incidents.P1.mttr': x }));
+    const a = applyMetricSpecs(doc(six)).variants[0]!.metrics['incidents.P1.mttr']!;
+    const b = applyMetricSpecs(doc(six)).variants[0]!.metrics['incidents.P1.mttr']!;
+    expect(a.method).toBe('bootstrap');
+    expect(a.ci95[0]).toBeGreaterThanOrEqual(60);
+    expect(a.ci95[1]).toBeLessThanOrEqual(3000);
+    expect(a.ci95[0]).toBeLessThan(a.mean);
+    expect(a.ci95[1]).toBeGreaterThan(a.mean);
+    expect(b.ci95).toEqual(a.ci95);
+  });
+
   it('a verdict gets the Wilson interval of its proportion, inside [0, 1]', () => {
     const s = applyMetricSpecs(doc(skewed)).variants[0]!.metrics['sla.x.met']!;
     expect(s.method).toBe('wilson');
