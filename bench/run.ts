@@ -16,9 +16,10 @@ import { mmcSection } from './mmc.js';
 import { benchGlobalmart, benchScenarios } from './scenarios.js';
 import { benchWorkers } from './workers.js';
 import { benchLoad } from './load.js';
+import { benchQueue } from './queue.js';
 import { VERDICTS_FILE_ENV, type Section, type Verdict } from './harness.js';
 
-const sections: Section[] = [calendarMicro, holdSection, mmcSection, benchScenarios, benchGlobalmart, benchWorkers, benchLoad];
+const sections: Section[] = [calendarMicro, holdSection, mmcSection, benchScenarios, benchGlobalmart, benchWorkers, benchLoad, benchQueue];
 
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 const only = process.argv.slice(2);

@@ -15,11 +15,14 @@ export type RegisterCommand = (program: Command) => void;
 const registrations: (() => Promise<{ register: RegisterCommand }>)[] = [
   // One line per subcommand module (keep alphabetical).
   () => import('./cli/compare.js'),
+  () => import('./cli/fit.js'),
   () => import('./cli/main.js'),
+  () => import('./cli/merge.js'),
   () => import('./cli/run.js'),
   () => import('./cli/schema.js'),
   () => import('./cli/serve.js'),
   () => import('./cli/validate.js'),
+  () => import('./cli/worker.js'),
 ];
 
 async function main(): Promise<void> {

@@ -15,6 +15,8 @@ import { writeReport } from '../report/index.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import { formatMetric } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
+import type { SpecOptions } from '../distributed/identity.js';
+import { runDistributed } from './distributed.js';
 
 /** Exit code when some replications failed. */
 export const EXIT_FAILED_REPLICATIONS = 3;
@@ -41,7 +43,8 @@ export function parseOnly(spec: string): { variant: string; replication: number 
   return { variant: spec.slice(0, i), replication: rep };
 }
 
-function slug(name: string): string {
+/** A folder name from a scenario name. */
+export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
 }
 
@@ -112,9 +115,29 @@ interface RunFlags {
   quiet?: boolean;
   /** False with --no-report. */
   report?: boolean;
+  /** `--shard I/N`: run one shard, write its records (see src/cli/distributed.ts). */
+  shard?: string;
+  /** `--queue redis://…`: coordinate the run on a queue. */
+  queue?: string;
+  /** With --queue: continue a coordinator's run from its log. */
+  resume?: boolean;
+  /** With --queue: replications per job. */
+  block?: number;
 }
 
-function printScenarioErrors(err: ScenarioLoadError): void {
+/** The options that decide a run's results, as a local run, a shard and the queue all pass them. */
+function specOptions(flags: RunFlags, overrides: Record<string, unknown>, only: { variant: string; replication: number }[]): SpecOptions {
+  return {
+    ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    overrides,
+    variants: flags.variant,
+    only,
+  };
+}
+
+/** Prints every scenario error and sets exit code 2. */
+export function printScenarioErrors(err: ScenarioLoadError): void {
   for (const e of err.errors) process.stderr.write(formatScenarioError(e) + '\n');
   process.exitCode = 2;
 }
@@ -136,6 +159,10 @@ export function register(program: Command): void {
     .option('--json', 'print the results document on stdout instead of the summary')
     .option('-q, --quiet', 'no progress output')
     .option('--no-report', 'skip report.html and its charts (results.json and series.csv only)')
+    .option('--shard <i/N>', 'run only shard I of N and write its records to --out (default part-I); join them with "opsim merge"')
+    .option('--queue <url>', 'coordinate the run on a BullMQ queue in Redis (redis://HOST:PORT); "opsim worker" runs the replications')
+    .option('--resume', 'with --queue: continue from the coordinator\'s log in --out, adding only what is missing')
+    .option('--block <n>', 'with --queue: replications per job (default: a stage\'s replications / 16, at most 64)', integer('--block', 1))
     .action(async (file: string, flags: RunFlags) => {
       let overrides: Record<string, unknown>;
       let only: { variant: string; replication: number }[];
@@ -149,6 +176,15 @@ export function register(program: Command): void {
       }
       const loaded = loadScenarioFile(file, { overrides });
       if (!loaded.ok) return printScenarioErrors(new ScenarioLoadError(loaded.errors));
+      if (flags.shard !== undefined || flags.queue !== undefined) {
+        const spec = { input: { raw: loaded.raw, file: loaded.file, hash: loaded.hash }, options: specOptions(flags, overrides, only) };
+        try {
+          return await runDistributed(spec, flags);
+        } catch (err) {
+          if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
+          throw err;
+        }
+      }
 
       const controller = new AbortController();
       const onSignal = (sig: NodeJS.Signals): void => {
@@ -163,12 +199,8 @@ export function register(program: Command): void {
         doc = await runExperiment(
           { raw: loaded.raw, file: loaded.file, hash: loaded.hash },
           {
-            ...(flags.replications !== undefined ? { replications: flags.replications } : {}),
+            ...specOptions(flags, overrides, only),
             ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
-            ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-            overrides,
-            variants: flags.variant,
-            only,
             onProgress: (p) => progress.update(p),
             signal: controller.signal,
           },
@@ -181,13 +213,18 @@ export function register(program: Command): void {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
-      const outDir = flags.out ?? path.join('reports', slug(doc.scenario.name));
-      const written = await writeResults(outDir, doc);
-      // The report is written with every run: planners look before they read.
-      const report = flags.report === false ? null : await writeReport(outDir, doc);
-      if (flags.json === true) process.stdout.write(resultsJson(doc));
-      else process.stdout.write(summaryTable(doc) + `\nresults: ${written}\n` + (report !== null ? `report: ${report.path}\n` : ''));
-      if (doc.interrupted === true) process.exitCode = EXIT_INTERRUPTED;
-      else if (doc.failures.length > 0) process.exitCode = EXIT_FAILED_REPLICATIONS;
+      await writeRunOutputs(doc, flags);
     });
+}
+
+/** Writes results.json, series.csv and report.html, prints the summary and sets the exit code (run and merge). */
+export async function writeRunOutputs(doc: ResultsDocument, flags: { out?: string; json?: boolean; report?: boolean }): Promise<void> {
+  const outDir = flags.out ?? path.join('reports', slug(doc.scenario.name));
+  const written = await writeResults(outDir, doc);
+  // The report is written with every run: planners look before they read.
+  const report = flags.report === false ? null : await writeReport(outDir, doc);
+  if (flags.json === true) process.stdout.write(resultsJson(doc));
+  else process.stdout.write(summaryTable(doc) + `\nresults: ${written}\n` + (report !== null ? `report: ${report.path}\n` : ''));
+  if (doc.interrupted === true) process.exitCode = EXIT_INTERRUPTED;
+  else if (doc.failures.length > 0) process.exitCode = EXIT_FAILED_REPLICATIONS;
 }

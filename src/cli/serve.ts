@@ -6,6 +6,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, isLoopback, type ServerOptions } from '../server/index.js';
+import { queueExecutor } from '../server/engine.js';
 
 /** Options shared by `serve` and `main`. */
 export interface ListenOptions {
@@ -70,6 +71,7 @@ interface ServeFlags {
   scenarios: string;
   workers?: string;
   maxQueued?: string;
+  queue?: string;
 }
 
 /** Registers `opsim serve`. */
@@ -83,6 +85,7 @@ export function register(program: Command): void {
     .option('--scenarios <dir>', 'the only folder named scenarios are read from', 'scenarios')
     .option('--workers <n>', 'worker threads shared by all runs')
     .option('--max-queued <n>', 'runs waiting before new submissions get 429', '4')
+    .option('--queue <url>', 'dispatch runs to a BullMQ queue in Redis (redis://HOST:PORT) for "opsim worker" processes')
     .action(async (flags: ServeFlags) => {
       const token = process.env.OPSIM_TOKEN;
       checkBind(flags.host, token);
@@ -92,6 +95,7 @@ export function register(program: Command): void {
         maxQueued: Number(flags.maxQueued ?? 4),
         ...(token ? { token } : {}),
         ...(flags.workers !== undefined ? { workers: Number(flags.workers) } : {}),
+        ...(flags.queue !== undefined ? { executor: queueExecutor(flags.queue) } : {}),
       };
       const app = buildServer(options);
       const url = await listen(app, { host: flags.host, port: flags.port });

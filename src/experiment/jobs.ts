@@ -12,10 +12,16 @@ import { CompiledCache, executeTask, type ReplicationTask, type ScenarioPayload,
 /** Records of a run by variant name, then replication. */
 export type RecordStore = Map<string, Map<number, ReplicationRecord>>;
 
-/** Something that runs tasks: a pool, or the main thread. */
+/** Something that runs tasks: a pool, or the main thread, or a queue. */
 export interface Executor {
   readonly concurrency: number;
   run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult>;
+  /**
+   * Runs a whole stage at once, when the executor wants to see every task (the queue forms
+   * blocks with deterministic ids from it); calls `settle` once per finished task and
+   * returns when all are settled or the signal aborts.
+   */
+  runMany?(tasks: readonly { task: ReplicationTask; payload: ScenarioPayload }[], settle: (task: ReplicationTask, result: TaskResult) => void, signal: AbortSignal | undefined): Promise<void>;
 }
 
 export class InProcessExecutor implements Executor {
@@ -71,6 +77,22 @@ export async function runJobs(
     if (signal.aborted) resolve(ABORTED);
     else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
   });
+  const settle = (task: ReplicationTask, result: TaskResult): void => {
+    if (result.status === 'ok') {
+      let m = store.get(task.variant);
+      if (m === undefined) store.set(task.variant, (m = new Map()));
+      m.set(task.replication, result.record);
+    } else if (result.status === 'failed') {
+      failures.push({ variant: task.variant, replication: task.replication, seed, error: result.error });
+    } else {
+      failures.push({ variant: task.variant, replication: task.replication, seed, error: 'worker did not accept the scenario' });
+    }
+    onFinished();
+  };
+  if (executor.runMany !== undefined) {
+    const tasks = jobs.map((job) => ({ task: { key: job.variant.key, variant: job.variant.def.name, replication: job.replication, seed }, payload: job.variant.payload }));
+    return executor.runMany(tasks, settle, signal);
+  }
   // Two tasks per worker keep every worker busy while the main thread handles a result.
   const width = Math.max(1, executor.concurrency * 2);
   const lane = async (): Promise<void> => {
@@ -91,16 +113,7 @@ export async function runJobs(
         // A worker that died (out of memory, crash) fails its task, not the run.
         result = { status: 'failed', error: err instanceof Error ? err.message : String(err) };
       }
-      if (result.status === 'ok') {
-        let m = store.get(task.variant);
-        if (m === undefined) store.set(task.variant, (m = new Map()));
-        m.set(task.replication, result.record);
-      } else if (result.status === 'failed') {
-        failures.push({ variant: task.variant, replication: task.replication, seed, error: result.error });
-      } else {
-        failures.push({ variant: task.variant, replication: task.replication, seed, error: 'worker did not accept the scenario' });
-      }
-      onFinished();
+      settle(task, result);
     }
   };
   await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, lane));

@@ -188,3 +188,12 @@ export function planExperiment(input: ExperimentInput, options: Pick<ExperimentO
     maxHorizonSeconds: Math.max(base.horizon, ...variants.map((v) => v.scenario.horizon)),
   };
 }
+
+/** The seed and replications per variant a run of `base` with `options` uses (the run's own defaults). */
+export function runSettings(base: Scenario, options: Pick<ExperimentOptions, 'replications' | 'seed' | 'only'>): { seed: string; requested: number; only: { variant: string; replication: number }[] | undefined } {
+  return {
+    seed: options.seed ?? String(base.seed ?? 1),
+    requested: Math.max(1, Math.floor(options.replications ?? base.experiment?.replications ?? 1)),
+    only: options.only !== undefined && options.only.length > 0 ? options.only : undefined,
+  };
+}

@@ -2,6 +2,9 @@
  * The server's view of the scenario loader and the experiment runner, behind small interfaces
  * so tests can substitute a fast executor and the server never depends on more than it uses.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { ResultsDocument } from '../results/format.js';
 import { loadScenarioFile, loadScenarioText, ScenarioLoadError, type ScenarioError } from '../scenario/index.js';
 import { ReplicationPool, planExperiment, runExperiment, type ExperimentOptions, type ExperimentPlan } from '../experiment/index.js';
@@ -71,6 +74,34 @@ export function experimentExecutor(options: { workers?: number } = {}): RunExecu
       pool = null;
       if (p) await p.close();
     },
+  };
+}
+
+/**
+ * Runs dispatched to a BullMQ queue (`opsim serve --queue URL`): each run is a queue
+ * coordinator (src/distributed/coordinator.ts) whose replications `opsim worker` processes
+ * run; the results are the same bytes as a local run's. The coordinator's log lives in a
+ * temporary folder for the run's duration.
+ */
+export function queueExecutor(url: string): RunExecutor {
+  return {
+    async run(input, o) {
+      const { coordinate } = await import('../distributed/coordinator.js');
+      const out = await mkdtemp(path.join(tmpdir(), 'opsim-queue-'));
+      try {
+        const options = {
+          ...(o.replications !== undefined ? { replications: o.replications } : {}),
+          ...(o.overrides !== undefined && Object.keys(o.overrides).length > 0 ? { overrides: o.overrides } : {}),
+          ...(o.variants !== undefined && o.variants.length > 0 ? { variants: o.variants } : {}),
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        };
+        return await coordinate({ input, options }, { url, out, resume: false, onProgress: o.onProgress, signal: o.signal, log: () => undefined });
+      } finally {
+        await rm(out, { recursive: true, force: true });
+      }
+    },
+    queueDepth: () => 0,
+    close: async () => undefined,
   };
 }
 

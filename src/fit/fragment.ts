@@ -1,0 +1,164 @@
+/**
+ * The scenario fragment written by `opsim fit incidents`: YAML that validates against the
+ * scenario schema, with a comment on every fitted value giving its source, sample size and
+ * 95 % interval. It is a runnable scenario (the incident flow as an M_t/G/∞ station) and a
+ * source of pieces to paste: incident types with fitted times to resolve, and the arrival profile.
+ */
+import type { DistSpec } from './families.js';
+import type { DurationFit } from './durations.js';
+import type { IncidentFit } from './incident-fit.js';
+import type { Priority } from './incident-export.js';
+import type { Estimate } from './mle.js';
+import { duration, durationRange, pct, range, sig } from './format.js';
+
+/** Impact and urgency on opsim's default matrix that give each priority (its diagonal). */
+const DIAGONAL: Record<Priority, { impact: string; urgency: string }> = {
+  P1: { impact: 'extensive', urgency: 'critical' },
+  P2: { impact: 'significant', urgency: 'high' },
+  P3: { impact: 'moderate', urgency: 'medium' },
+  P4: { impact: 'minor', urgency: 'low' },
+};
+
+/** Name of the station that stands for the incident flow in the runnable fragment. */
+export const RESOLUTION_SERVICE = 'incident-resolution';
+/** Name of the load class of incident arrivals. */
+export const ARRIVAL_CLASS = 'incidents';
+
+/** Options of incidentFragment. */
+export interface FragmentOptions {
+  /** Scenario name (default "fitted-incidents"). */
+  name?: string;
+  /** Horizon and warm-up of the runnable fragment in seconds (defaults: 120 d and 90 d, so most of a heavy tail has come back). */
+  horizon?: number;
+  warmup?: number;
+  /** Command line that produced it, for the header. */
+  command?: string;
+}
+
+const lines = (xs: (string | null)[]): string => xs.filter((x): x is string => x !== null).join('\n');
+
+/** The fitted distribution as YAML lines at `indent`, each numeric field commented. */
+export function distYaml(key: string, fit: DurationFit, indent: string, source: string, what = 'time to resolve'): string {
+  const spec = fit.spec;
+  const best = fit.fits[0];
+  const head = `${indent}${key}:   # ${source}: ${what}, n = ${fit.n} (${fit.censored} censored); ${fit.chosen === 'empirical' ? fit.reason : `${fit.chosen} by maximum likelihood, ${fit.reason}`}`;
+  if (spec.dist === 'empirical') {
+    return lines([head, `${indent}  dist: empirical`, `${indent}  samples: [${spec.samples.map((s) => sig(s, 6)).join(', ')}]   # seconds; Kaplan–Meier median ${fit.median !== null ? duration(fit.median) : 'not reached'}`]);
+  }
+  const iv = best?.specIntervals ?? {};
+  const field = (name: string, value: number, isDuration: boolean): string => {
+    const e: Estimate | undefined = iv[name];
+    const ci = e === undefined ? '' : `95 % CI ${isDuration ? durationRange(e) : range(e)}`;
+    return `${indent}  ${name}: ${isDuration ? duration(value) : sig(value)}   # ${ci}; n = ${fit.n}`;
+  };
+  const body = specFields(spec).map(([name, value, isDuration]) => field(name, value, isDuration));
+  return lines([head, `${indent}  dist: ${spec.dist}`, ...body]);
+}
+
+function specFields(spec: Exclude<DistSpec, { dist: 'empirical' }>): [string, number, boolean][] {
+  switch (spec.dist) {
+    case 'exponential':
+      return [['mean', spec.mean, true]];
+    case 'lognormal':
+      return [['mean', spec.mean, true], ['sd', spec.sd, true]];
+    case 'weibull':
+      return [['shape', spec.shape, false], ['scale', spec.scale, true]];
+    case 'gamma':
+      return [['shape', spec.shape, false], ['mean', spec.mean, true]];
+  }
+}
+
+/** How much the load may be scaled (--set load.incidents.scale=...) before the station could queue. */
+export const STATION_HEADROOM = 4;
+
+/**
+ * Servers enough that the station never queues: its capacity (servers / mean time to resolve)
+ * is STATION_HEADROOM times the peak arrival rate, so what-ifs that scale the load up to that
+ * factor still see the time to resolve, not a queue (availability.capacity stays 1).
+ */
+export function stationServers(fit: IncidentFit): number {
+  const peak = Math.max(...fit.arrivals.daily.map((d) => d.value), 1) * Math.max(...(fit.arrivals.weekly ?? []).map((w) => w.value), 1);
+  return Math.ceil(STATION_HEADROOM * (fit.arrivals.ratePerHour.value / 3600) * peak * meanOf(fit.overall)) + 50;
+}
+
+/** Mean of the chosen distribution (seconds). */
+export function meanOf(fit: DurationFit): number {
+  const s = fit.spec;
+  switch (s.dist) {
+    case 'exponential':
+    case 'lognormal':
+    case 'gamma':
+      return s.mean;
+    case 'weibull':
+      return fit.fits[0]!.mean.value;
+    case 'empirical':
+      return s.samples.reduce((a, b) => a + b, 0) / s.samples.length;
+  }
+}
+
+/** The YAML fragment of an incident fit. */
+export function incidentFragment(fit: IncidentFit, opts: FragmentOptions = {}): string {
+  const src = fit.file.replace(/[\r\n]/g, ' ');
+  const a = fit.arrivals;
+  const horizon = opts.horizon ?? 120 * 86400;
+  const warmup = opts.warmup ?? 90 * 86400;
+  const window = `${new Date(a.start).toISOString().slice(0, 16)}Z to ${new Date(a.end).toISOString().slice(0, 16)}Z`;
+  const out: (string | null)[] = [
+    `# Fitted by opsim fit incidents from ${src}${opts.command !== undefined ? ` (${opts.command.replace(/[\r\n]/g, ' ')})` : ''}.`,
+    `# ${fit.incidents} incidents from ${fit.rows} rows; arrivals counted over ${a.hours} hours, ${window}; open incidents censored at ${new Date(fit.asOf).toISOString()}.`,
+    `# Intervals are 95 %: Wald on the log scale for fitted parameters, exact Poisson for rates, Wilson for shares.`,
+    ...[...fit.notes, ...a.notes].map((n) => `# Note: ${n}`),
+    `# The runnable part models the incident flow as an M_t/G/inf station: each open incident holds one of`,
+    `# ${RESOLUTION_SERVICE}'s servers for its time to resolve, so response_time there is the time to resolve.`,
+    `# Paste incidents.types into a scenario with operators: their fix time is the export's elapsed time to`,
+    `# resolve (waiting included), a first estimate until handling times are measured.`,
+    `name: ${opts.name ?? 'fitted-incidents'}`,
+    `description: Incident flow fitted from ${JSON.stringify(src.split('/').pop() ?? src)}.`,
+    `horizon: ${duration(horizon)}   # long enough for most of the resolution tail to come back`,
+    `warmup: ${duration(warmup)}   # statistics from incidents that arrived into a full system`,
+    `interval: 1h`,
+    `load:`,
+    `  - name: ${ARRIVAL_CLASS}`,
+    `    service: ${RESOLUTION_SERVICE}`,
+    `    rate: ${sig(a.ratePerHour.value)}/h   # ${src}: ${a.count} arrivals in ${a.hours} h; 95 % CI ${range(a.ratePerHour)}/h`,
+    `    daily:   # hour-of-day multipliers of the mean rate${a.block > 1 ? ` (${a.block}-hour blocks)` : ''}; dispersion χ²/df ${a.dispersion.ratio.toFixed(2)}`,
+    ...a.daily.map((d, h) => `      - ${sig(d.value, 3)}   # ${String(h).padStart(2, '0')}:00, ${a.byHourOfDay[h]!.count} arrivals in ${a.byHourOfDay[h]!.exposure} h; 95 % CI ${range(d)}`),
+    a.weekly === null ? `    # weekly: not fitted (${a.notes.find((n) => n.startsWith('weekly')) ?? 'too few days'})` : `    weekly:   # day-of-week multipliers, Monday first`,
+    ...(a.weekly ?? []).map((w, d) => `      - ${sig(w.value, 3)}   # ${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][d]}; 95 % CI ${range(w)}`),
+    `services:`,
+    `  - name: ${RESOLUTION_SERVICE}`,
+    `    servers: ${stationServers(fit)}   # ${STATION_HEADROOM}× what the peak rate needs: no incident waits, even with the load scaled up to ${STATION_HEADROOM}×`,
+    distYaml('serviceTime', fit.overall, '    ', `all priorities`),
+    `teams:   # incidents.types route to a team at their tier; nothing raises incidents in this fragment, so it idles`,
+    `  - name: resolvers`,
+    `    tier: L1`,
+    `    headcount: 0   # set your own staffing when you paste the types into a scenario with operators`,
+    `incidents:`,
+    `  types:`,
+    ...fit.byPriority.flatMap(({ priority, fit: d }) => {
+      const share = fit.mix.priority.find((p) => p.priority === priority);
+      return [
+        `    - name: ${priority}   # ${share !== undefined ? `${share.count} of ${fit.incidents - fit.mix.unknownPriority} incidents, ${pct(share.share.value)} (95 % CI ${pct(share.share.lower)}–${pct(share.share.upper)})` : ''}`,
+        `      impact: ${DIAGONAL[priority].impact}   # with urgency, gives ${priority} on the default matrix`,
+        `      urgency: ${DIAGONAL[priority].urgency}`,
+        `      path:`,
+        `        - tier: L1`,
+        `          diagnosis: 0s`,
+        distYaml('fix', d, '          ', `priority ${priority}`),
+      ];
+    }),
+    ...escalationComments(fit),
+  ];
+  return lines(out) + '\n';
+}
+
+/** The mix that has no scenario field yet, as comments a planner can use when writing paths. */
+function escalationComments(fit: IncidentFit): string[] {
+  const m = fit.mix;
+  const out = [`# Escalation proxy (reassignments per incident, ${m.reassignmentKnown} incidents):`];
+  for (const r of m.reassignments) out.push(`#   ${r.label}: ${r.count} (${pct(r.share.value)}, 95 % CI ${pct(r.share.lower)}–${pct(r.share.upper)})`);
+  out.push(`#   read as: resolved where first assigned ≈ share with 0; reaching L2 ≈ 1 or more; L3 ≈ 2 or more (resolveProbability of each tier).`);
+  if (m.reopenRate !== null) out.push(`# Reopened at least once: ${pct(m.reopenRate.value)} of ${m.reopenKnown} (95 % CI ${pct(m.reopenRate.lower)}–${pct(m.reopenRate.upper)}).`);
+  if (m.impactUrgency.length > 0) out.push(`# Impact × urgency in the export: ${m.impactUrgency.map((c) => `${c.impact} / ${c.urgency}: ${c.count}`).join('; ')}.`);
+  return out;
+}
