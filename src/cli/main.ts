@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { formatScenarioError } from '../scenario/index.js';
+import { formatScenarioError, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
 import { buildServer, experimentExecutor, isFinal, RunManager, type RunRecord } from '../server/index.js';
 import { loadFile } from '../server/engine.js';
 import { displayFile, listScenarios, resolveScenario } from '../server/scenarios.js';
@@ -31,17 +31,6 @@ interface MainFlags {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function parseSets(list: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const s of list) {
-    const i = s.indexOf('=');
-    if (i <= 0) throw new InvalidArgumentError(`--set ${JSON.stringify(s)}: expected PATH=VALUE`);
-    const v = s.slice(i + 1);
-    out[s.slice(0, i)] = v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
-  }
-  return out;
 }
 
 async function pickScenario(dir: string, wanted: string): Promise<string> {
@@ -83,7 +72,16 @@ export function register(program: Command): void {
       if (!existsSync(scenariosDir)) throw new Error(`no scenarios folder at ${scenariosDir}`);
       const name = await pickScenario(scenariosDir, flags.scenario);
       const abs = (await resolveScenario(scenariosDir, name))!;
-      const overrides = parseSets(flags.set);
+      // The one --set parser (opsim run and validate use it too): YAML values, so booleans and units parse alike.
+      let overrides: Record<string, unknown>;
+      try {
+        overrides = parseOverrideArgs(flags.set);
+      } catch (err) {
+        if (!(err instanceof ScenarioLoadError)) throw err;
+        for (const e of err.errors) process.stderr.write(formatScenarioError(e) + '\n');
+        process.exitCode = 2;
+        return;
+      }
       const loaded = loadFile(displayFile(abs), Object.keys(overrides).length > 0 ? overrides : undefined);
       if (!loaded.ok) {
         for (const e of loaded.errors) process.stderr.write(formatScenarioError(e) + '\n');

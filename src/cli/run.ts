@@ -27,10 +27,10 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function integer(name: string, min: number): (v: string) => number {
+function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}${max < Number.MAX_SAFE_INTEGER ? ` and ≤ ${max.toLocaleString('en')}` : ''}, got ${JSON.stringify(v)}`);
     return n;
   };
 }
@@ -148,7 +148,7 @@ export function register(program: Command): void {
     .command('run')
     .description('Run a scenario: every variant × replication on worker threads; writes results.json and series.csv')
     .argument('<file>', 'scenario file (YAML or JSON)')
-    .option('-r, --replications <n>', 'replications per variant (default: the scenario\'s, else 1)', integer('--replications', 1))
+    .option('-r, --replications <n>', 'replications per variant (default: the scenario\'s, else 1)', integer('--replications', 1, 100_000))
     .option('-w, --workers <n>', 'worker threads (0 or 1 = in-process; default min(2, cores))', integer('--workers', 0))
     .option('--seed <seed>', 'master seed (default: the scenario\'s, else 1)')
     .option('--horizon <duration>', 'simulated time span of one replication, e.g. "1d"')

@@ -3,18 +3,9 @@
  * problem with its position. Exit code 0 when all are valid, 2 otherwise (including files
  * that cannot be read), so scripts and CI can tell scenario errors from crashes (1).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError, type Scenario } from '../scenario/index.js';
 import { formatQuantity } from '../scenario/validate.js';
-
-/** Loads src/models/index.js when it exists, so the models' semantic checks are registered. */
-export async function loadModelChecks(): Promise<void> {
-  const url = new URL('../models/index.js', import.meta.url);
-  // A computed specifier: the models barrel is optional and may not exist yet.
-  if (existsSync(fileURLToPath(url))) await import(url.href);
-}
 
 /** One-line summary of a valid scenario: name, list sizes, horizon. */
 export function summarizeScenario(s: Scenario): string {
@@ -37,8 +28,7 @@ export function register(program: Command): void {
     .description('check scenario files and report every problem with its line and column')
     .argument('<files...>', 'scenario files (YAML or JSON)')
     .option('--set <path=value>', 'override a field, e.g. services.inventory.servers=12 (repeatable)', collect, [])
-    .action(async (files: string[], opts: { set: string[] }) => {
-      await loadModelChecks();
+    .action((files: string[], opts: { set: string[] }) => {
       let overrides: Record<string, unknown>;
       try {
         overrides = parseOverrideArgs(opts.set);

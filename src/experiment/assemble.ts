@@ -10,7 +10,7 @@ import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
 import { OPSIM_VERSION } from '../version.js';
 import { applyMetricSpecs, defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, variantResults, type VariantRecords } from './aggregate.js';
 import type { ExperimentInput } from './plan.js';
-import { slaBases } from '../models/sla.js';
+import { slaBases } from '../models/sla/runtime.js';
 
 /** Everything the results document is made of, besides the records themselves. */
 export interface AssembleInput {

@@ -13,7 +13,6 @@ import type { Executor } from './jobs.js';
 import type { ReplicationPool } from './pool.js';
 import type { ScenarioPayload } from './task.js';
 import { duplicateNames, expandVariants, type VariantDef } from './variants.js';
-import './check.js';
 
 /** Progress of a run, reported after every finished replication. */
 export interface ExperimentProgress {

@@ -3,7 +3,7 @@
  * (`opsim schema --metrics`); a test keeps the page current.
  */
 import type { ColumnSpec, FeasibleRange, MetricSpec } from '../results/metrics.js';
-import { MODEL_METRICS } from './index.js';
+import { MODELS } from './index.js';
 
 const BEGIN = '<!-- BEGIN metric tables: generated from the models\' specs by `opsim schema --metrics`; do not edit -->';
 const END = '<!-- END metric tables -->';
@@ -26,8 +26,9 @@ function better(s: MetricSpec | ColumnSpec): string {
 /** The generated block: one table of metrics and one of series columns per model. */
 export function metricsReference(): string {
   const out: string[] = [BEGIN, ''];
-  for (const m of MODEL_METRICS) {
-    out.push(`### ${m.model}`, '', m.about, '');
+  for (const m of MODELS) {
+    if (m.metrics.length === 0 && m.columns.length === 0) continue;
+    out.push(`### ${m.name}`, '', m.about, '');
     out.push('| metric | unit | better | range | key | meaning |', '|---|---|---|---|---|---|');
     for (const s of m.metrics) out.push(`| \`${s.name}\` | ${s.unit} | ${better(s)} | ${range(s.range)} | ${s.key ?? ''} | ${cell(s.doc)} |`);
     out.push('');

@@ -7,32 +7,14 @@ import { EventLimitError, RandomStreams, Simulation } from '../engine/index.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ReplicationRecord } from '../results/format.js';
 import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
-import { Recorder } from './recorder.js';
-import { ProblemBoard } from './problems.js';
-import type { ModelBuilder, World } from './world.js';
-import { buildRooms } from './cooling.js';
-import { buildServices } from './services.js';
-import { buildFailures } from './failures.js';
-import { buildLoad } from './load.js';
-import { buildPower } from './power.js';
-import { buildStaffing } from './staffing.js';
-import { buildIncidents } from './incidents.js';
-import { buildMonitoring } from './monitoring.js';
-import { buildSla } from './sla.js';
+import { Recorder } from './kernel/recorder.js';
+import { DEFAULT_MAX_EVENTS } from './kernel/budget.js';
 
-/** Models in build order: infrastructure first, so operations models find its handles. */
-const MODELS: ModelBuilder[] = [
-  buildRooms,
-  buildServices,
-  buildFailures,
-  buildLoad,
-  buildPower,
-  // Operations (after the infrastructure, whose handles and problems they use):
-  buildStaffing,
-  buildIncidents,
-  buildMonitoring,
-  buildSla,
-];
+export { DEFAULT_MAX_EVENTS };
+import { ProblemBoard } from './kernel/problems.js';
+import type { World } from './kernel/world.js';
+import { buildModels, type AnyModelPlugin } from './kernel/plugin.js';
+import { MODELS } from './index.js';
 
 /** Options of one replication. */
 export interface ReplicationOptions {
@@ -42,11 +24,14 @@ export interface ReplicationOptions {
   replication: number;
   /** Variant name recorded in the result (default "base"). */
   variant?: string;
+  /**
+   * The models to build, in order (default: the catalog, MODELS). For tests and for trying a
+   * new model before it is added to src/models/index.ts; check the list with catalogProblems.
+   */
+  models?: readonly AnyModelPlugin[];
 }
 
 const DEFAULT_INTERVAL = 900;
-/** Default event budget of one replication: GlobalMart's peak day takes 2.7 million. */
-export const DEFAULT_MAX_EVENTS = 500_000_000;
 
 /** Builds every model of one replication into a fresh world (nothing has run yet). */
 function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
@@ -66,7 +51,7 @@ function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
     rooms: new Map(),
     incidents: [],
   };
-  for (const build of MODELS) build(world);
+  buildModels(world, options.models ?? MODELS);
   return world;
 }
 

@@ -4,7 +4,7 @@
  * whose data are absent is simply not produced. Specs embed their data, so each one is a
  * self-contained JSON file that the report, the API and the dashboard can all use as is.
  */
-import { FALSE_ALARM_CAUSE } from '../models/sla.js';
+import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
 import type { IncidentRecord, ResultsDocument, SeriesSummary, VariantResults } from '../results/format.js';
 import { faultMarkers } from './decision.js';
 

@@ -5,7 +5,7 @@
  * results.json alone. Shared by report.html; the injected faults it finds are also the chart
  * markers.
  */
-import { FALSE_ALARM_CAUSE } from '../models/sla.js';
+import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
 import type { IncidentRecord, MetricSummary, ResultsDocument, VariantResults } from '../results/format.js';
 import { escapeHtml } from './html.js';
 import { clockTime, formatDelta, formatMetric, percent, unitLabel, unitOf } from './units.js';

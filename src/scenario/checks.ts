@@ -1,12 +1,18 @@
 /**
  * Semantic checks: rules JSON Schema cannot express, such as cross-references between
- * sections. Model modules register their own with `registerScenarioCheck`; they run on the
- * compiled scenario after schema validation passes, and their findings are located in the
- * file like any schema error.
+ * sections and run budgets. They run on the compiled scenario after schema validation
+ * passes, and their findings are located in the file like any schema error.
+ *
+ * The language runs exactly the checks it is given (`ScenarioLanguage.checks`, composed by
+ * the model catalog in src/models/index.ts): there is no registry and nothing is registered
+ * as an import side effect, so `opsim validate`, the library and the server find the same
+ * problems whatever was imported first. The generic checks below belong to the language
+ * itself (names, run settings, the experiment section).
  */
 import type { Scenario } from './schema/index.js';
-import { didYouMean as didYouMeanName, parseFieldPath, type PathSegments } from './errors.js';
+import { didYouMean, parseFieldPath, type PathSegments } from './errors.js';
 import { isPlainObject } from './merge.js';
+import { applyOverridesChecked } from './overrides.js';
 
 /** Reports one problem at a field path (`services[0].name` or segments). */
 export type ScenarioReport = (path: string | PathSegments, message: string) => void;
@@ -22,15 +28,8 @@ export interface CheckFinding {
   message: string;
 }
 
-const checks = new Set<ScenarioCheck>();
-
-/** Adds a semantic check; registering the same function twice has no effect. */
-export function registerScenarioCheck(check: ScenarioCheck): void {
-  checks.add(check);
-}
-
-/** Runs every registered check; a check that throws is itself reported, not rethrown. */
-export function runScenarioChecks(scenario: Scenario): CheckFinding[] {
+/** Runs the given checks; a check that throws is itself reported, not rethrown. */
+export function runScenarioChecks(scenario: Scenario, checks: readonly ScenarioCheck[]): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const report: ScenarioReport = (path, message) => {
     let segments: (string | number)[];
@@ -52,7 +51,7 @@ export function runScenarioChecks(scenario: Scenario): CheckFinding[] {
 }
 
 /** Lists of named objects are addressed by name (extends, overrides), so names must be unique. */
-function uniqueNames(scenario: Scenario, report: ScenarioReport): void {
+export function uniqueNames(scenario: Scenario, report: ScenarioReport): void {
   const walk = (v: unknown, segs: (string | number)[]): void => {
     if (Array.isArray(v)) {
       const first = new Map<string, number>();
@@ -71,27 +70,73 @@ function uniqueNames(scenario: Scenario, report: ScenarioReport): void {
   walk(scenario, []);
 }
 
-/** Every load class must send its requests to a service the scenario defines. */
-function loadTargetsExist(scenario: Scenario, report: ScenarioReport): void {
-  const s = scenario as unknown as { load?: { service?: unknown }[]; services?: { name?: unknown }[] };
-  const names = (s.services ?? []).map((x) => x.name).filter((n): n is string => typeof n === 'string');
-  (s.load ?? []).forEach((l, i) => {
-    if (typeof l.service === 'string' && !names.includes(l.service)) {
-      const known = names.length === 0 ? 'no services are defined' : `services are ${names.map((n) => JSON.stringify(n)).join(', ')}`;
-      const hint = didYouMeanName(l.service, names);
-      report(['load', i, 'service'], `unknown service ${JSON.stringify(l.service)}${hint} (${known})`);
-    }
-  });
-}
+/** Most series rows one replication may record (horizon ÷ interval): a row holds every column. */
+export const MAX_SERIES_ROWS = 100_000;
 
-/** A warm-up as long as the run would leave nothing to measure in every replication. */
-function warmupShorterThanHorizon(scenario: Scenario, report: ScenarioReport): void {
+/** Run settings that cannot work: a warm-up as long as the run, more series rows than memory should hold. */
+export function runSettings(scenario: Scenario, report: ScenarioReport): void {
   const warmup = scenario.warmup ?? 0;
   if (warmup >= scenario.horizon) {
     report('warmup', `must be shorter than the horizon (${scenario.horizon} s), got ${warmup} s`);
   }
+  const interval = scenario.interval ?? 900;
+  const rows = Math.ceil(scenario.horizon / interval);
+  if (rows > MAX_SERIES_ROWS) {
+    report(scenario.interval === undefined ? 'horizon' : 'interval', `horizon ${scenario.horizon} s ÷ interval ${interval} s = ${rows.toLocaleString('en')} series rows per replication, more than ${MAX_SERIES_ROWS.toLocaleString('en')}: give a longer interval`);
+  }
 }
 
-registerScenarioCheck(uniqueNames);
-registerScenarioCheck(warmupShorterThanHorizon);
-registerScenarioCheck(loadTargetsExist);
+/** Most variants an experiment may expand to, and most (variant, replication) jobs it may plan. */
+export const MAX_VARIANTS = 10_000;
+export const MAX_JOBS = 1_000_000;
+
+/**
+ * The experiment section: every variant's field paths must exist (a typo in a sweep is an
+ * error located in the file, not a variant that silently equals the base), and the plan must
+ * stay bounded (factors multiply).
+ */
+export function experimentSection(scenario: Scenario, report: ScenarioReport): void {
+  const experiment = scenario.experiment;
+  const variants = experiment?.variants;
+  let count = 1;
+  if (variants !== undefined) {
+    const check = (path: string, value: unknown, at: (string | number)[]): void => {
+      if (path === 'experiment' || path.startsWith('experiment.')) {
+        report(at, `variants may not override the experiment section itself ("${path}")`);
+        return;
+      }
+      const r = applyOverridesChecked(scenario, { [path]: value });
+      if (!r.ok) for (const e of r.errors) report(at, e.message.replace(/^override: /, ''));
+    };
+    if ('list' in variants) {
+      count = variants.list.length;
+      variants.list.forEach((v, i) => {
+        for (const [p, value] of Object.entries(v.set ?? {})) check(p, value, ['experiment', 'variants', 'list', i, 'set', p]);
+      });
+    } else {
+      for (const [p, f] of Object.entries(variants.factors)) {
+        const values = Array.isArray(f) ? f : f.values;
+        count *= values.length;
+        check(p, values[0], ['experiment', 'variants', 'factors', p]);
+      }
+    }
+    if (count > MAX_VARIANTS) {
+      report(['experiment', 'variants'], `expands to ${count.toLocaleString('en')} variants, more than ${MAX_VARIANTS.toLocaleString('en')}: sweep fewer factor values`);
+      return;
+    }
+  }
+  const reps = Math.max(experiment?.replications ?? 1, experiment?.stopWhen?.maxReplications ?? 0);
+  if (count * reps > MAX_JOBS) {
+    const at = experiment?.stopWhen !== undefined ? ['experiment', 'stopWhen', 'maxReplications'] : ['experiment', 'replications'];
+    report(at, `${count.toLocaleString('en')} variants × ${reps.toLocaleString('en')} replications = ${(count * reps).toLocaleString('en')} replications, more than ${MAX_JOBS.toLocaleString('en')}`);
+  }
+}
+
+/** The checks of the language itself, run before the models' checks. */
+export const LANGUAGE_CHECKS: readonly ScenarioCheck[] = [uniqueNames, runSettings, experimentSection];
+
+/** The message for a reference that names nothing: `no service named "x" (did you mean "y"?) (services: y, z)`. */
+export function unknownName(what: string, name: string, known: Iterable<string>, plural = `${what}s`): string {
+  const list = [...known];
+  return `no ${what} named ${JSON.stringify(name)}${didYouMean(name, list)} (${list.length === 0 ? `no ${plural} are defined` : `${plural}: ${list.join(', ')}`})`;
+}

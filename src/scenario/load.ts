@@ -10,8 +10,9 @@ import { resolveExtends, realOrResolved, isPlainObject, type Located, type Merge
 import { applyOverridesChecked } from './overrides.js';
 import { validateAndConvert, type Issue } from './validate.js';
 import { runScenarioChecks } from './checks.js';
+import type { ScenarioLanguage } from './language.js';
 import { resolveScenarioFiles } from './files.js';
-import { displayPath, toPointer, ScenarioLoadError, type ScenarioError } from './errors.js';
+import { displayPath, showValue, toPointer, ScenarioLoadError, type ScenarioError } from './errors.js';
 import type { Scenario } from './schema/index.js';
 
 /** The outcome of loading a scenario: the compiled scenario, or every problem found. */
@@ -83,11 +84,23 @@ function dedupe(errors: ScenarioError[]): ScenarioError[] {
   });
 }
 
+/** Every number in the raw document that is not finite (YAML `.inf`, `.nan`): refused wherever it stands. */
+function nonFiniteNumbers(raw: unknown): Issue[] {
+  const out: Issue[] = [];
+  const walk = (v: unknown, segs: (string | number)[]): void => {
+    if (typeof v === 'number' && !Number.isFinite(v)) out.push({ segments: segs, message: `must be a finite number, got ${showValue(v)}` });
+    else if (Array.isArray(v)) v.forEach((e, i) => walk(e, [...segs, i]));
+    else if (isPlainObject(v)) for (const k of Object.keys(v)) walk(v[k], [...segs, k]);
+  };
+  walk(raw, []);
+  return out;
+}
+
 /**
  * Validates, checks and compiles a merged document. `baseDir` is the directory files named
  * by the scenario (traceFile) are read from and confined to; null: no file may be read.
  */
-function compileLocated(located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null): LoadResult {
+function compileLocated(language: ScenarioLanguage, located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null): LoadResult {
   let raw = located.value;
   const origins = new Map(located.origins);
   if (overrides !== undefined && Object.keys(overrides).length > 0) {
@@ -106,9 +119,15 @@ function compileLocated(located: Located, file: string | null, overrides: Record
     if (o?.override !== undefined) return { file: null, line: null, column: null, path: p, message: `${issue.message} (set by override ${o.override})` };
     return { file: o?.file ?? file, line: o?.line ?? null, column: o?.column ?? null, path: p, message: issue.message };
   };
+  const nonFinite = nonFiniteNumbers(raw);
   const v = validateAndConvert(raw);
-  if (!v.ok) return { ok: false, errors: sortErrors(dedupe(v.issues.map(toError))) };
-  const findings = runScenarioChecks(v.scenario);
+  if (!v.ok || nonFinite.length > 0) {
+    // A non-finite number says it once, not again as a schema mismatch.
+    const said = new Set(nonFinite.map((i) => toPointer(i.segments)));
+    const schemaIssues = v.ok ? [] : v.issues.filter((i) => !said.has(toPointer(i.segments)));
+    return { ok: false, errors: sortErrors(dedupe([...nonFinite, ...schemaIssues].map(toError))) };
+  }
+  const findings = runScenarioChecks(v.scenario, language.checks);
   if (findings.length > 0) return { ok: false, errors: sortErrors(dedupe(findings.map(toError))) };
   const files = resolveScenarioFiles(raw, v.scenario, baseDir);
   if (files.issues.length > 0) return { ok: false, errors: sortErrors(dedupe(files.issues.map(toError))) };
@@ -116,22 +135,34 @@ function compileLocated(located: Located, file: string | null, overrides: Record
   return { ok: true, scenario: v.scenario, file, hash: createHash('sha256').update(canonicalJson(raw)).digest('hex'), raw };
 }
 
-function fromMerge(m: MergeResult, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null): LoadResult {
-  if (!m.ok) return { ok: false, errors: m.errors };
-  return compileLocated(m, file, overrides, baseDir);
+/** The loading functions of one scenario language (src/scenario/index.ts binds opsim's). */
+export interface ScenarioLoader {
+  /** Loads, merges, validates, converts and checks a scenario file (YAML, or JSON by extension). */
+  loadScenarioFile(file: string, options?: LoadOptions): LoadResult;
+  /** Loads a scenario given as text (HTTP API); `extends` is confined to `baseDir`. */
+  loadScenarioText(text: string, options: LoadTextOptions): LoadResult;
+  /** Validates, converts and checks an already merged raw document (e.g. `LoadResult.raw`) plus overrides. */
+  compileRaw(raw: unknown, options?: CompileOptions): LoadResult;
+  /** Like loadScenarioFile, but returns the scenario result or throws ScenarioLoadError. */
+  loadScenarioFileOrThrow(file: string, options?: LoadOptions): Extract<LoadResult, { ok: true }>;
 }
 
-/** Loads, merges, validates and converts a scenario file (YAML, or JSON by extension). */
-export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadResult {
+/** The loader of a language: every function finds every problem the language's schema and checks know of. */
+export function createScenarioLoader(language: ScenarioLanguage): ScenarioLoader {
+  const fromMerge = (m: MergeResult, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null): LoadResult => {
+    if (!m.ok) return { ok: false, errors: m.errors };
+    return compileLocated(language, m, file, overrides, baseDir);
+  };
+
+  const loadScenarioFile = (file: string, options: LoadOptions = {}): LoadResult => {
   const abs = path.resolve(file);
   const src = readScenarioSource(abs, file);
   if (!src.ok) return { ok: false, errors: src.errors };
   const merged = resolveExtends(src.doc, { absDir: path.dirname(abs), displayDir: path.dirname(file) }, [realOrResolved(abs)]);
   return fromMerge(merged, file, options.overrides, path.dirname(abs));
-}
+  };
 
-/** Loads a scenario given as text (HTTP API); `extends` is confined to `baseDir`. */
-export function loadScenarioText(text: string, options: LoadTextOptions): LoadResult {
+  const loadScenarioText = (text: string, options: LoadTextOptions): LoadResult => {
   const src = parseScenarioText(text, options.file);
   if (!src.ok) return { ok: false, errors: src.errors };
   const ctx =
@@ -140,19 +171,20 @@ export function loadScenarioText(text: string, options: LoadTextOptions): LoadRe
       : { absDir: null, displayDir: '' };
   const merged = resolveExtends(src.doc, ctx, []);
   return fromMerge(merged, options.file, options.overrides, options.baseDir !== undefined ? path.resolve(options.baseDir) : null);
-}
+  };
 
-/** Validates and converts an already merged raw document (e.g. `LoadResult.raw`) plus overrides. */
-export function compileRaw(raw: unknown, options: CompileOptions = {}): LoadResult {
+  const compileRaw = (raw: unknown, options: CompileOptions = {}): LoadResult => {
   const file = options.file ?? null;
   const origins = new Map<string, Origin>();
   if (file !== null) origins.set('', { file, line: null, column: null });
-  return compileLocated({ value: raw, origins }, file, options.overrides);
-}
+  return compileLocated(language, { value: raw, origins }, file, options.overrides);
+  };
 
-/** Like loadScenarioFile, but returns the scenario result or throws ScenarioLoadError. */
-export function loadScenarioFileOrThrow(file: string, options: LoadOptions = {}): Extract<LoadResult, { ok: true }> {
-  const r = loadScenarioFile(file, options);
-  if (!r.ok) throw new ScenarioLoadError(r.errors);
-  return r;
+  const loadScenarioFileOrThrow = (file: string, options: LoadOptions = {}): Extract<LoadResult, { ok: true }> => {
+    const r = loadScenarioFile(file, options);
+    if (!r.ok) throw new ScenarioLoadError(r.errors);
+    return r;
+  };
+
+  return { loadScenarioFile, loadScenarioText, compileRaw, loadScenarioFileOrThrow };
 }

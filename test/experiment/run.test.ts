@@ -90,14 +90,15 @@ describe('runExperiment', () => {
   }, 60_000);
 
   it('a replication past maxEvents fails with its seed and a hint, instead of running on', async () => {
-    const doc = await runExperiment(input(FIXTURE, { maxEvents: 500 }), { workers: 1, replications: 2 });
+    // Above the 800 expected arrivals (a smaller budget is refused at load), below the ~1,560 events a run takes.
+    const doc = await runExperiment(input(FIXTURE, { maxEvents: 1000 }), { workers: 1, replications: 2 });
     expect(doc.complete).toBe(false);
     expect(doc.failures).toHaveLength(4);
     expect(doc.failures[0]).toEqual({
       variant: 'twelve',
       replication: 0,
       seed: '7',
-      error: expect.stringMatching(/event limit reached: 500 events executed by simulated time [\d.]+ s of the 14400 s horizon \(maxEvents 500\): check the scenario's rates/),
+      error: expect.stringMatching(/event limit reached: 1,000 events executed by simulated time [\d.]+ s of the 14400 s horizon \(maxEvents 1,000\): check the scenario's rates/),
     });
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mser5, pairedTTest, summarize, tCdf, tQuantile, welchTest, welchTTest, wilsonInterval } from '../../src/experiment/stats.js';
 import { normalCdf } from '../../src/engine/distributions.js';
 import { tCritical } from '../engine/ci.js';
-import { meanCi } from '../models/ops/theory.js';
+import { meanCi } from '../models/theory.js';
 
 describe('t distribution', () => {
   it('matches table quantiles', () => {
@@ -131,7 +131,7 @@ describe('MSER-5', () => {
 });
 
 describe('test helpers use the one Student-t quantile', () => {
-  it('meanCi (test/models/ops/theory.ts) uses t(0.975, n − 1) for any n', () => {
+  it('meanCi (test/models/theory.ts) uses t(0.975, n − 1) for any n', () => {
     for (const n of [2, 5, 21, 25, 40]) {
       const xs = Array.from({ length: n }, (_, i) => (i * 7) % 5);
       const ci = meanCi(xs);

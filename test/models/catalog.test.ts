@@ -7,16 +7,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricCatalog, runReplication } from '../../src/models/replication.js';
-import { MODEL_METRICS } from '../../src/models/index.js';
+import { MODELS } from '../../src/models/index.js';
+import { catalogProblems } from '../../src/models/kernel/plugin.js';
 import { withMetricsReference } from '../../src/models/reference.js';
 import { fillTemplate, templateLabels, type MetricSpec } from '../../src/results/metrics.js';
-import { loadScenarioFile } from '../../src/scenario/index.js';
+import { loadScenarioFile, scenarioJsonSchema } from '../../src/scenario/index.js';
 import { ROOT } from '../experiment/helpers.js';
 
 const REGEN = `regenerate with: npx tsc -p . && node -e "import('./dist/src/models/reference.js').then(m=>{const f='docs/results-format.md';const fs=require('fs');fs.writeFileSync(f,m.withMetricsReference(fs.readFileSync(f,'utf8')))})"`;
 
-const allMetrics: MetricSpec[] = MODEL_METRICS.flatMap((m) => [...m.metrics]);
-const allColumns = MODEL_METRICS.flatMap((m) => [...m.columns]);
+const allMetrics: MetricSpec[] = MODELS.flatMap((m) => [...m.metrics]);
+const allColumns = MODELS.flatMap((m) => [...m.columns]);
 const byName = (n: string): MetricSpec => allMetrics.find((s) => s.name === n)!;
 
 describe('metric catalog of a compiled scenario', () => {
@@ -115,4 +116,26 @@ it('results.json carries the catalog of every metric and column it holds', async
   const sla = Object.keys(doc.metrics!).filter((n) => /^sla\.[^.]+\.met$/.test(n));
   expect(sla.length).toBeGreaterThan(0);
   for (const n of sla) expect(doc.metrics![n]!.flag).toBe(true);
+});
+
+describe('the model catalog', () => {
+  it('is sound: unique names and fields, every port needed is given by an earlier model', () => {
+    expect(catalogProblems(MODELS)).toEqual([]);
+  });
+
+  it('refuses a model that needs a port no earlier model gives', () => {
+    const [cooling, services] = [MODELS[0]!, MODELS[1]!];
+    expect(catalogProblems([services, cooling])).toEqual(['model "services" needs port "rooms", which no earlier model gives']);
+    expect(catalogProblems([cooling, cooling])).toEqual([
+      'model "cooling" is listed twice',
+      'scenario field "rooms" is owned by both "cooling" and "cooling"',
+      'port "rooms" is given by both "cooling" and "cooling"',
+    ]);
+  });
+
+  it("the models own exactly the scenario's top-level fields that are not the language's own", () => {
+    const own = ['$schema', 'name', 'description', 'extends', 'seed', 'horizon', 'warmup', 'interval', 'maxEvents', 'experiment'];
+    const all = Object.keys((scenarioJsonSchema() as { properties: Record<string, unknown> }).properties).filter((k) => !own.includes(k));
+    expect(MODELS.flatMap((m) => m.fields).sort()).toEqual(all.sort());
+  });
 });

@@ -3,7 +3,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import '../../src/models/checks.js';
 import { formatScenarioError, loadScenarioFile } from '../../src/scenario/index.js';
 
 describe('infrastructure scenario checks', () => {

@@ -43,17 +43,18 @@ export function scenario(s: Record<string, unknown>): Scenario {
 }
 
 import { RandomStreams, Simulation } from '../../src/engine/index.js';
-import { Recorder } from '../../src/models/recorder.js';
-import { ProblemBoard } from '../../src/models/problems.js';
-import type { World } from '../../src/models/world.js';
-import { buildRooms } from '../../src/models/cooling.js';
-import { buildServices } from '../../src/models/services.js';
-import { buildFailures } from '../../src/models/failures.js';
-import { buildLoad } from '../../src/models/load.js';
-import { buildPower } from '../../src/models/power.js';
+import { Recorder } from '../../src/models/kernel/recorder.js';
+import { ProblemBoard } from '../../src/models/kernel/problems.js';
+import type { World } from '../../src/models/kernel/world.js';
+import { buildModels, type Ports } from '../../src/models/kernel/plugin.js';
+import { cooling } from '../../src/models/cooling/index.js';
+import { services } from '../../src/models/services/index.js';
+import { failures } from '../../src/models/failures/index.js';
+import { load as loadModel } from '../../src/models/load/index.js';
+import { power } from '../../src/models/power/index.js';
 
 /** The infrastructure models of one replication, built but not run (to probe state mid-run). */
-export function buildWorld(s: Scenario, seed = 'test', replication = 0): World {
+export function buildWorld(s: Scenario, seed = 'test', replication = 0): World & { ports: Partial<Ports> } {
   const sim = new Simulation();
   const world: World = {
     sim,
@@ -66,7 +67,7 @@ export function buildWorld(s: Scenario, seed = 'test', replication = 0): World {
     rooms: new Map(),
     incidents: [],
   };
-  for (const build of [buildRooms, buildServices, buildFailures, buildLoad, buildPower]) build(world);
+  const ports = buildModels(world, [cooling, services, failures, loadModel, power]);
   world.recorder.start();
-  return world;
+  return { ...world, ports };
 }

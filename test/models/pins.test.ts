@@ -36,9 +36,9 @@ const PINS: Record<string, string> = {
   'black-friday-capacity.yaml': 'ba187ba94bd84bf2',
   'crac-failure.yaml': '29212c54d0826c8c',
   'datacenter-baseline.yaml': 'e2514fe4233d339c',
-  'globalmart-peak.yaml': '985e29a4ebe50762',
+  'globalmart-peak.yaml': '3ca7a776ac9f8344',
   'mmc-validation.yaml': '7876bb84659f1236',
-  'noc-night-shift.yaml': '90989a0824ee4f9b',
+  'noc-night-shift.yaml': '6c924dd6b4e03c5d',
   'service-desk-staffing.yaml': 'a823a5415e829957',
 };
 

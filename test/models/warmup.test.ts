@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runReplication } from '../../src/models/replication.js';
-import { buildIncidents } from '../../src/models/incidents.js';
-import { buildMonitoring } from '../../src/models/monitoring.js';
-import { buildStaffing } from '../../src/models/staffing.js';
-import { FakeService, fakeWorld } from './ops/fakes.js';
+import { buildModels } from '../../src/models/kernel/plugin.js';
+import { staffing } from '../../src/models/staffing/index.js';
+import { incidents } from '../../src/models/incidents/index.js';
+import { monitoring } from '../../src/models/monitoring/index.js';
+import { FakeService, fakeWorld } from './fakes.js';
 import { scenario } from './helpers.js';
 
 const H = 3600;
@@ -45,9 +46,7 @@ describe('warm-up', () => {
     });
     const svc = new FakeService('inventory', 4, world.sim);
     world.services.set('inventory', svc);
-    buildStaffing(world);
-    buildIncidents(world);
-    buildMonitoring(world);
+    buildModels(world, [staffing, incidents, monitoring]);
     world.sim.scheduleAt(2 * H, () => {
       svc.latency = 5;
       world.problems.open({ kind: 'lb-misweight', target: 'inventory/lb', service: 'inventory', fix: () => (svc.latency = 0.1) });

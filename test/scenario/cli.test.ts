@@ -30,7 +30,7 @@ describe('opsim validate (built CLI)', () => {
     const f = path.join(dir, 'bad.yaml');
     expect(r.stderr).toBe(
       [
-        `${f}:5:14 services[0].servers: must be an integer ≥ 1, got 0`,
+        `${f}:5:14 services[0].servers: must be an integer ≥ 1 and ≤ 100000, got 0`,
         `${f}:13:11 load[0].rate: must be a rate such as 9, "9/s", "300/h", "100/30m" (plain numbers are per second), got "fast"`,
         `${f}: 2 problems`,
         '',

@@ -58,7 +58,7 @@ describe('extends', () => {
       'v.yaml': 'extends: base.yaml\nservices:\n  - name: inventory\n    servers: -1\n  - name: new\n    servers: 1\n',
     });
     expect(errorsOf(loadScenarioFile(path.join(dir, 'v.yaml')), dir)).toEqual([
-      'v.yaml:4:14 services[0].servers: must be an integer ≥ 1, got -1',
+      'v.yaml:4:14 services[0].servers: must be an integer ≥ 1 and ≤ 100000, got -1',
       'v.yaml:5:5 services[1]: missing required field "serviceTime"',
     ]);
   });

@@ -66,14 +66,14 @@ describe('overrides', () => {
       expect((ok.raw as { horizon: string }).horizon).toBe('2d');
     }
     expect(errorsOf(compileRaw(raw(), { file: 'm.yaml', overrides: { 'services.inventory.servers': 0 } }))).toEqual([
-      'services[0].servers: must be an integer ≥ 1, got 0 (set by override services.inventory.servers=0)',
+      'services[0].servers: must be an integer ≥ 1 and ≤ 100000, got 0 (set by override services.inventory.servers=0)',
     ]);
   });
 
   test('loadScenarioText with overrides keeps positions of untouched values', () => {
     const text = MINIMAL.replace('servers: 2', 'servers: 0');
     expect(errorsOf(loadScenarioText(text, { file: 'm.yaml', overrides: { horizon: 'later' } }))).toEqual([
-      'm.yaml:8:14 services[1].servers: must be an integer ≥ 1, got 0',
+      'm.yaml:8:14 services[1].servers: must be an integer ≥ 1 and ≤ 100000, got 0',
       'horizon: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "later" (set by override horizon=later)',
     ]);
   });

@@ -20,7 +20,7 @@ describe('error positions', () => {
   test('value errors point at the value, unknown fields at the key', () => {
     const text = ['name: p', 'horizon: 1d', 'services:', '  - name: a', '    servers: 0', '    serviceTime: 2m', '    sevrers: 1', ''].join('\n');
     expect(errorsOf(loadScenarioText(text, { file: 'p.yaml' }))).toEqual([
-      'p.yaml:5:14 services[0].servers: must be an integer ≥ 1, got 0',
+      'p.yaml:5:14 services[0].servers: must be an integer ≥ 1 and ≤ 100000, got 0',
       'p.yaml:7:5 services[0].sevrers: unknown field (did you mean "servers"?)',
     ]);
   });

@@ -63,8 +63,8 @@ export const StopWhen = Type.Object(
     halfWidth: Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.String({ pattern: '^\\s*[0-9]*\\.?[0-9]+\\s*%\\s*$' })], {
       description: 'Target 95 % half-width: a plain number is absolute (metric units); "5%" is relative to |mean|.',
     }),
-    maxReplications: Type.Integer({ minimum: 2, description: 'Never run more replications per variant than this.' }),
-    batch: Type.Optional(Type.Integer({ minimum: 1, description: 'Replications added per variant between checks (default 4).' })),
+    maxReplications: Type.Integer({ minimum: 2, maximum: 100_000, description: 'Never run more replications per variant than this.' }),
+    batch: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Replications added per variant between checks (default 4).' })),
   },
   { additionalProperties: false, description: 'Sequential stopping: add replications until every variant meets the half-width target.' },
 );
@@ -73,7 +73,7 @@ export const WarmupDetectionSpec = Type.Object(
   {
     method: Type.Literal('mser5', { description: 'Detection rule; MSER-5 is the only one.' }),
     column: Type.String({ minLength: 1, description: 'Series column the rule is applied to, e.g. a queue length.' }),
-    pilotReplications: Type.Optional(Type.Integer({ minimum: 1, description: 'Pilot replications of the reference variant averaged before detection (default 5).' })),
+    pilotReplications: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Pilot replications of the reference variant averaged before detection (default 5).' })),
   },
   { additionalProperties: false, description: 'Detect the warm-up from a pilot run instead of using `warmup`.' },
 );
@@ -88,7 +88,7 @@ export const RankBy = Type.Object(
 
 export const Experiment = Type.Object(
   {
-    replications: Type.Optional(Type.Integer({ minimum: 1, description: 'Replications per variant (default 1; `--replications` overrides).' })),
+    replications: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Replications per variant (default 1; `--replications` overrides; at most 100,000).' })),
     variants: Type.Optional(Variants),
     reference: Type.Optional(Type.String({ minLength: 1, description: 'Variant the others are compared against (default: the first).' })),
     rankBy: Type.Optional(RankBy),

@@ -1,19 +1,20 @@
 /**
- * The scenario schema: one JSON Schema, composed from one fragment per concept. It checks
+ * The scenario schema: one JSON Schema, composed from the language's own fragments (meta,
+ * experiment) and one fragment per model (src/models/<model>/schema.ts). It checks
  * scenario files, guards the HTTP API, drives editor autocompletion (`opsim schema`) and
  * generates docs/scenario-reference.md. Its static type is the compiled scenario that models
  * receive (unit fields are already numbers in base units by then).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { MetaFields } from './meta.js';
-import { LoadFields } from './load.js';
-import { ServiceFields } from './services.js';
-import { FailuresFields } from './failures.js';
-import { RoomsFields } from './rooms.js';
-import { MonitoringFields } from './monitoring.js';
-import { IncidentsFields } from './incidents.js';
-import { StaffingFields } from './staffing.js';
-import { SlaFields } from './sla.js';
+import { LoadFields } from '../../models/load/schema.js';
+import { ServiceFields } from '../../models/services/schema.js';
+import { FailuresFields } from '../../models/failures/schema.js';
+import { RoomsFields } from '../../models/cooling/schema.js';
+import { MonitoringFields } from '../../models/monitoring/schema.js';
+import { IncidentsFields } from '../../models/incidents/schema.js';
+import { StaffingFields } from '../../models/staffing/schema.js';
+import { SlaFields } from '../../models/sla/schema.js';
 import { ExperimentFields } from './experiment.js';
 
 export const ScenarioSchema = Type.Object(

@@ -2,6 +2,11 @@
 import { Type } from '@sinclair/typebox';
 import { Duration } from '../units.js';
 
+/** Longest horizon: 100 years (failure studies over decades fit; a million years does not). */
+export const MAX_HORIZON = 100 * 365.25 * 86400;
+/** Largest event budget a scenario may ask for: 10 billion events, hours of CPU. */
+export const MAX_EVENTS_LIMIT = 10_000_000_000;
+
 export const MetaFields = {
   name: Type.String({ minLength: 1, description: 'Short name of the scenario, used in reports and the API.' }),
   description: Type.Optional(Type.String({ description: 'The question this scenario answers, in a sentence or two.' })),
@@ -11,14 +16,15 @@ export const MetaFields = {
       description: "Master seed; with the replication index and stream name it determines every random draw. Default 1. A text seed may not contain '|', the separator of the derived stream seeds.",
     }),
   ),
-  horizon: Duration({ exclusiveMinimum: true, description: 'Simulated time span of one replication, e.g. "1d".' }),
+  horizon: Duration({ exclusiveMinimum: true, maximum: MAX_HORIZON, description: 'Simulated time span of one replication, e.g. "1d" (at most 100 years).' }),
   warmup: Type.Optional(Duration({ description: 'Initial period whose statistics are discarded (default 0).' })),
   interval: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Width of the time-series intervals in results (default 15m).' })),
   maxEvents: Type.Optional(
     Type.Integer({
       minimum: 1,
+      maximum: MAX_EVENTS_LIMIT,
       description:
-        'Most events one replication may execute (default 500 million, a few minutes of CPU). Past it the replication fails, reported with its seed, instead of running for hours, e.g. after a rate typed per second instead of per hour.',
+        'Most events one replication may execute (default 500 million, a few minutes of CPU; at most 10 billion). A scenario whose expected arrivals alone need more is refused when it is loaded. Past it the replication fails, reported with its seed, instead of running for hours, e.g. after a rate typed per second instead of per hour.',
     }),
   ),
 };

@@ -1,0 +1,328 @@
+/**
+ * Failures and repairs per component class. Every component instance (a server, one of a
+ * server's disks, a load-balancer unit, a CRAC unit, a PDU or rack group) alternates
+ * between up and down: a time to failure (exponential from an AFR or MTBF, or any duration
+ * distribution such as Weibull), then a repair. Each failure opens a Problem; its fix puts
+ * the component back, so whoever resolves the problem — the auto-repair timer here, or an
+ * operator in the operations models — restores the capacity the failure took.
+ *
+ * Conventions:
+ *  - AFR follows the Backblaze definition, failures per component-year of operation, so
+ *    the failure rate is AFR / 8760 h and only up time is exposed to failure.
+ *  - Repair times default to lognormal (Schroeder & Gibson, DSN 2006: repair times are
+ *    lognormal, means from under an hour to over a day); mean 6 h, sd 6 h is a placeholder.
+ *  - `repair: operators`: nothing here repairs the component; the operations model owns
+ *    the delay and resolving the problem restores the component at once. Spares are not
+ *    drawn in that mode.
+ *  - Spares: each repair takes one part from the stock and orders a replacement that
+ *    arrives after the lead time (a base-stock policy); with the shelf empty the repair
+ *    starts when a part arrives.
+ */
+import { Container, exponential, type Distribution, type EventHandle, type Rng } from '../../engine/index.js';
+import type { ComponentClassName, FailureClassSpec } from './schema.js';
+import { distributionFromSpec } from '../kernel/distribution.js';
+import type { Problem } from '../kernel/problems.js';
+import type { ServicePool } from '../services/pool.js';
+import type { RoomsPort } from '../cooling/ports.js';
+import type { ServicesPort } from '../services/ports.js';
+import type { World } from '../kernel/world.js';
+import { FAILURE_METRICS } from './metrics.js';
+
+/** Hours in the year used to turn an AFR into a rate (AFR ≈ 8760 h / MTBF). */
+export const HOURS_PER_YEAR = 8760;
+/** Default repair time: lognormal, mean 6 h, sd 6 h ([U] placeholder, shape per Schroeder & Gibson). */
+export const DEFAULT_REPAIR = { dist: 'lognormal', mean: 6 * 3600, sd: 6 * 3600 } as const;
+
+/** Per-class totals reported as metrics. */
+interface ClassStats {
+  count: number;
+  /** Down component-seconds closed since the last reset. */
+  downtime: number;
+  readonly instances: Instance[];
+}
+
+/** One component that fails and gets repaired. */
+interface Instance {
+  readonly id: string;
+  readonly cls: ComponentClassName;
+  readonly service: string | null;
+  readonly room: string | null;
+  /** Applies (down = true) or removes the failure's effect. */
+  readonly effect: (down: boolean) => void;
+  readonly ttfRng: Rng;
+  readonly repairRng: Rng;
+  down: boolean;
+  downSince: number;
+  generation: number;
+  repairHandle: EventHandle;
+  problem: Problem | null;
+}
+
+/** Failure and repair behaviour of one class entry, shared by its instances. */
+interface ClassRule {
+  readonly spec: FailureClassSpec;
+  readonly ttf: Distribution;
+  readonly repair: Distribution;
+  readonly stock: Container | null;
+  readonly stats: ClassStats;
+}
+
+/** Time-to-failure distribution of a class entry. */
+export function timeToFailure(spec: FailureClassSpec, where: string): Distribution {
+  const given = [spec.afr, spec.mtbf, spec.timeToFailure].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new Error(`${where}: give exactly one of afr, mtbf or timeToFailure`);
+  if (spec.afr !== undefined) {
+    if (!(spec.afr > 0)) throw new Error(`${where}.afr: must be above 0`);
+    return exponential(spec.afr / (HOURS_PER_YEAR * 3600));
+  }
+  if (spec.mtbf !== undefined) return exponential(1 / spec.mtbf);
+  return distributionFromSpec(spec.timeToFailure!);
+}
+
+/** Parses a member selector "svc", "svc/3" or "svc/0-9" into (pool, server) pairs. */
+export function resolveMembers(site: ServicesPort, selector: string, where: string): [ServicePool, number][] {
+  const m = /^([^/]+)(?:\/(\d+)(?:-(\d+))?)?$/.exec(selector.trim());
+  const pool = m === null ? undefined : site.pools.get(m[1]!);
+  if (m === null || pool === undefined) throw new Error(`${where}: "${selector}" is not "service", "service/i" or "service/i-j" of a known service`);
+  const lo = m[2] === undefined ? 0 : Number(m[2]);
+  const hi = m[2] === undefined ? pool.servers - 1 : m[3] === undefined ? lo : Number(m[3]);
+  if (lo > hi || hi >= pool.servers) throw new Error(`${where}: "${selector}" is outside servers 0-${pool.servers - 1} of ${pool.name}`);
+  const out: [ServicePool, number][] = [];
+  for (let s = lo; s <= hi; s++) out.push([pool, s]);
+  return out;
+}
+
+/** Builds the failure model (after services and rooms). */
+export function buildFailures(world: World, services: ServicesPort, rooms: RoomsPort): void {
+  const spec = world.scenario.failures;
+  if (spec === undefined) return;
+  const site = { pools: services.pools, poolList: services.poolList, rooms };
+  const sim = world.sim;
+  const stats = new Map<ComponentClassName, ClassStats>();
+  let resetAt = sim.now;
+  const statsOf = (cls: ComponentClassName): ClassStats => {
+    let s = stats.get(cls);
+    if (s === undefined) {
+      s = { count: 0, downtime: 0, instances: [] };
+      stats.set(cls, s);
+    }
+    return s;
+  };
+
+  const rules = new Map<ComponentClassName, ClassRule[]>();
+  (spec.classes ?? []).forEach((c, i) => {
+    const where = `failures.classes[${i}]`;
+    const stock = c.spares === undefined ? null : new Container(sim, c.spares.stock + 1e9, c.spares.stock, `spares/${c.class}`);
+    const rule: ClassRule = {
+      spec: c,
+      ttf: timeToFailure(c, where),
+      repair: distributionFromSpec(c.repairTime ?? DEFAULT_REPAIR),
+      stock,
+      stats: statsOf(c.class),
+    };
+    const list = rules.get(c.class) ?? [];
+    list.push(rule);
+    rules.set(c.class, list);
+    for (const name of c.services ?? []) if (!site.pools.has(name)) throw new Error(`${where}.services: no service named "${name}"`);
+    for (const name of c.rooms ?? []) if (!site.rooms.has(name)) throw new Error(`${where}.rooms: no room named "${name}"`);
+  });
+  const appliesToService = (r: ClassRule, name: string): boolean => r.spec.services === undefined || r.spec.services.includes(name);
+
+  // ------------------------------------------------------------ life cycle
+
+  const scheduleFailure = (inst: Instance, rule: ClassRule): void => {
+    sim.post(rule.ttf.sample(inst.ttfRng), () => fail(inst, rule), undefined);
+  };
+
+  const restore = (inst: Instance, rule: ClassRule): void => {
+    if (!inst.down) return;
+    inst.down = false;
+    inst.generation++;
+    inst.problem = null;
+    if (inst.repairHandle >= 0) sim.cancel(inst.repairHandle);
+    inst.repairHandle = -1;
+    rule.stats.downtime += sim.now - Math.max(inst.downSince, resetAt);
+    inst.effect(false);
+    scheduleFailure(inst, rule);
+  };
+
+  const startRepair = (inst: Instance, rule: ClassRule): void => {
+    inst.repairHandle = sim.schedule(rule.repair.sample(inst.repairRng), () => {
+      inst.repairHandle = -1;
+      if (inst.problem !== null) world.problems.resolve(inst.problem, 'auto-repair');
+      else restore(inst, rule);
+    }, undefined);
+  };
+
+  const fail = (inst: Instance, rule: ClassRule): void => {
+    inst.down = true;
+    inst.downSince = sim.now;
+    rule.stats.count++;
+    inst.effect(true);
+    inst.problem = world.problems.open({
+      kind: `${inst.cls}-failure`,
+      target: inst.id,
+      service: inst.service,
+      room: inst.room,
+      incidentType: rule.spec.incidentType ?? null,
+      fix: () => restore(inst, rule),
+    });
+    if ((rule.spec.repair ?? 'auto') === 'operators') return;
+    const stock = rule.stock;
+    if (stock === null) {
+      startRepair(inst, rule);
+      return;
+    }
+    // Base stock: every repair orders a replacement part at once.
+    const lead = rule.spec.spares!.leadTime;
+    sim.post(lead, () => void stock.put(1), undefined);
+    if (stock.tryGet(1)) {
+      startRepair(inst, rule);
+      return;
+    }
+    const gen = inst.generation;
+    stock.get(1).onTrigger(() => {
+      if (inst.down && inst.generation === gen) startRepair(inst, rule);
+      else stock.put(1); // repaired meanwhile (by an operator): the part goes back on the shelf
+    });
+  };
+
+  const add = (rule: ClassRule, id: string, service: string | null, room: string | null, effect: (down: boolean) => void): void => {
+    const cls = rule.spec.class;
+    const inst: Instance = {
+      id,
+      cls,
+      service,
+      room,
+      effect,
+      ttfRng: world.streams.stream(`failures/${cls}/${id}/ttf`),
+      repairRng: world.streams.stream(`failures/${cls}/${id}/repair`),
+      down: false,
+      downSince: 0,
+      generation: 0,
+      repairHandle: -1,
+      problem: null,
+    };
+    rule.stats.instances.push(inst);
+    scheduleFailure(inst, rule);
+  };
+
+  // ------------------------------------------------------------ instances
+
+  for (const rule of rules.get('server') ?? []) {
+    for (const pool of site.poolList) {
+      if (!appliesToService(rule, pool.name)) continue;
+      for (let s = 0; s < pool.servers; s++) {
+        add(rule, `${pool.name}/${s}`, pool.name, pool.room?.name ?? null, (down) => (down ? pool.failServer(s) : pool.repairServer(s)));
+      }
+    }
+  }
+
+  for (const cls of ['disk', 'power-supply'] as const) {
+    for (const rule of rules.get(cls) ?? []) {
+      const k = rule.spec.perServer ?? 1;
+      const needed = rule.spec.needed ?? k;
+      if (needed > k) throw new Error(`failures: ${cls} needs ${needed} of ${k} per server`);
+      // The server goes down when more than k − needed of its parts are down.
+      const tolerance = k - needed;
+      for (const pool of site.poolList) {
+        if (!appliesToService(rule, pool.name)) continue;
+        const partsDown = new Uint16Array(pool.servers);
+        for (let s = 0; s < pool.servers; s++) {
+          for (let j = 0; j < k; j++) {
+            add(rule, `${pool.name}/${s}/${cls}-${j}`, pool.name, pool.room?.name ?? null, (down) => {
+              if (down) {
+                partsDown[s]++;
+                if (needed > 0 && partsDown[s] === tolerance + 1) pool.failServer(s);
+              } else {
+                if (needed > 0 && partsDown[s] === tolerance + 1) pool.repairServer(s);
+                partsDown[s]--;
+              }
+            });
+          }
+        }
+      }
+    }
+  }
+
+  for (const rule of rules.get('load-balancer') ?? []) {
+    for (const pool of site.poolList) {
+      const lb = pool.balancer;
+      if (lb === null || !appliesToService(rule, pool.name)) continue;
+      const units = lb.standby ? 2 : 1;
+      const unitDown = [false, false];
+      let active = 0;
+      let outage = false;
+      const failover = world.streams.stream(`failures/load-balancer/${pool.name}/failover`);
+      for (let u = 0; u < units; u++) {
+        const id = units === 1 ? `${pool.name}/lb` : `${pool.name}/lb-${u + 1}`;
+        add(rule, id, pool.name, pool.room?.name ?? null, (down) => {
+          unitDown[u] = down;
+          if (down) {
+            if (u !== active || outage) return; // the standby broke: redundancy lost, traffic unaffected
+            const other = 1 - u;
+            if (units === 2 && !unitDown[other] && failover.next() < lb.failoverSuccess) {
+              // Failover works: a short interruption, then the standby carries the traffic.
+              active = other;
+              pool.lbOutage(1);
+              sim.post(lb.failoverTime, () => pool.lbOutage(-1), undefined);
+              return;
+            }
+            outage = true;
+            pool.lbOutage(1);
+          } else if (outage) {
+            // Whichever unit comes back first takes the traffic.
+            outage = false;
+            active = u;
+            pool.lbOutage(-1);
+          }
+        });
+      }
+    }
+  }
+
+  for (const rule of rules.get('crac') ?? []) {
+    for (const room of site.rooms.values()) {
+      if (rule.spec.rooms !== undefined && !rule.spec.rooms.includes(room.name)) continue;
+      room.cracNames.forEach((unit, i) => {
+        add(rule, `${room.name}/${unit}`, null, room.name, (down) => room.setCracDown(i, down));
+      });
+    }
+  }
+
+  (spec.groups ?? []).forEach((g, gi) => {
+    const where = `failures.groups[${gi}]`;
+    const members = g.members.flatMap((sel) => resolveMembers(site, sel, `${where}.members`));
+    const services = [...new Set(members.map(([p]) => p.name))];
+    const list = rules.get(g.class);
+    if (list === undefined) {
+      throw new Error(`${where}: no failures.classes entry for class "${g.class}" gives its failure rate`);
+    }
+    for (const rule of list) {
+      add(rule, g.name, services.length === 1 ? services[0]! : null, members[0]?.[0].room?.name ?? null, (down) => {
+        for (const [pool, s] of members) {
+          if (down) pool.failServer(s);
+          else pool.repairServer(s);
+        }
+      });
+    }
+  });
+
+  // ------------------------------------------------------------ metrics
+
+  sim.onReset(() => {
+    resetAt = sim.now;
+    for (const s of stats.values()) {
+      s.count = 0;
+      s.downtime = 0;
+    }
+  });
+  for (const [cls, s] of stats) {
+    world.recorder.metric(FAILURE_METRICS.count, { class: cls }, () => s.count);
+    world.recorder.metric(FAILURE_METRICS.downtime, { class: cls }, () => {
+      let open = 0;
+      for (const inst of s.instances) if (inst.down) open += sim.now - Math.max(inst.downSince, resetAt);
+      return (s.downtime + open) / 3600;
+    });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Failures and repairs per component class, correlated groups and spare parts. Owned by
+ * the failures model (runtime.ts here).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { DurationDist } from '../../scenario/schema/distribution.js';
+import { Duration, Fraction } from '../../scenario/units.js';
+
+/** The shared random-duration schema with a field-specific description. */
+const randomDuration = (description: string): typeof DurationDist => ({ ...DurationDist, description });
+
+export const ComponentClass = Type.Union(
+  [
+    Type.Literal('server'),
+    Type.Literal('disk'),
+    Type.Literal('power-supply'),
+    Type.Literal('switch'),
+    Type.Literal('load-balancer'),
+    Type.Literal('crac'),
+    Type.Literal('pdu'),
+    Type.Literal('rack'),
+  ],
+  { description: 'Component class: server, disk and power-supply are per server; load-balancer per balanced service; crac per cooling unit; switch, pdu and rack are groups.' },
+);
+export type ComponentClassName = Static<typeof ComponentClass>;
+
+export const FailureClass = Type.Object(
+  {
+    class: ComponentClass,
+    afr: Type.Optional(Fraction({ maximum: 1000, description: 'Annual failure rate: failures per component-year of operation, e.g. "2%" (Backblaze definition). Exponential times to failure.' })),
+    mtbf: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Mean time between failures, e.g. "100000h" (exponential times to failure).' })),
+    timeToFailure: Type.Optional(randomDuration('Time from repair (or start) to the next failure, e.g. { dist: weibull, shape: 0.7, scale: 50000h }.')),
+    repairTime: Type.Optional(randomDuration('Repair or replacement time (default lognormal, mean 6h, sd 6h; Schroeder & Gibson, DSN 2006: repair times are lognormal).')),
+    repair: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('operators')], {
+        description: '"auto" (default): repaired after the repair time; "operators": stays broken until the operations model resolves its problem.',
+      }),
+    ),
+    services: Type.Optional(Type.Array(Type.String(), { description: 'Services whose servers (or load balancers) this applies to (default all).' })),
+    rooms: Type.Optional(Type.Array(Type.String(), { description: 'Rooms whose CRAC units this applies to (default all).' })),
+    perServer: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'Components of this class in each server (disks, power supplies; default 1).' })),
+    needed: Type.Optional(Type.Integer({ minimum: 0, maximum: 64, description: 'How many of the perServer components the server needs to run (default all; e.g. 1 of 2 power supplies, 0 for disks behind RAID that only degrade).' })),
+    spares: Type.Optional(
+      Type.Object(
+        {
+          stock: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Spare parts on the shelf at the start.' }),
+          leadTime: Duration({ description: 'Delivery time of a replacement ordered when a spare is used.' }),
+        },
+        { additionalProperties: false, description: 'Spare parts that repairs draw from (one per repair; each use reorders one).' },
+      ),
+    ),
+    incidentType: Type.Optional(Type.String({ description: 'Incident type the operations model raises for these failures.' })),
+  },
+  { additionalProperties: false, description: 'Failure and repair behaviour of one component class. Give one of afr, mtbf or timeToFailure.' },
+);
+export type FailureClassSpec = Static<typeof FailureClass>;
+
+export const FailureGroup = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Name of the group, e.g. "pdu-a1" or "rack-07".' }),
+    class: Type.Union([Type.Literal('pdu'), Type.Literal('rack'), Type.Literal('switch')], { description: 'Class whose failure parameters apply.' }),
+    members: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description: 'Servers taken down together: "web" (all of a service), "web/3" or "web/0-9" (by index).',
+    }),
+  },
+  { additionalProperties: false, description: 'A correlated group: its failure takes every member down.' },
+);
+export type FailureGroupSpec = Static<typeof FailureGroup>;
+
+export const FailuresFields = {
+  failures: Type.Optional(
+    Type.Object(
+      {
+        classes: Type.Optional(Type.Array(FailureClass, { description: 'Failure behaviour per component class.' })),
+        groups: Type.Optional(Type.Array(FailureGroup, { description: 'Correlated groups (PDUs, racks, top-of-rack switches).' })),
+      },
+      { additionalProperties: false, description: 'Hardware failures, repairs and spare parts.' },
+    ),
+  ),
+};

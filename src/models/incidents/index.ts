@@ -1,0 +1,20 @@
+/** The incidents model: the incident desk, request fulfilment and scheduled work (see README.md). */
+import { defineModel } from '../kernel/plugin.js';
+import { IncidentsFields } from './schema.js';
+import { checkIncidents } from './checks.js';
+import { INCIDENT_COLUMNS, INCIDENT_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './metrics.js';
+import { buildIncidents } from './desk.js';
+import './ports.js';
+
+export const incidents = defineModel<'teams', 'desk'>({
+  name: 'incidents',
+  about:
+    'Incident metrics when the scenario has `incidents` or `monitoring` (incidents detected after warm-up, false alarms excluded); request metrics per `requests` stream; scheduled-work metrics per `scheduledWork` job.',
+  fields: Object.keys(IncidentsFields),
+  needs: ['teams'],
+  gives: ['desk'],
+  check: checkIncidents,
+  build: (world, ports) => ({ desk: buildIncidents(world, ports.teams) }),
+  metrics: [...Object.values(INCIDENT_METRICS), ...Object.values(REQUEST_METRICS), ...Object.values(SCHEDULED_METRICS)],
+  columns: Object.values(INCIDENT_COLUMNS),
+});

@@ -1,0 +1,101 @@
+/**
+ * The model plug-in interface. A domain model is one folder (src/models/<model>/) whose
+ * index.ts exports a `ModelPlugin`: the scenario fields it owns, the ports it needs from
+ * earlier models and gives to later ones, its semantic checks, its builder and what it
+ * measures. The catalog (src/models/index.ts) is the only list of plug-ins: it composes the
+ * checks of the scenario language, the build order and the metric documentation, and checks
+ * that every port a model needs is given by an earlier one (Fastify's dependency check,
+ * OpenDC's typed provisioning registry).
+ *
+ * Models reach each other only through ports, never through a model's internals or hidden
+ * per-world tables.
+ */
+import type { ColumnSpec, MetricSpec } from '../../results/metrics.js';
+import type { ScenarioCheck } from '../../scenario/checks.js';
+import type { World } from './world.js';
+
+/**
+ * Capabilities models offer each other, by port name. Each model adds the ports it gives by
+ * declaration merging in its own ports.ts:
+ *   declare module '../kernel/plugin.js' { interface Ports { teams: TeamsPort } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface Ports {}
+
+/** A port name. */
+export type PortName = keyof Ports;
+
+/** What every model declares besides its ports. */
+export interface ModelInfo {
+  /** Unique; also the owner of its stream-name and metric prefixes. */
+  readonly name: string;
+  /** One line on what it models (and when its metrics appear), for the docs. */
+  readonly about: string;
+  /** Top-level scenario fields it owns (its schema fragment's keys). */
+  readonly fields: readonly string[];
+  /** Cross-references and sanity checks, located at line:column by `opsim validate` and the loaders. */
+  readonly check?: ScenarioCheck;
+  /** What it measures. */
+  readonly metrics: readonly MetricSpec[];
+  /** Its series columns. */
+  readonly columns: readonly ColumnSpec[];
+}
+
+/** One domain model, typed by the ports it needs and gives. */
+export interface ModelPlugin<Needs extends PortName = PortName, Gives extends PortName = PortName> extends ModelInfo {
+  /** Ports it uses; each must be given by an earlier model in the catalog. */
+  readonly needs: readonly Needs[];
+  /** Ports its build returns. */
+  readonly gives: readonly Gives[];
+  /** Builds one replication's runtime; it may use only the ports it declared it needs. */
+  build(world: World, ports: Pick<Ports, Needs>): Pick<Ports, Gives>;
+}
+
+/** Any plug-in, whatever its ports (what the catalog holds). */
+export interface AnyModelPlugin extends ModelInfo {
+  readonly needs: readonly PortName[];
+  readonly gives: readonly PortName[];
+  build(world: World, ports: Ports): Partial<Ports>;
+}
+
+/** Declares a model (type-checks its ports against its builder). */
+export function defineModel<Needs extends PortName = never, Gives extends PortName = never>(plugin: ModelPlugin<Needs, Gives>): ModelPlugin<Needs, Gives> {
+  return plugin;
+}
+
+/**
+ * Checks a catalog: unique names and fields, and every port needed is given by an earlier
+ * model, exactly once. Returns the problems (empty when the catalog is sound).
+ */
+export function catalogProblems(models: readonly AnyModelPlugin[]): string[] {
+  const problems: string[] = [];
+  const given = new Map<string, string>();
+  const names = new Set<string>();
+  const fields = new Map<string, string>();
+  for (const m of models) {
+    if (names.has(m.name)) problems.push(`model "${m.name}" is listed twice`);
+    names.add(m.name);
+    for (const f of m.fields) {
+      const owner = fields.get(f);
+      if (owner !== undefined) problems.push(`scenario field "${f}" is owned by both "${owner}" and "${m.name}"`);
+      fields.set(f, m.name);
+    }
+    for (const n of m.needs) if (!given.has(n)) problems.push(`model "${m.name}" needs port "${n}", which no earlier model gives`);
+    for (const g of m.gives) {
+      const by = given.get(g);
+      if (by !== undefined) problems.push(`port "${g}" is given by both "${by}" and "${m.name}"`);
+      given.set(g, m.name);
+    }
+  }
+  return problems;
+}
+
+/** Builds the models in order into `world`, handing each the ports given so far; returns every port. */
+export function buildModels(world: World, models: readonly AnyModelPlugin[]): Partial<Ports> {
+  const ports: Partial<Ports> = {};
+  for (const m of models) {
+    // The catalog has checked that every needed port was given by an earlier model.
+    Object.assign(ports, m.build(world, ports as Ports));
+  }
+  return ports;
+}

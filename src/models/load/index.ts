@@ -1,0 +1,20 @@
+/** The load model: request classes with (non-homogeneous) Poisson arrivals or traces (see README.md). */
+import { defineModel } from '../kernel/plugin.js';
+import { LoadFields } from './schema.js';
+import { checkLoad } from './checks.js';
+import { buildLoad } from './runtime.js';
+
+export const load = defineModel<'services'>({
+  name: 'load',
+  about: 'Load measures itself at the services it feeds.',
+  fields: Object.keys(LoadFields),
+  needs: ['services'],
+  gives: [],
+  check: checkLoad,
+  build: (world, ports) => {
+    buildLoad(world, ports.services);
+    return {};
+  },
+  metrics: [],
+  columns: [],
+});

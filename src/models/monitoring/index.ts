@@ -1,0 +1,19 @@
+/** The monitoring model: monitors, ITIL events, false alarms and auto-remediation (see README.md). */
+import { defineModel } from '../kernel/plugin.js';
+import { MonitoringFields } from './schema.js';
+import { checkMonitoring } from './checks.js';
+import { MONITORING_METRICS } from './metrics.js';
+import { buildMonitoring } from './runtime.js';
+import './ports.js';
+
+export const monitoring = defineModel<'desk', 'events'>({
+  name: 'monitoring',
+  about: 'When the scenario has `monitoring`.',
+  fields: Object.keys(MonitoringFields),
+  needs: ['desk'],
+  gives: ['events'],
+  check: checkMonitoring,
+  build: (world, ports) => ({ events: buildMonitoring(world, ports.desk) }),
+  metrics: Object.values(MONITORING_METRICS),
+  columns: [],
+});

@@ -1,0 +1,299 @@
+/**
+ * The load balancer in front of a pool: dispatch policies, health checks, and the faults
+ * operators meet in the field (a wrong weight table, a backend drained by mistake, a broken
+ * health check). Every fault opens a Problem whose fix restores the configuration.
+ *
+ * What the balancer believes (`inRotation`) lags what is true (`pool.isAvailable`): a dead
+ * backend keeps receiving traffic until the next health check notices it.
+ */
+import { exponential, type Rng } from '../../engine/index.js';
+import type { BalancerFaultSpec, BalancerSpec } from './schema.js';
+import type { Problem } from '../kernel/problems.js';
+import type { ServicePool } from './pool.js';
+import type { World } from '../kernel/world.js';
+
+/** Default time between health checks (s). */
+export const DEFAULT_HEALTH_CHECK_INTERVAL = 10;
+/** Default probability that failover to a standby load balancer works (Potharaju & Jain, IMC 2013). */
+export const DEFAULT_FAILOVER_SUCCESS = 0.67;
+/** Default interruption during a successful failover (s) ([U] placeholder). */
+export const DEFAULT_FAILOVER_TIME = 5;
+
+type Policy = BalancerSpec['policy'];
+
+export class Balancer {
+  readonly policy: Policy;
+  readonly standby: boolean;
+  readonly failoverSuccess: number;
+  readonly failoverTime: number;
+  private readonly n: number;
+  /** Configured weights. */
+  private readonly configured: Float64Array;
+  /** Weights in use (differ from `configured` while a misweight fault is active). */
+  private readonly weights: Float64Array;
+  /** Health-check view: the backend is believed healthy. */
+  private readonly inRotation: Uint8Array;
+  private readonly drained: Uint16Array;
+  private readonly current: Float64Array;
+  private readonly cum: Float64Array;
+  private eligibleDirty = true;
+  private eligibleTotal = 0;
+  private lcStart = 0;
+  private hcMode: 'ok' | 'marks-down' | 'stale' = 'ok';
+  private hcKeep = 1;
+  private misweightToken = 0;
+  private hcToken = 0;
+  private readonly rng: Rng;
+  private readonly interval: number;
+  private checkPending = false;
+
+  constructor(
+    private readonly world: World,
+    private readonly pool: ServicePool,
+    spec: BalancerSpec,
+  ) {
+    this.policy = spec.policy;
+    this.standby = spec.standby ?? false;
+    this.failoverSuccess = spec.failoverSuccess ?? DEFAULT_FAILOVER_SUCCESS;
+    this.failoverTime = spec.failoverTime ?? DEFAULT_FAILOVER_TIME;
+    const n = pool.servers;
+    this.n = n;
+    this.configured = new Float64Array(n).fill(1);
+    if (spec.weights !== undefined) {
+      if (spec.weights.length !== n) throw new Error(`services.${pool.name}.balancer.weights: expected ${n} weights (one per server), got ${spec.weights.length}`);
+      this.configured.set(spec.weights);
+    }
+    this.weights = Float64Array.from(this.configured);
+    this.inRotation = new Uint8Array(n).fill(1);
+    this.drained = new Uint16Array(n);
+    this.current = new Float64Array(n);
+    this.cum = new Float64Array(n);
+    this.rng = world.streams.stream(`services/${pool.name}/balancer/dispatch`);
+    this.interval = spec.healthCheck?.interval ?? DEFAULT_HEALTH_CHECK_INTERVAL;
+    (spec.faults ?? []).forEach((f, i) => this.scheduleFault(f, i));
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  private eligible(b: number): boolean {
+    return this.inRotation[b] === 1 && this.drained[b] === 0 && this.weights[b]! > 0;
+  }
+
+  /** The backend for the next request, or -1 when none is in rotation. */
+  pick(): number {
+    const n = this.n;
+    const w = this.weights;
+    switch (this.policy) {
+      case 'random': {
+        if (this.eligibleDirty) this.rebuild();
+        if (this.eligibleTotal <= 0) return -1;
+        const u = this.rng.next() * this.eligibleTotal;
+        // Linear scan: pools are small and the scan beats a search below a few dozen.
+        const cum = this.cum;
+        for (let b = 0; b < n; b++) if (u < cum[b]!) return b;
+        return n - 1;
+      }
+      case 'least-connections': {
+        let best = -1;
+        let bestLoad = Infinity;
+        const start = this.lcStart;
+        for (let k = 0; k < n; k++) {
+          const b = (start + k) % n;
+          if (!this.eligible(b)) continue;
+          const load = (this.pool.conns[b]! + 1) / w[b]!;
+          if (load < bestLoad) {
+            bestLoad = load;
+            best = b;
+          }
+        }
+        // Rotate the tie-break so equal backends share the load.
+        this.lcStart = (start + 1) % n;
+        return best;
+      }
+      default: {
+        // Smooth weighted round-robin (nginx): deterministic, evenly interleaved.
+        let total = 0;
+        let best = -1;
+        const cur = this.current;
+        for (let b = 0; b < n; b++) {
+          if (!this.eligible(b)) continue;
+          cur[b] += w[b]!;
+          total += w[b]!;
+          if (best < 0 || cur[b]! > cur[best]!) best = b;
+        }
+        if (best >= 0) cur[best] -= total;
+        return best;
+      }
+    }
+  }
+
+  private rebuild(): void {
+    let acc = 0;
+    for (let b = 0; b < this.n; b++) {
+      if (this.eligible(b)) acc += this.weights[b]!;
+      this.cum[b] = acc;
+    }
+    this.eligibleTotal = acc;
+    this.eligibleDirty = false;
+  }
+
+  private changed(): void {
+    this.eligibleDirty = true;
+    this.pool.balancerChanged();
+  }
+
+  // ---------------------------------------------------------------- health
+
+  /**
+   * Checks run on the grid k·interval. A check can only change something after a backend's
+   * true state changed, so instead of an event every interval for the whole run, a change
+   * books the next grid point: the same outcome as periodic checks, at no cost when idle.
+   */
+  private requestCheck(): void {
+    if (this.checkPending) return;
+    this.checkPending = true;
+    const sim = this.world.sim;
+    const at = (Math.floor(sim.now / this.interval) + 1) * this.interval;
+    sim.scheduleAt(at, this.onCheck, undefined);
+  }
+
+  private readonly onCheck = (): void => {
+    this.checkPending = false;
+    this.healthCheck();
+  };
+
+  /** A backend's true state changed; graceful removals (maintenance) leave rotation at once. */
+  serverChanged(b: number, hard: boolean): void {
+    this.requestCheck();
+    if (!hard && !this.pool.isAvailable(b) && this.inRotation[b] === 1) {
+      // Planned removal: operators drain the backend from the balancer first.
+      this.inRotation[b] = 0;
+      this.pool.redispatchQueued(b);
+      this.changed();
+      return;
+    }
+    this.pool.balancerChanged();
+  }
+
+  /** Runs one health check now. */
+  healthCheck(): void {
+    if (this.hcMode === 'stale') return;
+    let kept = 0;
+    let any = false;
+    for (let b = 0; b < this.n; b++) {
+      let healthy = this.pool.isAvailable(b);
+      if (this.hcMode === 'marks-down' && healthy) {
+        healthy = kept < this.hcKeep;
+        kept++;
+      }
+      const v = healthy ? 1 : 0;
+      if (v !== this.inRotation[b]) {
+        this.inRotation[b] = v;
+        any = true;
+        if (v === 0 && !this.pool.isAvailable(b)) this.pool.redispatchQueued(b);
+      }
+    }
+    if (any) this.changed();
+  }
+
+  /** Available backends that are drained (out of rotation though able to serve). */
+  drainedAvailable(): number {
+    let k = 0;
+    for (let b = 0; b < this.n; b++) if (this.drained[b]! > 0 && this.pool.isAvailable(b)) k++;
+    return k;
+  }
+
+  /** True while backend b is drained. */
+  isDrained(b: number): boolean {
+    return this.drained[b]! > 0;
+  }
+
+  /** True when backend b is in the balancer's rotation now. */
+  inRotationNow(b: number): boolean {
+    return this.eligible(b);
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  private scheduleFault(spec: BalancerFaultSpec, i: number): void {
+    const sim = this.world.sim;
+    const rng = this.world.streams.stream(`services/${this.pool.name}/balancer/fault-${i}`);
+    if (spec.at === undefined && spec.every === undefined) throw new Error(`services.${this.pool.name}.balancer.faults[${i}]: give "at" or "every"`);
+    if (spec.kind === 'misweight' && spec.weights === undefined && spec.share === undefined) {
+      throw new Error(`services.${this.pool.name}.balancer.faults[${i}]: a misweight fault needs "weights" or "share"`);
+    }
+    if (spec.at !== undefined) sim.scheduleAt(spec.at, () => this.inject(spec, rng), undefined);
+    if (spec.every !== undefined) {
+      const gap = exponential(1 / spec.every);
+      const next = (): void => {
+        this.inject(spec, rng);
+        sim.post(gap.sample(rng), next, undefined);
+      };
+      sim.post(gap.sample(rng), next, undefined);
+    }
+  }
+
+  /** Injects one fault now and opens its problem. */
+  inject(spec: BalancerFaultSpec, rng: Rng): Problem {
+    const target = `${this.pool.name}/lb`;
+    let kind: string;
+    let fix: () => void;
+    switch (spec.kind) {
+      case 'misweight': {
+        const wrong = new Float64Array(this.n);
+        if (spec.weights !== undefined) {
+          for (let b = 0; b < this.n; b++) wrong[b] = spec.weights[b] ?? 0;
+        } else {
+          const { backend, share } = spec.share!;
+          if (backend >= this.n) throw new Error(`services.${this.pool.name}: misweight backend ${backend} does not exist`);
+          const rest = this.n > 1 ? (1 - share) / (this.n - 1) : 0;
+          for (let b = 0; b < this.n; b++) wrong[b] = b === backend ? share : rest;
+        }
+        this.weights.set(wrong);
+        this.current.fill(0);
+        const token = ++this.misweightToken;
+        this.changed();
+        kind = 'lb-misweight';
+        fix = () => {
+          // A later misweight superseded this one; its own fix restores the table.
+          if (token !== this.misweightToken) return;
+          this.weights.set(this.configured);
+          this.current.fill(0);
+          this.changed();
+        };
+        break;
+      }
+      case 'drain': {
+        const b = spec.backend ?? Math.floor(rng.next() * this.n);
+        if (b >= this.n) throw new Error(`services.${this.pool.name}: drained backend ${b} does not exist`);
+        this.drained[b]++;
+        this.changed();
+        kind = 'backend-drained';
+        fix = () => {
+          this.drained[b]--;
+          this.changed();
+        };
+        break;
+      }
+      case 'health-check-broken': {
+        this.hcMode = spec.mode ?? 'marks-down';
+        this.hcKeep = spec.keep ?? 1;
+        const token = ++this.hcToken;
+        this.healthCheck();
+        kind = 'health-check-broken';
+        fix = () => {
+          if (token !== this.hcToken) return;
+          this.hcMode = 'ok';
+          this.healthCheck();
+        };
+        break;
+      }
+    }
+    const problems = this.world.problems;
+    const problem = problems.open({ kind, target, service: this.pool.name, room: this.pool.room?.name ?? null, incidentType: spec.incidentType ?? null, fix });
+    if (spec.autoRevertAfter !== undefined) {
+      this.world.sim.post(spec.autoRevertAfter, () => problems.resolve(problem, 'auto-revert'), undefined);
+    }
+    return problem;
+  }
+}

@@ -1,0 +1,19 @@
+/** The services model: pools of servers, optionally behind a load balancer (see README.md). */
+import { defineModel } from '../kernel/plugin.js';
+import { ServiceFields } from './schema.js';
+import { checkServices } from './checks.js';
+import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
+import { buildServices } from './pool.js';
+import './ports.js';
+
+export const services = defineModel<'rooms', 'services'>({
+  name: 'services',
+  about: 'Per service, for every service in `services`.',
+  fields: Object.keys(ServiceFields),
+  needs: ['rooms'],
+  gives: ['services'],
+  check: checkServices,
+  build: (world, ports) => ({ services: buildServices(world, ports.rooms) }),
+  metrics: Object.values(SERVICE_METRICS),
+  columns: Object.values(SERVICE_COLUMNS),
+});

@@ -1,0 +1,631 @@
+/**
+ * Services and capacity: a pool of servers, either behind one shared queue (the plain
+ * M/M/c station) or behind a load balancer with one queue per backend, optionally calling
+ * a downstream service, so a small queueing network.
+ *
+ * Hot path: a request is a slot of the pool's RequestRecords (requests.ts), and the slot index
+ * is the event data; the handlers are created once per pool, so nothing is allocated per
+ * request. Statistics, objective windows, capacity checks and metrics live in service-stats.ts.
+ *
+ * Timeouts: a request still waiting when its timeout fires is withdrawn from the queue; one
+ * already in service keeps its server busy until the work ends (the server cannot know the
+ * client left), but it counts as failed at the moment of the timeout and may be retried.
+ * A failed server (or a room that powers off) fails the requests it was serving.
+ */
+import { Resource, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
+import type { ServiceSpec } from './schema.js';
+import { distributionFromSpec } from '../kernel/distribution.js';
+import type { SlidingWindow } from './histogram.js';
+import { Balancer } from './balancer.js';
+import type { RoomsPort } from '../cooling/ports.js';
+import { CALLING, IDLE, QUEUED, RequestRecords, SERVING } from './requests.js';
+import { ServiceStats } from './stats.js';
+import type { Room } from '../cooling/runtime.js';
+import type { ServiceHandle, World } from '../kernel/world.js';
+
+/** Default idle share of peak server power (Fan, Weber & Barroso, ISCA 2007). */
+export const DEFAULT_IDLE_SHARE = 0.5;
+/** Default peak power of one server, in watts ([U] placeholder: a typical 1U/2U server). */
+export const DEFAULT_PEAK_POWER = 400;
+
+/** One service: pool, dispatch, request records, statistics and its ServiceHandle. */
+export class ServicePool implements ServiceHandle {
+  readonly name: string;
+  readonly servers: number;
+  readonly concurrency: number;
+  /** Peak and idle power of one server (W). */
+  readonly peakPower: number;
+  readonly idlePower: number;
+  /** Called with every requests's routing; set by the balancer (null in shared mode). */
+  balancer: Balancer | null = null;
+  /** The room the servers stand in (null: no thermal coupling). */
+  room: Room | null = null;
+  /** The service each request calls after its local work. */
+  downstream: ServicePool | null = null;
+  /** Load-balancer outages in progress (failure, failover): every request is refused. */
+  private lbDown = 0;
+  /** Arrival-rate profiles of the load classes sent here (for availability.capacity). */
+  readonly demand: RateProfile[] = [];
+  /** Pools that call this one (their demand is ours too). */
+  readonly callers: ServicePool[] = [];
+
+  private readonly sim: World['sim'];
+  private readonly recorder: World['recorder'];
+  private readonly site: ServicesRegistry;
+  private readonly dist: Distribution;
+  private readonly rng: Rng;
+  private readonly backoffDist: Distribution | null;
+  private readonly backoffRng: Rng;
+  private readonly timeout: number;
+  private readonly maxRetries: number;
+  private readonly speed: Float64Array;
+
+  // Server state. A server is available when not failed, not offline and its room is on.
+  private readonly failCount: Uint16Array;
+  private readonly offlineCount: Uint16Array;
+  private roomOff = false;
+  private failedServers = 0;
+  private readonly available: Uint8Array;
+  private availableCount: number;
+
+  // Shared mode: one Resource; which unit (server × concurrency slot) a request holds is
+  // tracked with a stack of free units so a failure knows whom it hits.
+  private readonly shared: Resource | null;
+  private readonly freeUnits: Int32Array;
+  private freeTop = 0;
+  private readonly inStack: Uint8Array;
+  private readonly busyUnit: Uint8Array;
+
+  // Balanced mode: one Resource per backend, and connections (active + queued) per backend.
+  readonly backends: Resource[] = [];
+  readonly conns: Int32Array;
+
+  /** Request records (typed-array slots with a free list). */
+  private readonly rec = new RequestRecords();
+
+  // Statistics (reset at the end of warm-up), capacity and objective checks, metrics.
+  private readonly stats: ServiceStats;
+  /** Recent-history ring of finished requests (owned by the statistics). */
+  readonly window: SlidingWindow;
+  /** Capacity of the available servers before the room's slowdown (recomputed when dirty). */
+  private capacityDirty = true;
+  private capacityCache = 0;
+
+  /** Priority of each load class (index from addClass). */
+  private readonly classPriority: number[] = [];
+
+  constructor(
+    world: World,
+    readonly spec: ServiceSpec,
+    readonly index: number,
+    site: ServicesRegistry,
+  ) {
+    const sim = world.sim;
+    this.sim = sim;
+    this.recorder = world.recorder;
+    this.site = site;
+    this.name = spec.name;
+    this.servers = spec.servers;
+    this.concurrency = spec.concurrency ?? 1;
+    this.dist = distributionFromSpec(spec.serviceTime);
+    this.rng = world.streams.stream(`services/${spec.name}/service-time`);
+    this.backoffDist = spec.retryBackoff === undefined ? null : distributionFromSpec(spec.retryBackoff);
+    this.backoffRng = world.streams.stream(`services/${spec.name}/retry-backoff`);
+    this.timeout = spec.timeout ?? 0;
+    this.maxRetries = spec.retries ?? 0;
+    this.peakPower = spec.power?.peak ?? DEFAULT_PEAK_POWER;
+    this.idlePower = spec.power?.idle ?? this.peakPower * DEFAULT_IDLE_SHARE;
+    const n = this.servers;
+    this.speed = new Float64Array(n).fill(1);
+    spec.speed?.forEach((v, i) => {
+      if (i < n) this.speed[i] = v;
+    });
+    this.failCount = new Uint16Array(n);
+    this.offlineCount = new Uint16Array(n);
+    this.available = new Uint8Array(n).fill(1);
+    this.availableCount = n;
+    const units = n * this.concurrency;
+    this.conns = new Int32Array(n);
+    const balanced = spec.balancer !== undefined && spec.balancer !== 'none';
+    if (balanced) {
+      this.shared = null;
+      this.freeUnits = new Int32Array(0);
+      this.inStack = new Uint8Array(0);
+      this.busyUnit = new Uint8Array(0);
+      for (let b = 0; b < n; b++) this.backends.push(new Resource(sim, { capacity: this.concurrency, name: `${spec.name}/${b}` }));
+    } else {
+      this.shared = new Resource(sim, { capacity: units, name: spec.name, discipline: 'priority' });
+      this.freeUnits = new Int32Array(units);
+      this.inStack = new Uint8Array(units).fill(1);
+      this.busyUnit = new Uint8Array(units);
+      // Lowest units on top, so with spare capacity the first servers do the work.
+      for (let u = units - 1; u >= 0; u--) this.freeUnits[this.freeTop++] = u;
+    }
+    this.stats = new ServiceStats(sim, this, this.shared, this.backends);
+    this.window = this.stats.window;
+    // Registered after the Resources': the interval snapshot reads their reset integrals.
+    sim.onReset(() => this.stats.reset());
+  }
+
+  // ---------------------------------------------------------------- request life cycle
+
+  /** Registers a load class sending requests here; returns its index for `arrive`. */
+  addClass(name: string, priority: number, profile: RateProfile): number {
+    this.classPriority.push(priority);
+    this.demand.push(profile);
+    return this.stats.addClass(this.recorder, name);
+  }
+
+  /** A new request of load class `cls` (from addClass) arrives now. */
+  arrive(cls: number): void {
+    this.stats.arrived();
+    const slot = this.rec.alloc();
+    this.rec.init(slot, this.sim.now, this.classPriority[cls]!, 0, -1, -1);
+    this.rec.cls[slot] = cls;
+    this.startAttempt(slot);
+  }
+
+  /** A call from an upstream pool's request (`parentSlot` of pool `parentPool`). */
+  call(priority: number, parentPool: number, parentSlot: number): void {
+    this.stats.arrived();
+    const slot = this.rec.alloc();
+    this.rec.init(slot, this.sim.now, priority, 0, parentPool, parentSlot);
+    this.startAttempt(slot);
+  }
+
+  private startAttempt(slot: number): void {
+    if (this.timeout > 0) this.rec.tmo[slot] = this.sim.schedule(this.timeout, this.onTimeout, slot);
+    this.dispatch(slot);
+  }
+
+  private dispatch(slot: number): void {
+    const shared = this.shared;
+    if (shared !== null) {
+      const h = shared.seize(this.onGrant, slot, this.rec.prio[slot]!);
+      if (h === -1) this.beginService(slot);
+      else {
+        this.rec.state[slot] = QUEUED;
+        this.rec.qh[slot] = h;
+      }
+      return;
+    }
+    const b = this.lbDown > 0 ? -1 : this.balancer!.pick();
+    if (b < 0) {
+      // No backend in rotation (or no load balancer): the request is refused at once.
+      this.rec.state[slot] = IDLE;
+      this.endAttempt(slot, false);
+      return;
+    }
+    this.rec.unit[slot] = b;
+    this.conns[b]++;
+    const h = this.backends[b]!.seize(this.onGrant, slot, this.rec.prio[slot]!);
+    if (h === -1) this.beginService(slot);
+    else {
+      this.rec.state[slot] = QUEUED;
+      this.rec.qh[slot] = h;
+    }
+  }
+
+  private readonly onGrant = (slot: number): void => {
+    this.rec.qh[slot] = -1;
+    this.beginService(slot);
+  };
+
+  private beginService(slot: number): void {
+    let server: number;
+    if (this.shared !== null) {
+      let u: number;
+      do {
+        if (this.freeTop === 0) throw new Error(`service ${this.name}: unit accounting broken (no free unit for a granted request)`);
+        u = this.freeUnits[--this.freeTop]!;
+        this.inStack[u] = 0;
+      } while (this.available[(u / this.concurrency) | 0] === 0);
+      this.busyUnit[u] = 1;
+      this.rec.unit[slot] = u;
+      server = (u / this.concurrency) | 0;
+    } else {
+      server = this.rec.unit[slot]!;
+    }
+    this.rec.state[slot] = SERVING;
+    let factor = 1 / this.speed[server]!;
+    if (this.room !== null) factor *= this.room.serviceTimeFactor;
+    this.rec.ev[slot] = this.sim.schedule(this.dist.sample(this.rng) * factor, this.onComplete, slot);
+  }
+
+  private readonly onComplete = (slot: number): void => {
+    this.rec.ev[slot] = -1;
+    this.freeUnit(slot);
+    if (this.rec.abandoned[slot] === 1) {
+      this.rec.release(slot);
+      return;
+    }
+    if (this.downstream !== null) {
+      this.rec.state[slot] = CALLING;
+      this.downstream.call(this.rec.prio[slot]!, this.index, slot);
+      return;
+    }
+    this.succeed(slot);
+  };
+
+  /** Gives back the server unit held by `slot` (which is in service). */
+  private freeUnit(slot: number): void {
+    this.rec.state[slot] = IDLE;
+    const shared = this.shared;
+    if (shared !== null) {
+      const u = this.rec.unit[slot]!;
+      this.busyUnit[u] = 0;
+      // Push before releasing: the release may grant the next claim, which pops a unit.
+      if (this.available[(u / this.concurrency) | 0] === 1) {
+        this.freeUnits[this.freeTop++] = u;
+        this.inStack[u] = 1;
+      }
+      shared.release();
+    } else {
+      const b = this.rec.unit[slot]!;
+      this.conns[b]--;
+      this.backends[b]!.release();
+    }
+  }
+
+  /** The downstream call of `slot` ended. */
+  childDone(slot: number, ok: boolean): void {
+    this.rec.state[slot] = IDLE;
+    if (this.rec.abandoned[slot] === 1) this.rec.release(slot);
+    else if (ok) this.succeed(slot);
+    else this.endAttempt(slot, false);
+  }
+
+  private succeed(slot: number): void {
+    const now = this.sim.now;
+    const t = this.rec.tmo[slot]!;
+    if (t >= 0) this.sim.cancel(t);
+    const rt = now - this.rec.arr[slot]!;
+    this.stats.recordOk(rt, now, this.shared === null ? this.rec.unit[slot]! : -1, this.rec.cls[slot]!);
+    const pp = this.rec.parentPool[slot]!;
+    const ps = this.rec.parentSlot[slot]!;
+    this.rec.release(slot);
+    if (pp >= 0) this.site.poolList[pp]!.childDone(ps, true);
+  }
+
+  private readonly onTimeout = (slot: number): void => {
+    this.rec.tmo[slot] = -1;
+    this.stats.recordTimeout();
+    const st = this.rec.state[slot];
+    if (st === QUEUED) this.leaveQueue(slot);
+    this.endAttempt(slot, true);
+  };
+
+  private leaveQueue(slot: number): void {
+    const h = this.rec.qh[slot]!;
+    this.rec.qh[slot] = -1;
+    if (this.shared !== null) this.shared.withdraw(h);
+    else {
+      const b = this.rec.unit[slot]!;
+      this.backends[b]!.withdraw(h);
+      this.conns[b]--;
+    }
+    this.rec.state[slot] = IDLE;
+  }
+
+  /**
+   * The current attempt of `slot` is over from the client's side (failed or timed out):
+   * retry after the backoff, or fail the request. A slot whose work is still in progress
+   * is abandoned and freed when the work ends.
+   */
+  private endAttempt(slot: number, timedOut: boolean): void {
+    if (!timedOut) {
+      const t = this.rec.tmo[slot]!;
+      if (t >= 0) this.sim.cancel(t);
+      this.rec.tmo[slot] = -1;
+    }
+    const pp = this.rec.parentPool[slot]!;
+    const ps = this.rec.parentSlot[slot]!;
+    const busy = this.rec.state[slot] !== IDLE;
+    if (this.rec.retries[slot]! < this.maxRetries) {
+      const next = this.rec.alloc();
+      this.rec.init(next, this.rec.arr[slot]!, this.rec.prio[slot]!, this.rec.retries[slot]! + 1, pp, ps);
+      this.rec.cls[next] = this.rec.cls[slot]!;
+      const delay = this.backoffDist === null ? 0 : this.backoffDist.sample(this.backoffRng);
+      this.sim.post(delay, this.onRetry, next);
+      if (busy) {
+        this.rec.abandoned[slot] = 1;
+        this.rec.parentPool[slot] = -1;
+      } else this.rec.release(slot);
+      return;
+    }
+    this.stats.recordFailed(this.sim.now);
+    if (busy) {
+      this.rec.abandoned[slot] = 1;
+      this.rec.parentPool[slot] = -1;
+    } else this.rec.release(slot);
+    if (pp >= 0) this.site.poolList[pp]!.childDone(ps, false);
+  }
+
+  private readonly onRetry = (slot: number): void => {
+    this.startAttempt(slot);
+  };
+
+  // ---------------------------------------------------------------- servers
+
+  /** Server index of the request in `slot`. */
+  private serverOf(slot: number): number {
+    return this.shared !== null ? (this.rec.unit[slot]! / this.concurrency) | 0 : this.rec.unit[slot]!;
+  }
+
+  /** A hard failure of server `s` begins (a server, disk, PSU, rack or PDU failure). */
+  failServer(s: number): void {
+    if (this.failCount[s]++ === 0) this.failedServers++;
+    this.refresh(s, true);
+  }
+
+  /** One hard failure of server `s` ends. */
+  repairServer(s: number): void {
+    if (this.failCount[s]! > 0 && --this.failCount[s]! === 0) this.failedServers--;
+    this.refresh(s, false);
+  }
+
+  /** True when server `s` is up and serving (not failed, offline or powered off). */
+  isAvailable(s: number): boolean {
+    return this.available[s] === 1;
+  }
+
+  /** Powers every server off (thermal shutdown) or back on. */
+  setRoomPower(on: boolean): void {
+    if (this.roomOff === !on) return;
+    this.roomOff = !on;
+    for (let s = 0; s < this.servers; s++) this.refresh(s, !on);
+  }
+
+  /** Servers drawing power: not failed and not powered off (offline ones idle). */
+  poweredServers(): number {
+    return this.roomOff ? 0 : this.servers - this.failedServers;
+  }
+
+  /** Busy units integrated over time since the last statistics reset. */
+  busyIntegral(): number {
+    const now = this.sim.now;
+    if (this.shared !== null) return this.shared.busy.integral(now);
+    let a = 0;
+    for (const r of this.backends) a += r.busy.integral(now);
+    return a;
+  }
+
+  /** Units busy right now. */
+  busyNow(): number {
+    if (this.shared !== null) return this.shared.inUse;
+    let a = 0;
+    for (const r of this.backends) a += r.inUse;
+    return a;
+  }
+
+  /** Capacity (units in service) integrated over time since the last statistics reset. */
+  capacityIntegral(): number {
+    const now = this.sim.now;
+    if (this.shared !== null) return this.shared.capacityLevel.integral(now);
+    let a = 0;
+    for (const r of this.backends) a += r.capacityLevel.integral(now);
+    return a;
+  }
+
+  private refresh(s: number, hard: boolean): void {
+    const avail = this.failCount[s] === 0 && this.offlineCount[s] === 0 && !this.roomOff ? 1 : 0;
+    if (avail === this.available[s]) return;
+    this.available[s] = avail;
+    this.availableCount += avail === 1 ? 1 : -1;
+    this.capacityDirty = true;
+    this.noteAvailability();
+    const c = this.concurrency;
+    if (this.shared !== null) {
+      if (avail === 1) {
+        for (let u = s * c; u < (s + 1) * c; u++) {
+          if (this.inStack[u] === 0 && this.busyUnit[u] === 0) {
+            this.freeUnits[this.freeTop++] = u;
+            this.inStack[u] = 1;
+          }
+        }
+      }
+      this.shared.setCapacity(this.availableCount * c);
+    } else {
+      this.backends[s]!.setCapacity(avail === 1 ? c : 0);
+    }
+    if (avail === 0 && hard) this.killServing(s);
+    this.balancer?.serverChanged(s, hard);
+  }
+
+  /** Fails every request in service on server `s` (it lost power or broke). */
+  private killServing(s: number): void {
+    for (let slot = 0; slot < this.rec.hiWater; slot++) {
+      if (this.rec.state[slot] !== SERVING || this.serverOf(slot) !== s) continue;
+      const e = this.rec.ev[slot]!;
+      if (e >= 0) this.sim.cancel(e);
+      this.rec.ev[slot] = -1;
+      this.freeUnit(slot);
+      if (this.rec.abandoned[slot] === 1) this.rec.release(slot);
+      else this.endAttempt(slot, false);
+    }
+  }
+
+  /** Sends the requests queued at backend `b` elsewhere (it left rotation with no capacity). */
+  redispatchQueued(b: number): void {
+    for (let slot = 0; slot < this.rec.hiWater; slot++) {
+      if (this.rec.state[slot] !== QUEUED || this.rec.unit[slot] !== b) continue;
+      this.leaveQueue(slot);
+      this.dispatch(slot);
+    }
+  }
+
+  private noteAvailability(): void {
+    const now = this.sim.now;
+    this.stats.noteAvailability(now, this.serversAvailable());
+  }
+
+  /** A load-balancer outage begins (+1) or ends (−1). */
+  lbOutage(delta: 1 | -1): void {
+    this.lbDown += delta;
+    this.capacityDirty = true;
+    this.noteAvailability();
+  }
+
+  /** Called by the balancer when its view (drains, rotation) changed. */
+  balancerChanged(): void {
+    this.capacityDirty = true;
+    this.noteAvailability();
+  }
+
+  // ---------------------------------------------------------------- ServiceHandle
+
+  /** Sizes the recent-history ring for windows up to `seconds` (≤ 1 h; default 15 min). */
+  reserveWindow(seconds: number): void {
+    this.window.reserve(seconds);
+  }
+
+  /** Response-time q-quantile of requests finished in the last `window` seconds (≤ the reserved window). */
+  recentLatencyQuantile(q: number, window: number): number {
+    return this.window.latencyQuantile(this.sim.now, window, q);
+  }
+
+  /** Failed or timed-out fraction of requests finished in the last `window` seconds. */
+  recentErrorRate(window: number): number {
+    return this.window.errorRate(this.sim.now, window);
+  }
+
+  /** Requests finished per second over the last `window` seconds. */
+  recentThroughput(window: number): number {
+    return this.window.throughput(this.sim.now, window);
+  }
+
+  /** Servers able to serve now: up, not offline, not drained, room powered, load balancer up. */
+  serversAvailable(): number {
+    if (this.lbDown > 0) return 0;
+    const drained = this.balancer?.drainedAvailable() ?? 0;
+    return this.availableCount - drained;
+  }
+
+  /** Takes up to `count` available servers out of service gracefully (work in progress ends normally). */
+  takeOffline(count: number, reason: string): () => void {
+    void reason;
+    const taken: number[] = [];
+    for (let s = this.servers - 1; s >= 0 && taken.length < count; s--) {
+      if (this.available[s] === 1) taken.push(s);
+    }
+    for (const s of taken) {
+      this.offlineCount[s]++;
+      this.refresh(s, false);
+    }
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      for (const s of taken) {
+        this.offlineCount[s]--;
+        this.refresh(s, false);
+      }
+    };
+  }
+
+  /** Running totals since warm-up: finished (ok + failed), failed, and successes slower than the objective. */
+  totals(): { finished: number; failed: number; slow: number } {
+    return this.stats.totals();
+  }
+
+  /** Registers a latency threshold to count slow successes against; returns its id for slowerThan. */
+  trackThreshold(seconds: number): number {
+    return this.stats.trackThreshold(seconds);
+  }
+
+  /** Successes slower than tracked threshold `id` since the end of warm-up. */
+  slowerThan(id: number): number {
+    return this.stats.slowerThan(id);
+  }
+
+  /** The latency objective declared by the scenario, if any. */
+  get latencyObjective(): { threshold: number; target: number } | null {
+    return this.stats.latencyObjective();
+  }
+
+  /** Requests waiting in the queue(s) now. */
+  queueLength(): number {
+    if (this.shared !== null) return this.shared.waiting;
+    let n = 0;
+    for (const r of this.backends) n += r.waiting;
+    return n;
+  }
+
+  // ---------------------------------------------------------------- capacity
+
+  /** Offered rate of new requests at time t (own load classes plus callers'). */
+  demandRate(t: number): number {
+    let r = 0;
+    for (const p of this.demand) r += p.rate(t);
+    for (const c of this.callers) r += c.demandRate(t);
+    return r;
+  }
+
+  /** Maximum throughput the available servers could sustain now (requests per second). */
+  capacityRate(): number {
+    if (this.lbDown > 0) return 0;
+    if (!this.capacityDirty) return this.capacityCache * this.capacityScale();
+    let r = 0;
+    for (let s = 0; s < this.servers; s++) {
+      if (this.available[s] === 1 && !(this.balancer?.isDrained(s) ?? false)) r += this.speed[s]!;
+    }
+    this.capacityCache = (r * this.concurrency) / this.dist.mean;
+    this.capacityDirty = false;
+    return this.capacityCache * this.capacityScale();
+  }
+
+  private capacityScale(): number {
+    return 1 / (this.room?.serviceTimeFactor ?? 1);
+  }
+
+  /** Registers metrics, series columns and periodic checks (called once by buildServices). */
+  register(world: World): void {
+    this.stats.register(world);
+  }
+}
+
+/** The services of one replication: by name and by index (the services port). */
+export interface ServicesRegistry {
+  /** Service pools by name, in scenario order. */
+  readonly pools: ReadonlyMap<string, ServicePool>;
+  /** Pools by index (a request record names its parent pool by index). */
+  readonly poolList: readonly ServicePool[];
+}
+
+/** Builds every service of the scenario (after the rooms, before the load). */
+export function buildServices(world: World, rooms: RoomsPort): ServicesRegistry {
+  const site = { pools: new Map<string, ServicePool>(), poolList: [] as ServicePool[] };
+  const specs = world.scenario.services ?? [];
+  for (const spec of specs) {
+    if (site.pools.has(spec.name)) throw new Error(`services: the name "${spec.name}" is used twice`);
+    const pool = new ServicePool(world, spec, site.poolList.length, site);
+    if (spec.room !== undefined) {
+      const room = rooms.get(spec.room);
+      if (room === undefined) throw new Error(`services.${spec.name}.room: no room named "${spec.room}" (rooms: ${[...rooms.keys()].join(', ') || 'none'})`);
+      pool.room = room;
+      room.pools.push(pool);
+    }
+    if (spec.balancer !== undefined && spec.balancer !== 'none') pool.balancer = new Balancer(world, pool, spec.balancer);
+    site.pools.set(spec.name, pool);
+    site.poolList.push(pool);
+    world.services.set(spec.name, pool);
+  }
+  for (const pool of site.poolList) {
+    const d = pool.spec.downstream;
+    if (d === undefined) continue;
+    const target = site.pools.get(d);
+    if (target === undefined) throw new Error(`services.${pool.name}.downstream: no service named "${d}"`);
+    pool.downstream = target;
+    target.callers.push(pool);
+  }
+  // A call cycle would send a request round for ever.
+  for (const pool of site.poolList) {
+    let p: ServicePool | null = pool.downstream;
+    for (let hops = 0; p !== null; hops++) {
+      if (p === pool || hops > site.poolList.length) throw new Error(`services.${pool.name}.downstream: calls form a cycle`);
+      p = p.downstream;
+    }
+  }
+  for (const pool of site.poolList) pool.register(world);
+  return site;
+}

@@ -1,0 +1,123 @@
+/** Services: a load balancer in front of a pool of servers. The services model's fields. */
+import { Type, type Static } from '@sinclair/typebox';
+import { DurationDist } from '../../scenario/schema/distribution.js';
+import { Duration, Fraction, Power } from '../../scenario/units.js';
+
+/** The shared random-duration schema with a field-specific description (the title keeps it linked in the reference). */
+const randomDuration = (description: string): typeof DurationDist => ({ ...DurationDist, description });
+
+const FaultTiming = {
+  at: Type.Optional(Duration({ description: 'Inject the fault once at this time.' })),
+  every: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Inject the fault at random, with exponential times between faults of this mean (e.g. "30d").' })),
+  autoRevertAfter: Type.Optional(Duration({ exclusiveMinimum: true, description: 'The fault undoes itself after this long if nobody has fixed it (default: never).' })),
+  incidentType: Type.Optional(Type.String({ description: 'Incident type the operations model raises for it (default: monitoring decides).' })),
+};
+
+export const BackendShare = Type.Object(
+  {
+    backend: Type.Integer({ minimum: 0, description: 'Backend (server) index, 0-based.' }),
+    share: Fraction({ description: 'Share of traffic this backend receives; the rest is split evenly among the others.' }),
+  },
+  { additionalProperties: false, description: 'One backend receiving a fixed share of the traffic.' },
+);
+
+export const MisweightFault = Type.Object(
+  {
+    kind: Type.Literal('misweight'),
+    weights: Type.Optional(Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, description: 'The wrong weights, one per backend, e.g. [70, 10, 10, 10]; entries past the pool\'s size are ignored (so a variant may shrink the pool), fewer are an error.' })),
+    share: Type.Optional(BackendShare),
+    ...FaultTiming,
+  },
+  { additionalProperties: false, description: 'The load balancer is given wrong weights (give `weights` or `share`).' },
+);
+
+export const DrainFault = Type.Object(
+  {
+    kind: Type.Literal('drain'),
+    backend: Type.Optional(Type.Integer({ minimum: 0, description: 'Backend drained by mistake (default: one chosen at random).' })),
+    ...FaultTiming,
+  },
+  { additionalProperties: false, description: 'A backend is taken out of rotation by mistake.' },
+);
+
+export const HealthCheckFault = Type.Object(
+  {
+    kind: Type.Literal('health-check-broken'),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('marks-down'), Type.Literal('stale')], {
+        description: '"marks-down" (default): healthy backends are reported down, all but `keep` leave rotation; "stale": the health view freezes, so dead backends stay in and repaired ones stay out.',
+      }),
+    ),
+    keep: Type.Optional(Type.Integer({ minimum: 0, description: 'With "marks-down": backends still reported up (default 1: all traffic lands on one server).' })),
+    ...FaultTiming,
+  },
+  { additionalProperties: false, description: 'The health check is broken (wrong path, wrong port, stuck).' },
+);
+
+export const BalancerFault = Type.Union([MisweightFault, DrainFault, HealthCheckFault], { description: 'A load-balancer fault to inject.' });
+export type BalancerFaultSpec = Static<typeof BalancerFault>;
+
+export const Balancer = Type.Object(
+  {
+    policy: Type.Union([Type.Literal('round-robin'), Type.Literal('weighted'), Type.Literal('least-connections'), Type.Literal('random')], {
+      description: 'Dispatch policy: round-robin and weighted use smooth weighted round-robin; random draws a backend with probability proportional to its weight; least-connections picks the fewest (active + queued) per unit weight.',
+    }),
+    weights: Type.Optional(Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, description: 'Weight of each backend (default all 1).' })),
+    healthCheck: Type.Optional(
+      Type.Object(
+        { interval: Duration({ exclusiveMinimum: true, description: 'Time between health checks; a dead backend leaves rotation at the next check (default "10s").' }) },
+        { additionalProperties: false, description: 'Periodic health checks of the backends.' },
+      ),
+    ),
+    standby: Type.Optional(Type.Boolean({ description: 'An active/standby pair of load balancers (default false: a single one).' })),
+    failoverSuccess: Type.Optional(Fraction({ description: 'Probability that failover to the standby works (default 0.67; Potharaju & Jain, IMC 2013: failover fails in about 33 % of cases).' })),
+    failoverTime: Type.Optional(Duration({ description: 'Interruption while the standby takes over (default "5s").' })),
+    faults: Type.Optional(Type.Array(BalancerFault, { description: 'Faults to inject.' })),
+  },
+  { additionalProperties: false, description: 'A load balancer with one queue per backend (each server is a backend).' },
+);
+export type BalancerSpec = Static<typeof Balancer>;
+
+export const LatencyObjective = Type.Object(
+  {
+    threshold: Duration({ exclusiveMinimum: true, description: 'Response-time threshold, e.g. "200ms".' }),
+    target: Fraction({ description: 'Fraction of requests that must finish under the threshold, e.g. "99%".' }),
+    window: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Length of the windows judged for availability.latency (default "5m").' })),
+  },
+  { additionalProperties: false, description: 'A latency objective: `target` of requests under `threshold`.' },
+);
+
+export const Service = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Name of the service, e.g. "inventory".' }),
+    servers: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Number of servers in the pool (at most 100,000).' }),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Requests one server works on at once (default 1; at most 10,000).' })),
+    serviceTime: randomDuration('Work one request needs on a server of speed 1, e.g. { dist: exponential, mean: 1s } or "200ms".'),
+    speed: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 1, description: 'Speed factor of each server (service time is divided by it; missing entries are 1).' })),
+    balancer: Type.Optional(
+      Type.Union([Type.Literal('none'), Balancer], { description: '"none" (default): one shared FIFO or priority queue feeds every server; or a load balancer with per-backend queues.' }),
+    ),
+    downstream: Type.Optional(Type.String({ minLength: 1, description: 'Service each request calls after its local work (e.g. a database tier); response time includes the call.' })),
+    timeout: Type.Optional(Duration({ exclusiveMinimum: true, description: 'A request not answered within this time (including downstream) fails (default: no timeout).' })),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Retries after a failure or timeout (default 0).' })),
+    retryBackoff: Type.Optional(randomDuration('Wait before each retry (default none).')),
+    room: Type.Optional(Type.String({ minLength: 1, description: 'Room the servers stand in (thermal throttling and shutdown, power).' })),
+    power: Type.Optional(
+      Type.Object(
+        {
+          peak: Power({ description: 'Power of one server at full load (default 400 W).' }),
+          idle: Type.Optional(Power({ description: 'Power of one idle server (default 50 % of peak; Fan, Weber & Barroso, ISCA 2007).' })),
+        },
+        { additionalProperties: false, description: 'Server power: P(u) = idle + (peak − idle)·u.' },
+      ),
+    ),
+    minServers: Type.Optional(Type.Integer({ minimum: 0, description: 'Servers needed for full service (N of an N+1 pool); reported as availability.servers.' })),
+    latencyObjective: Type.Optional(LatencyObjective),
+  },
+  { additionalProperties: false, description: 'A pool of servers, optionally behind a load balancer.' },
+);
+export type ServiceSpec = Static<typeof Service>;
+
+export const ServiceFields = {
+  services: Type.Optional(Type.Array(Service, { description: 'Services (pools of servers) that requests visit.' })),
+};

@@ -1,0 +1,21 @@
+/** The SLA and cost model: service-level agreements, incident targets, penalties and revenue at risk (see README.md). */
+import { defineModel } from '../kernel/plugin.js';
+import { SlaFields } from './schema.js';
+import { checkSla } from './checks.js';
+import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
+import { buildSla } from './runtime.js';
+
+export const sla = defineModel<'teams'>({
+  name: 'sla',
+  about: 'Per SLA in `sla.services`; cost metrics when the scenario has `sla`, `teams` or `incidents`, `transactions.*` when it also has services.',
+  fields: Object.keys(SlaFields),
+  needs: ['teams'],
+  gives: [],
+  check: checkSla,
+  build: (world, ports) => {
+    buildSla(world, ports.teams);
+    return {};
+  },
+  metrics: Object.values(SLA_METRICS),
+  columns: Object.values(SLA_COLUMNS),
+});

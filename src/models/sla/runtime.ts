@@ -1,0 +1,327 @@
+/**
+ * SLAs and cost. Each service SLA is checked window by window: a window in which the
+ * latency objective is missed (or the service has no server) counts as downtime. Downtime
+ * is summed into attainment, breach episodes, breach minutes and the share of the month's
+ * error budget used. Incident targets per priority (response, resolution) are checked by
+ * the incidents model with the targets defined here; penalties, revenue at risk and
+ * staffing cost are added up into cost.total.
+ */
+import type { Priority, IncidentRecord, SlaBasis } from '../../results/format.js';
+import type { IncidentTargetsSpec, ServiceSlaSpec } from './schema.js';
+import { staffingCost } from '../staffing/runtime.js';
+import type { TeamsPort } from '../staffing/ports.js';
+import type { ServiceHandle, World } from '../kernel/world.js';
+import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
+
+/** Length of the SLA month: 30 days (99.9 % then allows 43.2 minutes of downtime). */
+export const MONTH_SECONDS = 30 * 86400;
+/** Default SLA evaluation window. */
+export const DEFAULT_SLA_WINDOW = 300;
+/** Default share of a delayed transaction's revenue that is at risk (assumption, not sourced). */
+export const DEFAULT_DELAYED_LOSS_FRACTION = 0.1;
+
+/** Response and resolution targets of one priority, in seconds, with their penalties. */
+export interface IncidentTarget {
+  response: number;
+  resolution: number;
+  responsePenalty: number;
+  resolutionPenalty: number;
+}
+
+/**
+ * Default targets: the university IT example (ask.slu.edu KB 273): emergency 15 min / 2 h,
+ * high 30 min / 4 h, medium 4 h / 3 days, low 1 day / 5 days.
+ */
+export const DEFAULT_INCIDENT_TARGETS: Readonly<Record<Priority, IncidentTarget>> = {
+  P1: { response: 900, resolution: 7200, responsePenalty: 0, resolutionPenalty: 0 },
+  P2: { response: 1800, resolution: 14400, responsePenalty: 0, resolutionPenalty: 0 },
+  P3: { response: 14400, resolution: 3 * 86400, responsePenalty: 0, resolutionPenalty: 0 },
+  P4: { response: 86400, resolution: 5 * 86400, responsePenalty: 0, resolutionPenalty: 0 },
+};
+
+/** The scenario's incident targets with defaults filled in. */
+export function incidentTargets(spec: IncidentTargetsSpec | undefined): Record<Priority, IncidentTarget> {
+  const out = { ...DEFAULT_INCIDENT_TARGETS };
+  for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
+    const s = spec?.[p];
+    if (s !== undefined) out[p] = { response: s.response, resolution: s.resolution, responsePenalty: s.responsePenalty ?? 0, resolutionPenalty: s.resolutionPenalty ?? 0 };
+  }
+  return out;
+}
+
+/** Attainment: share of the observed time that met the objective (NaN when nothing was observed). */
+export function attainment(goodSeconds: number, totalSeconds: number): number {
+  return totalSeconds > 0 ? goodSeconds / totalSeconds : NaN;
+}
+
+/**
+ * Share of the error budget used: downtime over the downtime the availability target
+ * allows in `periodSeconds` (default a 30-day month). 99.9 % over a month allows 43.2 min,
+ * so 21.6 min of downtime uses 0.5. A 100 % target has no budget: any downtime is Infinity.
+ */
+export function errorBudgetUsed(badSeconds: number, availabilityTarget: number, periodSeconds = MONTH_SECONDS): number {
+  if (badSeconds <= 0) return 0;
+  const budget = (1 - availabilityTarget) * periodSeconds;
+  return budget > 0 ? badSeconds / budget : Infinity;
+}
+
+/**
+ * What the part of an SLA period outside a shorter horizon is assumed to be:
+ * 'like-horizon' (the default, conservative: the whole period is like the simulated span,
+ * so the period's error budget is pro-rated to it) or 'met' (the simulated span holds the
+ * period's only trouble, e.g. a one-off incident: its downtime is charged against the whole
+ * period's budget).
+ */
+export type RestOfPeriod = 'like-horizon' | 'met';
+
+/** One SLA verdict: attainment, error budget and met, all from one definition. */
+export interface SlaVerdict {
+  /** Attainment over the judged span (NaN when nothing was observed). */
+  attainment: number;
+  /** Downtime allowed over the judged span, in seconds. */
+  budgetSeconds: number;
+  /** Downtime over budget (Infinity with downtime against a zero budget). */
+  used: number;
+  /** 1 when used ≤ 1, 0 otherwise, NaN when nothing was observed. */
+  met: number;
+}
+
+/**
+ * The judged span of an SLA: the period when the observed span is shorter and the rest of
+ * the period is assumed met; otherwise the observed span itself (budget pro-rated to it;
+ * a horizon longer than the period is judged as a whole, not period by period).
+ */
+export function judgedSeconds(observedSeconds: number, periodSeconds: number, restOfPeriod: RestOfPeriod): number {
+  return restOfPeriod === 'met' && observedSeconds < periodSeconds ? periodSeconds : observedSeconds;
+}
+
+/**
+ * The verdict of an SLA from its good and bad observed seconds. Downtime outside the
+ * observed span is zero when the span is stretched to the period ('met'), so attainment is
+ * 1 − downtime ÷ judged span and met ⇔ downtime ≤ (1 − target) × judged span ⇔ used ≤ 1.
+ */
+export function slaVerdict(goodSeconds: number, totalSeconds: number, target: number, periodSeconds = MONTH_SECONDS, restOfPeriod: RestOfPeriod = 'like-horizon'): SlaVerdict {
+  if (!(totalSeconds > 0)) return { attainment: NaN, budgetSeconds: NaN, used: NaN, met: NaN };
+  const bad = Math.max(0, totalSeconds - goodSeconds);
+  const span = judgedSeconds(totalSeconds, periodSeconds, restOfPeriod);
+  const used = errorBudgetUsed(bad, target, span);
+  return { attainment: 1 - bad / span, budgetSeconds: (1 - target) * span, used, met: used <= 1 + 1e-12 ? 1 : 0 };
+}
+
+/**
+ * How each SLA of a scenario is judged over `observedSeconds` per replication, with the
+ * latency objective that decides a window (the SLA's own, else its service's).
+ */
+export function slaBases(slas: readonly ServiceSlaSpec[], observedSeconds: number, services: readonly { name: string; latencyObjective?: { threshold: number; target: number } }[] = []): SlaBasis[] {
+  return slas.map((s) => {
+    const latency = s.latency ?? services.find((x) => x.name === s.service)?.latencyObjective;
+    const period = s.period ?? MONTH_SECONDS;
+    const rest: RestOfPeriod = s.restOfPeriod ?? 'like-horizon';
+    const span = judgedSeconds(observedSeconds, period, rest);
+    const basis: SlaBasis['basis'] = observedSeconds >= period ? 'whole-horizon' : rest === 'met' ? 'rest-of-period-met' : 'pro-rated';
+    const budgetMinutes = ((1 - s.availabilityTarget) * span) / 60;
+    const pct = `${+(s.availabilityTarget * 100).toFixed(4)} %`;
+    const days = (x: number): string => `${+(x / 86400).toFixed(2)} d`;
+    const allow = `${+budgetMinutes.toPrecision(3)} min`;
+    const statement =
+      basis === 'whole-horizon'
+        ? `${pct} over the whole ${days(observedSeconds)} observed (period ${days(period)}): met when downtime ≤ ${allow}`
+        : basis === 'pro-rated'
+          ? `${pct} per ${days(period)} period, budget pro-rated to the ${days(observedSeconds)} observed (the rest of the period assumed alike): met when downtime ≤ ${allow}`
+          : `${pct} per ${days(period)} period, the rest of the period assumed met (the ${days(observedSeconds)} observed hold its only trouble): met when downtime ≤ ${allow}`;
+    const out: SlaBasis = { name: s.name, service: s.service, target: s.availabilityTarget, periodSeconds: period, observedSeconds, basis, budgetMinutes, statement };
+    if (latency !== undefined) out.latency = { threshold: latency.threshold, target: latency.target };
+    return out;
+  });
+}
+
+/**
+ * Whether one window met a latency objective: the share of requests that were neither slow
+ * nor failed must reach `target`. `finished` counts every request that ended (failed ones
+ * included), per ServiceHandle.totals. A window without requests meets it.
+ */
+export function windowMeetsObjective(finished: number, failed: number, slow: number, target: number): boolean {
+  if (finished <= 0) return true;
+  const bad = Math.min(finished, failed + slow);
+  return (finished - bad) / finished >= target - 1e-12;
+}
+
+/** Running account of good and bad windows: breach episodes, breach time, first breach. */
+export class SlaLedger {
+  /** Observed seconds. */
+  total = 0;
+  /** Seconds in windows that met the objective. */
+  good = 0;
+  /** Breach episodes: maximal runs of consecutive bad windows. */
+  breaches = 0;
+  /** Start of the first bad window (NaN when none). */
+  firstBreach = NaN;
+  private inBreach = false;
+
+  /** Records the window [start, end) as good or bad. */
+  record(start: number, end: number, good: boolean): void {
+    const span = end - start;
+    this.total += span;
+    if (good) {
+      this.good += span;
+      this.inBreach = false;
+      return;
+    }
+    if (!this.inBreach) {
+      this.breaches++;
+      if (Number.isNaN(this.firstBreach)) this.firstBreach = start;
+    }
+    this.inBreach = true;
+  }
+
+  /** Seconds in bad windows. */
+  get bad(): number {
+    return this.total - this.good;
+  }
+
+  /** Forgets everything (warm-up deletion). */
+  reset(): void {
+    this.total = 0;
+    this.good = 0;
+    this.breaches = 0;
+    this.firstBreach = NaN;
+    this.inBreach = false;
+  }
+}
+
+/** Summary of a sequence of equal windows starting at `start`: the pure form of SlaLedger. */
+export function summariseWindows(goodFlags: readonly boolean[], windowSeconds: number, start = 0): { attainment: number; breaches: number; breachSeconds: number; firstBreach: number } {
+  const l = new SlaLedger();
+  goodFlags.forEach((g, i) => l.record(start + i * windowSeconds, start + (i + 1) * windowSeconds, g));
+  return { attainment: attainment(l.good, l.total), breaches: l.breaches, breachSeconds: l.bad, firstBreach: l.firstBreach };
+}
+
+/** Penalties of incident response and resolution breaches, over the given records. */
+export function incidentPenalties(records: readonly IncidentRecord[], targets: Record<Priority, IncidentTarget>): number {
+  let p = 0;
+  for (const r of records) {
+    if (r.cause === FALSE_ALARM_CAUSE) continue;
+    if (r.responseBreached) p += targets[r.priority].responsePenalty;
+    if (r.resolutionBreached) p += targets[r.priority].resolutionPenalty;
+  }
+  return p;
+}
+
+/** Cause written on false-alarm incident records (they carry no penalties and no MTTx). */
+export const FALSE_ALARM_CAUSE = 'false-alarm';
+
+interface SlaRuntime {
+  spec: ServiceSlaSpec;
+  handle: ServiceHandle;
+  ledger: SlaLedger;
+  penalty(): number;
+  revenueAtRisk(): number;
+}
+
+function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
+  const handle = world.services.get(spec.service);
+  if (handle === undefined) throw new Error(`sla.services.${spec.name}: no service named "${spec.service}" (known: ${[...world.services.keys()].join(', ') || 'none'})`);
+  const sim = world.sim;
+  const window = spec.window ?? DEFAULT_SLA_WINDOW;
+  const ledger = new SlaLedger();
+  // One rule whatever the threshold: a window is good when the share of its requests that
+  // were neither slower than the SLA's threshold (its own, else the service's objective)
+  // nor failed reaches the target. The service counts slow successes per threshold.
+  const objective = spec.latency ?? handle.latencyObjective;
+  const slowId = objective === null ? -1 : handle.trackThreshold(objective.threshold);
+  const slowNow = (): number => (slowId < 0 ? 0 : handle.slowerThan(slowId));
+  let prev = { finished: 0, failed: 0, slow: 0 };
+  let lastEnd = sim.now;
+  let sampleGood = 0;
+  let sampleTotal = 0;
+  sim.onReset(() => {
+    ledger.reset();
+    prev = { finished: 0, failed: 0, slow: 0 };
+    lastEnd = sim.now;
+    sampleGood = 0;
+    sampleTotal = 0;
+  });
+  const evaluate = (): void => {
+    const now = sim.now;
+    const t = handle.totals();
+    const tot = { finished: t.finished, failed: t.failed, slow: slowNow() };
+    let good: boolean;
+    if (handle.serversAvailable() <= 0) good = false;
+    else if (objective === null) good = true;
+    else good = windowMeetsObjective(tot.finished - prev.finished, tot.failed - prev.failed, tot.slow - prev.slow, objective.target);
+    prev = tot;
+    if (now > lastEnd) {
+      ledger.record(lastEnd, now, good);
+      sampleTotal += now - lastEnd;
+      if (good) sampleGood += now - lastEnd;
+    }
+    lastEnd = now;
+    if (now + window <= world.horizon + 1e-9) sim.schedule(window, evaluate, undefined, 900);
+  };
+  // Priority 900: after the requests finishing at the same instant, before the recorder.
+  sim.post(window, evaluate, undefined, 900);
+
+  const n = spec.name;
+  const rec = world.recorder;
+  const verdict = (): SlaVerdict => slaVerdict(ledger.good, ledger.total, spec.availabilityTarget, spec.period ?? MONTH_SECONDS, spec.restOfPeriod ?? 'like-horizon');
+  const penalty = (): number => ledger.breaches * (spec.penaltyPerBreach ?? 0) + (ledger.bad / 60) * (spec.penaltyPerBreachMinute ?? 0);
+  const revenueAtRisk = (): number => {
+    const rev = spec.revenuePerTransaction ?? 0;
+    return rev * (handle.totals().failed + (spec.delayedLossFraction ?? DEFAULT_DELAYED_LOSS_FRACTION) * slowNow());
+  };
+  const L = SLA_METRICS;
+  rec.metric(L.attainment, { sla: n }, () => verdict().attainment);
+  rec.metric(L.met, { sla: n }, () => verdict().met);
+  rec.metric(L.breaches, { sla: n }, () => ledger.breaches);
+  rec.metric(L.breachMinutes, { sla: n }, () => ledger.bad / 60);
+  rec.metric(L.firstBreach, { sla: n }, () => ledger.firstBreach);
+  rec.metric(L.errorBudget, { sla: n }, () => verdict().used);
+  rec.metric(L.budgetMinutes, { sla: n }, () => verdict().budgetSeconds / 60);
+  rec.metric(L.observedAttainment, { sla: n }, () => attainment(ledger.good, ledger.total));
+  rec.metric(L.penalty, { sla: n }, penalty);
+  rec.metric(L.latencyAttainment, { sla: n }, () => {
+    const t = handle.totals();
+    return t.finished > 0 ? 1 - Math.min(t.finished, t.failed + slowNow()) / t.finished : NaN;
+  });
+  rec.metric(L.revenueAtRisk, { sla: n }, revenueAtRisk);
+  rec.column(SLA_COLUMNS.attainment, { sla: n }, () => {
+    const v = attainment(sampleGood, sampleTotal);
+    sampleGood = 0;
+    sampleTotal = 0;
+    return v;
+  });
+  return { spec, handle, ledger, penalty, revenueAtRisk };
+}
+
+/** Builds the SLA checks and the cost metrics. Runs after staffing and incidents. */
+export function buildSla(world: World, teams: TeamsPort): void {
+  const sc = world.scenario;
+  // Infrastructure-only scenarios keep their results free of operations metrics.
+  if (sc.sla === undefined && sc.teams === undefined && sc.incidents === undefined) return;
+  const slas = (world.scenario.sla?.services ?? []).map((s) => buildServiceSla(world, s));
+  const targets = incidentTargets(world.scenario.sla?.incidentTargets);
+  const rec = world.recorder;
+  const penalties = (): number => slas.reduce((a, s) => a + s.penalty(), 0) + incidentPenalties(world.incidents, targets);
+  // Several SLAs on one service value the same transactions: count the service once, at
+  // its largest SLA figure, so cost.revenue_at_risk does not double-count.
+  const byService = new Map<string, SlaRuntime[]>();
+  for (const s of slas) byService.set(s.spec.service, [...(byService.get(s.spec.service) ?? []), s]);
+  const revenue = (): number => {
+    let sum = 0;
+    for (const list of byService.values()) sum += Math.max(...list.map((s) => s.revenueAtRisk()));
+    return sum;
+  };
+  rec.metric(SLA_METRICS.penalties, {}, penalties);
+  rec.metric(SLA_METRICS.revenue, {}, revenue);
+  rec.metric(SLA_METRICS.total, {}, () => staffingCost(teams) + penalties() + revenue());
+  if (world.services.size > 0) {
+    rec.metric(SLA_METRICS.delayed, {}, () => sumTotals(world, 'slow'));
+    rec.metric(SLA_METRICS.failed, {}, () => sumTotals(world, 'failed'));
+  }
+}
+
+function sumTotals(world: World, key: 'slow' | 'failed'): number {
+  let n = 0;
+  for (const s of world.services.values()) n += s.totals()[key];
+  return n;
+}

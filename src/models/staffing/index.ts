@@ -1,0 +1,19 @@
+/** The staffing model: teams of operators on rosters, shrinkage and cost (see README.md). */
+import { defineModel } from '../kernel/plugin.js';
+import { StaffingFields } from './schema.js';
+import { checkTeams } from './checks.js';
+import { STAFFING_COLUMNS, STAFFING_METRICS } from './metrics.js';
+import { buildStaffing } from './runtime.js';
+import './ports.js';
+
+export const staffing = defineModel<never, 'teams'>({
+  name: 'staffing',
+  about: 'Per team in `teams`; `cost.staffing` when there is any team.',
+  fields: Object.keys(StaffingFields),
+  needs: [],
+  gives: ['teams'],
+  check: checkTeams,
+  build: (world) => ({ teams: buildStaffing(world) }),
+  metrics: Object.values(STAFFING_METRICS),
+  columns: Object.values(STAFFING_COLUMNS),
+});

@@ -1,0 +1,83 @@
+/**
+ * Small fakes of the infrastructure side of the World, so the operations models can be
+ * tested without the real services: a service whose latency the test sets, and a room.
+ */
+import { RandomStreams, Simulation } from '../../src/engine/index.js';
+import { ProblemBoard } from '../../src/models/kernel/problems.js';
+import { Recorder } from '../../src/models/kernel/recorder.js';
+import type { RoomHandle, ServiceHandle, World } from '../../src/models/kernel/world.js';
+import type { Scenario } from '../../src/scenario/index.js';
+
+/** A service whose observed metrics are set by the test. */
+export class FakeService implements ServiceHandle {
+  latency = 0.1;
+  errorRate = 0;
+  servers: number;
+  readonly counts = { finished: 0, failed: 0, slow: 0 };
+  readonly offline: { count: number; reason: string; at: number }[] = [];
+  latencyObjective: { threshold: number; target: number } | null = null;
+
+  constructor(readonly name: string, servers: number, private readonly sim: Simulation) {
+    this.servers = servers;
+  }
+  reserveWindow(): void {}
+  recentLatencyQuantile(): number {
+    return this.latency;
+  }
+  recentErrorRate(): number {
+    return this.errorRate;
+  }
+  recentThroughput(): number {
+    return 0;
+  }
+  serversAvailable(): number {
+    return this.servers;
+  }
+  takeOffline(count: number, reason: string): () => void {
+    this.servers -= count;
+    this.offline.push({ count, reason, at: this.sim.now });
+    return () => {
+      this.servers += count;
+    };
+  }
+  totals(): { finished: number; failed: number; slow: number } {
+    return { ...this.counts };
+  }
+  /** Slow successes per tracked threshold (seconds), set by the test; the objective's falls back to counts.slow. */
+  readonly slowAt = new Map<number, number>();
+  readonly tracked: number[] = [];
+  trackThreshold(seconds: number): number {
+    if (!this.tracked.includes(seconds)) this.tracked.push(seconds);
+    return this.tracked.indexOf(seconds);
+  }
+  slowerThan(id: number): number {
+    const th = this.tracked[id]!;
+    return this.slowAt.get(th) ?? (this.latencyObjective?.threshold === th ? this.counts.slow : 0);
+  }
+}
+
+/** A room at a temperature the test sets. */
+export class FakeRoom implements RoomHandle {
+  celsius = 22;
+  constructor(readonly name: string) {}
+  temperature(): number {
+    return this.celsius;
+  }
+}
+
+/** A World around a partial scenario (horizon required), with fakes registered. */
+export function fakeWorld(scenario: Partial<Scenario> & { horizon: number }, seed = 'ops-test', replication = 0): World {
+  const sim = new Simulation();
+  const full = { name: 'test', ...scenario } as Scenario;
+  return {
+    sim,
+    scenario: full,
+    streams: new RandomStreams(seed, replication),
+    horizon: scenario.horizon,
+    recorder: new Recorder(sim, full.interval ?? 900, scenario.horizon),
+    problems: new ProblemBoard(() => sim.now),
+    services: new Map(),
+    rooms: new Map(),
+    incidents: [],
+  };
+}

@@ -1,0 +1,46 @@
+/** The sliding window behind ServiceHandle's recent* queries, and the log-bucket histograms. */
+import { describe, expect, it } from 'vitest';
+import { COARSE, LogHistogram, SlidingWindow } from '../../../src/models/services/histogram.js';
+import { loadScenarioText } from '../../../src/scenario/index.js';
+
+describe('histograms', () => {
+  it('quantiles are within the bucket resolution', () => {
+    const h = new LogHistogram();
+    for (let i = 1; i <= 10000; i++) h.add(i / 1000);
+    expect(h.quantile(0.5)).toBeCloseTo(5, 1);
+    expect(Math.abs(h.quantile(0.99) / 9.9 - 1)).toBeLessThan(0.005);
+    expect(COARSE.index(0)).toBe(0);
+    expect(COARSE.index(1e9)).toBe(COARSE.size - 1);
+  });
+
+  it('the window forgets slots older than the query window and ignores stale ring entries', () => {
+    const w = new SlidingWindow(10, 6);
+    for (let t = 0; t < 100; t += 0.5) w.addOk(t, COARSE.index(t < 50 ? 0.1 : 1));
+    w.addFailed(99);
+    // Last 30 s: slots 70–99.99, 60 successes and one failure.
+    expect(w.throughput(99.99, 30)).toBeCloseTo(61 / 29.99, 2);
+    expect(w.errorRate(99.99, 30)).toBeCloseTo(1 / 61, 6);
+    expect(w.latencyQuantile(99.99, 30, 0.5)).toBeCloseTo(1, 1);
+    // Longer than the ring: an error, not a silently shorter window.
+    expect(() => w.latencyQuantile(99.99, 1000, 0.1)).toThrow(/longer than the 60 s kept/);
+    expect(w.latencyQuantile(1000, 30, 0.5)).toBeNaN();
+  });
+
+  it('a reserved long window covers its whole length (up to 1 h)', () => {
+    const w = new SlidingWindow(10, 6);
+    w.reserve(1000);
+    for (let t = 0; t < 1000; t += 0.5) w.addOk(t, COARSE.index(t < 500 ? 0.1 : 1));
+    // 1000 fast and 1000 slow successes in the last 1000 s.
+    expect(w.latencyQuantile(999.99, 1000, 0.45)).toBeCloseTo(0.1, 2);
+    expect(w.latencyQuantile(999.99, 1000, 0.55)).toBeCloseTo(1, 1);
+    expect(w.throughput(999.99, 1000)).toBeCloseTo(2, 2);
+    expect(() => w.reserve(3601)).toThrow(/at most 3600 s/);
+    // The schema bounds monitor windows to the same hour.
+    const r = loadScenarioText(
+      'name: w\nhorizon: 1h\nservices: [{ name: s, servers: 1, serviceTime: 1s }]\nmonitoring: { monitors: [{ name: m, metric: latency, service: s, window: 2h, exception: 1s }] }\n',
+      { file: 'w.yaml' },
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ path: 'monitoring.monitors[0].window', line: 4, message: expect.stringMatching(/1h/) });
+  });
+});
