@@ -7,10 +7,12 @@
  */
 import { kieferWolfowitz, type MmcResult } from './kiefer-wolfowitz.js';
 import { mmcFastPath, mmcProcess } from './mmc.js';
+import { minimalLoop } from './minimal-loop.js';
 
 /** The variants a child process can run. */
 export const MMC_VARIANTS = {
   recursion: kieferWolfowitz,
+  minimal: minimalLoop,
   fast: mmcFastPath,
   process: mmcProcess,
 } as const;

@@ -13,13 +13,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calendarMicro, holdSection } from './engine.js';
 import { mmcSection } from './mmc.js';
-import { benchGlobalmart, benchScenarios } from './scenarios.js';
+import { benchScenarios } from './scenarios.js';
+import { benchPlanning } from './planning.js';
 import { benchWorkers } from './workers.js';
 import { benchLoad } from './load.js';
 import { benchQueue } from './queue.js';
+import { benchSearch } from './search.js';
 import { VERDICTS_FILE_ENV, type Section, type Verdict } from './harness.js';
 
-const sections: Section[] = [calendarMicro, holdSection, mmcSection, benchScenarios, benchGlobalmart, benchWorkers, benchLoad, benchQueue];
+const sections: Section[] = [calendarMicro, holdSection, mmcSection, benchPlanning, benchScenarios, benchWorkers, benchLoad, benchQueue, benchSearch];
 
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 const only = process.argv.slice(2);

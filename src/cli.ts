@@ -20,6 +20,7 @@ const registrations: (() => Promise<{ register: RegisterCommand }>)[] = [
   () => import('./cli/merge.js'),
   () => import('./cli/run.js'),
   () => import('./cli/schema.js'),
+  () => import('./cli/search.js'),
   () => import('./cli/serve.js'),
   () => import('./cli/validate.js'),
   () => import('./cli/worker.js'),

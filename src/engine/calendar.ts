@@ -137,6 +137,19 @@ export class EventCalendar extends SlotTable {
    * one from a call V8 does not inline allocates a heap number per event.
    */
   insert<T>(time: number, priority: number, handler: EventHandler<T>, data: T, stamp = 0): number {
+    this.staged[0] = time;
+    return this.insertStaged(priority, handler, data, stamp);
+  }
+
+  /**
+   * Time of the next `insertStaged`. Hot callers store the time here instead of passing it:
+   * a double passed to a call V8 does not inline is boxed, a heap allocation per event.
+   */
+  readonly staged = new Float64Array(1);
+
+  /** `insert` at the time in `staged[0]`. */
+  insertStaged<T>(priority: number, handler: EventHandler<T>, data: T, stamp = 0): number {
+    const time = this.staged[0]!;
     const slot = this.fill(handler, data, stamp);
     // No `%` here: on a double it compiles to a C fmod call, the dearest step of a push.
     const seq = this.sequence;

@@ -5,6 +5,7 @@ export { Signal, type SignalCallback } from './signal.js';
 export { Process, Interrupt, spawn, timeout, anyOf, allOf, type ProcessBody, type Yieldable } from './process.js';
 export { Resource, Request, Preempted, type Discipline, type ResourceOptions } from './resource.js';
 export { Store } from './store.js';
+export { ConstantDelayTimers } from './timers.js';
 export { Container } from './container.js';
 export { RandomStreams, checkSeed, deriveSeed, type Rng } from './random.js';
 export * from './distributions.js';

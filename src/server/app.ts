@@ -13,6 +13,7 @@ import { checkRunBudget, experimentExecutor, loadFile, loadText, type Loaded, ty
 import { isFinal, QueueFullError, RunManager, type RunRecord, type RunRequest } from './runs.js';
 import { displayFile, listScenarios, resolveScenario, SCENARIO_NAME } from './scenarios.js';
 import * as S from './schemas.js';
+import { searchRoutes } from './searches.js';
 
 /** Options of buildServer. */
 export interface ServerOptions {
@@ -134,6 +135,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     },
   });
 
+  void app.register(searchRoutes({ scenariosDir, reportsDir: options.reportsDir, ...(options.workers !== undefined ? { workers: options.workers } : {}) }));
   void app.register(async (api) => {
     api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
 

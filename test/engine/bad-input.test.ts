@@ -29,6 +29,16 @@ describe('bad input', () => {
     expect(() => sim.scheduleAt(4, noop, undefined)).toThrow(/time 4 is before now \(5\)/);
     expect(() => sim.scheduleAt(NaN, noop, undefined)).toThrow(/time.*NaN/);
     expect(() => sim.scheduleAt(Infinity, noop, undefined)).toThrow(/time.*Infinity/);
+    // The hot path's forms check the same.
+    for (const at of [4, NaN, Infinity]) {
+      expect(() => sim.postAt(at, noop, undefined)).toThrow(/time/);
+      sim.staged[0] = at;
+      expect(() => sim.postStaged(noop, undefined)).toThrow(/time/);
+    }
+    expect(sim.pending).toBe(0);
+    sim.staged[0] = 7;
+    sim.postStaged(noop, undefined);
+    expect(sim.peek()).toBe(7);
   });
 
   it('event priorities must be integers within range', () => {

@@ -1,10 +1,12 @@
 /**
- * Non-homogeneous Poisson arrivals by thinning: counts per interval against the integral of
+ * Non-homogeneous Poisson arrivals (startArrivals: inversion over the compiled table;
+ * nextArrival: thinning): counts per interval against the integral of
  * the rate, pooled over independent replications (chi-square), plus per-replication totals
  * with a confidence interval.
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ArrivalSampler,
   RandomStreams,
   Simulation,
   constantRate,
@@ -120,5 +122,59 @@ describe('NHPP counts per interval match the integral of the rate', () => {
     const rng = new RandomStreams('nhpp', 0).stream('zero');
     expect(nextArrival(constantRate(0), 0, rng)).toBe(Infinity);
     expect(nextArrival(constantRate(1), 0, rng, 1e-9)).toBe(Infinity);
+  });
+});
+
+describe('ArrivalSampler: the compiled table', () => {
+  const trace = piecewiseRate(
+    [
+      [0, 5],
+      [0.25, 0],
+      [0.5, 9],
+      [0.75, 1],
+    ],
+    1,
+  );
+  const profiles: [string, RateProfile][] = [
+    ['daily piecewise', daily],
+    ['with 3× multiplier 9:00–11:00 on day 2', withMultiplier(daily, 33, 35, 3)],
+    ['sum of daily and daily shifted by −6.5 h, scaled', scaleRate(sumRates([daily, shiftRate(daily, -6.5)]), 0.3)],
+    ['a quarter-hour trace summed with the day', sumRates([trace, daily])],
+  ];
+  for (const [name, p] of profiles) {
+    it(`${name}: the rate is constant between the listed breaks`, () => {
+      const out: number[] = [];
+      p.breaks!(1.3, 70.2, out);
+      const cuts = [1.3, ...out.sort((x, y) => x - y), 70.2];
+      expect(out.every((x) => x > 1.3 && x < 70.2)).toBe(true);
+      for (let k = 0; k + 1 < cuts.length; k++) {
+        const [a, b] = [cuts[k]!, cuts[k + 1]!];
+        if (b - a < 1e-9) continue;
+        const r = p.rate(a + (b - a) / 2);
+        for (let j = 1; j < 8; j++) expect(p.rate(a + ((b - a) * j) / 8), `${name} on (${a}, ${b})`).toBe(r);
+      }
+    });
+  }
+  it('a trace of quarter hours summed with the day: counts per interval match the integral (dense chunks)', () => {
+    checkProfile('trace', sumRates([scaleRate(trace, 40), daily]), 6, 0.3, 30);
+  });
+  it('a rate that ends (non-repeating trace) yields Infinity, also with no horizon', () => {
+    const ends = piecewiseRate([
+      [0, 100],
+      [1, 0],
+    ]);
+    const s = new ArrivalSampler(ends);
+    const rng = new RandomStreams('nhpp', 0).stream('ends');
+    let t = 0;
+    let n = 0;
+    while ((t = s.next(t, rng)) !== Infinity) n++;
+    expect(n).toBeGreaterThan(50);
+    expect(n).toBeLessThan(150);
+    expect(new ArrivalSampler(constantRate(0)).next(0, rng)).toBe(Infinity);
+  });
+  it('refuses a profile that cannot list its breaks', () => {
+    const custom: RateProfile = { rate: () => 1, max: 1, integral: (a, b) => b - a };
+    expect(ArrivalSampler.accepts(custom)).toBe(false);
+    expect(() => new ArrivalSampler(custom)).toThrow(/breaks/);
   });
 });

@@ -6,10 +6,11 @@
  * the sum. Or it replays a trace of request counts
  * per interval as a piecewise-constant rate. Time 0 is Monday 00:00 at UTC offset 0.
  *
- * Arrivals are drawn by thinning (engine `nextArrival`), except for a constant rate, which
- * takes the direct exponential gap (half the random draws of the plain M/M/c station).
+ * Arrivals are drawn by inversion over the profile compiled into a flat table (engine
+ * `ArrivalSampler`: one draw per arrival), except for a constant rate, which takes the direct
+ * exponential gap.
  */
-import { constantRate, exponential, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
+import { ArrivalSampler, constantRate, exponential, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
 import type { LoadClassSpec } from './schema.js';
 // Trace files are read when the scenario is loaded (src/scenario/files.ts), not here.
 export { parseTraceCsv } from '../../scenario/files.js';
@@ -44,6 +45,18 @@ export function periodicMultiplier(base: RateProfile, start: number, end: number
       }
       return base.integral(a, b) + (factor - 1) * extra;
     },
+    breaks:
+      base.breaks === undefined
+        ? undefined
+        : (a, b, out) => {
+            base.breaks!(a, b, out);
+            for (let k = Math.floor((a - end) / every); start + k * every < b; k++) {
+              const s = start + k * every;
+              const e = end + k * every;
+              if (s > a && s < b) out.push(s);
+              if (e > a && e < b) out.push(e);
+            }
+          },
   };
 }
 
@@ -99,8 +112,10 @@ function isConstant(spec: LoadClassSpec): boolean {
 
 /** Drives one class's arrivals into its pool; one object per class, no closure per request. */
 class ArrivalProcess {
-  /** Gap between arrivals of a constant-rate class (null: thinning, or rate 0). */
+  /** Gap between arrivals of a constant-rate class (null: a varying rate, or rate 0). */
   private readonly gap: Distribution | null;
+  /** The compiled profile of a varying rate (null: constant, or a profile drawn by thinning). */
+  private readonly sampler: ArrivalSampler | null;
 
   constructor(
     private readonly world: World,
@@ -111,6 +126,7 @@ class ArrivalProcess {
     private readonly rng: Rng,
   ) {
     this.gap = constant && profile.max > 0 ? exponential(profile.max) : null;
+    this.sampler = !constant && ArrivalSampler.accepts(profile) ? new ArrivalSampler(profile, world.horizon, world.sim.now) : null;
     this.scheduleNext();
   }
 
@@ -120,11 +136,19 @@ class ArrivalProcess {
     if (this.constant) {
       if (this.gap === null) return;
       const t = sim.now + this.gap.sample(this.rng);
-      if (t < horizon) sim.scheduleAt(t, this.fire, undefined);
+      if (t < horizon) sim.postAt(t, this.fire, undefined);
+      return;
+    }
+    const s = this.sampler;
+    if (s !== null) {
+      if (s.draw(this.rng)) {
+        sim.staged[0] = s.time;
+        sim.postStaged(this.fire, undefined);
+      }
       return;
     }
     const t = nextArrival(this.profile, sim.now, this.rng, horizon);
-    if (t !== Infinity) sim.scheduleAt(t, this.fire, undefined);
+    if (t !== Infinity) sim.postAt(t, this.fire, undefined);
   }
 
   private readonly fire = (): void => {

@@ -88,6 +88,16 @@ export const COARSE = new LogBuckets(4);
 /** Longest window a SlidingWindow can be sized for: 1 h (361 slots of 10 s, about 1 MB). */
 export const MAX_RECENT_WINDOW = 3600;
 
+/** The merged complete slots of one window length (SlidingWindow.latencyQuantile). */
+interface RunningMerge {
+  /** Window length in slots. */
+  readonly n: number;
+  /** Newest slot epoch merged; the merge holds epochs upTo − n + 2 … upTo. */
+  upTo: number;
+  readonly hist: Uint32Array;
+  ok: number;
+}
+
 /**
  * Recent history in a ring of fixed-width slots (default 10 s × 91 = 15 min): per slot a
  * coarse latency histogram and counts of successes and failures. Memory is fixed however
@@ -100,7 +110,8 @@ export class SlidingWindow {
   private ok: Float64Array;
   private failed: Float64Array;
   private epoch: Float64Array;
-  private readonly merged: Uint32Array;
+  /** Merged complete slots per window length queried (see latencyQuantile). */
+  private running: RunningMerge[] = [];
   private slotCount: number;
 
   constructor(readonly slotWidth = 10, slots = 91) {
@@ -109,7 +120,6 @@ export class SlidingWindow {
     this.ok = new Float64Array(slots);
     this.failed = new Float64Array(slots);
     this.epoch = new Float64Array(slots).fill(-1);
-    this.merged = new Uint32Array(COARSE.size);
   }
 
   /** Slots in the ring. */
@@ -128,6 +138,7 @@ export class SlidingWindow {
     const need = Math.ceil(window / this.slotWidth) + 1;
     if (need <= this.slotCount) return;
     const old = { hist: this.hist, ok: this.ok, failed: this.failed, epoch: this.epoch, n: this.slotCount };
+    this.running = [];
     this.slotCount = need;
     this.hist = new Uint32Array(need * COARSE.size);
     this.ok = new Float64Array(need);
@@ -184,17 +195,68 @@ export class SlidingWindow {
     return now - Math.max(0, (last - n + 1) * this.slotWidth);
   }
 
-  /** Response-time quantile of successes in the window (NaN when none). */
+  /**
+   * Response-time quantile of successes in the window (NaN when none). The window's complete
+   * slots are kept merged, per window length, and moved on by adding the slots that completed
+   * since the last query and subtracting those that left; only the newest, partial slot is
+   * read afresh. A monitor checking a 5-minute window every minute then touches about 13
+   * slots' buckets per check instead of 31 (the same counts, so the same quantile).
+   */
   latencyQuantile(now: number, window: number, q: number): number {
-    const m = this.merged;
-    m.fill(0);
-    let total = 0;
-    this.forSlots(now, window, (s) => {
-      const base = s * COARSE.size;
-      for (let i = 0; i < COARSE.size; i++) m[i] += this.hist[base + i]!;
-      total += this.ok[s]!;
-    });
-    return COARSE.quantile(m, total, q);
+    const last = Math.floor(now / this.slotWidth);
+    const n = Math.max(1, Math.ceil(window / this.slotWidth));
+    if (n > this.slotCount) throw new RangeError(`sliding window of ${window} s is longer than the ${this.span} s kept (reserve it at build time)`);
+    const size = COARSE.size;
+    const run = n > 1 ? this.runningFor(n, last - 1) : null;
+    const cur = last % this.slotCount;
+    const live = this.epoch[cur] === last;
+    const total = (run === null ? 0 : run.ok) + (live ? this.ok[cur]! : 0);
+    if (total <= 0) return NaN;
+    const rank = Math.max(1, Math.ceil(q * total));
+    const base = cur * size;
+    let acc = 0;
+    for (let i = 0; i < size; i++) {
+      acc += (run === null ? 0 : run.hist[i]!) + (live ? this.hist[base + i]! : 0);
+      if (acc >= rank) return COARSE.midpoint(i);
+    }
+    return COARSE.midpoint(size - 1);
+  }
+
+  /** The merged complete slots (upTo − n + 2 … upTo) for windows of `n` slots, moved on to `upTo`. */
+  private runningFor(n: number, upTo: number): RunningMerge {
+    let run = this.running.find((r) => r.n === n);
+    if (run === undefined) {
+      run = { n, upTo: -Infinity, hist: new Uint32Array(COARSE.size), ok: 0 };
+      this.running.push(run);
+    }
+    if (run.upTo === upTo) return run;
+    // Subtracting needs the leaving slots still in the ring (newest written: upTo + 1).
+    const oldest = run.upTo - n + 2;
+    if (run.upTo > upTo || upTo - run.upTo >= n - 1 || oldest <= upTo + 1 - this.slotCount) {
+      run.hist.fill(0);
+      run.ok = 0;
+      for (let ep = upTo - n + 2; ep <= upTo; ep++) this.mergeSlot(run, ep, 1);
+    } else {
+      for (let ep = run.upTo + 1; ep <= upTo; ep++) {
+        this.mergeSlot(run, ep, 1);
+        this.mergeSlot(run, ep - n + 1, -1);
+      }
+    }
+    run.upTo = upTo;
+    return run;
+  }
+
+  /** Adds (sign 1) or subtracts (−1) slot epoch `ep` into `run`, if the ring holds it. */
+  private mergeSlot(run: RunningMerge, ep: number, sign: 1 | -1): void {
+    if (ep < 0) return;
+    const s = ep % this.slotCount;
+    if (this.epoch[s] !== ep) return;
+    const base = s * COARSE.size;
+    const h = run.hist;
+    const src = this.hist;
+    if (sign === 1) for (let i = 0; i < COARSE.size; i++) h[i] += src[base + i]!;
+    else for (let i = 0; i < COARSE.size; i++) h[i] -= src[base + i]!;
+    run.ok += sign * this.ok[s]!;
   }
 
   /** Failed fraction of requests finished in the window (0 when none). */

@@ -12,7 +12,7 @@
  * client left), but it counts as failed at the moment of the timeout and may be retried.
  * A failed server (or a room that powers off) fails the requests it was serving.
  */
-import { Resource, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
+import { ConstantDelayTimers, Resource, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
 import type { ServiceSpec } from './schema.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
 import type { SlidingWindow } from './histogram.js';
@@ -57,6 +57,8 @@ export class ServicePool implements ServiceHandle {
   private readonly backoffDist: Distribution | null;
   private readonly backoffRng: Rng;
   private readonly timeout: number;
+  /** Client timeouts of the attempts in progress, by request slot (null: no timeout). */
+  private readonly timers: ConstantDelayTimers | null;
   private readonly maxRetries: number;
   private readonly speed: Float64Array;
 
@@ -112,6 +114,7 @@ export class ServicePool implements ServiceHandle {
     this.backoffDist = spec.retryBackoff === undefined ? null : distributionFromSpec(spec.retryBackoff);
     this.backoffRng = world.streams.stream(`services/${spec.name}/retry-backoff`);
     this.timeout = spec.timeout ?? 0;
+    this.timers = this.timeout > 0 ? new ConstantDelayTimers(sim, this.timeout, this.onTimeout) : null;
     this.maxRetries = spec.retries ?? 0;
     this.peakPower = spec.power?.peak ?? DEFAULT_PEAK_POWER;
     this.idlePower = spec.power?.idle ?? this.peakPower * DEFAULT_IDLE_SHARE;
@@ -174,7 +177,7 @@ export class ServicePool implements ServiceHandle {
   }
 
   private startAttempt(slot: number): void {
-    if (this.timeout > 0) this.rec.tmo[slot] = this.sim.schedule(this.timeout, this.onTimeout, slot);
+    if (this.timers !== null) this.timers.start(slot);
     this.dispatch(slot);
   }
 
@@ -229,11 +232,19 @@ export class ServicePool implements ServiceHandle {
     this.rec.state[slot] = SERVING;
     let factor = 1 / this.speed[server]!;
     if (this.room !== null) factor *= this.room.serviceTimeFactor;
-    this.rec.ev[slot] = this.sim.schedule(this.dist.sample(this.rng) * factor, this.onComplete, slot);
+    // Never cancelled (a failed server's requests are marked killed instead), so no handle;
+    // the end time goes through the staging element, not a (boxed) double argument.
+    const sim = this.sim;
+    sim.staged[0] = sim.now + this.dist.sample(this.rng) * factor;
+    sim.postStaged(this.onComplete, slot);
   }
 
   private readonly onComplete = (slot: number): void => {
-    this.rec.ev[slot] = -1;
+    if (this.rec.killed[slot] === 1) {
+      // Its server failed during the work: the unit and the attempt were settled then.
+      this.rec.release(slot);
+      return;
+    }
     this.freeUnit(slot);
     if (this.rec.abandoned[slot] === 1) {
       this.rec.release(slot);
@@ -276,11 +287,8 @@ export class ServicePool implements ServiceHandle {
   }
 
   private succeed(slot: number): void {
-    const now = this.sim.now;
-    const t = this.rec.tmo[slot]!;
-    if (t >= 0) this.sim.cancel(t);
-    const rt = now - this.rec.arr[slot]!;
-    this.stats.recordOk(rt, now, this.shared === null ? this.rec.unit[slot]! : -1, this.rec.cls[slot]!);
+    if (this.timers !== null) this.timers.stop(slot);
+    this.stats.recordOk(this.rec, slot, this.shared === null ? this.rec.unit[slot]! : -1);
     const pp = this.rec.parentPool[slot]!;
     const ps = this.rec.parentSlot[slot]!;
     this.rec.release(slot);
@@ -288,7 +296,6 @@ export class ServicePool implements ServiceHandle {
   }
 
   private readonly onTimeout = (slot: number): void => {
-    this.rec.tmo[slot] = -1;
     this.stats.recordTimeout();
     const st = this.rec.state[slot];
     if (st === QUEUED) this.leaveQueue(slot);
@@ -313,14 +320,11 @@ export class ServicePool implements ServiceHandle {
    * is abandoned and freed when the work ends.
    */
   private endAttempt(slot: number, timedOut: boolean): void {
-    if (!timedOut) {
-      const t = this.rec.tmo[slot]!;
-      if (t >= 0) this.sim.cancel(t);
-      this.rec.tmo[slot] = -1;
-    }
+    if (!timedOut && this.timers !== null) this.timers.stop(slot);
     const pp = this.rec.parentPool[slot]!;
     const ps = this.rec.parentSlot[slot]!;
-    const busy = this.rec.state[slot] !== IDLE;
+    // A killed slot waits for its service-end event, which frees it.
+    const busy = this.rec.state[slot] !== IDLE || this.rec.killed[slot] === 1;
     if (this.rec.retries[slot]! < this.maxRetries) {
       const next = this.rec.alloc();
       this.rec.init(next, this.rec.arr[slot]!, this.rec.prio[slot]!, this.rec.retries[slot]! + 1, pp, ps);
@@ -436,12 +440,10 @@ export class ServicePool implements ServiceHandle {
   private killServing(s: number): void {
     for (let slot = 0; slot < this.rec.hiWater; slot++) {
       if (this.rec.state[slot] !== SERVING || this.serverOf(slot) !== s) continue;
-      const e = this.rec.ev[slot]!;
-      if (e >= 0) this.sim.cancel(e);
-      this.rec.ev[slot] = -1;
+      // The service-end event stays in the calendar and frees the slot when it fires.
       this.freeUnit(slot);
-      if (this.rec.abandoned[slot] === 1) this.rec.release(slot);
-      else this.endAttempt(slot, false);
+      this.rec.killed[slot] = 1;
+      if (this.rec.abandoned[slot] === 0) this.endAttempt(slot, false);
     }
   }
 

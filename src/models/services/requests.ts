@@ -37,10 +37,13 @@ export class RequestRecords {
   abandoned = new Uint8Array(0);
   parentPool = new Int32Array(0);
   parentSlot = new Int32Array(0);
-  /** Queue handle, service-end event and timeout event (-1: none). */
+  /**
+   * 1: the server failed during the work; the slot waits for its service-end event (never
+   * cancelled) to be freed.
+   */
+  killed = new Uint8Array(0);
+  /** Queue handle (-1: none). The service-end event has no handle; the timeout is the pool's ConstantDelayTimers, by slot. */
   qh = new Float64Array(0);
-  ev = new Float64Array(0);
-  tmo = new Float64Array(0);
 
   private cap = 0;
   private hi = 0;
@@ -82,8 +85,7 @@ export class RequestRecords {
     this.unit[slot] = -1;
     this.cls[slot] = -1;
     this.qh[slot] = -1;
-    this.ev[slot] = -1;
-    this.tmo[slot] = -1;
+    this.killed[slot] = 0;
   }
 
   private grow(cap: number): void {
@@ -105,8 +107,7 @@ export class RequestRecords {
     };
     this.arr = g64(this.arr);
     this.qh = g64(this.qh);
-    this.ev = g64(this.ev);
-    this.tmo = g64(this.tmo);
+
     this.prio = g32(this.prio);
     this.cls = g32(this.cls);
     this.unit = g32(this.unit);
@@ -115,6 +116,7 @@ export class RequestRecords {
     this.parentSlot = g32(this.parentSlot);
     this.state = g8(this.state);
     this.abandoned = g8(this.abandoned);
+    this.killed = g8(this.killed);
     const fl = new Int32Array(cap);
     fl.set(this.freeList.subarray(0, this.freeCount));
     // Lowest slots on top of the free list.

@@ -11,6 +11,7 @@ import { TICK } from '../kernel/timing.js';
 import type { World } from '../kernel/world.js';
 import type { MetricSpec } from '../../results/metrics.js';
 import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
+import type { RequestRecords } from './requests.js';
 
 /** What the statistics read from their pool (ServicePool provides it). */
 export interface StatsSubject {
@@ -106,8 +107,15 @@ export class ServiceStats {
     this.cumArrivals++;
   }
 
-  /** A request succeeded with response time `rt`, served by backend `b` (-1: shared mode), of class `c` (-1: a call). */
-  recordOk(rt: number, now: number, b: number, c: number): void {
+  /**
+   * The request in `slot` of `rec` succeeded now, served by backend `b` (-1: shared mode).
+   * It takes the record rather than the response time: doubles passed to a call V8 does
+   * not inline are boxed, a heap allocation per request.
+   */
+  recordOk(rec: RequestRecords, slot: number, b: number): void {
+    const now = this.sim.now;
+    const rt = now - rec.arr[slot]!;
+    const c = rec.cls[slot]!;
     this.okCount++;
     this.cumOk++;
     this.cumRt += rt;

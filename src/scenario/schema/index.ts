@@ -16,6 +16,7 @@ import { IncidentsFields } from '../../models/incidents/schema.js';
 import { StaffingFields } from '../../models/staffing/schema.js';
 import { SlaFields } from '../../models/sla/schema.js';
 import { ExperimentFields } from './experiment.js';
+import { SearchFields } from '../../search/schema.js';
 
 export const ScenarioSchema = Type.Object(
   {
@@ -30,6 +31,7 @@ export const ScenarioSchema = Type.Object(
     ...StaffingFields,
     ...SlaFields,
     ...ExperimentFields,
+    ...SearchFields,
   },
   { $id: 'https://opsim.dev/schema/scenario.json', title: 'opsim scenario', additionalProperties: false },
 );

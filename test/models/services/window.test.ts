@@ -26,6 +26,36 @@ describe('histograms', () => {
     expect(w.latencyQuantile(1000, 30, 0.5)).toBeNaN();
   });
 
+  it('the running merge gives the quantiles of a fresh merge of the slots (random traffic, query times and windows)', () => {
+    // A fresh merge: every success recorded with its finish time, filtered by slot epoch.
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const w = new SlidingWindow(10, 31);
+    const done: [number, number][] = [];
+    let t = 0;
+    for (let k = 0; k < 400; k++) {
+      // Bursts and gaps: some queries skip more slots than the window holds.
+      const n = Math.floor(rand() * 40);
+      for (let i = 0; i < n; i++) {
+        t += rand() * (k % 50 === 0 ? 60 : 1.5);
+        const rt = 0.01 + rand() * rand() * 5;
+        w.addOk(t, COARSE.index(rt));
+        done.push([t, COARSE.index(rt)]);
+      }
+      t += rand() * 30;
+      for (const window of [10, 60, 300]) {
+        for (const q of [0.5, 0.95]) {
+          const last = Math.floor(t / 10);
+          const nSlots = Math.ceil(window / 10);
+          const inWin = done.filter(([u]) => Math.floor(u / 10) > last - nSlots && Math.floor(u / 10) <= last).map(([, b]) => b);
+          const counts = new Array<number>(COARSE.size).fill(0);
+          for (const b of inWin) counts[b]!++;
+          expect(w.latencyQuantile(t, window, q), `t=${t.toFixed(1)} window ${window} q ${q}`).toBe(COARSE.quantile(counts, inWin.length, q));
+        }
+      }
+    }
+  });
+
   it('a reserved long window covers its whole length (up to 1 h)', () => {
     const w = new SlidingWindow(10, 6);
     w.reserve(1000);

@@ -1,0 +1,75 @@
+/**
+ * The JSON Schema of the search document (search.json, format "opsim-search/1"), for
+ * consumers that validate what they read; docs/search.md explains each field.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+import { SEARCH_FORMAT } from './document.js';
+
+const Decision = Type.Union([Type.Literal('feasible'), Type.Literal('infeasible'), Type.Literal('undecided')]);
+const Sense = Type.Union([Type.Literal('atMost'), Type.Literal('atLeast')]);
+const Kind = Type.Union([Type.Literal('mean'), Type.Literal('chance')]);
+/** NaN is written as null. */
+const Num = Type.Union([Type.Number(), Type.Null()]);
+const Settings = Type.Record(Type.String(), Type.Unknown());
+
+const ConstraintVerdict = Type.Object({
+  constraint: Type.String(),
+  kind: Kind,
+  metric: Type.String(),
+  decision: Decision,
+  n: Type.Integer({ minimum: 0 }),
+  estimate: Num,
+  ci95: Type.Tuple([Num, Num]),
+  bound: Type.Number(),
+  sense: Sense,
+});
+
+const Candidate = Type.Object({
+  name: Type.String(),
+  settings: Settings,
+  cost: Type.Number(),
+  role: Type.Union([Type.Literal('warm-start'), Type.Literal('probe'), Type.Literal('neighbour')]),
+  decision: Decision,
+  replications: Type.Integer({ minimum: 0 }),
+  constraints: Type.Array(ConstraintVerdict),
+});
+
+/** The search document's schema. */
+export const SearchDocumentSchema: TSchema = Type.Object(
+  {
+    format: Type.Literal(SEARCH_FORMAT),
+    opsimVersion: Type.String(),
+    scenario: Type.Object({ name: Type.String(), file: Type.Union([Type.String(), Type.Null()]), hash: Type.String() }),
+    seed: Type.String(),
+    status: Type.Union([Type.Literal('certified'), Type.Literal('feasible'), Type.Literal('no-feasible-point')]),
+    summary: Type.String(),
+    answer: Type.Union([Type.Object({ candidate: Type.String(), settings: Settings, cost: Type.Number(), decision: Decision }), Type.Null()]),
+    cheaperNeighbours: Type.Array(Type.Object({ candidate: Type.String(), cost: Type.Number(), decision: Decision, missed: Type.Array(Type.String()) })),
+    misses: Type.Optional(Type.Array(Type.String())),
+    candidates: Type.Array(Candidate),
+    procedure: Type.Object({
+      confidence: Type.Number(),
+      alpha: Type.Number(),
+      candidatesCovered: Type.Integer({ minimum: 1 }),
+      constraints: Type.Integer({ minimum: 1 }),
+      beta: Type.Number(),
+      mean: Type.String(),
+      chance: Type.String(),
+      commonRandomNumbers: Type.Literal(true),
+      initialReplications: Type.Integer({ minimum: 2 }),
+      batch: Type.Integer({ minimum: 1 }),
+      maxReplications: Type.Integer({ minimum: 2 }),
+      budget: Type.Integer({ minimum: 1 }),
+      descent: Type.Union([Type.Literal('bisection'), Type.Literal('greedy coordinate descent')]),
+      constraintSpecs: Type.Array(Type.Object({ name: Type.String(), kind: Kind, metric: Type.String(), bound: Type.Number(), sense: Sense, tolerance: Type.Number() })),
+    }),
+    warmStart: Type.Array(Type.Object({ variable: Type.String(), analytic: Type.Union([Type.Number(), Type.Null()]), start: Type.Unknown(), method: Type.String() })),
+    replications: Type.Object({
+      simulated: Type.Integer({ minimum: 0 }),
+      reused: Type.Integer({ minimum: 0 }),
+      used: Type.Integer({ minimum: 0 }),
+      grid: Type.Object({ points: Type.Integer({ minimum: 1 }), atLeast: Type.Integer({ minimum: 0 }) }),
+    }),
+  },
+  { $id: 'https://opsim.dev/schema/search.json', title: 'opsim search document', additionalProperties: false },
+);

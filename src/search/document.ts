@@ -1,0 +1,117 @@
+/**
+ * The search document (search.json, format "opsim-search/1"): the answer first, then the
+ * certificate behind it. Documented field by field in docs/search.md.
+ */
+import type { CandidateVerdict } from './certify.js';
+import type { WarmStartNote } from './warm-start.js';
+
+/** Version tag of the search document. */
+export const SEARCH_FORMAT = 'opsim-search/1';
+
+/** How a search ended. */
+export type SearchStatus =
+  /** The chosen policy is certified feasible and every one-step-cheaper neighbour certified infeasible. */
+  | 'certified'
+  /** The chosen policy is certified feasible, but some cheaper neighbour stayed undecided within the budget. */
+  | 'feasible'
+  /** No candidate was certified feasible within the budget; `answer` is the best found, with what it misses. */
+  | 'no-feasible-point';
+
+/** One candidate the search looked at. */
+export interface SearchCandidate {
+  /** e.g. "agents=14". */
+  name: string;
+  /** Field path → value. */
+  settings: Record<string, unknown>;
+  /** Known cost (from the variables' prices). */
+  cost: number;
+  /** Why it was checked: the warm start, a probe of the descent, or a cheaper neighbour of one. */
+  role: 'warm-start' | 'probe' | 'neighbour';
+  /** feasible / infeasible / undecided (at budget). */
+  decision: CandidateVerdict['decision'];
+  /** Replications of this candidate used (indices 0 … n − 1, shared by all candidates). */
+  replications: number;
+  /** Per constraint: decision, mean or proportion with its 95 % interval, observations used. */
+  constraints: CandidateVerdict['constraints'];
+}
+
+/** The search document. */
+export interface SearchDocument {
+  format: typeof SEARCH_FORMAT;
+  opsimVersion: string;
+  scenario: { name: string; file: string | null; hash: string };
+  seed: string;
+  status: SearchStatus;
+  /** One sentence leading with the answer. */
+  summary: string;
+  /** The chosen policy (or, with no feasible point, the best found). */
+  answer: { candidate: string; settings: Record<string, unknown>; cost: number; decision: CandidateVerdict['decision'] } | null;
+  /** For the answer: each one-step-cheaper neighbour and the constraints it missed (or could not be decided on). */
+  cheaperNeighbours: { candidate: string; cost: number; decision: CandidateVerdict['decision']; missed: string[] }[];
+  /** With status no-feasible-point: what the best found misses. */
+  misses?: string[];
+  candidates: SearchCandidate[];
+  procedure: {
+    confidence: number;
+    alpha: number;
+    /** Candidates the error is split over, K = min(grid points, ⌊budget / n0⌋). */
+    candidatesCovered: number;
+    constraints: number;
+    /** Error per (candidate, constraint): α / (K · s) (Bonferroni). */
+    beta: number;
+    mean: string;
+    chance: string;
+    commonRandomNumbers: true;
+    initialReplications: number;
+    batch: number;
+    maxReplications: number;
+    budget: number;
+    descent: 'bisection' | 'greedy coordinate descent';
+    /** Constraints as certified: mean (bound, tolerance ε) or chance (p0, indifference zone δ). */
+    constraintSpecs: { name: string; kind: 'mean' | 'chance'; metric: string; bound: number; sense: 'atMost' | 'atLeast'; tolerance: number }[];
+  };
+  warmStart: WarmStartNote[];
+  replications: {
+    /** Simulated by this run. */
+    simulated: number;
+    /** Taken from the replication store (earlier runs). */
+    reused: number;
+    /** Used by all candidates together (simulated + reused). */
+    used: number;
+    /**
+     * Grid points, and the least an exhaustive grid at the same confidence needs: with common
+     * random numbers it decides every candidate checked here on the same replications, plus at
+     * least n0 for each point not checked.
+     */
+    grid: { points: number; atLeast: number };
+  };
+}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return '—';
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(4)).toString();
+}
+
+/** The CLI summary and report section: the answer, what each cheaper neighbour missed, the replications spent. */
+export function searchSummary(doc: SearchDocument): string {
+  const lines: string[] = [doc.summary, ''];
+  if (doc.cheaperNeighbours.length > 0) {
+    lines.push('one step cheaper:');
+    for (const n of doc.cheaperNeighbours) lines.push(`  ${n.candidate} (cost ${fmt(n.cost)}): ${n.decision}${n.missed.length > 0 ? ` — ${n.missed.join('; ')}` : ''}`);
+    lines.push('');
+  }
+  lines.push('candidates:');
+  const rows = [['candidate', 'cost', 'decision', 'reps', 'constraint estimates (95 % CI)']];
+  for (const c of [...doc.candidates].sort((a, b) => a.cost - b.cost)) {
+    rows.push([c.name, fmt(c.cost), c.decision, String(c.replications), c.constraints.map((k) => `${k.constraint} ${fmt(k.estimate)} [${fmt(k.ci95[0])}, ${fmt(k.ci95[1])}] ${k.decision}`).join('; ')]);
+  }
+  const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) lines.push('  ' + r.map((c, i) => (i === 4 ? c : c.padEnd(w[i]!))).join('  ').trimEnd());
+  const p = doc.procedure;
+  lines.push(
+    '',
+    `confidence ${(p.confidence * 100).toFixed(1)} % over K = ${p.candidatesCovered} candidates × ${p.constraints} constraint(s) (Bonferroni β = ${p.beta.toPrecision(3)}); ${p.mean}; ${p.chance}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, ${p.descent}`,
+    `replications: ${doc.replications.used} used (${doc.replications.simulated} simulated, ${doc.replications.reused} reused) against at least ${doc.replications.grid.atLeast} for an exhaustive grid of ${doc.replications.grid.points} points at the same confidence`,
+  );
+  return lines.join('\n') + '\n';
+}

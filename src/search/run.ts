@@ -1,0 +1,176 @@
+/**
+ * runSearch: the cheapest policy that meets every constraint, certified at the stated
+ * confidence. Stages: the analytic warm start (zero replications), certification of the
+ * candidate together with each of its one-step-cheaper neighbours, then descent — bisection
+ * for one monotone variable, greedy coordinate descent for several — until the cheapest
+ * feasible candidate found has every cheaper neighbour certified infeasible, or the budget
+ * runs out. Candidates run through the experiment API as variants (override sets), every
+ * candidate on the same replication indices (common random numbers), and every replication
+ * is kept in a store so a rerun reuses it.
+ */
+import type { ExperimentInput } from '../experiment/run.js';
+import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
+import { compileRaw } from '../scenario/index.js';
+import { ScenarioLoadError } from '../scenario/errors.js';
+import { OPSIM_VERSION } from '../version.js';
+import { certify, splitError, type CandidateVerdict, type Observe } from './certify.js';
+import { CandidateSampler } from './sampler.js';
+import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchStatus } from './document.js';
+import { bisect, greedy } from './descent.js';
+import { cheaperNeighbours, costOf, gridSize, overridesOf, pointName, type Point } from './space.js';
+import { ReplicationStore, storeKey } from './store.js';
+import { prepareSearch, type PreparedSearch } from './validate.js';
+
+/** Progress of a search, reported after every batch of replications. */
+export interface SearchProgress {
+  /** Replications simulated so far. */
+  simulated: number;
+  budget: number;
+  /** Candidates decided so far, and all looked at. */
+  decided: number;
+  candidates: number;
+}
+
+/** Options of runSearch; every field is optional. */
+export interface SearchOptions {
+  /** Master seed (default: the scenario's `seed`, else "1"). */
+  seed?: string;
+  /** Worker threads (0 or 1 = in-process; default min(2, cores)). Ignored with `pool`. */
+  workers?: number;
+  /** A pool shared across runs (a server's); the search does not close it. */
+  pool?: ReplicationPool;
+  /** Replication store file; reused when it matches the scenario and seed, rewritten after every batch. Absent or null: none. */
+  storeFile?: string | null;
+  /** Overrides search.budget. */
+  budget?: number;
+  onProgress?: (p: SearchProgress) => void;
+  /** Aborting stops after the batch under way; the document says what was decided. */
+  signal?: AbortSignal;
+}
+
+function missed(v: CandidateVerdict): string[] {
+  return v.constraints
+    .filter((c) => c.decision !== 'feasible')
+    .map((c) => {
+      const what = c.kind === 'mean' ? `mean ${c.metric}` : `P(${c.metric})`;
+      const op = c.sense === 'atLeast' ? '≥' : '≤';
+      return `${c.constraint}: ${what} ${Number(c.estimate.toPrecision(4))} [${Number(c.ci95[0].toPrecision(4))}, ${Number(c.ci95[1].toPrecision(4))}] ${c.decision === 'infeasible' ? 'misses' : 'undecided at'} ${op} ${c.bound} (n = ${c.n})`;
+    });
+}
+
+/** Runs a search on a scenario with a `search:` section and returns its document. */
+export async function runSearch(input: ExperimentInput, options: SearchOptions = {}): Promise<SearchDocument> {
+  const compiled = compileRaw(input.raw, { file: input.file ?? undefined });
+  if (!compiled.ok) throw new ScenarioLoadError(compiled.errors);
+  const scenario = compiled.scenario;
+  if (options.budget !== undefined && scenario.search !== undefined) scenario.search = { ...scenario.search, budget: options.budget };
+  const prep: PreparedSearch = prepareSearch(input.raw, input.file, scenario);
+  const seed = options.seed ?? String(scenario.seed ?? 1);
+  const store = await ReplicationStore.load(options.storeFile ?? null, storeKey(input.raw, seed));
+  const vars = prep.variables;
+
+  const ownPool = options.pool === undefined && (options.workers ?? defaultWorkers()) > 1;
+  const pool = options.pool ?? (ownPool ? new ReplicationPool({ size: options.workers ?? defaultWorkers() }) : undefined);
+  const sampler = new CandidateSampler({ input, vars, tests: prep.tests, seed, store, ...(pool !== undefined ? { pool } : {}), storeFile: options.storeFile ?? null, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
+  const points = sampler.points;
+  const verdicts = new Map<string, CandidateVerdict>();
+  const roles = new Map<string, SearchCandidate['role']>();
+  const nameOf = (p: Point): string => sampler.name(p);
+  const observe: Observe = async (ids, upTo) => {
+    const out = await sampler.observe(ids, upTo);
+    options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: [...verdicts.values()].filter((v) => v.decision !== 'undecided').length, candidates: points.size });
+    return out;
+  };
+
+  const settings = { alpha: prep.alpha, candidatesCovered: prep.candidatesCovered, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications };
+  /** Certifies the points not yet decided (the first in `role`, the rest as its neighbours); returns each point's verdict. */
+  const check = async (ps: Point[], role: SearchCandidate['role']): Promise<CandidateVerdict[]> => {
+    const names = ps.map(nameOf);
+    names.forEach((n, i) => {
+      if (!roles.has(n)) roles.set(n, i === 0 ? role : 'neighbour');
+    });
+    const open = [...new Set(names.filter((n) => verdicts.get(n)?.decision !== 'feasible' && verdicts.get(n)?.decision !== 'infeasible'))];
+    if (open.length > 0 && options.signal?.aborted !== true) {
+      const out = await certify(open, prep.tests, observe, settings, prep.budget - sampler.simulated);
+      for (const [n, v] of out.verdicts) verdicts.set(n, v);
+    }
+    return names.map((n) => verdicts.get(n) ?? { decision: 'undecided', replications: 0, constraints: [] });
+  };
+
+  let chosen: Point | null = null;
+  try {
+    chosen = vars.length === 1 ? await bisect(vars, prep.start, check) : await greedy(vars, prep.start, check);
+  } finally {
+    if (ownPool) await pool!.close();
+  }
+
+  // The document.
+  const candidates: SearchCandidate[] = [...points.entries()]
+    .filter(([n]) => verdicts.has(n))
+    .map(([n, p]) => ({ name: n, settings: overridesOf(vars, p), cost: costOf(vars, p), role: roles.get(n) ?? 'probe', decision: verdicts.get(n)!.decision, replications: verdicts.get(n)!.replications, constraints: verdicts.get(n)!.constraints }));
+  let status: SearchStatus;
+  let answer: SearchDocument['answer'] = null;
+  let misses: string[] | undefined;
+  let neighbours: SearchDocument['cheaperNeighbours'] = [];
+  if (chosen !== null) {
+    const n = pointName(vars, chosen);
+    answer = { candidate: n, settings: overridesOf(vars, chosen), cost: costOf(vars, chosen), decision: 'feasible' };
+    neighbours = cheaperNeighbours(chosen).map((q) => {
+      const qn = pointName(vars, q);
+      const v = verdicts.get(qn);
+      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? ['not checked (budget)'] : missed(v) };
+    });
+    status = neighbours.every((q) => q.decision === 'infeasible') ? 'certified' : 'feasible';
+  } else {
+    status = 'no-feasible-point';
+    // The best found: fewest constraints missed, then the most replications behind it, then the dearest.
+    const best = [...candidates].sort((a, b) => a.constraints.filter((c) => c.decision === 'infeasible').length - b.constraints.filter((c) => c.decision === 'infeasible').length || b.cost - a.cost)[0];
+    if (best !== undefined) {
+      answer = { candidate: best.name, settings: best.settings, cost: best.cost, decision: best.decision };
+      misses = missed(verdicts.get(best.name)!);
+    }
+  }
+  const confidence = 1 - prep.alpha;
+  const pct = `${(confidence * 100).toFixed(confidence * 100 === Math.round(confidence * 100) ? 0 : 1)} %`;
+  const summary =
+    status === 'certified'
+      ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${neighbours.length > 0 ? 'each one-step-cheaper policy was checked and fails.' : 'it is the cheapest policy in the search space (widen the ranges to look further).'}`
+      : status === 'feasible'
+        ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${neighbours.filter((q) => q.decision !== 'infeasible').map((q) => q.candidate).join(', ')} could not be decided within the budget (${prep.budget} replications), so a cheaper policy may exist.`
+        : answer !== null
+          ? `no policy was certified feasible within the budget (${prep.budget} replications); the best found is ${answer.candidate} (${answer.decision}): ${misses!.join('; ')}.`
+          : `no policy was checked within the budget (${prep.budget} replications).`;
+  const grid = gridSize(vars);
+  return {
+    format: SEARCH_FORMAT,
+    opsimVersion: OPSIM_VERSION,
+    scenario: { name: scenario.name, file: input.file, hash: input.hash },
+    seed,
+    status,
+    summary,
+    answer,
+    cheaperNeighbours: neighbours,
+    ...(misses !== undefined ? { misses } : {}),
+    candidates,
+    procedure: {
+      confidence,
+      alpha: prep.alpha,
+      candidatesCovered: prep.candidatesCovered,
+      constraints: prep.tests.length,
+      beta: splitError(prep.alpha, prep.candidatesCovered, prep.tests.length),
+      mean: 'Batur & Kim (2010) fully sequential feasibility check F_B, c = 1, no variance update',
+      chance: "Wald's SPRT on 0/1 period verdicts, p0 ± δ",
+      commonRandomNumbers: true,
+      initialReplications: prep.n0,
+      batch: prep.batch,
+      maxReplications: prep.maxReplications,
+      budget: prep.budget,
+      descent: vars.length === 1 ? 'bisection' : 'greedy coordinate descent',
+      constraintSpecs: prep.tests.map((t) => (t.kind === 'mean' ? { name: t.name, kind: 'mean', metric: t.metric, bound: t.threshold, sense: t.sense, tolerance: t.tolerance } : { name: t.name, kind: 'chance', metric: t.metric, bound: t.probability, sense: 'atLeast', tolerance: t.tolerance })),
+    },
+    warmStart: prep.warmStart,
+    // Under common random numbers an exhaustive grid at the same K would decide every checked
+    // candidate on the very same replications, and needs at least n0 for every other point.
+    replications: { simulated: sampler.simulated, reused: sampler.used.size - sampler.simulated, used: sampler.used.size, grid: { points: grid, atLeast: sampler.used.size + (grid - candidates.length) * prep.n0 } },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Replications of candidate policies on demand: each candidate is a variant (an override
+ * set) run through the experiment API, on replication indices 0, 1, 2, … shared by every
+ * candidate (common random numbers). Replications already in the store are never run again.
+ */
+import { runExperiment, type ExperimentInput } from '../experiment/run.js';
+import type { ReplicationPool } from '../experiment/pool.js';
+import type { ConstraintTest, Observe } from './certify.js';
+import { overridesOf, pointName, type Point, type Variable } from './space.js';
+import type { ReplicationStore } from './store.js';
+
+/** Adds the 0/1 verdicts "metric>=b" / "metric<=b" that chance constraints on metric bounds read. */
+export function withVerdicts(metrics: Record<string, number>, tests: readonly ConstraintTest[]): Record<string, number> {
+  const out = { ...metrics };
+  for (const t of tests) {
+    const m = /^(.*)(>=|<=)(-?[0-9.e+-]+)$/.exec(t.metric);
+    if (m === null || t.metric in metrics) continue;
+    const v = metrics[m[1]!];
+    const b = Number(m[3]);
+    out[t.metric] = v === undefined || !Number.isFinite(v) ? NaN : (m[2] === '>=' ? v >= b : v <= b) ? 1 : 0;
+  }
+  return out;
+}
+
+/** What the sampler needs. */
+export interface SamplerOptions {
+  input: ExperimentInput;
+  vars: readonly Variable[];
+  tests: readonly ConstraintTest[];
+  seed: string;
+  store: ReplicationStore;
+  /** Run on this pool; without one, in-process. */
+  pool?: ReplicationPool;
+  /** Where the store is saved after every batch (null: not saved). */
+  storeFile: string | null;
+  signal?: AbortSignal;
+}
+
+/** Runs and remembers candidates' replications. */
+export class CandidateSampler {
+  /** Candidate name → point, for every candidate named so far. */
+  readonly points = new Map<string, Point>();
+  /** "candidate#replication" of every replication handed out. */
+  readonly used = new Set<string>();
+  /** Replications simulated (not taken from the store). */
+  simulated = 0;
+  private readonly baseRaw: Record<string, unknown>;
+
+  constructor(private readonly o: SamplerOptions) {
+    this.baseRaw = { ...(o.input.raw as Record<string, unknown>) };
+    // The candidates become the experiment's variants; the search section is not the models' business.
+    delete this.baseRaw.search;
+    delete this.baseRaw.experiment;
+  }
+
+  /** The candidate name of a point (and remembers the point). */
+  name(p: Point): string {
+    const n = pointName(this.o.vars, p);
+    this.points.set(n, p);
+    return n;
+  }
+
+  /** Certification's Observe: replications 0 … upTo − 1 of each candidate, simulating only the missing ones. */
+  readonly observe: Observe = async (ids, upTo) => {
+    const { store, vars, tests } = this.o;
+    const only: { variant: string; replication: number }[] = [];
+    for (const id of ids) for (let r = 0; r < upTo; r++) if (store.get(id, r) === undefined) only.push({ variant: id, replication: r });
+    if (only.length > 0) {
+      const list = ids.filter((id) => only.some((x) => x.variant === id)).map((id) => ({ name: id, set: overridesOf(vars, this.points.get(id)!) }));
+      const doc = await runExperiment(
+        { raw: { ...this.baseRaw, experiment: { variants: { list } } }, file: this.o.input.file, hash: this.o.input.hash },
+        { seed: this.o.seed, only, ...(this.o.pool !== undefined ? { pool: this.o.pool } : { workers: 1 }), ...(this.o.signal !== undefined ? { signal: this.o.signal } : {}) },
+      );
+      const f = doc.failures[0];
+      if (f !== undefined) throw new Error(`search: ${doc.failures.length} replication(s) failed, e.g. ${f.variant}:${f.replication} (seed ${f.seed}): ${f.error.split('\n')[0]}`);
+      if (doc.interrupted === true) throw new Error('search: interrupted');
+      for (const v of doc.variants) {
+        const per = v.perReplication;
+        if (per === undefined) continue;
+        per.replications.forEach((rep, i) => {
+          const m: Record<string, number> = {};
+          for (const [k, vals] of Object.entries(per.metrics)) m[k] = vals[i] ?? NaN;
+          store.set(v.name, rep, m);
+        });
+      }
+      this.simulated += only.length;
+      if (this.o.storeFile !== null) await store.save(this.o.storeFile);
+    }
+    const records = new Map<string, Record<string, number>[]>();
+    for (const id of ids) {
+      const recs: Record<string, number>[] = [];
+      for (let r = 0; r < upTo; r++) {
+        const m = store.get(id, r);
+        if (m === undefined) throw new Error(`search: replication ${r} of ${id} is missing after its run`);
+        this.used.add(`${id}#${r}`);
+        recs.push(withVerdicts(m, tests));
+      }
+      records.set(id, recs);
+    }
+    return { records, simulated: only.length };
+  };
+}

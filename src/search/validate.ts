@@ -1,0 +1,136 @@
+/**
+ * Checks a `search:` section before anything runs and turns it into what the search needs.
+ * Every problem is reported at once with its file position: a constraint naming a metric the
+ * scenario does not produce, a bound missing or doubled, a variable value the scenario
+ * refuses, and a budget too small for the space (with the arithmetic).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { runReplication } from '../models/replication.js';
+import { compileRaw } from '../scenario/index.js';
+import { didYouMean, displayPath, ScenarioLoadError, toPointer, type ScenarioError } from '../scenario/errors.js';
+import { readScenarioSource } from '../scenario/source.js';
+import type { Scenario } from '../scenario/schema/index.js';
+import type { ConstraintTest } from './certify.js';
+import type { SearchSpecValue } from './schema.js';
+import { buildVariables, cheaperNeighbours, gridSize, overridesOf, type Variable } from './space.js';
+import { warmStart, type WarmStartNote } from './warm-start.js';
+
+/** Defaults of the search settings. */
+export const SEARCH_DEFAULTS = { confidence: 0.95, initialReplications: 10, batch: 5, maxReplications: 200 } as const;
+
+/** A search ready to run. */
+export interface PreparedSearch {
+  spec: SearchSpecValue;
+  variables: Variable[];
+  tests: ConstraintTest[];
+  alpha: number;
+  n0: number;
+  batch: number;
+  maxReplications: number;
+  budget: number;
+  /** Candidates the error is split over: min(grid size, ⌊budget / n0⌋). */
+  candidatesCovered: number;
+  start: number[];
+  warmStart: WarmStartNote[];
+}
+
+type Segs = (string | number)[];
+
+function locator(file: string | null): (segs: Segs) => { line: number | null; column: number | null } {
+  if (file === null || !existsSync(path.resolve(file))) return () => ({ line: null, column: null });
+  const src = readScenarioSource(path.resolve(file), file);
+  return (segs) => {
+    if (!src.ok) return { line: null, column: null };
+    for (let n = segs.length; n >= 0; n--) {
+      const o = src.doc.origins.get(toPointer(segs.slice(0, n)));
+      if (o !== undefined) return { line: o.keyLine ?? o.line, column: o.keyColumn ?? o.column };
+    }
+    return { line: null, column: null };
+  };
+}
+
+/** The metric names a scenario produces, from a one-interval probe replication (milliseconds; metric names depend on structure only). */
+export function producedMetrics(scenario: Scenario): string[] {
+  const probe: Scenario = { ...scenario, horizon: Math.min(scenario.horizon, scenario.interval ?? 900), warmup: 0 };
+  return Object.keys(runReplication(probe, { seed: 'probe', replication: 0 }).metrics);
+}
+
+/** Validates the search section of a compiled scenario; throws ScenarioLoadError with every problem. */
+export function prepareSearch(raw: unknown, file: string | null, scenario: Scenario): PreparedSearch {
+  const at = locator(file);
+  const errors: ScenarioError[] = [];
+  const err = (segs: Segs, message: string): void => {
+    errors.push({ file, ...at(segs), path: displayPath(segs), message });
+  };
+  const spec = scenario.search;
+  if (spec === undefined) throw new ScenarioLoadError([{ file, line: null, column: null, path: 'search', message: 'the scenario has no `search:` section (see docs/search.md)' }]);
+
+  spec.variables.forEach((v, i) => {
+    if ((v.range === undefined) === (v.values === undefined)) err(['search', 'variables', i], 'give exactly one of `range` and `values`');
+    if (v.range !== undefined && v.range.from > v.range.to) err(['search', 'variables', i, 'range'], `from (${v.range.from}) must be ≤ to (${v.range.to})`);
+  });
+  const paths = spec.variables.map((v) => v.path);
+  paths.forEach((p, i) => {
+    if (paths.indexOf(p) !== i) err(['search', 'variables', i, 'path'], `"${p}" is already a decision variable`);
+  });
+
+  const metrics = errors.length === 0 ? producedMetrics(scenario) : [];
+  const known = new Set(metrics);
+  const tests: ConstraintTest[] = [];
+  spec.constraints.forEach((c, i) => {
+    const here: Segs = ['search', 'constraints', i];
+    const bounds = [c.atLeast, c.atMost].filter((b) => b !== undefined).length;
+    const metricExists = (m: string, segs: Segs, what: string): boolean => {
+      if (known.has(m)) return true;
+      err(segs, `${what} "${m}" does not exist in this scenario${didYouMean(m, known)}`);
+      return false;
+    };
+    if (c.kind === 'mean') {
+      if (bounds !== 1) err(here, 'a mean constraint needs exactly one of `atLeast` and `atMost`');
+      if (!metricExists(c.metric, [...here, 'metric'], 'metric') || bounds !== 1) return;
+      const sense = c.atLeast !== undefined ? 'atLeast' : 'atMost';
+      tests.push({ kind: 'mean', name: c.name ?? c.metric, metric: c.metric, sense, threshold: (c.atLeast ?? c.atMost)!, tolerance: c.tolerance });
+      return;
+    }
+    if ((c.sla === undefined) === (c.metric === undefined)) err(here, 'a chance constraint names exactly one of `sla` and `metric`');
+    if (c.sla !== undefined && bounds > 0) err(here, 'a chance constraint on an SLA takes no `atLeast`/`atMost` (the SLA verdict is the bound)');
+    if (bounds > 1) err(here, 'give at most one of `atLeast` and `atMost`');
+    if (!(c.probability - c.tolerance > 0 && c.probability + c.tolerance < 1)) err([...here, 'tolerance'], `p0 ± δ = ${c.probability} ± ${c.tolerance} must lie strictly between 0 and 1`);
+    const metric = c.sla !== undefined ? `sla.${c.sla}.met` : c.metric;
+    if (metric === undefined || !metricExists(metric, [...here, c.sla !== undefined ? 'sla' : 'metric'], c.sla !== undefined ? 'SLA verdict' : 'metric')) return;
+    // A bound turns a metric into a 0/1 verdict per period; the verdict is computed in the search (see run.ts).
+    tests.push({ kind: 'chance', name: c.name ?? c.sla ?? metric, metric: bounds === 1 ? verdictMetric(metric, c.atLeast, c.atMost) : metric, probability: c.probability, tolerance: c.tolerance });
+  });
+
+  const variables = errors.length === 0 ? buildVariables(spec.variables, scenario) : [];
+  // Every value must be one the scenario accepts: compile the cheapest and the dearest corner.
+  if (variables.length > 0) {
+    for (const corner of [variables.map(() => 0), variables.map((v) => v.values.length - 1)]) {
+      const r = compileRaw(raw, { file: file ?? undefined, overrides: overridesOf(variables, corner) });
+      if (!r.ok) for (const e of r.errors) {
+        const i = spec.variables.findIndex((v) => e.path === v.path || e.message.includes(v.path));
+        err(i >= 0 ? ['search', 'variables', i] : ['search', 'variables'], `${e.path}: ${e.message}`);
+      }
+    }
+  }
+  if (errors.length > 0) throw new ScenarioLoadError(errors);
+
+  const alpha = 1 - (spec.confidence ?? SEARCH_DEFAULTS.confidence);
+  const n0 = spec.initialReplications ?? SEARCH_DEFAULTS.initialReplications;
+  const batch = spec.batch ?? SEARCH_DEFAULTS.batch;
+  const maxReplications = Math.max(n0, spec.maxReplications ?? SEARCH_DEFAULTS.maxReplications);
+  const { point: start, notes } = warmStart(variables, scenario, tests);
+  const grid = gridSize(variables);
+  const firstRound = 1 + cheaperNeighbours(start).length;
+  if (spec.budget < firstRound * n0) {
+    err(['search', 'budget'], `${spec.budget} replications cannot certify even the first candidate: it and its ${firstRound - 1} one-step-cheaper neighbour(s) need ${firstRound} × n0 (${n0}) = ${firstRound * n0} replications at least; the space has ${variables.length > 1 ? `${variables.map((v) => v.values.length).join(' × ')} = ` : ''}${grid} points (an exhaustive grid needs ${grid} × ${n0} = ${grid * n0} at least). Raise search.budget to ${firstRound * n0} or more, or lower initialReplications`);
+    throw new ScenarioLoadError(errors);
+  }
+  return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, candidatesCovered: Math.min(grid, Math.floor(spec.budget / n0)), start, warmStart: notes };
+}
+
+/** The name of the 0/1 verdict "metric within bound" computed from a metric (see run.ts `withVerdicts`). */
+export function verdictMetric(metric: string, atLeast: number | undefined, atMost: number | undefined): string {
+  return atLeast !== undefined ? `${metric}>=${atLeast}` : `${metric}<=${atMost}`;
+}

@@ -1,0 +1,111 @@
+/**
+ * The analytic warm start: a first candidate from closed forms, at zero replications.
+ *
+ * - A team headcount (constant, or one shift of a roster) serving requests with an answer
+ *   target, under a constraint on `requests.<name>.service_level`: Erlang C per staffing hour
+ *   on the lagged arrival rate, the largest need over the hours the headcount covers.
+ * - The servers of a pool with a latency objective: M/M/c on the lagged peak rate (one queue
+ *   per server, M/M/1 each, when a balancer splits the traffic).
+ * - Anything else (thresholds, CRAC units, teams working incidents): the most expensive
+ *   value, a start that is most likely feasible; the descent then walks down.
+ * The simulation certifies or corrects the start; it only saves replications.
+ */
+import { constantRate, sumRates, type RateProfile } from '../engine/arrivals.js';
+import { classProfile } from '../models/load/runtime.js';
+import { distributionFromSpec } from '../models/kernel/distribution.js';
+import { parseFieldPath } from '../scenario/errors.js';
+import type { Scenario } from '../scenario/schema/index.js';
+import type { DurationDistSpec } from '../scenario/schema/distribution.js';
+import { erlangCAgents, laggedRate, mmcServersForLatency, splitQueueServersForLatency } from '../theory/staffing.js';
+import type { ConstraintTest } from './certify.js';
+import { indexAtLeast, readPath, type Variable } from './space.js';
+
+/** The warm start of one variable. */
+export interface WarmStartNote {
+  variable: string;
+  /** The value the closed form asks for (before clamping into the variable's values); null when none applies. */
+  analytic: number | null;
+  /** The value the search starts from. */
+  start: unknown;
+  method: string;
+}
+
+interface RequestSpecLike {
+  name: string;
+  team: string;
+  rate: number;
+  handleTime: DurationDistSpec;
+  answerTarget?: number;
+}
+
+function serviceLevelTarget(tests: readonly ConstraintTest[], request: string): number | undefined {
+  const t = tests.find((c) => c.kind === 'mean' && c.metric === `requests.${request}.service_level` && c.sense === 'atLeast');
+  return t?.kind === 'mean' ? t.threshold : undefined;
+}
+
+/** Erlang C agents for a team's requests over [from, to), staffing hour by hour on the lagged rate. */
+function agentsFor(scenario: Scenario, team: string, tests: readonly ConstraintTest[], from: number, to: number): { need: number; method: string } | null {
+  const reqs = ((scenario as { requests?: RequestSpecLike[] }).requests ?? []).filter((r) => r.team === team && r.answerTarget !== undefined);
+  const judged = reqs.filter((r) => serviceLevelTarget(tests, r.name) !== undefined);
+  if (judged.length === 0) return null;
+  let need = 0;
+  for (const r of judged) {
+    const aht = distributionFromSpec(r.handleTime).mean;
+    const profile = constantRate(r.rate);
+    const target = serviceLevelTarget(tests, r.name)!;
+    for (let t = from; t < Math.max(to, from + 1); t += 3600) {
+      const a = laggedRate((x) => profile.rate(x), t, aht) * aht;
+      need = Math.max(need, erlangCAgents(a, aht, r.answerTarget!, target));
+    }
+  }
+  return { need, method: `Erlang C on the lagged arrival rate per hour (${judged.map((r) => r.name).join(', ')}, target ${judged.map((r) => serviceLevelTarget(tests, r.name)).join(', ')} within the answer target)` };
+}
+
+/** M/M/c (or c × M/M/1 behind a balancer) servers for a service's latency objective at its lagged peak rate. */
+function serversFor(scenario: Scenario, service: string): { need: number; method: string } | null {
+  const svc = readPath(scenario, ['services', service]) as { serviceTime: DurationDistSpec; latencyObjective?: { threshold: number; target: number }; balancer?: unknown } | undefined;
+  if (svc?.latencyObjective === undefined) return null;
+  const profiles: RateProfile[] = (scenario.load ?? []).filter((l) => l.service === service).map((l) => classProfile(l));
+  if (profiles.length === 0) return null;
+  const total = sumRates(profiles);
+  const s = distributionFromSpec(svc.serviceTime).mean;
+  let peak = 0;
+  const step = Math.min(scenario.interval ?? 900, 900);
+  for (let t = 0; t < scenario.horizon; t += step) peak = Math.max(peak, laggedRate((x) => total.rate(x), t, s));
+  const { threshold, target } = svc.latencyObjective;
+  const split = svc.balancer !== undefined;
+  const need = split ? splitQueueServersForLatency(peak, 1 / s, threshold, target) : mmcServersForLatency(peak, 1 / s, threshold, target);
+  return { need, method: `${split ? 'one M/M/1 queue per server' : 'M/M/c'} at the lagged peak rate ${peak.toFixed(2)}/s, ${(target * 100).toFixed(2)} % within ${threshold} s` };
+}
+
+/** The warm-start point and how each coordinate was found. */
+export function warmStart(vars: readonly Variable[], scenario: Scenario, tests: readonly ConstraintTest[]): { point: number[]; notes: WarmStartNote[] } {
+  const notes: WarmStartNote[] = [];
+  const point = vars.map((v) => {
+    let found: { need: number; method: string } | null = null;
+    try {
+      const segs = parseFieldPath(v.path);
+      if (segs[0] === 'teams' && typeof segs[1] === 'string' && segs[segs.length - 1] === 'headcount') {
+        if (segs.length === 3) found = agentsFor(scenario, segs[1], tests, 0, scenario.horizon);
+        else if (segs.length === 6 && segs[2] === 'roster') {
+          const shift = readPath(scenario, segs.slice(0, 5)) as { start: number; length: number } | undefined;
+          if (shift !== undefined) found = agentsFor(scenario, segs[1], tests, shift.start, shift.start + shift.length);
+        }
+      } else if (segs[0] === 'services' && typeof segs[1] === 'string' && segs[2] === 'servers' && segs.length === 3) {
+        found = serversFor(scenario, segs[1]);
+      }
+    } catch (err) {
+      found = null;
+      notes.push({ variable: v.label, analytic: null, start: v.values[v.values.length - 1], method: `closed form failed (${err instanceof Error ? err.message : String(err)}); starting from the most expensive value` });
+      return v.values.length - 1;
+    }
+    if (found === null) {
+      notes.push({ variable: v.label, analytic: null, start: v.values[v.values.length - 1], method: 'no closed form applies; starting from the most expensive value' });
+      return v.values.length - 1;
+    }
+    const i = indexAtLeast(v, found.need);
+    notes.push({ variable: v.label, analytic: found.need, start: v.values[i], method: found.method });
+    return i;
+  });
+  return { point, notes };
+}

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenarioFile, ScenarioLoadError } from '../../src/scenario/index.js';
+import { runSearch, searchSummary, type SearchDocument } from '../../src/search/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fixture = path.join(here, 'fixtures/service-desk-search.yaml');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'opsim-search-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function input(file: string, overrides: Record<string, unknown> = {}): { raw: unknown; file: string; hash: string } {
+  const r = loadScenarioFile(file, { overrides });
+  if (!r.ok) throw new ScenarioLoadError(r.errors);
+  return { raw: r.raw, file: r.file!, hash: r.hash };
+}
+
+async function scenarioFile(name: string, text: string): Promise<string> {
+  const f = path.join(dir, name);
+  await writeFile(f, text);
+  return f;
+}
+
+describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % within 20 s)', () => {
+  let doc: SearchDocument;
+  const store = (): string => path.join(dir, 'service-desk-replications.json');
+
+  it('returns 14 agents and certifies 13 infeasible at α = 0.05', async () => {
+    doc = await runSearch(input(fixture), { workers: 2, storeFile: store() });
+    expect(doc.status).toBe('certified');
+    expect(doc.answer?.candidate).toBe('agents=14');
+    expect(doc.answer?.settings).toEqual({ 'teams.service-desk.headcount': 14 });
+    expect(doc.procedure.alpha).toBeCloseTo(0.05, 12);
+    const c13 = doc.candidates.find((c) => c.name === 'agents=13')!;
+    expect(c13.decision).toBe('infeasible');
+    // Erlang C: 79.56 % for 13 agents; the interval of the simulated mean agrees.
+    expect(c13.constraints[0]!.ci95[0]).toBeLessThan(0.7956);
+    expect(c13.constraints[0]!.ci95[1]).toBeGreaterThan(0.7956);
+    expect(doc.cheaperNeighbours).toEqual([expect.objectContaining({ candidate: 'agents=13', decision: 'infeasible' })]);
+    // The warm start came from Erlang C, at zero replications.
+    expect(doc.warmStart[0]).toMatchObject({ analytic: 14, start: 14 });
+    expect(doc.replications.simulated).toBe(doc.replications.used);
+    expect(searchSummary(doc).split('\n')[0]).toMatch(/^agents=14 \(cost 3780\): meets every constraint with 95 % confidence; each one-step-cheaper policy was checked and fails\.$/);
+  }, 120_000);
+
+  it('docs/search.md documents every field of the document', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const md = await readFile(path.resolve(here, '../../docs/search.md'), 'utf8');
+    const fields = [...Object.keys(doc), ...Object.keys(doc.procedure), ...Object.keys(doc.replications), ...Object.keys(doc.candidates[0]!), ...Object.keys(doc.candidates[0]!.constraints[0]!)];
+    for (const f of fields) expect(md.includes(`\`${f}\``) || md.includes(`\`${f}[]\``), f).toBe(true);
+  });
+
+  it('the document (as written to search.json) validates against its JSON Schema', async () => {
+    const { Ajv } = await import('ajv');
+    const { SearchDocumentSchema } = await import('../../src/search/index.js');
+    const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
+    expect(validate(JSON.parse(JSON.stringify(doc))), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...JSON.parse(JSON.stringify(doc)), status: 'maybe' })).toBe(false);
+  });
+
+  it('a rerun reuses every stored replication and reaches the same certificate', async () => {
+    const again = await runSearch(input(fixture), { workers: 0, storeFile: store() });
+    expect(again.replications.simulated).toBe(0);
+    expect(again.replications.reused).toBe(doc.replications.used);
+    expect(again.candidates).toEqual(doc.candidates);
+  }, 60_000);
+});
+
+describe('bad input and hard spaces', () => {
+  it('with no feasible point in the space, says so and returns the best found with what it misses', async () => {
+    const f = await scenarioFile(
+      'too-few.yaml',
+      `extends: ${JSON.stringify(path.resolve(here, '../../scenarios/service-desk-staffing.yaml'))}\nsearch:\n  variables: [{ path: teams.service-desk.headcount, name: agents, range: { from: 9, to: 11 } }]\n  constraints: [{ kind: mean, metric: requests.calls.service_level, atLeast: 0.8, tolerance: 0.02 }]\n  budget: 300\n`,
+    );
+    const doc = await runSearch(input(f), { workers: 0 });
+    expect(doc.status).toBe('no-feasible-point');
+    expect(doc.answer?.candidate).toBe('agents=11');
+    expect(doc.misses?.[0]).toMatch(/requests\.calls\.service_level: mean requests\.calls\.service_level 0\.\d+ .* misses ≥ 0\.8/);
+    expect(doc.summary).toMatch(/^no policy was certified feasible/);
+  }, 60_000);
+
+  it('a constraint naming a metric that does not exist is a located error, found before any run', async () => {
+    const f = await scenarioFile(
+      'typo.yaml',
+      `extends: ${JSON.stringify(path.resolve(here, '../../scenarios/service-desk-staffing.yaml'))}\nsearch:\n  variables: [{ path: teams.service-desk.headcount, range: { from: 10, to: 16 } }]\n  constraints:\n    - kind: mean\n      metric: requests.calls.service_levl\n      atLeast: 0.8\n      tolerance: 0.02\n    - { kind: chance, sla: nope, probability: 90%, tolerance: 5% }\n  budget: 300\n`,
+    );
+    const err = await runSearch(input(f), { workers: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScenarioLoadError);
+    const errors = (err as ScenarioLoadError).errors;
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatchObject({ file: f, line: 6, path: 'search.constraints[0].metric' });
+    expect(errors[0]!.message).toMatch(/"requests\.calls\.service_levl" does not exist.*requests\.calls\.service_level/);
+    expect(errors[1]).toMatchObject({ line: 9, path: 'search.constraints[1].sla' });
+  });
+
+  it('a space too large for the budget is refused before any run, with the arithmetic', async () => {
+    const store = path.join(dir, 'never.json');
+    const f = await scenarioFile(
+      'budget.yaml',
+      `extends: ${JSON.stringify(path.resolve(here, '../../scenarios/service-desk-staffing.yaml'))}\nsearch:\n  variables:\n    - { path: teams.service-desk.headcount, range: { from: 10, to: 30 } }\n    - { path: teams.service-desk.costPerHour, values: [20, 30] }\n  constraints: [{ kind: mean, metric: requests.calls.service_level, atLeast: 0.8, tolerance: 0.02 }]\n  budget: 25\n`,
+    );
+    const err = await runSearch(input(f), { workers: 0, storeFile: store }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScenarioLoadError);
+    expect((err as ScenarioLoadError).errors[0]!.message).toMatch(/25 replications cannot certify .* 3 × n0 \(10\) = 30 .* 21 × 2 = 42 points .* 42 × 10 = 420/);
+    expect((err as ScenarioLoadError).errors[0]).toMatchObject({ path: 'search.budget', line: 7 });
+    expect(existsSync(store)).toBe(false);
+  });
+});

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../src/server/app.js';
+import { tempProject } from '../server/helpers.js';
+
+/** A small, fast search: the Erlang C example over a short day with a wide indifference zone. */
+const DESK = `name: desk-search
+horizon: 3h
+warmup: 30m
+teams: [{ name: desk, tier: service-desk, headcount: 14, costPerHour: 30 }]
+requests: [{ name: calls, team: desk, rate: 100/30m, handleTime: { dist: exponential, mean: 180s }, answerTarget: 20s }]
+search:
+  variables: [{ path: teams.desk.headcount, name: agents, range: { from: 11, to: 16 } }]
+  constraints: [{ kind: mean, metric: requests.calls.service_level, atLeast: 0.7, tolerance: 0.05 }]
+  initialReplications: 5
+  budget: 200
+`;
+
+let app: FastifyInstance;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  const p = await tempProject({ 'desk-search.yaml': DESK });
+  cleanup = p.cleanup;
+  app = buildServer({ reportsDir: p.reports, scenariosDir: p.scenarios, workers: 1 });
+  await app.ready();
+});
+afterAll(async () => {
+  await app.close();
+  await cleanup();
+});
+
+describe('POST /api/searches', () => {
+  it('runs a search, streams its progress and serves its document', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/searches', payload: { scenario: 'desk-search' } });
+    expect(res.statusCode).toBe(202);
+    const { id } = res.json() as { id: string };
+    const events = await app.inject({ method: 'GET', url: `/api/searches/${id}/events` });
+    expect(events.headers['content-type']).toMatch(/text\/event-stream/);
+    expect(events.body).toMatch(/event: progress\ndata: .*"simulated":\d+/);
+    expect(events.body).toMatch(/event: done\n/);
+    const job = (await app.inject({ method: 'GET', url: `/api/searches/${id}` })).json() as { status: string; document: { status: string; answer: { candidate: string } } };
+    expect(job.status).toBe('done');
+    // Erlang C: 12 agents answer 64 % within 20 s, 13 answer 80 %: 13 is the cheapest above 70 % ± 5.
+    expect(job.document.answer.candidate).toBe('agents=13');
+    expect(job.document.status).toBe('certified');
+  }, 60_000);
+
+  it('refuses a bad search before starting it, and a budget beyond the server\'s', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/api/searches', payload: { text: DESK.replace('requests.calls.service_level', 'requests.calls.nope') } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'invalid search', errors: [expect.objectContaining({ path: 'search.constraints[0].metric' })] });
+    const big = await app.inject({ method: 'POST', url: '/api/searches', payload: { scenario: 'desk-search', budget: 1_000_000 } });
+    expect(big.statusCode).toBe(400);
+    expect(big.json().error).toMatch(/exceeds the server's budget/);
+    expect((await app.inject({ method: 'GET', url: '/api/searches/00000000-0000-0000-0000-000000000000' })).statusCode).toBe(404);
+  });
+});
