@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatScenarioError, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
-import { buildServer, experimentExecutor, isFinal, RunManager, type RunRecord } from '../server/index.js';
+import { buildServer, experimentExecutor, isFinal, isLoopback, RunManager, type RunRecord } from '../server/index.js';
 import { loadFile } from '../server/engine.js';
 import { displayFile, listScenarios, resolveScenario } from '../server/scenarios.js';
 import { checkBind, closeOnSignals, listen, parsePort } from './serve.js';
@@ -88,8 +88,8 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const runs = new RunManager({ reportsDir, executor: experimentExecutor(flags.workers !== undefined ? { workers: Number(flags.workers) } : {}) });
-      const app = buildServer({ reportsDir, scenariosDir, runs, ...(token ? { token } : {}) });
+      const runs = new RunManager({ reportsDir, executor: experimentExecutor({ recordsDir: path.join(reportsDir, 'records'), ...(flags.workers !== undefined ? { workers: Number(flags.workers) } : {}) }) });
+      const app = buildServer({ reportsDir, scenariosDir, runs, ...(token ? { token } : {}), hosts: isLoopback(flags.host) ? 'loopback' : 'any' });
       await app.ready();
       let url: string | null = null;
       if (flags.serve) url = await listen(app, { host: flags.host, port: flags.port, fallbackPort: true });

@@ -5,10 +5,13 @@
  * written); 130 interrupted by Ctrl-C/SIGTERM (partial results written, complete: false);
  * 1 anything else.
  */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
-import { runExperiment } from '../experiment/run.js';
+import { planExperiment, runExperiment } from '../experiment/run.js';
+import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResults } from '../results/write.js';
 import { writeReport } from '../report/index.js';
@@ -125,6 +128,53 @@ interface RunFlags {
   block?: number;
 }
 
+/**
+ * Most replications one `opsim run` may plan (all variants, stopWhen and a warm-up pilot
+ * counted): beyond it the job list alone would exhaust memory, and the run would take years.
+ */
+export const MAX_RUN_REPLICATIONS = 1_000_000;
+
+/** Pseudo-file systems: writing results there makes no sense and may block forever. */
+const PSEUDO_FS = ['/proc', '/sys', '/dev'];
+
+function underPseudoFs(abs: string): string | undefined {
+  return PSEUDO_FS.find((p) => abs === p || abs.startsWith(`${p}/`));
+}
+
+/**
+ * Checks, before any simulating, that results can be written to `dir`: not under /proc,
+ * /sys or /dev, creatable, a directory, and writable (a probe file is created and removed).
+ * Throws an Error that names the folder and what is wrong.
+ */
+export async function checkOutDir(dir: string): Promise<void> {
+  const refuse = (why: string): Error => new Error(`--out ${dir}: ${why}`);
+  const pseudo = underPseudoFs(path.resolve(dir));
+  if (pseudo !== undefined) throw refuse(`${pseudo} is not a place for result files; choose a folder on a disk`);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw refuse(code === 'EEXIST' || code === 'ENOTDIR' ? 'not a folder (a file is in the way)' : `cannot create the folder (${(err as Error).message})`);
+  }
+  const real = await realpath(dir);
+  const realPseudo = underPseudoFs(real);
+  if (realPseudo !== undefined) throw refuse(`it leads to ${real}, under ${realPseudo}; choose a folder on a disk`);
+  if (!(await stat(real)).isDirectory()) throw refuse('not a folder');
+  const probe = path.join(real, `.opsim-probe-${process.pid}-${randomUUID().slice(0, 8)}.tmp`);
+  try {
+    const fh = await open(probe, 'wx');
+    try {
+      await fh.writeFile('opsim');
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    throw refuse(`the folder is not writable (${(err as Error).message})`);
+  } finally {
+    await unlink(probe).catch(() => undefined);
+  }
+}
+
 /** The options that decide a run's results, as a local run, a shard and the queue all pass them. */
 function specOptions(flags: RunFlags, overrides: Record<string, unknown>, only: { variant: string; replication: number }[]): SpecOptions {
   return {
@@ -149,7 +199,7 @@ export function register(program: Command): void {
     .description('Run a scenario: every variant × replication on worker threads; writes results.json and series.csv')
     .argument('<file>', 'scenario file (YAML or JSON)')
     .option('-r, --replications <n>', 'replications per variant (default: the scenario\'s, else 1)', integer('--replications', 1, 100_000))
-    .option('-w, --workers <n>', 'worker threads (0 or 1 = in-process; default min(2, cores))', integer('--workers', 0))
+    .option('-w, --workers <n>', 'worker threads (default min(2, cores)); 0 = in the main thread, for debugging (Ctrl-C then waits for the replication in progress)', integer('--workers', 0))
     .option('--seed <seed>', 'master seed (default: the scenario\'s, else 1)')
     .option('--horizon <duration>', 'simulated time span of one replication, e.g. "1d"')
     .option('--set <path=value>', 'override a field, e.g. services.inventory.servers=12 (repeatable)', collect, [])
@@ -185,6 +235,29 @@ export function register(program: Command): void {
           throw err;
         }
       }
+      const runOptions = specOptions(flags, overrides, only);
+      try {
+        const plan = planExperiment({ raw: loaded.raw, file: loaded.file, hash: loaded.hash }, runOptions);
+        if (!(plan.totalReplications <= MAX_RUN_REPLICATIONS)) {
+          const parts = `${plan.variants.length} variant(s) × ${plan.replicationsPerVariant} replication(s)${plan.pilotReplications > 0 ? ` + ${plan.pilotReplications} warm-up pilot` : ''}`;
+          process.stderr.write(`opsim: the run needs ${plan.totalReplications} replications (${parts}); at most ${MAX_RUN_REPLICATIONS.toLocaleString('en')} per run\n`);
+          process.exitCode = 2;
+          return;
+        }
+      } catch (err) {
+        if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
+        throw err;
+      }
+      // Found now rather than after hours of simulating: an output folder we cannot write.
+      const rawName = (loaded.raw as { name?: unknown }).name;
+      const outDir = flags.out ?? path.join('reports', slug(typeof rawName === 'string' ? rawName : 'scenario'));
+      try {
+        await checkOutDir(outDir);
+      } catch (err) {
+        process.stderr.write(`opsim: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
 
       const controller = new AbortController();
       const onSignal = (sig: NodeJS.Signals): void => {
@@ -194,13 +267,17 @@ export function register(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       const progress = createProgress({ quiet: flags.quiet === true });
+      // Replications run on worker threads unless --workers 0: a signal then stops the run at
+      // once (the main thread stays free to handle it) and a worker's heap limit bounds memory.
+      const workers = flags.workers ?? defaultWorkers();
+      const pool = workers >= 1 ? new ReplicationPool({ size: workers }) : undefined;
       let doc: ResultsDocument;
       try {
         doc = await runExperiment(
           { raw: loaded.raw, file: loaded.file, hash: loaded.hash },
           {
-            ...specOptions(flags, overrides, only),
-            ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+            ...runOptions,
+            ...(pool !== undefined ? { pool } : { workers: 0 }),
             onProgress: (p) => progress.update(p),
             signal: controller.signal,
           },
@@ -210,10 +287,11 @@ export function register(program: Command): void {
         throw err;
       } finally {
         progress.stop();
+        await pool?.close();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
-      await writeRunOutputs(doc, flags);
+      await writeRunOutputs(doc, { ...flags, out: outDir });
     });
 }
 

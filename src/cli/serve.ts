@@ -94,6 +94,7 @@ export function register(program: Command): void {
         scenariosDir: path.resolve(flags.scenarios),
         maxQueued: Number(flags.maxQueued ?? 4),
         ...(token ? { token } : {}),
+        hosts: isLoopback(flags.host) ? 'loopback' : 'any',
         ...(flags.workers !== undefined ? { workers: Number(flags.workers) } : {}),
         ...(flags.queue !== undefined ? { executor: queueExecutor(flags.queue) } : {}),
       };

@@ -255,7 +255,7 @@ async function embedCharts(container, run) {
     try {
       const spec = await api(`/api/runs/${run.id}/charts/${name}?format=vl`);
       // SVG keeps the marks in the DOM, which is what the end-to-end test inspects.
-      await vegaEmbed(slot, spec, { renderer: 'svg', actions: false });
+      await vegaEmbed(slot, spec, { renderer: 'svg', actions: false, ast: true }); // ast: no eval, as the CSP requires
     } catch (err) {
       slot.append(el('p', { class: 'error' }, `${name}: ${err.message}`));
     }
@@ -366,7 +366,7 @@ async function showCompare(a, b) {
         continue;
       }
       spec.width = 420;
-      await vegaEmbed(slot, spec, { renderer: 'svg', actions: false });
+      await vegaEmbed(slot, spec, { renderer: 'svg', actions: false, ast: true }); // ast: no eval, as the CSP requires
     }
   }
   view.setAttribute('data-ready', 'true');

@@ -3,7 +3,7 @@ export { EventCalendar, MIN_PRIORITY, MAX_PRIORITY, type CalendarArity, type Cal
 export { EventLimitError, Simulation, type RunOptions, type EventTracer } from './simulation.js';
 export { Signal, type SignalCallback } from './signal.js';
 export { Process, Interrupt, spawn, timeout, anyOf, allOf, type ProcessBody, type Yieldable } from './process.js';
-export { Resource, Request, Preempted, type Discipline, type ResourceOptions } from './resource.js';
+export { Resource, Request, Preempted, QueueLimitError, MAX_WAITING, type Discipline, type ResourceOptions } from './resource.js';
 export { Store } from './store.js';
 export { ConstantDelayTimers } from './timers.js';
 export { Container } from './container.js';

@@ -29,6 +29,32 @@ export interface ResourceOptions {
   discipline?: Discipline;
   /** Name for messages and reports. */
   name?: string;
+  /** Most claims that may wait at once (default MAX_WAITING); one more fails the run with a QueueLimitError. */
+  maxWaiting?: number;
+}
+
+/**
+ * Most claims one waiting line (a Resource's queue, a Store's items or getters) may hold at
+ * once: 2^21 = 2,097,152, about 200 MB of waiting requests in the built-in models. A line
+ * that long means arrivals far outrun service (a rate given per second instead of per hour,
+ * a pool of 1 server): the replication fails with this error, long before it could exhaust
+ * the process's memory. Real models stay orders of magnitude below it.
+ */
+export const MAX_WAITING = 2 ** 21;
+
+/** Thrown when a waiting line would exceed its cap (see MAX_WAITING). */
+export class QueueLimitError extends Error {
+  constructor(
+    readonly line: string,
+    readonly limit: number,
+    readonly time: number,
+  ) {
+    super(
+      `the waiting line of ${line} grew past ${limit.toLocaleString('en')} at simulated time ${time} s: arrivals far outrun service ` +
+        '(check the rates and their units, the number of servers and the service times)',
+    );
+    this.name = 'QueueLimitError';
+  }
 }
 
 /** Raised inside a process whose unit was taken by a higher-priority request. */
@@ -76,6 +102,8 @@ export class Resource {
   private readonly tracksHolders: boolean;
   /** Whether claim priority orders the queue (under 'fifo' it is ignored, as documented). */
   private readonly ordered: boolean;
+  /** Cap of the waiting line. */
+  private readonly maxWaiting: number;
 
   /** Time-weighted number waiting. */
   readonly queueLength: TimeWeighted;
@@ -93,6 +121,7 @@ export class Resource {
     this.tracksHolders = this.discipline === 'preemptive';
     this.ordered = this.discipline !== 'fifo';
     this.queue = this.ordered ? new EventCalendar(64) : new FifoQueue(64);
+    this.maxWaiting = options.maxWaiting ?? MAX_WAITING;
     this.capacity_ = options.capacity;
     const now = simulation.now;
     this.queueLength = new TimeWeighted(0, now);
@@ -142,6 +171,7 @@ export class Resource {
       this.waits.add(0);
       return -1;
     }
+    if (this.queue.size >= this.maxWaiting) throw new QueueLimitError(this.name, this.maxWaiting, this.simulation.now);
     const h = this.queue.push(this.ordered ? priority : 0, 0, handler, data, this.simulation.now);
     this.queueLength.update(this.simulation.now, this.queue.size);
     return h;
@@ -181,6 +211,7 @@ export class Resource {
       return req;
     }
     if (this.discipline === 'preemptive' && this.tryPreempt(req)) return req;
+    if (this.queue.size >= this.maxWaiting) throw new QueueLimitError(this.name, this.maxWaiting, now);
     req.queueHandle = this.queue.push(this.ordered ? priority : 0, 0, grantRequest, req, now);
     this.queueLength.update(now, this.queue.size);
     return req;

@@ -4,15 +4,29 @@
  */
 import { Signal } from './signal.js';
 import type { Simulation } from './simulation.js';
+import { MAX_WAITING, QueueLimitError } from './resource.js';
 
 export class Store<T> {
   private readonly items: T[] = [];
   private readonly getters: Signal<T>[] = [];
   private readonly putters: { item: T; signal: Signal<void> }[] = [];
 
-  /** `capacity` items at most (default unbounded). */
-  constructor(readonly simulation: Simulation, readonly capacity = Infinity) {
+  /**
+   * `capacity` items at most (default unbounded). Items held, getters waiting and putters
+   * waiting are each capped at `maxWaiting` (default MAX_WAITING): one more is a
+   * QueueLimitError, so a runaway producer fails its run instead of exhausting memory.
+   */
+  constructor(
+    readonly simulation: Simulation,
+    readonly capacity = Infinity,
+    readonly name = 'store',
+    private readonly maxWaiting = MAX_WAITING,
+  ) {
     if (!(capacity >= 1)) throw new RangeError(`store capacity must be ≥ 1, got ${capacity}`);
+  }
+
+  private checkRoom(line: unknown[]): void {
+    if (line.length >= this.maxWaiting) throw new QueueLimitError(this.name, this.maxWaiting, this.simulation.now);
   }
 
   /** Items held now. */
@@ -28,9 +42,11 @@ export class Store<T> {
       getter.succeed(item);
       s.succeed(undefined);
     } else if (this.items.length < this.capacity) {
+      this.checkRoom(this.items);
       this.items.push(item);
       s.succeed(undefined);
     } else {
+      this.checkRoom(this.putters);
       this.putters.push({ item, signal: s });
     }
     return s;
@@ -47,6 +63,7 @@ export class Store<T> {
         p.signal.succeed(undefined);
       }
     } else {
+      this.checkRoom(this.getters);
       this.getters.push(s);
     }
     return s;

@@ -15,7 +15,8 @@ export type RecordStore = Map<string, Map<number, ReplicationRecord>>;
 /** Something that runs tasks: a pool, or the main thread, or a queue. */
 export interface Executor {
   readonly concurrency: number;
-  run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult>;
+  /** Runs a task; aborting `signal` may stop it early (a pool terminates its worker). */
+  run(task: ReplicationTask, payload: ScenarioPayload, signal?: AbortSignal): Promise<TaskResult>;
   /**
    * Runs a whole stage at once, when the executor wants to see every task (the queue forms
    * blocks with deterministic ids from it); calls `settle` once per finished task and
@@ -39,11 +40,12 @@ export class PoolExecutor implements Executor {
   get concurrency(): number {
     return this.pool.size;
   }
-  async run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult> {
+  async run(task: ReplicationTask, payload: ScenarioPayload, signal?: AbortSignal): Promise<TaskResult> {
     // The scenario goes to a worker only when that worker asks for it (once per variant).
-    const first = await this.pool.run(task);
+    // The signal terminates the worker of a cancelled run's task, freeing it at once.
+    const first = await this.pool.run(task, signal);
     if (first.status !== 'need-payload') return first;
-    return this.pool.run({ ...task, payload });
+    return this.pool.run({ ...task, payload }, signal);
   }
 }
 
@@ -52,8 +54,8 @@ export function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
-// Piscina's own abort races with results already posted by a worker ("Unexpected message
-// from Worker", thrown asynchronously), so tasks are never aborted inside the pool; see runJobs.
+// Aborting a pool task terminates its worker; a result that worker had already posted then
+// arrives as a pool 'error' event, which ReplicationPool drops. The lane stops waiting at once.
 const ABORTED = Symbol('aborted');
 
 export interface Job {
@@ -101,9 +103,9 @@ export async function runJobs(
       const task: ReplicationTask = { key: job.variant.key, variant: job.variant.def.name, replication: job.replication, seed };
       let result: TaskResult;
       try {
-        const running = executor.run(task, job.variant.payload);
-        // On abort the lane stops waiting at once; the task's own outcome is ignored (an own
-        // pool is destroyed right after, a shared one finishes the task in the background).
+        const running = executor.run(task, job.variant.payload, signal);
+        // On abort the lane stops waiting at once; the task's own outcome is ignored (its
+        // worker is terminated, and a shared pool replaces it).
         running.catch(() => undefined);
         const outcome = await Promise.race([running, abortPromise]);
         if (outcome === ABORTED) return;

@@ -110,6 +110,19 @@ export async function executeTask(task: ReplicationTask, cache: CompiledCache): 
     const record = runReplication(scenario, { seed: task.seed, replication: task.replication, variant: task.variant });
     return { status: 'ok', record };
   } catch (err) {
-    return { status: 'failed', error: err instanceof Error ? err.message : String(err) };
+    return { status: 'failed', error: explainError(err) };
   }
+}
+
+/**
+ * The message of a failed replication. V8's allocation failures ("Invalid typed array length:
+ * 1000000000000") say nothing a planner can act on: they come from a size in the scenario
+ * (servers, units, counts) far beyond what one replication can hold, and are reworded so.
+ */
+export function explainError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err instanceof RangeError && /Invalid (typed )?array length|Array buffer allocation failed|Invalid string length/.test(err.message)) {
+    return `the scenario asks for more memory than one replication can have (${err.message}): check its sizes (servers, units, counts) for a value far too large; opsim validate reports implausible values`;
+  }
+  return err.message;
 }

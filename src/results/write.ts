@@ -31,6 +31,11 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, h
     await hooks.beforeRename?.(temp);
     await rename(temp, file);
     renamed = true;
+  } catch (err) {
+    // "ENOSPC: no space left on device, write" names no file: say which one (harden, #17).
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw Object.assign(new Error(`cannot write ${file}: ${(err as Error).message}`, { cause: err }), { code });
+    throw err;
   } finally {
     if (!renamed) await unlink(temp).catch(() => undefined);
   }

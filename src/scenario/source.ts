@@ -4,7 +4,7 @@
  * and column. Hostile or accidental input (huge, binary, deeply nested, alias bombs)
  * becomes an error message, never a stack trace or an exhausted process.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { toPointer, type ScenarioError, type PathSegments } from './errors.js';
 
@@ -55,18 +55,34 @@ function fail(file: string | null, message: string, line: number | null = null, 
   return { ok: false, errors: [{ file, line, column, path: '', message }] };
 }
 
-/** Reads and parses a scenario file, refusing oversized and binary files before parsing. */
+/**
+ * Reads and parses a scenario file, refusing oversized and binary files before parsing, and
+ * anything that is not a regular file (a directory, a device such as /dev/zero, a FIFO that
+ * would block forever): opened without blocking, checked on the open descriptor, and read
+ * only up to the size limit (harden, #17).
+ */
 export function readScenarioSource(absPath: string, displayName: string): SourceResult {
   let buf: Buffer;
+  let fd: number | null = null;
   try {
-    const st = statSync(absPath);
+    fd = openSync(absPath, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const st = fstatSync(fd);
     if (st.isDirectory()) return fail(displayName, 'is a directory, not a scenario file');
+    if (!st.isFile()) return fail(displayName, 'is not a regular file (a device, FIFO or socket), not a scenario file');
     if (st.size > SCENARIO_LIMITS.maxBytes) return fail(displayName, `file is too large (${formatBytes(st.size)}; the limit is ${formatBytes(SCENARIO_LIMITS.maxBytes)})`);
-    buf = readFileSync(absPath);
+    // One byte past the size fstat gave tells a file that grew meanwhile: never read unbounded.
+    const chunk = Buffer.alloc(st.size + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < chunk.length; n += got) got = readSync(fd, chunk, n, chunk.length - n, null);
+    if (n > st.size) return fail(displayName, 'changed while it was being read; try again');
+    buf = chunk.subarray(0, n);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    // Codes, not Node's messages: those carry the absolute path, which a server must not show.
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is not a directory' : code === 'EISDIR' ? 'is a directory' : (code ?? (err as Error).message);
     return fail(displayName, `cannot read file: ${reason}`);
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
   return parseScenarioBuffer(buf, displayName);
 }

@@ -3,7 +3,6 @@
  * the OpenAPI document and the dashboard, all from one Fastify instance. Every route declares
  * its schemas; every error becomes a JSON answer rather than a crash.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import swagger from '@fastify/swagger';
@@ -14,6 +13,7 @@ import { isFinal, QueueFullError, RunManager, type RunRecord, type RunRequest } 
 import { displayFile, listScenarios, resolveScenario, SCENARIO_NAME } from './scenarios.js';
 import * as S from './schemas.js';
 import { searchRoutes } from './searches.js';
+import { checkToken, registerSecurity } from './security.js';
 
 /** Options of buildServer. */
 export interface ServerOptions {
@@ -21,8 +21,16 @@ export interface ServerOptions {
   reportsDir: string;
   /** scenarios/ — the only place named scenarios are read from. */
   scenariosDir: string;
-  /** When set, every API request must carry `Authorization: Bearer <token>`. */
+  /**
+   * When set, every request except the dashboard's static files must carry
+   * `Authorization: Bearer <token>`; a token of less than 16 random bytes is refused.
+   */
   token?: string;
+  /**
+   * 'loopback' (default): answer only requests addressed to localhost/127.0.0.1/[::1] (DNS
+   * rebinding defence); 'any' for a server bound to another address (with a token).
+   */
+  hosts?: 'loopback' | 'any';
   /** Request body limit in bytes (default 1 MiB). */
   bodyLimit?: number;
   /** Runs executing at once (default 1). */
@@ -57,15 +65,12 @@ const ASSETS: Record<string, { file: string[]; type: string }> = {
   '/vendor/vega-embed.min.js': { file: ['node_modules', 'vega-embed', 'build', 'vega-embed.min.js'], type: 'text/javascript; charset=utf-8' },
 };
 
-function tokenMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 function sendError(reply: FastifyReply, status: number, error: string, extra: Record<string, unknown> = {}): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send({ error, ...extra });
 }
+
+/** The server-sent events route, the only one that accepts `?token=`. */
+const EVENTS_ROUTE = '/api/runs/:id/events';
 
 /** Builds the server (not listening); `ready()`/`listen()` load persisted runs. */
 export function buildServer(options: ServerOptions): FastifyInstance {
@@ -79,7 +84,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     options.runs ??
     new RunManager({
       reportsDir: options.reportsDir,
-      executor: options.executor ?? experimentExecutor(options.workers !== undefined ? { workers: options.workers } : {}),
+      executor: options.executor ?? experimentExecutor({ recordsDir: path.join(options.reportsDir, 'records'), ...(options.workers !== undefined ? { workers: options.workers } : {}) }),
       ...(options.maxRunning !== undefined ? { maxRunning: options.maxRunning } : {}),
       ...(options.maxQueued !== undefined ? { maxQueued: options.maxQueued } : {}),
     });
@@ -94,22 +99,27 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   const token = options.token;
-  if (token !== undefined && token !== '') {
-    app.addHook('onRequest', async (req, reply) => {
-      const url = req.url;
-      if (!url.startsWith('/api/') && !url.startsWith('/openapi.json')) return;
-      const header = req.headers.authorization ?? '';
-      // EventSource cannot send headers, so the events stream may carry the token in the query.
-      const q = (req.query as Record<string, unknown> | undefined)?.token;
-      const given = header.startsWith('Bearer ') ? header.slice(7) : typeof q === 'string' && url.includes('/events') ? q : '';
-      if (!tokenMatches(given, token)) {
-        reply.header('WWW-Authenticate', 'Bearer');
-        return sendError(reply, 401, 'a valid bearer token is required');
-      }
+  if (token !== undefined && token !== '') checkToken(token);
+  registerSecurity(app, {
+    ...(token !== undefined && token !== '' ? { token } : {}),
+    publicRoutes: Object.keys(ASSETS),
+    queryTokenRoute: EVENTS_ROUTE,
+    hosts: options.hosts ?? 'loopback',
+  });
+
+  // JSON bodies: Fastify's own parser (which refuses __proto__ and constructor poisoning),
+  // but a syntax error says where it is, as scenario files do.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    defaultJson(req, String(body), (err: Error | null, value?: unknown) => {
+      if (err === null) return done(null, value);
+      done(jsonSyntaxError(String(body)) ?? err, undefined);
     });
-  }
+  });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    const located = (err as { located?: unknown }).located;
+    if (Array.isArray(located)) return sendError(reply, 400, err.message, { errors: located });
     if (err.validation) {
       const errors = err.validation.map((v) => ({
         file: null,
@@ -237,7 +247,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         return reply.code(202).send({ id: run.id, status: runs.get(run.id)!.status, location: `/api/runs/${run.id}` });
       });
 
-    api.get('/api/runs/:id/events', {
+    api.get(EVENTS_ROUTE, {
       schema: {
         summary: 'Server-sent events: "status" and "progress" with the run record, then "done"',
         params: S.RunParams,
@@ -319,6 +329,57 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   return app;
+}
+
+/**
+ * The located 400 error for a JSON body that does not parse, or null when it parses (then the
+ * default parser refused it for another reason, e.g. a __proto__ key).
+ */
+function jsonSyntaxError(text: string): Error | null {
+  if (text.trim() === '') return null;
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    const msg = (e as Error).message;
+    const at = /at position (\d+)/.exec(msg);
+    const offset = at !== null ? Number(at[1]) : syntaxErrorOffset(text);
+    const before = text.slice(0, offset).split('\n');
+    const line = before.length;
+    const column = before[before.length - 1]!.length + 1;
+    // Node 20 quotes the text around the token ("Unexpected token '}', "...": }" is not valid JSON"); the position says where.
+    const reason = msg.replace(/\s*in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '').replace(/^(Unexpected token '.+?'),.*$/s, '$1');
+    const message = `invalid JSON: ${reason}`;
+    return Object.assign(new Error(`request body is not valid JSON (line ${line}, column ${column})`), {
+      statusCode: 400,
+      located: [{ file: null, line, column, path: 'body', message }],
+    });
+  }
+}
+
+/**
+ * Where JSON.parse gave up, for messages without "at position" (Node 20's "Unexpected token"):
+ * the shortest prefix that fails for another reason than ending early ends at the bad character.
+ */
+function syntaxErrorOffset(text: string): number {
+  const broken = (k: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, k));
+      return false;
+    } catch (e) {
+      const m = (e as Error).message;
+      // Ran out of text rather than hit a bad character: "Unexpected end", or a position at the very end.
+      return !/Unexpected end of JSON input/.test(m) && /at position (\d+)/.exec(m)?.[1] !== String(k);
+    }
+  };
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (broken(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return Math.max(0, lo - 1);
 }
 
 /** Hosts that only this machine can reach. */

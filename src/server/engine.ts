@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { ResultsDocument } from '../results/format.js';
 import { loadScenarioFile, loadScenarioText, ScenarioLoadError, type ScenarioError } from '../scenario/index.js';
 import { ReplicationPool, planExperiment, runExperiment, type ExperimentOptions, type ExperimentPlan } from '../experiment/index.js';
+import { PoolExecutor } from '../experiment/jobs.js';
+import { CachingExecutor, RecordCache } from './records.js';
 
 export type { ScenarioError };
 
@@ -53,15 +55,28 @@ export interface RunExecutor {
   close(): Promise<void>;
 }
 
-/** The real executor: runExperiment on one ReplicationPool shared by every run. */
-export function experimentExecutor(options: { workers?: number } = {}): RunExecutor {
+/**
+ * The real executor: runExperiment on one ReplicationPool shared by every run. With
+ * `recordsDir`, every finished replication is stored there as it completes and reused by a
+ * resumed or re-submitted run (see records.ts).
+ */
+export function experimentExecutor(options: { workers?: number; recordsDir?: string } = {}): RunExecutor {
   // Created on first use so that a server (and its tests with a fake executor) starts
   // without spawning worker threads.
   let pool: ReplicationPool | null = null;
+  let executor: PoolExecutor | CachingExecutor | null = null;
   return {
     async run(input, o) {
-      pool ??= new ReplicationPool(options.workers !== undefined ? { size: options.workers } : {});
-      const opts: ExperimentOptions = { pool, signal: o.signal, onProgress: o.onProgress };
+      if (pool === null || executor === null) {
+        pool = new ReplicationPool(options.workers !== undefined ? { size: options.workers } : {});
+        executor = new PoolExecutor(pool);
+        if (options.recordsDir !== undefined) {
+          const cache = new RecordCache(options.recordsDir);
+          await cache.prune();
+          executor = new CachingExecutor(executor, cache);
+        }
+      }
+      const opts: ExperimentOptions = { executor, signal: o.signal, onProgress: o.onProgress };
       if (o.replications !== undefined) opts.replications = o.replications;
       if (o.overrides !== undefined && Object.keys(o.overrides).length > 0) opts.overrides = o.overrides;
       if (o.variants !== undefined && o.variants.length > 0) opts.variants = o.variants;
@@ -72,6 +87,7 @@ export function experimentExecutor(options: { workers?: number } = {}): RunExecu
     async close() {
       const p = pool;
       pool = null;
+      executor = null;
       if (p) await p.close();
     },
   };

@@ -108,24 +108,51 @@ export class RunManager {
     this.events.setMaxListeners(0);
   }
 
-  /** Loads persisted runs; runs that were in flight when a server stopped are marked failed. */
+  /**
+   * Loads persisted runs. Runs that were queued or running when a server stopped (even by
+   * SIGKILL or a power cut) are queued again from their saved input (input.json); their
+   * finished replications come back from the record cache, so only the rest is simulated.
+   * A run without a readable input is marked failed.
+   */
   async load(): Promise<void> {
     await mkdir(this.runsDir, { recursive: true });
-    for (const id of await readdir(this.runsDir)) {
+    const resumed: string[] = [];
+    for (const id of (await readdir(this.runsDir)).sort()) {
       if (!RUN_ID.test(id) || this.runs.has(id)) continue;
       try {
         const record = JSON.parse(await readFile(path.join(this.runsDir, id, 'run.json'), 'utf8')) as RunRecord;
         if (record.id !== id) continue;
+        let input: RunInput | null = null;
         if (record.status === 'queued' || record.status === 'running') {
-          record.status = 'failed';
-          record.error = 'the server stopped before this run finished';
-          record.finishedAt ??= new Date().toISOString();
+          input = await this.readInput(id);
+          if (input !== null) {
+            record.status = 'queued';
+            record.startedAt = null;
+            record.progress = { done: 0, total: 0, failed: 0 };
+            resumed.push(id);
+          } else {
+            record.status = 'failed';
+            record.error = 'the server stopped before this run finished';
+            record.finishedAt ??= new Date().toISOString();
+          }
           await this.persist(record);
         }
-        this.runs.set(id, { record, input: null, abort: null });
+        this.runs.set(id, { record, input, abort: null });
       } catch {
         // A half-written or foreign directory is not a run; leave it alone.
       }
+    }
+    // Oldest first, ahead of anything submitted from now on.
+    this.queue.unshift(...resumed);
+    this.pump();
+  }
+
+  private async readInput(id: string): Promise<RunInput | null> {
+    try {
+      const input = JSON.parse(await readFile(path.join(this.dir(id), 'input.json'), 'utf8')) as RunInput;
+      return typeof input.hash === 'string' && typeof input.name === 'string' ? input : null;
+    } catch {
+      return null;
     }
   }
 
@@ -197,6 +224,12 @@ export class RunManager {
     this.runs.set(record.id, { record, input, abort: null });
     this.queue.push(record.id);
     await mkdir(this.dir(record.id), { recursive: true });
+    // The input first: a run.json saying "queued" can always be resumed after a crash.
+    try {
+      await writeFileAtomic(path.join(this.dir(record.id), 'input.json'), JSON.stringify(input) + '\n');
+    } catch {
+      // Best effort: without it a crash marks the run failed instead of resuming it.
+    }
     await this.persist(record);
     this.pump();
     return record;
@@ -312,6 +345,8 @@ export class RunManager {
     } catch (err) {
       error ??= `could not write the report: ${err instanceof Error ? err.message : String(err)}`;
     }
+    // A run with nothing to show is not "done": every replication failed (its results keep the list).
+    if (doc !== null && error === null && !abort.signal.aborted) error = allFailed(doc);
     if (!abort.signal.aborted) this.durations.push((Date.now() - t0) / 1000);
     const status: RunStatus = abort.signal.aborted ? 'cancelled' : error !== null || doc === null ? 'failed' : 'done';
     live.input = null; // the scenario document is no longer needed; keep memory flat
@@ -339,6 +374,17 @@ export class RunManager {
       // Persistence is best effort: a full disk must not take the server down with it.
     }
   }
+}
+
+/**
+ * Why a run failed when none of its replications produced a record, or null when some did:
+ * the count and the first reasons, each with its variant, replication and seed.
+ */
+export function allFailed(doc: ResultsDocument): string | null {
+  if (doc.failures.length === 0 || doc.variants.some((v) => v.replications > 0)) return null;
+  const shown = doc.failures.slice(0, 3).map((f) => `${f.variant}:${f.replication} (seed ${f.seed}): ${f.error.split('\n')[0]}`);
+  const more = doc.failures.length > shown.length ? `; and ${doc.failures.length - shown.length} more` : '';
+  return `every replication failed (${doc.failures.length}): ${shown.join('; ')}${more}`;
 }
 
 /** Whether a status is final. */

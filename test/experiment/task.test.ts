@@ -44,3 +44,15 @@ describe('replication task protocol', () => {
     expect(cache.size).toBe(2);
   });
 });
+
+describe('failed replications say what to fix', () => {
+  it('an absurd size (10^12 servers) fails with a clear message, not "Invalid typed array length"', async () => {
+    const c = compileRaw({ name: 'huge', horizon: '10m', load: [{ name: 'a', service: 's', rate: '1/s' }], services: [{ name: 's', servers: 2, serviceTime: { dist: 'exponential', mean: '1s' } }] });
+    if (!c.ok) throw new Error(JSON.stringify(c.errors));
+    // Past the loader on purpose (the schema bounds servers): the runtime must still explain itself.
+    const scenario = structuredClone(c.scenario);
+    (scenario.services![0] as { servers: number }).servers = 1e12;
+    const r = await executeTask({ key: 'huge', variant: 'base', replication: 0, seed: '1', payload: { raw: null, file: null, overrides: {}, compiled: scenario } }, new CompiledCache());
+    expect(r).toEqual({ status: 'failed', error: expect.stringMatching(/^the scenario asks for more memory than one replication can have \(Invalid typed array length: 1000000000000\): check its sizes/) });
+  });
+});

@@ -7,6 +7,7 @@ import { fakeExecutor, tempProject, TINY } from './helpers.js';
 import { makeResults } from '../report/fixtures/make.js';
 import { resultsJson, seriesCsv } from '../../src/results/write.js';
 
+const TOKEN = '0d1e2c3b4a5968778695a4b3c2d1e0f0';
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
@@ -304,10 +305,10 @@ describe('documents and assets', () => {
   });
 
   it('requires the bearer token when one is configured', async () => {
-    const { app } = await setup({ token: 's3cret' });
+    const { app } = await setup({ token: TOKEN });
     expect((await app.inject('/api/runs')).statusCode).toBe(401);
     expect((await app.inject({ url: '/api/runs', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/runs', headers: { authorization: 'Bearer s3cret' } })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/runs', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(200);
     expect((await app.inject('/openapi.json')).statusCode).toBe(401);
     expect((await app.inject('/')).statusCode).toBe(200);
   });
