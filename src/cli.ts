@@ -3,7 +3,7 @@
  * The opsim command line: a thin shell over the modules. Each subcommand lives in its own
  * file under src/cli/ and registers itself here.
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { OPSIM_VERSION } from './version.js';
 
 /** A subcommand module: adds its command to the program. */
@@ -32,12 +32,32 @@ async function main(): Promise<void> {
     .name('opsim')
     .description('Discrete-event simulator and capacity-planning engine for IT operations')
     .version(OPSIM_VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Option errors exit 2 as documented, not commander's 1: it throws instead of exiting
+    // (inherited by every subcommand registered below) and the catch sets the code.
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => {
+        commanderPrinted = true;
+        process.stderr.write(text);
+      },
+    });
   for (const load of registrations) (await load()).register(program);
   await program.parseAsync(process.argv);
 }
 
+/** Set once commander has printed an error itself (parse errors), so it is not printed twice. */
+let commanderPrinted = false;
+
 main().catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // Help and version asked for exit 0; every usage error (unknown option or command,
+    // missing or invalid argument, no command at all) exits 2.
+    if (err.exitCode === 0) return;
+    if (!commanderPrinted) process.stderr.write(`opsim: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   // A planner should see a sentence, not a stack trace; OPSIM_DEBUG=1 shows the stack.
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`opsim: ${message}\n`);

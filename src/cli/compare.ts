@@ -1,7 +1,8 @@
 /**
  * `opsim compare BASELINE CURRENT`: the CI regression gate. Exit 0 when no metric regressed
  * significantly beyond the tolerance, 1 when one did, 2 when an input is unusable (missing
- * file, bad JSON, not a results document, unknown metric or bad option).
+ * file, bad JSON, not a results document, unknown metric or bad option, runs of different
+ * scenarios without --force, no shared metric).
  */
 import type { Command } from 'commander';
 import { CompareInputError, compareResults, readResultsFile, type CompareReport } from '../experiment/compare.js';
@@ -42,6 +43,8 @@ export function compareTable(r: CompareReport): string {
   );
   // Metrics without observations on either side cannot be tested; say so rather than pass them silently.
   if (r.skipped.length > 0) lines.push(`not tested (no observations in one of the runs): ${r.skipped.join(', ')}`);
+  if (r.missingFromCurrent.length > 0) lines.push(`missing from the current run: ${r.missingFromCurrent.join(', ')}`);
+  if (r.missingFromBaseline.length > 0) lines.push(`new in the current run (not in the baseline): ${r.missingFromBaseline.join(', ')}`);
   return lines.join('\n') + '\n';
 }
 
@@ -50,6 +53,7 @@ interface CompareFlags {
   tolerance?: string;
   direction: string[];
   json?: boolean;
+  force?: boolean;
 }
 
 /** Registers `opsim compare`. */
@@ -61,8 +65,9 @@ export function register(program: Command): void {
     .argument('<current>', 'current results.json')
     .option('--metric <name>', 'metric to compare (repeatable; default: every shared metric of the reference variant)', collect, [])
     .option('--tolerance <pct>', 'relative change allowed before a significant move counts, in percent (default 5)')
-    .option('--direction <name=lower|higher>', 'which way is better for a metric, overriding the name rule (repeatable)', collect, [])
+    .option('--direction <name=lower|higher>', 'which way is better for a metric, overriding its spec (repeatable)', collect, [])
     .option('--json', 'print the comparison as JSON')
+    .option('--force', 'compare runs of different scenarios')
     .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {
       try {
         const tolerancePct = flags.tolerance === undefined ? 5 : Number(flags.tolerance.replace(/%$/, ''));
@@ -74,7 +79,7 @@ export function register(program: Command): void {
           directions[m[1]!] = m[2] as 'lower' | 'higher';
         }
         const [baseline, current] = await Promise.all([readResultsFile(baselineFile), readResultsFile(currentFile)]);
-        const report = compareResults(baseline, current, { metrics: flags.metric, tolerancePct, directions });
+        const report = compareResults(baseline, current, { metrics: flags.metric, tolerancePct, directions, force: flags.force === true });
         process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : compareTable(report));
         process.exitCode = report.regressions > 0 ? 1 : 0;
       } catch (err) {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { formatScenarioError, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
 import { buildServer, experimentExecutor, isFinal, isLoopback, RunManager, type RunRecord } from '../server/index.js';
 import { loadFile } from '../server/engine.js';
@@ -66,7 +66,7 @@ export function register(program: Command): void {
       const token = process.env.OPSIM_TOKEN;
       if (flags.serve) checkBind(flags.host, token);
       const replications = Number(flags.replications);
-      if (!Number.isInteger(replications) || replications < 1) throw new Error(`--replications must be an integer ≥ 1, got ${JSON.stringify(flags.replications)}`);
+      if (!Number.isInteger(replications) || replications < 1) throw new InvalidArgumentError(`--replications must be an integer ≥ 1, got ${JSON.stringify(flags.replications)}`);
       const scenariosDir = path.resolve(flags.scenarios);
       const reportsDir = path.resolve(flags.reports);
       if (!existsSync(scenariosDir)) throw new Error(`no scenarios folder at ${scenariosDir}`);

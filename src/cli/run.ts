@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
 import { planExperiment, runExperiment } from '../experiment/run.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
@@ -16,6 +16,7 @@ import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResults } from '../results/write.js';
 import { writeReport } from '../report/index.js';
 import { keyMetrics } from '../results/key-metrics.js';
+import { formatMetric } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
 import type { SpecOptions } from '../distributed/identity.js';
 import { runDistributed } from './distributed.js';
@@ -32,7 +33,7 @@ function collect(value: string, previous: string[]): string[] {
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ≥ ${min}${max < Number.MAX_SAFE_INTEGER ? ` and ≤ ${max.toLocaleString('en')}` : ''}, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}${max < Number.MAX_SAFE_INTEGER ? ` and ≤ ${max.toLocaleString('en')}` : ''}, got ${JSON.stringify(v)}`);
     return n;
   };
 }
@@ -62,18 +63,27 @@ function num(v: number): string {
 
 /** The terminal summary: key metrics per variant with their 95 % intervals. */
 export function summaryTable(doc: ResultsDocument): string {
-  const rows: string[][] = [['variant', 'metric', 'mean', '± 95% CI', 'n']];
+  // Intervals are printed as [lo, hi]: cut to the feasible range or Wilson, they need not be symmetric.
+  const rows: string[][] = [['variant', 'metric', 'mean', '95% CI', 'n']];
   const metrics = keyMetrics(doc, 12);
   for (const m of metrics) {
     for (const v of doc.variants) {
       const s = v.metrics[m];
       if (s === undefined) continue;
-      rows.push([v.name, m, num(s.mean), s.n >= 2 ? num((s.ci95[1] - s.ci95[0]) / 2) : '—', String(s.n)]);
+      const ci = s.n >= 2 && Number.isFinite(s.ci95[0]) ? `[${formatMetric(doc, m, s.ci95[0])}, ${formatMetric(doc, m, s.ci95[1])}]` : '—';
+      rows.push([v.name, m, formatMetric(doc, m, s.mean), ci, String(s.n)]);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of doc.slas ?? []) {
+    const p = doc.variants.map((v) => {
+      const s = v.slaProbabilities?.find((x) => x.metric === `sla.${b.name}.met`);
+      return s === undefined ? null : `${v.name} ${s.met}/${s.n} (${num(s.ci95[0])}–${num(s.ci95[1])})`;
+    });
+    lines.push('', `SLA ${b.name}: ${b.statement}`, `  P(met): ${p.filter((x) => x !== null).join('  ')}`);
+  }
   if (doc.ranking !== undefined) lines.push('', `ranking by ${doc.ranking.metric} (${doc.ranking.direction} is better): ${doc.ranking.order.map((o) => `${o.rank}. ${o.variant}`).join('  ')}`);
   if (doc.warmupDetection !== undefined) {
     const w = doc.warmupDetection;
@@ -81,6 +91,16 @@ export function summaryTable(doc: ResultsDocument): string {
   }
   if (doc.stopping !== undefined) lines.push(`sequential stopping on ${doc.stopping.metric}: ${doc.stopping.replications} replications, target ${doc.stopping.met ? 'met' : 'NOT met'}`);
   for (const f of doc.failures) lines.push(`FAILED ${f.variant}:${f.replication} (seed ${f.seed}): ${f.error.split('\n')[0]}  — rerun with --only ${JSON.stringify(`${f.variant}:${f.replication}`)}`);
+  const pr = doc.precision;
+  if (pr !== undefined && pr.achieved.length > 0) {
+    const within = pr.achieved.filter((a) => a.relativeHalfWidth !== null && a.relativeHalfWidth <= pr.target).length;
+    const widest = pr.achieved.filter((a) => a.relativeHalfWidth !== null).sort((a, b) => b.relativeHalfWidth! - a.relativeHalfWidth!)[0];
+    lines.push(`precision: ${within} of ${pr.achieved.length} key figures within ±${pr.target * 100} %` + (widest !== undefined && widest.replicationsNeeded !== null ? `; widest ${widest.variant} ${widest.metric} ±${(widest.relativeHalfWidth! * 100).toFixed(0)} % (about ${widest.replicationsNeeded} replications would reach ±${pr.target * 100} %)` : ''));
+  }
+  // Imprecision is summed up above; the other warnings are listed.
+  const warnings = (doc.warnings ?? []).filter((w) => w.kind !== 'imprecise');
+  for (const w of warnings.slice(0, 8)) lines.push(`warning: ${w.message}`);
+  if (warnings.length > 8) lines.push(`… ${warnings.length - 8} more warnings in results.json (warnings)`);
   if (doc.interrupted === true) lines.push('interrupted: partial results (complete: false)');
   return lines.join('\n') + '\n';
 }

@@ -3,7 +3,7 @@
  * which case every API request must carry that bearer token.
  */
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, isLoopback, type ServerOptions } from '../server/index.js';
 import { queueExecutor } from '../server/engine.js';
@@ -19,7 +19,7 @@ export interface ListenOptions {
 /** Parses a TCP port. */
 export function parsePort(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be an integer 0–65535, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be an integer 0–65535, got ${JSON.stringify(v)}`);
   return n;
 }
 

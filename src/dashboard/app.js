@@ -119,6 +119,125 @@ async function loadRuns() {
   $('#compare-button').disabled = selected.size !== 2;
 }
 
+// ---- figures with units (from the results document's metric catalog) ----------------------
+
+function clock(sec, horizon) {
+  if (!Number.isFinite(sec)) return '—';
+  const s = Math.round(sec / 60) * 60;
+  const day = Math.floor(s / 86400);
+  const rest = s - day * 86400;
+  const hm = `${String(Math.floor(rest / 3600)).padStart(2, '0')}:${String(Math.floor((rest % 3600) / 60)).padStart(2, '0')}`;
+  return horizon > 86400 ? `day ${day + 1} ${hm}` : hm;
+}
+
+function sig(x, d = 3) {
+  return x === 0 ? '0' : String(Number(x.toPrecision(d)));
+}
+
+/** A value in the unit its spec declares (a plain number without a spec: the unit is not guessed). */
+function fmt(x, unit, horizon = 86400) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  const a = Math.abs(x);
+  switch (unit) {
+    case 'seconds':
+      return a < 1 ? `${sig(x * 1000)} ms` : a < 120 ? `${sig(x)} s` : a < 7200 ? `${sig(x / 60)} min` : `${sig(x / 3600)} h`;
+    case 'minutes':
+      return `${sig(x)} min`;
+    case 'fraction': {
+      const p = x * 100;
+      return `${String(Number(p.toFixed(p > 99 && p < 100 ? 3 : 1)))} %`;
+    }
+    case 'count':
+      return a >= 1e4 ? `${sig(x / 1000)} k` : String(Number(x.toFixed(2)));
+    case 'currency':
+      return a >= 1e4 ? `${sig(x / 1000, 4)} k` : String(Math.round(x));
+    case 'celsius':
+      return `${x.toFixed(1)} °C`;
+    case 'clock_seconds':
+      return clock(x, horizon);
+    case 'per_second':
+      return `${sig(x)} /s`;
+    case 'watts':
+      return a >= 1000 ? `${sig(x / 1000)} kW` : `${sig(x)} W`;
+    default:
+      return sig(x, 4);
+  }
+}
+
+/** Key metrics of a results document in the catalog's order (any metric with a `key`). */
+function keyMetricsOf(doc) {
+  const cat = doc.metrics || {};
+  const seen = (m) => doc.variants.some((v) => v.metrics[m] && v.metrics[m].n > 0);
+  return Object.keys(cat).filter((m) => cat[m].key !== undefined && seen(m)).sort((a, b) => cat[a].key - cat[b].key || a.localeCompare(b));
+}
+
+function ciText(s, unit, horizon) {
+  return s.n >= 2 && s.ci95 && s.ci95[0] !== null ? `[${fmt(s.ci95[0], unit, horizon)}, ${fmt(s.ci95[1], unit, horizon)}]` : 'no CI';
+}
+
+/** The numbers of a run: P(met) per SLA, rank, then every key metric per variant with its interval and n. */
+function summaryTables(doc) {
+  const box = el('div', { class: 'summary', id: 'run-summary' });
+  const cat = doc.metrics || {};
+  const rank = new Map(((doc.ranking && doc.ranking.order) || []).map((o) => [o.variant, o.rank]));
+  const slas = (doc.slas || []).map((b) => b.name);
+  if (slas.length > 0 || rank.size > 0) {
+    const head = el('tr', {}, el('th', {}, 'rank'), el('th', {}, 'variant'), ...slas.map((s) => el('th', {}, `P(${s} met)`)));
+    const rows = [...doc.variants]
+      .sort((a, b) => (rank.get(a.name) || 1e9) - (rank.get(b.name) || 1e9))
+      .map((v) => {
+        const cells = slas.map((s) => {
+          const p = (v.slaProbabilities || []).find((x) => x.metric === `sla.${s}.met`);
+          if (!p || p.n === 0) return el('td', { class: 'na' }, '—');
+          return el('td', { class: p.p >= 0.9 ? 'good' : p.p <= 0.5 ? 'bad' : 'mid' }, `${p.p.toFixed(2)} `, el('span', { class: 'muted' }, `[${p.ci95[0].toFixed(2)}, ${p.ci95[1].toFixed(2)}] ${p.met}/${p.n}`));
+        });
+        return el('tr', {}, el('td', {}, String(rank.get(v.name) || '—')), el('th', {}, v.name), ...cells);
+      });
+    box.append(el('h3', {}, 'Verdict'), el('table', { class: 'numbers verdict' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+    for (const b of doc.slas || []) box.append(el('p', { class: 'muted' }, `${b.name}: ${b.statement}`));
+    if (doc.ranking) box.append(el('p', { class: 'muted' }, `rank by ${doc.ranking.metric} (${doc.ranking.direction} is better)`));
+  }
+  const keys = keyMetricsOf(doc);
+  if (keys.length > 0) {
+    const head = el('tr', {}, el('th', {}, 'metric'), ...doc.variants.map((v) => el('th', {}, v.name)));
+    const rows = keys.map((m) => {
+      const unit = cat[m] ? cat[m].unit : undefined;
+      const cells = doc.variants.map((v) => {
+        const s = v.metrics[m];
+        if (!s || s.n === 0) return el('td', { class: 'na' }, '—');
+        return el('td', { title: `n = ${s.n}` }, `${fmt(s.mean, unit, doc.horizonSeconds)} `, el('span', { class: 'muted' }, `${ciText(s, unit, doc.horizonSeconds)} n=${s.n}`));
+      });
+      return el('tr', { 'data-metric': m }, el('th', { title: cat[m] ? cat[m].doc : '' }, m), ...cells);
+    });
+    box.append(el('h3', {}, 'Key metrics (mean, 95 % interval, n)'), el('table', { class: 'numbers' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+  }
+  const warnings = (doc.warnings || []).filter((w) => w.kind !== 'imprecise');
+  if (warnings.length > 0) {
+    const det = el('details', { class: 'warnings' }, el('summary', {}, `${warnings.length} warning(s) about these figures`));
+    det.append(el('ul', {}, ...warnings.map((w) => el('li', {}, w.message))));
+    box.append(det);
+  }
+  return box;
+}
+
+/** Failed replications, in red, each with its seed and error. */
+function failuresBox(failures) {
+  if (!failures || failures.length === 0) return null;
+  const box = el('div', { class: 'failures', id: 'run-failures' });
+  box.append(el('h3', {}, `${failures.length} replication(s) failed`));
+  box.append(el('ul', {}, ...failures.slice(0, 20).map((f) => el('li', {}, `${f.variant} #${f.replication} (seed ${f.seed}): ${String(f.error).split('\n')[0]}`))));
+  return box;
+}
+
+/** "about 2 min left" from the progress so far, or '' when it cannot be told yet. */
+function eta(r) {
+  if (r.status !== 'running' || !r.startedAt || !(r.progress.done > 0) || r.progress.total <= r.progress.done) return '';
+  const elapsed = (Date.now() - Date.parse(r.startedAt)) / 1000;
+  const left = (elapsed / r.progress.done) * (r.progress.total - r.progress.done);
+  if (!Number.isFinite(left)) return '';
+  return left < 90 ? ` · about ${Math.max(1, Math.round(left))} s left` : ` · about ${Math.round(left / 60)} min left`;
+}
+
 // ---- one run -----------------------------------------------------------------------------
 
 let currentRun = null;
@@ -167,8 +286,9 @@ async function showRun(id) {
   const body = el('div', { id: 'run-body', 'data-run': id });
   view.replaceChildren(runHeader(run), status, bar, actions, body);
   const update = (r) => {
-    status.className = `status-${r.status}`;
-    status.textContent = `${r.status} · ${r.progress.done}/${r.progress.total} replications${r.progress.failed ? ` (${r.progress.failed} failed)` : ''}${r.error ? ` · ${r.error}` : ''}`;
+    // A run that finished with failed replications is not plain green: its figures rest on fewer replications.
+    status.className = r.status === 'done' && r.progress.failed > 0 ? 'status-partial' : `status-${r.status}`;
+    status.textContent = `${r.status} · ${r.progress.done}/${r.progress.total} replications${r.progress.failed ? ` (${r.progress.failed} failed)` : ''}${eta(r)}${r.error ? ` · ${r.error}` : ''}`;
     bar.max = Math.max(1, r.progress.total);
     bar.value = r.status === 'done' ? bar.max : r.progress.done;
     actions.replaceChildren();
@@ -181,7 +301,20 @@ async function showRun(id) {
   const finish = async (r) => {
     update(r);
     await loadRuns();
-    if (currentRun === r.id && r.charts.length > 0) await embedCharts(body, r);
+    if (currentRun !== r.id) return;
+    if (r.hasResults) {
+      try {
+        const doc = await api(`/api/runs/${r.id}/results`);
+        const failed = failuresBox(doc.failures);
+        if (failed) body.append(failed);
+        body.append(summaryTables(doc));
+      } catch (err) {
+        body.append(el('p', { class: 'error' }, `results: ${err.message}`));
+      }
+    } else if (r.error) {
+      body.append(el('div', { class: 'failures', id: 'run-failures' }, el('h3', {}, 'The run failed'), el('p', {}, r.error)));
+    }
+    if (r.charts.length > 0) await embedCharts(body, r);
     body.setAttribute('data-ready', 'true');
   };
   if (['done', 'failed', 'cancelled'].includes(run.status)) {
@@ -215,22 +348,75 @@ async function showCompare(a, b) {
     grid.append(col);
     return col;
   });
-  // Charts are paired by name so the same view of both runs sits on one row.
+  const docs = await Promise.all([ra, rb].map((r) => (r.hasResults ? api(`/api/runs/${r.id}/results`).catch(() => null) : null)));
+  if (docs[0] && docs[1]) view.insertBefore(differences(docs[0], docs[1], ra, rb), grid);
+  // Charts are paired by name so the same view of both runs sits on one row, on one y scale.
   const names = [...new Set([...ra.charts, ...rb.charts])];
   for (const name of names) {
-    for (const [i, r] of [ra, rb].entries()) {
+    const specs = await Promise.all([ra, rb].map((r) => (r.charts.includes(name) ? api(`/api/runs/${r.id}/charts/${name}?format=vl`) : null)));
+    shareScales(specs.filter(Boolean));
+    for (const [i, spec] of specs.entries()) {
       const slot = el('div', { class: 'chart', 'data-chart': name });
       cols[i].append(slot);
-      if (!r.charts.includes(name)) {
+      if (!spec) {
         slot.append(el('p', { class: 'muted' }, `no ${name} chart`));
         continue;
       }
-      const spec = await api(`/api/runs/${r.id}/charts/${name}?format=vl`);
       spec.width = 420;
       await vegaEmbed(slot, spec, { renderer: 'svg', actions: false, ast: true }); // ast: no eval, as the CSP requires
     }
   }
   view.setAttribute('data-ready', 'true');
+}
+
+/**
+ * Puts the band charts of both runs (layers plotting `mean`, `lo`, `hi` on y) on one y domain,
+ * so equal heights mean equal values. Charts of other shapes keep their own scales.
+ */
+function shareScales(specs) {
+  if (specs.length < 2) return;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of specs) {
+    const values = (s.data && s.data.values) || [];
+    if (!Array.isArray(s.layer) || values.length === 0 || !('mean' in values[0])) return;
+    for (const v of values) for (const k of ['mean', 'lo', 'hi']) if (typeof v[k] === 'number') (lo = Math.min(lo, v[k])), (hi = Math.max(hi, v[k]));
+  }
+  if (!(hi >= lo)) return;
+  for (const s of specs) {
+    for (const layer of s.layer) {
+      const y = layer.encoding && layer.encoding.y;
+      if (!y || !['mean', 'lo'].includes(y.field)) continue;
+      const fixed = y.scale && Array.isArray(y.scale.domain) ? y.scale.domain : null;
+      y.scale = { ...(y.scale || {}), domain: fixed ? [Math.min(fixed[0], lo), Math.max(fixed[1], hi)] : [Math.min(0, lo), hi] };
+      delete y.scale.zero;
+      delete y.scale.domainMin;
+    }
+  }
+}
+
+/** Key metrics of the two runs' reference variants side by side with the difference. */
+function differences(a, b, ra, rb) {
+  const refA = a.variants.find((v) => v.name === a.reference) || a.variants[0];
+  const refB = b.variants.find((v) => v.name === b.reference) || b.variants[0];
+  const cat = { ...(a.metrics || {}), ...(b.metrics || {}) };
+  const keys = [...new Set([...keyMetricsOf(a), ...keyMetricsOf(b)])].sort((x, y) => (cat[x] && cat[y] ? cat[x].key - cat[y].key : 0) || x.localeCompare(y));
+  const head = el('tr', {}, el('th', {}, 'metric'), el('th', {}, `${ra.id} (${refA.name})`), el('th', {}, `${rb.id} (${refB.name})`), el('th', {}, 'difference'), el('th', {}, 'change'));
+  const rows = keys.map((m) => {
+    const unit = cat[m] ? cat[m].unit : undefined;
+    const sa = refA.metrics[m];
+    const sb = refB.metrics[m];
+    const ma = sa && sa.n > 0 ? sa.mean : null;
+    const mb = sb && sb.n > 0 ? sb.mean : null;
+    const d = ma !== null && mb !== null ? mb - ma : null;
+    const pct = d !== null && ma !== 0 ? `${d >= 0 ? '+' : ''}${((100 * d) / Math.abs(ma)).toFixed(1)} %` : '—';
+    const better = cat[m] ? cat[m].better : 'neutral';
+    const cls = d === null || d === 0 || better === 'neutral' ? '' : (better === 'lower') === d < 0 ? 'good' : 'bad';
+    const dUnit = unit === 'clock_seconds' ? 'seconds' : unit;
+    return el('tr', { 'data-metric': m }, el('th', {}, m), el('td', {}, fmt(ma, unit, a.horizonSeconds)), el('td', {}, fmt(mb, unit, b.horizonSeconds)), el('td', { class: cls }, d === null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : ''}${fmt(Math.abs(d), dUnit, a.horizonSeconds)}`), el('td', { class: cls }, pct));
+  });
+  const note = a.scenario.name !== b.scenario.name ? el('p', { class: 'error' }, `different scenarios: ${a.scenario.name} and ${b.scenario.name}`) : el('p', { class: 'muted' }, 'green: better, red: worse, by the metric’s declared direction; means of the reference variants');
+  return el('div', { class: 'summary', id: 'compare-differences' }, el('h3', {}, 'Differences (key metrics)'), note, el('table', { class: 'numbers' }, el('thead', {}, head), el('tbody', {}, ...rows)));
 }
 
 // ---- routing -----------------------------------------------------------------------------

@@ -10,12 +10,17 @@ import type {
   PairedComparison,
   Ranking,
   ReplicationRecord,
+  AchievedPrecision,
+  PrecisionReport,
+  ResultsDocument,
+  ResultsWarning,
   SeriesSummary,
   SlaProbability,
   VariantResults,
 } from '../results/format.js';
+import type { MetricCatalog } from '../results/metrics.js';
 import { inferDirection } from './direction.js';
-import { pairedTTest, summarize, tHalfWidth, wilsonInterval } from './stats.js';
+import { bootstrapMeanInterval, pairedTTest, summarize, tHalfWidth, wilsonInterval } from './stats.js';
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 
 /** The records of one variant, sorted by replication. */
@@ -171,8 +176,16 @@ export function pairedComparisons(variants: readonly VariantRecords[], reference
   return out;
 }
 
-/** Picks the default ranking metric: a mean response time, else a mean wait, else an SLA attainment, else the first metric. */
-export function defaultRankMetric(names: readonly string[]): string | undefined {
+/**
+ * Picks the default ranking metric: with a metric catalog, the key metric (lowest `key`) that
+ * has a direction; without one (older documents), a mean response time, else a mean wait,
+ * else an SLA attainment, else the first metric.
+ */
+export function defaultRankMetric(names: readonly string[], catalog?: MetricCatalog): string | undefined {
+  if (catalog !== undefined) {
+    const keyed = names.filter((n) => catalog[n]?.key !== undefined && catalog[n]!.better !== 'neutral').sort((a, b) => catalog[a]!.key! - catalog[b]!.key!);
+    if (keyed.length > 0) return keyed[0];
+  }
   for (const p of [/response_time\.mean$/, /response_time/, /wait\.mean$/, /attainment$|service_level$/]) {
     const hit = names.find((n) => p.test(n));
     if (hit !== undefined) return hit;
@@ -194,4 +207,121 @@ export function rankVariants(results: readonly VariantResults[], metric: string,
 export function sortFailures(failures: FailedReplication[], variantOrder: readonly string[]): FailedReplication[] {
   const idx = new Map(variantOrder.map((n, i) => [n, i]));
   return [...failures].sort((a, b) => (idx.get(a.variant) ?? 0) - (idx.get(b.variant) ?? 0) || a.replication - b.replication);
+}
+
+/** Fewer replications than this give intervals too rough to decide on (a warning says so). */
+export const USEFUL_REPLICATIONS = 5;
+
+function clip(x: number, lo: number | undefined, hi: number | undefined): number {
+  if (!Number.isFinite(x)) return x;
+  return Math.min(hi ?? Infinity, Math.max(lo ?? -Infinity, x));
+}
+
+/**
+ * Makes the document's intervals honest using its metric and column catalogs
+ * (`doc.metrics`, `doc.columns`): a 0/1 verdict gets the Wilson interval of its proportion
+ * (inside [0, 1], defined from n = 1); any other metric with a feasible range keeps its t
+ * interval when it fits; when it reaches past a bound (a skewed or bounded sample) it is
+ * replaced by a percentile bootstrap interval ('bootstrap', from USEFUL_REPLICATIONS
+ * replications on), or with fewer replications cut to the range ('t-clipped', with a
+ * warning: the true mean lies in the range, so the cut keeps the coverage). Series bands
+ * are cut to their column's range. Adds warnings for variants with fewer than USEFUL_REPLICATIONS replications, metrics
+ * no replication observed, and counts whose event occurred in no replication. A document
+ * without catalogs keeps its t intervals and gets only the catalog-free warnings.
+ */
+export function applyMetricSpecs(doc: ResultsDocument): ResultsDocument {
+  const specs = doc.metrics ?? {};
+  const warnings: ResultsWarning[] = [];
+  for (const v of doc.variants) {
+    const n = v.replications;
+    if (n > 0 && n < USEFUL_REPLICATIONS) warnings.push({ kind: 'small-n', variant: v.name, message: `${v.name}: ${n} replication${n === 1 ? '' : 's'}; intervals from fewer than ${USEFUL_REPLICATIONS} are rough (run more with --replications)` });
+    for (const [name, s] of Object.entries(v.metrics)) {
+      const spec = specs[name];
+      if (spec === undefined || s.n === 0) continue;
+      if (spec.flag === true) {
+        const values = (v.perReplication?.metrics[name] ?? []).filter((x): x is number => x !== null);
+        const met = values.filter((x) => x === 1).length;
+        if (values.length === s.n && values.every((x) => x === 0 || x === 1)) {
+          s.ci95 = wilsonInterval(met, s.n);
+          s.method = 'wilson';
+        }
+        continue;
+      }
+      const r = spec.range;
+      if (r === undefined || s.n < 2) continue;
+      const cut: [number, number] = [clip(s.ci95[0], r.lo, r.hi), clip(s.ci95[1], r.lo, r.hi)];
+      if (cut[0] === s.ci95[0] && cut[1] === s.ci95[1]) continue;
+      // The t interval does not fit (skewed or bounded): with enough replications a percentile
+      // bootstrap, which stays inside the sample's own range; with fewer, the cut t interval.
+      const values = (v.perReplication?.metrics[name] ?? []).filter((x): x is number => x !== null && Number.isFinite(x));
+      if (values.length === s.n && s.n >= USEFUL_REPLICATIONS) {
+        s.ci95 = bootstrapMeanInterval(values, `${v.name}|${name}`);
+        s.method = 'bootstrap';
+        continue;
+      }
+      {
+        warnings.push({ kind: 'clipped', variant: v.name, metric: name, message: `${v.name} ${name}: the t interval [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}] reached past the feasible range and was cut to it; n = ${s.n} is too small or the values too skewed for a symmetric interval` });
+        s.ci95 = cut;
+        s.method = 't-clipped';
+      }
+    }
+    const series = v.series;
+    if (series !== null) {
+      series.columns.forEach((c, j) => {
+        const r = doc.columns?.[c]?.range;
+        if (r === undefined || j === 0) return;
+        for (const band of [series.lo, series.hi]) for (const row of band) if (typeof row[j] === 'number') row[j] = clip(row[j]!, r.lo, r.hi);
+      });
+    }
+  }
+  const names = [...new Set(doc.variants.flatMap((v) => Object.keys(v.metrics)))].sort();
+  for (const name of names) {
+    const all = doc.variants.map((v) => v.metrics[name]).filter((s): s is MetricSummary => s !== undefined);
+    if (all.every((s) => s.n === 0)) {
+      warnings.push({ kind: 'never-observed', metric: name, message: `${name}: no replication of any variant observed it (e.g. no incident of that priority); an answer about it rests on zero observations` });
+    } else if (specs[name]?.unit === 'count' && all.every((s) => s.n > 0 && s.max === 0 && s.min === 0)) {
+      warnings.push({ kind: 'never-occurred', metric: name, message: `${name}: 0 in every replication of every variant (the event never occurred); an answer that depends on it rests on zero observations` });
+    }
+  }
+  const precision = keyPrecision(doc);
+  if (precision !== null) {
+    doc.precision = precision;
+    for (const a of precision.achieved) {
+      if (a.replicationsNeeded === null || a.relativeHalfWidth === null) continue;
+      warnings.push({ kind: 'imprecise', variant: a.variant, metric: a.metric, message: `${a.variant} ${a.metric}: ±${(a.relativeHalfWidth * 100).toFixed(1)} % at n = ${a.n}, wider than ±${precision.target * 100} %; about ${a.replicationsNeeded} replications would reach it` });
+    }
+  }
+  // The ranking copies the intervals: keep it in step.
+  if (doc.ranking !== undefined) for (const o of doc.ranking.order) o.ci95 = doc.variants.find((v) => v.name === o.variant)?.metrics[doc.ranking.metric]?.ci95 ?? o.ci95;
+  if (warnings.length > 0) doc.warnings = warnings;
+  return doc;
+}
+
+/** Target relative half-width of the key metrics' 95 % intervals. */
+export const PRECISION_TARGET = 0.05;
+
+/**
+ * Achieved relative precision of every key metric (catalog `key`) of every variant, against
+ * PRECISION_TARGET. Verdicts (judged by their Wilson interval), clock times and metrics with
+ * a mean of 0 have no meaningful relative precision and are left out. Null without a catalog.
+ */
+export function keyPrecision(doc: ResultsDocument): PrecisionReport | null {
+  const catalog = doc.metrics;
+  if (catalog === undefined) return null;
+  const keys = Object.keys(catalog).filter((m) => catalog[m]!.key !== undefined && catalog[m]!.flag !== true && catalog[m]!.unit !== 'clock_seconds').sort((a, b) => catalog[a]!.key! - catalog[b]!.key! || a.localeCompare(b));
+  const achieved: AchievedPrecision[] = [];
+  for (const v of doc.variants) {
+    for (const m of keys) {
+      const s = v.metrics[m];
+      if (s === undefined || s.n === 0 || s.mean === 0 || !Number.isFinite(s.mean)) continue;
+      const rel = s.n >= 2 && Number.isFinite(s.ci95[0]) ? (s.ci95[1] - s.ci95[0]) / 2 / Math.abs(s.mean) : null;
+      const needed = rel === null ? null : rel <= PRECISION_TARGET ? null : Math.ceil(s.n * (rel / PRECISION_TARGET) ** 2);
+      achieved.push({ variant: v.name, metric: m, n: s.n, relativeHalfWidth: rel, replicationsNeeded: needed });
+    }
+  }
+  return { target: PRECISION_TARGET, met: achieved.every((a) => a.relativeHalfWidth !== null && a.relativeHalfWidth <= PRECISION_TARGET), achieved };
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
 }

@@ -8,8 +8,9 @@ import type { Scenario } from '../scenario/schema/index.js';
 import { RESULTS_FORMAT, type FailedReplication, type ReplicationRecord, type ResultsDocument, type StoppingReport, type WarmupDetection } from '../results/format.js';
 import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
 import { OPSIM_VERSION } from '../version.js';
-import { defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, variantResults, type VariantRecords } from './aggregate.js';
+import { applyMetricSpecs, defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, variantResults, type VariantRecords } from './aggregate.js';
 import type { ExperimentInput } from './plan.js';
+import { slaBases } from '../models/sla/runtime.js';
 
 /** Everything the results document is made of, besides the records themselves. */
 export interface AssembleInput {
@@ -53,7 +54,7 @@ export function assembleResults(a: AssembleInput): ResultsDocument {
   }));
   const results = variantRecords.map(variantResults);
   const names = metricNames(variantRecords.find((v) => v.name === a.reference)?.records ?? []);
-  const rankMetric = experiment?.rankBy?.metric ?? stopWhen?.metric ?? defaultRankMetric(names);
+  const rankMetric = experiment?.rankBy?.metric ?? stopWhen?.metric ?? defaultRankMetric(names, a.catalog?.metrics);
   const doc: ResultsDocument = {
     format: RESULTS_FORMAT,
     opsimVersion: OPSIM_VERSION,
@@ -70,10 +71,12 @@ export function assembleResults(a: AssembleInput): ResultsDocument {
   };
   if (a.overrides !== undefined && Object.keys(a.overrides).length > 0) doc.overrides = { ...a.overrides };
   if (only !== undefined) doc.only = only.map((o) => ({ variant: o.variant, replication: o.replication }));
-  if (rankMetric !== undefined && results.length > 1) doc.ranking = rankVariants(results, rankMetric, experiment?.rankBy?.direction);
+  const declared = a.catalog?.metrics[rankMetric ?? '']?.better;
+  if (rankMetric !== undefined && results.length > 1) doc.ranking = rankVariants(results, rankMetric, experiment?.rankBy?.direction ?? (declared === 'higher' || declared === 'lower' ? declared : undefined));
   if (a.warmupDetection !== undefined) doc.warmupDetection = a.warmupDetection;
   if (a.stopping !== undefined) doc.stopping = a.stopping;
   if (a.interrupted) doc.interrupted = true;
   if (a.catalog !== undefined) Object.assign(doc, a.catalog);
-  return doc;
+  if ((a.base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(a.base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds, a.base.services);
+  return applyMetricSpecs(doc);
 }

@@ -3,11 +3,14 @@
  * against that of a current one, metric by metric. A metric regresses when it moved in its
  * bad direction by more than the tolerance AND the move is statistically significant
  * (paired t when both runs share seed and replication indices, else Welch). With fewer than
- * two replications on a side no test is possible and the tolerance alone decides.
+ * two replications on a side no test is possible and the tolerance alone decides. Which way
+ * is better comes from the documents' metric specs. Runs of different scenarios (unless
+ * forced) or without a shared metric are an input error; metrics only one side reports are
+ * listed.
  */
 import { readFile } from 'node:fs/promises';
 import { RESULTS_FORMAT, type ResultsDocument, type VariantResults } from '../results/format.js';
-import { inferDirection, type Direction } from './direction.js';
+import { metricDirection, type Direction } from './direction.js';
 import { pairedTTest, welchTest, type MeanTest } from './stats.js';
 
 /** Options of a comparison. */
@@ -20,6 +23,8 @@ export interface CompareOptions {
   directions?: Record<string, 'lower' | 'higher'>;
   /** Significance level of the two-sided test (default 0.05). */
   alpha?: number;
+  /** Compare runs of different scenarios (by default an input error). */
+  force?: boolean;
 }
 
 /** The verdict on one metric. */
@@ -47,6 +52,10 @@ export interface CompareReport {
   verdicts: MetricVerdict[];
   /** Metrics left out because one side has no observations of them (n = 0). */
   skipped: string[];
+  /** Metrics of the baseline's reference variant that the current run does not report. */
+  missingFromCurrent: string[];
+  /** Metrics the current run reports that the baseline does not. */
+  missingFromBaseline: string[];
   regressions: number;
 }
 
@@ -121,9 +130,17 @@ function sameReplications(a: VariantResults, b: VariantResults): boolean {
 export function compareResults(baseline: ResultsDocument, current: ResultsDocument, options: CompareOptions = {}): CompareReport {
   const tol = options.tolerancePct ?? 5;
   const alpha = options.alpha ?? 0.05;
+  if (baseline.scenario?.name !== current.scenario?.name && options.force !== true) {
+    throw new CompareInputError(`the runs come from different scenarios ("${baseline.scenario?.name}" and "${current.scenario?.name}"); pass --force to compare them anyway`);
+  }
   const a = referenceOf(baseline);
   const b = referenceOf(current);
   const shared = Object.keys(a.metrics).filter((m) => m in b.metrics).sort();
+  if (shared.length === 0) throw new CompareInputError(`the runs share no metric (baseline variant "${a.name}", current variant "${b.name}"): nothing to compare`);
+  const missingFromCurrent = Object.keys(a.metrics).filter((m) => !(m in b.metrics)).sort();
+  const missingFromBaseline = Object.keys(b.metrics).filter((m) => !(m in a.metrics)).sort();
+  // Directions from the metric specs: the current run's catalog, else the baseline's.
+  const catalog = current.metrics ?? baseline.metrics;
   const asked = options.metrics !== undefined && options.metrics.length > 0 ? options.metrics : shared;
   for (const m of asked) {
     if (!(m in a.metrics)) throw new CompareInputError(`metric "${m}" is not in the baseline (variant "${a.name}")`);
@@ -138,7 +155,7 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
   const verdicts: MetricVerdict[] = metrics.map((metric) => {
     const sa = a.metrics[metric]!;
     const sb = b.metrics[metric]!;
-    const direction: Direction = options.directions?.[metric] ?? inferDirection(metric);
+    const direction: Direction = options.directions?.[metric] ?? metricDirection(metric, catalog);
     let test: MeanTest;
     const xa = a.perReplication?.metrics[metric];
     const xb = b.perReplication?.metrics[metric];
@@ -167,5 +184,5 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
       verdict,
     };
   });
-  return { baselineVariant: a.name, currentVariant: b.name, paired, tolerancePct: tol, verdicts, skipped, regressions: verdicts.filter((v) => v.verdict === 'regression').length };
+  return { baselineVariant: a.name, currentVariant: b.name, paired, tolerancePct: tol, verdicts, skipped, missingFromCurrent, missingFromBaseline, regressions: verdicts.filter((v) => v.verdict === 'regression').length };
 }

@@ -10,13 +10,24 @@
  *    queue lengths, temperatures, energy).
  */
 
+import type { MetricCatalog } from '../results/metrics.js';
+
 /** Direction of improvement of a metric. */
 export type Direction = 'lower' | 'higher' | 'neutral';
 
 const HIGHER = /(attainment|availability|throughput|goodput|service_level|answered|capacity|servers_available|(^|[._])met$)/i;
 const NEUTRAL = /(utili[sz]ation|arrivals|arrived|offered|\.requests$|(^|\.)events$)/i;
 
-/** Infers the direction of a metric from its name. */
+/**
+ * Which way is better for `metric`: its spec's `better` when the document carries a metric
+ * catalog (every document written since the catalog exists), else the name rules above,
+ * kept only for results documents written before it.
+ */
+export function metricDirection(metric: string, catalog?: MetricCatalog): Direction {
+  return catalog?.[metric]?.better ?? inferDirection(metric);
+}
+
+/** Infers the direction of a metric from its name (documents without a metric catalog). */
 export function inferDirection(metric: string): Direction {
   if (HIGHER.test(metric)) return 'higher';
   if (NEUTRAL.test(metric)) return 'neutral';

@@ -6,6 +6,6 @@ export { runExperiment, executeExperiment } from './run.js';
 export { planExperiment, type ExperimentInput, type ExperimentOptions, type ExperimentPlan, type ExperimentProgress } from './plan.js';
 export { assembleResults, type AssembleInput } from './assemble.js';
 export { ReplicationPool, defaultWorkers } from './pool.js';
-export { writeResults, writeFileAtomic, resultsJson, seriesCsv } from '../results/write.js';
+export { writeResults, writeFileAtomic, resultsJson, seriesCsv, summaryCsv } from '../results/write.js';
 export { inferDirection, type Direction } from './direction.js';
 export { compareResults, type CompareOptions, type CompareReport, type MetricVerdict } from './compare.js';

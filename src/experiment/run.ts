@@ -15,6 +15,7 @@ import { locate, prepare, stableKey, type ExperimentInput, type ExperimentOption
 import { ReplicationPool, defaultWorkers } from './pool.js';
 import { mser5, summarize } from './stats.js';
 import { metricCatalog } from '../models/replication.js';
+import { DEFAULT_PRECISION, DEFAULT_PRECISION_START, KEY_METRICS, keyHalfWidth } from './precision.js';
 
 
 export { planExperiment, type ExperimentInput, type ExperimentOptions, type ExperimentPlan, type ExperimentProgress } from './plan.js';
@@ -41,11 +42,13 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
   const experiment = base.experiment;
   const seed = options.seed ?? String(base.seed ?? 1);
   checkSeed(seed);
-  const requested = Math.max(1, Math.floor(options.replications ?? experiment?.replications ?? 1));
   const only = options.only !== undefined && options.only.length > 0 ? options.only : undefined;
-  const stopWhen = only === undefined ? experiment?.stopWhen : undefined;
-  const plannedTasks = only?.length ?? variants.length * Math.max(requested, stopWhen?.maxReplications ?? 0);
   const shard = options.shard;
+  // Nobody fixed the replications: run until the key metrics are precise (precision.ts).
+  const byPrecision = only === undefined && shard === undefined && options.replications === undefined && experiment?.replications === undefined && experiment?.stopWhen === undefined;
+  const requested = Math.max(1, Math.floor(options.replications ?? experiment?.replications ?? (byPrecision ? DEFAULT_PRECISION_START : 1)));
+  const stopWhen = only === undefined ? (experiment?.stopWhen ?? (byPrecision ? DEFAULT_PRECISION : undefined)) : undefined;
+  const plannedTasks = only?.length ?? variants.length * Math.max(requested, stopWhen?.maxReplications ?? 0);
   if (shard !== undefined) checkShardable(input, shard, stopWhen !== undefined, experiment?.warmupDetection !== undefined);
 
   const ownPool = options.executor === undefined && options.pool === undefined && (options.workers ?? (plannedTasks > 1 ? defaultWorkers() : 1)) > 1;
@@ -108,6 +111,7 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
       let from = 0;
       let to = requested;
       const hw = stopWhen === undefined ? undefined : parseHalfWidth(stopWhen.halfWidth);
+      const keyCatalog = stopWhen?.metric === KEY_METRICS ? metricCatalog(...runVariants.map((v) => v.scenario)).metrics : undefined;
       for (;;) {
         // Replication-major order: an interrupted run still has every variant at similar n, so pairs exist.
         const all: Job[] = [];
@@ -120,6 +124,12 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
         let met = true;
         for (const v of runVariants) {
           const recs = [...(store.get(v.def.name)?.values() ?? [])];
+          if (keyCatalog !== undefined) {
+            // Every key metric, relative to its mean: the widest one decides.
+            achieved[v.def.name] = keyHalfWidth(recs, keyCatalog);
+            if (!(achieved[v.def.name]! <= hw.value)) met = false;
+            continue;
+          }
           const s = summarize(recs.map((r) => r.metrics[stopWhen.metric] ?? NaN));
           const half = s.n >= 2 ? (s.ci95[1] - s.ci95[0]) / 2 : Infinity;
           achieved[v.def.name] = half;

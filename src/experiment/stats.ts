@@ -5,6 +5,7 @@
  * which is accurate to ~1e-10, far below anything a 95 % interval can resolve.
  */
 import { mean as ssMean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
+import seedrandom from 'seedrandom';
 import type { MetricSummary } from '../results/format.js';
 
 /** ln Γ(x) by the Lanczos approximation (x > 0). */
@@ -258,4 +259,25 @@ export function mser5(series: readonly number[]): { truncate: number; batches: n
   // either way, so they are kept: truncating nothing is the conservative reading).
   const truncate = best === 0 ? 0 : idx[best * 5]!;
   return { truncate, batches: best, reliable: best <= k / 2 };
+}
+
+/**
+ * Percentile bootstrap 95 % interval of a mean: `resamples` resamples with replacement, the
+ * 2.5th and 97.5th percentiles of their means. It never leaves [min, max] of the sample, so it
+ * respects any feasible range, and follows a skewed sample where a symmetric t interval would
+ * reach past a bound. Deterministic: the resampling stream is seeded by `seed` (the metric and
+ * variant), never by the clock, so results keep their bytes.
+ */
+export function bootstrapMeanInterval(xs: readonly number[], seed: string, resamples = 2000): [number, number] {
+  const n = xs.length;
+  if (n < 2) return [NaN, NaN];
+  const next = seedrandom.alea(`bootstrap|${seed}`);
+  const means = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += xs[Math.floor(next() * n)]!;
+    means[b] = s / n;
+  }
+  means.sort();
+  return [quantileSorted(Array.from(means), 0.025), quantileSorted(Array.from(means), 0.975)];
 }

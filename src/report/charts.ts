@@ -4,7 +4,9 @@
  * whose data are absent is simply not produced. Specs embed their data, so each one is a
  * self-contained JSON file that the report, the API and the dashboard can all use as is.
  */
+import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
 import type { IncidentRecord, ResultsDocument, SeriesSummary, VariantResults } from '../results/format.js';
+import { faultMarkers } from './decision.js';
 
 /** A JSON value, as written into a Vega-Lite spec. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -34,13 +36,59 @@ const CONFIG: Json = {
   font: 'Helvetica, Arial, sans-serif',
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#e8e8e8' },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 },
+  // Full-strength, line-shaped swatches: the shaded bands would otherwise make them pale.
+  // Below the plot: long labels (variants sharing one line) then never squeeze or cover it.
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 600, symbolOpacity: 1, orient: 'bottom', columns: 2 },
   title: { fontSize: 14, anchor: 'start' },
   range: { category: { scheme: 'tableau10' } },
 };
 
 function top(title: string, body: VegaLiteSpec): VegaLiteSpec {
   return { $schema: SCHEMA, title, width: WIDTH, config: CONFIG, ...body };
+}
+
+const DAY_HOURS = 24;
+
+/**
+ * The x encoding of a time chart over field `h` (simulated hours): clock time (00:00 … 24:00)
+ * for scenarios of up to two days, whole days beyond.
+ */
+export function timeX(horizonSeconds: number, field = 'h'): { [key: string]: Json } {
+  const hours = horizonSeconds / HOUR;
+  if (hours <= 2 * DAY_HOURS) {
+    const step = hours <= 6 ? 1 : 3;
+    const values: number[] = [];
+    for (let h = 0; h <= hours + 1e-9; h += step) values.push(h);
+    const hh = "pad('' + floor(datum.value % 24), 2, '0', 'left')";
+    const mm = "pad('' + round((datum.value % 1) * 60), 2, '0', 'left')";
+    const day = hours > DAY_HOURS ? "(datum.value >= 24 ? 'day 2 ' : '') + " : '';
+    return { field, type: 'quantitative', title: 'clock time (simulated)', scale: { domain: [0, round(hours)], nice: false }, axis: { values, labelExpr: `${day}${hh} + ':' + ${mm}` } };
+  }
+  const every = hours <= 14 * DAY_HOURS ? 1 : Math.ceil(hours / DAY_HOURS / 14);
+  const values: number[] = [];
+  for (let d = 0; d * DAY_HOURS <= hours + 1e-9; d += every) values.push(d * DAY_HOURS);
+  return { field, type: 'quantitative', title: 'day', scale: { domain: [0, round(hours)], nice: false }, axis: { values, labelExpr: "'day ' + (floor(datum.value / 24) + 1)" } };
+}
+
+/** Dashed vertical rules, labelled, at the onsets of the injected faults and real P1/P2 incidents. */
+function markerLayers(doc: ResultsDocument): Json[] {
+  const marks = faultMarkers(doc).map((m, i) => ({ h: round(m.t / HOUR), label: m.label, ly: 8 + 12 * i }));
+  if (marks.length === 0) return [];
+  const x = { field: 'h', type: 'quantitative' };
+  return [
+    { data: { values: marks }, mark: { type: 'rule', color: '#424242', strokeDash: [4, 3], strokeWidth: 1 }, encoding: { x } },
+    { data: { values: marks }, mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#424242' }, encoding: { x, y: { field: 'ly', type: 'quantitative', scale: null }, text: { field: 'label' } } },
+  ];
+}
+
+/** A dashed horizontal target or threshold line with its label. */
+function targetLayers(y: number, label: string): Json[] {
+  const v = [{ y: round(y), label }];
+  const enc = { y: { field: 'y', type: 'quantitative' } };
+  return [
+    { data: { values: v }, mark: { type: 'rule', color: '#b71c1c', strokeDash: [6, 3], strokeWidth: 1.5 }, encoding: enc },
+    { data: { values: v }, mark: { type: 'text', align: 'right', dy: -5, fontSize: 10, color: '#b71c1c', x: WIDTH }, encoding: { ...enc, text: { field: 'label' } } },
+  ];
 }
 
 /** A row of a long-format series table. */
@@ -64,38 +112,48 @@ function seriesVariants(doc: ResultsDocument): { v: VariantResults; s: SeriesSum
  * compares policies over time.
  */
 function collect(doc: ResultsDocument, pattern: RegExp, label: (m: RegExpMatchArray) => string, scale = 1, nonNegative = true): { points: SeriesPoint[]; note: string } {
-  let vs = seriesVariants(doc);
-  // Overlaying variants helps until the legend outgrows the eye: past six lines only the
-  // reference variant is drawn (the comparison charts and the dashboard cover the rest).
-  const perVariant = vs.length > 0 ? vs[0]!.s.columns.filter((c) => pattern.test(c)).length : 0;
-  let note = '';
-  if (vs.length > 1 && perVariant * vs.length > 6) {
-    note = ` (variant ${vs[0]!.v.name})`;
-    vs = vs.slice(0, 1);
-  }
-  const out: SeriesPoint[] = [];
+  const vs = seriesVariants(doc);
+  // One line per (variant, column); variants whose line is identical (a policy that changes
+  // nothing this chart shows) are drawn once, labelled with every name, instead of hiding
+  // each other.
+  const lines: { names: string[]; col: string; v: VariantResults; s: SeriesSummary; j: number; key: string }[] = [];
   for (const { v, s } of vs) {
     s.columns.forEach((col, j) => {
-      if (j === 0) return;
-      const m = col.match(pattern);
-      if (m === null) return;
-      const name = vs.length > 1 ? `${v.name}: ${label(m)}` : label(m);
-      for (let i = 0; i < s.mean.length; i++) {
-        const mean = s.mean[i]?.[j];
-        const t = s.mean[i]?.[0];
-        if (mean === null || mean === undefined || t === null || t === undefined) continue;
-        const lo = s.lo[i]?.[j] ?? null;
-        const hi = s.hi[i]?.[j] ?? null;
-        out.push({
-          h: round(t / HOUR),
-          series: name,
-          mean: round(mean * scale),
-          // t-intervals from few replications can dip below zero; counts and rates cannot.
-          lo: lo === null ? null : round(nonNegative ? Math.max(0, lo * scale) : lo * scale),
-          hi: hi === null ? null : round(hi * scale),
-        });
-      }
+      if (j === 0 || !pattern.test(col)) return;
+      const key = `${col}|${JSON.stringify(s.mean.map((r) => r[j] ?? null))}`;
+      const same = lines.find((l) => l.key === key);
+      if (same !== undefined) same.names.push(v.name);
+      else lines.push({ names: [v.name], col, v, s, j, key });
     });
+  }
+  // Overlaying variants helps until the legend outgrows the eye: past eight distinct lines
+  // only the reference variant is drawn (the verdict table and the dashboard cover the rest).
+  let note = '';
+  let shown = lines;
+  if (vs.length > 1 && lines.length > 8) {
+    note = ` (variant ${vs[0]!.v.name})`;
+    shown = lines.filter((l) => l.names.includes(vs[0]!.v.name)).map((l) => ({ ...l, names: [vs[0]!.v.name] }));
+  }
+  const multi = vs.length > 1 && note === '';
+  const out: SeriesPoint[] = [];
+  for (const { names, col, s, j } of shown) {
+    const m = col.match(pattern)!;
+    const name = multi ? `${names.join(' = ')}: ${label(m)}` : label(m);
+    for (let i = 0; i < s.mean.length; i++) {
+      const mean = s.mean[i]?.[j];
+      const t = s.mean[i]?.[0];
+      if (mean === null || mean === undefined || t === null || t === undefined) continue;
+      const lo = s.lo[i]?.[j] ?? null;
+      const hi = s.hi[i]?.[j] ?? null;
+      out.push({
+        h: round(t / HOUR),
+        series: name,
+        mean: round(mean * scale),
+        // Bands are cut to the column's feasible range in results.json; this keeps older documents honest too.
+        lo: lo === null ? null : round(nonNegative ? Math.max(0, lo * scale) : lo * scale),
+        hi: hi === null ? null : round(hi * scale),
+      });
+    }
   }
   return { points: out, note };
 }
@@ -111,12 +169,13 @@ function end(x: number): number | null {
   return Number.isFinite(x) ? round(x) : null;
 }
 
-/** Mean line plus a shaded 95 % band; extra layers (e.g. reference bands) go underneath. */
-function bandChart(title: string, points: SeriesPoint[], yTitle: string, under: Json[] = [], yScale: Json = { zero: false }): VegaLiteSpec {
+/** Mean line plus a shaded 95 % band over clock time; `under` layers (reference bands) go beneath, `over` layers (targets) above, fault markers on top. */
+function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], yTitle: string, under: Json[] = [], yScale: Json = { zero: false }, over: Json[] = []): VegaLiteSpec {
   // An all-zero series (no incidents at all) would collapse the axis to one tick.
-  if (under.length === 0 && points.every((p) => p.mean === 0 && (p.hi === null || p.hi === 0))) yScale = { domain: [0, 1] };
-  const x = { field: 'h', type: 'quantitative', title: 'simulated time (h)' };
-  const color = { field: 'series', type: 'nominal', title: null };
+  if (under.length === 0 && over.length === 0 && points.every((p) => p.mean === 0 && (p.hi === null || p.hi === 0))) yScale = { domain: [0, 1] };
+  const x = timeX(doc.horizonSeconds);
+  // Line-shaped, full-strength swatches: the shaded bands would otherwise make them pale.
+  const color = { field: 'series', type: 'nominal', title: null, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
   return top(title, {
     height: HEIGHT,
     data: { values: points },
@@ -131,6 +190,8 @@ function bandChart(title: string, points: SeriesPoint[], yTitle: string, under: 
         mark: { type: 'line', strokeWidth: 1.5 },
         encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale }, color },
       },
+      ...over,
+      ...markerLayers(doc),
     ],
   });
 }
@@ -140,16 +201,20 @@ function seriesCharts(doc: ResultsDocument): Chart[] {
   const add = (name: string, title: string, caption: string, c: { points: SeriesPoint[]; note: string }, make: (p: SeriesPoint[], t: string) => VegaLiteSpec): void => {
     if (c.points.length > 0) charts.push({ name, title: title + c.note, caption, spec: make(c.points, title + c.note) });
   };
-  const band = 'Lines are means across replications; shaded bands are 95 % confidence intervals.';
+  const band = 'Lines are means across replications; shaded bands are 95 % confidence intervals; dashed verticals mark the onsets of the P1/P2 incidents of replication 1 of the reference.';
+  // The latency thresholds of the SLAs, drawn on the response-time chart.
+  const thresholds: Json[] = [...new Map((doc.slas ?? []).filter((b) => b.latency !== undefined).map((b) => [b.latency!.threshold, b])).values()].flatMap((b) =>
+    targetLayers(b.latency!.threshold, `${b.name}: ${(b.latency!.target * 100).toFixed(0)} % under ${b.latency!.threshold} s`),
+  );
   add('load', 'Load: arrivals per second', `Offered load per service. ${band}`,
     collect(doc, /^(.+)\.arrivals$/, (m) => m[1]!),
-    (p, t) => bandChart(t, p, 'arrivals (/s)', [], { zero: true }));
+    (p, t) => bandChart(doc, t, p, 'arrivals (/s)', [], { zero: true }));
   add('response-time-p95', 'p95 response time', `95th-percentile response time per interval. ${band}`,
     collect(doc, /^(.+)\.response_time\.p95$/, (m) => m[1]!),
-    (p, t) => bandChart(t, p, 'p95 response time (s)', [], { zero: true }));
+    (p, t) => bandChart(doc, t, p, 'p95 response time (s)', [], { zero: true }, thresholds));
   add('utilisation', 'Utilisation', `Busy fraction of each service's servers. ${band}`,
     collect(doc, /^(.+)\.utilisation$/, (m) => m[1]!, 100),
-    (p, t) => bandChart(t, p, 'utilisation (%)', [], { domain: [0, 100] }));
+    (p, t) => bandChart(doc, t, p, 'utilisation (%)', [], { domain: [0, 100] }));
   // ASHRAE TC 9.9: 18–27 °C recommended, 15–32 °C allowable for class A1.
   const ashrae: Json[] = [
     {
@@ -164,13 +229,19 @@ function seriesCharts(doc: ResultsDocument): Chart[] {
   ];
   add('room-temperature', 'Room temperature', `Inlet temperature per room against the ASHRAE bands. ${band}`,
     collect(doc, /^(.+)\.temperature$/, (m) => m[1]!, 1, false),
-    (p, t) => bandChart(t, p, 'temperature (°C)', ashrae, { zero: false, domainMin: 10, nice: true }));
+    (p, t) => bandChart(doc, t, p, 'temperature (°C)', ashrae, { zero: false, domainMin: 10, nice: true }));
   add('open-incidents', 'Open incidents by priority', `Incidents open at the end of each interval. ${band}`,
     collect(doc, /^incidents\.open\.(P[1-4])$/, (m) => m[1]!),
-    (p, t) => bandChart(t, p, 'open incidents', [], { zero: true }));
+    (p, t) => bandChart(doc, t, p, 'open incidents', [], { zero: true }));
   add('staffing', 'Operators on shift and busy', `Operators on shift and those working an incident. ${band}`,
     collect(doc, /^(.+)\.(on_shift|busy)$/, (m) => `${m[1]} ${m[2] === 'on_shift' ? 'on shift' : 'busy'}`),
-    (p, t) => bandChart(t, p, 'operators', [], { zero: true }));
+    (p, t) => bandChart(doc, t, p, 'operators', [], { zero: true }));
+  for (const b of doc.slas ?? []) {
+    const esc = b.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    add(`sla-windows-${b.name.replace(/[^A-Za-z0-9_-]/g, "-")}`, `SLA ${b.name}: windows meeting the objective`, `Share of the SLA's evaluation windows in each interval that met the latency objective; the dashed line is the availability target (${(b.target * 100).toFixed(2)} %). ${band}`,
+      collect(doc, new RegExp(`^(${esc})\\.attainment$`), () => b.name, 100),
+      (p, t) => bandChart(doc, t, p, 'windows meeting the objective (%)', [], { domain: [0, 100] }, targetLayers(b.target * 100, `target ${(b.target * 100).toFixed(1)} %`)));
+  }
   return charts;
 }
 
@@ -223,39 +294,66 @@ export function paretoFrontier(points: readonly { cost: number; attainment: numb
   return front;
 }
 
+/** The worst SLA of a variant: the lowest P(met) when the document has verdicts, else the lowest mean attainment (in %). */
+function worstSla(v: VariantResults, names: readonly string[]): { y: number; lo: number | null; hi: number | null } | null {
+  const verdicts = (v.slaProbabilities ?? []).filter((p) => p.metric.startsWith('sla.') && p.metric.endsWith('.met') && p.n > 0);
+  if (verdicts.length > 0) {
+    const w = verdicts.reduce((a, b) => (b.p < a.p ? b : a));
+    return { y: round(w.p * 100), lo: end(w.ci95[0] * 100), hi: end(w.ci95[1] * 100) };
+  }
+  let worst: { mean: number; ci95: [number, number] } | null = null;
+  for (const sla of names) {
+    const s = v.metrics[`sla.${sla}.attainment`];
+    if (s && Number.isFinite(s.mean) && (worst === null || s.mean < worst.mean)) worst = s;
+  }
+  return worst === null ? null : { y: round(worst.mean * 100), lo: end(worst.ci95[0] * 100), hi: end(worst.ci95[1] * 100) };
+}
+
 function costChart(doc: ResultsDocument): Chart | null {
   const names = slaNames(doc);
+  const byVerdict = doc.variants.some((v) => (v.slaProbabilities ?? []).some((p) => p.metric.endsWith('.met') && p.n > 0));
   const pts: { variant: string; cost: number; attainment: number; lo: number | null; hi: number | null }[] = [];
   for (const v of doc.variants) {
     const cost = v.metrics['cost.total'];
     if (!cost || !Number.isFinite(cost.mean)) continue;
     // Several SLAs collapse to the worst one: a policy is only as good as the SLA it misses.
-    let worst: { mean: number; ci95: [number, number] } | null = null;
-    for (const sla of names) {
-      const s = v.metrics[`sla.${sla}.attainment`];
-      if (s && Number.isFinite(s.mean) && (worst === null || s.mean < worst.mean)) worst = s;
-    }
-    if (worst === null) continue;
-    pts.push({ variant: v.name, cost: round(cost.mean), attainment: round(worst.mean * 100), lo: end(worst.ci95[0] * 100), hi: end(worst.ci95[1] * 100) });
+    const w = worstSla(v, names);
+    if (w === null) continue;
+    pts.push({ variant: v.name, cost: round(cost.mean), attainment: w.y, lo: w.lo, hi: w.hi });
   }
   if (pts.length === 0) return null;
   const front = paretoFrontier(pts);
-  const rows: Json[] = pts.map((p, i) => ({ ...p, frontier: front.has(i) ? 'Pareto frontier' : 'dominated' }));
-  const x = { field: 'cost', type: 'quantitative', title: 'total cost', scale: { zero: false, padding: 20 } };
-  const title = 'Cost against SLA attainment';
-  const attTitle = names.length > 1 ? 'worst SLA attainment (%)' : 'SLA attainment (%)';
+  // Labels of points close together are stacked downwards instead of printed over each other.
+  const xs = pts.map((p) => p.cost);
+  const ys = pts.map((p) => p.attainment);
+  const dx = (Math.max(...xs) - Math.min(...xs)) * 0.08 || 1;
+  const dyr = (Math.max(...ys) - Math.min(...ys)) * 0.08 || 1;
+  const order = pts.map((_, i) => i).sort((a, b) => pts[a]!.cost - pts[b]!.cost);
+  const stack = new Map<number, number>();
+  order.forEach((i, k) => {
+    const near = order.slice(0, k).filter((j) => Math.abs(pts[j]!.cost - pts[i]!.cost) < dx && Math.abs(pts[j]!.attainment - pts[i]!.attainment) < dyr).length;
+    stack.set(i, near);
+  });
+  const step = byVerdict ? 6 : (Math.max(...ys) - Math.min(...ys)) * 0.08 || 0.5;
+  const rows: Json[] = pts.map((p, i) => ({ ...p, frontier: front.has(i) ? 'Pareto frontier' : 'dominated', labelY: round(p.attainment - step * (stack.get(i) ?? 0)) }));
+  const x = { field: 'cost', type: 'quantitative', title: 'total cost (currency units)', scale: { zero: false, padding: 20 } };
+  const title = byVerdict ? 'Cost against the probability of meeting the SLA' : 'Cost against SLA attainment';
+  const yTitle = byVerdict ? (names.length > 1 ? 'P(worst SLA met) (%)' : 'P(SLA met) (%)') : names.length > 1 ? 'worst SLA attainment (%)' : 'SLA attainment (%)';
+  const yScale: Json = byVerdict ? { domain: [0, 100] } : { zero: false, padding: 20 };
   return {
     name: 'cost-vs-sla',
     title,
-    caption: 'Each variant\'s mean total cost against its SLA attainment (95 % interval as a bar); the Pareto frontier (no other variant is both cheaper and better) is joined.',
+    caption: byVerdict
+      ? "Each variant's mean total cost against the probability that it meets its worst SLA (Wilson 95 % interval as a bar); the Pareto frontier (no other variant is both cheaper and likelier to meet it) is joined."
+      : "Each variant's mean total cost against its SLA attainment (95 % interval as a bar); the Pareto frontier (no other variant is both cheaper and better) is joined.",
     spec: top(title, {
       height: 260,
       data: { values: rows },
       layer: [
         { transform: [{ filter: "datum.frontier === 'Pareto frontier'" }], mark: { type: 'line', color: '#2e7d32', strokeDash: [4, 3] }, encoding: { x, y: { field: 'attainment', type: 'quantitative' }, order: { field: 'cost' } } },
-        { mark: { type: 'rule', opacity: 0.6 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: attTitle, scale: { zero: false, padding: 20 }, axis: { format: '.4~r' } }, y2: { field: 'hi' }, color: { field: 'frontier', type: 'nominal', title: null, scale: { domain: ['Pareto frontier', 'dominated'], range: ['#2e7d32', '#9e9e9e'] } } } },
+        { mark: { type: 'rule', opacity: 0.6 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale, axis: { format: '.4~r' } }, y2: { field: 'hi' }, color: { field: 'frontier', type: 'nominal', title: null, scale: { domain: ['Pareto frontier', 'dominated'], range: ['#2e7d32', '#9e9e9e'] } } } },
         { mark: { type: 'point', filled: true, size: 90 }, encoding: { x, y: { field: 'attainment', type: 'quantitative' }, color: { field: 'frontier', type: 'nominal', title: null }, tooltip: [{ field: 'variant' }, { field: 'cost' }, { field: 'attainment' }] } },
-        { mark: { type: 'text', dx: 8, align: 'left', fontSize: 11 }, encoding: { x, y: { field: 'attainment', type: 'quantitative' }, text: { field: 'variant' } } },
+        { mark: { type: 'text', dx: 8, align: 'left', baseline: 'middle', fontSize: 11 }, encoding: { x, y: { field: 'labelY', type: 'quantitative' }, text: { field: 'variant' } } },
       ],
     }),
   };
@@ -281,7 +379,7 @@ function timelineChart(doc: ResultsDocument): Chart | null {
   const more = v.sampleIncidents.length > incidents.length ? ` (first ${incidents.length} of ${v.sampleIncidents.length})` : '';
   const title = `Incident timeline, ${v.name}, replication 1${more}`;
   const y = { field: 'label', type: 'ordinal', title: null, sort: null, axis: (incidents.length > 40 ? { labels: false, ticks: false } : { labelFontSize: 9 }) as Json };
-  const x = { field: 'detected', type: 'quantitative', title: 'simulated time (h)', scale: { domain: [0, round(doc.horizonSeconds / HOUR)] } };
+  const x = timeX(doc.horizonSeconds, 'detected');
   return {
     name: 'incident-timeline',
     title,
@@ -290,7 +388,7 @@ function timelineChart(doc: ResultsDocument): Chart | null {
       data: { values: rows },
       height: { step: incidents.length > 40 ? 4 : 12 },
       layer: [
-        { mark: { type: 'rule', color: '#9e9e9e' }, encoding: { y, x: { field: 'raised', type: 'quantitative', scale: x.scale, title: x.title }, x2: { field: 'detected' } } },
+        { mark: { type: 'rule', color: '#9e9e9e' }, encoding: { y, x: { ...x, field: 'raised' }, x2: { field: 'detected' } } },
         {
           mark: { type: 'bar' },
           encoding: {
@@ -310,7 +408,8 @@ function timelineChart(doc: ResultsDocument): Chart | null {
 function resolveDistribution(doc: ResultsDocument): Chart | null {
   const rows: Json[] = [];
   for (const v of doc.variants) for (const i of v.sampleIncidents) {
-    if (i.resolvedAt === null) continue;
+    // False alarms are triaged, not resolved: the incident metrics leave them out, so does this chart.
+    if (i.resolvedAt === null || i.cause === FALSE_ALARM_CAUSE) continue;
     rows.push({ variant: v.name, priority: i.priority, hours: round((i.resolvedAt - i.detectedAt) / HOUR) });
   }
   if (rows.length === 0) return null;
@@ -319,17 +418,18 @@ function resolveDistribution(doc: ResultsDocument): Chart | null {
   return {
     name: 'time-to-resolve',
     title,
-    caption: 'Distribution of detection-to-resolution times in the first replication of each variant (box: quartiles, whiskers: 1.5 IQR).',
+    caption: 'Distribution of detection-to-resolution times in the first replication of each variant, false alarms left out (box: quartiles, whiskers: 1.5 IQR).',
     spec: top(title, {
       data: { values: rows },
       height: multi ? { step: 14 } : { step: 28 },
-      mark: { type: 'boxplot', extent: 1.5, size: 12 },
       encoding: {
         y: { field: 'priority', type: 'nominal', title: 'priority', sort: PRIORITY_COLOURS.domain },
         ...(multi ? { yOffset: { field: 'variant', type: 'nominal', sort: doc.variants.map((v) => v.name) } } : {}),
         x: { field: 'hours', type: 'quantitative', title: 'time to resolve (h)', scale: { zero: true } },
         color: multi ? { field: 'variant', type: 'nominal', title: 'variant', sort: doc.variants.map((v) => v.name) } : { field: 'priority', type: 'nominal', scale: PRIORITY_COLOURS, legend: null },
       },
+      // Boxes for the spread, and every incident as a dot: a priority with one incident has no box to see.
+      layer: [{ mark: { type: 'boxplot', extent: 1.5, size: 12, opacity: 0.5 } }, { mark: { type: 'point', filled: true, size: 36, opacity: 1 } }],
     }),
   };
 }

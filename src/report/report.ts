@@ -1,6 +1,8 @@
 /**
- * The self-contained HTML report written beside results.json: a short summary table, every
- * chart as inline SVG, and the full metric table folded away. It loads nothing from anywhere,
+ * The self-contained HTML report written beside results.json. It leads with the decision: the
+ * verdict table (P(met) per SLA with its interval, cost, rank, difference from the reference)
+ * and what happened in clock time; then the key metrics with units, every chart as inline
+ * SVG, and the paired comparisons and full metric table folded away. It loads nothing from anywhere,
  * so it opens offline and can be mailed as one file.
  */
 import { mkdir } from 'node:fs/promises';
@@ -9,7 +11,13 @@ import type { MetricSummary, ResultsDocument } from '../results/format.js';
 import { writeFileAtomic } from '../results/write.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import { buildCharts, type Chart } from './charts.js';
+import { narrative, notableComparison, verdictTable, warningsHtml } from './decision.js';
+import { escapeHtml } from './html.js';
 import { renderSvg } from './render.js';
+import { formatDelta, formatMetric, unitLabel, unitOf } from './units.js';
+
+export { escapeHtml } from './html.js';
+export { formatMetric } from './units.js';
 
 /** A chart together with its rendered SVG. */
 export interface RenderedChart extends Chart {
@@ -31,49 +39,55 @@ export async function renderCharts(doc: ResultsDocument): Promise<RenderedChart[
   return out;
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** Formats a metric value with a unit guessed from its stable name. */
-export function formatMetric(name: string, x: number): string {
-  if (!Number.isFinite(x)) return '—';
-  if (/\.(attainment|utilisation|failed_fraction)$/.test(name)) return `${(x * 100).toFixed(2)} %`;
-  if (/\.mttr$/.test(name)) return x >= 3600 ? `${(x / 3600).toFixed(2)} h` : `${(x / 60).toFixed(1)} min`;
-  if (/\.response_time\./.test(name)) return x < 1 ? `${(x * 1000).toFixed(1)} ms` : `${x.toFixed(2)} s`;
-  if (/\.temperature\./.test(name)) return `${x.toFixed(1)} °C`;
-  if (/^cost\./.test(name)) return x.toLocaleString('en-US', { maximumFractionDigits: 0 });
-  const a = Math.abs(x);
-  return a !== 0 && (a < 0.01 || a >= 1e6) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
-}
-
-function cell(name: string, s: MetricSummary | undefined): string {
+function cell(doc: ResultsDocument, name: string, s: MetricSummary | undefined): string {
   if (!s || s.n === 0) return '<td class="na">—</td>';
-  const ci = `95 % CI ${formatMetric(name, s.ci95[0])} – ${formatMetric(name, s.ci95[1])}, n = ${s.n}`;
-  return `<td title="${escapeHtml(ci)}">${escapeHtml(formatMetric(name, s.mean))} <span class="ci">± ${escapeHtml(formatMetric(name, (s.ci95[1] - s.ci95[0]) / 2))}</span></td>`;
+  const hasCi = s.n >= 2 && Number.isFinite(s.ci95[0]);
+  const ci = hasCi ? `95 % CI ${formatMetric(doc, name, s.ci95[0])} – ${formatMetric(doc, name, s.ci95[1])}, n = ${s.n}` : `n = ${s.n}: no interval`;
+  const note = hasCi ? `[${formatMetric(doc, name, s.ci95[0])}, ${formatMetric(doc, name, s.ci95[1])}]` : 'no CI';
+  return `<td title="${escapeHtml(ci)}">${escapeHtml(formatMetric(doc, name, s.mean))} <span class="ci">${escapeHtml(note)}${s.n < 10 ? ` n=${s.n}` : ''}</span></td>`;
+}
+
+function metricLabel(doc: ResultsDocument, name: string): string {
+  const u = unitLabel(unitOf(doc, name));
+  const spec = doc.metrics?.[name];
+  return `<code${spec !== undefined ? ` title="${escapeHtml(spec.doc)}"` : ''}>${escapeHtml(name)}</code>${u !== '' ? ` <span class="ci">${escapeHtml(u)}</span>` : ''}`;
 }
 
 function metricTable(doc: ResultsDocument, names: string[]): string {
   const head = doc.variants.map((v) => `<th>${escapeHtml(v.name)}</th>`).join('');
   const reps = doc.variants.map((v) => `<td>${v.replications}</td>`).join('');
-  const rows = names.map((n) => `<tr><th scope="row"><code>${escapeHtml(n)}</code></th>${doc.variants.map((v) => cell(n, v.metrics[n])).join('')}</tr>`);
+  const rows = names.map((n) => `<tr><th scope="row">${metricLabel(doc, n)}</th>${doc.variants.map((v) => cell(doc, n, v.metrics[n])).join('')}</tr>`);
   return `<table><thead><tr><th>metric</th>${head}</tr></thead><tbody><tr><th scope="row">replications</th>${reps}</tr>${rows.join('')}</tbody></table>`;
 }
 
-function comparisonTable(doc: ResultsDocument): string {
+function comparisonRows(doc: ResultsDocument, list: ResultsDocument['comparisons']): string {
+  return list
+    .map((c) => {
+      const sig = Number.isFinite(c.ci95[0]) && (c.ci95[0] > 0 || c.ci95[1] < 0);
+      const ci = Number.isFinite(c.ci95[0]) ? `${formatDelta(doc, c.metric, c.ci95[0])} – ${formatDelta(doc, c.metric, c.ci95[1])}` : '—';
+      return `<tr><td>${metricLabel(doc, c.metric)}</td><td>${escapeHtml(c.variant)} − ${escapeHtml(c.reference)}</td><td>${escapeHtml(formatDelta(doc, c.metric, c.meanDifference))}</td><td>${escapeHtml(ci)}</td><td>${c.n}</td><td>${sig ? 'yes' : ''}</td></tr>`;
+    })
+    .join('');
+}
+
+function comparisonTable(doc: ResultsDocument, key: ReadonlySet<string>): string {
   if (doc.comparisons.length === 0) return '';
-  const rows = doc.comparisons.map((c) =>
-    `<tr><td><code>${escapeHtml(c.metric)}</code></td><td>${escapeHtml(c.variant)} − ${escapeHtml(c.reference)}</td><td>${escapeHtml(formatMetric(c.metric, c.meanDifference))}</td><td>${escapeHtml(formatMetric(c.metric, c.ci95[0]))} – ${escapeHtml(formatMetric(c.metric, c.ci95[1]))}</td><td>${c.n}</td></tr>`);
-  return `<h2>Paired comparisons (common random numbers)</h2><table><thead><tr><th>metric</th><th>difference</th><th>mean</th><th>95 % CI</th><th>n</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const head = '<thead><tr><th>metric</th><th>difference</th><th>mean</th><th>95 % CI</th><th>n</th><th>significant</th></tr></thead>';
+  const notable = doc.comparisons.filter((c) => notableComparison(doc, c, key));
+  return `<h2>Paired comparisons (common random numbers)</h2>
+<details><summary>${notable.length} significant or key differences against ${escapeHtml(doc.reference ?? 'the reference')}</summary><table>${head}<tbody>${comparisonRows(doc, notable)}</tbody></table></details>
+<details><summary>all ${doc.comparisons.length} paired comparisons</summary><table>${head}<tbody>${comparisonRows(doc, doc.comparisons)}</tbody></table></details>`;
 }
 
 const STYLE = `
-body{font:14px/1.45 Helvetica,Arial,sans-serif;margin:2em auto;max-width:980px;padding:0 1em;color:#222}
-h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ddd}
-.meta{color:#555}.warn{background:#fff3e0;border-left:4px solid #ef6c00;padding:.5em 1em}
+body{font:14px/1.45 Helvetica,Arial,sans-serif;margin:1em auto;max-width:1180px;padding:0 1em;color:#222}
+h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
+.meta{color:#555;font-size:13px}.warn{background:#fff3e0;border-left:4px solid #ef6c00;padding:.5em 1em}
 table{border-collapse:collapse;margin:.5em 0;font-size:13px}th,td{border:1px solid #e0e0e0;padding:3px 8px;text-align:right}
-th[scope=row],thead th:first-child{text-align:left}code{font-size:12px}.ci{color:#888;font-size:11px}.na{color:#aaa}
+th[scope=row],thead th:first-child{text-align:left}code{font-size:12px}.ci{color:#777;font-size:11px;white-space:nowrap}.na{color:#aaa}
+table.verdict{font-size:14px}table.verdict th{background:#f5f5f5}
+td.good,span.good{color:#1b5e20}td.good{background:#e8f5e9}td.bad,span.bad{color:#b71c1c}td.bad{background:#ffebee}td.mid{background:#fff8e1}
+ul.meta{margin:.2em 0;padding-left:1.2em}details.warnings{background:#fffde7;border-left:4px solid #f9a825;padding:.3em 1em;margin:.6em 0}
 figure{margin:1.5em 0}figcaption{color:#555;font-size:13px;margin-top:.3em}svg{max-width:100%;height:auto}
 nav a{margin-right:1em}
 `;
@@ -93,6 +107,7 @@ export function reportHtml(doc: ResultsDocument, charts: RenderedChart[]): strin
   const key = keyMetrics(doc);
   const all = [...new Set(doc.variants.flatMap((v) => Object.keys(v.metrics)))].sort();
   const hours = (doc.horizonSeconds / 3600).toFixed(1);
+  const story = narrative(doc);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>opsim report: ${name}</title><style>${STYLE}</style></head>
@@ -100,13 +115,16 @@ export function reportHtml(doc: ResultsDocument, charts: RenderedChart[]): strin
 <h1>opsim report: ${name}</h1>
 <p class="meta">scenario file ${escapeHtml(doc.scenario.file ?? '(inline)')} · hash <code>${escapeHtml(doc.scenario.hash.slice(0, 12))}</code> · seed ${escapeHtml(doc.seed)} · horizon ${hours} h (warm-up ${(doc.warmupSeconds / 3600).toFixed(1)} h) · ${doc.variants.length} variant(s) · opsim ${escapeHtml(doc.opsimVersion)}</p>
 ${warn.map((w) => `<div class="warn">${w}</div>`).join('\n')}
-<h2>Summary</h2>
-<p class="meta">Means across replications; ± is the half-width of the 95 % confidence interval (hover for the interval).</p>
+${doc.variants.length > 0 ? `<h2>Decision</h2>\n${verdictTable(doc)}` : ''}
+${story !== '' ? `<h2>What happened</h2>\n${story}` : ''}
+${warningsHtml(doc)}
+<h2>Key metrics</h2>
+<p class="meta">Means across replications with their 95 % confidence interval in brackets (n replications where fewer than 10).</p>
 ${key.length > 0 ? metricTable(doc, key) : '<p>No summary metrics were recorded.</p>'}
-${comparisonTable(doc)}
 <h2>Charts</h2>
 <nav>${nav}</nav>
 ${figures.join('\n') || '<p>No chart data were recorded.</p>'}
+${comparisonTable(doc, new Set(key))}
 <h2>All metrics</h2>
 <details><summary>${all.length} metrics</summary>${metricTable(doc, all)}</details>
 </body></html>

@@ -91,8 +91,16 @@ export interface MetricSummary {
   mean: number;
   /** Sample standard deviation; NaN (null in JSON) when n < 2. */
   sd: number;
-  /** 95 % confidence interval of the mean (t-based); [NaN, NaN] (null in JSON) when n < 2. */
+  /** 95 % confidence interval of the mean (see `method`); [NaN, NaN] (null in JSON) when n < 2. */
   ci95: [number, number];
+  /**
+   * How `ci95` was formed: 't' (Student t), 'wilson' (a 0/1 verdict: Wilson score interval
+   * of the proportion, defined from n = 1), 'bootstrap' (the t interval reached past the
+   * metric's feasible range, a sign of a skewed or bounded sample: percentile bootstrap of the
+   * mean, n ≥ 5), 't-clipped' (the same with n < 5: the t interval cut to the range; the mean
+   * lies in the range, so the cut keeps the coverage). Absent: 't'.
+   */
+  method?: 't' | 'wilson' | 'bootstrap' | 't-clipped';
   min: number;
   max: number;
   /** Percentiles across replications. */
@@ -189,8 +197,59 @@ export interface StoppingReport {
   replications: number;
   /** Whether every variant's half-width reached the target. */
   met: boolean;
-  /** Achieved half-width per variant (absolute). */
+  /** Achieved half-width per variant (absolute; for metric "key", the widest relative half-width over the key metrics). */
   achieved: Record<string, number>;
+}
+
+/** How an SLA's verdict was formed, written into results.json (`ResultsDocument.slas`). */
+export interface SlaBasis {
+  /** SLA name (metrics are sla.<name>.*). */
+  name: string;
+  service: string;
+  /** Availability target, e.g. 0.999. */
+  target: number;
+  /** SLA period in seconds (default 30 days). */
+  periodSeconds: number;
+  /** Observed seconds per replication (horizon minus warm-up). */
+  observedSeconds: number;
+  /** 'whole-horizon' when the observed span covers the period, else how the shortfall is read (docs/results-format.md). */
+  basis: 'whole-horizon' | 'pro-rated' | 'rest-of-period-met';
+  /** Downtime the verdict allows, in minutes. */
+  budgetMinutes: number;
+  /** The rule in one sentence, for the CLI summary and the report. */
+  statement: string;
+  /** The latency objective that decides a window (seconds; share of requests), when there is one. */
+  latency?: { threshold: number; target: number };
+}
+
+/** Achieved precision of one key metric of one variant. */
+export interface AchievedPrecision {
+  variant: string;
+  metric: string;
+  n: number;
+  /** Half-width of the 95 % interval ÷ |mean| (null when the mean is 0 or there is no interval). */
+  relativeHalfWidth: number | null;
+  /** Replications per variant the target would need, estimated as n × (achieved ÷ target)² (null when met or unknown). */
+  replicationsNeeded: number | null;
+}
+
+/** How precisely the key metrics were estimated, against a relative half-width target. */
+export interface PrecisionReport {
+  /** Target relative half-width of the 95 % interval (0.05 = ±5 %). */
+  target: number;
+  /** Whether every key metric of every variant reached it. */
+  met: boolean;
+  achieved: AchievedPrecision[];
+}
+
+/** Something a reader of the figures must know: too few replications, an event that never occurred, a clipped interval, an imprecise key metric. */
+export interface ResultsWarning {
+  kind: 'small-n' | 'never-observed' | 'never-occurred' | 'clipped' | 'imprecise';
+  /** The variant concerned (absent: every variant). */
+  variant?: string;
+  /** The metric concerned (absent: the variant as a whole). */
+  metric?: string;
+  message: string;
 }
 
 /** results.json */
@@ -219,6 +278,12 @@ export interface ResultsDocument {
   stopping?: StoppingReport;
   /** True when the run was stopped by a signal or an abort before finishing. */
   interrupted?: boolean;
+  /** Achieved precision of the key metrics (docs/results-format.md, "Intervals and warnings"). */
+  precision?: PrecisionReport;
+  /** Warnings about the figures (docs/results-format.md, "Intervals and warnings"). */
+  warnings?: ResultsWarning[];
+  /** How each service SLA's verdict (`sla.<name>.met`, attainment, error budget) was formed. */
+  slas?: SlaBasis[];
   /** What every metric in the document means (unit, direction, verdict, feasible range, key order). */
   metrics?: MetricCatalog;
   /** What every series column means. */

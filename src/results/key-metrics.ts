@@ -22,11 +22,22 @@ const KEY_METRICS: readonly RegExp[] = [
   /^staffing\.[^.]+\.utilisation$/,
 ];
 
-/** Names of the key metrics present in `doc`, in reading order (at most `limit`). */
+/**
+ * Names of the key metrics present in `doc`, in reading order (at most `limit`): the metrics
+ * whose spec in the document's catalog has a `key` position, by that position. A document
+ * without a catalog (written before it existed) falls back to the name list above.
+ */
 export function keyMetrics(doc: ResultsDocument, limit = 24): string[] {
   const all = [...new Set(doc.variants.flatMap((v) => Object.keys(v.metrics)))].sort();
   // A metric no replication produced (e.g. MTTR of a priority that never occurred) is noise here.
   const seen = (m: string): boolean => doc.variants.some((v) => (v.metrics[m]?.n ?? 0) > 0);
+  const catalog = doc.metrics;
+  if (catalog !== undefined && Object.keys(catalog).length > 0) {
+    const keyed = all.filter((m) => catalog[m]?.key !== undefined && seen(m));
+    keyed.sort((a, b) => catalog[a]!.key! - catalog[b]!.key! || a.localeCompare(b));
+    for (const m of all) if (keyed.length < Math.min(limit, 6) && !keyed.includes(m) && seen(m)) keyed.push(m);
+    return keyed.slice(0, limit);
+  }
   const out: string[] = [];
   for (const re of KEY_METRICS) for (const m of all) if (re.test(m) && !out.includes(m) && seen(m)) out.push(m);
   // A scenario none of whose metrics match still gets a summary.

@@ -53,25 +53,63 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** series.csv text: one row per variant per interval with the across-replication mean of every column. */
+/** "name (unit)" for a CSV header, from the document's catalogs ("name" when the unit is unknown). */
+function headed(name: string, unit: string | undefined, suffix = ''): string {
+  return `${name}${suffix}${unit !== undefined ? ` (${unit})` : ''}`;
+}
+
+/**
+ * series.csv text: one row per variant per interval; for every column its across-replication
+ * mean, then the lower and upper end of its 95 % band (empty where fewer than two
+ * replications had a value). Headers carry the unit from the column catalog, e.g.
+ * "hall-a.temperature (celsius)", "hall-a.temperature lo (celsius)".
+ */
 export function seriesCsv(doc: ResultsDocument): string {
   const columns: string[] = [];
   for (const v of doc.variants) for (const c of v.series?.columns ?? []) if (!columns.includes(c)) columns.push(c);
   if (!columns.includes('t')) columns.unshift('t');
-  const lines = [['variant', ...columns].map(csvCell).join(',')];
+  const data = columns.filter((c) => c !== 't');
+  const unit = (c: string): string | undefined => doc.columns?.[c]?.unit;
+  const header = ['variant', 't (seconds)', ...data.flatMap((c) => [headed(c, unit(c)), headed(c, unit(c), ' lo'), headed(c, unit(c), ' hi')])];
+  const lines = [header.map(csvCell).join(',')];
   for (const v of doc.variants) {
-    if (v.series === null) continue;
-    const at = columns.map((c) => v.series!.columns.indexOf(c));
-    for (const row of v.series.mean) lines.push([v.name, ...at.map((i) => (i < 0 ? null : row[i]))].map(csvCell).join(','));
+    const s = v.series;
+    if (s === null) continue;
+    const ti = s.columns.indexOf('t');
+    const at = data.map((c) => s.columns.indexOf(c));
+    s.mean.forEach((row, r) => {
+      const cells: unknown[] = [v.name, ti < 0 ? null : row[ti]];
+      for (const i of at) cells.push(i < 0 ? null : row[i], i < 0 ? null : s.lo[r]?.[i], i < 0 ? null : s.hi[r]?.[i]);
+      lines.push(cells.map(csvCell).join(','));
+    });
   }
   return lines.join('\n') + '\n';
 }
 
-/** Writes results.json and series.csv into `dir` (created if needed); returns the results.json path. */
+/**
+ * summary.csv text, for spreadsheets and notebooks: one row per variant and metric with its
+ * unit, mean, 95 % interval, n, how the interval was formed, and for a 0/1 verdict the
+ * probability of meeting it (p_met).
+ */
+export function summaryCsv(doc: ResultsDocument): string {
+  const lines = [['variant', 'metric', 'unit', 'better', 'mean', 'lo', 'hi', 'n', 'interval', 'p_met'].join(',')];
+  for (const v of doc.variants) {
+    for (const name of Object.keys(v.metrics).sort()) {
+      const s = v.metrics[name]!;
+      const spec = doc.metrics?.[name];
+      const pMet = spec?.flag === true ? s.mean : null;
+      lines.push([v.name, name, spec?.unit ?? '', spec?.better ?? '', s.mean, s.ci95[0], s.ci95[1], s.n, s.n >= 2 || spec?.flag === true ? (s.method ?? 't') : '', pMet].map(csvCell).join(','));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Writes results.json, series.csv and summary.csv into `dir` (created if needed); returns the results.json path. */
 export async function writeResults(dir: string, doc: ResultsDocument): Promise<string> {
   const file = path.join(dir, 'results.json');
-  // series.csv first: results.json is what readers poll for, so it lands last.
+  // The CSV files first: results.json is what readers poll for, so it lands last.
   await writeFileAtomic(path.join(dir, 'series.csv'), seriesCsv(doc));
+  await writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsv(doc));
   await writeFileAtomic(file, resultsJson(doc));
   return file;
 }

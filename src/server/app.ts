@@ -222,7 +222,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       }
     });
 
-    api.get('/api/runs', { schema: { summary: 'Every run, newest first', response: { 200: S.RunList } } }, async () => ({ runs: runs.list() }));
+    api.get('/api/runs', { schema: { summary: 'Every run, newest first', response: { 200: S.RunList } } }, async () => {
+      // Runs the CLI wrote while the server was up appear without a restart.
+      await runs.refresh();
+      return { runs: runs.list() };
+    });
 
     const withRun = (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): RunRecord | null => {
       const run = runs.get(req.params.id);

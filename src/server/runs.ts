@@ -89,6 +89,8 @@ export interface RunManagerOptions {
 export class RunManager {
   readonly runsDir: string;
   private readonly runs = new Map<string, Live>();
+  /** Runs found in the folder after start-up (written by another process). */
+  private readonly foreign = new Set<string>();
   private readonly queue: string[] = [];
   private running = 0;
   private readonly maxRunning: number;
@@ -151,6 +153,31 @@ export class RunManager {
       return typeof input.hash === 'string' && typeof input.name === 'string' ? input : null;
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Picks up runs another process (the CLI's `opsim main`) wrote into the runs folder since
+   * start-up, and re-reads those still in flight there; this server's own runs are untouched.
+   */
+  async refresh(): Promise<void> {
+    let ids: string[];
+    try {
+      ids = await readdir(this.runsDir);
+    } catch {
+      return;
+    }
+    for (const id of ids) {
+      const known = this.runs.get(id);
+      if (!RUN_ID.test(id) || (known !== undefined && !(this.foreign.has(id) && (known.record.status === 'queued' || known.record.status === 'running')))) continue;
+      try {
+        const record = JSON.parse(await readFile(path.join(this.runsDir, id, 'run.json'), 'utf8')) as RunRecord;
+        if (record.id !== id) continue;
+        this.foreign.add(id);
+        this.runs.set(id, { record, input: null, abort: null });
+      } catch {
+        // Not written completely yet, or not a run.
+      }
     }
   }
 

@@ -91,6 +91,11 @@ describe('dashboard in headless Chromium', () => {
     // vega-embed drew real marks (SVG paths inside mark groups), not an empty frame.
     const marks = await page.$$eval('#run-body .chart svg g[class*="mark-"] path', (els) => els.length);
     expect(marks).toBeGreaterThan(charts.length);
+    // The numbers, not only charts: key metrics per variant with their unit, interval and n.
+    const numbers = await page.$$eval('#run-summary table.numbers tbody tr[data-metric]', (rows) => rows.map((r) => r.textContent ?? ''));
+    expect(numbers.length).toBeGreaterThan(3);
+    expect(numbers.join('\n')).toMatch(/n=2/);
+    expect(numbers.join('\n')).toMatch(/ %|ms|min/);
     await page.screenshot({ path: path.join(OUT, 'e2e-dashboard.png'), fullPage: true });
 
     const second = await launch(1);
@@ -103,6 +108,8 @@ describe('dashboard in headless Chromium', () => {
     expect(columns).toHaveLength(2);
     expect(columns[0]).toBeGreaterThan(0);
     expect(columns[1]).toBe(columns[0]);
+    // A table of differences between the two runs' key metrics sits above the charts.
+    expect(await page.$$eval('#compare-differences tbody tr', (rows) => rows.length)).toBeGreaterThan(3);
     await page.screenshot({ path: path.join(OUT, 'e2e-compare.png'), fullPage: true });
 
     expect(consoleErrors).toEqual([]);

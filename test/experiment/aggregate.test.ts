@@ -72,3 +72,24 @@ describe('metrics without observations', () => {
     expect(s.hi[0]).toEqual([0, null]);
   });
 });
+
+describe('compare directions from the metric specs', () => {
+  it('a metric whose name reads like a cost but whose spec says higher is better regresses when it falls', () => {
+    const mk = (xs: number[]): ResultsDocument => ({
+      format: RESULTS_FORMAT,
+      opsimVersion: 't',
+      scenario: { name: 's', file: null, hash: 'h' },
+      seed: '1',
+      horizonSeconds: 1,
+      warmupSeconds: 0,
+      complete: true,
+      variants: [variantResults({ name: 'base', overrides: {}, records: xs.map((x, r) => rec(r, { 'monitoring.auto_remediation.successes': x })) })],
+      comparisons: [],
+      failures: [],
+      metrics: { 'monitoring.auto_remediation.successes': { name: 'monitoring.auto_remediation.successes', unit: 'count', better: 'higher', range: { lo: 0 }, doc: 'successes' } },
+    });
+    const r = compareResults(mk([10, 11, 12, 10, 11]), mk([5, 6, 5, 6, 5]));
+    expect(r.verdicts[0]).toMatchObject({ direction: 'higher', verdict: 'regression' });
+  });
+});
+

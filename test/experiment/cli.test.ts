@@ -26,7 +26,7 @@ describe('opsim run', () => {
     const rerun = JSON.parse(again.stdout) as ResultsDocument;
     expect(rerun.complete).toBe(true);
     expect(rerun.variants[0]!.perReplication!.replications).toEqual([4]);
-    expect(readFileSync(path.join(out2, 'series.csv'), 'utf8').split('\n')[0]).toMatch(/^variant,t,/);
+    expect(readFileSync(path.join(out2, 'series.csv'), 'utf8').split('\n')[0]).toMatch(/^variant,t \(seconds\),/);
   }, 60_000);
 
   it('exits 2 with every scenario error located in the file', async () => {
@@ -142,6 +142,34 @@ describe('opsim compare', () => {
     }
   }, 60_000);
 
+  it('exits 2 for runs of different scenarios (unless --force) or without a shared metric, and lists metrics only one side has', async () => {
+    const dir = tmp();
+    const base = path.join(dir, 'base.json');
+    const other = path.join(dir, 'other-scenario.json');
+    const disjoint = path.join(dir, 'disjoint.json');
+    const fewer = path.join(dir, 'fewer.json');
+    writeFileSync(base, JSON.stringify(doc([1.0, 1.2, 0.9, 1.1, 1.05])));
+    const o = doc([1.0, 1.2, 0.9, 1.1, 1.05]);
+    o.scenario.name = 'y';
+    writeFileSync(other, JSON.stringify(o));
+    const d = doc([1.0, 1.2, 0.9, 1.1, 1.05]);
+    d.variants[0]!.metrics = { 'room.a.temperature.max': d.variants[0]!.metrics['service.web.throughput']! };
+    writeFileSync(disjoint, JSON.stringify(d));
+    const f = doc([1.0, 1.2, 0.9, 1.1, 1.05]);
+    delete f.variants[0]!.metrics['service.web.throughput'];
+    writeFileSync(fewer, JSON.stringify(f));
+    const diff = await cli(['compare', base, other]);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toMatch(/different scenarios.*--force/);
+    expect((await cli(['compare', base, other, '--force'])).code).toBe(0);
+    const none = await cli(['compare', base, disjoint]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/share no metric/);
+    const missing = await cli(['compare', base, fewer]);
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toMatch(/missing from the current run: service\.web\.throughput/);
+  }, 60_000);
+
   it('runs the CI recipe from docs/ci-recipe.md on the M/M/c scenario', async () => {
     const recipe = readFileSync(path.join(ROOT, 'docs/ci-recipe.md'), 'utf8');
     // The recipe's commands, exactly as documented (lines starting with "npx opsim").
@@ -163,4 +191,25 @@ describe('opsim compare', () => {
     expect(slower.code).toBe(0);
     expect((await cli(compare)).code).toBe(1);
   }, 90_000);
+});
+
+describe('option errors', () => {
+  it('exit 2 with the reason, for every command; help and version exit 0', async () => {
+    const cases = [
+      ['run', 'scenarios/mmc-validation.yaml', '--replications', 'abc'],
+      ['run', 'scenarios/mmc-validation.yaml', '--bogus'],
+      ['run'],
+      ['compare', 'a.json'],
+      ['serve', '--port', '99999'],
+      ['main', '--replications', '0', '--no-serve'],
+      ['no-such-command'],
+      [],
+    ];
+    for (const args of cases) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/error|must be|usage/i);
+    }
+    for (const args of [['--help'], ['run', '--help'], ['--version'], ['help', 'run']]) expect((await cli(args)).code, args.join(' ')).toBe(0);
+  });
 });

@@ -28,15 +28,20 @@ const HORIZON: Record<string, string> = {
   'service-desk-staffing.yaml': '9h',
 };
 
+// globalmart-peak (and its search twin) and noc-night-shift moved when SLAs came to be judged over their period
+// (issue #11): sla.<name>.attainment / met / error_budget_used changed meaning and
+// budget_minutes / observed_attainment were added, and again when the per-priority incident
+// target metrics (incidents.<P>.response_within_target, .resolution_within_target,
+// .targets_met) were added; the sample path did not change.
 const PINS: Record<string, string> = {
   'black-friday-capacity.yaml': '7f626fc6a4a6fb5f',
   'crac-failure.yaml': '92449997b768b132',
   'datacenter-baseline.yaml': '59e81b34669de438',
-  'globalmart-peak.yaml': '0417eea6f69df919',
+  'globalmart-peak.yaml': 'a257ef8da4210181',
   // The search section changes nothing the models see: the same records as globalmart-peak.
-  'globalmart-staffing-search.yaml': '0417eea6f69df919',
+  'globalmart-staffing-search.yaml': 'a257ef8da4210181',
   'mmc-validation.yaml': '7876bb84659f1236',
-  'noc-night-shift.yaml': 'c46661ae8d5df6d2',
+  'noc-night-shift.yaml': 'db90c7e7c0a81483',
   'service-desk-staffing.yaml': 'a823a5415e829957',
 };
 

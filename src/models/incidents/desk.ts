@@ -424,6 +424,33 @@ export class IncidentDesk {
   }
 }
 
+/**
+ * Share of the incidents of priority `p` that met their response (or resolution) target,
+ * over those whose outcome is decided: acknowledged (resolved) or past the target. An open
+ * incident whose target has not yet fallen due at the horizon is left out. NaN without any.
+ */
+export function withinTarget(records: readonly IncidentRecord[], p: Priority, which: 'response' | 'resolution'): number {
+  let decided = 0;
+  let within = 0;
+  for (const r of records) {
+    if (r.priority !== p) continue;
+    const breached = which === 'response' ? r.responseBreached : r.resolutionBreached;
+    const done = which === 'response' ? r.acknowledgedAt !== null : r.resolvedAt !== null;
+    if (!breached && !done) continue;
+    decided++;
+    if (!breached) within++;
+  }
+  return decided > 0 ? within / decided : NaN;
+}
+
+/** 1 when every decided incident of priority `p` met both targets, 0 when one missed either, NaN without any. */
+export function targetsMet(records: readonly IncidentRecord[], p: Priority): number {
+  const resp = withinTarget(records, p, 'response');
+  const res = withinTarget(records, p, 'resolution');
+  if (Number.isNaN(resp) && Number.isNaN(res)) return NaN;
+  return (Number.isNaN(resp) || resp === 1) && (Number.isNaN(res) || res === 1) ? 1 : 0;
+}
+
 /** Builds incident management, service requests and scheduled work. Runs after staffing. */
 export function buildIncidents(world: World, teams: TeamsPort): IncidentDesk {
   const desk = new IncidentDesk(world, teams);
@@ -438,6 +465,9 @@ export function buildIncidents(world: World, teams: TeamsPort): IncidentDesk {
     rec.metric(INCIDENT_METRICS.mtta, { priority: p }, () => desk.mtta[p].mean);
     rec.metric(INCIDENT_METRICS.mttr, { priority: p }, () => desk.mttr[p].mean);
     rec.metric(INCIDENT_METRICS.mttd, { priority: p }, () => desk.mttd[p].mean);
+    rec.metric(INCIDENT_METRICS.responseWithinTarget, { priority: p }, () => withinTarget(desk.counted(), p, 'response'));
+    rec.metric(INCIDENT_METRICS.resolutionWithinTarget, { priority: p }, () => withinTarget(desk.counted(), p, 'resolution'));
+    rec.metric(INCIDENT_METRICS.targetsMet, { priority: p }, () => targetsMet(desk.counted(), p));
     rec.column(INCIDENT_COLUMNS.open, { priority: p }, () => {
       let n = 0;
       for (const i of desk.openIncidents()) if (i.record.priority === p && i.record.cause !== FALSE_ALARM_CAUSE) n++;

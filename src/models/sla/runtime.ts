@@ -6,7 +6,7 @@
  * the incidents model with the targets defined here; penalties, revenue at risk and
  * staffing cost are added up into cost.total.
  */
-import type { Priority, IncidentRecord } from '../../results/format.js';
+import type { Priority, IncidentRecord, SlaBasis } from '../../results/format.js';
 import type { IncidentTargetsSpec, ServiceSlaSpec } from './schema.js';
 import { staffingCost } from '../staffing/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
@@ -63,6 +63,76 @@ export function errorBudgetUsed(badSeconds: number, availabilityTarget: number, 
   if (badSeconds <= 0) return 0;
   const budget = (1 - availabilityTarget) * periodSeconds;
   return budget > 0 ? badSeconds / budget : Infinity;
+}
+
+/**
+ * What the part of an SLA period outside a shorter horizon is assumed to be:
+ * 'like-horizon' (the default, conservative: the whole period is like the simulated span,
+ * so the period's error budget is pro-rated to it) or 'met' (the simulated span holds the
+ * period's only trouble, e.g. a one-off incident: its downtime is charged against the whole
+ * period's budget).
+ */
+export type RestOfPeriod = 'like-horizon' | 'met';
+
+/** One SLA verdict: attainment, error budget and met, all from one definition. */
+export interface SlaVerdict {
+  /** Attainment over the judged span (NaN when nothing was observed). */
+  attainment: number;
+  /** Downtime allowed over the judged span, in seconds. */
+  budgetSeconds: number;
+  /** Downtime over budget (Infinity with downtime against a zero budget). */
+  used: number;
+  /** 1 when used ≤ 1, 0 otherwise, NaN when nothing was observed. */
+  met: number;
+}
+
+/**
+ * The judged span of an SLA: the period when the observed span is shorter and the rest of
+ * the period is assumed met; otherwise the observed span itself (budget pro-rated to it;
+ * a horizon longer than the period is judged as a whole, not period by period).
+ */
+export function judgedSeconds(observedSeconds: number, periodSeconds: number, restOfPeriod: RestOfPeriod): number {
+  return restOfPeriod === 'met' && observedSeconds < periodSeconds ? periodSeconds : observedSeconds;
+}
+
+/**
+ * The verdict of an SLA from its good and bad observed seconds. Downtime outside the
+ * observed span is zero when the span is stretched to the period ('met'), so attainment is
+ * 1 − downtime ÷ judged span and met ⇔ downtime ≤ (1 − target) × judged span ⇔ used ≤ 1.
+ */
+export function slaVerdict(goodSeconds: number, totalSeconds: number, target: number, periodSeconds = MONTH_SECONDS, restOfPeriod: RestOfPeriod = 'like-horizon'): SlaVerdict {
+  if (!(totalSeconds > 0)) return { attainment: NaN, budgetSeconds: NaN, used: NaN, met: NaN };
+  const bad = Math.max(0, totalSeconds - goodSeconds);
+  const span = judgedSeconds(totalSeconds, periodSeconds, restOfPeriod);
+  const used = errorBudgetUsed(bad, target, span);
+  return { attainment: 1 - bad / span, budgetSeconds: (1 - target) * span, used, met: used <= 1 + 1e-12 ? 1 : 0 };
+}
+
+/**
+ * How each SLA of a scenario is judged over `observedSeconds` per replication, with the
+ * latency objective that decides a window (the SLA's own, else its service's).
+ */
+export function slaBases(slas: readonly ServiceSlaSpec[], observedSeconds: number, services: readonly { name: string; latencyObjective?: { threshold: number; target: number } }[] = []): SlaBasis[] {
+  return slas.map((s) => {
+    const latency = s.latency ?? services.find((x) => x.name === s.service)?.latencyObjective;
+    const period = s.period ?? MONTH_SECONDS;
+    const rest: RestOfPeriod = s.restOfPeriod ?? 'like-horizon';
+    const span = judgedSeconds(observedSeconds, period, rest);
+    const basis: SlaBasis['basis'] = observedSeconds >= period ? 'whole-horizon' : rest === 'met' ? 'rest-of-period-met' : 'pro-rated';
+    const budgetMinutes = ((1 - s.availabilityTarget) * span) / 60;
+    const pct = `${+(s.availabilityTarget * 100).toFixed(4)} %`;
+    const days = (x: number): string => `${+(x / 86400).toFixed(2)} d`;
+    const allow = `${+budgetMinutes.toPrecision(3)} min`;
+    const statement =
+      basis === 'whole-horizon'
+        ? `${pct} over the whole ${days(observedSeconds)} observed (period ${days(period)}): met when downtime ≤ ${allow}`
+        : basis === 'pro-rated'
+          ? `${pct} per ${days(period)} period, budget pro-rated to the ${days(observedSeconds)} observed (the rest of the period assumed alike): met when downtime ≤ ${allow}`
+          : `${pct} per ${days(period)} period, the rest of the period assumed met (the ${days(observedSeconds)} observed hold its only trouble): met when downtime ≤ ${allow}`;
+    const out: SlaBasis = { name: s.name, service: s.service, target: s.availabilityTarget, periodSeconds: period, observedSeconds, basis, budgetMinutes, statement };
+    if (latency !== undefined) out.latency = { threshold: latency.threshold, target: latency.target };
+    return out;
+  });
 }
 
 /**
@@ -193,19 +263,21 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
 
   const n = spec.name;
   const rec = world.recorder;
-  const budget = (): number => errorBudgetUsed(ledger.bad, spec.availabilityTarget);
+  const verdict = (): SlaVerdict => slaVerdict(ledger.good, ledger.total, spec.availabilityTarget, spec.period ?? MONTH_SECONDS, spec.restOfPeriod ?? 'like-horizon');
   const penalty = (): number => ledger.breaches * (spec.penaltyPerBreach ?? 0) + (ledger.bad / 60) * (spec.penaltyPerBreachMinute ?? 0);
   const revenueAtRisk = (): number => {
     const rev = spec.revenuePerTransaction ?? 0;
     return rev * (handle.totals().failed + (spec.delayedLossFraction ?? DEFAULT_DELAYED_LOSS_FRACTION) * slowNow());
   };
   const L = SLA_METRICS;
-  rec.metric(L.attainment, { sla: n }, () => attainment(ledger.good, ledger.total));
-  rec.metric(L.met, { sla: n }, () => (attainment(ledger.good, ledger.total) >= spec.availabilityTarget ? 1 : 0));
+  rec.metric(L.attainment, { sla: n }, () => verdict().attainment);
+  rec.metric(L.met, { sla: n }, () => verdict().met);
   rec.metric(L.breaches, { sla: n }, () => ledger.breaches);
   rec.metric(L.breachMinutes, { sla: n }, () => ledger.bad / 60);
   rec.metric(L.firstBreach, { sla: n }, () => ledger.firstBreach);
-  rec.metric(L.errorBudget, { sla: n }, budget);
+  rec.metric(L.errorBudget, { sla: n }, () => verdict().used);
+  rec.metric(L.budgetMinutes, { sla: n }, () => verdict().budgetSeconds / 60);
+  rec.metric(L.observedAttainment, { sla: n }, () => attainment(ledger.good, ledger.total));
   rec.metric(L.penalty, { sla: n }, penalty);
   rec.metric(L.latencyAttainment, { sla: n }, () => {
     const t = handle.totals();

@@ -19,7 +19,9 @@ export const ServiceSla = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the SLA; metrics are sla.<name>.*.' }),
     service: Type.String({ minLength: 1, description: 'Service the SLA covers.' }),
-    availabilityTarget: Fraction({ description: 'Share of time per month the service must meet its latency objective, e.g. "99.9%"; sets the error budget.' }),
+    availabilityTarget: Fraction({ description: 'Share of time per SLA period (default a month) the service must meet its latency objective, e.g. "99.9%"; sets the error budget.' }),
+    period: Type.Optional(Duration({ exclusiveMinimum: true, description: 'SLA period the availability target is judged over (default 30d, a month); sets the error budget.' })),
+    restOfPeriod: Type.Optional(Type.Union([Type.Literal('like-horizon'), Type.Literal('met')], { description: 'When the horizon is shorter than the period: "like-horizon" (default) pro-rates the budget to the horizon; "met" assumes the rest of the period meets the objective, so the horizon\'s downtime is charged against the whole period\'s budget (a one-off incident).' })),
     latency: Type.Optional(LatencyObjective),
     window: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Evaluation window: each window in which the objective is missed counts as downtime (default 5m).' })),
     penaltyPerBreach: Type.Optional(Type.Number({ minimum: 0, description: 'Penalty per breach episode (a run of consecutive bad windows); default 0.' })),

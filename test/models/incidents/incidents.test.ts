@@ -4,7 +4,8 @@
  * fix restores the capacity the problem names.
  */
 import { describe, expect, it } from 'vitest';
-import { priorityOf } from '../../../src/models/incidents/desk.js';
+import { priorityOf, targetsMet, withinTarget } from '../../../src/models/incidents/desk.js';
+import type { IncidentRecord } from '../../../src/results/format.js';
 import { buildModels, type Ports } from '../../../src/models/kernel/plugin.js';
 import { staffing } from '../../../src/models/staffing/index.js';
 import { incidents } from '../../../src/models/incidents/index.js';
@@ -186,6 +187,26 @@ describe('incident life cycle', () => {
     expect(priorityOf('extensive', 'critical')).toBe('P1');
     expect(priorityOf('minor', 'low')).toBe('P4');
     expect(priorityOf('minor', 'low', { minor: { low: 'P3' } })).toBe('P3');
+  });
+});
+
+describe('per-priority incident targets', () => {
+  const inc = (id: number, p: 'P1' | 'P2', ack: number | null, res: number | null, respB: boolean, resB: boolean): IncidentRecord => ({ id, type: 't', cause: 'fault', priority: p, raisedAt: 0, detectedAt: 0, acknowledgedAt: ack, resolvedAt: res, resolvedBy: res === null ? null : 'L1', responseBreached: respB, resolutionBreached: resB });
+  const records = [
+    inc(1, 'P1', 60, 3000, false, false),
+    inc(2, 'P1', 1200, 9000, true, true),
+    inc(3, 'P1', 100, null, false, false), // open, resolution target not yet due: undecided
+    inc(4, 'P2', 60, 600, false, false),
+  ];
+  it('shares within target count only decided incidents', () => {
+    expect(withinTarget(records, 'P1', 'response')).toBeCloseTo(2 / 3, 12);
+    expect(withinTarget(records, 'P1', 'resolution')).toBeCloseTo(1 / 2, 12);
+    expect(withinTarget(records, 'P2', 'resolution')).toBe(1);
+  });
+  it('the period meets a priority’s targets only when every decided incident did; no incident is no answer', () => {
+    expect(targetsMet(records, 'P1')).toBe(0);
+    expect(targetsMet(records, 'P2')).toBe(1);
+    expect(targetsMet([], 'P2')).toBeNaN();
   });
 });
 

@@ -1,6 +1,6 @@
 /** SLA attainment and error budget on small constructed cases with known answers. */
 import { describe, expect, it } from 'vitest';
-import { attainment, errorBudgetUsed, incidentTargets, summariseWindows, windowMeetsObjective, MONTH_SECONDS, buildSla } from '../../../src/models/sla/runtime.js';
+import { attainment, errorBudgetUsed, incidentTargets, summariseWindows, windowMeetsObjective, MONTH_SECONDS, buildSla, slaBases, slaVerdict } from '../../../src/models/sla/runtime.js';
 import { FakeService, fakeWorld } from '../fakes.js';
 
 describe('SLA arithmetic', () => {
@@ -70,8 +70,13 @@ describe('buildSla on a constructed day', () => {
     expect(metrics['sla.inv.breach_minutes']).toBeCloseTo(30, 9);
     expect(metrics['sla.inv.breaches']).toBe(1);
     expect(metrics['sla.inv.first_breach']).toBe(10 * 3600);
+    // Default reading: the month is like this day, so the budget is pro-rated to the day
+    // (1.44 min) and 30 bad minutes overspend it about 21-fold.
     expect(metrics['sla.inv.attainment']).toBeCloseTo(1 - 30 / 1440, 12);
-    expect(metrics['sla.inv.error_budget_used']).toBeCloseTo(30 / 43.2, 9);
+    expect(metrics['sla.inv.observed_attainment']).toBeCloseTo(1 - 30 / 1440, 12);
+    expect(metrics['sla.inv.budget_minutes']).toBeCloseTo(1.44, 9);
+    expect(metrics['sla.inv.error_budget_used']).toBeCloseTo(30 / 1.44, 9);
+    expect(metrics['sla.inv.met']).toBe(0);
     expect(metrics['sla.inv.penalty']).toBeCloseTo(1000 + 300, 9);
     expect(metrics['cost.penalties']).toBeCloseTo(1300, 9);
     expect(metrics['transactions.delayed']).toBe(150);
@@ -116,5 +121,44 @@ describe('SLA thresholds of their own', () => {
     expect(metrics['sla.base.revenue_at_risk']).toBeCloseTo(3600, 9);
     expect(metrics['sla.base.attainment']).toBe(0);
     expect(metrics['cost.revenue_at_risk']).toBeCloseTo(3900, 9);
+  });
+});
+
+describe('SLA verdict over its period', () => {
+  it('pro-rated (default): 30 bad minutes in a day against 99.9 % uses 30 / 1.44 of the day’s budget, not met', () => {
+    const v = slaVerdict(86400 - 1800, 86400, 0.999);
+    expect(v.budgetSeconds).toBeCloseTo(86.4, 9);
+    expect(v.used).toBeCloseTo(1800 / 86.4, 9);
+    expect(v.attainment).toBeCloseTo(1 - 1800 / 86400, 12);
+    expect(v.met).toBe(0);
+  });
+
+  it('rest of the month met: the same day uses 30 / 43.2 of the month’s budget and is met', () => {
+    const v = slaVerdict(86400 - 1800, 86400, 0.999, MONTH_SECONDS, 'met');
+    expect(v.budgetSeconds).toBeCloseTo(43.2 * 60, 9);
+    expect(v.used).toBeCloseTo(30 / 43.2, 9);
+    expect(v.attainment).toBeCloseTo(1 - 1800 / MONTH_SECONDS, 12);
+    expect(v.met).toBe(1);
+  });
+
+  it('met ⇔ used ≤ 1 ⇔ attainment ≥ target, on both sides of the edge and for a 100 % target', () => {
+    for (const rest of ['like-horizon', 'met'] as const) {
+      for (const bad of [0, 1, 86.4, 86.5, 2592, 2593, 10_000]) {
+        for (const target of [0.99, 0.999, 1]) {
+          const v = slaVerdict(86400 - bad, 86400, target, MONTH_SECONDS, rest);
+          expect(v.met === 1, `${rest} ${bad} ${target}`).toBe(v.used <= 1 + 1e-12);
+          expect(v.met === 1).toBe(v.attainment >= target - 1e-12);
+        }
+      }
+    }
+    expect(slaVerdict(0, 0, 0.999).met).toBeNaN();
+  });
+
+  it('a horizon longer than the period is judged as a whole; the basis says so', () => {
+    const sla = { name: 's', service: 'x', availabilityTarget: 0.999 };
+    expect(slaBases([sla], 86400)[0]).toMatchObject({ basis: 'pro-rated', budgetMinutes: expect.closeTo(1.44, 9) });
+    expect(slaBases([{ ...sla, restOfPeriod: 'met' }], 86400)[0]).toMatchObject({ basis: 'rest-of-period-met', budgetMinutes: expect.closeTo(43.2, 9) });
+    expect(slaBases([{ ...sla, period: 86400 }], 7 * 86400)[0]).toMatchObject({ basis: 'whole-horizon', budgetMinutes: expect.closeTo(7 * 1.44, 9) });
+    expect(slaBases([sla], 86400)[0]!.statement).toContain('pro-rated');
   });
 });

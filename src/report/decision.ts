@@ -1,0 +1,198 @@
+/**
+ * The answer first: which policy meets the SLA, with what confidence, at what cost. Builds the
+ * verdict table (variant × SLA: P(met) with its Wilson interval, error budget used, cost, rank,
+ * difference from the reference) and a narrative of what happened in clock time, from
+ * results.json alone. Shared by report.html; the injected faults it finds are also the chart
+ * markers.
+ */
+import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
+import type { IncidentRecord, MetricSummary, ResultsDocument, VariantResults } from '../results/format.js';
+import { escapeHtml } from './html.js';
+import { clockTime, formatDelta, formatMetric, percent, unitLabel, unitOf } from './units.js';
+
+/** A fault or incident start worth marking on the time charts. */
+export interface FaultMarker {
+  /** Simulated seconds. */
+  t: number;
+  label: string;
+}
+
+/** The SLAs the document judges: its stated bases, else the names of its `sla.<name>.met` verdicts. */
+function slaNames(doc: ResultsDocument): string[] {
+  if (doc.slas !== undefined && doc.slas.length > 0) return doc.slas.map((b) => b.name);
+  const names = new Set<string>();
+  for (const v of doc.variants) for (const p of v.slaProbabilities ?? []) if (p.metric.startsWith('sla.') && p.metric.endsWith('.met')) names.add(p.metric.slice(4, -4));
+  return [...names].sort();
+}
+
+function reference(doc: ResultsDocument): VariantResults | undefined {
+  return doc.variants.find((v) => v.name === doc.reference) ?? doc.variants[0];
+}
+
+/** Incidents of the reference variant's first replication that were real (false alarms left out), in order of onset. */
+function realIncidents(doc: ResultsDocument): IncidentRecord[] {
+  const v = reference(doc);
+  return (v?.sampleIncidents ?? []).filter((i) => i.cause !== FALSE_ALARM_CAUSE).sort((a, b) => a.raisedAt - b.raisedAt || a.id - b.id);
+}
+
+/** Onsets of the real P1/P2 incidents in the reference variant's first replication (at most 8): the faults a planner injected or fears. */
+export function faultMarkers(doc: ResultsDocument): FaultMarker[] {
+  return realIncidents(doc)
+    .filter((i) => i.priority === 'P1' || i.priority === 'P2')
+    .slice(0, 8)
+    .map((i) => ({ t: i.raisedAt, label: `${clockTime(i.raisedAt, doc.horizonSeconds)} ${i.type}` }));
+}
+
+function interval(doc: ResultsDocument, metric: string, s: MetricSummary): string {
+  if (s.n < 2 || !Number.isFinite(s.ci95[0])) return '';
+  return ` <span class="ci">[${escapeHtml(formatMetric(doc, metric, s.ci95[0]))}, ${escapeHtml(formatMetric(doc, metric, s.ci95[1]))}]</span>`;
+}
+
+function pMet(v: VariantResults, sla: string): string {
+  const p = v.slaProbabilities?.find((x) => x.metric === `sla.${sla}.met`);
+  if (p === undefined || p.n === 0) return '<td class="na">—</td>';
+  // Green: met in at least 9 replications of 10; red: in at most half; amber between.
+  const cls = p.p >= 0.9 ? 'good' : p.p <= 0.5 ? 'bad' : 'mid';
+  return `<td class="${cls}"><strong>${p.p.toFixed(2)}</strong> <span class="ci">[${p.ci95[0].toFixed(2)}, ${p.ci95[1].toFixed(2)}] ${p.met}/${p.n}</span></td>`;
+}
+
+/**
+ * The other verdicts of the catalog (0/1 flags other than the SLA `met` ones, e.g. the
+ * per-priority incident targets) that some variant observed, sorted by name.
+ */
+function otherVerdicts(doc: ResultsDocument): string[] {
+  const catalog = doc.metrics ?? {};
+  const slaVerdicts = new Set(slaNames(doc).map((s) => `sla.${s}.met`));
+  return Object.keys(catalog)
+    .filter((m) => catalog[m]!.flag === true && !slaVerdicts.has(m) && doc.variants.some((v) => (v.metrics[m]?.n ?? 0) > 0))
+    .sort();
+}
+
+/** A flag's probability from its summary (mean of 0/1 values, Wilson interval after applyMetricSpecs). */
+function flagCell(v: VariantResults, metric: string): string {
+  const s = v.metrics[metric];
+  if (s === undefined || s.n === 0) return '<td class="na" title="no observation">—</td>';
+  const cls = s.mean >= 0.9 ? 'good' : s.mean <= 0.5 ? 'bad' : 'mid';
+  const ci = Number.isFinite(s.ci95[0]) ? ` [${s.ci95[0].toFixed(2)}, ${s.ci95[1].toFixed(2)}]` : '';
+  return `<td class="${cls}"><strong>${s.mean.toFixed(2)}</strong> <span class="ci">${ci} n=${s.n}</span></td>`;
+}
+
+function budget(doc: ResultsDocument, v: VariantResults, sla: string): string {
+  const name = `sla.${sla}.error_budget_used`;
+  const s = v.metrics[name];
+  if (s === undefined || s.n === 0) return '<td class="na">—</td>';
+  return `<td>${escapeHtml(percent(s.mean))}${interval(doc, name, s)}</td>`;
+}
+
+function summaryCell(doc: ResultsDocument, v: VariantResults, metric: string): string {
+  const s = v.metrics[metric];
+  if (s === undefined || s.n === 0) return '<td class="na">—</td>';
+  return `<td>${escapeHtml(formatMetric(doc, metric, s.mean))}${interval(doc, metric, s)}</td>`;
+}
+
+/** The paired difference of `metric` against the reference, marked significant when its interval excludes 0. */
+function versusReference(doc: ResultsDocument, v: VariantResults, metric: string): string {
+  if (v.name === doc.reference) return '<td class="meta">reference</td>';
+  const c = doc.comparisons.find((x) => x.variant === v.name && x.metric === metric);
+  if (c === undefined || !Number.isFinite(c.meanDifference)) return '<td class="na">—</td>';
+  const sig = Number.isFinite(c.ci95[0]) && (c.ci95[0] > 0 || c.ci95[1] < 0);
+  const better = doc.metrics?.[metric]?.better;
+  const good = sig && better !== undefined && better !== 'neutral' && (better === 'lower' ? c.meanDifference < 0 : c.meanDifference > 0);
+  const ci = Number.isFinite(c.ci95[0]) ? ` <span class="ci">[${escapeHtml(formatDelta(doc, metric, c.ci95[0]))}, ${escapeHtml(formatDelta(doc, metric, c.ci95[1]))}]</span>` : '';
+  const sign = c.meanDifference > 0 ? '+' : '';
+  const judged = better !== undefined && better !== 'neutral';
+  const tag = sig ? `<span class="${judged ? (good ? 'good' : 'bad') : ''}">significant${judged ? (good ? ', better' : ', worse') : ''}</span>` : '<span class="meta">not significant</span>';
+  return `<td>${sign}${escapeHtml(formatDelta(doc, metric, c.meanDifference))}${ci} ${tag}</td>`;
+}
+
+/** The verdict table: one row per variant (best rank first), P(met) and budget per SLA, cost, rank and difference from the reference. */
+export function verdictTable(doc: ResultsDocument): string {
+  if (doc.variants.length === 0) return '';
+  const slas = slaNames(doc);
+  const rankMetric = doc.ranking?.metric;
+  const costMetric = doc.variants.some((v) => v.metrics['cost.total'] !== undefined) ? 'cost.total' : undefined;
+  const compareMetric = rankMetric ?? costMetric;
+  const rank = new Map((doc.ranking?.order ?? []).map((o) => [o.variant, o.rank]));
+  const rows = [...doc.variants].sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity) || doc.variants.indexOf(a) - doc.variants.indexOf(b));
+  const unit = (m: string): string => {
+    const u = unitLabel(unitOf(doc, m));
+    return u === '' ? '' : ` (${escapeHtml(u)})`;
+  };
+  const head: string[] = ['<th>rank</th>', '<th>variant</th>'];
+  for (const s of slas) head.push(`<th>P(${escapeHtml(s)} met) <span class="ci">[95 % CI] met/n</span></th>`, `<th>${escapeHtml(s)} error budget used</th>`);
+  const flags = otherVerdicts(doc);
+  for (const f of flags) head.push(`<th title="${escapeHtml(doc.metrics?.[f]?.doc ?? '')}">P(<code>${escapeHtml(f)}</code>)</th>`);
+  if (costMetric !== undefined) head.push(`<th>total cost${unit(costMetric)}</th>`);
+  if (rankMetric !== undefined && rankMetric !== costMetric) head.push(`<th><code>${escapeHtml(rankMetric)}</code>${unit(rankMetric)}</th>`);
+  if (compareMetric !== undefined && doc.variants.length > 1) head.push(`<th>${compareMetric === costMetric ? 'cost' : 'rank metric'} vs ${escapeHtml(doc.reference ?? 'reference')} <span class="ci">paired 95 % CI</span></th>`);
+  const body = rows.map((v) => {
+    const cells = [`<td>${rank.get(v.name) ?? '—'}</td>`, `<th scope="row">${escapeHtml(v.name)}</th>`];
+    for (const s of slas) cells.push(pMet(v, s), budget(doc, v, s));
+    for (const f of flags) cells.push(flagCell(v, f));
+    if (costMetric !== undefined) cells.push(summaryCell(doc, v, costMetric));
+    if (rankMetric !== undefined && rankMetric !== costMetric) cells.push(summaryCell(doc, v, rankMetric));
+    if (compareMetric !== undefined && doc.variants.length > 1) cells.push(versusReference(doc, v, compareMetric));
+    return `<tr>${cells.join('')}</tr>`;
+  });
+  const rankNote = doc.ranking !== undefined ? ` Rank by ${escapeHtml(doc.ranking.metric)} (${doc.ranking.direction} is better).` : '';
+  const slaNotes = (doc.slas ?? []).map((b) => `<li><strong>${escapeHtml(b.name)}</strong>: ${escapeHtml(b.statement)}.</li>`).join('');
+  return `<table class="verdict"><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>
+<p class="meta">P(…): share of replications that met the SLA or target, Wilson 95 % interval; n counts only the replications where it could be judged (a priority without incidents is not judged).${rankNote}</p>${slaNotes !== '' ? `<ul class="meta">${slaNotes}</ul>` : ''}`;
+}
+
+function firstBreach(doc: ResultsDocument, v: VariantResults, sla: string): string | null {
+  const s = v.metrics[`sla.${sla}.first_breach`];
+  if (s === undefined || s.n === 0) return null;
+  const at = (x: number): string => clockTime(x, doc.horizonSeconds);
+  return s.min === s.max ? `from ${at(s.min)}` : `from ${at(s.p50)} (median; ${at(s.min)}–${at(s.max)})`;
+}
+
+/** What happened, in clock time: each variant's breach of each SLA, then the real incidents of the reference's first replication. */
+export function narrative(doc: ResultsDocument): string {
+  const out: string[] = [];
+  const slas = slaNames(doc);
+  for (const sla of slas) {
+    const lines: string[] = [];
+    for (const v of doc.variants) {
+      const mins = v.metrics[`sla.${sla}.breach_minutes`];
+      const from = firstBreach(doc, v, sla);
+      if (mins === undefined || mins.n === 0) continue;
+      const withBreach = v.metrics[`sla.${sla}.first_breach`]?.n ?? 0;
+      if (from === null || mins.mean === 0) {
+        lines.push(`<li><strong>${escapeHtml(v.name)}</strong>: no breach in ${mins.n} replications</li>`);
+        continue;
+      }
+      const ci = mins.n >= 2 && Number.isFinite(mins.ci95[0]) ? ` (95 % CI ${mins.ci95[0].toFixed(0)}–${mins.ci95[1].toFixed(0)})` : '';
+      lines.push(`<li><strong>${escapeHtml(v.name)}</strong>: breached ${from} for ${Number(mins.mean.toPrecision(3))} min${ci} on average, in ${withBreach} of ${mins.n} replications</li>`);
+    }
+    if (lines.length > 0) out.push(`<p><strong>${escapeHtml(sla)}</strong> latency objective:</p><ul>${lines.join('')}</ul>`);
+  }
+  const ref = reference(doc);
+  const real = realIncidents(doc).filter((i) => i.priority === 'P1' || i.priority === 'P2').slice(0, 8);
+  if (ref !== undefined && real.length > 0) {
+    const at = (x: number | null): string => (x === null ? 'never' : clockTime(x, doc.horizonSeconds));
+    const items = real.map(
+      (i) =>
+        `<li>${at(i.raisedAt)} <strong>${escapeHtml(i.type)}</strong> (${i.priority}, ${escapeHtml(i.cause)}): detected ${at(i.detectedAt)}, ${i.resolvedAt === null ? 'not resolved by the end' : `resolved ${at(i.resolvedAt)} by ${escapeHtml(i.resolvedBy ?? '?')}`}${i.resolutionBreached ? ', <span class="bad">resolution target missed</span>' : ''}</li>`,
+    );
+    const alarms = ref.sampleIncidents.filter((i) => i.cause === FALSE_ALARM_CAUSE).length;
+    out.push(`<p>P1/P2 incidents in replication 1 of ${escapeHtml(ref.name)}${alarms > 0 ? ` (besides ${alarms} false alarm${alarms === 1 ? '' : 's'})` : ''}:</p><ul>${items.join('')}</ul>`);
+  }
+  return out.join('\n');
+}
+
+/** The document's warnings, most important first, folded when there are many. */
+export function warningsHtml(doc: ResultsDocument): string {
+  const w = doc.warnings ?? [];
+  if (w.length === 0) return '';
+  const order = { 'small-n': 0, imprecise: 1, clipped: 2, 'never-occurred': 3, 'never-observed': 4 } as const;
+  const items = [...w].sort((a, b) => order[a.kind] - order[b.kind]).map((x) => `<li>${escapeHtml(x.message)}</li>`);
+  const kinds = [...new Set(w.map((x) => x.kind))].join(', ');
+  return `<details class="warnings"><summary>${w.length} warning${w.length === 1 ? '' : 's'} about these figures (${escapeHtml(kinds)})</summary><ul>${items.join('')}</ul></details>`;
+}
+
+/** Whether a paired comparison is worth showing by default: significant (interval excludes 0) or about a key metric. */
+export function notableComparison(doc: ResultsDocument, c: ResultsDocument['comparisons'][number], key: ReadonlySet<string>): boolean {
+  const sig = Number.isFinite(c.ci95[0]) && (c.ci95[0] > 0 || c.ci95[1] < 0);
+  return sig || key.has(c.metric);
+}
