@@ -19,7 +19,7 @@ import type { ReplicationTask, ScenarioPayload, TaskResult } from '../experiment
 import type { FailedReplication, ResultsDocument } from '../results/format.js';
 import { canonicalJson, experimentIdentity, nodeMajor, type ExperimentSpec } from './identity.js';
 import { appendLines, readRecordsFile, recordsHeader, type RecordsEnd } from './part.js';
-import { checkReachable, connectionOptions, queueName, queueVersion, redisClient, specKey, SPEC_TTL_SECONDS, type BlockJob, type BlockResult } from './queue.js';
+import { connectionOptions, connectRedis, queueName, queueVersion, specKey, SPEC_TTL_SECONDS, type BlockJob, type BlockResult } from './queue.js';
 import { decodeRecord, sameRecord, type RecordLine } from './record.js';
 
 /** File name of the coordinator's log inside the output folder. */
@@ -72,13 +72,7 @@ export async function coordinate(spec: ExperimentSpec, options: CoordinateOption
     say(`resuming experiment ${identity.slice(0, 12)}: ${logged.size} replications already in ${logFile}`);
   }
 
-  const redis = redisClient(options.url);
-  try {
-    await checkReachable(redis, options.url);
-  } catch (err) {
-    redis.disconnect();
-    throw err;
-  }
+  const redis = await connectRedis(options.url);
   // The log starts once Redis answers, so a wrong URL leaves no log behind to refuse a rerun.
   if (!existsSync(logFile)) await appendLines(logFile, [recordsHeader(spec, identity, null)]);
   const connection = connectionOptions(options.url);

@@ -133,3 +133,15 @@ export async function otherQueuesWaiting(redis: Redis, own: string): Promise<{ q
   } while (cursor !== '0');
   return out.sort((a, b) => a.queue.localeCompare(b.queue));
 }
+
+/** A client that has answered within the time limit; disconnected again when it has not. */
+export async function connectRedis(url: string): Promise<Redis> {
+  const redis = redisClient(url);
+  try {
+    await checkReachable(redis, url);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  return redis;
+}

@@ -12,7 +12,7 @@ import { stableKey } from '../experiment/plan.js';
 import { ReplicationPool } from '../experiment/pool.js';
 import type { ScenarioPayload } from '../experiment/task.js';
 import { canonicalJson, nodeMajor } from './identity.js';
-import { checkReachable, connectionOptions, otherQueuesWaiting, queueName, queueVersion, redisClient, specKey, type BlockJob, type BlockResult, type BlockTask } from './queue.js';
+import { connectionOptions, connectRedis, otherQueuesWaiting, queueName, queueVersion, specKey, type BlockJob, type BlockResult, type BlockTask } from './queue.js';
 import { recordLine, type RecordLine } from './record.js';
 import { verifyOnThread, type VerifiedExperiment } from './verify.js';
 
@@ -41,13 +41,7 @@ export interface RunningWorker {
 /** Starts a worker and returns once it listens. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const say = options.log ?? ((line: string) => process.stderr.write(`opsim worker: ${line}\n`));
-  const redis = redisClient(options.url);
-  try {
-    await checkReachable(redis, options.url);
-  } catch (err) {
-    redis.disconnect();
-    throw err;
-  }
+  const redis = await connectRedis(options.url);
   const pool = new ReplicationPool(options.threads !== undefined ? { size: options.threads } : {});
   const executor = new PoolExecutor(pool);
   // Promises, so two blocks of a new experiment arriving together verify it once.
