@@ -26,6 +26,7 @@ import type { ServicePool } from '../services/pool.js';
 import type { RoomsPort } from '../cooling/ports.js';
 import type { ServicesPort } from '../services/ports.js';
 import type { World } from '../kernel/world.js';
+import type { RecurrencePort, RecurrenceStop } from '../problems/ports.js';
 import { FAILURE_METRICS } from './metrics.js';
 
 /** Hours in the year used to turn an AFR into a rate (AFR ≈ 8760 h / MTBF). */
@@ -93,9 +94,12 @@ export function resolveMembers(site: ServicesPort, selector: string, where: stri
 }
 
 /** Builds the failure model (after services and rooms). */
-export function buildFailures(world: World, services: ServicesPort, rooms: RoomsPort): void {
+export function buildFailures(world: World, services: ServicesPort, rooms: RoomsPort): RecurrencePort {
+  // Permanent fixes (problem management) end a cause's failures; the clocks keep running.
+  const stops: RecurrenceStop[] = [];
+  const port: RecurrencePort = { stopRecurrence: (stop) => void stops.push(stop) };
   const spec = world.scenario.failures;
-  if (spec === undefined) return;
+  if (spec === undefined) return port;
   const site = { pools: services.pools, poolList: services.poolList, rooms };
   const sim = world.sim;
   const stats = new Map<ComponentClassName, ClassStats>();
@@ -155,6 +159,12 @@ export function buildFailures(world: World, services: ServicesPort, rooms: Rooms
   };
 
   const fail = (inst: Instance, rule: ClassRule): void => {
+    const stop = stops.find((x) => x.matches(`${inst.cls}-failure`, inst.service));
+    if (stop !== undefined) {
+      stop.avoided();
+      scheduleFailure(inst, rule);
+      return;
+    }
     inst.down = true;
     inst.downSince = sim.now;
     rule.stats.count++;
@@ -325,4 +335,5 @@ export function buildFailures(world: World, services: ServicesPort, rooms: Rooms
       return (s.downtime + open) / 3600;
     });
   }
+  return port;
 }
