@@ -83,7 +83,7 @@ function injectFault(world: World, t: TypeRuntime): Problem {
     });
   }
   if (pool.balancer === null) throw new Error(`changes.types.${t.spec.name}.fault: service "${pool.name}" has no load balancer`);
-  const spec = { ...f, incidentType: t.spec.incidentType } as BalancerFaultSpec;
+  const spec: BalancerFaultSpec = { ...f, incidentType: t.spec.incidentType };
   return pool.balancer.inject(spec, t.fault);
 }
 

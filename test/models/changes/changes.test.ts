@@ -172,7 +172,10 @@ describe('bad change input', () => {
     const r = loadScenarioText(bad, { file: 'bad.yaml' });
     expect(r.ok).toBe(false);
     const text = r.ok ? '' : r.errors.map((e) => formatScenarioError(e)).join('\n');
-    expect(text).toMatch(/bad\.yaml:\d+:\d+ changes\.types\[0\]\.service: no service named "shopp" \(did you mean "shop"\?\)/);
+    // Located at the offending value: the line of the first type, the column of "shopp".
+    const lines = bad.split('\n');
+    const row = lines.findIndex((l) => l.includes('service: shopp'));
+    expect(text).toContain(`bad.yaml:${row + 1}:${lines[row]!.indexOf('shopp') + 1} changes.types[0].service: no service named "shopp" (did you mean "shop"?)`);
     expect(text).toMatch(/bad\.yaml:\d+:\d+ changes\.schedule\[0\]\.type: no change type named "app-relase"/);
     expect(text).toMatch(/bad\.yaml:\d+:\d+ changes\.types\[1\]\.fault\.kind: a "drain" fault needs a load balancer, and service "web" has none/);
     expect(text).toMatch(/bad\.yaml:\d+:\d+ changes\.types\[2\]\.fault\.backend: backend 9 does not exist/);

@@ -149,7 +149,9 @@ describe('bad problem input', () => {
     const r = loadScenarioText(bad, { file: 'bad.yaml' });
     expect(r.ok).toBe(false);
     const text = r.ok ? '' : r.errors.map((e) => formatScenarioError(e)).join('\n');
-    expect(text).toMatch(/bad\.yaml:\d+:\d+ problems\[0\]\.team: no team named "opps" \(did you mean "ops"\?\)/);
+    const lines = bad.split('\n');
+    const row = lines.findIndex((l) => l.includes('team: opps'));
+    expect(text).toContain(`bad.yaml:${row + 1}:${lines[row]!.indexOf('opps') + 1} problems[0].team: no team named "opps" (did you mean "ops"?)`);
     expect(text).toMatch(/bad\.yaml:\d+:\d+ problems\[0\]\.cause\.class: no failures\.classes entry for "disk"/);
     expect(text).toMatch(/bad\.yaml:\d+:\d+ problems\[0\]\.permanentFix\.change: no change type named "nope"/);
     expect(text).toMatch(/bad\.yaml:\d+:\d+ problems\[1\]\.cause\.incidentType: no incident type named "server-falure"/);
