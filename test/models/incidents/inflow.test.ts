@@ -4,6 +4,7 @@
  * M/M/c+M), a finite waiting room (Erlang B, M/M/c/K), and user-reported incidents with a
  * priority mix worked by the desk (M/M/c with non-preemptive priorities).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatScenarioError, loadScenarioFileOrThrow, loadScenarioText } from '../../../src/scenario/index.js';
 import { erlangA, erlangAServiceLevel } from '../../../src/theory/abandonment.js';
@@ -129,3 +130,17 @@ describe('user-reported incidents', () => {
     expect(text).toMatch(/incidents\.reported\[1\]\.name: the stream name "users" is used twice/);
   });
 });
+
+describe('scenarios/service-desk-callers.yaml', () => {
+  it('its header\'s figures are Erlang A\'s and M/M/c/K\'s', () => {
+    const header = readFileSync('scenarios/service-desk-callers.yaml', 'utf8');
+    const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+    const theta = 1 / 120;
+    expect(header).toContain(`12 agents answer ${pct(erlangAServiceLevel(12, LAMBDA, MU, theta, 20))} of all calls within 20 s`);
+    expect(header).toContain(`but ${pct(erlangA(12, LAMBDA, MU, theta).abandonProbability)} of callers hang up`);
+    expect(header).toContain(`(${pct(erlangA(13, LAMBDA, MU, theta).abandonProbability)})`);
+    expect(erlangA(13, LAMBDA, MU, theta).abandonProbability).toBeLessThan(0.05);
+    expect(header).toContain(`13 agents turn away ${pct(mmcK(13, 16, LAMBDA, MU).blocking)} of calls`);
+  });
+});
+
