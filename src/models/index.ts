@@ -12,7 +12,7 @@ import { catalogProblems, type AnyModelPlugin } from './kernel/plugin.js';
 import { checkRunBudget } from './kernel/budget.js';
 import { cooling } from './cooling/index.js';
 import { services } from './services/index.js';
-import { failures } from './failures/index.js';
+import { failureTargets, failures } from './failures/index.js';
 import { load } from './load/index.js';
 import { power } from './power/index.js';
 import { staffing } from './staffing/index.js';
@@ -21,7 +21,7 @@ import { monitoring } from './monitoring/index.js';
 import { sla } from './sla/index.js';
 
 /** Every model, in build order (the order fixes event order, and so the results). */
-export const MODELS: readonly AnyModelPlugin[] = [cooling, services, failures, load, power, staffing, incidents, monitoring, sla];
+export const MODELS: readonly AnyModelPlugin[] = [failureTargets, cooling, services, failures, load, power, staffing, incidents, monitoring, sla];
 
 const problems = catalogProblems(MODELS);
 if (problems.length > 0) throw new Error(`model catalog: ${problems.join('; ')}`);

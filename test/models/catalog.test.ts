@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricCatalog, runReplication } from '../../src/models/replication.js';
 import { MODELS } from '../../src/models/index.js';
-import { catalogProblems } from '../../src/models/kernel/plugin.js';
+import { catalogProblems, type AnyModelPlugin } from '../../src/models/kernel/plugin.js';
 import { withMetricsReference } from '../../src/models/reference.js';
 import { fillTemplate, templateLabels, type MetricSpec } from '../../src/results/metrics.js';
 import { loadScenarioFile, scenarioJsonSchema } from '../../src/scenario/index.js';
@@ -124,9 +124,9 @@ describe('the model catalog', () => {
   });
 
   it('refuses a model that needs a port no earlier model gives', () => {
-    const [cooling, services] = [MODELS[0]!, MODELS[1]!];
-    expect(catalogProblems([services, cooling])).toEqual(['model "services" needs port "rooms", which no earlier model gives']);
-    expect(catalogProblems([cooling, cooling])).toEqual([
+    const [targets, cooling, services] = ['failure-targets', 'cooling', 'services'].map((n) => MODELS.find((m) => m.name === n)!) as [AnyModelPlugin, AnyModelPlugin, AnyModelPlugin];
+    expect(catalogProblems([targets, services, cooling])).toEqual(['model "services" needs port "rooms", which no earlier model gives']);
+    expect(catalogProblems([targets, cooling, cooling])).toEqual([
       'model "cooling" is listed twice',
       'scenario field "rooms" is owned by both "cooling" and "cooling"',
       'port "rooms" is given by both "cooling" and "cooling"',
