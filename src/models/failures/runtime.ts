@@ -63,22 +63,29 @@ interface Instance {
 /** Failure and repair behaviour of one class entry, shared by its instances. */
 interface ClassRule {
   readonly spec: FailureClassSpec;
-  readonly ttf: Distribution;
+  /** Random times to failure (null: scripted failures only). */
+  readonly ttf: Distribution | null;
   readonly repair: Distribution;
   readonly stock: Container | null;
   readonly stats: ClassStats;
 }
 
-/** Time-to-failure distribution of a class entry. */
-export function timeToFailure(spec: FailureClassSpec, where: string): Distribution {
+/** Time-to-failure distribution of a class entry (null: the entry has only scripted failures). */
+export function timeToFailure(spec: FailureClassSpec, where: string): Distribution | null {
   const given = [spec.afr, spec.mtbf, spec.timeToFailure].filter((v) => v !== undefined).length;
-  if (given !== 1) throw new Error(`${where}: give exactly one of afr, mtbf or timeToFailure`);
+  if (given > 1 || (given === 0 && (spec.scripted ?? []).length === 0)) throw new Error(`${where}: give one of afr, mtbf or timeToFailure, or scripted failures`);
+  if (given === 0) return null;
   if (spec.afr !== undefined) {
     if (!(spec.afr > 0)) throw new Error(`${where}.afr: must be above 0`);
     return exponential(spec.afr / (HOURS_PER_YEAR * 3600));
   }
   if (spec.mtbf !== undefined) return exponential(1 / spec.mtbf);
   return distributionFromSpec(spec.timeToFailure!);
+}
+
+/** True when target `id` is selected by a scripted failure's `target` (the id itself or an id prefix ending before a "/"). */
+export function targetSelected(id: string, target: string | undefined): boolean {
+  return target === undefined || id === target || id.startsWith(`${target}/`);
 }
 
 /** Parses a member selector "svc", "svc/3" or "svc/0-9" into (pool, server) pairs. */
@@ -129,7 +136,12 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
   // ------------------------------------------------------------ life cycle
 
   const scheduleFailure = (inst: Instance, rule: ClassRule): void => {
-    sim.post(rule.ttf.sample(inst.ttfRng), () => fail(inst, rule), undefined);
+    if (rule.ttf === null) return;
+    // A scripted failure meanwhile (then its restore) makes this draw stale.
+    const gen = inst.generation;
+    sim.post(rule.ttf.sample(inst.ttfRng), () => {
+      if (!inst.down && inst.generation === gen) fail(inst, rule, undefined);
+    }, undefined);
   };
 
   const restore = (inst: Instance, rule: ClassRule): void => {
@@ -152,7 +164,8 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
     }, undefined);
   };
 
-  const fail = (inst: Instance, rule: ClassRule): void => {
+  /** `inst` fails now; a scripted failure with a `duration` comes back by itself after it. */
+  const fail = (inst: Instance, rule: ClassRule, duration: number | undefined): void => {
     inst.down = true;
     inst.downSince = sim.now;
     rule.stats.count++;
@@ -165,6 +178,13 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
       incidentType: rule.spec.incidentType ?? null,
       fix: () => restore(inst, rule),
     });
+    if (duration !== undefined) {
+      const problem = inst.problem;
+      sim.post(duration, () => {
+        if (inst.problem === problem) world.problems.resolve(problem, 'auto-repair');
+      }, undefined);
+      return;
+    }
     if ((rule.spec.repair ?? 'auto') === 'operators') return;
     const stock = rule.stock;
     if (stock === null) {
@@ -185,7 +205,7 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
     });
   };
 
-  const add = (rule: ClassRule, target: FailureTarget): void => {
+  const add = (rule: ClassRule, target: FailureTarget): Instance => {
     const cls = rule.spec.class;
     const id = target.id;
     const inst: Instance = {
@@ -204,15 +224,33 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
     };
     rule.stats.instances.push(inst);
     scheduleFailure(inst, rule);
+    return inst;
+  };
+
+  /** Schedules an entry's scripted failures on the instances it created. */
+  const script = (rule: ClassRule, instances: readonly Instance[], where: string): void => {
+    (rule.spec.scripted ?? []).forEach((sc, k) => {
+      const chosen = instances.filter((inst) => targetSelected(inst.id, sc.target));
+      if (chosen.length === 0) throw new Error(`${where}.scripted[${k}].target: "${sc.target}" names none of the entry's targets`);
+      sim.scheduleAt(sc.at, () => {
+        for (const inst of chosen) if (!inst.down) fail(inst, rule, sc.duration);
+      }, undefined);
+    });
   };
 
   // ------------------------------------------------------------ instances
 
   // Every offered class, in the order the owning models registered (catalog order), each
   // entry of the class in scenario order.
+  const created = new Map<ClassRule, Instance[]>();
+  const addTo = (rule: ClassRule, target: FailureTarget): void => {
+    const list = created.get(rule) ?? [];
+    list.push(add(rule, target));
+    created.set(rule, list);
+  };
   for (const offer of registry.offers()) {
     for (const rule of rules.get(offer.cls as ComponentClassName) ?? []) {
-      for (const t of offer.targets(rule.spec)) add(rule, t);
+      for (const t of offer.targets(rule.spec)) addTo(rule, t);
     }
   }
 
@@ -225,7 +263,7 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
       throw new Error(`${where}: no failures.classes entry for class "${g.class}" gives its failure rate`);
     }
     for (const rule of list) {
-      add(rule, {
+      addTo(rule, {
         id: g.name,
         service: names.length === 1 ? names[0]! : null,
         room: members[0]?.[0].room?.name ?? null,
@@ -238,6 +276,11 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
       });
     }
   });
+
+  rules.forEach((list) => list.forEach((rule) => {
+    const where = rule.spec.name === undefined ? `failures.classes(${rule.spec.class})` : `failures.classes.${rule.spec.name}`;
+    if ((rule.spec.scripted ?? []).length > 0) script(rule, created.get(rule) ?? [], where);
+  }));
 
   // ------------------------------------------------------------ metrics
 

@@ -19,13 +19,37 @@ export const ComponentClass = Type.Union(
     Type.Literal('crac'),
     Type.Literal('pdu'),
     Type.Literal('rack'),
+    Type.Literal('router'),
+    Type.Literal('firewall'),
+    Type.Literal('link'),
   ],
-  { description: 'Component class: server, disk and power-supply are per server; load-balancer per balanced service; crac per cooling unit; switch, pdu and rack are groups.' },
+  {
+    description:
+      'Component class: server, disk and power-supply are per server; load-balancer per balanced service; crac per cooling unit; pdu and rack are groups; switch is a group or a network device; router, firewall and link are network devices (network.devices).',
+  },
 );
 export type ComponentClassName = Static<typeof ComponentClass>;
 
+export const ScriptedFailure = Type.Object(
+  {
+    at: Duration({ description: 'When the targets fail, e.g. "17h45m" (simulated time from the start).' }),
+    target: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Which of the entry\'s targets fail: a target id ("web/3", "web/3/disk-0", "web/lb", "hall-a/crac-1", a group or network device name) or the part of ids before a "/" ("web": all of web\'s targets); default every target of the entry.',
+      }),
+    ),
+    duration: Type.Optional(Duration({ exclusiveMinimum: true, description: 'When given, the targets come back by themselves after this long; otherwise they are repaired as the entry says (its repairTime, or by the operators).' })),
+  },
+  { additionalProperties: false, description: 'A failure injected at a given time (a target already down is left as it is).' },
+);
+export type ScriptedFailureSpec = Static<typeof ScriptedFailure>;
+
 export const FailureClass = Type.Object(
   {
+    name: Type.Optional(
+      Type.String({ minLength: 1, description: 'Name of the entry, unique among the classes, so that variants and --set address it as failures.classes.<name>.… (e.g. failures.classes.server-faults.afr).' }),
+    ),
     class: ComponentClass,
     afr: Type.Optional(Fraction({ maximum: 1000, description: 'Annual failure rate: failures per component-year of operation, e.g. "2%" (Backblaze definition). Exponential times to failure.' })),
     mtbf: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Mean time between failures, e.g. "100000h" (exponential times to failure).' })),
@@ -50,8 +74,9 @@ export const FailureClass = Type.Object(
       ),
     ),
     incidentType: Type.Optional(Type.String({ description: 'Incident type the operations model raises for these failures.' })),
+    scripted: Type.Optional(Type.Array(ScriptedFailure, { description: 'Failures injected at given times, besides (or instead of) the random ones.' })),
   },
-  { additionalProperties: false, description: 'Failure and repair behaviour of one component class. Give one of afr, mtbf or timeToFailure.' },
+  { additionalProperties: false, description: 'Failure and repair behaviour of one component class. Give one of afr, mtbf or timeToFailure for random failures, or scripted failures, or both.' },
 );
 export type FailureClassSpec = Static<typeof FailureClass>;
 
