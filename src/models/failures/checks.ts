@@ -28,7 +28,10 @@ export function checkFailures(s: Scenario, report: ScenarioReport): void {
     const owners = scriptOwners(c.class, c, services, rooms, s.failures?.groups ?? []);
     if (owners !== null) {
       (c.scripted ?? []).forEach((sc, k) => {
-        if (sc.target === undefined) return;
+        if (sc.target === undefined) {
+          if (owners.names.length === 0) report([...at, 'scripted', k], `no ${c.class} to fail: no ${owners.kind} is defined`);
+          return;
+        }
         const head = sc.target.split('/')[0]!;
         if (!owners.names.includes(head)) report([...at, 'scripted', k, 'target'], unknownName(owners.kind, head, owners.names));
       });
@@ -68,7 +71,7 @@ export function checkFailures(s: Scenario, report: ScenarioReport): void {
 function scriptOwners(
   cls: FailureClassSpec['class'],
   c: FailureClassSpec,
-  services: ReadonlyMap<string, unknown>,
+  services: ReadonlyMap<string, NonNullable<Scenario['services']>[number]>,
   rooms: readonly string[],
   groups: readonly FailureGroupSpec[],
 ): { kind: string; names: string[] } | null {
@@ -76,8 +79,11 @@ function scriptOwners(
     case 'server':
     case 'disk':
     case 'power-supply':
-    case 'load-balancer':
       return { kind: 'service', names: c.services ?? [...services.keys()] };
+    case 'load-balancer': {
+      const balanced = [...services.values()].filter((v) => v.balancer !== undefined && v.balancer !== 'none').map((v) => v.name);
+      return { kind: 'balanced service', names: (c.services ?? balanced).filter((n) => balanced.includes(n)) };
+    }
     case 'crac':
       return { kind: 'room', names: c.rooms ?? [...rooms] };
     case 'pdu':

@@ -10,6 +10,7 @@ import { MetaFields } from './meta.js';
 import { LoadFields } from '../../models/load/schema.js';
 import { ServiceFields } from '../../models/services/schema.js';
 import { FailuresFields } from '../../models/failures/schema.js';
+import { NetworkFields } from '../../models/network/schema.js';
 import { RoomsFields } from '../../models/cooling/schema.js';
 import { MonitoringFields } from '../../models/monitoring/schema.js';
 import { IncidentsFields } from '../../models/incidents/schema.js';
@@ -25,6 +26,7 @@ export const ScenarioSchema = Type.Object(
     ...LoadFields,
     ...ServiceFields,
     ...FailuresFields,
+    ...NetworkFields,
     ...RoomsFields,
     ...MonitoringFields,
     ...IncidentsFields,
