@@ -1,6 +1,7 @@
 /**
  * A capacity-limited network device as an M/M/1/K queue evaluated at the offered rate of the
- * moment (a fluid approximation: packets are not simulated one by one). With λ the offered
+ * moment (an approximation: the device's queue is not simulated request by request; each
+ * request draws what it finds there from the queue's stationary distribution). With λ the offered
  * request rate, μ the device's capacity, ρ = λ/μ and K its buffer:
  *   P(drop) = (1 − ρ) ρ^K / (1 − ρ^(K+1))          (ρ = 1: 1/(K+1))
  *   L       = ρ/(1 − ρ) − (K+1) ρ^(K+1) / (1 − ρ^(K+1))   (ρ = 1: K/2)
@@ -40,4 +41,29 @@ export function deviceQueue(lambda: number, mu: number, k: number): DeviceQueueS
     l = rho / (1 - rho) + (k + 1) / (1 - rk1);
   }
   return { drop, delay: l / (lambda * (1 - drop)) };
+}
+
+/**
+ * The number of requests an arriving request finds in the device, drawn from the
+ * stationary distribution of the M/M/1/K queue (arrivals see time averages, PASTA):
+ * P(n) = (1 − ρ) ρ^n / (1 − ρ^(K+1)), n = 0..K, by inversion of its CDF
+ * F(n) = (1 − ρ^(n+1)) / (1 − ρ^(K+1)) at the uniform `u`. Finding K, the request is dropped;
+ * otherwise its time in the device is Erlang(n + 1, μ).
+ */
+export function seenOnArrival(u: number, rho: number, k: number): number {
+  if (!(rho > 0)) return 0;
+  let n: number;
+  if (Math.abs(rho - 1) < NEAR_ONE) n = Math.floor(u * (k + 1));
+  else {
+    const lnRho = Math.log(rho);
+    let lnT: number;
+    if (rho < 1) lnT = Math.log(1 - u * (1 - rho ** (k + 1)));
+    else {
+      // ln(1 + u(ρ^(K+1) − 1)) = x + ln(u + (1 − u)e^(−x)), x = (K+1) ln ρ, which never overflows.
+      const x = (k + 1) * lnRho;
+      lnT = x + Math.log(u + (1 - u) * Math.exp(-x));
+    }
+    n = Math.ceil(lnT / lnRho) - 1;
+  }
+  return n < 0 ? 0 : n > k ? k : n;
 }

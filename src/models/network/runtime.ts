@@ -10,20 +10,21 @@
  *    device is offered as a failure target of its kind through the failure-targets port.
  *  - Capacity: a device with a `capacity` is an M/M/1/K queue (queue.ts) at the offered
  *    rate of the moment — the rate profiles of the load sent to the services whose current
- *    path crosses it (retries not counted). Each attempt crossing it is dropped with the
- *    queue's blocking probability (a draw from the device's own stream) or delayed by its
- *    mean time in the device; the delays of the devices on the path add up.
+ *    path crosses it (retries not counted). Each attempt crossing it draws the number of
+ *    requests it finds there from the queue's stationary distribution (PASTA): finding the
+ *    buffer full it is dropped, else it spends an Erlang(n + 1, capacity) time in the device;
+ *    the times of the devices on the path add up. Draws come from the device's own streams.
  *
  * State changes only when a device fails or comes back, so availability and paths are
  * recomputed then, and an attempt only reads them.
  */
-import type { Rng } from '../../engine/index.js';
+import { erlang, type Distribution, type Rng } from '../../engine/index.js';
 import type { FailureTarget, FailureTargetsPort } from '../failures/ports.js';
 import type { ServicesPort } from '../services/ports.js';
 import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
 import { NETWORK_METRICS } from './metrics.js';
-import { deviceQueue } from './queue.js';
+import { seenOnArrival } from './queue.js';
 import { DEFAULT_BUFFER, type DeviceKindName, type NetworkDeviceSpec } from './schema.js';
 
 /** One device at run time. */
@@ -41,7 +42,11 @@ interface Device {
   downtime: number;
   /** Services whose current path crosses the device (capacity devices only). */
   carriers: Service[];
-  readonly dropRng: Rng | null;
+  /** What an arriving request finds in the device (decides drops), and its time in the device. */
+  readonly seenRng: Rng | null;
+  readonly sojournRng: Rng | null;
+  /** Erlang(n + 1, capacity) by n, made when first needed. */
+  readonly sojourn: Distribution[];
   peak: number;
   dropped: number;
   delaySum: number;
@@ -148,15 +153,18 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
           let lambda = 0;
           for (const c of d.carriers) lambda += c.pool.demandRate(now);
           const cap = d.capacity!;
-          if (lambda / cap > d.peak) d.peak = lambda / cap;
-          const q = deviceQueue(lambda, cap, d.buffer);
-          if (d.dropRng!.next() < q.drop) {
+          const rho = lambda / cap;
+          if (rho > d.peak) d.peak = rho;
+          const n = seenOnArrival(d.seenRng!.next(), rho, d.buffer);
+          // The time in the device is drawn even for a request dropped elsewhere on the path.
+          const t = (d.sojourn[n] ??= erlang(n + 1, cap)).sample(d.sojournRng!);
+          if (n === d.buffer) {
             d.dropped++;
             dropped = true;
           } else {
-            d.delaySum += q.delay;
+            d.delaySum += t;
             d.delayCount++;
-            delay += q.delay;
+            delay += t;
           }
         }
         if (dropped) {
@@ -239,7 +247,9 @@ function newDevice(world: World, d: NetworkDeviceSpec): Device {
     downSince: 0,
     downtime: 0,
     carriers: [],
-    dropRng: capacity === null ? null : world.streams.stream(`network/${d.name}/drop`),
+    seenRng: capacity === null ? null : world.streams.stream(`network/${d.name}/queue-seen`),
+    sojournRng: capacity === null ? null : world.streams.stream(`network/${d.name}/sojourn`),
+    sojourn: [],
     peak: 0,
     dropped: 0,
     delaySum: 0,

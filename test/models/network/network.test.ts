@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatScenarioError, loadScenarioText, type Scenario } from '../../../src/scenario/index.js';
 import { runReplication } from '../../../src/models/replication.js';
-import { deviceQueue } from '../../../src/models/network/queue.js';
+import { deviceQueue, seenOnArrival } from '../../../src/models/network/queue.js';
 import { expectAgrees, replicate } from '../helpers.js';
 
 function load(lines: string[]): ReturnType<typeof loadScenarioText> {
@@ -90,7 +90,7 @@ describe('network devices', () => {
     expect(m['service.web.failed_fraction']).toBe(0);
   });
 
-  it('a saturated link drops and delays requests as its M/M/1/K queue at the offered rate says', () => {
+  it('a saturated link drops and delays requests as its M/M/1/K queue at the offered rate says (CI over replications)', () => {
     // 24/s offered to a link of 20/s with a buffer of 10: ρ = 1.2.
     const lines = [
       'name: link',
@@ -104,13 +104,36 @@ describe('network devices', () => {
     const theory = deviceQueue(24, 20, 10);
     const runs = replicate(ok(lines), 8, 'link').map((m): Record<string, number> => ({ ...m, dropShare: m['network.device.uplink.dropped']! / m['service.web.requests']! }));
     expectAgrees(runs, 'dropShare', theory.drop);
-    for (const m of runs) {
-      expect(m['network.device.uplink.utilisation_peak']).toBeCloseTo(1.2, 12);
-      expect(m['network.device.uplink.added_delay_mean']).toBeCloseTo(theory.delay, 12);
-      // Every success took the constant service time plus the link's delay.
-      expect(m['service.web.response_time.mean']).toBeCloseTo(0.1 + theory.delay, 9);
-    }
+    expectAgrees(runs, 'network.device.uplink.added_delay_mean', theory.delay);
+    // Every success took the constant service time plus its time in the link.
+    expectAgrees(runs, 'service.web.response_time.mean', 0.1 + theory.delay);
+    for (const m of runs) expect(m['network.device.uplink.utilisation_peak']).toBeCloseTo(1.2, 12);
     expect(theory.drop).toBeGreaterThan(0.15);
+  });
+
+  it('what an arrival finds is the stationary M/M/1/K distribution, and its mean time in the device is W', () => {
+    for (const [rho, k] of [[0.5, 8], [0.95, 20], [1, 12], [1.2, 10], [40, 64]] as const) {
+      const p = (n: number): number => (Math.abs(rho - 1) < 1e-12 ? 1 / (k + 1) : ((1 - rho) * rho ** n) / (1 - rho ** (k + 1)));
+      // Inversion: u just above F(n − 1) gives n, u at F(n) still gives n.
+      let cdf = 0;
+      for (let n = 0; n <= k; n++) {
+        const lo = cdf;
+        cdf += p(n);
+        if (p(n) < 1e-9) continue;
+        expect(seenOnArrival(lo + p(n) * 1e-6, rho, k), `ρ ${rho} n ${n}`).toBe(n);
+        expect(seenOnArrival(Math.min(cdf - p(n) * 1e-6, 1 - 1e-15), rho, k), `ρ ${rho} n ${n}`).toBe(n);
+      }
+      // Little's law: E[(n + 1)/μ | not full] equals W of the closed form (μ = 1 here).
+      let admitted = 0;
+      let sojourn = 0;
+      for (let n = 0; n < k; n++) {
+        admitted += p(n);
+        sojourn += (n + 1) * p(n);
+      }
+      const q = deviceQueue(rho, 1, k);
+      expect(1 - admitted).toBeCloseTo(q.drop, 9);
+      expect(sojourn / admitted).toBeCloseTo(q.delay, 9);
+    }
   });
 
   it('the device queue agrees with M/M/1 for a large buffer and is continuous at ρ = 1', () => {
