@@ -4,7 +4,11 @@
  * cooling capacity meanwhile.
  */
 import type { FailureTarget, FailureTargetsPort } from '../failures/ports.js';
+import type { FailureClassInfo } from '../failures/schema.js';
 import type { RoomsPort } from './ports.js';
+
+/** The failure classes cooling offers (composed into the schema's `failures.classes[].class`). */
+export const COOLING_FAILURE_CLASSES: readonly FailureClassInfo[] = [{ name: 'crac', doc: 'every CRAC unit of the listed rooms' }];
 
 /** Registers the rooms' CRAC units as failure targets. */
 export function offerCoolingTargets(rooms: RoomsPort, registry: FailureTargetsPort): void {

@@ -1,6 +1,6 @@
 /** The failures model: component failures, repairs, correlated groups and spare parts (see README.md). */
 import { defineModel } from '../kernel/plugin.js';
-import { FailuresFields } from './schema.js';
+import { FAILURES_FIELD_NAMES } from './schema.js';
 import { checkFailures } from './checks.js';
 import { FAILURE_METRICS } from './metrics.js';
 import { buildFailures } from './runtime.js';
@@ -25,7 +25,7 @@ export const failureTargets = defineModel<never, 'failureTargets'>({
 export const failures = defineModel<'failureTargets' | 'services'>({
   name: 'failures',
   about: 'Per component class listed under `failures.classes`.',
-  fields: Object.keys(FailuresFields),
+  fields: FAILURES_FIELD_NAMES,
   needs: ['failureTargets', 'services'],
   gives: [],
   check: checkFailures,

@@ -249,7 +249,7 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
     created.set(rule, list);
   };
   for (const offer of registry.offers()) {
-    for (const rule of rules.get(offer.cls as ComponentClassName) ?? []) {
+    for (const rule of rules.get(offer.cls) ?? []) {
       for (const t of offer.targets(rule.spec)) addTo(rule, t);
     }
   }

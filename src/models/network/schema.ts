@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Rate } from '../../scenario/units.js';
+import type { FailureClassInfo } from '../failures/schema.js';
 
 /** Default buffer of a capacity-limited device, in requests (the K of its M/M/1/K queue). */
 export const DEFAULT_BUFFER = 64;
@@ -12,6 +13,9 @@ export const DeviceKind = Type.Union([Type.Literal('switch'), Type.Literal('rout
   description: 'What the device is; also its failure class in failures.classes (switch, router, firewall, link).',
 });
 export type DeviceKindName = Static<typeof DeviceKind>;
+
+/** The failure classes the network offers, one per device kind (composed into the schema's `failures.classes[].class`). */
+export const NETWORK_FAILURE_CLASSES: readonly FailureClassInfo[] = DeviceKind.anyOf.map((k) => ({ name: k.const, doc: 'a device in network.devices' }));
 
 const DependsOn = (description: string) => Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description }));
 

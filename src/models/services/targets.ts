@@ -5,7 +5,16 @@
  */
 import type { World } from '../kernel/world.js';
 import type { FailureTarget, FailureTargetsPort } from '../failures/ports.js';
+import type { FailureClassInfo } from '../failures/schema.js';
 import type { ServicesRegistry } from './pool.js';
+
+/** The failure classes the services offer (composed into the schema's `failures.classes[].class`). */
+export const SERVICE_FAILURE_CLASSES: readonly FailureClassInfo[] = [
+  { name: 'server', doc: 'every server of the listed services' },
+  { name: 'disk', doc: 'perServer per server' },
+  { name: 'power-supply', doc: 'perServer per server' },
+  { name: 'load-balancer', doc: 'one unit per balanced service, two with standby' },
+];
 
 /** Registers the services' failure targets. */
 export function offerServiceTargets(world: World, site: ServicesRegistry, registry: FailureTargetsPort): void {
