@@ -61,6 +61,23 @@ describe('network devices', () => {
     expect(m['failures.firewall.count']).toBe(1);
   });
 
+  for (const kind of ['switch', 'router', 'firewall', 'link']) {
+    it(`a scripted ${kind} failure cuts off the service behind it for its duration`, () => {
+      const s = ok([
+        ...BASE,
+        'network:',
+        `  devices: [{ name: dev, kind: ${kind} }]`,
+        '  services: [{ name: web, dependsOn: [dev] }]',
+        'failures:',
+        `  classes: [{ class: ${kind}, scripted: [{ at: 20m, target: dev, duration: 7m }] }]`,
+      ]);
+      const rec = runReplication(s, { seed: kind, replication: 0 });
+      expect(rec.metrics[`failures.${kind}.count`]).toBe(1);
+      expect(rec.metrics['network.service.web.outage_minutes']).toBeCloseTo(7, 9);
+      expect(rec.metrics['network.device.dev.downtime_minutes']).toBeCloseTo(7, 9);
+    });
+  }
+
   it('a redundant pair cuts its dependants off only while both members are down', () => {
     const s = ok([
       ...BASE,
