@@ -1,10 +1,11 @@
 /**
  * The catalog: the only list of opsim's domain models, in build order (infrastructure first:
  * the failure-targets registry, rooms, services, network, failures, load, power; then
- * operations: staffing, incidents, monitoring, SLA). Adding a model is one folder (src/models/<model>/, see docs/adding-a-model.md) and
- * one line here. From this list come the scenario language's checks, the build order of a
- * replication, the metric documentation (docs/results-format.md) and the check that every
- * port a model needs is given by an earlier one.
+ * operations: staffing, incidents, monitoring, SLA). Adding a model is one folder
+ * (src/models/<model>/, see docs/adding-a-model.md) and one line here. From this list come
+ * the scenario language's checks, the build order of a replication, the metric
+ * documentation (docs/results-format.md) and the check that every port a model needs is
+ * given by an earlier one.
  */
 import { LANGUAGE_CHECKS } from '../scenario/checks.js';
 import type { ScenarioLanguage } from '../scenario/language.js';
