@@ -4,6 +4,7 @@ import { ServiceFields } from './schema.js';
 import { checkServices } from './checks.js';
 import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
 import { buildServices } from './pool.js';
+import { checkFidelity, poolFactory } from './flow/index.js';
 import './ports.js';
 
 export const services = defineModel<'rooms', 'services'>({
@@ -12,8 +13,11 @@ export const services = defineModel<'rooms', 'services'>({
   fields: Object.keys(ServiceFields),
   needs: ['rooms'],
   gives: ['services'],
-  check: checkServices,
-  build: (world, ports) => ({ services: buildServices(world, ports.rooms) }),
+  check: (s, report) => {
+    checkServices(s, report);
+    checkFidelity(s, report);
+  },
+  build: (world, ports) => ({ services: buildServices(world, ports.rooms, poolFactory(world)) }),
   metrics: Object.values(SERVICE_METRICS),
   columns: Object.values(SERVICE_COLUMNS),
 });
