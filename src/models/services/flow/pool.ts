@@ -46,11 +46,18 @@ interface Station {
   q: number;
   /** Busy units in the last step (for busyNow and killed work). */
   busyNow: number;
+  /** The last regime looked up and its bins (most steps reuse it). */
+  memo: Regime | null;
+  readonly memoBins: Float64Array;
 }
 
-/** Relative width of the bins rates and waits are rounded to before a regime is looked up. */
-const BIN = 0.005;
-const binned = (x: number): number => (x > 0 ? Math.exp(Math.round(Math.log(x) / BIN) * BIN) : 0);
+/** Relative width of the bins rates and waits are rounded to before a regime is looked up (small enough to bias nothing measurable). */
+const BIN = 1e-5;
+/** Coarser bins for a fluid backlog's wait, which changes every step (0.5 %). */
+const FLUID_BIN = 0.005;
+/** The bin of x > 0 (−1e9 for 0). */
+const bin = (x: number, w = BIN): number => (x > 0 ? Math.round(Math.log(x) / w) : -1e9);
+const unbin = (k: number, w = BIN): number => (k === -1e9 ? 0 : Math.exp(k * w));
 
 /** The flow pools of one replication, stepped together (callers before the services they call). */
 export class FlowNetwork {
@@ -112,8 +119,9 @@ export class FlowPool extends ServicePool {
   private cellIndex = -1;
   private cellCount = 0;
   private cellMean = 0;
-  /** Calls from upstream flow pools in the current step. */
+  /** Calls from upstream flow pools in the current step: counts, and their expected number. */
   private callsIn = 0;
+  private callsExpected = 0;
   /** Attempts lost with a failed or powered-off server since the last step. */
   private killed = 0;
   private lbDownFlow = 0;
@@ -145,7 +153,7 @@ export class FlowPool extends ServicePool {
   }
 
   private station(backend: number): Station {
-    return { backend, share: 0, units: 0, speed: 1, ca2: 1, q: 0, busyNow: 0 };
+    return { backend, share: 0, units: 0, speed: 1, ca2: 1, q: 0, busyNow: 0, memo: null, memoBins: new Float64Array(7) };
   }
 
   /** Brings every flow pool up to now. */
@@ -200,17 +208,33 @@ export class FlowPool extends ServicePool {
     return false;
   }
 
-  private regime(kind: 's' | 'f', scale: number, units: number, lambda: number, ca2: number, shift: number, back = 0): Regime {
-    const key = `${kind}|${units}|${binned(lambda)}|${binned(scale)}|${binned(shift)}|${ca2}|${binned(back)}`;
+  private regime(st: Station, kind: 's' | 'f', scale: number, lambda: number, shift: number, back = 0): Regime {
+    const l = bin(lambda);
+    const sc = bin(scale);
+    const w = kind === 's' ? BIN : FLUID_BIN;
+    const sh = bin(shift, w);
+    const bk = bin(back, w);
+    const m = st.memoBins;
+    const k0 = kind === 's' ? 0 : 1;
+    if (st.memo !== null && m[0] === k0 && m[1] === st.units && m[2] === l && m[3] === sc && m[4] === sh && m[5] === st.ca2 && m[6] === bk) return st.memo;
+    const key = `${kind}|${st.units}|${l}|${sc}|${sh}|${st.ca2}|${bk}`;
     let r = this.regimes.get(key);
     if (r === undefined) {
       if (this.regimes.size > 20_000) this.regimes.clear();
-      const l = binned(lambda);
-      const sc = binned(scale);
-      const sh = binned(shift);
-      r = kind === 's' ? stationaryRegime(this.shape, sc, units, l, ca2, sh, this.limit) : fluidRegime(this.shape, sc, sh, this.limit, binned(back));
+      r =
+        kind === 's'
+          ? stationaryRegime(this.shape, unbin(sc), st.units, unbin(l), st.ca2, unbin(sh, w), this.limit)
+          : fluidRegime(this.shape, unbin(sc), unbin(sh, w), this.limit, unbin(bk, w));
       this.regimes.set(key, r);
     }
+    m[0] = k0;
+    m[1] = st.units;
+    m[2] = l;
+    m[3] = sc;
+    m[4] = sh;
+    m[5] = st.ca2;
+    m[6] = bk;
+    st.memo = r;
     return r;
   }
 
@@ -229,14 +253,18 @@ export class FlowPool extends ServicePool {
     const expected = this.expected(t0, t1);
     const fresh = this.cellMean > 0 ? (this.cellCount * expected) / this.cellMean : 0;
     const calls = this.callsIn;
+    const callsExpected = this.callsExpected;
     this.callsIn = 0;
+    this.callsExpected = 0;
     this.flow.arrived(fresh + calls);
     // Attempts by attempt number: first attempts (fresh, calls, redispatched), then retries.
     const carry = this.carry;
     const first = fresh + calls + carry[0]!;
     let attempts = first;
     for (let k = 1; k < carry.length; k++) attempts += carry[k]!;
-    const offered = (expected + calls + (attempts - fresh - calls)) / dt;
+    // The regime sees the expected offered rate (the counts carry the randomness), so stable
+    // periods reuse one regime; retries and redispatched attempts add what is carried.
+    const offered = (expected + callsExpected + (attempts - fresh - calls)) / dt;
 
     const factor = this.room?.serviceTimeFactor ?? 1;
     const ds = this.downstream as FlowPool | null;
@@ -250,6 +278,7 @@ export class FlowPool extends ServicePool {
     let queueArea = 0;
     let rtSum = 0;
     let callsOut = 0;
+    let callsOutExpected = 0;
     for (let s = 0; s < this.servers; s++) if (this.isAvailable(s)) capacityUnits += this.concurrency;
     for (const st of this.stations) {
       const n = attempts * st.share;
@@ -276,7 +305,7 @@ export class FlowPool extends ServicePool {
       let served: number;
       if (st.q < Math.max(1, st.units) && lambda < cap) {
         // Stable: stationary M/G/c; a small leftover backlog drains with the step.
-        r = this.regime('s', scale, st.units, lambda, st.ca2, dsShift);
+        r = this.regime(st, 's', scale, lambda, dsShift);
         served = n + st.q;
         st.q = 0;
         queueArea += served * r.waitMean;
@@ -302,7 +331,7 @@ export class FlowPool extends ServicePool {
         }
         st.q = q1;
         const wait = (0.5 * (q0 + q1)) / cap;
-        r = this.regime('f', scale, st.units, 0, 1, wait + dsShift, back);
+        r = this.regime(st, 'f', scale, 0, wait + dsShift, back);
         queueArea += 0.5 * (q0 + q1) * dt;
       }
       const work = Math.min(served * this.shape.mean * scale, st.units * dt);
@@ -318,6 +347,7 @@ export class FlowPool extends ServicePool {
       ok += good;
       rtSum += good * r.okMean;
       callsOut += served * r.okFraction;
+      callsOutExpected += (r.shift > dsShift ? served : lambda * dt) * r.okFraction;
     }
     // Work lost with servers that failed or powered off since the last step.
     failedAttempts += Math.min(this.killed, attempts);
@@ -338,7 +368,10 @@ export class FlowPool extends ServicePool {
     this.lastRt = ok > 0 ? rtSum / ok : this.lastRt;
     this.lastFail = attempts > 0 ? finalFail / attempts : 0;
     // Successful local work calls the downstream service within the same step.
-    if (ds !== null) ds.callsIn += callsOut;
+    if (ds !== null) {
+      ds.callsIn += callsOut;
+      ds.callsExpected += callsOutExpected;
+    }
   }
 
   /** Least-connections pooled: the successes spread over the backends serving. */
