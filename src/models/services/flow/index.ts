@@ -4,7 +4,10 @@
  * warnings `opsim validate` prints where flow is outside its validated region
  * (docs/fidelity.md).
  */
+import { resolve } from 'node:path';
 import type { ScenarioReport } from '../../../scenario/checks.js';
+import { displayPath, type ScenarioError } from '../../../scenario/errors.js';
+import { locate, readScenarioSource } from '../../../scenario/source.js';
 import type { Scenario } from '../../../scenario/schema/index.js';
 import type { World } from '../../kernel/world.js';
 import { classProfile } from '../../load/runtime.js';
@@ -97,4 +100,15 @@ export function flowWarnings(s: Scenario): ScenarioWarning[] {
     }
   });
   return out;
+}
+
+/** The flow warnings of a scenario loaded from `file`, located at line:column where the file writes the service. */
+export function locatedFlowWarnings(file: string, scenario: Scenario): ScenarioError[] {
+  const warnings = flowWarnings(scenario);
+  if (warnings.length === 0) return [];
+  const src = readScenarioSource(resolve(file), file);
+  return warnings.map((w) => {
+    const o = src.ok ? locate(src.doc.origins, w.path, true) : null;
+    return { file, line: o?.line ?? null, column: o?.column ?? null, path: displayPath(w.path), message: `warning: ${w.message}` };
+  });
 }
