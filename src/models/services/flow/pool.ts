@@ -303,7 +303,7 @@ export class FlowPool extends ServicePool {
       }
       let r: Regime;
       let served: number;
-      if (st.q < Math.max(1, st.units) && lambda < cap) {
+      if (st.q < Math.max(1, st.units) && lambda < cap * (1 - 1e-4)) {
         // Stable: stationary M/G/c; a small leftover backlog drains with the step.
         r = this.regime(st, 's', scale, lambda, dsShift);
         served = n + st.q;

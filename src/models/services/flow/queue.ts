@@ -240,6 +240,8 @@ export class Regime {
 export function stationaryRegime(shape: ServiceShape, scale: number, c: number, lambda: number, ca2: number, shift: number, timeout: number): Regime {
   const mu = 1 / (shape.mean * scale);
   if (!(lambda > 0)) return new Regime(shape, scale, 0, 1, shift, timeout);
+  // Callers keep λ below cμ; rounding must not tip it over.
+  lambda = Math.min(lambda, c * mu * (1 - 1e-9));
   const ac = (ca2 + shape.cs2) / 2;
   if (c === 1 && ca2 < 1) {
     const k = 1 / ca2;
