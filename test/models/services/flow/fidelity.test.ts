@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CASES, caseSection, docSections, shippedWithServices, stableText } from '../../../../bench/fidelity.js';
+import { loadScenarioText } from '../../../../src/scenario/index.js';
+import { runReplication } from '../../../../src/models/replication.js';
 
 const doc = readFileSync('docs/fidelity.md', 'utf8');
 
@@ -32,6 +34,20 @@ describe('docs/fidelity.md', () => {
         if (cells[3]!.startsWith('**no**')) expect(head + tail, `${id} / ${cells[0]} needs a reason in the text`).toContain(`${id} / ${cells[0]}`);
       }
     }
+  });
+
+  it("runs its example: flow and request services side by side under the same metric names", () => {
+    const yaml = [...doc.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+    expect(yaml).toHaveLength(1);
+    const r = loadScenarioText(yaml[0]!, { file: 'example.yaml' });
+    expect(r.ok && r.scenario.fidelity).toBe('flow');
+    const m = r.ok ? runReplication(r.scenario, { seed: '1', replication: 0 }).metrics : {};
+    // web 20/s × 100 ms on 4 servers: ρ = 0.5; db 20/s × 20 ms on 2: ρ = 0.2; batch 1/s × 1 s on 2: ρ = 0.5.
+    expect(m['service.web.utilisation']).toBeCloseTo(0.5, 1);
+    expect(m['service.db.utilisation']).toBeCloseTo(0.2, 1);
+    expect(m['service.batch.utilisation']).toBeCloseTo(0.5, 1);
+    // web's response time includes its call to db.
+    expect(m['service.web.response_time.mean']!).toBeGreaterThan(0.1 + m['service.db.response_time.mean']!);
   });
 
   it('regenerates the cheapest case to the same table', () => {
