@@ -46,6 +46,8 @@ interface Station {
   q: number;
   /** Busy units in the last step (for busyNow and killed work). */
   busyNow: number;
+  /** Work (unit-seconds) admitted but not yet done. */
+  work: number;
   /** The last regime looked up and its bins (most steps reuse it). */
   memo: Regime | null;
   readonly memoBins: Float64Array;
@@ -153,7 +155,7 @@ export class FlowPool extends ServicePool {
   }
 
   private station(backend: number): Station {
-    return { backend, share: 0, units: 0, speed: 1, ca2: 1, q: 0, busyNow: 0, memo: null, memoBins: new Float64Array(7) };
+    return { backend, share: 0, units: 0, speed: 1, ca2: 1, q: 0, busyNow: 0, work: 0, memo: null, memoBins: new Float64Array(7) };
   }
 
   /** Brings every flow pool up to now. */
@@ -290,6 +292,7 @@ export class FlowPool extends ServicePool {
         // Nothing serves here (a dead backend still in rotation, or no server left): the
         // attempts wait and, with a timeout, fail when it fires.
         st.busyNow = 0;
+        st.work = 0;
         if (this.limit > 0) {
           failedAttempts += n + st.q;
           timeouts += n + st.q;
@@ -323,18 +326,21 @@ export class FlowPool extends ServicePool {
           timeouts += doomed;
           queueArea += doomed * this.limit;
           // Held at the cap by overload: the virtual wait sits below the timeout at an
-          // exponential distance of rate 2δ/σ² (drift δ = ρ − 1, variance rate
-          // σ² = λ·E[S]²·(1 + cs²)/c², in seconds of wait per second).
-          const es = this.shape.mean * scale;
-          const rho = lambda / cap;
-          if (rho > 1) back = (2 * (rho - 1) * st.units * st.units) / (lambda * es * es * (1 + this.shape.cs2));
+          // exponential distance. M/M/c+D (deterministic patience): the wait density is
+          // ∝ e^{(λ − cμ)x} below T, rate λ − cμ; other arrival and service variability
+          // scale it as Allen–Cunneen does the stable wait, 2(λ − cμ)/(ca² + cs²).
+          if (lambda > cap) back = (2 * (lambda - cap)) / Math.max(1e-9, st.ca2 + this.shape.cs2);
         }
         st.q = q1;
         const wait = (0.5 * (q0 + q1)) / cap;
         r = this.regime(st, 'f', scale, 0, wait + dsShift, back);
         queueArea += 0.5 * (q0 + q1) * dt;
       }
-      const work = Math.min(served * this.shape.mean * scale, st.units * dt);
+      // Work beyond what the units can do in the step (a Poisson count above the mean) is
+      // done in the next steps, so utilisation is not clipped.
+      const due = served * this.shape.mean * scale + st.work;
+      const work = Math.min(due, st.units * dt);
+      st.work = due - work;
       busy += work;
       st.busyNow = dt > 0 ? work / dt : 0;
       const good = served * r.okFraction * (1 - dsFail);
