@@ -7,9 +7,11 @@
  *   npx tsc -p tsconfig.json && node dist/bench/fidelity.js --write    # rewrite docs/fidelity.md's tables
  *   node dist/bench/fidelity.js --only rho-0.5                         # one case
  *
- * Run from the repository root. Agreement: the flow mean lies within the request-level 95 %
- * interval, or within 5 % of the request-level mean, whichever is wider, or within the
- * metric's absolute floor (FLOORS; differences below it are not worth a planner's time).
+ * Run from the repository root. Rows: the metrics the catalog marks as key (MetricSpec.key)
+ * plus room shutdowns and site energy. Agreement: the flow mean lies within the request-level
+ * 95 % interval, or within 5 % of the request-level mean, whichever is wider, or within the
+ * absolute floor of the metric's unit (FLOORS; differences below it are not worth a planner's
+ * time).
  * test/models/services/flow/fidelity.test.ts checks the tables list every case and
  * regenerates the cheapest case.
  */
@@ -19,6 +21,8 @@ import { pathToFileURL } from 'node:url';
 import { loadScenarioFileOrThrow, compileRaw, type Scenario } from '../src/scenario/index.js';
 import { runReplication } from '../src/models/replication.js';
 import { tQuantile } from '../src/experiment/stats.js';
+import { metricCatalog } from '../src/models/replication.js';
+import type { MetricSpec, Unit } from '../src/results/metrics.js';
 
 /** One row set of the table: a scenario run at both fidelities. */
 export interface FidelityCase {
@@ -36,22 +40,17 @@ const END = '<!-- fidelity-table:end -->';
 /** Relative tolerance besides the request-level interval. */
 export const REL_TOL = 0.05;
 
-/** Absolute floors by metric: differences below them count as agreement. */
-export const FLOORS: readonly [RegExp, number][] = [
-  [/(fraction|attainment|utilisation)$/, 5e-4],
-  [/(transactions\.(delayed|failed)|shutdowns|breach_minutes)$/, 1],
-];
+/** Absolute floors by unit: differences below them count as agreement. */
+export const FLOORS: Readonly<Partial<Record<Unit, number>>> = { fraction: 5e-4, count: 1, minutes: 1 };
 
-/** The key metrics of a run: SLA, transactions, cost, and per service latency, failures, load; room shutdowns and peaks. */
-export function keyMetric(name: string): boolean {
-  return (
-    /^sla\.[^.]+\.(attainment|breach_minutes)$/.test(name) ||
-    /^transactions\.(delayed|failed)$/.test(name) ||
-    name === 'cost.total' ||
-    /^service\.[^.]+\.(response_time\.(mean|p95)|failed_fraction|utilisation)$/.test(name) ||
-    /^room\.[^.]+\.(shutdowns|temperature\.max)$/.test(name) ||
-    name === 'site.energy_kwh'
-  );
+/** Metrics shown besides the catalog's key metrics: the coupling to rooms and power. */
+const EXTRA: readonly string[] = ['room.<room>.shutdowns', 'site.energy_kwh'];
+
+/** The rows of a scenario's table: its key metrics (MetricSpec.key) and EXTRA, by concrete name. */
+export function keyMetrics(s: Scenario): [string, MetricSpec][] {
+  return Object.entries(metricCatalog(s).metrics)
+    .filter(([, spec]) => spec.key !== undefined || EXTRA.includes(spec.name))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Shipped scenarios that have services (the table must cover each). */
@@ -147,13 +146,13 @@ const fmt = (x: number): string => (Number.isFinite(x) ? (Math.abs(x) >= 1e5 ? x
 const cell = (c: { mean: number; hw: number }): string => (Number.isFinite(c.hw) ? `${fmt(c.mean)} [${fmt(c.mean - c.hw)}, ${fmt(c.mean + c.hw)}]` : fmt(c.mean));
 
 /** The agreement verdict of one metric. */
-export function agreement(name: string, req: { mean: number; hw: number }, flow: { mean: number }): string {
+export function agreement(spec: MetricSpec, req: { mean: number; hw: number }, flow: { mean: number }): string {
   if (!Number.isFinite(req.mean) && !Number.isFinite(flow.mean)) return 'yes (both undefined)';
   if (!Number.isFinite(req.mean) || !Number.isFinite(flow.mean)) return '**no** (defined in one mode only)';
   const d = Math.abs(flow.mean - req.mean);
   if (Number.isFinite(req.hw) && d <= req.hw) return 'yes (in CI)';
   if (d <= REL_TOL * Math.abs(req.mean)) return 'yes (≤ 5 %)';
-  const floor = FLOORS.find(([re]) => re.test(name))?.[1];
+  const floor = FLOORS[spec.unit];
   if (floor !== undefined && d <= floor) return `yes (≤ ${floor})`;
   return `**no** (${fmt((100 * (flow.mean - req.mean)) / (Math.abs(req.mean) || 1))} %)`;
 }
@@ -162,7 +161,7 @@ export function agreement(name: string, req: { mean: number; hw: number }, flow:
 export function caseSection(c: FidelityCase, replications = c.replications): string {
   const req = runCase(c, 'request', replications);
   const flow = runCase(c, 'flow', replications);
-  const names = Object.keys(req.runs[0]!).filter(keyMetric).sort();
+  const rows = keyMetrics(c.scenario('request'));
   const lines = [
     `### ${c.id}`,
     '',
@@ -171,10 +170,10 @@ export function caseSection(c: FidelityCase, replications = c.replications): str
     '| metric | request mean [95 % CI] | flow mean [95 % CI] | agrees |',
     '| --- | --- | --- | --- |',
   ];
-  for (const n of names) {
-    const r = ci(req.runs.map((m) => m[n]!));
+  for (const [n, spec] of rows) {
+    const r = ci(req.runs.map((m) => m[n] ?? NaN));
     const f = ci(flow.runs.map((m) => m[n] ?? NaN));
-    lines.push(`| ${n} | ${cell(r)} | ${cell(f)} | ${agreement(n, r, f)} |`);
+    lines.push(`| ${n} | ${cell(r)} | ${cell(f)} | ${agreement(spec, r, f)} |`);
   }
   return lines.join('\n');
 }
