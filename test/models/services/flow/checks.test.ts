@@ -29,6 +29,12 @@ describe('fidelity checks', () => {
     expect(text).toMatch(/f\.yaml:6:\d+ services\[0\]\.downstream: "web" runs at flow level but calls "db" at request level/);
   });
 
+  it('refuses queueCapacity on a flow-level service, at the field', () => {
+    const file = write(['name: room', 'horizon: 1h', 'load: [{ name: a, service: s, rate: 1/s }]', 'services:', '  - { name: s, servers: 2, serviceTime: 1s, queueCapacity: 3, fidelity: flow }']);
+    const r = loadScenarioFile(file);
+    expect(r.ok ? '' : r.errors.map(formatScenarioError).join('\n')).toMatch(/f\.yaml:5:\d+ services\[0\]\.queueCapacity: a finite waiting room is modelled at request level only/);
+  });
+
   it('warns, located, when a flow service reaches ρ ≥ 0.95 at its healthy peak, and not below', () => {
     const scenario = (servers: number): string[] => [
       'name: hot',
