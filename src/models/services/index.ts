@@ -5,6 +5,7 @@ import { checkServices } from './checks.js';
 import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
 import { buildServices } from './pool.js';
 import { offerServiceTargets } from './targets.js';
+import { checkFidelity, poolFactory } from './flow/index.js';
 import './ports.js';
 
 export const services = defineModel<'rooms' | 'failureTargets', 'services'>({
@@ -13,9 +14,12 @@ export const services = defineModel<'rooms' | 'failureTargets', 'services'>({
   fields: Object.keys(ServiceFields),
   needs: ['rooms', 'failureTargets'],
   gives: ['services'],
-  check: checkServices,
+  check: (s, report) => {
+    checkServices(s, report);
+    checkFidelity(s, report);
+  },
   build: (world, ports) => {
-    const services = buildServices(world, ports.rooms);
+    const services = buildServices(world, ports.rooms, poolFactory(world));
     offerServiceTargets(world, services, ports.failureTargets);
     return { services };
   },

@@ -51,6 +51,8 @@ export class ServicePool implements ServiceHandle {
   readonly demand: RateProfile[] = [];
   /** Pools that call this one (their demand is ours too). */
   readonly callers: ServicePool[] = [];
+  /** True: the load model sends each request (`arrive`); false: a flow-level pool (flow/pool.ts) that only takes the rate profiles. */
+  readonly perRequest: boolean = true;
 
   private readonly sim: World['sim'];
   private readonly recorder: World['recorder'];
@@ -650,13 +652,16 @@ export interface ServicesRegistry {
   readonly poolList: readonly ServicePool[];
 }
 
+/** Makes the pool of one service (the request level's, or another runtime behind the same port). */
+export type PoolFactory = (world: World, spec: ServiceSpec, index: number, site: ServicesRegistry) => ServicePool;
+
 /** Builds every service of the scenario (after the rooms, before the load). */
-export function buildServices(world: World, rooms: RoomsPort): ServicesRegistry {
+export function buildServices(world: World, rooms: RoomsPort, makePool: PoolFactory = (w, spec, i, site) => new ServicePool(w, spec, i, site)): ServicesRegistry {
   const site = { pools: new Map<string, ServicePool>(), poolList: [] as ServicePool[] };
   const specs = world.scenario.services ?? [];
   for (const spec of specs) {
     if (site.pools.has(spec.name)) throw new Error(`services: the name "${spec.name}" is used twice`);
-    const pool = new ServicePool(world, spec, site.poolList.length, site);
+    const pool = makePool(world, spec, site.poolList.length, site);
     if (spec.room !== undefined) {
       const room = rooms.get(spec.room);
       if (room === undefined) throw new Error(`services.${spec.name}.room: no room named "${spec.room}" (rooms: ${[...rooms.keys()].join(', ') || 'none'})`);
