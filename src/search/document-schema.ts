@@ -86,7 +86,7 @@ export const SearchDocumentSchema: TSchema = Type.Object(
       batch: Type.Integer({ minimum: 1 }),
       maxReplications: Type.Integer({ minimum: 2 }),
       budget: Type.Integer({ minimum: 1 }),
-      descent: Type.Union([Type.Literal('bisection'), Type.Literal('greedy coordinate descent')]),
+      descent: Type.Union([Type.Literal('bisection'), Type.Literal('coordinate bisection')]),
       constraintSpecs: Type.Array(Type.Object({ name: Type.String(), kind: Kind, metric: Type.String(), bound: Type.Number(), sense: Sense, tolerance: Type.Number() })),
     }),
     warmStart: Type.Array(Type.Object({ variable: Type.String(), analytic: Type.Union([Type.Number(), Type.Null()]), start: Type.Unknown(), method: Type.String() })),

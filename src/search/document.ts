@@ -104,7 +104,7 @@ export interface SearchDocument {
     batch: number;
     maxReplications: number;
     budget: number;
-    descent: 'bisection' | 'greedy coordinate descent';
+    descent: 'bisection' | 'coordinate bisection';
     /** Constraints as certified: mean (bound, tolerance ε) or chance (p0, indifference zone δ). */
     constraintSpecs: { name: string; kind: 'mean' | 'chance'; metric: string; bound: number; sense: 'atMost' | 'atLeast'; tolerance: number }[];
   };

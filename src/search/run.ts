@@ -2,7 +2,7 @@
  * runSearch: the cheapest policy that meets every constraint, certified at the stated
  * confidence. Stages: the analytic warm start (zero replications), certification of the
  * candidate together with each of its one-step-cheaper neighbours, then descent — bisection
- * for one monotone variable, greedy coordinate descent for several — until the cheapest
+ * for one monotone variable, coordinate descent with bisection line searches for several — until the cheapest
  * feasible candidate found has every cheaper neighbour certified infeasible, or the budget
  * runs out. Candidates run through the experiment API as variants (override sets), every
  * candidate on the same replication indices (common random numbers), and every replication
@@ -16,7 +16,7 @@ import { OPSIM_VERSION } from '../version.js';
 import { certify, splitError, type CandidateVerdict, type Observe } from './certify.js';
 import { CandidateSampler } from './sampler.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
-import { bisect, greedy } from './descent.js';
+import { bisect, coordinateSearch } from './descent.js';
 import { selectionStage } from './select-stage.js';
 import { cheaperNeighbours, costOf, dearerNeighbours, gridSize, overridesOf, pointName, type Point } from './space.js';
 import { ReplicationStore, storeKey } from './store.js';
@@ -109,7 +109,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   let selection: SearchSelection | undefined;
   let uncompared: string[] = [];
   try {
-    chosen = vars.length === 1 ? await bisect(vars, prep.start, check) : await greedy(vars, prep.start, check);
+    chosen = vars.length === 1 ? await bisect(vars, prep.start, check) : await coordinateSearch(vars, prep.start, check);
     if (expected !== null && chosen !== null && options.signal?.aborted !== true) {
       // The cheapest feasible policy need not have the lowest expected total cost (penalties
       // fall as capacity grows): certify its one-step-dearer neighbours too, then select among
@@ -135,6 +135,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   } finally {
     if (ownPool) await pool!.close();
   }
+  // The last word on progress: every verdict is in now.
+  options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: [...verdicts.values()].filter((v) => v.decision !== 'undecided').length, candidates: verdicts.size });
 
   // The document.
   const candidates: SearchCandidate[] = [...points.entries()]
@@ -206,7 +208,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       batch: prep.batch,
       maxReplications: prep.maxReplications,
       budget: prep.budget,
-      descent: vars.length === 1 ? 'bisection' : 'greedy coordinate descent',
+      descent: vars.length === 1 ? 'bisection' : 'coordinate bisection',
       constraintSpecs: prep.tests.map((t) => (t.kind === 'mean' ? { name: t.name, kind: 'mean', metric: t.metric, bound: t.threshold, sense: t.sense, tolerance: t.tolerance } : { name: t.name, kind: 'chance', metric: t.metric, bound: t.probability, sense: 'atLeast', tolerance: t.tolerance })),
     },
     warmStart: prep.warmStart,
