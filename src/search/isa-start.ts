@@ -12,7 +12,8 @@
  * target P(W > τ) ≤ 1 − x with the smallest τ and the largest x among them; FMMW's
  * conservative rounding, so the start is more likely feasible and the descent walks down.
  * The shift's need is the most any of its intervals (after warm-up) asks for beyond the other
- * shifts' headcounts on duty then. Shrinkage and weekday-only shifts are not modelled here;
+ * shifts' headcounts on duty then. Requests whose callers hang up (`patience`) keep the Erlang A
+ * start. Shrinkage and weekday-only shifts are not modelled here;
  * certification corrects the start either way.
  */
 import { distributionFromSpec } from '../models/kernel/distribution.js';
@@ -35,6 +36,7 @@ interface RequestLike {
   rate: number;
   handleTime: DurationDistSpec;
   answerTarget?: number;
+  patience?: unknown;
 }
 
 /** Replications per ISA iteration and the seed of the warm start (fixed: the start must not depend on the search's seed). */
@@ -54,7 +56,8 @@ export function isaShiftHeadcount(scenario: Scenario, team: string, shift: strin
   const targets = new Map<string, number>();
   for (const t of tests) if (t.kind === 'mean' && t.sense === 'atLeast' && /^requests\.[^.]+\.service_level$/.test(t.metric)) targets.set(t.metric.split('.')[1]!, Math.max(t.threshold, targets.get(t.metric.split('.')[1]!) ?? 0));
   const judged = ((scenario as { requests?: RequestLike[] }).requests ?? []).filter((r) => r.team === team && r.answerTarget !== undefined && targets.has(r.name));
-  if (judged.length === 0) return null;
+  // Callers who hang up are Erlang A's (warm-start.ts); ISA's queue has no abandonment.
+  if (judged.length === 0 || judged.some((r) => r.patience !== undefined)) return null;
   const rate = judged.reduce((a, r) => a + r.rate, 0) * 3600; // per hour
   if (!(rate > 0)) return null;
   const aht = judged.reduce((a, r) => a + r.rate * distributionFromSpec(r.handleTime).mean, 0) / (rate / 3600);
