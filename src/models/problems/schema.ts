@@ -6,12 +6,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Fraction } from '../../scenario/units.js';
-import { ComponentClass } from '../failures/schema.js';
 import { dist } from '../incidents/schema.js';
 
 export const ProblemCause = Type.Object(
   {
-    class: Type.Optional(Type.Union([...ComponentClass.anyOf], { description: 'Failure class whose failures are the recurrences (incidents about its "<class>-failure" problems), e.g. "disk"; a permanent fix ends these failures.' })),
+    class: Type.Optional(Type.String({ minLength: 1, description: 'Failure class whose failures are the recurrences (incidents about its "<class>-failure" problems), e.g. "disk"; a permanent fix ends these failures.' })),
     service: Type.Optional(Type.String({ minLength: 1, description: 'Only incidents about this service count (default any).' })),
     incidentType: Type.Optional(Type.String({ minLength: 1, description: 'Only incidents of this type count (default any).' })),
   },
