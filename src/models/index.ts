@@ -19,9 +19,11 @@ import { staffing } from './staffing/index.js';
 import { incidents } from './incidents/index.js';
 import { monitoring } from './monitoring/index.js';
 import { sla } from './sla/index.js';
+import { backups } from './backups/index.js';
+import { sites } from './sites/index.js';
 
 /** Every model, in build order (the order fixes event order, and so the results). */
-export const MODELS: readonly AnyModelPlugin[] = [cooling, services, failures, load, power, staffing, incidents, monitoring, sla];
+export const MODELS: readonly AnyModelPlugin[] = [cooling, services, failures, load, power, staffing, incidents, monitoring, sla, backups, sites];
 
 const problems = catalogProblems(MODELS);
 if (problems.length > 0) throw new Error(`model catalog: ${problems.join('; ')}`);

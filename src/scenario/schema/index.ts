@@ -15,6 +15,8 @@ import { MonitoringFields } from '../../models/monitoring/schema.js';
 import { IncidentsFields } from '../../models/incidents/schema.js';
 import { StaffingFields } from '../../models/staffing/schema.js';
 import { SlaFields } from '../../models/sla/schema.js';
+import { BackupsFields } from '../../models/backups/schema.js';
+import { SitesFields } from '../../models/sites/schema.js';
 import { ExperimentFields } from './experiment.js';
 import { SearchFields } from '../../search/schema.js';
 
@@ -30,6 +32,8 @@ export const ScenarioSchema = Type.Object(
     ...IncidentsFields,
     ...StaffingFields,
     ...SlaFields,
+    ...BackupsFields,
+    ...SitesFields,
     ...ExperimentFields,
     ...SearchFields,
   },
