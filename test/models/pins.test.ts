@@ -21,6 +21,7 @@ const HORIZON: Record<string, string> = {
   'black-friday-capacity.yaml': '3h',
   'crac-failure.yaml': '6h',
   'datacenter-baseline.yaml': '3h',
+  'dr-failover.yaml': '12h',
   'globalmart-peak.yaml': '3h',
   'globalmart-staffing-search.yaml': '3h',
   'mmc-validation.yaml': '3h',
@@ -37,6 +38,7 @@ const PINS: Record<string, string> = {
   'black-friday-capacity.yaml': '7f626fc6a4a6fb5f',
   'crac-failure.yaml': '92449997b768b132',
   'datacenter-baseline.yaml': '59e81b34669de438',
+  'dr-failover.yaml': '60522d1647490909',
   'globalmart-peak.yaml': 'a257ef8da4210181',
   // The search section changes nothing the models see: the same records as globalmart-peak.
   'globalmart-staffing-search.yaml': 'a257ef8da4210181',

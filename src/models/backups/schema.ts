@@ -26,7 +26,7 @@ export const BackupJob = Type.Object(
     duration: randomDuration('How long one run takes, e.g. { dist: lognormal, mean: 4h, sd: 1h }.'),
     share: Type.Optional(Fraction({ description: 'Share of every server\'s capacity the job holds while it runs (I/O, CPU): service times stretch by 1 ÷ (1 − share). Below 1; default 0.', default: 0 })),
     servers: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description: 'Servers taken out of the pool while it runs (default 0).', default: 0 })),
-    restoreTime: Type.Optional(randomDuration('Backups only: how long restoring from this backup takes, the default duration of a disaster-recovery runbook step with `action: restore` naming it.')),
+    restoreTime: Type.Optional(randomDuration('Backups only: how long restoring from this backup takes; a disaster-recovery runbook step with `action: restore` naming it takes this long unless it gives its own duration.')),
   },
   { additionalProperties: false, description: 'A scheduled backup or batch job with its window.' },
 );

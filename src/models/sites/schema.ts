@@ -15,7 +15,7 @@ const randomDuration = (description: string): typeof DurationDist => ({ ...Durat
 export const RunbookStep = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the step, e.g. "declare-disaster" (unique in its runbook).' }),
-    team: Type.Optional(Type.String({ minLength: 1, description: 'Team one of whose operators does the step (it waits for a free one; an operator on call starts after the response latency, paid once per team and runbook). Default: no one (automated, or outside the model).' })),
+    team: Type.Optional(Type.String({ minLength: 1, description: 'Team one of whose operators does the step (it waits for a free one; an operator on call starts after the response latency, paid once per team and runbook). Default: no one, the step being automated or outside the model.' })),
     action: Type.Optional(
       Type.Union([Type.Literal('work'), Type.Literal('bring-up'), Type.Literal('restore'), Type.Literal('switch')], {
         description:
@@ -46,7 +46,7 @@ export const Recovery = Type.Object(
       description: 'Readiness of the recovery site (NIST SP 800-34): "hot" runs all its standby servers (defaults: standing 100 %, bringUp 0); "warm" runs some (standing 25 %, bringUp 4h); "cold" has space and power only (standing 0, bringUp 48h). The numbers are assumptions; give your own.',
     }),
     standing: Type.Optional(Fraction({ description: 'Share of every standby service\'s servers running before a disaster (rounded down); the rest start when a bring-up step ends. Default by mode.' })),
-    bringUp: Type.Optional(randomDuration('Default duration of a bring-up step: starting the standby servers that were not standing. Default by mode.')),
+    bringUp: Type.Optional(randomDuration('Time a bring-up step takes to start the standby servers that were not standing, unless the step gives its own duration. Default by mode.')),
     pairs: Type.Array(StandbyPair, { description: 'Each service of this site that fails over, and its standby.' }),
     replication: Type.Optional(
       Type.Object(

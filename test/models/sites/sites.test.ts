@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatScenarioError, loadScenarioText, type Scenario } from '../../../src/scenario/index.js';
 import { runReplication } from '../../../src/models/replication.js';
-import { expectAgrees } from '../helpers.js';
+import { expectAgrees, load } from '../helpers.js';
 
 const M = 60;
 const H = 3600;
@@ -100,6 +100,16 @@ describe('the failover timeline', () => {
     const m = run(compile(drScenario([], { repair: '15m' })));
     expect(m['site.east.rto']).toBe(15 * M);
     expect(m['service.prod-dr.requests']).toBe(0);
+  });
+});
+
+describe('the random runbook of scenarios/dr-failover.yaml', () => {
+  it('mean RTO at 03:00 with nights on call = latency + E[declare] + E[max(bring-up, promote)] + switch (CI over replications)', () => {
+    // declare: triangular(10, 15, 30) min, mean 55/3; bring-up: triangular(20, 30, 45) min, mean 95/3,
+    // always longer than the 15 min database promotion; DNS switch 5 min; page 30 min (once).
+    const s = load('scenarios/dr-failover.yaml', { horizon: '5h' });
+    const runs = Array.from({ length: 20 }, (_, r) => run(s, r));
+    expectAgrees(runs, 'site.dc-london.rto', (30 + 55 / 3 + 95 / 3 + 5) * M);
   });
 });
 
