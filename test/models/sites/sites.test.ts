@@ -156,6 +156,45 @@ describe('coupling with the services', () => {
   });
 });
 
+describe('disaster kinds and rates', () => {
+  it('cooling: the rooms heat until their servers shut down, and the load still moves at the switch', () => {
+    const text = drScenario(['rooms: [{ name: hall-e, cabinets: 2, otherItPower: 10kW, crac: [{ capacity: 20kW, count: 2 }] }]'], { mode: 'hot' })
+      .replace('{ name: prod, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m }', '{ name: prod, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m, room: hall-e }')
+      .replace('    services: [prod]\n', '    rooms: [hall-e]\n')
+      .replace('kind: power', 'kind: cooling');
+    const m = run(compile(text));
+    expect(m['room.hall-e.shutdowns']).toBe(1);
+    expect(m['room.hall-e.temperature.max']).toBeGreaterThanOrEqual(40);
+    expect(m['site.east.rto']).toBe(45 * M);
+    expect(m['service.prod-dr.requests']).toBeGreaterThan(0);
+  });
+
+  it('network: the servers of the site leave service for the duration', () => {
+    // No recovery plan: the service is restored when the link is back, 2 h later.
+    const text = drScenario([], { repair: '2h' }).replace(/    recovery:\n(?: {6}.*\n| {8}.*\n)*/, '').replace('kind: power', 'kind: network');
+    const m = run(compile(text));
+    expect(m['site.east.rto']).toBe(2 * H);
+    expect(m['site.east.downtime']).toBe(120);
+    expect(m['service.prod.servers_available.mean']).toBeCloseTo((4 * 22 * H) / (24 * H), 9);
+    expect(m['site.east.rpo']).toBeUndefined();
+  });
+
+  it('at random: disasters strike as a Poisson process, those during an outage ignored (E[count] = T ÷ (every + duration))', () => {
+    const text = [
+      'name: random-disasters',
+      'horizon: 100d',
+      'services: [{ name: s, servers: 1, serviceTime: 1s }]',
+      'sites: [{ name: a, services: [s], disasters: [{ kind: power, every: 1d, duration: 6h }] }]',
+    ].join('\n');
+    const s = compile(text);
+    const runs = Array.from({ length: 20 }, (_, r) => run(s, r));
+    // Each outage is followed by an exponential wait (memoryless), so cycles last every + duration on average.
+    expectAgrees(runs, 'site.a.disasters', (100 * 24) / (24 + 6));
+    // Every outage that ended lasted its 6 h (one cut off by the horizon counts with its time so far).
+    for (const m of runs) expect(m['site.a.rto.max']).toBeCloseTo(6 * H, 6);
+  });
+});
+
 describe('validation', () => {
   it('a runbook step naming a team that does not exist is a located error', () => {
     const text = drScenario().replace('{ name: dns, team: net,', '{ name: dns, team: network,');
