@@ -68,7 +68,8 @@ class SiteRuntime {
   private failback: Step[] | null = null;
   private run: RunbookRun | null = null;
   private switched = false;
-  private capacityUp = false;
+  /** A re-check of the standbys' capacity is pending (see checkRestored). */
+  private polling = false;
   private failoverEnded = false;
   private repairedAt = NaN;
   private failoverEndedAt = NaN;
@@ -90,6 +91,8 @@ class SiteRuntime {
     private readonly world: World,
     private readonly spec: SiteSpec,
     private readonly ports: SitesPorts,
+    /** Where each diverted service sends its requests now, shared by every site of the world. */
+    private readonly diverted: Map<ServicePool, ServicePool>,
   ) {
     const names = siteServices(spec, world.scenario);
     this.pools = names.map((n) => ports.services.pools.get(n)!);
@@ -126,8 +129,6 @@ class SiteRuntime {
       this.lagDist = distributionFromSpec(plan.replication.lag);
       this.lagRng = world.streams.stream(`sites/${this.spec.name}/replication-lag`);
     }
-    // Every pair stands ready when no server is idle.
-    this.capacityUp = this.pairs.every((p) => p.idle < p.standby.servers);
     const sim = world.sim;
     const sample = (): void => {
       this.samples.push(this.successes());
@@ -242,7 +243,6 @@ class SiteRuntime {
       p.startIdle?.();
       p.startIdle = null;
     }
-    this.capacityUp = true;
   }
 
   /** Stands the standby servers that were not standing down again. */
@@ -250,17 +250,56 @@ class SiteRuntime {
     for (const p of this.pairs) {
       if (p.idle > 0 && p.startIdle === null) p.startIdle = p.standby.takeOffline(p.idle, `standby of ${p.primary.name}`);
     }
-    this.capacityUp = this.pairs.every((p) => p.idle < p.standby.servers);
   }
 
+  /** Where requests sent to `pool` end up now, following the diversions. */
+  private destination(pool: ServicePool): ServicePool {
+    let at = pool;
+    for (let next = this.diverted.get(at); next !== undefined && next !== pool; next = this.diverted.get(at)) at = next;
+    return at;
+  }
+
+  /**
+   * Diverts every pair to its standby. Refused as a whole when a standby's requests already
+   * come back here (two sites recovering into each other, both struck): the load would go
+   * round for ever, so it stays home and the runbook's end tries again.
+   */
   private switchOver(): void {
+    if (this.pairs.some((p) => this.destination(p.standby) === p.primary)) return;
     this.switched = true;
-    for (const p of this.pairs) p.primary.divertTo(p.standby);
+    for (const p of this.pairs) {
+      p.primary.divertTo(p.standby);
+      this.diverted.set(p.primary, p.standby);
+    }
   }
 
-  private checkRestored(): void {
-    if (this.switched && this.capacityUp) this.markRestored();
+  private switchBack(): void {
+    for (const p of this.pairs) {
+      p.primary.divertTo(null);
+      this.diverted.delete(p.primary);
+    }
   }
+
+  /**
+   * Restored once the load is switched and every pair's requests end at a service with a
+   * server available (at the switch for hot and warm sites, at the bring-up for a cold one).
+   * If the standby itself is down, a re-check every minute finds when it comes back.
+   */
+  private checkRestored(): void {
+    if (!this.switched || !this.down || !Number.isNaN(this.restoredAt)) return;
+    if (this.pairs.every((p) => this.destination(p.standby).serversAvailable() > 0)) {
+      this.markRestored();
+      return;
+    }
+    if (this.polling) return;
+    this.polling = true;
+    this.world.sim.post(60, this.recheck, undefined);
+  }
+
+  private readonly recheck = (): void => {
+    this.polling = false;
+    this.checkRestored();
+  };
 
   private markRestored(): void {
     if (!Number.isNaN(this.restoredAt) || !this.down) return;
@@ -279,7 +318,7 @@ class SiteRuntime {
   private startFailback(): void {
     const from = Math.max(this.repairedAt, this.failoverEndedAt);
     const home = (): void => {
-      for (const p of this.pairs) p.primary.divertTo(null);
+      this.switchBack();
       this.standDown();
       // Back home on a working site: restored now if it was not yet (capacity never came up).
       this.switched = false;
@@ -411,5 +450,6 @@ class SiteRuntime {
 
 /** Builds every site (after services, rooms, teams and backups). */
 export function buildSites(world: World, ports: SitesPorts): void {
-  for (const spec of world.scenario.sites ?? []) new SiteRuntime(world, spec, ports);
+  const diverted = new Map<ServicePool, ServicePool>();
+  for (const spec of world.scenario.sites ?? []) new SiteRuntime(world, spec, ports, diverted);
 }

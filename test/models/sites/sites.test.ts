@@ -195,6 +195,36 @@ describe('disaster kinds and rates', () => {
   });
 });
 
+describe('two sites recovering into each other', () => {
+  it('both struck: the second switch is refused instead of sending requests round in a circle', () => {
+    const text = drScenario(['load2: x'], { mode: 'hot', disasterAt: '2h', repair: '3h' })
+      .replace('\nload2: x', '')
+      .replace(
+        '    services: [prod-dr]',
+        [
+          '    services: [prod-dr]',
+          '    disasters: [{ kind: power, at: 2h50m, duration: 1h }]',
+          '    recovery:',
+          '      site: east',
+          '      mode: hot',
+          '      pairs: [{ service: prod-dr, standby: prod }]',
+          '      replication: { lag: 0s }',
+          '      failover: [{ name: switch, action: switch, duration: 5m }]',
+        ].join('\n'),
+      );
+    const m = run(compile(text));
+    // east is struck at 02:00 (its runbook, ops paged at night, switches at 03:15); west is struck at
+    // 02:50 and switches prod-dr's load to the dead prod at 02:55. East's switch would send prod's
+    // load back to the dead prod-dr: refused, so east is restored when its power returns at 05:00.
+    expect(m['site.east.rto']).toBe(3 * H);
+    // West's load sits at prod until prod runs again (no failback runbook): checked every minute.
+    expect(m['site.west.rto']).toBeGreaterThanOrEqual(5 * H - (2 * H + 50 * M));
+    expect(m['site.west.rto']).toBeLessThanOrEqual(5 * H - (2 * H + 50 * M) + M);
+    // East's load never left: nothing reached prod-dr.
+    expect(m['service.prod-dr.requests']).toBe(0);
+  });
+});
+
 describe('validation', () => {
   it('a runbook step naming a team that does not exist is a located error', () => {
     const text = drScenario().replace('{ name: dns, team: net,', '{ name: dns, team: network,');
