@@ -72,6 +72,8 @@ export class RunbookRun {
   private readonly waiting: number[];
   private left: number;
   private readonly paged = new Set<Team>();
+  /** Queue handles of the steps waiting for an operator, by step index. */
+  private readonly queued = new Map<number, number>();
   /** Called off: steps not yet started never start, and the hooks are no longer called. */
   private stopped = false;
 
@@ -88,9 +90,11 @@ export class RunbookRun {
     if (this.left === 0) hooks.allDone();
   }
 
-  /** Calls the rest of the runbook off. */
+  /** Calls the rest of the runbook off: steps waiting for an operator leave the queue. */
   stop(): void {
     this.stopped = true;
+    for (const [i, h] of this.queued) this.steps[i]!.team!.resource.withdraw(h);
+    this.queued.clear();
   }
 
   private start(i: number): void {
@@ -100,10 +104,13 @@ export class RunbookRun {
       this.work(i, 0);
       return;
     }
-    if (team.resource.seize(this.granted, i, RUNBOOK_PRIORITY) < 0) this.granted(i);
+    const h = team.resource.seize(this.granted, i, RUNBOOK_PRIORITY);
+    if (h < 0) this.granted(i);
+    else this.queued.set(i, h);
   }
 
   private readonly granted = (i: number): void => {
+    this.queued.delete(i);
     const team = this.steps[i]!.team!;
     let latency = 0;
     if (!this.paged.has(team)) {

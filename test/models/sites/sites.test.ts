@@ -113,6 +113,18 @@ describe('the random runbook of scenarios/dr-failover.yaml', () => {
   });
 });
 
+describe('calling a failover off', () => {
+  it('steps still waiting for an operator leave the queue: nobody works them when the shift comes', () => {
+    // Team late is on duty 20:00–24:00 only; the disaster at 12:00 is over after 15 min.
+    const text = drScenario([], { repair: '15m' })
+      .replace('teams:\n', 'teams:\n  - name: late\n    roster: { shifts: [{ name: evening, start: 20h, length: 4h, headcount: 1 }] }\n')
+      .replace('{ name: declare, team: ops, duration: 10m }', '{ name: declare, team: late, duration: 1h }');
+    const m = run(compile(text));
+    expect(m['site.east.rto']).toBe(15 * M);
+    expect(m['staffing.late.utilisation']).toBe(0);
+  });
+});
+
 describe('coupling with the services', () => {
   it('moves the load to the recovery site at the switch, and the standby runs 1 of 4 servers until the bring-up', () => {
     const s = compile(drScenario());
