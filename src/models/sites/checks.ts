@@ -7,6 +7,7 @@ import { unknownName, type ScenarioReport } from '../../scenario/checks.js';
 import type { Scenario } from '../../scenario/schema/index.js';
 import { MODE_DEFAULTS, siteServices, standingServers } from './membership.js';
 import type { RunbookStepSpec } from './schema.js';
+import { fidelityOf } from '../services/flow/index.js';
 
 export function checkSites(s: Scenario, report: ScenarioReport): void {
   const sites = s.sites ?? [];
@@ -54,7 +55,11 @@ export function checkSites(s: Scenario, report: ScenarioReport): void {
       if (seen.has(p.service)) report([...pat, 'service'], `"${p.service}" is paired twice`);
       seen.add(p.service);
       if (!mine.includes(p.service)) report([...pat, 'service'], services.has(p.service) ? `service "${p.service}" does not belong to site "${site.name}" (its services: ${mine.join(', ') || 'none'})` : unknownName('service', p.service, services.keys()));
+      const primary = services.get(p.service);
       const standby = services.get(p.standby);
+      // Diverting requests is a request-level operation: a flow-level service takes rate profiles, not requests.
+      if (primary !== undefined && fidelityOf(s, primary) === 'flow') report([...pat, 'service'], `"${p.service}" runs at flow fidelity; failover diverts requests, so give it fidelity: request`);
+      if (standby !== undefined && fidelityOf(s, standby) === 'flow') report([...pat, 'standby'], `"${p.standby}" runs at flow fidelity; failover diverts requests, so give it fidelity: request`);
       if (standby === undefined) report([...pat, 'standby'], unknownName('service', p.standby, services.keys()));
       else if (target !== undefined && !theirs.includes(p.standby)) report([...pat, 'standby'], `service "${p.standby}" does not belong to the recovery site "${target.name}" (its services: ${theirs.join(', ') || 'none'})`);
       else if (standingServers(standby.servers, standing) === 0 && !bringsUp) {

@@ -250,6 +250,11 @@ describe('validation', () => {
     expect(errors(none)).toMatch(/sites\[0\]\.recovery\.pairs: the recovery site has no capacity for east/);
   });
 
+  it('a flow-level standby cannot take diverted requests: a located error', () => {
+    const text = drScenario().replace("{ name: prod-dr, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m }", "{ name: prod-dr, servers: 4, serviceTime: { dist: exponential, mean: 1s }, fidelity: flow }");
+    expect(errors(text)).toMatch(/dr\.yaml:\d+:\d+ sites\[0\]\.recovery\.pairs\[0\]\.standby: "prod-dr" runs at flow fidelity/);
+  });
+
   it('reports standbys outside the recovery site, unknown sites and steps waiting for later steps, all at once', () => {
     const text = drScenario()
       .replace('standby: prod-dr', 'standby: prod')
