@@ -22,6 +22,7 @@ const HORIZON: Record<string, string> = {
   'change-freeze.yaml': '1d',
   'crac-failure.yaml': '6h',
   'datacenter-baseline.yaml': '3h',
+  'dr-failover.yaml': '12h',
   'globalmart-peak.yaml': '3h',
   'globalmart-staffing-search.yaml': '3h',
   'mmc-validation.yaml': '3h',
@@ -40,6 +41,7 @@ const PINS: Record<string, string> = {
   'change-freeze.yaml': '0f5135bfad2b4d77',
   'crac-failure.yaml': '92449997b768b132',
   'datacenter-baseline.yaml': '59e81b34669de438',
+  'dr-failover.yaml': '60522d1647490909',
   // Moved when the failed-change and freeze-peak-hours variants were added (issue #16): the
   // records of the six earlier variants still hash to a257ef8da4210181.
   'globalmart-peak.yaml': '4a758d6bd704a207',

@@ -20,6 +20,8 @@ import { StaffingFields } from '../../models/staffing/schema.js';
 import { SlaFields } from '../../models/sla/schema.js';
 import { ChangesFields } from '../../models/changes/schema.js';
 import { ProblemsFields } from '../../models/problems/schema.js';
+import { BackupsFields } from '../../models/backups/schema.js';
+import { SitesFields } from '../../models/sites/schema.js';
 import { ExperimentFields } from './experiment.js';
 import { SearchFields } from '../../search/schema.js';
 
@@ -39,6 +41,8 @@ export const ScenarioSchema = Type.Object(
     ...SlaFields,
     ...ChangesFields,
     ...ProblemsFields,
+    ...BackupsFields,
+    ...SitesFields,
     ...ExperimentFields,
     ...SearchFields,
   },
