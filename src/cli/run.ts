@@ -236,6 +236,7 @@ export function register(program: Command): void {
         }
       }
       const runOptions = specOptions(flags, overrides, only);
+      let planned: number;
       try {
         const plan = planExperiment({ raw: loaded.raw, file: loaded.file, hash: loaded.hash }, runOptions);
         if (!(plan.totalReplications <= MAX_RUN_REPLICATIONS)) {
@@ -244,6 +245,7 @@ export function register(program: Command): void {
           process.exitCode = 2;
           return;
         }
+        planned = plan.totalReplications;
       } catch (err) {
         if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
         throw err;
@@ -269,7 +271,8 @@ export function register(program: Command): void {
       const progress = createProgress({ quiet: flags.quiet === true });
       // Replications run on worker threads unless --workers 0: a signal then stops the run at
       // once (the main thread stays free to handle it) and a worker's heap limit bounds memory.
-      const workers = flags.workers ?? defaultWorkers();
+      // No more threads than replications: each one loads the models (~0.2 CPU s) whether it works or not.
+      const workers = Math.min(flags.workers ?? defaultWorkers(), planned);
       const pool = workers >= 1 ? new ReplicationPool({ size: workers }) : undefined;
       let doc: ResultsDocument;
       try {
