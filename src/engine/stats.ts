@@ -100,7 +100,14 @@ export class TimeWeighted {
    * here, because a time passed as a double to a call V8 does not inline is boxed.
    */
   updateOn(clock: Float64Array, level: number): void {
-    this.update(clock[0]!, level);
+    // update's body, not a call to it: that call, if not inlined, would box the time again.
+    const s = this.s;
+    const now = clock[0]!;
+    s[AREA] += s[LEVEL]! * (now - s[LAST]!);
+    s[LAST] = now;
+    s[LEVEL] = level;
+    if (level > s[HI]!) s[HI] = level;
+    if (level < s[LO]!) s[LO] = level;
   }
 
   /** Current level. */
