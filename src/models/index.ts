@@ -1,10 +1,11 @@
 /**
  * The catalog: the only list of opsim's domain models, in build order (infrastructure first:
- * rooms, services, failures, load, power; then operations: staffing, incidents, monitoring,
- * SLA). Adding a model is one folder (src/models/<model>/, see docs/adding-a-model.md) and
- * one line here. From this list come the scenario language's checks, the build order of a
- * replication, the metric documentation (docs/results-format.md) and the check that every
- * port a model needs is given by an earlier one.
+ * the failure-targets registry, rooms, services, network, failures, load, power; then
+ * operations: staffing, incidents, monitoring, SLA). Adding a model is one folder
+ * (src/models/<model>/, see docs/adding-a-model.md) and one line here. From this list come
+ * the scenario language's checks, the build order of a replication, the metric
+ * documentation (docs/results-format.md) and the check that every port a model needs is
+ * given by an earlier one.
  */
 import { LANGUAGE_CHECKS } from '../scenario/checks.js';
 import type { ScenarioLanguage } from '../scenario/language.js';
@@ -12,7 +13,8 @@ import { catalogProblems, type AnyModelPlugin } from './kernel/plugin.js';
 import { checkRunBudget } from './kernel/budget.js';
 import { cooling } from './cooling/index.js';
 import { services } from './services/index.js';
-import { failures } from './failures/index.js';
+import { failureTargets, failures } from './failures/index.js';
+import { network } from './network/index.js';
 import { load } from './load/index.js';
 import { power } from './power/index.js';
 import { staffing } from './staffing/index.js';
@@ -21,7 +23,7 @@ import { monitoring } from './monitoring/index.js';
 import { sla } from './sla/index.js';
 
 /** Every model, in build order (the order fixes event order, and so the results). */
-export const MODELS: readonly AnyModelPlugin[] = [cooling, services, failures, load, power, staffing, incidents, monitoring, sla];
+export const MODELS: readonly AnyModelPlugin[] = [failureTargets, cooling, services, network, failures, load, power, staffing, incidents, monitoring, sla];
 
 const problems = catalogProblems(MODELS);
 if (problems.length > 0) throw new Error(`model catalog: ${problems.join('; ')}`);

@@ -9,7 +9,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MetaFields } from './meta.js';
 import { LoadFields } from '../../models/load/schema.js';
 import { ServiceFields } from '../../models/services/schema.js';
-import { FailuresFields } from '../../models/failures/schema.js';
+import { failuresFields } from '../../models/failures/schema.js';
+import { NetworkFields, NETWORK_FAILURE_CLASSES } from '../../models/network/schema.js';
+import { SERVICE_FAILURE_CLASSES } from '../../models/services/targets.js';
+import { COOLING_FAILURE_CLASSES } from '../../models/cooling/targets.js';
 import { RoomsFields } from '../../models/cooling/schema.js';
 import { MonitoringFields } from '../../models/monitoring/schema.js';
 import { IncidentsFields } from '../../models/incidents/schema.js';
@@ -24,7 +27,9 @@ export const ScenarioSchema = Type.Object(
     ...MetaFields,
     ...LoadFields,
     ...ServiceFields,
-    ...FailuresFields,
+    // The failure classes are those the models offer as failure targets (besides the groups').
+    ...failuresFields([...SERVICE_FAILURE_CLASSES, ...COOLING_FAILURE_CLASSES, ...NETWORK_FAILURE_CLASSES]),
+    ...NetworkFields,
     ...RoomsFields,
     ...MonitoringFields,
     ...IncidentsFields,
