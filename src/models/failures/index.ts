@@ -5,6 +5,7 @@ import { checkFailures } from './checks.js';
 import { FAILURE_METRICS } from './metrics.js';
 import { buildFailures } from './runtime.js';
 import { failureTargetRegistry } from './ports.js';
+import '../problems/ports.js';
 
 /**
  * The failure-targets registry, first in the catalog: the models that own components
@@ -22,17 +23,14 @@ export const failureTargets = defineModel<never, 'failureTargets'>({
   columns: [],
 });
 
-export const failures = defineModel<'failureTargets' | 'services'>({
+export const failures = defineModel<'failureTargets' | 'services', 'recurrence'>({
   name: 'failures',
   about: 'Per component class listed under `failures.classes`.',
   fields: FAILURES_FIELD_NAMES,
   needs: ['failureTargets', 'services'],
-  gives: [],
+  gives: ['recurrence'],
   check: checkFailures,
-  build: (world, ports) => {
-    buildFailures(world, ports.failureTargets, ports.services);
-    return {};
-  },
+  build: (world, ports) => ({ recurrence: buildFailures(world, ports.failureTargets, ports.services) }),
   metrics: Object.values(FAILURE_METRICS),
   columns: [],
 });

@@ -18,6 +18,8 @@ import { MonitoringFields } from '../../models/monitoring/schema.js';
 import { IncidentsFields } from '../../models/incidents/schema.js';
 import { StaffingFields } from '../../models/staffing/schema.js';
 import { SlaFields } from '../../models/sla/schema.js';
+import { ChangesFields } from '../../models/changes/schema.js';
+import { ProblemsFields } from '../../models/problems/schema.js';
 import { ExperimentFields } from './experiment.js';
 import { SearchFields } from '../../search/schema.js';
 
@@ -35,6 +37,8 @@ export const ScenarioSchema = Type.Object(
     ...IncidentsFields,
     ...StaffingFields,
     ...SlaFields,
+    ...ChangesFields,
+    ...ProblemsFields,
     ...ExperimentFields,
     ...SearchFields,
   },
