@@ -18,7 +18,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadScenarioFileOrThrow, compileRaw, type Scenario } from '../src/scenario/index.js';
+import { loadScenarioFile, loadScenarioFileOrThrow, compileRaw, type Scenario } from '../src/scenario/index.js';
 import { runReplication } from '../src/models/replication.js';
 import { tQuantile } from '../src/experiment/stats.js';
 import { metricCatalog } from '../src/models/replication.js';
@@ -62,6 +62,11 @@ export function shippedWithServices(dir = 'scenarios'): string[] {
     .sort();
 }
 
+/** True when the scenario refuses flow level (e.g. a site failover diverts requests): no row, by design. */
+export function flowRefused(name: string): boolean {
+  return !loadScenarioFile(`scenarios/${name}.yaml`, { overrides: { fidelity: 'flow' } }).ok;
+}
+
 function shipped(name: string, replications: number): FidelityCase {
   return {
     id: name,
@@ -94,7 +99,7 @@ const mmc = (rho: number): Record<string, unknown> => ({
 
 /** Every case of the table, in order. */
 export const CASES: readonly FidelityCase[] = [
-  ...['black-friday-capacity', 'crac-failure', 'datacenter-baseline', 'globalmart-peak', 'mmc-validation', 'noc-night-shift'].map((n) => shipped(n, 20)),
+  ...['black-friday-capacity', 'change-freeze', 'crac-failure', 'datacenter-baseline', 'globalmart-peak', 'mmc-validation', 'noc-night-shift'].map((n) => shipped(n, 20)),
   inline('rho-0.5', 'M/M/4, μ = 1/s, λ = 2/s, 4 h', mmc(0.5), 20),
   inline('rho-0.9', 'M/M/4, μ = 1/s, λ = 3.6/s, 4 h', mmc(0.9), 20),
   inline('rho-0.98', 'M/M/4, μ = 1/s, λ = 3.92/s, 4 h (near saturation)', mmc(0.98), 20),
