@@ -10,6 +10,7 @@ import { LANGUAGE_CHECKS } from '../scenario/checks.js';
 import type { ScenarioLanguage } from '../scenario/language.js';
 import { catalogProblems, type AnyModelPlugin } from './kernel/plugin.js';
 import { checkRunBudget } from './kernel/budget.js';
+import { templateLabels, templateMatch, type ColumnCatalog, type MetricCatalog, type MetricSpec } from '../results/metrics.js';
 import { cooling } from './cooling/index.js';
 import { services } from './services/index.js';
 import { failures } from './failures/index.js';
@@ -34,3 +35,39 @@ if (problems.length > 0) throw new Error(`model catalog: ${problems.join('; ')}`
 export const LANGUAGE: ScenarioLanguage = {
   checks: [...LANGUAGE_CHECKS, ...MODELS.flatMap((m) => (m.check === undefined ? [] : [m.check])), checkRunBudget],
 };
+
+/** Every metric and column spec of every model, most specific template first (more literal text). */
+const bySpecificity = <S extends { name: string }>(specs: S[]): S[] => specs.sort((a, b) => literalLength(b.name) - literalLength(a.name));
+const METRIC_SPECS = bySpecificity(MODELS.flatMap((m) => m.metrics));
+const COLUMN_SPECS = bySpecificity(MODELS.flatMap((m) => m.columns));
+
+function literalLength(template: string): number {
+  return templateLabels(template).reduce((n, l) => n - l.length - 2, template.length);
+}
+
+/**
+ * The current models' spec of a concrete metric name, read through the specs' name templates
+ * (undefined when no model declares it). For results documents written before they carried
+ * their own metric catalog: their metrics mean what today's models say they mean.
+ */
+export function currentMetricSpec(name: string): MetricSpec | undefined {
+  return METRIC_SPECS.find((s) => templateMatch(s.name, name) !== null);
+}
+
+/**
+ * The catalogs today's models give the metric and column names of a results document written
+ * without them (names no model declares are left out).
+ */
+export function currentCatalog(metricNames: Iterable<string>, columnNames: Iterable<string>): { metrics: MetricCatalog; columns: ColumnCatalog } {
+  const metrics: MetricCatalog = {};
+  for (const n of [...new Set(metricNames)].sort()) {
+    const spec = currentMetricSpec(n);
+    if (spec !== undefined) metrics[n] = spec;
+  }
+  const columns: ColumnCatalog = {};
+  for (const n of columnNames) {
+    const spec = COLUMN_SPECS.find((s) => templateMatch(s.name, n) !== null);
+    if (spec !== undefined) columns[n] = spec;
+  }
+  return { metrics, columns };
+}
