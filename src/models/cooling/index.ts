@@ -6,10 +6,10 @@ import { ROOM_COLUMNS, ROOM_METRICS } from './metrics.js';
 import { buildRooms } from './runtime.js';
 import './ports.js';
 
-export const cooling = defineModel<never, 'rooms'>({
+export const cooling = defineModel({
   name: 'cooling',
   about: 'Per room, for every room in `rooms`.',
-  fields: Object.keys(RoomsFields),
+  schema: RoomsFields,
   needs: [],
   gives: ['rooms'],
   check: checkRooms,
@@ -17,3 +17,10 @@ export const cooling = defineModel<never, 'rooms'>({
   metrics: Object.values(ROOM_METRICS),
   columns: Object.values(ROOM_COLUMNS),
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    cooling: typeof RoomsFields;
+  }
+}

@@ -5,10 +5,10 @@ import { checkFailures } from './checks.js';
 import { FAILURE_METRICS } from './metrics.js';
 import { buildFailures } from './runtime.js';
 
-export const failures = defineModel<'services' | 'rooms'>({
+export const failures = defineModel({
   name: 'failures',
   about: 'Per component class listed under `failures.classes`.',
-  fields: Object.keys(FailuresFields),
+  schema: FailuresFields,
   needs: ['services', 'rooms'],
   gives: [],
   check: checkFailures,
@@ -19,3 +19,10 @@ export const failures = defineModel<'services' | 'rooms'>({
   metrics: Object.values(FAILURE_METRICS),
   columns: [],
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    failures: typeof FailuresFields;
+  }
+}

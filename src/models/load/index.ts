@@ -4,10 +4,10 @@ import { LoadFields } from './schema.js';
 import { checkLoad } from './checks.js';
 import { buildLoad } from './runtime.js';
 
-export const load = defineModel<'services'>({
+export const load = defineModel({
   name: 'load',
   about: 'Load measures itself at the services it feeds.',
-  fields: Object.keys(LoadFields),
+  schema: LoadFields,
   needs: ['services'],
   gives: [],
   check: checkLoad,
@@ -18,3 +18,10 @@ export const load = defineModel<'services'>({
   metrics: [],
   columns: [],
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    load: typeof LoadFields;
+  }
+}

@@ -6,10 +6,10 @@ import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
 import { buildServices } from './pool.js';
 import './ports.js';
 
-export const services = defineModel<'rooms', 'services'>({
+export const services = defineModel({
   name: 'services',
   about: 'Per service, for every service in `services`.',
-  fields: Object.keys(ServiceFields),
+  schema: ServiceFields,
   needs: ['rooms'],
   gives: ['services'],
   check: checkServices,
@@ -17,3 +17,10 @@ export const services = defineModel<'rooms', 'services'>({
   metrics: Object.values(SERVICE_METRICS),
   columns: Object.values(SERVICE_COLUMNS),
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    services: typeof ServiceFields;
+  }
+}
