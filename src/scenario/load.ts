@@ -98,7 +98,7 @@ function nonFiniteNumbers(raw: unknown): Issue[] {
 
 /**
  * Validates, checks and compiles a merged document. `baseDir` is the directory files named
- * by the scenario (traceFile) are read from and confined to; null: no file may be read.
+ * by the scenario (through the models' resolveFiles hooks, e.g. traceFile) are read from and confined to; null: no file may be read.
  */
 function compileLocated(language: ScenarioLanguage, located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null): LoadResult {
   let raw = located.value;
@@ -129,7 +129,7 @@ function compileLocated(language: ScenarioLanguage, located: Located, file: stri
   }
   const findings = runScenarioChecks(v.scenario, language.checks, jsonSchemaOf(language.schema));
   if (findings.length > 0) return { ok: false, errors: sortErrors(dedupe(findings.map(toError))) };
-  const files = resolveScenarioFiles(raw, v.scenario, baseDir);
+  const files = resolveScenarioFiles(raw, v.scenario, baseDir, language.resolveFiles);
   if (files.issues.length > 0) return { ok: false, errors: sortErrors(dedupe(files.issues.map(toError))) };
   raw = files.raw;
   return { ok: true, scenario: v.scenario, file, hash: createHash('sha256').update(canonicalJson(raw)).digest('hex'), raw };

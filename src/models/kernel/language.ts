@@ -1,7 +1,7 @@
 /**
  * Composes a scenario language from a list of models: the schema (the language's own fields,
- * each model's fragment in catalog order, then the run fields) and the checks (the language's
- * own, each model's, then the run budget). The catalog (src/models/index.ts) composes opsim's
+ * each model's fragment in catalog order, then the run fields), the checks (the language's
+ * own, each model's, then the run budget) and the models' file hooks. The catalog (src/models/index.ts) composes opsim's
  * from MODELS; a test can compose one with a model that has not joined the catalog yet.
  */
 import { Type, type TObject, type TProperties } from '@sinclair/typebox';
@@ -19,5 +19,6 @@ export function composeLanguage(models: readonly AnyModelPlugin[]): ScenarioLang
   return {
     schema: Type.Object(fields, { $id: 'https://opsim.dev/schema/scenario.json', title: 'opsim scenario', additionalProperties: false }),
     checks: [...LANGUAGE_CHECKS, ...models.flatMap((m) => (m.check === undefined ? [] : [m.check])), checkRunBudget],
+    resolveFiles: models.flatMap((m) => (m.resolveFiles === undefined ? [] : [m.resolveFiles])),
   };
 }

@@ -13,6 +13,7 @@
 import type { TProperties } from '@sinclair/typebox';
 import type { ColumnSpec, MetricSpec } from '../../results/metrics.js';
 import type { ScenarioCheck } from '../../scenario/checks.js';
+import type { FileResolver } from '../../scenario/files.js';
 import type { World } from './world.js';
 
 /**
@@ -62,6 +63,12 @@ export interface ModelInfo {
   readonly fields: readonly string[];
   /** Cross-references and sanity checks, located at line:column by `opsim validate` and the loaders. */
   readonly check?: ScenarioCheck;
+  /**
+   * Reads the files its fields name when the scenario is loaded (after the checks pass), through
+   * the toolkit's confined reader, and writes what they stand for into the scenario and the raw
+   * document (e.g. the load model's `traceFile` → `trace`). Models never read files when built.
+   */
+  readonly resolveFiles?: FileResolver;
   /** What it measures. */
   readonly metrics: readonly MetricSpec[];
   /** Its series columns. */

@@ -3,6 +3,7 @@ import { defineModel } from '../kernel/plugin.js';
 import { LoadFields } from './schema.js';
 import { checkLoad } from './checks.js';
 import { buildLoad } from './runtime.js';
+import { resolveTraceFiles } from './files.js';
 
 export const load = defineModel({
   name: 'load',
@@ -11,6 +12,7 @@ export const load = defineModel({
   needs: ['services'],
   gives: [],
   check: checkLoad,
+  resolveFiles: resolveTraceFiles,
   build: (world, ports) => {
     buildLoad(world, ports.services);
     return {};

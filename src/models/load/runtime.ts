@@ -12,8 +12,8 @@
  */
 import { ArrivalSampler, constantRate, exponential, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
 import type { LoadClassSpec } from './schema.js';
-// Trace files are read when the scenario is loaded (src/scenario/files.ts), not here.
-export { parseTraceCsv } from '../../scenario/files.js';
+// Trace files are read when the scenario is loaded (files.ts, the model's resolveFiles hook), not here.
+export { parseTraceCsv } from './files.js';
 import type { ServicesPort } from '../services/ports.js';
 import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
