@@ -6,7 +6,7 @@
  * Ajv's raw errors are then reduced to one clear sentence per problem.
  */
 import { _, Ajv, type ErrorObject, type KeywordCxt, type SchemaObject, type ValidateFunction } from 'ajv';
-import type { TObject } from '@sinclair/typebox';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { Scenario } from './schema/index.js';
 import { parseQuantity, UNIT_EXAMPLES, type UnitKind } from './units.js';
 import { didYouMean, fromPointer, showValue } from './errors.js';
@@ -254,6 +254,37 @@ function convert(c: Compiled, schema: unknown, data: unknown, set: (v: unknown) 
     if (isPlainObject(items)) data.forEach((e, i) => convert(c, items, e, (v) => (data[i] = v)));
     else if (Array.isArray(items)) items.forEach((s, i) => i < data.length && convert(c, s, data[i], (v) => (data[i] = v)));
   }
+}
+
+const fragments = new WeakMap<TSchema, Compiled>();
+
+/**
+ * `value` as the loader would leave it: checked against `schema` (any part of a scenario
+ * schema, e.g. a model's `ServiceSla`), defaults filled in and unit text converted. For specs
+ * written in code (tests, library users) rather than loaded from a file; throws on a value the
+ * schema refuses, naming the problems.
+ */
+export function withDefaults<T extends TSchema>(schema: T, value: unknown): Static<T> {
+  let c = fragments.get(schema);
+  if (c === undefined) {
+    c = compileValidator(JSON.parse(JSON.stringify(schema)) as SchemaObject);
+    fragments.set(schema, c);
+  }
+  const r = validateWith(c, value);
+  if (!r.ok) throw new Error(`withDefaults: ${r.issues.map((i) => `${i.segments.join('.') || 'value'}: ${i.message}`).join('; ')}`);
+  return r.scenario as unknown as Static<T>;
+}
+
+/**
+ * A copy of `value` with a language's schema defaults filled in (and unit text converted),
+ * without validating it: for scenarios put together in code from parts already in base units
+ * (test fixtures), which would otherwise miss the values the loader fills in.
+ */
+export function fillDefaults<T>(language: TObject, value: T): T {
+  const c = scenarioValidator(language);
+  let root: unknown = cloneJson(value);
+  convert(c, c.schema, root, (v) => (root = v));
+  return root as T;
 }
 
 /** Validates a raw document against a language's schema; on success returns a converted copy (the input is not modified). */
