@@ -19,7 +19,7 @@ export const PRECOMPILED_FILE = fileURLToPath(
 );
 
 /** Bump when the generated code's shape or opsim's keywords change meaning. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 const AJV_VERSION = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
 

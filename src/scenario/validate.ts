@@ -118,12 +118,13 @@ export function checkUnit(kind: UnitKind, value: unknown, min: number | null, ma
 }
 
 /**
- * An Ajv instance for scenario schemas: all errors, verbose (errors carry the schema and data
- * that explain() reads), and opsim's keywords. `x-unit` generates code that calls `checkUnit`
+ * An Ajv instance for scenario schemas: all errors and opsim's keywords. Not verbose (that
+ * would put the schema and data into every error object of the generated code, a third of its
+ * size): errors are given their schema and data afterwards from their paths (`withContext`). `x-unit` generates code that calls `checkUnit`
  * by that name, so standalone code (src/scenario/precompile.ts) can be handed the function.
  */
 export function scenarioAjv(options: { source?: boolean } = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, validateSchema: true, ...(options.source === true ? { code: { source: true } } : {}) });
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: true, ...(options.source === true ? { code: { source: true } } : {}) });
   ajv.addKeyword({
     keyword: 'x-unit',
     schemaType: 'string',
@@ -300,7 +301,26 @@ export function validateWith(c: Compiled, raw: unknown): { ok: true; scenario: S
     convert(c, c.schema, copy, (v) => (root = v));
     return { ok: true, scenario: root as Scenario };
   }
-  return { ok: false, issues: explain(c.validate.errors ?? []) };
+  return { ok: false, issues: explain(withContext(c.validate.errors ?? [], c.schema, raw)) };
+}
+
+/** Walks a JSON pointer's segments into a value (undefined when the path leaves it). */
+function at(value: unknown, segments: readonly (string | number)[]): unknown {
+  let cur = value;
+  for (const s of segments) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[String(s)];
+  }
+  return cur;
+}
+
+/** Errors with what explain() reads: the failing keyword's value, its schema and the data, found from their paths. */
+function withContext(errors: ErrorObject[], schema: SchemaObject, raw: unknown): ErrorObject[] {
+  return errors.map((e) => {
+    // A schema path is a URI fragment: each segment is URI-encoded, then JSON-pointer escaped.
+    const path = e.schemaPath.replace(/^#\/?/, '').split('/').filter((x) => x !== '').map((x) => decodeURIComponent(x).replace(/~1/g, '/').replace(/~0/g, '~'));
+    return { ...e, schema: at(schema, path), parentSchema: at(schema, path.slice(0, -1)) as ErrorObject['parentSchema'], data: at(raw, fromPointer(e.instancePath)) };
+  });
 }
 
 // ---------------------------------------------------------------------------------------
