@@ -3,7 +3,9 @@
  *
  * - A team headcount (constant, or one shift of a roster) serving requests with an answer
  *   target, under a constraint on `requests.<name>.service_level`: Erlang C per staffing hour
- *   on the lagged arrival rate, the largest need over the hours the headcount covers.
+ *   on the lagged arrival rate, the largest need over the hours the headcount covers. When
+ *   the callers hang up (`patience`), Erlang A (M/M/c+M, exponential patience of the same
+ *   mean) instead, for the service level and for a bound on `requests.<name>.abandoned_fraction`.
  * - The servers of a pool with a latency objective: M/M/c on the lagged peak rate (one queue
  *   per server, M/M/1 each, when a balancer splits the traffic).
  * - Anything else (thresholds, CRAC units, teams working incidents): the most expensive
@@ -17,6 +19,7 @@ import { parseFieldPath } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { DurationDistSpec } from '../scenario/schema/distribution.js';
 import { erlangCAgents, laggedRate, mmcServersForLatency, splitQueueServersForLatency } from '../theory/staffing.js';
+import { erlangAAbandonAgents, erlangAAgents } from '../theory/abandonment.js';
 import type { ConstraintTest } from './certify.js';
 import { indexAtLeast, readPath, type Variable } from './space.js';
 
@@ -36,29 +39,46 @@ interface RequestSpecLike {
   rate: number;
   handleTime: DurationDistSpec;
   answerTarget?: number;
+  patience?: DurationDistSpec;
 }
 
-function serviceLevelTarget(tests: readonly ConstraintTest[], request: string): number | undefined {
-  const t = tests.find((c) => c.kind === 'mean' && c.metric === `requests.${request}.service_level` && c.sense === 'atLeast');
+/** The bound of a mean constraint on `requests.<request>.<metric>` in the given sense, if any. */
+function requestBound(tests: readonly ConstraintTest[], request: string, metric: string, sense: 'atLeast' | 'atMost'): number | undefined {
+  const t = tests.find((c) => c.kind === 'mean' && c.metric === `requests.${request}.${metric}` && c.sense === sense);
   return t?.kind === 'mean' ? t.threshold : undefined;
+}
+
+function serviceLevelTarget(tests: readonly ConstraintTest[], r: RequestSpecLike): number | undefined {
+  return r.answerTarget === undefined ? undefined : requestBound(tests, r.name, 'service_level', 'atLeast');
+}
+
+function abandonTarget(tests: readonly ConstraintTest[], r: RequestSpecLike): number | undefined {
+  return r.patience === undefined ? undefined : requestBound(tests, r.name, 'abandoned_fraction', 'atMost');
 }
 
 /** Erlang C agents for a team's requests over [from, to), staffing hour by hour on the lagged rate. */
 function agentsFor(scenario: Scenario, team: string, tests: readonly ConstraintTest[], from: number, to: number): { need: number; method: string } | null {
-  const reqs = ((scenario as { requests?: RequestSpecLike[] }).requests ?? []).filter((r) => r.team === team && r.answerTarget !== undefined);
-  const judged = reqs.filter((r) => serviceLevelTarget(tests, r.name) !== undefined);
+  const reqs = ((scenario as { requests?: RequestSpecLike[] }).requests ?? []).filter((r) => r.team === team);
+  const judged = reqs.filter((r) => serviceLevelTarget(tests, r) !== undefined || abandonTarget(tests, r) !== undefined);
   if (judged.length === 0) return null;
   let need = 0;
+  const why: string[] = [];
   for (const r of judged) {
     const aht = distributionFromSpec(r.handleTime).mean;
     const profile = constantRate(r.rate);
-    const target = serviceLevelTarget(tests, r.name)!;
+    const sl = serviceLevelTarget(tests, r);
+    const ab = abandonTarget(tests, r);
+    // Erlang A takes the patience as exponential with the drawn distribution's mean.
+    const theta = r.patience === undefined ? 0 : 1 / distributionFromSpec(r.patience).mean;
     for (let t = from; t < Math.max(to, from + 1); t += 3600) {
-      const a = laggedRate((x) => profile.rate(x), t, aht) * aht;
-      need = Math.max(need, erlangCAgents(a, aht, r.answerTarget!, target));
+      const lambda = laggedRate((x) => profile.rate(x), t, aht);
+      if (sl !== undefined) need = Math.max(need, theta > 0 ? erlangAAgents(lambda, 1 / aht, theta, r.answerTarget!, sl) : erlangCAgents(lambda * aht, aht, r.answerTarget!, sl));
+      if (ab !== undefined) need = Math.max(need, erlangAAbandonAgents(lambda, 1 / aht, theta, ab));
     }
+    const targets = [sl === undefined ? null : `${sl} within the answer target`, ab === undefined ? null : `abandoned fraction ≤ ${ab}`].filter((x) => x !== null);
+    why.push(`${theta > 0 ? `Erlang A (M/M/c+M, mean patience ${+(1 / theta).toFixed(3)} s)` : 'Erlang C'} on the lagged arrival rate per hour (${r.name}: ${targets.join(', ')})`);
   }
-  return { need, method: `Erlang C on the lagged arrival rate per hour (${judged.map((r) => r.name).join(', ')}, target ${judged.map((r) => serviceLevelTarget(tests, r.name)).join(', ')} within the answer target)` };
+  return { need, method: why.join('; ') };
 }
 
 /** M/M/c (or c × M/M/1 behind a balancer) servers for a service's latency objective at its lagged peak rate. */

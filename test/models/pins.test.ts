@@ -25,6 +25,7 @@ const HORIZON: Record<string, string> = {
   'globalmart-staffing-search.yaml': '3h',
   'mmc-validation.yaml': '3h',
   'noc-night-shift.yaml': '1d',
+  'service-desk-callers.yaml': '9h',
   'service-desk-staffing.yaml': '9h',
 };
 
@@ -42,6 +43,7 @@ const PINS: Record<string, string> = {
   'globalmart-staffing-search.yaml': 'a257ef8da4210181',
   'mmc-validation.yaml': '7876bb84659f1236',
   'noc-night-shift.yaml': 'db90c7e7c0a81483',
+  'service-desk-callers.yaml': '81cf6a4025efae93',
   'service-desk-staffing.yaml': 'a823a5415e829957',
 };
 

@@ -21,6 +21,17 @@ export function checkIncidents(s: Scenario, report: ScenarioReport): void {
       }
     });
   });
+  const reportedNames = new Set<string>();
+  (s.incidents?.reported ?? []).forEach((r, i) => {
+    if (reportedNames.has(r.name)) report(['incidents', 'reported', i, 'name'], `the stream name "${r.name}" is used twice`);
+    reportedNames.add(r.name);
+    if (r.type !== undefined && !typeNames.includes(r.type)) report(['incidents', 'reported', i, 'type'], unknownName('incident type', r.type, typeNames));
+    else if (typeNames.length === 0) report(['incidents', 'reported', i], 'reported incidents need an incident type to work them: declare incidents.types');
+    if (r.priorities !== undefined) {
+      const sum = Object.values(r.priorities).reduce((a, b) => a + (b ?? 0), 0);
+      if (Math.abs(sum - 1) > 1e-9) report(['incidents', 'reported', i, 'priorities'], `the shares must sum to 1 (100 %), got ${+(sum * 100).toFixed(6)} %`);
+    }
+  });
   const dflt = s.incidents?.defaultType;
   if (dflt !== undefined && !typeNames.includes(dflt)) report(['incidents', 'defaultType'], unknownName('incident type', dflt, typeNames));
   (s.requests ?? []).forEach((r, i) => {

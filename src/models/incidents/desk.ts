@@ -52,11 +52,18 @@ interface TierRuntime {
   escalateAfter: number;
 }
 
+/** One stream per phase of an incident's work: diagnosis, resolve-or-escalate, fix. */
+export interface WorkStreams {
+  diagnosis: Rng;
+  resolve: Rng;
+  fix: Rng;
+}
+
 interface TypeRuntime {
   spec: IncidentTypeSpec;
   path: TierRuntime[];
-  /** One stream per phase of this type's work (diagnosis, resolve-or-escalate, fix). */
-  streams: { diagnosis: Rng; resolve: Rng; fix: Rng };
+  /** This type's work streams (incidents from other sources may bring their own). */
+  streams: WorkStreams;
 }
 
 /** What one tier of an incident's path will take, drawn when the incident opens. */
@@ -118,6 +125,8 @@ export interface IncidentRequest {
   impact?: ImpactSpec | undefined;
   /** Urgency (default: the type's, else medium). */
   urgency?: UrgencySpec | undefined;
+  /** Priority, overriding impact × urgency (user-reported streams draw it from their mix). */
+  priority?: Priority | undefined;
 }
 
 /**
@@ -227,8 +236,8 @@ export class IncidentDesk {
     return this.open_;
   }
 
-  /** Opens an incident now and sends it to the first tier of its type's path. */
-  open(req: IncidentRequest): Incident {
+  /** Opens an incident now and sends it to the first tier of its type's path; its work is drawn from `streams` (default: the type's). */
+  open(req: IncidentRequest, streams?: WorkStreams): Incident {
     const typeName = req.type ?? this.defaultType?.spec.name ?? null;
     const type = typeName === null ? undefined : this.types.get(typeName);
     if (type === undefined) throw new Error(`incidents: no incident type "${String(typeName)}" (declare incidents.types)`);
@@ -236,9 +245,10 @@ export class IncidentDesk {
     const urgency = req.urgency ?? type.spec.urgency ?? 'medium';
     // Every tier's work is drawn now, from the type's own streams and in the order incidents of
     // the type open, so false alarms, other types or a different staffing policy never shift it.
-    const s = type.streams;
+    const s = streams ?? type.streams;
     const plan = type.path.map((t) => ({ diagnosis: t.diagnosis.sample(s.diagnosis), resolves: s.resolve.next() < t.resolveProbability, fix: t.fix.sample(s.fix) }));
-    const inc = this.create(type.spec.name, req.cause, priorityOf(impact, urgency, this.world.scenario.incidents?.priorityMatrix), req.raisedAt, type, req.problem, null, plan);
+    const priority = req.priority ?? priorityOf(impact, urgency, this.world.scenario.incidents?.priorityMatrix);
+    const inc = this.create(type.spec.name, req.cause, priority, req.raisedAt, type, req.problem, null, plan);
     if (req.problem !== null) this.byProblem.set(req.problem.id, inc);
     this.toStep(inc, 0);
     return inc;

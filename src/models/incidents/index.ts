@@ -2,8 +2,9 @@
 import { defineModel } from '../kernel/plugin.js';
 import { IncidentsFields } from './schema.js';
 import { checkIncidents } from './checks.js';
-import { INCIDENT_COLUMNS, INCIDENT_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './metrics.js';
+import { INCIDENT_COLUMNS, INCIDENT_METRICS, REPORTED_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './metrics.js';
 import { buildIncidents } from './desk.js';
+import { buildReported } from './reported.js';
 import './ports.js';
 
 export const incidents = defineModel({
@@ -14,8 +15,12 @@ export const incidents = defineModel({
   needs: ['teams'],
   gives: ['desk'],
   check: checkIncidents,
-  build: (world, ports) => ({ desk: buildIncidents(world, ports.teams) }),
-  metrics: [...Object.values(INCIDENT_METRICS), ...Object.values(REQUEST_METRICS), ...Object.values(SCHEDULED_METRICS)],
+  build: (world, ports) => {
+    const desk = buildIncidents(world, ports.teams);
+    buildReported(world, desk);
+    return { desk };
+  },
+  metrics: [...Object.values(INCIDENT_METRICS), ...Object.values(REPORTED_METRICS), ...Object.values(REQUEST_METRICS), ...Object.values(SCHEDULED_METRICS)],
   columns: Object.values(INCIDENT_COLUMNS),
 });
 

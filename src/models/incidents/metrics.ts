@@ -30,7 +30,16 @@ export const REQUEST_METRICS = {
   arrived: { name: 'requests.<request>.arrived', unit: 'count', better: 'neutral', range: COUNT, doc: 'Service requests (calls) that arrived.' },
   answered: { name: 'requests.<request>.answered', unit: 'count', better: 'higher', range: COUNT, doc: 'Service requests an operator picked up.' },
   waitMean: { name: 'requests.<request>.wait.mean', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean wait of the answered requests.' },
-  serviceLevel: { name: 'requests.<request>.service_level', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, key: 11, doc: 'Only with `answerTarget`: calls answered within the target ÷ offered calls whose outcome is decided (answered within the target, or waited past it: answered late or still waiting at the horizon).' },
+  serviceLevel: { name: 'requests.<request>.service_level', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, key: 11, doc: 'Only with `answerTarget`: calls answered within the target ÷ offered calls whose outcome is decided (answered within the target, or waited past it: answered late or still waiting at the horizon; with `patience` or `queueCapacity`, a call that hung up or was blocked is a miss too).' },
+  abandoned: { name: 'requests.<request>.abandoned', unit: 'count', better: 'lower', range: COUNT, doc: 'Only with `patience`: callers who hung up before an agent answered.' },
+  abandonedFraction: { name: 'requests.<request>.abandoned_fraction', unit: 'fraction', better: 'lower', range: { lo: 0, hi: 1 }, doc: 'Only with `patience`: abandoned ÷ (answered + abandoned), over the calls whose wait ended in the measured period; Erlang A\'s P(abandon) in steady state without blocking.' },
+  blocked: { name: 'requests.<request>.blocked', unit: 'count', better: 'lower', range: COUNT, doc: 'Only with `queueCapacity`: calls that found no free agent and the queue full, and were lost.' },
+  blockedFraction: { name: 'requests.<request>.blocked_fraction', unit: 'fraction', better: 'lower', range: { lo: 0, hi: 1 }, doc: 'Only with `queueCapacity`: blocked ÷ arrived; Erlang B (queueCapacity 0) or M/M/c/K blocking in steady state when the class has its agents to itself.' },
+  waitProbability: { name: 'requests.<request>.wait_probability', unit: 'fraction', better: 'lower', range: { lo: 0, hi: 1 }, doc: 'Only with `patience` or `queueCapacity`: share of the admitted (not blocked) calls that found no free agent and had to wait (Erlang C / Erlang A P(wait)).' },
+} as const satisfies Record<string, MetricSpec>;
+
+export const REPORTED_METRICS = {
+  arrived: { name: 'incidents.reported.<stream>.arrived', unit: 'count', better: 'neutral', range: COUNT, doc: 'Incidents reported by users on the stream (incidents.reported) after warm-up; they are also counted, by priority, in incidents.<priority>.*.' },
 } as const satisfies Record<string, MetricSpec>;
 
 export const SCHEDULED_METRICS = {

@@ -80,6 +80,19 @@ export const ServiceRequest = Type.Object(
     handleTime: dist('Time an operator spends on one request, e.g. { dist: exponential, mean: 180s }.'),
     answerTarget: Type.Optional(Duration({ description: 'Service-level threshold on the wait before an operator picks the request up (e.g. "20s"); gives requests.<name>.service_level.' })),
     priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: 'Queue priority among operator work (incidents P1–P4 are 1–4; default 5: after every incident).' })),
+    patience: Type.Optional(
+      dist(
+        'How long a caller waits for an answer before hanging up (an exponential patience makes the desk Erlang A, M/M/c+M); drawn for every call from its own stream. Gives requests.<name>.abandoned and .abandoned_fraction; abandoned calls count as misses of the service level. Default: callers never hang up.',
+      ),
+    ),
+    queueCapacity: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description:
+          'Calls of this class that can wait at once (trunk lines beyond the agents): a call that finds no free agent and this many of its class already waiting is blocked (busy signal) and lost; 0 is a pure loss system (Erlang B, M/M/c/c), n is M/M/c/(c + n). Gives requests.<name>.blocked and .blocked_fraction; blocked calls count as misses of the service level. Default: no limit.',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'Request fulfilment (access requests, calls to a service desk): work for operators that is not an incident.' },
 );
@@ -101,11 +114,37 @@ export const ScheduledWork = Type.Object(
 );
 export type ScheduledWorkSpec = Static<typeof ScheduledWork>;
 
+const Share = (p: string) => Type.Optional(Fraction({ description: `Share of the reported incidents that are ${p}.` }));
+
+export const PriorityMix = Type.Object(
+  { P1: Share('P1'), P2: Share('P2'), P3: Share('P3'), P4: Share('P4') },
+  { additionalProperties: false, description: 'Shares of the priorities P1–P4 among reported incidents (they must sum to 1; priorities left out have share 0).' },
+);
+export type PriorityMixSpec = Static<typeof PriorityMix>;
+
+export const ReportedIncidents = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Name of the stream, e.g. "user-calls"; its incidents carry the cause "reported:<name>".' }),
+    rate: Rate({ maximum: 10_000, description: 'Base arrival rate of user-reported incidents (Poisson), e.g. "6/h" (at most 10,000/s).' }),
+    daily: Type.Optional(Type.Array(Type.Number({ minimum: 0, maximum: 10_000 }), { minItems: 24, maxItems: 24, description: 'Hour-of-day multipliers of the rate (24 values, hour 0 first, from time 0 = midnight), like a load class\'s `daily`.' })),
+    weekly: Type.Optional(Type.Array(Type.Number({ minimum: 0, maximum: 10_000 }), { minItems: 7, maxItems: 7, description: 'Day-of-week multipliers of the rate (7 values, Monday first), like a load class\'s `weekly`.' })),
+    type: Type.Optional(Type.String({ minLength: 1, description: 'Incident type that works them (its escalation path and times; default: incidents.defaultType, else the first type).' })),
+    priorities: Type.Optional(PriorityMix),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A stream of incidents reported by users (calls, e-mails, portal tickets) rather than raised by monitoring: Poisson arrivals at a rate with optional daily and weekly shapes, a priority mix (default: the type\'s impact × urgency), worked by the incident desk alongside monitoring-raised incidents. Each stream draws its arrivals, priorities and work from streams of its own.',
+  },
+);
+export type ReportedIncidentsSpec = Static<typeof ReportedIncidents>;
+
 export const IncidentsSection = Type.Object(
   {
     priorityMatrix: Type.Optional(PriorityMatrix),
     types: Type.Optional(Type.Array(IncidentType, { description: 'Incident types.' })),
     defaultType: Type.Optional(Type.String({ minLength: 1, description: 'Type used for a problem or alert that names none and matches no type\'s problemKinds (default: the first type).' })),
+    reported: Type.Optional(Type.Array(ReportedIncidents, { description: 'Incidents reported by users, as arrival streams with a priority mix (default: none; only monitoring raises incidents).' })),
   },
   { additionalProperties: false, description: 'Incident management: priorities, incident types and escalation.' },
 );

@@ -61,6 +61,8 @@ export class ServicePool implements ServiceHandle {
   private readonly timers: ConstantDelayTimers | null;
   private readonly maxRetries: number;
   private readonly speed: Float64Array;
+  /** Waiting places (per queue); Infinity without `queueCapacity`. */
+  private readonly queueRoom: number;
 
   // Server state. A server is available when not failed, not offline and its room is on.
   private readonly failCount: Uint16Array;
@@ -116,6 +118,7 @@ export class ServicePool implements ServiceHandle {
     this.timeout = spec.timeout ?? 0;
     this.timers = this.timeout > 0 ? new ConstantDelayTimers(sim, this.timeout, this.onTimeout) : null;
     this.maxRetries = spec.retries ?? 0;
+    this.queueRoom = spec.queueCapacity ?? Infinity;
     this.peakPower = spec.power?.peak ?? DEFAULT_PEAK_POWER;
     this.idlePower = spec.power?.idle ?? this.peakPower * DEFAULT_IDLE_SHARE;
     const n = this.servers;
@@ -184,7 +187,12 @@ export class ServicePool implements ServiceHandle {
   private dispatch(slot: number): void {
     const shared = this.shared;
     if (shared !== null) {
+      if (this.full(shared)) {
+        this.block(slot);
+        return;
+      }
       const h = shared.seize(this.onGrant, slot, this.rec.prio[slot]!);
+      this.stats.admitted(h !== -1);
       if (h === -1) this.beginService(slot);
       else {
         this.rec.state[slot] = QUEUED;
@@ -199,14 +207,31 @@ export class ServicePool implements ServiceHandle {
       this.endAttempt(slot, false);
       return;
     }
+    if (this.full(this.backends[b]!)) {
+      this.block(slot);
+      return;
+    }
     this.rec.unit[slot] = b;
     this.conns[b]++;
     const h = this.backends[b]!.seize(this.onGrant, slot, this.rec.prio[slot]!);
+    this.stats.admitted(h !== -1);
     if (h === -1) this.beginService(slot);
     else {
       this.rec.state[slot] = QUEUED;
       this.rec.qh[slot] = h;
     }
+  }
+
+  /** True when an arrival at `queue` would have to wait and the waiting room is full. */
+  private full(queue: Resource): boolean {
+    return queue.waiting >= this.queueRoom && (queue.waiting > 0 || queue.free === 0);
+  }
+
+  /** The queue is full: the attempt is refused at once (and may be retried). */
+  private block(slot: number): void {
+    this.stats.recordBlocked();
+    this.rec.state[slot] = IDLE;
+    this.endAttempt(slot, false);
   }
 
   private readonly onGrant = (slot: number): void => {

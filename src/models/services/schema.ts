@@ -98,6 +98,14 @@ export const Service = Type.Object(
       Type.Union([Type.Literal('none'), Balancer], { description: '"none" (default): one shared FIFO or priority queue feeds every server; or a load balancer with per-backend queues.' }),
     ),
     downstream: Type.Optional(Type.String({ minLength: 1, description: 'Service each request calls after its local work (e.g. a database tier); response time includes the call.' })),
+    queueCapacity: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description:
+          'Requests that can wait at once (in the shared queue, or at each backend behind a balancer); an attempt that finds no free server and the queue full is blocked and fails at once (it may be retried): 0 is a loss system (Erlang B, M/M/c/c), n is M/M/c/(c + n). Gives service.<service>.blocked_fraction and .wait_probability. Default: no limit.',
+      }),
+    ),
     timeout: Type.Optional(Duration({ exclusiveMinimum: true, description: 'A request not answered within this time (including downstream) fails (default: no timeout).' })),
     retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Retries after a failure or timeout (default 0).' })),
     retryBackoff: Type.Optional(randomDuration('Wait before each retry (default none).')),

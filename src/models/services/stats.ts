@@ -44,6 +44,10 @@ export class ServiceStats {
   private okCount = 0;
   private failedCount = 0;
   private timedOut = 0;
+  // Attempts that reached a queue: blocked (queue full), admitted, and admitted but queued.
+  private blocked = 0;
+  private admittedCount = 0;
+  private queuedCount = 0;
   private readonly rt = new Tally();
   private readonly fine = new LogHistogram();
   readonly window = new SlidingWindow();
@@ -149,6 +153,17 @@ export class ServiceStats {
     this.winTotal++;
   }
 
+  /** An attempt was admitted to a queue; `queued` when it found no free server. */
+  admitted(queued: boolean): void {
+    this.admittedCount++;
+    if (queued) this.queuedCount++;
+  }
+
+  /** An attempt was blocked: no free server and the queue full. */
+  recordBlocked(): void {
+    this.blocked++;
+  }
+
   /** An attempt's timeout fired. */
   recordTimeout(): void {
     this.timedOut++;
@@ -222,6 +237,9 @@ export class ServiceStats {
     this.okCount = 0;
     this.failedCount = 0;
     this.timedOut = 0;
+    this.blocked = 0;
+    this.admittedCount = 0;
+    this.queuedCount = 0;
     this.under = 0;
     this.trackedSlow.fill(0);
     this.rt.reset();
@@ -302,6 +320,10 @@ export class ServiceStats {
     });
     m(S.failedFraction, () => (this.okCount + this.failedCount > 0 ? this.failedCount / (this.okCount + this.failedCount) : 0));
     m(S.timedOut, () => this.timedOut);
+    if (spec.queueCapacity !== undefined) {
+      m(S.blockedFraction, () => (this.blocked + this.admittedCount > 0 ? this.blocked / (this.blocked + this.admittedCount) : 0));
+      m(S.waitProbability, () => (this.admittedCount > 0 ? this.queuedCount / this.admittedCount : 0));
+    }
     m(S.utilisation, () => {
       if (this.shared !== null) return this.shared.utilisation();
       const cap = this.pool.capacityIntegral();
