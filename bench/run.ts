@@ -19,9 +19,10 @@ import { benchWorkers } from './workers.js';
 import { benchLoad } from './load.js';
 import { benchQueue } from './queue.js';
 import { benchSearch } from './search.js';
+import { benchFlow } from './flow.js';
 import { VERDICTS_FILE_ENV, type Section, type Verdict } from './harness.js';
 
-const sections: Section[] = [calendarMicro, holdSection, mmcSection, benchPlanning, benchScenarios, benchWorkers, benchLoad, benchQueue, benchSearch];
+const sections: Section[] = [calendarMicro, holdSection, mmcSection, benchPlanning, benchScenarios, benchWorkers, benchLoad, benchQueue, benchSearch, benchFlow];
 
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 const only = process.argv.slice(2);

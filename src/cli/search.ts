@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
 import { writeFileAtomic } from '../results/write.js';
 import { runSearch, searchSummary } from '../search/index.js';
+import { writeSearchReport } from '../report/report.js';
 
 /** Exit code when no policy was certified feasible within the budget. */
 export const EXIT_NO_FEASIBLE_POINT = 4;
@@ -76,8 +77,9 @@ export function register(program: Command): void {
         if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write('\n');
         const out = path.join(outDir, 'search.json');
         await writeFileAtomic(out, JSON.stringify(doc, null, 2) + '\n');
+        const report = await writeSearchReport(outDir, doc);
         if (flags.json === true) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-        else process.stdout.write(searchSummary(doc) + `\nsearch: ${out}\n`);
+        else process.stdout.write(searchSummary(doc) + `\nsearch: ${out}\nreport: ${report}\n`);
         if (doc.status === 'no-feasible-point') process.exitCode = EXIT_NO_FEASIBLE_POINT;
       } catch (err) {
         if (err instanceof ScenarioLoadError) {

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError, type Scenario } from '../scenario/index.js';
 import { formatQuantity } from '../scenario/validate.js';
+import { locatedFlowWarnings } from '../models/services/flow/index.js';
 
 /** One-line summary of a valid scenario: name, list sizes, horizon. */
 export function summarizeScenario(s: Scenario): string {
@@ -43,6 +44,8 @@ export function register(program: Command): void {
         const r = loadScenarioFile(file, { overrides });
         if (r.ok) {
           process.stdout.write(`${file}: valid (${summarizeScenario(r.scenario)})\n`);
+          // Valid, but a flow-level service outside flow's validated region (docs/fidelity.md).
+          for (const w of locatedFlowWarnings(file, r.scenario)) process.stderr.write(formatScenarioError(w) + '\n');
         } else {
           bad++;
           for (const e of r.errors) process.stderr.write(formatScenarioError(e) + '\n');

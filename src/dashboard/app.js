@@ -68,6 +68,7 @@ async function loadScenarios() {
   const preferred = scenarios.find((s) => s.name === previous) || scenarios.find((s) => s.name === 'globalmart-peak');
   if (preferred) sel.value = preferred.name;
   renderKnobs();
+  fillSearchScenarios();
 }
 
 async function launch(ev) {
@@ -419,11 +420,170 @@ function differences(a, b, ra, rb) {
   return el('div', { class: 'summary', id: 'compare-differences' }, el('h3', {}, 'Differences (key metrics)'), note, el('table', { class: 'numbers' }, el('thead', {}, head), el('tbody', {}, ...rows)));
 }
 
+// ---- policy search -----------------------------------------------------------------------
+
+let currentSearch = null;
+
+function fillSearchScenarios() {
+  const sel = $('#search-scenario');
+  const previous = sel.value;
+  sel.replaceChildren(...scenarios.map((s) => el('option', { value: s.name }, s.name)));
+  // Scenarios written for a search say so in their name; any other is refused by the server with its reason.
+  const preferred = scenarios.find((s) => s.name === previous) || scenarios.find((s) => s.name.endsWith('-search'));
+  if (preferred) sel.value = preferred.name;
+}
+
+async function launchSearch(ev) {
+  ev.preventDefault();
+  $('#search-error').textContent = '';
+  const body = { scenario: $('#search-scenario').value };
+  const budget = $('#search-budget').value.trim();
+  if (budget !== '') body.budget = Number(budget);
+  try {
+    const r = await api('/api/searches', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    location.hash = `search=${r.id}`;
+  } catch (err) {
+    const list = err.body && Array.isArray(err.body.errors) ? err.body.errors.map((e) => `${e.path ? `${e.path}: ` : ''}${e.message}`) : [];
+    $('#search-error').textContent = [err.message, ...list].join('\n');
+  }
+}
+
+function num(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (Math.abs(x) >= 1000 || Number.isInteger(x)) return Math.round(x).toLocaleString('en-US');
+  return String(Number(x.toPrecision(4)));
+}
+
+function decisionCell(d, text = d) {
+  return el('td', { class: d === 'feasible' ? 'good' : d === 'infeasible' ? 'bad' : 'mid' }, text);
+}
+
+function spendBars(doc) {
+  const used = doc.replications.used;
+  const grid = doc.replications.grid.atLeast;
+  const max = Math.max(used, grid, 1);
+  const row = (label, v, cls) => {
+    const fill = el('span', { class: `bar ${cls}` });
+    fill.style.width = `${((100 * v) / max).toFixed(1)}%`;
+    return el('div', { class: 'spend-row' }, el('span', { class: 'spend-label' }, label), el('span', { class: 'spend-track' }, fill), el('span', { class: 'spend-value' }, num(v)));
+  };
+  const box = el('div', { class: 'spend', id: 'search-spend' });
+  box.append(
+    row(`search (${doc.candidates.length} policies)`, used, 'search'),
+    row(`exhaustive grid (${doc.replications.grid.points} policies), at least`, grid, 'grid'),
+    el('p', { class: 'muted' }, `${num(used)} replications used (${num(doc.replications.simulated)} simulated, ${num(doc.replications.reused)} reused) — ${grid > 0 ? `${Math.round((100 * used) / grid)} %` : '—'} of the least an exhaustive grid at the same confidence needs.`),
+  );
+  return box;
+}
+
+/** The search document, answer first. */
+function searchView(doc) {
+  const box = el('div', { class: 'search-doc' });
+  const a = doc.answer;
+  const cls = doc.status === 'certified' ? 'good' : doc.status === 'feasible' ? 'mid' : 'bad';
+  const head = el('div', { class: `search-answer ${cls}`, id: 'search-answer' });
+  if (a) head.append(el('strong', {}, a.candidate), ` · ${doc.selection ? 'known cost' : 'cost'} ${num(a.cost)} · ${doc.status}`);
+  head.append(el('p', {}, doc.summary));
+  box.append(head);
+  if (a) box.append(el('p', { class: 'muted' }, Object.entries(a.settings).map(([k, v]) => `${k} = ${v}`).join(' · ')));
+  if (doc.misses && doc.misses.length > 0) box.append(el('div', { class: 'failures' }, el('h3', {}, 'The best found misses'), el('ul', {}, ...doc.misses.map((m) => el('li', {}, m)))));
+  if (doc.cheaperNeighbours.length > 0) {
+    box.append(el('h3', {}, 'What each one-step-cheaper policy missed'));
+    const t = el('table', { class: 'numbers search-neighbours', id: 'search-neighbours' });
+    t.append(el('thead', {}, el('tr', {}, ...['policy', 'cost', 'saves', 'decision'].map((h) => el('th', {}, h)), el('th', { class: 'missed' }, 'what it missed (estimate [95 % CI], observations)'))));
+    const tb = el('tbody');
+    for (const n of doc.cheaperNeighbours) {
+      const dearer = n.decision === 'feasible' && doc.selection;
+      tb.append(el('tr', {}, el('td', {}, n.candidate), el('td', {}, num(n.cost)), el('td', {}, a ? num(a.cost - n.cost) : '—'), dearer ? decisionCell('undecided', 'feasible, dearer in expectation') : decisionCell(n.decision), el('td', { class: 'missed' }, el('ul', {}, ...n.missed.map((m) => el('li', {}, m))))));
+    }
+    t.append(tb);
+    box.append(el('div', { class: 'summary' }, t));
+  }
+  if (doc.selection) {
+    const sel = doc.selection;
+    box.append(el('h3', {}, `Lowest expected total cost among the certified-feasible (${sel.decision})`));
+    const t = el('table', { class: 'numbers' });
+    t.append(el('thead', {}, el('tr', {}, ...['policy', 'known cost', 'expected total cost [95 % CI]', 'n', 'eliminated'].map((h) => el('th', {}, h)))));
+    const tb = el('tbody');
+    for (const x of [...sel.systems].sort((p, q) => p.expectedCost - q.expectedCost)) {
+      tb.append(el('tr', x.candidate === sel.best ? { class: 'chosen' } : {}, el('td', {}, x.candidate), el('td', {}, num(x.knownCost)), el('td', {}, `${num(x.expectedCost)} [${num(x.ci95[0])}, ${num(x.ci95[1])}]`), el('td', {}, String(x.n)), el('td', {}, x.eliminatedBy ? `at n = ${x.eliminatedAt} by ${x.eliminatedBy}` : '')));
+    }
+    t.append(tb);
+    box.append(t, el('p', { class: 'muted' }, `${sel.procedure}; α = ${num(sel.alpha)}, δ = ${num(sel.delta)}, n0 = ${sel.initialReplications}`));
+  }
+  box.append(el('h3', {}, 'Replications spent'), spendBars(doc));
+  const p = doc.procedure;
+  const names = p.constraintSpecs.map((c) => c.name);
+  const t = el('table', { class: 'numbers', id: 'search-candidates' });
+  t.append(el('thead', {}, el('tr', {}, ...['policy', 'cost', 'role', 'decision', 'reps', ...names].map((h) => el('th', {}, h)))));
+  const tb = el('tbody');
+  for (const c of [...doc.candidates].sort((x, y) => x.cost - y.cost)) {
+    const cells = names.map((n) => {
+      const k = c.constraints.find((x) => x.constraint === n);
+      if (!k) return el('td', { class: 'na' }, '—');
+      return decisionCell(k.decision, `${k.decision === 'feasible' ? '✓' : k.decision === 'infeasible' ? '✗' : '?'} ${num(k.estimate)} [${num(k.ci95[0])}, ${num(k.ci95[1])}]`);
+    });
+    tb.append(el('tr', a && c.name === a.candidate ? { class: 'chosen' } : {}, el('td', {}, c.name), el('td', {}, num(c.cost)), el('td', {}, c.role), decisionCell(c.decision), el('td', {}, String(c.replications)), ...cells));
+  }
+  t.append(tb);
+  const details = el('details', {}, el('summary', {}, `The certificate: ${doc.candidates.length} of ${doc.replications.grid.points} policies checked at ${Math.round(p.confidence * 1000) / 10} % confidence for all decisions together`));
+  details.append(el('div', { class: 'summary' }, t), el('p', { class: 'muted' }, `α = ${num(p.alpha)} over K = ${p.candidatesCovered} policies × ${p.constraints} constraint(s), β = ${num(p.beta)} per decision; ${p.mean}; ${p.chance}; n0 = ${p.initialReplications}, batch ${p.batch}, cap ${p.maxReplications}; descent: ${p.descent}.`));
+  box.append(details);
+  return box;
+}
+
+async function showSearch(id) {
+  currentRun = null;
+  currentSearch = id;
+  if (stream) stream.close();
+  stream = null;
+  const view = $('#view');
+  let job;
+  try {
+    job = await api(`/api/searches/${id}`);
+  } catch (err) {
+    view.replaceChildren(el('p', { class: 'error' }, err.message));
+    return;
+  }
+  const status = el('p', { id: 'search-status' });
+  const bar = el('progress', { id: 'search-progress', max: '1', value: '0' });
+  const body = el('div', { id: 'search-body', 'data-search': id });
+  view.replaceChildren(el('h2', {}, 'Policy search'), status, bar, body);
+  const update = (j) => {
+    const p = j.progress;
+    status.className = `status-${j.status}`;
+    status.textContent = `${j.status}${p ? ` · ${p.simulated}/${p.budget} replications simulated · ${p.decided}/${p.candidates} policies decided` : ''}${j.error ? ` · ${j.error}` : ''}`;
+    bar.max = p ? Math.max(1, p.budget) : 1;
+    bar.value = j.status === 'done' ? bar.max : p ? p.simulated : 0;
+  };
+  const finish = (j) => {
+    update(j);
+    if (currentSearch !== j.id) return;
+    if (j.document) body.append(searchView(j.document));
+    else if (j.error) body.append(el('div', { class: 'failures' }, el('h3', {}, 'The search failed'), el('p', {}, j.error)));
+    view.setAttribute('data-ready', 'true');
+  };
+  update(job);
+  if (job.status !== 'running') {
+    finish(job);
+    return;
+  }
+  stream = new EventSource(`/api/searches/${id}/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+  stream.addEventListener('progress', (e) => update(JSON.parse(e.data)));
+  stream.addEventListener('done', (e) => {
+    stream.close();
+    stream = null;
+    finish(JSON.parse(e.data));
+  });
+}
+
 // ---- routing -----------------------------------------------------------------------------
 
 function route() {
   const p = new URLSearchParams(location.hash.slice(1));
   $('#view').removeAttribute('data-ready');
+  currentSearch = null;
+  if (p.get('search')) return showSearch(p.get('search'));
   if (p.get('run')) return showRun(p.get('run'));
   if (p.get('compare')) {
     const [a, b] = p.get('compare').split(',');
@@ -434,6 +594,7 @@ function route() {
 
 async function start() {
   $('#launch').addEventListener('submit', launch);
+  $('#search-form').addEventListener('submit', launchSearch);
   $('#scenario').addEventListener('change', renderKnobs);
   $('#compare-button').addEventListener('click', () => {
     location.hash = `compare=${[...selected].join(',')}`;

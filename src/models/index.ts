@@ -1,11 +1,12 @@
 /**
  * The catalog: the only list of opsim's domain models, in build order (infrastructure first:
- * rooms, services, failures, load, power; then operations: staffing, incidents, monitoring,
- * SLA). Adding a model is one folder (src/models/<model>/, see docs/adding-a-model.md) and
- * one line here. From this list come the scenario schema (the language's own fields plus
- * every model's fragment) and its static type `Scenario`, the scenario language's checks, the
- * build order of a replication, the metric documentation (docs/results-format.md) and the
- * check that every port a model needs is given by an earlier one.
+ * the failure-targets registry, rooms, services, network, failures, load, power; then
+ * operations: staffing, incidents, monitoring, SLA). Adding a model is one folder
+ * (src/models/<model>/, see docs/adding-a-model.md) and one line here. From this list come
+ * the scenario schema (the language's own fields plus every model's fragment) and its static
+ * type `Scenario`, the scenario language's checks, the build order of a replication, the
+ * metric documentation (docs/results-format.md) and the check that every port a model needs
+ * is given by an earlier one.
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { LanguageFields, RunFields } from '../scenario/schema/language.js';
@@ -15,7 +16,8 @@ import { composeLanguage } from './kernel/language.js';
 import { templateLabels, templateMatch, type ColumnCatalog, type MetricCatalog, type MetricSpec } from '../results/metrics.js';
 import { cooling } from './cooling/index.js';
 import { services } from './services/index.js';
-import { failures } from './failures/index.js';
+import { failureTargets, failures } from './failures/index.js';
+import { network } from './network/index.js';
 import { load } from './load/index.js';
 import { power } from './power/index.js';
 import { staffing } from './staffing/index.js';
@@ -24,7 +26,7 @@ import { monitoring } from './monitoring/index.js';
 import { sla } from './sla/index.js';
 
 /** Every model, in build order (the order fixes event order, and so the results). */
-export const MODELS: readonly AnyModelPlugin[] = [cooling, services, failures, load, power, staffing, incidents, monitoring, sla];
+export const MODELS: readonly AnyModelPlugin[] = [failureTargets, cooling, services, network, failures, load, power, staffing, incidents, monitoring, sla];
 
 const problems = catalogProblems(MODELS);
 if (problems.length > 0) throw new Error(`model catalog: ${problems.join('; ')}`);

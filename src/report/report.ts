@@ -5,7 +5,7 @@
  * SVG, and the paired comparisons and full metric table folded away. It loads nothing from anywhere,
  * so it opens offline and can be mailed as one file.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricSummary, ResultsDocument } from '../results/format.js';
 import { writeFileAtomic } from '../results/write.js';
@@ -13,6 +13,8 @@ import { keyMetrics } from '../results/key-metrics.js';
 import { buildCharts, type Chart } from './charts.js';
 import { narrative, notableComparison, verdictTable, warningsHtml } from './decision.js';
 import { escapeHtml } from './html.js';
+import { searchBeside, searchPageHtml, searchSectionHtml, SEARCH_STYLE } from './search.js';
+import type { SearchDocument } from '../search/document.js';
 import { renderSvg } from './render.js';
 import { formatDelta, formatMetric, unitLabel, unitOf } from './units.js';
 
@@ -79,7 +81,8 @@ function comparisonTable(doc: ResultsDocument, key: ReadonlySet<string>): string
 <details><summary>all ${doc.comparisons.length} paired comparisons</summary><table>${head}<tbody>${comparisonRows(doc, doc.comparisons)}</tbody></table></details>`;
 }
 
-const STYLE = `
+/** The report's style sheet (report.html and the search page). */
+export const STYLE = `
 body{font:14px/1.45 Helvetica,Arial,sans-serif;margin:1em auto;max-width:1180px;padding:0 1em;color:#222}
 h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
 .meta{color:#555;font-size:13px}.warn{background:#fff3e0;border-left:4px solid #ef6c00;padding:.5em 1em}
@@ -92,8 +95,8 @@ figure{margin:1.5em 0}figcaption{color:#555;font-size:13px;margin-top:.3em}svg{m
 nav a{margin-right:1em}
 `;
 
-/** Renders the report HTML from results and rendered charts. Deterministic: no clock, no randomness. */
-export function reportHtml(doc: ResultsDocument, charts: RenderedChart[]): string {
+/** Renders the report HTML from results and rendered charts (a policy search, when given, first). Deterministic: no clock, no randomness. */
+export function reportHtml(doc: ResultsDocument, charts: RenderedChart[], search?: SearchDocument): string {
   const name = escapeHtml(doc.scenario.name);
   const warn: string[] = [];
   if (!doc.complete) warn.push('This run is <strong>incomplete</strong>: it was interrupted or some replications failed; intervals are wider than planned.');
@@ -110,11 +113,12 @@ export function reportHtml(doc: ResultsDocument, charts: RenderedChart[]): strin
   const story = narrative(doc);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>opsim report: ${name}</title><style>${STYLE}</style></head>
+<title>opsim report: ${name}</title><style>${STYLE}${search !== undefined ? SEARCH_STYLE : ''}</style></head>
 <body>
 <h1>opsim report: ${name}</h1>
 <p class="meta">scenario file ${escapeHtml(doc.scenario.file ?? '(inline)')} · hash <code>${escapeHtml(doc.scenario.hash.slice(0, 12))}</code> · seed ${escapeHtml(doc.seed)} · horizon ${hours} h (warm-up ${(doc.warmupSeconds / 3600).toFixed(1)} h) · ${doc.variants.length} variant(s) · opsim ${escapeHtml(doc.opsimVersion)}</p>
 ${warn.map((w) => `<div class="warn">${w}</div>`).join('\n')}
+${search !== undefined ? searchSectionHtml(search) : ''}
 ${doc.variants.length > 0 ? `<h2>Decision</h2>\n${verdictTable(doc)}` : ''}
 ${story !== '' ? `<h2>What happened</h2>\n${story}` : ''}
 ${warningsHtml(doc)}
@@ -131,8 +135,9 @@ ${comparisonTable(doc, new Set(key))}
 `;
 }
 
-/** Writes report.html and charts/<name>.vl.json + .svg into `dir` (beside results.json). */
-export async function writeReport(dir: string, doc: ResultsDocument): Promise<WrittenReport> {
+/** Writes report.html and charts/<name>.vl.json + .svg into `dir` (beside results.json); a search.json of the same scenario there is shown first. */
+export async function writeReport(dir: string, doc: ResultsDocument, search?: SearchDocument): Promise<WrittenReport> {
+  search ??= await searchBeside(dir, doc.scenario.hash);
   const charts = await renderCharts(doc);
   const chartDir = join(dir, 'charts');
   await mkdir(chartDir, { recursive: true });
@@ -141,6 +146,20 @@ export async function writeReport(dir: string, doc: ResultsDocument): Promise<Wr
     await writeFileAtomic(join(chartDir, `${c.name}.svg`), c.svg);
   }
   const path = join(dir, 'report.html');
-  await writeFileAtomic(path, reportHtml(doc, charts));
+  await writeFileAtomic(path, reportHtml(doc, charts, search));
   return { path, charts: charts.map((c) => c.name) };
+}
+
+/** Writes report.html for a search: the whole report with the search first when results.json of the same scenario is beside it, else the search alone. */
+export async function writeSearchReport(dir: string, search: SearchDocument): Promise<string> {
+  let results: ResultsDocument | undefined;
+  try {
+    results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as ResultsDocument;
+  } catch {
+    results = undefined;
+  }
+  if (results !== undefined && results.scenario?.hash === search.scenario.hash) return (await writeReport(dir, results, search)).path;
+  const path = join(dir, 'report.html');
+  await writeFileAtomic(path, searchPageHtml(search));
+  return path;
 }

@@ -1,6 +1,6 @@
 /**
  * Descent over the policy space, given a way to certify points: bisection for one monotone
- * variable, greedy coordinate descent for several. Both assume more capacity is never worse
+ * variable, coordinate descent with bisection line searches for several. Both assume more capacity is never worse
  * (monotone constraints), which is what makes "every one-step-cheaper neighbour fails" a
  * certificate of a local minimum of cost.
  */
@@ -46,27 +46,68 @@ export async function bisect(vars: readonly Variable[], start: number[], check: 
 }
 
 /**
- * Several variables: greedy coordinate descent. From a feasible point, certify every
- * one-step-cheaper neighbour and move to the cheapest feasible one; stop when none is. From
- * an infeasible start, raise every variable one step until a point is feasible.
+ * Several variables: coordinate descent with a bisection line search. From a feasible point,
+ * take each variable in turn (the one whose step saves most first) and bisect it down between
+ * the dearest value known infeasible for it and its current value, the others held; repeat
+ * until a round moves nothing; then certify every one-step-cheaper neighbour of the point and
+ * stop when none is feasible (else move to the cheapest feasible one and go on). Monotonicity
+ * lets a value found infeasible stay a lower bound while the other variables only fall, so
+ * later rounds bisect a shorter interval. An undecided probe counts as not feasible. From an
+ * infeasible start, raise every variable a step until a point is feasible.
+ *
+ * Against a step-by-step greedy walk (certify all neighbours, move one step), the line search
+ * visits O(log n) points per variable instead of O(n), and certifies the neighbours of the
+ * final point only.
  */
-export async function greedy(vars: readonly Variable[], start: number[], check: Check): Promise<Point | null> {
+export async function coordinateSearch(vars: readonly Variable[], start: number[], check: Check): Promise<Point | null> {
+  const memo = new Map<string, CandidateVerdict['decision']>();
+  const decide = async (ps: number[][], role: SearchCandidate['role']): Promise<CandidateVerdict['decision'][]> => {
+    const todo = ps.filter((p) => !memo.has(p.join(',')));
+    if (todo.length > 0) {
+      const vs = await check(todo, role);
+      todo.forEach((p, i) => memo.set(p.join(','), vs[i]!.decision));
+    }
+    return ps.map((p) => memo.get(p.join(','))!);
+  };
+  const at = (x: readonly number[], j: number, v: number): number[] => x.map((y, k) => (k === j ? v : y));
   let x: number[] = [...start];
   let role: SearchCandidate['role'] = 'warm-start';
   for (;;) {
-    const nbrs = cheaperNeighbours(x);
-    const [vx, ...vn] = await check([x, ...nbrs], role);
-    if (vx!.decision === 'undecided') return null;
-    if (vx!.decision === 'infeasible') {
-      const up = x.map((i, j) => Math.min(i + 1, vars[j]!.values.length - 1));
-      if (up.every((i, j) => i === x[j])) return null;
-      x = up;
-      role = 'probe';
-      continue;
-    }
-    const feasible = nbrs.filter((_, k) => vn[k]!.decision === 'feasible').sort((a, b) => costOf(vars, a) - costOf(vars, b));
-    if (feasible.length === 0) return x;
-    x = feasible[0]!;
+    const [d] = await decide([x], role);
+    if (d === 'feasible') break;
+    if (d === 'undecided') return null;
+    const up = x.map((i, j) => Math.min(i + 1, vars[j]!.values.length - 1));
+    if (up.every((i, j) => i === x[j])) return null;
+    x = up;
     role = 'probe';
+  }
+  const lo = vars.map(() => -1);
+  for (;;) {
+    let moved = false;
+    const saving = (j: number): number => (x[j]! > 0 ? vars[j]!.costs[x[j]!]! - vars[j]!.costs[x[j]! - 1]! : -Infinity);
+    const order = vars.map((_, j) => j).sort((a, b) => saving(b) - saving(a));
+    for (const j of order) {
+      let l = lo[j]!;
+      let h = x[j]!;
+      while (h - l > 1) {
+        const mid = Math.floor((l + h) / 2);
+        const [d] = await decide([at(x, j, mid)], 'probe');
+        if (d === 'feasible') h = mid;
+        else l = mid;
+      }
+      lo[j] = l;
+      if (h < x[j]!) {
+        x = at(x, j, h);
+        moved = true;
+      }
+    }
+    if (moved) continue;
+    const nbrs = cheaperNeighbours(x);
+    const ds = await decide(nbrs, 'neighbour');
+    const feasible = nbrs.filter((_, k) => ds[k] === 'feasible').sort((a, b) => costOf(vars, a) - costOf(vars, b));
+    if (feasible.length === 0) return x;
+    // More capacity hurt somewhere (monotonicity broke): forget the bounds and walk on.
+    x = feasible[0]!;
+    lo.fill(-1);
   }
 }

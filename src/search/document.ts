@@ -35,6 +35,38 @@ export interface SearchCandidate {
   constraints: CandidateVerdict['constraints'];
 }
 
+/** One policy in the selection: its known cost and its expected total cost as KN saw it. */
+export interface SelectionEntry {
+  candidate: string;
+  knownCost: number;
+  /** Replications the selection used of it (up to its elimination). */
+  n: number;
+  /** Mean total cost (known cost + random cost) over those n, with its 95 % t-interval. */
+  expectedCost: number;
+  ci95: [number, number];
+  /** Replication count at which KN eliminated it, and the policy that beat it; null for the survivors. */
+  eliminatedAt: number | null;
+  eliminatedBy: string | null;
+}
+
+/** The selection of the best among the certified-feasible candidates (`objective: expected`). */
+export interface SearchSelection {
+  procedure: string;
+  /** The random cost metric added to the known cost. */
+  metric: string;
+  /** The selection's share of α, its indifference zone δ (currency), n0, and KN's η and h². */
+  alpha: number;
+  delta: number;
+  initialReplications: number;
+  eta: number;
+  h2: number;
+  /** `selected` when one policy is left; `undecided` when the budget or the cap ran out first. */
+  decision: 'selected' | 'undecided';
+  /** The policy left, or (undecided) the survivor with the lowest mean. */
+  best: string | null;
+  systems: SelectionEntry[];
+}
+
 /** The search document. */
 export interface SearchDocument {
   format: typeof SEARCH_FORMAT;
@@ -51,13 +83,19 @@ export interface SearchDocument {
   /** With status no-feasible-point: what the best found misses. */
   misses?: string[];
   candidates: SearchCandidate[];
+  /** With `objective: expected`: the selection of the lowest expected total cost among the certified-feasible candidates. */
+  selection?: SearchSelection;
   procedure: {
     confidence: number;
     alpha: number;
+    /** What was minimised: the known cost, or the expected total cost (known cost + mean random cost). */
+    objective: 'known' | 'expected';
+    /** The share of α the feasibility decisions get: α, or α/2 when a selection takes the other half. */
+    alphaFeasibility: number;
     /** Candidates the error is split over, K = min(grid points, ⌊budget / n0⌋). */
     candidatesCovered: number;
     constraints: number;
-    /** Error per (candidate, constraint): α / (K · s) (Bonferroni). */
+    /** Error per (candidate, constraint): α_feasibility / (K · s) (Bonferroni). */
     beta: number;
     mean: string;
     chance: string;
@@ -66,7 +104,7 @@ export interface SearchDocument {
     batch: number;
     maxReplications: number;
     budget: number;
-    descent: 'bisection' | 'greedy coordinate descent';
+    descent: 'bisection' | 'coordinate bisection';
     /** Constraints as certified: mean (bound, tolerance ε) or chance (p0, indifference zone δ). */
     constraintSpecs: { name: string; kind: 'mean' | 'chance'; metric: string; bound: number; sense: 'atMost' | 'atLeast'; tolerance: number }[];
   };
@@ -107,6 +145,14 @@ export function searchSummary(doc: SearchDocument): string {
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) lines.push('  ' + r.map((c, i) => (i === 4 ? c : c.padEnd(w[i]!))).join('  ').trimEnd());
+  if (doc.selection !== undefined) {
+    const sel = doc.selection;
+    lines.push(`selection of the lowest expected total cost (known cost + mean ${sel.metric}), ${sel.decision}:`);
+    for (const x of [...sel.systems].sort((a, b) => a.expectedCost - b.expectedCost)) {
+      lines.push(`  ${x.candidate}: ${fmt(x.expectedCost)} [${fmt(x.ci95[0])}, ${fmt(x.ci95[1])}] (known ${fmt(x.knownCost)}, n = ${x.n})${x.eliminatedBy !== null ? `, eliminated at ${x.eliminatedAt} by ${x.eliminatedBy}` : ''}`);
+    }
+    lines.push(`  ${sel.procedure}; α = ${Number(sel.alpha.toPrecision(6))}, δ = ${sel.delta}, n0 = ${sel.initialReplications}, h² = ${sel.h2.toPrecision(4)}`);
+  }
   const p = doc.procedure;
   lines.push(
     '',

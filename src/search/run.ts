@@ -2,7 +2,7 @@
  * runSearch: the cheapest policy that meets every constraint, certified at the stated
  * confidence. Stages: the analytic warm start (zero replications), certification of the
  * candidate together with each of its one-step-cheaper neighbours, then descent — bisection
- * for one monotone variable, greedy coordinate descent for several — until the cheapest
+ * for one monotone variable, coordinate descent with bisection line searches for several — until the cheapest
  * feasible candidate found has every cheaper neighbour certified infeasible, or the budget
  * runs out. Candidates run through the experiment API as variants (override sets), every
  * candidate on the same replication indices (common random numbers), and every replication
@@ -15,9 +15,10 @@ import { ScenarioLoadError } from '../scenario/errors.js';
 import { OPSIM_VERSION } from '../version.js';
 import { certify, splitError, type CandidateVerdict, type Observe } from './certify.js';
 import { CandidateSampler } from './sampler.js';
-import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchStatus } from './document.js';
-import { bisect, greedy } from './descent.js';
-import { cheaperNeighbours, costOf, gridSize, overridesOf, pointName, type Point } from './space.js';
+import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
+import { bisect, coordinateSearch } from './descent.js';
+import { selectionStage } from './select-stage.js';
+import { cheaperNeighbours, costOf, dearerNeighbours, gridSize, overridesOf, pointName, type Point } from './space.js';
 import { ReplicationStore, storeKey } from './store.js';
 import { prepareSearch, type PreparedSearch } from './validate.js';
 
@@ -46,6 +47,10 @@ export interface SearchOptions {
   onProgress?: (p: SearchProgress) => void;
   /** Aborting stops after the batch under way; the document says what was decided. */
   signal?: AbortSignal;
+}
+
+function fmtCost(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(0) : '—';
 }
 
 function missed(v: CandidateVerdict): string[] {
@@ -82,7 +87,10 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     return out;
   };
 
-  const settings = { alpha: prep.alpha, candidatesCovered: prep.candidatesCovered, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications };
+  // With a random objective the selection takes half of α, the feasibility decisions the other half.
+  const expected = prep.objective.kind === 'expected' ? prep.objective : null;
+  const alphaFeasibility = expected !== null ? prep.alpha / 2 : prep.alpha;
+  const settings = { alpha: alphaFeasibility, candidatesCovered: prep.candidatesCovered, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications };
   /** Certifies the points not yet decided (the first in `role`, the rest as its neighbours); returns each point's verdict. */
   const check = async (ps: Point[], role: SearchCandidate['role']): Promise<CandidateVerdict[]> => {
     const names = ps.map(nameOf);
@@ -98,11 +106,37 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   };
 
   let chosen: Point | null = null;
+  let selection: SearchSelection | undefined;
+  let uncompared: string[] = [];
   try {
-    chosen = vars.length === 1 ? await bisect(vars, prep.start, check) : await greedy(vars, prep.start, check);
+    chosen = vars.length === 1 ? await bisect(vars, prep.start, check) : await coordinateSearch(vars, prep.start, check);
+    if (expected !== null && chosen !== null && options.signal?.aborted !== true) {
+      // The cheapest feasible policy need not have the lowest expected total cost (penalties
+      // fall as capacity grows): certify its one-step-dearer neighbours too, then select among
+      // every candidate certified feasible.
+      // Screening on first-stage means (stored, free): while the candidate with the lowest mean
+      // total cost over n0 has dearer neighbours not yet checked, certify them and look again.
+      const feasibleNow = (): Map<string, number> => new Map([...verdicts].filter(([, v]) => v.decision === 'feasible').map(([n]) => [n, costOf(vars, points.get(n)!)] as const));
+      for (;;) {
+        const f = feasibleNow();
+        const { records } = await observe([...f.keys()], prep.n0);
+        const mean = (n: string): number => records.get(n)!.reduce((a, r) => a + (r[expected.metric] ?? NaN), 0) / prep.n0 + f.get(n)!;
+        const lead = [...f.keys()].sort((a, b) => mean(a) - mean(b))[0]!;
+        const fresh = dearerNeighbours(vars, points.get(lead)!).filter((q) => !verdicts.has(nameOf(q)));
+        if (fresh.length === 0 || prep.budget - sampler.simulated < fresh.length * prep.n0) break;
+        await check(fresh, 'probe');
+      }
+      const feasible = feasibleNow();
+      selection = await selectionStage(feasible, observe, { metric: expected.metric, alpha: prep.alpha / 2, delta: expected.delta, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications }, () => prep.budget - sampler.simulated);
+      if (selection.best !== null) chosen = points.get(selection.best)!;
+      // The selection is local: say so when the winner's dearer neighbours were not compared.
+      uncompared = dearerNeighbours(vars, chosen).map((q) => pointName(vars, q)).filter((q) => !feasible.has(q));
+    }
   } finally {
     if (ownPool) await pool!.close();
   }
+  // The last word on progress: every verdict is in now.
+  options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: [...verdicts.values()].filter((v) => v.decision !== 'undecided').length, candidates: verdicts.size });
 
   // The document.
   const candidates: SearchCandidate[] = [...points.entries()]
@@ -118,9 +152,12 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     neighbours = cheaperNeighbours(chosen).map((q) => {
       const qn = pointName(vars, q);
       const v = verdicts.get(qn);
-      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? ['not checked (budget)'] : missed(v) };
+      const sel = selection?.systems.find((x) => x.candidate === qn);
+      const beaten = sel !== undefined && selection!.best !== qn ? [`expected total cost ${fmtCost(sel.expectedCost)} [${fmtCost(sel.ci95[0])}, ${fmtCost(sel.ci95[1])}] (n = ${sel.n})${sel.eliminatedBy !== null ? `, eliminated by ${sel.eliminatedBy} at n = ${sel.eliminatedAt}` : ', not yet eliminated'}`] : null;
+      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? ['not checked (budget)'] : (beaten ?? missed(v)) };
     });
-    status = neighbours.every((q) => q.decision === 'infeasible') ? 'certified' : 'feasible';
+    const beatenOrInfeasible = (q: (typeof neighbours)[number]): boolean => q.decision === 'infeasible' || (selection?.systems.find((x) => x.candidate === q.candidate)?.eliminatedBy ?? null) !== null;
+    status = neighbours.every(beatenOrInfeasible) && (selection === undefined || selection.decision === 'selected') ? 'certified' : 'feasible';
   } else {
     status = 'no-feasible-point';
     // The best found: fewest constraints missed, then the most replications behind it, then the dearest.
@@ -132,8 +169,11 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   }
   const confidence = 1 - prep.alpha;
   const pct = `${(confidence * 100).toFixed(confidence * 100 === Math.round(confidence * 100) ? 0 : 1)} %`;
+  const best = selection?.systems.find((x) => x.candidate === answer?.candidate);
   const summary =
-    status === 'certified'
+    selection !== undefined && best !== undefined && answer !== null
+      ? `${answer.candidate} (known cost ${answer.cost.toFixed(0)}, expected total cost ${fmtCost(best.expectedCost)}): meets every constraint and ${selection.decision === 'selected' ? `has the lowest expected total cost of the ${selection.systems.length} certified-feasible policies (within δ = ${selection.delta}), with ${pct} confidence` : `had the lowest mean total cost when the budget (${prep.budget} replications) ran out; ${selection.systems.filter((x) => x.eliminatedBy === null).map((x) => x.candidate).join(', ')} were still in the running`}; ${status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation.' : 'some cheaper policy is undecided.'}${uncompared.length > 0 ? ` A dearer policy (${uncompared.join(', ')}) was not compared; it may cost less in expectation.` : ''}`
+      : status === 'certified'
       ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${neighbours.length > 0 ? 'each one-step-cheaper policy was checked and fails.' : 'it is the cheapest policy in the search space (widen the ranges to look further).'}`
       : status === 'feasible'
         ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${neighbours.filter((q) => q.decision !== 'infeasible').map((q) => q.candidate).join(', ')} could not be decided within the budget (${prep.budget} replications), so a cheaper policy may exist.`
@@ -152,12 +192,15 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     cheaperNeighbours: neighbours,
     ...(misses !== undefined ? { misses } : {}),
     candidates,
+    ...(selection !== undefined ? { selection } : {}),
     procedure: {
       confidence,
       alpha: prep.alpha,
+      objective: prep.objective.kind,
+      alphaFeasibility,
       candidatesCovered: prep.candidatesCovered,
       constraints: prep.tests.length,
-      beta: splitError(prep.alpha, prep.candidatesCovered, prep.tests.length),
+      beta: splitError(alphaFeasibility, prep.candidatesCovered, prep.tests.length),
       mean: 'Batur & Kim (2010) fully sequential feasibility check F_B, c = 1, no variance update',
       chance: "Wald's SPRT on 0/1 period verdicts, p0 ± δ",
       commonRandomNumbers: true,
@@ -165,7 +208,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       batch: prep.batch,
       maxReplications: prep.maxReplications,
       budget: prep.budget,
-      descent: vars.length === 1 ? 'bisection' : 'greedy coordinate descent',
+      descent: vars.length === 1 ? 'bisection' : 'coordinate bisection',
       constraintSpecs: prep.tests.map((t) => (t.kind === 'mean' ? { name: t.name, kind: 'mean', metric: t.metric, bound: t.threshold, sense: t.sense, tolerance: t.tolerance } : { name: t.name, kind: 'chance', metric: t.metric, bound: t.probability, sense: 'atLeast', tolerance: t.tolerance })),
     },
     warmStart: prep.warmStart,

@@ -72,7 +72,23 @@ export const SearchSpec = Type.Object(
   {
     variables: Type.Array(SearchVariable, { minItems: 1, description: 'Decision variables; the policy space is their cartesian product.' }),
     constraints: Type.Array(Type.Union([MeanConstraint, ChanceConstraint]), { minItems: 1, description: 'What every acceptable policy must meet.' }),
-    objective: Type.Optional(Type.Literal('known', { description: '"known" (the only one so far): the cost from the variables\' prices, rosters and costPerHour; no replication needed to know it.' })),
+    objective: Type.Optional(
+      Type.Union([Type.Literal('known'), Type.Literal('expected')], {
+        default: 'known',
+        description:
+          '"known": the cost from the variables\' prices, rosters and costPerHour, no replication needed (the cheapest feasible policy wins). "expected": that cost plus the mean of `randomCost` per period (penalties), a random objective; the policy with the lowest expected total cost among the certified-feasible candidates is selected with KN (Kim & Nelson 2001).',
+      }),
+    ),
+    randomCost: Type.Optional(
+      Type.String({
+        minLength: 1,
+        default: 'cost.penalties',
+        description: 'With `objective: expected`: the metric whose mean per period is added to the known cost (default "cost.penalties": SLA and incident-target penalties). Not "cost.total", which already holds the staffing cost.',
+      }),
+    ),
+    costTolerance: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, description: 'With `objective: expected` (required there): the selection\'s indifference zone δ in currency; a policy whose expected total cost is within δ of the best may be chosen.' }),
+    ),
     confidence: Type.Optional(Fraction({ minimum: 0.5, maximum: 0.9999, description: 'Confidence 1 − α that every feasibility decision is right together (default 95%).' })),
     initialReplications: Type.Optional(Type.Integer({ minimum: 2, description: 'First-stage replications n0 of each candidate (default 10).' })),
     batch: Type.Optional(Type.Integer({ minimum: 1, description: 'Replications added per round to each undecided candidate (default 5).' })),

@@ -123,6 +123,15 @@ export function cheaperNeighbours(p: Point): number[][] {
   return out;
 }
 
+/** Points one step dearer in one variable (in variable order). */
+export function dearerNeighbours(vars: readonly Variable[], p: Point): number[][] {
+  const out: number[][] = [];
+  p.forEach((x, i) => {
+    if (x < vars[i]!.values.length - 1) out.push(p.map((y, j) => (j === i ? y + 1 : y)));
+  });
+  return out;
+}
+
 /** The index of a value nearest to `v` in a numeric variable, rounding up (more capacity). */
 export function indexAtLeast(vr: Variable, v: number): number {
   const i = vr.values.findIndex((x) => typeof x === 'number' && x >= v);

@@ -29,11 +29,16 @@ export interface PreparedSearch {
   batch: number;
   maxReplications: number;
   budget: number;
+  /** What the search minimises. */
+  objective: SearchObjective;
   /** Candidates the error is split over: min(grid size, ⌊budget / n0⌋). */
   candidatesCovered: number;
   start: number[];
   warmStart: WarmStartNote[];
 }
+
+/** What a search minimises: the known cost, or the known cost plus the mean of a random cost metric. */
+export type SearchObjective = { kind: 'known' } | { kind: 'expected'; metric: string; delta: number };
 
 type Segs = (string | number)[];
 
@@ -103,6 +108,17 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     tests.push({ kind: 'chance', name: c.name ?? c.sla ?? metric, metric: bounds === 1 ? verdictMetric(metric, c.atLeast, c.atMost) : metric, probability: c.probability, tolerance: c.tolerance });
   });
 
+  let objective: SearchObjective = { kind: 'known' };
+  if (spec.objective === 'expected') {
+    const metric = spec.randomCost ?? 'cost.penalties';
+    if (spec.costTolerance === undefined) err(['search', 'objective'], '`objective: expected` needs `costTolerance` (the selection\'s indifference zone δ, in currency)');
+    if (metrics.length > 0 && !known.has(metric)) err(['search', spec.randomCost !== undefined ? 'randomCost' : 'objective'], `random cost metric "${metric}" does not exist in this scenario${didYouMean(metric, known)}${spec.randomCost === undefined ? ' (give `randomCost`, or add SLAs with penalties)' : ''}`);
+    objective = { kind: 'expected', metric, delta: spec.costTolerance ?? 1 };
+  } else if (spec.costTolerance !== undefined) {
+    // randomCost has a schema default, so only costTolerance says the author meant a random objective.
+    err(['search', 'costTolerance'], 'only used with `objective: expected` (the objective is the known cost)');
+  }
+
   const variables = errors.length === 0 ? buildVariables(spec.variables, scenario) : [];
   // Every value must be one the scenario accepts: compile the cheapest and the dearest corner.
   if (variables.length > 0) {
@@ -127,7 +143,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     err(['search', 'budget'], `${spec.budget} replications cannot certify even the first candidate: it and its ${firstRound - 1} one-step-cheaper neighbour(s) need ${firstRound} × n0 (${n0}) = ${firstRound * n0} replications at least; the space has ${variables.length > 1 ? `${variables.map((v) => v.values.length).join(' × ')} = ` : ''}${grid} points (an exhaustive grid needs ${grid} × ${n0} = ${grid * n0} at least). Raise search.budget to ${firstRound * n0} or more, or lower initialReplications`);
     throw new ScenarioLoadError(errors);
   }
-  return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, candidatesCovered: Math.min(grid, Math.floor(spec.budget / n0)), start, warmStart: notes };
+  return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, objective, candidatesCovered: Math.min(grid, Math.floor(spec.budget / n0)), start, warmStart: notes };
 }
 
 /** The name of the 0/1 verdict "metric within bound" computed from a metric (see run.ts `withVerdicts`). */

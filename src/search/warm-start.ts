@@ -22,6 +22,7 @@ import { erlangCAgents, laggedRate, mmcServersForLatency, splitQueueServersForLa
 import { erlangAAbandonAgents, erlangAAgents } from '../theory/abandonment.js';
 import type { ConstraintTest } from './certify.js';
 import { indexAtLeast, readPath, type Variable } from './space.js';
+import { isaShiftHeadcount } from './isa-start.js';
 
 /** The warm start of one variable. */
 export interface WarmStartNote {
@@ -109,7 +110,7 @@ export function warmStart(vars: readonly Variable[], scenario: Scenario, tests: 
         if (segs.length === 3) found = agentsFor(scenario, segs[1], tests, 0, scenario.horizon);
         else if (segs.length === 6 && segs[2] === 'roster') {
           const shift = readPath(scenario, segs.slice(0, 5)) as { start: number; length: number } | undefined;
-          if (shift !== undefined) found = agentsFor(scenario, segs[1], tests, shift.start, shift.start + shift.length);
+          if (shift !== undefined) found = isaShiftHeadcount(scenario, segs[1], String(segs[4]), tests) ?? agentsFor(scenario, segs[1], tests, shift.start, shift.start + shift.length);
         }
       } else if (segs[0] === 'services' && typeof segs[1] === 'string' && segs[2] === 'servers' && segs.length === 3) {
         found = serversFor(scenario, segs[1]);

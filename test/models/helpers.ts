@@ -52,7 +52,7 @@ import type { World } from '../../src/models/kernel/world.js';
 import { buildModels, type Ports } from '../../src/models/kernel/plugin.js';
 import { cooling } from '../../src/models/cooling/index.js';
 import { services } from '../../src/models/services/index.js';
-import { failures } from '../../src/models/failures/index.js';
+import { failureTargets, failures } from '../../src/models/failures/index.js';
 import { load as loadModel } from '../../src/models/load/index.js';
 import { power } from '../../src/models/power/index.js';
 
@@ -70,7 +70,7 @@ export function buildWorld(s: Scenario, seed = 'test', replication = 0): World &
     rooms: new Map(),
     incidents: [],
   };
-  const ports = buildModels(world, [cooling, services, failures, loadModel, power]);
+  const ports = buildModels(world, [failureTargets, cooling, services, failures, loadModel, power]);
   world.recorder.start();
   return { ...world, ports };
 }

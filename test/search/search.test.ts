@@ -67,6 +67,36 @@ describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % with
     expect(validate({ ...JSON.parse(JSON.stringify(doc)), status: 'maybe' })).toBe(false);
   });
 
+  it('report.html shows the search: the answer first, what the cheaper neighbour missed, the replications against the grid', async () => {
+    const { writeSearchReport } = await import('../../src/report/report.js');
+    const { readFile, mkdir } = await import('node:fs/promises');
+    const out = path.join(dir, 'report-alone');
+    await mkdir(out, { recursive: true });
+    const html = await readFile(await writeSearchReport(out, doc), 'utf8');
+    expect(html).not.toMatch(/<script/i);
+    const section = html.slice(html.indexOf('<section id="search">'));
+    expect(section.indexOf('agents=14')).toBeLessThan(section.indexOf('agents=13'));
+    expect(section).toMatch(/<strong>agents=14<\/strong> · cost 3,780 · certified/);
+    expect(section).toMatch(/<th scope="row">agents=13<\/th><td>3,510<\/td><td>270<\/td><td class="bad">infeasible<\/td><td class="missed"><ul><li>answer-80-in-20: mean requests\.calls\.service_level 0\.79\d+ \[/);
+    expect(section).toContain(`aria-label="replications: search ${doc.replications.used}, exhaustive grid at least ${doc.replications.grid.atLeast}"`);
+  });
+
+  it('with results.json of the same scenario beside it, the run report leads with the search', async () => {
+    const { runExperiment } = await import('../../src/experiment/run.js');
+    const { writeReport } = await import('../../src/report/report.js');
+    const { readFile, mkdir, writeFile: write } = await import('node:fs/promises');
+    const out = path.join(dir, 'report-with-run');
+    await mkdir(out, { recursive: true });
+    const results = await runExperiment(input(fixture), { replications: 2, workers: 1 });
+    await write(path.join(out, 'search.json'), JSON.stringify(doc));
+    const html = await readFile((await writeReport(out, results)).path, 'utf8');
+    expect(html.indexOf('<section id="search">')).toBeGreaterThan(0);
+    expect(html.indexOf('<section id="search">')).toBeLessThan(html.indexOf('<h2>Key metrics</h2>'));
+    // Another scenario's search is not shown.
+    await write(path.join(out, 'search.json'), JSON.stringify({ ...doc, scenario: { ...doc.scenario, hash: 'other' } }));
+    expect(await readFile((await writeReport(out, results)).path, 'utf8')).not.toContain('<section id="search">');
+  }, 60_000);
+
   it('a rerun reuses every stored replication and reaches the same certificate', async () => {
     const again = await runSearch(input(fixture), { workers: 0, storeFile: store() });
     expect(again.replications.simulated).toBe(0);

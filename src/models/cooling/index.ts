@@ -4,16 +4,21 @@ import { RoomsFields } from './schema.js';
 import { checkRooms } from './checks.js';
 import { ROOM_COLUMNS, ROOM_METRICS } from './metrics.js';
 import { buildRooms } from './runtime.js';
+import { offerCoolingTargets } from './targets.js';
 import './ports.js';
 
 export const cooling = defineModel({
   name: 'cooling',
   about: 'Per room, for every room in `rooms`.',
   schema: RoomsFields,
-  needs: [],
+  needs: ['failureTargets'],
   gives: ['rooms'],
   check: checkRooms,
-  build: (world) => ({ rooms: buildRooms(world) }),
+  build: (world, ports) => {
+    const rooms = buildRooms(world);
+    offerCoolingTargets(rooms, ports.failureTargets);
+    return { rooms };
+  },
   metrics: Object.values(ROOM_METRICS),
   columns: Object.values(ROOM_COLUMNS),
 });

@@ -1,10 +1,12 @@
 /**
  * Failures and repairs per component class. Every component instance (a server, one of a
- * server's disks, a load-balancer unit, a CRAC unit, a PDU or rack group) alternates
- * between up and down: a time to failure (exponential from an AFR or MTBF, or any duration
- * distribution such as Weibull), then a repair. Each failure opens a Problem; its fix puts
- * the component back, so whoever resolves the problem — the auto-repair timer here, or an
- * operator in the operations models — restores the capacity the failure took.
+ * server's disks, a load-balancer unit, a CRAC unit, a network device, a PDU or rack group)
+ * alternates between up and down: a time to failure (exponential from an AFR or MTBF, or any
+ * duration distribution such as Weibull), then a repair. The instances are offered by the
+ * models that own them through the failure-targets port (ports.ts); correlated groups are
+ * this model's own. Each failure opens a Problem; its fix puts the component back, so
+ * whoever resolves the problem — the auto-repair timer here, or an operator in the
+ * operations models — restores the capacity the failure took.
  *
  * Conventions:
  *  - AFR follows the Backblaze definition, failures per component-year of operation, so
@@ -23,8 +25,8 @@ import type { ComponentClassName, FailureClassSpec } from './schema.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
 import type { Problem } from '../kernel/problems.js';
 import type { ServicePool } from '../services/pool.js';
-import type { RoomsPort } from '../cooling/ports.js';
 import type { ServicesPort } from '../services/ports.js';
+import type { FailureTarget, FailureTargetsPort } from './ports.js';
 import type { World } from '../kernel/world.js';
 import { FAILURE_METRICS } from './metrics.js';
 
@@ -61,22 +63,29 @@ interface Instance {
 /** Failure and repair behaviour of one class entry, shared by its instances. */
 interface ClassRule {
   readonly spec: FailureClassSpec;
-  readonly ttf: Distribution;
+  /** Random times to failure (null: scripted failures only). */
+  readonly ttf: Distribution | null;
   readonly repair: Distribution;
   readonly stock: Container | null;
   readonly stats: ClassStats;
 }
 
-/** Time-to-failure distribution of a class entry. */
-export function timeToFailure(spec: FailureClassSpec, where: string): Distribution {
+/** Time-to-failure distribution of a class entry (null: the entry has only scripted failures). */
+export function timeToFailure(spec: FailureClassSpec, where: string): Distribution | null {
   const given = [spec.afr, spec.mtbf, spec.timeToFailure].filter((v) => v !== undefined).length;
-  if (given !== 1) throw new Error(`${where}: give exactly one of afr, mtbf or timeToFailure`);
+  if (given > 1 || (given === 0 && (spec.scripted ?? []).length === 0)) throw new Error(`${where}: give one of afr, mtbf or timeToFailure, or scripted failures`);
+  if (given === 0) return null;
   if (spec.afr !== undefined) {
     if (!(spec.afr > 0)) throw new Error(`${where}.afr: must be above 0`);
     return exponential(spec.afr / (HOURS_PER_YEAR * 3600));
   }
   if (spec.mtbf !== undefined) return exponential(1 / spec.mtbf);
   return distributionFromSpec(spec.timeToFailure!);
+}
+
+/** True when target `id` is selected by a scripted failure's `target` (the id itself or an id prefix ending before a "/"). */
+export function targetSelected(id: string, target: string | undefined): boolean {
+  return target === undefined || id === target || id.startsWith(`${target}/`);
 }
 
 /** Parses a member selector "svc", "svc/3" or "svc/0-9" into (pool, server) pairs. */
@@ -92,11 +101,10 @@ export function resolveMembers(site: ServicesPort, selector: string, where: stri
   return out;
 }
 
-/** Builds the failure model (after services and rooms). */
-export function buildFailures(world: World, services: ServicesPort, rooms: RoomsPort): void {
+/** Builds the failure model (after every model that offers failure targets). */
+export function buildFailures(world: World, registry: FailureTargetsPort, services: ServicesPort): void {
   const spec = world.scenario.failures;
   if (spec === undefined) return;
-  const site = { pools: services.pools, poolList: services.poolList, rooms };
   const sim = world.sim;
   const stats = new Map<ComponentClassName, ClassStats>();
   let resetAt = sim.now;
@@ -123,15 +131,17 @@ export function buildFailures(world: World, services: ServicesPort, rooms: Rooms
     const list = rules.get(c.class) ?? [];
     list.push(rule);
     rules.set(c.class, list);
-    for (const name of c.services ?? []) if (!site.pools.has(name)) throw new Error(`${where}.services: no service named "${name}"`);
-    for (const name of c.rooms ?? []) if (!site.rooms.has(name)) throw new Error(`${where}.rooms: no room named "${name}"`);
   });
-  const appliesToService = (r: ClassRule, name: string): boolean => r.spec.services === undefined || r.spec.services.includes(name);
 
   // ------------------------------------------------------------ life cycle
 
   const scheduleFailure = (inst: Instance, rule: ClassRule): void => {
-    sim.post(rule.ttf.sample(inst.ttfRng), () => fail(inst, rule), undefined);
+    if (rule.ttf === null) return;
+    // A scripted failure meanwhile (then its restore) makes this draw stale.
+    const gen = inst.generation;
+    sim.post(rule.ttf.sample(inst.ttfRng), () => {
+      if (!inst.down && inst.generation === gen) fail(inst, rule, undefined);
+    }, undefined);
   };
 
   const restore = (inst: Instance, rule: ClassRule): void => {
@@ -154,7 +164,8 @@ export function buildFailures(world: World, services: ServicesPort, rooms: Rooms
     }, undefined);
   };
 
-  const fail = (inst: Instance, rule: ClassRule): void => {
+  /** `inst` fails now; a scripted failure with a `duration` comes back by itself after it. */
+  const fail = (inst: Instance, rule: ClassRule, duration: number | undefined): void => {
     inst.down = true;
     inst.downSince = sim.now;
     rule.stats.count++;
@@ -167,6 +178,13 @@ export function buildFailures(world: World, services: ServicesPort, rooms: Rooms
       incidentType: rule.spec.incidentType ?? null,
       fix: () => restore(inst, rule),
     });
+    if (duration !== undefined) {
+      const problem = inst.problem;
+      sim.post(duration, () => {
+        if (inst.problem === problem) world.problems.resolve(problem, 'auto-repair');
+      }, undefined);
+      return;
+    }
     if ((rule.spec.repair ?? 'auto') === 'operators') return;
     const stock = rule.stock;
     if (stock === null) {
@@ -187,14 +205,15 @@ export function buildFailures(world: World, services: ServicesPort, rooms: Rooms
     });
   };
 
-  const add = (rule: ClassRule, id: string, service: string | null, room: string | null, effect: (down: boolean) => void): void => {
+  const add = (rule: ClassRule, target: FailureTarget): Instance => {
     const cls = rule.spec.class;
+    const id = target.id;
     const inst: Instance = {
       id,
       cls,
-      service,
-      room,
-      effect,
+      service: target.service,
+      room: target.room,
+      effect: target.effect,
       ttfRng: world.streams.stream(`failures/${cls}/${id}/ttf`),
       repairRng: world.streams.stream(`failures/${cls}/${id}/repair`),
       down: false,
@@ -205,108 +224,63 @@ export function buildFailures(world: World, services: ServicesPort, rooms: Rooms
     };
     rule.stats.instances.push(inst);
     scheduleFailure(inst, rule);
+    return inst;
+  };
+
+  /** Schedules an entry's scripted failures on the instances it created. */
+  const script = (rule: ClassRule, instances: readonly Instance[], where: string): void => {
+    (rule.spec.scripted ?? []).forEach((sc, k) => {
+      const chosen = instances.filter((inst) => targetSelected(inst.id, sc.target));
+      if (chosen.length === 0) throw new Error(`${where}.scripted[${k}].target: "${sc.target}" names none of the entry's targets`);
+      sim.scheduleAt(sc.at, () => {
+        for (const inst of chosen) if (!inst.down) fail(inst, rule, sc.duration);
+      }, undefined);
+    });
   };
 
   // ------------------------------------------------------------ instances
 
-  for (const rule of rules.get('server') ?? []) {
-    for (const pool of site.poolList) {
-      if (!appliesToService(rule, pool.name)) continue;
-      for (let s = 0; s < pool.servers; s++) {
-        add(rule, `${pool.name}/${s}`, pool.name, pool.room?.name ?? null, (down) => (down ? pool.failServer(s) : pool.repairServer(s)));
-      }
-    }
-  }
-
-  for (const cls of ['disk', 'power-supply'] as const) {
-    for (const rule of rules.get(cls) ?? []) {
-      const k = rule.spec.perServer ?? 1;
-      const needed = rule.spec.needed ?? k;
-      if (needed > k) throw new Error(`failures: ${cls} needs ${needed} of ${k} per server`);
-      // The server goes down when more than k − needed of its parts are down.
-      const tolerance = k - needed;
-      for (const pool of site.poolList) {
-        if (!appliesToService(rule, pool.name)) continue;
-        const partsDown = new Uint16Array(pool.servers);
-        for (let s = 0; s < pool.servers; s++) {
-          for (let j = 0; j < k; j++) {
-            add(rule, `${pool.name}/${s}/${cls}-${j}`, pool.name, pool.room?.name ?? null, (down) => {
-              if (down) {
-                partsDown[s]++;
-                if (needed > 0 && partsDown[s] === tolerance + 1) pool.failServer(s);
-              } else {
-                if (needed > 0 && partsDown[s] === tolerance + 1) pool.repairServer(s);
-                partsDown[s]--;
-              }
-            });
-          }
-        }
-      }
-    }
-  }
-
-  for (const rule of rules.get('load-balancer') ?? []) {
-    for (const pool of site.poolList) {
-      const lb = pool.balancer;
-      if (lb === null || !appliesToService(rule, pool.name)) continue;
-      const units = lb.standby ? 2 : 1;
-      const unitDown = [false, false];
-      let active = 0;
-      let outage = false;
-      const failover = world.streams.stream(`failures/load-balancer/${pool.name}/failover`);
-      for (let u = 0; u < units; u++) {
-        const id = units === 1 ? `${pool.name}/lb` : `${pool.name}/lb-${u + 1}`;
-        add(rule, id, pool.name, pool.room?.name ?? null, (down) => {
-          unitDown[u] = down;
-          if (down) {
-            if (u !== active || outage) return; // the standby broke: redundancy lost, traffic unaffected
-            const other = 1 - u;
-            if (units === 2 && !unitDown[other] && failover.next() < lb.failoverSuccess) {
-              // Failover works: a short interruption, then the standby carries the traffic.
-              active = other;
-              pool.lbOutage(1);
-              sim.post(lb.failoverTime, () => pool.lbOutage(-1), undefined);
-              return;
-            }
-            outage = true;
-            pool.lbOutage(1);
-          } else if (outage) {
-            // Whichever unit comes back first takes the traffic.
-            outage = false;
-            active = u;
-            pool.lbOutage(-1);
-          }
-        });
-      }
-    }
-  }
-
-  for (const rule of rules.get('crac') ?? []) {
-    for (const room of site.rooms.values()) {
-      if (rule.spec.rooms !== undefined && !rule.spec.rooms.includes(room.name)) continue;
-      room.cracNames.forEach((unit, i) => {
-        add(rule, `${room.name}/${unit}`, null, room.name, (down) => room.setCracDown(i, down));
-      });
+  // Every offered class, in the order the owning models registered (catalog order), each
+  // entry of the class in scenario order.
+  const created = new Map<ClassRule, Instance[]>();
+  const addTo = (rule: ClassRule, target: FailureTarget): void => {
+    const list = created.get(rule) ?? [];
+    list.push(add(rule, target));
+    created.set(rule, list);
+  };
+  for (const offer of registry.offers()) {
+    for (const rule of rules.get(offer.cls) ?? []) {
+      for (const t of offer.targets(rule.spec)) addTo(rule, t);
     }
   }
 
   (spec.groups ?? []).forEach((g, gi) => {
     const where = `failures.groups[${gi}]`;
-    const members = g.members.flatMap((sel) => resolveMembers(site, sel, `${where}.members`));
-    const services = [...new Set(members.map(([p]) => p.name))];
+    const members = g.members.flatMap((sel) => resolveMembers(services, sel, `${where}.members`));
+    const names = [...new Set(members.map(([p]) => p.name))];
     const list = rules.get(g.class);
     if (list === undefined) {
       throw new Error(`${where}: no failures.classes entry for class "${g.class}" gives its failure rate`);
     }
     for (const rule of list) {
-      add(rule, g.name, services.length === 1 ? services[0]! : null, members[0]?.[0].room?.name ?? null, (down) => {
-        for (const [pool, s] of members) {
-          if (down) pool.failServer(s);
-          else pool.repairServer(s);
-        }
+      addTo(rule, {
+        id: g.name,
+        service: names.length === 1 ? names[0]! : null,
+        room: members[0]?.[0].room?.name ?? null,
+        effect: (down) => {
+          for (const [pool, s] of members) {
+            if (down) pool.failServer(s);
+            else pool.repairServer(s);
+          }
+        },
       });
     }
   });
+
+  rules.forEach((list) => list.forEach((rule) => {
+    const where = rule.spec.name === undefined ? `failures.classes(${rule.spec.class})` : `failures.classes.${rule.spec.name}`;
+    if ((rule.spec.scripted ?? []).length > 0) script(rule, created.get(rule) ?? [], where);
+  }));
 
   // ------------------------------------------------------------ metrics
 

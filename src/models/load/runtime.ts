@@ -168,6 +168,7 @@ export function buildLoad(world: World, site: ServicesPort): void {
     if (pool === undefined) throw new Error(`${where}.service: no service named "${spec.service}" (services: ${[...site.pools.keys()].join(', ') || 'none'})`);
     const profile = classProfile(spec, where);
     const cls = pool.addClass(spec.name, spec.priority, profile);
-    new ArrivalProcess(world, pool, profile, isConstant(spec), cls, world.streams.stream(`load/${spec.name}/arrivals`));
+    // A flow-level pool evaluates the profile itself: no request events.
+    if (pool.perRequest) new ArrivalProcess(world, pool, profile, isConstant(spec), cls, world.streams.stream(`load/${spec.name}/arrivals`));
   });
 }

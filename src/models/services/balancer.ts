@@ -223,6 +223,11 @@ export class Balancer {
     return this.drained[b]! > 0;
   }
 
+  /** Weight in use for backend b now (the configured one, or a misweight fault's). */
+  weightNow(b: number): number {
+    return this.weights[b]!;
+  }
+
   /** True when backend b is in the balancer's rotation now. */
   inRotationNow(b: number): boolean {
     return this.eligible(b);

@@ -4,16 +4,25 @@ import { ServiceFields } from './schema.js';
 import { checkServices } from './checks.js';
 import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
 import { buildServices } from './pool.js';
+import { offerServiceTargets } from './targets.js';
+import { checkFidelity, poolFactory } from './flow/index.js';
 import './ports.js';
 
 export const services = defineModel({
   name: 'services',
   about: 'Per service, for every service in `services`.',
   schema: ServiceFields,
-  needs: ['rooms'],
+  needs: ['rooms', 'failureTargets'],
   gives: ['services'],
-  check: checkServices,
-  build: (world, ports) => ({ services: buildServices(world, ports.rooms) }),
+  check: (s, report) => {
+    checkServices(s, report);
+    checkFidelity(s, report);
+  },
+  build: (world, ports) => {
+    const services = buildServices(world, ports.rooms, poolFactory(world));
+    offerServiceTargets(world, services, ports.failureTargets);
+    return { services };
+  },
   metrics: Object.values(SERVICE_METRICS),
   columns: Object.values(SERVICE_COLUMNS),
 });

@@ -22,6 +22,7 @@ import { CALLING, IDLE, QUEUED, RequestRecords, SERVING } from './requests.js';
 import { ServiceStats } from './stats.js';
 import type { Room } from '../cooling/runtime.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
+import type { RequestPath } from './request-path.js';
 
 /** Default idle share of peak server power (Fan, Weber & Barroso, ISCA 2007). */
 export const DEFAULT_IDLE_SHARE = 0.5;
@@ -42,12 +43,16 @@ export class ServicePool implements ServiceHandle {
   room: Room | null = null;
   /** The service each request calls after its local work. */
   downstream: ServicePool | null = null;
+  /** The network path every attempt crosses before it reaches the service (null: none; set through `setRequestPath`). */
+  private requestPath: RequestPath | null = null;
   /** Load-balancer outages in progress (failure, failover): every request is refused. */
   private lbDown = 0;
   /** Arrival-rate profiles of the load classes sent here (for availability.capacity). */
   readonly demand: RateProfile[] = [];
   /** Pools that call this one (their demand is ours too). */
   readonly callers: ServicePool[] = [];
+  /** True: the load model sends each request (`arrive`); false: a flow-level pool (flow/pool.ts) that only takes the rate profiles. */
+  readonly perRequest: boolean = true;
 
   private readonly sim: World['sim'];
   private readonly recorder: World['recorder'];
@@ -179,7 +184,35 @@ export class ServicePool implements ServiceHandle {
     this.startAttempt(slot);
   }
 
+  /** Puts a network path in front of the service: every attempt crosses it first (the network model's hook). */
+  setRequestPath(path: RequestPath): void {
+    this.requestPath = path;
+  }
+
   private startAttempt(slot: number): void {
+    const path = this.requestPath;
+    if (path !== null) {
+      const delay = path.cross();
+      if (delay < 0) {
+        // Dropped or refused by the network: the attempt fails at once.
+        this.rec.state[slot] = IDLE;
+        this.endAttempt(slot, false);
+        return;
+      }
+      if (delay > 0) {
+        this.sim.post(delay, this.onCrossed, slot);
+        return;
+      }
+    }
+    this.reachService(slot);
+  }
+
+  private readonly onCrossed = (slot: number): void => {
+    this.reachService(slot);
+  };
+
+  /** The attempt reaches the service: the client's timeout starts and the request is dispatched. */
+  private reachService(slot: number): void {
     if (this.timers !== null) this.timers.start(slot);
     this.dispatch(slot);
   }
@@ -619,13 +652,16 @@ export interface ServicesRegistry {
   readonly poolList: readonly ServicePool[];
 }
 
+/** Makes the pool of one service (the request level's, or another runtime behind the same port). */
+export type PoolFactory = (world: World, spec: ServiceSpec, index: number, site: ServicesRegistry) => ServicePool;
+
 /** Builds every service of the scenario (after the rooms, before the load). */
-export function buildServices(world: World, rooms: RoomsPort): ServicesRegistry {
+export function buildServices(world: World, rooms: RoomsPort, makePool: PoolFactory = (w, spec, i, site) => new ServicePool(w, spec, i, site)): ServicesRegistry {
   const site = { pools: new Map<string, ServicePool>(), poolList: [] as ServicePool[] };
   const specs = world.scenario.services ?? [];
   for (const spec of specs) {
     if (site.pools.has(spec.name)) throw new Error(`services: the name "${spec.name}" is used twice`);
-    const pool = new ServicePool(world, spec, site.poolList.length, site);
+    const pool = makePool(world, spec, site.poolList.length, site);
     if (spec.room !== undefined) {
       const room = rooms.get(spec.room);
       if (room === undefined) throw new Error(`services.${spec.name}.room: no room named "${spec.room}" (rooms: ${[...rooms.keys()].join(', ') || 'none'})`);

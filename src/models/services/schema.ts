@@ -87,6 +87,10 @@ export const LatencyObjective = Type.Object(
   { additionalProperties: false, description: 'A latency objective: `target` of requests under `threshold`.' },
 );
 
+/** How a service's requests are simulated (docs/fidelity.md): "request" (every request an event) or "flow" (queues evaluated between changes). */
+const fidelity = (description: string, dflt?: 'request') =>
+  Type.Union([Type.Literal('request'), Type.Literal('flow')], dflt === undefined ? { description } : { description, default: dflt });
+
 export const Service = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the service, e.g. "inventory".' }),
@@ -121,6 +125,7 @@ export const Service = Type.Object(
     ),
     minServers: Type.Optional(Type.Integer({ minimum: 0, description: 'Servers needed for full service (N of an N+1 pool); reported as availability.servers.' })),
     latencyObjective: Type.Optional(LatencyObjective),
+    fidelity: Type.Optional(fidelity('How this service is simulated: "request" (every request an event) or "flow" (each backend a queue evaluated between changes; docs/fidelity.md). Default: the scenario\'s `fidelity`.')),
   },
   { additionalProperties: false, description: 'A pool of servers, optionally behind a load balancer.' },
 );
@@ -128,4 +133,5 @@ export type ServiceSpec = Static<typeof Service>;
 
 export const ServiceFields = {
   services: Type.Optional(Type.Array(Service, { description: 'Services (pools of servers) that requests visit.' })),
+  fidelity: Type.Optional(fidelity('Fidelity of every service that gives none: "request" (every request an event) or "flow" (each backend a queue evaluated between changes: stationary M/G/c while stable, a fluid backlog when overloaded; months in a second; where it agrees with request level: docs/fidelity.md).', 'request')),
 };

@@ -1,0 +1,28 @@
+/** The network model: switches, routers, firewalls and links, redundant pairs and the services behind them (see README.md). */
+import { defineModel } from '../kernel/plugin.js';
+import { NetworkFields } from './schema.js';
+import { checkNetwork } from './checks.js';
+import { NETWORK_METRICS } from './metrics.js';
+import { buildNetwork } from './runtime.js';
+
+export const network = defineModel({
+  name: 'network',
+  about: 'Per device in `network.devices` and per service in `network.services`.',
+  schema: NetworkFields,
+  needs: ['services', 'failureTargets'],
+  gives: [],
+  check: checkNetwork,
+  build: (world, ports) => {
+    buildNetwork(world, ports.services, ports.failureTargets);
+    return {};
+  },
+  metrics: Object.values(NETWORK_METRICS),
+  columns: [],
+});
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    network: typeof NetworkFields;
+  }
+}

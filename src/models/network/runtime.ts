@@ -1,0 +1,304 @@
+/**
+ * Network devices of one replication: switches, routers, firewalls and links, redundant pairs
+ * and the services behind them.
+ *
+ *  - Availability: a device works while it has not failed and every device or pair it
+ *    depends on works; a pair works while either member works (the first member carries the
+ *    traffic while it works, then the second). A service is cut off while any device or
+ *    pair it depends on is down: its request attempts are refused at once (they fail, and
+ *    retry if the service retries). Device failures come from the failures model: every
+ *    device is offered as a failure target of its kind through the failure-targets port.
+ *  - Capacity: a device with a `capacity` is an M/M/1/K queue (queue.ts) at the offered
+ *    rate of the moment — the rate profiles of the load sent to the services whose current
+ *    path crosses it (retries not counted). Each attempt crossing it draws the number of
+ *    requests it finds there from the queue's stationary distribution (PASTA): finding the
+ *    buffer full it is dropped, else it spends an Erlang(n + 1, capacity) time in the device;
+ *    the times of the devices on the path add up. Draws come from the device's own streams.
+ *
+ * State changes only when a device fails or comes back, so availability and paths are
+ * recomputed then, and an attempt only reads them.
+ */
+import { erlang, type Distribution, type Rng } from '../../engine/index.js';
+import type { FailureTarget, FailureTargetsPort } from '../failures/ports.js';
+import type { ServicesPort } from '../services/ports.js';
+import type { ServicePool } from '../services/pool.js';
+import type { World } from '../kernel/world.js';
+import { NETWORK_METRICS } from './metrics.js';
+import { seenOnArrival } from './queue.js';
+import { DEFAULT_BUFFER, type DeviceKindName, type NetworkDeviceSpec } from './schema.js';
+
+/** One device at run time. */
+interface Device {
+  readonly name: string;
+  readonly kind: DeviceKindName;
+  readonly capacity: number | null;
+  readonly buffer: number;
+  deps: Node[];
+  /** Failures in progress (the failures model's effects). */
+  failed: number;
+  /** Works now (not failed, dependencies up). */
+  up: boolean;
+  downSince: number;
+  downtime: number;
+  /** Services whose current path crosses the device (capacity devices only). */
+  carriers: Service[];
+  /** What an arriving request finds in the device (decides drops), and its time in the device. */
+  readonly seenRng: Rng | null;
+  readonly sojournRng: Rng | null;
+  /** Erlang(n + 1, capacity) by n, made when first needed. */
+  readonly sojourn: Distribution[];
+  peak: number;
+  dropped: number;
+  delaySum: number;
+  delayCount: number;
+}
+
+/** A redundant pair. */
+interface Pair {
+  readonly name: string;
+  readonly members: readonly [Device, Device];
+}
+
+type Node = { readonly device: Device } | { readonly pair: Pair };
+
+/** A service behind the network. */
+interface Service {
+  readonly name: string;
+  readonly pool: ServicePool;
+  readonly deps: Node[];
+  reachable: boolean;
+  downSince: number;
+  outage: number;
+  refused: number;
+  /** Capacity devices its attempts cross now, in path order. */
+  path: Device[];
+}
+
+const nodeUp = (n: Node): boolean => ('device' in n ? n.device.up : n.pair.members[0].up || n.pair.members[1].up);
+
+/** Builds the network (after services, before failures, which draws the devices' failures). */
+export function buildNetwork(world: World, services: ServicesPort, registry: FailureTargetsPort): void {
+  const spec = world.scenario.network;
+  if (spec === undefined) return;
+  const sim = world.sim;
+  let resetAt = sim.now;
+
+  // ------------------------------------------------------------ graph
+
+  const devices = new Map<string, Device>();
+  for (const d of spec.devices) {
+    if (devices.has(d.name)) throw new Error(`network.devices: the name "${d.name}" is used twice`);
+    devices.set(d.name, newDevice(world, d));
+  }
+  const pairs = new Map<string, Pair>();
+  for (const p of spec.pairs ?? []) {
+    const [a, b] = p.members.map((m) => devices.get(m));
+    if (a === undefined || b === undefined) throw new Error(`network.pairs.${p.name}.members: no device named "${a === undefined ? p.members[0] : p.members[1]}"`);
+    pairs.set(p.name, { name: p.name, members: [a, b] });
+  }
+  const resolve = (name: string, where: string): Node => {
+    const d = devices.get(name);
+    if (d !== undefined) return { device: d };
+    const p = pairs.get(name);
+    if (p !== undefined) return { pair: p };
+    throw new Error(`${where}: no device or pair named "${name}"`);
+  };
+  for (const d of spec.devices) devices.get(d.name)!.deps = (d.dependsOn ?? []).map((n) => resolve(n, `network.devices.${d.name}.dependsOn`));
+  const order = topologicalOrder([...devices.values()]);
+
+  const svcs: Service[] = (spec.services ?? []).map((s) => {
+    const pool = services.pools.get(s.name);
+    if (pool === undefined) throw new Error(`network.services.${s.name}: no service named "${s.name}"`);
+    return { name: s.name, pool, deps: s.dependsOn.map((n) => resolve(n, `network.services.${s.name}.dependsOn`)), reachable: true, downSince: 0, outage: 0, refused: 0, path: [] };
+  });
+
+  // ------------------------------------------------------------ state
+
+  /** Recomputes which devices work, which services are reachable and the paths, and integrates the outages. */
+  const recompute = (): void => {
+    const now = sim.now;
+    for (const d of order) {
+      const up = d.failed === 0 && d.deps.every(nodeUp);
+      if (up === d.up) continue;
+      d.up = up;
+      if (up) d.downtime += now - Math.max(d.downSince, resetAt);
+      else d.downSince = now;
+    }
+    for (const d of devices.values()) d.carriers = [];
+    for (const s of svcs) {
+      const reachable = s.deps.every(nodeUp);
+      if (reachable !== s.reachable) {
+        s.reachable = reachable;
+        if (reachable) s.outage += now - Math.max(s.downSince, resetAt);
+        else s.downSince = now;
+      }
+      s.path = pathOf(s.deps);
+      for (const d of s.path) d.carriers.push(s);
+    }
+  };
+  recompute();
+
+  for (const s of svcs) {
+    s.pool.setRequestPath({
+      cross: () => {
+        if (!s.reachable) {
+          s.refused++;
+          return -1;
+        }
+        let delay = 0;
+        let dropped = false;
+        const now = sim.now;
+        // Every device on the path draws, so one device's drops never shift another's stream.
+        for (const d of s.path) {
+          let lambda = 0;
+          for (const c of d.carriers) lambda += c.pool.demandRate(now);
+          const cap = d.capacity!;
+          const rho = lambda / cap;
+          if (rho > d.peak) d.peak = rho;
+          const n = seenOnArrival(d.seenRng!.next(), rho, d.buffer);
+          // The time in the device is drawn even for a request dropped elsewhere on the path.
+          const t = (d.sojourn[n] ??= erlang(n + 1, cap)).sample(d.sojournRng!);
+          if (n === d.buffer) {
+            d.dropped++;
+            dropped = true;
+          } else {
+            d.delaySum += t;
+            d.delayCount++;
+            delay += t;
+          }
+        }
+        if (dropped) {
+          s.refused++;
+          return -1;
+        }
+        return delay;
+      },
+    });
+  }
+
+  // ------------------------------------------------------------ failure targets
+
+  // A device's problem names the service behind it when there is exactly one.
+  const dependants = new Map<Device, Set<string>>();
+  for (const s of svcs) for (const d of closure(s.deps)) dependants.set(d, (dependants.get(d) ?? new Set()).add(s.name));
+  for (const kind of ['switch', 'router', 'firewall', 'link'] as const) {
+    registry.offer({
+      cls: kind,
+      targets: () =>
+        [...devices.values()]
+          .filter((d) => d.kind === kind)
+          .map((d): FailureTarget => {
+            const names = [...(dependants.get(d) ?? [])];
+            return {
+              id: d.name,
+              service: names.length === 1 ? names[0]! : null,
+              room: null,
+              effect: (down) => {
+                d.failed += down ? 1 : -1;
+                recompute();
+              },
+            };
+          }),
+    });
+  }
+
+  // ------------------------------------------------------------ metrics
+
+  sim.onReset(() => {
+    resetAt = sim.now;
+    for (const d of devices.values()) {
+      d.downtime = 0;
+      d.peak = 0;
+      d.dropped = 0;
+      d.delaySum = 0;
+      d.delayCount = 0;
+    }
+    for (const s of svcs) {
+      s.outage = 0;
+      s.refused = 0;
+    }
+  });
+  const openMinutes = (up: boolean, since: number): number => (up ? 0 : sim.now - Math.max(since, resetAt));
+  for (const d of devices.values()) {
+    const labels = { device: d.name };
+    world.recorder.metric(NETWORK_METRICS.deviceDowntime, labels, () => (d.downtime + openMinutes(d.up, d.downSince)) / 60);
+    if (d.capacity === null) continue;
+    world.recorder.metric(NETWORK_METRICS.utilisationPeak, labels, () => d.peak);
+    world.recorder.metric(NETWORK_METRICS.dropped, labels, () => d.dropped);
+    world.recorder.metric(NETWORK_METRICS.addedDelay, labels, () => (d.delayCount === 0 ? 0 : d.delaySum / d.delayCount));
+  }
+  for (const s of svcs) {
+    const labels = { service: s.name };
+    world.recorder.metric(NETWORK_METRICS.serviceOutage, labels, () => (s.outage + openMinutes(s.reachable, s.downSince)) / 60);
+    world.recorder.metric(NETWORK_METRICS.refused, labels, () => s.refused);
+  }
+}
+
+function newDevice(world: World, d: NetworkDeviceSpec): Device {
+  const capacity = d.capacity ?? null;
+  return {
+    name: d.name,
+    kind: d.kind,
+    capacity,
+    buffer: d.buffer ?? DEFAULT_BUFFER,
+    deps: [],
+    failed: 0,
+    up: true,
+    downSince: 0,
+    downtime: 0,
+    carriers: [],
+    seenRng: capacity === null ? null : world.streams.stream(`network/${d.name}/queue-seen`),
+    sojournRng: capacity === null ? null : world.streams.stream(`network/${d.name}/sojourn`),
+    sojourn: [],
+    peak: 0,
+    dropped: 0,
+    delaySum: 0,
+    delayCount: 0,
+  };
+}
+
+/** Devices with their dependencies first; throws on a cycle (the checks report it first, located). */
+function topologicalOrder(devices: readonly Device[]): Device[] {
+  const out: Device[] = [];
+  const state = new Map<Device, 1 | 2>();
+  const visit = (d: Device, trail: string[]): void => {
+    const s = state.get(d);
+    if (s === 2) return;
+    if (s === 1) throw new Error(`network.devices: dependency cycle ${[...trail, d.name].join(' → ')}`);
+    state.set(d, 1);
+    for (const n of d.deps) for (const m of 'device' in n ? [n.device] : n.pair.members) visit(m, [...trail, d.name]);
+    state.set(d, 2);
+    out.push(d);
+  };
+  for (const d of devices) visit(d, []);
+  return out;
+}
+
+/** The capacity devices an attempt crosses now: through each dependency, a pair's working member (else its first). */
+function pathOf(deps: readonly Node[]): Device[] {
+  const out: Device[] = [];
+  const seen = new Set<Device>();
+  const visit = (n: Node): void => {
+    const d = 'device' in n ? n.device : (n.pair.members.find((m) => m.up) ?? n.pair.members[0]);
+    if (seen.has(d)) return;
+    seen.add(d);
+    if (d.capacity !== null) out.push(d);
+    for (const m of d.deps) visit(m);
+  };
+  for (const n of deps) visit(n);
+  return out;
+}
+
+/** Every device a service could depend on through its dependencies (both members of pairs). */
+function closure(deps: readonly Node[]): Set<Device> {
+  const out = new Set<Device>();
+  const visit = (n: Node): void => {
+    for (const d of 'device' in n ? [n.device] : n.pair.members) {
+      if (out.has(d)) continue;
+      out.add(d);
+      for (const m of d.deps) visit(m);
+    }
+  };
+  for (const n of deps) visit(n);
+  return out;
+}
