@@ -154,21 +154,24 @@ export async function benchPlanning(): Promise<void> {
   // CLI overhead: a whole one-replication `opsim run` process (schema, worker start-up, writing
   // results) against the cold replication's own CPU time measured above.
   const cli: Record<string, number> = {};
+  const DEFAULT = 'default (workers: min(2, cores))';
   for (let round = 0; round < rounds; round++) {
-    for (const [label, args] of [
-      ['default (workers: min(2, cores))', ['scenarios/globalmart-peak.yaml', '--variant', 'base', '-r', '1', '--horizon', '1d']],
-      ['--workers 1 (in-process)', ['scenarios/globalmart-peak.yaml', '--variant', 'base', '-r', '1', '--horizon', '1d', '-w', '1']],
+    for (const [label, workers] of [
+      [DEFAULT, []],
+      ['--workers 1 (one worker thread)', ['-w', '1']],
+      ['--workers 0 (in the main thread)', ['-w', '0']],
     ] as const) {
-      cli[label] = Math.min(cli[label] ?? Infinity, cliCpu(args));
+      cli[label] = Math.min(cli[label] ?? Infinity, cliCpu(['scenarios/globalmart-peak.yaml', '--variant', 'base', '-r', '1', '--horizon', '1d', ...workers]));
     }
   }
   printTable(
     `One-replication opsim run of globalmart-peak (variant base), 1 day (whole process CPU time, best of ${rounds}; results.json and series.csv, no report; load average now ${load()})`,
-    ['command', 'CPU s', '× the cold replication'],
-    Object.entries(cli).map(([k, v]) => [k, v.toFixed(2), (v / gm.coldCpu).toFixed(2)]),
+    ['command', 'CPU s', '× the cold replication', 'CPU s beyond it'],
+    Object.entries(cli).map(([k, v]) => [k, v.toFixed(2), (v / gm.coldCpu).toFixed(2), (v - gm.coldCpu).toFixed(2)]),
   );
-  const worst = Math.max(...Object.values(cli));
-  verdict('one-replication opsim run ≤ 1.2× the replication', worst <= 1.2 * gm.coldCpu, `${(worst / gm.coldCpu).toFixed(2)}× (${worst.toFixed(2)} CPU s vs ${gm.coldCpu.toFixed(2)})`);
+  // The target is what a planner runs: the default command (a worker thread, so Ctrl-C stops at once).
+  const cmd = cli[DEFAULT]!;
+  verdict('one-replication opsim run ≤ 1.2× the replication', cmd <= 1.2 * gm.coldCpu, `${(cmd / gm.coldCpu).toFixed(2)}× (${cmd.toFixed(2)} CPU s vs ${gm.coldCpu.toFixed(2)}); in the main thread (-w 0) ${(cli['--workers 0 (in the main thread)']! / gm.coldCpu).toFixed(2)}×`);
   await Promise.resolve();
 }
 

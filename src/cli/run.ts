@@ -14,12 +14,10 @@ import { planExperiment, runExperiment } from '../experiment/run.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResults } from '../results/write.js';
-import { writeReport } from '../report/index.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import { formatMetric } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
 import type { SpecOptions } from '../distributed/identity.js';
-import { runDistributed } from './distributed.js';
 
 /** Exit code when some replications failed. */
 export const EXIT_FAILED_REPLICATIONS = 3;
@@ -229,6 +227,8 @@ export function register(program: Command): void {
       if (flags.shard !== undefined || flags.queue !== undefined) {
         const spec = { input: { raw: loaded.raw, file: loaded.file, hash: loaded.hash }, options: specOptions(flags, overrides, only) };
         try {
+          // Loaded only for a shard or the queue (the coordinator, BullMQ).
+          const { runDistributed } = await import('./distributed.js');
           return await runDistributed(spec, flags);
         } catch (err) {
           if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
@@ -236,6 +236,7 @@ export function register(program: Command): void {
         }
       }
       const runOptions = specOptions(flags, overrides, only);
+      let planned: number;
       try {
         const plan = planExperiment({ raw: loaded.raw, file: loaded.file, hash: loaded.hash }, runOptions);
         if (!(plan.totalReplications <= MAX_RUN_REPLICATIONS)) {
@@ -244,6 +245,7 @@ export function register(program: Command): void {
           process.exitCode = 2;
           return;
         }
+        planned = plan.totalReplications;
       } catch (err) {
         if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
         throw err;
@@ -269,7 +271,8 @@ export function register(program: Command): void {
       const progress = createProgress({ quiet: flags.quiet === true });
       // Replications run on worker threads unless --workers 0: a signal then stops the run at
       // once (the main thread stays free to handle it) and a worker's heap limit bounds memory.
-      const workers = flags.workers ?? defaultWorkers();
+      // No more threads than replications: each one loads the models (~0.2 CPU s) whether it works or not.
+      const workers = Math.min(flags.workers ?? defaultWorkers(), planned);
       const pool = workers >= 1 ? new ReplicationPool({ size: workers }) : undefined;
       let doc: ResultsDocument;
       try {
@@ -300,7 +303,8 @@ export async function writeRunOutputs(doc: ResultsDocument, flags: { out?: strin
   const outDir = flags.out ?? path.join('reports', slug(doc.scenario.name));
   const written = await writeResults(outDir, doc);
   // The report is written with every run: planners look before they read.
-  const report = flags.report === false ? null : await writeReport(outDir, doc);
+  // Loaded only when written: the charts' Vega costs about 0.2 CPU s to load.
+  const report = flags.report === false ? null : await (await import('../report/index.js')).writeReport(outDir, doc);
   if (flags.json === true) process.stdout.write(resultsJson(doc));
   else process.stdout.write(summaryTable(doc) + `\nresults: ${written}\n` + (report !== null ? `report: ${report.path}\n` : ''));
   if (doc.interrupted === true) process.exitCode = EXIT_INTERRUPTED;

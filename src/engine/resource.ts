@@ -114,13 +114,19 @@ export class Resource {
   /** Waiting time of every granted claim. */
   readonly waits = new Tally();
 
+  /** The simulation's clock (`clock[0]` is now), read by the statistics' updateOn. */
+  private readonly clock: Float64Array;
+
   constructor(readonly simulation: Simulation, options: ResourceOptions) {
+    this.clock = simulation.clock;
     checkCount(options.capacity, `resource ${options.name ?? ''} capacity`.replace('  ', ' '));
     this.name = options.name ?? 'resource';
     this.discipline = options.discipline ?? 'fifo';
     this.tracksHolders = this.discipline === 'preemptive';
     this.ordered = this.discipline !== 'fifo';
     this.queue = this.ordered ? new EventCalendar(64) : new FifoQueue(64);
+    // A claim's stamp is the time it joined the line (read back as its wait when granted).
+    this.queue.stampFrom(simulation.clock);
     this.maxWaiting = options.maxWaiting ?? MAX_WAITING;
     this.capacity_ = options.capacity;
     const now = simulation.now;
@@ -172,8 +178,8 @@ export class Resource {
       return -1;
     }
     if (this.queue.size >= this.maxWaiting) throw new QueueLimitError(this.name, this.maxWaiting, this.simulation.now);
-    const h = this.queue.push(this.ordered ? priority : 0, 0, handler, data, this.simulation.now);
-    this.queueLength.update(this.simulation.now, this.queue.size);
+    const h = this.queue.push(this.ordered ? priority : 0, 0, handler, data);
+    this.queueLength.updateOn(this.clock, this.queue.size);
     return h;
   }
 
@@ -181,7 +187,7 @@ export class Resource {
   withdraw(handle: number): boolean {
     if (handle < 0) return false;
     const ok = this.queue.cancel(handle);
-    if (ok) this.queueLength.update(this.simulation.now, this.queue.size);
+    if (ok) this.queueLength.updateOn(this.clock, this.queue.size);
     return ok;
   }
 
@@ -196,7 +202,7 @@ export class Resource {
       return;
     }
     this.inUse_--;
-    this.busy.update(this.simulation.now, this.inUse_);
+    this.busy.updateOn(this.clock, this.inUse_);
     this.serveQueue();
   }
 
@@ -212,7 +218,7 @@ export class Resource {
     }
     if (this.discipline === 'preemptive' && this.tryPreempt(req)) return req;
     if (this.queue.size >= this.maxWaiting) throw new QueueLimitError(this.name, this.maxWaiting, now);
-    req.queueHandle = this.queue.push(this.ordered ? priority : 0, 0, grantRequest, req, now);
+    req.queueHandle = this.queue.push(this.ordered ? priority : 0, 0, grantRequest, req);
     this.queueLength.update(now, this.queue.size);
     return req;
   }
@@ -243,13 +249,13 @@ export class Resource {
   setCapacity(capacity: number): void {
     checkCount(capacity, `resource ${this.name} capacity`);
     this.capacity_ = capacity;
-    this.capacityLevel.update(this.simulation.now, capacity);
+    this.capacityLevel.updateOn(this.clock, capacity);
     this.serveQueue();
   }
 
   private take(): void {
     this.inUse_++;
-    this.busy.update(this.simulation.now, this.inUse_);
+    this.busy.updateOn(this.clock, this.inUse_);
   }
 
   /** Grants the oldest (or highest-priority) waiting claim, taking a unit unless it was handed over. */
@@ -258,9 +264,8 @@ export class Resource {
     const slot = q.popSlot();
     const handler = q.handlerOf(slot);
     const data = q.dataOf(slot);
-    const now = this.simulation.now;
-    this.waits.add(now - q.stampOf(slot));
-    this.queueLength.update(now, q.size);
+    this.waits.add(this.clock[0]! - q.stampOf(slot));
+    this.queueLength.updateOn(this.clock, q.size);
     if (takeUnit) this.take();
     handler(data);
   }

@@ -26,6 +26,8 @@ export abstract class SlotTable {
   protected stamps: Float64Array;
   /** Whether any non-zero stamp was ever stored (a Simulation's calendar never stores one). */
   protected stamped = false;
+  /** When set (stampFrom), every entry is stamped with `stampClock[0]` and the stamp argument is ignored. */
+  private stampClock: Float64Array | null = null;
   protected freeSlots: Int32Array;
   protected freeCount = 0;
   protected slotsUsed = 0;
@@ -75,6 +77,15 @@ export abstract class SlotTable {
     return slot >= 0 && slot < this.slotsUsed && this.generation[slot] === gen && (gen & 1) === 1;
   }
 
+  /**
+   * Stamps every entry from now on with `clock[0]` when it is stored (a resource's waiting
+   * line: the time a claim joined), so callers pass no stamp: a double argument to a call V8
+   * does not inline is boxed, a heap allocation per queued claim.
+   */
+  stampFrom(clock: Float64Array): void {
+    this.stampClock = clock;
+  }
+
   /** Stores an entry in a free slot (made pending) and returns the slot. */
   protected fill<T>(handler: EventHandler<T>, data: T, stamp: number): number {
     let slot: number;
@@ -86,7 +97,9 @@ export abstract class SlotTable {
     }
     this.entries[2 * slot] = handler;
     this.entries[2 * slot + 1] = data;
-    if (stamp !== 0 || this.stamped) {
+    const clock = this.stampClock;
+    if (clock !== null) this.stamps[slot] = clock[0]!;
+    else if (stamp !== 0 || this.stamped) {
       this.stamped = true;
       this.stamps[slot] = stamp;
     }

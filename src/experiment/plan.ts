@@ -92,6 +92,28 @@ function relocate(file: string | null, e: ScenarioError): ScenarioError {
   return { ...e, ...locate(file, segs) };
 }
 
+/**
+ * Compiled results by raw document and (file, overrides): one compile of each variant per
+ * process, though `opsim run` plans (planExperiment) before it runs (runExperiment) and the
+ * base and a variant without overrides are the same compile. Keyed weakly on the document,
+ * so a server's finished runs do not keep their scenarios.
+ */
+const compiled = new WeakMap<object, Map<string, ReturnType<typeof compileRaw>>>();
+
+function compileOnce(raw: unknown, file: string | null, overrides: Record<string, unknown>): ReturnType<typeof compileRaw> {
+  const compile = (): ReturnType<typeof compileRaw> => compileRaw(raw, { file: file ?? undefined, overrides });
+  if (typeof raw !== 'object' || raw === null) return compile();
+  let byOptions = compiled.get(raw);
+  if (byOptions === undefined) compiled.set(raw, (byOptions = new Map()));
+  const key = JSON.stringify([file, overrides]);
+  let r = byOptions.get(key);
+  if (r === undefined) {
+    r = compile();
+    byOptions.set(key, r);
+  }
+  return r;
+}
+
 export function stableKey(hash: string, overrides: Record<string, unknown>): string {
   return `${hash}|${JSON.stringify(overrides)}`;
 }
@@ -99,7 +121,7 @@ export function stableKey(hash: string, overrides: Record<string, unknown>): str
 /** Compiles the base scenario and every variant, collecting all errors (with positions where known). */
 export function prepare(input: ExperimentInput, options: ExperimentOptions): { base: Scenario; variants: PreparedVariant[]; reference: string } {
   const global = options.overrides ?? {};
-  const baseResult = compileRaw(input.raw, { file: input.file ?? undefined, overrides: global });
+  const baseResult = compileOnce(input.raw, input.file, global);
   if (!baseResult.ok) throw new ScenarioLoadError(baseResult.errors.map((e) => relocate(input.file, e)));
   const base = baseResult.scenario;
   const experiment = base.experiment;
@@ -122,7 +144,7 @@ export function prepare(input: ExperimentInput, options: ExperimentOptions): { b
   const variants: PreparedVariant[] = [];
   for (const def of defs) {
     const overrides = { ...global, ...def.set };
-    const r = compileRaw(input.raw, { file: input.file ?? undefined, overrides });
+    const r = compileOnce(input.raw, input.file, overrides);
     if (!r.ok) {
       for (const e of r.errors) {
         if (e.line !== null) {

@@ -24,9 +24,13 @@ import { staffing } from './staffing/index.js';
 import { incidents } from './incidents/index.js';
 import { monitoring } from './monitoring/index.js';
 import { sla } from './sla/index.js';
+import { changes } from './changes/index.js';
+import { problemManagement } from './problems/index.js';
+import { backups } from './backups/index.js';
+import { sites } from './sites/index.js';
 
 /** Every model, in build order (the order fixes event order, and so the results). */
-export const MODELS: readonly AnyModelPlugin[] = [failureTargets, cooling, services, network, failures, load, power, staffing, incidents, monitoring, sla];
+export const MODELS: readonly AnyModelPlugin[] = [failureTargets, cooling, services, network, failures, load, power, staffing, incidents, monitoring, sla, changes, problemManagement, backups, sites];
 
 const problems = catalogProblems(MODELS);
 if (problems.length > 0) throw new Error(`model catalog: ${problems.join('; ')}`);

@@ -8,6 +8,7 @@ import { checkFailures } from './checks.js';
 import { FAILURE_METRICS } from './metrics.js';
 import { buildFailures } from './runtime.js';
 import { failureTargetRegistry } from './ports.js';
+import '../problems/ports.js';
 
 /**
  * The failure-targets registry, first in the catalog: the models that own components
@@ -33,12 +34,9 @@ export const failures = defineModel({
   about: 'Per component class listed under `failures.classes`.',
   schema: FailuresFields,
   needs: ['failureTargets', 'services'],
-  gives: [],
+  gives: ['recurrence'],
   check: checkFailures,
-  build: (world, ports) => {
-    buildFailures(world, ports.failureTargets, ports.services);
-    return {};
-  },
+  build: (world, ports) => ({ recurrence: buildFailures(world, ports.failureTargets, ports.services) }),
   metrics: Object.values(FAILURE_METRICS),
   columns: [],
 });

@@ -28,6 +28,7 @@ import type { ServicePool } from '../services/pool.js';
 import type { ServicesPort } from '../services/ports.js';
 import type { FailureTarget, FailureTargetsPort } from './ports.js';
 import type { World } from '../kernel/world.js';
+import type { RecurrencePort, RecurrenceStop } from '../problems/ports.js';
 import { FAILURE_METRICS } from './metrics.js';
 
 /** Hours in the year used to turn an AFR into a rate (AFR ≈ 8760 h / MTBF). */
@@ -102,9 +103,12 @@ export function resolveMembers(site: ServicesPort, selector: string, where: stri
 }
 
 /** Builds the failure model (after every model that offers failure targets). */
-export function buildFailures(world: World, registry: FailureTargetsPort, services: ServicesPort): void {
+export function buildFailures(world: World, registry: FailureTargetsPort, services: ServicesPort): RecurrencePort {
+  // Permanent fixes (problem management) end a cause's random failures; the clocks keep running.
+  const stops: RecurrenceStop[] = [];
+  const port: RecurrencePort = { stopRecurrence: (stop) => void stops.push(stop) };
   const spec = world.scenario.failures;
-  if (spec === undefined) return;
+  if (spec === undefined) return port;
   const sim = world.sim;
   const stats = new Map<ComponentClassName, ClassStats>();
   let resetAt = sim.now;
@@ -140,7 +144,13 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
     // A scripted failure meanwhile (then its restore) makes this draw stale.
     const gen = inst.generation;
     sim.post(rule.ttf.sample(inst.ttfRng), () => {
-      if (!inst.down && inst.generation === gen) fail(inst, rule, undefined);
+      if (inst.down || inst.generation !== gen) return;
+      const stop = stops.find((x) => x.matches(`${inst.cls}-failure`, inst.service));
+      if (stop === undefined) fail(inst, rule, undefined);
+      else {
+        stop.avoided();
+        scheduleFailure(inst, rule);
+      }
     }, undefined);
   };
 
@@ -299,4 +309,5 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
       return (s.downtime + open) / 3600;
     });
   }
+  return port;
 }

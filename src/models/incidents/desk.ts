@@ -151,6 +151,12 @@ export class IncidentDesk {
   readonly resolvedBy = new Map<string, number>();
   /** Incidents that found no team at some tier of their path. */
   unrouted = 0;
+  /**
+   * Called as each incident opens; each returns a factor on its work (1: unchanged). Change
+   * management starts rollbacks here, problem management links recurrences and applies a
+   * known error's workaround.
+   */
+  readonly openHooks: ((type: string, req: IncidentRequest) => number)[] = [];
 
   constructor(
     readonly world: World,
@@ -246,7 +252,9 @@ export class IncidentDesk {
     // Every tier's work is drawn now, from the type's own streams and in the order incidents of
     // the type open, so false alarms, other types or a different staffing policy never shift it.
     const s = streams ?? type.streams;
-    const plan = type.path.map((t) => ({ diagnosis: t.diagnosis.sample(s.diagnosis), resolves: s.resolve.next() < t.resolveProbability, fix: t.fix.sample(s.fix) }));
+    let factor = 1;
+    for (const hook of this.openHooks) factor *= hook(type.spec.name, req);
+    const plan = type.path.map((t) => ({ diagnosis: t.diagnosis.sample(s.diagnosis) * factor, resolves: s.resolve.next() < t.resolveProbability, fix: t.fix.sample(s.fix) * factor }));
     const priority = req.priority ?? priorityOf(impact, urgency, this.world.scenario.incidents?.priorityMatrix);
     const inc = this.create(type.spec.name, req.cause, priority, req.raisedAt, type, req.problem, null, plan);
     if (req.problem !== null) this.byProblem.set(req.problem.id, inc);

@@ -51,6 +51,9 @@ export class Balancer {
   private readonly drained: Uint16Array;
   private readonly current: Float64Array;
   private readonly cum: Float64Array;
+  /** Backends in rotation (eligible), in index order, and how many (rebuilt when dirty). */
+  private readonly eligibleList: Int32Array;
+  private eligibleCount = 0;
   private eligibleDirty = true;
   private eligibleTotal = 0;
   private lcStart = 0;
@@ -83,6 +86,7 @@ export class Balancer {
     this.drained = new Uint16Array(n);
     this.current = new Float64Array(n);
     this.cum = new Float64Array(n);
+    this.eligibleList = new Int32Array(n);
     this.rng = world.streams.stream(`services/${pool.name}/balancer/dispatch`);
     this.interval = spec.healthCheck?.interval ?? DEFAULT_HEALTH_CHECK_INTERVAL;
     (spec.faults ?? []).forEach((f, i) => this.scheduleFault(f, i));
@@ -126,17 +130,22 @@ export class Balancer {
         return best;
       }
       default: {
-        // Smooth weighted round-robin (nginx): deterministic, evenly interleaved.
-        let total = 0;
-        let best = -1;
+        // Smooth weighted round-robin (nginx): deterministic, evenly interleaved. Over the
+        // eligible backends only (listed when the rotation changes, not tested per request);
+        // the total is their weights summed in index order, as a running sum would be.
+        if (this.eligibleDirty) this.rebuild();
+        const m = this.eligibleCount;
+        if (m === 0) return -1;
+        const list = this.eligibleList;
         const cur = this.current;
-        for (let b = 0; b < n; b++) {
-          if (!this.eligible(b)) continue;
+        let best = list[0]!;
+        cur[best] += w[best]!;
+        for (let k = 1; k < m; k++) {
+          const b = list[k]!;
           cur[b] += w[b]!;
-          total += w[b]!;
-          if (best < 0 || cur[b]! > cur[best]!) best = b;
+          if (cur[b]! > cur[best]!) best = b;
         }
-        if (best >= 0) cur[best] -= total;
+        cur[best] -= this.eligibleTotal;
         return best;
       }
     }
@@ -144,10 +153,15 @@ export class Balancer {
 
   private rebuild(): void {
     let acc = 0;
+    let m = 0;
     for (let b = 0; b < this.n; b++) {
-      if (this.eligible(b)) acc += this.weights[b]!;
+      if (this.eligible(b)) {
+        acc += this.weights[b]!;
+        this.eligibleList[m++] = b;
+      }
       this.cum[b] = acc;
     }
+    this.eligibleCount = m;
     this.eligibleTotal = acc;
     this.eligibleDirty = false;
   }
@@ -183,6 +197,7 @@ export class Balancer {
     if (!hard && !this.pool.isAvailable(b) && this.inRotation[b] === 1) {
       // Planned removal: operators drain the backend from the balancer first.
       this.inRotation[b] = 0;
+      this.eligibleDirty = true; // before redispatching: pick must not choose b
       this.pool.redispatchQueued(b);
       this.changed();
       return;
@@ -204,6 +219,7 @@ export class Balancer {
       const v = healthy ? 1 : 0;
       if (v !== this.inRotation[b]) {
         this.inRotation[b] = v;
+        this.eligibleDirty = true; // before redispatching: pick sees the rotation so far
         any = true;
         if (v === 0 && !this.pool.isAvailable(b)) this.pool.redispatchQueued(b);
       }

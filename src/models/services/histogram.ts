@@ -96,6 +96,9 @@ interface RunningMerge {
   upTo: number;
   readonly hist: Uint32Array;
   ok: number;
+  /** Lowest and highest bucket any merged slot had a count in (size and -1: none). */
+  lo: number;
+  hi: number;
 }
 
 /**
@@ -110,6 +113,12 @@ export class SlidingWindow {
   private ok: Float64Array;
   private failed: Float64Array;
   private epoch: Float64Array;
+  /**
+   * Per slot, the lowest and highest bucket holding a count (COARSE.size and -1 when none):
+   * merges and quantile scans visit only that range, a few octaves of the 40 kept.
+   */
+  private lo: Int32Array;
+  private hi: Int32Array;
   /** Merged complete slots per window length queried (see latencyQuantile). */
   private running: RunningMerge[] = [];
   private slotCount: number;
@@ -120,6 +129,8 @@ export class SlidingWindow {
     this.ok = new Float64Array(slots);
     this.failed = new Float64Array(slots);
     this.epoch = new Float64Array(slots).fill(-1);
+    this.lo = new Int32Array(slots).fill(COARSE.size);
+    this.hi = new Int32Array(slots).fill(-1);
   }
 
   /** Slots in the ring. */
@@ -137,13 +148,15 @@ export class SlidingWindow {
     if (!(window > 0 && window <= MAX_RECENT_WINDOW)) throw new RangeError(`sliding window must be > 0 and at most ${MAX_RECENT_WINDOW} s, got ${window}`);
     const need = Math.ceil(window / this.slotWidth) + 1;
     if (need <= this.slotCount) return;
-    const old = { hist: this.hist, ok: this.ok, failed: this.failed, epoch: this.epoch, n: this.slotCount };
+    const old = { hist: this.hist, ok: this.ok, failed: this.failed, epoch: this.epoch, lo: this.lo, hi: this.hi, n: this.slotCount };
     this.running = [];
     this.slotCount = need;
     this.hist = new Uint32Array(need * COARSE.size);
     this.ok = new Float64Array(need);
     this.failed = new Float64Array(need);
     this.epoch = new Float64Array(need).fill(-1);
+    this.lo = new Int32Array(need).fill(COARSE.size);
+    this.hi = new Int32Array(need).fill(-1);
     for (let s = 0; s < old.n; s++) {
       const ep = old.epoch[s]!;
       if (ep < 0) continue;
@@ -151,6 +164,8 @@ export class SlidingWindow {
       this.epoch[d] = ep;
       this.ok[d] = old.ok[s]!;
       this.failed[d] = old.failed[s]!;
+      this.lo[d] = old.lo[s]!;
+      this.hi[d] = old.hi[s]!;
       this.hist.set(old.hist.subarray(s * COARSE.size, (s + 1) * COARSE.size), d * COARSE.size);
     }
   }
@@ -164,6 +179,8 @@ export class SlidingWindow {
       this.ok[s] = 0;
       this.failed[s] = 0;
       this.hist.fill(0, s * COARSE.size, (s + 1) * COARSE.size);
+      this.lo[s] = COARSE.size;
+      this.hi[s] = -1;
     }
     return s;
   }
@@ -173,6 +190,8 @@ export class SlidingWindow {
     const s = this.slotAt(t);
     this.ok[s]++;
     this.hist[s * COARSE.size + bucket]++;
+    if (bucket < this.lo[s]!) this.lo[s] = bucket;
+    if (bucket > this.hi[s]!) this.hi[s] = bucket;
   }
 
   /** A failure finished at time t. */
@@ -214,8 +233,15 @@ export class SlidingWindow {
     if (total <= 0) return NaN;
     const rank = Math.max(1, Math.ceil(q * total));
     const base = cur * size;
+    // Buckets outside [from, to] are empty in the merge and in the live slot.
+    let from = run === null ? size : run.lo;
+    let to = run === null ? -1 : run.hi;
+    if (live) {
+      if (this.lo[cur]! < from) from = this.lo[cur]!;
+      if (this.hi[cur]! > to) to = this.hi[cur]!;
+    }
     let acc = 0;
-    for (let i = 0; i < size; i++) {
+    for (let i = from; i <= to; i++) {
       acc += (run === null ? 0 : run.hist[i]!) + (live ? this.hist[base + i]! : 0);
       if (acc >= rank) return COARSE.midpoint(i);
     }
@@ -226,7 +252,7 @@ export class SlidingWindow {
   private runningFor(n: number, upTo: number): RunningMerge {
     let run = this.running.find((r) => r.n === n);
     if (run === undefined) {
-      run = { n, upTo: -Infinity, hist: new Uint32Array(COARSE.size), ok: 0 };
+      run = { n, upTo: -Infinity, hist: new Uint32Array(COARSE.size), ok: 0, lo: COARSE.size, hi: -1 };
       this.running.push(run);
     }
     if (run.upTo === upTo) return run;
@@ -235,6 +261,8 @@ export class SlidingWindow {
     if (run.upTo > upTo || upTo - run.upTo >= n - 1 || oldest <= upTo + 1 - this.slotCount) {
       run.hist.fill(0);
       run.ok = 0;
+      run.lo = COARSE.size;
+      run.hi = -1;
       for (let ep = upTo - n + 2; ep <= upTo; ep++) this.mergeSlot(run, ep, 1);
     } else {
       for (let ep = run.upTo + 1; ep <= upTo; ep++) {
@@ -254,8 +282,15 @@ export class SlidingWindow {
     const base = s * COARSE.size;
     const h = run.hist;
     const src = this.hist;
-    if (sign === 1) for (let i = 0; i < COARSE.size; i++) h[i] += src[base + i]!;
-    else for (let i = 0; i < COARSE.size; i++) h[i] -= src[base + i]!;
+    // Only the slot's occupied range; the merge's range is the union of what was added
+    // (subtracting leaves it as wide as before, which only costs a few empty buckets).
+    const lo = this.lo[s]!;
+    const hi = this.hi[s]!;
+    if (sign === 1) {
+      for (let i = lo; i <= hi; i++) h[i] += src[base + i]!;
+      if (lo < run.lo) run.lo = lo;
+      if (hi > run.hi) run.hi = hi;
+    } else for (let i = lo; i <= hi; i++) h[i] -= src[base + i]!;
     run.ok += sign * this.ok[s]!;
   }
 

@@ -53,6 +53,11 @@ export class ServicePool implements ServiceHandle {
   readonly callers: ServicePool[] = [];
   /** True: the load model sends each request (`arrive`); false: a flow-level pool (flow/pool.ts) that only takes the rate profiles. */
   readonly perRequest: boolean = true;
+  /** While set, new requests and calls go to this pool instead (a site failed over; see divertTo). */
+  private divert: ServicePool | null = null;
+  /** Service-time factor of background jobs (backups, batch) holding a share of every server: 1 ÷ (1 − share). */
+  private jobFactor = 1;
+  private jobShare = 0;
 
   private readonly sim: World['sim'];
   private readonly recorder: World['recorder'];
@@ -169,6 +174,7 @@ export class ServicePool implements ServiceHandle {
 
   /** A new request of load class `cls` (from addClass) arrives now. */
   arrive(cls: number): void {
+    if (this.divert !== null) return this.divert.call(this.classPriority[cls]!, -1, -1);
     this.stats.arrived();
     const slot = this.rec.alloc();
     this.rec.init(slot, this.sim.now, this.classPriority[cls]!, 0, -1, -1);
@@ -178,6 +184,7 @@ export class ServicePool implements ServiceHandle {
 
   /** A call from an upstream pool's request (`parentSlot` of pool `parentPool`). */
   call(priority: number, parentPool: number, parentSlot: number): void {
+    if (this.divert !== null) return this.divert.call(priority, parentPool, parentSlot);
     this.stats.arrived();
     const slot = this.rec.alloc();
     this.rec.init(slot, this.sim.now, priority, 0, parentPool, parentSlot);
@@ -290,6 +297,7 @@ export class ServicePool implements ServiceHandle {
     this.rec.state[slot] = SERVING;
     let factor = 1 / this.speed[server]!;
     if (this.room !== null) factor *= this.room.serviceTimeFactor;
+    factor *= this.jobFactor;
     // Never cancelled (a failed server's requests are marked killed instead), so no handle;
     // the end time goes through the staging element, not a (boxed) double argument.
     const sim = this.sim;
@@ -635,7 +643,34 @@ export class ServicePool implements ServiceHandle {
   }
 
   private capacityScale(): number {
-    return 1 / (this.room?.serviceTimeFactor ?? 1);
+    return 1 / ((this.room?.serviceTimeFactor ?? 1) * this.jobFactor);
+  }
+
+  /**
+   * Sends new requests and calls to `target` (a recovery site's service) until called with
+   * null; requests already here stay. Used by the sites model when a site fails over.
+   */
+  divertTo(target: ServicePool | null): void {
+    this.divert = target === this ? null : target;
+  }
+
+  /**
+   * A background job (backup, batch) holds `share` of every server's capacity until the
+   * returned function is called: service times stretch by 1 ÷ (1 − total share), the total
+   * capped at 0.95 so the service never stops outright.
+   */
+  holdShare(share: number): () => void {
+    const change = (d: number): void => {
+      this.jobShare += d;
+      this.jobFactor = this.jobShare <= 1e-12 ? 1 : 1 / (1 - Math.min(this.jobShare, 0.95));
+    };
+    change(share);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      change(-share);
+    };
   }
 
   /** Registers metrics, series columns and periodic checks (called once by buildServices). */

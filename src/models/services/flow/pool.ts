@@ -24,6 +24,7 @@ import { TICK } from '../../kernel/timing.js';
 import type { World } from '../../kernel/world.js';
 import { ServicePool, type ServicesRegistry } from '../pool.js';
 import type { ServiceSpec } from '../schema.js';
+import type { RequestPath } from '../request-path.js';
 import { fluidRegime, poisson, serviceShape, stationaryRegime, type Regime, type ServiceShape } from './queue.js';
 import { FlowStats } from './stats.js';
 
@@ -411,6 +412,11 @@ export class FlowPool extends ServicePool {
 
   override arrive(_cls: number): void {
     throw new Error(`service ${this.name}: flow-level pools take no individual requests`);
+  }
+
+  /** A network path crosses per attempt; a flow pool has no attempts (the scenario check refuses it first). */
+  override setRequestPath(_path: RequestPath): void {
+    throw new Error(`service ${this.name}: a network path in front of a flow-level service is not modelled; give it fidelity: request`);
   }
 
   override call(_priority: number, _parentPool: number, _parentSlot: number): void {

@@ -32,3 +32,26 @@ describe('flow level keeps the coupling', () => {
     expect(flow.metrics['room.hall-a.temperature.max']).toBeCloseTo(req.metrics['room.hall-a.temperature.max']!, 0);
   });
 });
+
+describe('flow level under server failures (the failure-targets port)', () => {
+  it('the same failures take the same servers away at both fidelities; work in service on them fails', () => {
+    const s = (fidelity: 'request' | 'flow') =>
+      loadScenarioFileOrThrow('scenarios/mmc-validation.yaml', {
+        overrides: {
+          fidelity,
+          horizon: '1d',
+          'services.station.timeout': '1m',
+          failures: { classes: [{ class: 'server', afr: 30, repairTime: { dist: 'exponential', mean: '1h' } }] },
+        },
+      }).scenario;
+    const flow = runReplication(s('flow'), { seed: '5', replication: 0 }).metrics;
+    const req = runReplication(s('request'), { seed: '5', replication: 0 }).metrics;
+    // AFR 30 (3000 %/yr) ≈ one failure per server every 12 days: about one a day across 10 servers.
+    expect(flow['failures.server.count']).toBeGreaterThan(0);
+    expect(flow['failures.server.count']).toBe(req['failures.server.count']);
+    expect(flow['service.station.servers_available.mean']).toBeCloseTo(req['service.station.servers_available.mean']!, 9);
+    expect(flow['service.station.servers_available.mean']).toBeLessThan(10);
+    // Requests in service on a server when it fails are lost at both levels.
+    expect(flow['service.station.failed_fraction']).toBeGreaterThan(0);
+  });
+});

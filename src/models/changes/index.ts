@@ -1,0 +1,26 @@
+/** The change model: changes in windows and freezes, whose failures cause faults that monitoring detects and implementers roll back (see README.md). */
+import { defineModel } from '../kernel/plugin.js';
+import { ChangesFields } from './schema.js';
+import { checkChanges } from './checks.js';
+import { CHANGE_METRICS } from './metrics.js';
+import { buildChanges } from './runtime.js';
+import './ports.js';
+
+export const changes = defineModel({
+  name: 'changes',
+  about: 'When the scenario has an enabled `changes` section.',
+  schema: ChangesFields,
+  needs: ['services', 'desk'],
+  gives: ['changes'],
+  check: checkChanges,
+  build: (world, ports) => ({ changes: buildChanges(world, ports.services, ports.desk) }),
+  metrics: Object.values(CHANGE_METRICS),
+  columns: [],
+});
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    changes: typeof ChangesFields;
+  }
+}

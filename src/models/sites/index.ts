@@ -1,0 +1,28 @@
+/** The sites model: sites, recovery sites, site disasters, failover and failback runbooks (see README.md). */
+import { defineModel } from '../kernel/plugin.js';
+import { SitesFields } from './schema.js';
+import { checkSites } from './checks.js';
+import { SITE_METRICS } from './metrics.js';
+import { buildSites } from './runtime.js';
+
+export const sites = defineModel({
+  name: 'sites',
+  about: 'Per site in `sites` that has disasters or a recovery plan.',
+  schema: SitesFields,
+  needs: ['services', 'rooms', 'teams', 'backups'],
+  gives: [],
+  check: checkSites,
+  build: (world, ports) => {
+    buildSites(world, ports);
+    return {};
+  },
+  metrics: Object.values(SITE_METRICS),
+  columns: [],
+});
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    sites: typeof SitesFields;
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * Disaster recovery across sites: the failover timeline against its closed form (a
+ * deterministic runbook ends exactly at Σ step durations, plus each team's on-call latency
+ * once when the disaster strikes outside its on-site hours), the load moving to the recovery
+ * site's capacity, data loss against λ × RPO, failback, and located validation errors.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatScenarioError, loadScenarioText, type Scenario } from '../../../src/scenario/index.js';
+import { runReplication } from '../../../src/models/replication.js';
+import { expectAgrees, load } from '../helpers.js';
+
+const M = 60;
+const H = 3600;
+
+/**
+ * Site east runs `prod` (4 servers, 2 req/s); site west holds its standby `prod-dr`. Team ops
+ * is on site 08:00–20:00 and on call at night (30 min to start); team net is on call around
+ * the clock (10 min). The runbook: declare (ops, 10 min) → bring-up (ops, 20 min) → switch
+ * DNS (net, 5 min).
+ */
+function drScenario(extra: string[] = [], opts: { mode?: string; disasterAt?: string; repair?: string; failback?: boolean; horizon?: string } = {}): string {
+  return [
+    'name: dr',
+    `horizon: ${opts.horizon ?? '1d'}`,
+    'load: [{ name: orders, service: prod, rate: 2/s }]',
+    'services:',
+    '  - { name: prod, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m }',
+    '  - { name: prod-dr, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m }',
+    'teams:',
+    '  - name: ops',
+    '    roster:',
+    '      shifts:',
+    '        - { name: day, start: 8h, length: 12h, headcount: 1 }',
+    '        - { name: night, start: 20h, length: 12h, headcount: 1, onCall: true, responseLatency: 30m }',
+    '  - name: net',
+    '    roster: { shifts: [{ name: always, start: 0h, length: 24h, headcount: 1, onCall: true, responseLatency: 10m }] }',
+    'sites:',
+    '  - name: east',
+    '    services: [prod]',
+    `    disasters: [{ kind: power, at: ${opts.disasterAt ?? '12h'}, duration: ${opts.repair ?? '6h'} }]`,
+    '    recovery:',
+    '      site: west',
+    `      mode: ${opts.mode ?? 'warm'}`,
+    '      pairs: [{ service: prod, standby: prod-dr }]',
+    '      replication: { lag: 5m }',
+    '      targets: { rto: 1h, rpo: 10m }',
+    '      failover:',
+    '        - { name: declare, team: ops, duration: 10m }',
+    '        - { name: bring-up, team: ops, action: bring-up, duration: 20m }',
+    '        - { name: dns, team: net, action: switch, duration: 5m }',
+    ...(opts.failback === true ? ['      failback:', '        - { name: resync, duration: 1h }', '        - { name: dns-back, team: net, action: switch, duration: 5m }'] : []),
+    '  - name: west',
+    '    services: [prod-dr]',
+    ...extra,
+  ].join('\n');
+}
+
+function compile(text: string): Scenario {
+  const r = loadScenarioText(text, { file: 'dr.yaml' });
+  if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+  return r.scenario;
+}
+
+function errors(text: string): string {
+  const r = loadScenarioText(text, { file: 'dr.yaml' });
+  return r.ok ? '' : r.errors.map((e) => formatScenarioError(e)).join('\n');
+}
+
+const run = (s: Scenario, replication = 0): Record<string, number> => runReplication(s, { seed: 'dr', replication }).metrics;
+
+describe('the failover timeline', () => {
+  it('a deterministic runbook by day ends exactly at Σ durations; net pays its on-call latency once', () => {
+    const m = run(compile(drScenario()));
+    // ops on site at 12:00 → 10 + 20 min; net on call → 10 min page + 5 min switch.
+    expect(m['site.east.rto']).toBe(10 * M + 20 * M + 10 * M + 5 * M);
+    expect(m['site.east.rto_met']).toBe(1);
+    expect(m['site.east.rpo']).toBe(5 * M);
+    expect(m['site.east.rpo_met']).toBe(1);
+    expect(m['site.east.disasters']).toBe(1);
+    expect(m['site.east.downtime']).toBe(45);
+  });
+
+  it('at 03:00 the on-call ops engineer adds the 30 min page once (not per step) and the RTO target is missed', () => {
+    const m = run(compile(drScenario([], { disasterAt: '27h', horizon: '2d' })));
+    expect(m['site.east.rto']).toBe(30 * M + 10 * M + 20 * M + 10 * M + 5 * M);
+    expect(m['site.east.rto_met']).toBe(0);
+  });
+
+  it('parallel steps: the critical path decides, and a cold site is restored only when its servers are up', () => {
+    // bring-up and the DNS switch both wait only for declare: the switch ends at 10 + 10 + 5 min,
+    // the bring-up at 10 + 20 min. Hot and warm sites serve from the switch; a cold one from the bring-up.
+    const parallel = (mode: string): Scenario =>
+      compile(drScenario([], { mode }).replace('{ name: dns, team: net, action: switch, duration: 5m }', '{ name: dns, team: net, action: switch, duration: 5m, after: [declare] }'));
+    expect(run(parallel('hot'))['site.east.rto']).toBe(25 * M);
+    expect(run(parallel('warm'))['site.east.rto']).toBe(25 * M);
+    expect(run(parallel('cold'))['site.east.rto']).toBe(30 * M);
+  });
+
+  it('the site back before the switch calls the failover off: restored at the repair, the load stays home', () => {
+    const m = run(compile(drScenario([], { repair: '15m' })));
+    expect(m['site.east.rto']).toBe(15 * M);
+    expect(m['service.prod-dr.requests']).toBe(0);
+  });
+});
+
+describe('the random runbook of scenarios/dr-failover.yaml', () => {
+  it('mean RTO at 03:00 with nights on call = latency + E[declare] + E[max(bring-up, promote)] + switch (CI over replications)', () => {
+    // declare: triangular(10, 15, 30) min, mean 55/3; bring-up: triangular(20, 30, 45) min, mean 95/3,
+    // always longer than the 15 min database promotion; DNS switch 5 min; page 30 min (once).
+    const s = load('scenarios/dr-failover.yaml', { horizon: '5h' });
+    const runs = Array.from({ length: 20 }, (_, r) => run(s, r));
+    expectAgrees(runs, 'site.dc-london.rto', (30 + 55 / 3 + 95 / 3 + 5) * M);
+  });
+});
+
+describe('calling a failover off', () => {
+  it('steps still waiting for an operator leave the queue: nobody works them when the shift comes', () => {
+    // Team late is on duty 20:00–24:00 only; the disaster at 12:00 is over after 15 min.
+    const text = drScenario([], { repair: '15m' })
+      .replace('teams:\n', 'teams:\n  - name: late\n    roster: { shifts: [{ name: evening, start: 20h, length: 4h, headcount: 1 }] }\n')
+      .replace('{ name: declare, team: ops, duration: 10m }', '{ name: declare, team: late, duration: 1h }');
+    const m = run(compile(text));
+    expect(m['site.east.rto']).toBe(15 * M);
+    expect(m['staffing.late.utilisation']).toBe(0);
+  });
+});
+
+describe('coupling with the services', () => {
+  it('moves the load to the recovery site at the switch, and the standby runs 1 of 4 servers until the bring-up', () => {
+    const s = compile(drScenario());
+    const runs = [0, 1, 2, 3, 4, 5, 6, 7].map((r) => run(s, r));
+    const switchAt = 12 * H + 45 * M;
+    // Arrivals after the switch go to the standby: Poisson with mean λ (T − switch).
+    expectAgrees(runs, 'service.prod-dr.requests', 2 * (24 * H - switchAt));
+    expectAgrees(runs, 'service.prod.requests', 2 * switchAt);
+    // warm: ⌊4 × 25 %⌋ = 1 server standing until the bring-up ends at 12:30, then 4.
+    const bringUpAt = 12 * H + 30 * M;
+    expect(runs[0]!['service.prod-dr.servers_available.mean']).toBeCloseTo((1 * bringUpAt + 4 * (24 * H - bringUpAt)) / (24 * H), 9);
+    // Without the recovery site's servers the requests after the power loss would fail; with them, few do.
+    expect(runs[0]!['service.prod-dr.failed_fraction']).toBeLessThan(0.01);
+  });
+
+  it('data lost ≈ λ × RPO (requests that succeeded in the replication lag)', () => {
+    const s = compile(drScenario());
+    const runs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((r) => run(s, r));
+    expectAgrees(runs, 'site.east.transactions_lost', 2 * 5 * M);
+  });
+
+  it('fails back after the repair: the failback runbook takes its Σ durations and the load comes home', () => {
+    const s = compile(drScenario([], { failback: true, repair: '2h' }));
+    const m = run(s);
+    // Repaired at 14:00; resync 1 h, then net, paged anew for the failback run, 10 min + 5 min.
+    expect(m['site.east.failback.mean']).toBe(1 * H + 10 * M + 5 * M);
+    const runs = [0, 1, 2, 3, 4, 5].map((r) => run(s, r));
+    const away = 14 * H + 75 * M - (12 * H + 45 * M);
+    expectAgrees(runs, 'service.prod-dr.requests', 2 * away);
+  });
+
+  it('restores from a backup: the RPO is the age of the last completed copy and the restore time joins the RTO', () => {
+    const text = drScenario(['backups:', '  - { name: nightly, service: prod, at: 1h, window: 4h, duration: 1h, share: 10%, restoreTime: 2h }'], { mode: 'hot', disasterAt: '30h', horizon: '2d' })
+      .replace('      replication: { lag: 5m }\n', '')
+      .replace("        - { name: bring-up, team: ops, action: bring-up, duration: 20m }", '        - { name: restore, team: ops, action: restore, backup: nightly }');
+    const m = run(compile(text));
+    // Disaster at day 2 06:00 (ops on call until 08:00): the copy of the run started at 01:00 → 5 h lost.
+    expect(m['site.east.rpo']).toBe(5 * H);
+    expect(m['site.east.rpo_met']).toBe(0);
+    expect(m['site.east.rto']).toBe(30 * M + 10 * M + 2 * H + 10 * M + 5 * M);
+  });
+});
+
+describe('disaster kinds and rates', () => {
+  it('cooling: the rooms heat until their servers shut down, and the load still moves at the switch', () => {
+    const text = drScenario(['rooms: [{ name: hall-e, cabinets: 2, otherItPower: 10kW, crac: [{ capacity: 20kW, count: 2 }] }]'], { mode: 'hot' })
+      .replace('{ name: prod, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m }', '{ name: prod, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m, room: hall-e }')
+      .replace('    services: [prod]\n', '    rooms: [hall-e]\n')
+      .replace('kind: power', 'kind: cooling');
+    const m = run(compile(text));
+    expect(m['room.hall-e.shutdowns']).toBe(1);
+    expect(m['room.hall-e.temperature.max']).toBeGreaterThanOrEqual(40);
+    expect(m['site.east.rto']).toBe(45 * M);
+    expect(m['service.prod-dr.requests']).toBeGreaterThan(0);
+  });
+
+  it('network: the servers of the site leave service for the duration', () => {
+    // No recovery plan: the service is restored when the link is back, 2 h later.
+    const text = drScenario([], { repair: '2h' }).replace(/    recovery:\n(?: {6}.*\n| {8}.*\n)*/, '').replace('kind: power', 'kind: network');
+    const m = run(compile(text));
+    expect(m['site.east.rto']).toBe(2 * H);
+    expect(m['site.east.downtime']).toBe(120);
+    expect(m['service.prod.servers_available.mean']).toBeCloseTo((4 * 22 * H) / (24 * H), 9);
+    expect(m['site.east.rpo']).toBeUndefined();
+  });
+
+  it('at random: disasters strike as a Poisson process, those during an outage ignored (E[count] = T ÷ (every + duration))', () => {
+    const text = [
+      'name: random-disasters',
+      'horizon: 100d',
+      'services: [{ name: s, servers: 1, serviceTime: 1s }]',
+      'sites: [{ name: a, services: [s], disasters: [{ kind: power, every: 1d, duration: 6h }] }]',
+    ].join('\n');
+    const s = compile(text);
+    const runs = Array.from({ length: 20 }, (_, r) => run(s, r));
+    // Each outage is followed by an exponential wait (memoryless), so cycles last every + duration on average.
+    expectAgrees(runs, 'site.a.disasters', (100 * 24) / (24 + 6));
+    // Every outage that ended lasted its 6 h (one cut off by the horizon counts with its time so far).
+    for (const m of runs) expect(m['site.a.rto.max']).toBeCloseTo(6 * H, 6);
+  });
+});
+
+describe('two sites recovering into each other', () => {
+  it('both struck: the second switch is refused instead of sending requests round in a circle', () => {
+    const text = drScenario(['load2: x'], { mode: 'hot', disasterAt: '2h', repair: '3h' })
+      .replace('\nload2: x', '')
+      .replace(
+        '    services: [prod-dr]',
+        [
+          '    services: [prod-dr]',
+          '    disasters: [{ kind: power, at: 2h50m, duration: 1h }]',
+          '    recovery:',
+          '      site: east',
+          '      mode: hot',
+          '      pairs: [{ service: prod-dr, standby: prod }]',
+          '      replication: { lag: 0s }',
+          '      failover: [{ name: switch, action: switch, duration: 5m }]',
+        ].join('\n'),
+      );
+    const m = run(compile(text));
+    // east is struck at 02:00 (its runbook, ops paged at night, switches at 03:15); west is struck at
+    // 02:50 and switches prod-dr's load to the dead prod at 02:55. East's switch would send prod's
+    // load back to the dead prod-dr: refused, so east is restored when its power returns at 05:00.
+    expect(m['site.east.rto']).toBe(3 * H);
+    // West's load sits at prod until prod runs again (no failback runbook): checked every minute.
+    expect(m['site.west.rto']).toBeGreaterThanOrEqual(5 * H - (2 * H + 50 * M));
+    expect(m['site.west.rto']).toBeLessThanOrEqual(5 * H - (2 * H + 50 * M) + M);
+    // East's load never left: nothing reached prod-dr.
+    expect(m['service.prod-dr.requests']).toBe(0);
+  });
+});
+
+describe('validation', () => {
+  it('a runbook step naming a team that does not exist is a located error', () => {
+    const text = drScenario().replace('{ name: dns, team: net,', '{ name: dns, team: network,');
+    expect(errors(text)).toMatch(/dr\.yaml:\d+:\d+ sites\[0\]\.recovery\.failover\[2\]\.team: no team named "network"/);
+  });
+
+  it('a recovery site with no capacity is a located error', () => {
+    const cold = drScenario([], { mode: 'cold' }).replace("        - { name: bring-up, team: ops, action: bring-up, duration: 20m }\n", '');
+    expect(errors(cold)).toMatch(/dr\.yaml:\d+:\d+ sites\[0\]\.recovery\.pairs\[0\]\.standby: the recovery site has no capacity for "prod"/);
+    const none = drScenario().replace('pairs: [{ service: prod, standby: prod-dr }]', 'pairs: []');
+    expect(errors(none)).toMatch(/sites\[0\]\.recovery\.pairs: the recovery site has no capacity for east/);
+  });
+
+  it('a flow-level standby cannot take diverted requests: a located error', () => {
+    const text = drScenario().replace("{ name: prod-dr, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m }", "{ name: prod-dr, servers: 4, serviceTime: { dist: exponential, mean: 1s }, fidelity: flow }");
+    expect(errors(text)).toMatch(/dr\.yaml:\d+:\d+ sites\[0\]\.recovery\.pairs\[0\]\.standby: "prod-dr" runs at flow fidelity/);
+  });
+
+  it('reports standbys outside the recovery site, unknown sites and steps waiting for later steps, all at once', () => {
+    const text = drScenario()
+      .replace('standby: prod-dr', 'standby: prod')
+      .replace('site: west', 'site: north')
+      .replace('{ name: declare, team: ops, duration: 10m }', '{ name: declare, team: ops, duration: 10m, after: [dns] }');
+    const e = errors(text);
+    expect(e).toContain('sites[0].recovery.site: no site named "north"');
+    expect(e).toContain('sites[0].recovery.failover[0].after[0]: "dns" is not an earlier step');
+  });
+});
