@@ -18,8 +18,9 @@ import type {
   SlaProbability,
   VariantResults,
 } from '../results/format.js';
-import type { MetricCatalog } from '../results/metrics.js';
-import { inferDirection } from './direction.js';
+import type { MetricCatalog, MetricSpec } from '../results/metrics.js';
+import { currentMetricSpec } from '../models/index.js';
+import { metricDirection } from './direction.js';
 import { bootstrapMeanInterval, pairedTTest, summarize, tHalfWidth, wilsonInterval } from './stats.js';
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 
@@ -177,25 +178,19 @@ export function pairedComparisons(variants: readonly VariantRecords[], reference
 }
 
 /**
- * Picks the default ranking metric: with a metric catalog, the key metric (lowest `key`) that
- * has a direction; without one (older documents), a mean response time, else a mean wait,
- * else an SLA attainment, else the first metric.
+ * Picks the default ranking metric: the key metric (lowest `key`) that has a direction in the
+ * metric catalog (without one: in today's models' specs), else the first metric.
  */
 export function defaultRankMetric(names: readonly string[], catalog?: MetricCatalog): string | undefined {
-  if (catalog !== undefined) {
-    const keyed = names.filter((n) => catalog[n]?.key !== undefined && catalog[n]!.better !== 'neutral').sort((a, b) => catalog[a]!.key! - catalog[b]!.key!);
-    if (keyed.length > 0) return keyed[0];
-  }
-  for (const p of [/response_time\.mean$/, /response_time/, /wait\.mean$/, /attainment$|service_level$/]) {
-    const hit = names.find((n) => p.test(n));
-    if (hit !== undefined) return hit;
-  }
+  const spec = (n: string): MetricSpec | undefined => (catalog !== undefined ? catalog[n] : currentMetricSpec(n));
+  const keyed = names.filter((n) => spec(n)?.key !== undefined && spec(n)!.better !== 'neutral').sort((a, b) => spec(a)!.key! - spec(b)!.key!);
+  if (keyed.length > 0) return keyed[0];
   return names[0];
 }
 
 /** Ranks variants by one metric's mean (ties keep declaration order); variants with no observation of it (n = 0) are left out. */
 export function rankVariants(results: readonly VariantResults[], metric: string, direction?: 'lower' | 'higher'): Ranking {
-  const dir = direction ?? (inferDirection(metric) === 'higher' ? 'higher' : 'lower');
+  const dir = direction ?? (metricDirection(metric) === 'higher' ? 'higher' : 'lower');
   const rows = results
     .map((v, i) => ({ i, variant: v.name, s: v.metrics[metric] }))
     .filter((r): r is { i: number; variant: string; s: MetricSummary } => r.s !== undefined && r.s.n > 0);

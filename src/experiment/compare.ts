@@ -140,7 +140,7 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
   const missingFromCurrent = Object.keys(a.metrics).filter((m) => !(m in b.metrics)).sort();
   const missingFromBaseline = Object.keys(b.metrics).filter((m) => !(m in a.metrics)).sort();
   // Directions from the metric specs: the current run's catalog, else the baseline's.
-  const catalog = current.metrics ?? baseline.metrics;
+  const catalog = { ...baseline.metrics, ...current.metrics };
   const asked = options.metrics !== undefined && options.metrics.length > 0 ? options.metrics : shared;
   for (const m of asked) {
     if (!(m in a.metrics)) throw new CompareInputError(`metric "${m}" is not in the baseline (variant "${a.name}")`);

@@ -7,5 +7,5 @@ export { planExperiment, type ExperimentInput, type ExperimentOptions, type Expe
 export { assembleResults, type AssembleInput } from './assemble.js';
 export { ReplicationPool, defaultWorkers } from './pool.js';
 export { writeResults, writeFileAtomic, resultsJson, seriesCsv, summaryCsv } from '../results/write.js';
-export { inferDirection, type Direction } from './direction.js';
+export { metricDirection, type Direction } from './direction.js';
 export { compareResults, type CompareOptions, type CompareReport, type MetricVerdict } from './compare.js';

@@ -1,11 +1,13 @@
 /**
- * Vega-Lite chart specifications built from a results document. Charts are found by matching
- * column and metric names (docs/results-format.md), so they work for any scenario: a chart
- * whose data are absent is simply not produced. Specs embed their data, so each one is a
+ * Vega-Lite chart specifications built from a results document. Which metric or series column
+ * goes on which chart is read from its spec in the document's catalogs (`chart`, see
+ * src/results/metrics.ts), never guessed from its name, so a new model's columns are drawn
+ * without touching this file; a chart whose data are absent is simply not produced. Specs embed their data, so each one is a
  * self-contained JSON file that the report, the API and the dashboard can all use as is.
  */
 import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
 import type { IncidentRecord, ResultsDocument, SeriesSummary, VariantResults } from '../results/format.js';
+import { templateLabels, templateMatch, type ChartId } from '../results/metrics.js';
 import { faultMarkers } from './decision.js';
 
 /** A JSON value, as written into a Vega-Lite spec. */
@@ -28,6 +30,8 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 640;
 const HEIGHT = 220;
 const HOUR = 3600;
+/** Fills of reference bands, widest first (ASHRAE allowable, then recommended). */
+const BAND_COLOURS = ['#ffe0b2', '#a5d6a7'];
 
 // Fixed palettes and fonts keep renders identical across machines; priority colours follow
 // the usual red-to-grey severity ordering planners expect.
@@ -107,19 +111,28 @@ function seriesVariants(doc: ResultsDocument): { v: VariantResults; s: SeriesSum
 }
 
 /**
- * Long-format points for every column matching `pattern`; `label` turns the match into the
- * legend entry. With several variants the variant name prefixes the label, so one chart
- * compares policies over time.
+ * Long-format points for every series column whose spec (in the document's column catalog)
+ * is drawn on `chart`, optionally only those whose labels `only` accepts; the legend entry is
+ * the column's label values plus its spec's legend words. With several variants the variant
+ * name prefixes the label, so one chart compares policies over time.
  */
-function collect(doc: ResultsDocument, pattern: RegExp, label: (m: RegExpMatchArray) => string, scale = 1, nonNegative = true): { points: SeriesPoint[]; note: string } {
+function collect(doc: ResultsDocument, chart: ChartId, opts: { scale?: number; nonNegative?: boolean; only?: (labels: Record<string, string>) => boolean } = {}): { points: SeriesPoint[]; note: string } {
+  const { scale = 1, nonNegative = true, only } = opts;
   const vs = seriesVariants(doc);
+  const labelOf = new Map<string, string>();
+  for (const [col, spec] of Object.entries(doc.columns ?? {})) {
+    if (spec.chart !== chart) continue;
+    const labels = templateMatch(spec.name, col);
+    if (labels === null || (only !== undefined && !only(labels))) continue;
+    labelOf.set(col, [...Object.values(labels), ...(spec.legend !== undefined ? [spec.legend] : [])].join(' '));
+  }
   // One line per (variant, column); variants whose line is identical (a policy that changes
   // nothing this chart shows) are drawn once, labelled with every name, instead of hiding
   // each other.
   const lines: { names: string[]; col: string; v: VariantResults; s: SeriesSummary; j: number; key: string }[] = [];
   for (const { v, s } of vs) {
     s.columns.forEach((col, j) => {
-      if (j === 0 || !pattern.test(col)) return;
+      if (j === 0 || !labelOf.has(col)) return;
       const key = `${col}|${JSON.stringify(s.mean.map((r) => r[j] ?? null))}`;
       const same = lines.find((l) => l.key === key);
       if (same !== undefined) same.names.push(v.name);
@@ -137,8 +150,8 @@ function collect(doc: ResultsDocument, pattern: RegExp, label: (m: RegExpMatchAr
   const multi = vs.length > 1 && note === '';
   const out: SeriesPoint[] = [];
   for (const { names, col, s, j } of shown) {
-    const m = col.match(pattern)!;
-    const name = multi ? `${names.join(' = ')}: ${label(m)}` : label(m);
+    const label = labelOf.get(col)!;
+    const name = multi ? `${names.join(' = ')}: ${label}` : label;
     for (let i = 0; i < s.mean.length; i++) {
       const mean = s.mean[i]?.[j];
       const t = s.mean[i]?.[0];
@@ -207,59 +220,65 @@ function seriesCharts(doc: ResultsDocument): Chart[] {
     targetLayers(b.latency!.threshold, `${b.name}: ${(b.latency!.target * 100).toFixed(0)} % under ${b.latency!.threshold} s`),
   );
   add('load', 'Load: arrivals per second', `Offered load per service. ${band}`,
-    collect(doc, /^(.+)\.arrivals$/, (m) => m[1]!),
+    collect(doc, 'load'),
     (p, t) => bandChart(doc, t, p, 'arrivals (/s)', [], { zero: true }));
   add('response-time-p95', 'p95 response time', `95th-percentile response time per interval. ${band}`,
-    collect(doc, /^(.+)\.response_time\.p95$/, (m) => m[1]!),
+    collect(doc, 'response_time_p95'),
     (p, t) => bandChart(doc, t, p, 'p95 response time (s)', [], { zero: true }, thresholds));
   add('utilisation', 'Utilisation', `Busy fraction of each service's servers. ${band}`,
-    collect(doc, /^(.+)\.utilisation$/, (m) => m[1]!, 100),
+    collect(doc, 'utilisation', { scale: 100 }),
     (p, t) => bandChart(doc, t, p, 'utilisation (%)', [], { domain: [0, 100] }));
-  // ASHRAE TC 9.9: 18–27 °C recommended, 15–32 °C allowable for class A1.
-  const ashrae: Json[] = [
+  // Reference bands under the temperatures come from the column's spec (ASHRAE's, for rooms).
+  const bands = Object.values(doc.columns ?? {}).find((c) => c.chart === 'temperature' && c.bands !== undefined)?.bands ?? [];
+  const bandLayers: Json[] = bands.length === 0 ? [] : [
     {
-      data: { values: [{ lo: 15, hi: 32, band: 'A1 allowable 15–32 °C' }, { lo: 18, hi: 27, band: 'recommended 18–27 °C' }] },
+      data: { values: bands.map((x) => ({ lo: x.lo, hi: x.hi, band: x.label })) },
       mark: { type: 'rect', opacity: 0.18 },
       encoding: {
         y: { field: 'lo', type: 'quantitative' },
         y2: { field: 'hi' },
-        fill: { field: 'band', type: 'nominal', title: 'ASHRAE', scale: { domain: ['A1 allowable 15–32 °C', 'recommended 18–27 °C'], range: ['#ffe0b2', '#a5d6a7'] } },
+        fill: { field: 'band', type: 'nominal', title: 'ASHRAE', scale: { domain: bands.map((x) => x.label), range: bands.map((_, i) => BAND_COLOURS[i % BAND_COLOURS.length]!) } },
       },
     },
   ];
   add('room-temperature', 'Room temperature', `Inlet temperature per room against the ASHRAE bands. ${band}`,
-    collect(doc, /^(.+)\.temperature$/, (m) => m[1]!, 1, false),
-    (p, t) => bandChart(doc, t, p, 'temperature (°C)', ashrae, { zero: false, domainMin: 10, nice: true }));
+    collect(doc, 'temperature', { nonNegative: false }),
+    (p, t) => bandChart(doc, t, p, 'temperature (°C)', bandLayers, { zero: false, domainMin: 10, nice: true }));
   add('open-incidents', 'Open incidents by priority', `Incidents open at the end of each interval. ${band}`,
-    collect(doc, /^incidents\.open\.(P[1-4])$/, (m) => m[1]!),
+    collect(doc, 'open_incidents'),
     (p, t) => bandChart(doc, t, p, 'open incidents', [], { zero: true }));
   add('staffing', 'Operators on shift and busy', `Operators on shift and those working an incident. ${band}`,
-    collect(doc, /^(.+)\.(on_shift|busy)$/, (m) => `${m[1]} ${m[2] === 'on_shift' ? 'on shift' : 'busy'}`),
+    collect(doc, 'operators'),
     (p, t) => bandChart(doc, t, p, 'operators', [], { zero: true }));
   for (const b of doc.slas ?? []) {
-    const esc = b.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     add(`sla-windows-${b.name.replace(/[^A-Za-z0-9_-]/g, "-")}`, `SLA ${b.name}: windows meeting the objective`, `Share of the SLA's evaluation windows in each interval that met the latency objective; the dashed line is the availability target (${(b.target * 100).toFixed(2)} %). ${band}`,
-      collect(doc, new RegExp(`^(${esc})\\.attainment$`), () => b.name, 100),
+      collect(doc, 'sla_windows', { scale: 100, only: (l) => l.sla === b.name }),
       (p, t) => bandChart(doc, t, p, 'windows meeting the objective (%)', [], { domain: [0, 100] }, targetLayers(b.target * 100, `target ${(b.target * 100).toFixed(1)} %`)));
   }
   return charts;
 }
 
-/** Names of SLA attainment metrics present in any variant, sorted. */
-function slaNames(doc: ResultsDocument): string[] {
-  const names = new Set<string>();
-  for (const v of doc.variants) for (const k of Object.keys(v.metrics)) {
-    const m = k.match(/^sla\.(.+)\.attainment$/);
-    if (m) names.add(m[1]!);
+/** The SLA attainment metrics of the document (by their spec's chart), sorted by SLA name. */
+function slaAttainments(doc: ResultsDocument): { sla: string; metric: string }[] {
+  const out: { sla: string; metric: string }[] = [];
+  for (const [metric, spec] of Object.entries(doc.metrics ?? {})) {
+    const labels = spec.chart === 'sla_attainment' ? templateMatch(spec.name, metric) : null;
+    if (labels?.sla !== undefined) out.push({ sla: labels.sla, metric });
   }
-  return [...names].sort();
+  return out.sort((a, b) => (a.sla < b.sla ? -1 : a.sla > b.sla ? 1 : 0));
+}
+
+/** A per-SLA 0/1 verdict (a flag metric labelled by an SLA), read from its spec. */
+function isSlaVerdict(doc: ResultsDocument, metric: string): boolean {
+  const spec = doc.metrics?.[metric];
+  return spec?.flag === true && templateLabels(spec.name).includes('sla');
 }
 
 function slaChart(doc: ResultsDocument): Chart | null {
-  const names = slaNames(doc);
+  const names = slaAttainments(doc);
   const rows: Json[] = [];
-  for (const v of doc.variants) for (const sla of names) {
-    const s = v.metrics[`sla.${sla}.attainment`];
+  for (const v of doc.variants) for (const { sla, metric } of names) {
+    const s = v.metrics[metric];
     if (!s || s.n === 0 || !Number.isFinite(s.mean)) continue;
     rows.push({ variant: v.name, sla, mean: round(s.mean * 100), lo: end(s.ci95[0] * 100), hi: end(s.ci95[1] * 100), n: s.n });
   }
@@ -295,29 +314,29 @@ export function paretoFrontier(points: readonly { cost: number; attainment: numb
 }
 
 /** The worst SLA of a variant: the lowest P(met) when the document has verdicts, else the lowest mean attainment (in %). */
-function worstSla(v: VariantResults, names: readonly string[]): { y: number; lo: number | null; hi: number | null } | null {
-  const verdicts = (v.slaProbabilities ?? []).filter((p) => p.metric.startsWith('sla.') && p.metric.endsWith('.met') && p.n > 0);
+function worstSla(doc: ResultsDocument, v: VariantResults, names: readonly { metric: string }[]): { y: number; lo: number | null; hi: number | null } | null {
+  const verdicts = (v.slaProbabilities ?? []).filter((p) => isSlaVerdict(doc, p.metric) && p.n > 0);
   if (verdicts.length > 0) {
     const w = verdicts.reduce((a, b) => (b.p < a.p ? b : a));
     return { y: round(w.p * 100), lo: end(w.ci95[0] * 100), hi: end(w.ci95[1] * 100) };
   }
   let worst: { mean: number; ci95: [number, number] } | null = null;
-  for (const sla of names) {
-    const s = v.metrics[`sla.${sla}.attainment`];
+  for (const { metric } of names) {
+    const s = v.metrics[metric];
     if (s && Number.isFinite(s.mean) && (worst === null || s.mean < worst.mean)) worst = s;
   }
   return worst === null ? null : { y: round(worst.mean * 100), lo: end(worst.ci95[0] * 100), hi: end(worst.ci95[1] * 100) };
 }
 
 function costChart(doc: ResultsDocument): Chart | null {
-  const names = slaNames(doc);
-  const byVerdict = doc.variants.some((v) => (v.slaProbabilities ?? []).some((p) => p.metric.endsWith('.met') && p.n > 0));
+  const names = slaAttainments(doc);
+  const byVerdict = doc.variants.some((v) => (v.slaProbabilities ?? []).some((p) => isSlaVerdict(doc, p.metric) && p.n > 0));
   const pts: { variant: string; cost: number; attainment: number; lo: number | null; hi: number | null }[] = [];
   for (const v of doc.variants) {
     const cost = v.metrics['cost.total'];
     if (!cost || !Number.isFinite(cost.mean)) continue;
     // Several SLAs collapse to the worst one: a policy is only as good as the SLA it misses.
-    const w = worstSla(v, names);
+    const w = worstSla(doc, v, names);
     if (w === null) continue;
     pts.push({ variant: v.name, cost: round(cost.mean), attainment: w.y, lo: w.lo, hi: w.hi });
   }
@@ -437,9 +456,10 @@ function resolveDistribution(doc: ResultsDocument): Chart | null {
 function mttrChart(doc: ResultsDocument): Chart | null {
   const rows: Json[] = [];
   for (const v of doc.variants) for (const [k, s] of Object.entries(v.metrics)) {
-    const m = k.match(/^incidents\.(P[1-4])\.mttr$/);
-    if (!m || s.n === 0 || !Number.isFinite(s.mean)) continue;
-    rows.push({ variant: v.name, priority: m[1]!, mean: round(s.mean / HOUR), lo: end(s.ci95[0] / HOUR), hi: end(s.ci95[1] / HOUR), p05: round(s.p05 / HOUR), p95: round(s.p95 / HOUR) });
+    const spec = doc.metrics?.[k];
+    const priority = spec?.chart === 'mttr' ? templateMatch(spec.name, k)?.priority : undefined;
+    if (priority === undefined || s.n === 0 || !Number.isFinite(s.mean)) continue;
+    rows.push({ variant: v.name, priority, mean: round(s.mean / HOUR), lo: end(s.ci95[0] / HOUR), hi: end(s.ci95[1] / HOUR), p05: round(s.p05 / HOUR), p95: round(s.p95 / HOUR) });
   }
   if (rows.length === 0) return null;
   const title = 'Mean time to resolve by priority (all replications)';

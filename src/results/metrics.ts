@@ -35,6 +35,21 @@ export interface FeasibleRange {
   readonly hi?: number;
 }
 
+/**
+ * A chart of report.html a metric or series column is drawn on. The model that declares the
+ * metric says where it belongs; the report owns how each chart looks. A column or metric
+ * without a chart is still in the tables, CSV and dashboard.
+ *  - series columns: 'load' (arrivals), 'response_time_p95', 'utilisation', 'temperature'
+ *    (with the spec's reference bands), 'open_incidents', 'operators', 'sla_windows' (one chart
+ *    per SLA);
+ *  - metrics: 'sla_attainment' (attainment by variant, and the cost-vs-SLA chart), 'mttr'
+ *    (mean time to resolve by priority).
+ */
+export const CHART_IDS = ['load', 'response_time_p95', 'utilisation', 'temperature', 'open_incidents', 'operators', 'sla_windows', 'sla_attainment', 'mttr'] as const;
+
+/** A report chart's id (see CHART_IDS). */
+export type ChartId = (typeof CHART_IDS)[number];
+
 /** What one metric means. */
 export interface MetricSpec {
   /**
@@ -52,6 +67,8 @@ export interface MetricSpec {
   readonly range?: FeasibleRange;
   /** Position in the planner's summary (1 = first); absent = not a key metric. */
   readonly key?: number;
+  /** The report chart it is drawn on (absent: tables only). */
+  readonly chart?: ChartId;
   /** One line for docs/results-format.md. */
   readonly doc: string;
 }
@@ -65,6 +82,10 @@ export interface ColumnSpec {
   readonly range?: FeasibleRange;
   /** Reference bands drawn under the series (e.g. ASHRAE's recommended envelope), owned by the model. */
   readonly bands?: readonly { readonly lo: number; readonly hi: number; readonly label: string }[];
+  /** The report chart it is drawn on (absent: series CSV and dashboard only). */
+  readonly chart?: ChartId;
+  /** Words added to the label values in the chart's legend (e.g. 'on shift' after the team's name). */
+  readonly legend?: string;
   readonly doc: string;
 }
 
@@ -98,4 +119,28 @@ export function fillTemplate(template: string, labels: Labels): string {
     throw new Error(`"${template}": labels ${JSON.stringify(labels)} do not fit (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'})`);
   }
   return template.replace(/<([a-z_]+)>/g, (_, n: string) => String(labels[n]));
+}
+
+/**
+ * The label values of a concrete name made from `template`, or null when the name is not an
+ * instance of it: 'service.<service>.utilisation' and 'service.web.utilisation' give
+ * `{ service: 'web' }`. The template's literal text must match exactly; a label takes the
+ * shortest non-empty text up to the next literal piece (the last label takes the rest before
+ * the closing literal). This reads names through their specs instead of guessing them.
+ */
+export function templateMatch(template: string, name: string): Record<string, string> | null {
+  const labels = templateLabels(template);
+  const pieces = template.split(/<[a-z_]+>/);
+  const out: Record<string, string> = {};
+  if (!name.startsWith(pieces[0]!)) return null;
+  let at = pieces[0]!.length;
+  for (let i = 0; i < labels.length; i++) {
+    const next = pieces[i + 1]!;
+    const last = i === labels.length - 1;
+    const end = last ? name.length - next.length : next === '' ? -1 : name.indexOf(next, at + 1);
+    if (end <= at || (last && !name.endsWith(next))) return null;
+    out[labels[i]!] = name.slice(at, end);
+    at = end + next.length;
+  }
+  return labels.length === 0 ? (name === template ? out : null) : at === name.length ? out : null;
 }

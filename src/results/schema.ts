@@ -7,6 +7,7 @@
  * Statistics that do not exist are null (NaN and Infinity are written as null).
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { CHART_IDS } from './metrics.js';
 
 const Num = Type.Union([Type.Number(), Type.Null()], { description: 'A number, or null when it does not exist (NaN, Infinity).' });
 const Interval = Type.Tuple([Num, Num], { description: '[lower, upper]; nulls when there is no interval.' });
@@ -73,8 +74,12 @@ const Variant = Type.Object(
   Closed,
 );
 
+const ChartId = Type.Union(
+  CHART_IDS.map((c) => Type.Literal(c)),
+  { description: 'The report chart the metric or column is drawn on.' },
+);
 const MetricSpec = Type.Object(
-  { name: Type.String(), unit: Unit, better: Better, flag: Type.Optional(Type.Boolean()), range: Type.Optional(Range), key: Type.Optional(Type.Number()), doc: Type.String() },
+  { name: Type.String(), unit: Unit, better: Better, flag: Type.Optional(Type.Boolean()), range: Type.Optional(Range), key: Type.Optional(Type.Number()), chart: Type.Optional(ChartId), doc: Type.String() },
   Closed,
 );
 const ColumnSpec = Type.Object(
@@ -84,6 +89,8 @@ const ColumnSpec = Type.Object(
     better: Better,
     range: Type.Optional(Range),
     bands: Type.Optional(Type.Array(Type.Object({ lo: Type.Number(), hi: Type.Number(), label: Type.String() }, Closed))),
+    chart: Type.Optional(ChartId),
+    legend: Type.Optional(Type.String()),
     doc: Type.String(),
   },
   Closed,

@@ -17,8 +17,11 @@ import { applyOverridesChecked } from './overrides.js';
 /** Reports one problem at a field path (`services[0].name` or segments). */
 export type ScenarioReport = (path: string | PathSegments, message: string) => void;
 
-/** A semantic check over a schema-valid, unit-converted scenario. */
-export type ScenarioCheck = (scenario: Scenario, report: ScenarioReport) => void;
+/**
+ * A semantic check over a schema-valid, unit-converted scenario; `schema` is the language's
+ * scenario schema as plain JSON (most checks ignore it).
+ */
+export type ScenarioCheck = (scenario: Scenario, report: ScenarioReport, schema: unknown) => void;
 
 /** A problem found by a check, before it is located in a file. */
 export interface CheckFinding {
@@ -29,7 +32,7 @@ export interface CheckFinding {
 }
 
 /** Runs the given checks; a check that throws is itself reported, not rethrown. */
-export function runScenarioChecks(scenario: Scenario, checks: readonly ScenarioCheck[]): CheckFinding[] {
+export function runScenarioChecks(scenario: Scenario, checks: readonly ScenarioCheck[], schema: unknown): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const report: ScenarioReport = (path, message) => {
     let segments: (string | number)[];
@@ -42,7 +45,7 @@ export function runScenarioChecks(scenario: Scenario, checks: readonly ScenarioC
   };
   for (const check of checks) {
     try {
-      check(scenario, report);
+      check(scenario, report, schema);
     } catch (err) {
       findings.push({ segments: [], message: `internal error in a scenario check (${check.name || 'anonymous'}): ${(err as Error).message}` });
     }
@@ -95,7 +98,7 @@ export const MAX_JOBS = 1_000_000;
  * error located in the file, not a variant that silently equals the base), and the plan must
  * stay bounded (factors multiply).
  */
-export function experimentSection(scenario: Scenario, report: ScenarioReport): void {
+export function experimentSection(scenario: Scenario, report: ScenarioReport, schema: unknown): void {
   const experiment = scenario.experiment;
   const variants = experiment?.variants;
   let count = 1;
@@ -105,7 +108,7 @@ export function experimentSection(scenario: Scenario, report: ScenarioReport): v
         report(at, `variants may not override the experiment section itself ("${path}")`);
         return;
       }
-      const r = applyOverridesChecked(scenario, { [path]: value });
+      const r = applyOverridesChecked(scenario, { [path]: value }, schema);
       if (!r.ok) for (const e of r.errors) report(at, e.message.replace(/^override: /, ''));
     };
     if ('list' in variants) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseScenarioText, readScenarioSource, locate, type Origin } from './source.js';
 import { resolveExtends, realOrResolved, isPlainObject, type Located, type MergeResult } from './merge.js';
 import { applyOverridesChecked } from './overrides.js';
-import { validateAndConvert, type Issue } from './validate.js';
+import { jsonSchemaOf, validateAndConvert, type Issue } from './validate.js';
 import { runScenarioChecks } from './checks.js';
 import type { ScenarioLanguage } from './language.js';
 import { resolveScenarioFiles } from './files.js';
@@ -98,13 +98,13 @@ function nonFiniteNumbers(raw: unknown): Issue[] {
 
 /**
  * Validates, checks and compiles a merged document. `baseDir` is the directory files named
- * by the scenario (traceFile) are read from and confined to; null: no file may be read.
+ * by the scenario (through the models' resolveFiles hooks, e.g. traceFile) are read from and confined to; null: no file may be read.
  */
 function compileLocated(language: ScenarioLanguage, located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null): LoadResult {
   let raw = located.value;
   const origins = new Map(located.origins);
   if (overrides !== undefined && Object.keys(overrides).length > 0) {
-    const r = applyOverridesChecked(raw, overrides);
+    const r = applyOverridesChecked(raw, overrides, jsonSchemaOf(language.schema));
     if (!r.ok) return { ok: false, errors: r.errors };
     raw = r.doc;
     for (const w of r.written) {
@@ -120,16 +120,16 @@ function compileLocated(language: ScenarioLanguage, located: Located, file: stri
     return { file: o?.file ?? file, line: o?.line ?? null, column: o?.column ?? null, path: p, message: issue.message };
   };
   const nonFinite = nonFiniteNumbers(raw);
-  const v = validateAndConvert(raw);
+  const v = validateAndConvert(language.schema, raw);
   if (!v.ok || nonFinite.length > 0) {
     // A non-finite number says it once, not again as a schema mismatch.
     const said = new Set(nonFinite.map((i) => toPointer(i.segments)));
     const schemaIssues = v.ok ? [] : v.issues.filter((i) => !said.has(toPointer(i.segments)));
     return { ok: false, errors: sortErrors(dedupe([...nonFinite, ...schemaIssues].map(toError))) };
   }
-  const findings = runScenarioChecks(v.scenario, language.checks);
+  const findings = runScenarioChecks(v.scenario, language.checks, jsonSchemaOf(language.schema));
   if (findings.length > 0) return { ok: false, errors: sortErrors(dedupe(findings.map(toError))) };
-  const files = resolveScenarioFiles(raw, v.scenario, baseDir);
+  const files = resolveScenarioFiles(raw, v.scenario, baseDir, language.resolveFiles);
   if (files.issues.length > 0) return { ok: false, errors: sortErrors(dedupe(files.issues.map(toError))) };
   raw = files.raw;
   return { ok: true, scenario: v.scenario, file, hash: createHash('sha256').update(canonicalJson(raw)).digest('hex'), raw };

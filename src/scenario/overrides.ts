@@ -7,7 +7,6 @@
 import { parse as parseYaml } from 'yaml';
 import { closest, displayPath, parseFieldPath, ScenarioLoadError, showValue, type ScenarioError } from './errors.js';
 import { isPlainObject } from './merge.js';
-import { scenarioValidator } from './validate.js';
 
 type Json = Record<string, unknown>;
 
@@ -60,12 +59,11 @@ function clone(v: unknown): unknown {
 /** What applying overrides produced: the new document and the JSON paths each override wrote. */
 export type OverrideOutcome = { ok: true; doc: unknown; written: { path: (string | number)[]; source: string }[] } | { ok: false; errors: ScenarioError[] };
 
-/** Applies overrides to a copy of `doc`, reporting every bad path at once. */
-export function applyOverridesChecked(doc: unknown, overrides: Record<string, unknown>): OverrideOutcome {
+/** Applies overrides to a copy of `doc`, reporting every bad path at once; `schema` (plain JSON) says which fields exist. */
+export function applyOverridesChecked(doc: unknown, overrides: Record<string, unknown>, schema: unknown): OverrideOutcome {
   const root = clone(doc);
   const errors: ScenarioError[] = [];
   const written: { path: (string | number)[]; source: string }[] = [];
-  const schema = scenarioValidator().schema;
   for (const [pathText, value] of Object.entries(overrides)) {
     const err = (message: string): void => void errors.push({ file: null, line: null, column: null, path: pathText, message: `override: ${message}` });
     let segs: (string | number)[];
@@ -157,10 +155,11 @@ export function applyOverridesChecked(doc: unknown, overrides: Record<string, un
 
 /**
  * Returns a copy of the raw document `doc` with the overrides applied (a null value removes
- * the field). Throws ScenarioLoadError listing every path that does not exist.
+ * the field), paths read against `schema` (plain JSON). Throws ScenarioLoadError listing every
+ * path that does not exist. src/scenario/index.ts binds it to opsim's schema.
  */
-export function applyOverrides(doc: unknown, overrides: Record<string, unknown>): unknown {
-  const r = applyOverridesChecked(doc, overrides);
+export function applyOverridesWith(schema: unknown, doc: unknown, overrides: Record<string, unknown>): unknown {
+  const r = applyOverridesChecked(doc, overrides, schema);
   if (!r.ok) throw new ScenarioLoadError(r.errors);
   return r.doc;
 }

@@ -4,9 +4,8 @@
  * is required, its default and its description. Regenerate with
  * `node dist/src/cli.js schema --markdown > docs/scenario-reference.md`.
  */
-import { pathToFileURL } from 'node:url';
 import { isPlainObject } from './merge.js';
-import { scenarioJsonSchema, formatQuantity } from './validate.js';
+import { formatQuantity } from './validate.js';
 import { UNIT_EXAMPLES, type UnitKind } from './units.js';
 
 type Json = Record<string, unknown>;
@@ -37,7 +36,7 @@ function unionOf(s: Json): unknown[] | undefined {
 }
 
 /** Every field of the schema in document order; titled unions are listed once, under their title. */
-export function schemaFields(root: Json = scenarioJsonSchema()): { fields: SchemaField[]; sections: Map<string, SchemaField[]> } {
+export function schemaFields(root: Json): { fields: SchemaField[]; sections: Map<string, SchemaField[]> } {
   const sections = new Map<string, SchemaField[]>();
   const walkObject = (s: Json, prefix: string, out: SchemaField[]): void => {
     const props = isPlainObject(s.properties) ? s.properties : {};
@@ -81,8 +80,8 @@ export function schemaFields(root: Json = scenarioJsonSchema()): { fields: Schem
 }
 
 /** Fields that lack a description (a test lists them so schema authors see the gap). */
-export function fieldsWithoutDescription(): string[] {
-  const { fields, sections } = schemaFields();
+export function fieldsWithoutDescription(schema: Json): string[] {
+  const { fields, sections } = schemaFields(schema);
   const all = [...fields, ...[...sections.entries()].flatMap(([t, rows]) => rows.map((r) => ({ ...r, path: `${t}: ${r.path}` })))];
   // The tag of a discriminated branch (`dist: lognormal`) is described by its branch.
   const isTag = (f: SchemaField): boolean => {
@@ -148,9 +147,9 @@ function table(rows: SchemaField[]): string[] {
   return out;
 }
 
-/** The Markdown reference of every scenario field, generated from the schema. */
-export function generateScenarioReference(): string {
-  const { fields, sections } = schemaFields();
+/** The Markdown reference of every field of a scenario schema (as plain JSON), generated from it. */
+export function scenarioReferenceOf(schema: Json): string {
+  const { fields, sections } = schemaFields(schema);
   const lines: string[] = [
     '# Scenario reference',
     '',
@@ -182,7 +181,7 @@ export function generateScenarioReference(): string {
   }
   for (const [title, rows] of sections) {
     lines.push(`## ${title}`, '');
-    const root = findTitled(scenarioJsonSchema(), title);
+    const root = findTitled(schema, title);
     if (root !== undefined && typeof root.description === 'string') lines.push(root.description, '');
     lines.push(...table(rows), '');
   }
@@ -204,8 +203,4 @@ function findTitled(s: unknown, title: string): Json | undefined {
     if (r) return r;
   }
   return undefined;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.stdout.write(generateScenarioReference());
 }

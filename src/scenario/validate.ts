@@ -5,8 +5,9 @@
  * Converting only after the union is decided keeps a rejected branch from rewriting data.
  * Ajv's raw errors are then reduced to one clear sentence per problem.
  */
-import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
-import { ScenarioSchema, type Scenario } from './schema/index.js';
+import { _, Ajv, type ErrorObject, type KeywordCxt, type SchemaObject, type ValidateFunction } from 'ajv';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { Scenario } from './schema/index.js';
 import { parseQuantity, UNIT_EXAMPLES, type UnitKind } from './units.js';
 import { didYouMean, fromPointer, showValue } from './errors.js';
 import { isPlainObject } from './merge.js';
@@ -25,10 +26,16 @@ type Json = Record<string, unknown>;
 
 const UNIT_KINDS: readonly UnitKind[] = ['duration', 'rate', 'power', 'energy', 'temperature', 'heatCapacity', 'fraction'];
 
-/** The scenario schema as plain JSON (no TypeBox symbols), with the draft it follows. */
-export function scenarioJsonSchema(): SchemaObject {
-  const plain = JSON.parse(JSON.stringify(ScenarioSchema)) as SchemaObject;
-  return { $schema: 'http://json-schema.org/draft-07/schema#', ...plain };
+const plainSchemas = new WeakMap<TObject, SchemaObject>();
+
+/** A language's scenario schema as plain JSON (no TypeBox symbols), with the draft it follows (made once per schema; do not modify it). */
+export function jsonSchemaOf(schema: TObject): SchemaObject {
+  let plain = plainSchemas.get(schema);
+  if (plain === undefined) {
+    plain = { $schema: 'http://json-schema.org/draft-07/schema#', ...(JSON.parse(JSON.stringify(schema)) as SchemaObject) };
+    plainSchemas.set(schema, plain);
+  }
+  return plain;
 }
 
 const NOUN: Record<UnitKind, string> = {
@@ -84,44 +91,117 @@ export function checkQuantity(kind: UnitKind, value: unknown, schema: Json): { o
   return { ok: true, value: v };
 }
 
-interface Compiled {
-  ajv: Ajv;
+/** A language's validator: the whole-document check and one check per union branch (for conversion). */
+export interface Compiled {
+  /** The schema as plain JSON (the object the branch checks are keyed by). */
   schema: SchemaObject;
   validate: ValidateFunction;
-  branches: WeakMap<object, ValidateFunction>;
+  /** The check of one branch of a union (`anyOf`/`oneOf` member) of `schema`. */
+  branch(branch: object): ValidateFunction;
+  /** 'precompiled' (the standalone code generated at build time) or 'compiled' (by Ajv in this process). */
+  source: 'precompiled' | 'compiled';
 }
 
-let compiled: Compiled | undefined;
+const compiled = new WeakMap<TObject, Compiled>();
 
-/** The process-wide validator, compiled on first use (workers compile it once each). */
-export function scenarioValidator(): Compiled {
-  if (compiled !== undefined) return compiled;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, validateSchema: true });
-  type XUnitFn = ((kind: UnitKind, data: unknown, parentSchema?: Json) => boolean) & { errors?: Partial<ErrorObject>[] };
-  const xunit: XUnitFn = (kind, data, parentSchema) => {
-    const r = checkQuantity(kind, data, parentSchema ?? {});
-    xunit.errors = r.ok ? [] : [{ keyword: 'x-unit', message: r.message, params: { kind } }];
-    return r.ok;
-  };
-  ajv.addKeyword({ keyword: 'x-unit', schemaType: 'string', errors: true, metaSchema: { enum: [...UNIT_KINDS] }, validate: xunit });
+/**
+ * Checks one unit value for the `x-unit` keyword: undefined when it is a valid quantity within
+ * the bounds, else the message. Called by the validator (compiled here or precompiled).
+ */
+export function checkUnit(kind: UnitKind, value: unknown, min: number | null, max: number | null, exclusive: boolean): string | undefined {
+  const bounds: Json = {};
+  if (min !== null) bounds['x-minimum'] = min;
+  if (max !== null) bounds['x-maximum'] = max;
+  if (exclusive) bounds['x-exclusive-minimum'] = true;
+  const r = checkQuantity(kind, value, bounds);
+  return r.ok ? undefined : r.message;
+}
+
+/**
+ * An Ajv instance for scenario schemas: all errors and opsim's keywords. Not verbose (that
+ * would put the schema and data into every error object of the generated code, a third of its
+ * size): errors are given their schema and data afterwards from their paths (`withContext`). `x-unit` generates code that calls `checkUnit`
+ * by that name, so standalone code (src/scenario/precompile.ts) can be handed the function.
+ */
+export function scenarioAjv(options: { source?: boolean } = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: true, ...(options.source === true ? { code: { source: true } } : {}) });
+  ajv.addKeyword({
+    keyword: 'x-unit',
+    schemaType: 'string',
+    metaSchema: { enum: [...UNIT_KINDS] },
+    error: { message: ({ params }) => _`${params.message!}`, params: ({ params }) => _`{kind: ${params.kind!}}` },
+    code(cxt: KeywordCxt) {
+      const { gen, data, schema, parentSchema } = cxt;
+      const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+      const check = gen.scopeValue('func', { ref: checkUnit, code: _`checkUnit` });
+      const message = gen.const('unitMessage', _`${check}(${schema as string}, ${data}, ${num(parentSchema['x-minimum'])}, ${num(parentSchema['x-maximum'])}, ${parentSchema['x-exclusive-minimum'] === true})`);
+      cxt.setParams({ message, kind: _`${schema as string}` });
+      cxt.fail(_`${message} !== undefined`);
+    },
+  });
   ajv.addKeyword({ keyword: 'x-minimum', schemaType: 'number' });
   ajv.addKeyword({ keyword: 'x-maximum', schemaType: 'number' });
   ajv.addKeyword({ keyword: 'x-exclusive-minimum', schemaType: 'boolean' });
-  const schema = scenarioJsonSchema();
-  const validate = ajv.compile(schema);
-  compiled = { ajv, schema, validate, branches: new WeakMap() };
-  return compiled;
+  return ajv;
 }
 
-function branchValidator(c: Compiled, branch: object): ValidateFunction {
-  let v = c.branches.get(branch);
-  if (v === undefined) {
-    const id = (branch as Json).$id;
-    v = typeof id === 'string' ? c.ajv.getSchema(id) : undefined;
-    v ??= c.ajv.compile(branch as SchemaObject);
-    c.branches.set(branch, v);
-  }
-  return v;
+/** Every branch of every union of `schema`, in one fixed order (the precompiled checks are listed in it). */
+export function unionBranches(schema: unknown): object[] {
+  const out: object[] = [];
+  const walk = (s: unknown): void => {
+    if (Array.isArray(s)) {
+      for (const e of s) walk(e);
+      return;
+    }
+    if (!isPlainObject(s)) return;
+    for (const key of ['anyOf', 'oneOf'] as const) {
+      const bs = s[key];
+      if (Array.isArray(bs)) for (const b of bs) if (isPlainObject(b)) out.push(b);
+    }
+    for (const k of Object.keys(s)) walk(s[k]);
+  };
+  walk(schema);
+  return out;
+}
+
+/** Compiles a schema with Ajv in this process (about a second for opsim's; branches on first use). */
+export function compileValidator(schema: SchemaObject): Compiled {
+  const ajv = scenarioAjv();
+  const validate = ajv.compile(schema);
+  const branches = new WeakMap<object, ValidateFunction>();
+  const branch = (b: object): ValidateFunction => {
+    let v = branches.get(b);
+    if (v === undefined) {
+      v = ajv.compile(b as SchemaObject);
+      branches.set(b, v);
+    }
+    return v;
+  };
+  return { schema, validate, branch, source: 'compiled' };
+}
+
+/**
+ * Finds the precompiled validator of a schema, or null. Set by src/scenario/index.ts (which
+ * knows where the build put it); the toolkit itself reads no files.
+ */
+let precompiledFor: ((schema: SchemaObject) => Compiled | null) | undefined;
+
+/** Installs the lookup of precompiled validators (src/scenario/precompiled.ts). */
+export function usePrecompiled(find: (schema: SchemaObject) => Compiled | null): void {
+  precompiledFor = find;
+}
+
+/**
+ * The process-wide validator of a language's schema, made on first use: the standalone code
+ * generated at build time when it matches the schema, else compiled by Ajv here.
+ */
+export function scenarioValidator(language: TObject): Compiled {
+  const known = compiled.get(language);
+  if (known !== undefined) return known;
+  const schema = jsonSchemaOf(language);
+  const c = precompiledFor?.(schema) ?? compileValidator(schema);
+  compiled.set(language, c);
+  return c;
 }
 
 function cloneJson<T>(v: T): T {
@@ -146,7 +226,7 @@ function convert(c: Compiled, schema: unknown, data: unknown, set: (v: unknown) 
   for (const key of ['anyOf', 'oneOf'] as const) {
     const branches = schema[key];
     if (Array.isArray(branches)) {
-      const chosen = branches.find((b) => isPlainObject(b) && branchValidator(c, b)(data));
+      const chosen = branches.find((b) => isPlainObject(b) && c.branch(b)(data));
       if (chosen !== undefined) convert(c, chosen, data, set);
     }
   }
@@ -177,16 +257,70 @@ function convert(c: Compiled, schema: unknown, data: unknown, set: (v: unknown) 
   }
 }
 
-/** Validates a raw document; on success returns a converted copy (the input is not modified). */
-export function validateAndConvert(raw: unknown): { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] } {
-  const c = scenarioValidator();
+const fragments = new WeakMap<TSchema, Compiled>();
+
+/**
+ * `value` as the loader would leave it: checked against `schema` (any part of a scenario
+ * schema, e.g. a model's `ServiceSla`), defaults filled in and unit text converted. For specs
+ * written in code (tests, library users) rather than loaded from a file; throws on a value the
+ * schema refuses, naming the problems.
+ */
+export function withDefaults<T extends TSchema>(schema: T, value: unknown): Static<T> {
+  let c = fragments.get(schema);
+  if (c === undefined) {
+    c = compileValidator(JSON.parse(JSON.stringify(schema)) as SchemaObject);
+    fragments.set(schema, c);
+  }
+  const r = validateWith(c, value);
+  if (!r.ok) throw new Error(`withDefaults: ${r.issues.map((i) => `${i.segments.join('.') || 'value'}: ${i.message}`).join('; ')}`);
+  return r.scenario as unknown as Static<T>;
+}
+
+/**
+ * A copy of `value` with a language's schema defaults filled in (and unit text converted),
+ * without validating it: for scenarios put together in code from parts already in base units
+ * (test fixtures), which would otherwise miss the values the loader fills in.
+ */
+export function fillDefaults<T>(language: TObject, value: T): T {
+  const c = scenarioValidator(language);
+  let root: unknown = cloneJson(value);
+  convert(c, c.schema, root, (v) => (root = v));
+  return root as T;
+}
+
+/** Validates a raw document against a language's schema; on success returns a converted copy (the input is not modified). */
+export function validateAndConvert(language: TObject, raw: unknown): { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] } {
+  return validateWith(scenarioValidator(language), raw);
+}
+
+/** validateAndConvert with a given validator (precompiled or compiled). */
+export function validateWith(c: Compiled, raw: unknown): { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] } {
   if (c.validate(raw)) {
     const copy = cloneJson(raw);
     let root: unknown = copy;
     convert(c, c.schema, copy, (v) => (root = v));
     return { ok: true, scenario: root as Scenario };
   }
-  return { ok: false, issues: explain(c.validate.errors ?? []) };
+  return { ok: false, issues: explain(withContext(c.validate.errors ?? [], c.schema, raw)) };
+}
+
+/** Walks a JSON pointer's segments into a value (undefined when the path leaves it). */
+function at(value: unknown, segments: readonly (string | number)[]): unknown {
+  let cur = value;
+  for (const s of segments) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[String(s)];
+  }
+  return cur;
+}
+
+/** Errors with what explain() reads: the failing keyword's value, its schema and the data, found from their paths. */
+function withContext(errors: ErrorObject[], schema: SchemaObject, raw: unknown): ErrorObject[] {
+  return errors.map((e) => {
+    // A schema path is a URI fragment: each segment is URI-encoded, then JSON-pointer escaped.
+    const path = e.schemaPath.replace(/^#\/?/, '').split('/').filter((x) => x !== '').map((x) => decodeURIComponent(x).replace(/~1/g, '/').replace(/~0/g, '~'));
+    return { ...e, schema: at(schema, path), parentSchema: at(schema, path.slice(0, -1)) as ErrorObject['parentSchema'], data: at(raw, fromPointer(e.instancePath)) };
+  });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import { ProblemBoard } from '../../src/models/kernel/problems.js';
 import { Recorder } from '../../src/models/kernel/recorder.js';
 import type { RoomHandle, ServiceHandle, World } from '../../src/models/kernel/world.js';
 import type { Scenario } from '../../src/scenario/index.js';
+import { LANGUAGE } from '../../src/models/index.js';
+import { fillDefaults } from '../../src/scenario/validate.js';
 
 /** A service whose observed metrics are set by the test. */
 export class FakeService implements ServiceHandle {
@@ -68,7 +70,8 @@ export class FakeRoom implements RoomHandle {
 /** A World around a partial scenario (horizon required), with fakes registered. */
 export function fakeWorld(scenario: Partial<Scenario> & { horizon: number }, seed = 'ops-test', replication = 0): World {
   const sim = new Simulation();
-  const full = { name: 'test', ...scenario } as Scenario;
+  // What the loader would hand the models: schema defaults filled in (values are already in base units).
+  const full = fillDefaults(LANGUAGE.schema, { name: 'test', ...scenario }) as Scenario;
   return {
     sim,
     scenario: full,

@@ -39,10 +39,13 @@ export function expectAgrees(runs: readonly Record<string, number>[], metric: st
 
 /** A scenario from an object literal (validated like a file). */
 export function scenario(s: Record<string, unknown>): Scenario {
-  return s as unknown as Scenario;
+  // What the loader would hand the models: schema defaults filled in (values are already in base units).
+  return fillDefaults(LANGUAGE.schema, s) as unknown as Scenario;
 }
 
 import { RandomStreams, Simulation } from '../../src/engine/index.js';
+import { LANGUAGE } from '../../src/models/index.js';
+import { fillDefaults } from '../../src/scenario/validate.js';
 import { Recorder } from '../../src/models/kernel/recorder.js';
 import { ProblemBoard } from '../../src/models/kernel/problems.js';
 import type { World } from '../../src/models/kernel/world.js';

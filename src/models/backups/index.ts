@@ -6,10 +6,10 @@ import { BACKUP_COLUMNS, BACKUP_METRICS } from './metrics.js';
 import { buildBackups } from './runtime.js';
 import './ports.js';
 
-export const backups = defineModel<'services', 'backups'>({
+export const backups = defineModel({
   name: 'backups',
   about: 'Per job in `backups`.',
-  fields: Object.keys(BackupsFields),
+  schema: BackupsFields,
   needs: ['services'],
   gives: ['backups'],
   check: checkBackups,
@@ -17,3 +17,10 @@ export const backups = defineModel<'services', 'backups'>({
   metrics: Object.values(BACKUP_METRICS),
   columns: Object.values(BACKUP_COLUMNS),
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    backups: typeof BackupsFields;
+  }
+}

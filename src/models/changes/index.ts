@@ -6,10 +6,10 @@ import { CHANGE_METRICS } from './metrics.js';
 import { buildChanges } from './runtime.js';
 import './ports.js';
 
-export const changes = defineModel<'services' | 'desk', 'changes'>({
+export const changes = defineModel({
   name: 'changes',
   about: 'When the scenario has an enabled `changes` section.',
-  fields: Object.keys(ChangesFields),
+  schema: ChangesFields,
   needs: ['services', 'desk'],
   gives: ['changes'],
   check: checkChanges,
@@ -17,3 +17,10 @@ export const changes = defineModel<'services' | 'desk', 'changes'>({
   metrics: Object.values(CHANGE_METRICS),
   columns: [],
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    changes: typeof ChangesFields;
+  }
+}

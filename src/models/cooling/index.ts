@@ -7,10 +7,10 @@ import { buildRooms } from './runtime.js';
 import { offerCoolingTargets } from './targets.js';
 import './ports.js';
 
-export const cooling = defineModel<'failureTargets', 'rooms'>({
+export const cooling = defineModel({
   name: 'cooling',
   about: 'Per room, for every room in `rooms`.',
-  fields: Object.keys(RoomsFields),
+  schema: RoomsFields,
   needs: ['failureTargets'],
   gives: ['rooms'],
   check: checkRooms,
@@ -22,3 +22,10 @@ export const cooling = defineModel<'failureTargets', 'rooms'>({
   metrics: Object.values(ROOM_METRICS),
   columns: Object.values(ROOM_COLUMNS),
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    cooling: typeof RoomsFields;
+  }
+}

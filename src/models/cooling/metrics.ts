@@ -18,6 +18,7 @@ export const ROOM_COLUMNS = {
     unit: 'celsius',
     better: 'lower',
     range: CELSIUS,
+    chart: 'temperature',
     // ASHRAE TC 9.9: 18–27 °C recommended, 15–32 °C allowable for class A1.
     bands: [
       { lo: 15, hi: 32, label: 'A1 allowable 15–32 °C' },

@@ -25,22 +25,15 @@ import { ROOM_COLUMNS, ROOM_METRICS } from './metrics.js';
 
 /** Effective heat capacity per cabinet (J/K), derived above. */
 export const HEAT_CAPACITY_PER_CABINET = (5000 * 189) / (40 - 22);
-/** Default setpoint (°C), inside the ASHRAE recommended band. */
-export const DEFAULT_SETPOINT = 22;
 /** ASHRAE recommended band upper limit (°C, TC9.9 5th ed. 2021). */
 export const ASHRAE_RECOMMENDED_MAX = 27;
 /** ASHRAE A1 allowable upper limit (°C). */
 export const ASHRAE_A1_ALLOWABLE_MAX = 32;
-/** Default throttle threshold: the A1 allowable limit. */
-export const DEFAULT_THROTTLE_ABOVE = ASHRAE_A1_ALLOWABLE_MAX;
-/** Default service-time factor while throttled ([U] placeholder). */
-export const DEFAULT_THROTTLE_FACTOR = 1.5;
-/** Default shutdown threshold (°C): the Hosting365 incident saw servers shut down past 40 °C. */
-export const DEFAULT_SHUTDOWN_ABOVE = 40;
-/** Default resume threshold: back inside the recommended band. */
-export const DEFAULT_RESUME_BELOW = ASHRAE_RECOMMENDED_MAX;
-/** Default PUE: Uptime Institute 2023 industry average. */
-export const DEFAULT_PUE = 1.58;
+// A room's setpoint, thresholds, throttle factor and PUE default in its schema (schema.ts): the
+// default setpoint 22 °C inside the recommended band, throttling above the A1 allowable limit
+// (32 °C), shutdown past 40 °C as in the Hosting365 incident, resume back inside the
+// recommended band (27 °C), a throttle factor of 1.5 ([U] placeholder).
+export { DEFAULT_PUE } from './schema.js';
 
 const EPS = 1e-9;
 
@@ -103,21 +96,21 @@ export class Room implements RoomHandle {
   ) {
     this.name = spec.name;
     this.heatCapacity = spec.heatCapacity ?? spec.cabinets * HEAT_CAPACITY_PER_CABINET;
-    this.setpoint = spec.setpoint ?? DEFAULT_SETPOINT;
-    this.pue = spec.pue ?? DEFAULT_PUE;
-    this.otherItPower = spec.otherItPower ?? 0;
-    this.throttleAbove = spec.throttleAbove ?? DEFAULT_THROTTLE_ABOVE;
-    this.throttleFactor = spec.throttleFactor ?? DEFAULT_THROTTLE_FACTOR;
-    this.shutdownAbove = spec.shutdownAbove ?? DEFAULT_SHUTDOWN_ABOVE;
-    this.resumeBelow = spec.resumeBelow ?? DEFAULT_RESUME_BELOW;
+    this.setpoint = spec.setpoint;
+    this.pue = spec.pue;
+    this.otherItPower = spec.otherItPower;
+    this.throttleAbove = spec.throttleAbove;
+    this.throttleFactor = spec.throttleFactor;
+    this.shutdownAbove = spec.shutdownAbove;
+    this.resumeBelow = spec.resumeBelow;
     if (!(this.resumeBelow < this.shutdownAbove)) throw new Error(`rooms.${this.name}: resumeBelow (${this.resumeBelow}) must be below shutdownAbove (${this.shutdownAbove})`);
     if (!(this.setpoint < this.resumeBelow)) throw new Error(`rooms.${this.name}: setpoint (${this.setpoint}) must be below resumeBelow (${this.resumeBelow})`);
     let k = 0;
     for (const c of spec.crac) {
-      const count = c.count ?? 1;
+      const count = c.count;
       const first = this.cracNames.length;
       for (const o of c.outages ?? []) {
-        const units = Math.min(count, o.units ?? 1);
+        const units = Math.min(count, o.units);
         world.sim.scheduleAt(o.at, () => this.scriptedOutage(first, units, o.duration), undefined);
       }
       for (let i = 0; i < count; i++) {

@@ -1,6 +1,9 @@
 /** The failures model: component failures, repairs, correlated groups and spare parts (see README.md). */
 import { defineModel } from '../kernel/plugin.js';
-import { FAILURES_FIELD_NAMES } from './schema.js';
+import { failuresFields } from './schema.js';
+import { SERVICE_FAILURE_CLASSES } from '../services/targets.js';
+import { COOLING_FAILURE_CLASSES } from '../cooling/targets.js';
+import { NETWORK_FAILURE_CLASSES } from '../network/schema.js';
 import { checkFailures } from './checks.js';
 import { FAILURE_METRICS } from './metrics.js';
 import { buildFailures } from './runtime.js';
@@ -12,10 +15,10 @@ import '../problems/ports.js';
  * (cooling, services, network, …) register their failure targets into it as they are built,
  * and the failures model, built after them, gives each target its failures and repairs.
  */
-export const failureTargets = defineModel<never, 'failureTargets'>({
+export const failureTargets = defineModel({
   name: 'failure-targets',
   about: 'The registry through which models offer their components as failure targets (no metrics of its own).',
-  fields: [],
+  schema: {},
   needs: [],
   gives: ['failureTargets'],
   build: () => ({ failureTargets: failureTargetRegistry() }),
@@ -23,10 +26,13 @@ export const failureTargets = defineModel<never, 'failureTargets'>({
   columns: [],
 });
 
-export const failures = defineModel<'failureTargets' | 'services', 'recurrence'>({
+/** The failures model's fields: failure classes are those the models offer as failure targets (besides the groups'). */
+export const FailuresFields = failuresFields([...SERVICE_FAILURE_CLASSES, ...COOLING_FAILURE_CLASSES, ...NETWORK_FAILURE_CLASSES]);
+
+export const failures = defineModel({
   name: 'failures',
   about: 'Per component class listed under `failures.classes`.',
-  fields: FAILURES_FIELD_NAMES,
+  schema: FailuresFields,
   needs: ['failureTargets', 'services'],
   gives: ['recurrence'],
   check: checkFailures,
@@ -34,3 +40,10 @@ export const failures = defineModel<'failureTargets' | 'services', 'recurrence'>
   metrics: Object.values(FAILURE_METRICS),
   columns: [],
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    failures: typeof FailuresFields;
+  }
+}

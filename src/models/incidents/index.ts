@@ -7,11 +7,11 @@ import { buildIncidents } from './desk.js';
 import { buildReported } from './reported.js';
 import './ports.js';
 
-export const incidents = defineModel<'teams', 'desk'>({
+export const incidents = defineModel({
   name: 'incidents',
   about:
     'Incident metrics when the scenario has `incidents` or `monitoring` (incidents detected after warm-up, false alarms excluded); request metrics per `requests` stream; scheduled-work metrics per `scheduledWork` job.',
-  fields: Object.keys(IncidentsFields),
+  schema: IncidentsFields,
   needs: ['teams'],
   gives: ['desk'],
   check: checkIncidents,
@@ -23,3 +23,10 @@ export const incidents = defineModel<'teams', 'desk'>({
   metrics: [...Object.values(INCIDENT_METRICS), ...Object.values(REPORTED_METRICS), ...Object.values(REQUEST_METRICS), ...Object.values(SCHEDULED_METRICS)],
   columns: Object.values(INCIDENT_COLUMNS),
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    incidents: typeof IncidentsFields;
+  }
+}

@@ -11,7 +11,7 @@ const COUNT = { lo: 0 } as const;
 export const INCIDENT_METRICS = {
   count: { name: 'incidents.<priority>.count', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents of the priority detected after warm-up (false alarms excluded).' },
   mtta: { name: 'incidents.<priority>.mtta', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean time to acknowledge, from detection, over the incidents of the priority detected after warm-up.' },
-  mttr: { name: 'incidents.<priority>.mttr', unit: 'seconds', better: 'lower', range: TIME, key: 12, doc: 'Mean time to resolve, from detection, over the same incidents.' },
+  mttr: { name: 'incidents.<priority>.mttr', unit: 'seconds', better: 'lower', range: TIME, key: 12, chart: 'mttr', doc: 'Mean time to resolve, from detection, over the same incidents.' },
   mttd: { name: 'incidents.<priority>.mttd', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean time to detect (problem start → incident opened) over the same incidents.' },
   responseWithinTarget: { name: 'incidents.<priority>.response_within_target', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, doc: 'Share of the incidents of the priority whose response is decided (acknowledged, or the target fell due) that were acknowledged within the response target; null when there were none.' },
   resolutionWithinTarget: { name: 'incidents.<priority>.resolution_within_target', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, doc: 'Share of the incidents of the priority whose resolution is decided (resolved, or the target fell due) that were resolved within the resolution target; null when there were none.' },
@@ -23,7 +23,7 @@ export const INCIDENT_METRICS = {
 } as const satisfies Record<string, MetricSpec>;
 
 export const INCIDENT_COLUMNS = {
-  open: { name: 'incidents.open.<priority>', unit: 'count', better: 'lower', range: COUNT, doc: 'Open incidents of the priority at the interval end (false alarms excluded).' },
+  open: { name: 'incidents.open.<priority>', unit: 'count', better: 'lower', range: COUNT, chart: 'open_incidents', doc: 'Open incidents of the priority at the interval end (false alarms excluded).' },
 } as const satisfies Record<string, ColumnSpec>;
 
 export const REQUEST_METRICS = {

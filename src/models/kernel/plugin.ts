@@ -10,8 +10,10 @@
  * Models reach each other only through ports, never through a model's internals or hidden
  * per-world tables.
  */
+import type { TProperties } from '@sinclair/typebox';
 import type { ColumnSpec, MetricSpec } from '../../results/metrics.js';
 import type { ScenarioCheck } from '../../scenario/checks.js';
+import type { FileResolver } from '../../scenario/files.js';
 import type { World } from './world.js';
 
 /**
@@ -25,16 +27,48 @@ export interface Ports {}
 /** A port name. */
 export type PortName = keyof Ports;
 
+/**
+ * The static type of each model's schema fragment, by model name. Each model with scenario
+ * fields adds its own by declaration merging in its schema.ts, so the scenario's static type
+ * is known without evaluating the catalog (whose plug-ins' checks and builders are typed by
+ * that very scenario type):
+ *   declare module '../kernel/plugin.js' { interface ScenarioFragments { cooling: typeof RoomsFields } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ScenarioFragments {}
+
+/** A union of objects as one object with all their fields. */
+type Merged<U> = (U extends unknown ? (u: U) => void : never) extends (m: infer M) => void ? M : never;
+
+/** The scenario fields of every model (the union of their fragments); the catalog composes the schema. */
+export type ModelFields = Merged<ScenarioFragments[keyof ScenarioFragments]>;
+
+/** The fragment a model named `Name` must declare: its registered one, or none. */
+export type FragmentOf<Name extends string> = Name extends keyof ScenarioFragments ? ScenarioFragments[Name] : Record<string, never>;
+
 /** What every model declares besides its ports. */
 export interface ModelInfo {
   /** Unique; also the owner of its stream-name and metric prefixes. */
   readonly name: string;
   /** One line on what it models (and when its metrics appear), for the docs. */
   readonly about: string;
-  /** Top-level scenario fields it owns (its schema fragment's keys). */
+  /**
+   * Its schema fragment: the top-level scenario fields it owns, as TypeBox schemas with doc
+   * lines and JSON-Schema `default`s (the one source of defaults). The catalog composes the
+   * scenario schema from the fragments of every model; `{}` for a model without fields. Its
+   * static type is the one registered in `ScenarioFragments` under the model's name.
+   */
+  readonly schema: TProperties;
+  /** Top-level scenario fields it owns (its schema fragment's keys, filled in by defineModel). */
   readonly fields: readonly string[];
   /** Cross-references and sanity checks, located at line:column by `opsim validate` and the loaders. */
   readonly check?: ScenarioCheck;
+  /**
+   * Reads the files its fields name when the scenario is loaded (after the checks pass), through
+   * the toolkit's confined reader, and writes what they stand for into the scenario and the raw
+   * document (e.g. the load model's `traceFile` → `trace`). Models never read files when built.
+   */
+  readonly resolveFiles?: FileResolver;
   /** What it measures. */
   readonly metrics: readonly MetricSpec[];
   /** Its series columns. */
@@ -58,9 +92,21 @@ export interface AnyModelPlugin extends ModelInfo {
   build(world: World, ports: Ports): Partial<Ports>;
 }
 
-/** Declares a model (type-checks its ports against its builder). */
-export function defineModel<Needs extends PortName = never, Gives extends PortName = never>(plugin: ModelPlugin<Needs, Gives>): ModelPlugin<Needs, Gives> {
-  return plugin;
+/** What a model's index.ts writes: the plug-in without `fields` (they are its schema's keys), its schema the registered fragment. */
+export type ModelDeclaration<Name extends string, Needs extends PortName, Gives extends PortName> = Omit<ModelPlugin<Needs, Gives>, 'fields' | 'name' | 'schema'> & {
+  readonly name: Name;
+  readonly schema: FragmentOf<Name>;
+};
+
+/**
+ * Declares a model: infers its name and ports from `name`, `needs` and `gives` (write no type
+ * arguments), checks that `schema` is the fragment registered under its name in
+ * `ScenarioFragments`, type-checks its ports against its builder and fills in `fields`.
+ */
+export function defineModel<const Name extends string, const Needs extends PortName = never, const Gives extends PortName = never>(
+  plugin: ModelDeclaration<Name, Needs, Gives>,
+): ModelPlugin<Needs, Gives> {
+  return { ...plugin, fields: Object.keys(plugin.schema) };
 }
 
 /**

@@ -25,7 +25,7 @@ export function checkLoad(s: Scenario, report: ScenarioReport): void {
     }
     (c.peaks ?? []).forEach((p, j) => {
       if (!(p.end > p.start)) report(['load', i, 'peaks', j, 'end'], `must be after start (${p.start} s), got ${p.end} s`);
-      else if (p.every !== 0 && p.end - p.start > (p.every ?? 86400)) report(['load', i, 'peaks', j], `window [${p.start}, ${p.end}) s is longer than its period ${p.every ?? 86400} s`);
+      else if (p.every !== 0 && p.end - p.start > p.every) report(['load', i, 'peaks', j], `window [${p.start}, ${p.end}) s is longer than its period ${p.every} s`);
     });
     (c.holidays ?? []).forEach((h, j) => {
       if (!(h.to > h.from)) report(['load', i, 'holidays', j, 'to'], `must be after from (${h.from} s), got ${h.to} s`);

@@ -3,14 +3,16 @@ import { defineModel } from '../kernel/plugin.js';
 import { LoadFields } from './schema.js';
 import { checkLoad } from './checks.js';
 import { buildLoad } from './runtime.js';
+import { resolveTraceFiles } from './files.js';
 
-export const load = defineModel<'services'>({
+export const load = defineModel({
   name: 'load',
   about: 'Load measures itself at the services it feeds.',
-  fields: Object.keys(LoadFields),
+  schema: LoadFields,
   needs: ['services'],
   gives: [],
   check: checkLoad,
+  resolveFiles: resolveTraceFiles,
   build: (world, ports) => {
     buildLoad(world, ports.services);
     return {};
@@ -18,3 +20,10 @@ export const load = defineModel<'services'>({
   metrics: [],
   columns: [],
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    load: typeof LoadFields;
+  }
+}

@@ -12,8 +12,8 @@
  */
 import { ArrivalSampler, constantRate, exponential, nextArrival, piecewiseRate, scaleRate, shiftRate, sumRates, withMultiplier, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
 import type { LoadClassSpec } from './schema.js';
-// Trace files are read when the scenario is loaded (src/scenario/files.ts), not here.
-export { parseTraceCsv } from '../../scenario/files.js';
+// Trace files are read when the scenario is loaded (files.ts, the model's resolveFiles hook), not here.
+export { parseTraceCsv } from './files.js';
 import type { ServicesPort } from '../services/ports.js';
 import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
@@ -92,7 +92,7 @@ export function classProfile(spec: LoadClassSpec, where = `load.${spec.name}`): 
     } else local = constantRate(rate);
   }
   const peaks = spec.peaks ?? [];
-  for (const p of peaks) if (p.clock !== 'reference') local = periodicMultiplier(local, p.start, p.end, p.factor, p.every ?? DAY);
+  for (const p of peaks) if (p.clock !== 'reference') local = periodicMultiplier(local, p.start, p.end, p.factor, p.every);
   for (const h of spec.holidays ?? []) local = withMultiplier(local, h.from, h.to, h.factor);
   let profile = local;
   if (spec.stores !== undefined) {
@@ -100,7 +100,7 @@ export function classProfile(spec: LoadClassSpec, where = `load.${spec.name}`): 
     profile = sumRates(spec.stores.map((s) => scaleRate(shiftRate(local, s.offset * HOUR), s.share)));
   }
   // Reference-clock peaks (e.g. a global 17:00–20:00 UTC rush) act on the summed profile.
-  for (const p of peaks) if (p.clock === 'reference') profile = periodicMultiplier(profile, p.start, p.end, p.factor, p.every ?? DAY);
+  for (const p of peaks) if (p.clock === 'reference') profile = periodicMultiplier(profile, p.start, p.end, p.factor, p.every);
   if (spec.scale !== undefined) profile = scaleRate(profile, spec.scale);
   return profile;
 }
@@ -167,7 +167,7 @@ export function buildLoad(world: World, site: ServicesPort): void {
     const pool = site.pools.get(spec.service);
     if (pool === undefined) throw new Error(`${where}.service: no service named "${spec.service}" (services: ${[...site.pools.keys()].join(', ') || 'none'})`);
     const profile = classProfile(spec, where);
-    const cls = pool.addClass(spec.name, spec.priority ?? 0, profile);
+    const cls = pool.addClass(spec.name, spec.priority, profile);
     // A flow-level pool evaluates the profile itself: no request events.
     if (pool.perRequest) new ArrivalProcess(world, pool, profile, isConstant(spec), cls, world.streams.stream(`load/${spec.name}/arrivals`));
   });

@@ -6,6 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration, Fraction, Rate } from '../../scenario/units.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 
 /** Largest rate multiplier: beyond it a profile is a typo, and arrival thinning would spin. */
 const MAX_MULTIPLIER = 10_000;
@@ -16,7 +17,7 @@ export const PeakSpec = Type.Object(
     start: Duration({ description: 'Start of the peak window, counted from midnight (with `every`) or from time 0 (without), e.g. "20h".' }),
     end: Duration({ description: 'End of the peak window (exclusive), same reference as `start`.' }),
     factor: Multiplier('Rate multiplier inside the window, e.g. 1.5.'),
-    every: Type.Optional(Duration({ description: 'Repeat period of the window (default "1d": a daily peak hour); use "0" for a one-off window.' })),
+    every: Defaulted(Duration({ description: 'Repeat period of the window (by default a day: a daily peak hour); use "0" for a one-off window.' }), '1d'),
     clock: Type.Optional(
       Type.Union([Type.Literal('local'), Type.Literal('reference')], {
         description:
@@ -60,7 +61,7 @@ export const LoadClass = Type.Object(
     name: Type.String({ minLength: 1, description: 'Name of the request class, e.g. "inventory-lookups".' }),
     service: Type.String({ minLength: 1, description: 'Service that receives these requests.' }),
     rate: Type.Optional(Rate({ maximum: 1e6, description: 'Base arrival rate, e.g. "9/s" or "300/h" (Poisson arrivals; at most 1,000,000/s). Required unless a trace is given.' })),
-    priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, description: 'Queue priority at the service (lower is served first; default 0).' })),
+    priority: Defaulted(Type.Integer({ minimum: -1000, maximum: 1000, description: 'Queue priority at the service (lower is served first).' }), 0),
     daily: Type.Optional(Type.Array(Multiplier('Multiplier for one hour of the day.'), { minItems: 24, maxItems: 24, description: 'Hour-of-day multipliers (24 values, hour 0 first), applied to the base rate in local time.' })),
     weekly: Type.Optional(Type.Array(Multiplier('Multiplier for one day of the week.'), { minItems: 7, maxItems: 7, description: 'Day-of-week multipliers (7 values, Monday first), applied in local time.' })),
     peaks: Type.Optional(Type.Array(PeakSpec, { description: 'Peak-hour spikes.' })),

@@ -6,10 +6,10 @@ import { MONITORING_METRICS } from './metrics.js';
 import { buildMonitoring } from './runtime.js';
 import './ports.js';
 
-export const monitoring = defineModel<'desk', 'events'>({
+export const monitoring = defineModel({
   name: 'monitoring',
   about: 'When the scenario has `monitoring`.',
-  fields: Object.keys(MonitoringFields),
+  schema: MonitoringFields,
   needs: ['desk'],
   gives: ['events'],
   check: checkMonitoring,
@@ -17,3 +17,10 @@ export const monitoring = defineModel<'desk', 'events'>({
   metrics: Object.values(MONITORING_METRICS),
   columns: [],
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    monitoring: typeof MonitoringFields;
+  }
+}

@@ -152,7 +152,7 @@ export class EventManager {
     this.world.sim.post(this.ruleDelays[i]!.sample(rng), (p: Problem) => {
       if (p.resolvedAt !== null) return;
       this.remediationAttempts++;
-      if (this.remediationRng.next() < (rule.successProbability ?? 0.5)) {
+      if (this.remediationRng.next() < rule.successProbability) {
         this.remediationSuccesses++;
         this.world.problems.resolve(p, 'auto-remediation');
       }

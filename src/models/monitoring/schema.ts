@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration, Fraction, Rate, Temperature } from '../../scenario/units.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 import { Impact, Urgency, dist } from '../incidents/schema.js';
 
 /** Fields every monitor has, whatever it watches. */
@@ -75,7 +76,7 @@ export const AutoRemediation = Type.Object(
     name: Type.String({ minLength: 1, description: 'Name of the rule, e.g. "revert-lb-config" or "restart-backend".' }),
     problemKinds: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Problem kinds the rule acts on, e.g. ["lb-misweight"].' }),
     delay: Type.Optional(dist('Time from detection until the automation has run (default 2m).')),
-    successProbability: Type.Optional(Fraction({ description: 'Chance the automation fixes the problem (default 0.5); otherwise the incident stays with the operators.' })),
+    successProbability: Defaulted(Fraction({ description: 'Chance the automation fixes the problem; otherwise the incident stays with the operators.' }), 0.5),
     enabled: Type.Optional(Type.Boolean({ description: 'False switches the rule off (for policy variants). Default true.' })),
   },
   { additionalProperties: false, description: 'An auto-remediation runbook that tries to fix a detected problem without an operator.' },

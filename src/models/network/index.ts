@@ -5,10 +5,10 @@ import { checkNetwork } from './checks.js';
 import { NETWORK_METRICS } from './metrics.js';
 import { buildNetwork } from './runtime.js';
 
-export const network = defineModel<'services' | 'failureTargets'>({
+export const network = defineModel({
   name: 'network',
   about: 'Per device in `network.devices` and per service in `network.services`.',
-  fields: Object.keys(NetworkFields),
+  schema: NetworkFields,
   needs: ['services', 'failureTargets'],
   gives: [],
   check: checkNetwork,
@@ -19,3 +19,10 @@ export const network = defineModel<'services' | 'failureTargets'>({
   metrics: Object.values(NETWORK_METRICS),
   columns: [],
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    network: typeof NetworkFields;
+  }
+}

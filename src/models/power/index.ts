@@ -3,10 +3,10 @@ import { defineModel } from '../kernel/plugin.js';
 import { POWER_COLUMNS, POWER_METRICS } from './metrics.js';
 import { buildPower } from './runtime.js';
 
-export const power = defineModel<'services' | 'rooms'>({
+export const power = defineModel({
   name: 'power',
   about: 'Per room, and for the site when the scenario has rooms.',
-  fields: [],
+  schema: {},
   needs: ['services', 'rooms'],
   gives: [],
   build: (world, ports) => {

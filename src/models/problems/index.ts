@@ -6,10 +6,10 @@ import { PROBLEM_METRICS } from './metrics.js';
 import { buildProblems } from './runtime.js';
 import './ports.js';
 
-export const problemManagement = defineModel<'desk' | 'teams' | 'changes' | 'recurrence'>({
+export const problemManagement = defineModel({
   name: 'problems',
   about: 'Per problem in `problems`.',
-  fields: Object.keys(ProblemsFields),
+  schema: ProblemsFields,
   needs: ['desk', 'teams', 'changes', 'recurrence'],
   gives: [],
   check: checkProblems,
@@ -20,3 +20,10 @@ export const problemManagement = defineModel<'desk' | 'teams' | 'changes' | 'rec
   metrics: Object.values(PROBLEM_METRICS),
   columns: [],
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    problems: typeof ProblemsFields;
+  }
+}

@@ -8,10 +8,10 @@ import { offerServiceTargets } from './targets.js';
 import { checkFidelity, poolFactory } from './flow/index.js';
 import './ports.js';
 
-export const services = defineModel<'rooms' | 'failureTargets', 'services'>({
+export const services = defineModel({
   name: 'services',
   about: 'Per service, for every service in `services`.',
-  fields: Object.keys(ServiceFields),
+  schema: ServiceFields,
   needs: ['rooms', 'failureTargets'],
   gives: ['services'],
   check: (s, report) => {
@@ -26,3 +26,10 @@ export const services = defineModel<'rooms' | 'failureTargets', 'services'>({
   metrics: Object.values(SERVICE_METRICS),
   columns: Object.values(SERVICE_COLUMNS),
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    services: typeof ServiceFields;
+  }
+}

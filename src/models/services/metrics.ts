@@ -35,9 +35,9 @@ export const SERVICE_METRICS = {
 } as const satisfies Record<string, MetricSpec>;
 
 export const SERVICE_COLUMNS = {
-  arrivals: { name: '<service>.arrivals', unit: 'per_second', better: 'neutral', range: { lo: 0 }, doc: 'Requests that arrived in the interval, per second.' },
+  arrivals: { name: '<service>.arrivals', unit: 'per_second', better: 'neutral', range: { lo: 0 }, chart: 'load', doc: 'Requests that arrived in the interval, per second.' },
   rtMean: { name: '<service>.response_time.mean', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean response time of the requests that succeeded in the interval (null if none).' },
-  rtP95: { name: '<service>.response_time.p95', unit: 'seconds', better: 'lower', range: TIME, doc: 'Their 95th percentile (16 buckets per octave, ≤ 2.2 % error; null if none).' },
-  utilisation: { name: '<service>.utilisation', unit: 'fraction', better: 'neutral', range: SHARE, doc: 'Busy ÷ available unit-seconds in the interval.' },
+  rtP95: { name: '<service>.response_time.p95', unit: 'seconds', better: 'lower', range: TIME, chart: 'response_time_p95', doc: 'Their 95th percentile (16 buckets per octave, ≤ 2.2 % error; null if none).' },
+  utilisation: { name: '<service>.utilisation', unit: 'fraction', better: 'neutral', range: SHARE, chart: 'utilisation', doc: 'Busy ÷ available unit-seconds in the interval.' },
   failedFraction: { name: '<service>.failed_fraction', unit: 'fraction', better: 'lower', range: SHARE, doc: 'Failed ÷ finished requests in the interval (null if none finished).' },
 } as const satisfies Record<string, ColumnSpec>;

@@ -5,10 +5,10 @@ import { checkSites } from './checks.js';
 import { SITE_METRICS } from './metrics.js';
 import { buildSites } from './runtime.js';
 
-export const sites = defineModel<'services' | 'rooms' | 'teams' | 'backups'>({
+export const sites = defineModel({
   name: 'sites',
   about: 'Per site in `sites` that has disasters or a recovery plan.',
-  fields: Object.keys(SitesFields),
+  schema: SitesFields,
   needs: ['services', 'rooms', 'teams', 'backups'],
   gives: [],
   check: checkSites,
@@ -19,3 +19,10 @@ export const sites = defineModel<'services' | 'rooms' | 'teams' | 'backups'>({
   metrics: Object.values(SITE_METRICS),
   columns: [],
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    sites: typeof SitesFields;
+  }
+}

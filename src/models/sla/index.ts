@@ -5,10 +5,10 @@ import { checkSla } from './checks.js';
 import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
 import { buildSla } from './runtime.js';
 
-export const sla = defineModel<'teams'>({
+export const sla = defineModel({
   name: 'sla',
   about: 'Per SLA in `sla.services`; cost metrics when the scenario has `sla`, `teams` or `incidents`, `transactions.*` when it also has services.',
-  fields: Object.keys(SlaFields),
+  schema: SlaFields,
   needs: ['teams'],
   gives: [],
   check: checkSla,
@@ -19,3 +19,10 @@ export const sla = defineModel<'teams'>({
   metrics: Object.values(SLA_METRICS),
   columns: Object.values(SLA_COLUMNS),
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    sla: typeof SlaFields;
+  }
+}

@@ -8,7 +8,7 @@ const SHARE = { lo: 0, hi: 1 } as const;
 const MONEY = { lo: 0 } as const;
 
 export const SLA_METRICS = {
-  attainment: { name: 'sla.<sla>.attainment', unit: 'fraction', better: 'higher', range: SHARE, key: 1, doc: 'Share of the judged span (the SLA period, or the observed time with the budget pro-rated; see "SLA verdicts") meeting the objective.' },
+  attainment: { name: 'sla.<sla>.attainment', unit: 'fraction', better: 'higher', range: SHARE, key: 1, chart: 'sla_attainment', doc: 'Share of the judged span (the SLA period, or the observed time with the budget pro-rated; see "SLA verdicts") meeting the objective.' },
   met: { name: 'sla.<sla>.met', unit: 'fraction', better: 'higher', flag: true, range: SHARE, doc: '1 when the error budget used is ≤ 100 % (equivalently attainment ≥ the availability target), else 0 (aggregated as the probability of meeting the SLA).' },
   breaches: { name: 'sla.<sla>.breaches', unit: 'count', better: 'lower', range: { lo: 0 }, doc: 'Breach episodes (runs of consecutive bad windows).' },
   breachMinutes: { name: 'sla.<sla>.breach_minutes', unit: 'minutes', better: 'lower', range: { lo: 0 }, key: 3, doc: 'Minutes in windows that missed the objective.' },
@@ -27,5 +27,5 @@ export const SLA_METRICS = {
 } as const satisfies Record<string, MetricSpec>;
 
 export const SLA_COLUMNS = {
-  attainment: { name: '<sla>.attainment', unit: 'fraction', better: 'higher', range: SHARE, doc: "Share of the interval's SLA windows that met the objective." },
+  attainment: { name: '<sla>.attainment', unit: 'fraction', better: 'higher', range: SHARE, chart: 'sla_windows', doc: "Share of the interval's SLA windows that met the objective." },
 } as const satisfies Record<string, ColumnSpec>;

@@ -15,10 +15,8 @@ import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
 
 /** Length of the SLA month: 30 days (99.9 % then allows 43.2 minutes of downtime). */
 export const MONTH_SECONDS = 30 * 86400;
-/** Default SLA evaluation window. */
-export const DEFAULT_SLA_WINDOW = 300;
-/** Default share of a delayed transaction's revenue that is at risk (assumption, not sourced). */
-export const DEFAULT_DELAYED_LOSS_FRACTION = 0.1;
+// An SLA's period, window, penalties, revenue and delayed-loss share default in its schema
+// (schema.ts), the one place they are written.
 
 /** Response and resolution targets of one priority, in seconds, with their penalties. */
 export interface IncidentTarget {
@@ -44,7 +42,7 @@ export function incidentTargets(spec: IncidentTargetsSpec | undefined): Record<P
   const out = { ...DEFAULT_INCIDENT_TARGETS };
   for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
     const s = spec?.[p];
-    if (s !== undefined) out[p] = { response: s.response, resolution: s.resolution, responsePenalty: s.responsePenalty ?? 0, resolutionPenalty: s.resolutionPenalty ?? 0 };
+    if (s !== undefined) out[p] = { response: s.response, resolution: s.resolution, responsePenalty: s.responsePenalty, resolutionPenalty: s.resolutionPenalty };
   }
   return out;
 }
@@ -115,8 +113,8 @@ export function slaVerdict(goodSeconds: number, totalSeconds: number, target: nu
 export function slaBases(slas: readonly ServiceSlaSpec[], observedSeconds: number, services: readonly { name: string; latencyObjective?: { threshold: number; target: number } }[] = []): SlaBasis[] {
   return slas.map((s) => {
     const latency = s.latency ?? services.find((x) => x.name === s.service)?.latencyObjective;
-    const period = s.period ?? MONTH_SECONDS;
-    const rest: RestOfPeriod = s.restOfPeriod ?? 'like-horizon';
+    const period = s.period;
+    const rest: RestOfPeriod = s.restOfPeriod;
     const span = judgedSeconds(observedSeconds, period, rest);
     const basis: SlaBasis['basis'] = observedSeconds >= period ? 'whole-horizon' : rest === 'met' ? 'rest-of-period-met' : 'pro-rated';
     const budgetMinutes = ((1 - s.availabilityTarget) * span) / 60;
@@ -222,7 +220,7 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
   const handle = world.services.get(spec.service);
   if (handle === undefined) throw new Error(`sla.services.${spec.name}: no service named "${spec.service}" (known: ${[...world.services.keys()].join(', ') || 'none'})`);
   const sim = world.sim;
-  const window = spec.window ?? DEFAULT_SLA_WINDOW;
+  const window = spec.window;
   const ledger = new SlaLedger();
   // One rule whatever the threshold: a window is good when the share of its requests that
   // were neither slower than the SLA's threshold (its own, else the service's objective)
@@ -263,11 +261,11 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
 
   const n = spec.name;
   const rec = world.recorder;
-  const verdict = (): SlaVerdict => slaVerdict(ledger.good, ledger.total, spec.availabilityTarget, spec.period ?? MONTH_SECONDS, spec.restOfPeriod ?? 'like-horizon');
-  const penalty = (): number => ledger.breaches * (spec.penaltyPerBreach ?? 0) + (ledger.bad / 60) * (spec.penaltyPerBreachMinute ?? 0);
+  const verdict = (): SlaVerdict => slaVerdict(ledger.good, ledger.total, spec.availabilityTarget, spec.period, spec.restOfPeriod);
+  const penalty = (): number => ledger.breaches * spec.penaltyPerBreach + (ledger.bad / 60) * spec.penaltyPerBreachMinute;
   const revenueAtRisk = (): number => {
-    const rev = spec.revenuePerTransaction ?? 0;
-    return rev * (handle.totals().failed + (spec.delayedLossFraction ?? DEFAULT_DELAYED_LOSS_FRACTION) * slowNow());
+    const rev = spec.revenuePerTransaction;
+    return rev * (handle.totals().failed + spec.delayedLossFraction * slowNow());
   };
   const L = SLA_METRICS;
   rec.metric(L.attainment, { sla: n }, () => verdict().attainment);

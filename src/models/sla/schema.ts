@@ -6,6 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration, Fraction } from '../../scenario/units.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 
 export const LatencyObjective = Type.Object(
   {
@@ -20,14 +21,14 @@ export const ServiceSla = Type.Object(
     name: Type.String({ minLength: 1, description: 'Name of the SLA; metrics are sla.<name>.*.' }),
     service: Type.String({ minLength: 1, description: 'Service the SLA covers.' }),
     availabilityTarget: Fraction({ description: 'Share of time per SLA period (default a month) the service must meet its latency objective, e.g. "99.9%"; sets the error budget.' }),
-    period: Type.Optional(Duration({ exclusiveMinimum: true, description: 'SLA period the availability target is judged over (default 30d, a month); sets the error budget.' })),
-    restOfPeriod: Type.Optional(Type.Union([Type.Literal('like-horizon'), Type.Literal('met')], { description: 'When the horizon is shorter than the period: "like-horizon" (default) pro-rates the budget to the horizon; "met" assumes the rest of the period meets the objective, so the horizon\'s downtime is charged against the whole period\'s budget (a one-off incident).' })),
+    period: Defaulted(Duration({ exclusiveMinimum: true, description: 'SLA period the availability target is judged over (default a month); sets the error budget.' }), '30d'),
+    restOfPeriod: Defaulted(Type.Union([Type.Literal('like-horizon'), Type.Literal('met')], { description: 'When the horizon is shorter than the period: "like-horizon" (the default) pro-rates the budget to the horizon; "met" assumes the rest of the period meets the objective, so the horizon\'s downtime is charged against the whole period\'s budget (a one-off incident).' }), 'like-horizon'),
     latency: Type.Optional(LatencyObjective),
-    window: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Evaluation window: each window in which the objective is missed counts as downtime (default 5m).' })),
-    penaltyPerBreach: Type.Optional(Type.Number({ minimum: 0, description: 'Penalty per breach episode (a run of consecutive bad windows); default 0.' })),
-    penaltyPerBreachMinute: Type.Optional(Type.Number({ minimum: 0, description: 'Penalty per minute of breach; default 0.' })),
-    revenuePerTransaction: Type.Optional(Type.Number({ minimum: 0, description: 'Revenue carried by one transaction (request), for revenue at risk; default 0.' })),
-    delayedLossFraction: Type.Optional(Fraction({ description: 'Share of the revenue of a delayed (slower than the threshold) transaction that is at risk (default 0.1, an assumption); failed transactions count in full.' })),
+    window: Defaulted(Duration({ exclusiveMinimum: true, description: 'Evaluation window: each window in which the objective is missed counts as downtime.' }), '5m'),
+    penaltyPerBreach: Defaulted(Type.Number({ minimum: 0, description: 'Penalty per breach episode (a run of consecutive bad windows).' }), 0),
+    penaltyPerBreachMinute: Defaulted(Type.Number({ minimum: 0, description: 'Penalty per minute of breach.' }), 0),
+    revenuePerTransaction: Defaulted(Type.Number({ minimum: 0, description: 'Revenue carried by one transaction (request), for revenue at risk.' }), 0),
+    delayedLossFraction: Defaulted(Fraction({ description: 'Share of the revenue of a delayed (slower than the threshold) transaction that is at risk (default: an assumption); failed transactions count in full.' }), 0.1),
   },
   { additionalProperties: false, description: 'An SLA on one service.' },
 );
@@ -38,8 +39,8 @@ const Target = (p: string) =>
     {
       response: Duration({ description: `Time from detection to an operator picking up a ${p} incident.` }),
       resolution: Duration({ description: `Time from detection to a ${p} incident being resolved.` }),
-      responsePenalty: Type.Optional(Type.Number({ minimum: 0, description: `Penalty per ${p} response breach (default 0).` })),
-      resolutionPenalty: Type.Optional(Type.Number({ minimum: 0, description: `Penalty per ${p} resolution breach (default 0).` })),
+      responsePenalty: Defaulted(Type.Number({ minimum: 0, description: `Penalty per ${p} response breach.` }), 0),
+      resolutionPenalty: Defaulted(Type.Number({ minimum: 0, description: `Penalty per ${p} resolution breach.` }), 0),
     },
     { additionalProperties: false, description: `Response and resolution targets of ${p} incidents.` },
   );

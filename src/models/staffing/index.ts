@@ -6,10 +6,10 @@ import { STAFFING_COLUMNS, STAFFING_METRICS } from './metrics.js';
 import { buildStaffing } from './runtime.js';
 import './ports.js';
 
-export const staffing = defineModel<never, 'teams'>({
+export const staffing = defineModel({
   name: 'staffing',
   about: 'Per team in `teams`; `cost.staffing` when there is any team.',
-  fields: Object.keys(StaffingFields),
+  schema: StaffingFields,
   needs: [],
   gives: ['teams'],
   check: checkTeams,
@@ -17,3 +17,10 @@ export const staffing = defineModel<never, 'teams'>({
   metrics: Object.values(STAFFING_METRICS),
   columns: Object.values(STAFFING_COLUMNS),
 });
+
+// The static type of this model's scenario fields (see ScenarioFragments in kernel/plugin.ts).
+declare module '../kernel/plugin.js' {
+  interface ScenarioFragments {
+    staffing: typeof StaffingFields;
+  }
+}

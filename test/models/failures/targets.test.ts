@@ -14,10 +14,10 @@ import type { World } from '../../../src/models/kernel/world.js';
 
 /** A test model: two UPS units whose failures it counts (it owns no scenario field). */
 function upsModel(log: string[]) {
-  return defineModel<'failureTargets'>({
+  return defineModel({
     name: 'ups',
     about: 'Two UPS units (test).',
-    fields: [],
+    schema: {},
     needs: ['failureTargets'],
     gives: [],
     build: (world: World, ports) => {
@@ -59,10 +59,10 @@ describe('failure targets offered through the port', () => {
     const inSchema = schema.properties.failures.properties.classes.items.properties.class.anyOf.map((a) => a.const).sort();
     // A spy built just before the failures model reads what the catalog's models offered.
     const offered = new Set<string>(GROUP_FAILURE_CLASSES.map((g) => g.name));
-    const spy = defineModel<'failureTargets'>({
+    const spy = defineModel({
       name: 'spy',
       about: 'Reads the offers (test).',
-      fields: [],
+      schema: {},
       needs: ['failureTargets'],
       gives: [],
       build: (_world, ports) => {

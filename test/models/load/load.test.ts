@@ -7,14 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { classProfile, parseTraceCsv, periodicMultiplier } from '../../../src/models/load/runtime.js';
 import { constantRate } from '../../../src/engine/index.js';
 import { runReplication } from '../../../src/models/replication.js';
-import type { LoadClassSpec } from '../../../src/models/load/schema.js';
+import { LoadClass, type LoadClassSpec } from '../../../src/models/load/schema.js';
+import { withDefaults } from '../../../src/scenario/validate.js';
 import { expectAgrees, load, replicate, scenario } from '../helpers.js';
 
 const daily = [0.4, 0.3, 0.25, 0.25, 0.3, 0.4, 0.6, 0.8, 1.0, 1.1, 1.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.4, 1.5, 1.6, 1.6, 1.5, 1.1, 0.7];
 
 describe('load profiles', () => {
   it('daily shape, peak, holiday and stores in time zones compose as documented', () => {
-    const spec: LoadClassSpec = {
+    const spec: LoadClassSpec = withDefaults(LoadClass, {
       name: 'c',
       service: 's',
       rate: 10,
@@ -25,7 +26,7 @@ describe('load profiles', () => {
         { offset: -5, share: 0.6 },
         { offset: 1, share: 0.4 },
       ],
-    };
+    });
     const p = classProfile(spec);
     // At reference 01:30 on day 0, eastern local time is 20:30 (previous day: no holiday) → peak; CET is 02:30.
     const t = 1.5 * 3600;
@@ -41,9 +42,9 @@ describe('load profiles', () => {
       { offset: -5, share: 0.6 },
       { offset: 1, share: 0.4 },
     ];
-    const base = classProfile({ name: 'c', service: 's', rate: 10, daily, stores });
-    const ref = classProfile({ name: 'c', service: 's', rate: 10, daily, stores, peaks: [{ start: 17 * 3600, end: 20 * 3600, factor: 1.4, clock: 'reference' }] });
-    const loc = classProfile({ name: 'c', service: 's', rate: 10, daily, stores, peaks: [{ start: 17 * 3600, end: 20 * 3600, factor: 1.4 }] });
+    const base = classProfile(withDefaults(LoadClass, { name: 'c', service: 's', rate: 10, daily, stores }));
+    const ref = classProfile(withDefaults(LoadClass, { name: 'c', service: 's', rate: 10, daily, stores, peaks: [{ start: 17 * 3600, end: 20 * 3600, factor: 1.4, clock: 'reference' }] }));
+    const loc = classProfile(withDefaults(LoadClass, { name: 'c', service: 's', rate: 10, daily, stores, peaks: [{ start: 17 * 3600, end: 20 * 3600, factor: 1.4 }] }));
     // 17:30 reference: CET is 18:30 (inside its local peak), eastern 12:30 (outside).
     const t = 17.5 * 3600;
     expect(ref.rate(t)).toBeCloseTo(1.4 * base.rate(t), 9);
@@ -81,7 +82,7 @@ describe('load profiles', () => {
     });
     const m = runReplication(s, { seed: 't', replication: 0 }).metrics;
     expect(Math.abs(m['service.s.requests']! - 9000)).toBeLessThan(3 * Math.sqrt(9000));
-    expect(() => classProfile({ name: 'x', service: 's', rate: 1, trace: { interval: 1, counts: [1] } })).toThrow(/either "rate" or a trace/);
+    expect(() => classProfile(withDefaults(LoadClass, { name: 'x', service: 's', rate: 1, trace: { interval: 1, counts: [1] } }))).toThrow(/either "rate" or a trace/);
   });
 
   it('periodic peaks integrate exactly', () => {

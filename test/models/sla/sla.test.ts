@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { attainment, errorBudgetUsed, incidentTargets, summariseWindows, windowMeetsObjective, MONTH_SECONDS, buildSla, slaBases, slaVerdict } from '../../../src/models/sla/runtime.js';
 import { FakeService, fakeWorld } from '../fakes.js';
+import { IncidentTargets, ServiceSla } from '../../../src/models/sla/schema.js';
+import { withDefaults } from '../../../src/scenario/validate.js';
 
 describe('SLA arithmetic', () => {
   it('attainment is good time over observed time', () => {
@@ -42,7 +44,7 @@ describe('SLA arithmetic', () => {
     expect([t.P2.response, t.P2.resolution]).toEqual([1800, 14400]);
     expect([t.P3.response, t.P3.resolution]).toEqual([4 * 3600, 3 * 86400]);
     expect([t.P4.response, t.P4.resolution]).toEqual([86400, 5 * 86400]);
-    expect(incidentTargets({ P1: { response: 300, resolution: 3600 } }).P1.response).toBe(300);
+    expect(incidentTargets(withDefaults(IncidentTargets, { P1: { response: 300, resolution: 3600 } })).P1.response).toBe(300);
   });
 });
 
@@ -50,7 +52,7 @@ describe('buildSla on a constructed day', () => {
   it('30 bad minutes out of 24 h against 99.9 %: attainment, budget, breaches, penalties', () => {
     const world = fakeWorld({
       horizon: 86400,
-      sla: { services: [{ name: 'inv', service: 'inventory', availabilityTarget: 0.999, latency: { threshold: 2, target: 0.99 }, penaltyPerBreach: 1000, penaltyPerBreachMinute: 10 }] },
+      sla: { services: [withDefaults(ServiceSla, { name: 'inv', service: 'inventory', availabilityTarget: 0.999, latency: { threshold: 2, target: 0.99 }, penaltyPerBreach: 1000, penaltyPerBreachMinute: 10 })] },
     });
     const svc = new FakeService('inventory', 4, world.sim);
     svc.latencyObjective = { threshold: 2, target: 0.99 };
@@ -155,9 +157,9 @@ describe('SLA verdict over its period', () => {
   });
 
   it('a horizon longer than the period is judged as a whole; the basis says so', () => {
-    const sla = { name: 's', service: 'x', availabilityTarget: 0.999 };
+    const sla = withDefaults(ServiceSla, { name: 's', service: 'x', availabilityTarget: 0.999 });
     expect(slaBases([sla], 86400)[0]).toMatchObject({ basis: 'pro-rated', budgetMinutes: expect.closeTo(1.44, 9) });
-    expect(slaBases([{ ...sla, restOfPeriod: 'met' }], 86400)[0]).toMatchObject({ basis: 'rest-of-period-met', budgetMinutes: expect.closeTo(43.2, 9) });
+    expect(slaBases([{ ...sla, restOfPeriod: 'met' as const }], 86400)[0]).toMatchObject({ basis: 'rest-of-period-met', budgetMinutes: expect.closeTo(43.2, 9) });
     expect(slaBases([{ ...sla, period: 86400 }], 7 * 86400)[0]).toMatchObject({ basis: 'whole-horizon', budgetMinutes: expect.closeTo(7 * 1.44, 9) });
     expect(slaBases([sla], 86400)[0]!.statement).toContain('pro-rated');
   });

@@ -1,0 +1,100 @@
+/**
+ * The validator generated at build time (Ajv standalone code, src/scenario/precompile.ts) and
+ * the one Ajv compiles in the process agree: on every shipped scenario and on every document of
+ * the bad-scenario corpus, the same verdict, the same raw errors (same place in the document
+ * and in the schema, same keyword, parameters and message), the same sentences and the same
+ * converted scenario. A stale or missing file is not used.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import type { ErrorObject } from 'ajv';
+import { Type } from '@sinclair/typebox';
+import { LANGUAGE } from '../../src/models/index.js';
+import { loadScenarioFile } from '../../src/scenario/index.js';
+import { standaloneValidatorCode, writeStandaloneValidator } from '../../src/scenario/precompile.js';
+import { loadPrecompiled } from '../../src/scenario/precompiled.js';
+import { compileValidator, jsonSchemaOf, validateWith, type Compiled } from '../../src/scenario/validate.js';
+import { ROOT } from '../experiment/helpers.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'opsim-precompiled-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const schema = jsonSchemaOf(LANGUAGE.schema);
+const file = path.join(dir, 'scenario-validator.cjs');
+writeStandaloneValidator(schema, file);
+const precompiled = loadPrecompiled(schema, file)!;
+const compiled = compileValidator(schema);
+
+/** The documents to validate: shipped scenarios (merged raw) and the bad corpus (as parsed). */
+function documents(): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const f of readdirSync(path.join(ROOT, 'scenarios')).filter((x) => x.endsWith('.yaml')).sort()) {
+    const r = loadScenarioFile(path.join(ROOT, 'scenarios', f));
+    if (!r.ok) throw new Error(`${f} must load`);
+    out.push([f, r.raw]);
+  }
+  const bad = path.join(ROOT, 'test/fixtures/bad');
+  for (const f of readdirSync(bad).filter((x) => /\.(ya?ml|json)$/.test(x)).sort()) {
+    const text = readFileSync(path.join(bad, f), 'utf8');
+    try {
+      out.push([`bad/${f}`, f.endsWith('.json') ? JSON.parse(text) : parseYaml(text)]);
+    } catch {
+      // Unparseable text never reaches the validator.
+    }
+  }
+  return out;
+}
+
+const raw = (c: Compiled, doc: unknown): { ok: boolean; errors: Partial<ErrorObject>[] } => {
+  const ok = c.validate(structuredClone(doc)) === true;
+  const errors = (c.validate.errors ?? []).map((e) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, params: e.params, message: e.message, data: e.data }));
+  return { ok, errors };
+};
+
+describe('the precompiled scenario validator', () => {
+  it('is the one generated for this schema', () => {
+    expect(precompiled).not.toBeNull();
+    expect(precompiled.source).toBe('precompiled');
+    expect(compiled.source).toBe('compiled');
+  });
+
+  const docs = documents();
+  it('covers good and bad documents', () => {
+    expect(docs.filter(([n]) => !n.startsWith('bad/')).length).toBeGreaterThanOrEqual(8);
+    expect(docs.filter(([n]) => n.startsWith('bad/')).length).toBeGreaterThan(10);
+  });
+
+  it.each(docs)('agrees with Ajv compiled in the process: %s', (_name, doc) => {
+    const a = raw(precompiled, doc);
+    const b = raw(compiled, doc);
+    expect(a).toEqual(b);
+    expect(validateWith(precompiled, structuredClone(doc))).toEqual(validateWith(compiled, structuredClone(doc)));
+  });
+
+  it('finds bad units, unknown fields and union mismatches the same way', () => {
+    const good = docs[0]![1] as Record<string, unknown>;
+    const bad = { ...good, horizon: '-3 fortnights', nmae: 'typo', seed: { text: 1 } };
+    const a = validateWith(precompiled, bad);
+    expect(a.ok).toBe(false);
+    expect(a).toEqual(validateWith(compiled, bad));
+    expect(!a.ok && a.issues.map((i) => i.segments.join('.')).sort()).toEqual(['horizon', 'nmae', 'seed']);
+  });
+
+  it('is not used for another schema, nor when missing or switched off', () => {
+    const other = jsonSchemaOf(Type.Object({ ...LANGUAGE.schema.properties, extra: Type.Optional(Type.String()) }, { additionalProperties: false }));
+    expect(loadPrecompiled(other, file)).toBeNull();
+    expect(loadPrecompiled(schema, path.join(dir, 'missing.cjs'))).toBeNull();
+    const stale = path.join(dir, 'stale.cjs');
+    writeFileSync(stale, standaloneValidatorCode(other));
+    expect(loadPrecompiled(schema, stale)).toBeNull();
+    process.env.OPSIM_VALIDATOR = 'compile';
+    try {
+      expect(loadPrecompiled(schema, file)).toBeNull();
+    } finally {
+      delete process.env.OPSIM_VALIDATOR;
+    }
+  });
+});
