@@ -126,7 +126,7 @@ export class ServiceStats {
     this.rt.add(rt);
     this.fine.add(rt);
     const k = COARSE.index(rt);
-    this.window.addOk(now, k);
+    this.window.addOkOn(this.sim.clock, k);
     this.intHist[k]++;
     this.winTotal++;
     if (rt <= this.objThreshold) {
@@ -146,10 +146,10 @@ export class ServiceStats {
   }
 
   /** A request failed for good (no retry left). */
-  recordFailed(now: number): void {
+  recordFailed(): void {
     this.failedCount++;
     this.cumFailed++;
-    this.window.addFailed(now);
+    this.window.addFailedOn(this.sim.clock);
     this.winTotal++;
   }
 
