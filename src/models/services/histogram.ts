@@ -37,6 +37,15 @@ export class LogBuckets {
     return (e << this.subBits) | ((hi >>> this.shift) & this.mask);
   }
 
+  /**
+   * The bucket of `coarser` (fewer sub-buckets per octave) holding this layout's bucket i:
+   * `coarser.index(x) === coarsen(index(x), coarser)` for every x, the octave bits being the
+   * same and the sub-bucket bits a prefix; the hot path computes one index and derives the other.
+   */
+  coarsen(i: number, coarser: LogBuckets): number {
+    return i >>> (this.subBits - coarser.subBits);
+  }
+
   /** Midpoint of bucket i. */
   midpoint(i: number): number {
     const e = (i >>> this.subBits) + MIN_EXP - 1023;
@@ -66,7 +75,12 @@ export class LogHistogram {
 
   /** Records one value. */
   add(x: number): void {
-    this.counts[LogHistogram.buckets.index(x)]++;
+    this.addBucket(LogHistogram.buckets.index(x));
+  }
+
+  /** Records one value in bucket `i` (`LogHistogram.buckets.index` of it). */
+  addBucket(i: number): void {
+    this.counts[i]++;
     this.total++;
   }
 
