@@ -8,7 +8,7 @@ import path from 'node:path';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { OPSIM_VERSION, packageRoot } from '../version.js';
-import { checkRunBudget, experimentExecutor, loadFile, loadText, type Loaded, type RunBudget, type RunExecutor } from './engine.js';
+import { checkRunBudget, experimentExecutor, loadFile, loadText, type Loaded, type RunBudget, type RunExecutor } from './run-host.js';
 import { isFinal, QueueFullError, RunManager, type RunRecord, type RunRequest } from './runs.js';
 import { displayFile, listScenarios, resolveScenario, SCENARIO_NAME } from './scenarios.js';
 import * as S from './schemas.js';

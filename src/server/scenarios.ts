@@ -5,7 +5,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { loadFile, type ScenarioError } from './engine.js';
+import { loadFile, type ScenarioError } from './run-host.js';
 
 /** Scenario names: a plain file name, no separators, no leading dot. */
 export const SCENARIO_NAME = /^[a-z0-9][a-z0-9._-]*$/i;

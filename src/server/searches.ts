@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../results/write.js';
 import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
 import { prepareSearch, runSearch, type SearchDocument, type SearchProgress } from '../search/index.js';
-import { loadFile, loadText, type Loaded } from './engine.js';
+import { loadFile, loadText, type Loaded } from './run-host.js';
 import { displayFile, resolveScenario, SCENARIO_NAME } from './scenarios.js';
 
 /** Options of the search routes. */
