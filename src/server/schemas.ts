@@ -142,6 +142,7 @@ export const Knob = Type.Object({
   label: Type.Optional(Type.String()),
   value: Type.Optional(KnobValue),
   values: Type.Optional(Type.Array(KnobValue)),
+  doc: Type.Optional(Type.String({ description: "The field's one-line doc from the scenario schema." })),
 });
 
 /** What GET /api/scenarios says about one scenario. */
@@ -153,6 +154,7 @@ export const ScenarioInfo = Type.Object({
   horizon: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Null()])),
   variants: Type.Optional(Type.Array(Type.String())),
   knobs: Type.Optional(Type.Array(Knob)),
+  search: Type.Optional(Type.Boolean({ description: 'Whether the scenario has a search: section (POST /api/searches accepts it).' })),
   errors: Type.Optional(Type.Array(ScenarioErrorSchema)),
 });
 
