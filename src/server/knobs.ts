@@ -36,11 +36,14 @@ function isObject(v: unknown): v is Json {
 }
 
 // Container words say nothing a planner needs in a form label.
-const GENERIC = new Set(['teams', 'roster', 'shifts', 'services', 'rooms', 'monitoring', 'monitors', 'staffing', 'sla', 'crac']);
+const GENERIC = new Set(['teams', 'roster', 'shifts', 'services', 'rooms', 'monitoring', 'monitors', 'staffing', 'sla']);
 
-/** A short form label: "ops-l1 early headcount" for teams.ops-l1.roster.shifts.early.headcount. */
+/**
+ * A short form label: "ops-l1 early headcount" for teams.ops-l1.roster.shifts.early.headcount;
+ * "hall-a crac count" for rooms.hall-a.crac.crac.count (a unit named like its list says it once).
+ */
 export function knobLabel(p: string): string {
-  const segs = p.split('.').filter((x) => !GENERIC.has(x));
+  const segs = p.split('.').filter((x, i, all) => !GENERIC.has(x) && x !== all[i - 1]);
   return (segs.length > 0 ? segs : p.split('.')).slice(-3).join(' ');
 }
 

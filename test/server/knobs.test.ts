@@ -65,6 +65,8 @@ describe('knobs', () => {
     expect(paths).not.toContain('services.inventory.latencyObjective.threshold');
     expect(paths.some((p) => p.endsWith('.retries') || p.endsWith('.minServers'))).toBe(false);
     expect(knobs.find((k) => k.path === 'services.inventory.servers')!.doc).toMatch(/servers in the pool/i);
+    expect(knobs.find((k) => k.path === 'rooms.hall-a.crac.crac.count')!.label).toBe('hall-a crac count');
+    expect(knobs.find((k) => k.path === 'teams.ops-l1.roster.shifts.night.headcount')!.label).toBe('ops-l1 night headcount');
   });
 
   it('of every shipped scenario are paths an override accepts, with the values the scenario has', () => {
