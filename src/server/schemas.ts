@@ -77,7 +77,6 @@ export const RunBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RunBodyT = Static<typeof RunBody>;
 
 /** The answer to a submission or a cancellation: where to follow the run. */
 export const Submitted = Type.Object({ id: Type.String(), status: Type.String(), location: Type.String() });
