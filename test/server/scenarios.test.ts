@@ -13,6 +13,7 @@ horizon: 1h
 services:
   - name: web
     servers: 3
+    concurrency: 2
     retries: 1
     serviceTime: 100ms
 `;
@@ -47,7 +48,7 @@ describe('GET /api/scenarios', () => {
     expect(list.flatMap((s) => s.errors)).toEqual([]);
     expect(list.map((s) => [s.name, s.search])).toEqual([['pool', false], ['searchable', true], ['tiny', false]]);
     const pool = list.find((s) => s.name === 'pool')!;
-    expect(pool.knobs.map((k) => [k.path, k.value])).toEqual([['services.web.servers', 3]]);
+    expect(pool.knobs.map((k) => [k.path, k.value])).toEqual([['services.web.servers', 3], ['services.web.concurrency', 2]]);
     expect(pool.knobs[0]!.doc).toMatch(/servers in the pool/i);
   });
 });
