@@ -1,8 +1,8 @@
 /**
  * The scenario validator generated at build time (src/scenario/precompile.ts), loaded when it
  * matches the schema in use, so no process compiles opsim's schema: it is
- * dist/generated/scenario-validator.cjs, found from this module in dist/src/scenario/ (the
- * built CLI and library) or src/scenario/ (tests run from source). A missing or stale file
+ * dist/generated/scenario-validator.cjs under the package root (from the built CLI, its
+ * bundle, the library or tests run from source alike). A missing or stale file
  * (keyed by a hash of the schema) is no error: the validator is compiled in the process, as
  * OPSIM_VALIDATOR=compile also asks.
  *
@@ -15,16 +15,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import vm from 'node:vm';
 import type { SchemaObject, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { checkUnit, compileValidator, unionBranches, type Compiled } from './validate.js';
+import { packageRoot } from '../version.js';
 
 /** Where the build writes the validator (dist/generated/scenario-validator.cjs). */
-export const PRECOMPILED_FILE = fileURLToPath(
-  new URL(import.meta.url.includes('/dist/src/') ? '../../generated/scenario-validator.cjs' : '../../dist/generated/scenario-validator.cjs', import.meta.url),
-);
+export const PRECOMPILED_FILE = path.join(packageRoot(), 'dist', 'generated', 'scenario-validator.cjs');
 
 /** Bump when the generated code's shape or opsim's keywords change meaning. */
 const FORMAT = 2;
@@ -80,7 +79,7 @@ function loadModule(file: string): PrecompiledModule {
   scripts.set(file, { script, key, cache: cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used' });
   const module = { exports: {} as unknown };
   const req = createRequire(file);
-  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void)(module.exports, req, module, file, file.replace(/\/[^/]*$/, ''));
+  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void)(module.exports, req, module, file, path.dirname(file));
   return module.exports as PrecompiledModule;
 }
 
