@@ -271,6 +271,11 @@ export class ArrivalSampler {
   private readonly last = new Float64Array(1);
   /** No arrival at or after this time. */
   private limit: number;
+  /**
+   * The profile's maximum is positive (read once: a profile's max is a constant, and the
+   * read per arrival was a megamorphic property load when several kinds of profile are drawn).
+   */
+  private readonly positive: boolean;
 
   /**
    * `profile` must list its breaks (see `RateProfile.breaks`). `draw` runs from `start` and
@@ -282,6 +287,7 @@ export class ArrivalSampler {
     start = 0,
   ) {
     if (profile.breaks === undefined) throw new TypeError('ArrivalSampler: the rate profile does not list its breaks; draw it with nextArrival (thinning)');
+    this.positive = profile.max > 0;
     this.last[0] = start;
     this.limit = horizon;
   }
@@ -318,7 +324,7 @@ export class ArrivalSampler {
   private walk(rng: Rng): void {
     const now = this.last[0]!;
     const horizon = this.limit;
-    if (!(this.profile.max > 0) || !(now < horizon)) {
+    if (!this.positive || !(now < horizon)) {
       this.last[0] = Infinity;
       return;
     }

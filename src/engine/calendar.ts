@@ -101,6 +101,14 @@ export class EventCalendar extends SlotTable {
   private readonly perBucket: number;
   /** Where `load` keeps its prefetch reads' (always zero) result. */
   private prefetchHits = 0;
+  /**
+   * True when heap position 0 holds the entry just popped, not yet removed. Most handlers
+   * schedule an event, and the first push after a pop fills the vacant root and sifts it
+   * down: one sift instead of the removal's sift down plus the push's sift up. Every other
+   * heap operation closes the vacancy first (`closeTop`). Keys are unique, so the pop order
+   * (and every sample path) is the same whichever valid heap holds them.
+   */
+  private vacantTop = false;
 
   constructor(initialCapacity = 1024, arity: CalendarArity = DEFAULT_ARITY, layout: CalendarLayout = {}) {
     if (arity !== 2 && arity !== 4 && arity !== 8) throw new RangeError(`calendar arity must be 2, 4 or 8, got ${String(arity)}`);
@@ -121,6 +129,7 @@ export class EventCalendar extends SlotTable {
 
   /** Time of the earliest pending event, or Infinity when the calendar is empty. */
   peekTime(): number {
+    if (this.vacantTop) this.closeTop();
     if (this.size_ === 0) return Infinity;
     if (this.heapSize === 0 || (this.generation[this.heapSlot[0]!]! & 1) === 0) this.settle();
     return this.heapKey[0]!;
@@ -162,6 +171,14 @@ export class EventCalendar extends SlotTable {
         return slot;
       }
     }
+    if (this.vacantTop) {
+      this.vacantTop = false;
+      this.heapKey[0] = time;
+      this.heapKey[1] = tie;
+      this.heapSlot[0] = slot;
+      this.siftDown(0);
+      return slot;
+    }
     const i = this.heapSize++;
     this.heapKey[2 * i] = time;
     this.heapKey[2 * i + 1] = tie;
@@ -176,6 +193,7 @@ export class EventCalendar extends SlotTable {
    * before the next push, which may reuse the slot. Returns -1 when empty.
    */
   popSlot(): number {
+    if (this.vacantTop) this.closeTop();
     if (this.size_ === 0) return -1;
     let top = this.heapSlot[0]!;
     if (this.heapSize === 0 || (this.generation[top]! & 1) === 0) {
@@ -184,7 +202,7 @@ export class EventCalendar extends SlotTable {
     }
     this.poppedTime = this.heapKey[0]!;
     this.size_--;
-    this.removeTop();
+    this.vacantTop = true;
     this.retire(top);
     return top;
   }
@@ -195,6 +213,7 @@ export class EventCalendar extends SlotTable {
    * event is later.
    */
   popUntil(until: number): number {
+    if (this.vacantTop) this.closeTop();
     if (this.size_ === 0) return -1;
     let top = this.heapSlot[0]!;
     if (this.heapSize === 0 || (this.generation[top]! & 1) === 0) {
@@ -205,7 +224,7 @@ export class EventCalendar extends SlotTable {
     if (t > until) return -1;
     this.poppedTime = t;
     this.size_--;
-    this.removeTop();
+    this.vacantTop = true;
     this.retire(top);
     return top;
   }
@@ -219,6 +238,7 @@ export class EventCalendar extends SlotTable {
   cancel(handle: EventHandle): boolean {
     // The slot is freed when its tombstone leaves the heap.
     if (!this.kill(handle)) return false;
+    if (this.vacantTop) this.closeTop();
     const dead = this.heapSize + this.farCount - this.size_;
     if (dead > 64 && dead > this.size_) {
       if (this.tiered) {
@@ -233,6 +253,7 @@ export class EventCalendar extends SlotTable {
 
   /** Drops every pending event. */
   clear(): void {
+    if (this.vacantTop) this.closeTop();
     const gens = this.generation;
     if (this.tiered) this.gatherFar();
     const drop = (slot: number): void => {
@@ -487,6 +508,12 @@ export class EventCalendar extends SlotTable {
   private heapify(): void {
     // Keys are unique (the sequence number breaks every tie), so any valid heap pops in the same order.
     for (let i = (this.heapSize - 2) >> this.shift; i >= 0; i--) this.siftDown(i);
+  }
+
+  /** Removes the popped entry left at the root (see `vacantTop`). */
+  private closeTop(): void {
+    this.vacantTop = false;
+    this.removeTop();
   }
 
   /** Removes heap entry 0: the last entry fills the hole and sinks. */

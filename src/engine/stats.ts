@@ -6,22 +6,37 @@ import { createRequire } from 'node:module';
 import type * as hdr from 'hdr-histogram-js';
 import { checkFinite } from './checks.js';
 
-/** Welford's running mean and variance, with min and max, of individual observations. */
+// Slots of a Tally's state array.
+const MEAN = 0;
+const M2 = 1;
+const TLO = 2;
+const THI = 3;
+
+/**
+ * Welford's running mean and variance, with min and max, of individual observations. The
+ * doubles live in one Float64Array (as TimeWeighted's do): every request updates a tally or
+ * two, and a typed-array element is read and written in place, never through a boxed field.
+ */
 export class Tally {
   private n = 0;
-  private m = 0;
-  private s = 0;
-  private lo = Infinity;
-  private hi = -Infinity;
+  private readonly t = new Float64Array(4);
+
+  constructor() {
+    this.t[TLO] = Infinity;
+    this.t[THI] = -Infinity;
+  }
 
   /** Adds one observation. */
   add(x: number): void {
+    const t = this.t;
     this.n++;
-    const d = x - this.m;
-    this.m += d / this.n;
-    this.s += d * (x - this.m);
-    if (x < this.lo) this.lo = x;
-    if (x > this.hi) this.hi = x;
+    const m = t[MEAN]!;
+    const d = x - m;
+    const m1 = m + d / this.n;
+    t[MEAN] = m1;
+    t[M2] += d * (x - m1);
+    if (x < t[TLO]!) t[TLO] = x;
+    if (x > t[THI]!) t[THI] = x;
   }
 
   /** Number of observations. */
@@ -30,11 +45,11 @@ export class Tally {
   }
   /** Mean (NaN with no observations). */
   get mean(): number {
-    return this.n > 0 ? this.m : NaN;
+    return this.n > 0 ? this.t[MEAN]! : NaN;
   }
   /** Sample variance (n − 1 denominator; NaN below two observations). */
   get variance(): number {
-    return this.n > 1 ? this.s / (this.n - 1) : NaN;
+    return this.n > 1 ? this.t[M2]! / (this.n - 1) : NaN;
   }
   /** Sample standard deviation. */
   get sd(): number {
@@ -42,19 +57,20 @@ export class Tally {
   }
   /** Smallest observation (NaN with none). */
   get min(): number {
-    return this.n > 0 ? this.lo : NaN;
+    return this.n > 0 ? this.t[TLO]! : NaN;
   }
   /** Largest observation (NaN with none). */
   get max(): number {
-    return this.n > 0 ? this.hi : NaN;
+    return this.n > 0 ? this.t[THI]! : NaN;
   }
   /** Forgets everything (warm-up deletion). */
   reset(): void {
     this.n = 0;
-    this.m = 0;
-    this.s = 0;
-    this.lo = Infinity;
-    this.hi = -Infinity;
+    const t = this.t;
+    t[MEAN] = 0;
+    t[M2] = 0;
+    t[TLO] = Infinity;
+    t[THI] = -Infinity;
   }
 }
 

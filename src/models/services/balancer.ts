@@ -36,6 +36,11 @@ export const DEFAULT_FAILOVER_TIME = 5;
 
 type Policy = BalancerSpec['policy'];
 
+/** Longest smooth weighted round-robin cycle (sum of the weights) listed for replay. */
+const MAX_CYCLE = 4096;
+/** Periodicity checks after a rotation change before the walk is kept until the next change. */
+const MAX_CYCLE_TRIES = 4;
+
 export class Balancer {
   readonly policy: Policy;
   readonly standby: boolean;
@@ -56,6 +61,20 @@ export class Balancer {
   private eligibleCount = 0;
   private eligibleDirty = true;
   private eligibleTotal = 0;
+  /**
+   * Smooth weighted round-robin is periodic: with integer weights summing to W, W picks from
+   * a zero state choose each backend its weight's number of times and leave the state as it
+   * was. When the rotation's W picks are found to return to their starting state, they are
+   * listed once here and replayed, O(1) per request instead of a walk over the backends;
+   * `current` then holds the state at cycle position 0 and is brought up to date
+   * (`leaveCycle`) before anything changes it. Same backends in the same order as the walk.
+   */
+  private cycle = new Int32Array(0);
+  private cycleLen = 0;
+  private cyclePos = 0;
+  /** Walked picks left before the periodicity is checked again (after a failed check). */
+  private cycleRetryIn = -1;
+  private cycleTries = 0;
   private lcStart = 0;
   private hcMode: 'ok' | 'marks-down' | 'stale' = 'ok';
   private hcKeep = 1;
@@ -134,24 +153,84 @@ export class Balancer {
         // eligible backends only (listed when the rotation changes, not tested per request);
         // the total is their weights summed in index order, as a running sum would be.
         if (this.eligibleDirty) this.rebuild();
-        const m = this.eligibleCount;
-        if (m === 0) return -1;
-        const list = this.eligibleList;
-        const cur = this.current;
-        let best = list[0]!;
-        cur[best] += w[best]!;
-        for (let k = 1; k < m; k++) {
-          const b = list[k]!;
-          cur[b] += w[b]!;
-          if (cur[b]! > cur[best]!) best = b;
+        const len = this.cycleLen;
+        if (len > 0) {
+          const pos = this.cyclePos;
+          this.cyclePos = pos + 1 === len ? 0 : pos + 1;
+          return this.cycle[pos]!;
         }
-        cur[best] -= this.eligibleTotal;
-        return best;
+        if (this.eligibleCount === 0) return -1;
+        if (this.cycleRetryIn > 0 && --this.cycleRetryIn === 0) {
+          this.findCycle();
+          if (this.cycleLen > 0) return this.pick();
+        }
+        return this.swrrStep();
       }
     }
   }
 
+  /** One smooth weighted round-robin pick over the eligible backends (updates `current`). */
+  private swrrStep(): number {
+    const w = this.weights;
+    const m = this.eligibleCount;
+    const list = this.eligibleList;
+    const cur = this.current;
+    let best = list[0]!;
+    cur[best] += w[best]!;
+    for (let k = 1; k < m; k++) {
+      const b = list[k]!;
+      cur[b] += w[b]!;
+      if (cur[b]! > cur[best]!) best = b;
+    }
+    cur[best] -= this.eligibleTotal;
+    return best;
+  }
+
+  /**
+   * Lists the next W = eligibleTotal picks and keeps them as the cycle if they bring
+   * `current` back to where it started (always so from a zero state with integer weights;
+   * checked, not assumed, since a rotation change leaves the state mid-cycle). Weights that
+   * are not small integers keep the walk.
+   */
+  private findCycle(): void {
+    this.cycleLen = 0;
+    this.cyclePos = 0;
+    this.cycleRetryIn = -1;
+    const W = this.eligibleTotal;
+    const m = this.eligibleCount;
+    if ((this.policy !== 'weighted' && this.policy !== 'round-robin') || m < 2 || !(W <= MAX_CYCLE) || !Number.isInteger(W)) return;
+    const list = this.eligibleList;
+    for (let k = 0; k < m; k++) if (!Number.isInteger(this.weights[list[k]!])) return;
+    const start = Float64Array.from(this.current);
+    if (this.cycle.length < W) this.cycle = new Int32Array(W);
+    for (let k = 0; k < W; k++) this.cycle[k] = this.swrrStep();
+    let back = true;
+    for (let k = 0; k < m; k++) if (this.current[list[k]!] !== start[list[k]!]) back = false;
+    if (back) {
+      this.cycleLen = W;
+      this.current.set(start);
+      this.cycleTries = 0;
+      return;
+    }
+    // Not periodic from here: the W picks just listed are lost, so start over from the saved state and walk;
+    // SWRR settles into its cycle, so look again after W walked picks (a few times at most).
+    this.current.set(start);
+    if (++this.cycleTries <= MAX_CYCLE_TRIES) this.cycleRetryIn = W;
+  }
+
+  /** Brings `current` up to the picks made in the cycle so far and leaves it (the walk takes over). */
+  private leaveCycle(): void {
+    const pos = this.cyclePos;
+    this.cycleLen = 0;
+    this.cyclePos = 0;
+    this.cycleRetryIn = -1;
+    // Replayed over the rotation and weights the cycle was listed for: callers leave before changing either.
+    for (let k = 0; k < pos; k++) this.swrrStep();
+  }
+
   private rebuild(): void {
+    if (this.cycleLen > 0) this.leaveCycle();
+    this.cycleTries = 0;
     let acc = 0;
     let m = 0;
     for (let b = 0; b < this.n; b++) {
@@ -164,6 +243,7 @@ export class Balancer {
     this.eligibleCount = m;
     this.eligibleTotal = acc;
     this.eligibleDirty = false;
+    this.findCycle();
   }
 
   private changed(): void {
@@ -285,6 +365,7 @@ export class Balancer {
           const rest = this.n > 1 ? (1 - share) / (this.n - 1) : 0;
           for (let b = 0; b < this.n; b++) wrong[b] = b === backend ? share : rest;
         }
+        if (this.cycleLen > 0) this.leaveCycle();
         this.weights.set(wrong);
         this.current.fill(0);
         const token = ++this.misweightToken;
@@ -293,6 +374,7 @@ export class Balancer {
         fix = () => {
           // A later misweight superseded this one; its own fix restores the table.
           if (token !== this.misweightToken) return;
+          if (this.cycleLen > 0) this.leaveCycle();
           this.weights.set(this.configured);
           this.current.fill(0);
           this.changed();

@@ -403,7 +403,7 @@ export class ServicePool implements ServiceHandle {
       } else this.rec.release(slot);
       return;
     }
-    this.stats.recordFailed(this.sim.now);
+    this.stats.recordFailed();
     if (busy) {
       this.rec.abandoned[slot] = 1;
       this.rec.parentPool[slot] = -1;

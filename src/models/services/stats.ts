@@ -7,6 +7,8 @@
 import { Tally, TimeWeighted, type Resource, type Simulation } from '../../engine/index.js';
 import type { ServiceSpec } from './schema.js';
 import { COARSE, LogHistogram, SlidingWindow } from './histogram.js';
+
+const FINE = LogHistogram.buckets;
 import { TICK } from '../kernel/timing.js';
 import type { World } from '../kernel/world.js';
 import type { MetricSpec } from '../../results/metrics.js';
@@ -124,9 +126,11 @@ export class ServiceStats {
     this.cumOk++;
     this.cumRt += rt;
     this.rt.add(rt);
-    this.fine.add(rt);
-    const k = COARSE.index(rt);
-    this.window.addOk(now, k);
+    // One index computation for both histograms: the coarse bucket is a prefix of the fine one.
+    const fi = FINE.index(rt);
+    this.fine.addBucket(fi);
+    const k = FINE.coarsen(fi, COARSE);
+    this.window.addOkOn(this.sim.clock, k);
     this.intHist[k]++;
     this.winTotal++;
     if (rt <= this.objThreshold) {
@@ -146,10 +150,10 @@ export class ServiceStats {
   }
 
   /** A request failed for good (no retry left). */
-  recordFailed(now: number): void {
+  recordFailed(): void {
     this.failedCount++;
     this.cumFailed++;
-    this.window.addFailed(now);
+    this.window.addFailedOn(this.sim.clock);
     this.winTotal++;
   }
 

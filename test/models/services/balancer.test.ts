@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { runReplication } from '../../../src/models/replication.js';
 import { buildWorld, expectAgrees, replicate, scenario } from '../helpers.js';
+import { fakeWorld } from '../fakes.js';
+import { Balancer, type BalancedPool } from '../../../src/models/services/balancer.js';
 
 function lb(balancer: Record<string, unknown>, extra: Record<string, unknown> = {}): ReturnType<typeof scenario> {
   return scenario({
@@ -95,5 +97,94 @@ describe('load balancer', () => {
     expect(p.target).toBe('shop/lb');
     stale.problems.resolve(p, 'L2');
     expect(sp.balancer!.inRotationNow(2)).toBe(false);
+  });
+});
+
+/** Smooth weighted round-robin as the balancer's documentation states it: a walk over the eligible backends per pick. */
+class ReferenceSwrr {
+  readonly current: number[];
+  constructor(readonly weights: number[]) {
+    this.current = weights.map(() => 0);
+  }
+  pick(eligible: (b: number) => boolean): number {
+    const list = this.weights.map((_, b) => b).filter((b) => eligible(b) && this.weights[b]! > 0);
+    if (list.length === 0) return -1;
+    let total = 0;
+    for (const b of list) total += this.weights[b]!;
+    let best = list[0]!;
+    for (const b of list) {
+      this.current[b]! += this.weights[b]!;
+      if (b !== list[0] && this.current[b]! > this.current[best]!) best = b;
+    }
+    this.current[best]! -= total;
+    return best;
+  }
+}
+
+describe('weighted round-robin replayed as a cycle', () => {
+  it('picks exactly what the walk picks, through rotation changes, drains and misweights', () => {
+    const weights = [4, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+    const world = fakeWorld({ horizon: 1e6 });
+    const up = weights.map(() => true);
+    const pool: BalancedPool = {
+      name: 'inv',
+      servers: weights.length,
+      room: null,
+      conns: new Int32Array(weights.length),
+      isAvailable: (b) => up[b]!,
+      redispatchQueued: () => {},
+      balancerChanged: () => {},
+    };
+    const bal = new Balancer(world, pool, { policy: 'weighted', weights });
+    const ref = new ReferenceSwrr([...weights]);
+    const drained = weights.map(() => 0);
+    const rng = world.streams.stream('test/ops');
+    const out: number[] = [];
+    const want: number[] = [];
+    let fixes: (() => void)[] = [];
+    let misweights = 0;
+    for (let step = 0; step < 4000; step++) {
+      // Runs of picks of random length (so changes land mid-cycle), then one change.
+      const run = Math.floor(rng.next() * 40);
+      for (let k = 0; k < run; k++) {
+        out.push(bal.pick());
+        want.push(ref.pick((b) => up[b]! && drained[b] === 0));
+      }
+      const u = rng.next();
+      const b = Math.floor(rng.next() * weights.length);
+      if (u < 0.3) {
+        // A planned removal or return (graceful: leaves rotation at once; a return waits for a health check).
+        up[b] = !up[b];
+        bal.serverChanged(b, false);
+        if (up[b]) bal.healthCheck();
+      } else if (u < 0.5) {
+        const p = bal.inject({ kind: 'drain', at: 0, backend: b }, rng);
+        drained[b]++;
+        fixes.push(() => {
+          world.problems.resolve(p, 'test');
+          drained[b]--;
+        });
+      } else if (u < 0.6) {
+        const wrong = weights.map(() => 1 + Math.floor(rng.next() * 5));
+        const p = bal.inject({ kind: 'misweight', at: 0, weights: wrong }, rng);
+        ref.weights.splice(0, weights.length, ...wrong);
+        ref.current.fill(0);
+        const token = ++misweights;
+        fixes.push(() => {
+          world.problems.resolve(p, 'test');
+          // A later misweight superseded this one: its own fix restores the table.
+          if (token !== misweights) return;
+          ref.weights.splice(0, weights.length, ...weights);
+          ref.current.fill(0);
+        });
+      } else if (u < 0.75 && fixes.length > 0) {
+        const i = Math.floor(rng.next() * fixes.length);
+        const fix = fixes[i]!;
+        fixes = fixes.filter((_, j) => j !== i);
+        fix();
+      }
+    }
+    expect(out.length).toBeGreaterThan(50_000);
+    expect(out).toEqual(want);
   });
 });

@@ -13,6 +13,13 @@ describe('histograms', () => {
     expect(COARSE.index(1e9)).toBe(COARSE.size - 1);
   });
 
+  it('the coarse bucket of a value is its fine bucket coarsened (the hot path computes one index)', () => {
+    const fine = LogHistogram.buckets;
+    const edges = [0, -0, -1, 1e-9, 2 ** -20, 2 ** -20 * (1 - 1e-16), 2 ** 20, 2 ** 20 * (1 - 1e-16), 1e9, Infinity, NaN, Number.MIN_VALUE, 0.2, 10];
+    const values = [...edges, ...Array.from({ length: 20_000 }, (_, i) => Math.exp(-16 + (i * 32) / 20_000) * (1 + (i % 7) * 1e-3))];
+    for (const x of values) expect(fine.coarsen(fine.index(x), COARSE)).toBe(COARSE.index(x));
+  });
+
   it('the window forgets slots older than the query window and ignores stale ring entries', () => {
     const w = new SlidingWindow(10, 6);
     for (let t = 0; t < 100; t += 0.5) w.addOk(t, COARSE.index(t < 50 ? 0.1 : 1));
