@@ -23,10 +23,7 @@ export type EventClass = 'informational' | 'warning' | 'exception';
 /** Level of a metric against a monitor's thresholds. */
 export type Level = 'ok' | 'warning' | 'exception';
 
-const DEFAULT_INTERVAL = 60;
-const DEFAULT_WINDOW = 300;
-const DEFAULT_TRIAGE = 300;
-const DEFAULT_REMEDIATION_DELAY = 120;
+// Intervals, windows, quantiles, triage and remediation delays default in the schema (schema.ts).
 
 /** Level of `value` against the thresholds; NaN (no data) counts as ok. */
 export function levelOf(value: number, warning: number | undefined, exception: number): Level {
@@ -75,8 +72,8 @@ export class EventManager {
   remediationSuccesses = 0;
 
   constructor(readonly world: World, readonly desk: IncidentDesk) {
-    this.rules = (world.scenario.monitoring?.autoRemediation ?? []).filter((r) => r.enabled !== false);
-    this.ruleDelays = this.rules.map((r) => durationDist(r.delay ?? DEFAULT_REMEDIATION_DELAY));
+    this.rules = (world.scenario.monitoring?.autoRemediation ?? []).filter((r) => r.enabled);
+    this.ruleDelays = this.rules.map((r) => durationDist(r.delay));
     this.remediationRng = world.streams.stream('monitoring/auto-remediation/outcome');
     world.sim.onReset(() => {
       this.counts.informational = this.counts.warning = this.counts.exception = this.counts.deduplicated = this.counts.falseAlarms = 0;
@@ -172,15 +169,15 @@ function sampler(world: World, spec: MonitorSpec): () => number {
     case 'latency': {
       const svc = world.services.get(spec.service);
       if (svc === undefined) throw new Error(`monitoring.monitors.${spec.name}: no service named "${spec.service}"`);
-      const q = spec.quantile ?? 0.95;
-      const w = spec.window ?? DEFAULT_WINDOW;
+      const q = spec.quantile;
+      const w = spec.window;
       svc.reserveWindow(w);
       return () => svc.recentLatencyQuantile(q, w);
     }
     case 'error-rate': {
       const svc = world.services.get(spec.service);
       if (svc === undefined) throw new Error(`monitoring.monitors.${spec.name}: no service named "${spec.service}"`);
-      const w = spec.window ?? DEFAULT_WINDOW;
+      const w = spec.window;
       svc.reserveWindow(w);
       return () => svc.recentErrorRate(w);
     }
@@ -200,15 +197,15 @@ export function buildMonitoring(world: World, desk: IncidentDesk): EventManager 
   if (spec === undefined) return undefined;
   const sim = world.sim;
   const mgr = new EventManager(world, desk);
-  const triage = durationDist(spec.triageTime ?? DEFAULT_TRIAGE);
-  const defaultInterval = spec.interval ?? DEFAULT_INTERVAL;
+  const triage = durationDist(spec.triageTime);
+  const defaultInterval = spec.interval;
   const names = new Set<string>();
   for (const m of spec.monitors ?? []) {
     if (names.has(m.name)) throw new Error(`monitoring.monitors: "${m.name}" is declared twice`);
     names.add(m.name);
-    if (m.enabled === false) continue;
-    const rt: MonitorRuntime = { spec: m, interval: m.interval ?? defaultInterval, delay: m.detectionDelay ?? 0, level: 'ok', exceptionSince: 0, symptom: null, reported: new Set(), lookBack: 0 };
-    rt.lookBack = ('window' in m ? (m.window ?? DEFAULT_WINDOW) : 0) + rt.interval;
+    if (!m.enabled) continue;
+    const rt: MonitorRuntime = { spec: m, interval: m.interval ?? defaultInterval, delay: m.detectionDelay, level: 'ok', exceptionSince: 0, symptom: null, reported: new Set(), lookBack: 0 };
+    rt.lookBack = ('window' in m ? m.window : 0) + rt.interval;
     const read = sampler(world, m);
     const deliver = (cls: EventClass, raisedAt: number): void => {
       const at = sim.now;
@@ -242,7 +239,7 @@ export function buildMonitoring(world: World, desk: IncidentDesk): EventManager 
       if (now + rt.interval <= world.horizon) sim.schedule(rt.interval, evaluate, undefined);
     };
     sim.post(rt.interval, evaluate, undefined);
-    const rate = m.falseAlarmRate ?? 0;
+    const rate = m.falseAlarmRate;
     if (rate > 0) {
       const rng = world.streams.stream(`monitoring/${m.name}/false-alarms`);
       // Triage times from the monitor's own stream: its false alarms never shift another draw.

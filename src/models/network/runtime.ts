@@ -25,7 +25,7 @@ import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
 import { NETWORK_METRICS } from './metrics.js';
 import { seenOnArrival } from './queue.js';
-import { DEFAULT_BUFFER, type DeviceKindName, type NetworkDeviceSpec } from './schema.js';
+import { type DeviceKindName, type NetworkDeviceSpec } from './schema.js';
 
 /** One device at run time. */
 interface Device {
@@ -240,7 +240,7 @@ function newDevice(world: World, d: NetworkDeviceSpec): Device {
     name: d.name,
     kind: d.kind,
     capacity,
-    buffer: d.buffer ?? DEFAULT_BUFFER,
+    buffer: d.buffer,
     deps: [],
     failed: 0,
     up: true,

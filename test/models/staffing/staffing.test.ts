@@ -1,20 +1,21 @@
 /** Rosters: the capacity of the shift table at every hour, across midnight and handovers. */
 import { describe, expect, it } from 'vitest';
 import { buildStaffing, rosterCapacityAt, shrinkFloor } from '../../../src/models/staffing/runtime.js';
-import type { RosterSpec } from '../../../src/models/staffing/schema.js';
+import { Roster, type RosterSpec } from '../../../src/models/staffing/schema.js';
+import { withDefaults } from '../../../src/scenario/validate.js';
 import { fakeWorld } from '../fakes.js';
 
 const H = 3600;
 
 // 3 × 8 h: early 06–14 (3), late 14–22 (2), night 22–06 (1 on site) plus 1 on call 22–06.
-const threeShifts: RosterSpec = {
+const threeShifts: RosterSpec = withDefaults(Roster, {
   shifts: [
     { name: 'early', start: 6 * H, length: 8 * H, headcount: 3 },
     { name: 'late', start: 14 * H, length: 8 * H, headcount: 2 },
     { name: 'night', start: 22 * H, length: 8 * H, headcount: 1 },
     { name: 'night-on-call', start: 22 * H, length: 8 * H, headcount: 1, onCall: true, responseLatency: 1800 },
   ],
-};
+});
 
 function expectedThreeShifts(hourOfDay: number): { onSite: number; onCall: number } {
   if (hourOfDay >= 6 && hourOfDay < 14) return { onSite: 3, onCall: 0 };
@@ -43,13 +44,13 @@ describe('rosterCapacityAt', () => {
   });
 
   it('2 × 12 h with weekday headcounts: a Friday night shift runs into Saturday', () => {
-    const roster: RosterSpec = {
+    const roster: RosterSpec = withDefaults(Roster, {
       startDay: 'fri',
       shifts: [
         { name: 'day', start: 7 * H, length: 12 * H, headcount: 4, headcountByDay: { sat: 2, sun: 2 } },
         { name: 'night', start: 19 * H, length: 12 * H, headcount: 2, days: ['mon', 'tue', 'wed', 'thu', 'fri'] },
       ],
-    };
+    });
     // Day 0 is Friday.
     expect(rosterCapacityAt(roster, 12 * H).onSite).toBe(4); // Fri day
     expect(rosterCapacityAt(roster, 20 * H).onSite).toBe(2); // Fri night
@@ -63,13 +64,13 @@ describe('rosterCapacityAt', () => {
 
   it('follow-the-sun: three sites in their own time zones hand over around the globe', () => {
     // Each site works 08–16 local; UTC+8 (Singapore), UTC+0 (London), UTC−8 (San Francisco).
-    const roster: RosterSpec = {
+    const roster: RosterSpec = withDefaults(Roster, {
       shifts: [
         { name: 'apac', start: 8 * H, length: 8 * H, headcount: 2, utcOffsetHours: 8 },
         { name: 'emea', start: 8 * H, length: 8 * H, headcount: 3, utcOffsetHours: 0 },
         { name: 'amer', start: 8 * H, length: 8 * H, headcount: 4, utcOffsetHours: -8 },
       ],
-    };
+    });
     for (let h = 0; h < 48; h++) {
       const u = h % 24;
       const expected = u < 8 ? 2 : u < 16 ? 3 : 4; // apac 00–08 UTC, emea 08–16, amer 16–24
