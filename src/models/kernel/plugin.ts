@@ -11,7 +11,7 @@
  * per-world tables.
  */
 import type { TProperties } from '@sinclair/typebox';
-import type { ColumnSpec, MetricSpec } from '../../results/metrics.js';
+import { SLA_LABEL, templateLabels, type ColumnSpec, type MetricSpec } from '../../results/metrics.js';
 import type { ScenarioCheck } from '../../scenario/checks.js';
 import type { FileResolver } from '../../scenario/files.js';
 import type { World } from './world.js';
@@ -110,8 +110,8 @@ export function defineModel<const Name extends string, const Needs extends PortN
 }
 
 /**
- * Checks a catalog: unique names and fields, and every port needed is given by an earlier
- * model, exactly once. Returns the problems (empty when the catalog is sound).
+ * Checks a catalog: unique names and fields, every port needed is given by an earlier
+ * model, exactly once, and every metric with an SLA role has the label naming its SLA. Returns the problems (empty when the catalog is sound).
  */
 export function catalogProblems(models: readonly AnyModelPlugin[]): string[] {
   const problems: string[] = [];
@@ -126,6 +126,8 @@ export function catalogProblems(models: readonly AnyModelPlugin[]): string[] {
       if (owner !== undefined) problems.push(`scenario field "${f}" is owned by both "${owner}" and "${m.name}"`);
       fields.set(f, m.name);
     }
+    // A metric's SLA role names its SLA through the template's <sla> label; without it the role would name none.
+    for (const s of m.metrics) if (s.sla !== undefined && !templateLabels(s.name).includes(SLA_LABEL)) problems.push(`metric "${s.name}" of "${m.name}" has the SLA role "${s.sla}" but no <${SLA_LABEL}> label`);
     for (const n of m.needs) if (!given.has(n)) problems.push(`model "${m.name}" needs port "${n}", which no earlier model gives`);
     for (const g of m.gives) {
       const by = given.get(g);
