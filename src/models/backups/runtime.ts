@@ -112,10 +112,10 @@ export class BackupJob {
 }
 
 /** Builds every job (after the services it loads); returns them by name (the backups port). */
-export function buildBackups(world: World, services: ServicesPort): ReadonlyMap<string, BackupJob> {
+export function buildBackups(world: World, services: ServicesPort, config: readonly BackupJobSpec[]): ReadonlyMap<string, BackupJob> {
   const sim = world.sim;
   const jobs = new Map<string, BackupJob>();
-  for (const spec of world.scenario.backups ?? []) {
+  for (const spec of config) {
     const where = `backups.${spec.name}`;
     if (jobs.has(spec.name)) throw new Error(`${where}: the name is used twice`);
     const pool = services.pools.get(spec.service);

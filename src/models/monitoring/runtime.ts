@@ -11,6 +11,7 @@
 import { exponential, Tally, type Distribution, type Rng } from '../../engine/index.js';
 import type { Priority } from '../../results/format.js';
 import type { AutoRemediationSpec, MonitorSpec } from './schema.js';
+import type { MonitoringConfig } from './compile.js';
 import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
 import { priorityOf, type Incident, type IncidentDesk } from '../incidents/desk.js';
 import type { Problem } from '../kernel/problems.js';
@@ -63,7 +64,7 @@ export class EventManager {
   readonly counts: EventCounts = { informational: 0, warning: 0, exception: 0, deduplicated: 0, falseAlarms: 0 };
   /** Time from the start of a problem to its detection. */
   readonly detection = new Tally();
-  private readonly rules: AutoRemediationSpec[];
+  private readonly rules: readonly AutoRemediationSpec[];
   private readonly ruleDelays: Distribution[];
   private readonly remediationRng: Rng;
   private readonly tried = new Set<number>();
@@ -71,8 +72,8 @@ export class EventManager {
   remediationAttempts = 0;
   remediationSuccesses = 0;
 
-  constructor(readonly world: World, readonly desk: IncidentDesk) {
-    this.rules = (world.scenario.monitoring?.autoRemediation ?? []).filter((r) => r.enabled);
+  constructor(readonly world: World, readonly desk: IncidentDesk, rules: readonly AutoRemediationSpec[]) {
+    this.rules = rules;
     this.ruleDelays = this.rules.map((r) => durationDist(r.delay));
     this.remediationRng = world.streams.stream('monitoring/auto-remediation/outcome');
     world.sim.onReset(() => {
@@ -192,20 +193,17 @@ function sampler(world: World, spec: MonitorSpec): () => number {
 }
 
 /** Builds the monitors, false-alarm streams and auto-remediation. Runs after incidents. */
-export function buildMonitoring(world: World, desk: IncidentDesk): EventManager | undefined {
-  const spec = world.scenario.monitoring;
-  if (spec === undefined) return undefined;
+export function buildMonitoring(world: World, desk: IncidentDesk, config: MonitoringConfig | null): EventManager | undefined {
+  if (config === null) return undefined;
   const sim = world.sim;
-  const mgr = new EventManager(world, desk);
-  const triage = durationDist(spec.triageTime);
-  const defaultInterval = spec.interval;
+  const mgr = new EventManager(world, desk, config.rules);
+  const triage = durationDist(config.triageTime);
   const names = new Set<string>();
-  for (const m of spec.monitors ?? []) {
+  for (const { spec: m, interval, delay, lookBack } of config.monitors) {
     if (names.has(m.name)) throw new Error(`monitoring.monitors: "${m.name}" is declared twice`);
     names.add(m.name);
     if (!m.enabled) continue;
-    const rt: MonitorRuntime = { spec: m, interval: m.interval ?? defaultInterval, delay: m.detectionDelay, level: 'ok', exceptionSince: 0, symptom: null, reported: new Set(), lookBack: 0 };
-    rt.lookBack = ('window' in m ? m.window : 0) + rt.interval;
+    const rt: MonitorRuntime = { spec: m, interval, delay, level: 'ok', exceptionSince: 0, symptom: null, reported: new Set(), lookBack };
     const read = sampler(world, m);
     const deliver = (cls: EventClass, raisedAt: number): void => {
       const at = sim.now;

@@ -65,8 +65,7 @@ export class ProblemRecord {
 }
 
 /** Builds problem management (after the incident desk, the teams and change management). */
-export function buildProblems(world: World, desk: IncidentDesk, teams: TeamsPort, changes: ChangesPort, recurrence: RecurrencePort): ProblemRecord[] {
-  const specs = world.scenario.problems ?? [];
+export function buildProblems(world: World, desk: IncidentDesk, teams: TeamsPort, changes: ChangesPort, recurrence: RecurrencePort, specs: readonly ProblemSpecT[]): ProblemRecord[] {
   const sim = world.sim;
   const records: ProblemRecord[] = [];
   for (const spec of specs) {

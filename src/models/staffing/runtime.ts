@@ -10,7 +10,8 @@
  * the latency before it starts (the page, the login).
  */
 import { Resource, TimeWeighted, Tally, type Rng } from '../../engine/index.js';
-import type { RosterSpec, ShiftSpec, TeamSpec, WeekdaySpec } from './schema.js';
+import type { RosterSpec, ShiftSpec, WeekdaySpec } from './schema.js';
+import type { StaffingConfig, TeamConfig } from './compile.js';
 import type { World } from '../kernel/world.js';
 import { STAFFING_COLUMNS, STAFFING_METRICS } from './metrics.js';
 
@@ -145,7 +146,7 @@ export class Team {
   /** Share of the hourly cost paid for an on-call hour. */
   readonly onCallPayFraction: number;
 
-  constructor(readonly world: World, readonly spec: TeamSpec) {
+  constructor(readonly world: World, readonly spec: TeamConfig) {
     const now = world.sim.now;
     this.tier = spec.tier;
     this.skills = spec.skills;
@@ -187,22 +188,15 @@ export class Team {
   }
 }
 
-
-function constantRoster(headcount: number): RosterSpec {
-  // Every field given: a day-long on-site shift every day, the same in any time zone.
-  return { utcOffsetHours: 0, startDay: 'mon', shifts: [{ name: 'always', start: 0, length: DAY, headcount, onCall: false, responseLatency: 0 }] };
-}
-
-/** Builds the teams: one Resource each, with shift changes scheduled from the roster. */
-export function buildStaffing(world: World): ReadonlyMap<string, Team> {
-  const specs = world.scenario.teams ?? [];
+/** Builds the teams of a compiled staffing config: one Resource each, with shift changes scheduled from the roster. */
+export function buildStaffing(world: World, config: StaffingConfig): ReadonlyMap<string, Team> {
+  const specs = config.teams;
   const teams = new Map<string, Team>();
   for (const spec of specs) {
     if (teams.has(spec.name)) throw new Error(`teams: "${spec.name}" is declared twice`);
-    if (spec.roster !== undefined && spec.headcount !== undefined) throw new Error(`teams.${spec.name}: give either headcount or roster, not both`);
     const team = new Team(world, spec);
     teams.set(spec.name, team);
-    const roster = spec.roster ?? constantRoster(spec.headcount ?? 0);
+    const roster = spec.roster;
     const shrinkage = spec.shrinkage;
     const rng = world.streams.stream(`staffing/${spec.name}/shrinkage`);
     // Thinning draws once per shift occurrence; occurrences are met in time order, so the

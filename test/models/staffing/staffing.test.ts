@@ -1,6 +1,7 @@
 /** Rosters: the capacity of the shift table at every hour, across midnight and handovers. */
 import { describe, expect, it } from 'vitest';
 import { buildStaffing, rosterCapacityAt, shrinkFloor } from '../../../src/models/staffing/runtime.js';
+import { compileStaffing } from '../../../src/models/staffing/compile.js';
 import { Roster, type RosterSpec } from '../../../src/models/staffing/schema.js';
 import { withDefaults } from '../../../src/scenario/validate.js';
 import { fakeWorld } from '../fakes.js';
@@ -88,7 +89,7 @@ describe('rosterCapacityAt', () => {
 describe('buildStaffing', () => {
   it('drives the team Resource capacity from the roster at every hour', () => {
     const world = fakeWorld({ horizon: 48 * H, teams: [{ name: 'noc', roster: threeShifts }] });
-    const team = buildStaffing(world).get('noc')!;
+    const team = buildStaffing(world, compileStaffing(world.scenario)).get('noc')!;
     for (let h = 0; h < 48; h++) {
       world.sim.run({ until: h * H + 60 });
       const e = expectedThreeShifts(h % 24);
@@ -98,7 +99,7 @@ describe('buildStaffing', () => {
 
   it('handover: work in progress carries over, capacity drops as units are released', () => {
     const world = fakeWorld({ horizon: 24 * H, teams: [{ name: 'noc', roster: threeShifts }] });
-    const res = buildStaffing(world).get('noc')!.resource;
+    const res = buildStaffing(world, compileStaffing(world.scenario)).get('noc')!.resource;
     const sim = world.sim;
     sim.run({ until: 13 * H });
     // Three operators start a 2-hour job at 13:00, one hour before the early shift leaves.
@@ -118,7 +119,7 @@ describe('buildStaffing', () => {
 
   it('costs rostered hours: 3 on site for 8 h, idle on call at a quarter of the rate', () => {
     const world = fakeWorld({ horizon: 24 * H, teams: [{ name: 'noc', roster: threeShifts, costPerHour: 100 }] });
-    const teams = buildStaffing(world);
+    const teams = buildStaffing(world, compileStaffing(world.scenario));
     world.sim.run({ until: 24 * H });
     const team = teams.get('noc')!;
     // On site: 3·8 + 2·8 + 1·8 = 48 h; on call 8 h at 25 %.
