@@ -14,13 +14,13 @@ import { withDefaults } from '../../src/scenario/validate.js';
 import { ROOT } from '../experiment/helpers.js';
 import { load } from './helpers.js';
 
-const SHIPPED = ['globalmart-peak.yaml', 'crac-failure.yaml', 'noc-night-shift.yaml', 'dr-failover.yaml'];
+const SHIPPED = ['globalmart-peak.yaml', 'crac-failure.yaml', 'noc-night-shift.yaml', 'dr-failover.yaml', 'change-freeze.yaml'];
 
 describe('compile()', () => {
   const compiling = MODELS.filter((m) => m.compile !== undefined);
 
   it('the simplest models have one', () => {
-    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'cooling', 'monitoring', 'problems', 'staffing']);
+    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'monitoring', 'network', 'problems', 'staffing']);
   });
 
   it.each(SHIPPED)('is pure and gives plain data (%s)', (file) => {

@@ -23,7 +23,7 @@ import type { BalancerFaultSpec } from '../services/schema.js';
 import { ChangeCalendar } from './calendar.js';
 import { CHANGE_METRICS } from './metrics.js';
 import type { ChangesPort } from './ports.js';
-import type { ChangeTypeSpec } from './schema.js';
+import type { ChangeTypeSpec, ChangesSpec } from './schema.js';
 
 // The rollback time defaults in the schema (schema.ts): 15 min, a [U] placeholder for a scripted
 // revert and its verification.
@@ -88,9 +88,8 @@ function injectFault(world: World, t: TypeRuntime): Problem {
 }
 
 /** Builds change management (after the services and the incident desk). */
-export function buildChanges(world: World, services: ServicesPort, desk: IncidentDesk): ChangesPort {
-  const spec = world.scenario.changes;
-  if (spec === undefined || !spec.enabled) return NO_CHANGES;
+export function buildChanges(world: World, services: ServicesPort, desk: IncidentDesk, spec: ChangesSpec | null): ChangesPort {
+  if (spec === null) return NO_CHANGES;
   const sim = world.sim;
   const horizon = world.horizon;
   const calendar = new ChangeCalendar(spec.windows ?? [], spec.freeze ?? []);

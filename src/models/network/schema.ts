@@ -69,3 +69,6 @@ export const NetworkFields = {
     ),
   ),
 };
+
+/** The `network` section as loaded. */
+export type NetworkSpec = NonNullable<Static<(typeof NetworkFields)['network']>>;
