@@ -31,7 +31,7 @@ export const ProblemSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the problem, e.g. "flaky-disks".' }),
     cause: ProblemCause,
-    threshold: Defaulted(Type.Integer({ minimum: 1, description: 'Recurrences (incidents of the cause) after which the problem is opened.' }), 3),
+    threshold: Defaulted(Type.Integer({ 'x-knob': true, minimum: 1, description: 'Recurrences (incidents of the cause) after which the problem is opened.' }), 3),
     team: Type.String({ minLength: 1, description: 'Team whose operator does the root-cause analysis (queued after incidents, like scheduled work).' }),
     analysis: Defaulted(dist('Operator time of the root-cause analysis, from starting work to the known error.'), '4h'),
     workaround: Defaulted(Fraction({ description: 'Share of the usual work (diagnosis and fix) a recurring incident needs once the known error and its workaround are documented (1: no workaround).' }), 0.5),
