@@ -6,7 +6,9 @@
  * markers.
  */
 import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
+import { currentMetricSpec } from '../models/index.js';
 import type { IncidentRecord, MetricSummary, ResultsDocument, VariantResults } from '../results/format.js';
+import { slaMetrics, type MetricCatalog, type SlaMetrics } from '../results/metrics.js';
 import { escapeHtml } from './html.js';
 import { clockTime, formatDelta, formatMetric, percent, unitLabel, unitOf } from './units.js';
 
@@ -17,12 +19,47 @@ export interface FaultMarker {
   label: string;
 }
 
-/** The SLAs the document judges: its stated bases, else the names of its `sla.<name>.met` verdicts. */
+/**
+ * The document's metric catalog with every SLA role in it, for every metric the document has.
+ * A document written before specs carried `sla` roles (or before it carried a catalog, or one
+ * that leaves some of its metrics out) is read the way `opsim compare` reads one without
+ * directions: its metrics mean what today's model with the same name template says they mean
+ * (a metric today's models do not declare plays no role).
+ */
+function rolesCatalog(doc: ResultsDocument): MetricCatalog {
+  const out: MetricCatalog = {};
+  const names = new Set([...Object.keys(doc.metrics ?? {}), ...doc.variants.flatMap((v) => [...Object.keys(v.metrics), ...(v.slaProbabilities ?? []).map((p) => p.metric)])]);
+  for (const n of names) {
+    const own = doc.metrics?.[n];
+    const today = currentMetricSpec(n);
+    const spec = own === undefined ? today : own.sla === undefined && today !== undefined && today.name === own.name ? { ...own, sla: today.sla } : own;
+    if (spec !== undefined) out[n] = spec;
+  }
+  return out;
+}
+
+/** Per SLA, the metrics of its verdict by role (from the specs; see rolesCatalog). */
+type SlaIndex = ReadonlyMap<string, SlaMetrics>;
+
+const indexes = new WeakMap<ResultsDocument, SlaIndex>();
+function slaIndex(doc: ResultsDocument): SlaIndex {
+  let ix = indexes.get(doc);
+  if (ix === undefined) {
+    ix = slaMetrics(rolesCatalog(doc));
+    indexes.set(doc, ix);
+  }
+  return ix;
+}
+
+/** The SLAs the document judges: its stated bases, else every SLA with a `met` verdict in the catalog. */
 function slaNames(doc: ResultsDocument): string[] {
   if (doc.slas !== undefined && doc.slas.length > 0) return doc.slas.map((b) => b.name);
-  const names = new Set<string>();
-  for (const v of doc.variants) for (const p of v.slaProbabilities ?? []) if (p.metric.startsWith('sla.') && p.metric.endsWith('.met')) names.add(p.metric.slice(4, -4));
-  return [...names].sort();
+  return [...slaIndex(doc)].filter(([, roles]) => roles.met !== undefined).map(([name]) => name).sort();
+}
+
+/** The metric playing `role` in the verdict of `sla`, if the document has one. */
+function slaMetric(doc: ResultsDocument, sla: string, role: keyof SlaMetrics): string | undefined {
+  return slaIndex(doc).get(sla)?.[role];
 }
 
 function reference(doc: ResultsDocument): VariantResults | undefined {
@@ -48,8 +85,9 @@ function interval(doc: ResultsDocument, metric: string, s: MetricSummary): strin
   return ` <span class="ci">[${escapeHtml(formatMetric(doc, metric, s.ci95[0]))}, ${escapeHtml(formatMetric(doc, metric, s.ci95[1]))}]</span>`;
 }
 
-function pMet(v: VariantResults, sla: string): string {
-  const p = v.slaProbabilities?.find((x) => x.metric === `sla.${sla}.met`);
+function pMet(doc: ResultsDocument, v: VariantResults, sla: string): string {
+  const met = slaMetric(doc, sla, 'met');
+  const p = met === undefined ? undefined : v.slaProbabilities?.find((x) => x.metric === met);
   if (p === undefined || p.n === 0) return '<td class="na">—</td>';
   // Green: met in at least 9 replications of 10; red: in at most half; amber between.
   const cls = p.p >= 0.9 ? 'good' : p.p <= 0.5 ? 'bad' : 'mid';
@@ -62,7 +100,7 @@ function pMet(v: VariantResults, sla: string): string {
  */
 function otherVerdicts(doc: ResultsDocument): string[] {
   const catalog = doc.metrics ?? {};
-  const slaVerdicts = new Set(slaNames(doc).map((s) => `sla.${s}.met`));
+  const slaVerdicts = new Set(slaNames(doc).map((s) => slaMetric(doc, s, 'met')));
   return Object.keys(catalog)
     .filter((m) => catalog[m]!.flag === true && !slaVerdicts.has(m) && doc.variants.some((v) => (v.metrics[m]?.n ?? 0) > 0))
     .sort();
@@ -78,9 +116,9 @@ function flagCell(v: VariantResults, metric: string): string {
 }
 
 function budget(doc: ResultsDocument, v: VariantResults, sla: string): string {
-  const name = `sla.${sla}.error_budget_used`;
-  const s = v.metrics[name];
-  if (s === undefined || s.n === 0) return '<td class="na">—</td>';
+  const name = slaMetric(doc, sla, 'error_budget_used');
+  const s = name === undefined ? undefined : v.metrics[name];
+  if (name === undefined || s === undefined || s.n === 0) return '<td class="na">—</td>';
   return `<td>${escapeHtml(percent(s.mean))}${interval(doc, name, s)}</td>`;
 }
 
@@ -127,7 +165,7 @@ export function verdictTable(doc: ResultsDocument): string {
   if (compareMetric !== undefined && doc.variants.length > 1) head.push(`<th>${compareMetric === costMetric ? 'cost' : 'rank metric'} vs ${escapeHtml(doc.reference ?? 'reference')} <span class="ci">paired 95 % CI</span></th>`);
   const body = rows.map((v) => {
     const cells = [`<td>${rank.get(v.name) ?? '—'}</td>`, `<th scope="row">${escapeHtml(v.name)}</th>`];
-    for (const s of slas) cells.push(pMet(v, s), budget(doc, v, s));
+    for (const s of slas) cells.push(pMet(doc, v, s), budget(doc, v, s));
     for (const f of flags) cells.push(flagCell(v, f));
     if (costMetric !== undefined) cells.push(summaryCell(doc, v, costMetric));
     if (rankMetric !== undefined && rankMetric !== costMetric) cells.push(summaryCell(doc, v, rankMetric));
@@ -141,7 +179,8 @@ export function verdictTable(doc: ResultsDocument): string {
 }
 
 function firstBreach(doc: ResultsDocument, v: VariantResults, sla: string): string | null {
-  const s = v.metrics[`sla.${sla}.first_breach`];
+  const name = slaMetric(doc, sla, 'first_breach');
+  const s = name === undefined ? undefined : v.metrics[name];
   if (s === undefined || s.n === 0) return null;
   const at = (x: number): string => clockTime(x, doc.horizonSeconds);
   return s.min === s.max ? `from ${at(s.min)}` : `from ${at(s.p50)} (median; ${at(s.min)}–${at(s.max)})`;
@@ -154,10 +193,12 @@ export function narrative(doc: ResultsDocument): string {
   for (const sla of slas) {
     const lines: string[] = [];
     for (const v of doc.variants) {
-      const mins = v.metrics[`sla.${sla}.breach_minutes`];
+      const minutes = slaMetric(doc, sla, 'breach_minutes');
+      const first = slaMetric(doc, sla, 'first_breach');
+      const mins = minutes === undefined ? undefined : v.metrics[minutes];
       const from = firstBreach(doc, v, sla);
       if (mins === undefined || mins.n === 0) continue;
-      const withBreach = v.metrics[`sla.${sla}.first_breach`]?.n ?? 0;
+      const withBreach = (first === undefined ? undefined : v.metrics[first]?.n) ?? 0;
       if (from === null || mins.mean === 0) {
         lines.push(`<li><strong>${escapeHtml(v.name)}</strong>: no breach in ${mins.n} replications</li>`);
         continue;

@@ -50,6 +50,21 @@ export const CHART_IDS = ['load', 'response_time_p95', 'utilisation', 'temperatu
 /** A report chart's id (see CHART_IDS). */
 export type ChartId = (typeof CHART_IDS)[number];
 
+/**
+ * The part a metric plays in the verdict of one SLA, for consumers that show verdicts (the
+ * decision report): 'met' (the 0/1 verdict of the SLA's period), 'error_budget_used' (breach
+ * minutes ÷ budget minutes), 'first_breach' (clock time of the first bad window),
+ * 'breach_minutes' (minutes in bad windows). The SLA is the one named by the template's
+ * `<sla>` label (SLA_LABEL).
+ */
+export const SLA_ROLES = ['met', 'error_budget_used', 'first_breach', 'breach_minutes'] as const;
+
+/** A metric's role in an SLA's verdict (see SLA_ROLES). */
+export type SlaRole = (typeof SLA_ROLES)[number];
+
+/** The name-template label that holds the SLA's name in a spec with an `sla` role. */
+export const SLA_LABEL = 'sla';
+
 /** What one metric means. */
 export interface MetricSpec {
   /**
@@ -69,6 +84,8 @@ export interface MetricSpec {
   readonly key?: number;
   /** The report chart it is drawn on (absent: tables only). */
   readonly chart?: ChartId;
+  /** Its role in the verdict of the SLA its `<sla>` label names (absent: none). */
+  readonly sla?: SlaRole;
   /** One line for docs/results-format.md. */
   readonly doc: string;
 }
@@ -143,4 +160,26 @@ export function templateMatch(template: string, name: string): Record<string, st
     at = end + next.length;
   }
   return labels.length === 0 ? (name === template ? out : null) : at === name.length ? out : null;
+}
+
+/** The metrics of one SLA's verdict, by role (concrete metric names). */
+export type SlaMetrics = Partial<Record<SlaRole, string>>;
+
+/**
+ * The metrics of every SLA in a catalog, by SLA name and role, read from the specs: a spec with
+ * an `sla` role contributes its concrete metric under the value of its `<sla>` label. No metric
+ * name is parsed by a pattern of its own; names are read through their specs' templates.
+ */
+export function slaMetrics(catalog: MetricCatalog): Map<string, SlaMetrics> {
+  const out = new Map<string, SlaMetrics>();
+  for (const name of Object.keys(catalog).sort()) {
+    const spec = catalog[name]!;
+    if (spec.sla === undefined) continue;
+    const sla = templateMatch(spec.name, name)?.[SLA_LABEL];
+    if (sla === undefined) continue;
+    const roles = out.get(sla) ?? {};
+    roles[spec.sla] = name;
+    out.set(sla, roles);
+  }
+  return out;
 }

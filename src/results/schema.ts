@@ -7,7 +7,7 @@
  * Statistics that do not exist are null (NaN and Infinity are written as null).
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { CHART_IDS } from './metrics.js';
+import { CHART_IDS, SLA_ROLES } from './metrics.js';
 
 const Num = Type.Union([Type.Number(), Type.Null()], { description: 'A number, or null when it does not exist (NaN, Infinity).' });
 const Interval = Type.Tuple([Num, Num], { description: '[lower, upper]; nulls when there is no interval.' });
@@ -78,8 +78,12 @@ const ChartId = Type.Union(
   CHART_IDS.map((c) => Type.Literal(c)),
   { description: 'The report chart the metric or column is drawn on.' },
 );
+const SlaRole = Type.Union(
+  SLA_ROLES.map((r) => Type.Literal(r)),
+  { description: 'The metric\'s role in the verdict of the SLA its <sla> label names.' },
+);
 const MetricSpec = Type.Object(
-  { name: Type.String(), unit: Unit, better: Better, flag: Type.Optional(Type.Boolean()), range: Type.Optional(Range), key: Type.Optional(Type.Number()), chart: Type.Optional(ChartId), doc: Type.String() },
+  { name: Type.String(), unit: Unit, better: Better, flag: Type.Optional(Type.Boolean()), range: Type.Optional(Range), key: Type.Optional(Type.Number()), chart: Type.Optional(ChartId), sla: Type.Optional(SlaRole), doc: Type.String() },
   Closed,
 );
 const ColumnSpec = Type.Object(

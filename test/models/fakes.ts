@@ -67,8 +67,15 @@ export class FakeRoom implements RoomHandle {
   }
 }
 
+/**
+ * A scenario as a test writes it: any field may be left out, as fields with a schema default
+ * may be in a file (fakeWorld fills the defaults in; fields without one are the test's to give).
+ */
+export type ScenarioDraft = Draft<Scenario>;
+type Draft<T> = T extends readonly (infer E)[] ? Draft<E>[] : T extends object ? { [K in keyof T]?: Draft<T[K]> } : T;
+
 /** A World around a partial scenario (horizon required), with fakes registered. */
-export function fakeWorld(scenario: Partial<Scenario> & { horizon: number }, seed = 'ops-test', replication = 0): World {
+export function fakeWorld(scenario: ScenarioDraft & { horizon: number }, seed = 'ops-test', replication = 0): World {
   const sim = new Simulation();
   // What the loader would hand the models: schema defaults filled in (values are already in base units).
   const full = fillDefaults(LANGUAGE.schema, { name: 'test', ...scenario }) as Scenario;

@@ -94,6 +94,58 @@ describe('report.html leads with the decision', () => {
   });
 });
 
+describe('the verdicts are read from the specs\' SLA roles, not from metric names', () => {
+  /** The decided fixture with its SLA's metrics renamed, their specs saying which role each plays. */
+  function renamed(): ResultsDocument {
+    const doc = decided();
+    doc.slas = undefined;
+    const rename: Record<string, [string, string, 'met' | 'error_budget_used' | 'first_breach' | 'breach_minutes']> = {
+      met: ['contract.checkout-latency.verdict', 'contract.<sla>.verdict', 'met'],
+      error_budget_used: ['contract.checkout-latency.budget_spent', 'contract.<sla>.budget_spent', 'error_budget_used'],
+      first_breach: ['contract.checkout-latency.first_bad_window', 'contract.<sla>.first_bad_window', 'first_breach'],
+      breach_minutes: ['contract.checkout-latency.bad_minutes', 'contract.<sla>.bad_minutes', 'breach_minutes'],
+    };
+    const catalog = doc.metrics!;
+    for (const [old, [name, template, role]] of Object.entries(rename)) {
+      const from = `sla.checkout-latency.${old}`;
+      const spec = catalog[from] ?? { name: template, unit: 'fraction', better: 'lower', range: { lo: 0 }, doc: old };
+      delete catalog[from];
+      catalog[name] = { ...spec, name: template, sla: role };
+      for (const v of doc.variants) {
+        v.metrics[name] = v.metrics[from]!;
+        delete v.metrics[from];
+        for (const p of v.slaProbabilities ?? []) if (p.metric === from) p.metric = name;
+      }
+    }
+    // A flag named like an SLA verdict whose spec gives it no role (and is no template of today's models): not an SLA.
+    catalog['sla.decoy.met'] = { name: 'sla.<thing>.met', unit: 'fraction', better: 'higher', flag: true, range: { lo: 0, hi: 1 }, doc: 'decoy' };
+    for (const v of doc.variants) v.slaProbabilities!.push({ metric: 'sla.decoy.met', met: 5, n: 10, p: 0.5, ci95: [0.2, 0.8] });
+    return doc;
+  }
+
+  it('finds the SLA, its P(met), budget and breaches under other names', () => {
+    const html = reportHtml(renamed(), []);
+    const verdict = html.indexOf('<table class="verdict">');
+    const table = html.slice(verdict, html.indexOf('</table>', verdict));
+    expect(table).toContain('P(checkout-latency met)');
+    expect(table).toMatch(/0\.90<\/strong> <span class="ci">\[0\.45, 1\.00\] 9\/10/);
+    expect(table).toContain('<th>checkout-latency error budget used</th>');
+    expect(table).toMatch(/<td>110 %/);
+    expect(table).not.toContain('P(decoy met)');
+    expect(table).not.toContain('P(<code>contract.checkout-latency.verdict</code>)');
+    expect(html).toContain('breached from 17:30 for 47.5 min');
+  });
+
+  it('reads a document whose catalog has no roles with today\'s specs of the same templates', () => {
+    const html = reportHtml(decided(), []);
+    const verdict = html.indexOf('<table class="verdict">');
+    const table = html.slice(verdict, html.indexOf('</table>', verdict));
+    // decided() has no roles in its catalog (and no spec for error_budget_used at all).
+    expect(table).toMatch(/<td>110 %/);
+    expect(html).toContain('breached from 17:30 for 47.5 min');
+  });
+});
+
 describe('units', () => {
   it('clock times, durations, shares and money', () => {
     expect(clockTime(63000)).toBe('17:30');

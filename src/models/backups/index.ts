@@ -13,7 +13,9 @@ export const backups = defineModel({
   needs: ['services'],
   gives: ['backups'],
   check: checkBackups,
-  build: (world, ports) => ({ backups: buildBackups(world, ports.services) }),
+  // Its fields need nothing worked out beyond the schema's defaults: the compiled config is the jobs as loaded.
+  compile: (scenario) => scenario.backups ?? [],
+  build: (world, ports, config) => ({ backups: buildBackups(world, ports.services, config) }),
   metrics: Object.values(BACKUP_METRICS),
   columns: Object.values(BACKUP_COLUMNS),
 });

@@ -39,10 +39,10 @@ export class BackupJob {
 
   constructor(readonly spec: BackupJobSpec) {
     this.name = spec.name;
-    this.isBackup = (spec.kind ?? 'backup') === 'backup';
+    this.isBackup = spec.kind === 'backup';
     this.restoreTime = spec.restoreTime === undefined ? null : distributionFromSpec(spec.restoreTime);
     this.window = spec.window;
-    this.lastCompletedStart = spec.at - (spec.every ?? DAY);
+    this.lastCompletedStart = spec.at - spec.every;
   }
 
   /** Start of the latest run that completed (the data a restore brings back is as of then). */
@@ -112,10 +112,10 @@ export class BackupJob {
 }
 
 /** Builds every job (after the services it loads); returns them by name (the backups port). */
-export function buildBackups(world: World, services: ServicesPort): ReadonlyMap<string, BackupJob> {
+export function buildBackups(world: World, services: ServicesPort, config: readonly BackupJobSpec[]): ReadonlyMap<string, BackupJob> {
   const sim = world.sim;
   const jobs = new Map<string, BackupJob>();
-  for (const spec of world.scenario.backups ?? []) {
+  for (const spec of config) {
     const where = `backups.${spec.name}`;
     if (jobs.has(spec.name)) throw new Error(`${where}: the name is used twice`);
     const pool = services.pools.get(spec.service);
@@ -124,15 +124,15 @@ export function buildBackups(world: World, services: ServicesPort): ReadonlyMap<
     jobs.set(spec.name, job);
     const duration = distributionFromSpec(spec.duration);
     const rng: Rng = world.streams.stream(`backups/${spec.name}/duration`);
-    const share = spec.share ?? 0;
-    const servers = spec.servers ?? 0;
+    const share = spec.share;
+    const servers = spec.servers;
     let release: (() => void)[] = [];
     const finish = (): void => {
       for (const r of release) r();
       release = [];
       job.end(sim.now);
     };
-    const every = spec.every ?? DAY;
+    const every = spec.every;
     const start = (): void => {
       // The next start is scheduled now, one pending event per job whatever the horizon.
       if (sim.now + every < world.horizon) sim.post(every, start, undefined);

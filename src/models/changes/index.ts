@@ -13,7 +13,9 @@ export const changes = defineModel({
   needs: ['services', 'desk'],
   gives: ['changes'],
   check: checkChanges,
-  build: (world, ports) => ({ changes: buildChanges(world, ports.services, ports.desk) }),
+  // The enabled section as loaded (its defaults filled in), or null: change management is off.
+  compile: (scenario) => (scenario.changes !== undefined && scenario.changes.enabled ? scenario.changes : null),
+  build: (world, ports, config) => ({ changes: buildChanges(world, ports.services, ports.desk, config) }),
   metrics: Object.values(CHANGE_METRICS),
   columns: [],
 });

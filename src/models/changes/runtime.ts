@@ -23,10 +23,10 @@ import type { BalancerFaultSpec } from '../services/schema.js';
 import { ChangeCalendar } from './calendar.js';
 import { CHANGE_METRICS } from './metrics.js';
 import type { ChangesPort } from './ports.js';
-import type { ChangeTypeSpec } from './schema.js';
+import type { ChangeTypeSpec, ChangesSpec } from './schema.js';
 
-/** Default rollback time (s) ([U] placeholder: a scripted revert and its verification). */
-export const DEFAULT_ROLLBACK = 900;
+// The rollback time defaults in the schema (schema.ts): 15 min, a [U] placeholder for a scripted
+// revert and its verification.
 
 interface TypeRuntime {
   spec: ChangeTypeSpec;
@@ -88,9 +88,8 @@ function injectFault(world: World, t: TypeRuntime): Problem {
 }
 
 /** Builds change management (after the services and the incident desk). */
-export function buildChanges(world: World, services: ServicesPort, desk: IncidentDesk): ChangesPort {
-  const spec = world.scenario.changes;
-  if (spec === undefined || spec.enabled === false) return NO_CHANGES;
+export function buildChanges(world: World, services: ServicesPort, desk: IncidentDesk, spec: ChangesSpec | null): ChangesPort {
+  if (spec === null) return NO_CHANGES;
   const sim = world.sim;
   const horizon = world.horizon;
   const calendar = new ChangeCalendar(spec.windows ?? [], spec.freeze ?? []);
@@ -109,7 +108,7 @@ export function buildChanges(world: World, services: ServicesPort, desk: Inciden
     types.set(t.name, {
       spec: t,
       pool,
-      rollback: durationDist(t.rollback ?? DEFAULT_ROLLBACK),
+      rollback: durationDist(t.rollback),
       outcome: world.streams.stream(`changes/${t.name}/outcome`),
       rollbackRng: world.streams.stream(`changes/${t.name}/rollback`),
       fault: world.streams.stream(`changes/${t.name}/fault`),
@@ -138,7 +137,7 @@ export function buildChanges(world: World, services: ServicesPort, desk: Inciden
   const request = (name: string, done?: (failed: boolean) => void): void => {
     const type = typeNamed(name);
     const fails = type.outcome.next() < type.spec.failureProbability;
-    const rollsBack = type.rollbackRng.next() < (type.spec.rollbackProbability ?? 1);
+    const rollsBack = type.rollbackRng.next() < type.spec.rollbackProbability;
     const rollbackTime = type.rollback.sample(type.rollbackRng);
     const change: Change = { type, fails, rollsBack, rollbackTime, done };
     const now = sim.now;
@@ -169,7 +168,7 @@ export function buildChanges(world: World, services: ServicesPort, desk: Inciden
     if (s.at <= horizon) sim.scheduleAt(Math.max(s.at, sim.now), () => request(s.type), undefined);
   }
   for (const t of types.values()) {
-    const rate = t.spec.rate ?? 0;
+    const rate = t.spec.rate;
     if (rate <= 0) continue;
     const rng = world.streams.stream(`changes/${t.spec.name}/arrivals`);
     const gap = exponential(rate);

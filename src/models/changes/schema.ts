@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration, Fraction, Rate } from '../../scenario/units.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 import { dist } from '../incidents/schema.js';
 import { DrainFault, HealthCheckFault, MisweightFault } from '../services/schema.js';
 
@@ -36,9 +37,9 @@ export const ChangeType = Type.Object(
     service: Type.String({ minLength: 1, description: 'Service the change is made to.' }),
     failureProbability: Fraction({ description: 'Chance that a change of this type fails and causes its fault, e.g. "5%".' }),
     fault: ChangeFault,
-    rate: Type.Optional(Rate({ description: 'Changes of this type requested at random (Poisson), e.g. "3/d" (default none: only the `schedule` requests them).' })),
-    rollback: Type.Optional(dist('Time from the failure\'s detection (monitoring opens its incident) until the implementer has rolled the change back (default 15m).')),
-    rollbackProbability: Type.Optional(Fraction({ description: 'Chance the implementer rolls a failed change back once it is detected (default 1); otherwise only the incident path fixes it.' })),
+    rate: Defaulted(Rate({ description: 'Changes of this type requested at random (Poisson), e.g. "3/d" (0: only the `schedule` requests them).' }), 0),
+    rollback: Defaulted(dist('Time from the failure\'s detection (monitoring opens its incident) until the implementer has rolled the change back.'), '15m'),
+    rollbackProbability: Defaulted(Fraction({ description: 'Chance the implementer rolls a failed change back once it is detected; otherwise only the incident path fixes it.' }), 1),
     incidentType: Type.Optional(Type.String({ minLength: 1, description: 'Incident type raised for the fault (default: the type listing the fault\'s problem kind, else monitoring decides).' })),
   },
   { additionalProperties: false, description: 'A kind of change: where it is made, how likely it fails and what its failure breaks.' },
@@ -81,7 +82,7 @@ export const ChangesSection = Type.Object(
         description: 'The freeze calendar: a change falling in a freeze is deferred to its end (default none).',
       }),
     ),
-    enabled: Type.Optional(Type.Boolean({ description: 'False switches change management off, so a policy variant can switch it on (default true).', default: true })),
+    enabled: Defaulted(Type.Boolean({ description: 'False switches change management off, so a policy variant can switch it on.' }), true),
   },
   { additionalProperties: false, description: 'Change management: changes, their windows and freezes, and the faults failed changes cause.' },
 );

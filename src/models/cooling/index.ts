@@ -4,6 +4,7 @@ import { RoomsFields } from './schema.js';
 import { checkRooms } from './checks.js';
 import { ROOM_COLUMNS, ROOM_METRICS } from './metrics.js';
 import { buildRooms } from './runtime.js';
+import { compileCooling } from './compile.js';
 import { offerCoolingTargets } from './targets.js';
 import './ports.js';
 
@@ -14,8 +15,9 @@ export const cooling = defineModel({
   needs: ['failureTargets'],
   gives: ['rooms'],
   check: checkRooms,
-  build: (world, ports) => {
-    const rooms = buildRooms(world);
+  compile: compileCooling,
+  build: (world, ports, config) => {
+    const rooms = buildRooms(world, config);
     offerCoolingTargets(rooms, ports.failureTargets);
     return { rooms };
   },

@@ -16,15 +16,15 @@
  * 5000 W × 189 s / 18 K = 52.5 kJ/K per cabinet — about 4.4× the heat capacity of 10 m³ of
  * air per cabinet, in line with the "≈5× air" practitioner rule.
  */
-import type { RoomSpec } from './schema.js';
+import type { CoolingConfig, RoomConfig } from './compile.js';
 import type { EventHandle } from '../../engine/index.js';
 import type { Problem } from '../kernel/problems.js';
 import type { RoomHandle, World } from '../kernel/world.js';
 import type { MetricSpec } from '../../results/metrics.js';
 import { ROOM_COLUMNS, ROOM_METRICS } from './metrics.js';
 
-/** Effective heat capacity per cabinet (J/K), derived above. */
-export const HEAT_CAPACITY_PER_CABINET = (5000 * 189) / (40 - 22);
+/** Effective heat capacity per cabinet (J/K), derived above (compile.ts fills a room's heat capacity with it). */
+export { HEAT_CAPACITY_PER_CABINET } from './compile.js';
 /** ASHRAE recommended band upper limit (°C, TC9.9 5th ed. 2021). */
 export const ASHRAE_RECOMMENDED_MAX = 27;
 /** ASHRAE A1 allowable upper limit (°C). */
@@ -92,10 +92,10 @@ export class Room implements RoomHandle {
 
   constructor(
     private readonly world: World,
-    spec: RoomSpec,
+    spec: RoomConfig,
   ) {
     this.name = spec.name;
-    this.heatCapacity = spec.heatCapacity ?? spec.cabinets * HEAT_CAPACITY_PER_CABINET;
+    this.heatCapacity = spec.heatCapacity;
     this.setpoint = spec.setpoint;
     this.pue = spec.pue;
     this.otherItPower = spec.otherItPower;
@@ -105,22 +105,12 @@ export class Room implements RoomHandle {
     this.resumeBelow = spec.resumeBelow;
     if (!(this.resumeBelow < this.shutdownAbove)) throw new Error(`rooms.${this.name}: resumeBelow (${this.resumeBelow}) must be below shutdownAbove (${this.shutdownAbove})`);
     if (!(this.setpoint < this.resumeBelow)) throw new Error(`rooms.${this.name}: setpoint (${this.setpoint}) must be below resumeBelow (${this.resumeBelow})`);
-    let k = 0;
-    for (const c of spec.crac) {
-      const count = c.count;
-      const first = this.cracNames.length;
-      for (const o of c.outages ?? []) {
-        const units = Math.min(count, o.units);
-        world.sim.scheduleAt(o.at, () => this.scriptedOutage(first, units, o.duration), undefined);
-      }
-      for (let i = 0; i < count; i++) {
-        k++;
-        const base = c.name ?? 'crac';
-        this.cracNames.push(c.name === undefined || count > 1 ? `${base}-${c.name === undefined ? k : i + 1}` : base);
-        this.cracCapacity.push(c.capacity);
-        this.cracDown.push(0);
-        this.capacity += c.capacity;
-      }
+    for (const o of spec.outages) world.sim.scheduleAt(o.at, () => this.scriptedOutage(o.first, o.units, o.duration), undefined);
+    for (const u of spec.units) {
+      this.cracNames.push(u.name);
+      this.cracCapacity.push(u.capacity);
+      this.cracDown.push(0);
+      this.capacity += u.capacity;
     }
     const now = world.sim.now;
     this.T = this.setpoint;
@@ -372,10 +362,10 @@ function timeAbove(t0: number, t1: number, dt: number, level: number): number {
   return t1 > t0 ? dt * (1 - frac) : dt * frac;
 }
 
-/** Builds every room (first of the infrastructure models: services stand in rooms). */
-export function buildRooms(world: World): ReadonlyMap<string, Room> {
+/** Builds every room of a compiled cooling config (first of the infrastructure models: services stand in rooms). */
+export function buildRooms(world: World, config: CoolingConfig): ReadonlyMap<string, Room> {
   const rooms = new Map<string, Room>();
-  for (const spec of world.scenario.rooms ?? []) {
+  for (const spec of config.rooms) {
     if (rooms.has(spec.name)) throw new Error(`rooms: the name "${spec.name}" is used twice`);
     const room = new Room(world, spec);
     rooms.set(spec.name, room);

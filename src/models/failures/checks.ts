@@ -15,7 +15,7 @@ export function checkFailures(s: Scenario, report: ScenarioReport): void {
   const names = new Map<string, number>();
   // State monitors that would turn a failure's problem into an incident for the operators.
   const watched = new Set<string>();
-  for (const m of s.monitoring?.monitors ?? []) if (m.metric === 'state' && m.enabled !== false) for (const k of m.kinds) watched.add(k);
+  for (const m of s.monitoring?.monitors ?? []) if (m.metric === 'state' && m.enabled) for (const k of m.kinds) watched.add(k);
   (s.failures?.classes ?? []).forEach((c, i) => {
     const at = ['failures', 'classes', i];
     const given = [c.afr, c.mtbf, c.timeToFailure].filter((x) => x !== undefined).length;
@@ -42,7 +42,7 @@ export function checkFailures(s: Scenario, report: ScenarioReport): void {
     (c.rooms ?? []).forEach((n, j) => {
       if (!rooms.includes(n)) report([...at, 'rooms', j], unknownName('room', n, rooms));
     });
-    if (c.needed !== undefined && c.needed > (c.perServer ?? 1)) report([...at, 'needed'], `exceeds perServer (${c.perServer ?? 1})`);
+    if (c.needed !== undefined && c.needed > c.perServer) report([...at, 'needed'], `exceeds perServer (${c.perServer})`);
     const kind = `${c.class}-failure`;
     if (c.repair === 'operators' && !watched.has(kind) && !watched.has('*')) {
       report([...at, 'repair'], `"operators": nobody would ever repair these failures, since no enabled state monitor watches "${kind}" (add to monitoring.monitors: { name: ${c.class}-down, metric: state, kinds: [${kind}] })`);

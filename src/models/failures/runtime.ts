@@ -33,8 +33,6 @@ import { FAILURE_METRICS } from './metrics.js';
 
 /** Hours in the year used to turn an AFR into a rate (AFR ≈ 8760 h / MTBF). */
 export const HOURS_PER_YEAR = 8760;
-/** Default repair time: lognormal, mean 6 h, sd 6 h ([U] placeholder, shape per Schroeder & Gibson). */
-export const DEFAULT_REPAIR = { dist: 'lognormal', mean: 6 * 3600, sd: 6 * 3600 } as const;
 
 /** Per-class totals reported as metrics. */
 interface ClassStats {
@@ -128,7 +126,7 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
     const rule: ClassRule = {
       spec: c,
       ttf: timeToFailure(c, where),
-      repair: distributionFromSpec(c.repairTime ?? DEFAULT_REPAIR),
+      repair: distributionFromSpec(c.repairTime),
       stock,
       stats: statsOf(c.class),
     };
@@ -195,7 +193,7 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
       }, undefined);
       return;
     }
-    if ((rule.spec.repair ?? 'auto') === 'operators') return;
+    if (rule.spec.repair === 'operators') return;
     const stock = rule.stock;
     if (stock === null) {
       startRepair(inst, rule);

@@ -3,6 +3,7 @@
  * the failures model (runtime.ts here).
  */
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 import { DurationDist } from '../../scenario/schema/distribution.js';
 import { Duration, Fraction } from '../../scenario/units.js';
 
@@ -63,15 +64,16 @@ function failureClass(cls: TUnion<TLiteral<string>[]>) {
       afr: Type.Optional(Fraction({ maximum: 1000, description: 'Annual failure rate: failures per component-year of operation, e.g. "2%" (Backblaze definition). Exponential times to failure.' })),
       mtbf: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Mean time between failures, e.g. "100000h" (exponential times to failure).' })),
       timeToFailure: Type.Optional(randomDuration('Time from repair (or start) to the next failure, e.g. { dist: weibull, shape: 0.7, scale: 50000h }.')),
-      repairTime: Type.Optional(randomDuration('Repair or replacement time (default lognormal, mean 6h, sd 6h; Schroeder & Gibson, DSN 2006: repair times are lognormal).')),
-      repair: Type.Optional(
+      repairTime: Defaulted(randomDuration('Repair or replacement time (the default is a [U] placeholder, lognormal as Schroeder & Gibson, DSN 2006, found repair times to be).'), { dist: 'lognormal', mean: '6h', sd: '6h' }),
+      repair: Defaulted(
         Type.Union([Type.Literal('auto'), Type.Literal('operators')], {
-          description: '"auto" (default): repaired after the repair time; "operators": stays broken until the operations model resolves its problem.',
+          description: '"auto": repaired after the repair time; "operators": stays broken until the operations model resolves its problem.',
         }),
+        'auto',
       ),
       services: Type.Optional(Type.Array(Type.String(), { description: 'Services whose servers (or load balancers) this applies to (default all).' })),
       rooms: Type.Optional(Type.Array(Type.String(), { description: 'Rooms whose CRAC units this applies to (default all).' })),
-      perServer: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'Components of this class in each server (disks, power supplies; default 1).' })),
+      perServer: Defaulted(Type.Integer({ minimum: 1, maximum: 64, description: 'Components of this class in each server (disks, power supplies).' }), 1),
       needed: Type.Optional(Type.Integer({ minimum: 0, maximum: 64, description: 'How many of the perServer components the server needs to run (default all; e.g. 1 of 2 power supplies, 0 for disks behind RAID that only degrade).' })),
       spares: Type.Optional(
         Type.Object(

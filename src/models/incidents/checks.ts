@@ -2,9 +2,6 @@
 import { unknownName, type ScenarioReport } from '../../scenario/checks.js';
 import type { Scenario } from '../../scenario/schema/index.js';
 
-/** The tier a team works at when it names none. */
-const DEFAULT_TIER = 'L1';
-
 export function checkIncidents(s: Scenario, report: ScenarioReport): void {
   const teams = s.teams ?? [];
   const teamNames = teams.map((t) => t.name);
@@ -12,11 +9,11 @@ export function checkIncidents(s: Scenario, report: ScenarioReport): void {
   const types = s.incidents?.types ?? [];
   const typeNames = types.map((t) => t.name);
   const serves = (tier: string, skill: string | undefined): boolean =>
-    teams.some((t) => (t.tier ?? DEFAULT_TIER) === tier && (skill === undefined || (t.skills ?? []).length === 0 || (t.skills ?? []).includes(skill)));
+    teams.some((t) => t.tier === tier && (skill === undefined || t.skills.length === 0 || t.skills.includes(skill)));
   types.forEach((t, i) => {
     t.path.forEach((step, j) => {
       if (!serves(step.tier, t.skill)) {
-        const tiers = [...new Set(teams.map((x) => x.tier ?? DEFAULT_TIER))];
+        const tiers = [...new Set(teams.map((x) => x.tier))];
         report(['incidents', 'types', i, 'path', j, 'tier'], `no team at tier "${step.tier}"${t.skill !== undefined ? ` with skill "${t.skill}"` : ''} (team tiers: ${tiers.join(', ') || 'no teams are defined'})`);
       }
     });
@@ -42,7 +39,7 @@ export function checkIncidents(s: Scenario, report: ScenarioReport): void {
     const svc = w.service === undefined ? undefined : services.get(w.service);
     if (w.service !== undefined && svc === undefined) report(['scheduledWork', i, 'service'], unknownName('service', w.service, services.keys()));
     if (w.serversOffline !== undefined && w.serversOffline > 0 && w.service === undefined) report(['scheduledWork', i, 'serversOffline'], 'needs "service": whose servers go offline?');
-    if (svc !== undefined && (w.serversOffline ?? 0) > svc.servers) report(['scheduledWork', i, 'serversOffline'], `exceeds the ${svc.servers} servers of ${svc.name}`);
+    if (svc !== undefined && w.serversOffline > svc.servers) report(['scheduledWork', i, 'serversOffline'], `exceeds the ${svc.servers} servers of ${svc.name}`);
   });
   // Faults and failure classes name the incident type they raise (consulted only with incident management).
   const typeRef = (name: string | undefined, at: (string | number)[]): void => {

@@ -41,8 +41,6 @@ export function priorityOf(impact: ImpactSpec, urgency: UrgencySpec, matrix?: Pr
 /** Queue priority of an incident priority in a team's queue (lower is served first). */
 export const QUEUE_PRIORITY: Readonly<Record<Priority, number>> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 export { DEFAULT_WORK_PRIORITY } from './routing.js';
-const DEFAULT_DIAGNOSIS = 600;
-const DEFAULT_FIX = 1200;
 
 interface TierRuntime {
   tier: string;
@@ -170,9 +168,9 @@ export class IncidentDesk {
         spec: t,
         path: t.path.map((s) => ({
           tier: s.tier,
-          diagnosis: durationDist(s.diagnosis ?? DEFAULT_DIAGNOSIS),
-          fix: durationDist(s.fix ?? DEFAULT_FIX),
-          resolveProbability: s.resolveProbability ?? 1,
+          diagnosis: durationDist(s.diagnosis),
+          fix: durationDist(s.fix),
+          resolveProbability: s.resolveProbability,
           escalateAfter: s.escalateAfter ?? Infinity,
         })),
         streams: {

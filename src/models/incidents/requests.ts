@@ -10,7 +10,7 @@ import { distributionFromSpec as durationDist } from '../kernel/distribution.js'
 import type { World } from '../kernel/world.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import { REQUEST_METRICS } from './metrics.js';
-import { DEFAULT_WORK_PRIORITY, teamNamed } from './routing.js';
+import { teamNamed } from './routing.js';
 
 interface RequestJob {
   arrivedAt: number;
@@ -30,7 +30,7 @@ export function buildRequests(world: World, teams: TeamsPort): void {
     const handleRng = world.streams.stream(`incidents/requests/${spec.name}/handle`);
     const handle = durationDist(spec.handleTime);
     const target = spec.answerTarget ?? 0;
-    const prio = spec.priority ?? DEFAULT_WORK_PRIORITY;
+    const prio = spec.priority;
     // Patience is drawn for every call at arrival, answered at once or not, so the draws
     // follow the arrivals and not the staffing (common random numbers across policies).
     const patience = spec.patience === undefined ? null : durationDist(spec.patience);

@@ -2,8 +2,8 @@
 import type { Team } from '../staffing/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
 
-/** Default queue priority of service requests and scheduled work: after every incident. */
-export const DEFAULT_WORK_PRIORITY = 5;
+/** Queue priority of work that is not an incident (the schema's default for requests and scheduled work). */
+export { DEFAULT_WORK_PRIORITY } from './schema.js';
 
 /** The team named by a request class or a scheduled job (checked at load time; an invariant here). */
 export function teamNamed(teams: TeamsPort, name: string, where: string): Team {

@@ -4,7 +4,7 @@ import { distributionFromSpec as durationDist } from '../kernel/distribution.js'
 import type { World } from '../kernel/world.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import { SCHEDULED_METRICS } from './metrics.js';
-import { DEFAULT_WORK_PRIORITY, teamNamed } from './routing.js';
+import { teamNamed } from './routing.js';
 
 interface ScheduledJob {
   dueAt: number;
@@ -23,7 +23,7 @@ export function buildScheduledWork(world: World, teams: TeamsPort): void {
     if (service === undefined) throw new Error(`${where}: no service named "${String(spec.service)}"`);
     const rng = world.streams.stream(`incidents/scheduled/${spec.name}/duration`);
     const duration = durationDist(spec.duration);
-    const prio = spec.priority ?? DEFAULT_WORK_PRIORITY;
+    const prio = spec.priority;
     let done = 0;
     let missed = 0;
     const delay = new Tally();
@@ -36,7 +36,7 @@ export function buildScheduledWork(world: World, teams: TeamsPort): void {
       job.started = true;
       job.queueHandle = -1;
       delay.add(sim.now - job.dueAt);
-      const putBack = service !== null && (spec.serversOffline ?? 0) > 0 ? service.takeOffline(spec.serversOffline!, `scheduled work ${spec.name}`) : null;
+      const putBack = service !== null && spec.serversOffline > 0 ? service.takeOffline(spec.serversOffline, `scheduled work ${spec.name}`) : null;
       sim.post(duration.sample(rng), () => {
         putBack?.();
         done++;

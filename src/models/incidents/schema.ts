@@ -6,6 +6,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration, Fraction, Rate } from '../../scenario/units.js';
 import { DurationDist } from '../../scenario/schema/distribution.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
+
+/** Queue priority of service requests and scheduled work unless they give one: after every incident (P1–P4 are 1–4). */
+export const DEFAULT_WORK_PRIORITY = 5;
 
 /** A random-duration field with its own description. */
 export const dist = (description: string) => Type.Union([...DurationDist.anyOf], { description: `${description} A plain duration or { dist: ... }.` });
@@ -50,12 +54,12 @@ export type PriorityMatrixSpec = Static<typeof PriorityMatrix>;
 export const TierStep = Type.Object(
   {
     tier: Type.String({ minLength: 1, description: 'Tier that handles this step: a team tier such as "L1", "L2", "L3", "vendor" or "facilities".' }),
-    diagnosis: Type.Optional(dist('Time this tier takes to diagnose the incident (default 10m).')),
-    fix: Type.Optional(dist('Time this tier takes to fix it once diagnosed (default 20m).')),
-    resolveProbability: Type.Optional(Fraction({ description: 'Chance that this tier can fix the incident once diagnosed (default 1); otherwise it escalates after diagnosis.' })),
+    diagnosis: Defaulted(dist('Time this tier takes to diagnose the incident.'), '10m'),
+    fix: Defaulted(dist('Time this tier takes to fix it once diagnosed.'), '20m'),
+    resolveProbability: Defaulted(Fraction({ description: 'Chance that this tier can fix the incident once diagnosed; otherwise it escalates after diagnosis.' }), 1),
     escalateAfter: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Escalation time-out: if not fixed this long after reaching the tier (waiting included), it goes to the next tier. Ignored on the last tier.' })),
   },
-  { additionalProperties: false, description: 'One tier on an incident type\'s escalation path: its diagnosis and fix times (diagnosis default 10m, fix default 20m).' },
+  { additionalProperties: false, description: 'One tier on an incident type\'s escalation path: its diagnosis and fix times.' },
 );
 export type TierStepSpec = Static<typeof TierStep>;
 
@@ -79,7 +83,7 @@ export const ServiceRequest = Type.Object(
     rate: Rate({ maximum: 10_000, description: 'Arrival rate (Poisson), e.g. "100/30m" (at most 10,000/s).' }),
     handleTime: dist('Time an operator spends on one request, e.g. { dist: exponential, mean: 180s }.'),
     answerTarget: Type.Optional(Duration({ description: 'Service-level threshold on the wait before an operator picks the request up (e.g. "20s"); gives requests.<name>.service_level.' })),
-    priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: 'Queue priority among operator work (incidents P1–P4 are 1–4; default 5: after every incident).' })),
+    priority: Defaulted(Type.Integer({ minimum: 1, maximum: 9, description: 'Queue priority among operator work (incidents P1–P4 are 1–4; the default comes after every incident).' }), DEFAULT_WORK_PRIORITY),
     patience: Type.Optional(
       dist(
         'How long a caller waits for an answer before hanging up (an exponential patience makes the desk Erlang A, M/M/c+M); drawn for every call from its own stream. Gives requests.<name>.abandoned and .abandoned_fraction; abandoned calls count as misses of the service level. Default: callers never hang up.',
@@ -106,9 +110,9 @@ export const ScheduledWork = Type.Object(
     every: Type.Optional(Duration({ minimum: 60, description: 'Repeat period, e.g. "1d" (default: once; at least 1m).' })),
     duration: dist('How long the work occupies the operator (and keeps servers offline).'),
     service: Type.Optional(Type.String({ minLength: 1, description: 'Service whose servers go offline during the work (maintenance window).' })),
-    serversOffline: Type.Optional(Type.Integer({ minimum: 0, description: 'Servers of `service` taken offline while the work runs (default 0).' })),
+    serversOffline: Defaulted(Type.Integer({ minimum: 0, description: 'Servers of `service` taken offline while the work runs.' }), 0),
     deadline: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Skip an occurrence not started this long after it was due (default: never skip).' })),
-    priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: 'Queue priority among operator work (default 5).' })),
+    priority: Defaulted(Type.Integer({ minimum: 1, maximum: 9, description: 'Queue priority among operator work (incidents P1–P4 are 1–4; the default comes after every incident).' }), DEFAULT_WORK_PRIORITY),
   },
   { additionalProperties: false, description: 'Planned work (backups, patching, maintenance windows) that needs an operator and may take capacity offline.' },
 );

@@ -17,7 +17,7 @@ const fmt = (x: number): string => (Number.isInteger(x) && x < 1e12 ? x.toLocale
 
 /** Expected arrivals of a load class over the horizon (peaks and holidays left out), and how it was computed. */
 function expectedLoad(c: NonNullable<Scenario['load']>[number], horizon: number): { n: number; how: string } | null {
-  const scale = c.scale ?? 1;
+  const scale = c.scale;
   if (c.trace !== undefined) {
     const sum = c.trace.counts.reduce((a, b) => a + b, 0);
     const span = c.trace.counts.length * c.trace.interval;

@@ -11,8 +11,9 @@
  * per-world tables.
  */
 import type { TProperties } from '@sinclair/typebox';
-import type { ColumnSpec, MetricSpec } from '../../results/metrics.js';
+import { SLA_LABEL, templateLabels, type ColumnSpec, type MetricSpec } from '../../results/metrics.js';
 import type { ScenarioCheck } from '../../scenario/checks.js';
+import type { Scenario } from '../../scenario/schema/index.js';
 import type { FileResolver } from '../../scenario/files.js';
 import type { World } from './world.js';
 
@@ -75,43 +76,75 @@ export interface ModelInfo {
   readonly columns: readonly ColumnSpec[];
 }
 
-/** One domain model, typed by the ports it needs and gives. */
-export interface ModelPlugin<Needs extends PortName = PortName, Gives extends PortName = PortName> extends ModelInfo {
+/** One domain model, typed by the ports it needs and gives and by its compiled config. */
+export interface ModelPlugin<Needs extends PortName = PortName, Gives extends PortName = PortName, Config = undefined> extends ModelInfo {
   /** Ports it uses; each must be given by an earlier model in the catalog. */
   readonly needs: readonly Needs[];
   /** Ports its build returns. */
   readonly gives: readonly Gives[];
-  /** Builds one replication's runtime; it may use only the ports it declared it needs. */
-  build(world: World, ports: Pick<Ports, Needs>): Pick<Ports, Gives>;
+  /**
+   * Pure: the loaded scenario (schema defaults filled in, units converted, checks passed) →
+   * the config its build needs: names resolved, derived defaults worked out, in base units.
+   * Runs once per compiled scenario in a process (see `compiledConfig`), never per
+   * replication; its result is plain data (structured-cloneable) that every replication of
+   * the scenario shares and none changes. Optional: a model without it gets `undefined` and
+   * reads `world.scenario` in its build.
+   */
+  compile?(scenario: Scenario): Config;
+  /** Builds one replication's runtime from its compiled config; it may use only the ports it declared it needs. */
+  build(world: World, ports: Pick<Ports, Needs>, config: Config): Pick<Ports, Gives>;
 }
 
-/** Any plug-in, whatever its ports (what the catalog holds). */
+/** Any plug-in, whatever its ports and config (what the catalog holds). */
 export interface AnyModelPlugin extends ModelInfo {
   readonly needs: readonly PortName[];
   readonly gives: readonly PortName[];
-  build(world: World, ports: Ports): Partial<Ports>;
+  compile?(scenario: Scenario): unknown;
+  build(world: World, ports: Ports, config: unknown): Partial<Ports>;
 }
 
 /** What a model's index.ts writes: the plug-in without `fields` (they are its schema's keys), its schema the registered fragment. */
-export type ModelDeclaration<Name extends string, Needs extends PortName, Gives extends PortName> = Omit<ModelPlugin<Needs, Gives>, 'fields' | 'name' | 'schema'> & {
+export type ModelDeclaration<Name extends string, Needs extends PortName, Gives extends PortName, Config> = Omit<ModelPlugin<Needs, Gives, Config>, 'fields' | 'name' | 'schema'> & {
   readonly name: Name;
   readonly schema: FragmentOf<Name>;
 };
 
 /**
- * Declares a model: infers its name and ports from `name`, `needs` and `gives` (write no type
- * arguments), checks that `schema` is the fragment registered under its name in
- * `ScenarioFragments`, type-checks its ports against its builder and fills in `fields`.
+ * Declares a model: infers its name, ports and config from `name`, `needs`, `gives` and
+ * `compile` (write no type arguments), checks that `schema` is the fragment registered under
+ * its name in `ScenarioFragments`, type-checks its ports and config against its builder and
+ * fills in `fields`.
  */
-export function defineModel<const Name extends string, const Needs extends PortName = never, const Gives extends PortName = never>(
-  plugin: ModelDeclaration<Name, Needs, Gives>,
-): ModelPlugin<Needs, Gives> {
+export function defineModel<const Name extends string, const Needs extends PortName = never, const Gives extends PortName = never, Config = undefined>(
+  plugin: ModelDeclaration<Name, Needs, Gives, Config>,
+): ModelPlugin<Needs, Gives, Config> {
   return { ...plugin, fields: Object.keys(plugin.schema) };
 }
 
+/** Compiled configs by scenario object, then by model: compile() runs once per (scenario, model) in a process. */
+const compiled = new WeakMap<Scenario, Map<AnyModelPlugin, unknown>>();
+
 /**
- * Checks a catalog: unique names and fields, and every port needed is given by an earlier
- * model, exactly once. Returns the problems (empty when the catalog is sound).
+ * A model's compiled config of a scenario (undefined for a model without `compile`), computed
+ * on first use and kept with the scenario object: the main thread compiles when it builds the
+ * metric catalog, before any worker runs; a worker compiles once per scenario it receives, and
+ * its replications share the result. A compiled scenario is never changed after loading, so
+ * the scenario object is the key.
+ */
+export function compiledConfig(scenario: Scenario, model: AnyModelPlugin): unknown {
+  if (model.compile === undefined) return undefined;
+  let byModel = compiled.get(scenario);
+  if (byModel === undefined) {
+    byModel = new Map();
+    compiled.set(scenario, byModel);
+  }
+  if (!byModel.has(model)) byModel.set(model, model.compile(scenario));
+  return byModel.get(model);
+}
+
+/**
+ * Checks a catalog: unique names and fields, every port needed is given by an earlier
+ * model, exactly once, and every metric with an SLA role has the label naming its SLA. Returns the problems (empty when the catalog is sound).
  */
 export function catalogProblems(models: readonly AnyModelPlugin[]): string[] {
   const problems: string[] = [];
@@ -126,6 +159,8 @@ export function catalogProblems(models: readonly AnyModelPlugin[]): string[] {
       if (owner !== undefined) problems.push(`scenario field "${f}" is owned by both "${owner}" and "${m.name}"`);
       fields.set(f, m.name);
     }
+    // A metric's SLA role names its SLA through the template's <sla> label; without it the role would name none.
+    for (const s of m.metrics) if (s.sla !== undefined && !templateLabels(s.name).includes(SLA_LABEL)) problems.push(`metric "${s.name}" of "${m.name}" has the SLA role "${s.sla}" but no <${SLA_LABEL}> label`);
     for (const n of m.needs) if (!given.has(n)) problems.push(`model "${m.name}" needs port "${n}", which no earlier model gives`);
     for (const g of m.gives) {
       const by = given.get(g);
@@ -141,7 +176,7 @@ export function buildModels(world: World, models: readonly AnyModelPlugin[]): Pa
   const ports: Partial<Ports> = {};
   for (const m of models) {
     // The catalog has checked that every needed port was given by an earlier model.
-    Object.assign(ports, m.build(world, ports as Ports));
+    Object.assign(ports, m.build(world, ports as Ports, compiledConfig(world.scenario, m)));
   }
   return ports;
 }

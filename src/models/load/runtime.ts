@@ -74,7 +74,7 @@ export function classProfile(spec: LoadClassSpec, where = `load.${spec.name}`): 
   const hasTrace = spec.trace !== undefined || spec.traceFile !== undefined;
   if (hasTrace && spec.rate !== undefined) throw new Error(`${where}: give either "rate" or a trace, not both`);
   if (spec.trace !== undefined) {
-    local = traceProfile(spec.trace.counts, spec.trace.interval, spec.trace.repeat ?? true);
+    local = traceProfile(spec.trace.counts, spec.trace.interval, spec.trace.repeat);
   } else if (spec.traceFile !== undefined) {
     // Loading the scenario replaces traceFile by the inline trace; models never read files.
     throw new Error(`${where}.traceFile: not resolved; load the scenario with loadScenarioFile/loadScenarioText, which read the file into "trace"`);
@@ -101,7 +101,7 @@ export function classProfile(spec: LoadClassSpec, where = `load.${spec.name}`): 
   }
   // Reference-clock peaks (e.g. a global 17:00–20:00 UTC rush) act on the summed profile.
   for (const p of peaks) if (p.clock === 'reference') profile = periodicMultiplier(profile, p.start, p.end, p.factor, p.every);
-  if (spec.scale !== undefined) profile = scaleRate(profile, spec.scale);
+  if (spec.scale !== 1) profile = scaleRate(profile, spec.scale);
   return profile;
 }
 

@@ -51,7 +51,7 @@ export const TraceSpec = Type.Object(
   {
     interval: Duration({ exclusiveMinimum: true, description: 'Width of each count interval, e.g. "5m".' }),
     counts: Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, description: 'Requests counted in each interval; the rate in interval i is counts[i] / interval.' }),
-    repeat: Type.Optional(Type.Boolean({ description: 'Replay the trace again from the start when it runs out (default true); false means no arrivals after the trace.' })),
+    repeat: Defaulted(Type.Boolean({ description: 'Replay the trace again from the start when it runs out; false means no arrivals after the trace.' }), true),
   },
   { additionalProperties: false, description: 'A recorded trace of request counts per interval, replayed as a piecewise-constant Poisson rate.' },
 );
@@ -70,7 +70,7 @@ export const LoadClass = Type.Object(
     trace: Type.Optional(TraceSpec),
     traceFile: Type.Optional(Type.String({ minLength: 1, description: 'CSV file of request counts (last column of each row; a header row is skipped), a relative path resolved against the scenario file\'s directory (it must stay inside it; absolute paths are refused; at most 5 MB). It is read when the scenario is loaded and replaced by the equivalent `trace`. Needs `traceInterval`.' })),
     traceInterval: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Width of each row of `traceFile`, e.g. "5m".' })),
-    scale: Type.Optional(Multiplier('Factor applied to the whole profile (trace or base rate), e.g. 1.2 for 20 % growth (default 1).')),
+    scale: Defaulted(Multiplier('Factor applied to the whole profile (trace or base rate), e.g. 1.2 for 20 % growth.'), 1),
   },
   { additionalProperties: false, description: 'A class of requests with (non-homogeneous) Poisson arrivals from a rate profile or a trace.' },
 );

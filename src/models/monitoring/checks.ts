@@ -14,6 +14,6 @@ export function checkMonitoring(s: Scenario, report: ScenarioReport): void {
       if (!rooms.includes(m.room)) report([...at, 'room'], unknownName('room', m.room, rooms));
     }
     if (m.incidentType !== undefined && !types.includes(m.incidentType)) report([...at, 'incidentType'], unknownName('incident type', m.incidentType, types));
-    if (m.enabled !== false && types.length === 0) report(at, 'its exceptions become incidents, but incidents.types declares no incident type');
+    if (m.enabled && types.length === 0) report(at, 'its exceptions become incidents, but incidents.types declares no incident type');
   });
 }

@@ -4,6 +4,7 @@ import { MonitoringFields } from './schema.js';
 import { checkMonitoring } from './checks.js';
 import { MONITORING_METRICS } from './metrics.js';
 import { buildMonitoring } from './runtime.js';
+import { compileMonitoring } from './compile.js';
 import './ports.js';
 
 export const monitoring = defineModel({
@@ -13,7 +14,8 @@ export const monitoring = defineModel({
   needs: ['desk'],
   gives: ['events'],
   check: checkMonitoring,
-  build: (world, ports) => ({ events: buildMonitoring(world, ports.desk) }),
+  compile: compileMonitoring,
+  build: (world, ports, config) => ({ events: buildMonitoring(world, ports.desk, config) }),
   metrics: Object.values(MONITORING_METRICS),
   columns: [],
 });

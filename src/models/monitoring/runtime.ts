@@ -11,6 +11,7 @@
 import { exponential, Tally, type Distribution, type Rng } from '../../engine/index.js';
 import type { Priority } from '../../results/format.js';
 import type { AutoRemediationSpec, MonitorSpec } from './schema.js';
+import type { MonitoringConfig } from './compile.js';
 import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
 import { priorityOf, type Incident, type IncidentDesk } from '../incidents/desk.js';
 import type { Problem } from '../kernel/problems.js';
@@ -23,10 +24,7 @@ export type EventClass = 'informational' | 'warning' | 'exception';
 /** Level of a metric against a monitor's thresholds. */
 export type Level = 'ok' | 'warning' | 'exception';
 
-const DEFAULT_INTERVAL = 60;
-const DEFAULT_WINDOW = 300;
-const DEFAULT_TRIAGE = 300;
-const DEFAULT_REMEDIATION_DELAY = 120;
+// Intervals, windows, quantiles, triage and remediation delays default in the schema (schema.ts).
 
 /** Level of `value` against the thresholds; NaN (no data) counts as ok. */
 export function levelOf(value: number, warning: number | undefined, exception: number): Level {
@@ -66,7 +64,7 @@ export class EventManager {
   readonly counts: EventCounts = { informational: 0, warning: 0, exception: 0, deduplicated: 0, falseAlarms: 0 };
   /** Time from the start of a problem to its detection. */
   readonly detection = new Tally();
-  private readonly rules: AutoRemediationSpec[];
+  private readonly rules: readonly AutoRemediationSpec[];
   private readonly ruleDelays: Distribution[];
   private readonly remediationRng: Rng;
   private readonly tried = new Set<number>();
@@ -74,9 +72,9 @@ export class EventManager {
   remediationAttempts = 0;
   remediationSuccesses = 0;
 
-  constructor(readonly world: World, readonly desk: IncidentDesk) {
-    this.rules = (world.scenario.monitoring?.autoRemediation ?? []).filter((r) => r.enabled !== false);
-    this.ruleDelays = this.rules.map((r) => durationDist(r.delay ?? DEFAULT_REMEDIATION_DELAY));
+  constructor(readonly world: World, readonly desk: IncidentDesk, rules: readonly AutoRemediationSpec[]) {
+    this.rules = rules;
+    this.ruleDelays = this.rules.map((r) => durationDist(r.delay));
     this.remediationRng = world.streams.stream('monitoring/auto-remediation/outcome');
     world.sim.onReset(() => {
       this.counts.informational = this.counts.warning = this.counts.exception = this.counts.deduplicated = this.counts.falseAlarms = 0;
@@ -172,15 +170,15 @@ function sampler(world: World, spec: MonitorSpec): () => number {
     case 'latency': {
       const svc = world.services.get(spec.service);
       if (svc === undefined) throw new Error(`monitoring.monitors.${spec.name}: no service named "${spec.service}"`);
-      const q = spec.quantile ?? 0.95;
-      const w = spec.window ?? DEFAULT_WINDOW;
+      const q = spec.quantile;
+      const w = spec.window;
       svc.reserveWindow(w);
       return () => svc.recentLatencyQuantile(q, w);
     }
     case 'error-rate': {
       const svc = world.services.get(spec.service);
       if (svc === undefined) throw new Error(`monitoring.monitors.${spec.name}: no service named "${spec.service}"`);
-      const w = spec.window ?? DEFAULT_WINDOW;
+      const w = spec.window;
       svc.reserveWindow(w);
       return () => svc.recentErrorRate(w);
     }
@@ -195,20 +193,17 @@ function sampler(world: World, spec: MonitorSpec): () => number {
 }
 
 /** Builds the monitors, false-alarm streams and auto-remediation. Runs after incidents. */
-export function buildMonitoring(world: World, desk: IncidentDesk): EventManager | undefined {
-  const spec = world.scenario.monitoring;
-  if (spec === undefined) return undefined;
+export function buildMonitoring(world: World, desk: IncidentDesk, config: MonitoringConfig | null): EventManager | undefined {
+  if (config === null) return undefined;
   const sim = world.sim;
-  const mgr = new EventManager(world, desk);
-  const triage = durationDist(spec.triageTime ?? DEFAULT_TRIAGE);
-  const defaultInterval = spec.interval ?? DEFAULT_INTERVAL;
+  const mgr = new EventManager(world, desk, config.rules);
+  const triage = durationDist(config.triageTime);
   const names = new Set<string>();
-  for (const m of spec.monitors ?? []) {
+  for (const { spec: m, interval, delay, lookBack } of config.monitors) {
     if (names.has(m.name)) throw new Error(`monitoring.monitors: "${m.name}" is declared twice`);
     names.add(m.name);
-    if (m.enabled === false) continue;
-    const rt: MonitorRuntime = { spec: m, interval: m.interval ?? defaultInterval, delay: m.detectionDelay ?? 0, level: 'ok', exceptionSince: 0, symptom: null, reported: new Set(), lookBack: 0 };
-    rt.lookBack = ('window' in m ? (m.window ?? DEFAULT_WINDOW) : 0) + rt.interval;
+    if (!m.enabled) continue;
+    const rt: MonitorRuntime = { spec: m, interval, delay, level: 'ok', exceptionSince: 0, symptom: null, reported: new Set(), lookBack };
     const read = sampler(world, m);
     const deliver = (cls: EventClass, raisedAt: number): void => {
       const at = sim.now;
@@ -242,7 +237,7 @@ export function buildMonitoring(world: World, desk: IncidentDesk): EventManager 
       if (now + rt.interval <= world.horizon) sim.schedule(rt.interval, evaluate, undefined);
     };
     sim.post(rt.interval, evaluate, undefined);
-    const rate = m.falseAlarmRate ?? 0;
+    const rate = m.falseAlarmRate;
     if (rate > 0) {
       const rng = world.streams.stream(`monitoring/${m.name}/false-alarms`);
       // Triage times from the monitor's own stream: its false alarms never shift another draw.

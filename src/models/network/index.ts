@@ -12,8 +12,10 @@ export const network = defineModel({
   needs: ['services', 'failureTargets'],
   gives: [],
   check: checkNetwork,
-  build: (world, ports) => {
-    buildNetwork(world, ports.services, ports.failureTargets);
+  // The section as loaded (its defaults filled in), or null without one.
+  compile: (scenario) => scenario.network ?? null,
+  build: (world, ports, config) => {
+    buildNetwork(world, ports.services, ports.failureTargets, config);
     return {};
   },
   metrics: Object.values(NETWORK_METRICS),

@@ -25,7 +25,7 @@ import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
 import { NETWORK_METRICS } from './metrics.js';
 import { seenOnArrival } from './queue.js';
-import { DEFAULT_BUFFER, type DeviceKindName, type NetworkDeviceSpec } from './schema.js';
+import { type DeviceKindName, type NetworkDeviceSpec, type NetworkSpec } from './schema.js';
 
 /** One device at run time. */
 interface Device {
@@ -77,9 +77,8 @@ interface Service {
 const nodeUp = (n: Node): boolean => ('device' in n ? n.device.up : n.pair.members[0].up || n.pair.members[1].up);
 
 /** Builds the network (after services, before failures, which draws the devices' failures). */
-export function buildNetwork(world: World, services: ServicesPort, registry: FailureTargetsPort): void {
-  const spec = world.scenario.network;
-  if (spec === undefined) return;
+export function buildNetwork(world: World, services: ServicesPort, registry: FailureTargetsPort, spec: NetworkSpec | null): void {
+  if (spec === null) return;
   const sim = world.sim;
   let resetAt = sim.now;
 
@@ -240,7 +239,7 @@ function newDevice(world: World, d: NetworkDeviceSpec): Device {
     name: d.name,
     kind: d.kind,
     capacity,
-    buffer: d.buffer ?? DEFAULT_BUFFER,
+    buffer: d.buffer,
     deps: [],
     failed: 0,
     up: true,

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Rate } from '../../scenario/units.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 import type { FailureClassInfo } from '../failures/schema.js';
 
 /** Default buffer of a capacity-limited device, in requests (the K of its M/M/1/K queue). */
@@ -32,7 +33,7 @@ export const NetworkDevice = Type.Object(
           'Requests per second the device can carry, e.g. "5000/s" (default: unlimited). The requests of the services that cross it then wait or are dropped as in an M/M/1/K queue at the offered rate of the moment (see docs/models.md).',
       }),
     ),
-    buffer: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: DEFAULT_BUFFER, description: 'Requests the device holds while busy (K of its M/M/1/K queue; default 64); a request finding it full is dropped.' })),
+    buffer: Defaulted(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Requests the device holds while busy (K of its M/M/1/K queue); a request finding it full is dropped.' }), DEFAULT_BUFFER),
     dependsOn: DependsOn('Devices or pairs this device needs to work (e.g. a firewall behind its uplink); it is down while any of them is down.'),
   },
   { additionalProperties: false, description: 'A network device or link: a failure target of its kind, with an optional capacity.' },
@@ -69,3 +70,6 @@ export const NetworkFields = {
     ),
   ),
 };
+
+/** The `network` section as loaded. */
+export type NetworkSpec = NonNullable<Static<(typeof NetworkFields)['network']>>;

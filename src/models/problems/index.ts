@@ -13,8 +13,10 @@ export const problemManagement = defineModel({
   needs: ['desk', 'teams', 'changes', 'recurrence'],
   gives: [],
   check: checkProblems,
-  build: (world, ports) => {
-    buildProblems(world, ports.desk, ports.teams, ports.changes, ports.recurrence);
+  // Its fields need nothing worked out beyond the schema's defaults: the compiled config is the problems as loaded.
+  compile: (scenario) => scenario.problems ?? [],
+  build: (world, ports, config) => {
+    buildProblems(world, ports.desk, ports.teams, ports.changes, ports.recurrence, config);
     return {};
   },
   metrics: Object.values(PROBLEM_METRICS),

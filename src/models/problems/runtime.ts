@@ -22,12 +22,8 @@ import { PROBLEM_METRICS } from './metrics.js';
 import type { RecurrencePort } from './ports.js';
 import type { ProblemSpecT } from './schema.js';
 
-/** Default threshold of recurrences before a problem is opened. */
-export const DEFAULT_THRESHOLD = 3;
-/** Default root-cause analysis work (s) ([U] placeholder). */
-export const DEFAULT_ANALYSIS = 4 * 3600;
-/** Default share of the usual work a recurring incident needs with the workaround ([U] placeholder). */
-export const DEFAULT_WORKAROUND = 0.5;
+// The threshold, analysis work and workaround share default in the schema (schema.ts); the
+// analysis time and workaround share are [U] placeholders.
 
 /** One problem record and where it stands. */
 export class ProblemRecord {
@@ -48,9 +44,9 @@ export class ProblemRecord {
   constructor(readonly spec: ProblemSpecT, world: World, readonly team: Team) {
     this.analysisRng = world.streams.stream(`problems/${spec.name}/analysis`);
     this.fixRng = world.streams.stream(`problems/${spec.name}/fix`);
-    this.analysis = durationDist(spec.analysis ?? DEFAULT_ANALYSIS);
+    this.analysis = durationDist(spec.analysis);
     const fix = spec.permanentFix;
-    this.fixAfter = fix === undefined ? null : durationDist(fix.after ?? 0);
+    this.fixAfter = fix === undefined ? null : durationDist(fix.after);
   }
 
   /** True when an incident of type `type` about `req` is a recurrence of this problem. */
@@ -69,8 +65,7 @@ export class ProblemRecord {
 }
 
 /** Builds problem management (after the incident desk, the teams and change management). */
-export function buildProblems(world: World, desk: IncidentDesk, teams: TeamsPort, changes: ChangesPort, recurrence: RecurrencePort): ProblemRecord[] {
-  const specs = world.scenario.problems ?? [];
+export function buildProblems(world: World, desk: IncidentDesk, teams: TeamsPort, changes: ChangesPort, recurrence: RecurrencePort, specs: readonly ProblemSpecT[]): ProblemRecord[] {
   const sim = world.sim;
   const records: ProblemRecord[] = [];
   for (const spec of specs) {
@@ -130,8 +125,8 @@ export function buildProblems(world: World, desk: IncidentDesk, teams: TeamsPort
       if (!r.matches(type, req)) continue;
       r.seen++;
       r.recurrences++;
-      if (r.knownErrorAt !== null) factor *= r.spec.workaround ?? DEFAULT_WORKAROUND;
-      if (r.openedAt === null && r.seen >= (r.spec.threshold ?? DEFAULT_THRESHOLD)) open(r);
+      if (r.knownErrorAt !== null) factor *= r.spec.workaround;
+      if (r.openedAt === null && r.seen >= r.spec.threshold) open(r);
     }
     return factor;
   });

@@ -6,6 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Fraction } from '../../scenario/units.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 import { dist } from '../incidents/schema.js';
 
 export const ProblemCause = Type.Object(
@@ -20,7 +21,7 @@ export type ProblemCauseSpec = Static<typeof ProblemCause>;
 
 export const PermanentFix = Type.Object(
   {
-    after: Type.Optional(dist('Time from the known error until the fix is ready (development, vendor; default 0).')),
+    after: Defaulted(dist('Time from the known error until the fix is ready (development, vendor).'), 0),
     change: Type.Optional(Type.String({ minLength: 1, description: 'Change type (in `changes.types`) that delivers the fix: it goes through the change calendar, and the fix is in place once a change of that type is implemented without failing (a failed one is requested again at once).' })),
   },
   { additionalProperties: false, description: 'The permanent fix that ends the recurrence (default none: only the workaround).' },
@@ -30,10 +31,10 @@ export const ProblemSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the problem, e.g. "flaky-disks".' }),
     cause: ProblemCause,
-    threshold: Type.Optional(Type.Integer({ 'x-knob': true, minimum: 1, description: 'Recurrences (incidents of the cause) after which the problem is opened (default 3).', default: 3 })),
+    threshold: Defaulted(Type.Integer({ 'x-knob': true, minimum: 1, description: 'Recurrences (incidents of the cause) after which the problem is opened.' }), 3),
     team: Type.String({ minLength: 1, description: 'Team whose operator does the root-cause analysis (queued after incidents, like scheduled work).' }),
-    analysis: Type.Optional(dist('Operator time of the root-cause analysis, from starting work to the known error (default 4h).')),
-    workaround: Type.Optional(Fraction({ description: 'Share of the usual work (diagnosis and fix) a recurring incident needs once the known error and its workaround are documented (default 0.5; 1: no workaround).', default: 0.5 })),
+    analysis: Defaulted(dist('Operator time of the root-cause analysis, from starting work to the known error.'), '4h'),
+    workaround: Defaulted(Fraction({ description: 'Share of the usual work (diagnosis and fix) a recurring incident needs once the known error and its workaround are documented (1: no workaround).' }), 0.5),
     permanentFix: Type.Optional(PermanentFix),
   },
   { additionalProperties: false, description: 'A problem: recurring incidents with a common cause, analysed and fixed.' },

@@ -27,12 +27,8 @@ export interface BalancedPool {
   balancerChanged(): void;
 }
 
-/** Default time between health checks (s). */
-export const DEFAULT_HEALTH_CHECK_INTERVAL = 10;
-/** Default probability that failover to a standby load balancer works (Potharaju & Jain, IMC 2013). */
-export const DEFAULT_FAILOVER_SUCCESS = 0.67;
-/** Default interruption during a successful failover (s) ([U] placeholder). */
-export const DEFAULT_FAILOVER_TIME = 5;
+// The health-check interval, standby, failover success and time default in the schema (schema.ts);
+// the default failover time of 5 s is a [U] placeholder.
 
 type Policy = BalancerSpec['policy'];
 
@@ -90,9 +86,9 @@ export class Balancer {
     spec: BalancerSpec,
   ) {
     this.policy = spec.policy;
-    this.standby = spec.standby ?? false;
-    this.failoverSuccess = spec.failoverSuccess ?? DEFAULT_FAILOVER_SUCCESS;
-    this.failoverTime = spec.failoverTime ?? DEFAULT_FAILOVER_TIME;
+    this.standby = spec.standby;
+    this.failoverSuccess = spec.failoverSuccess;
+    this.failoverTime = spec.failoverTime;
     const n = pool.servers;
     this.n = n;
     this.configured = new Float64Array(n).fill(1);
@@ -107,7 +103,7 @@ export class Balancer {
     this.cum = new Float64Array(n);
     this.eligibleList = new Int32Array(n);
     this.rng = world.streams.stream(`services/${pool.name}/balancer/dispatch`);
-    this.interval = spec.healthCheck?.interval ?? DEFAULT_HEALTH_CHECK_INTERVAL;
+    this.interval = spec.healthCheck.interval;
     (spec.faults ?? []).forEach((f, i) => this.scheduleFault(f, i));
   }
 
@@ -394,8 +390,8 @@ export class Balancer {
         break;
       }
       case 'health-check-broken': {
-        this.hcMode = spec.mode ?? 'marks-down';
-        this.hcKeep = spec.keep ?? 1;
+        this.hcMode = spec.mode;
+        this.hcKeep = spec.keep;
         const token = ++this.hcToken;
         this.healthCheck();
         kind = 'health-check-broken';

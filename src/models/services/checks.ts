@@ -14,8 +14,8 @@ export function checkServices(s: Scenario, report: ScenarioReport): void {
     if (v.downstream !== undefined && !services.has(v.downstream)) report([...at, 'downstream'], unknownName('service', v.downstream, services.keys()));
     if (v.downstream === v.name) report([...at, 'downstream'], 'a service cannot call itself');
     if (v.minServers !== undefined && v.minServers > v.servers) report([...at, 'minServers'], `exceeds servers (${v.servers})`);
-    const units = v.servers * (v.concurrency ?? 1);
-    if (units > MAX_SERVICE_UNITS) report([...at, 'servers'], `${v.servers} servers × concurrency ${v.concurrency ?? 1} = ${units.toLocaleString('en')} units, more than ${MAX_SERVICE_UNITS.toLocaleString('en')}`);
+    const units = v.servers * v.concurrency;
+    if (units > MAX_SERVICE_UNITS) report([...at, 'servers'], `${v.servers} servers × concurrency ${v.concurrency} = ${units.toLocaleString('en')} units, more than ${MAX_SERVICE_UNITS.toLocaleString('en')}`);
     if (v.speed !== undefined && v.speed.length > v.servers) report([...at, 'speed'], `lists ${v.speed.length} speeds for ${v.servers} servers`);
     const lb = v.balancer;
     if (lb === undefined || lb === 'none') return;

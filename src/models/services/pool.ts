@@ -26,8 +26,6 @@ import type { RequestPath } from './request-path.js';
 
 /** Default idle share of peak server power (Fan, Weber & Barroso, ISCA 2007). */
 export const DEFAULT_IDLE_SHARE = 0.5;
-/** Default peak power of one server, in watts ([U] placeholder: a typical 1U/2U server). */
-export const DEFAULT_PEAK_POWER = 400;
 
 /** One service: pool, dispatch, request records, statistics and its ServiceHandle. */
 export class ServicePool implements ServiceHandle {
@@ -120,17 +118,17 @@ export class ServicePool implements ServiceHandle {
     this.site = site;
     this.name = spec.name;
     this.servers = spec.servers;
-    this.concurrency = spec.concurrency ?? 1;
+    this.concurrency = spec.concurrency;
     this.dist = distributionFromSpec(spec.serviceTime);
     this.rng = world.streams.stream(`services/${spec.name}/service-time`);
     this.backoffDist = spec.retryBackoff === undefined ? null : distributionFromSpec(spec.retryBackoff);
     this.backoffRng = world.streams.stream(`services/${spec.name}/retry-backoff`);
     this.timeout = spec.timeout ?? 0;
     this.timers = this.timeout > 0 ? new ConstantDelayTimers(sim, this.timeout, this.onTimeout) : null;
-    this.maxRetries = spec.retries ?? 0;
+    this.maxRetries = spec.retries;
     this.queueRoom = spec.queueCapacity ?? Infinity;
-    this.peakPower = spec.power?.peak ?? DEFAULT_PEAK_POWER;
-    this.idlePower = spec.power?.idle ?? this.peakPower * DEFAULT_IDLE_SHARE;
+    this.peakPower = spec.power.peak;
+    this.idlePower = spec.power.idle ?? this.peakPower * DEFAULT_IDLE_SHARE;
     const n = this.servers;
     this.speed = new Float64Array(n).fill(1);
     spec.speed?.forEach((v, i) => {

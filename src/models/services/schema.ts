@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DurationDist } from '../../scenario/schema/distribution.js';
 import { Duration, Fraction, Power } from '../../scenario/units.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 
 /** The shared random-duration schema with a field-specific description (the title keeps it linked in the reference). */
 const randomDuration = (description: string): typeof DurationDist => ({ ...DurationDist, description });
@@ -43,12 +44,13 @@ export const DrainFault = Type.Object(
 export const HealthCheckFault = Type.Object(
   {
     kind: Type.Literal('health-check-broken'),
-    mode: Type.Optional(
+    mode: Defaulted(
       Type.Union([Type.Literal('marks-down'), Type.Literal('stale')], {
-        description: '"marks-down" (default): healthy backends are reported down, all but `keep` leave rotation; "stale": the health view freezes, so dead backends stay in and repaired ones stay out.',
+        description: '"marks-down": healthy backends are reported down, all but `keep` leave rotation; "stale": the health view freezes, so dead backends stay in and repaired ones stay out.',
       }),
+      'marks-down',
     ),
-    keep: Type.Optional(Type.Integer({ minimum: 0, description: 'With "marks-down": backends still reported up (default 1: all traffic lands on one server).' })),
+    keep: Defaulted(Type.Integer({ minimum: 0, description: 'With "marks-down": backends still reported up (1: all traffic lands on one server).' }), 1),
     ...FaultTiming,
   },
   { additionalProperties: false, description: 'The health check is broken (wrong path, wrong port, stuck).' },
@@ -63,15 +65,16 @@ export const Balancer = Type.Object(
       description: 'Dispatch policy: round-robin and weighted use smooth weighted round-robin; random draws a backend with probability proportional to its weight; least-connections picks the fewest (active + queued) per unit weight.',
     }),
     weights: Type.Optional(Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, description: 'Weight of each backend (default all 1).' })),
-    healthCheck: Type.Optional(
+    healthCheck: Defaulted(
       Type.Object(
-        { interval: Duration({ exclusiveMinimum: true, description: 'Time between health checks; a dead backend leaves rotation at the next check (default "10s").' }) },
-        { additionalProperties: false, description: 'Periodic health checks of the backends.' },
+        { interval: Defaulted(Duration({ exclusiveMinimum: true, description: 'Time between health checks; a dead backend leaves rotation at the next check.' }), '10s') },
+        { additionalProperties: false, description: 'Periodic health checks of the backends (every balancer has them).' },
       ),
+      {},
     ),
-    standby: Type.Optional(Type.Boolean({ description: 'An active/standby pair of load balancers (default false: a single one).' })),
-    failoverSuccess: Type.Optional(Fraction({ description: 'Probability that failover to the standby works (default 0.67; Potharaju & Jain, IMC 2013: failover fails in about 33 % of cases).' })),
-    failoverTime: Type.Optional(Duration({ description: 'Interruption while the standby takes over (default "5s").' })),
+    standby: Defaulted(Type.Boolean({ description: 'An active/standby pair of load balancers (false: a single one).' }), false),
+    failoverSuccess: Defaulted(Fraction({ description: 'Probability that failover to the standby works (default: Potharaju & Jain, IMC 2013, failover fails in about 33 % of cases).' }), 0.67),
+    failoverTime: Defaulted(Duration({ description: 'Interruption while the standby takes over.' }), '5s'),
     faults: Type.Optional(Type.Array(BalancerFault, { description: 'Faults to inject.' })),
   },
   { additionalProperties: false, description: 'A load balancer with one queue per backend (each server is a backend).' },
@@ -82,7 +85,7 @@ export const LatencyObjective = Type.Object(
   {
     threshold: Duration({ exclusiveMinimum: true, description: 'Response-time threshold, e.g. "200ms".' }),
     target: Fraction({ description: 'Fraction of requests that must finish under the threshold, e.g. "99%".' }),
-    window: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Length of the windows judged for availability.latency (default "5m").' })),
+    window: Defaulted(Duration({ exclusiveMinimum: true, description: 'Length of the windows judged for availability.latency.' }), '5m'),
   },
   { additionalProperties: false, description: 'A latency objective: `target` of requests under `threshold`.' },
 );
@@ -95,7 +98,7 @@ export const Service = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the service, e.g. "inventory".' }),
     servers: Type.Integer({ 'x-knob': true, minimum: 1, maximum: 100_000, description: 'Number of servers in the pool (at most 100,000).' }),
-    concurrency: Type.Optional(Type.Integer({ 'x-knob': true, minimum: 1, maximum: 10_000, description: 'Requests one server works on at once (default 1; at most 10,000).' })),
+    concurrency: Defaulted(Type.Integer({ 'x-knob': true, minimum: 1, maximum: 10_000, description: 'Requests one server works on at once (at most 10,000).' }), 1),
     serviceTime: randomDuration('Work one request needs on a server of speed 1, e.g. { dist: exponential, mean: 1s } or "200ms".'),
     speed: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 1, description: 'Speed factor of each server (service time is divided by it; missing entries are 1).' })),
     balancer: Type.Optional(
@@ -111,17 +114,18 @@ export const Service = Type.Object(
       }),
     ),
     timeout: Type.Optional(Duration({ exclusiveMinimum: true, description: 'A request not answered within this time (including downstream) fails (default: no timeout).' })),
-    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Retries after a failure or timeout (default 0).' })),
+    retries: Defaulted(Type.Integer({ minimum: 0, maximum: 10, description: 'Retries after a failure or timeout.' }), 0),
     retryBackoff: Type.Optional(randomDuration('Wait before each retry (default none).')),
     room: Type.Optional(Type.String({ minLength: 1, description: 'Room the servers stand in (thermal throttling and shutdown, power).' })),
-    power: Type.Optional(
+    power: Defaulted(
       Type.Object(
         {
-          peak: Power({ description: 'Power of one server at full load (default 400 W).' }),
+          peak: Power({ description: 'Power of one server at full load.' }),
           idle: Type.Optional(Power({ description: 'Power of one idle server (default 50 % of peak; Fan, Weber & Barroso, ISCA 2007).' })),
         },
-        { additionalProperties: false, description: 'Server power: P(u) = idle + (peak − idle)·u.' },
+        { additionalProperties: false, description: 'Server power: P(u) = idle + (peak − idle)·u (the default peak is a [U] placeholder for a typical 1U/2U server).' },
       ),
+      { peak: '400W' },
     ),
     minServers: Type.Optional(Type.Integer({ minimum: 0, description: 'Servers needed for full service (N of an N+1 pool); reported as availability.servers.' })),
     latencyObjective: Type.Optional(LatencyObjective),

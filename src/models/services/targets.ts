@@ -39,7 +39,7 @@ export function offerServiceTargets(world: World, site: ServicesRegistry, regist
     registry.offer({
       cls,
       targets: (entry) => {
-        const k = entry.perServer ?? 1;
+        const k = entry.perServer;
         const needed = entry.needed ?? k;
         if (needed > k) throw new Error(`failures: ${cls} needs ${needed} of ${k} per server`);
         // The server goes down when more than k − needed of its parts are down.

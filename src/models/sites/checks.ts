@@ -80,7 +80,7 @@ function checkRunbook(s: Scenario, steps: readonly RunbookStepSpec[], at: (strin
   steps.forEach((st, j) => {
     const sat = [...at, j];
     if (st.team !== undefined && !teams.includes(st.team)) report([...sat, 'team'], unknownName('team', st.team, teams));
-    const action = st.action ?? 'work';
+    const action = st.action;
     if (action === 'work' && st.duration === undefined) report([...sat, 'duration'], 'a work step needs a duration');
     if (action === 'bring-up' && !failover) report([...sat, 'action'], 'bring-up belongs to the failover runbook (failback stands the extra servers down by itself)');
     if (action === 'restore') {

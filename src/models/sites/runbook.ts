@@ -40,7 +40,7 @@ export function compileRunbook(world: World, steps: readonly RunbookStepSpec[], 
     const at = `${where}.${s.name}`;
     const team = s.team === undefined ? null : (teams.get(s.team) ?? null);
     if (s.team !== undefined && team === null) throw new Error(`${at}.team: no team named "${s.team}"`);
-    const action = s.action ?? 'work';
+    const action = s.action;
     let duration: Distribution;
     if (s.duration !== undefined) duration = distributionFromSpec(s.duration);
     else if (action === 'bring-up') duration = bringUp;

@@ -8,6 +8,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DurationDist } from '../../scenario/schema/distribution.js';
 import { Duration, Fraction } from '../../scenario/units.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 
 /** The shared random-duration schema with a field-specific description. */
 const randomDuration = (description: string): typeof DurationDist => ({ ...DurationDist, description });
@@ -16,12 +17,12 @@ export const RunbookStep = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the step, e.g. "declare-disaster" (unique in its runbook).' }),
     team: Type.Optional(Type.String({ minLength: 1, description: 'Team one of whose operators does the step (it waits for a free one; an operator on call starts after the response latency, paid once per team and runbook). Default: no one, the step being automated or outside the model.' })),
-    action: Type.Optional(
+    action: Defaulted(
       Type.Union([Type.Literal('work'), Type.Literal('bring-up'), Type.Literal('restore'), Type.Literal('switch')], {
         description:
-          'What finishing the step does: "work" (default) nothing but take time; "bring-up" starts the recovery site\'s servers that were not standing; "restore" restores the data from `backup` (its copy sets the recovery point); "switch" moves the load (to the recovery site in a failover, back home in a failback). A runbook without a switch step switches when its last step ends.',
-        default: 'work',
+          'What finishing the step does: "work" nothing but take time; "bring-up" starts the recovery site\'s servers that were not standing; "restore" restores the data from `backup` (its copy sets the recovery point); "switch" moves the load (to the recovery site in a failover, back home in a failback). A runbook without a switch step switches when its last step ends.',
       }),
+      'work',
     ),
     duration: Type.Optional(randomDuration('Time the step takes once an operator is on it. Default: the recovery site\'s `bringUp` for bring-up, the backup\'s `restoreTime` for restore, 0 for switch; required for work steps.')),
     backup: Type.Optional(Type.String({ minLength: 1, description: 'Restore steps: the backup job (in `backups`) restored from.' })),

@@ -9,11 +9,11 @@ const MONEY = { lo: 0 } as const;
 
 export const SLA_METRICS = {
   attainment: { name: 'sla.<sla>.attainment', unit: 'fraction', better: 'higher', range: SHARE, key: 1, chart: 'sla_attainment', doc: 'Share of the judged span (the SLA period, or the observed time with the budget pro-rated; see "SLA verdicts") meeting the objective.' },
-  met: { name: 'sla.<sla>.met', unit: 'fraction', better: 'higher', flag: true, range: SHARE, doc: '1 when the error budget used is ≤ 100 % (equivalently attainment ≥ the availability target), else 0 (aggregated as the probability of meeting the SLA).' },
+  met: { name: 'sla.<sla>.met', unit: 'fraction', better: 'higher', flag: true, range: SHARE, sla: 'met', doc: '1 when the error budget used is ≤ 100 % (equivalently attainment ≥ the availability target), else 0 (aggregated as the probability of meeting the SLA).' },
   breaches: { name: 'sla.<sla>.breaches', unit: 'count', better: 'lower', range: { lo: 0 }, doc: 'Breach episodes (runs of consecutive bad windows).' },
-  breachMinutes: { name: 'sla.<sla>.breach_minutes', unit: 'minutes', better: 'lower', range: { lo: 0 }, key: 3, doc: 'Minutes in windows that missed the objective.' },
-  firstBreach: { name: 'sla.<sla>.first_breach', unit: 'clock_seconds', better: 'higher', range: { lo: 0 }, key: 2, doc: 'Simulated time (s) at which the first bad window starts; null if none (later is better).' },
-  errorBudget: { name: 'sla.<sla>.error_budget_used', unit: 'fraction', better: 'lower', range: { lo: 0 }, doc: 'Breach minutes ÷ budget minutes (above 1 when overspent).' },
+  breachMinutes: { name: 'sla.<sla>.breach_minutes', unit: 'minutes', better: 'lower', range: { lo: 0 }, key: 3, sla: 'breach_minutes', doc: 'Minutes in windows that missed the objective.' },
+  firstBreach: { name: 'sla.<sla>.first_breach', unit: 'clock_seconds', better: 'higher', range: { lo: 0 }, key: 2, sla: 'first_breach', doc: 'Simulated time (s) at which the first bad window starts; null if none (later is better).' },
+  errorBudget: { name: 'sla.<sla>.error_budget_used', unit: 'fraction', better: 'lower', range: { lo: 0 }, sla: 'error_budget_used', doc: 'Breach minutes ÷ budget minutes (above 1 when overspent).' },
   budgetMinutes: { name: 'sla.<sla>.budget_minutes', unit: 'minutes', better: 'neutral', range: { lo: 0 }, doc: 'Downtime the verdict allows: (1 − availability target) × the judged span.' },
   observedAttainment: { name: 'sla.<sla>.observed_attainment', unit: 'fraction', better: 'higher', range: SHARE, doc: 'Share of the observed time (horizon after warm-up) in windows meeting the objective.' },
   penalty: { name: 'sla.<sla>.penalty', unit: 'currency', better: 'lower', range: MONEY, doc: 'Penalties of the SLA: per breach and per breach minute.' },

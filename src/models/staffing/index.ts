@@ -4,6 +4,7 @@ import { StaffingFields } from './schema.js';
 import { checkTeams } from './checks.js';
 import { STAFFING_COLUMNS, STAFFING_METRICS } from './metrics.js';
 import { buildStaffing } from './runtime.js';
+import { compileStaffing } from './compile.js';
 import './ports.js';
 
 export const staffing = defineModel({
@@ -13,7 +14,8 @@ export const staffing = defineModel({
   needs: [],
   gives: ['teams'],
   check: checkTeams,
-  build: (world) => ({ teams: buildStaffing(world) }),
+  compile: compileStaffing,
+  build: (world, _ports, config) => ({ teams: buildStaffing(world, config) }),
   metrics: Object.values(STAFFING_METRICS),
   columns: Object.values(STAFFING_COLUMNS),
 });

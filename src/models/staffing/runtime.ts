@@ -10,19 +10,16 @@
  * the latency before it starts (the page, the login).
  */
 import { Resource, TimeWeighted, Tally, type Rng } from '../../engine/index.js';
-import type { RosterSpec, ShiftSpec, TeamSpec, WeekdaySpec } from './schema.js';
+import type { RosterSpec, ShiftSpec, WeekdaySpec } from './schema.js';
+import type { StaffingConfig, TeamConfig } from './compile.js';
 import type { World } from '../kernel/world.js';
 import { STAFFING_COLUMNS, STAFFING_METRICS } from './metrics.js';
 
 const DAY = 86400;
 const WEEKDAYS: readonly WeekdaySpec[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-/** Default response latency of an on-call operator (assumption: 15 min, the P1 response target). */
-export const DEFAULT_ON_CALL_LATENCY = 900;
-/** Default cost of an operator-hour: PagerDuty State of Digital Operations 2021 uses $50/h. */
-export const DEFAULT_COST_PER_HOUR = 50;
-/** Default share of the hourly cost paid for an idle on-call hour (assumption, not sourced). */
-export const DEFAULT_ON_CALL_PAY_FRACTION = 0.25;
+// A team's tier, skills, shrinkage, cost and on-call pay, a roster's time zone and start day, a
+// shift's on-call response latency default in their schema (schema.ts): the loader fills them in.
 
 /** Who is on duty at one moment according to a roster (rostered headcounts, before shrinkage). */
 export interface RosterCapacity {
@@ -45,11 +42,11 @@ export interface ShiftInstance {
 }
 
 function offsetSeconds(roster: RosterSpec, shift: ShiftSpec): number {
-  return (shift.utcOffsetHours ?? roster.utcOffsetHours ?? 0) * 3600;
+  return (shift.utcOffsetHours ?? roster.utcOffsetHours) * 3600;
 }
 
 function weekdayOf(roster: RosterSpec, day: number): WeekdaySpec {
-  const start = WEEKDAYS.indexOf(roster.startDay ?? 'mon');
+  const start = WEEKDAYS.indexOf(roster.startDay);
   return WEEKDAYS[(((start + day) % 7) + 7) % 7]!;
 }
 
@@ -83,9 +80,9 @@ export function rosterStateAt(roster: RosterSpec, t: number, effective: (inst: S
     if (inst === null) continue;
     const n = effective(inst);
     const shift = roster.shifts[i]!;
-    if (shift.onCall === true) {
+    if (shift.onCall) {
       out.onCall += n;
-      if (n > 0) out.onCallLatency = Math.max(out.onCallLatency, shift.responseLatency ?? DEFAULT_ON_CALL_LATENCY);
+      if (n > 0) out.onCallLatency = Math.max(out.onCallLatency, shift.responseLatency);
     } else {
       out.onSite += n;
     }
@@ -149,12 +146,12 @@ export class Team {
   /** Share of the hourly cost paid for an on-call hour. */
   readonly onCallPayFraction: number;
 
-  constructor(readonly world: World, readonly spec: TeamSpec) {
+  constructor(readonly world: World, readonly spec: TeamConfig) {
     const now = world.sim.now;
-    this.tier = spec.tier ?? 'L1';
-    this.skills = spec.skills ?? [];
-    this.costPerHour = spec.costPerHour ?? DEFAULT_COST_PER_HOUR;
-    this.onCallPayFraction = spec.onCallPayFraction ?? DEFAULT_ON_CALL_PAY_FRACTION;
+    this.tier = spec.tier;
+    this.skills = spec.skills;
+    this.costPerHour = spec.costPerHour;
+    this.onCallPayFraction = spec.onCallPayFraction;
     this.resource = new Resource(world.sim, { capacity: 0, discipline: 'priority', name: `team ${spec.name}` });
     this.rosteredOnSite = new TimeWeighted(0, now);
     this.rosteredOnCall = new TimeWeighted(0, now);
@@ -191,22 +188,16 @@ export class Team {
   }
 }
 
-
-function constantRoster(headcount: number): RosterSpec {
-  return { shifts: [{ name: 'always', start: 0, length: DAY, headcount }] };
-}
-
-/** Builds the teams: one Resource each, with shift changes scheduled from the roster. */
-export function buildStaffing(world: World): ReadonlyMap<string, Team> {
-  const specs = world.scenario.teams ?? [];
+/** Builds the teams of a compiled staffing config: one Resource each, with shift changes scheduled from the roster. */
+export function buildStaffing(world: World, config: StaffingConfig): ReadonlyMap<string, Team> {
+  const specs = config.teams;
   const teams = new Map<string, Team>();
   for (const spec of specs) {
     if (teams.has(spec.name)) throw new Error(`teams: "${spec.name}" is declared twice`);
-    if (spec.roster !== undefined && spec.headcount !== undefined) throw new Error(`teams.${spec.name}: give either headcount or roster, not both`);
     const team = new Team(world, spec);
     teams.set(spec.name, team);
-    const roster = spec.roster ?? constantRoster(spec.headcount ?? 0);
-    const shrinkage = spec.shrinkage ?? 0;
+    const roster = spec.roster;
+    const shrinkage = spec.shrinkage;
     const rng = world.streams.stream(`staffing/${spec.name}/shrinkage`);
     // Thinning draws once per shift occurrence; occurrences are met in time order, so the
     // draws are reproducible and independent of how often the state is queried.

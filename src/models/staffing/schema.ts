@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration, Fraction } from '../../scenario/units.js';
+import { Defaulted } from '../../scenario/schema/defaults.js';
 
 /** Largest headcount of a team or shift. */
 const MAX_HEADCOUNT = 10_000;
@@ -37,8 +38,8 @@ export const Shift = Type.Object(
     headcount: Type.Integer({ 'x-knob': true, minimum: 0, maximum: MAX_HEADCOUNT, description: 'Operators rostered on this shift (before shrinkage).' }),
     days: Type.Optional(Type.Array(Weekday, { uniqueItems: true, description: 'Weekdays on which the shift starts (default every day).' })),
     headcountByDay: Type.Optional(HeadcountByDay),
-    onCall: Type.Optional(Type.Boolean({ description: 'True when the shift is on call (at home, paged when needed) rather than on site. Default false.' })),
-    responseLatency: Type.Optional(Duration({ description: 'On-call only: time from being paged to starting work (default 15m).' })),
+    onCall: Defaulted(Type.Boolean({ description: 'True when the shift is on call (at home, paged when needed) rather than on site.' }), false),
+    responseLatency: Defaulted(Duration({ description: 'On-call only: time from being paged to starting work (assumption: the P1 response target).' }), '15m'),
     utcOffsetHours: Type.Optional(Type.Number({ minimum: -12, maximum: 14, description: 'Time zone of the site working this shift, in hours from UTC (follow-the-sun rosters). Default: the team\'s.' })),
   },
   { additionalProperties: false, description: 'One shift of a roster, repeated every day (or on the listed weekdays).' },
@@ -47,8 +48,8 @@ export type ShiftSpec = Static<typeof Shift>;
 
 export const Roster = Type.Object(
   {
-    utcOffsetHours: Type.Optional(Type.Number({ minimum: -12, maximum: 14, description: 'Time zone of the shift times, in hours from UTC (default 0: simulated time 0 is midnight UTC).' })),
-    startDay: Type.Optional(weekday('Weekday of simulated time 0 in the roster\'s time zone (default mon).')),
+    utcOffsetHours: Defaulted(Type.Number({ minimum: -12, maximum: 14, description: 'Time zone of the shift times, in hours from UTC (0: simulated time 0 is midnight UTC).' }), 0),
+    startDay: Defaulted(weekday('Weekday of simulated time 0 in the roster\'s time zone.'), 'mon'),
     shifts: Type.Array(Shift, { minItems: 1, description: 'The shifts; overlapping shifts add their headcounts.' }),
   },
   { additionalProperties: false, description: 'A shift table that sets how many operators of a team are on duty at each moment.' },
@@ -59,18 +60,19 @@ export const Team = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the team, e.g. "ops-control-l1" or "facilities".' }),
     description: Type.Optional(Type.String({ description: 'What the team does, for reports.' })),
-    tier: Type.Optional(Type.String({ minLength: 1, description: 'Support tier the team works at: "L1", "L2", "L3", "vendor", "facilities", "service-desk"... (default "L1"). Incident types route by tier.' })),
-    skills: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Skills of the team, e.g. ["network", "linux"]; an incident type needing a skill goes to a team at its tier that has it (empty: any skill).' })),
+    tier: Defaulted(Type.String({ minLength: 1, description: 'Support tier the team works at: "L1", "L2", "L3", "vendor", "facilities", "service-desk"... Incident types route by tier.' }), 'L1'),
+    skills: Defaulted(Type.Array(Type.String({ minLength: 1 }), { description: 'Skills of the team, e.g. ["network", "linux"]; an incident type needing a skill goes to a team at its tier that has it (empty: any skill).' }), []),
     headcount: Type.Optional(Type.Integer({ 'x-knob': true, minimum: 0, maximum: MAX_HEADCOUNT, description: 'Constant headcount around the clock; use instead of a roster for a simple 24×7 team.' })),
     roster: Type.Optional(Roster),
-    shrinkage: Type.Optional(Fraction({ description: 'Share of rostered operators not available (sickness, leave, training, meetings); default 0. Typical total about 30 % (turnella, pyworkforce).' })),
-    shrinkageMode: Type.Optional(
+    shrinkage: Defaulted(Fraction({ description: 'Share of rostered operators not available (sickness, leave, training, meetings). Typical total about 30 % (turnella, pyworkforce).' }), 0),
+    shrinkageMode: Defaulted(
       Type.Union([Type.Literal('floor'), Type.Literal('thinning')], {
-        description: '"floor" (default): effective headcount = ⌊headcount × (1 − shrinkage)⌋, the same every shift; "thinning": each rostered operator turns up with probability 1 − shrinkage, drawn per shift.',
+        description: '"floor": effective headcount = ⌊headcount × (1 − shrinkage)⌋, the same every shift; "thinning": each rostered operator turns up with probability 1 − shrinkage, drawn per shift.',
       }),
+      'floor',
     ),
-    costPerHour: Type.Optional(Type.Number({ minimum: 0, description: 'Cost of one rostered operator-hour on site (default 50, the PagerDuty 2021 effort figure).' })),
-    onCallPayFraction: Type.Optional(Fraction({ description: 'Share of the hourly cost paid for an on-call hour while not working (default 0.25, an assumption).' })),
+    costPerHour: Defaulted(Type.Number({ minimum: 0, description: 'Cost of one rostered operator-hour on site (default: the PagerDuty 2021 effort figure).' }), 50),
+    onCallPayFraction: Defaulted(Fraction({ description: 'Share of the hourly cost paid for an on-call hour while not working (default: an assumption).' }), 0.25),
   },
   { additionalProperties: false, description: 'A team of operators: one pool of people whose size the roster sets over time.' },
 );

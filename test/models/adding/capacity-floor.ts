@@ -40,10 +40,11 @@ export const capacityFloor = defineModel({
   schema: CapacityFloorFields,
   needs: ['services'],
   gives: [],
-  build(world, ports) {
-    const config = world.scenario.capacityFloor;
-    if (config === undefined) return {};
-    // `every` has a schema default, filled in when the scenario is loaded: no fallback here.
+  // Pure, once per scenario (not per replication): what build needs, or null without the field.
+  // `every` has a schema default, filled in when the scenario is loaded: no fallback here.
+  compile: (scenario) => (scenario.capacityFloor === undefined ? null : { every: scenario.capacityFloor.every }),
+  build(world, ports, config) {
+    if (config === null) return {};
     const every = config.every;
     const sim = world.sim;
     for (const pool of ports.services.poolList) {

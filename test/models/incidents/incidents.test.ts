@@ -12,11 +12,11 @@ import { incidents } from '../../../src/models/incidents/index.js';
 import { monitoring } from '../../../src/models/monitoring/index.js';
 import type { Scenario } from '../../../src/scenario/index.js';
 import type { World } from '../../../src/models/kernel/world.js';
-import { FakeService, fakeWorld } from '../fakes.js';
+import { FakeService, fakeWorld, type ScenarioDraft } from '../fakes.js';
 
 const H = 3600;
 
-function baseScenario(extra: Partial<Scenario> = {}): Partial<Scenario> & { horizon: number } {
+function baseScenario(extra: ScenarioDraft = {}): ScenarioDraft & { horizon: number } {
   return {
     horizon: 12 * H,
     teams: [
@@ -47,7 +47,7 @@ function baseScenario(extra: Partial<Scenario> = {}): Partial<Scenario> & { hori
 }
 
 /** Builds the ops models around a fake service; a fault at `faultAt` takes 3 of 4 servers and slows it. */
-function setup(scenario: Partial<Scenario> & { horizon: number }, faultAt = 2 * H): { world: World; svc: FakeService; ports: Partial<Ports> } {
+function setup(scenario: ScenarioDraft & { horizon: number }, faultAt = 2 * H): { world: World; svc: FakeService; ports: Partial<Ports> } {
   const world = fakeWorld(scenario);
   const svc = new FakeService('inventory', 4, world.sim);
   world.services.set('inventory', svc);

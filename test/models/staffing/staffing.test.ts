@@ -1,20 +1,22 @@
 /** Rosters: the capacity of the shift table at every hour, across midnight and handovers. */
 import { describe, expect, it } from 'vitest';
 import { buildStaffing, rosterCapacityAt, shrinkFloor } from '../../../src/models/staffing/runtime.js';
-import type { RosterSpec } from '../../../src/models/staffing/schema.js';
+import { compileStaffing } from '../../../src/models/staffing/compile.js';
+import { Roster, type RosterSpec } from '../../../src/models/staffing/schema.js';
+import { withDefaults } from '../../../src/scenario/validate.js';
 import { fakeWorld } from '../fakes.js';
 
 const H = 3600;
 
 // 3 × 8 h: early 06–14 (3), late 14–22 (2), night 22–06 (1 on site) plus 1 on call 22–06.
-const threeShifts: RosterSpec = {
+const threeShifts: RosterSpec = withDefaults(Roster, {
   shifts: [
     { name: 'early', start: 6 * H, length: 8 * H, headcount: 3 },
     { name: 'late', start: 14 * H, length: 8 * H, headcount: 2 },
     { name: 'night', start: 22 * H, length: 8 * H, headcount: 1 },
     { name: 'night-on-call', start: 22 * H, length: 8 * H, headcount: 1, onCall: true, responseLatency: 1800 },
   ],
-};
+});
 
 function expectedThreeShifts(hourOfDay: number): { onSite: number; onCall: number } {
   if (hourOfDay >= 6 && hourOfDay < 14) return { onSite: 3, onCall: 0 };
@@ -43,13 +45,13 @@ describe('rosterCapacityAt', () => {
   });
 
   it('2 × 12 h with weekday headcounts: a Friday night shift runs into Saturday', () => {
-    const roster: RosterSpec = {
+    const roster: RosterSpec = withDefaults(Roster, {
       startDay: 'fri',
       shifts: [
         { name: 'day', start: 7 * H, length: 12 * H, headcount: 4, headcountByDay: { sat: 2, sun: 2 } },
         { name: 'night', start: 19 * H, length: 12 * H, headcount: 2, days: ['mon', 'tue', 'wed', 'thu', 'fri'] },
       ],
-    };
+    });
     // Day 0 is Friday.
     expect(rosterCapacityAt(roster, 12 * H).onSite).toBe(4); // Fri day
     expect(rosterCapacityAt(roster, 20 * H).onSite).toBe(2); // Fri night
@@ -63,13 +65,13 @@ describe('rosterCapacityAt', () => {
 
   it('follow-the-sun: three sites in their own time zones hand over around the globe', () => {
     // Each site works 08–16 local; UTC+8 (Singapore), UTC+0 (London), UTC−8 (San Francisco).
-    const roster: RosterSpec = {
+    const roster: RosterSpec = withDefaults(Roster, {
       shifts: [
         { name: 'apac', start: 8 * H, length: 8 * H, headcount: 2, utcOffsetHours: 8 },
         { name: 'emea', start: 8 * H, length: 8 * H, headcount: 3, utcOffsetHours: 0 },
         { name: 'amer', start: 8 * H, length: 8 * H, headcount: 4, utcOffsetHours: -8 },
       ],
-    };
+    });
     for (let h = 0; h < 48; h++) {
       const u = h % 24;
       const expected = u < 8 ? 2 : u < 16 ? 3 : 4; // apac 00–08 UTC, emea 08–16, amer 16–24
@@ -87,7 +89,7 @@ describe('rosterCapacityAt', () => {
 describe('buildStaffing', () => {
   it('drives the team Resource capacity from the roster at every hour', () => {
     const world = fakeWorld({ horizon: 48 * H, teams: [{ name: 'noc', roster: threeShifts }] });
-    const team = buildStaffing(world).get('noc')!;
+    const team = buildStaffing(world, compileStaffing(world.scenario)).get('noc')!;
     for (let h = 0; h < 48; h++) {
       world.sim.run({ until: h * H + 60 });
       const e = expectedThreeShifts(h % 24);
@@ -97,7 +99,7 @@ describe('buildStaffing', () => {
 
   it('handover: work in progress carries over, capacity drops as units are released', () => {
     const world = fakeWorld({ horizon: 24 * H, teams: [{ name: 'noc', roster: threeShifts }] });
-    const res = buildStaffing(world).get('noc')!.resource;
+    const res = buildStaffing(world, compileStaffing(world.scenario)).get('noc')!.resource;
     const sim = world.sim;
     sim.run({ until: 13 * H });
     // Three operators start a 2-hour job at 13:00, one hour before the early shift leaves.
@@ -117,7 +119,7 @@ describe('buildStaffing', () => {
 
   it('costs rostered hours: 3 on site for 8 h, idle on call at a quarter of the rate', () => {
     const world = fakeWorld({ horizon: 24 * H, teams: [{ name: 'noc', roster: threeShifts, costPerHour: 100 }] });
-    const teams = buildStaffing(world);
+    const teams = buildStaffing(world, compileStaffing(world.scenario));
     world.sim.run({ until: 24 * H });
     const team = teams.get('noc')!;
     // On site: 3·8 + 2·8 + 1·8 = 48 h; on call 8 h at 25 %.

@@ -84,7 +84,7 @@ export function flowWarnings(s: Scenario): ScenarioWarning[] {
     const callers = services.filter((u) => u.downstream === v.name);
     if (profiles.length === 0 && callers.length === 0) return;
     const mean = distributionFromSpec(v.serviceTime).mean;
-    const conc = v.concurrency ?? 1;
+    const conc = v.concurrency;
     const speeds = Array.from({ length: v.servers }, (_, k) => v.speed?.[k] ?? 1);
     // The most loaded backend's share of the rate per unit of its capacity.
     const lb = v.balancer;

@@ -143,7 +143,7 @@ export class FlowPool extends ServicePool {
     this.arrivalsRng = world.streams.stream(`services/${spec.name}/flow/arrivals`);
     this.killRng = world.streams.stream(`services/${spec.name}/flow/killed`);
     this.limit = spec.timeout ?? 0;
-    this.maxAttempts = (spec.retries ?? 0) + 1;
+    this.maxAttempts = spec.retries + 1;
     this.carry = new Float64Array(this.maxAttempts);
     this.flow = new FlowStats(world.sim, this);
     if (this.balanced && !this.pooledLc) for (let b = 0; b < this.servers; b++) this.stations.push(this.station(b));

@@ -391,7 +391,7 @@ export class FlowStats {
     m(S.availabilityCapacity, () => (this.capTicks > 0 ? this.capMet / this.capTicks : 1));
     if (spec.minServers !== undefined) m(S.availabilityServers, () => this.enoughServers.mean(this.sim.now));
     if (spec.latencyObjective !== undefined) {
-      const window = spec.latencyObjective.window ?? 300;
+      const window = spec.latencyObjective.window;
       m(S.latencyObjectiveMet, () => (this.ok + this.failed > 0 ? this.under / (this.ok + this.failed) : 1));
       m(S.availabilityLatency, () => (this.winCount > 0 ? this.winMet / this.winCount : 1));
       this.winLength = window;

@@ -1,0 +1,71 @@
+/**
+ * The plug-ins' compile step: pure (the scenario is left as it was, the same scenario gives
+ * the same config), plain data (structured-cloneable, so it could travel to a worker), run once
+ * per scenario whatever the number of replications, and what build receives.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MODELS } from '../../src/models/index.js';
+import { runReplication } from '../../src/models/replication.js';
+import type { AnyModelPlugin } from '../../src/models/kernel/plugin.js';
+import { compileRoom, HEAT_CAPACITY_PER_CABINET } from '../../src/models/cooling/compile.js';
+import { Room } from '../../src/models/cooling/schema.js';
+import { withDefaults } from '../../src/scenario/validate.js';
+import { ROOT } from '../experiment/helpers.js';
+import { load } from './helpers.js';
+
+const SHIPPED = ['globalmart-peak.yaml', 'crac-failure.yaml', 'noc-night-shift.yaml', 'dr-failover.yaml', 'change-freeze.yaml'];
+
+describe('compile()', () => {
+  const compiling = MODELS.filter((m) => m.compile !== undefined);
+
+  it('the simplest models have one', () => {
+    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'monitoring', 'network', 'problems', 'staffing']);
+  });
+
+  it.each(SHIPPED)('is pure and gives plain data (%s)', (file) => {
+    const scenario = load(path.join(ROOT, 'scenarios', file), { horizon: '12h' });
+    const before = JSON.stringify(scenario);
+    for (const m of compiling) {
+      const a = m.compile!(scenario);
+      expect(structuredClone(a), m.name).toEqual(a);
+      expect(m.compile!(scenario), m.name).toEqual(a);
+    }
+    expect(JSON.stringify(scenario)).toBe(before);
+  });
+
+  it('runs once per scenario, not per replication', () => {
+    const scenario = load(path.join(ROOT, 'scenarios', 'noc-night-shift.yaml'), { horizon: '2h' });
+    let calls = 0;
+    const counted = MODELS.map((m): AnyModelPlugin => {
+      const compile = m.compile;
+      if (m.name !== 'staffing' || compile === undefined) return m;
+      return { ...m, compile: (s) => (calls++, compile(s)) };
+    });
+    const records = [0, 1, 2].map((replication) => runReplication(scenario, { seed: 's', replication, models: counted }));
+    expect(calls).toBe(1);
+    // And the records are those of the catalog's own models.
+    expect(records[2]!.metrics).toEqual(runReplication(scenario, { seed: 's', replication: 2 }).metrics);
+  });
+
+  it('cooling: names every CRAC unit, points outages at them, fills the heat capacity from the cabinets', () => {
+    const room = compileRoom(
+      withDefaults(Room, {
+        name: 'hall',
+        cabinets: 10,
+        crac: [
+          { capacity: 30000, count: 2 },
+          { name: 'big', capacity: 60000, outages: [{ at: 100 }] },
+          { name: 'pair', capacity: 20000, count: 2, outages: [{ at: 200, units: 5, duration: 60 }] },
+        ],
+      }),
+    );
+    expect(room.units.map((u) => u.name)).toEqual(['crac-1', 'crac-2', 'big', 'pair-1', 'pair-2']);
+    expect(room.outages).toEqual([
+      { at: 100, first: 2, units: 1 },
+      { at: 200, first: 3, units: 2, duration: 60 },
+    ]);
+    expect(room.heatCapacity).toBe(10 * HEAT_CAPACITY_PER_CABINET);
+    expect(compileRoom(withDefaults(Room, { name: 'h', cabinets: 10, heatCapacity: 1e6, crac: [] })).heatCapacity).toBe(1e6);
+  });
+});
