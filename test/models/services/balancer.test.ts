@@ -8,6 +8,8 @@ import { runReplication } from '../../../src/models/replication.js';
 import { buildWorld, expectAgrees, replicate, scenario } from '../helpers.js';
 import { fakeWorld } from '../fakes.js';
 import { Balancer, type BalancedPool } from '../../../src/models/services/balancer.js';
+import { Balancer as BalancerSchema } from '../../../src/models/services/schema.js';
+import { withDefaults } from '../../../src/scenario/validate.js';
 
 function lb(balancer: Record<string, unknown>, extra: Record<string, unknown> = {}): ReturnType<typeof scenario> {
   return scenario({
@@ -135,7 +137,7 @@ describe('weighted round-robin replayed as a cycle', () => {
       redispatchQueued: () => {},
       balancerChanged: () => {},
     };
-    const bal = new Balancer(world, pool, { policy: 'weighted', weights });
+    const bal = new Balancer(world, pool, withDefaults(BalancerSchema, { policy: 'weighted', weights }));
     const ref = new ReferenceSwrr([...weights]);
     const drained = weights.map(() => 0);
     const rng = world.streams.stream('test/ops');
