@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { slaMetrics } from '../results/metrics.js';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
 import { planExperiment, runExperiment } from '../experiment/run.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
@@ -75,9 +76,11 @@ export function summaryTable(doc: ResultsDocument): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const slaRoles = slaMetrics(doc.metrics ?? {});
   for (const b of doc.slas ?? []) {
+    const met = slaRoles.get(b.name)?.met;
     const p = doc.variants.map((v) => {
-      const s = v.slaProbabilities?.find((x) => x.metric === `sla.${b.name}.met`);
+      const s = met === undefined ? undefined : v.slaProbabilities?.find((x) => x.metric === met);
       return s === undefined ? null : `${v.name} ${s.met}/${s.n} (${num(s.ci95[0])}–${num(s.ci95[1])})`;
     });
     lines.push('', `SLA ${b.name}: ${b.statement}`, `  P(met): ${p.filter((x) => x !== null).join('  ')}`);

@@ -91,34 +91,22 @@ export function summarizeSeries(records: readonly ReplicationRecord[]): SeriesSu
 }
 
 /**
- * SLA probabilities: a metric named `*.met` whose every value is exactly 0 or 1 (1 = met)
- * counts the replications that met it (other `*.met` metrics, and fractions such as
- * `service.<svc>.latency_objective_met`, are not flags and are skipped); a metric `X.attainment` with a sibling `X.target` counts the
- * replications with attainment ≥ target. Intervals are Wilson score intervals, which stay
+ * Verdict probabilities: each metric whose spec declares it a 0/1 verdict (`flag: true`, e.g.
+ * `sla.<sla>.met`, `site.<site>.rto_met`) and whose every value is exactly 0 or 1 counts the
+ * replications that met it. What is a verdict is read from the catalog, never guessed from
+ * the name; without a catalog there are none. Intervals are Wilson score intervals, which stay
  * inside [0, 1] and behave at p = 0 or 1 where the Wald interval collapses.
  */
-export function slaProbabilities(records: readonly ReplicationRecord[]): SlaProbability[] {
+export function slaProbabilities(records: readonly ReplicationRecord[], catalog: MetricCatalog = {}): SlaProbability[] {
   const out: SlaProbability[] = [];
   for (const name of metricNames(records)) {
-    let flags: boolean[] | null = null;
-    if (name.endsWith('.met')) {
-      const values = records.map((r) => r.metrics[name]).filter((v): v is number => v !== undefined && Number.isFinite(v));
-      // Only a true 0/1 flag is a per-replication verdict; anything else (a fraction) is not.
-      if (values.length > 0 && values.every((v) => v === 0 || v === 1)) flags = values.map((v) => v === 1);
-    } else if (name.endsWith('.attainment')) {
-      const target = name.slice(0, -'.attainment'.length) + '.target';
-      flags = [];
-      for (const r of records) {
-        const a = r.metrics[name];
-        const t = r.metrics[target];
-        if (Number.isFinite(a) && Number.isFinite(t)) flags.push(a! >= t! - 1e-12);
-      }
-      if (flags.length === 0) flags = null;
-    }
-    if (flags === null) continue;
-    const met = flags.filter(Boolean).length;
-    const n = flags.length;
-    out.push({ metric: name, met, n, p: n === 0 ? 0 : met / n, ci95: wilsonInterval(met, n) });
+    if (catalog[name]?.flag !== true) continue;
+    const values = records.map((r) => r.metrics[name]).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    // A verdict the replications did not all decide as 0/1 (a damaged record) is not counted.
+    if (values.length === 0 || !values.every((v) => v === 0 || v === 1)) continue;
+    const met = values.filter((v) => v === 1).length;
+    const n = values.length;
+    out.push({ metric: name, met, n, p: met / n, ci95: wilsonInterval(met, n) });
   }
   return out;
 }
@@ -135,8 +123,8 @@ export function perReplication(records: readonly ReplicationRecord[]): NonNullab
   return { replications: records.map((r) => r.replication), metrics };
 }
 
-/** One variant's results. */
-export function variantResults(v: VariantRecords): VariantResults {
+/** One variant's results; `catalog` says which metrics are verdicts. */
+export function variantResults(v: VariantRecords, catalog: MetricCatalog = {}): VariantResults {
   const sampleIncidents: IncidentRecord[] = v.records[0]?.incidents ?? [];
   return {
     name: v.name,
@@ -145,7 +133,7 @@ export function variantResults(v: VariantRecords): VariantResults {
     metrics: summarizeMetrics(v.records),
     series: summarizeSeries(v.records),
     sampleIncidents,
-    slaProbabilities: slaProbabilities(v.records),
+    slaProbabilities: slaProbabilities(v.records, catalog),
     perReplication: perReplication(v.records),
   };
 }

@@ -52,7 +52,7 @@ export function assembleResults(a: AssembleInput): ResultsDocument {
     overrides: v.overrides,
     records: [...(byVariant.get(v.name) ?? [])].sort((x, y) => x.replication - y.replication),
   }));
-  const results = variantRecords.map(variantResults);
+  const results = variantRecords.map((v) => variantResults(v, a.catalog?.metrics));
   const names = metricNames(variantRecords.find((v) => v.name === a.reference)?.records ?? []);
   const rankMetric = experiment?.rankBy?.metric ?? stopWhen?.metric ?? defaultRankMetric(names, a.catalog?.metrics);
   const doc: ResultsDocument = {

@@ -6,6 +6,7 @@
  * self-contained JSON file that the report, the API and the dashboard can all use as is.
  */
 import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
+import { currentMetricSpec } from '../models/index.js';
 import type { IncidentRecord, ResultsDocument, SeriesSummary, VariantResults } from '../results/format.js';
 import { templateLabels, templateMatch, type ChartId } from '../results/metrics.js';
 import { faultMarkers } from './decision.js';
@@ -271,7 +272,10 @@ function slaAttainments(doc: ResultsDocument): { sla: string; metric: string }[]
 /** A per-SLA 0/1 verdict (a flag metric labelled by an SLA), read from its spec. */
 function isSlaVerdict(doc: ResultsDocument, metric: string): boolean {
   const spec = doc.metrics?.[metric];
-  return spec?.flag === true && templateLabels(spec.name).includes('sla');
+  if (spec?.flag !== true) return false;
+  // A document written before specs carried SLA roles reads the role of today's spec with the same template.
+  const today = spec.sla === undefined ? currentMetricSpec(metric) : undefined;
+  return (spec.sla ?? (today?.name === spec.name ? today.sla : undefined)) === 'met';
 }
 
 function slaChart(doc: ResultsDocument): Chart | null {

@@ -153,7 +153,7 @@ export interface VariantResults {
 
 /** Probability that a replication meets an SLA, with a Wilson 95 % interval. */
 export interface SlaProbability {
-  /** The SLA metric: a metric named `*.met` whose values are all exactly 0 or 1, or `X.attainment` judged against `X.target`. */
+  /** The verdict metric: one whose spec has `flag: true` (e.g. `sla.<sla>.met`) and whose values are all exactly 0 or 1. */
   metric: string;
   /** Replications that met it. */
   met: number;

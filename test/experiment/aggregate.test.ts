@@ -3,27 +3,33 @@ import { pairedComparisons, rankVariants, slaProbabilities, summarizeSeries, var
 import { checkResultsDocument, compareResults } from '../../src/experiment/compare.js';
 import { resultsJson } from '../../src/results/write.js';
 import { RESULTS_FORMAT, type ReplicationRecord, type ResultsDocument } from '../../src/results/format.js';
+import type { MetricCatalog } from '../../src/results/metrics.js';
 
 function rec(replication: number, metrics: Record<string, number>, rows: (number | null)[][] = []): ReplicationRecord {
   return { variant: 'v', replication, seed: '1', metrics, series: { intervalSeconds: 60, columns: ['t', 'x'], rows }, incidents: [], events: 0 };
 }
 
-describe('SLA probabilities', () => {
-  it('a fraction ending in _met (latency objective 0.971 vs a 99 % target) is not a met flag', () => {
-    const records = [0.971, 0.975, 0.968, 0.98].map((f, r) => rec(r, { 'service.inventory.latency_objective_met': f, 'sla.inventory.met': 0 }));
-    const sla = slaProbabilities(records);
-    expect(sla.find((s) => s.metric === 'service.inventory.latency_objective_met')).toBeUndefined();
-    expect(sla.find((s) => s.metric === 'sla.inventory.met')).toMatchObject({ met: 0, n: 4, p: 0 });
+describe('verdict probabilities', () => {
+  const catalog = {
+    'sla.inventory.met': { name: 'sla.<sla>.met', unit: 'fraction', better: 'higher', flag: true, range: { lo: 0, hi: 1 }, sla: 'met', doc: 'met' },
+    'site.dr.rto_met': { name: 'site.<site>.rto_met', unit: 'fraction', better: 'higher', flag: true, range: { lo: 0, hi: 1 }, doc: 'rto met' },
+    'service.inventory.latency_objective_met': { name: 'service.<service>.latency_objective_met', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, doc: 'share' },
+  } satisfies MetricCatalog;
+  it('counts the metrics whose spec is a verdict, whatever their names', () => {
+    const records = [1, 0, 1, 1].map((v, r) => rec(r, { 'sla.inventory.met': v, 'site.dr.rto_met': 1 - v, 'service.inventory.latency_objective_met': v }));
+    const sla = slaProbabilities(records, catalog);
+    expect(sla.map((s) => s.metric).sort()).toEqual(['site.dr.rto_met', 'sla.inventory.met']);
+    expect(sla.find((s) => s.metric === 'sla.inventory.met')).toMatchObject({ met: 3, n: 4, p: 0.75 });
+    expect(sla.find((s) => s.metric === 'site.dr.rto_met')).toMatchObject({ met: 1, n: 4 });
   });
-  it('a *.met metric with a value other than 0 or 1 is skipped, not rounded', () => {
-    const records = [1, 0.97, 1].map((v, r) => rec(r, { 'sla.x.met': v }));
+  it('a 0/1 metric named like a verdict but without a verdict spec is not one', () => {
+    const records = [1, 0, 1].map((v, r) => rec(r, { 'sla.decoy.met': v, 'service.inventory.latency_objective_met': v }));
+    expect(slaProbabilities(records, catalog)).toEqual([]);
     expect(slaProbabilities(records)).toEqual([]);
   });
-  it('0/1 *.met flags and attainment against target both count', () => {
-    const records = [1, 0, 1, 1].map((v, r) => rec(r, { 'sla.x.met': v, 'sla.y.attainment': v === 1 ? 0.999 : 0.95, 'sla.y.target': 0.99 }));
-    const sla = slaProbabilities(records);
-    expect(sla.find((s) => s.metric === 'sla.x.met')).toMatchObject({ met: 3, n: 4 });
-    expect(sla.find((s) => s.metric === 'sla.y.attainment')).toMatchObject({ met: 3, n: 4 });
+  it('a verdict with a value other than 0 or 1 is skipped, not rounded', () => {
+    const records = [1, 0.97, 1].map((v, r) => rec(r, { 'sla.inventory.met': v }));
+    expect(slaProbabilities(records, catalog)).toEqual([]);
   });
 });
 
