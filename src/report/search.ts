@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SearchDocument } from '../search/document.js';
+import { readSearchDocument, type SearchDocument } from '../search/document.js';
 import { escapeHtml } from './html.js';
 // report.ts imports this module too; STYLE is only read when a page is rendered, so the cycle is harmless.
 import { STYLE } from './report.js';
@@ -116,7 +116,7 @@ td.missed,th.missed{text-align:left}td.missed ul{margin:0;padding-left:1.1em}tr.
 /** A search document beside results (search.json), when it belongs to the same scenario; otherwise undefined. */
 export async function searchBeside(dir: string, scenarioHash: string): Promise<SearchDocument | undefined> {
   try {
-    const doc = JSON.parse(await readFile(join(dir, 'search.json'), 'utf8')) as SearchDocument;
+    const doc = readSearchDocument(JSON.parse(await readFile(join(dir, 'search.json'), 'utf8')));
     return doc.scenario?.hash === scenarioHash ? doc : undefined;
   } catch {
     return undefined;
