@@ -96,7 +96,7 @@ ${misses}
 ${neighbours}
 ${selection}
 <h3>Replications spent</h3>
-${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.length)}
+${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.filter((c) => c.impliedBy === undefined).length)}
 <details><summary>The certificate: ${doc.candidates.length} of ${doc.replications.grid.points} policies checked, ${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} % confidence for all decisions together</summary>
 <ul class="meta">${specs}</ul>
 <table class="search-candidates"><thead><tr><th>policy</th><th>cost</th><th>role</th><th>decision</th><th>reps</th>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>

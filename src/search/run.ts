@@ -173,8 +173,9 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     status = neighbours.every(beatenOrInfeasible) && (selection === undefined || selection.decision === 'selected') ? 'certified' : 'feasible';
   } else {
     status = 'no-feasible-point';
-    // The best found: fewest constraints missed, then the most replications behind it, then the dearest.
-    const best = [...candidates].sort((a, b) => a.constraints.filter((c) => c.decision === 'infeasible').length - b.constraints.filter((c) => c.decision === 'infeasible').length || b.cost - a.cost)[0];
+    // The best found: fewest constraints missed, then the dearest — among the tested (an
+    // implied decision lists no constraints, so it would look as if it missed none).
+    const best = candidates.filter((c) => c.impliedBy === undefined).sort((a, b) => a.constraints.filter((c) => c.decision === 'infeasible').length - b.constraints.filter((c) => c.decision === 'infeasible').length || b.cost - a.cost)[0];
     if (best !== undefined) {
       answer = { candidate: best.name, settings: best.settings, cost: best.cost, decision: best.decision };
       misses = missed(verdicts.get(best.name)!, verdicts);
