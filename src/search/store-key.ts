@@ -8,12 +8,12 @@
  * - the seed;
  * - the opsim version and a fingerprint of the code that produces replications: the contents of
  *   every source file of the engine, the models, the experiment runner, the scenario compiler
- *   and the results aggregation, as this process loaded them (src/*.ts under the test runner,
- *   dist/src/*.js when built). A code change there invalidates the store, even one that moves no
+ *   and the results aggregation (src/*.ts under the test runner, dist/src/*.js when built, also
+ *   when the CLI runs from a bundle built from them). A code change there invalidates the store, even one that moves no
  *   sample path (a comment): losing reuse is safe, reusing a stale replication is not.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { canonicalJson } from '../scenario/load.js';
@@ -34,10 +34,24 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const here = fileURLToPath(import.meta.url);
 
-/** The files the fingerprint reads, in order. */
+/**
+ * The source root (src/ or dist/src/): the nearest folder at or above this module's that holds
+ * engine/ and models/ — this module sits in search/, or inside a bundle at the root itself.
+ */
+function sourceRoot(): string | null {
+  for (let dir = path.dirname(here), i = 0; i < 3; i++, dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'engine')) && existsSync(path.join(dir, 'models'))) return dir;
+  }
+  return null;
+}
+
+const root = sourceRoot();
+
+/** The files the fingerprint reads, in order (without a source tree beside it, the running file itself: a bundle holds all the code). */
 export function fingerprintFiles(): string[] {
+  if (root === null) return [here];
   const out: string[] = [];
   for (const sub of REPLICATION_CODE) {
     try {
@@ -53,7 +67,7 @@ export function fingerprintFiles(): string[] {
 export function codeFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const h = createHash('sha256');
-  for (const f of fingerprintFiles()) h.update(`${path.relative(root, f)}\0`).update(readFileSync(f)).update('\0');
+  for (const f of fingerprintFiles()) h.update(`${path.relative(root ?? path.dirname(here), f)}\0`).update(readFileSync(f)).update('\0');
   return (fingerprint = h.digest('hex'));
 }
 
