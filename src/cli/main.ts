@@ -8,7 +8,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatScenarioError, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
 import { buildServer, experimentExecutor, isFinal, isLoopback, RunManager, type RunRecord } from '../server/index.js';
-import { loadFile } from '../server/engine.js';
+import { loadFile } from '../server/run-host.js';
 import { displayFile, listScenarios, resolveScenario } from '../server/scenarios.js';
 import { checkBind, closeOnSignals, listen, parsePort } from './serve.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, isLoopback, type ServerOptions } from '../server/index.js';
-import { queueExecutor } from '../server/engine.js';
+import { queueExecutor } from '../server/run-host.js';
 
 /** Options shared by `serve` and `main`. */
 export interface ListenOptions {

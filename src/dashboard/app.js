@@ -51,7 +51,7 @@ function renderKnobs() {
     return;
   }
   for (const k of s.knobs) {
-    const input = el('input', { name: k.path, 'data-path': k.path, 'data-default': String(k.value), value: String(k.value), title: k.path });
+    const input = el('input', { name: k.path, 'data-path': k.path, 'data-default': String(k.value), value: String(k.value), title: k.doc ? `${k.path}\n${k.doc}` : k.path });
     if (typeof k.value === 'number') input.type = 'number';
     if (typeof k.value === 'number') input.step = 'any';
     const label = el('label', {}, `${k.label} `, el('span', { class: 'muted' }, k.values ? `(variants: ${k.values.join(', ')})` : ''), input);
@@ -427,9 +427,11 @@ let currentSearch = null;
 function fillSearchScenarios() {
   const sel = $('#search-scenario');
   const previous = sel.value;
-  sel.replaceChildren(...scenarios.map((s) => el('option', { value: s.name }, s.name)));
-  // Scenarios written for a search say so in their name; any other is refused by the server with its reason.
-  const preferred = scenarios.find((s) => s.name === previous) || scenarios.find((s) => s.name.endsWith('-search'));
+  // Scenarios with a search: section first; any other stays selectable, and the server says why it refuses it.
+  const group = (label, list) => el('optgroup', { label }, ...list.map((s) => el('option', { value: s.name }, s.name)));
+  const withSearch = scenarios.filter((s) => s.search);
+  sel.replaceChildren(group('with a search: section', withSearch), group('without one', scenarios.filter((s) => !s.search)));
+  const preferred = scenarios.find((s) => s.name === previous) || withSearch[0];
   if (preferred) sel.value = preferred.name;
 }
 

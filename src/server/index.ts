@@ -2,5 +2,6 @@
 export { buildServer, isLoopback, type ServerOptions } from './app.js';
 export { packageRoot } from '../version.js';
 export { RunManager, QueueFullError, isFinal, type RunRecord, type RunRequest, type RunStatus, type RunInput } from './runs.js';
-export { experimentExecutor, type RunExecutor, type RunOptions, type Progress } from './engine.js';
-export { listScenarios, resolveScenario, scenarioKnobs, type Knob, type ScenarioInfo } from './scenarios.js';
+export { experimentExecutor, type RunExecutor, type RunOptions, type Progress } from './run-host.js';
+export { listScenarios, resolveScenario, type ScenarioInfo } from './scenarios.js';
+export { scenarioKnobs, KNOB_KEYWORD, type Knob } from './knobs.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ResultsDocument } from '../results/format.js';
 import { writeFileAtomic, writeResults } from '../results/write.js';
 import { writeReport } from '../report/index.js';
-import type { Progress, RunExecutor } from './engine.js';
+import type { Progress, RunExecutor } from './run-host.js';
 
 /** Life cycle of a run. */
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

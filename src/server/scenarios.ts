@@ -1,27 +1,16 @@
 /**
  * Scenario files the server may run: only regular files directly inside scenarios/, named
- * plainly, whose real path (after symlinks) is still inside scenarios/. Also derives the
- * "knobs" the dashboard offers from each scenario's own document.
+ * plainly, whose real path (after symlinks) is still inside scenarios/, and what the
+ * dashboard shows of each (title, variants, knobs: see knobs.ts).
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { loadFile, type ScenarioError } from './engine.js';
+import { scenarioKnobs, type Knob } from './knobs.js';
+import { loadFile, type ScenarioError } from './run-host.js';
 
 /** Scenario names: a plain file name, no separators, no leading dot. */
 export const SCENARIO_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
-
-/** A numeric (or unit-valued) field a planner may override from the dashboard. */
-export interface Knob {
-  /** Override path, e.g. "staffing.teams.noc.size". */
-  path: string;
-  /** Short label for the form. */
-  label: string;
-  /** The value written in the scenario (number or unit text such as "80%"). */
-  value: number | string;
-  /** Values the scenario's own variants give this field, when declared. */
-  values?: (number | string)[];
-}
 
 /** What GET /api/scenarios says about one scenario. */
 export interface ScenarioInfo {
@@ -32,6 +21,8 @@ export interface ScenarioInfo {
   horizon: string | number | null;
   variants: string[];
   knobs: Knob[];
+  /** Whether it has a `search:` section (a policy search can run on it). */
+  search: boolean;
   errors: ScenarioError[];
 }
 
@@ -66,76 +57,8 @@ export function displayFile(abs: string): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
 }
 
-// Container words say nothing a planner needs in a form label.
-const GENERIC = new Set(['teams', 'roster', 'shifts', 'services', 'rooms', 'monitoring', 'monitors', 'staffing', 'sla', 'crac']);
-
-/** A short form label: "ops-l1 early headcount" for teams.ops-l1.roster.shifts.early.headcount. */
-export function knobLabel(p: string): string {
-  const segs = p.split('.').filter((x) => !GENERIC.has(x));
-  return (segs.length > 0 ? segs : p.split('.')).slice(-3).join(' ');
-}
-
-const KNOB_LEAF = /(servers|size|operators|headcount|pool|poolsize|threshold|capacity|count|workers|threads|replicas)$/i;
-const MAX_KNOBS = 16;
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function getPath(doc: unknown, p: string): unknown {
-  let cur: unknown = doc;
-  for (const seg of p.split('.')) {
-    const m = seg.match(/^([^[\]]+)?((?:\[\d+\])*)$/);
-    if (!m) return undefined;
-    if (m[1] !== undefined) {
-      if (Array.isArray(cur)) cur = cur.find((x) => isObject(x) && x.name === m[1]);
-      else if (isObject(cur)) cur = cur[m[1]];
-      else return undefined;
-    }
-    for (const idx of m[2]!.match(/\d+/g) ?? []) cur = Array.isArray(cur) ? cur[Number(idx)] : undefined;
-  }
-  return cur;
-}
-
-function knobValue(v: unknown): number | string | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^[0-9.]+\s*[a-z%°/]*$/i.test(v)) return v;
-  return null;
-}
-
-/**
- * Knobs of a scenario: the field paths its declared variants vary (the planner's own levers)
- * first, then staffing and capacity-like numbers found by name.
- */
-export function scenarioKnobs(raw: unknown): Knob[] {
-  const knobs = new Map<string, Knob>();
-  const add = (p: string, values?: unknown[]): void => {
-    if (knobs.size >= MAX_KNOBS || knobs.has(p) || p.startsWith('experiment')) return;
-    const v = knobValue(getPath(raw, p));
-    if (v === null) return;
-    const vs = values?.map(knobValue).filter((x): x is number | string => x !== null);
-    knobs.set(p, { path: p, label: knobLabel(p), value: v, ...(vs && vs.length > 0 ? { values: vs } : {}) });
-  };
-  const exp = isObject(raw) ? raw.experiment : undefined;
-  const variants = isObject(exp) ? exp.variants : undefined;
-  if (isObject(variants)) {
-    if (isObject(variants.factors)) {
-      for (const [p, f] of Object.entries(variants.factors)) add(p, Array.isArray(f) ? f : isObject(f) && Array.isArray(f.values) ? f.values : undefined);
-    }
-    if (Array.isArray(variants.list)) {
-      for (const item of variants.list) if (isObject(item) && isObject(item.set)) for (const p of Object.keys(item.set)) add(p);
-    }
-  }
-  const walk = (v: unknown, p: string, depth: number): void => {
-    if (depth > 6) return;
-    if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, isObject(x) && typeof x.name === 'string' && /^[A-Za-z0-9_-]+$/.test(x.name) ? `${p}.${x.name}` : `${p}[${i}]`, depth + 1));
-    } else if (isObject(v)) {
-      for (const [k, x] of Object.entries(v)) if (k !== 'experiment' && k !== 'extends') walk(x, p === '' ? k : `${p}.${k}`, depth + 1);
-    } else if (KNOB_LEAF.test(p.split('.').pop() ?? '')) add(p);
-  };
-  walk(raw, '', 0);
-  return [...knobs.values()];
 }
 
 function variantNames(raw: unknown): string[] {
@@ -159,9 +82,10 @@ export async function describeScenario(abs: string, name: string): Promise<Scena
     const raw = r.raw;
     const s = (k: string): string | null => (isObject(raw) && typeof raw[k] === 'string' ? (raw[k] as string) : null);
     const horizon = isObject(raw) && (typeof raw.horizon === 'string' || typeof raw.horizon === 'number') ? raw.horizon : null;
-    info = { name, file, title: s('name'), description: s('description'), horizon, variants: variantNames(raw), knobs: scenarioKnobs(raw), errors: [] };
+    const search = isObject(raw) && isObject(raw.search);
+    info = { name, file, title: s('name'), description: s('description'), horizon, variants: variantNames(raw), knobs: scenarioKnobs(raw), search, errors: [] };
   } else {
-    info = { name, file, title: null, description: null, horizon: null, variants: [], knobs: [], errors: r.errors };
+    info = { name, file, title: null, description: null, horizon: null, variants: [], knobs: [], search: false, errors: r.errors };
   }
   cache.set(abs, { mtimeMs: st.mtimeMs, info });
   return info;

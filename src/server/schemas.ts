@@ -1,182 +1,166 @@
 /**
- * JSON schemas of the API: they validate requests, shape responses (fast serialisation drops
- * anything undeclared, so nothing internal leaks) and become the OpenAPI document.
+ * The API's schemas, in TypeBox: each definition is at once the route schema (it validates
+ * requests, shapes responses — fast serialisation drops anything undeclared, so nothing
+ * internal leaks — and becomes the OpenAPI document) and, through `Static<>`, the TypeScript
+ * type the route handlers see (the Fastify TypeBox type provider does that per route).
+ *
+ * Response schemas list only the fields a client may rely on being present as `required`;
+ * the OpenAPI document they make is pinned by test/server/fixtures/openapi.json.
  */
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
-/** A scenario problem, as the CLI prints it. */
-export const ScenarioErrorSchema = {
-  type: 'object',
-  required: ['file', 'line', 'column', 'path', 'message'],
-  properties: {
-    file: { type: ['string', 'null'] },
-    line: { type: ['integer', 'null'] },
-    column: { type: ['integer', 'null'] },
-    path: { type: 'string' },
-    message: { type: 'string' },
-  },
-} as const;
-
-export const Error = {
-  type: 'object',
-  required: ['error'],
-  properties: { error: { type: 'string' }, charts: { type: 'array', items: { type: 'string' } } },
-} as const;
-
-export const ErrorWithList = {
-  type: 'object',
-  required: ['error'],
-  properties: { error: { type: 'string' }, errors: { type: 'array', items: ScenarioErrorSchema } },
-} as const;
-
-const OverrideValue = { anyOf: [{ type: 'number' }, { type: 'string', maxLength: 200 }, { type: 'boolean' }] } as const;
-
-/** Body of POST /api/runs. */
-export interface RunBodyT {
-  scenario?: string;
-  text?: string;
-  format?: 'yaml' | 'json';
-  overrides?: Record<string, number | string | boolean>;
-  replications?: number;
-  variants?: string[];
-  seed?: string | number;
+/**
+ * A string of one of `values`, written as OpenAPI 3.0 reads it (`type: string` with `enum`)
+ * rather than TypeBox's union of literals (`anyOf` of `const`s).
+ */
+function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
-export const RunBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    scenario: { type: 'string', minLength: 1, maxLength: 200, description: 'Name of a scenario in scenarios/ (with or without .yaml).' },
-    text: { type: 'string', minLength: 1, maxLength: 1_000_000, description: 'An inline scenario in YAML or JSON.' },
-    format: { type: 'string', enum: ['yaml', 'json'], description: 'Format of text (guessed when absent).' },
-    overrides: {
-      type: 'object',
-      maxProperties: 100,
-      propertyNames: { maxLength: 200 },
-      additionalProperties: OverrideValue,
-      description: 'Field-path overrides, e.g. {"services.inventory.servers": 12}.',
-    },
-    replications: { type: 'integer', minimum: 1, maximum: 1000 },
-    variants: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 200 }, description: 'Run only these variants.' },
-    seed: { anyOf: [{ type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 }, { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^|]*$' }] },
-  },
-} as const;
+/**
+ * A value that may be null, as a JSON-Schema type list (`type: [T, "null"]`), which the
+ * OpenAPI document shows as `nullable: true`; TypeBox's `Union([T, Null])` would become an
+ * `anyOf` there.
+ */
+function Nullable<V>(type: 'string' | 'integer'): TUnsafe<V | null> {
+  return Type.Unsafe<V | null>({ type: [type, 'null'] });
+}
+/** Any JSON object (`type: object` with `additionalProperties: true`, no `properties` list). */
+function OpenObject(options: { description?: string } = {}): TUnsafe<Record<string, unknown>> {
+  return Type.Unsafe<Record<string, unknown>>({ type: 'object', ...options, additionalProperties: true });
+}
 
-export const Submitted = {
+const NullableString = (): TUnsafe<string | null> => Nullable<string>('string');
+const NullableInteger = (): TUnsafe<number | null> => Nullable<number>('integer');
+
+/** A scenario problem, as the CLI prints it. */
+export const ScenarioErrorSchema = Type.Object({
+  file: NullableString(),
+  line: NullableInteger(),
+  column: NullableInteger(),
+  path: Type.String(),
+  message: Type.String(),
+});
+
+/** An error answer; a missing chart also lists the charts the run has. */
+export const Error = Type.Object({ error: Type.String(), charts: Type.Optional(Type.Array(Type.String())) });
+
+/** An error answer with every scenario or request problem found. */
+export const ErrorWithList = Type.Object({ error: Type.String(), errors: Type.Optional(Type.Array(ScenarioErrorSchema)) });
+
+const OverrideValue = Type.Union([Type.Number(), Type.String({ maxLength: 200 }), Type.Boolean()]);
+
+/** Overrides by field path: an object whose every value is an OverrideValue (OpenAPI 3.0 has no patternProperties). */
+const Overrides = Type.Unsafe<Record<string, Static<typeof OverrideValue>>>({
   type: 'object',
-  required: ['id', 'status', 'location'],
-  properties: { id: { type: 'string' }, status: { type: 'string' }, location: { type: 'string' } },
-} as const;
+  maxProperties: 100,
+  propertyNames: { maxLength: 200 },
+  additionalProperties: OverrideValue,
+  description: 'Field-path overrides, e.g. {"services.inventory.servers": 12}.',
+});
+
+/** Body of POST /api/runs. */
+export const RunBody = Type.Object(
+  {
+    scenario: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Name of a scenario in scenarios/ (with or without .yaml).' })),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000_000, description: 'An inline scenario in YAML or JSON.' })),
+    format: Type.Optional(StringEnum(['yaml', 'json'], { description: 'Format of text (guessed when absent).' })),
+    overrides: Type.Optional(Overrides),
+    replications: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    variants: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100, description: 'Run only these variants.' })),
+    seed: Type.Optional(
+      Type.Union([
+        Type.Integer({ minimum: -9007199254740991, maximum: 9007199254740991 }),
+        Type.String({ minLength: 1, maxLength: 100, pattern: '^[^|]*$' }),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The answer to a submission or a cancellation: where to follow the run. */
+export const Submitted = Type.Object({ id: Type.String(), status: Type.String(), location: Type.String() });
 
 const RunIdPattern = '^[0-9]{8}-[0-9]{6}-[a-f0-9]{6}$';
 
-export const RunParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', pattern: RunIdPattern } },
-} as const;
+/** `:id` of a run route. */
+export const RunParams = Type.Object({ id: Type.String({ pattern: RunIdPattern }) });
 
-export const ChartParams = {
-  type: 'object',
-  required: ['id', 'name'],
-  properties: { id: { type: 'string', pattern: RunIdPattern }, name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' } },
-} as const;
+/** `:id` and `:name` of a chart. */
+export const ChartParams = Type.Object({ id: Type.String({ pattern: RunIdPattern }), name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }) });
 
-export const ChartQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { format: { type: 'string', enum: ['svg', 'vl'] }, token: { type: 'string' } },
-} as const;
+/** `?format=` of a chart (and the token, for a chart opened in a browser tab). */
+export const ChartQuery = Type.Object({ format: Type.Optional(StringEnum(['svg', 'vl'])), token: Type.Optional(Type.String()) }, { additionalProperties: false });
 
-export const TokenQuery = {
-  type: 'object',
-  properties: { token: { type: 'string' } },
-} as const;
+/** `?token=` of the server-sent events route (EventSource cannot send headers). */
+export const TokenQuery = Type.Object({ token: Type.Optional(Type.String()) });
 
-export const Run = {
-  type: 'object',
-  required: ['id', 'status', 'scenario', 'progress', 'createdAt'],
-  properties: {
-    id: { type: 'string' },
-    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
-    scenario: {
-      type: 'object',
-      properties: { name: { type: 'string' }, file: { type: ['string', 'null'] }, hash: { type: 'string' } },
-    },
-    request: {
-      type: 'object',
-      properties: {
-        replications: { type: 'integer' },
-        overrides: { type: 'object', additionalProperties: true },
-        variants: { type: 'array', items: { type: 'string' } },
-        seed: { type: 'string' },
-      },
-    },
-    createdAt: { type: 'string' },
-    startedAt: { type: ['string', 'null'] },
-    finishedAt: { type: ['string', 'null'] },
-    progress: {
-      type: 'object',
-      properties: { done: { type: 'integer' }, total: { type: 'integer' }, failed: { type: 'integer' } },
-    },
-    error: { type: ['string', 'null'] },
-    charts: { type: 'array', items: { type: 'string' } },
-    hasResults: { type: 'boolean' },
-  },
-} as const;
+/** A run record (run.json) as the API shows it. */
+export const Run = Type.Object({
+  id: Type.String(),
+  status: StringEnum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  scenario: Type.Object({ name: Type.Optional(Type.String()), file: Type.Optional(NullableString()), hash: Type.Optional(Type.String()) }),
+  request: Type.Optional(
+    Type.Object({
+      replications: Type.Optional(Type.Integer()),
+      overrides: Type.Optional(OpenObject()),
+      variants: Type.Optional(Type.Array(Type.String())),
+      seed: Type.Optional(Type.String()),
+    }),
+  ),
+  createdAt: Type.String(),
+  startedAt: Type.Optional(NullableString()),
+  finishedAt: Type.Optional(NullableString()),
+  progress: Type.Object({ done: Type.Optional(Type.Integer()), total: Type.Optional(Type.Integer()), failed: Type.Optional(Type.Integer()) }),
+  error: Type.Optional(NullableString()),
+  charts: Type.Optional(Type.Array(Type.String())),
+  hasResults: Type.Optional(Type.Boolean()),
+});
 
-export const RunList = {
-  type: 'object',
-  required: ['runs'],
-  properties: { runs: { type: 'array', items: Run } },
-} as const;
+/** Every run, newest first. */
+export const RunList = Type.Object({ runs: Type.Array(Run) });
 
-export const Results = {
-  type: 'object',
-  description: 'A results document (docs/results-format.md).',
-  additionalProperties: true,
-} as const;
+/** results.json, sent as stored (its format is docs/results-format.md). */
+export const Results = OpenObject({ description: 'A results document (docs/results-format.md).' });
 
-export const Status = {
-  type: 'object',
-  properties: {
-    version: { type: 'string' },
-    running: { type: 'integer' },
-    queued: { type: 'integer' },
-    maxRunning: { type: 'integer' },
-    maxQueued: { type: 'integer' },
-    workerQueue: { type: 'integer' },
-  },
-} as const;
+/** Server and queue status. */
+export const Status = Type.Object({
+  version: Type.Optional(Type.String()),
+  running: Type.Optional(Type.Integer()),
+  queued: Type.Optional(Type.Integer()),
+  maxRunning: Type.Optional(Type.Integer()),
+  maxQueued: Type.Optional(Type.Integer()),
+  workerQueue: Type.Optional(Type.Integer()),
+});
 
-const Knob = {
-  type: 'object',
-  properties: {
-    path: { type: 'string' },
-    label: { type: 'string' },
-    value: { anyOf: [{ type: 'number' }, { type: 'string' }] },
-    values: { type: 'array', items: { anyOf: [{ type: 'number' }, { type: 'string' }] } },
-  },
-} as const;
+const KnobValue = Type.Union([Type.Number(), Type.String()]);
 
-export const ScenarioList = {
-  type: 'object',
-  required: ['scenarios'],
-  properties: {
-    scenarios: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          name: { type: 'string' },
-          file: { type: 'string' },
-          title: { type: ['string', 'null'] },
-          description: { type: ['string', 'null'] },
-          horizon: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }] },
-          variants: { type: 'array', items: { type: 'string' } },
-          knobs: { type: 'array', items: Knob },
-          errors: { type: 'array', items: ScenarioErrorSchema },
-        },
-      },
-    },
-  },
-} as const;
+/** A field a planner may override from the dashboard. */
+export const Knob = Type.Object({
+  path: Type.Optional(Type.String()),
+  label: Type.Optional(Type.String()),
+  value: Type.Optional(KnobValue),
+  values: Type.Optional(Type.Array(KnobValue)),
+  doc: Type.Optional(Type.String({ description: "The field's one-line doc from the scenario schema." })),
+});
+
+/** What GET /api/scenarios says about one scenario. */
+export const ScenarioInfo = Type.Object({
+  name: Type.Optional(Type.String()),
+  file: Type.Optional(Type.String()),
+  title: Type.Optional(NullableString()),
+  description: Type.Optional(NullableString()),
+  horizon: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Null()])),
+  variants: Type.Optional(Type.Array(Type.String())),
+  knobs: Type.Optional(Type.Array(Knob)),
+  search: Type.Optional(Type.Boolean({ description: 'Whether the scenario has a search: section (POST /api/searches accepts it).' })),
+  errors: Type.Optional(Type.Array(ScenarioErrorSchema)),
+});
+
+/** Every scenario in scenarios/. */
+export const ScenarioList = Type.Object({ scenarios: Type.Array(ScenarioInfo) });
+
+/** A plain text or binary answer documented in OpenAPI (SVG, HTML, an event stream). */
+export function Text(description?: string): TSchema {
+  return description === undefined ? Type.String() : Type.String({ description });
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueName } from '../../src/distributed/queue.js';
 import { runExperiment } from '../../src/experiment/run.js';
 import { resultsJson } from '../../src/results/write.js';
-import { queueExecutor } from '../../src/server/engine.js';
+import { queueExecutor } from '../../src/server/run-host.js';
 import { input } from '../experiment/helpers.js';
 import { FIXTURE, cli, sha, start, startRedis, stop, tmp, type Proc, type TestRedis } from './helpers.js';
 

@@ -2,7 +2,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RunExecutor, RunOptions } from '../../src/server/engine.js';
+import type { RunExecutor, RunOptions } from '../../src/server/run-host.js';
 import type { ResultsDocument } from '../../src/results/format.js';
 import { makeResults } from '../report/fixtures/make.js';
 

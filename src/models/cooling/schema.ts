@@ -12,8 +12,8 @@ export const DEFAULT_PUE = 1.58;
 export const CracSpec = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, description: 'Unit name (default crac-1, crac-2, ...); with `count`, a prefix.' })),
-    capacity: Power({ exclusiveMinimum: true, description: 'Heat the unit removes at full output, e.g. "60kW" (1 ton of refrigeration ≈ 3.517 kW).' }),
-    count: Defaulted(Type.Integer({ minimum: 1, maximum: 1000, description: 'Number of identical units (at most 1,000).' }), 1),
+    capacity: Power({ 'x-knob': true, exclusiveMinimum: true, description: 'Heat the unit removes at full output, e.g. "60kW" (1 ton of refrigeration ≈ 3.517 kW).' }),
+    count: Defaulted(Type.Integer({ 'x-knob': true, minimum: 1, maximum: 1000, description: 'Number of identical units (at most 1,000).' }), 1),
     outages: Type.Optional(
       Type.Array(
         Type.Object(

@@ -76,7 +76,7 @@ function failureClass(cls: TUnion<TLiteral<string>[]>) {
       spares: Type.Optional(
         Type.Object(
           {
-            stock: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Spare parts on the shelf at the start.' }),
+            stock: Type.Integer({ 'x-knob': true, minimum: 0, maximum: 1_000_000, description: 'Spare parts on the shelf at the start.' }),
             leadTime: Duration({ description: 'Delivery time of a replacement ordered when a spare is used.' }),
           },
           { additionalProperties: false, description: 'Spare parts that repairs draw from (one per repair; each use reorders one).' },

@@ -28,8 +28,8 @@ export const LatencyMonitor = Type.Object(
     service: Type.String({ minLength: 1, description: 'Service watched.' }),
     quantile: Type.Optional(Fraction({ description: 'Percentile watched, e.g. 0.95 or "99%" (default 0.95).' })),
     window: Type.Optional(Duration({ exclusiveMinimum: true, maximum: 3600, description: 'Sliding window of finished requests (default 5m, at most 1h: the service keeps 10-s slots for the longest window a monitor uses).' })),
-    warning: Type.Optional(Duration({ description: 'Warning threshold on the percentile, e.g. "1s".' })),
-    exception: Duration({ description: 'Exception threshold on the percentile, e.g. "2s".' }),
+    warning: Type.Optional(Duration({ 'x-knob': true, description: 'Warning threshold on the percentile, e.g. "1s".' })),
+    exception: Duration({ 'x-knob': true, description: 'Exception threshold on the percentile, e.g. "2s".' }),
   },
   { additionalProperties: false, description: `A response-time monitor. ${thresholdNote}` },
 );
@@ -40,8 +40,8 @@ export const ErrorRateMonitor = Type.Object(
     metric: Type.Literal('error-rate', { description: 'Watches the share of failed or timed-out requests of a service over a sliding window.' }),
     service: Type.String({ minLength: 1, description: 'Service watched.' }),
     window: Type.Optional(Duration({ exclusiveMinimum: true, maximum: 3600, description: 'Sliding window (default 5m, at most 1h).' })),
-    warning: Type.Optional(Fraction({ description: 'Warning threshold, e.g. "1%".' })),
-    exception: Fraction({ description: 'Exception threshold, e.g. "5%".' }),
+    warning: Type.Optional(Fraction({ 'x-knob': true, description: 'Warning threshold, e.g. "1%".' })),
+    exception: Fraction({ 'x-knob': true, description: 'Exception threshold, e.g. "5%".' }),
   },
   { additionalProperties: false, description: `An error-rate monitor. ${thresholdNote}` },
 );
@@ -51,8 +51,8 @@ export const TemperatureMonitor = Type.Object(
     ...common,
     metric: Type.Literal('temperature', { description: 'Watches a room\'s air temperature.' }),
     room: Type.String({ minLength: 1, description: 'Room watched.' }),
-    warning: Type.Optional(Temperature({ description: 'Warning threshold, e.g. 27 (the top of the ASHRAE recommended band).' })),
-    exception: Temperature({ description: 'Exception threshold, e.g. 32 (the top of ASHRAE A1 allowable).' }),
+    warning: Type.Optional(Temperature({ 'x-knob': true, description: 'Warning threshold, e.g. 27 (the top of the ASHRAE recommended band).' })),
+    exception: Temperature({ 'x-knob': true, description: 'Exception threshold, e.g. 32 (the top of ASHRAE A1 allowable).' }),
   },
   { additionalProperties: false, description: `A room-temperature monitor. ${thresholdNote}` },
 );

@@ -25,6 +25,7 @@ export const NetworkDevice = Type.Object(
     kind: DeviceKind,
     capacity: Type.Optional(
       Rate({
+        'x-knob': true,
         exclusiveMinimum: true,
         maximum: 1e9,
         description:

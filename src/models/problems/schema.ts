@@ -30,7 +30,7 @@ export const ProblemSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the problem, e.g. "flaky-disks".' }),
     cause: ProblemCause,
-    threshold: Type.Optional(Type.Integer({ minimum: 1, description: 'Recurrences (incidents of the cause) after which the problem is opened (default 3).', default: 3 })),
+    threshold: Type.Optional(Type.Integer({ 'x-knob': true, minimum: 1, description: 'Recurrences (incidents of the cause) after which the problem is opened (default 3).', default: 3 })),
     team: Type.String({ minLength: 1, description: 'Team whose operator does the root-cause analysis (queued after incidents, like scheduled work).' }),
     analysis: Type.Optional(dist('Operator time of the root-cause analysis, from starting work to the known error (default 4h).')),
     workaround: Type.Optional(Fraction({ description: 'Share of the usual work (diagnosis and fix) a recurring incident needs once the known error and its workaround are documented (default 0.5; 1: no workaround).', default: 0.5 })),

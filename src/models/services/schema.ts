@@ -94,8 +94,8 @@ const fidelity = (description: string, dflt?: 'request') =>
 export const Service = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Name of the service, e.g. "inventory".' }),
-    servers: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Number of servers in the pool (at most 100,000).' }),
-    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Requests one server works on at once (default 1; at most 10,000).' })),
+    servers: Type.Integer({ 'x-knob': true, minimum: 1, maximum: 100_000, description: 'Number of servers in the pool (at most 100,000).' }),
+    concurrency: Type.Optional(Type.Integer({ 'x-knob': true, minimum: 1, maximum: 10_000, description: 'Requests one server works on at once (default 1; at most 10,000).' })),
     serviceTime: randomDuration('Work one request needs on a server of speed 1, e.g. { dist: exponential, mean: 1s } or "200ms".'),
     speed: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 1, description: 'Speed factor of each server (service time is divided by it; missing entries are 1).' })),
     balancer: Type.Optional(

@@ -34,7 +34,7 @@ export const Shift = Type.Object(
     name: Type.String({ minLength: 1, description: 'Name of the shift, e.g. "day", "night", "apac".' }),
     start: Duration({ maximum: 86400, description: 'Local time of day the shift starts, as a duration from midnight, e.g. "7h" or "22h30m".' }),
     length: Duration({ exclusiveMinimum: true, maximum: 86400, description: 'How long the shift lasts, e.g. "8h" or "12h"; it may run past midnight.' }),
-    headcount: Type.Integer({ minimum: 0, maximum: MAX_HEADCOUNT, description: 'Operators rostered on this shift (before shrinkage).' }),
+    headcount: Type.Integer({ 'x-knob': true, minimum: 0, maximum: MAX_HEADCOUNT, description: 'Operators rostered on this shift (before shrinkage).' }),
     days: Type.Optional(Type.Array(Weekday, { uniqueItems: true, description: 'Weekdays on which the shift starts (default every day).' })),
     headcountByDay: Type.Optional(HeadcountByDay),
     onCall: Type.Optional(Type.Boolean({ description: 'True when the shift is on call (at home, paged when needed) rather than on site. Default false.' })),
@@ -61,7 +61,7 @@ export const Team = Type.Object(
     description: Type.Optional(Type.String({ description: 'What the team does, for reports.' })),
     tier: Type.Optional(Type.String({ minLength: 1, description: 'Support tier the team works at: "L1", "L2", "L3", "vendor", "facilities", "service-desk"... (default "L1"). Incident types route by tier.' })),
     skills: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Skills of the team, e.g. ["network", "linux"]; an incident type needing a skill goes to a team at its tier that has it (empty: any skill).' })),
-    headcount: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_HEADCOUNT, description: 'Constant headcount around the clock; use instead of a roster for a simple 24×7 team.' })),
+    headcount: Type.Optional(Type.Integer({ 'x-knob': true, minimum: 0, maximum: MAX_HEADCOUNT, description: 'Constant headcount around the clock; use instead of a roster for a simple 24×7 team.' })),
     roster: Type.Optional(Roster),
     shrinkage: Type.Optional(Fraction({ description: 'Share of rostered operators not available (sickness, leave, training, meetings); default 0. Typical total about 30 % (turnella, pyworkforce).' })),
     shrinkageMode: Type.Optional(

@@ -1,6 +1,8 @@
 /**
- * The server's view of the scenario loader and the experiment runner, behind small interfaces
- * so tests can substitute a fast executor and the server never depends on more than it uses.
+ * Where the server hosts experiment runs: its view of the scenario loader and the experiment
+ * runner (the executors that run a submitted scenario, locally on a shared pool or through a
+ * BullMQ queue, and the budget a submission must fit), behind small interfaces so tests can
+ * substitute a fast executor and the server never depends on more than it uses.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,0 +1,58 @@
+/** What a finished run produced: results.json, the self-contained report and its charts. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { sendError } from '../errors.js';
+import type { RunManager } from '../runs.js';
+import * as S from '../schemas.js';
+import { findRun } from './context.js';
+
+/**
+ * Sends a file's text as it is stored (already JSON or SVG): no parsing and re-serialising of
+ * a large document, hence no response schema applied to it.
+ */
+function sendStored(reply: FastifyReply, type: string, text: string): FastifyReply {
+  return reply.type(type).serializer((x: unknown) => x as string).send(text);
+}
+
+/** GET /api/runs/:id/results, /report and /charts/:name. */
+export const resultRoutes: FastifyPluginAsyncTypebox<{ runs: RunManager }> = async (app, { runs }) => {
+  app.get('/api/runs/:id/results', { schema: { summary: 'results.json of a finished run', params: S.RunParams, response: { 200: S.Results, 404: S.Error, 409: S.Error } } },
+    async (req, reply) => {
+      const run = findRun(runs, req.params.id, reply);
+      if (!run) return reply;
+      if (!run.hasResults) return sendError(reply, 409, `run ${run.id} has no results (${run.status})`);
+      const text = await readFile(path.join(runs.dir(run.id), 'results.json'), 'utf8');
+      return sendStored(reply, 'application/json; charset=utf-8', text);
+    });
+
+  app.get('/api/runs/:id/report', { schema: { summary: 'The self-contained report.html of a run', params: S.RunParams, produces: ['text/html'], response: { 200: S.Text(), 404: S.Error, 409: S.Error } } },
+    async (req, reply) => {
+      const run = findRun(runs, req.params.id, reply);
+      if (!run) return reply;
+      if (!run.hasResults) return sendError(reply, 409, `run ${run.id} has no report (${run.status})`);
+      return reply.type('text/html; charset=utf-8').send(await readFile(path.join(runs.dir(run.id), 'report.html')));
+    });
+
+  app.get('/api/runs/:id/charts/:name', {
+    schema: {
+      summary: 'One chart: SVG, or its Vega-Lite JSON with ?format=vl or Accept: application/json',
+      params: S.ChartParams,
+      querystring: S.ChartQuery,
+      produces: ['image/svg+xml', 'application/json'],
+      response: { 200: Type.Unknown({ description: 'SVG text or a Vega-Lite specification' }), 404: S.Error },
+    },
+  }, async (req, reply) => {
+    const run = findRun(runs, req.params.id, reply);
+    if (!run) return reply;
+    if (!run.charts.includes(req.params.name)) return sendError(reply, 404, `run ${run.id} has no chart "${req.params.name}"`, { charts: run.charts });
+    const accept = req.headers.accept ?? '';
+    const vl = req.query.format === 'vl' || (req.query.format === undefined && /application\/(json|vnd\.vegalite)/.test(accept) && !/image\/svg/.test(accept));
+    // The name matched its pattern and is one of the run's charts: the file lies in charts/.
+    const file = path.join(runs.dir(run.id), 'charts', `${req.params.name}.${vl ? 'vl.json' : 'svg'}`);
+    const body = await readFile(file, 'utf8');
+    return sendStored(reply, vl ? 'application/json; charset=utf-8' : 'image/svg+xml; charset=utf-8', body);
+  });
+};
