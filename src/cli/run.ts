@@ -184,6 +184,16 @@ function specOptions(flags: RunFlags, overrides: Record<string, unknown>, only: 
   };
 }
 
+/**
+ * Worker threads of a local run of `planned` replications: --workers as given (0 = the main
+ * thread), at most one per replication; by default min(2, cores), except that a run of one
+ * replication runs in the main thread (0).
+ */
+export function runWorkers(requested: number | undefined, planned: number): number {
+  if (requested === undefined && planned <= 1) return 0;
+  return Math.min(requested ?? defaultWorkers(), planned);
+}
+
 /** Prints every scenario error and sets exit code 2. */
 export function printScenarioErrors(err: ScenarioLoadError): void {
   for (const e of err.errors) process.stderr.write(formatScenarioError(e) + '\n');
@@ -197,7 +207,7 @@ export function register(program: Command): void {
     .description('Run a scenario: every variant × replication on worker threads; writes results.json and series.csv')
     .argument('<file>', 'scenario file (YAML or JSON)')
     .option('-r, --replications <n>', 'replications per variant (default: the scenario\'s, else 1)', integer('--replications', 1, 100_000))
-    .option('-w, --workers <n>', 'worker threads (default min(2, cores)); 0 = in the main thread, for debugging (Ctrl-C then waits for the replication in progress)', integer('--workers', 0))
+    .option('-w, --workers <n>', 'worker threads (default min(2, cores), and none for a run of one replication); 0 = in the main thread, for debugging (Ctrl-C then waits for the replication in progress)', integer('--workers', 0))
     .option('--seed <seed>', 'master seed (default: the scenario\'s, else 1)')
     .option('--horizon <duration>', 'simulated time span of one replication, e.g. "1d"')
     .option('--set <path=value>', 'override a field, e.g. services.inventory.servers=12 (repeatable)', collect, [])
@@ -261,18 +271,25 @@ export function register(program: Command): void {
         return;
       }
 
+      // Replications run on worker threads: a signal then stops the run at once (the main
+      // thread stays free to handle it) and a worker's heap limit bounds memory. No more
+      // threads than replications: each one loads the models whether it works or not.
+      const workers = runWorkers(flags.workers, planned);
+      // A run of one replication (and no --workers) runs it here: a worker thread would load
+      // every model a second time for its one task (about 0.2 CPU s, a third of a one-day
+      // GlobalMart replication). No signal handler then: Ctrl-C or SIGTERM ends the process at
+      // once, as a worker's termination would, and there is no finished replication to write.
+      const single = flags.workers === undefined && workers === 0;
       const controller = new AbortController();
       const onSignal = (sig: NodeJS.Signals): void => {
         if (!controller.signal.aborted) process.stderr.write(`opsim: ${sig}: stopping, writing partial results\n`);
         controller.abort();
       };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      if (!single) {
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      }
       const progress = createProgress({ quiet: flags.quiet === true });
-      // Replications run on worker threads unless --workers 0: a signal then stops the run at
-      // once (the main thread stays free to handle it) and a worker's heap limit bounds memory.
-      // No more threads than replications: each one loads the models (~0.2 CPU s) whether it works or not.
-      const workers = Math.min(flags.workers ?? defaultWorkers(), planned);
       const pool = workers >= 1 ? new ReplicationPool({ size: workers }) : undefined;
       let doc: ResultsDocument;
       try {

@@ -2,7 +2,8 @@
  * Statistics collectors. They stream: nothing is kept per observation, so a seven-day run
  * uses the same memory as a one-day run.
  */
-import * as hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as hdr from 'hdr-histogram-js';
 import { checkFinite } from './checks.js';
 
 /** Welford's running mean and variance, with min and max, of individual observations. */
@@ -160,7 +161,8 @@ export class Quantiles {
 
   constructor(options: { resolution?: number } = {}) {
     this.scale = 1 / (options.resolution ?? 1e-6);
-    this.histogram = hdr.build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+    // Required on first use: loading hdr-histogram-js (with its WebAssembly and pako) costs about 30 ms of every process and worker start.
+    this.histogram = (createRequire(import.meta.url)('hdr-histogram-js') as typeof hdr).build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
   }
 
   /** Records one value (negative values are clamped to 0). */

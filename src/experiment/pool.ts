@@ -6,9 +6,17 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import { packageRoot } from '../version.js';
 import type { ReplicationTask, TaskResult } from './task.js';
+
+let piscinaModule: typeof import('piscina') | undefined;
+
+/** Piscina, required when the first pool starts: a run in the main thread never loads it (about 20 ms). */
+function piscinaLibrary(): typeof import('piscina') {
+  return (piscinaModule ??= createRequire(import.meta.url)('piscina') as typeof import('piscina'));
+}
 
 /** Absolute path of the built worker entry. */
 export function workerFile(): string {
@@ -55,6 +63,7 @@ export class ReplicationPool {
   constructor(options: ReplicationPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? defaultWorkers()));
     this.memoryMb = options.memoryMb ?? workerMemoryMb();
+    const { Piscina } = piscinaLibrary();
     this.piscina = new Piscina<ReplicationTask, TaskResult>({
       filename: options.filename ?? workerFile(),
       minThreads: this.size,

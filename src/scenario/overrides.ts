@@ -4,9 +4,9 @@
  * (`services[0]`) or by their `name` (`services.inventory`). A path must exist in the schema,
  * so a typo is an error with a suggestion rather than a silently ignored field.
  */
-import { parse as parseYaml } from 'yaml';
 import { closest, displayPath, parseFieldPath, ScenarioLoadError, showValue, type ScenarioError } from './errors.js';
 import { isPlainObject } from './merge.js';
+import { yamlLibrary } from './source.js';
 
 type Json = Record<string, unknown>;
 
@@ -168,7 +168,7 @@ export function applyOverridesWith(schema: unknown, doc: unknown, overrides: Rec
 export function parseOverrideValue(text: string): unknown {
   if (text.trim() === '') return '';
   try {
-    return parseYaml(text, { maxAliasCount: 0 }) as unknown;
+    return yamlLibrary().parse(text, { maxAliasCount: 0 }) as unknown;
   } catch {
     return text;
   }

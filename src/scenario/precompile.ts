@@ -14,7 +14,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Ajv, SchemaObject } from 'ajv';
 import { scenarioAjv, unionBranches } from './validate.js';
-import { schemaKey } from './precompiled.js';
+import { codeCacheFile, codeCacheOf, schemaKey } from './precompiled.js';
 
 const require = createRequire(import.meta.url);
 // Ajv's standalone generator is CommonJS: required, to keep its call signature typed.
@@ -47,10 +47,27 @@ export function standaloneValidatorCode(schema: SchemaObject): string {
   ].join('\n');
 }
 
-/** Writes the standalone validator of `schema` to `file` (atomically). */
-export function writeStandaloneValidator(schema: SchemaObject, file: string): void {
+/** Writes `data` to `file` atomically (a temporary file, then a rename). */
+function writeAtomically(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, standaloneValidatorCode(schema));
+  writeFileSync(tmp, data);
   renameSync(tmp, file);
+}
+
+/** Writes the standalone validator of `schema` to `file` (atomically). */
+export function writeStandaloneValidator(schema: SchemaObject, file: string): void {
+  writeAtomically(file, standaloneValidatorCode(schema));
+}
+
+/**
+ * Writes the V8 code cache of the validator in `file` (src/scenario/precompiled.ts), from its
+ * load in this process: call it after validating the documents whose functions it should hold.
+ * Returns the cache's path, or null when `file` was not loaded in this process.
+ */
+export function writeCodeCache(file: string): string | null {
+  const data = codeCacheOf(file);
+  if (data === undefined) return null;
+  writeAtomically(codeCacheFile(file), data);
+  return codeCacheFile(file);
 }

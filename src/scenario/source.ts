@@ -5,8 +5,20 @@
  * becomes an error message, never a stack trace or an exhausted process.
  */
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node as YamlNode } from 'yaml';
 import { toPointer, type ScenarioError, type PathSegments } from './errors.js';
+
+let yamlModule: typeof import('yaml') | undefined;
+
+/**
+ * The YAML library, required on first use (it is CommonJS): worker threads and the server
+ * import this module through the models' checks but never parse text, and need not load its
+ * 70 files.
+ */
+export function yamlLibrary(): typeof import('yaml') {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 
 /** Limits that keep a bad file from exhausting the process. */
 export const SCENARIO_LIMITS = {
@@ -110,6 +122,7 @@ export function parseScenarioText(text: string, displayName: string): SourceResu
   if (text.includes('\u0000')) return fail(displayName, 'looks like binary data (it contains NUL characters); a scenario must be YAML or JSON text');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const isJson = /\.json$/i.test(displayName);
+  const { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq } = yamlLibrary();
   const lc = new LineCounter();
   const pos = (offset: number): { line: number; col: number } => lc.linePos(offset);
 

@@ -5,7 +5,8 @@
  * Converting only after the union is decided keeps a rejected branch from rewriting data.
  * Ajv's raw errors are then reduced to one clear sentence per problem.
  */
-import { _, Ajv, type ErrorObject, type KeywordCxt, type SchemaObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, KeywordCxt, SchemaObject, ValidateFunction } from 'ajv';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { Scenario } from './schema/index.js';
 import { parseQuantity, UNIT_EXAMPLES, type UnitKind } from './units.js';
@@ -117,6 +118,17 @@ export function checkUnit(kind: UnitKind, value: unknown, min: number | null, ma
   return r.ok ? undefined : r.message;
 }
 
+let ajvModule: typeof import('ajv') | undefined;
+
+/**
+ * Ajv itself, loaded on first use (Ajv is CommonJS, so it is required): a process that
+ * validates with the precompiled validator never compiles a schema and need not load Ajv's
+ * compiler (about 20 ms of every start).
+ */
+function ajvLibrary(): typeof import('ajv') {
+  return (ajvModule ??= createRequire(import.meta.url)('ajv') as typeof import('ajv'));
+}
+
 /**
  * An Ajv instance for scenario schemas: all errors and opsim's keywords. Not verbose (that
  * would put the schema and data into every error object of the generated code, a third of its
@@ -124,6 +136,7 @@ export function checkUnit(kind: UnitKind, value: unknown, min: number | null, ma
  * by that name, so standalone code (src/scenario/precompile.ts) can be handed the function.
  */
 export function scenarioAjv(options: { source?: boolean } = {}): Ajv {
+  const { Ajv, _ } = ajvLibrary();
   const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: true, ...(options.source === true ? { code: { source: true } } : {}) });
   ajv.addKeyword({
     keyword: 'x-unit',

@@ -33,7 +33,9 @@ afterAll(async () => {
 describe('opsim run --queue and opsim worker', () => {
   it('leaves jobs of another version to a matching worker, and two workers give the bytes of a local run', async () => {
     const dir = tmp();
-    const args = [FIXTURE, '--replications', '5', '--no-report'];
+    // Blocks of about a second (100 simulated days): with millisecond blocks the first worker
+    // up could drain the queue before the second had connected.
+    const args = [FIXTURE, '--replications', '5', '--horizon', '100d', '--no-report'];
     const local = cli(['run', ...args, '--workers', '1', '--quiet', '--out', path.join(dir, 'local')]);
     const coordinator = spawnCli(['run', ...args, '--queue', redis.url, '--block', '2', '--out', path.join(dir, 'queue')]);
     await coordinator.waitFor(/queued 5 blocks of up to 2 replications on opsim-/);

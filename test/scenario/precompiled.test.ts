@@ -3,8 +3,10 @@
  * the one Ajv compiles in the process agree: on every shipped scenario and on every document of
  * the bad-scenario corpus, the same verdict, the same raw errors (same place in the document
  * and in the schema, same keyword, parameters and message), the same sentences and the same
- * converted scenario. A stale or missing file is not used.
+ * converted scenario. A stale or missing file is not used. Its V8 code cache is used when it
+ * carries the validator's key, and a stale or damaged cache changes nothing but speed.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,8 +16,8 @@ import type { ErrorObject } from 'ajv';
 import { Type } from '@sinclair/typebox';
 import { LANGUAGE } from '../../src/models/index.js';
 import { loadScenarioFile } from '../../src/scenario/index.js';
-import { standaloneValidatorCode, writeStandaloneValidator } from '../../src/scenario/precompile.js';
-import { loadPrecompiled } from '../../src/scenario/precompiled.js';
+import { standaloneValidatorCode, writeCodeCache, writeStandaloneValidator } from '../../src/scenario/precompile.js';
+import { codeCacheFile, codeCacheStatus, loadPrecompiled } from '../../src/scenario/precompiled.js';
 import { compileValidator, jsonSchemaOf, validateWith, type Compiled } from '../../src/scenario/validate.js';
 import { ROOT } from '../experiment/helpers.js';
 
@@ -97,4 +99,32 @@ describe('the precompiled scenario validator', () => {
       delete process.env.OPSIM_VALIDATOR;
     }
   });
+
+  it('loads with its code cache when the cache carries its key, and without it otherwise', () => {
+    // Each load in a fresh process (the built modules): within one process V8 reuses its own
+    // compilation of the same source and never reads the cache.
+    const load = (): { status: string; ok: boolean } => {
+      const script = `const { loadPrecompiled, codeCacheStatus } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/precompiled.js'))});
+        const { jsonSchemaOf } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/validate.js'))});
+        const { LANGUAGE } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/models/index.js'))});
+        const c = loadPrecompiled(jsonSchemaOf(LANGUAGE.schema), ${JSON.stringify(file)});
+        console.log(JSON.stringify({ status: codeCacheStatus(${JSON.stringify(file)}), ok: c.validate(${JSON.stringify(docs[0]![1])}) }));`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as { status: string; ok: boolean };
+    };
+    const cacheFile = codeCacheFile(file);
+    expect(cacheFile).toBe(path.join(dir, 'scenario-validator.v8cache'));
+    expect(loadPrecompiled(schema, file)!.validate(structuredClone(docs[0]![1]))).toBe(true);
+    expect(writeCodeCache(file)).toBe(cacheFile);
+    expect(load()).toEqual({ status: 'used', ok: true });
+    const cache = readFileSync(cacheFile);
+    // Another validator's cache (another key) is not offered to V8 at all.
+    writeFileSync(cacheFile, Buffer.concat([Buffer.from('0'.repeat(64)), cache.subarray(64)]));
+    expect(load()).toEqual({ status: 'none', ok: true });
+    // A damaged cache with the right key: V8 refuses it and compiles the code.
+    writeFileSync(cacheFile, Buffer.concat([cache.subarray(0, 64), Buffer.alloc(cache.length - 64, 7)]));
+    expect(load()).toEqual({ status: 'rejected', ok: true });
+    expect(writeCodeCache(path.join(dir, 'never-loaded.cjs'))).toBeNull();
+  }, 60_000);
 });
