@@ -17,7 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { canonicalJson } from '../scenario/load.js';
-import { OPSIM_VERSION } from '../version.js';
+import { OPSIM_VERSION, packageRoot } from '../version.js';
 
 /** Source folders (under src/) whose code produces a replication's metrics. */
 export const REPLICATION_CODE = ['engine', 'models', 'experiment', 'scenario', 'results'] as const;
@@ -37,14 +37,15 @@ function sourceFiles(dir: string): string[] {
 const here = fileURLToPath(import.meta.url);
 
 /**
- * The source root (src/ or dist/src/): the nearest folder at or above this module's that holds
- * engine/ and models/ — this module sits in search/, or inside a bundle at the root itself.
+ * The source tree that produced the running code: dist/src when this module runs from the
+ * build (tsc's files, or a bundle made from them), src/ when it runs from source (the test
+ * runner). Found from the package root, not from this file's depth, which a bundle changes.
  */
 function sourceRoot(): string | null {
-  for (let dir = path.dirname(here), i = 0; i < 3; i++, dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'engine')) && existsSync(path.join(dir, 'models'))) return dir;
-  }
-  return null;
+  const pkg = packageRoot();
+  const built = path.join(pkg, 'dist');
+  const dir = here.startsWith(built + path.sep) ? path.join(built, 'src') : path.join(pkg, 'src');
+  return existsSync(path.join(dir, 'engine')) && existsSync(path.join(dir, 'models')) ? dir : null;
 }
 
 const root = sourceRoot();
