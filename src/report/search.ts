@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SearchDocument } from '../search/document.js';
+import { readSearchDocument, type SearchDocument } from '../search/document.js';
 import { escapeHtml } from './html.js';
 // report.ts imports this module too; STYLE is only read when a page is rendered, so the cycle is harmless.
 import { STYLE } from './report.js';
@@ -96,7 +96,7 @@ ${misses}
 ${neighbours}
 ${selection}
 <h3>Replications spent</h3>
-${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.length)}
+${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.filter((c) => c.impliedBy === undefined).length)}
 <details><summary>The certificate: ${doc.candidates.length} of ${doc.replications.grid.points} policies checked, ${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} % confidence for all decisions together</summary>
 <ul class="meta">${specs}</ul>
 <table class="search-candidates"><thead><tr><th>policy</th><th>cost</th><th>role</th><th>decision</th><th>reps</th>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
@@ -116,7 +116,7 @@ td.missed,th.missed{text-align:left}td.missed ul{margin:0;padding-left:1.1em}tr.
 /** A search document beside results (search.json), when it belongs to the same scenario; otherwise undefined. */
 export async function searchBeside(dir: string, scenarioHash: string): Promise<SearchDocument | undefined> {
   try {
-    const doc = JSON.parse(await readFile(join(dir, 'search.json'), 'utf8')) as SearchDocument;
+    const doc = readSearchDocument(JSON.parse(await readFile(join(dir, 'search.json'), 'utf8')));
     return doc.scenario?.hash === scenarioHash ? doc : undefined;
   } catch {
     return undefined;

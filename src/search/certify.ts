@@ -63,6 +63,12 @@ export interface CandidateVerdict {
   /** Replications of this candidate observed so far. */
   replications: number;
   constraints: ConstraintVerdict[];
+  /**
+   * Set when the decision was not tested but implied by monotonicity (more capacity never
+   * hurts): the candidate whose tested decision implies it — an infeasible one with at least
+   * as much of every variable, or a feasible one with at most as much. No replications.
+   */
+  impliedBy?: string;
 }
 
 /** Settings of a certification. */

@@ -1,5 +1,5 @@
 /**
- * The JSON Schema of the search document (search.json, format "opsim-search/1"), for
+ * The JSON Schema of the search document (search.json, format "opsim-search/2"), for
  * consumers that validate what they read; docs/search.md explains each field.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
@@ -32,6 +32,7 @@ const Candidate = Type.Object({
   decision: Decision,
   replications: Type.Integer({ minimum: 0 }),
   constraints: Type.Array(ConstraintVerdict),
+  impliedBy: Type.Optional(Type.String({ description: 'Decided by monotonicity, not tested: the tested candidate that implies the decision (no replications).' })),
 });
 
 /** The search document's schema. */
@@ -87,6 +88,7 @@ export const SearchDocumentSchema: TSchema = Type.Object(
       maxReplications: Type.Integer({ minimum: 2 }),
       budget: Type.Integer({ minimum: 1 }),
       descent: Type.Union([Type.Literal('bisection'), Type.Literal('coordinate bisection')]),
+      implication: Type.String(),
       constraintSpecs: Type.Array(Type.Object({ name: Type.String(), kind: Kind, metric: Type.String(), bound: Type.Number(), sense: Sense, tolerance: Type.Number() })),
     }),
     warmStart: Type.Array(Type.Object({ variable: Type.String(), analytic: Type.Union([Type.Number(), Type.Null()]), start: Type.Unknown(), method: Type.String() })),

@@ -1,12 +1,17 @@
 /**
- * The search document (search.json, format "opsim-search/1"): the answer first, then the
- * certificate behind it. Documented field by field in docs/search.md.
+ * The search document (search.json, format "opsim-search/2"): the answer first, then the
+ * certificate behind it. Documented field by field in docs/search.md. Format 2 added
+ * `procedure.alphaFeasibility`, `objective`, `constraintSpecs`, `implication` and
+ * `candidates[].impliedBy`; readers accept format 1 (`readSearchDocument`).
  */
 import type { CandidateVerdict } from './certify.js';
 import type { WarmStartNote } from './warm-start.js';
 
 /** Version tag of the search document. */
-export const SEARCH_FORMAT = 'opsim-search/1';
+export const SEARCH_FORMAT = 'opsim-search/2';
+
+/** Formats a reader accepts: the current one and format 1 (fields missing in it are filled with what format 1 meant). */
+export const SEARCH_FORMATS_READ = ['opsim-search/1', SEARCH_FORMAT] as const;
 
 /** How a search ended. */
 export type SearchStatus =
@@ -33,6 +38,8 @@ export interface SearchCandidate {
   replications: number;
   /** Per constraint: decision, mean or proportion with its 95 % interval, observations used. */
   constraints: CandidateVerdict['constraints'];
+  /** Decided by monotonicity, not tested: the tested candidate that implies the decision (no replications; `constraints` empty). */
+  impliedBy?: string;
 }
 
 /** One policy in the selection: its known cost and its expected total cost as KN saw it. */
@@ -92,7 +99,7 @@ export interface SearchDocument {
     objective: 'known' | 'expected';
     /** The share of α the feasibility decisions get: α, or α/2 when a selection takes the other half. */
     alphaFeasibility: number;
-    /** Candidates the error is split over, K = min(grid points, ⌊budget / n0⌋). */
+    /** Candidates the error is split over: K = every point of the space (format 1 documents may hold min(points, ⌊budget / n0⌋)). */
     candidatesCovered: number;
     constraints: number;
     /** Error per (candidate, constraint): α_feasibility / (K · s) (Bonferroni). */
@@ -105,6 +112,8 @@ export interface SearchDocument {
     maxReplications: number;
     budget: number;
     descent: 'bisection' | 'coordinate bisection';
+    /** How decisions were implied without replications (monotonicity), for candidates with `impliedBy`. */
+    implication: string;
     /** Constraints as certified: mean (bound, tolerance ε) or chance (p0, indifference zone δ). */
     constraintSpecs: { name: string; kind: 'mean' | 'chance'; metric: string; bound: number; sense: 'atMost' | 'atLeast'; tolerance: number }[];
   };
@@ -118,8 +127,8 @@ export interface SearchDocument {
     used: number;
     /**
      * Grid points, and the least an exhaustive grid at the same confidence needs: with common
-     * random numbers it decides every candidate checked here on the same replications, plus at
-     * least n0 for each point not checked.
+     * random numbers it decides every candidate tested here on the same replications, plus at
+     * least n0 for each point not tested (decided by implication or not checked).
      */
     grid: { points: number; atLeast: number };
   };
@@ -160,4 +169,30 @@ export function searchSummary(doc: SearchDocument): string {
     `replications: ${doc.replications.used} used (${doc.replications.simulated} simulated, ${doc.replications.reused} reused) against at least ${doc.replications.grid.atLeast} for an exhaustive grid of ${doc.replications.grid.points} points at the same confidence`,
   );
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Reads a search document (search.json) of any format this version understands: format 2 as
+ * is; format 1 (before `objective`, `alphaFeasibility`, `constraintSpecs` and `implication`)
+ * with those filled as format 1 meant them (a known objective, all of α for feasibility, no
+ * implication). Throws on anything else.
+ */
+export function readSearchDocument(value: unknown): SearchDocument {
+  const doc = value as Partial<SearchDocument> & { format?: unknown; procedure?: Partial<SearchDocument['procedure']> };
+  if (typeof doc !== 'object' || doc === null || !(SEARCH_FORMATS_READ as readonly unknown[]).includes(doc.format)) {
+    throw new Error(`not a search document this opsim reads (format ${JSON.stringify((doc as { format?: unknown } | null)?.format)}; expected one of ${SEARCH_FORMATS_READ.join(', ')})`);
+  }
+  if (doc.format === SEARCH_FORMAT) return doc as SearchDocument;
+  const p: Partial<SearchDocument['procedure']> = doc.procedure ?? {};
+  return {
+    ...(doc as SearchDocument),
+    format: SEARCH_FORMAT,
+    procedure: {
+      ...(p as SearchDocument['procedure']),
+      objective: p.objective ?? 'known',
+      alphaFeasibility: p.alphaFeasibility ?? p.alpha ?? NaN,
+      constraintSpecs: p.constraintSpecs ?? [],
+      implication: p.implication ?? 'none (format 1)',
+    },
+  };
 }

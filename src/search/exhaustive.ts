@@ -7,15 +7,18 @@ import type { ExperimentInput } from '../experiment/run.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
-import { certify, type CandidateVerdict } from './certify.js';
+import { certify, splitError, type CandidateVerdict } from './certify.js';
 import { CandidateSampler } from './sampler.js';
 import { costOf, gridSize, pointName, type Point } from './space.js';
-import { ReplicationStore, storeKey } from './store.js';
+import { ReplicationStore } from './store.js';
+import { storeKey } from './store-key.js';
 import { prepareSearch } from './validate.js';
 
 /** What the exhaustive grid decided and spent. */
 export interface ExhaustiveResult {
   points: number;
+  /** Error per (point, constraint) decision: α/(G·s), the split that makes the grid's answer hold at 1 − α whichever point it is. */
+  beta: number;
   /** Replications used by all points together. */
   replications: number;
   /** Cheapest point certified feasible (null when none). */
@@ -29,7 +32,7 @@ export async function exhaustiveGrid(input: ExperimentInput, options: { seed?: s
   if (!compiled.ok) throw new ScenarioLoadError(compiled.errors);
   const prep = prepareSearch(input.raw, input.file, compiled.scenario);
   const seed = options.seed ?? String(compiled.scenario.seed ?? 1);
-  const store = await ReplicationStore.load(options.storeFile ?? null, storeKey(input.raw, seed));
+  const store = await ReplicationStore.load(options.storeFile ?? null, storeKey(input.raw, compiled.scenario, seed));
   const vars = prep.variables;
   const all: Point[] = [[]];
   for (const v of vars) all.splice(0, all.length, ...all.flatMap((p) => v.values.map((_, i) => [...p, i])));
@@ -42,7 +45,7 @@ export async function exhaustiveGrid(input: ExperimentInput, options: { seed?: s
     const out = await certify(names, prep.tests, sampler.observe, { alpha: prep.alpha, candidatesCovered: G, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications }, Infinity);
     const feasible = all.filter((p) => out.verdicts.get(pointName(vars, p))?.decision === 'feasible').sort((a, b) => costOf(vars, a) - costOf(vars, b));
     const best = feasible[0];
-    return { points: G, replications: sampler.used.size, cheapest: best === undefined ? null : { candidate: pointName(vars, best), cost: costOf(vars, best) }, verdicts: out.verdicts };
+    return { points: G, beta: splitError(prep.alpha, G, prep.tests.length), replications: sampler.used.size, cheapest: best === undefined ? null : { candidate: pointName(vars, best), cost: costOf(vars, best) }, verdicts: out.verdicts };
   } finally {
     if (pool !== undefined) await pool.close();
   }

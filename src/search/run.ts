@@ -17,9 +17,11 @@ import { certify, splitError, type CandidateVerdict, type Observe } from './cert
 import { CandidateSampler } from './sampler.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
 import { bisect, coordinateSearch } from './descent.js';
+import { impliedVerdict } from './implication.js';
 import { selectionStage } from './select-stage.js';
 import { cheaperNeighbours, costOf, dearerNeighbours, gridSize, overridesOf, pointName, type Point } from './space.js';
-import { ReplicationStore, storeKey } from './store.js';
+import { ReplicationStore } from './store.js';
+import { storeKey } from './store-key.js';
 import { prepareSearch, type PreparedSearch } from './validate.js';
 
 /** Progress of a search, reported after every batch of replications. */
@@ -53,7 +55,11 @@ function fmtCost(v: number): string {
   return Number.isFinite(v) ? v.toFixed(0) : '—';
 }
 
-function missed(v: CandidateVerdict): string[] {
+function missed(v: CandidateVerdict, verdicts?: ReadonlyMap<string, CandidateVerdict>): string[] {
+  if (v.impliedBy !== undefined) {
+    const src = verdicts?.get(v.impliedBy);
+    return [`${v.decision} by monotonicity: ${v.impliedBy} has ${v.decision === 'infeasible' ? 'at least' : 'at most'} as much of every variable and was tested ${v.decision}${src !== undefined && v.decision === 'infeasible' ? ` (${missed(src).join('; ')})` : ''}`];
+  }
   return v.constraints
     .filter((c) => c.decision !== 'feasible')
     .map((c) => {
@@ -71,7 +77,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   if (options.budget !== undefined && scenario.search !== undefined) scenario.search = { ...scenario.search, budget: options.budget };
   const prep: PreparedSearch = prepareSearch(input.raw, input.file, scenario);
   const seed = options.seed ?? String(scenario.seed ?? 1);
-  const store = await ReplicationStore.load(options.storeFile ?? null, storeKey(input.raw, seed));
+  const store = await ReplicationStore.load(options.storeFile ?? null, storeKey(input.raw, compiled.scenario, seed));
   const vars = prep.variables;
 
   const ownPool = options.pool === undefined && (options.workers ?? defaultWorkers()) > 1;
@@ -97,6 +103,13 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     names.forEach((n, i) => {
       if (!roles.has(n)) roles.set(n, i === 0 ? role : 'neighbour');
     });
+    // Monotonicity (the assumption the certificate states): a point with no more of any
+    // variable than a point tested infeasible is infeasible, one with no less than a point
+    // tested feasible is feasible — decided by implication, at no replication.
+    for (const n of new Set(names)) if (!verdicts.has(n)) {
+      const v = impliedVerdict(points.get(n)!, [...verdicts].map(([name, verdict]) => ({ name, point: points.get(name)!, verdict })));
+      if (v !== null) verdicts.set(n, v);
+    }
     const open = [...new Set(names.filter((n) => verdicts.get(n)?.decision !== 'feasible' && verdicts.get(n)?.decision !== 'infeasible'))];
     if (open.length > 0 && options.signal?.aborted !== true) {
       const out = await certify(open, prep.tests, observe, settings, prep.budget - sampler.simulated);
@@ -141,7 +154,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   // The document.
   const candidates: SearchCandidate[] = [...points.entries()]
     .filter(([n]) => verdicts.has(n))
-    .map(([n, p]) => ({ name: n, settings: overridesOf(vars, p), cost: costOf(vars, p), role: roles.get(n) ?? 'probe', decision: verdicts.get(n)!.decision, replications: verdicts.get(n)!.replications, constraints: verdicts.get(n)!.constraints }));
+    .map(([n, p]) => ({ name: n, settings: overridesOf(vars, p), cost: costOf(vars, p), role: roles.get(n) ?? 'probe', decision: verdicts.get(n)!.decision, replications: verdicts.get(n)!.replications, constraints: verdicts.get(n)!.constraints, ...(verdicts.get(n)!.impliedBy !== undefined ? { impliedBy: verdicts.get(n)!.impliedBy! } : {}) }));
   let status: SearchStatus;
   let answer: SearchDocument['answer'] = null;
   let misses: string[] | undefined;
@@ -154,17 +167,18 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       const v = verdicts.get(qn);
       const sel = selection?.systems.find((x) => x.candidate === qn);
       const beaten = sel !== undefined && selection!.best !== qn ? [`expected total cost ${fmtCost(sel.expectedCost)} [${fmtCost(sel.ci95[0])}, ${fmtCost(sel.ci95[1])}] (n = ${sel.n})${sel.eliminatedBy !== null ? `, eliminated by ${sel.eliminatedBy} at n = ${sel.eliminatedAt}` : ', not yet eliminated'}`] : null;
-      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? ['not checked (budget)'] : (beaten ?? missed(v)) };
+      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? ['not checked (budget)'] : (beaten ?? missed(v, verdicts)) };
     });
     const beatenOrInfeasible = (q: (typeof neighbours)[number]): boolean => q.decision === 'infeasible' || (selection?.systems.find((x) => x.candidate === q.candidate)?.eliminatedBy ?? null) !== null;
     status = neighbours.every(beatenOrInfeasible) && (selection === undefined || selection.decision === 'selected') ? 'certified' : 'feasible';
   } else {
     status = 'no-feasible-point';
-    // The best found: fewest constraints missed, then the most replications behind it, then the dearest.
-    const best = [...candidates].sort((a, b) => a.constraints.filter((c) => c.decision === 'infeasible').length - b.constraints.filter((c) => c.decision === 'infeasible').length || b.cost - a.cost)[0];
+    // The best found: fewest constraints missed, then the dearest — among the tested (an
+    // implied decision lists no constraints, so it would look as if it missed none).
+    const best = candidates.filter((c) => c.impliedBy === undefined).sort((a, b) => a.constraints.filter((c) => c.decision === 'infeasible').length - b.constraints.filter((c) => c.decision === 'infeasible').length || b.cost - a.cost)[0];
     if (best !== undefined) {
       answer = { candidate: best.name, settings: best.settings, cost: best.cost, decision: best.decision };
-      misses = missed(verdicts.get(best.name)!);
+      misses = missed(verdicts.get(best.name)!, verdicts);
     }
   }
   const confidence = 1 - prep.alpha;
@@ -209,11 +223,13 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       maxReplications: prep.maxReplications,
       budget: prep.budget,
       descent: vars.length === 1 ? 'bisection' : 'coordinate bisection',
+      implication: 'monotonicity: a policy with no more of any variable than one tested infeasible is infeasible, one with no less than one tested feasible is feasible (no replications)',
       constraintSpecs: prep.tests.map((t) => (t.kind === 'mean' ? { name: t.name, kind: 'mean', metric: t.metric, bound: t.threshold, sense: t.sense, tolerance: t.tolerance } : { name: t.name, kind: 'chance', metric: t.metric, bound: t.probability, sense: 'atLeast', tolerance: t.tolerance })),
     },
     warmStart: prep.warmStart,
-    // Under common random numbers an exhaustive grid at the same K would decide every checked
-    // candidate on the very same replications, and needs at least n0 for every other point.
-    replications: { simulated: sampler.simulated, reused: sampler.used.size - sampler.simulated, used: sampler.used.size, grid: { points: grid, atLeast: sampler.used.size + (grid - candidates.length) * prep.n0 } },
+    // Under common random numbers an exhaustive grid at the same β would decide every tested
+    // candidate on the very same replications, and needs at least n0 for every other point
+    // (those decided by implication included: the grid tests every point).
+    replications: { simulated: sampler.simulated, reused: sampler.used.size - sampler.simulated, used: sampler.used.size, grid: { points: grid, atLeast: sampler.used.size + (grid - candidates.filter((c) => c.replications > 0).length) * prep.n0 } },
   };
 }

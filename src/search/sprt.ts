@@ -4,9 +4,11 @@
  * statistical hypotheses", Annals of Mathematical Statistics 16(2), 117–186, 1945).
  *
  * With indifference zone δ the test decides between p = p0 − δ (infeasible) and p = p0 + δ
- * (feasible), with error at most β each way (Wald's bounds A = ln((1 − β)/β), B = −A; the
- * true errors are at most β/(1 − β) and in practice below β). Between p0 − δ and p0 + δ either
- * answer is acceptable. The test is truncated by the budget: it may end undecided.
+ * (feasible), with error at most β each way: boundaries ±ln(1/β). Wald's inequalities give
+ * P(wrong way) ≤ (1 − β′)·e^{−A} ≤ β for A = ln(1/β); the textbook A = ln((1 − β)/β) only
+ * bounds it by β/(1 − β), a hair above β. Between p0 − δ and p0 + δ either answer is
+ * acceptable, and the error falls further away (the OC function is monotone). The test is
+ * truncated by the budget: it may end undecided, never wrong where the untruncated test is right.
  */
 import type { Decision } from './feasibility.js';
 
@@ -29,7 +31,7 @@ export interface ChanceCheckResult {
   met: number;
   /** The log-likelihood ratio at n. */
   llr: number;
-  /** The boundary A; the test stops at llr ≥ A (feasible) or ≤ −A (infeasible). */
+  /** The boundary A = ln(1/β); the test stops at llr ≥ A (feasible) or ≤ −A (infeasible). */
   bound: number;
 }
 
@@ -49,7 +51,7 @@ export function checkChance(verdicts: readonly number[], p: ChanceCheck): Chance
   const p0 = p.probability - p.tolerance;
   const up = Math.log(p1 / p0);
   const down = Math.log((1 - p1) / (1 - p0));
-  const bound = Math.log((1 - p.beta) / p.beta);
+  const bound = Math.log(1 / p.beta);
   let llr = 0;
   let met = 0;
   for (let i = 0; i < verdicts.length; i++) {

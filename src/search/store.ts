@@ -1,15 +1,13 @@
 /**
  * Every replication a search simulates, kept so that a rerun (a larger budget, a tighter
  * confidence, another variable range) reuses them instead of simulating again. Results are
- * keyed by the scenario without its `search` and `experiment` sections, the seed and the
- * opsim version (a new version may change sample paths), then by candidate and replication
- * index. The file is written atomically after every batch.
+ * keyed by `storeKey` (store-key.ts: the scenario as written and compiled, the seed, the opsim
+ * version and a fingerprint of the replication code), then by candidate and replication index.
+ * A file under another key is ignored (and overwritten). The file is written atomically after
+ * every batch.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { canonicalJson } from '../scenario/load.js';
 import { writeFileAtomic } from '../results/write.js';
-import { OPSIM_VERSION } from '../version.js';
 
 /** Version tag of the replication store file. */
 export const STORE_FORMAT = 'opsim-search-replications/1';
@@ -19,14 +17,6 @@ interface StoreFile {
   key: string;
   /** candidate key → replication index → metric → value (null for NaN). */
   candidates: Record<string, Record<string, Record<string, number | null>>>;
-}
-
-/** The key replications are valid under: scenario (minus search and experiment), seed, version. */
-export function storeKey(raw: unknown, seed: string): string {
-  const doc = typeof raw === 'object' && raw !== null ? { ...(raw as Record<string, unknown>) } : {};
-  delete doc.search;
-  delete doc.experiment;
-  return createHash('sha256').update(`${OPSIM_VERSION}|${seed}|${canonicalJson(doc)}`).digest('hex');
 }
 
 /** Stored replications of one search scenario. */

@@ -31,7 +31,11 @@ export interface PreparedSearch {
   budget: number;
   /** What the search minimises. */
   objective: SearchObjective;
-  /** Candidates the error is split over: min(grid size, ⌊budget / n0⌋). */
+  /**
+   * Candidates the error is split over: every point of the space (K = G). Under common random
+   * numbers the descent's path depends on data correlated with every candidate's, so only a
+   * union bound over all points holds whatever path it takes (docs/search.md, "The error split").
+   */
   candidatesCovered: number;
   start: number[];
   warmStart: WarmStartNote[];
@@ -143,7 +147,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     err(['search', 'budget'], `${spec.budget} replications cannot certify even the first candidate: it and its ${firstRound - 1} one-step-cheaper neighbour(s) need ${firstRound} × n0 (${n0}) = ${firstRound * n0} replications at least; the space has ${variables.length > 1 ? `${variables.map((v) => v.values.length).join(' × ')} = ` : ''}${grid} points (an exhaustive grid needs ${grid} × ${n0} = ${grid * n0} at least). Raise search.budget to ${firstRound * n0} or more, or lower initialReplications`);
     throw new ScenarioLoadError(errors);
   }
-  return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, objective, candidatesCovered: Math.min(grid, Math.floor(spec.budget / n0)), start, warmStart: notes };
+  return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, objective, candidatesCovered: grid, start, warmStart: notes };
 }
 
 /** The name of the 0/1 verdict "metric within bound" computed from a metric (see run.ts `withVerdicts`). */

@@ -28,6 +28,7 @@ const HORIZON: Record<string, string> = {
   'mmc-validation.yaml': '3h',
   'noc-night-shift.yaml': '1d',
   'service-desk-callers.yaml': '9h',
+  'service-desk-shifts-search.yaml': '1d',
   'service-desk-staffing.yaml': '9h',
 };
 
@@ -50,6 +51,8 @@ const PINS: Record<string, string> = {
   'mmc-validation.yaml': '7876bb84659f1236',
   'noc-night-shift.yaml': 'db90c7e7c0a81483',
   'service-desk-callers.yaml': '81cf6a4025efae93',
+  // Added with the scenario (issue #13, per-shift search): no earlier pin moved.
+  'service-desk-shifts-search.yaml': '4e6d01ba2323978b',
   'service-desk-staffing.yaml': 'a823a5415e829957',
 };
 

@@ -97,12 +97,46 @@ describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % with
     expect(await readFile((await writeReport(out, results)).path, 'utf8')).not.toContain('<section id="search">');
   }, 60_000);
 
+  it('format 2 on write; a format-1 document (before the fields format 2 added) is still read, upgraded, and beside results.json still shown', async () => {
+    expect(doc.format).toBe('opsim-search/2');
+    const { readSearchDocument, SearchDocumentSchema } = await import('../../src/search/index.js');
+    const { searchBeside } = await import('../../src/report/search.js');
+    const old = JSON.parse(JSON.stringify(doc)) as Record<string, unknown> & { procedure: Record<string, unknown> };
+    old.format = 'opsim-search/1';
+    for (const k of ['objective', 'alphaFeasibility', 'constraintSpecs', 'implication']) delete old.procedure[k];
+    const up = readSearchDocument(old);
+    expect(up.format).toBe('opsim-search/2');
+    expect(up.procedure).toMatchObject({ objective: 'known', alphaFeasibility: doc.procedure.alpha, constraintSpecs: [] });
+    const { Ajv } = await import('ajv');
+    const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
+    expect(validate(JSON.parse(JSON.stringify(up))), JSON.stringify(validate.errors)).toBe(true);
+    expect(() => readSearchDocument({ ...old, format: 'opsim-search/9' })).toThrow(/format "opsim-search\/9"/);
+    const beside = path.join(dir, 'format-1');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(beside, { recursive: true });
+    await writeFile(path.join(beside, 'search.json'), JSON.stringify(old));
+    expect((await searchBeside(beside, doc.scenario.hash))?.format).toBe('opsim-search/2');
+  });
+
   it('a rerun reuses every stored replication and reaches the same certificate', async () => {
     const again = await runSearch(input(fixture), { workers: 0, storeFile: store() });
     expect(again.replications.simulated).toBe(0);
     expect(again.replications.reused).toBe(doc.replications.used);
     expect(again.candidates).toEqual(doc.candidates);
   }, 60_000);
+});
+
+describe('the error split', () => {
+  it('covers every point of the space, even when the budget could never test them all (common random numbers: the path depends on every candidate\'s data)', async () => {
+    const { compileRaw } = await import('../../src/scenario/index.js');
+    const { prepareSearch } = await import('../../src/search/index.js');
+    const r = input(fixture, { 'search.budget': 40 });
+    const c = compileRaw(r.raw, { file: r.file });
+    if (!c.ok) throw new Error('fixture does not compile');
+    const prep = prepareSearch(r.raw, r.file, c.scenario);
+    // 9 points, a budget that pays for 4 first stages: K is still 9.
+    expect(prep.candidatesCovered).toBe(9);
+  });
 });
 
 describe('bad input and hard spaces', () => {
