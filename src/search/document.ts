@@ -160,7 +160,7 @@ export function searchSummary(doc: SearchDocument): string {
   lines.push('candidates:');
   const rows = [['candidate', 'cost', 'decision', 'reps', 'constraint estimates (95 % CI)']];
   for (const c of [...doc.candidates].sort((a, b) => a.cost - b.cost)) {
-    rows.push([c.name, fmt(c.cost), c.decision, String(c.replications), c.constraints.map((k) => `${k.constraint} ${fmt(k.estimate)} [${fmt(k.ci95[0])}, ${fmt(k.ci95[1])}] ${k.decision}`).join('; ')]);
+    rows.push([c.name, fmt(c.cost), c.level === 'probe' ? `${c.decision} (probe)` : c.decision, String(c.replications), c.constraints.map((k) => `${k.constraint} ${fmt(k.estimate)} [${fmt(k.ci95[0])}, ${fmt(k.ci95[1])}] ${k.decision}`).join('; ')]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) lines.push('  ' + r.map((c, i) => (i === 4 ? c : c.padEnd(w[i]!))).join('  ').trimEnd());
@@ -175,7 +175,7 @@ export function searchSummary(doc: SearchDocument): string {
   const p = doc.procedure;
   lines.push(
     '',
-    `confidence ${(p.confidence * 100).toFixed(1)} % over K = ${p.candidatesCovered} candidates × ${p.constraints} constraint(s) (Bonferroni β = ${p.beta.toPrecision(3)}); ${p.mean}; ${p.chance}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, ${p.descent}`,
+    `confidence ${(p.confidence * 100).toFixed(1)} % over K = ${p.candidatesCovered} candidates × ${p.constraints} constraint(s) (Bonferroni β = ${p.beta.toPrecision(3)}${p.probeBeta > p.beta ? `; the descent's probes at β = ${Number(p.probeBeta.toPrecision(3))}, the answer and its cheaper neighbours again at β; ${p.rounds} descent${p.rounds === 1 ? '' : 's'}` : ''}); ${p.mean}; ${p.chance}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, ${p.descent}`,
     `replications: ${doc.replications.used} used (${doc.replications.simulated} simulated, ${doc.replications.reused} reused) against at least ${doc.replications.grid.atLeast} for an exhaustive grid of ${doc.replications.grid.points} points at the same confidence`,
   );
   return lines.join('\n') + '\n';
