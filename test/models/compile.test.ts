@@ -3,6 +3,7 @@
  * the same config), plain data (structured-cloneable, so it could travel to a worker), run once
  * per scenario whatever the number of replications, and what build receives.
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MODELS } from '../../src/models/index.js';
@@ -12,15 +13,17 @@ import { compileRoom, HEAT_CAPACITY_PER_CABINET } from '../../src/models/cooling
 import { Room } from '../../src/models/cooling/schema.js';
 import { withDefaults } from '../../src/scenario/validate.js';
 import { ROOT } from '../experiment/helpers.js';
-import { load } from './helpers.js';
+import { load, scenario } from './helpers.js';
+import { compileLoad } from '../../src/models/load/compile.js';
 
-const SHIPPED = ['globalmart-peak.yaml', 'crac-failure.yaml', 'noc-night-shift.yaml', 'dr-failover.yaml', 'change-freeze.yaml'];
+// Every shipped scenario, so that every section a model compiles is exercised somewhere.
+const SHIPPED = readdirSync(path.join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
 
 describe('compile()', () => {
   const compiling = MODELS.filter((m) => m.compile !== undefined);
 
-  it('the simplest models have one', () => {
-    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'monitoring', 'network', 'problems', 'staffing']);
+  it('every model with scenario fields has one', () => {
+    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'load', 'monitoring', 'network', 'problems', 'staffing']);
   });
 
   it.each(SHIPPED)('is pure and gives plain data (%s)', (file) => {
@@ -67,5 +70,22 @@ describe('compile()', () => {
     ]);
     expect(room.heatCapacity).toBe(10 * HEAT_CAPACITY_PER_CABINET);
     expect(compileRoom(withDefaults(Room, { name: 'h', cabinets: 10, heatCapacity: 1e6, crac: [] })).heatCapacity).toBe(1e6);
+  });
+
+  it('load: points each class at its service by index, knows a constant rate, refuses a class name used twice', () => {
+    const s = scenario({
+      horizon: 3600,
+      services: [{ name: 'db', servers: 1, serviceTime: 1 }, { name: 'web', servers: 1, serviceTime: 1 }],
+      load: [
+        { name: 'browse', service: 'web', rate: 1 },
+        { name: 'report', service: 'db', rate: 1, daily: new Array(24).fill(1) },
+      ],
+    });
+    expect(compileLoad(s).classes.map((c) => [c.spec.name, c.service, c.constant, c.where])).toEqual([
+      ['browse', 1, true, 'load[0]'],
+      ['report', 0, false, 'load[1]'],
+    ]);
+    const twice = scenario({ ...s, load: [{ name: 'a', service: 'web', rate: 1 }, { name: 'a', service: 'db', rate: 1 }] });
+    expect(() => compileLoad(twice)).toThrow(/load\[1\]\.name: the class name "a" is used twice/);
   });
 });
