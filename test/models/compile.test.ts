@@ -15,6 +15,7 @@ import { withDefaults } from '../../src/scenario/validate.js';
 import { ROOT } from '../experiment/helpers.js';
 import { load, scenario } from './helpers.js';
 import { compileLoad } from '../../src/models/load/compile.js';
+import { compileSla, DEFAULT_INCIDENT_TARGETS } from '../../src/models/sla/compile.js';
 
 // Every shipped scenario, so that every section a model compiles is exercised somewhere.
 const SHIPPED = readdirSync(path.join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
@@ -23,7 +24,7 @@ describe('compile()', () => {
   const compiling = MODELS.filter((m) => m.compile !== undefined);
 
   it('every model with scenario fields has one', () => {
-    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'load', 'monitoring', 'network', 'problems', 'staffing']);
+    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'load', 'monitoring', 'network', 'problems', 'sla', 'staffing']);
   });
 
   it.each(SHIPPED)('is pure and gives plain data (%s)', (file) => {
@@ -87,5 +88,14 @@ describe('compile()', () => {
     ]);
     const twice = scenario({ ...s, load: [{ name: 'a', service: 'web', rate: 1 }, { name: 'a', service: 'db', rate: 1 }] });
     expect(() => compileLoad(twice)).toThrow(/load\[1\]\.name: the class name "a" is used twice/);
+  });
+
+  it('sla: fills every priority\'s incident targets, and measures only scenarios with operations', () => {
+    const s = scenario({ horizon: 3600, sla: { incidentTargets: { P2: { response: 60, resolution: 600, resolutionPenalty: 5 } } } });
+    const c = compileSla(s);
+    expect(c.measured).toBe(true);
+    expect(c.incidentTargets).toEqual({ ...DEFAULT_INCIDENT_TARGETS, P2: { response: 60, resolution: 600, responsePenalty: 0, resolutionPenalty: 5 } });
+    expect(compileSla(scenario({ horizon: 3600, services: [{ name: 'web', servers: 1, serviceTime: 1 }] })).measured).toBe(false);
+    expect(compileSla(scenario({ horizon: 3600, teams: [{ name: 'ops', headcount: 1 }] })).measured).toBe(true);
   });
 });
