@@ -16,6 +16,7 @@ import { ROOT } from '../experiment/helpers.js';
 import { load, scenario } from './helpers.js';
 import { compileLoad } from '../../src/models/load/compile.js';
 import { compileSla, DEFAULT_INCIDENT_TARGETS } from '../../src/models/sla/compile.js';
+import { compileSites } from '../../src/models/sites/compile.js';
 
 // Every shipped scenario, so that every section a model compiles is exercised somewhere.
 const SHIPPED = readdirSync(path.join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
@@ -24,7 +25,7 @@ describe('compile()', () => {
   const compiling = MODELS.filter((m) => m.compile !== undefined);
 
   it('every model with scenario fields has one', () => {
-    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'load', 'monitoring', 'network', 'problems', 'sla', 'staffing']);
+    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'load', 'monitoring', 'network', 'problems', 'sites', 'sla', 'staffing']);
   });
 
   it.each(SHIPPED)('is pure and gives plain data (%s)', (file) => {
@@ -97,5 +98,28 @@ describe('compile()', () => {
     expect(c.incidentTargets).toEqual({ ...DEFAULT_INCIDENT_TARGETS, P2: { response: 60, resolution: 600, responsePenalty: 0, resolutionPenalty: 5 } });
     expect(compileSla(scenario({ horizon: 3600, services: [{ name: 'web', servers: 1, serviceTime: 1 }] })).measured).toBe(false);
     expect(compileSla(scenario({ horizon: 3600, teams: [{ name: 'ops', headcount: 1 }] })).measured).toBe(true);
+  });
+
+  it('sites: resolves members and pairs to service indices, fills the mode\'s defaults, refuses a missing room', () => {
+    const s = scenario({
+      horizon: 3600,
+      warmup: 600,
+      rooms: [{ name: 'hall', cabinets: 1, crac: [] }],
+      services: [
+        { name: 'web', servers: 2, serviceTime: 1, room: 'hall' },
+        { name: 'web-dr', servers: 4, serviceTime: 1 },
+        { name: 'batch', servers: 1, serviceTime: 1 },
+      ],
+      sites: [
+        { name: 'east', rooms: ['hall'], services: ['batch'], recovery: { site: 'west', mode: 'warm', pairs: [{ service: 'web', standby: 'web-dr' }], failover: [{ action: 'switch' }] } },
+        { name: 'west', services: ['web-dr'] },
+      ],
+    });
+    const c = compileSites(s);
+    expect(c.warmup).toBe(600);
+    expect(c.sites.map((x) => x.services)).toEqual([[0, 2], [1]]);
+    expect(c.sites[0]!.recovery).toMatchObject({ standing: 0.25, bringUp: 4 * 3600, pairs: [{ service: 'web', primary: 0, standby: 1 }] });
+    expect(c.sites[1]!.recovery).toBeNull();
+    expect(() => compileSites(scenario({ ...s, sites: [{ name: 'east', rooms: ['attic'] }] }))).toThrow('sites.east.rooms: no room named "attic"');
   });
 });
