@@ -17,6 +17,7 @@ import { load, scenario } from './helpers.js';
 import { compileLoad } from '../../src/models/load/compile.js';
 import { compileSla, DEFAULT_INCIDENT_TARGETS } from '../../src/models/sla/compile.js';
 import { compileSites } from '../../src/models/sites/compile.js';
+import { compileFailures } from '../../src/models/failures/compile.js';
 
 // Every shipped scenario, so that every section a model compiles is exercised somewhere.
 const SHIPPED = readdirSync(path.join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
@@ -25,7 +26,7 @@ describe('compile()', () => {
   const compiling = MODELS.filter((m) => m.compile !== undefined);
 
   it('every model with scenario fields has one', () => {
-    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'load', 'monitoring', 'network', 'problems', 'sites', 'sla', 'staffing']);
+    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'failures', 'load', 'monitoring', 'network', 'problems', 'sites', 'sla', 'staffing']);
   });
 
   it.each(SHIPPED)('is pure and gives plain data (%s)', (file) => {
@@ -121,5 +122,37 @@ describe('compile()', () => {
     expect(c.sites[0]!.recovery).toMatchObject({ standing: 0.25, bringUp: 4 * 3600, pairs: [{ service: 'web', primary: 0, standby: 1 }] });
     expect(c.sites[1]!.recovery).toBeNull();
     expect(() => compileSites(scenario({ ...s, sites: [{ name: 'east', rooms: ['attic'] }] }))).toThrow('sites.east.rooms: no room named "attic"');
+  });
+
+  it('failures: resolves group members to (service index, server), the service and room reported, and locates each class entry', () => {
+    const s = scenario({
+      horizon: 3600,
+      rooms: [{ name: 'hall', cabinets: 1, crac: [] }],
+      services: [
+        { name: 'web', servers: 4, serviceTime: 1, room: 'hall' },
+        { name: 'db', servers: 2, serviceTime: 1 },
+      ],
+      failures: {
+        classes: [{ class: 'server', afr: 0.02 }, { name: 'pdus', class: 'pdu', mtbf: 1e6 }],
+        groups: [
+          { name: 'pdu-a', class: 'pdu', members: ['web/1-2', 'db/0'] },
+          { name: 'pdu-b', class: 'pdu', members: ['db'] },
+        ],
+      },
+    });
+    const c = compileFailures(s)!;
+    expect(c.classes.map((x) => [x.where, x.scriptWhere])).toEqual([
+      ['failures.classes[0]', 'failures.classes(server)'],
+      ['failures.classes[1]', 'failures.classes.pdus'],
+    ]);
+    expect(c.groups.map((g) => [g.members, g.service, g.room])).toEqual([
+      [[{ service: 0, server: 1 }, { service: 0, server: 2 }, { service: 1, server: 0 }], null, 'hall'],
+      [[{ service: 1, server: 0 }, { service: 1, server: 1 }], 'db', null],
+    ]);
+    expect(compileFailures(scenario({ horizon: 3600 }))).toBeNull();
+    const outside = scenario({ ...s, failures: { classes: [{ class: 'rack', afr: 0.1 }], groups: [{ name: 'r', class: 'rack', members: ['db/1-2'] }] } });
+    expect(() => compileFailures(outside)).toThrow('failures.groups[0].members: "db/1-2" is outside servers 0-1 of db');
+    const unrated = scenario({ ...s, failures: { groups: [{ name: 'r', class: 'rack', members: ['db'] }] } });
+    expect(() => compileFailures(unrated)).toThrow('failures.groups[0]: no failures.classes entry for class "rack" gives its failure rate');
   });
 });
