@@ -18,6 +18,7 @@ import { compileLoad } from '../../src/models/load/compile.js';
 import { compileSla, DEFAULT_INCIDENT_TARGETS } from '../../src/models/sla/compile.js';
 import { compileSites } from '../../src/models/sites/compile.js';
 import { compileFailures } from '../../src/models/failures/compile.js';
+import { compileIncidents, DEFAULT_PRIORITY_MATRIX } from '../../src/models/incidents/compile.js';
 
 // Every shipped scenario, so that every section a model compiles is exercised somewhere.
 const SHIPPED = readdirSync(path.join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
@@ -26,7 +27,7 @@ describe('compile()', () => {
   const compiling = MODELS.filter((m) => m.compile !== undefined);
 
   it('every model with scenario fields has one', () => {
-    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'failures', 'load', 'monitoring', 'network', 'problems', 'sites', 'sla', 'staffing']);
+    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'failures', 'incidents', 'load', 'monitoring', 'network', 'problems', 'sites', 'sla', 'staffing']);
   });
 
   it.each(SHIPPED)('is pure and gives plain data (%s)', (file) => {
@@ -154,5 +155,21 @@ describe('compile()', () => {
     expect(() => compileFailures(outside)).toThrow('failures.groups[0].members: "db/1-2" is outside servers 0-1 of db');
     const unrated = scenario({ ...s, failures: { groups: [{ name: 'r', class: 'rack', members: ['db'] }] } });
     expect(() => compileFailures(unrated)).toThrow('failures.groups[0]: no failures.classes entry for class "rack" gives its failure rate');
+  });
+
+  it('incidents: fills every cell of the priority matrix, resolves the default type, takes the SLA\'s incident targets', () => {
+    const types = [{ name: 'hw', path: [{ tier: 'L1' }] }, { name: 'sw', path: [{ tier: 'L1' }] }];
+    const s = scenario({ horizon: 3600, incidents: { types, priorityMatrix: { minor: { low: 'P3' } } }, sla: { incidentTargets: { P1: { response: 60, resolution: 600 } } } });
+    const c = compileIncidents(s);
+    expect(c.measured).toBe(true);
+    expect(c.defaultType).toBe('hw');
+    expect(c.priorityMatrix).toEqual({ ...DEFAULT_PRIORITY_MATRIX, minor: { ...DEFAULT_PRIORITY_MATRIX.minor, low: 'P3' } });
+    expect(c.incidentTargets.P1).toEqual({ response: 60, resolution: 600, responsePenalty: 0, resolutionPenalty: 0 });
+    expect(compileIncidents(scenario({ ...s, incidents: { types, defaultType: 'sw' } })).defaultType).toBe('sw');
+    const none = compileIncidents(scenario({ horizon: 3600 }));
+    expect([none.measured, none.defaultType, none.priorityMatrix]).toEqual([false, null, DEFAULT_PRIORITY_MATRIX]);
+    expect(compileIncidents(scenario({ horizon: 3600, monitoring: {} })).measured).toBe(true);
+    expect(() => compileIncidents(scenario({ horizon: 3600, incidents: { types, defaultType: 'net' } }))).toThrow('incidents.defaultType: no incident type named "net"');
+    expect(() => compileIncidents(scenario({ horizon: 3600, incidents: { types: [...types, types[0]] } }))).toThrow('incidents.types: "hw" is declared twice');
   });
 });
