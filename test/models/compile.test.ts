@@ -19,6 +19,7 @@ import { compileSla, DEFAULT_INCIDENT_TARGETS } from '../../src/models/sla/compi
 import { compileSites } from '../../src/models/sites/compile.js';
 import { compileFailures } from '../../src/models/failures/compile.js';
 import { compileIncidents, DEFAULT_PRIORITY_MATRIX } from '../../src/models/incidents/compile.js';
+import { compileServices } from '../../src/models/services/compile.js';
 
 // Every shipped scenario, so that every section a model compiles is exercised somewhere.
 const SHIPPED = readdirSync(path.join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
@@ -27,7 +28,7 @@ describe('compile()', () => {
   const compiling = MODELS.filter((m) => m.compile !== undefined);
 
   it('every model with scenario fields has one', () => {
-    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'failures', 'incidents', 'load', 'monitoring', 'network', 'problems', 'sites', 'sla', 'staffing']);
+    expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'failures', 'incidents', 'load', 'monitoring', 'network', 'problems', 'services', 'sites', 'sla', 'staffing']);
   });
 
   it.each(SHIPPED)('is pure and gives plain data (%s)', (file) => {
@@ -171,5 +172,20 @@ describe('compile()', () => {
     expect(compileIncidents(scenario({ horizon: 3600, monitoring: {} })).measured).toBe(true);
     expect(() => compileIncidents(scenario({ horizon: 3600, incidents: { types, defaultType: 'net' } }))).toThrow('incidents.defaultType: no incident type named "net"');
     expect(() => compileIncidents(scenario({ horizon: 3600, incidents: { types: [...types, types[0]] } }))).toThrow('incidents.types: "hw" is declared twice');
+  });
+
+  it('services: resolves each fidelity and each call to an index, refuses a name used twice, a missing room and a call cycle', () => {
+    const svc = (name: string, more: object = {}): object => ({ name, servers: 1, serviceTime: 1, ...more });
+    const s = scenario({ horizon: 3600, fidelity: 'flow', services: [svc('web', { downstream: 'db', fidelity: 'request' }), svc('db'), svc('batch', { downstream: 'db' })] });
+    expect(compileServices(s).services.map((c) => [c.spec.name, c.fidelity, c.downstream])).toEqual([
+      ['web', 'request', 1],
+      ['db', 'flow', null],
+      ['batch', 'flow', 1],
+    ]);
+    expect(compileServices(scenario({ horizon: 3600, services: [svc('a')] })).services[0]!.fidelity).toBe('request');
+    expect(() => compileServices(scenario({ horizon: 3600, services: [svc('a'), svc('a')] }))).toThrow('services: the name "a" is used twice');
+    expect(() => compileServices(scenario({ horizon: 3600, services: [svc('a', { room: 'attic' })] }))).toThrow('services.a.room: no room named "attic" (rooms: none)');
+    expect(() => compileServices(scenario({ horizon: 3600, services: [svc('a', { downstream: 'b' }), svc('b', { downstream: 'c' }), svc('c', { downstream: 'b' })] }))).toThrow('services.a.downstream: calls form a cycle');
+    expect(() => compileServices(scenario({ horizon: 3600, services: [svc('a', { downstream: 'z' })] }))).toThrow('services.a.downstream: no service named "z"');
   });
 });
