@@ -27,7 +27,10 @@ const SHIPPED = readdirSync(path.join(ROOT, 'scenarios')).filter((f) => f.endsWi
 describe('compile()', () => {
   const compiling = MODELS.filter((m) => m.compile !== undefined);
 
-  it('every model with scenario fields has one', () => {
+  it('every model with scenario fields has one, and no builder reads the scenario', () => {
+    expect(MODELS.filter((m) => m.fields.length > 0 && m.compile === undefined).map((m) => m.name)).toEqual([]);
+    // The two without fields (the failure-targets registry, power) compile nothing.
+    expect(MODELS.filter((m) => m.compile === undefined).map((m) => m.name)).toEqual(['failure-targets', 'power']);
     expect(compiling.map((m) => m.name).sort()).toEqual(['backups', 'changes', 'cooling', 'failures', 'incidents', 'load', 'monitoring', 'network', 'problems', 'services', 'sites', 'sla', 'staffing']);
   });
 
@@ -40,6 +43,27 @@ describe('compile()', () => {
       expect(m.compile!(scenario), m.name).toEqual(a);
     }
     expect(JSON.stringify(scenario)).toBe(before);
+  });
+
+  it.each(SHIPPED)('leaves every model field to compile: no builder or runtime reads one from world.scenario (%s)', (file) => {
+    const loaded = load(path.join(ROOT, 'scenarios', file), { horizon: '3h' });
+    const owned = new Set(MODELS.flatMap((m) => m.fields));
+    let compiling = false;
+    const reads: string[] = [];
+    // Only the replication's own fields (horizon, warm-up, interval, …) may be read outside compile().
+    const guarded = new Proxy(loaded, {
+      get(target, key, receiver) {
+        if (!compiling && typeof key === 'string' && owned.has(key)) reads.push(key);
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const models = MODELS.map((m): AnyModelPlugin => {
+      const compile = m.compile;
+      if (compile === undefined) return m;
+      return { ...m, compile: (sc) => { compiling = true; try { return compile(sc); } finally { compiling = false; } } };
+    });
+    runReplication(guarded, { seed: 's', replication: 0, models });
+    expect(reads).toEqual([]);
   });
 
   it('runs once per scenario, not per replication', () => {

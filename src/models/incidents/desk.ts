@@ -24,9 +24,6 @@ import { INCIDENT_COLUMNS, INCIDENT_METRICS } from './metrics.js';
 import { buildRequests } from './requests.js';
 import { buildScheduledWork } from './scheduled-work.js';
 
-// The priority matrix is compiled (compile.ts); monitoring and tests reach priorityOf here.
-export { DEFAULT_PRIORITY_MATRIX, priorityOf } from './compile.js';
-
 /** Queue priority of an incident priority in a team's queue (lower is served first). */
 export const QUEUE_PRIORITY: Readonly<Record<Priority, number>> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 export { DEFAULT_WORK_PRIORITY } from './routing.js';
@@ -205,6 +202,17 @@ export class IncidentDesk {
         }
       }
     }
+  }
+
+  /** The priority of an alert raising type `typeName`: its impact and urgency (default: the type's, else moderate and medium) through the priority matrix. */
+  priorityFor(typeName: string | null, impact: ImpactSpec | undefined, urgency: UrgencySpec | undefined): Priority {
+    const type = typeName === null ? undefined : this.types.get(typeName)?.spec;
+    return this.matrix[impact ?? type?.impact ?? 'moderate'][urgency ?? type?.urgency ?? 'medium'];
+  }
+
+  /** The first tier of type `typeName`'s path (L1 for no type). */
+  firstTier(typeName: string | null): string {
+    return (typeName === null ? undefined : this.types.get(typeName)?.path[0]?.tier) ?? 'L1';
   }
 
   /** The type a problem of this kind raises: its own, one listing the kind, else `fallback`, else the default. */
