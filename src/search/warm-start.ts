@@ -24,6 +24,8 @@ import { erlangAAbandonAgents, erlangAAgents } from '../theory/abandonment.js';
 import type { ConstraintTest } from './certify.js';
 import { indexAtLeast, readPath, type Variable } from './space.js';
 import { isaShiftHeadcount } from './isa-start.js';
+import { fillTemplate, type MetricSpec } from '../results/metrics.js';
+import { REQUEST_METRICS } from '../models/incidents/metrics.js';
 
 /** The warm start of one variable. */
 export interface WarmStartNote {
@@ -45,17 +47,19 @@ interface RequestSpecLike {
 }
 
 /** The bound of a mean constraint on `requests.<request>.<metric>` in the given sense, if any. */
-function requestBound(tests: readonly ConstraintTest[], request: string, metric: string, sense: 'atLeast' | 'atMost'): number | undefined {
-  const t = tests.find((c) => c.kind === 'mean' && c.metric === `requests.${request}.${metric}` && c.sense === sense);
+/** The bound a mean constraint puts on one of a request class's metrics, found by the metric's spec (never by a name pattern). */
+function requestBound(tests: readonly ConstraintTest[], request: string, spec: MetricSpec, sense: 'atLeast' | 'atMost'): number | undefined {
+  const metric = fillTemplate(spec.name, { request });
+  const t = tests.find((c) => c.kind === 'mean' && c.metric === metric && c.sense === sense);
   return t?.kind === 'mean' ? t.threshold : undefined;
 }
 
 function serviceLevelTarget(tests: readonly ConstraintTest[], r: RequestSpecLike): number | undefined {
-  return r.answerTarget === undefined ? undefined : requestBound(tests, r.name, 'service_level', 'atLeast');
+  return r.answerTarget === undefined ? undefined : requestBound(tests, r.name, REQUEST_METRICS.serviceLevel, 'atLeast');
 }
 
 function abandonTarget(tests: readonly ConstraintTest[], r: RequestSpecLike): number | undefined {
-  return r.patience === undefined ? undefined : requestBound(tests, r.name, 'abandoned_fraction', 'atMost');
+  return r.patience === undefined ? undefined : requestBound(tests, r.name, REQUEST_METRICS.abandonedFraction, 'atMost');
 }
 
 /** Erlang C agents for a team's requests over [from, to), staffing hour by hour on the lagged rate. */
