@@ -138,6 +138,9 @@ export class SlidingWindow {
   private slotCount: number;
   /** Where addOk and addFailed hand their time to addOkOn and addFailedOn. */
   private readonly at = new Float64Array(1);
+  /** The epoch and slot slotAt found last (the epoch in an array, so it is never boxed). */
+  private readonly lastEpoch = new Float64Array(1).fill(-1);
+  private lastSlot = 0;
 
   constructor(readonly slotWidth = 10, slots = 91) {
     this.slotCount = slots;
@@ -166,6 +169,7 @@ export class SlidingWindow {
     if (need <= this.slotCount) return;
     const old = { hist: this.hist, ok: this.ok, failed: this.failed, epoch: this.epoch, lo: this.lo, hi: this.hi, n: this.slotCount };
     this.running = [];
+    this.lastEpoch[0] = -1;
     this.slotCount = need;
     this.hist = new Uint32Array(need * COARSE.size);
     this.ok = new Float64Array(need);
@@ -186,10 +190,15 @@ export class SlidingWindow {
     }
   }
 
-  /** The slot for time `clock[0]`, cleared first if it still holds an older epoch (the time in an array: see addOkOn). */
-  private slotAt(clock: Float64Array): number {
-    const ep = Math.floor(clock[0]! / this.slotWidth);
+  /** The slot for time `times[i]`, cleared first if it still holds an older epoch (the time in an array: see addOkOn). */
+  private slotAt(times: Float64Array, i: number): number {
+    const ep = Math.floor(times[i]! / this.slotWidth);
+    // Most calls land in the slot of the call before: skip the modulo of a double (a call
+    // into the C library when V8 cannot prove the epoch a small integer).
+    if (ep === this.lastEpoch[0]) return this.lastSlot;
     const s = ep % this.slotCount;
+    this.lastEpoch[0] = ep;
+    this.lastSlot = s;
     if (this.epoch[s] !== ep) {
       this.epoch[s] = ep;
       this.ok[s] = 0;
@@ -213,11 +222,25 @@ export class SlidingWindow {
    * (16 B per request in datacenter-baseline, where this call is not inlined).
    */
   addOkOn(clock: Float64Array, bucket: number): void {
-    const s = this.slotAt(clock);
+    const s = this.slotAt(clock, 0);
     this.ok[s]++;
     this.hist[s * COARSE.size + bucket]++;
     if (bucket < this.lo[s]!) this.lo[s] = bucket;
     if (bucket > this.hi[s]!) this.hi[s] = bucket;
+  }
+
+  /** `addOk(at[k], bucket[k])` for k = 0 … n − 1, in that order (a batch of successes in finishing order). */
+  addOks(at: Float64Array, bucket: Int32Array, n: number): void {
+    const size = COARSE.size;
+    const hist = this.hist;
+    for (let k = 0; k < n; k++) {
+      const s = this.slotAt(at, k);
+      const b = bucket[k]!;
+      this.ok[s]++;
+      hist[s * size + b]++;
+      if (b < this.lo[s]!) this.lo[s] = b;
+      if (b > this.hi[s]!) this.hi[s] = b;
+    }
   }
 
   /** A failure finished at time t. */
@@ -228,7 +251,7 @@ export class SlidingWindow {
 
   /** `addFailed(clock[0])` (see addOkOn). */
   addFailedOn(clock: Float64Array): void {
-    this.failed[this.slotAt(clock)]++;
+    this.failed[this.slotAt(clock, 0)]++;
   }
 
   /** Runs `fn` on each slot that lies (at least partly) in (now − window, now]. */

@@ -97,8 +97,10 @@ export class ServicePool implements ServiceHandle {
 
   // Statistics (reset at the end of warm-up), capacity and objective checks, metrics.
   private readonly stats: ServiceStats;
-  /** Recent-history ring of finished requests (owned by the statistics). */
-  readonly window: SlidingWindow;
+  /** Recent-history ring of finished requests (owned by the statistics, which bring it up to date first). */
+  get window(): SlidingWindow {
+    return this.stats.recent();
+  }
   /** Capacity of the available servers before the room's slowdown (recomputed when dirty). */
   private capacityDirty = true;
   private capacityCache = 0;
@@ -156,7 +158,6 @@ export class ServicePool implements ServiceHandle {
       for (let u = units - 1; u >= 0; u--) this.freeUnits[this.freeTop++] = u;
     }
     this.stats = new ServiceStats(sim, this, this.shared, this.backends);
-    this.window = this.stats.window;
     // Registered after the Resources': the interval snapshot reads their reset integrals.
     sim.onReset(() => this.stats.reset());
   }

@@ -33,6 +33,36 @@ describe('histograms', () => {
     expect(w.latencyQuantile(1000, 30, 0.5)).toBeNaN();
   });
 
+  it('a batch of successes (addOks) leaves the ring as one addOk each would, across slot changes and ring wraps', () => {
+    let seed = 11;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const one = new SlidingWindow(10, 7);
+    const batched = new SlidingWindow(10, 7);
+    let t = 0;
+    for (let round = 0; round < 60; round++) {
+      const n = 1 + Math.floor(rand() * 50);
+      const at = new Float64Array(n);
+      const bucket = new Int32Array(n);
+      for (let k = 0; k < n; k++) {
+        // Mostly within a slot, sometimes past the whole ring.
+        t += rand() < 0.02 ? 100 + rand() * 50 : rand() * 3;
+        at[k] = t;
+        bucket[k] = COARSE.index(0.01 + rand() * 4);
+        one.addOk(t, bucket[k]!);
+      }
+      batched.addOks(at, bucket, n);
+      if (round % 3 === 0) {
+        one.addFailed(t);
+        batched.addFailed(t);
+      }
+      for (const window of [10, 30, 60]) {
+        expect(batched.throughput(t, window)).toBe(one.throughput(t, window));
+        expect(batched.errorRate(t, window)).toBe(one.errorRate(t, window));
+        expect(batched.latencyQuantile(t, window, 0.9)).toBe(one.latencyQuantile(t, window, 0.9));
+      }
+    }
+  });
+
   it('the running merge gives the quantiles of a fresh merge of the slots (random traffic, query times and windows)', () => {
     // A fresh merge: every success recorded with its finish time, filtered by slot epoch.
     let seed = 7;
