@@ -30,7 +30,15 @@ export class LogBuckets {
   /** Bucket of value x (values below 1 µs go to bucket 0, above the range to the last). */
   index(x: number): number {
     F64[0] = x;
-    const hi = U32[1]!;
+    return this.indexOfHigh(U32[1]!);
+  }
+
+  /**
+   * Bucket of the value whose high 32 bits (sign, exponent, top of the mantissa) are `hi`:
+   * a batch of values in a Float64Array is indexed through a Uint32Array view of its buffer
+   * (word 2k + 1 of value k), without a store and a load per value.
+   */
+  indexOfHigh(hi: number): number {
     const e = ((hi >>> 20) & 0x7ff) - MIN_EXP;
     if (e < 0 || hi >>> 31 !== 0) return 0;
     if (e >= OCTAVES) return this.size - 1;
@@ -82,6 +90,13 @@ export class LogHistogram {
   addBucket(i: number): void {
     this.counts[i]++;
     this.total++;
+  }
+
+  /** `addBucket(bucket[k])` for k = 0 … n − 1. */
+  addBuckets(bucket: Int32Array, n: number): void {
+    const counts = this.counts;
+    for (let k = 0; k < n; k++) counts[bucket[k]!]++;
+    this.total += n;
   }
 
   /** The q-quantile (NaN with no values). */
@@ -229,17 +244,33 @@ export class SlidingWindow {
     if (bucket > this.hi[s]!) this.hi[s] = bucket;
   }
 
-  /** `addOk(at[k], bucket[k])` for k = 0 … n − 1, in that order (a batch of successes in finishing order). */
+  /**
+   * `addOk(at[k], bucket[k])` for k = 0 … n − 1, in that order (a batch of successes in
+   * finishing order): the successes of one slot are counted in locals and written once.
+   */
   addOks(at: Float64Array, bucket: Int32Array, n: number): void {
     const size = COARSE.size;
     const hist = this.hist;
-    for (let k = 0; k < n; k++) {
+    const w = this.slotWidth;
+    let k = 0;
+    while (k < n) {
       const s = this.slotAt(at, k);
-      const b = bucket[k]!;
-      this.ok[s]++;
-      hist[s * size + b]++;
-      if (b < this.lo[s]!) this.lo[s] = b;
-      if (b > this.hi[s]!) this.hi[s] = b;
+      const ep = this.lastEpoch[0]!;
+      const base = s * size;
+      let lo = this.lo[s]!;
+      let hi = this.hi[s]!;
+      let count = 0;
+      do {
+        const b = bucket[k]!;
+        hist[base + b]++;
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
+        count++;
+        k++;
+      } while (k < n && Math.floor(at[k]! / w) === ep);
+      this.ok[s] += count;
+      this.lo[s] = lo;
+      this.hi[s] = hi;
     }
   }
 

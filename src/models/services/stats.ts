@@ -96,6 +96,8 @@ export class ServiceStats {
   // finish time, response time, backend (-1: shared mode) and load class (-1: a call).
   private readonly pendAt = new Float64Array(BATCH);
   private readonly pendRt = new Float64Array(BATCH);
+  /** pendRt's buffer as 32-bit words: the high word of response time k is word 2k + 1 (see LogBuckets.indexOfHigh). */
+  private readonly pendWords = new Uint32Array(this.pendRt.buffer);
   private readonly pendBackend = new Int32Array(BATCH);
   private readonly pendClass = new Int32Array(BATCH);
   /** Fine and coarse bucket of each pending success, filled by `fold`. */
@@ -159,55 +161,60 @@ export class ServiceStats {
     this.pending = 0;
     const at = this.pendAt;
     const rts = this.pendRt;
+    const words = this.pendWords;
     const fi = this.pendFine;
     const ci = this.pendCoarse;
     // Counts first (order-free), then each double sum in finishing order.
     this.okCount += n;
     this.cumOk += n;
     this.winTotal += n;
-    const fine = this.fine;
     const intHist = this.intHist;
     const th = this.objThreshold;
+    const tally = this.rt;
+    const bs = this.pendBackend;
+    const backendRt = this.backendRt;
+    const backendOk = this.backendOk;
+    const cs = this.pendClass;
+    const classRt = this.classRt;
+    const classOk = this.classOk;
     let under = 0;
+    let cum = this.cumRt;
+    // One loop: the running mean's chain of divisions (each waits for the one before)
+    // overlaps with the independent histogram and sum updates of the same success.
     for (let k = 0; k < n; k++) {
       const rt = rts[k]!;
+      tally.add(rt);
+      cum += rt;
       // One index computation for both histograms: the coarse bucket is a prefix of the fine one.
-      const f = FINE.index(rt);
+      const f = FINE.indexOfHigh(words[2 * k + 1]!);
       fi[k] = f;
       const c = FINE.coarsen(f, COARSE);
       ci[k] = c;
-      fine.addBucket(f);
       intHist[c]++;
       if (rt <= th) under++;
+      const b = bs[k]!;
+      if (b >= 0) {
+        backendRt[b] += rt;
+        backendOk[b]++;
+      }
+      const cl = cs[k]!;
+      if (cl >= 0) {
+        classRt[cl] += rt;
+        classOk[cl]++;
+      }
     }
+    this.cumRt = cum;
+    this.fine.addBuckets(fi, n);
     this.under += under;
     this.winUnder += under;
-    let cum = this.cumRt;
-    for (let k = 0; k < n; k++) cum += rts[k]!;
-    this.cumRt = cum;
-    const tally = this.rt;
-    for (let k = 0; k < n; k++) tally.add(rts[k]!);
     this.window.addOks(at, ci, n);
     const tracked = this.trackedTh;
+    const trackedSlow = this.trackedSlow;
     for (let i = 0; i < tracked.length; i++) {
       const limit = tracked[i]!;
       let slow = 0;
       for (let k = 0; k < n; k++) if (rts[k]! > limit) slow++;
-      this.trackedSlow[i] += slow;
-    }
-    const bs = this.pendBackend;
-    const cs = this.pendClass;
-    for (let k = 0; k < n; k++) {
-      const b = bs[k]!;
-      if (b >= 0) {
-        this.backendRt[b] += rts[k]!;
-        this.backendOk[b]++;
-      }
-      const c = cs[k]!;
-      if (c >= 0) {
-        this.classRt[c] += rts[k]!;
-        this.classOk[c]++;
-      }
+      trackedSlow[i] += slow;
     }
   }
 

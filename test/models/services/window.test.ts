@@ -20,6 +20,13 @@ describe('histograms', () => {
     for (const x of values) expect(fine.coarsen(fine.index(x), COARSE)).toBe(COARSE.index(x));
   });
 
+  it('a batch of values indexed through the high words of their buffer lands in the same buckets as one by one', () => {
+    const fine = LogHistogram.buckets;
+    const xs = Float64Array.from([0, -0, -1, 1e-9, 2 ** -20, 2 ** 20, 1e9, Infinity, NaN, 0.2, 10, ...Array.from({ length: 5000 }, (_, i) => Math.exp(-16 + (i * 32) / 5000))]);
+    const words = new Uint32Array(xs.buffer);
+    for (let k = 0; k < xs.length; k++) expect(fine.indexOfHigh(words[2 * k + 1]!)).toBe(fine.index(xs[k]!));
+  });
+
   it('the window forgets slots older than the query window and ignores stale ring entries', () => {
     const w = new SlidingWindow(10, 6);
     for (let t = 0; t < 100; t += 0.5) w.addOk(t, COARSE.index(t < 50 ? 0.1 : 1));
