@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runReplication } from '../models/replication.js';
+import { metricCatalog, runReplication } from '../models/replication.js';
+import { slaMetrics, type SlaMetrics } from '../results/metrics.js';
 import { compileRaw } from '../scenario/index.js';
 import { didYouMean, displayPath, ScenarioLoadError, toPointer, type ScenarioError } from '../scenario/errors.js';
 import { readScenarioSource } from '../scenario/source.js';
@@ -86,6 +87,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
 
   const metrics = errors.length === 0 ? producedMetrics(scenario) : [];
   const known = new Set(metrics);
+  const slaVerdicts = metrics.length > 0 ? slaMetrics(metricCatalog(scenario).metrics) : new Map<string, SlaMetrics>();
   const tests: ConstraintTest[] = [];
   spec.constraints.forEach((c, i) => {
     const here: Segs = ['search', 'constraints', i];
@@ -106,7 +108,12 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     if (c.sla !== undefined && bounds > 0) err(here, 'a chance constraint on an SLA takes no `atLeast`/`atMost` (the SLA verdict is the bound)');
     if (bounds > 1) err(here, 'give at most one of `atLeast` and `atMost`');
     if (!(c.probability - c.tolerance > 0 && c.probability + c.tolerance < 1)) err([...here, 'tolerance'], `p0 ± δ = ${c.probability} ± ${c.tolerance} must lie strictly between 0 and 1`);
-    const metric = c.sla !== undefined ? `sla.${c.sla}.met` : c.metric;
+    // An SLA's verdict is the metric its spec declares in the `met` role, not a name built from the SLA's.
+    if (c.sla !== undefined && metrics.length > 0 && slaVerdicts.get(c.sla)?.met === undefined) {
+      err([...here, 'sla'], `SLA "${c.sla}" has no verdict in this scenario${didYouMean(c.sla, new Set(slaVerdicts.keys()))}`);
+      return;
+    }
+    const metric = c.sla !== undefined ? slaVerdicts.get(c.sla)?.met : c.metric;
     if (metric === undefined || !metricExists(metric, [...here, c.sla !== undefined ? 'sla' : 'metric'], c.sla !== undefined ? 'SLA verdict' : 'metric')) return;
     // A bound turns a metric into a 0/1 verdict per period; the verdict is computed in the search (see run.ts).
     tests.push({ kind: 'chance', name: c.name ?? c.sla ?? metric, metric: bounds === 1 ? verdictMetric(metric, c.atLeast, c.atMost) : metric, probability: c.probability, tolerance: c.tolerance });

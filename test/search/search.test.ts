@@ -164,6 +164,7 @@ describe('bad input and hard spaces', () => {
     expect(errors[0]).toMatchObject({ file: f, line: 6, path: 'search.constraints[0].metric' });
     expect(errors[0]!.message).toMatch(/"requests\.calls\.service_levl" does not exist.*requests\.calls\.service_level/);
     expect(errors[1]).toMatchObject({ line: 9, path: 'search.constraints[1].sla' });
+    expect(errors[1]!.message).toMatch(/^SLA "nope" has no verdict in this scenario/);
   });
 
   it('a space too large for the budget is refused before any run, with the arithmetic', async () => {

@@ -7,6 +7,7 @@ import { NETWORK_FAILURE_CLASSES } from '../network/schema.js';
 import { checkFailures } from './checks.js';
 import { FAILURE_METRICS } from './metrics.js';
 import { buildFailures } from './runtime.js';
+import { compileFailures } from './compile.js';
 import { failureTargetRegistry } from './ports.js';
 import '../problems/ports.js';
 
@@ -36,7 +37,8 @@ export const failures = defineModel({
   needs: ['failureTargets', 'services'],
   gives: ['recurrence'],
   check: checkFailures,
-  build: (world, ports) => ({ recurrence: buildFailures(world, ports.failureTargets, ports.services) }),
+  compile: compileFailures,
+  build: (world, ports, config) => ({ recurrence: buildFailures(world, ports.failureTargets, ports.services, config) }),
   metrics: Object.values(FAILURE_METRICS),
   columns: [],
 });

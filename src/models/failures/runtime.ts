@@ -30,6 +30,7 @@ import type { FailureTarget, FailureTargetsPort } from './ports.js';
 import type { World } from '../kernel/world.js';
 import type { RecurrencePort, RecurrenceStop } from '../problems/ports.js';
 import { FAILURE_METRICS } from './metrics.js';
+import type { FailuresConfig } from './compile.js';
 
 /** Hours in the year used to turn an AFR into a rate (AFR ≈ 8760 h / MTBF). */
 export const HOURS_PER_YEAR = 8760;
@@ -62,6 +63,8 @@ interface Instance {
 /** Failure and repair behaviour of one class entry, shared by its instances. */
 interface ClassRule {
   readonly spec: FailureClassSpec;
+  /** Where errors about its scripted failures point. */
+  readonly scriptWhere: string;
   /** Random times to failure (null: scripted failures only). */
   readonly ttf: Distribution | null;
   readonly repair: Distribution;
@@ -87,26 +90,12 @@ export function targetSelected(id: string, target: string | undefined): boolean 
   return target === undefined || id === target || id.startsWith(`${target}/`);
 }
 
-/** Parses a member selector "svc", "svc/3" or "svc/0-9" into (pool, server) pairs. */
-export function resolveMembers(site: ServicesPort, selector: string, where: string): [ServicePool, number][] {
-  const m = /^([^/]+)(?:\/(\d+)(?:-(\d+))?)?$/.exec(selector.trim());
-  const pool = m === null ? undefined : site.pools.get(m[1]!);
-  if (m === null || pool === undefined) throw new Error(`${where}: "${selector}" is not "service", "service/i" or "service/i-j" of a known service`);
-  const lo = m[2] === undefined ? 0 : Number(m[2]);
-  const hi = m[2] === undefined ? pool.servers - 1 : m[3] === undefined ? lo : Number(m[3]);
-  if (lo > hi || hi >= pool.servers) throw new Error(`${where}: "${selector}" is outside servers 0-${pool.servers - 1} of ${pool.name}`);
-  const out: [ServicePool, number][] = [];
-  for (let s = lo; s <= hi; s++) out.push([pool, s]);
-  return out;
-}
-
 /** Builds the failure model (after every model that offers failure targets). */
-export function buildFailures(world: World, registry: FailureTargetsPort, services: ServicesPort): RecurrencePort {
+export function buildFailures(world: World, registry: FailureTargetsPort, services: ServicesPort, config: FailuresConfig | null): RecurrencePort {
   // Permanent fixes (problem management) end a cause's random failures; the clocks keep running.
   const stops: RecurrenceStop[] = [];
   const port: RecurrencePort = { stopRecurrence: (stop) => void stops.push(stop) };
-  const spec = world.scenario.failures;
-  if (spec === undefined) return port;
+  if (config === null) return port;
   const sim = world.sim;
   const stats = new Map<ComponentClassName, ClassStats>();
   let resetAt = sim.now;
@@ -120,11 +109,11 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
   };
 
   const rules = new Map<ComponentClassName, ClassRule[]>();
-  (spec.classes ?? []).forEach((c, i) => {
-    const where = `failures.classes[${i}]`;
+  for (const { spec: c, where, scriptWhere } of config.classes) {
     const stock = c.spares === undefined ? null : new Container(sim, c.spares.stock + 1e9, c.spares.stock, `spares/${c.class}`);
     const rule: ClassRule = {
       spec: c,
+      scriptWhere,
       ttf: timeToFailure(c, where),
       repair: distributionFromSpec(c.repairTime),
       stock,
@@ -133,7 +122,7 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
     const list = rules.get(c.class) ?? [];
     list.push(rule);
     rules.set(c.class, list);
-  });
+  }
 
   // ------------------------------------------------------------ life cycle
 
@@ -262,19 +251,14 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
     }
   }
 
-  (spec.groups ?? []).forEach((g, gi) => {
-    const where = `failures.groups[${gi}]`;
-    const members = g.members.flatMap((sel) => resolveMembers(services, sel, `${where}.members`));
-    const names = [...new Set(members.map(([p]) => p.name))];
-    const list = rules.get(g.class);
-    if (list === undefined) {
-      throw new Error(`${where}: no failures.classes entry for class "${g.class}" gives its failure rate`);
-    }
-    for (const rule of list) {
+  for (const g of config.groups) {
+    const members = g.members.map((m): [ServicePool, number] => [services.poolList[m.service]!, m.server]);
+    // The compile step has checked that a class entry gives the group's failure rate.
+    for (const rule of rules.get(g.spec.class)!) {
       addTo(rule, {
-        id: g.name,
-        service: names.length === 1 ? names[0]! : null,
-        room: members[0]?.[0].room?.name ?? null,
+        id: g.spec.name,
+        service: g.service,
+        room: g.room,
         effect: (down) => {
           for (const [pool, s] of members) {
             if (down) pool.failServer(s);
@@ -283,11 +267,10 @@ export function buildFailures(world: World, registry: FailureTargetsPort, servic
         },
       });
     }
-  });
+  }
 
   rules.forEach((list) => list.forEach((rule) => {
-    const where = rule.spec.name === undefined ? `failures.classes(${rule.spec.class})` : `failures.classes.${rule.spec.name}`;
-    if ((rule.spec.scripted ?? []).length > 0) script(rule, created.get(rule) ?? [], where);
+    if ((rule.spec.scripted ?? []).length > 0) script(rule, created.get(rule) ?? [], rule.scriptWhere);
   }));
 
   // ------------------------------------------------------------ metrics

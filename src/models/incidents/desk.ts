@@ -12,31 +12,17 @@
 import { Tally, type Distribution, type EventHandle, type Rng } from '../../engine/index.js';
 import type { IncidentRecord, Priority } from '../../results/format.js';
 import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
-import type { ImpactSpec, IncidentTypeSpec, PriorityMatrixSpec, UrgencySpec } from './schema.js';
+import type { ImpactSpec, IncidentTypeSpec, UrgencySpec } from './schema.js';
+import type { IncidentsConfig, PriorityMatrix } from './compile.js';
 import type { Problem } from '../kernel/problems.js';
-import { FALSE_ALARM_CAUSE, incidentTargets, type IncidentTarget } from '../sla/runtime.js';
+import { FALSE_ALARM_CAUSE } from '../sla/runtime.js';
+import type { IncidentTarget } from '../sla/compile.js';
 import type { Team } from '../staffing/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import type { World } from '../kernel/world.js';
 import { INCIDENT_COLUMNS, INCIDENT_METRICS } from './metrics.js';
 import { buildRequests } from './requests.js';
 import { buildScheduledWork } from './scheduled-work.js';
-
-/**
- * Default priority matrix. The corners are sourced (extensive + critical = P1, minor + low
- * = P4; vanpeltconsulting.nl, itsalto.com); the cells between follow the usual diagonal.
- */
-export const DEFAULT_PRIORITY_MATRIX: Readonly<Record<ImpactSpec, Readonly<Record<UrgencySpec, Priority>>>> = {
-  extensive: { critical: 'P1', high: 'P1', medium: 'P2', low: 'P3' },
-  significant: { critical: 'P1', high: 'P2', medium: 'P2', low: 'P3' },
-  moderate: { critical: 'P2', high: 'P2', medium: 'P3', low: 'P4' },
-  minor: { critical: 'P3', high: 'P3', medium: 'P4', low: 'P4' },
-};
-
-/** Priority of an incident from its impact and urgency, through the matrix (default cells where unset). */
-export function priorityOf(impact: ImpactSpec, urgency: UrgencySpec, matrix?: PriorityMatrixSpec): Priority {
-  return matrix?.[impact]?.[urgency] ?? DEFAULT_PRIORITY_MATRIX[impact][urgency];
-}
 
 /** Queue priority of an incident priority in a team's queue (lower is served first). */
 export const QUEUE_PRIORITY: Readonly<Record<Priority, number>> = { P1: 1, P2: 2, P3: 3, P4: 4 };
@@ -138,7 +124,8 @@ export class IncidentDesk {
   private readonly defaultType: TypeRuntime | null;
   private readonly byProblem = new Map<number, Incident>();
   private readonly open_ = new Set<Incident>();
-  private readonly targets: Record<Priority, IncidentTarget>;
+  private readonly targets: Readonly<Record<Priority, IncidentTarget>>;
+  private readonly matrix: PriorityMatrix;
   private nextId = 1;
   private statsFrom = 0;
   /** Per priority: detection → acknowledgement, detection → resolution, raise → detection. */
@@ -159,11 +146,12 @@ export class IncidentDesk {
   constructor(
     readonly world: World,
     private readonly teams: TeamsPort,
+    config: IncidentsConfig,
   ) {
-    const spec = world.scenario.incidents;
-    this.targets = incidentTargets(world.scenario.sla?.incidentTargets);
-    for (const t of spec?.types ?? []) {
-      if (this.types.has(t.name)) throw new Error(`incidents.types: "${t.name}" is declared twice`);
+    this.targets = config.incidentTargets;
+    this.matrix = config.priorityMatrix;
+    // The compile step has checked that type names are unique and that the default type exists.
+    for (const t of config.types) {
       const rt: TypeRuntime = {
         spec: t,
         path: t.path.map((s) => ({
@@ -182,9 +170,7 @@ export class IncidentDesk {
       this.types.set(t.name, rt);
       for (const k of t.problemKinds ?? []) if (!this.byKind.has(k)) this.byKind.set(k, rt);
     }
-    const dflt = spec?.defaultType;
-    if (dflt !== undefined && !this.types.has(dflt)) throw new Error(`incidents.defaultType: no incident type named "${dflt}"`);
-    this.defaultType = dflt !== undefined ? this.types.get(dflt)! : (this.types.values().next().value ?? null);
+    this.defaultType = config.defaultType === null ? null : this.types.get(config.defaultType)!;
     world.sim.onReset(() => {
       this.statsFrom = world.sim.now;
       for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
@@ -216,6 +202,17 @@ export class IncidentDesk {
         }
       }
     }
+  }
+
+  /** The priority of an alert raising type `typeName`: its impact and urgency (default: the type's, else moderate and medium) through the priority matrix. */
+  priorityFor(typeName: string | null, impact: ImpactSpec | undefined, urgency: UrgencySpec | undefined): Priority {
+    const type = typeName === null ? undefined : this.types.get(typeName)?.spec;
+    return this.matrix[impact ?? type?.impact ?? 'moderate'][urgency ?? type?.urgency ?? 'medium'];
+  }
+
+  /** The first tier of type `typeName`'s path (L1 for no type). */
+  firstTier(typeName: string | null): string {
+    return (typeName === null ? undefined : this.types.get(typeName)?.path[0]?.tier) ?? 'L1';
   }
 
   /** The type a problem of this kind raises: its own, one listing the kind, else `fallback`, else the default. */
@@ -253,7 +250,7 @@ export class IncidentDesk {
     let factor = 1;
     for (const hook of this.openHooks) factor *= hook(type.spec.name, req);
     const plan = type.path.map((t) => ({ diagnosis: t.diagnosis.sample(s.diagnosis) * factor, resolves: s.resolve.next() < t.resolveProbability, fix: t.fix.sample(s.fix) * factor }));
-    const priority = req.priority ?? priorityOf(impact, urgency, this.world.scenario.incidents?.priorityMatrix);
+    const priority = req.priority ?? this.matrix[impact][urgency];
     const inc = this.create(type.spec.name, req.cause, priority, req.raisedAt, type, req.problem, null, plan);
     if (req.problem !== null) this.byProblem.set(req.problem.id, inc);
     this.toStep(inc, 0);
@@ -468,13 +465,13 @@ export function targetsMet(records: readonly IncidentRecord[], p: Priority): num
 }
 
 /** Builds incident management, service requests and scheduled work. Runs after staffing. */
-export function buildIncidents(world: World, teams: TeamsPort): IncidentDesk {
-  const desk = new IncidentDesk(world, teams);
+export function buildIncidents(world: World, teams: TeamsPort, config: IncidentsConfig): IncidentDesk {
+  const desk = new IncidentDesk(world, teams, config);
   desk.validateRouting();
-  buildRequests(world, teams);
-  buildScheduledWork(world, teams);
+  buildRequests(world, teams, config.requests);
+  buildScheduledWork(world, teams, config.scheduledWork);
   // Scenarios without incident management (a plain queueing station) get no incident columns.
-  if (world.scenario.incidents === undefined && world.scenario.monitoring === undefined) return desk;
+  if (!config.measured) return desk;
   const rec = world.recorder;
   for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
     rec.metric(INCIDENT_METRICS.count, { priority: p }, () => desk.counted().filter((r) => r.priority === p).length);

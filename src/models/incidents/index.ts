@@ -5,6 +5,7 @@ import { checkIncidents } from './checks.js';
 import { INCIDENT_COLUMNS, INCIDENT_METRICS, REPORTED_METRICS, REQUEST_METRICS, SCHEDULED_METRICS } from './metrics.js';
 import { buildIncidents } from './desk.js';
 import { buildReported } from './reported.js';
+import { compileIncidents } from './compile.js';
 import './ports.js';
 
 export const incidents = defineModel({
@@ -15,9 +16,10 @@ export const incidents = defineModel({
   needs: ['teams'],
   gives: ['desk'],
   check: checkIncidents,
-  build: (world, ports) => {
-    const desk = buildIncidents(world, ports.teams);
-    buildReported(world, desk);
+  compile: compileIncidents,
+  build: (world, ports, config) => {
+    const desk = buildIncidents(world, ports.teams, config);
+    buildReported(world, desk, config.reported);
     return { desk };
   },
   metrics: [...Object.values(INCIDENT_METRICS), ...Object.values(REPORTED_METRICS), ...Object.values(REQUEST_METRICS), ...Object.values(SCHEDULED_METRICS)],

@@ -34,9 +34,9 @@ function cumulative(mix: PriorityMixSpec): number[] {
 }
 
 /** Starts every `incidents.reported` stream (after the desk). */
-export function buildReported(world: World, desk: IncidentDesk): void {
+export function buildReported(world: World, desk: IncidentDesk, streams: readonly ReportedIncidentsSpec[]): void {
   const sim = world.sim;
-  for (const spec of world.scenario.incidents?.reported ?? []) {
+  for (const spec of streams) {
     const base = `incidents/reported/${spec.name}`;
     const arrivals = world.streams.stream(`${base}/arrivals`);
     const priorityRng = world.streams.stream(`${base}/priority`);

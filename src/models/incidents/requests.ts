@@ -11,6 +11,7 @@ import type { World } from '../kernel/world.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import { REQUEST_METRICS } from './metrics.js';
 import { teamNamed } from './routing.js';
+import type { ServiceRequestSpec } from './schema.js';
 
 interface RequestJob {
   arrivedAt: number;
@@ -21,9 +22,9 @@ interface RequestJob {
 }
 
 /** Builds every request class (after the teams). */
-export function buildRequests(world: World, teams: TeamsPort): void {
+export function buildRequests(world: World, teams: TeamsPort, requests: readonly ServiceRequestSpec[]): void {
   const sim = world.sim;
-  for (const spec of world.scenario.requests ?? []) {
+  for (const spec of requests) {
     const team = teamNamed(teams, spec.team, `requests.${spec.name}`);
     const res = team.resource;
     const arrivals = world.streams.stream(`incidents/requests/${spec.name}/arrivals`);

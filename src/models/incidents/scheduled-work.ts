@@ -5,6 +5,7 @@ import type { World } from '../kernel/world.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import { SCHEDULED_METRICS } from './metrics.js';
 import { teamNamed } from './routing.js';
+import type { ScheduledWorkSpec } from './schema.js';
 
 interface ScheduledJob {
   dueAt: number;
@@ -13,9 +14,9 @@ interface ScheduledJob {
 }
 
 /** Builds every scheduled job (after the teams). */
-export function buildScheduledWork(world: World, teams: TeamsPort): void {
+export function buildScheduledWork(world: World, teams: TeamsPort, jobs: readonly ScheduledWorkSpec[]): void {
   const sim = world.sim;
-  for (const spec of world.scenario.scheduledWork ?? []) {
+  for (const spec of jobs) {
     const where = `scheduledWork.${spec.name}`;
     const team = teamNamed(teams, spec.team, where);
     const res = team.resource;

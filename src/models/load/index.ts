@@ -4,6 +4,7 @@ import { LoadFields } from './schema.js';
 import { checkLoad } from './checks.js';
 import { buildLoad } from './runtime.js';
 import { resolveTraceFiles } from './files.js';
+import { compileLoad } from './compile.js';
 
 export const load = defineModel({
   name: 'load',
@@ -13,8 +14,9 @@ export const load = defineModel({
   gives: [],
   check: checkLoad,
   resolveFiles: resolveTraceFiles,
-  build: (world, ports) => {
-    buildLoad(world, ports.services);
+  compile: compileLoad,
+  build: (world, ports, config) => {
+    buildLoad(world, ports.services, config);
     return {};
   },
   metrics: [],

@@ -17,6 +17,7 @@ export { parseTraceCsv } from './files.js';
 import type { ServicesPort } from '../services/ports.js';
 import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
+import type { LoadConfig } from './compile.js';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -105,11 +106,6 @@ export function classProfile(spec: LoadClassSpec, where = `load.${spec.name}`): 
   return profile;
 }
 
-/** True when the class's rate never varies (the direct exponential gap applies). */
-function isConstant(spec: LoadClassSpec): boolean {
-  return spec.trace === undefined && spec.traceFile === undefined && spec.daily === undefined && spec.weekly === undefined && (spec.peaks ?? []).length === 0 && (spec.holidays ?? []).length === 0;
-}
-
 /** Drives one class's arrivals into its pool; one object per class, no closure per request. */
 class ArrivalProcess {
   /** Gap between arrivals of a constant-rate class (null: a varying rate, or rate 0). */
@@ -158,17 +154,12 @@ class ArrivalProcess {
 }
 
 /** Builds every load class (after the services it feeds). */
-export function buildLoad(world: World, site: ServicesPort): void {
-  const seen = new Set<string>();
-  (world.scenario.load ?? []).forEach((spec, i) => {
-    const where = `load[${i}]`;
-    if (seen.has(spec.name)) throw new Error(`${where}.name: the class name "${spec.name}" is used twice`);
-    seen.add(spec.name);
-    const pool = site.pools.get(spec.service);
-    if (pool === undefined) throw new Error(`${where}.service: no service named "${spec.service}" (services: ${[...site.pools.keys()].join(', ') || 'none'})`);
+export function buildLoad(world: World, site: ServicesPort, config: LoadConfig): void {
+  for (const { spec, where, service, constant } of config.classes) {
+    const pool = site.poolList[service]!;
     const profile = classProfile(spec, where);
     const cls = pool.addClass(spec.name, spec.priority, profile);
     // A flow-level pool evaluates the profile itself: no request events.
-    if (pool.perRequest) new ArrivalProcess(world, pool, profile, isConstant(spec), cls, world.streams.stream(`load/${spec.name}/arrivals`));
-  });
+    if (pool.perRequest) new ArrivalProcess(world, pool, profile, constant, cls, world.streams.stream(`load/${spec.name}/arrivals`));
+  }
 }

@@ -13,7 +13,7 @@ import type { Priority } from '../../results/format.js';
 import type { AutoRemediationSpec, MonitorSpec } from './schema.js';
 import type { MonitoringConfig } from './compile.js';
 import { distributionFromSpec as durationDist } from '../kernel/distribution.js';
-import { priorityOf, type Incident, type IncidentDesk } from '../incidents/desk.js';
+import type { Incident, IncidentDesk } from '../incidents/desk.js';
 import type { Problem } from '../kernel/problems.js';
 import type { World } from '../kernel/world.js';
 import { MONITORING_METRICS } from './metrics.js';
@@ -158,10 +158,8 @@ export class EventManager {
   }
 }
 
-function monitorPriority(world: World, spec: MonitorSpec, desk: IncidentDesk): Priority {
-  const typeName = desk.typeFor(null, spec.incidentType ?? null);
-  const type = world.scenario.incidents?.types?.find((t) => t.name === typeName);
-  return priorityOf(spec.impact ?? type?.impact ?? 'moderate', spec.urgency ?? type?.urgency ?? 'medium', world.scenario.incidents?.priorityMatrix);
+function monitorPriority(spec: MonitorSpec, desk: IncidentDesk): Priority {
+  return desk.priorityFor(desk.typeFor(null, spec.incidentType ?? null), spec.impact, spec.urgency);
 }
 
 /** Reads the monitor's metric now. */
@@ -243,9 +241,8 @@ export function buildMonitoring(world: World, desk: IncidentDesk, config: Monito
       // Triage times from the monitor's own stream: its false alarms never shift another draw.
       const triageRng = world.streams.stream(`monitoring/${m.name}/triage`);
       const gap = exponential(rate);
-      const priority = monitorPriority(world, m, desk);
-      const typeName = desk.typeFor(null, m.incidentType ?? null);
-      const tier = world.scenario.incidents?.types?.find((t) => t.name === typeName)?.path[0]?.tier ?? 'L1';
+      const priority = monitorPriority(m, desk);
+      const tier = desk.firstTier(desk.typeFor(null, m.incidentType ?? null));
       const raise = (): void => {
         mgr.counts.falseAlarms++;
         mgr.counts.exception++;

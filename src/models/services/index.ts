@@ -6,6 +6,7 @@ import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
 import { buildServices } from './pool.js';
 import { offerServiceTargets } from './targets.js';
 import { checkFidelity, poolFactory } from './flow/index.js';
+import { compileServices } from './compile.js';
 import './ports.js';
 
 export const services = defineModel({
@@ -18,8 +19,9 @@ export const services = defineModel({
     checkServices(s, report);
     checkFidelity(s, report);
   },
-  build: (world, ports) => {
-    const services = buildServices(world, ports.rooms, poolFactory(world));
+  compile: compileServices,
+  build: (world, ports, config) => {
+    const services = buildServices(world, ports.rooms, config, poolFactory(world, config));
     offerServiceTargets(world, services, ports.failureTargets);
     return { services };
   },

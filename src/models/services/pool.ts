@@ -23,6 +23,7 @@ import { ServiceStats } from './stats.js';
 import type { Room } from '../cooling/runtime.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
 import type { RequestPath } from './request-path.js';
+import type { ServicesConfig } from './compile.js';
 
 /** Default idle share of peak server power (Fan, Weber & Barroso, ISCA 2007). */
 export const DEFAULT_IDLE_SHARE = 0.5;
@@ -682,7 +683,7 @@ export class ServicePool implements ServiceHandle {
 export interface ServicesRegistry {
   /** Service pools by name, in scenario order. */
   readonly pools: ReadonlyMap<string, ServicePool>;
-  /** Pools by index (a request record names its parent pool by index). */
+  /** Pools by index: pool i is the scenario's `services[i]` (a request record names its parent pool by index; compiled configs name services by index). */
   readonly poolList: readonly ServicePool[];
 }
 
@@ -690,15 +691,13 @@ export interface ServicesRegistry {
 export type PoolFactory = (world: World, spec: ServiceSpec, index: number, site: ServicesRegistry) => ServicePool;
 
 /** Builds every service of the scenario (after the rooms, before the load). */
-export function buildServices(world: World, rooms: RoomsPort, makePool: PoolFactory = (w, spec, i, site) => new ServicePool(w, spec, i, site)): ServicesRegistry {
+export function buildServices(world: World, rooms: RoomsPort, config: ServicesConfig, makePool: PoolFactory = (w, spec, i, site) => new ServicePool(w, spec, i, site)): ServicesRegistry {
   const site = { pools: new Map<string, ServicePool>(), poolList: [] as ServicePool[] };
-  const specs = world.scenario.services ?? [];
-  for (const spec of specs) {
-    if (site.pools.has(spec.name)) throw new Error(`services: the name "${spec.name}" is used twice`);
+  // The compile step has checked the names, the rooms and the calls (no cycle).
+  for (const { spec } of config.services) {
     const pool = makePool(world, spec, site.poolList.length, site);
     if (spec.room !== undefined) {
-      const room = rooms.get(spec.room);
-      if (room === undefined) throw new Error(`services.${spec.name}.room: no room named "${spec.room}" (rooms: ${[...rooms.keys()].join(', ') || 'none'})`);
+      const room = rooms.get(spec.room)!;
       pool.room = room;
       room.pools.push(pool);
     }
@@ -707,22 +706,13 @@ export function buildServices(world: World, rooms: RoomsPort, makePool: PoolFact
     site.poolList.push(pool);
     world.services.set(spec.name, pool);
   }
-  for (const pool of site.poolList) {
-    const d = pool.spec.downstream;
-    if (d === undefined) continue;
-    const target = site.pools.get(d);
-    if (target === undefined) throw new Error(`services.${pool.name}.downstream: no service named "${d}"`);
+  config.services.forEach(({ downstream }, i) => {
+    if (downstream === null) return;
+    const pool = site.poolList[i]!;
+    const target = site.poolList[downstream]!;
     pool.downstream = target;
     target.callers.push(pool);
-  }
-  // A call cycle would send a request round for ever.
-  for (const pool of site.poolList) {
-    let p: ServicePool | null = pool.downstream;
-    for (let hops = 0; p !== null; hops++) {
-      if (p === pool || hops > site.poolList.length) throw new Error(`services.${pool.name}.downstream: calls form a cycle`);
-      p = p.downstream;
-    }
-  }
+  });
   for (const pool of site.poolList) pool.register(world);
   return site;
 }

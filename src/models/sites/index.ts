@@ -4,6 +4,7 @@ import { SitesFields } from './schema.js';
 import { checkSites } from './checks.js';
 import { SITE_METRICS } from './metrics.js';
 import { buildSites } from './runtime.js';
+import { compileSites } from './compile.js';
 
 export const sites = defineModel({
   name: 'sites',
@@ -12,8 +13,9 @@ export const sites = defineModel({
   needs: ['services', 'rooms', 'teams', 'backups'],
   gives: [],
   check: checkSites,
-  build: (world, ports) => {
-    buildSites(world, ports);
+  compile: compileSites,
+  build: (world, ports, config) => {
+    buildSites(world, ports, config);
     return {};
   },
   metrics: Object.values(SITE_METRICS),

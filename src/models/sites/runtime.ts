@@ -24,8 +24,9 @@ import type { Room } from '../cooling/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import type { BackupsPort } from '../backups/ports.js';
 import { Tally } from '../../engine/index.js';
-import type { DisasterSpec, RecoverySpec, SiteSpec } from './schema.js';
-import { MODE_DEFAULTS, siteServices, standingServers } from './membership.js';
+import type { DisasterSpec, SiteSpec } from './schema.js';
+import { standingServers } from './membership.js';
+import type { RecoveryConfig, SiteConfig, SitesConfig } from './compile.js';
 import { SITE_METRICS } from './metrics.js';
 import { compileRunbook, RunbookRun, type Step } from './runbook.js';
 
@@ -63,7 +64,7 @@ class SiteRuntime {
   private counted = false;
   // Recovery state.
   private readonly pairs: Pair[] = [];
-  private readonly plan: RecoverySpec | null;
+  private readonly plan: RecoveryConfig | null;
   private failover: Step[] = [];
   private failback: Step[] | null = null;
   private run: RunbookRun | null = null;
@@ -87,42 +88,41 @@ class SiteRuntime {
   // Successful requests at the paired services, sampled every minute (see countAt).
   private readonly samples: number[] = [];
 
+  private readonly spec: SiteSpec;
+
   constructor(
     private readonly world: World,
-    private readonly spec: SiteSpec,
+    config: SiteConfig,
+    /** End of the warm-up. */
+    warmup: number,
     private readonly ports: SitesPorts,
     /** Where each diverted service sends its requests now, shared by every site of the world. */
     private readonly diverted: Map<ServicePool, ServicePool>,
   ) {
-    const names = siteServices(spec, world.scenario);
-    this.pools = names.map((n) => ports.services.pools.get(n)!);
-    this.rooms = (spec.rooms ?? []).map((r) => {
-      const room = ports.rooms.get(r);
-      if (room === undefined) throw new Error(`sites.${spec.name}.rooms: no room named "${r}"`);
-      return room;
-    });
-    this.warmup = world.scenario.warmup ?? 0;
-    this.plan = spec.recovery ?? null;
+    const spec = config.spec;
+    this.spec = spec;
+    this.pools = config.services.map((i) => ports.services.poolList[i]!);
+    // The compile step has checked that every room exists.
+    this.rooms = (spec.rooms ?? []).map((r) => ports.rooms.get(r)!);
+    this.warmup = warmup;
+    this.plan = config.recovery;
     if (this.plan !== null) this.buildPlan(this.plan);
     (spec.disasters ?? []).forEach((d, i) => this.schedule(d, d.name ?? String(i)));
     world.sim.onReset(() => this.reset());
     this.register();
   }
 
-  private buildPlan(plan: RecoverySpec): void {
+  private buildPlan(plan: RecoveryConfig): void {
     const { world, ports } = this;
-    const where = `sites.${this.spec.name}.recovery`;
-    const standing = plan.standing ?? MODE_DEFAULTS[plan.mode].standing;
     for (const p of plan.pairs) {
-      const primary = ports.services.pools.get(p.service);
-      const standby = ports.services.pools.get(p.standby);
-      if (primary === undefined || standby === undefined) throw new Error(`${where}.pairs: no service named "${primary === undefined ? p.service : p.standby}"`);
-      const idle = standby.servers - standingServers(standby.servers, standing);
+      const primary = ports.services.poolList[p.primary]!;
+      const standby = ports.services.poolList[p.standby]!;
+      const idle = standby.servers - standingServers(standby.servers, plan.standing);
       const pair: Pair = { primary, standby, idle, startIdle: null };
       if (idle > 0) pair.startIdle = standby.takeOffline(idle, `standby of ${p.service}`);
       this.pairs.push(pair);
     }
-    const bringUp = plan.bringUp === undefined ? distributionFromSpec(MODE_DEFAULTS[plan.mode].bringUp) : distributionFromSpec(plan.bringUp);
+    const bringUp = distributionFromSpec(plan.bringUp);
     this.failover = compileRunbook(world, plan.failover, `sites.${this.spec.name}.failover`, ports.teams, ports.backups, bringUp);
     this.failback = plan.failback === undefined ? null : compileRunbook(world, plan.failback, `sites.${this.spec.name}.failback`, ports.teams, ports.backups, bringUp);
     if (plan.replication !== undefined) {
@@ -449,7 +449,7 @@ class SiteRuntime {
 }
 
 /** Builds every site (after services, rooms, teams and backups). */
-export function buildSites(world: World, ports: SitesPorts): void {
+export function buildSites(world: World, ports: SitesPorts, config: SitesConfig): void {
   const diverted = new Map<ServicePool, ServicePool>();
-  for (const spec of world.scenario.sites ?? []) new SiteRuntime(world, spec, ports, diverted);
+  for (const site of config.sites) new SiteRuntime(world, site, config.warmup, ports, diverted);
 }

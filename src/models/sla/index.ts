@@ -4,6 +4,7 @@ import { SlaFields } from './schema.js';
 import { checkSla } from './checks.js';
 import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
 import { buildSla } from './runtime.js';
+import { compileSla } from './compile.js';
 
 export const sla = defineModel({
   name: 'sla',
@@ -12,8 +13,9 @@ export const sla = defineModel({
   needs: ['teams'],
   gives: [],
   check: checkSla,
-  build: (world, ports) => {
-    buildSla(world, ports.teams);
+  compile: compileSla,
+  build: (world, ports, config) => {
+    buildSla(world, ports.teams, config);
     return {};
   },
   metrics: Object.values(SLA_METRICS),

@@ -7,7 +7,8 @@
  * staffing cost are added up into cost.total.
  */
 import type { Priority, IncidentRecord, SlaBasis } from '../../results/format.js';
-import type { IncidentTargetsSpec, ServiceSlaSpec } from './schema.js';
+import type { ServiceSlaSpec } from './schema.js';
+import type { IncidentTarget, SlaConfig } from './compile.js';
 import { staffingCost } from '../staffing/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
@@ -17,35 +18,6 @@ import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
 export const MONTH_SECONDS = 30 * 86400;
 // An SLA's period, window, penalties, revenue and delayed-loss share default in its schema
 // (schema.ts), the one place they are written.
-
-/** Response and resolution targets of one priority, in seconds, with their penalties. */
-export interface IncidentTarget {
-  response: number;
-  resolution: number;
-  responsePenalty: number;
-  resolutionPenalty: number;
-}
-
-/**
- * Default targets: the university IT example (ask.slu.edu KB 273): emergency 15 min / 2 h,
- * high 30 min / 4 h, medium 4 h / 3 days, low 1 day / 5 days.
- */
-export const DEFAULT_INCIDENT_TARGETS: Readonly<Record<Priority, IncidentTarget>> = {
-  P1: { response: 900, resolution: 7200, responsePenalty: 0, resolutionPenalty: 0 },
-  P2: { response: 1800, resolution: 14400, responsePenalty: 0, resolutionPenalty: 0 },
-  P3: { response: 14400, resolution: 3 * 86400, responsePenalty: 0, resolutionPenalty: 0 },
-  P4: { response: 86400, resolution: 5 * 86400, responsePenalty: 0, resolutionPenalty: 0 },
-};
-
-/** The scenario's incident targets with defaults filled in. */
-export function incidentTargets(spec: IncidentTargetsSpec | undefined): Record<Priority, IncidentTarget> {
-  const out = { ...DEFAULT_INCIDENT_TARGETS };
-  for (const p of ['P1', 'P2', 'P3', 'P4'] as const) {
-    const s = spec?.[p];
-    if (s !== undefined) out[p] = { response: s.response, resolution: s.resolution, responsePenalty: s.responsePenalty, resolutionPenalty: s.resolutionPenalty };
-  }
-  return out;
-}
 
 /** Attainment: share of the observed time that met the objective (NaN when nothing was observed). */
 export function attainment(goodSeconds: number, totalSeconds: number): number {
@@ -292,12 +264,10 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
 }
 
 /** Builds the SLA checks and the cost metrics. Runs after staffing and incidents. */
-export function buildSla(world: World, teams: TeamsPort): void {
-  const sc = world.scenario;
-  // Infrastructure-only scenarios keep their results free of operations metrics.
-  if (sc.sla === undefined && sc.teams === undefined && sc.incidents === undefined) return;
-  const slas = (world.scenario.sla?.services ?? []).map((s) => buildServiceSla(world, s));
-  const targets = incidentTargets(world.scenario.sla?.incidentTargets);
+export function buildSla(world: World, teams: TeamsPort, config: SlaConfig): void {
+  if (!config.measured) return;
+  const slas = config.services.map((s) => buildServiceSla(world, s));
+  const targets = config.incidentTargets;
   const rec = world.recorder;
   const penalties = (): number => slas.reduce((a, s) => a + s.penalty(), 0) + incidentPenalties(world.incidents, targets);
   // Several SLAs on one service value the same transactions: count the service once, at

@@ -4,7 +4,8 @@
  * fix restores the capacity the problem names.
  */
 import { describe, expect, it } from 'vitest';
-import { priorityOf, targetsMet, withinTarget } from '../../../src/models/incidents/desk.js';
+import { targetsMet, withinTarget } from '../../../src/models/incidents/desk.js';
+import { priorityOf } from '../../../src/models/incidents/compile.js';
 import type { IncidentRecord } from '../../../src/results/format.js';
 import { buildModels, type Ports } from '../../../src/models/kernel/plugin.js';
 import { staffing } from '../../../src/models/staffing/index.js';

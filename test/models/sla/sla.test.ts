@@ -1,6 +1,7 @@
 /** SLA attainment and error budget on small constructed cases with known answers. */
 import { describe, expect, it } from 'vitest';
-import { attainment, errorBudgetUsed, incidentTargets, summariseWindows, windowMeetsObjective, MONTH_SECONDS, buildSla, slaBases, slaVerdict } from '../../../src/models/sla/runtime.js';
+import { incidentTargets, compileSla } from '../../../src/models/sla/compile.js';
+import { attainment, errorBudgetUsed, summariseWindows, windowMeetsObjective, MONTH_SECONDS, buildSla, slaBases, slaVerdict } from '../../../src/models/sla/runtime.js';
 import { FakeService, fakeWorld } from '../fakes.js';
 import { IncidentTargets, ServiceSla } from '../../../src/models/sla/schema.js';
 import { withDefaults } from '../../../src/scenario/validate.js';
@@ -57,7 +58,7 @@ describe('buildSla on a constructed day', () => {
     const svc = new FakeService('inventory', 4, world.sim);
     svc.latencyObjective = { threshold: 2, target: 0.99 };
     world.services.set('inventory', svc);
-    buildSla(world, new Map());
+    buildSla(world, new Map(), compileSla(world.scenario));
     // 100 requests per minute; from 10:00 to 10:30, 5 % of them are slow.
     const tick = (): void => {
       const t = world.sim.now;
@@ -94,7 +95,7 @@ describe('SLA thresholds of their own', () => {
     svc.latencyObjective = { threshold: 10, target: 0.99 };
     svc.errorRate = 0.06;
     world.services.set('inventory', svc);
-    buildSla(world, new Map());
+    buildSla(world, new Map(), compileSla(world.scenario));
     const tick = (): void => {
       svc.counts.finished += 100;
       svc.counts.failed += 6;

@@ -13,21 +13,19 @@ import type { World } from '../../kernel/world.js';
 import { classProfile } from '../../load/runtime.js';
 import { distributionFromSpec } from '../../kernel/distribution.js';
 import { ServicePool, type PoolFactory } from '../pool.js';
-import type { ServiceSpec } from '../schema.js';
+import { fidelityOf, type ServicesConfig } from '../compile.js';
 import { FlowNetwork, FlowPool } from './pool.js';
 
 export { FlowPool, FlowNetwork, FLOW_CELL } from './pool.js';
 
-/** The fidelity a service runs at: its own, else the scenario's, else request. */
-export function fidelityOf(scenario: Scenario, spec: ServiceSpec): 'request' | 'flow' {
-  return spec.fidelity ?? scenario.fidelity ?? 'request';
-}
+// Decided by the compile step; the checks of this and other models read it here too.
+export { fidelityOf };
 
-/** The pool factory of one replication: flow pools share one network, stepped together. */
-export function poolFactory(world: World): PoolFactory {
+/** The pool factory of one replication, by each service's compiled fidelity: flow pools share one network, stepped together. */
+export function poolFactory(world: World, config: ServicesConfig): PoolFactory {
   let net: FlowNetwork | null = null;
   return (w, spec, index, site) => {
-    if (fidelityOf(w.scenario, spec) === 'request') return new ServicePool(w, spec, index, site);
+    if (config.services[index]!.fidelity === 'request') return new ServicePool(w, spec, index, site);
     net ??= new FlowNetwork(world);
     return new FlowPool(w, spec, index, site, net);
   };
