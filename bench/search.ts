@@ -70,7 +70,7 @@ async function compare(id: string, title: string, file: string): Promise<void> {
     ['candidate', 'cost', 'role', 'decision', 'search reps', 'grid reps', 'beyond floor'],
     [...search.candidates]
       .sort((a, b) => b.replications - a.replications || a.cost - b.cost)
-      .map((c) => [c.name, c.cost.toFixed(0), role(c), c.impliedBy !== undefined ? `${c.decision} (implied by ${c.impliedBy})` : c.decision, String(c.replications), String(grid.verdicts.get(c.name)?.replications ?? '—'), mustDecide.has(c.name) ? '' : String(c.replications)]),
+      .map((c) => [c.name, c.cost.toFixed(0), role(c), c.impliedBy !== undefined ? `${c.decision} (implied by ${c.impliedBy})` : c.level === 'probe' ? `${c.decision} (at β_probe)` : c.decision, String(c.replications), String(grid.verdicts.get(c.name)?.replications ?? '—'), mustDecide.has(c.name) ? '' : String(c.replications)]),
   );
   const heavy = [...grid.verdicts.entries()].sort((a, b) => b[1].replications - a[1].replications).slice(0, 5);
   console.log(`  grid's heaviest points: ${heavy.map(([n, v]) => `${n} ${v.replications} (${v.decision})`).join('; ')}`);

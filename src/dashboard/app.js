@@ -525,11 +525,11 @@ function searchView(doc) {
       if (!k) return el('td', { class: 'na' }, '—');
       return decisionCell(k.decision, `${k.decision === 'feasible' ? '✓' : k.decision === 'infeasible' ? '✗' : '?'} ${num(k.estimate)} [${num(k.ci95[0])}, ${num(k.ci95[1])}]`);
     });
-    tb.append(el('tr', a && c.name === a.candidate ? { class: 'chosen' } : {}, el('td', {}, c.name), el('td', {}, num(c.cost)), el('td', {}, c.role), decisionCell(c.decision), el('td', {}, String(c.replications)), ...cells));
+    tb.append(el('tr', a && c.name === a.candidate ? { class: 'chosen' } : {}, el('td', {}, c.name), el('td', {}, num(c.cost)), el('td', {}, c.role + (c.level === 'probe' ? " (decided at the probes' β)" : '')), decisionCell(c.decision), el('td', {}, String(c.replications)), ...cells));
   }
   t.append(tb);
   const details = el('details', {}, el('summary', {}, `The certificate: ${doc.candidates.length} of ${doc.replications.grid.points} policies checked at ${Math.round(p.confidence * 1000) / 10} % confidence for all decisions together`));
-  details.append(el('div', { class: 'summary' }, t), el('p', { class: 'muted' }, `α = ${num(p.alpha)} over K = ${p.candidatesCovered} policies × ${p.constraints} constraint(s), β = ${num(p.beta)} per decision; ${p.mean}; ${p.chance}; n0 = ${p.initialReplications}, batch ${p.batch}, cap ${p.maxReplications}; descent: ${p.descent}.`));
+  details.append(el('div', { class: 'summary' }, t), el('p', { class: 'muted' }, `α = ${num(p.alpha)} over K = ${p.candidatesCovered} policies × ${p.constraints} constraint(s), β = ${num(p.beta)} per decision${p.probeBeta > p.beta ? ` (the descent's probes at β = ${num(p.probeBeta)}; the chosen policy and its cheaper neighbours at the full β)` : ''}; ${p.mean}; ${p.chance}; n0 = ${p.initialReplications}, batch ${p.batch}, cap ${p.maxReplications}; descent: ${p.descent}.`));
   box.append(details);
   return box;
 }

@@ -83,6 +83,8 @@ export interface CertifySettings {
   batch: number;
   /** Most replications any one candidate may get. */
   maxReplications: number;
+  /** Error per (candidate, constraint) when not the Bonferroni split α/(K·s): the descent's probes (two-level.ts) are decided at a looser one. */
+  beta?: number;
 }
 
 /** Split error per (candidate, constraint) pair. */
@@ -100,8 +102,8 @@ function finite(records: readonly Record<string, number>[], metric: string): num
 }
 
 /** Judges one candidate on the observations so far (pure). */
-export function judge(records: readonly Record<string, number>[], tests: readonly ConstraintTest[], settings: Pick<CertifySettings, 'alpha' | 'candidatesCovered' | 'n0'>): CandidateVerdict {
-  const beta = splitError(settings.alpha, settings.candidatesCovered, tests.length);
+export function judge(records: readonly Record<string, number>[], tests: readonly ConstraintTest[], settings: Pick<CertifySettings, 'alpha' | 'candidatesCovered' | 'n0' | 'beta'>): CandidateVerdict {
+  const beta = settings.beta ?? splitError(settings.alpha, settings.candidatesCovered, tests.length);
   const constraints = tests.map((t): ConstraintVerdict => {
     const values = finite(records, t.metric);
     if (t.kind === 'mean') {

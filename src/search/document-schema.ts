@@ -1,5 +1,5 @@
 /**
- * The JSON Schema of the search document (search.json, format "opsim-search/2"), for
+ * The JSON Schema of the search document (search.json, format "opsim-search/3"), for
  * consumers that validate what they read; docs/search.md explains each field.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
@@ -33,6 +33,7 @@ const Candidate = Type.Object({
   replications: Type.Integer({ minimum: 0 }),
   constraints: Type.Array(ConstraintVerdict),
   impliedBy: Type.Optional(Type.String({ description: 'Decided by monotonicity, not tested: the tested candidate that implies the decision (no replications).' })),
+  level: Type.Union([Type.Literal('certificate'), Type.Literal('probe')], { description: 'The error the decision was made at: the certificate\'s β, or the looser β_probe of a descent probe that only steered.' }),
 });
 
 /** The search document's schema. */
@@ -80,6 +81,8 @@ export const SearchDocumentSchema: TSchema = Type.Object(
       candidatesCovered: Type.Integer({ minimum: 1 }),
       constraints: Type.Integer({ minimum: 1 }),
       beta: Type.Number(),
+      probeBeta: Type.Number({ description: 'Error per (probe, constraint) of the descent\'s probes; equal to beta with one level.' }),
+      rounds: Type.Integer({ minimum: 0, description: 'Descents run: more than 1 when a decision at β overturned a probe\'s.' }),
       mean: Type.String(),
       chance: Type.String(),
       commonRandomNumbers: Type.Literal(true),

@@ -1,17 +1,18 @@
 /**
- * The search document (search.json, format "opsim-search/2"): the answer first, then the
+ * The search document (search.json, format "opsim-search/3"): the answer first, then the
  * certificate behind it. Documented field by field in docs/search.md. Format 2 added
  * `procedure.alphaFeasibility`, `objective`, `constraintSpecs`, `implication` and
- * `candidates[].impliedBy`; readers accept format 1 (`readSearchDocument`).
+ * `candidates[].impliedBy`; format 3 the two levels of decision (`candidates[].level`,
+ * `procedure.probeBeta`, `procedure.rounds`); readers accept formats 1 and 2 (`readSearchDocument`).
  */
 import type { CandidateVerdict } from './certify.js';
 import type { WarmStartNote } from './warm-start.js';
 
 /** Version tag of the search document. */
-export const SEARCH_FORMAT = 'opsim-search/2';
+export const SEARCH_FORMAT = 'opsim-search/3';
 
-/** Formats a reader accepts: the current one and format 1 (fields missing in it are filled with what format 1 meant). */
-export const SEARCH_FORMATS_READ = ['opsim-search/1', SEARCH_FORMAT] as const;
+/** Formats a reader accepts: the current one and formats 1 and 2 (fields missing in them are filled with what they meant). */
+export const SEARCH_FORMATS_READ = ['opsim-search/1', 'opsim-search/2', SEARCH_FORMAT] as const;
 
 /** How a search ended. */
 export type SearchStatus =
@@ -40,6 +41,11 @@ export interface SearchCandidate {
   constraints: CandidateVerdict['constraints'];
   /** Decided by monotonicity, not tested: the tested candidate that implies the decision (no replications; `constraints` empty). */
   impliedBy?: string;
+  /**
+   * The error the decision was made at: `certificate` (β, the certificate's; tested, or implied
+   * by a candidate so tested) or `probe` (β_probe: a descent probe that only steered the search).
+   */
+  level: 'certificate' | 'probe';
 }
 
 /** One policy in the selection: its known cost and its expected total cost as KN saw it. */
@@ -104,6 +110,10 @@ export interface SearchDocument {
     constraints: number;
     /** Error per (candidate, constraint): α_feasibility / (K · s) (Bonferroni). */
     beta: number;
+    /** Error per (probe, constraint) of the descent's probes (candidates with `level: probe`); equal to `beta` with one level (formats 1 and 2). */
+    probeBeta: number;
+    /** Descents run: 1 when the first descent's answer held at β; more when a decision at β overturned a probe's. */
+    rounds: number;
     mean: string;
     chance: string;
     commonRandomNumbers: true;
@@ -150,7 +160,7 @@ export function searchSummary(doc: SearchDocument): string {
   lines.push('candidates:');
   const rows = [['candidate', 'cost', 'decision', 'reps', 'constraint estimates (95 % CI)']];
   for (const c of [...doc.candidates].sort((a, b) => a.cost - b.cost)) {
-    rows.push([c.name, fmt(c.cost), c.decision, String(c.replications), c.constraints.map((k) => `${k.constraint} ${fmt(k.estimate)} [${fmt(k.ci95[0])}, ${fmt(k.ci95[1])}] ${k.decision}`).join('; ')]);
+    rows.push([c.name, fmt(c.cost), c.level === 'probe' ? `${c.decision} (probe)` : c.decision, String(c.replications), c.constraints.map((k) => `${k.constraint} ${fmt(k.estimate)} [${fmt(k.ci95[0])}, ${fmt(k.ci95[1])}] ${k.decision}`).join('; ')]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) lines.push('  ' + r.map((c, i) => (i === 4 ? c : c.padEnd(w[i]!))).join('  ').trimEnd());
@@ -165,17 +175,18 @@ export function searchSummary(doc: SearchDocument): string {
   const p = doc.procedure;
   lines.push(
     '',
-    `confidence ${(p.confidence * 100).toFixed(1)} % over K = ${p.candidatesCovered} candidates × ${p.constraints} constraint(s) (Bonferroni β = ${p.beta.toPrecision(3)}); ${p.mean}; ${p.chance}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, ${p.descent}`,
+    `confidence ${(p.confidence * 100).toFixed(1)} % over K = ${p.candidatesCovered} candidates × ${p.constraints} constraint(s) (Bonferroni β = ${p.beta.toPrecision(3)}${p.probeBeta > p.beta ? `; the descent's probes at β = ${Number(p.probeBeta.toPrecision(3))}, the answer and its cheaper neighbours again at β; ${p.rounds} descent${p.rounds === 1 ? '' : 's'}` : ''}); ${p.mean}; ${p.chance}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, ${p.descent}`,
     `replications: ${doc.replications.used} used (${doc.replications.simulated} simulated, ${doc.replications.reused} reused) against at least ${doc.replications.grid.atLeast} for an exhaustive grid of ${doc.replications.grid.points} points at the same confidence`,
   );
   return lines.join('\n') + '\n';
 }
 
 /**
- * Reads a search document (search.json) of any format this version understands: format 2 as
- * is; format 1 (before `objective`, `alphaFeasibility`, `constraintSpecs` and `implication`)
- * with those filled as format 1 meant them (a known objective, all of α for feasibility, no
- * implication). Throws on anything else.
+ * Reads a search document (search.json) of any format this version understands: format 3 as
+ * is; formats 1 and 2 (one level: every decision at β, one descent) with `level`, `probeBeta`
+ * and `rounds` filled as they meant them, and format 1 (before `objective`,
+ * `alphaFeasibility`, `constraintSpecs` and `implication`) with those filled as format 1 meant
+ * them (a known objective, all of α for feasibility, no implication). Throws on anything else.
  */
 export function readSearchDocument(value: unknown): SearchDocument {
   const doc = value as Partial<SearchDocument> & { format?: unknown; procedure?: Partial<SearchDocument['procedure']> };
@@ -193,6 +204,9 @@ export function readSearchDocument(value: unknown): SearchDocument {
       alphaFeasibility: p.alphaFeasibility ?? p.alpha ?? NaN,
       constraintSpecs: p.constraintSpecs ?? [],
       implication: p.implication ?? 'none (format 1)',
+      probeBeta: p.beta ?? NaN,
+      rounds: 1,
     },
+    candidates: (doc.candidates ?? []).map((c) => ({ ...c, level: 'certificate' as const })),
   };
 }

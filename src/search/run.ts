@@ -13,12 +13,12 @@ import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
 import { OPSIM_VERSION } from '../version.js';
-import { certify, splitError, type CandidateVerdict, type Observe } from './certify.js';
+import { splitError, type CandidateVerdict, type Observe } from './certify.js';
 import { CandidateSampler } from './sampler.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
 import { bisect, coordinateSearch } from './descent.js';
-import { impliedVerdict } from './implication.js';
 import { selectionStage } from './select-stage.js';
+import { TwoLevelDecisions, descendAndCertify } from './two-level.js';
 import { cheaperNeighbours, costOf, dearerNeighbours, gridSize, overridesOf, pointName, type Point } from './space.js';
 import { ReplicationStore } from './store.js';
 import { storeKey } from './store-key.js';
@@ -84,60 +84,43 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   const pool = options.pool ?? (ownPool ? new ReplicationPool({ size: options.workers ?? defaultWorkers() }) : undefined);
   const sampler = new CandidateSampler({ input, vars, tests: prep.tests, seed, store, ...(pool !== undefined ? { pool } : {}), storeFile: options.storeFile ?? null, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
   const points = sampler.points;
-  const verdicts = new Map<string, CandidateVerdict>();
-  const roles = new Map<string, SearchCandidate['role']>();
-  const nameOf = (p: Point): string => sampler.name(p);
-  const observe: Observe = async (ids, upTo) => {
-    const out = await sampler.observe(ids, upTo);
-    options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: [...verdicts.values()].filter((v) => v.decision !== 'undecided').length, candidates: points.size });
-    return out;
-  };
-
   // With a random objective the selection takes half of α, the feasibility decisions the other half.
   const expected = prep.objective.kind === 'expected' ? prep.objective : null;
   const alphaFeasibility = expected !== null ? prep.alpha / 2 : prep.alpha;
   const settings = { alpha: alphaFeasibility, candidatesCovered: prep.candidatesCovered, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications };
-  /** Certifies the points not yet decided (the first in `role`, the rest as its neighbours); returns each point's verdict. */
-  const check = async (ps: Point[], role: SearchCandidate['role']): Promise<CandidateVerdict[]> => {
-    const names = ps.map(nameOf);
-    names.forEach((n, i) => {
-      if (!roles.has(n)) roles.set(n, i === 0 ? role : 'neighbour');
-    });
-    // Monotonicity (the assumption the certificate states): a point with no more of any
-    // variable than a point tested infeasible is infeasible, one with no less than a point
-    // tested feasible is feasible — decided by implication, at no replication.
-    for (const n of new Set(names)) if (!verdicts.has(n)) {
-      const v = impliedVerdict(points.get(n)!, [...verdicts].map(([name, verdict]) => ({ name, point: points.get(name)!, verdict })));
-      if (v !== null) verdicts.set(n, v);
-    }
-    const open = [...new Set(names.filter((n) => verdicts.get(n)?.decision !== 'feasible' && verdicts.get(n)?.decision !== 'infeasible'))];
-    if (open.length > 0 && options.signal?.aborted !== true) {
-      const out = await certify(open, prep.tests, observe, settings, prep.budget - sampler.simulated);
-      for (const [n, v] of out.verdicts) verdicts.set(n, v);
-    }
-    return names.map((n) => verdicts.get(n) ?? { decision: 'undecided', replications: 0, constraints: [] });
+  const stopped = (): boolean => options.signal?.aborted === true;
+  // Two levels (two-level.ts): the descent's probes at β_probe, the certificate's points at β.
+  const levels = new TwoLevelDecisions({ nameOf: (p) => sampler.name(p), tests: prep.tests, observe: (ids, upTo) => observe(ids, upTo), certificate: settings, probeBeta: prep.probeBeta, remaining: () => prep.budget - sampler.simulated, stopped });
+  const nameOf = (p: Point): string => sampler.name(p);
+  const decidedCount = (): number => levels.names().filter((n) => levels.verdict(n)?.decision !== 'undecided').length;
+  const observe: Observe = async (ids, upTo) => {
+    const out = await sampler.observe(ids, upTo);
+    options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: decidedCount(), candidates: points.size });
+    return out;
   };
 
   let chosen: Point | null = null;
+  let rounds = 0;
   let selection: SearchSelection | undefined;
   let uncompared: string[] = [];
   try {
-    chosen = vars.length === 1 ? await bisect(vars, prep.start, check) : await coordinateSearch(vars, prep.start, check);
+    ({ chosen, rounds } = await descendAndCertify(vars, prep.start, vars.length === 1 ? bisect : coordinateSearch, levels, stopped));
     if (expected !== null && chosen !== null && options.signal?.aborted !== true) {
       // The cheapest feasible policy need not have the lowest expected total cost (penalties
       // fall as capacity grows): certify its one-step-dearer neighbours too, then select among
       // every candidate certified feasible.
       // Screening on first-stage means (stored, free): while the candidate with the lowest mean
       // total cost over n0 has dearer neighbours not yet checked, certify them and look again.
-      const feasibleNow = (): Map<string, number> => new Map([...verdicts].filter(([, v]) => v.decision === 'feasible').map(([n]) => [n, costOf(vars, points.get(n)!)] as const));
+      // Only candidates decided feasible at the certificate's β take part (the selection's set).
+      const feasibleNow = (): Map<string, number> => new Map([...levels.strict].filter(([, v]) => v.decision === 'feasible').map(([n]) => [n, costOf(vars, points.get(n)!)] as const));
       for (;;) {
         const f = feasibleNow();
         const { records } = await observe([...f.keys()], prep.n0);
         const mean = (n: string): number => records.get(n)!.reduce((a, r) => a + (r[expected.metric] ?? NaN), 0) / prep.n0 + f.get(n)!;
         const lead = [...f.keys()].sort((a, b) => mean(a) - mean(b))[0]!;
-        const fresh = dearerNeighbours(vars, points.get(lead)!).filter((q) => !verdicts.has(nameOf(q)));
+        const fresh = dearerNeighbours(vars, points.get(lead)!).filter((q) => !levels.strict.has(nameOf(q)));
         if (fresh.length === 0 || prep.budget - sampler.simulated < fresh.length * prep.n0) break;
-        await check(fresh, 'probe');
+        await levels.certify(fresh, 'probe');
       }
       const feasible = feasibleNow();
       selection = await selectionStage(feasible, observe, { metric: expected.metric, alpha: prep.alpha / 2, delta: expected.delta, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications }, () => prep.budget - sampler.simulated);
@@ -149,12 +132,13 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     if (ownPool) await pool!.close();
   }
   // The last word on progress: every verdict is in now.
-  options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: [...verdicts.values()].filter((v) => v.decision !== 'undecided').length, candidates: verdicts.size });
+  options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: decidedCount(), candidates: levels.names().length });
+  const verdicts = new Map(levels.names().map((n) => [n, levels.verdict(n)!] as const));
 
   // The document.
   const candidates: SearchCandidate[] = [...points.entries()]
     .filter(([n]) => verdicts.has(n))
-    .map(([n, p]) => ({ name: n, settings: overridesOf(vars, p), cost: costOf(vars, p), role: roles.get(n) ?? 'probe', decision: verdicts.get(n)!.decision, replications: verdicts.get(n)!.replications, constraints: verdicts.get(n)!.constraints, ...(verdicts.get(n)!.impliedBy !== undefined ? { impliedBy: verdicts.get(n)!.impliedBy! } : {}) }));
+    .map(([n, p]) => ({ name: n, settings: overridesOf(vars, p), cost: costOf(vars, p), role: levels.roles.get(n) ?? 'probe', level: levels.level(n), decision: verdicts.get(n)!.decision, replications: verdicts.get(n)!.replications, constraints: verdicts.get(n)!.constraints, ...(verdicts.get(n)!.impliedBy !== undefined ? { impliedBy: verdicts.get(n)!.impliedBy! } : {}) }));
   let status: SearchStatus;
   let answer: SearchDocument['answer'] = null;
   let misses: string[] | undefined;
@@ -164,7 +148,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     answer = { candidate: n, settings: overridesOf(vars, chosen), cost: costOf(vars, chosen), decision: 'feasible' };
     neighbours = cheaperNeighbours(chosen).map((q) => {
       const qn = pointName(vars, q);
-      const v = verdicts.get(qn);
+      // The certificate speaks only of decisions at its own β.
+      const v = levels.strict.get(qn);
       const sel = selection?.systems.find((x) => x.candidate === qn);
       const beaten = sel !== undefined && selection!.best !== qn ? [`expected total cost ${fmtCost(sel.expectedCost)} [${fmtCost(sel.ci95[0])}, ${fmtCost(sel.ci95[1])}] (n = ${sel.n})${sel.eliminatedBy !== null ? `, eliminated by ${sel.eliminatedBy} at n = ${sel.eliminatedAt}` : ', not yet eliminated'}`] : null;
       return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? ['not checked (budget)'] : (beaten ?? missed(v, verdicts)) };
@@ -215,6 +200,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       candidatesCovered: prep.candidatesCovered,
       constraints: prep.tests.length,
       beta: splitError(alphaFeasibility, prep.candidatesCovered, prep.tests.length),
+      probeBeta: levels.single ? splitError(alphaFeasibility, prep.candidatesCovered, prep.tests.length) : prep.probeBeta,
+      rounds,
       mean: 'Batur & Kim (2010) fully sequential feasibility check F_B, c = 1, no variance update',
       chance: "Wald's SPRT on 0/1 period verdicts, p0 ± δ",
       commonRandomNumbers: true,

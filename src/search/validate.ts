@@ -38,6 +38,11 @@ export interface PreparedSearch {
    * union bound over all points holds whatever path it takes (docs/search.md, "The error split").
    */
   candidatesCovered: number;
+  /**
+   * Error per (probe, constraint) of the descent's probes: α. Probes only steer; the answer and
+   * its cheaper neighbours are decided again at β = α/(K·s) (two-level.ts).
+   */
+  probeBeta: number;
   start: number[];
   warmStart: WarmStartNote[];
 }
@@ -154,7 +159,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     err(['search', 'budget'], `${spec.budget} replications cannot certify even the first candidate: it and its ${firstRound - 1} one-step-cheaper neighbour(s) need ${firstRound} × n0 (${n0}) = ${firstRound * n0} replications at least; the space has ${variables.length > 1 ? `${variables.map((v) => v.values.length).join(' × ')} = ` : ''}${grid} points (an exhaustive grid needs ${grid} × ${n0} = ${grid * n0} at least). Raise search.budget to ${firstRound * n0} or more, or lower initialReplications`);
     throw new ScenarioLoadError(errors);
   }
-  return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, objective, candidatesCovered: grid, start, warmStart: notes };
+  return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, objective, candidatesCovered: grid, probeBeta: alpha, start, warmStart: notes };
 }
 
 /** The name of the 0/1 verdict "metric within bound" computed from a metric (see run.ts `withVerdicts`). */

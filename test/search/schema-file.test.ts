@@ -10,6 +10,6 @@ const REGEN = `regenerate with: npx tsc -p . && node -e "import('./dist/src/sear
 describe('docs/search.schema.json', () => {
   it(`is the search document's JSON Schema, current (${REGEN})`, () => {
     expect(readFileSync(path.join(root, 'docs/search.schema.json'), 'utf8'), REGEN).toBe(JSON.stringify(SearchDocumentSchema, null, 2) + '\n');
-    expect(JSON.stringify(SearchDocumentSchema)).toContain('"const":"opsim-search/2"');
+    expect(JSON.stringify(SearchDocumentSchema)).toContain('"const":"opsim-search/3"');
   });
 });

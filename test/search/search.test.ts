@@ -97,16 +97,18 @@ describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % with
     expect(await readFile((await writeReport(out, results)).path, 'utf8')).not.toContain('<section id="search">');
   }, 60_000);
 
-  it('format 2 on write; a format-1 document (before the fields format 2 added) is still read, upgraded, and beside results.json still shown', async () => {
-    expect(doc.format).toBe('opsim-search/2');
+  it('format 3 on write; a format-1 document (before the fields formats 2 and 3 added) is still read, upgraded, and beside results.json still shown', async () => {
+    expect(doc.format).toBe('opsim-search/3');
     const { readSearchDocument, SearchDocumentSchema } = await import('../../src/search/index.js');
     const { searchBeside } = await import('../../src/report/search.js');
     const old = JSON.parse(JSON.stringify(doc)) as Record<string, unknown> & { procedure: Record<string, unknown> };
     old.format = 'opsim-search/1';
-    for (const k of ['objective', 'alphaFeasibility', 'constraintSpecs', 'implication']) delete old.procedure[k];
+    for (const k of ['objective', 'alphaFeasibility', 'constraintSpecs', 'implication', 'probeBeta', 'rounds']) delete old.procedure[k];
+    for (const c of old.candidates as Record<string, unknown>[]) delete c.level;
     const up = readSearchDocument(old);
-    expect(up.format).toBe('opsim-search/2');
-    expect(up.procedure).toMatchObject({ objective: 'known', alphaFeasibility: doc.procedure.alpha, constraintSpecs: [] });
+    expect(up.format).toBe('opsim-search/3');
+    expect(up.procedure).toMatchObject({ objective: 'known', alphaFeasibility: doc.procedure.alpha, constraintSpecs: [], probeBeta: doc.procedure.beta, rounds: 1 });
+    expect(up.candidates.every((c) => c.level === 'certificate')).toBe(true);
     const { Ajv } = await import('ajv');
     const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
     expect(validate(JSON.parse(JSON.stringify(up))), JSON.stringify(validate.errors)).toBe(true);
@@ -115,7 +117,7 @@ describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % with
     const { mkdir } = await import('node:fs/promises');
     await mkdir(beside, { recursive: true });
     await writeFile(path.join(beside, 'search.json'), JSON.stringify(old));
-    expect((await searchBeside(beside, doc.scenario.hash))?.format).toBe('opsim-search/2');
+    expect((await searchBeside(beside, doc.scenario.hash))?.format).toBe('opsim-search/3');
   });
 
   it('a rerun reuses every stored replication and reaches the same certificate', async () => {

@@ -1,0 +1,195 @@
+/**
+ * Two levels of decision. The descent's probes only steer: which point it looks at next.
+ * The certificate's statement is about the answer and its one-step-cheaper neighbours only.
+ * So probes are decided at a looser error β_probe (default α per constraint), and the answer
+ * and its cheaper neighbours are decided again at the certificate's β = α/(G·s), from
+ * replication 0 of the same replication sequence (common random numbers: fresh where the probe
+ * stopped short, shared where it did not). Why that keeps the certificate's guarantee
+ * (docs/search.md, "Two levels of decision"): each sequential test is a pure function of its
+ * candidate's own replication sequence, which does not depend on the path that reached it; the
+ * probes decide only which candidates get a strict test and how long the sequence is allowed
+ * to run, and a strict test cut short says "undecided", never a wrong decision. So a wrong
+ * strict decision anywhere still lies in the union of the G·s per-test error events, each of
+ * probability ≤ β.
+ *
+ * When a strict decision contradicts a probe's (the answer fails, or a cheaper neighbour is
+ * strictly feasible), the descent runs again from the start with the strict decisions taking
+ * precedence; its earlier decisions are remembered, so replaying them costs nothing. Each
+ * failed round turns at least one probe decision into a strict one, so the rounds end.
+ */
+import { certify, judge, type CandidateVerdict, type CertifySettings, type ConstraintTest, type Observe } from './certify.js';
+import type { Check } from './descent.js';
+import type { SearchCandidate } from './document.js';
+import { impliedVerdict, type TestedPoint } from './implication.js';
+import { cheaperNeighbours, costOf, type Point, type Variable } from './space.js';
+
+/** The level a decision was made at: the certificate's β, or the probes' looser one. */
+export type DecisionLevel = 'certificate' | 'probe';
+
+/** What the two levels need. */
+export interface TwoLevelOptions {
+  /** The candidate name of a point. */
+  nameOf: (p: Point) => string;
+  tests: readonly ConstraintTest[];
+  observe: Observe;
+  /** Settings of the certificate's decisions (β = α/(K·s)). */
+  certificate: CertifySettings;
+  /** Error per (probe, constraint); at or below the certificate's β there is only one level. */
+  probeBeta: number;
+  /** Replications the budget has left. */
+  remaining: () => number;
+  /** True once the search is asked to stop. */
+  stopped?: () => boolean;
+}
+
+const decided = (v: CandidateVerdict | undefined): boolean => v !== undefined && v.decision !== 'undecided';
+const UNDECIDED: CandidateVerdict = { decision: 'undecided', replications: 0, constraints: [] };
+
+/** Decisions at two levels, remembered across descents. */
+export class TwoLevelDecisions {
+  /** Decided at the certificate's β (tested, or implied by a point so tested). */
+  readonly strict = new Map<string, CandidateVerdict>();
+  /** Decided at the probes' β (tested, or implied by any tested point). */
+  readonly loose = new Map<string, CandidateVerdict>();
+  /** The role a candidate was first looked at in. */
+  readonly roles = new Map<string, SearchCandidate['role']>();
+  private readonly pointOf = new Map<string, Point>();
+  /** One level only: probes are decided at the certificate's β. */
+  readonly single: boolean;
+
+  constructor(private readonly o: TwoLevelOptions) {
+    this.single = o.probeBeta <= this.strictBeta();
+  }
+
+  /** The certificate's β per (candidate, constraint). */
+  strictBeta(): number {
+    const c = this.o.certificate;
+    return c.beta ?? c.alpha / (Math.max(1, c.candidatesCovered) * Math.max(1, this.o.tests.length));
+  }
+
+  /**
+   * The verdict the descent steers by: the certificate's, else a probe's. A strict test that
+   * ran out (undecided at the cap or the budget) overrides a probe's decision: the descent must
+   * not keep returning a point the certificate cannot confirm.
+   */
+  verdict(n: string): CandidateVerdict | undefined {
+    return this.strict.get(n) ?? this.loose.get(n);
+  }
+
+  /** The level of the verdict `verdict(n)` returns. */
+  level(n: string): DecisionLevel {
+    return this.strict.has(n) || !this.loose.has(n) ? 'certificate' : 'probe';
+  }
+
+  /** Names with any verdict. */
+  names(): string[] {
+    return [...new Set([...this.strict.keys(), ...this.loose.keys()])];
+  }
+
+  point(n: string): Point | undefined {
+    return this.pointOf.get(n);
+  }
+
+  /** Decides at the probes' level (the descent's check). */
+  readonly probe: Check = (ps, role) => this.decide(ps, role, this.single ? 'certificate' : 'probe');
+  /** Decides at the certificate's level. */
+  readonly certify: Check = (ps, role) => this.decide(ps, role, 'certificate');
+
+  private tested(maps: Map<string, CandidateVerdict>[]): TestedPoint[] {
+    const out: TestedPoint[] = [];
+    for (const m of maps) for (const [name, verdict] of m) if (verdict.impliedBy === undefined && decided(verdict)) out.push({ name, point: this.pointOf.get(name)!, verdict });
+    return out;
+  }
+
+  /**
+   * Re-judges at the certificate's β every probe-tested point on the replications it already
+   * has (stored: no simulation). The strict test reads the same sequence from replication 0, so
+   * where it stops inside that prefix its decision is exactly the one it would make afresh.
+   */
+  private async promote(): Promise<void> {
+    for (const [n, v] of this.loose) {
+      if (decided(this.strict.get(n)) || v.impliedBy !== undefined || v.replications === 0) continue;
+      const { records } = await this.o.observe([n], v.replications);
+      const sv = judge(records.get(n) ?? [], this.o.tests, this.o.certificate);
+      if (decided(sv)) this.strict.set(n, sv);
+    }
+  }
+
+  private async decide(ps: Point[], role: SearchCandidate['role'], level: DecisionLevel): Promise<CandidateVerdict[]> {
+    const names = ps.map((p) => {
+      const n = this.o.nameOf(p);
+      this.pointOf.set(n, p);
+      return n;
+    });
+    names.forEach((n, i) => {
+      if (!this.roles.has(n)) this.roles.set(n, i === 0 ? role : 'neighbour');
+    });
+    const into = level === 'certificate' ? this.strict : this.loose;
+    const known = level === 'certificate' ? (n: string) => this.strict.get(n) : (n: string) => this.verdict(n);
+    if (level === 'certificate' && !this.single) await this.promote();
+    // Monotonicity: a decision implied by a tested one is right whenever that one is; the
+    // certificate's level takes implications only from points tested at its own β.
+    const sources = level === 'certificate' ? this.tested([this.strict]) : this.tested([this.strict, this.loose]);
+    for (const n of new Set(names)) if (!decided(known(n))) {
+      const v = impliedVerdict(this.pointOf.get(n)!, sources);
+      if (v !== null) into.set(n, v);
+    }
+    const open = [...new Set(names.filter((n) => !decided(known(n))))];
+    if (open.length > 0 && this.o.stopped?.() !== true) {
+      const settings = level === 'certificate' ? this.o.certificate : { ...this.o.certificate, beta: this.o.probeBeta };
+      const out = await certify(open, this.o.tests, this.o.observe, settings, this.o.remaining());
+      for (const [n, v] of out.verdicts) into.set(n, v);
+    }
+    return names.map((n) => known(n) ?? UNDECIDED);
+  }
+}
+
+/** How a two-level search ended. */
+export interface TwoLevelOutcome {
+  /** The answer: strictly feasible; null when no point is. */
+  chosen: Point | null;
+  /** Descents run (1 when the first one's answer held at the certificate's β). */
+  rounds: number;
+}
+
+/** A descent over the space (bisect or coordinateSearch). */
+export type Descent = (vars: readonly Variable[], start: number[], check: Check) => Promise<Point | null>;
+
+/**
+ * Descends on probe decisions, then decides the descent's answer and its one-step-cheaper
+ * neighbours at the certificate's β; when that contradicts the probes, descends again with
+ * the strict decisions in force. Returns a strictly feasible answer or null.
+ */
+export async function descendAndCertify(vars: readonly Variable[], start: number[], descent: Descent, d: TwoLevelDecisions, stopped: () => boolean = () => false): Promise<TwoLevelOutcome> {
+  const fingerprint = (): string => [...d.strict].map(([n, v]) => `${n}=${v.decision}`).sort().join(';');
+  for (let rounds = 1; ; rounds++) {
+    const x = await descent(vars, start, d.probe);
+    if (x !== null) {
+      const before = fingerprint();
+      const vs = await d.certify([x, ...cheaperNeighbours(x)], 'probe');
+      if (vs[0]!.decision === 'feasible' && vs.slice(1).every((v) => v.decision !== 'feasible')) return { chosen: x, rounds };
+      // Nothing new at the certificate's level (budget gone, or stopped): the next descent would end here again.
+      if (fingerprint() === before || stopped()) return { chosen: cheapestStrictlyFeasible(vars, d), rounds };
+    } else {
+      // No point feasible on the probes' word: before saying so, decide at β the dearest points
+      // the probes found wanting (a probe's "infeasible" at the top of the space must not end
+      // the search on its own); if one turns out feasible, descend again.
+      const before = fingerprint();
+      const top = maximal(d, [...d.loose].filter(([n, v]) => v.impliedBy === undefined && v.decision !== 'feasible' && !decided(d.strict.get(n))).map(([n]) => n));
+      if (top.length > 0 && !stopped()) await d.certify(top.map((n) => d.point(n)! as number[]), 'probe');
+      if (fingerprint() === before || stopped()) return { chosen: cheapestStrictlyFeasible(vars, d), rounds };
+    }
+  }
+}
+
+/** The names among `ns` whose point no other in `ns` dominates (has at least as much of every variable). */
+function maximal(d: TwoLevelDecisions, ns: string[]): string[] {
+  const pt = (n: string): Point => d.point(n)!;
+  return ns.filter((n) => !ns.some((m) => m !== n && pt(m).every((x, i) => x >= pt(n)[i]!)));
+}
+
+/** The cheapest point decided feasible at the certificate's level (tested or implied), or null. */
+function cheapestStrictlyFeasible(vars: readonly Variable[], d: TwoLevelDecisions): Point | null {
+  const f = [...d.strict].filter(([, v]) => v.decision === 'feasible').map(([n]) => d.point(n)!);
+  return f.sort((a, b) => costOf(vars, a) - costOf(vars, b))[0] ?? null;
+}
