@@ -70,6 +70,8 @@ export class ServicePool implements ServiceHandle {
   private readonly timers: ConstantDelayTimers | null;
   private readonly maxRetries: number;
   private readonly speed: Float64Array;
+  /** 1 ÷ speed per server, divided once here: the division was on every request's path to its service end. */
+  private readonly slowness: Float64Array;
   /** Waiting places (per queue); Infinity without `queueCapacity`. */
   private readonly queueRoom: number;
 
@@ -98,8 +100,10 @@ export class ServicePool implements ServiceHandle {
 
   // Statistics (reset at the end of warm-up), capacity and objective checks, metrics.
   private readonly stats: ServiceStats;
-  /** Recent-history ring of finished requests (owned by the statistics). */
-  readonly window: SlidingWindow;
+  /** Recent-history ring of finished requests (owned by the statistics, which bring it up to date first). */
+  get window(): SlidingWindow {
+    return this.stats.recent();
+  }
   /** Capacity of the available servers before the room's slowdown (recomputed when dirty). */
   private capacityDirty = true;
   private capacityCache = 0;
@@ -135,6 +139,7 @@ export class ServicePool implements ServiceHandle {
     spec.speed?.forEach((v, i) => {
       if (i < n) this.speed[i] = v;
     });
+    this.slowness = this.speed.map((v) => 1 / v);
     this.failCount = new Uint16Array(n);
     this.offlineCount = new Uint16Array(n);
     this.available = new Uint8Array(n).fill(1);
@@ -157,7 +162,6 @@ export class ServicePool implements ServiceHandle {
       for (let u = units - 1; u >= 0; u--) this.freeUnits[this.freeTop++] = u;
     }
     this.stats = new ServiceStats(sim, this, this.shared, this.backends);
-    this.window = this.stats.window;
     // Registered after the Resources': the interval snapshot reads their reset integrals.
     sim.onReset(() => this.stats.reset());
   }
@@ -294,7 +298,7 @@ export class ServicePool implements ServiceHandle {
       server = this.rec.unit[slot]!;
     }
     this.rec.state[slot] = SERVING;
-    let factor = 1 / this.speed[server]!;
+    let factor = this.slowness[server]!;
     if (this.room !== null) factor *= this.room.serviceTimeFactor;
     factor *= this.jobFactor;
     // Never cancelled (a failed server's requests are marked killed instead), so no handle;

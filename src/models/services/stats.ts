@@ -9,6 +9,8 @@ import type { ServiceSpec } from './schema.js';
 import { COARSE, LogHistogram, SlidingWindow } from './histogram.js';
 
 const FINE = LogHistogram.buckets;
+/** Successes held before they are folded into the statistics (see recordOk). */
+const BATCH = 256;
 import { TICK } from '../kernel/timing.js';
 import type { World } from '../kernel/world.js';
 import type { MetricSpec } from '../../results/metrics.js';
@@ -52,7 +54,8 @@ export class ServiceStats {
   private queuedCount = 0;
   private readonly rt = new Tally();
   private readonly fine = new LogHistogram();
-  readonly window = new SlidingWindow();
+  /** Recent history; read it through `recent()`, which folds the pending successes in first. */
+  private readonly window = new SlidingWindow();
   private readonly availLevel: TimeWeighted;
   private readonly enoughServers: TimeWeighted;
   private readonly minServers: number;
@@ -89,6 +92,19 @@ export class ServiceStats {
   private snap = { arrivals: 0, ok: 0, failed: 0, rt: 0, busy: 0, capacity: 0 };
   private readonly row = { arrivals: 0, rtMean: NaN, rtP95: NaN, util: NaN, failed: NaN };
 
+  // Successes recorded but not yet folded into the statistics above, in finishing order:
+  // finish time, response time, backend (-1: shared mode) and load class (-1: a call).
+  private readonly pendAt = new Float64Array(BATCH);
+  private readonly pendRt = new Float64Array(BATCH);
+  /** pendRt's buffer as 32-bit words: the high word of response time k is word 2k + 1 (see LogBuckets.indexOfHigh). */
+  private readonly pendWords = new Uint32Array(this.pendRt.buffer);
+  private readonly pendBackend = new Int32Array(BATCH);
+  private readonly pendClass = new Int32Array(BATCH);
+  /** Fine and coarse bucket of each pending success, filled by `fold`. */
+  private readonly pendFine = new Int32Array(BATCH);
+  private readonly pendCoarse = new Int32Array(BATCH);
+  private pending = 0;
+
   constructor(sim: Simulation, pool: StatsSubject, shared: Resource | null, backends: readonly Resource[]) {
     this.sim = sim;
     this.pool = pool;
@@ -115,42 +131,102 @@ export class ServiceStats {
 
   /**
    * The request in `slot` of `rec` succeeded now, served by backend `b` (-1: shared mode).
+   * The success is only noted here, in flat arrays; `fold` adds a batch of them to every
+   * statistic in one tight loop per statistic, in finishing order, so every sum comes out
+   * the same as if each success had been added at once. Everything that reads a statistic
+   * folds first (see `fold`), and recording draws nothing, so results do not change.
    * It takes the record rather than the response time: doubles passed to a call V8 does
    * not inline are boxed, a heap allocation per request.
    */
   recordOk(rec: RequestRecords, slot: number, b: number): void {
-    const now = this.sim.now;
-    const rt = now - rec.arr[slot]!;
-    const c = rec.cls[slot]!;
-    this.okCount++;
-    this.cumOk++;
-    this.cumRt += rt;
-    this.rt.add(rt);
-    // One index computation for both histograms: the coarse bucket is a prefix of the fine one.
-    const fi = FINE.index(rt);
-    this.fine.addBucket(fi);
-    const k = FINE.coarsen(fi, COARSE);
-    this.window.addOkOn(this.sim.clock, k);
-    this.intHist[k]++;
-    this.winTotal++;
-    if (rt <= this.objThreshold) {
-      this.under++;
-      this.winUnder++;
+    const n = this.pending;
+    const now = this.sim.clock[0]!;
+    this.pendAt[n] = now;
+    this.pendRt[n] = now - rec.arr[slot]!;
+    this.pendBackend[n] = b;
+    this.pendClass[n] = rec.cls[slot]!;
+    this.pending = n + 1;
+    if (n + 1 === BATCH) this.fold();
+  }
+
+  /**
+   * Adds the pending successes to the statistics. Called when the batch is full and before
+   * anything reads or changes what they feed: queries, metrics, interval rows, objective
+   * windows, failures (the recent-history ring must see successes and failures in finishing
+   * order), thresholds added and the warm-up reset.
+   */
+  fold(): void {
+    const n = this.pending;
+    if (n === 0) return;
+    this.pending = 0;
+    const at = this.pendAt;
+    const rts = this.pendRt;
+    const words = this.pendWords;
+    const fi = this.pendFine;
+    const ci = this.pendCoarse;
+    // Counts first (order-free), then each double sum in finishing order.
+    this.okCount += n;
+    this.cumOk += n;
+    this.winTotal += n;
+    const intHist = this.intHist;
+    const th = this.objThreshold;
+    const tally = this.rt;
+    const bs = this.pendBackend;
+    const backendRt = this.backendRt;
+    const backendOk = this.backendOk;
+    const cs = this.pendClass;
+    const classRt = this.classRt;
+    const classOk = this.classOk;
+    let under = 0;
+    let cum = this.cumRt;
+    // One loop: the running mean's chain of divisions (each waits for the one before)
+    // overlaps with the independent histogram and sum updates of the same success.
+    for (let k = 0; k < n; k++) {
+      const rt = rts[k]!;
+      tally.add(rt);
+      cum += rt;
+      // One index computation for both histograms: the coarse bucket is a prefix of the fine one.
+      const f = FINE.indexOfHigh(words[2 * k + 1]!);
+      fi[k] = f;
+      const c = FINE.coarsen(f, COARSE);
+      ci[k] = c;
+      intHist[c]++;
+      if (rt <= th) under++;
+      const b = bs[k]!;
+      if (b >= 0) {
+        backendRt[b] += rt;
+        backendOk[b]++;
+      }
+      const cl = cs[k]!;
+      if (cl >= 0) {
+        classRt[cl] += rt;
+        classOk[cl]++;
+      }
     }
-    const th = this.trackedTh;
-    for (let i = 0; i < th.length; i++) if (rt > th[i]!) this.trackedSlow[i]++;
-    if (b >= 0) {
-      this.backendRt[b] += rt;
-      this.backendOk[b]++;
+    this.cumRt = cum;
+    this.fine.addBuckets(fi, n);
+    this.under += under;
+    this.winUnder += under;
+    this.window.addOks(at, ci, n);
+    const tracked = this.trackedTh;
+    const trackedSlow = this.trackedSlow;
+    for (let i = 0; i < tracked.length; i++) {
+      const limit = tracked[i]!;
+      let slow = 0;
+      for (let k = 0; k < n; k++) if (rts[k]! > limit) slow++;
+      trackedSlow[i] += slow;
     }
-    if (c >= 0) {
-      this.classRt[c] += rt;
-      this.classOk[c]++;
-    }
+  }
+
+  /** The recent-history ring, with every success so far in it. */
+  recent(): SlidingWindow {
+    this.fold();
+    return this.window;
   }
 
   /** A request failed for good (no retry left). */
   recordFailed(): void {
+    this.fold();
     this.failedCount++;
     this.cumFailed++;
     this.window.addFailedOn(this.sim.clock);
@@ -183,6 +259,7 @@ export class ServiceStats {
 
   /** Running totals since warm-up: finished (ok + failed), failed, and successes slower than the objective. */
   totals(): { finished: number; failed: number; slow: number } {
+    this.fold();
     const slow = this.objThreshold > 0 ? this.okCount - this.under : 0;
     return { finished: this.okCount + this.failedCount, failed: this.failedCount, slow };
   }
@@ -190,6 +267,8 @@ export class ServiceStats {
   /** Registers a latency threshold to count slow successes against; returns its id for slowerThan. */
   trackThreshold(seconds: number): number {
     if (!(seconds >= 0)) throw new RangeError(`service ${this.pool.name}: latency threshold must be ≥ 0, got ${seconds}`);
+    // Successes so far are judged against the thresholds known when they finished.
+    this.fold();
     const i = this.trackedTh.indexOf(seconds);
     if (i >= 0) return i;
     const n = this.trackedTh.length + 1;
@@ -205,6 +284,7 @@ export class ServiceStats {
 
   /** Successes slower than tracked threshold `id` since the end of warm-up. */
   slowerThan(id: number): number {
+    this.fold();
     const v = this.trackedSlow[id];
     if (v === undefined) throw new RangeError(`service ${this.pool.name}: no tracked threshold ${id}`);
     return v;
@@ -227,6 +307,7 @@ export class ServiceStats {
   };
 
   private readonly onObjectiveWindow = (window: number): void => {
+    this.fold();
     this.winCount++;
     if (this.winTotal === 0 || this.winUnder / this.winTotal >= this.objTarget) this.winMet++;
     this.winTotal = 0;
@@ -236,6 +317,8 @@ export class ServiceStats {
 
   /** Restarts every statistic at the end of warm-up (the pool's Resources have reset first). */
   reset(): void {
+    // Warm-up successes still pending belong to the recent-history ring, which is not reset.
+    this.fold();
     this.resetAt = this.sim.now;
     this.requests = 0;
     this.okCount = 0;
@@ -278,12 +361,16 @@ export class ServiceStats {
     this.classRt.push(0);
     this.classOk.push(0);
     const c = this.classRt.length - 1;
-    recorder.metric(SERVICE_METRICS.classRtMean, { service: this.pool.name, class: name }, () => (this.classOk[c]! > 0 ? this.classRt[c]! / this.classOk[c]! : NaN));
+    recorder.metric(SERVICE_METRICS.classRtMean, { service: this.pool.name, class: name }, () => {
+      this.fold();
+      return this.classOk[c]! > 0 ? this.classRt[c]! / this.classOk[c]! : NaN;
+    });
     return c;
   }
 
   /** Computes this pool's row of the interval [start, end) (called by its first column). */
   private closeInterval(start: number, end: number): void {
+    this.fold();
     const span = end - start;
     const s = this.snap;
     const ok = this.cumOk - s.ok;
@@ -303,7 +390,12 @@ export class ServiceStats {
   register(world: World): void {
     const name = this.pool.name;
     const spec = this.pool.spec;
-    const m = (spec: MetricSpec, f: () => number): void => world.recorder.metric(spec, { service: name }, f);
+    // Every metric reads the statistics with the pending successes folded in.
+    const m = (spec: MetricSpec, f: () => number): void =>
+      world.recorder.metric(spec, { service: name }, () => {
+        this.fold();
+        return f();
+      });
     const S = SERVICE_METRICS;
     const span = (): number => this.sim.now - this.resetAt;
     m(S.requests, () => this.requests);
@@ -353,8 +445,14 @@ export class ServiceStats {
     this.sim.post(TICK, this.onCapacityTick, undefined);
     if (this.shared === null) {
       for (let b = 0; b < this.pool.servers; b++) {
-        world.recorder.metric(S.backendRtMean, { service: name, backend: b }, () => (this.backendOk[b]! > 0 ? this.backendRt[b]! / this.backendOk[b]! : NaN));
-        world.recorder.metric(S.backendShare, { service: name, backend: b }, () => (this.okCount > 0 ? this.backendOk[b]! / this.okCount : 0));
+        world.recorder.metric(S.backendRtMean, { service: name, backend: b }, () => {
+          this.fold();
+          return this.backendOk[b]! > 0 ? this.backendRt[b]! / this.backendOk[b]! : NaN;
+        });
+        world.recorder.metric(S.backendShare, { service: name, backend: b }, () => {
+          this.fold();
+          return this.okCount > 0 ? this.backendOk[b]! / this.okCount : 0;
+        });
       }
     }
 

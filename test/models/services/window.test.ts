@@ -20,6 +20,13 @@ describe('histograms', () => {
     for (const x of values) expect(fine.coarsen(fine.index(x), COARSE)).toBe(COARSE.index(x));
   });
 
+  it('a batch of values indexed through the high words of their buffer lands in the same buckets as one by one', () => {
+    const fine = LogHistogram.buckets;
+    const xs = Float64Array.from([0, -0, -1, 1e-9, 2 ** -20, 2 ** 20, 1e9, Infinity, NaN, 0.2, 10, ...Array.from({ length: 5000 }, (_, i) => Math.exp(-16 + (i * 32) / 5000))]);
+    const words = new Uint32Array(xs.buffer);
+    for (let k = 0; k < xs.length; k++) expect(fine.indexOfHigh(words[2 * k + 1]!)).toBe(fine.index(xs[k]!));
+  });
+
   it('the window forgets slots older than the query window and ignores stale ring entries', () => {
     const w = new SlidingWindow(10, 6);
     for (let t = 0; t < 100; t += 0.5) w.addOk(t, COARSE.index(t < 50 ? 0.1 : 1));
@@ -31,6 +38,36 @@ describe('histograms', () => {
     // Longer than the ring: an error, not a silently shorter window.
     expect(() => w.latencyQuantile(99.99, 1000, 0.1)).toThrow(/longer than the 60 s kept/);
     expect(w.latencyQuantile(1000, 30, 0.5)).toBeNaN();
+  });
+
+  it('a batch of successes (addOks) leaves the ring as one addOk each would, across slot changes and ring wraps', () => {
+    let seed = 11;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const one = new SlidingWindow(10, 7);
+    const batched = new SlidingWindow(10, 7);
+    let t = 0;
+    for (let round = 0; round < 60; round++) {
+      const n = 1 + Math.floor(rand() * 50);
+      const at = new Float64Array(n);
+      const bucket = new Int32Array(n);
+      for (let k = 0; k < n; k++) {
+        // Mostly within a slot, sometimes past the whole ring.
+        t += rand() < 0.02 ? 100 + rand() * 50 : rand() * 3;
+        at[k] = t;
+        bucket[k] = COARSE.index(0.01 + rand() * 4);
+        one.addOk(t, bucket[k]!);
+      }
+      batched.addOks(at, bucket, n);
+      if (round % 3 === 0) {
+        one.addFailed(t);
+        batched.addFailed(t);
+      }
+      for (const window of [10, 30, 60]) {
+        expect(batched.throughput(t, window)).toBe(one.throughput(t, window));
+        expect(batched.errorRate(t, window)).toBe(one.errorRate(t, window));
+        expect(batched.latencyQuantile(t, window, 0.9)).toBe(one.latencyQuantile(t, window, 0.9));
+      }
+    }
   });
 
   it('the running merge gives the quantiles of a fresh merge of the slots (random traffic, query times and windows)', () => {
