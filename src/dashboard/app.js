@@ -149,7 +149,8 @@ function fmt(x, unit, horizon = 86400) {
       return `${String(Number(p.toFixed(p > 99 && p < 100 ? 3 : 1)))} %`;
     }
     case 'count':
-      return a >= 1e4 ? `${sig(x / 1000)} k` : String(Number(x.toFixed(2)));
+      // As the report writes counts (src/report/units.ts): grouped, one decimal from 10 up.
+      return a >= 1e4 ? `${sig(x / 1000)} k` : x.toLocaleString('en-US', { maximumFractionDigits: a < 10 ? 2 : 1, minimumFractionDigits: 0 });
     case 'currency':
       return a >= 1e4 ? `${sig(x / 1000, 4)} k` : String(Math.round(x));
     case 'celsius':
