@@ -3,28 +3,13 @@
  * it over server-sent events, draws its charts with vega-embed, and compares two runs.
  * Chromium is Debian's package (.ci/run installs it); a missing browser is a failure, not a skip.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/server/index.js';
+import { openDashboard, ROOT, type DashboardSession } from './browser.js';
 
-function findChromium(): string | null {
-  for (const p of [process.env.OPSIM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (p && existsSync(p)) return p;
-  try {
-    const p = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-    return p !== '' ? p : null;
-  } catch {
-    return null;
-  }
-}
-
-const CHROMIUM = findChromium();
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const OUT = path.join(ROOT, 'test-output');
 // GlobalMart once it exists; until then the service-desk scenario keeps the test honest.
 const SCENARIO = existsSync(path.join(ROOT, 'scenarios', 'globalmart-peak.yaml')) ? 'globalmart-peak' : 'service-desk-staffing';
@@ -32,40 +17,19 @@ const HORIZON = '6h';
 
 // No silent skip: without the browser this test fails and says how to install it.
 describe('dashboard in headless Chromium', () => {
-  let app: FastifyInstance;
+  let session: DashboardSession;
   let url: string;
-  let context: BrowserContext;
   let page: Page;
-  let tmp: string;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
 
   beforeAll(async () => {
-    if (CHROMIUM === null) throw new Error('chromium is not installed: apt-get install -y chromium (.ci/run does this) before the end-to-end test');
-    tmp = await mkdtemp(path.join(tmpdir(), 'opsim-e2e-'));
     await mkdir(OUT, { recursive: true });
-    app = buildServer({ reportsDir: path.join(tmp, 'reports'), scenariosDir: path.join(ROOT, 'scenarios') });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
-    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 1000 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    // Nothing may leave the machine: any request that is not to our server is an error.
-    await page.route('**/*', (route) => (route.request().url().startsWith(url) ? route.continue() : (consoleErrors.push(`external request ${route.request().url()}`), route.abort())));
+    session = await openDashboard({ prefix: 'opsim-e2e-', viewport: { width: 1400, height: 1000 } });
+    ({ url, page, problems: consoleErrors } = session);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    await app?.close();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
+    await session?.close();
   });
 
   async function launch(replications: number): Promise<string> {

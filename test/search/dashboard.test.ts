@@ -4,17 +4,10 @@
  * cheaper neighbour missed, the replications against the grid — under the server's CSP, and
  * the search form shows a refusal's reason. A missing browser is a failure, not a skip.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/server/index.js';
-
-const CHROMIUM = [process.env.OPSIM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p !== undefined && existsSync(p)) ?? null;
-const ROOT = path.resolve(import.meta.dirname, '../..');
+import { openDashboard, ROOT, type DashboardSession } from '../e2e/browser.js';
 
 /** 10 erlangs of calls; 14 agents answer 88.8 % within 20 s, 13 agents 79.6 %: against 85 % ± 2 both are clear. */
 const SEARCH = `extends: service-desk-staffing.yaml
@@ -25,43 +18,23 @@ search:
 `;
 
 describe('dashboard search view in headless Chromium', () => {
-  let app: FastifyInstance;
+  let session: DashboardSession;
   let url: string;
-  let context: BrowserContext;
   let page: Page;
-  let tmp: string;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    if (CHROMIUM === null) throw new Error('chromium is not installed: apt-get install -y chromium (.ci/run does this)');
-    tmp = await mkdtemp(path.join(tmpdir(), 'opsim-search-e2e-'));
-    app = buildServer({ reportsDir: path.join(tmp, 'reports'), scenariosDir: path.join(ROOT, 'scenarios') });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
-    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    session = await openDashboard({
+      prefix: 'opsim-search-e2e-',
       viewport: { width: 1400, height: 900 },
+      // The refusal test's API answer is a 4xx on purpose; the browser logs it as a failed resource.
+      expectedConsoleError: (text) => /^Failed to load resource: the server responded with a status of 4\d\d/.test(text),
     });
-    page = context.pages()[0] ?? (await context.newPage());
-    // Script errors and CSP violations; the browser's own favicon probe is not the dashboard's.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/favicon|Failed to load resource/.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(String(e)));
-    page.on('requestfailed', (r) => {
-      // The dashboard closes the event stream itself once the search is done.
-      if (r.url().endsWith('/favicon.ico') || (r.url().endsWith('/events') && r.failure()?.errorText === 'net::ERR_ABORTED')) return;
-      problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? ''})`);
-    });
+    ({ url, page, problems } = session);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    await app?.close();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('shows a finished search answer first, with the cheaper neighbour and the replications', async () => {
