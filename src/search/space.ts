@@ -5,9 +5,9 @@
 import { parseFieldPath } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { SearchVariableSpec } from './schema.js';
+import { Team } from '../models/staffing/schema.js';
 
 /** Operator-hour cost when a team states none (the staffing model's default). */
-const DEFAULT_COST_PER_HOUR = 50;
 
 /** One decision variable, ready to search. */
 export interface Variable {
@@ -62,7 +62,8 @@ export function defaultPrice(scenario: Scenario, path: string): { price: number;
   }
   if (segs[0] === 'teams' && segs[segs.length - 1] === 'headcount') {
     const team = readPath(scenario, segs.slice(0, 2)) as { name?: string; costPerHour?: number } | undefined;
-    const perHour = team?.costPerHour ?? DEFAULT_COST_PER_HOUR;
+    // Loaded scenarios carry the schema's default; a team the path does not name is reported by the checks.
+    const perHour = team?.costPerHour ?? (Team.properties.costPerHour.default as number);
     if (segs.length === 3) return { price: (perHour * scenario.horizon) / 3600, note: `${perHour}/h × ${scenario.horizon / 3600} h` };
     if (segs.length === 6 && segs[2] === 'roster' && segs[3] === 'shifts') {
       const shift = readPath(scenario, segs.slice(0, 5)) as { start: number; length: number; onCall?: boolean } | undefined;

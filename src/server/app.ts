@@ -18,7 +18,7 @@ import { EVENTS_ROUTE, runRoutes } from './routes/runs.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { searchRoutes } from './routes/searches.js';
 import { statusRoutes } from './routes/status.js';
-import { checkToken, registerSecurity } from './security.js';
+import { checkToken, isLoopbackName, registerSecurity } from './security.js';
 
 /** Options of buildServer. */
 export interface ServerOptions {
@@ -114,5 +114,5 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
 /** Hosts that only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return isLoopbackName(host);
 }
