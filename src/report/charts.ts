@@ -346,20 +346,25 @@ function costChart(doc: ResultsDocument): Chart | null {
   }
   if (pts.length === 0) return null;
   const front = paretoFrontier(pts);
-  // Labels of points close together are stacked downwards instead of printed over each other.
   const xs = pts.map((p) => p.cost);
   const ys = pts.map((p) => p.attainment);
-  const dx = (Math.max(...xs) - Math.min(...xs)) * 0.08 || 1;
-  const dyr = (Math.max(...ys) - Math.min(...ys)) * 0.08 || 1;
-  const order = pts.map((_, i) => i).sort((a, b) => pts[a]!.cost - pts[b]!.cost);
-  const stack = new Map<number, number>();
-  order.forEach((i, k) => {
-    const near = order.slice(0, k).filter((j) => Math.abs(pts[j]!.cost - pts[i]!.cost) < dx && Math.abs(pts[j]!.attainment - pts[i]!.attainment) < dyr).length;
-    stack.set(i, near);
-  });
+  // Costs are never negative: when the cheapest sits near zero the axis starts at zero (padding would reach below it).
+  const nearZero = Math.min(...xs) >= 0 && Math.min(...xs) < 0.25 * Math.max(...xs);
+  // Labels run right of their points (about 7 px a character); a label that would overprint one
+  // already placed to its left moves down a step until it is clear.
+  const span = Math.max(...xs) - (nearZero ? 0 : Math.min(...xs)) || 1;
+  const labelUnits = (name: string): number => ((name.length * 7 + 14) * span) / WIDTH;
   const step = byVerdict ? 6 : (Math.max(...ys) - Math.min(...ys)) * 0.08 || 0.5;
-  const rows: Json[] = pts.map((p, i) => ({ ...p, frontier: front.has(i) ? 'Pareto frontier' : 'dominated', labelY: round(p.attainment - step * (stack.get(i) ?? 0)) }));
-  const x = { field: 'cost', type: 'quantitative', title: 'total cost (currency units)', scale: { zero: false, padding: 20 } };
+  const order = pts.map((_, i) => i).sort((a, b) => pts[a]!.cost - pts[b]!.cost);
+  const labelY = new Map<number, number>();
+  for (const i of order) {
+    let y = pts[i]!.attainment;
+    const clashes = (yy: number): boolean => [...labelY].some(([j, yj]) => pts[i]!.cost - pts[j]!.cost < labelUnits(pts[j]!.variant) && Math.abs(yj - yy) < step * 0.9);
+    for (let k = 0; k < pts.length && clashes(y); k++) y -= step;
+    labelY.set(i, y);
+  }
+  const rows: Json[] = pts.map((p, i) => ({ ...p, frontier: front.has(i) ? 'Pareto frontier' : 'dominated', labelY: round(labelY.get(i)!) }));
+  const x = { field: 'cost', type: 'quantitative', title: 'total cost (currency units)', scale: (nearZero ? { zero: true } : { zero: false, padding: 20 }) as Json };
   const title = byVerdict ? 'Cost against the probability of meeting the SLA' : 'Cost against SLA attainment';
   const yTitle = byVerdict ? (names.length > 1 ? 'P(worst SLA met) (%)' : 'P(SLA met) (%)') : names.length > 1 ? 'worst SLA attainment (%)' : 'SLA attainment (%)';
   const yScale: Json = byVerdict ? { domain: [0, 100] } : { zero: false, padding: 20 };

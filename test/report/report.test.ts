@@ -46,6 +46,26 @@ describe('charts', () => {
     expect(rows.find((r) => r.variant === 'six-operators')!.frontier).toBe('Pareto frontier');
   });
 
+  it('cost axis starts at zero when the cheapest policy is near it, and no label overprints another', () => {
+    const doc = makePolicyResults();
+    // GlobalMart's shape: one policy almost free, the others hundreds of times dearer, all on one probability.
+    const costs = [5247, 72830, 169400, 386900];
+    doc.variants.forEach((v, i) => (v.metrics['cost.total'] = { ...v.metrics['cost.total']!, mean: costs[i % costs.length]! }));
+    for (const v of doc.variants) v.metrics['sla.checkout-latency.attainment'] = { ...v.metrics['sla.checkout-latency.attainment']!, mean: 0.999 };
+    for (const v of doc.variants) v.metrics['sla.incident-response.attainment'] = { ...v.metrics['sla.incident-response.attainment']!, mean: 0.999 };
+    const spec = buildCharts(doc).find((c) => c.name === 'cost-vs-sla')!.spec;
+    expect(JSON.stringify(spec)).toContain('"scale":{"zero":true}');
+    const rows = (spec.data as { values: { variant: string; cost: number; labelY: number }[] }).values;
+    const span = Math.max(...rows.map((r) => r.cost));
+    const width = (spec as { width: number }).width;
+    for (const a of rows)
+      for (const b of rows) {
+        if (a === b || b.cost < a.cost) continue;
+        const overlapX = ((b.cost - a.cost) * width) / span < a.variant.length * 7 + 14;
+        expect(overlapX && a.labelY === b.labelY, `${a.variant} / ${b.variant}`).toBe(false);
+      }
+  });
+
   it('shades the ASHRAE bands on the temperature chart', () => {
     const spec = JSON.stringify(buildCharts(makeResults()).find((c) => c.name === 'room-temperature')!.spec);
     expect(spec).toContain('recommended 18–27 °C');
