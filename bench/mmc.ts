@@ -62,6 +62,9 @@ export function mmcFastPath(n: number, c: number, lambda: number, mu: number, se
   // Event times go through sim.staged (postStaged), as on the models' hot path: a double
   // passed to a call V8 does not inline would be boxed.
   const staged = sim.staged;
+  // Arrivals are a recurring stream with one next event pending: they wait in a lane beside
+  // the calendar's heap (Simulation.openLane), as a load's arrivals do in the models.
+  const arrivalLane = sim.openLane();
   const startService = (id: number): void => {
     recordWait(sink, sim.now - arrivedAt[id]!);
     staged[0] = sim.now + -Math.log(1 - service.next()) * meanService;
@@ -73,7 +76,7 @@ export function mmcFastPath(n: number, c: number, lambda: number, mu: number, se
     if (servers.seize(startService, id) < 0) startService(id);
     if (++created < n) {
       staged[0] = sim.now + -Math.log(1 - arrivals.next()) * meanGap;
-      sim.postStaged(arrive, undefined);
+      sim.postLane(arrivalLane, arrive, undefined);
     }
   };
 

@@ -110,6 +110,16 @@ export class EventCalendar extends SlotTable {
    */
   private vacantTop = false;
 
+  // Arrival lanes (see `openLane`): each holds at most one pending event outside the heap.
+  /** Interleaved [time, tie] per lane; time is Infinity while the lane is empty. */
+  private laneKey = new Float64Array(8);
+  private laneSlot = new Int32Array(4);
+  private lanes = 0;
+  /** Pending events held in lanes (counted in `size_` too). */
+  private laneLive = 0;
+  /** The lane with the earliest event, or -1 when every lane is empty. */
+  private laneTop = -1;
+
   constructor(initialCapacity = 1024, arity: CalendarArity = DEFAULT_ARITY, layout: CalendarLayout = {}) {
     if (arity !== 2 && arity !== 4 && arity !== 8) throw new RangeError(`calendar arity must be 2, 4 or 8, got ${String(arity)}`);
     const spillAt = layout.spillAt ?? DEFAULT_SPILL_AT;
@@ -131,8 +141,78 @@ export class EventCalendar extends SlotTable {
   peekTime(): number {
     if (this.vacantTop) this.closeTop();
     if (this.size_ === 0) return Infinity;
+    const lt = this.laneTop >= 0 ? this.laneKey[2 * this.laneTop]! : Infinity;
+    if (this.size_ === this.laneLive) return lt;
     if (this.heapSize === 0 || (this.generation[this.heapSlot[0]!]! & 1) === 0) this.settle();
-    return this.heapKey[0]!;
+    const ht = this.heapKey[0]!;
+    return lt < ht ? lt : ht;
+  }
+
+  /**
+   * Opens an arrival lane and returns its number. A lane holds one pending event outside the
+   * heap: a recurring stream (a load's arrivals) that always has exactly its next event
+   * pending posts it with `insertLane`, and the pops take whichever of (heap top, earliest
+   * lane) has the smaller (time, tie) key. Lane events draw their insertion sequence number
+   * from the same counter as heap events, so the pop order is exactly the heap-only order;
+   * each saves the heap's push and sift. Meant for a few lanes (the earliest is found by a scan).
+   */
+  openLane(): number {
+    const l = this.lanes++;
+    if (2 * this.lanes > this.laneKey.length) {
+      const k = new Float64Array(2 * this.laneKey.length);
+      k.set(this.laneKey);
+      this.laneKey = k;
+      const sl = new Int32Array(this.laneSlot.length * 2);
+      sl.set(this.laneSlot);
+      this.laneSlot = sl;
+    }
+    this.laneKey[2 * l] = Infinity;
+    this.laneSlot[l] = -1;
+    return l;
+  }
+
+  /**
+   * `insertStaged(0, handler, data)` through lane `lane`: the event waits in the lane if the
+   * lane is empty, else (a stream posting a second event before its first ran) in the heap.
+   * Returns its slot; lane events cannot be cancelled.
+   */
+  insertLane<T>(lane: number, handler: EventHandler<T>, data: T): number {
+    const key = this.laneKey;
+    if (key[2 * lane] !== Infinity) return this.insertStaged(0, handler, data);
+    const time = this.staged[0]!;
+    const slot = this.fill(handler, data, 0);
+    const seq = this.sequence;
+    this.sequence = seq + 1 === SEQ_SPAN ? 0 : seq + 1;
+    const tie = PRIORITY_OFFSET * SEQ_SPAN + seq;
+    key[2 * lane] = time;
+    key[2 * lane + 1] = tie;
+    this.laneSlot[lane] = slot;
+    this.laneLive++;
+    const top = this.laneTop;
+    if (top < 0 || time < key[2 * top]! || (time === key[2 * top] && tie < key[2 * top + 1]!)) this.laneTop = lane;
+    return slot;
+  }
+
+  /** Removes lane `lane`'s event (the earliest pending one) and returns its slot. */
+  private popLane(lane: number): number {
+    const key = this.laneKey;
+    const slot = this.laneSlot[lane]!;
+    this.poppedTime = key[2 * lane]!;
+    key[2 * lane] = Infinity;
+    this.laneSlot[lane] = -1;
+    this.laneLive--;
+    this.size_--;
+    this.retire(slot);
+    let best = -1;
+    if (this.laneLive > 0) {
+      for (let l = 0; l < this.lanes; l++) {
+        const t = key[2 * l]!;
+        if (t === Infinity) continue;
+        if (best < 0 || t < key[2 * best]! || (t === key[2 * best] && key[2 * l + 1]! < key[2 * best + 1]!)) best = l;
+      }
+    }
+    this.laneTop = best;
+    return slot;
   }
 
   /** Adds an event; returns its handle. The caller has already checked time and priority. */
@@ -193,18 +273,7 @@ export class EventCalendar extends SlotTable {
    * before the next push, which may reuse the slot. Returns -1 when empty.
    */
   popSlot(): number {
-    if (this.vacantTop) this.closeTop();
-    if (this.size_ === 0) return -1;
-    let top = this.heapSlot[0]!;
-    if (this.heapSize === 0 || (this.generation[top]! & 1) === 0) {
-      this.settle();
-      top = this.heapSlot[0]!;
-    }
-    this.poppedTime = this.heapKey[0]!;
-    this.size_--;
-    this.vacantTop = true;
-    this.retire(top);
-    return top;
+    return this.popUntil(Infinity);
   }
 
   /**
@@ -215,12 +284,25 @@ export class EventCalendar extends SlotTable {
   popUntil(until: number): number {
     if (this.vacantTop) this.closeTop();
     if (this.size_ === 0) return -1;
+    const lane = this.laneTop;
+    if (this.size_ === this.laneLive) {
+      if (this.laneKey[2 * lane]! > until) return -1;
+      return this.popLane(lane);
+    }
     let top = this.heapSlot[0]!;
     if (this.heapSize === 0 || (this.generation[top]! & 1) === 0) {
       this.settle();
       top = this.heapSlot[0]!;
     }
     const t = this.heapKey[0]!;
+    if (lane >= 0) {
+      const lk = this.laneKey;
+      const lt = lk[2 * lane]!;
+      if (lt < t || (lt === t && lk[2 * lane + 1]! < this.heapKey[1]!)) {
+        if (lt > until) return -1;
+        return this.popLane(lane);
+      }
+    }
     if (t > until) return -1;
     this.poppedTime = t;
     this.size_--;
@@ -239,8 +321,9 @@ export class EventCalendar extends SlotTable {
     // The slot is freed when its tombstone leaves the heap.
     if (!this.kill(handle)) return false;
     if (this.vacantTop) this.closeTop();
-    const dead = this.heapSize + this.farCount - this.size_;
-    if (dead > 64 && dead > this.size_) {
+    const live = this.size_ - this.laneLive;
+    const dead = this.heapSize + this.farCount - live;
+    if (dead > 64 && dead > live) {
       if (this.tiered) {
         this.gatherFar();
         this.spread(true);
@@ -261,6 +344,13 @@ export class EventCalendar extends SlotTable {
       this.freeSlots[this.freeCount++] = slot;
     };
     while (this.heapSize > 0) drop(this.heapSlot[--this.heapSize]!);
+    for (let l = 0; l < this.lanes; l++) {
+      if (this.laneSlot[l]! >= 0) drop(this.laneSlot[l]!);
+      this.laneKey[2 * l] = Infinity;
+      this.laneSlot[l] = -1;
+    }
+    this.laneLive = 0;
+    this.laneTop = -1;
     if (this.far !== undefined) {
       const far = this.far;
       for (let blk = far.detach(OVERFLOW); blk >= 0; ) {

@@ -62,6 +62,72 @@ function check(ops: readonly Op[], arity: CalendarArity, layout: CalendarLayout 
   }
 }
 
+type LaneOp = Op | { kind: 'lane'; lane: number; time: number } | { kind: 'popUntil'; until: number };
+
+// Lane pushes share the few times of the heap pushes (priority 0 among -2..2), so lane and
+// heap events tie on time, and on (time, priority), constantly.
+const laneOpArb: fc.Arbitrary<LaneOp> = fc.oneof(
+  { weight: 4, arbitrary: opArb },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('lane' as const), lane: fc.integer({ min: 0, max: 2 }), time: fc.integer({ min: 0, max: 6 }).map((t) => t / 2) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('popUntil' as const), until: fc.integer({ min: 0, max: 6 }).map((t) => t / 2) }) },
+);
+
+/**
+ * Replays `ops` on a calendar with three arrival lanes and, as the reference, on a sorted
+ * array where a lane push is a plain priority-0 push: lanes must not change the pop order.
+ * A lane push is only legal at or after the last pop's time (as from a simulation), so its
+ * time is taken relative to the clock; a push into an occupied lane goes to the heap.
+ */
+function checkLanes(ops: readonly LaneOp[], layout: CalendarLayout = {}, peekAlways = true): void {
+  const cal = new EventCalendar(16, 4, layout);
+  const lanes = [cal.openLane(), cal.openLane(), cal.openLane()];
+  const ref: RefEvent[] = [];
+  const handles: { handle: number; id: number }[] = [];
+  let seq = 0;
+  let clock = 0;
+  const handler = (): void => {};
+  const popExpect = (until: number): void => {
+    ref.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
+    const want = ref[0] !== undefined && ref[0].time <= until ? ref.shift() : undefined;
+    const slot = until === Infinity ? cal.popSlot() : cal.popUntil(until);
+    if (want === undefined) {
+      expect(slot).toBe(-1);
+    } else {
+      expect(cal.dataOf(slot)).toBe(want.id);
+      expect(cal.timeOf(slot)).toBe(want.time);
+      clock = want.time;
+    }
+  };
+  for (const op of ops) {
+    if (op.kind === 'push') {
+      const id = seq;
+      const time = clock + op.time;
+      handles.push({ handle: cal.push(time, op.priority, handler, id), id });
+      ref.push({ time, priority: op.priority, seq: seq++, id });
+    } else if (op.kind === 'lane') {
+      const id = seq;
+      cal.staged[0] = clock + op.time;
+      cal.insertLane(lanes[op.lane]!, handler, id);
+      ref.push({ time: clock + op.time, priority: 0, seq: seq++, id });
+    } else if (op.kind === 'pop') {
+      popExpect(Infinity);
+    } else if (op.kind === 'popUntil') {
+      popExpect(clock + op.until);
+    } else if (handles.length > 0) {
+      const h = handles[op.pick % handles.length]!;
+      const i = ref.findIndex((e) => e.id === h.id);
+      expect(cal.cancel(h.handle)).toBe(i >= 0);
+      if (i >= 0) ref.splice(i, 1);
+    }
+    expect(cal.size).toBe(ref.length);
+    if (!peekAlways && op.kind !== 'cancel') continue;
+    expect(cal.peekTime()).toBe(ref.reduce((m, e) => Math.min(m, e.time), Infinity));
+  }
+  // Drain: everything left comes out in the reference order.
+  while (ref.length > 0) popExpect(Infinity);
+  expect(cal.popSlot()).toBe(-1);
+}
+
 describe('EventCalendar', () => {
   for (const arity of [4, 2, 8] as const) {
     it(`${arity}-ary heap matches a sorted-array reference under push/pop/cancel`, () => {
@@ -159,6 +225,60 @@ describe('EventCalendar', () => {
     want.sort((x, y) => x - y);
     while (cal.size > 0) out.push(cal.timeOf(cal.popSlot()));
     expect(out).toEqual(want);
+  });
+
+  it('arrival lanes beside the heap pop in exactly the heap-only order, ties included (plain, split, vacant root, popUntil, cancel)', () => {
+    const tiny: CalendarLayout = { spillAt: 4, perBucket: 2 };
+    for (const [layout, peekAlways] of [[{}, true], [{}, false], [tiny, true], [tiny, false]] as const) {
+      fc.assert(fc.property(fc.array(laneOpArb, { maxLength: 300 }), (ops) => checkLanes(ops, layout, peekAlways)), { numRuns: 200 });
+    }
+  });
+
+  it('clear drops lane events and leaves the lanes usable', () => {
+    const cal = new EventCalendar();
+    const lane = cal.openLane();
+    const h = (): void => {};
+    cal.staged[0] = 3;
+    cal.insertLane(lane, h, 'a');
+    cal.push(2, 0, h, 'b');
+    cal.clear();
+    expect(cal.size).toBe(0);
+    expect(cal.popSlot()).toBe(-1);
+    cal.staged[0] = 1;
+    cal.insertLane(lane, h, 'c');
+    expect(cal.peekTime()).toBe(1);
+    expect(cal.dataOf(cal.popSlot())).toBe('c');
+  });
+
+  it('Simulation.postLane runs events in exactly the order postStaged would', () => {
+    const order = (useLane: boolean): number[] => {
+      const sim = new Simulation();
+      const lanes = [sim.openLane(), sim.openLane()];
+      const out: number[] = [];
+      // Two recurring streams (one event pending each, as a load's arrivals) and other events
+      // at integer times, so the streams tie with each other and with the rest.
+      const stream = (k: number) => (i: number): void => {
+        out.push(i);
+        if (i < 2000) {
+          sim.staged[0] = sim.now + ((i * 7 + k) % 3);
+          if (useLane) sim.postLane(lanes[k]!, handlers[k]!, i + 2);
+          else sim.postStaged(handlers[k]!, i + 2);
+        }
+        if (i % 5 === 0) sim.post((i * 37) % 4, other, -i);
+      };
+      const other = (i: number): void => {
+        out.push(i);
+      };
+      const handlers = [stream(0), stream(1)];
+      sim.post(0, handlers[0]!, 0);
+      sim.post(0, handlers[1]!, 1);
+      sim.run({ until: 1500 });
+      sim.run();
+      return out;
+    };
+    const laned = order(true);
+    expect(laned.length).toBeGreaterThan(2000);
+    expect(laned).toEqual(order(false));
   });
 
   it('Simulation.post runs events in exactly the order schedule would', () => {

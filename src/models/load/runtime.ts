@@ -112,6 +112,8 @@ class ArrivalProcess {
   private readonly gap: Distribution | null;
   /** The compiled profile of a varying rate (null: constant, or a profile drawn by thinning). */
   private readonly sampler: ArrivalSampler | null;
+  /** The simulation lane this class's next arrival waits in (Simulation.openLane). */
+  private readonly lane: number;
 
   constructor(
     private readonly world: World,
@@ -123,6 +125,7 @@ class ArrivalProcess {
   ) {
     this.gap = constant && profile.max > 0 ? exponential(profile.max) : null;
     this.sampler = !constant && ArrivalSampler.accepts(profile) ? new ArrivalSampler(profile, world.horizon, world.sim.now) : null;
+    this.lane = world.sim.openLane();
     this.scheduleNext();
   }
 
@@ -132,19 +135,25 @@ class ArrivalProcess {
     if (this.constant) {
       if (this.gap === null) return;
       const t = sim.now + this.gap.sample(this.rng);
-      if (t < horizon) sim.postAt(t, this.fire, undefined);
+      if (t < horizon) {
+        sim.staged[0] = t;
+        sim.postLane(this.lane, this.fire, undefined);
+      }
       return;
     }
     const s = this.sampler;
     if (s !== null) {
       if (s.draw(this.rng)) {
         sim.staged[0] = s.time;
-        sim.postStaged(this.fire, undefined);
+        sim.postLane(this.lane, this.fire, undefined);
       }
       return;
     }
     const t = nextArrival(this.profile, sim.now, this.rng, horizon);
-    if (t !== Infinity) sim.postAt(t, this.fire, undefined);
+    if (t !== Infinity) {
+      sim.staged[0] = t;
+      sim.postLane(this.lane, this.fire, undefined);
+    }
   }
 
   private readonly fire = (): void => {
