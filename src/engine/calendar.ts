@@ -155,6 +155,11 @@ export class EventCalendar extends SlotTable {
    * lane) has the smaller (time, tie) key. Lane events draw their insertion sequence number
    * from the same counter as heap events, so the pop order is exactly the heap-only order;
    * each saves the heap's push and sift. Meant for a few lanes (the earliest is found by a scan).
+   *
+   * Each lane owns one slot for good, taken here: a lane event can never be cancelled and
+   * gets no handle, so it needs no slot of its own, no generation bump and no free-list
+   * round trip. The slot's generation stays even (not pending), so no handle, stale or forged,
+   * ever names it; `popUntil` returns it like any popped slot for `handlerOf`/`dataOf`.
    */
   openLane(): number {
     const l = this.lanes++;
@@ -167,44 +172,44 @@ export class EventCalendar extends SlotTable {
       this.laneSlot = sl;
     }
     this.laneKey[2 * l] = Infinity;
-    this.laneSlot[l] = -1;
+    this.laneSlot[l] = this.reserve();
     return l;
   }
 
   /**
    * `insertStaged(0, handler, data)` through lane `lane`: the event waits in the lane if the
    * lane is empty, else (a stream posting a second event before its first ran) in the heap.
-   * Returns its slot; lane events cannot be cancelled.
+   * Lane events cannot be cancelled.
    */
-  insertLane<T>(lane: number, handler: EventHandler<T>, data: T): number {
+  insertLane<T>(lane: number, handler: EventHandler<T>, data: T): void {
     const key = this.laneKey;
-    if (key[2 * lane] !== Infinity) return this.insertStaged(0, handler, data);
+    if (key[2 * lane] !== Infinity) {
+      this.insertStaged(0, handler, data);
+      return;
+    }
     const time = this.staged[0]!;
-    const slot = this.fill(handler, data, 0);
+    const slot = this.laneSlot[lane]!;
+    this.entries[2 * slot] = handler;
+    this.entries[2 * slot + 1] = data;
+    this.size_++;
     const seq = this.sequence;
     this.sequence = seq + 1 === SEQ_SPAN ? 0 : seq + 1;
     const tie = PRIORITY_OFFSET * SEQ_SPAN + seq;
     key[2 * lane] = time;
     key[2 * lane + 1] = tie;
-    this.laneSlot[lane] = slot;
     this.laneLive++;
     const top = this.laneTop;
     if (top < 0 || time < key[2 * top]! || (time === key[2 * top] && tie < key[2 * top + 1]!)) this.laneTop = lane;
-    return slot;
   }
 
-  /** Removes lane `lane`'s event (the earliest pending one) and returns its slot. */
+  /** Removes lane `lane`'s event (the earliest pending one) and returns the lane's slot. */
   private popLane(lane: number): number {
     const key = this.laneKey;
-    const slot = this.laneSlot[lane]!;
     this.poppedTime = key[2 * lane]!;
     key[2 * lane] = Infinity;
-    this.laneSlot[lane] = -1;
-    this.laneLive--;
     this.size_--;
-    this.retire(slot);
     let best = -1;
-    if (this.laneLive > 0) {
+    if (--this.laneLive > 0) {
       for (let l = 0; l < this.lanes; l++) {
         const t = key[2 * l]!;
         if (t === Infinity) continue;
@@ -212,7 +217,7 @@ export class EventCalendar extends SlotTable {
       }
     }
     this.laneTop = best;
-    return slot;
+    return this.laneSlot[lane]!;
   }
 
   /** Adds an event; returns its handle. The caller has already checked time and priority. */
@@ -344,11 +349,8 @@ export class EventCalendar extends SlotTable {
       this.freeSlots[this.freeCount++] = slot;
     };
     while (this.heapSize > 0) drop(this.heapSlot[--this.heapSize]!);
-    for (let l = 0; l < this.lanes; l++) {
-      if (this.laneSlot[l]! >= 0) drop(this.laneSlot[l]!);
-      this.laneKey[2 * l] = Infinity;
-      this.laneSlot[l] = -1;
-    }
+    // Lanes keep their slots (never pending, so nothing to drop).
+    for (let l = 0; l < this.lanes; l++) this.laneKey[2 * l] = Infinity;
     this.laneLive = 0;
     this.laneTop = -1;
     if (this.far !== undefined) {

@@ -108,6 +108,16 @@ export abstract class SlotTable {
     return slot;
   }
 
+  /**
+   * Takes a slot for good (an arrival lane's): it is never filled, so its generation stays
+   * even and no handle names it; the owner writes its entries directly.
+   */
+  protected reserve(): number {
+    if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+    if (this.slotsUsed === this.generation.length) this.grow();
+    return this.slotsUsed++;
+  }
+
   /** The handle of a pending slot. */
   protected handleOf(slot: number): EventHandle {
     return this.generation[slot]! * SLOT_BITS + slot;

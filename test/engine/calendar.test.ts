@@ -250,6 +250,29 @@ describe('EventCalendar', () => {
     expect(cal.dataOf(cal.popSlot())).toBe('c');
   });
 
+  it('a lane keeps one slot for good: no stale or forged handle cancels its events', () => {
+    const cal = new EventCalendar(16);
+    const h = (): void => {};
+    // A slot used and freed before the lane opens is the one the lane takes.
+    const stale = cal.push(1, 0, h, 'old');
+    expect(cal.dataOf(cal.popSlot())).toBe('old');
+    const lane = cal.openLane();
+    const other = cal.push(5, 0, h, 'heap');
+    for (let i = 0; i < 50; i++) {
+      cal.staged[0] = 2 + i / 100;
+      cal.insertLane(lane, h, i);
+      expect(cal.cancel(stale)).toBe(false);
+      // Every generation of every slot in use so far: none names a lane event.
+      for (let gen = 0; gen < 8; gen++) for (let slot = 0; slot < 3; slot++) if (gen * 2 ** 26 + slot !== other) expect(cal.cancel(gen * 2 ** 26 + slot)).toBe(false);
+      expect(cal.size).toBe(2);
+      expect(cal.dataOf(cal.popSlot())).toBe(i);
+      expect(cal.timeOf(0)).toBe(2 + i / 100);
+    }
+    expect(cal.isPending(other)).toBe(true);
+    expect(cal.dataOf(cal.popSlot())).toBe('heap');
+    expect(cal.popSlot()).toBe(-1);
+  });
+
   it('Simulation.postLane runs events in exactly the order postStaged would', () => {
     const order = (useLane: boolean): number[] => {
       const sim = new Simulation();
