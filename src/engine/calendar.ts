@@ -208,21 +208,25 @@ export class EventCalendar extends SlotTable {
     this.poppedTime = key[2 * lane]!;
     key[2 * lane] = Infinity;
     this.size_--;
-    let best = -1;
-    if (--this.laneLive > 0) {
-      for (let l = 0; l < this.lanes; l++) {
-        const t = key[2 * l]!;
-        if (t === Infinity) continue;
-        if (best < 0 || t < key[2 * best]! || (t === key[2 * best] && key[2 * l + 1]! < key[2 * best + 1]!)) best = l;
-      }
-    }
-    this.laneTop = best;
+    this.laneTop = --this.laneLive > 0 ? this.earliestLane() : -1;
     return this.laneSlot[lane]!;
   }
 
+  /** The lane with the earliest (time, tie) key; some lane holds an event. */
+  private earliestLane(): number {
+    const key = this.laneKey;
+    let best = -1;
+    for (let l = 0; l < this.lanes; l++) {
+      const t = key[2 * l]!;
+      if (t === Infinity) continue;
+      if (best < 0 || t < key[2 * best]! || (t === key[2 * best] && key[2 * l + 1]! < key[2 * best + 1]!)) best = l;
+    }
+    return best;
+  }
+
   /** Adds an event; returns its handle. The caller has already checked time and priority. */
-  push<T>(time: number, priority: number, handler: EventHandler<T>, data: T, stamp = 0): EventHandle {
-    return this.handleOf(this.insert(time, priority, handler, data, stamp));
+  push<T>(time: number, priority: number, handler: EventHandler<T>, data: T): EventHandle {
+    return this.handleOf(this.insert(time, priority, handler, data));
   }
 
   /**
@@ -230,9 +234,9 @@ export class EventCalendar extends SlotTable {
    * a handle is a double past 2^31 once its slot has been reused a few times, and returning
    * one from a call V8 does not inline allocates a heap number per event.
    */
-  insert<T>(time: number, priority: number, handler: EventHandler<T>, data: T, stamp = 0): number {
+  insert<T>(time: number, priority: number, handler: EventHandler<T>, data: T): number {
     this.staged[0] = time;
-    return this.insertStaged(priority, handler, data, stamp);
+    return this.insertStaged(priority, handler, data);
   }
 
   /**
@@ -242,35 +246,36 @@ export class EventCalendar extends SlotTable {
   readonly staged = new Float64Array(1);
 
   /** `insert` at the time in `staged[0]`. */
-  insertStaged<T>(priority: number, handler: EventHandler<T>, data: T, stamp = 0): number {
-    const time = this.staged[0]!;
-    const slot = this.fill(handler, data, stamp);
+  insertStaged<T>(priority: number, handler: EventHandler<T>, data: T): number {
+    const slot = this.fill(handler, data);
     // No `%` here: on a double it compiles to a C fmod call, the dearest step of a push.
     const seq = this.sequence;
     this.sequence = seq + 1 === SEQ_SPAN ? 0 : seq + 1;
-    const tie = (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq;
-    if (this.tiered) {
-      const b = Math.floor((time - this.farStart) * this.farScale);
-      if (b >= this.loaded) {
-        this.park(b, time, tie, slot);
-        return slot;
-      }
-    }
-    if (this.vacantTop) {
-      this.vacantTop = false;
-      this.heapKey[0] = time;
-      this.heapKey[1] = tie;
-      this.heapSlot[0] = slot;
-      this.siftDown(0);
-      return slot;
-    }
-    const i = this.heapSize++;
-    this.heapKey[2 * i] = time;
-    this.heapKey[2 * i + 1] = tie;
+    // The far path lives in a call of its own, so this hot one stays small enough to inline.
+    if (this.tiered && this.insertFar(priority, seq, slot)) return slot;
+    const key = this.heapKey;
+    let i = 0;
+    if (this.vacantTop) this.vacantTop = false;
+    else i = this.heapSize++;
+    key[2 * i] = this.staged[0]!;
+    key[2 * i + 1] = (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq;
     this.heapSlot[i] = slot;
-    this.siftUp(i);
-    if (i >= this.spillAt) this.spill();
+    // A filled vacant root sinks; an appended leaf rises (a lone root does neither).
+    if (i === 0) this.siftDown(0);
+    else {
+      this.siftUp(i);
+      if (i >= this.spillAt) this.spill();
+    }
     return slot;
+  }
+
+  /** Files a push at `staged[0]` in its bucket when that is not loaded yet; false when it belongs in the heap. */
+  private insertFar(priority: number, seq: number, slot: number): boolean {
+    const time = this.staged[0]!;
+    const b = Math.floor((time - this.farStart) * this.farScale);
+    if (b < this.loaded) return false;
+    this.park(b, time, (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq, slot);
+    return true;
   }
 
   /**
@@ -287,26 +292,20 @@ export class EventCalendar extends SlotTable {
    * event is later.
    */
   popUntil(until: number): number {
+    // Written for bytecode size as much as for speed: the run loop inlines this call (and
+    // the sift a vacant root needs) only while V8's inlining budget of about 920 bytes of
+    // bytecode per optimized function lasts; every byte here is a byte the loop cannot spend.
     if (this.vacantTop) this.closeTop();
-    if (this.size_ === 0) return -1;
     const lane = this.laneTop;
-    if (this.size_ === this.laneLive) {
-      if (this.laneKey[2 * lane]! > until) return -1;
-      return this.popLane(lane);
-    }
+    // Every pending event waits in a lane, or none is pending (lane -1).
+    if (this.size_ === this.laneLive) return lane >= 0 && this.laneKey[2 * lane]! <= until ? this.popLane(lane) : -1;
+    const key = this.heapKey;
     let top = this.heapSlot[0]!;
-    if (this.heapSize === 0 || (this.generation[top]! & 1) === 0) {
-      this.settle();
-      top = this.heapSlot[0]!;
-    }
-    const t = this.heapKey[0]!;
+    if (this.heapSize === 0 || (this.generation[top]! & 1) === 0) top = this.settle();
+    const t = key[0]!;
     if (lane >= 0) {
-      const lk = this.laneKey;
-      const lt = lk[2 * lane]!;
-      if (lt < t || (lt === t && lk[2 * lane + 1]! < this.heapKey[1]!)) {
-        if (lt > until) return -1;
-        return this.popLane(lane);
-      }
+      const lt = this.laneKey[2 * lane]!;
+      if (lt < t || (lt === t && this.laneKey[2 * lane + 1]! < key[1]!)) return lt > until ? -1 : this.popLane(lane);
     }
     if (t > until) return -1;
     this.poppedTime = t;
@@ -389,15 +388,16 @@ export class EventCalendar extends SlotTable {
   }
 
   /**
-   * Makes the heap's top a live event (there is one somewhere: size > 0): drops tombstones
-   * off the top and, when the heap runs dry, loads the next bucket or spreads the overflow.
+   * Makes the heap's top a live event (there is one somewhere: size > 0) and returns its slot:
+   * drops tombstones off the top and, when the heap runs dry, loads the next bucket or
+   * spreads the overflow.
    */
-  private settle(): void {
+  private settle(): number {
     const gens = this.generation;
     for (;;) {
       while (this.heapSize > 0) {
         const top = this.heapSlot[0]!;
-        if ((gens[top]! & 1) === 1) return;
+        if ((gens[top]! & 1) === 1) return top;
         this.removeTop();
         this.freeSlots[this.freeCount++] = top;
       }
@@ -608,16 +608,14 @@ export class EventCalendar extends SlotTable {
     this.removeTop();
   }
 
-  /** Removes heap entry 0: the last entry fills the hole and sinks. */
+  /** Removes heap entry 0: the last entry fills the hole and sinks (the last entry alone just goes). */
   private removeTop(): void {
     const n = --this.heapSize;
-    if (n > 0) {
-      const key = this.heapKey;
-      key[0] = key[2 * n]!;
-      key[1] = key[2 * n + 1]!;
-      this.heapSlot[0] = this.heapSlot[n]!;
-      this.siftDown(0);
-    }
+    const key = this.heapKey;
+    key[0] = key[2 * n]!;
+    key[1] = key[2 * n + 1]!;
+    this.heapSlot[0] = this.heapSlot[n]!;
+    this.siftDown(0);
   }
 
   // The sifts take only heap indices and read the moving entry's key themselves: passing
@@ -648,21 +646,18 @@ export class EventCalendar extends SlotTable {
   /** Moves the entry at `i` down to its place. */
   private siftDown(i: number): void {
     const key = this.heapKey;
-    const t = key[2 * i]!;
-    const tie = key[2 * i + 1]!;
-    const slot = this.heapSlot[i]!;
     const hs = this.heapSlot;
     const n = this.heapSize;
-    const shift = this.shift;
-    const arity = this.arity;
-    for (;;) {
-      const first = (i << shift) + 1;
-      if (first >= n) break;
-      let best = first;
-      let bt = key[2 * first]!;
-      let bk = key[2 * first + 1]!;
-      const end = first + arity < n ? first + arity : n;
-      for (let c = first + 1; c < end; c++) {
+    const t = key[2 * i]!;
+    const tie = key[2 * i + 1]!;
+    const slot = hs[i]!;
+    for (let c = (i << this.shift) + 1; c < n; c = (i << this.shift) + 1) {
+      // The earliest of the (up to `arity`) children.
+      let best = c;
+      let bt = key[2 * c]!;
+      let bk = key[2 * c + 1]!;
+      const end = c + this.arity < n ? c + this.arity : n;
+      while (++c < end) {
         const ct = key[2 * c]!;
         if (ct < bt || (ct === bt && key[2 * c + 1]! < bk)) {
           best = c;
@@ -714,8 +709,8 @@ export class FifoQueue extends SlotTable {
   }
 
   /** Appends an entry (time and priority are ignored: the order is arrival order). */
-  push<T>(_time: number, _priority: number, handler: EventHandler<T>, data: T, stamp = 0): EventHandle {
-    const slot = this.fill(handler, data, stamp);
+  push<T>(_time: number, _priority: number, handler: EventHandler<T>, data: T): EventHandle {
+    const slot = this.fill(handler, data);
     const ring = this.ring;
     ring[(this.head + this.count++) & (ring.length - 1)] = slot;
     return this.handleOf(slot);
