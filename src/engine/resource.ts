@@ -177,6 +177,11 @@ export class Resource {
       this.waits.add(0);
       return -1;
     }
+    return this.enqueue(handler, data, priority);
+  }
+
+  /** `seize`'s waiting path, a call of its own so that the free-unit path inlines into handlers. */
+  private enqueue<T>(handler: EventHandler<T>, data: T, priority: number): number {
     if (this.queue.size >= this.maxWaiting) this.lineFull();
     const h = this.queue.push(this.ordered ? priority : 0, 0, handler, data);
     this.queueLength.updateOn(this.clock, this.queue.size);
