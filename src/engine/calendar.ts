@@ -35,8 +35,18 @@ import { GENERATIONS, SLOT_BITS, SlotTable, type EventHandle, type EventHandler 
 
 export type { EventHandle, EventHandler } from './slots.js';
 
-const PRIORITY_OFFSET = 1024; // priorities -1024..1023 fold into the tie-break key
-const SEQ_SPAN = 2 ** 42; // insertion sequence numbers below 4.4e12 keep the key exact
+// The tie-break key: a const enum, so tsc writes the numbers into the hot functions (a module
+// constant costs a context load and a hole check in bytecode at each use, and V8 stops inlining
+// a hot function's callees once their bytecode adds up to about 920 bytes).
+const enum Tie {
+  /** Priorities -1024..1023 fold into the tie-break key. */
+  PRIORITY_OFFSET = 1024,
+  /** 2^42: insertion sequence numbers below 4.4e12 keep the key exact. */
+  SEQ_SPAN = 4398046511104,
+  /** The key of priority 0 before its sequence number: PRIORITY_OFFSET times SEQ_SPAN (2^52, exact). */
+  LANE = 4503599627370496,
+}
+const PRIORITY_OFFSET = Tie.PRIORITY_OFFSET;
 
 /** Heap arities the calendar supports. */
 export type CalendarArity = 2 | 4 | 8;
@@ -193,8 +203,8 @@ export class EventCalendar extends SlotTable {
     this.entries[2 * slot + 1] = data;
     this.size_++;
     const seq = this.sequence;
-    this.sequence = seq + 1 === SEQ_SPAN ? 0 : seq + 1;
-    const tie = PRIORITY_OFFSET * SEQ_SPAN + seq;
+    this.sequence = seq + 1 === Tie.SEQ_SPAN ? 0 : seq + 1;
+    const tie = Tie.LANE + seq;
     key[2 * lane] = time;
     key[2 * lane + 1] = tie;
     this.laneLive++;
@@ -250,7 +260,7 @@ export class EventCalendar extends SlotTable {
     const slot = this.fill(handler, data);
     // No `%` here: on a double it compiles to a C fmod call, the dearest step of a push.
     const seq = this.sequence;
-    this.sequence = seq + 1 === SEQ_SPAN ? 0 : seq + 1;
+    this.sequence = seq + 1 === Tie.SEQ_SPAN ? 0 : seq + 1;
     // The far path lives in a call of its own, so this hot one stays small enough to inline.
     if (this.tiered && this.insertFar(priority, seq, slot)) return slot;
     const key = this.heapKey;
@@ -258,7 +268,7 @@ export class EventCalendar extends SlotTable {
     if (this.vacantTop) this.vacantTop = false;
     else i = this.heapSize++;
     key[2 * i] = this.staged[0]!;
-    key[2 * i + 1] = (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq;
+    key[2 * i + 1] = (priority + Tie.PRIORITY_OFFSET) * Tie.SEQ_SPAN + seq;
     this.heapSlot[i] = slot;
     // A filled vacant root sinks; an appended leaf rises (a lone root does neither).
     if (i === 0) this.siftDown(0);
@@ -274,7 +284,7 @@ export class EventCalendar extends SlotTable {
     const time = this.staged[0]!;
     const b = Math.floor((time - this.farStart) * this.farScale);
     if (b < this.loaded) return false;
-    this.park(b, time, (priority + PRIORITY_OFFSET) * SEQ_SPAN + seq, slot);
+    this.park(b, time, (priority + Tie.PRIORITY_OFFSET) * Tie.SEQ_SPAN + seq, slot);
     return true;
   }
 

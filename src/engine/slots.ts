@@ -96,7 +96,8 @@ export abstract class SlotTable {
     entries[2 * slot + 1] = data;
     const clock = this.stampClock;
     if (clock !== null) this.stamps[slot] = clock[0]!;
-    this.generation[slot] = (this.generation[slot]! + 1) & (GENERATIONS - 1);
+    // 2^27 − 1 = GENERATIONS − 1, written out: a module constant costs bytecode at each use.
+    this.generation[slot] = (this.generation[slot]! + 1) & 0x7ffffff;
     this.size_++;
     return slot;
   }
