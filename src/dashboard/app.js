@@ -299,13 +299,32 @@ function summaryTables(doc) {
     });
     box.append(el('h3', {}, 'Key metrics (mean, 95 % interval, n)'), el('table', { class: 'numbers key-metrics' }, el('thead', {}, head), el('tbody', {}, ...rows)));
   }
-  const warnings = (doc.warnings || []).filter((w) => w.kind !== 'imprecise');
-  if (warnings.length > 0) {
-    const det = el('details', { class: 'warnings' }, el('summary', {}, `${warnings.length} warning(s) about these figures`));
-    det.append(el('ul', {}, ...warnings.map((w) => el('li', {}, w.message))));
-    box.append(det);
-  }
+  const warnings = warningsBox(doc, cat);
+  if (warnings) box.append(warnings);
   return box;
+}
+
+/**
+ * The warnings (imprecision left out: the precision figures say it), folded as report.html
+ * folds them: counted by kind in the title; inside, per kind, its count, first and last
+ * message and each metric once by label, every message in a fold of its own.
+ */
+function warningsBox(doc, cat) {
+  const warnings = (doc.warnings || []).filter((w) => w.kind !== 'imprecise');
+  if (warnings.length === 0) return null;
+  const kinds = [...new Set(warnings.map((w) => w.kind))];
+  const byKind = new Map(kinds.map((k) => [k, warnings.filter((w) => w.kind === k)]));
+  const counts = kinds.map((k) => `${byKind.get(k).length} ${k}`).join(', ');
+  const det = el('details', { class: 'warnings', id: 'run-warnings' }, el('summary', {}, `${warnings.length} warning${warnings.length === 1 ? '' : 's'} about these figures: ${counts}`));
+  for (const [kind, list] of byKind) {
+    const metrics = [...new Set(list.map((w) => w.metric).filter((m) => m))];
+    const part = el('div', { class: 'wkind', 'data-kind': kind }, el('p', {}, el('strong', {}, `${list.length} ${kind}`), `: ${list[0].message}`));
+    if (list.length > 1) part.append(el('p', { class: 'muted' }, `last: ${list[list.length - 1].message}`));
+    if (metrics.length > 1) part.append(el('p', {}, metrics.map((m) => metricLabel(cat[m], m)).join(' · ')));
+    if (list.length > 2) part.append(el('details', {}, el('summary', {}, `all ${list.length} messages`), el('ul', {}, ...list.map((w) => el('li', {}, w.message)))));
+    det.append(part);
+  }
+  return det;
 }
 
 /** Failed replications, in red, each with its seed and error. */

@@ -22,6 +22,11 @@ function eightVariants() {
   doc.ranking = { metric: 'cost.total', direction: 'lower', order: doc.variants.map((v, i) => ({ variant: v.name, mean: v.metrics['cost.total']!.mean, ci95: v.metrics['cost.total']!.ci95, rank: i + 1 })) };
   for (const v of doc.variants) v.metrics['incidents.P1.targets_met'] = { n: 10, mean: 0.8, sd: 0.4, ci95: [0.49, 0.94], method: 'wilson', min: 0, max: 1, p05: 0, p50: 1, p95: 1 };
   doc.metrics!['incidents.P1.targets_met'] = { name: 'incidents.<priority>.targets_met', label: '<priority> incident targets met', unit: 'fraction', better: 'higher', flag: true, range: { lo: 0, hi: 1 }, doc: 'P1 targets met' };
+  // Twelve warnings of two kinds, as a real run piles them up.
+  doc.warnings = [
+    ...['P3', 'P4'].flatMap((p) => ['mtta', 'mttd', 'mttr'].map((m) => ({ kind: 'never-observed' as const, metric: `incidents.${p}.${m}`, message: `incidents.${p}.${m}: no replication of any variant observed it` }))),
+    ...['P3', 'P4'].flatMap((p) => ['count', 'breaches', 'escalations'].map((m) => ({ kind: 'never-occurred' as const, metric: `incidents.${p}.${m}`, message: `incidents.${p}.${m}: 0 in every replication of every variant` }))),
+  ];
   return doc;
 }
 
@@ -62,6 +67,10 @@ describe('the dashboard as a planner sees it (headless Chromium, 1400 × 900)', 
     const verdict = await page.$eval('#run-summary table.verdict thead', (h) => h.textContent);
     expect(verdict).toContain('P(P1 incident targets met)');
     expect(await page.textContent('#run-summary')).toContain('rank by Total cost (cost.total, lower is better)');
+    // The warnings fold counts them by kind and names each metric once, by label.
+    expect(await page.textContent('#run-warnings summary')).toBe('12 warnings about these figures: 6 never-observed, 6 never-occurred');
+    expect(await page.$$eval('#run-warnings .wkind', (ks) => ks.map((k) => k.getAttribute('data-kind')))).toEqual(['never-observed', 'never-occurred']);
+    expect(await page.textContent('#run-warnings .wkind[data-kind="never-observed"]')).toContain('P3 mean time to resolve · incidents.P4.mtta');
     await mkdir(path.join(ROOT, 'test-output'), { recursive: true });
     await page.screenshot({ path: path.join(ROOT, 'test-output', 'e2e-planner-summary.png') });
     expect(session.problems).toEqual([]);
