@@ -7,7 +7,7 @@
  * OPSIM_VALIDATOR=compile also asks.
  *
  * Next to it the build leaves V8's code cache of that code (scenario-validator.v8cache: the
- * bytecode of the functions that validating the shipped scenarios compiled). Parsing the 4 MB
+ * bytecode of the functions that validating the shipped scenarios compiled). Parsing the 2.4 MB
  * of generated code and compiling the functions a first scenario calls cost about 0.13 CPU s
  * of every `opsim validate` and `opsim run`; with the cache about 0.03. The cache carries the
  * validator's key, and V8 itself refuses a cache from another V8 version or other flags; a
@@ -26,7 +26,7 @@ import { packageRoot } from '../version.js';
 export const PRECOMPILED_FILE = path.join(packageRoot(), 'dist', 'generated', 'scenario-validator.cjs');
 
 /** Bump when the generated code's shape or opsim's keywords change meaning. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 const AJV_VERSION = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
 
