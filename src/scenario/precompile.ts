@@ -48,7 +48,7 @@ export function standaloneValidatorCode(schema: SchemaObject): string {
 }
 
 /** Writes `data` to `file` atomically (a temporary file, then a rename). */
-function writeAtomically(file: string, data: string | Uint8Array): void {
+export function writeAtomically(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, data);
