@@ -177,7 +177,12 @@ export class Resource {
       this.waits.add(0);
       return -1;
     }
-    if (this.queue.size >= this.maxWaiting) throw new QueueLimitError(this.name, this.maxWaiting, this.simulation.now);
+    return this.enqueue(handler, data, priority);
+  }
+
+  /** `seize`'s waiting path, a call of its own so that the free-unit path inlines into handlers. */
+  private enqueue<T>(handler: EventHandler<T>, data: T, priority: number): number {
+    if (this.queue.size >= this.maxWaiting) this.lineFull();
     const h = this.queue.push(this.ordered ? priority : 0, 0, handler, data);
     this.queueLength.updateOn(this.clock, this.queue.size);
     return h;
@@ -193,7 +198,7 @@ export class Resource {
 
   /** Fast path: gives back one unit taken by `seize` and serves the queue. */
   release(): void {
-    if (this.inUse_ <= 0) throw new Error(`resource ${this.name}: release without a matching seize`);
+    if (this.inUse_ <= 0) this.unmatchedRelease();
     const q = this.queue;
     if (q.size > 0 && this.inUse_ <= this.capacity_) {
       // Hand the unit straight to the next claim: the busy count does not change, which
@@ -204,6 +209,16 @@ export class Resource {
     this.inUse_--;
     this.busy.updateOn(this.clock, this.inUse_);
     this.serveQueue();
+  }
+
+  // The throws live out of line: seize and release are inlined into models' handlers, and V8
+  // stops inlining once a handler's callees add up to about 920 bytes of bytecode.
+  private lineFull(): never {
+    throw new QueueLimitError(this.name, this.maxWaiting, this.simulation.now);
+  }
+
+  private unmatchedRelease(): never {
+    throw new Error(`resource ${this.name}: release without a matching seize`);
   }
 
   /** Process interface: a claim that succeeds when a unit is granted. */
@@ -217,7 +232,7 @@ export class Resource {
       return req;
     }
     if (this.discipline === 'preemptive' && this.tryPreempt(req)) return req;
-    if (this.queue.size >= this.maxWaiting) throw new QueueLimitError(this.name, this.maxWaiting, now);
+    if (this.queue.size >= this.maxWaiting) this.lineFull();
     req.queueHandle = this.queue.push(this.ordered ? priority : 0, 0, grantRequest, req);
     this.queueLength.update(now, this.queue.size);
     return req;

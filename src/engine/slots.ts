@@ -22,11 +22,9 @@ export const GENERATIONS = 2 ** 27;
 export abstract class SlotTable {
   /** Per slot: bumped when the slot is filled and when it leaves or is cancelled (odd = pending). */
   protected generation: Uint32Array;
-  /** A number stored with each entry for its owner (e.g. when a queue entry joined). */
+  /** Per slot, the time its entry was stored, kept only once `stampFrom` is set (a waiting line's join time). */
   protected stamps: Float64Array;
-  /** Whether any non-zero stamp was ever stored (a Simulation's calendar never stores one). */
-  protected stamped = false;
-  /** When set (stampFrom), every entry is stamped with `stampClock[0]` and the stamp argument is ignored. */
+  /** When set (stampFrom), every entry is stamped with `stampClock[0]`. */
   private stampClock: Float64Array | null = null;
   protected freeSlots: Int32Array;
   protected freeCount = 0;
@@ -86,26 +84,33 @@ export abstract class SlotTable {
     this.stampClock = clock;
   }
 
-  /** Stores an entry in a free slot (made pending) and returns the slot. */
-  protected fill<T>(handler: EventHandler<T>, data: T, stamp: number): number {
-    let slot: number;
-    if (this.freeCount > 0) {
-      slot = this.freeSlots[--this.freeCount]!;
-    } else {
-      if (this.slotsUsed === this.generation.length) this.grow();
-      slot = this.slotsUsed++;
-    }
-    this.entries[2 * slot] = handler;
-    this.entries[2 * slot + 1] = data;
+  /**
+   * Stores an entry in a free slot (made pending) and returns the slot. Kept small, the rare
+   * paths in calls of their own: it is inlined into every push, and V8 stops inlining a hot
+   * function's callees once their bytecode adds up to about 920 bytes.
+   */
+  protected fill<T>(handler: EventHandler<T>, data: T): number {
+    const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.reserve();
+    const entries = this.entries;
+    entries[2 * slot] = handler;
+    entries[2 * slot + 1] = data;
     const clock = this.stampClock;
     if (clock !== null) this.stamps[slot] = clock[0]!;
-    else if (stamp !== 0 || this.stamped) {
-      this.stamped = true;
-      this.stamps[slot] = stamp;
-    }
-    this.generation[slot] = (this.generation[slot]! + 1) & (GENERATIONS - 1);
+    // 2^27 − 1 = GENERATIONS − 1, written out: a module constant costs bytecode at each use.
+    this.generation[slot] = (this.generation[slot]! + 1) & 0x7ffffff;
     this.size_++;
     return slot;
+  }
+
+  /**
+   * Takes a free slot without filling it: `fill`'s slow path, and an arrival lane's slot for
+   * good (never filled, so its generation stays even and no handle names it; the owner
+   * writes its entries directly).
+   */
+  protected reserve(): number {
+    if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+    if (this.slotsUsed === this.generation.length) this.grow();
+    return this.slotsUsed++;
   }
 
   /** The handle of a pending slot. */

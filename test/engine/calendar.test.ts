@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY, Resource, Simulation, type CalendarArity, type CalendarLayout } from '../../src/engine/index.js';
+import { FifoQueue } from '../../src/engine/calendar.js';
 
 type Op = { kind: 'push'; time: number; priority: number } | { kind: 'pop' } | { kind: 'cancel'; pick: number };
 
@@ -128,6 +129,80 @@ function checkLanes(ops: readonly LaneOp[], layout: CalendarLayout = {}, peekAlw
   expect(cal.popSlot()).toBe(-1);
 }
 
+type FifoOp = { kind: 'push'; n: number } | { kind: 'pop' } | { kind: 'cancel'; pick: number; n: number };
+
+// Pushes and cancels come in bursts, so the ring grows, wraps and compacts (over 64 withdrawn
+// entries outnumbering the live ones) inside one run.
+const fifoOpArb: fc.Arbitrary<FifoOp> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('push' as const), n: fc.integer({ min: 1, max: 40 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('pop' as const) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(), n: fc.integer({ min: 1, max: 40 }) }) },
+);
+
+/** Replays `ops` on a FifoQueue and on an array of live entries: order, sizes, stamps, stale handles. */
+function checkFifo(ops: readonly FifoOp[]): void {
+  const q = new FifoQueue(16);
+  const clock = new Float64Array(1);
+  q.stampFrom(clock);
+  const ref: { id: number; handle: number; at: number }[] = [];
+  const issued: { id: number; handle: number }[] = [];
+  const h = (): void => {};
+  let id = 0;
+  for (const op of ops) {
+    clock[0]++;
+    if (op.kind === 'push') {
+      for (let k = 0; k < op.n; k++) {
+        const handle = q.push(0, 0, h, id);
+        expect(issued.some((e) => e.handle === handle)).toBe(false); // handles are never reused
+        ref.push({ id, handle, at: clock[0]! });
+        issued.push({ id: id++, handle });
+      }
+    } else if (op.kind === 'pop') {
+      const want = ref.shift();
+      const pos = q.popSlot();
+      if (want === undefined) expect(pos).toBe(-1);
+      else {
+        expect(q.dataOf(pos)).toBe(want.id);
+        expect(q.handlerOf(pos)).toBe(h);
+        expect(q.stampOf(pos)).toBe(want.at);
+      }
+    } else if (issued.length > 0) {
+      // Any handle ever issued (waiting, granted or withdrawn), and a few that never were.
+      for (let k = 0; k < op.n; k++) {
+        const e = issued[(op.pick + 7 * k) % issued.length]!;
+        const i = ref.findIndex((r) => r.id === e.id);
+        expect(q.cancel(e.handle)).toBe(i >= 0);
+        if (i >= 0) ref.splice(i, 1);
+      }
+      expect(q.cancel(-1)).toBe(false);
+      expect(q.cancel(0.5)).toBe(false);
+      expect(q.cancel(id + 3)).toBe(false);
+    }
+    expect(q.size).toBe(ref.length);
+  }
+  while (ref.length > 0) expect(q.dataOf(q.popSlot())).toBe(ref.shift()!.id);
+  expect(q.popSlot()).toBe(-1);
+}
+
+describe('FifoQueue (a FIFO resource\'s waiting line)', () => {
+  it('matches an array reference under push/pop/cancel bursts (growth, wrap-around, compaction, stale handles)', () => {
+    fc.assert(fc.property(fc.array(fifoOpArb, { maxLength: 200 }), checkFifo), { numRuns: 200 });
+  });
+
+  it('compacts withdrawn entries and still finds every handle', () => {
+    const q = new FifoQueue(16);
+    const h = (): void => {};
+    const handles = Array.from({ length: 500 }, (_, i) => q.push(0, 0, h, i));
+    for (let i = 0; i < 500; i++) if (i % 5 !== 0) expect(q.cancel(handles[i]!)).toBe(true);
+    // 400 withdrawn against 100 live: compacted; the survivors keep their order and handles.
+    expect(q.size).toBe(100);
+    for (let i = 0; i < 500; i += 10) expect(q.cancel(handles[i]!)).toBe(true);
+    const out: unknown[] = [];
+    while (q.size > 0) out.push(q.dataOf(q.popSlot()));
+    expect(out).toEqual(Array.from({ length: 50 }, (_, k) => 10 * k + 5));
+  });
+});
+
 describe('EventCalendar', () => {
   for (const arity of [4, 2, 8] as const) {
     it(`${arity}-ary heap matches a sorted-array reference under push/pop/cancel`, () => {
@@ -250,6 +325,29 @@ describe('EventCalendar', () => {
     expect(cal.dataOf(cal.popSlot())).toBe('c');
   });
 
+  it('a lane keeps one slot for good: no stale or forged handle cancels its events', () => {
+    const cal = new EventCalendar(16);
+    const h = (): void => {};
+    // A slot used and freed before the lane opens is the one the lane takes.
+    const stale = cal.push(1, 0, h, 'old');
+    expect(cal.dataOf(cal.popSlot())).toBe('old');
+    const lane = cal.openLane();
+    const other = cal.push(5, 0, h, 'heap');
+    for (let i = 0; i < 50; i++) {
+      cal.staged[0] = 2 + i / 100;
+      cal.insertLane(lane, h, i);
+      expect(cal.cancel(stale)).toBe(false);
+      // Every generation of every slot in use so far: none names a lane event.
+      for (let gen = 0; gen < 8; gen++) for (let slot = 0; slot < 3; slot++) if (gen * 2 ** 26 + slot !== other) expect(cal.cancel(gen * 2 ** 26 + slot)).toBe(false);
+      expect(cal.size).toBe(2);
+      expect(cal.dataOf(cal.popSlot())).toBe(i);
+      expect(cal.timeOf(0)).toBe(2 + i / 100);
+    }
+    expect(cal.isPending(other)).toBe(true);
+    expect(cal.dataOf(cal.popSlot())).toBe('heap');
+    expect(cal.popSlot()).toBe(-1);
+  });
+
   it('Simulation.postLane runs events in exactly the order postStaged would', () => {
     const order = (useLane: boolean): number[] => {
       const sim = new Simulation();
@@ -338,7 +436,7 @@ describe('EventCalendar', () => {
     }
     expect(cal.size).toBe(1);
     expect(cal.isPending(last)).toBe(true);
-    // The same for a FIFO resource's waiting line (its handles come from the same slot table).
+    // The same for a FIFO resource's waiting line (its handles are tickets, never reused).
     const sim = new Simulation();
     const r = new Resource(sim, { capacity: 1 });
     r.seize(h, 0);
