@@ -14,7 +14,7 @@
  */
 import { ConstantDelayTimers, Resource, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
 import type { ServiceSpec } from './schema.js';
-import { distributionFromSpec } from '../kernel/distribution.js';
+import { distributionFromSpec, drawInto } from '../kernel/distribution.js';
 import type { SlidingWindow } from './histogram.js';
 import { Balancer } from './balancer.js';
 import type { RoomsPort } from '../cooling/ports.js';
@@ -63,6 +63,14 @@ export class ServicePool implements ServiceHandle {
   private readonly site: ServicesRegistry;
   private readonly dist: Distribution;
   private readonly rng: Rng;
+  /**
+   * The mean of an exponential service time (NaN: another kind), drawn here with the
+   * engine's formula (`exponential` in engine/distributions.ts; a test holds them equal).
+   */
+  private readonly expMean: number;
+  /** Draws a service time of another kind into `drawn[0]` (see drawInto: no boxed double where pools of several kinds share the call). */
+  private readonly drawServiceTime: () => void;
+  private readonly drawn = new Float64Array(1);
   private readonly backoffDist: Distribution | null;
   private readonly backoffRng: Rng;
   private readonly timeout: number;
@@ -126,6 +134,8 @@ export class ServicePool implements ServiceHandle {
     this.concurrency = spec.concurrency;
     this.dist = distributionFromSpec(spec.serviceTime);
     this.rng = world.streams.stream(`services/${spec.name}/service-time`);
+    this.drawServiceTime = drawInto(spec.serviceTime, this.dist, this.rng, this.drawn);
+    this.expMean = typeof spec.serviceTime !== 'number' && spec.serviceTime.dist === 'exponential' ? this.dist.mean : NaN;
     this.backoffDist = spec.retryBackoff === undefined ? null : distributionFromSpec(spec.retryBackoff);
     this.backoffRng = world.streams.stream(`services/${spec.name}/retry-backoff`);
     this.timeout = spec.timeout ?? 0;
@@ -304,7 +314,16 @@ export class ServicePool implements ServiceHandle {
     // Never cancelled (a failed server's requests are marked killed instead), so no handle;
     // the end time goes through the staging element, not a (boxed) double argument.
     const sim = this.sim;
-    sim.staged[0] = sim.now + this.dist.sample(this.rng) * factor;
+    // The commonest kind drawn in place; the others through drawInto, so that pools of
+    // several kinds do not share one megamorphic `sample` call returning a boxed double.
+    const mean = this.expMean;
+    let x: number;
+    if (mean === mean) x = -Math.log(1 - this.rng.next()) * mean;
+    else {
+      this.drawServiceTime();
+      x = this.drawn[0]!;
+    }
+    sim.staged[0] = sim.now + x * factor;
     sim.postStaged(this.onComplete, slot);
   }
 
