@@ -277,7 +277,7 @@ export class ServicePool implements ServiceHandle {
 
   /** True when an arrival at `queue` would have to wait and the waiting room is full. */
   private full(queue: Resource): boolean {
-    return queue.waiting >= this.queueRoom && (queue.waiting > 0 || queue.free === 0);
+    return this.queueRoom !== Infinity && queue.waiting >= this.queueRoom && (queue.waiting > 0 || queue.free === 0);
   }
 
   /** The queue is full: the attempt is refused at once (and may be retried). */
