@@ -231,13 +231,17 @@ export class ServicePool implements ServiceHandle {
     this.reachService(slot);
   };
 
-  /** The attempt reaches the service: the client's timeout starts and the request is dispatched. */
+  /**
+   * The attempt reaches the service: the request is dispatched and the client's timeout
+   * starts now, unless it could not fire (see beginService). Nothing dispatch does before
+   * the timeout starts schedules an event, so the events keep their order.
+   */
   private reachService(slot: number): void {
-    if (this.timers !== null) this.timers.start(slot);
-    this.dispatch(slot);
+    this.dispatch(slot, this.timers !== null);
   }
 
-  private dispatch(slot: number): void {
+  /** `timeout`: the attempt's client timeout is still to be started (false: a queued request sent elsewhere keeps its own). */
+  private dispatch(slot: number, timeout: boolean): void {
     const shared = this.shared;
     if (shared !== null) {
       if (this.full(shared)) {
@@ -246,8 +250,9 @@ export class ServicePool implements ServiceHandle {
       }
       const h = shared.seize(this.onGrant, slot, this.rec.prio[slot]!);
       this.stats.admitted(h !== -1);
-      if (h === -1) this.beginService(slot);
+      if (h === -1) this.beginService(slot, timeout);
       else {
+        if (timeout) this.timers!.start(slot);
         this.rec.state[slot] = QUEUED;
         this.rec.qh[slot] = h;
       }
@@ -268,8 +273,9 @@ export class ServicePool implements ServiceHandle {
     this.conns[b]++;
     const h = this.backends[b]!.seize(this.onGrant, slot, this.rec.prio[slot]!);
     this.stats.admitted(h !== -1);
-    if (h === -1) this.beginService(slot);
+    if (h === -1) this.beginService(slot, timeout);
     else {
+      if (timeout) this.timers!.start(slot);
       this.rec.state[slot] = QUEUED;
       this.rec.qh[slot] = h;
     }
@@ -289,10 +295,18 @@ export class ServicePool implements ServiceHandle {
 
   private readonly onGrant = (slot: number): void => {
     this.rec.qh[slot] = -1;
-    this.beginService(slot);
+    this.beginService(slot, false);
   };
 
-  private beginService(slot: number): void {
+  /**
+   * Service of `slot` begins now. `timeout`: the attempt's client timeout is still to be
+   * started (a request served on arrival). It is started only if it could fire: with no
+   * downstream call, a request served at once ends at the end drawn here unless its server
+   * fails first, and a failure ends the attempt and stops the timeout anyway; so a timeout
+   * due after that end would only ever be stopped (most requests: no timer, no ring entry,
+   * no wake-up for it). Started, it is started before the service end is scheduled, as before.
+   */
+  private beginService(slot: number, timeout: boolean): void {
     let server: number;
     if (this.shared !== null) {
       let u: number;
@@ -323,7 +337,10 @@ export class ServicePool implements ServiceHandle {
       this.drawServiceTime();
       x = this.drawn[0]!;
     }
-    sim.staged[0] = sim.now + x * factor;
+    const end = sim.now + x * factor;
+    // The same sum as the timer's expiry (now + delay): the service end must be strictly earlier.
+    if (timeout && (this.downstream !== null || !(end < sim.now + this.timeout))) this.timers!.start(slot);
+    sim.staged[0] = end;
     sim.postStaged(this.onComplete, slot);
   }
 
@@ -540,7 +557,7 @@ export class ServicePool implements ServiceHandle {
     for (let slot = 0; slot < this.rec.hiWater; slot++) {
       if (this.rec.state[slot] !== QUEUED || this.rec.unit[slot] !== b) continue;
       this.leaveQueue(slot);
-      this.dispatch(slot);
+      this.dispatch(slot, false);
     }
   }
 
