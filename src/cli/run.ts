@@ -17,6 +17,7 @@ import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResults } from '../results/write.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import { formatMetric } from '../report/units.js';
+import { labelOf } from '../report/catalog.js';
 import type { ResultsDocument } from '../results/format.js';
 import type { SpecOptions } from '../distributed/identity.js';
 
@@ -63,18 +64,22 @@ function num(v: number): string {
 /** The terminal summary: key metrics per variant with their 95 % intervals. */
 export function summaryTable(doc: ResultsDocument): string {
   // Intervals are printed as [lo, hi]: cut to the feasible range or Wilson, they need not be symmetric.
-  const rows: string[][] = [['variant', 'metric', 'mean', '95% CI', 'n']];
+  // One block per key metric, headed by its planner-facing label and its name in results.json and summary.csv.
+  const rows: (string[] | string)[] = [['variant', 'mean', '95% CI', 'n']];
   const metrics = keyMetrics(doc, 12);
   for (const m of metrics) {
+    const label = labelOf(doc, m);
+    rows.push(label === m ? m : `${label} (${m})`);
     for (const v of doc.variants) {
       const s = v.metrics[m];
       if (s === undefined) continue;
       const ci = s.n >= 2 && Number.isFinite(s.ci95[0]) ? `[${formatMetric(doc, m, s.ci95[0])}, ${formatMetric(doc, m, s.ci95[1])}]` : '—';
-      rows.push([v.name, m, formatMetric(doc, m, s.mean), ci, String(s.n)]);
+      rows.push([`  ${v.name}`, formatMetric(doc, m, s.mean), ci, String(s.n)]);
     }
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  const cells = rows.filter((r): r is string[] => typeof r !== 'string');
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => (typeof r === 'string' ? r : r.map((c, i) => (i >= 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const slaRoles = slaMetrics(doc.metrics ?? {});
   for (const b of doc.slas ?? []) {

@@ -4,6 +4,10 @@
 
 /* global vegaEmbed */
 
+// The metric-spec helpers of src/results/metrics.ts (served compiled): labels and SLA roles are
+// read exactly as report.html reads them.
+import { metricLabel, slaMetrics } from './metrics.js';
+
 const $ = (sel) => document.querySelector(sel);
 
 // A token may be handed over once in the URL fragment (#token=...) and kept for the tab.
@@ -40,6 +44,23 @@ function el(tag, props = {}, ...children) {
 
 let scenarios = [];
 
+/** The scenario section a knob belongs to (its path's first field: teams, services, rooms…), as a heading. */
+function knobSection(path) {
+  const head = path.split(/[.[]/)[0] || path;
+  return head.charAt(0).toUpperCase() + head.slice(1);
+}
+
+/** "8 knobs" or "8 knobs, 2 changed", for a group's folded heading. */
+function knobCount(inputs) {
+  const changed = inputs.filter((i) => i.value !== i.dataset.default).length;
+  return `${inputs.length} knob${inputs.length === 1 ? '' : 's'}${changed > 0 ? `, ${changed} changed` : ''}`;
+}
+
+/**
+ * Every knob of the scenario, grouped by section in the order the server gives them (the
+ * variants' levers first), each group folded under a heading that counts its knobs and the
+ * changed ones, so a long form hides nothing silently. The first group starts open.
+ */
 function renderKnobs() {
   const s = scenarios.find((x) => x.name === $('#scenario').value);
   const box = $('#knobs');
@@ -50,12 +71,34 @@ function renderKnobs() {
     box.append(el('p', { class: 'muted' }, 'This scenario declares no knobs; it runs as written.'));
     return;
   }
+  const groups = new Map();
   for (const k of s.knobs) {
-    const input = el('input', { name: k.path, 'data-path': k.path, 'data-default': String(k.value), value: String(k.value), title: k.doc ? `${k.path}\n${k.doc}` : k.path });
-    if (typeof k.value === 'number') input.type = 'number';
-    if (typeof k.value === 'number') input.step = 'any';
-    const label = el('label', {}, `${k.label} `, el('span', { class: 'muted' }, k.values ? `(variants: ${k.values.join(', ')})` : ''), input);
-    box.append(label);
+    const name = knobSection(k.path);
+    if (!groups.has(name)) groups.set(name, []);
+    groups.get(name).push(k);
+  }
+  box.append(el('p', { class: 'muted', id: 'knob-count' }, `${s.knobs.length} knobs in ${groups.size} group${groups.size === 1 ? '' : 's'}; only changed ones are sent.`));
+  let first = true;
+  for (const [name, knobs] of groups) {
+    const count = el('span', { class: 'muted' });
+    const group = el('details', { class: 'knob-group', 'data-section': name }, el('summary', {}, `${name} `, count));
+    group.open = first;
+    first = false;
+    const inputs = [];
+    for (const k of knobs) {
+      const input = el('input', { name: k.path, 'data-path': k.path, 'data-default': String(k.value), value: String(k.value), title: k.doc ? `${k.path}\n${k.doc}` : k.path });
+      if (typeof k.value === 'number') input.type = 'number';
+      if (typeof k.value === 'number') input.step = 'any';
+      inputs.push(input);
+      group.append(el('label', {}, `${k.label} `, el('span', { class: 'muted' }, k.values ? `(variants: ${k.values.join(', ')})` : ''), input));
+    }
+    const recount = () => {
+      count.textContent = `(${knobCount(inputs)})`;
+      for (const i of inputs) i.classList.toggle('changed', i.value !== i.dataset.default);
+    };
+    group.addEventListener('input', recount);
+    recount();
+    box.append(group);
   }
 }
 
@@ -177,49 +220,111 @@ function ciText(s, unit, horizon) {
   return s.n >= 2 && s.ci95 && s.ci95[0] !== null ? `[${fmt(s.ci95[0], unit, horizon)}, ${fmt(s.ci95[1], unit, horizon)}]` : 'no CI';
 }
 
-/** The numbers of a run: P(met) per SLA, rank, then every key metric per variant with its interval and n. */
+/**
+ * A metric's row header: its planner-facing label, and below it in small type the name to look
+ * for in results.json and the CSV files (the name alone when the spec has no label).
+ */
+function metricHead(cat, m) {
+  const label = metricLabel(cat[m], m);
+  const th = el('th', { scope: 'row', title: cat[m] ? `${m}: ${cat[m].doc}` : m });
+  if (label === m) th.append(el('code', {}, m));
+  else th.append(el('span', { class: 'label' }, label), el('br'), el('code', { class: 'name' }, m));
+  return th;
+}
+
+/** A probability cell: P with its interval and met/n (or n), green from 0.9, red up to 0.5. */
+function probCell(p, lo, hi, count) {
+  const ci = Number.isFinite(lo) && Number.isFinite(hi) ? `[${lo.toFixed(2)}, ${hi.toFixed(2)}] ` : '';
+  return el('td', { class: p >= 0.9 ? 'good' : p <= 0.5 ? 'bad' : 'mid' }, `${p.toFixed(2)} `, el('span', { class: 'muted' }, `${ci}${count}`));
+}
+
+/** An interval under a mean that may break only between its bounds ("[605 ms," / "612 ms]"), never inside one. */
+function ciNode(s, unit, horizon) {
+  if (!(s.n >= 2 && s.ci95 && s.ci95[0] !== null)) return el('span', { class: 'muted ci' }, 'no CI');
+  return el('span', { class: 'muted ci' }, el('span', { class: 'nw' }, `[${fmt(s.ci95[0], unit, horizon)},`), ' ', el('span', { class: 'nw' }, `${fmt(s.ci95[1], unit, horizon)}]`));
+}
+
+/** The numbers of a run: P(met) per SLA and of the other verdicts, rank, then every key metric per variant with its interval and n. */
 function summaryTables(doc) {
   const box = el('div', { class: 'summary', id: 'run-summary' });
   const cat = doc.metrics || {};
   const rank = new Map(((doc.ranking && doc.ranking.order) || []).map((o) => [o.variant, o.rank]));
   const slas = (doc.slas || []).map((b) => b.name);
+  const roles = slaMetrics(cat);
+  const slaMet = new Set([...roles.values()].map((r) => r.met));
+  // The other 0/1 verdicts some variant observed (e.g. the per-priority incident targets), as in report.html.
+  const seen = (m) => doc.variants.some((v) => v.metrics[m] && v.metrics[m].n > 0);
+  const flags = Object.keys(cat).filter((m) => cat[m].flag === true && !slaMet.has(m) && seen(m)).sort();
   if (slas.length > 0 || rank.size > 0) {
-    const head = el('tr', {}, el('th', {}, 'rank'), el('th', {}, 'variant'), ...slas.map((s) => el('th', {}, `P(${s} met)`)));
+    const head = el(
+      'tr',
+      {},
+      el('th', {}, 'rank'),
+      el('th', {}, 'variant'),
+      ...slas.map((s) => el('th', {}, `P(${s} met)`)),
+      ...flags.map((f) => el('th', { title: `${f}: ${cat[f].doc}` }, `P(${metricLabel(cat[f], f)})`)),
+    );
     const rows = [...doc.variants]
       .sort((a, b) => (rank.get(a.name) || 1e9) - (rank.get(b.name) || 1e9))
       .map((v) => {
         const cells = slas.map((s) => {
-          const p = (v.slaProbabilities || []).find((x) => x.metric === `sla.${s}.met`);
+          const met = roles.get(s) && roles.get(s).met;
+          const p = (v.slaProbabilities || []).find((x) => x.metric === met);
           if (!p || p.n === 0) return el('td', { class: 'na' }, '—');
-          return el('td', { class: p.p >= 0.9 ? 'good' : p.p <= 0.5 ? 'bad' : 'mid' }, `${p.p.toFixed(2)} `, el('span', { class: 'muted' }, `[${p.ci95[0].toFixed(2)}, ${p.ci95[1].toFixed(2)}] ${p.met}/${p.n}`));
+          return probCell(p.p, p.ci95[0], p.ci95[1], `${p.met}/${p.n}`);
         });
+        for (const f of flags) {
+          const s = v.metrics[f];
+          cells.push(!s || s.n === 0 ? el('td', { class: 'na', title: 'no observation' }, '—') : probCell(s.mean, s.ci95[0], s.ci95[1], `n=${s.n}`));
+        }
         return el('tr', {}, el('td', {}, String(rank.get(v.name) || '—')), el('th', {}, v.name), ...cells);
       });
     box.append(el('h3', {}, 'Verdict'), el('table', { class: 'numbers verdict' }, el('thead', {}, head), el('tbody', {}, ...rows)));
     for (const b of doc.slas || []) box.append(el('p', { class: 'muted' }, `${b.name}: ${b.statement}`));
-    if (doc.ranking) box.append(el('p', { class: 'muted' }, `rank by ${doc.ranking.metric} (${doc.ranking.direction} is better)`));
+    if (doc.ranking) box.append(el('p', { class: 'muted' }, `rank by ${metricLabel(cat[doc.ranking.metric], doc.ranking.metric)} (${doc.ranking.metric}, ${doc.ranking.direction} is better)`));
   }
   const keys = keyMetricsOf(doc);
   if (keys.length > 0) {
+    // Metrics as rows, one column per variant; each cell wraps its interval under the mean, so
+    // every variant fits the view (no sideways scrolling) as in report.html.
     const head = el('tr', {}, el('th', {}, 'metric'), ...doc.variants.map((v) => el('th', {}, v.name)));
     const rows = keys.map((m) => {
       const unit = cat[m] ? cat[m].unit : undefined;
       const cells = doc.variants.map((v) => {
         const s = v.metrics[m];
         if (!s || s.n === 0) return el('td', { class: 'na' }, '—');
-        return el('td', { title: `n = ${s.n}` }, `${fmt(s.mean, unit, doc.horizonSeconds)} `, el('span', { class: 'muted' }, `${ciText(s, unit, doc.horizonSeconds)} n=${s.n}`));
+        return el('td', { title: `n = ${s.n}` }, el('span', { class: 'mean' }, fmt(s.mean, unit, doc.horizonSeconds)), ' ', el('span', { class: 'muted' }, `n=${s.n}`), ciNode(s, unit, doc.horizonSeconds));
       });
-      return el('tr', { 'data-metric': m }, el('th', { title: cat[m] ? cat[m].doc : '' }, m), ...cells);
+      return el('tr', { 'data-metric': m }, metricHead(cat, m), ...cells);
     });
-    box.append(el('h3', {}, 'Key metrics (mean, 95 % interval, n)'), el('table', { class: 'numbers' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+    box.append(el('h3', {}, 'Key metrics (mean, 95 % interval, n)'), el('table', { class: 'numbers key-metrics' }, el('thead', {}, head), el('tbody', {}, ...rows)));
   }
-  const warnings = (doc.warnings || []).filter((w) => w.kind !== 'imprecise');
-  if (warnings.length > 0) {
-    const det = el('details', { class: 'warnings' }, el('summary', {}, `${warnings.length} warning(s) about these figures`));
-    det.append(el('ul', {}, ...warnings.map((w) => el('li', {}, w.message))));
-    box.append(det);
-  }
+  const warnings = warningsBox(doc, cat);
+  if (warnings) box.append(warnings);
   return box;
+}
+
+/**
+ * The warnings (imprecision left out: the precision figures say it), folded as report.html
+ * folds them: counted by kind in the title; inside, per kind, its count, first and last
+ * message and each metric once by label, every message in a fold of its own.
+ */
+function warningsBox(doc, cat) {
+  const warnings = (doc.warnings || []).filter((w) => w.kind !== 'imprecise');
+  if (warnings.length === 0) return null;
+  const kinds = [...new Set(warnings.map((w) => w.kind))];
+  const byKind = new Map(kinds.map((k) => [k, warnings.filter((w) => w.kind === k)]));
+  const counts = kinds.map((k) => `${byKind.get(k).length} ${k}`).join(', ');
+  const det = el('details', { class: 'warnings', id: 'run-warnings' }, el('summary', {}, `${warnings.length} warning${warnings.length === 1 ? '' : 's'} about these figures: ${counts}`));
+  for (const [kind, list] of byKind) {
+    const metrics = [...new Set(list.map((w) => w.metric).filter((m) => m))];
+    const part = el('div', { class: 'wkind', 'data-kind': kind }, el('p', {}, el('strong', {}, `${list.length} ${kind}`), `: ${list[0].message}`));
+    if (list.length > 1) part.append(el('p', { class: 'muted' }, `last: ${list[list.length - 1].message}`));
+    if (metrics.length > 1) part.append(el('p', {}, metrics.map((m) => metricLabel(cat[m], m)).join(' · ')));
+    if (list.length > 2) part.append(el('details', {}, el('summary', {}, `all ${list.length} messages`), el('ul', {}, ...list.map((w) => el('li', {}, w.message)))));
+    det.append(part);
+  }
+  return det;
 }
 
 /** Failed replications, in red, each with its seed and error. */
@@ -415,7 +520,7 @@ function differences(a, b, ra, rb) {
     const better = cat[m] ? cat[m].better : 'neutral';
     const cls = d === null || d === 0 || better === 'neutral' ? '' : (better === 'lower') === d < 0 ? 'good' : 'bad';
     const dUnit = unit === 'clock_seconds' ? 'seconds' : unit;
-    return el('tr', { 'data-metric': m }, el('th', {}, m), el('td', {}, fmt(ma, unit, a.horizonSeconds)), el('td', {}, fmt(mb, unit, b.horizonSeconds)), el('td', { class: cls }, d === null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : ''}${fmt(Math.abs(d), dUnit, a.horizonSeconds)}`), el('td', { class: cls }, pct));
+    return el('tr', { 'data-metric': m }, metricHead(cat, m), el('td', {}, fmt(ma, unit, a.horizonSeconds)), el('td', {}, fmt(mb, unit, b.horizonSeconds)), el('td', { class: cls }, d === null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : ''}${fmt(Math.abs(d), dUnit, a.horizonSeconds)}`), el('td', { class: cls }, pct));
   });
   const note = a.scenario.name !== b.scenario.name ? el('p', { class: 'error' }, `different scenarios: ${a.scenario.name} and ${b.scenario.name}`) : el('p', { class: 'muted' }, 'green: better, red: worse, by the metric’s declared direction; means of the reference variants');
   return el('div', { class: 'summary', id: 'compare-differences' }, el('h3', {}, 'Differences (key metrics)'), note, el('table', { class: 'numbers' }, el('thead', {}, head), el('tbody', {}, ...rows)));

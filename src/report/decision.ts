@@ -6,9 +6,9 @@
  * markers.
  */
 import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
-import { currentMetricSpec } from '../models/index.js';
 import type { IncidentRecord, MetricSummary, ResultsDocument, VariantResults } from '../results/format.js';
-import { slaMetrics, type MetricCatalog, type SlaMetrics } from '../results/metrics.js';
+import { slaMetrics, type SlaMetrics } from '../results/metrics.js';
+import { labelOf, readCatalog } from './catalog.js';
 import { escapeHtml } from './html.js';
 import { clockTime, formatDelta, formatMetric, percent, unitLabel, unitOf } from './units.js';
 
@@ -19,33 +19,14 @@ export interface FaultMarker {
   label: string;
 }
 
-/**
- * The document's metric catalog with every SLA role in it, for every metric the document has.
- * A document written before specs carried `sla` roles (or before it carried a catalog, or one
- * that leaves some of its metrics out) is read the way `opsim compare` reads one without
- * directions: its metrics mean what today's model with the same name template says they mean
- * (a metric today's models do not declare plays no role).
- */
-function rolesCatalog(doc: ResultsDocument): MetricCatalog {
-  const out: MetricCatalog = {};
-  const names = new Set([...Object.keys(doc.metrics ?? {}), ...doc.variants.flatMap((v) => [...Object.keys(v.metrics), ...(v.slaProbabilities ?? []).map((p) => p.metric)])]);
-  for (const n of names) {
-    const own = doc.metrics?.[n];
-    const today = currentMetricSpec(n);
-    const spec = own === undefined ? today : own.sla === undefined && today !== undefined && today.name === own.name ? { ...own, sla: today.sla } : own;
-    if (spec !== undefined) out[n] = spec;
-  }
-  return out;
-}
-
-/** Per SLA, the metrics of its verdict by role (from the specs; see rolesCatalog). */
+/** Per SLA, the metrics of its verdict by role (from the specs; see readCatalog). */
 type SlaIndex = ReadonlyMap<string, SlaMetrics>;
 
 const indexes = new WeakMap<ResultsDocument, SlaIndex>();
 function slaIndex(doc: ResultsDocument): SlaIndex {
   let ix = indexes.get(doc);
   if (ix === undefined) {
-    ix = slaMetrics(rolesCatalog(doc));
+    ix = slaMetrics(readCatalog(doc));
     indexes.set(doc, ix);
   }
   return ix;
@@ -143,6 +124,12 @@ function versusReference(doc: ResultsDocument, v: VariantResults, metric: string
   return `<td>${sign}${escapeHtml(formatDelta(doc, metric, c.meanDifference))}${ci} ${tag}</td>`;
 }
 
+/** A header's tooltip: the metric's name as in results.json and the CSV files, and its spec's doc line. */
+function nameAndDoc(doc: ResultsDocument, metric: string): string {
+  const about = readCatalog(doc)[metric]?.doc;
+  return about === undefined ? metric : `${metric}: ${about}`;
+}
+
 /** The verdict table: one row per variant (best rank first), P(met) and budget per SLA, cost, rank and difference from the reference. */
 export function verdictTable(doc: ResultsDocument): string {
   if (doc.variants.length === 0) return '';
@@ -159,9 +146,9 @@ export function verdictTable(doc: ResultsDocument): string {
   const head: string[] = ['<th>rank</th>', '<th>variant</th>'];
   for (const s of slas) head.push(`<th>P(${escapeHtml(s)} met) <span class="ci">[95 % CI] met/n</span></th>`, `<th>${escapeHtml(s)} error budget used</th>`);
   const flags = otherVerdicts(doc);
-  for (const f of flags) head.push(`<th title="${escapeHtml(doc.metrics?.[f]?.doc ?? '')}">P(<code>${escapeHtml(f)}</code>)</th>`);
-  if (costMetric !== undefined) head.push(`<th>total cost${unit(costMetric)}</th>`);
-  if (rankMetric !== undefined && rankMetric !== costMetric) head.push(`<th><code>${escapeHtml(rankMetric)}</code>${unit(rankMetric)}</th>`);
+  for (const f of flags) head.push(`<th title="${escapeHtml(nameAndDoc(doc, f))}">P(${escapeHtml(labelOf(doc, f))})</th>`);
+  if (costMetric !== undefined) head.push(`<th title="${escapeHtml(nameAndDoc(doc, costMetric))}">total cost${unit(costMetric)}</th>`);
+  if (rankMetric !== undefined && rankMetric !== costMetric) head.push(`<th title="${escapeHtml(nameAndDoc(doc, rankMetric))}">${escapeHtml(labelOf(doc, rankMetric))}${unit(rankMetric)}</th>`);
   if (compareMetric !== undefined && doc.variants.length > 1) head.push(`<th>${compareMetric === costMetric ? 'cost' : 'rank metric'} vs ${escapeHtml(doc.reference ?? 'reference')} <span class="ci">paired 95 % CI</span></th>`);
   const body = rows.map((v) => {
     const cells = [`<td>${rank.get(v.name) ?? '—'}</td>`, `<th scope="row">${escapeHtml(v.name)}</th>`];
@@ -172,7 +159,7 @@ export function verdictTable(doc: ResultsDocument): string {
     if (compareMetric !== undefined && doc.variants.length > 1) cells.push(versusReference(doc, v, compareMetric));
     return `<tr>${cells.join('')}</tr>`;
   });
-  const rankNote = doc.ranking !== undefined ? ` Rank by ${escapeHtml(doc.ranking.metric)} (${doc.ranking.direction} is better).` : '';
+  const rankNote = doc.ranking !== undefined ? ` Rank by ${escapeHtml(labelOf(doc, doc.ranking.metric))} (<code>${escapeHtml(doc.ranking.metric)}</code>, ${doc.ranking.direction} is better).` : '';
   const slaNotes = (doc.slas ?? []).map((b) => `<li><strong>${escapeHtml(b.name)}</strong>: ${escapeHtml(b.statement)}.</li>`).join('');
   return `<table class="verdict"><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>
 <p class="meta">P(…): share of replications that met the SLA or target, Wilson 95 % interval; n counts only the replications where it could be judged (a priority without incidents is not judged).${rankNote}</p>${slaNotes !== '' ? `<ul class="meta">${slaNotes}</ul>` : ''}`;
@@ -222,14 +209,73 @@ export function narrative(doc: ResultsDocument): string {
   return out.join('\n');
 }
 
-/** The document's warnings, most important first, folded when there are many. */
+type Warning = NonNullable<ResultsDocument['warnings']>[number];
+
+/** The warning kinds, most important first, each with what it tells a planner (docs/results-format.md, "Intervals and warnings"). */
+const WARNING_KINDS: Record<Warning['kind'], { order: number; title: string; means: string }> = {
+  'small-n': { order: 0, title: 'few replications', means: 'fewer than 5 replications: every interval of the variant is rough' },
+  imprecise: { order: 1, title: 'imprecise', means: 'a key figure whose 95 % interval is wider than the precision target' },
+  clipped: { order: 2, title: 'clipped interval', means: 'a t interval reached past the possible values and was cut to them' },
+  'never-occurred': { order: 3, title: 'never occurred', means: '0 in every replication of every variant: an answer that depends on it rests on zero observations' },
+  'never-observed': { order: 4, title: 'never observed', means: 'no replication of any variant observed it: an answer about it rests on zero observations' },
+};
+
+/** "base, alert-1s and 3 more" for the variants a group of warnings names (in document order). */
+function variantList(doc: ResultsDocument, ws: readonly Warning[]): string {
+  const names = doc.variants.map((v) => v.name).filter((n) => ws.some((w) => w.variant === n));
+  if (names.length === 0) return '';
+  const all = doc.variants.length;
+  if (names.length === all && all > 2) return `all ${all} variants`;
+  const missing = doc.variants.map((v) => v.name).filter((n) => !names.includes(n));
+  if (names.length > 3 && missing.length <= 2) return `all but ${missing.join(', ')}`;
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+}
+
+/**
+ * One kind of warning, grouped: how many, on how many metrics and variants, what the kind
+ * means, its first and last message, then each metric once (label, name, how many variants),
+ * with every message of the kind folded underneath.
+ */
+function warningKindHtml(doc: ResultsDocument, kind: Warning['kind'], ws: readonly Warning[]): string {
+  const about = WARNING_KINDS[kind];
+  const byMetric = new Map<string, Warning[]>();
+  for (const w of ws) {
+    const key = w.metric ?? '';
+    byMetric.set(key, [...(byMetric.get(key) ?? []), w]);
+  }
+  const metrics = [...byMetric.keys()].filter((m) => m !== '');
+  const variants = variantList(doc, ws);
+  const scope = [metrics.length > 0 ? `${metrics.length} metric${metrics.length === 1 ? '' : 's'}` : '', variants].filter((x) => x !== '').join(', ');
+  const head = `<p><strong>${ws.length} ${escapeHtml(about.title)}</strong>${scope !== '' ? ` (${escapeHtml(scope)})` : ''}: ${escapeHtml(about.means)}.</p>`;
+  const first = ws[0]!.message;
+  const last = ws[ws.length - 1]!.message;
+  const examples = ws.length === 1 ? `<p class="meta">${escapeHtml(first)}</p>` : `<p class="meta">First: ${escapeHtml(first)}<br>Last: ${escapeHtml(last)}</p>`;
+  const items = metrics.map((m) => {
+    const group = byMetric.get(m)!;
+    const label = labelOf(doc, m);
+    const name = label === m ? `<code>${escapeHtml(m)}</code>` : `${escapeHtml(label)} <code class="name">${escapeHtml(m)}</code>`;
+    // Which variants, when not all of them (the kind's line says so once).
+    const everyVariant = doc.variants.every((v) => group.some((w) => w.variant === v.name));
+    const on = everyVariant ? '' : variantList(doc, group);
+    return `<li>${name}${group.length > 1 ? ` ×${group.length}` : ''}${on !== '' ? ` <span class="meta">(${escapeHtml(on)})</span>` : ''}</li>`;
+  });
+  const list = items.length > 1 ? `<ul class="wmetrics">${items.join('')}</ul>` : '';
+  const all = ws.length > 2 ? `<details><summary>all ${ws.length} messages</summary><ul>${ws.map((w) => `<li>${escapeHtml(w.message)}</li>`).join('')}</ul></details>` : '';
+  return `<div class="wkind" data-kind="${kind}">${head}${examples}${list}${all}</div>`;
+}
+
+/**
+ * The document's warnings, folded: the fold's title counts them by kind, and inside each kind
+ * is grouped (count, metrics and variants concerned, first and last message), so a hundred
+ * repetitive lines read as a few statements; every message stays one click away.
+ */
 export function warningsHtml(doc: ResultsDocument): string {
   const w = doc.warnings ?? [];
   if (w.length === 0) return '';
-  const order = { 'small-n': 0, imprecise: 1, clipped: 2, 'never-occurred': 3, 'never-observed': 4 } as const;
-  const items = [...w].sort((a, b) => order[a.kind] - order[b.kind]).map((x) => `<li>${escapeHtml(x.message)}</li>`);
-  const kinds = [...new Set(w.map((x) => x.kind))].join(', ');
-  return `<details class="warnings"><summary>${w.length} warning${w.length === 1 ? '' : 's'} about these figures (${escapeHtml(kinds)})</summary><ul>${items.join('')}</ul></details>`;
+  const kinds = [...new Set(w.map((x) => x.kind))].sort((a, b) => WARNING_KINDS[a].order - WARNING_KINDS[b].order);
+  const groups = kinds.map((k) => ({ kind: k, list: w.filter((x) => x.kind === k) }));
+  const counts = groups.map((g) => `${g.list.length} ${WARNING_KINDS[g.kind].title}`).join(', ');
+  return `<details class="warnings"><summary>${w.length} warning${w.length === 1 ? '' : 's'} about these figures: ${escapeHtml(counts)}</summary>${groups.map((g) => warningKindHtml(doc, g.kind, g.list)).join('')}</details>`;
 }
 
 /** Whether a paired comparison is worth showing by default: significant (interval excludes 0) or about a key metric. */

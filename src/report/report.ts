@@ -11,6 +11,7 @@ import type { MetricSummary, ResultsDocument } from '../results/format.js';
 import { writeFileAtomic } from '../results/write.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import { buildCharts, type Chart } from './charts.js';
+import { labelOf, readCatalog } from './catalog.js';
 import { narrative, notableComparison, verdictTable, warningsHtml } from './decision.js';
 import { escapeHtml } from './html.js';
 import { searchBeside, searchPageHtml, searchSectionHtml, SEARCH_STYLE } from './search.js';
@@ -49,10 +50,18 @@ function cell(doc: ResultsDocument, name: string, s: MetricSummary | undefined):
   return `<td title="${escapeHtml(ci)}">${escapeHtml(formatMetric(doc, name, s.mean))} <span class="ci">${escapeHtml(note)}${s.n < 10 ? ` n=${s.n}` : ''}</span></td>`;
 }
 
+/**
+ * A metric's row header: its planner-facing label with the unit, and below it, in small type,
+ * the name to look for in results.json and the CSV files (the name alone when it has no label).
+ */
 function metricLabel(doc: ResultsDocument, name: string): string {
   const u = unitLabel(unitOf(doc, name));
-  const spec = doc.metrics?.[name];
-  return `<code${spec !== undefined ? ` title="${escapeHtml(spec.doc)}"` : ''}>${escapeHtml(name)}</code>${u !== '' ? ` <span class="ci">${escapeHtml(u)}</span>` : ''}`;
+  const spec = readCatalog(doc)[name];
+  const title = spec !== undefined ? ` title="${escapeHtml(spec.doc)}"` : '';
+  const unit = u !== '' ? ` <span class="ci">${escapeHtml(u)}</span>` : '';
+  const label = labelOf(doc, name);
+  if (label === name) return `<code${title}>${escapeHtml(name)}</code>${unit}`;
+  return `<span class="label"${title}>${escapeHtml(label)}</span>${unit}<br><code class="name">${escapeHtml(name)}</code>`;
 }
 
 function metricTable(doc: ResultsDocument, names: string[]): string {
@@ -87,10 +96,10 @@ body{font:14px/1.45 Helvetica,Arial,sans-serif;margin:1em auto;max-width:1180px;
 h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
 .meta{color:#555;font-size:13px}.warn{background:#fff3e0;border-left:4px solid #ef6c00;padding:.5em 1em}
 table{border-collapse:collapse;margin:.5em 0;font-size:13px}th,td{border:1px solid #e0e0e0;padding:3px 8px;text-align:right}
-th[scope=row],thead th:first-child{text-align:left}code{font-size:12px}.ci{color:#777;font-size:11px;white-space:nowrap}.na{color:#aaa}
+th[scope=row],thead th:first-child{text-align:left}code{font-size:12px}code.name{font-size:10.5px;color:#777;font-weight:normal}.ci{color:#777;font-size:11px;white-space:nowrap}.na{color:#aaa}
 table.verdict{font-size:14px}table.verdict th{background:#f5f5f5}
 td.good,span.good{color:#1b5e20}td.good{background:#e8f5e9}td.bad,span.bad{color:#b71c1c}td.bad{background:#ffebee}td.mid{background:#fff8e1}
-ul.meta{margin:.2em 0;padding-left:1.2em}details.warnings{background:#fffde7;border-left:4px solid #f9a825;padding:.3em 1em;margin:.6em 0}
+ul.meta{margin:.2em 0;padding-left:1.2em}.wkind p{margin:.4em 0 .1em}ul.wmetrics{columns:2;margin:.2em 0;padding-left:1.2em;font-size:13px}.wkind details{margin:.2em 0 .6em;font-size:12px}details.warnings{background:#fffde7;border-left:4px solid #f9a825;padding:.3em 1em;margin:.6em 0}
 figure{margin:1.5em 0}figcaption{color:#555;font-size:13px;margin-top:.3em}svg{max-width:100%;height:auto}
 nav a{margin-right:1em}
 `;

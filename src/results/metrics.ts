@@ -72,6 +72,12 @@ export interface MetricSpec {
    * The concrete names in results.json are this template with the labels filled in.
    */
   readonly name: string;
+  /**
+   * A short planner-facing name for tables and summaries, a template with (some of) the
+   * labels of `name`, e.g. '<priority> incident targets met' for
+   * 'incidents.<priority>.targets_met'. Absent: readers show the name itself.
+   */
+  readonly label?: string;
   /** Unit of the values. */
   readonly unit: Unit;
   /** Which way is better. */
@@ -160,6 +166,21 @@ export function templateMatch(template: string, name: string): Record<string, st
     at = end + next.length;
   }
   return labels.length === 0 ? (name === template ? out : null) : at === name.length ? out : null;
+}
+
+/**
+ * What a planner reads for the concrete metric `name`: the spec's `label` template filled with
+ * the label values `name` gives its `name` template ('incidents.P1.targets_met' under
+ * '<priority> incident targets met' reads 'P1 incident targets met'), else the name itself
+ * (no spec, no label, or a name that is not an instance of the spec's template).
+ */
+export function metricLabel(spec: Pick<MetricSpec, 'name' | 'label'> | undefined, name: string): string {
+  if (spec?.label === undefined) return name;
+  const values = templateMatch(spec.name, name);
+  if (values === null) return name;
+  const want = templateLabels(spec.label);
+  if (want.some((l) => !(l in values))) return name;
+  return spec.label.replace(/<([a-z_]+)>/g, (_, n: string) => values[n]!);
 }
 
 /** The metrics of one SLA's verdict, by role (concrete metric names). */

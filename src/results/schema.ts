@@ -83,7 +83,7 @@ const SlaRole = Type.Union(
   { description: 'The metric\'s role in the verdict of the SLA its <sla> label names.' },
 );
 const MetricSpec = Type.Object(
-  { name: Type.String(), unit: Unit, better: Better, flag: Type.Optional(Type.Boolean()), range: Type.Optional(Range), key: Type.Optional(Type.Number()), chart: Type.Optional(ChartId), sla: Type.Optional(SlaRole), doc: Type.String() },
+  { name: Type.String(), label: Type.Optional(Type.String({ description: 'Short planner-facing name, a template with the labels of `name` (absent: show the name).' })), unit: Unit, better: Better, flag: Type.Optional(Type.Boolean()), range: Type.Optional(Range), key: Type.Optional(Type.Number()), chart: Type.Optional(ChartId), sla: Type.Optional(SlaRole), doc: Type.String() },
   Closed,
 );
 const ColumnSpec = Type.Object(

@@ -26,9 +26,6 @@ export interface Knob {
   doc?: string;
 }
 
-/** At most this many knobs per scenario: a form, not the whole scenario. */
-const MAX_KNOBS = 16;
-
 type Json = Record<string, unknown>;
 
 function isObject(v: unknown): v is Json {
@@ -146,7 +143,8 @@ function annotatedFields(schema: Json, doc: unknown): Field[] {
 export function scenarioKnobs(raw: unknown, schema: SchemaObject = scenarioJsonSchema()): Knob[] {
   const knobs = new Map<string, Knob>();
   const add = (p: string, value: unknown, doc?: unknown, values?: unknown[]): void => {
-    if (knobs.size >= MAX_KNOBS || knobs.has(p) || p.startsWith('experiment')) return;
+    // Every knob: the dashboard groups them by section and folds the groups, so none is hidden.
+    if (knobs.has(p) || p.startsWith('experiment')) return;
     const v = knobValue(value);
     if (v === null) return;
     const vs = values?.map(knobValue).filter((x): x is number | string => x !== null);

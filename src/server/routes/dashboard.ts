@@ -14,6 +14,8 @@ const ASSETS: Record<string, { file: string[]; type: string }> = {
   '/dashboard/style.css': { file: ['src', 'dashboard', 'style.css'], type: 'text/css; charset=utf-8' },
   // Declared by index.html, so the browser does not probe /favicon.ico (a 404 in its console).
   '/dashboard/favicon.svg': { file: ['src', 'dashboard', 'favicon.svg'], type: 'image/svg+xml' },
+  // The metric-spec helpers (labels, SLA roles) the report uses, compiled; the module imports nothing.
+  '/dashboard/metrics.js': { file: ['dist', 'src', 'results', 'metrics.js'], type: 'text/javascript; charset=utf-8' },
   '/vendor/vega.min.js': { file: ['node_modules', 'vega', 'build', 'vega.min.js'], type: 'text/javascript; charset=utf-8' },
   '/vendor/vega-lite.min.js': { file: ['node_modules', 'vega-lite', 'build', 'vega-lite.min.js'], type: 'text/javascript; charset=utf-8' },
   '/vendor/vega-embed.min.js': { file: ['node_modules', 'vega-embed', 'build', 'vega-embed.min.js'], type: 'text/javascript; charset=utf-8' },
