@@ -11,7 +11,10 @@
  *    M/M/c, measured in this section) × the scenario's events;
  *  - CLI overhead: CPU time of a whole one-replication `opsim run` process (default, -w 1,
  *    -w 0) against the cold replication's own CPU time, with `node -e ''` (the floor of any
- *    process) and `opsim validate` of the same file beside it.
+ *    process) and `opsim validate` of the same file beside it, best of 5 rounds. With
+ *    OPSIM_BENCH_CLI_AGAINST=DIR (the root of another build: its package.json, dist/ and
+ *    node_modules), that build's `opsim validate` and default run are measured in the same
+ *    rounds, each right after this build's, for a before/after that load cannot skew.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -98,11 +101,11 @@ function processCpu(args: readonly string[]): number {
   return u + s;
 }
 
-/** CPU seconds of one `opsim run` process. */
-function cliCpu(args: readonly string[]): number {
+/** CPU seconds of one `opsim run` process (of the build rooted at `root`). */
+function cliCpu(args: readonly string[], root = ROOT): number {
   const out = mkdtempSync(path.join(tmpdir(), 'opsim-bench-cli-'));
   try {
-    return processCpu([path.join(ROOT, 'dist/src/cli.js'), 'run', ...args, '-q', '--no-report', '-o', out]);
+    return processCpu([path.join(root, 'dist/src/cli.js'), 'run', ...args, '-q', '--no-report', '-o', out]);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -163,22 +166,26 @@ export async function benchPlanning(): Promise<void> {
   const cli: Record<string, number> = {};
   const DEFAULT = 'opsim run, default (one replication: the main thread)';
   const GM = 'scenarios/globalmart-peak.yaml';
-  for (let round = 0; round < rounds; round++) {
+  const against = process.env.OPSIM_BENCH_CLI_AGAINST;
+  const cliRounds = 5;
+  for (let round = 0; round < cliRounds; round++) {
     const best = (label: string, cpu: number): void => {
       cli[label] = Math.min(cli[label] ?? Infinity, cpu);
     };
     best("node -e '' (the floor of any process)", processCpu(['-e', '']));
     best(`opsim validate ${GM}`, processCpu([path.join(ROOT, 'dist/src/cli.js'), 'validate', GM]));
+    if (against !== undefined) best(`opsim validate, the build at ${against}`, processCpu([path.join(against, 'dist/src/cli.js'), 'validate', GM]));
     for (const [label, workers] of [
       [DEFAULT, []],
       ['opsim run --workers 1 (one worker thread)', ['-w', '1']],
       ['opsim run --workers 0 (the main thread)', ['-w', '0']],
     ] as const) {
       best(label, cliCpu([GM, '--variant', 'base', '-r', '1', '--horizon', '1d', ...workers]));
+      if (against !== undefined && label === DEFAULT) best(`opsim run, default, the build at ${against}`, cliCpu([GM, '--variant', 'base', '-r', '1', '--horizon', '1d'], against));
     }
   }
   printTable(
-    `One-replication opsim run of globalmart-peak (variant base), 1 day (whole process CPU time, best of ${rounds}; results.json and series.csv, no report; load average now ${load()})`,
+    `One-replication opsim run of globalmart-peak (variant base), 1 day (whole process CPU time, best of ${cliRounds}; results.json and series.csv, no report; load average now ${load()})`,
     ['command', 'CPU s', '× the cold replication', 'CPU s beyond it'],
     Object.entries(cli).map(([k, v]) => [k, v.toFixed(2), (v / gm.coldCpu).toFixed(2), k.startsWith('opsim run') ? (v - gm.coldCpu).toFixed(2) : '']),
   );

@@ -12,6 +12,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { slaMetrics } from '../results/metrics.js';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
 import { planExperiment, runExperiment } from '../experiment/run.js';
+import { rememberLoaded } from '../experiment/plan.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResults } from '../results/write.js';
@@ -254,6 +255,7 @@ export function register(program: Command): void {
         }
       }
       const runOptions = specOptions(flags, overrides, only);
+      rememberLoaded(loaded, overrides);
       let planned: number;
       try {
         const plan = planExperiment({ raw: loaded.raw, file: loaded.file, hash: loaded.hash }, runOptions);

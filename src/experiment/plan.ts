@@ -114,6 +114,20 @@ function compileOnce(raw: unknown, file: string | null, overrides: Record<string
   return r;
 }
 
+/**
+ * Records a scenario already loaded from its file (`loadScenarioFile(file, { overrides })`) as
+ * the compile of its raw document with the same overrides, which it is (the file's `extends`,
+ * overrides and files are in `raw`; test/experiment/plan.test.ts checks it on every shipped
+ * scenario and on a traced one): `opsim run` then plans and runs without validating, checking
+ * and hashing the scenario a second time.
+ */
+export function rememberLoaded(loaded: Extract<ReturnType<typeof compileRaw>, { ok: true }>, overrides: Record<string, unknown>): void {
+  if (typeof loaded.raw !== 'object' || loaded.raw === null) return;
+  let byOptions = compiled.get(loaded.raw);
+  if (byOptions === undefined) compiled.set(loaded.raw, (byOptions = new Map()));
+  byOptions.set(JSON.stringify([loaded.file, overrides]), loaded);
+}
+
 export function stableKey(hash: string, overrides: Record<string, unknown>): string {
   return `${hash}|${JSON.stringify(overrides)}`;
 }

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Ajv, SchemaObject } from 'ajv';
-import { scenarioAjv, unionBranches } from './validate.js';
+import { checkedSchema, scenarioAjv, unionBranches } from './validate.js';
 import { codeCacheFile, codeCacheOf, schemaKey } from './precompiled.js';
 
 const require = createRequire(import.meta.url);
@@ -29,9 +29,9 @@ const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: Ajv, 
 export function standaloneValidatorCode(schema: SchemaObject): string {
   const ajv = scenarioAjv({ source: true });
   const refs: Record<string, string> = { root: 'root' };
-  ajv.addSchema(schema, 'root');
+  ajv.addSchema(checkedSchema(schema), 'root');
   unionBranches(schema).forEach((b, i) => {
-    ajv.addSchema(b as SchemaObject, `b${i}`);
+    ajv.addSchema(checkedSchema(b as SchemaObject), `b${i}`);
     refs[`b${i}`] = `b${i}`;
   });
   const code = standaloneCode(ajv, refs).replace(/^"use strict";/, '');
@@ -48,7 +48,7 @@ export function standaloneValidatorCode(schema: SchemaObject): string {
 }
 
 /** Writes `data` to `file` atomically (a temporary file, then a rename). */
-function writeAtomically(file: string, data: string | Uint8Array): void {
+export function writeAtomically(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, data);

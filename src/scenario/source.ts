@@ -5,20 +5,12 @@
  * becomes an error message, never a stack trace or an exhausted process.
  */
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Document, Node as YamlNode } from 'yaml';
 import { toPointer, type ScenarioError, type PathSegments } from './errors.js';
+import { yamlLibrary } from './yaml-library.js';
 
-let yamlModule: typeof import('yaml') | undefined;
-
-/**
- * The YAML library, required on first use (it is CommonJS): worker threads and the server
- * import this module through the models' checks but never parse text, and need not load its
- * 70 files.
- */
-export function yamlLibrary(): typeof import('yaml') {
-  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
-}
+// The YAML library, loaded on first use (src/scenario/yaml-library.ts).
+export { yamlLibrary };
 
 /** Limits that keep a bad file from exhausting the process. */
 export const SCENARIO_LIMITS = {

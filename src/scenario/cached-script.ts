@@ -1,0 +1,75 @@
+/**
+ * Generated CommonJS files that every start runs (the precompiled scenario validator, the
+ * bundled YAML library), run with V8's code cache of them that the build leaves beside each
+ * (`<name>.v8cache` for `<name>.cjs`): V8 then reads the functions' bytecode instead of
+ * parsing and compiling them again in every process.
+ *
+ * A file declares its key on its first line after the header (`module.exports = { key: "…"`,
+ * a SHA-256 in hex of what it was generated from) and its cache is headed by the same key, so
+ * a cache is offered to V8 only with the file it was made from (V8 checks only the source's
+ * length, its own version and its flags). A refused, stale or missing cache only means the
+ * code is compiled as it would be without it.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/** What became of the code cache when a file was last loaded: used, refused by V8, or none that matched. */
+export type CodeCacheStatus = 'used' | 'rejected' | 'none';
+
+/** Length of the key (hex SHA-256) that heads a code cache file. */
+const KEY_LENGTH = 64;
+
+/** The compiled script of each file loaded in this process (the build writes its cache from it). */
+const scripts = new Map<string, { script: vm.Script; key: string; cache: CodeCacheStatus }>();
+
+/** The code cache of the generated file `file` (its name with .v8cache for .cjs). */
+export function codeCacheFile(file: string): string {
+  return file.replace(/\.cjs$/, '') + '.v8cache';
+}
+
+/** The key a generated file declares in its first lines, read without running it. */
+function declaredKey(source: string): string | undefined {
+  return /module\.exports = \{ key: "([0-9a-f]{64})"/.exec(source.slice(0, 512))?.[1];
+}
+
+/**
+ * Runs the generated CommonJS file `file` as a script compiled with its code cache when the
+ * cache carries the file's key, and returns its exports. Not through require(): require
+ * cannot take a code cache. Throws when the file cannot be read.
+ */
+export function runCachedScript(file: string): unknown {
+  const source = readFileSync(file, 'utf8');
+  const key = declaredKey(source) ?? '';
+  let cachedData: Buffer | undefined;
+  try {
+    const buf = readFileSync(codeCacheFile(file));
+    if (key !== '' && buf.subarray(0, KEY_LENGTH).toString('latin1') === key) cachedData = buf.subarray(KEY_LENGTH);
+  } catch {
+    // No cache: compiled from the source.
+  }
+  // The wrapper is the one require() puts around a CommonJS file, on the same line, so positions in stack traces stay.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, ...(cachedData !== undefined ? { cachedData } : {}) });
+  scripts.set(file, { script, key, cache: cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used' });
+  const module = { exports: {} as unknown };
+  const req = createRequire(file);
+  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void)(module.exports, req, module, file, path.dirname(file));
+  return module.exports;
+}
+
+/** Whether the last load of `file` in this process used its code cache. */
+export function codeCacheStatus(file: string): CodeCacheStatus | undefined {
+  return scripts.get(file)?.cache;
+}
+
+/**
+ * The code cache of the generated file `file` as loaded in this process, headed by its key:
+ * every function it has compiled so far (the build runs it on the shipped scenarios first), or
+ * undefined when `file` was not loaded here or declares no key.
+ */
+export function codeCacheOf(file: string): Buffer | undefined {
+  const loaded = scripts.get(file);
+  if (loaded === undefined || loaded.key === '') return undefined;
+  return Buffer.concat([Buffer.from(loaded.key, 'latin1'), loaded.script.createCachedData()]);
+}

@@ -1,0 +1,79 @@
+/**
+ * The YAML library bundled at build time (dist/generated/yaml.cjs, src/scenario/yaml-library.ts)
+ * is the installed package: on every shipped scenario and every file of the bad-scenario corpus
+ * it gives the same values, the same errors at the same offsets. It is used only while its
+ * version is the installed one, and a fresh process loads it with its code cache.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as installed from 'yaml';
+import { installedYamlVersion, loadYamlBundle, YAML_BUNDLE } from '../../src/scenario/yaml-library.js';
+import { ROOT } from '../experiment/helpers.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'opsim-yaml-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Shipped scenarios and the bad corpus, as text. */
+function texts(): [string, string][] {
+  const out: [string, string][] = [];
+  for (const f of readdirSync(path.join(ROOT, 'scenarios')).filter((x) => x.endsWith('.yaml')).sort()) out.push([f, readFileSync(path.join(ROOT, 'scenarios', f), 'utf8')]);
+  const bad = path.join(ROOT, 'test/fixtures/bad');
+  for (const f of readdirSync(bad).filter((x) => /\.(ya?ml|json)$/.test(x)).sort()) out.push([`bad/${f}`, readFileSync(path.join(bad, f), 'utf8')]);
+  return out;
+}
+
+/** What a parse gives: the value and every error and warning (code, offsets, message). */
+function parsed(lib: Pick<typeof installed, 'parseDocument' | 'LineCounter'>, text: string): unknown {
+  const doc = lib.parseDocument(text, { lineCounter: new lib.LineCounter(), prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  const problems = (list: readonly { code: string; pos: [number, number]; message: string }[]): unknown[] => list.map((e) => ({ code: e.code, pos: e.pos, message: e.message }));
+  let value: unknown = null;
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // An alias bomb: the same refusal.
+      value = { thrown: (err as Error).message };
+    }
+  }
+  return { value, range: doc.contents?.range, errors: problems(doc.errors), warnings: problems(doc.warnings) };
+}
+
+describe('the bundled YAML library', () => {
+  const bundled = loadYamlBundle();
+
+  it('is built and current (npm run build)', () => {
+    expect(bundled).not.toBeNull();
+    expect(bundled).not.toBe(installed);
+  });
+
+  it.each(texts())('parses like the installed package: %s', (_name, text) => {
+    expect(parsed(bundled!, text)).toEqual(parsed(installed, text));
+  });
+
+  it('is not used when missing, made from another version, or switched off', () => {
+    expect(loadYamlBundle(path.join(dir, 'missing.cjs'))).toBeNull();
+    const stale = path.join(dir, 'stale.cjs');
+    const version = installedYamlVersion();
+    writeFileSync(stale, readFileSync(YAML_BUNDLE, 'utf8').replace(`version: ${JSON.stringify(version)}`, 'version: "0.0.0"'));
+    expect(loadYamlBundle(stale)).toBeNull();
+    process.env.OPSIM_YAML = 'require';
+    try {
+      expect(loadYamlBundle()).toBeNull();
+    } finally {
+      delete process.env.OPSIM_YAML;
+    }
+  });
+
+  it('loads with its code cache in a fresh process', () => {
+    const script = `const { yamlLibrary, YAML_BUNDLE } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/yaml-library.js'))});
+      const { codeCacheStatus } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/cached-script.js'))});
+      const value = yamlLibrary().parse('a: [1, 2]');
+      console.log(JSON.stringify({ status: codeCacheStatus(YAML_BUNDLE), value }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ status: 'used', value: { a: [1, 2] } });
+  }, 30_000);
+});
