@@ -37,19 +37,23 @@ const HORIZON: Record<string, string> = {
 // budget_minutes / observed_attainment were added, and again when the per-priority incident
 // target metrics (incidents.<P>.response_within_target, .resolution_within_target,
 // .targets_met) were added; the sample path did not change.
+// black-friday-capacity, change-freeze, dr-failover, globalmart-peak (and its search twin)
+// and noc-night-shift moved only in their event counts when a request served at once stopped
+// starting a client timeout that could not fire (services/pool.ts beginService): every other
+// field of every record (metrics, series, incidents) is the same as before.
 const PINS: Record<string, string> = {
-  'black-friday-capacity.yaml': '7f626fc6a4a6fb5f',
-  'change-freeze.yaml': '0f5135bfad2b4d77',
+  'black-friday-capacity.yaml': 'a718b5b0f473ae1c',
+  'change-freeze.yaml': '549209367e508c61',
   'crac-failure.yaml': '92449997b768b132',
   'datacenter-baseline.yaml': '59e81b34669de438',
-  'dr-failover.yaml': '60522d1647490909',
+  'dr-failover.yaml': 'def810dfe0183e60',
   // Moved when the failed-change and freeze-peak-hours variants were added (issue #16): the
   // records of the six earlier variants still hash to a257ef8da4210181.
-  'globalmart-peak.yaml': '4a758d6bd704a207',
+  'globalmart-peak.yaml': '4c9fc651cc7311c8',
   // The search section changes nothing the models see: the same records as globalmart-peak.
-  'globalmart-staffing-search.yaml': '4a758d6bd704a207',
+  'globalmart-staffing-search.yaml': '4c9fc651cc7311c8',
   'mmc-validation.yaml': '7876bb84659f1236',
-  'noc-night-shift.yaml': 'db90c7e7c0a81483',
+  'noc-night-shift.yaml': '52bb848f4b6ed0e0',
   'service-desk-callers.yaml': '81cf6a4025efae93',
   // Added with the scenario (issue #13, per-shift search): no earlier pin moved.
   'service-desk-shifts-search.yaml': '4e6d01ba2323978b',

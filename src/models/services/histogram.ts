@@ -15,6 +15,29 @@ const MIN_EXP = 1023 - 20;
 /** Octaves covered: 2^-20 s to 2^20 s (≈ 12 days). */
 const OCTAVES = 40;
 
+const STEP_F64 = new Float64Array(1);
+const STEP_U32 = new Uint32Array(STEP_F64.buffer);
+
+/** Moves the positive finite double in `a[0]` to the next larger double. */
+function stepUp(a: Float64Array): void {
+  STEP_F64[0] = a[0]!;
+  if (STEP_U32[0] === 0xffffffff) {
+    STEP_U32[0] = 0;
+    STEP_U32[1]++;
+  } else STEP_U32[0]++;
+  a[0] = STEP_F64[0]!;
+}
+
+/** Moves the positive double in `a[0]` to the next smaller double. */
+function stepDown(a: Float64Array): void {
+  STEP_F64[0] = a[0]!;
+  if (STEP_U32[0] === 0) {
+    STEP_U32[0] = 0xffffffff;
+    STEP_U32[1]--;
+  } else STEP_U32[0]--;
+  a[0] = STEP_F64[0]!;
+}
+
 /** Bucket index layout shared by all histograms with the same `subBits`. */
 export class LogBuckets {
   readonly size: number;
@@ -75,9 +98,30 @@ export class LogBuckets {
   }
 }
 
+/** Sub-bucket bits of the fine (whole-run) and coarse (window, interval) layouts. */
+const FINE_BITS = 7;
+const COARSE_BITS = 4;
+const FINE_SIZE = OCTAVES << FINE_BITS;
+
+/**
+ * `LogHistogram.buckets.indexOfHigh(hi)` with the layout's constants written in: a hot loop
+ * calling the method reloads the layout's fields on every pass (V8 does not hoist them).
+ */
+export function fineIndexOfHigh(hi: number): number {
+  const e = ((hi >>> 20) & 0x7ff) - MIN_EXP;
+  if (e < 0 || hi >>> 31 !== 0) return 0;
+  if (e >= OCTAVES) return FINE_SIZE - 1;
+  return (e << FINE_BITS) | ((hi >>> (20 - FINE_BITS)) & ((1 << FINE_BITS) - 1));
+}
+
+/** `LogHistogram.buckets.coarsen(f, COARSE)` with the constants written in (see fineIndexOfHigh). */
+export function fineToCoarse(f: number): number {
+  return f >>> (FINE_BITS - COARSE_BITS);
+}
+
 /** A histogram of the whole run (fine buckets: 128 per octave, ±0.2 %). */
 export class LogHistogram {
-  static readonly buckets = new LogBuckets(7);
+  static readonly buckets = new LogBuckets(FINE_BITS);
   readonly counts = new Float64Array(LogHistogram.buckets.size);
   total = 0;
 
@@ -112,7 +156,7 @@ export class LogHistogram {
 }
 
 /** Coarse buckets (16 per octave, ±2.2 %) for windows and intervals. */
-export const COARSE = new LogBuckets(4);
+export const COARSE = new LogBuckets(COARSE_BITS);
 
 /** Longest window a SlidingWindow can be sized for: 1 h (361 slots of 10 s, about 1 MB). */
 export const MAX_RECENT_WINDOW = 3600;
@@ -156,6 +200,10 @@ export class SlidingWindow {
   /** The epoch and slot slotAt found last (the epoch in an array, so it is never boxed). */
   private readonly lastEpoch = new Float64Array(1).fill(-1);
   private lastSlot = 0;
+  /** Where openSlot leaves the end of the slot it opened (see nextEpochStart). */
+  readonly slotEnd = new Float64Array(1);
+  /** Scratch for nextEpochStart's steps between neighbouring doubles. */
+  private readonly bits = new Float64Array(1);
 
   constructor(readonly slotWidth = 10, slots = 91) {
     this.slotCount = slots;
@@ -249,29 +297,70 @@ export class SlidingWindow {
    * finishing order): the successes of one slot are counted in locals and written once.
    */
   addOks(at: Float64Array, bucket: Int32Array, n: number): void {
-    const size = COARSE.size;
     const hist = this.hist;
-    const w = this.slotWidth;
     let k = 0;
     while (k < n) {
-      const s = this.slotAt(at, k);
-      const ep = this.lastEpoch[0]!;
-      const base = s * size;
-      let lo = this.lo[s]!;
-      let hi = this.hi[s]!;
-      let count = 0;
+      const base = this.openSlot(at, k);
+      const end = this.slotEnd[0]!;
+      const first = k;
+      let lo = COARSE.size;
+      let hi = -1;
       do {
         const b = bucket[k]!;
         hist[base + b]++;
         if (b < lo) lo = b;
         if (b > hi) hi = b;
-        count++;
         k++;
-      } while (k < n && Math.floor(at[k]! / w) === ep);
-      this.ok[s] += count;
-      this.lo[s] = lo;
-      this.hi[s] = hi;
+      } while (k < n && at[k]! < end);
+      this.closeSlot(k - first, lo, hi);
     }
+  }
+
+  /**
+   * The batch form used inside a caller's own loop (ServiceStats.fold), one slot at a time:
+   * `openSlot(at, k)` readies the slot of time `at[k]` and returns the offset of its buckets
+   * in `counts`; the caller adds its successes there (`counts[offset + bucket]++`) while their
+   * times stay below `slotEnd[0]`, then hands their number and bucket range to `closeSlot`.
+   * Times must not decrease within a batch. Same counts as `addOk` per success.
+   */
+  openSlot(at: Float64Array, k: number): number {
+    const s = this.slotAt(at, k);
+    this.slotEnd[0] = this.nextEpochStart(this.lastEpoch[0]!);
+    return s * COARSE.size;
+  }
+
+  /** Ends the slot `openSlot` opened: `count` successes in buckets `lo` … `hi` were added. */
+  closeSlot(count: number, lo: number, hi: number): void {
+    const s = this.lastSlot;
+    this.ok[s] += count;
+    if (lo < this.lo[s]!) this.lo[s] = lo;
+    if (hi > this.hi[s]!) this.hi[s] = hi;
+  }
+
+  /** The bucket counts of every slot (slot s at offset s × COARSE.size); replaced by `reserve`. */
+  get counts(): Uint32Array {
+    return this.hist;
+  }
+
+  /**
+   * The smallest time t with Math.floor(t / slotWidth) > ep: a time is in slot epoch ep
+   * exactly when it is below it (for times of that epoch or later; the rounded quotient is
+   * monotone in t), so a batch compares each time with it instead of dividing.
+   */
+  private nextEpochStart(ep: number): number {
+    const w = this.slotWidth;
+    const b = this.bits;
+    b[0] = (ep + 1) * w;
+    // Step to the exact boundary by units in the last place (a step or two at most).
+    while (b[0]! > 0 && Math.floor(b[0]! / w) > ep) {
+      stepDown(b);
+      if (Math.floor(b[0]! / w) <= ep) {
+        stepUp(b);
+        return b[0]!;
+      }
+    }
+    while (Math.floor(b[0]! / w) <= ep) stepUp(b);
+    return b[0]!;
   }
 
   /** A failure finished at time t. */

@@ -14,7 +14,7 @@
  */
 import { ConstantDelayTimers, Resource, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
 import type { ServiceSpec } from './schema.js';
-import { distributionFromSpec } from '../kernel/distribution.js';
+import { distributionFromSpec, drawInto } from '../kernel/distribution.js';
 import type { SlidingWindow } from './histogram.js';
 import { Balancer } from './balancer.js';
 import type { RoomsPort } from '../cooling/ports.js';
@@ -63,6 +63,14 @@ export class ServicePool implements ServiceHandle {
   private readonly site: ServicesRegistry;
   private readonly dist: Distribution;
   private readonly rng: Rng;
+  /**
+   * The mean of an exponential service time (NaN: another kind), drawn here with the
+   * engine's formula (`exponential` in engine/distributions.ts; a test holds them equal).
+   */
+  private readonly expMean: number;
+  /** Draws a service time of another kind into `drawn[0]` (see drawInto: no boxed double where pools of several kinds share the call). */
+  private readonly drawServiceTime: () => void;
+  private readonly drawn = new Float64Array(1);
   private readonly backoffDist: Distribution | null;
   private readonly backoffRng: Rng;
   private readonly timeout: number;
@@ -126,6 +134,8 @@ export class ServicePool implements ServiceHandle {
     this.concurrency = spec.concurrency;
     this.dist = distributionFromSpec(spec.serviceTime);
     this.rng = world.streams.stream(`services/${spec.name}/service-time`);
+    this.drawServiceTime = drawInto(spec.serviceTime, this.dist, this.rng, this.drawn);
+    this.expMean = typeof spec.serviceTime !== 'number' && spec.serviceTime.dist === 'exponential' ? this.dist.mean : NaN;
     this.backoffDist = spec.retryBackoff === undefined ? null : distributionFromSpec(spec.retryBackoff);
     this.backoffRng = world.streams.stream(`services/${spec.name}/retry-backoff`);
     this.timeout = spec.timeout ?? 0;
@@ -221,13 +231,17 @@ export class ServicePool implements ServiceHandle {
     this.reachService(slot);
   };
 
-  /** The attempt reaches the service: the client's timeout starts and the request is dispatched. */
+  /**
+   * The attempt reaches the service: the request is dispatched and the client's timeout
+   * starts now, unless it could not fire (see beginService). Nothing dispatch does before
+   * the timeout starts schedules an event, so the events keep their order.
+   */
   private reachService(slot: number): void {
-    if (this.timers !== null) this.timers.start(slot);
-    this.dispatch(slot);
+    this.dispatch(slot, this.timers !== null);
   }
 
-  private dispatch(slot: number): void {
+  /** `timeout`: the attempt's client timeout is still to be started (false: a queued request sent elsewhere keeps its own). */
+  private dispatch(slot: number, timeout: boolean): void {
     const shared = this.shared;
     if (shared !== null) {
       if (this.full(shared)) {
@@ -236,8 +250,9 @@ export class ServicePool implements ServiceHandle {
       }
       const h = shared.seize(this.onGrant, slot, this.rec.prio[slot]!);
       this.stats.admitted(h !== -1);
-      if (h === -1) this.beginService(slot);
+      if (h === -1) this.beginService(slot, timeout);
       else {
+        if (timeout) this.timers!.start(slot);
         this.rec.state[slot] = QUEUED;
         this.rec.qh[slot] = h;
       }
@@ -258,8 +273,9 @@ export class ServicePool implements ServiceHandle {
     this.conns[b]++;
     const h = this.backends[b]!.seize(this.onGrant, slot, this.rec.prio[slot]!);
     this.stats.admitted(h !== -1);
-    if (h === -1) this.beginService(slot);
+    if (h === -1) this.beginService(slot, timeout);
     else {
+      if (timeout) this.timers!.start(slot);
       this.rec.state[slot] = QUEUED;
       this.rec.qh[slot] = h;
     }
@@ -267,7 +283,7 @@ export class ServicePool implements ServiceHandle {
 
   /** True when an arrival at `queue` would have to wait and the waiting room is full. */
   private full(queue: Resource): boolean {
-    return queue.waiting >= this.queueRoom && (queue.waiting > 0 || queue.free === 0);
+    return this.queueRoom !== Infinity && queue.waiting >= this.queueRoom && (queue.waiting > 0 || queue.free === 0);
   }
 
   /** The queue is full: the attempt is refused at once (and may be retried). */
@@ -279,10 +295,18 @@ export class ServicePool implements ServiceHandle {
 
   private readonly onGrant = (slot: number): void => {
     this.rec.qh[slot] = -1;
-    this.beginService(slot);
+    this.beginService(slot, false);
   };
 
-  private beginService(slot: number): void {
+  /**
+   * Service of `slot` begins now. `timeout`: the attempt's client timeout is still to be
+   * started (a request served on arrival). It is started only if it could fire: with no
+   * downstream call, a request served at once ends at the end drawn here unless its server
+   * fails first, and a failure ends the attempt and stops the timeout anyway; so a timeout
+   * due after that end would only ever be stopped (most requests: no timer, no ring entry,
+   * no wake-up for it). Started, it is started before the service end is scheduled, as before.
+   */
+  private beginService(slot: number, timeout: boolean): void {
     let server: number;
     if (this.shared !== null) {
       let u: number;
@@ -304,7 +328,19 @@ export class ServicePool implements ServiceHandle {
     // Never cancelled (a failed server's requests are marked killed instead), so no handle;
     // the end time goes through the staging element, not a (boxed) double argument.
     const sim = this.sim;
-    sim.staged[0] = sim.now + this.dist.sample(this.rng) * factor;
+    // The commonest kind drawn in place; the others through drawInto, so that pools of
+    // several kinds do not share one megamorphic `sample` call returning a boxed double.
+    const mean = this.expMean;
+    let x: number;
+    if (mean === mean) x = -Math.log(1 - this.rng.next()) * mean;
+    else {
+      this.drawServiceTime();
+      x = this.drawn[0]!;
+    }
+    const end = sim.now + x * factor;
+    // The same sum as the timer's expiry (now + delay): the service end must be strictly earlier.
+    if (timeout && (this.downstream !== null || !(end < sim.now + this.timeout))) this.timers!.start(slot);
+    sim.staged[0] = end;
     sim.postStaged(this.onComplete, slot);
   }
 
@@ -521,7 +557,7 @@ export class ServicePool implements ServiceHandle {
     for (let slot = 0; slot < this.rec.hiWater; slot++) {
       if (this.rec.state[slot] !== QUEUED || this.rec.unit[slot] !== b) continue;
       this.leaveQueue(slot);
-      this.dispatch(slot);
+      this.dispatch(slot, false);
     }
   }
 

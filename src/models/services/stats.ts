@@ -4,9 +4,9 @@
  * availability, per-class and per-backend sums, and the per-interval series. Everything here
  * restarts at the end of warm-up; `register` publishes it as metrics and series columns.
  */
-import { Tally, TimeWeighted, type Resource, type Simulation } from '../../engine/index.js';
+import { TimeWeighted, type Resource, type Simulation } from '../../engine/index.js';
 import type { ServiceSpec } from './schema.js';
-import { COARSE, LogHistogram, SlidingWindow } from './histogram.js';
+import { COARSE, fineIndexOfHigh, fineToCoarse, LogHistogram, SlidingWindow } from './histogram.js';
 
 const FINE = LogHistogram.buckets;
 /** Successes held before they are folded into the statistics (see recordOk). */
@@ -52,7 +52,12 @@ export class ServiceStats {
   private blocked = 0;
   private admittedCount = 0;
   private queuedCount = 0;
-  private readonly rt = new Tally();
+  /**
+   * Successes since the reset and their mean response time (element 0), updated as a Tally
+   * would (Welford) but only the mean, the one figure read; kept by `fold` in locals.
+   */
+  private rtCount = 0;
+  private readonly rtMean = new Float64Array(1);
   private readonly fine = new LogHistogram();
   /** Recent history; read it through `recent()`, which folds the pending successes in first. */
   private readonly window = new SlidingWindow();
@@ -100,9 +105,6 @@ export class ServiceStats {
   private readonly pendWords = new Uint32Array(this.pendRt.buffer);
   private readonly pendBackend = new Int32Array(BATCH);
   private readonly pendClass = new Int32Array(BATCH);
-  /** Fine and coarse bucket of each pending success, filled by `fold`. */
-  private readonly pendFine = new Int32Array(BATCH);
-  private readonly pendCoarse = new Int32Array(BATCH);
   private pending = 0;
 
   constructor(sim: Simulation, pool: StatsSubject, shared: Resource | null, backends: readonly Resource[]) {
@@ -162,52 +164,76 @@ export class ServiceStats {
     const at = this.pendAt;
     const rts = this.pendRt;
     const words = this.pendWords;
-    const fi = this.pendFine;
-    const ci = this.pendCoarse;
     // Counts first (order-free), then each double sum in finishing order.
     this.okCount += n;
     this.cumOk += n;
     this.winTotal += n;
     const intHist = this.intHist;
+    const fine = this.fine.counts;
+    this.fine.total += n;
     const th = this.objThreshold;
-    const tally = this.rt;
     const bs = this.pendBackend;
     const backendRt = this.backendRt;
     const backendOk = this.backendOk;
     const cs = this.pendClass;
     const classRt = this.classRt;
     const classOk = this.classOk;
+    // The recent-history ring: successes go to the buckets of the slot opened for the first
+    // of them while their finish times stay below its end, then the slot is closed with their
+    // number and bucket range. The inner loop makes no call: a call in a loop makes V8 check
+    // every typed array's map and bounds again on each pass, which cost more than the work.
+    const window = this.window;
+    const ring = window.counts;
+    const slotEnd = window.slotEnd;
+    const none = COARSE.size;
+    // The running mean (Welford's update, as Tally.add does it) in locals.
+    const mean = this.rtMean;
+    let m = mean[0]!;
+    let count = this.rtCount;
     let under = 0;
     let cum = this.cumRt;
-    // One loop: the running mean's chain of divisions (each waits for the one before)
-    // overlaps with the independent histogram and sum updates of the same success.
-    for (let k = 0; k < n; k++) {
-      const rt = rts[k]!;
-      tally.add(rt);
-      cum += rt;
-      // One index computation for both histograms: the coarse bucket is a prefix of the fine one.
-      const f = FINE.indexOfHigh(words[2 * k + 1]!);
-      fi[k] = f;
-      const c = FINE.coarsen(f, COARSE);
-      ci[k] = c;
-      intHist[c]++;
-      if (rt <= th) under++;
-      const b = bs[k]!;
-      if (b >= 0) {
-        backendRt[b] += rt;
-        backendOk[b]++;
-      }
-      const cl = cs[k]!;
-      if (cl >= 0) {
-        classRt[cl] += rt;
-        classOk[cl]++;
-      }
+    let k = 0;
+    while (k < n) {
+      const base = window.openSlot(at, k);
+      const end = slotEnd[0]!;
+      const first = k;
+      let lo = none;
+      let hi = -1;
+      // One loop: the mean's chain of divisions overlaps with the independent histogram and
+      // sum updates of the same success.
+      do {
+        const rt = rts[k]!;
+        count++;
+        m += (rt - m) / count;
+        cum += rt;
+        // One index computation for every histogram: the coarse bucket is a prefix of the fine one.
+        const f = fineIndexOfHigh(words[2 * k + 1]!);
+        fine[f]++;
+        const c = fineToCoarse(f);
+        intHist[c]++;
+        ring[base + c]++;
+        if (c < lo) lo = c;
+        if (c > hi) hi = c;
+        if (rt <= th) under++;
+        const b = bs[k]!;
+        if (b >= 0) {
+          backendRt[b] += rt;
+          backendOk[b]++;
+        }
+        const cl = cs[k]!;
+        if (cl >= 0) {
+          classRt[cl] += rt;
+          classOk[cl]++;
+        }
+        k++;
+      } while (k < n && at[k]! < end);
+      window.closeSlot(k - first, lo, hi);
     }
+    mean[0] = m;
+    this.rtCount = count;
     this.cumRt = cum;
-    this.fine.addBuckets(fi, n);
     this.under += under;
     this.winUnder += under;
-    this.window.addOks(at, ci, n);
     const tracked = this.trackedTh;
     const trackedSlow = this.trackedSlow;
     for (let i = 0; i < tracked.length; i++) {
@@ -329,7 +355,8 @@ export class ServiceStats {
     this.queuedCount = 0;
     this.under = 0;
     this.trackedSlow.fill(0);
-    this.rt.reset();
+    this.rtCount = 0;
+    this.rtMean[0] = 0;
     this.fine.reset();
     this.availLevel.reset(this.sim.now);
     this.enoughServers.reset(this.sim.now);
@@ -400,7 +427,7 @@ export class ServiceStats {
     const span = (): number => this.sim.now - this.resetAt;
     m(S.requests, () => this.requests);
     m(S.throughput, () => (span() > 0 ? this.okCount / span() : 0));
-    m(S.rtMean, () => this.rt.mean);
+    m(S.rtMean, () => (this.rtCount > 0 ? this.rtMean[0]! : NaN));
     m(S.rtP50, () => this.fine.quantile(0.5));
     m(S.rtP95, () => this.fine.quantile(0.95));
     m(S.rtP99, () => this.fine.quantile(0.99));

@@ -1,6 +1,6 @@
 /** The sliding window behind ServiceHandle's recent* queries, and the log-bucket histograms. */
 import { describe, expect, it } from 'vitest';
-import { COARSE, LogHistogram, SlidingWindow } from '../../../src/models/services/histogram.js';
+import { COARSE, fineIndexOfHigh, fineToCoarse, LogHistogram, SlidingWindow } from '../../../src/models/services/histogram.js';
 import { loadScenarioText } from '../../../src/scenario/index.js';
 
 describe('histograms', () => {
@@ -24,7 +24,33 @@ describe('histograms', () => {
     const fine = LogHistogram.buckets;
     const xs = Float64Array.from([0, -0, -1, 1e-9, 2 ** -20, 2 ** 20, 1e9, Infinity, NaN, 0.2, 10, ...Array.from({ length: 5000 }, (_, i) => Math.exp(-16 + (i * 32) / 5000))]);
     const words = new Uint32Array(xs.buffer);
-    for (let k = 0; k < xs.length; k++) expect(fine.indexOfHigh(words[2 * k + 1]!)).toBe(fine.index(xs[k]!));
+    for (let k = 0; k < xs.length; k++) {
+      expect(fine.indexOfHigh(words[2 * k + 1]!)).toBe(fine.index(xs[k]!));
+      // The hot loop's copies with the layouts' constants written in.
+      expect(fineIndexOfHigh(words[2 * k + 1]!)).toBe(fine.index(xs[k]!));
+      expect(fineToCoarse(fineIndexOfHigh(words[2 * k + 1]!))).toBe(COARSE.index(xs[k]!));
+    }
+  });
+
+  it("a slot's end is the exact first time of the next slot epoch, for slot widths that are not exact in binary too", () => {
+    const f = new Float64Array(1);
+    const u = new BigUint64Array(f.buffer);
+    const below = (x: number): number => {
+      f[0] = x;
+      u[0]! -= 1n;
+      return f[0]!;
+    };
+    for (const width of [10, 0.1, 0.3, 7, 1 / 3]) {
+      const w = new SlidingWindow(width, 5);
+      for (const ep of [0, 1, 2, 3, 9, 10, 29, 99, 12_345, 8_640, 86_399, 1e7 + 1]) {
+        const at = Float64Array.of(ep * width * (1 + 1e-12) + width / 2);
+        const e = Math.floor(at[0]! / width);
+        w.openSlot(at, 0);
+        const end = w.slotEnd[0]!;
+        expect(Math.floor(end / width)).toBeGreaterThan(e);
+        expect(Math.floor(below(end) / width)).toBe(e);
+      }
+    }
   });
 
   it('the window forgets slots older than the query window and ignores stale ring entries', () => {
