@@ -8,6 +8,7 @@
  * the OpenAPI document they make is pinned by test/server/fixtures/openapi.json.
  */
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import type { SearchDocument } from '../search/index.js';
 
 /**
  * A string of one of `values`, written as OpenAPI 3.0 reads it (`type: string` with `enum`)
@@ -80,6 +81,25 @@ export const RunBody = Type.Object(
 
 /** The answer to a submission or a cancellation: where to follow the run. */
 export const Submitted = Type.Object({ id: Type.String(), status: Type.String(), location: Type.String() });
+
+/** How far a policy search has got (after every batch of replications). */
+export const SearchProgress = Type.Object({
+  simulated: Type.Integer({ description: 'Replications simulated so far.' }),
+  budget: Type.Integer({ description: 'The most replications the search may simulate.' }),
+  decided: Type.Integer({ description: 'Candidates decided so far.' }),
+  candidates: Type.Integer({ description: 'Candidates looked at so far.' }),
+});
+
+/** A policy search as the API shows it: status, progress and, when done, its document. */
+export const Search = Type.Object({
+  id: Type.String(),
+  status: StringEnum(['running', 'done', 'failed']),
+  progress: Type.Unsafe<Static<typeof SearchProgress> | null>({ ...SearchProgress, type: ['object', 'null'] }),
+  error: Type.Optional(Type.String({ description: 'Why a failed search failed.' })),
+  document: Type.Optional(
+    Type.Unsafe<SearchDocument>({ type: 'object', additionalProperties: true, description: 'The search document (format opsim-search/3, docs/search.schema.json), once done.' }),
+  ),
+});
 
 const RunIdPattern = '^[0-9]{8}-[0-9]{6}-[a-f0-9]{6}$';
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.js';
@@ -18,10 +20,12 @@ search:
 
 let app: FastifyInstance;
 let cleanup: () => Promise<void>;
+let reports: string;
 
 beforeAll(async () => {
   const p = await tempProject({ 'desk-search.yaml': DESK });
   cleanup = p.cleanup;
+  reports = p.reports;
   app = buildServer({ reportsDir: p.reports, scenariosDir: p.scenarios, workers: 1 });
   await app.ready();
 });
@@ -44,6 +48,9 @@ describe('POST /api/searches', () => {
     // Erlang C: 12 agents answer 64 % within 20 s, 13 answer 80 %: 13 is the cheapest above 70 % ± 5.
     expect(job.document.answer.candidate).toBe('agents=13');
     expect(job.document.status).toBe('certified');
+    // The reply's schema lets the whole document through, as written to search.json.
+    expect(job.document).toEqual(JSON.parse(readFileSync(path.join(reports, 'searches', id, 'search.json'), 'utf8')));
+    expect(Object.keys(job).sort()).toEqual(['document', 'id', 'progress', 'status']);
   }, 60_000);
 
   it('refuses a bad search before starting it, and a budget beyond the server\'s', async () => {

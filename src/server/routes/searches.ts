@@ -19,6 +19,7 @@ import { prepareSearch, runSearch, type SearchDocument, type SearchProgress } fr
 import { loadFile, loadText, type Loaded } from '../run-host.js';
 import { sendError } from '../errors.js';
 import { displayFile, resolveScenario, SCENARIO_NAME } from '../scenarios.js';
+import * as S from '../schemas.js';
 
 /** Options of the search routes. */
 export interface SearchRoutesOptions {
@@ -71,7 +72,13 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesOptions> = asyn
     await pool?.close();
   });
 
-  app.post('/api/searches', { schema: { summary: 'Start a policy search on a named or inline scenario', body: SearchBody } }, async (req, reply) => {
+  app.post('/api/searches', {
+      schema: {
+        summary: 'Start a policy search on a named or inline scenario',
+        body: SearchBody,
+        response: { 202: S.Submitted, 400: S.ErrorWithList, 404: S.Error, 429: S.Error },
+      },
+    }, async (req, reply) => {
     const body = req.body;
     if ((body.scenario === undefined) === (body.text === undefined)) return fail(reply, 400, 'give either "scenario" (a name in scenarios/) or "text" (an inline scenario)');
     if (running !== null) return fail(reply.header('Retry-After', '30'), 429, 'a search is already running; try again when it is done');
@@ -130,12 +137,12 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesOptions> = asyn
     return reply.code(202).header('Location', `/api/searches/${job.id}`).send({ id: job.id, status: job.status, location: `/api/searches/${job.id}` });
   });
 
-  app.get('/api/searches/:id', { schema: { summary: 'A search: status, progress and, when done, its document', params: Params } }, async (req, reply) => {
+  app.get('/api/searches/:id', { schema: { summary: 'A search: status, progress and, when done, its document', params: Params, response: { 200: S.Search, 404: S.Error } } }, async (req, reply) => {
     const job = jobs.get(req.params.id);
     return job === undefined ? fail(reply, 404, 'no such search') : job;
   });
 
-  app.get('/api/searches/:id/events', { schema: { summary: 'Server-sent events: "progress" after every batch, then "done"', params: Params } }, async (req, reply) => {
+  app.get('/api/searches/:id/events', { schema: { summary: 'Server-sent events: "progress" after every batch, then "done"', params: Params, response: { 200: S.Text('text/event-stream'), 404: S.Error } } }, async (req, reply) => {
     const job = jobs.get(req.params.id);
     if (job === undefined) return fail(reply, 404, 'no such search');
     reply.hijack();
