@@ -5,7 +5,7 @@ import type { ColumnSpec, MetricSpec } from '../../results/metrics.js';
 const CELSIUS = { lo: -273.15 } as const;
 
 export const ROOM_METRICS = {
-  temperatureMax: { name: 'room.<room>.temperature.max', label: '<room> peak temperature', unit: 'celsius', better: 'lower', range: CELSIUS, key: 13, doc: 'Highest room temperature (°C).' },
+  temperatureMax: { name: 'room.<room>.temperature.max', label: '<room> peak temperature', unit: 'celsius', better: 'lower', range: CELSIUS, key: 17, doc: 'Highest room temperature (°C).' },
   temperatureMean: { name: 'room.<room>.temperature.mean', unit: 'celsius', better: 'lower', range: CELSIUS, doc: 'Time-average temperature (°C), integrated exactly over the piecewise-linear trajectory.' },
   aboveRecommended: { name: 'room.<room>.time_above_recommended', unit: 'seconds', better: 'lower', range: { lo: 0 }, doc: 'Seconds above 27 °C (ASHRAE recommended upper limit).' },
   aboveAllowable: { name: 'room.<room>.time_above_allowable', unit: 'seconds', better: 'lower', range: { lo: 0 }, doc: 'Seconds above 32 °C (ASHRAE A1 allowable upper limit).' },

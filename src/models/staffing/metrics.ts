@@ -2,7 +2,7 @@
 import type { ColumnSpec, MetricSpec } from '../../results/metrics.js';
 
 export const STAFFING_METRICS = {
-  utilisation: { name: 'staffing.<team>.utilisation', label: '<team> operator utilisation', unit: 'fraction', better: 'neutral', range: { lo: 0, hi: 1 }, key: 14, doc: 'Busy operator-time ÷ on-duty operator-time (on-call units included).' },
+  utilisation: { name: 'staffing.<team>.utilisation', label: '<team> operator utilisation', unit: 'fraction', better: 'neutral', range: { lo: 0, hi: 1 }, key: 18, doc: 'Busy operator-time ÷ on-duty operator-time (on-call units included).' },
   backlog: { name: 'staffing.<team>.backlog_at_shift_change.mean', unit: 'count', better: 'lower', range: { lo: 0 }, doc: 'Open work (waiting + in hand) at each shift boundary, mean.' },
   onDuty: { name: 'staffing.<team>.on_duty.mean', unit: 'count', better: 'neutral', range: { lo: 0 }, doc: 'Time-average operators on duty.' },
   queue: { name: 'staffing.<team>.queue.mean', unit: 'count', better: 'lower', range: { lo: 0 }, doc: 'Time-average work items waiting for an operator of the team.' },

@@ -5,8 +5,9 @@
  * site's capacity, data loss against λ × RPO, failback, and located validation errors.
  */
 import { describe, expect, it } from 'vitest';
-import { formatScenarioError, loadScenarioText, type Scenario } from '../../../src/scenario/index.js';
-import { runReplication } from '../../../src/models/replication.js';
+import { formatScenarioError, loadScenarioFileOrThrow, loadScenarioText, type Scenario } from '../../../src/scenario/index.js';
+import { metricCatalog, runReplication } from '../../../src/models/replication.js';
+import { keyMetrics } from '../../../src/results/key-metrics.js';
 import { expectAgrees, load } from '../helpers.js';
 
 const M = 60;
@@ -263,5 +264,17 @@ describe('validation', () => {
     const e = errors(text);
     expect(e).toContain('sites[0].recovery.site: no site named "north"');
     expect(e).toContain('sites[0].recovery.failover[0].after[0]: "dns" is not an earlier step');
+  });
+});
+
+describe('site metrics in the planner summary', () => {
+  it("put recovery time, recovery point, data lost and downtime among the summary's first twelve key metrics of dr-failover", () => {
+    const { scenario } = loadScenarioFileOrThrow('scenarios/dr-failover.yaml');
+    const { metrics } = metricCatalog(scenario);
+    // Every catalogued metric observed once: which twelve the summary shows is then the catalog's choice alone.
+    const observed = Object.fromEntries(Object.keys(metrics).map((m) => [m, { n: 1 }]));
+    const doc = { metrics, variants: [{ metrics: observed }] } as unknown as Parameters<typeof keyMetrics>[0];
+    const shown = keyMetrics(doc, 12);
+    for (const m of ['site.dc-london.rto', 'site.dc-london.rpo', 'site.dc-london.transactions_lost', 'site.dc-london.downtime']) expect(shown, m).toContain(m);
   });
 });
