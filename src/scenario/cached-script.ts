@@ -7,19 +7,30 @@
  * A file declares its key on its first line after the header (`module.exports = { key: "…"`,
  * a SHA-256 in hex of what it was generated from) and its cache is headed by the same key, so
  * a cache is offered to V8 only with the file it was made from (V8 checks only the source's
- * length, its own version and its flags). A refused, stale or missing cache only means the
- * code is compiled as it would be without it.
+ * length, its own version and its flags). After the key comes a CRC-32 of the cache's bytes:
+ * V8 does not check them in release builds, and a damaged cache it accepts can crash the
+ * process or make the code misbehave, so a cache whose bytes do not match is never offered.
+ * A refused, damaged, stale or missing cache only means the code is compiled as it would be
+ * without it.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { crc32 } from 'node:zlib';
 
-/** What became of the code cache when a file was last loaded: used, refused by V8, or none that matched. */
+/** What became of the code cache when a file was last loaded: used, refused (damaged, or by V8), or none that matched. */
 export type CodeCacheStatus = 'used' | 'rejected' | 'none';
 
 /** Length of the key (hex SHA-256) that heads a code cache file. */
 const KEY_LENGTH = 64;
+/** The key, then the CRC-32 of the cache's bytes (8 hex digits). */
+const HEADER_LENGTH = KEY_LENGTH + 8;
+
+/** The CRC-32 of `bytes` as the header writes it. */
+function checksum(bytes: Uint8Array): string {
+  return crc32(bytes).toString(16).padStart(8, '0');
+}
 
 /** The compiled script of each file loaded in this process (the build writes its cache from it). */
 const scripts = new Map<string, { script: vm.Script; key: string; cache: CodeCacheStatus }>();
@@ -43,15 +54,20 @@ export function runCachedScript(file: string): unknown {
   const source = readFileSync(file, 'utf8');
   const key = declaredKey(source) ?? '';
   let cachedData: Buffer | undefined;
+  let damaged = false;
   try {
     const buf = readFileSync(codeCacheFile(file));
-    if (key !== '' && buf.subarray(0, KEY_LENGTH).toString('latin1') === key) cachedData = buf.subarray(KEY_LENGTH);
+    if (key !== '' && buf.subarray(0, KEY_LENGTH).toString('latin1') === key) {
+      const bytes = buf.subarray(HEADER_LENGTH);
+      if (buf.subarray(KEY_LENGTH, HEADER_LENGTH).toString('latin1') === checksum(bytes)) cachedData = bytes;
+      else damaged = true;
+    }
   } catch {
     // No cache: compiled from the source.
   }
   // The wrapper is the one require() puts around a CommonJS file, on the same line, so positions in stack traces stay.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, ...(cachedData !== undefined ? { cachedData } : {}) });
-  scripts.set(file, { script, key, cache: cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used' });
+  scripts.set(file, { script, key, cache: damaged ? 'rejected' : cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used' });
   const module = { exports: {} as unknown };
   const req = createRequire(file);
   (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void)(module.exports, req, module, file, path.dirname(file));
@@ -64,12 +80,14 @@ export function codeCacheStatus(file: string): CodeCacheStatus | undefined {
 }
 
 /**
- * The code cache of the generated file `file` as loaded in this process, headed by its key:
+ * The code cache of the generated file `file` as loaded in this process, headed by its key and
+ * the bytes' CRC-32:
  * every function it has compiled so far (the build runs it on the shipped scenarios first), or
  * undefined when `file` was not loaded here or declares no key.
  */
 export function codeCacheOf(file: string): Buffer | undefined {
   const loaded = scripts.get(file);
   if (loaded === undefined || loaded.key === '') return undefined;
-  return Buffer.concat([Buffer.from(loaded.key, 'latin1'), loaded.script.createCachedData()]);
+  const bytes = loaded.script.createCachedData();
+  return Buffer.concat([Buffer.from(loaded.key + checksum(bytes), 'latin1'), bytes]);
 }

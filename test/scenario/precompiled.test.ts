@@ -122,9 +122,17 @@ describe('the precompiled scenario validator', () => {
     // Another validator's cache (another key) is not offered to V8 at all.
     writeFileSync(cacheFile, Buffer.concat([Buffer.from('0'.repeat(64)), cache.subarray(64)]));
     expect(load()).toEqual({ status: 'none', ok: true });
-    // A damaged cache with the right key: V8 refuses it and compiles the code.
+    // A damaged cache with the right key is refused and the code compiled.
     writeFileSync(cacheFile, Buffer.concat([cache.subarray(0, 64), Buffer.alloc(cache.length - 64, 7)]));
     expect(load()).toEqual({ status: 'rejected', ok: true });
+    // One flipped bit that V8 itself would not notice (it checks no checksum in release
+    // builds; such a flip crashed the process or broke the code) is caught by the CRC.
+    const flipped = Buffer.from(cache);
+    flipped[Math.floor(flipped.length * 0.6)]! ^= 2;
+    writeFileSync(cacheFile, flipped);
+    expect(load()).toEqual({ status: 'rejected', ok: true });
+    writeFileSync(cacheFile, cache);
+    expect(load()).toEqual({ status: 'used', ok: true });
     expect(writeCodeCache(path.join(dir, 'never-loaded.cjs'))).toBeNull();
   }, 60_000);
 });
