@@ -15,6 +15,15 @@ const hashParams = new URLSearchParams(location.hash.slice(1));
 if (hashParams.get('token')) sessionStorage.setItem('opsim-token', hashParams.get('token'));
 const token = sessionStorage.getItem('opsim-token');
 
+/**
+ * A run's results.json with its metric catalog as today's opsim reads it (the server completes
+ * SLA roles and labels an older document lacks), so older runs show their P(met) and labels.
+ */
+async function resultsOf(id) {
+  const [doc, catalog] = await Promise.all([api(`/api/runs/${id}/results`), api(`/api/runs/${id}/catalog`)]);
+  return { ...doc, metrics: catalog.metrics };
+}
+
 async function api(path, init = {}) {
   const headers = { ...(init.headers || {}) };
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -411,7 +420,7 @@ async function showRun(id) {
     if (currentRun !== r.id) return;
     if (r.hasResults) {
       try {
-        const doc = await api(`/api/runs/${r.id}/results`);
+        const doc = await resultsOf(r.id);
         const failed = failuresBox(doc.failures);
         if (failed) body.append(failed);
         body.append(summaryTables(doc));
@@ -455,7 +464,7 @@ async function showCompare(a, b) {
     grid.append(col);
     return col;
   });
-  const docs = await Promise.all([ra, rb].map((r) => (r.hasResults ? api(`/api/runs/${r.id}/results`).catch(() => null) : null)));
+  const docs = await Promise.all([ra, rb].map((r) => (r.hasResults ? resultsOf(r.id).catch(() => null) : null)));
   if (docs[0] && docs[1]) view.insertBefore(differences(docs[0], docs[1], ra, rb), grid);
   // Charts are paired by name so the same view of both runs sits on one row, on one y scale.
   const names = [...new Set([...ra.charts, ...rb.charts])];

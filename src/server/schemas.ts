@@ -8,6 +8,7 @@
  * the OpenAPI document they make is pinned by test/server/fixtures/openapi.json.
  */
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import type { MetricCatalog } from '../results/metrics.js';
 import type { SearchDocument } from '../search/index.js';
 
 /**
@@ -99,6 +100,11 @@ export const Search = Type.Object({
   document: Type.Optional(
     Type.Unsafe<SearchDocument>({ type: 'object', additionalProperties: true, description: 'The search document (format opsim-search/3, docs/search.schema.json), once done.' }),
   ),
+});
+
+/** A run's metric catalog (results.json's `metrics`, completed from today's specs). */
+export const Catalog = Type.Object({
+  metrics: Type.Unsafe<MetricCatalog>({ type: 'object', additionalProperties: true, description: 'Metric name → spec, as in results.json (docs/results-format.md).' }),
 });
 
 const RunIdPattern = '^[0-9]{8}-[0-9]{6}-[a-f0-9]{6}$';

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { readCatalog } from '../../report/catalog.js';
+import type { ResultsDocument } from '../../results/format.js';
 import { sendError } from '../errors.js';
 import type { RunManager } from '../runs.js';
 import * as S from '../schemas.js';
@@ -17,7 +19,7 @@ function sendStored(reply: FastifyReply, type: string, text: string): FastifyRep
   return reply.type(type).serializer((x: unknown) => x as string).send(text);
 }
 
-/** GET /api/runs/:id/results, /report and /charts/:name. */
+/** GET /api/runs/:id/results, /catalog, /report and /charts/:name. */
 export const resultRoutes: FastifyPluginAsyncTypebox<{ runs: RunManager }> = async (app, { runs }) => {
   app.get('/api/runs/:id/results', { schema: { summary: 'results.json of a finished run', params: S.RunParams, response: { 200: S.Results, 404: S.Error, 409: S.Error } } },
     async (req, reply) => {
@@ -27,6 +29,22 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ runs: RunManager }> = asy
       const text = await readFile(path.join(runs.dir(run.id), 'results.json'), 'utf8');
       return sendStored(reply, 'application/json; charset=utf-8', text);
     });
+
+  // The dashboard reads a run's metrics through today's specs, as report.html does: a run written
+  // before specs carried SLA roles or labels would otherwise show no P(met) and raw names.
+  app.get('/api/runs/:id/catalog', {
+    schema: {
+      summary: "The run's metric catalog, completed from today's models where an older results.json lacks SLA roles or labels",
+      params: S.RunParams,
+      response: { 200: S.Catalog, 404: S.Error, 409: S.Error },
+    },
+  }, async (req, reply) => {
+    const run = findRun(runs, req.params.id, reply);
+    if (!run) return reply;
+    if (!run.hasResults) return sendError(reply, 409, `run ${run.id} has no results (${run.status})`);
+    const doc = JSON.parse(await readFile(path.join(runs.dir(run.id), 'results.json'), 'utf8')) as ResultsDocument;
+    return { metrics: readCatalog(doc) };
+  });
 
   app.get('/api/runs/:id/report', { schema: { summary: 'The self-contained report.html of a run', params: S.RunParams, produces: ['text/html'], response: { 200: S.Text(), 404: S.Error, 409: S.Error } } },
     async (req, reply) => {
