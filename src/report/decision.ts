@@ -220,6 +220,14 @@ const WARNING_KINDS: Record<Warning['kind'], { order: number; title: string; mea
   'never-observed': { order: 4, title: 'never observed', means: 'no replication of any variant observed it: an answer about it rests on zero observations' },
 };
 
+/**
+ * What a warning kind tells a planner; a kind this build does not know (a document from a
+ * later opsim) is shown under its own name, after the known ones, rather than failing the report.
+ */
+function kindAbout(kind: string): { order: number; title: string; means: string } {
+  return (WARNING_KINDS as Record<string, { order: number; title: string; means: string } | undefined>)[kind] ?? { order: 99, title: kind, means: 'a kind of warning this version of opsim does not describe' };
+}
+
 /** "base, alert-1s and 3 more" for the variants a group of warnings names (in document order). */
 function variantList(doc: ResultsDocument, ws: readonly Warning[]): string {
   const names = doc.variants.map((v) => v.name).filter((n) => ws.some((w) => w.variant === n));
@@ -237,7 +245,7 @@ function variantList(doc: ResultsDocument, ws: readonly Warning[]): string {
  * with every message of the kind folded underneath.
  */
 function warningKindHtml(doc: ResultsDocument, kind: Warning['kind'], ws: readonly Warning[]): string {
-  const about = WARNING_KINDS[kind];
+  const about = kindAbout(kind);
   const byMetric = new Map<string, Warning[]>();
   for (const w of ws) {
     const key = w.metric ?? '';
@@ -261,7 +269,7 @@ function warningKindHtml(doc: ResultsDocument, kind: Warning['kind'], ws: readon
   });
   const list = items.length > 1 ? `<ul class="wmetrics">${items.join('')}</ul>` : '';
   const all = ws.length > 2 ? `<details><summary>all ${ws.length} messages</summary><ul>${ws.map((w) => `<li>${escapeHtml(w.message)}</li>`).join('')}</ul></details>` : '';
-  return `<div class="wkind" data-kind="${kind}">${head}${examples}${list}${all}</div>`;
+  return `<div class="wkind" data-kind="${escapeHtml(kind)}">${head}${examples}${list}${all}</div>`;
 }
 
 /**
@@ -272,9 +280,9 @@ function warningKindHtml(doc: ResultsDocument, kind: Warning['kind'], ws: readon
 export function warningsHtml(doc: ResultsDocument): string {
   const w = doc.warnings ?? [];
   if (w.length === 0) return '';
-  const kinds = [...new Set(w.map((x) => x.kind))].sort((a, b) => WARNING_KINDS[a].order - WARNING_KINDS[b].order);
+  const kinds = [...new Set(w.map((x) => x.kind))].sort((a, b) => kindAbout(a).order - kindAbout(b).order);
   const groups = kinds.map((k) => ({ kind: k, list: w.filter((x) => x.kind === k) }));
-  const counts = groups.map((g) => `${g.list.length} ${WARNING_KINDS[g.kind].title}`).join(', ');
+  const counts = groups.map((g) => `${g.list.length} ${kindAbout(g.kind).title}`).join(', ');
   return `<details class="warnings"><summary>${w.length} warning${w.length === 1 ? '' : 's'} about these figures: ${escapeHtml(counts)}</summary>${groups.map((g) => warningKindHtml(doc, g.kind, g.list)).join('')}</details>`;
 }
 

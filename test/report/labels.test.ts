@@ -109,6 +109,15 @@ describe('warnings in report.html', () => {
     expect(imprecise.match(/<li>[a-h] [^<]*±12 %/g)).toHaveLength(80);
   });
 
+  it('shows a kind of warning it does not know under its own name, escaped, after the known ones', () => {
+    const doc = noisy();
+    doc.warnings!.unshift({ kind: '<later>' as 'imprecise', metric: 'cost.total', message: 'from a later opsim' });
+    const html = warningsHtml(doc);
+    expect(html).toContain('<div class="wkind" data-kind="&lt;later&gt;"><p><strong>1 &lt;later&gt;</strong>');
+    expect(html).not.toContain('<later>');
+    expect([...html.matchAll(/<div class="wkind" data-kind="([^"]+)">/g)].map((m) => m[1])).toEqual(['small-n', 'imprecise', 'never-occurred', '&lt;later&gt;']);
+  });
+
   it('shows the grouped fold in the report, not a flat list of every message', () => {
     const html = reportHtml(noisy(), []);
     const fold = html.slice(html.indexOf('<details class="warnings">'));
