@@ -193,7 +193,7 @@ function fmt(x, unit, horizon = 86400) {
   const a = Math.abs(x);
   switch (unit) {
     case 'seconds':
-      return a < 1 ? `${sig(x * 1000)} ms` : a < 120 ? `${sig(x)} s` : a < 7200 ? `${sig(x / 60)} min` : `${sig(x / 3600)} h`;
+      return a === 0 ? '0 s' : a < 1 ? `${sig(x * 1000)} ms` : a < 120 ? `${sig(x)} s` : a < 7200 ? `${sig(x / 60)} min` : `${sig(x / 3600)} h`;
     case 'minutes':
       return `${sig(x)} min`;
     case 'fraction': {

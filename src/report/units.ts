@@ -24,6 +24,8 @@ export function clockTime(seconds: number, horizonSeconds = DAY): string {
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '—';
   const a = Math.abs(seconds);
+  // Zero has no scale: "0 s", not "0 ms" beside "9.46 min" in an interval cut at 0.
+  if (a === 0) return '0 s';
   if (a < 1) return `${sig(seconds * 1000)} ms`;
   if (a < 120) return `${sig(seconds)} s`;
   if (a < 2 * 3600) return `${sig(seconds / 60)} min`;

@@ -154,6 +154,9 @@ describe('units', () => {
     expect(formatValue(47.5, 'minutes')).toBe('47.5 min');
     expect(formatValue(0.99890, 'fraction')).toBe('99.89 %');
     expect(formatValue(2569, 'seconds')).toBe('42.8 min');
+    // Zero has no scale: an interval cut at 0 reads [0 s, 9.46 min], not [0 ms, 9.46 min].
+    expect(formatValue(0, 'seconds')).toBe('0 s');
+    expect(formatValue(0.25, 'seconds')).toBe('250 ms');
     expect(formatValue(453400, 'currency')).toBe('453.4 k');
     expect(formatValue(25.7, 'celsius')).toBe('25.7 °C');
     expect(formatValue(1.5, undefined)).toBe('1.5');
