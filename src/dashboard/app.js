@@ -7,6 +7,8 @@
 // The metric-spec helpers of src/results/metrics.ts (served compiled): labels and SLA roles are
 // read exactly as report.html reads them.
 import { metricLabel, slaMetrics } from './metrics.js';
+// Figures with their units, from src/report/units.ts (served compiled; it imports nothing).
+import { formatValue } from './units.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -174,48 +176,13 @@ async function loadRuns() {
 
 // ---- figures with units (from the results document's metric catalog) ----------------------
 
-function clock(sec, horizon) {
-  if (!Number.isFinite(sec)) return '—';
-  const s = Math.round(sec / 60) * 60;
-  const day = Math.floor(s / 86400);
-  const rest = s - day * 86400;
-  const hm = `${String(Math.floor(rest / 3600)).padStart(2, '0')}:${String(Math.floor((rest % 3600) / 60)).padStart(2, '0')}`;
-  return horizon > 86400 ? `day ${day + 1} ${hm}` : hm;
-}
-
-function sig(x, d = 3) {
-  return x === 0 ? '0' : String(Number(x.toPrecision(d)));
-}
-
-/** A value in the unit its spec declares (a plain number without a spec: the unit is not guessed). */
+/**
+ * A value in the unit its spec declares (a plain number without a spec: the unit is not
+ * guessed), written exactly as report.html and the CLI write it: src/report/units.ts, served
+ * compiled.
+ */
 function fmt(x, unit, horizon = 86400) {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  const a = Math.abs(x);
-  switch (unit) {
-    case 'seconds':
-      return a === 0 ? '0 s' : a < 1 ? `${sig(x * 1000)} ms` : a < 120 ? `${sig(x)} s` : a < 7200 ? `${sig(x / 60)} min` : `${sig(x / 3600)} h`;
-    case 'minutes':
-      return `${sig(x)} min`;
-    case 'fraction': {
-      const p = x * 100;
-      return `${String(Number(p.toFixed(p > 99 && p < 100 ? 3 : 1)))} %`;
-    }
-    case 'count':
-      // As the report writes counts (src/report/units.ts): grouped, one decimal from 10 up.
-      return a >= 1e4 ? `${sig(x / 1000)} k` : x.toLocaleString('en-US', { maximumFractionDigits: a < 10 ? 2 : 1, minimumFractionDigits: 0 });
-    case 'currency':
-      return a >= 1e4 ? `${sig(x / 1000, 4)} k` : String(Math.round(x));
-    case 'celsius':
-      return `${x.toFixed(1)} °C`;
-    case 'clock_seconds':
-      return clock(x, horizon);
-    case 'per_second':
-      return `${sig(x)} /s`;
-    case 'watts':
-      return a >= 1000 ? `${sig(x / 1000)} kW` : `${sig(x)} W`;
-    default:
-      return sig(x, 4);
-  }
+  return x === null || x === undefined ? '—' : formatValue(x, unit, horizon);
 }
 
 /** Key metrics of a results document in the catalog's order (any metric with a `key`). */

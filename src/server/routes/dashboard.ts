@@ -16,6 +16,8 @@ const ASSETS: Record<string, { file: string[]; type: string }> = {
   '/dashboard/favicon.svg': { file: ['src', 'dashboard', 'favicon.svg'], type: 'image/svg+xml' },
   // The metric-spec helpers (labels, SLA roles) the report uses, compiled; the module imports nothing.
   '/dashboard/metrics.js': { file: ['dist', 'src', 'results', 'metrics.js'], type: 'text/javascript; charset=utf-8' },
+  // How figures are written with their units, compiled from src/report/units.ts (imports nothing at run time).
+  '/dashboard/units.js': { file: ['dist', 'src', 'report', 'units.js'], type: 'text/javascript; charset=utf-8' },
   '/vendor/vega.min.js': { file: ['node_modules', 'vega', 'build', 'vega.min.js'], type: 'text/javascript; charset=utf-8' },
   '/vendor/vega-lite.min.js': { file: ['node_modules', 'vega-lite', 'build', 'vega-lite.min.js'], type: 'text/javascript; charset=utf-8' },
   '/vendor/vega-embed.min.js': { file: ['node_modules', 'vega-embed', 'build', 'vega-embed.min.js'], type: 'text/javascript; charset=utf-8' },
