@@ -338,4 +338,25 @@ describe('network devices', () => {
     expect(text).toMatch(/net\.yaml:11:\d+ network\.devices\[0\]\.costPerHour: /);
     expect(text).toMatch(/net\.yaml:13:\d+ network\.pairs\[0\]\.mode: .*"standby".*"shared"/);
   });
+
+  it('refuses more shared pairs behind a service than its routes can afford, and runs the most it allows', () => {
+    // n shared pairs in series: pair k's members both sit behind pair k − 1.
+    const chain = (n: number): string[] => {
+      const lines = [...BASE, 'network:', '  devices:'];
+      for (let k = 0; k < n; k++) for (const m of ['a', 'b']) lines.push(`    - { name: ${m}${k}, kind: router, capacity: 100/s${k > 0 ? `, dependsOn: [p${k - 1}]` : ''} }`);
+      lines.push('  pairs:');
+      for (let k = 0; k < n; k++) lines.push(`    - { name: p${k}, members: [a${k}, b${k}], mode: shared }`);
+      lines.push(`  services: [{ name: web, dependsOn: [p${n - 1}] }]`);
+      return lines;
+    };
+    const r = load(chain(11));
+    expect(r.ok).toBe(false);
+    const text = r.ok ? '' : r.errors.map((e) => formatScenarioError(e)).join('\n');
+    expect(text).toMatch(/net\.yaml:\d+:\d+ network\.services\[0\]\.dependsOn: 11 shared pairs lie behind "web" \(p10, p9, .*p0\); at most 10/);
+    // Ten are allowed: the 1,024 ends of the route share the load (5/s): 2.5/s per member at the front, as at the back.
+    const m = runReplication(ok(chain(10).map((l) => l.replace('horizon: 1h', 'horizon: 5m'))), { seed: 'chain', replication: 0 }).metrics;
+    expect(m['network.device.a9.utilisation_peak']).toBeCloseTo(0.025, 12);
+    expect(m['network.device.b0.utilisation_peak']).toBeCloseTo(0.025, 12);
+    expect(m['network.device.a0.carried']! + m['network.device.b0.carried']!).toBe(m['service.web.requests']);
+  });
 });
