@@ -132,7 +132,9 @@ export function formatTogether(xs: readonly number[], unit: Unit | undefined, ho
   // All zero: as one zero reads.
   if (top === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds));
   const scale = scaleOf(scales, top);
-  return xs.map((x) => (Number.isFinite(x) ? scale.write(x) : '—'));
+  // A zero count or sum of money has no scale: "0" beside 10.1 k, not "0 k" (a zero duration keeps the unit: "0 min").
+  const bareZero = unit === 'count' || unit === 'currency';
+  return xs.map((x) => (!Number.isFinite(x) ? '—' : x === 0 && bareZero ? formatValue(0, unit, horizonSeconds) : scale.write(x)));
 }
 
 /** The unit of a metric as its spec declares it (undefined without a catalog entry). */

@@ -33,6 +33,9 @@ describe('one scale for figures read together', () => {
     expect(formatTogether([0.6, 1.2], 'seconds')).toEqual(['0.6 s', '1.2 s']);
     // An interval cut at 0 (dr-failover's RPO) reads in the scale of its upper bound.
     expect(formatTogether([372.6, 0, 567.6], 'seconds')).toEqual(['6.21 min', '0 min', '9.46 min']);
+    // A zero count or sum of money reads 0 beside 10.1 k (a zero difference in the dashboard's compare view), not "0 k".
+    expect(formatTogether([0, -7614, 45600], 'currency')).toEqual(['0', '-7.614 k', '45.6 k']);
+    expect(formatTogether([0, 10100], 'count')).toEqual(['0', '10.1 k']);
   });
 
   it('leaves alone what has one scale or no figure', () => {
