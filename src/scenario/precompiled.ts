@@ -29,7 +29,7 @@ export { codeCacheFile, type CodeCacheStatus } from './cached-script.js';
 export const PRECOMPILED_FILE = path.join(packageRoot(), 'dist', 'generated', 'scenario-validator.cjs');
 
 /** Bump when the generated code's shape or opsim's keywords change meaning. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 const AJV_VERSION = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
 
