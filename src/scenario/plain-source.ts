@@ -15,17 +15,10 @@
  * js-yaml refuses, is read with positions: slower, never different). test/scenario/plain-source.test.ts
  * compares the two on every shipped scenario, the bad corpus and generated documents.
  */
-import { createRequire } from 'node:module';
 import { readScenarioBytes, SCENARIO_LIMITS, type SourceDoc } from './source.js';
+import { jsYamlLibrary } from './yaml-library.js';
 
 type JsYaml = typeof import('js-yaml');
-
-let jsYaml: JsYaml | undefined;
-
-/** js-yaml, loaded on first use (CommonJS, so required; the command line's bundle holds it). */
-function jsYamlLibrary(): JsYaml {
-  return (jsYaml ??= createRequire(import.meta.url)('js-yaml') as JsYaml);
-}
 
 /**
  * The data of scenario text when it is plain YAML (see the module comment) that js-yaml reads,
