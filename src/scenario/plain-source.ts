@@ -33,7 +33,7 @@ export function plainData(text: string, json = false): unknown {
     if (json) JSON.parse(text);
     // maxDepth: js-yaml's own bound on nesting while it parses (the walk below applies ours).
     const events = Y.parseEvents(text, { maxDepth: SCENARIO_LIMITS.maxDepth + 2 });
-    if (!isPlain(events, Y.EVENT_ID)) return undefined;
+    if (!isPlain(events, Y.EVENT_ID, text, Y.SCALAR_STYLE.PLAIN)) return undefined;
     const docs = Y.constructFromEvents(events, { source: text, schema: Y.CORE_SCHEMA });
     return docs.length === 1 ? docs[0] : undefined;
   } catch {
@@ -41,12 +41,23 @@ export function plainData(text: string, json = false): unknown {
   }
 }
 
+/** The YAML 1.2 core schema's numbers: decimal, octal and hexadecimal integers, and floats. */
+const CORE_NUMBER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+
+/** Whether plain scalar text is a core-schema number too large for a double (`1e400`: Infinity to the located reader, the text to js-yaml). */
+function overflows(source: string): boolean {
+  if (!CORE_NUMBER.test(source)) return false;
+  const v = source.startsWith('0x') ? parseInt(source.slice(2), 16) : source.startsWith('0o') ? parseInt(source.slice(2), 8) : Number(source);
+  return !Number.isFinite(v);
+}
+
 /**
  * Whether an event stream is one document without directives, tags, anchors or aliases, whose
  * mapping keys are non-empty scalars (an empty key is "" to the located reader and "null" to
- * js-yaml), no deeper than the located reader's limit, with no more values than it allows.
+ * js-yaml), no deeper than the located reader's limit, with no more values than it allows,
+ * and no plain number that overflows a double (see `overflows`).
  */
-function isPlain(events: ReturnType<JsYaml['parseEvents']>, id: JsYaml['EVENT_ID']): boolean {
+function isPlain(events: ReturnType<JsYaml['parseEvents']>, id: JsYaml['EVENT_ID'], text: string, plainStyle: number): boolean {
   if (events.length > SCENARIO_LIMITS.maxNodes) return false;
   let documents = 0;
   // For each open collection: whether it is a mapping, and how many nodes it holds so far.
@@ -68,6 +79,7 @@ function isPlain(events: ReturnType<JsYaml['parseEvents']>, id: JsYaml['EVENT_ID
     if (top >= 0) count[top]!++;
     if (e.type === id.SCALAR) {
       if (isKey && e.valueEnd === e.valueStart) return false;
+      if (e.style === plainStyle && overflows(text.slice(e.valueStart, e.valueEnd))) return false;
       continue;
     }
     // A collection: never a key; the located reader refuses nesting deeper than its limit.

@@ -54,9 +54,19 @@ describe('the plain reader', () => {
     agrees(readFileSync(file, 'utf8'), file);
   });
 
-  it('reads every shipped scenario (the fast path is taken)', () => {
+  it('reads every shipped scenario that uses no anchors (the fast path is taken)', () => {
     const dir = path.join(ROOT, 'scenarios');
-    for (const f of readdirSync(dir).filter((x) => /\.ya?ml$/.test(x))) expect(readPlainSource(path.join(dir, f), f), f).not.toBeNull();
+    let plain = 0;
+    for (const f of readdirSync(dir).filter((x) => /\.ya?ml$/.test(x))) {
+      const anchors = /(^|[\s[{,])&[\w-]/m.test(readFileSync(path.join(dir, f), 'utf8'));
+      const read = readPlainSource(path.join(dir, f), f);
+      if (anchors) expect(read, f).toBeNull();
+      else {
+        expect(read, f).not.toBeNull();
+        plain++;
+      }
+    }
+    expect(plain).toBeGreaterThanOrEqual(10);
   });
 
   it.each([
@@ -71,6 +81,9 @@ describe('the plain reader', () => {
     ['nesting past the limit', `${'['.repeat(70)}${']'.repeat(70)}\n`],
     ['invalid YAML', 'a: [1, 2\n'],
     ['a NUL character', 'a: "\u0000"\n'],
+    ['a number too large for a double', 'a: 1e400\n'],
+    ['an integer too large for a double', `a: ${'9'.repeat(400)}\n`],
+    ['a hexadecimal integer too large for a double', `a: 0x${'f'.repeat(300)}\n`],
   ])('declines %s', (_what, text) => {
     expect(plainData(text)).toBeUndefined();
   });
@@ -88,7 +101,7 @@ describe('the plain reader', () => {
   });
 
   it('agrees on generated documents (scalars of every kind, quoting, block scalars, flow and block collections)', () => {
-    const bits = ['0', '1', '7', '.', 'e', 'E', '+', '-', '_', 'x', 'o', 'b', 'inf', 'Inf', 'NaN', 'nan', 'null', 'Null', 'NULL', '~', 'true', 'False', 'yes', 'no', 'on', '0x', '0o', '0b', ':', ' ', ' #', '"', "'", '\\', '\\n', '\\x41', 'é', '%', '@', '`', ',', '[', ']', '{', '}', '?', '|', '>', '&', '*', '!', '\t'];
+    const bits = ['0', '1', '7', '9'.repeat(400), '1e400', '0x' + 'f'.repeat(300), '.', 'e', 'E', '+', '-', '_', 'x', 'o', 'b', 'inf', 'Inf', 'NaN', 'nan', 'null', 'Null', 'NULL', '~', 'true', 'False', 'yes', 'no', 'on', '0x', '0o', '0b', ':', ' ', ' #', '"', "'", '\\', '\\n', '\\x41', 'é', '%', '@', '`', ',', '[', ']', '{', '}', '?', '|', '>', '&', '*', '!', '\t'];
     const scalar = fc.array(fc.constantFrom(...bits), { minLength: 1, maxLength: 4 }).map((xs) => xs.join(''));
     const leaf = fc.oneof(
       scalar.map((s) => ` ${s}`),
