@@ -15,9 +15,9 @@
  * libraries it always loads. Without esbuild (an install without dev dependencies) the step
  * says so and leaves tsc's CLI.
  *
- * YAML, which every `opsim run` and `validate` loads to parse its scenario, is also bundled on
- * its own (dist/generated/yaml.cjs, src/scenario/yaml-library.ts) and run once over the shipped
- * scenarios, so its V8 code cache (yaml.v8cache) holds what parsing a scenario compiles.
+ * The YAML libraries, which every `opsim run` and `validate` loads to read its scenario, are
+ * also bundled on their own (dist/generated/yaml.cjs and js-yaml.cjs, src/scenario/yaml-library.ts)
+ * and run once over the shipped scenarios, so their V8 code caches hold what reading a scenario compiles.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,7 +25,8 @@ import path from 'node:path';
 import { packageRoot } from '../version.js';
 import { writeAtomically } from '../scenario/precompile.js';
 import { codeCacheFile, codeCacheOf } from '../scenario/cached-script.js';
-import { installedYamlVersion, YAML_BUNDLE, yamlBundleCode } from '../scenario/yaml-library.js';
+import { installedVersion, LIBRARY_BUNDLES, yamlBundleCode } from '../scenario/yaml-library.js';
+import { readPlainSource } from '../scenario/plain-source.js';
 import { readScenarioSource } from '../scenario/source.js';
 
 /** Dependencies bundled into the CLI: pure code, nothing read from their own folders at run time. */
@@ -70,15 +71,23 @@ if (esbuild === null) {
       rmSync(`${to}.map`, { force: true });
     }
     process.stdout.write(`bundled ${[entry, ...WORKERS.map((w) => path.join(workers, `${w}.js`))].map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
-    // The YAML library as one script, then its code cache after parsing every shipped scenario with it.
-    const yaml = await esbuild.build({ ...common, entryPoints: [createRequire(import.meta.url).resolve('yaml')], format: 'cjs', banner: {}, external: [], write: false });
-    writeAtomically(YAML_BUNDLE, yamlBundleCode(yaml.outputFiles[0]!.text, installedYamlVersion()));
+    // The YAML libraries, each as one script, then their code caches after reading every shipped
+    // scenario with each (with positions: yaml; without: js-yaml).
+    for (const pkg of ['yaml', 'js-yaml'] as const) {
+      const lib = await esbuild.build({ ...common, entryPoints: [createRequire(import.meta.url).resolve(pkg)], format: 'cjs', banner: {}, external: [], write: false });
+      writeAtomically(LIBRARY_BUNDLES[pkg], yamlBundleCode(lib.outputFiles[0]!.text, installedVersion(pkg)));
+    }
     const scenarios = path.join(root, 'scenarios');
-    for (const f of readdirSync(scenarios).filter((x) => /\.ya?ml$/.test(x))) readScenarioSource(path.join(scenarios, f), f);
-    const cache = codeCacheOf(YAML_BUNDLE);
-    if (cache === undefined) throw new Error(`${YAML_BUNDLE} was just written, but parsing did not use it`);
-    writeAtomically(codeCacheFile(YAML_BUNDLE), cache);
-    process.stdout.write(`bundled ${path.relative(process.cwd(), YAML_BUNDLE)} with its code cache\n`);
+    for (const f of readdirSync(scenarios).filter((x) => /\.ya?ml$/.test(x))) {
+      readScenarioSource(path.join(scenarios, f), f);
+      readPlainSource(path.join(scenarios, f), f);
+    }
+    for (const file of Object.values(LIBRARY_BUNDLES)) {
+      const cache = codeCacheOf(file);
+      if (cache === undefined) throw new Error(`${file} was just written, but parsing did not use it`);
+      writeAtomically(codeCacheFile(file), cache);
+      process.stdout.write(`bundled ${path.relative(process.cwd(), file)} with its code cache\n`);
+    }
   } finally {
     if (existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@
  * A refused, damaged, stale or missing cache only means the code is compiled as it would be
  * without it.
  */
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -46,12 +47,21 @@ function declaredKey(source: string): string | undefined {
 }
 
 /**
+ * The text of `file`: an ASCII file (the generated ones are written so) as a one-byte string,
+ * without decoding UTF-8 (the validator is 2.4 MB: about 3 CPU ms instead of 7).
+ */
+function readSource(file: string): string {
+  const bytes = readFileSync(file);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+}
+
+/**
  * Runs the generated CommonJS file `file` as a script compiled with its code cache when the
  * cache carries the file's key, and returns its exports. Not through require(): require
  * cannot take a code cache. Throws when the file cannot be read.
  */
 export function runCachedScript(file: string): unknown {
-  const source = readFileSync(file, 'utf8');
+  const source = readSource(file);
   const key = declaredKey(source) ?? '';
   let cachedData: Buffer | undefined;
   let damaged = false;

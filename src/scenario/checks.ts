@@ -108,7 +108,7 @@ export function experimentSection(scenario: Scenario, report: ScenarioReport, sc
         report(at, `variants may not override the experiment section itself ("${path}")`);
         return;
       }
-      const r = applyOverridesChecked(scenario, { [path]: value }, schema);
+      const r = applyOverridesChecked(scenario, { [path]: value }, schema, true);
       if (!r.ok) for (const e of r.errors) report(at, e.message.replace(/^override: /, ''));
     };
     if ('list' in variants) {

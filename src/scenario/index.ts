@@ -22,6 +22,7 @@ export {
   type LoadTextOptions,
   type CompileOptions,
   type ScenarioLoader,
+  type LoaderOptions,
   createScenarioLoader,
   canonicalJson,
 } from './load.js';

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseScenarioText, readScenarioSource, locate, type Origin } from './source.js';
-import { resolveExtends, realOrResolved, isPlainObject, type Located, type MergeResult } from './merge.js';
+import { resolveExtends, realOrResolved, isPlainObject, type Located, type MergeResult, type SourceReader } from './merge.js';
+import { readPlainSource } from './plain-source.js';
 import { applyOverridesChecked } from './overrides.js';
 import { jsonSchemaOf, validateAndConvert, type Issue } from './validate.js';
 import { runScenarioChecks } from './checks.js';
@@ -147,8 +148,24 @@ export interface ScenarioLoader {
   loadScenarioFileOrThrow(file: string, options?: LoadOptions): Extract<LoadResult, { ok: true }>;
 }
 
+/** Options of a language's loader. */
+export interface LoaderOptions {
+  /**
+   * Read a file without positions first and with positions only when it has a problem
+   * (src/scenario/plain-source.ts; the same results, about 40 CPU ms less per file). Default
+   * true; false reads every file with positions (tests compare the two).
+   */
+  plainFirst?: boolean;
+}
+
+/** A base file read by the plain reader; a file it does not take fails the plain attempt (no errors: the located reader finds them). */
+const plainReader: SourceReader = (abs, display) => {
+  const doc = readPlainSource(abs, display);
+  return doc === null ? { ok: false, errors: [] } : { ok: true, doc };
+};
+
 /** The loader of a language: every function finds every problem the language's schema and checks know of. */
-export function createScenarioLoader(language: ScenarioLanguage): ScenarioLoader {
+export function createScenarioLoader(language: ScenarioLanguage, loaderOptions: LoaderOptions = {}): ScenarioLoader {
   const fromMerge = (m: MergeResult, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null): LoadResult => {
     if (!m.ok) return { ok: false, errors: m.errors };
     return compileLocated(language, m, file, overrides, baseDir);
@@ -156,9 +173,19 @@ export function createScenarioLoader(language: ScenarioLanguage): ScenarioLoader
 
   const loadScenarioFile = (file: string, options: LoadOptions = {}): LoadResult => {
   const abs = path.resolve(file);
+  const ctx = { absDir: path.dirname(abs), displayDir: path.dirname(file) };
+  if (loaderOptions.plainFirst !== false) {
+    // Without positions first (src/scenario/plain-source.ts): kept only when the whole load succeeds.
+    const plain = readPlainSource(abs, file);
+    if (plain !== null) {
+      const merged = resolveExtends(plain, ctx, [realOrResolved(abs)], plainReader);
+      const r = merged.ok ? compileLocated(language, merged, file, options.overrides, path.dirname(abs)) : merged;
+      if (r.ok) return r;
+    }
+  }
   const src = readScenarioSource(abs, file);
   if (!src.ok) return { ok: false, errors: src.errors };
-  const merged = resolveExtends(src.doc, { absDir: path.dirname(abs), displayDir: path.dirname(file) }, [realOrResolved(abs)]);
+  const merged = resolveExtends(src.doc, ctx, [realOrResolved(abs)]);
   return fromMerge(merged, file, options.overrides, path.dirname(abs));
   };
 

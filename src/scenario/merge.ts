@@ -6,7 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { readScenarioSource, SCENARIO_LIMITS, type Origin, type SourceDoc } from './source.js';
+import { readScenarioSource, SCENARIO_LIMITS, type Origin, type SourceDoc, type SourceResult } from './source.js';
 import { toPointer, type ScenarioError } from './errors.js';
 
 /** A document and the origin of each of its values. */
@@ -107,11 +107,15 @@ export function realOrResolved(p: string): string {
   }
 }
 
+/** Reads a base scenario file: the located reader, or another that gives the same data (src/scenario/plain-source.ts). */
+export type SourceReader = (absPath: string, displayName: string) => SourceResult;
+
 /**
  * Follows `extends` from `doc` and returns the merged document, without the `extends` field.
- * `chain` holds the real paths of the files already being resolved (the first one included).
+ * `chain` holds the real paths of the files already being resolved (the first one included);
+ * `read` reads each base file.
  */
-export function resolveExtends(doc: SourceDoc, ctx: ExtendsContext, chain: string[] = []): MergeResult {
+export function resolveExtends(doc: SourceDoc, ctx: ExtendsContext, chain: string[] = [], read: SourceReader = readScenarioSource): MergeResult {
   const value = doc.value;
   if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, 'extends')) return { ok: true, value, origins: doc.origins };
   const at = (message: string): MergeResult => {
@@ -134,7 +138,7 @@ export function resolveExtends(doc: SourceDoc, ctx: ExtendsContext, chain: strin
     return at(`cycle: ${names.join(' → ')}`);
   }
   if (chain.length >= SCENARIO_LIMITS.maxExtendsDepth) return at(`extends chain is too long (the limit is ${SCENARIO_LIMITS.maxExtendsDepth} files)`);
-  const src = readScenarioSource(abs, display);
+  const src = read(abs, display);
   if (!src.ok) {
     const first = src.errors[0];
     // A missing base is the child's mistake; a broken base is reported in the base itself.
@@ -144,7 +148,7 @@ export function resolveExtends(doc: SourceDoc, ctx: ExtendsContext, chain: strin
     return src;
   }
   const baseCtx: ExtendsContext = { absDir: path.dirname(abs), displayDir: path.dirname(display), ...(ctx.jail !== undefined ? { jail: ctx.jail } : {}) };
-  const base = resolveExtends(src.doc, baseCtx, [...chain, real]);
+  const base = resolveExtends(src.doc, baseCtx, [...chain, real], read);
   if (!base.ok) return base;
   const childValue: Record<string, unknown> = {};
   for (const k of Object.keys(value)) if (k !== 'extends') setKey(childValue, k, value[k]);

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { SchemaObject, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
-import { checkUnit, compileValidator, unionBranches, type Compiled } from './validate.js';
+import { checkUnit, compileValidator, type Compiled } from './validate.js';
 import { packageRoot } from '../version.js';
 import { codeCacheOf as scriptCacheOf, codeCacheStatus as scriptCacheStatus, runCachedScript, type CodeCacheStatus } from './cached-script.js';
 
@@ -29,7 +29,7 @@ export { codeCacheFile, type CodeCacheStatus } from './cached-script.js';
 export const PRECOMPILED_FILE = path.join(packageRoot(), 'dist', 'generated', 'scenario-validator.cjs');
 
 /** Bump when the generated code's shape or opsim's keywords change meaning. */
-const FORMAT = 3;
+const FORMAT = 5;
 
 const AJV_VERSION = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
 
@@ -40,7 +40,8 @@ export function schemaKey(schema: SchemaObject): string {
 
 interface PrecompiledModule {
   key: string;
-  branches: number;
+  /** Where each union branch is in the schema (its keys from the root), in unionBranches order. */
+  branches: (string | number)[][];
   make(check: typeof checkUnit, require: NodeJS.Require): Record<string, ValidateFunction>;
 }
 
@@ -51,16 +52,25 @@ export function loadPrecompiled(schema: SchemaObject, file = PRECOMPILED_FILE): 
   if (mod.key !== schemaKey(schema)) return null;
   // Ajv's runtime helpers (ucs2length, equal, …) resolve from opsim, so the file may live anywhere.
   const fns = mod.make(checkUnit, createRequire(import.meta.url));
-  const branches = unionBranches(schema);
-  if (branches.length !== mod.branches) return null;
-  const byBranch = new WeakMap<object, ValidateFunction>();
-  branches.forEach((b, i) => byBranch.set(b, fns[`b${i}`]!));
+  // The branches by where the generator found them: the key says `schema` is the one it read, so
+  // no walk of the whole schema (about 3 ms) is needed to find them again; made on first use.
+  let byBranch: WeakMap<object, ValidateFunction> | undefined;
+  const branchChecks = (): WeakMap<object, ValidateFunction> => {
+    if (byBranch !== undefined) return byBranch;
+    byBranch = new WeakMap();
+    mod.branches.forEach((p, i) => {
+      let b: unknown = schema;
+      for (const k of p) b = typeof b === 'object' && b !== null ? (b as Record<string, unknown>)[k] : undefined;
+      if (typeof b === 'object' && b !== null && fns[`b${i}`] !== undefined) byBranch!.set(b, fns[`b${i}`]!);
+    });
+    return byBranch;
+  };
   let fallback: Compiled | undefined;
   return {
     schema,
     validate: fns.root!,
     // Every branch of `schema` is listed; another object is compiled (never happens in practice).
-    branch: (b) => byBranch.get(b) ?? (fallback ??= compileValidator(schema)).branch(b),
+    branch: (b) => branchChecks().get(b) ?? (fallback ??= compileValidator(schema)).branch(b),
     source: 'precompiled',
   };
 }

@@ -55,7 +55,7 @@ export interface SourceDoc {
 /** Result of reading or parsing one file. */
 export type SourceResult = { ok: true; doc: SourceDoc } | { ok: false; errors: ScenarioError[] };
 
-function fail(file: string | null, message: string, line: number | null = null, column: number | null = null): SourceResult {
+function fail(file: string | null, message: string, line: number | null = null, column: number | null = null): { ok: false; errors: ScenarioError[] } {
   return { ok: false, errors: [{ file, line, column, path: '', message }] };
 }
 
@@ -66,6 +66,12 @@ function fail(file: string | null, message: string, line: number | null = null, 
  * only up to the size limit (harden, #17).
  */
 export function readScenarioSource(absPath: string, displayName: string): SourceResult {
+  const read = readScenarioBytes(absPath, displayName);
+  return read.ok ? parseScenarioBuffer(read.bytes, displayName) : read;
+}
+
+/** The bytes of a scenario file, read as readScenarioSource reads them (the same refusals), not parsed. */
+export function readScenarioBytes(absPath: string, displayName: string): { ok: true; bytes: Buffer } | { ok: false; errors: ScenarioError[] } {
   let buf: Buffer;
   let fd: number | null = null;
   try {
@@ -88,7 +94,7 @@ export function readScenarioSource(absPath: string, displayName: string): Source
   } finally {
     if (fd !== null) closeSync(fd);
   }
-  return parseScenarioBuffer(buf, displayName);
+  return { ok: true, bytes: buf };
 }
 
 /** Parses scenario bytes (UTF-8 YAML or JSON). */

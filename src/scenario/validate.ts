@@ -169,20 +169,25 @@ function isUnitField(s: Json): boolean {
  * which conversion never tests (the unit decides) and Ajv does not check (see `checkedSchema`).
  */
 export function unionBranches(schema: unknown): object[] {
-  const out: object[] = [];
-  const walk = (s: unknown): void => {
+  return unionBranchPaths(schema).map((p) => p.branch);
+}
+
+/** unionBranches with where each branch is in `schema` (its keys from the root: the precompiled validator lists them). */
+export function unionBranchPaths(schema: unknown): { branch: object; path: (string | number)[] }[] {
+  const out: { branch: object; path: (string | number)[] }[] = [];
+  const walk = (s: unknown, at: (string | number)[]): void => {
     if (Array.isArray(s)) {
-      for (const e of s) walk(e);
+      s.forEach((e, i) => walk(e, [...at, i]));
       return;
     }
     if (!isPlainObject(s)) return;
     for (const key of ['anyOf', 'oneOf'] as const) {
       const bs = s[key];
-      if (Array.isArray(bs) && !isUnitField(s)) for (const b of bs) if (isPlainObject(b)) out.push(b);
+      if (Array.isArray(bs) && !isUnitField(s)) bs.forEach((b, i) => isPlainObject(b) && out.push({ branch: b, path: [...at, key, i] }));
     }
-    for (const k of Object.keys(s)) walk(s[k]);
+    for (const k of Object.keys(s)) walk(s[k], [...at, k]);
   };
-  walk(schema);
+  walk(schema, []);
   return out;
 }
 

@@ -7,6 +7,7 @@
  * carries the validator's key, and a stale or damaged cache changes nothing but speed.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ import { LANGUAGE } from '../../src/models/index.js';
 import { loadScenarioFile } from '../../src/scenario/index.js';
 import { standaloneValidatorCode, writeCodeCache, writeStandaloneValidator } from '../../src/scenario/precompile.js';
 import { codeCacheFile, codeCacheStatus, loadPrecompiled } from '../../src/scenario/precompiled.js';
-import { compileValidator, jsonSchemaOf, validateWith, type Compiled } from '../../src/scenario/validate.js';
+import { compileValidator, jsonSchemaOf, unionBranches, validateWith, type Compiled } from '../../src/scenario/validate.js';
 import { ROOT } from '../experiment/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'opsim-precompiled-'));
@@ -61,6 +62,17 @@ describe('the precompiled scenario validator', () => {
     expect(precompiled).not.toBeNull();
     expect(precompiled.source).toBe('precompiled');
     expect(compiled.source).toBe('compiled');
+  });
+
+  it('lists where every union branch is, so each finds its generated check without a walk of the schema', () => {
+    const branches = unionBranches(schema);
+    expect(branches.length).toBeGreaterThan(100);
+    const listed = (createRequire(import.meta.url)(file) as { branches: (string | number)[][] }).branches;
+    const at = (p: (string | number)[]): unknown => p.reduce<unknown>((s, k) => (s as Record<string | number, unknown>)[k], schema);
+    expect(listed.length).toBe(branches.length);
+    listed.forEach((p, i) => expect(at(p)).toBe(branches[i]));
+    // One generated function per branch.
+    expect(new Set(branches.map((b) => precompiled.branch(b))).size).toBe(branches.length);
   });
 
   const docs = documents();

@@ -1,8 +1,9 @@
 /**
- * The YAML library bundled at build time (dist/generated/yaml.cjs, src/scenario/yaml-library.ts)
- * is the installed package: on every shipped scenario and every file of the bad-scenario corpus
- * it gives the same values, the same errors at the same offsets. It is used only while its
- * version is the installed one, and a fresh process loads it with its code cache.
+ * The YAML libraries bundled at build time (dist/generated/yaml.cjs and js-yaml.cjs,
+ * src/scenario/yaml-library.ts) are the installed packages: on every shipped scenario and every
+ * file of the bad-scenario corpus they give the same values, the same errors at the same
+ * offsets (js-yaml: the same events, values and refusals). Each is used only while its version
+ * is the installed one, and a fresh process loads it with its code cache.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as installed from 'yaml';
-import { installedYamlVersion, loadYamlBundle, YAML_BUNDLE } from '../../src/scenario/yaml-library.js';
+import * as installedJsYaml from 'js-yaml';
+import { installedVersion, installedYamlVersion, LIBRARY_BUNDLES, loadBundle, loadYamlBundle, YAML_BUNDLE } from '../../src/scenario/yaml-library.js';
 import { ROOT } from '../experiment/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'opsim-yaml-'));
@@ -72,6 +74,53 @@ describe('the bundled YAML library', () => {
       const { codeCacheStatus } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/cached-script.js'))});
       const value = yamlLibrary().parse('a: [1, 2]');
       console.log(JSON.stringify({ status: codeCacheStatus(YAML_BUNDLE), value }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ status: 'used', value: { a: [1, 2] } });
+  }, 30_000);
+});
+
+/** What js-yaml gives for a text: its events and values, or its refusal. */
+function jsParsed(lib: typeof installedJsYaml, text: string): unknown {
+  try {
+    const events = lib.parseEvents(text, {});
+    return { events, values: lib.constructFromEvents(events, { source: text, schema: lib.CORE_SCHEMA }) };
+  } catch (err) {
+    return { refused: (err as Error).message };
+  }
+}
+
+describe('the bundled js-yaml', () => {
+  const bundled = loadBundle('js-yaml') as typeof installedJsYaml | null;
+
+  it('is built and current (npm run build)', () => {
+    expect(bundled).not.toBeNull();
+    expect(bundled).not.toBe(installedJsYaml);
+  });
+
+  it.each(texts())('reads like the installed package: %s', (_name, text) => {
+    expect(jsParsed(bundled!, text)).toEqual(jsParsed(installedJsYaml, text));
+  });
+
+  it('is not used when missing, made from another version, or switched off', () => {
+    expect(loadBundle('js-yaml', path.join(dir, 'missing-js.cjs'))).toBeNull();
+    const stale = path.join(dir, 'stale-js.cjs');
+    const version = installedVersion('js-yaml');
+    writeFileSync(stale, readFileSync(LIBRARY_BUNDLES['js-yaml'], 'utf8').replace(`version: ${JSON.stringify(version)}`, 'version: "0.0.0"'));
+    expect(loadBundle('js-yaml', stale)).toBeNull();
+    process.env.OPSIM_YAML = 'require';
+    try {
+      expect(loadBundle('js-yaml')).toBeNull();
+    } finally {
+      delete process.env.OPSIM_YAML;
+    }
+  });
+
+  it('loads with its code cache in a fresh process', () => {
+    const script = `const { jsYamlLibrary, LIBRARY_BUNDLES } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/yaml-library.js'))});
+      const { codeCacheStatus } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/cached-script.js'))});
+      const value = jsYamlLibrary().load('a: [1, 2]');
+      console.log(JSON.stringify({ status: codeCacheStatus(LIBRARY_BUNDLES['js-yaml']), value }));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ status: 'used', value: { a: [1, 2] } });
