@@ -146,6 +146,12 @@ describe('a search keeps to its budget and says what the budget left open', () =
       'early=8,late=8,night=8 (cost 5760): meets every constraint with 95 % confidence; a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started (the budget of 45 replications could not pay for their first 10).',
     );
     expect(doc.procedure.candidatesCovered).toBe(216);
+    // The report counts as checked only the candidates that ran (or were implied), and names the rest.
+    const { searchSectionHtml } = await import('../../src/report/search.js');
+    const html = searchSectionHtml(doc);
+    expect(html).toContain('The certificate: 3 of 216 policies checked');
+    expect(html.match(/undecided \(not started: budget\)/g)).toHaveLength(5);
+    expect(html).toContain('<li>not started: the budget (45 replications) could not pay for its first 10 replications</li>');
   }, 60_000);
 
   it('holds over a sweep of budgets, one variable and three (no run simulates more than its budget)', async () => {
