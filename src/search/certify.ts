@@ -155,6 +155,25 @@ export interface CertifyOutcome {
   notStarted: string[];
 }
 
+/**
+ * Which candidates a budget can start, in the order given: each whose first `upTo`
+ * replications the budget still pays for (one whose replications are all stored costs
+ * nothing and always starts); the others are skipped, and a later, cheaper one may still start.
+ */
+export function affordable(candidates: Iterable<string>, upTo: number, cost: ObserveCost, budget: number): { start: string[]; skipped: string[] } {
+  const start: string[] = [];
+  const skipped: string[] = [];
+  let committed = 0;
+  for (const id of new Set(candidates)) {
+    const c = cost([id], upTo);
+    if (c === 0 || committed + c <= budget) {
+      start.push(id);
+      committed += c;
+    } else skipped.push(id);
+  }
+  return { start, skipped };
+}
+
 /** The verdict on a candidate the budget could not start. */
 export function notStartedVerdict(): CandidateVerdict {
   return { decision: 'undecided', replications: 0, constraints: [], undecidedReason: 'not-started' };
@@ -175,19 +194,10 @@ export async function certify(candidates: readonly string[], tests: readonly Con
   const price: ObserveCost = cost ?? ((ids, upTo) => ids.reduce((a, id) => a + Math.max(0, upTo - (seen.get(id) ?? 0)), 0));
   let simulated = 0;
   let upTo = Math.min(settings.n0, settings.maxReplications);
-  let open: string[] = [];
-  const notStarted: string[] = [];
-  let committed = 0;
-  for (const id of new Set(candidates)) {
-    const c = price([id], upTo);
-    if (c === 0 || committed + c <= budget) {
-      open.push(id);
-      committed += c;
-    } else {
-      notStarted.push(id);
-      verdicts.set(id, notStartedVerdict());
-    }
-  }
+  const first = affordable(candidates, upTo, price, budget);
+  let open = first.start;
+  const notStarted = first.skipped;
+  for (const id of notStarted) verdicts.set(id, notStartedVerdict());
   while (open.length > 0) {
     const { records, simulated: s } = await observe(open, upTo);
     simulated += s;

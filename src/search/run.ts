@@ -13,7 +13,7 @@ import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
 import { OPSIM_VERSION } from '../version.js';
-import { notStartedVerdict, splitError, type CandidateVerdict, type Observe, type UndecidedReason } from './certify.js';
+import { affordable, notStartedVerdict, splitError, type CandidateVerdict, type Observe, type UndecidedReason } from './certify.js';
 import { CandidateSampler } from './sampler.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
 import { bisect, coordinateSearch } from './descent.js';
@@ -119,17 +119,10 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       const admitted = new Set<string>();
       const admit = async (): Promise<void> => {
         const fresh = [...levels.strict].filter(([n, v]) => v.decision === 'feasible' && !admitted.has(n) && !leftOut.has(n)).map(([n]) => n);
-        const take: string[] = [];
-        let committed = 0;
-        for (const n of fresh.sort((a, b) => costOf(vars, points.get(a)!) - costOf(vars, points.get(b)!))) {
-          const c = sampler.cost([n], prep.n0);
-          if (c === 0 || committed + c <= prep.budget - sampler.simulated) {
-            take.push(n);
-            committed += c;
-          } else leftOut.add(n);
-        }
-        if (take.length > 0) await observe(take, prep.n0);
-        for (const n of take) admitted.add(n);
+        const { start, skipped } = affordable(fresh.sort((a, b) => costOf(vars, points.get(a)!) - costOf(vars, points.get(b)!)), prep.n0, sampler.cost, prep.budget - sampler.simulated);
+        if (start.length > 0) await observe(start, prep.n0);
+        for (const n of start) admitted.add(n);
+        for (const n of skipped) leftOut.add(n);
       };
       const feasibleNow = (): Map<string, number> => new Map([...levels.strict].filter(([n, v]) => v.decision === 'feasible' && admitted.has(n)).map(([n]) => [n, costOf(vars, points.get(n)!)] as const));
       for (;;) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { certify, type ConstraintTest, type Observe, type ObserveCost } from '../../src/search/certify.js';
+import { affordable, certify, type ConstraintTest, type Observe, type ObserveCost } from '../../src/search/certify.js';
 import { loadScenarioFile, ScenarioLoadError } from '../../src/scenario/index.js';
 import { runSearch, searchSummary, SearchDocumentSchema, type SearchDocument } from '../../src/search/index.js';
 
@@ -92,6 +92,17 @@ describe('certify keeps to its budget', () => {
     const decided = await certify(['far'], tests, store({ far: 20 }).observe, settings, 1000);
     expect(decided.verdicts.get('far')).toMatchObject({ decision: 'feasible' });
     expect(decided.verdicts.get('far')!.undecidedReason).toBeUndefined();
+  });
+
+  it('affordable (the first stage, and the selection\'s admission of candidates certified feasible by implication, which have no replications): in order, stored ones free, a skipped one does not stop a cheaper later one', () => {
+    const s = store({ a: 10, b: 10, c: 10, d: 10 });
+    s.put('b', 10);
+    s.put('d', 4);
+    // a costs 10, b 0 (stored), c 10, d 6: with 15 left a and b start and c, d do not fit (10 + 6 > 15); with 16, d fits after c is skipped.
+    expect(affordable(['a', 'b', 'c', 'd'], 10, s.cost, 15)).toEqual({ start: ['a', 'b'], skipped: ['c', 'd'] });
+    expect(affordable(['a', 'b', 'c', 'd'], 10, s.cost, 16)).toEqual({ start: ['a', 'b', 'd'], skipped: ['c'] });
+    // A spent (or overspent) budget still starts what is stored, and nothing else.
+    expect(affordable(['a', 'b'], 10, s.cost, -3)).toEqual({ start: ['b'], skipped: ['a'] });
   });
 
   it('never simulates more than its budget, over 300 random budgets, sizes and stored prefixes', async () => {
