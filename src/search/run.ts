@@ -146,8 +146,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   } finally {
     if (ownPool) await pool!.close();
   }
-  // The last word on progress: every verdict is in now.
-  options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: decidedCount(), candidates: levels.names().length });
+  // The last word on progress: every verdict is in now (candidates the budget could not start count as looked at, undecided).
+  options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: decidedCount(), candidates: new Set([...levels.names(), ...levels.notStarted.keys()]).size });
   const verdicts = new Map(levels.names().map((n) => [n, levels.verdict(n)!] as const));
   // Why a candidate stayed undecided, in the planner's words (the statement covers decisions only).
   const because = (r: UndecidedReason): string =>
