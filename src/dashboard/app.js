@@ -547,6 +547,11 @@ function decisionCell(d, text = d) {
   return el('td', { class: d === 'feasible' ? 'good' : d === 'infeasible' ? 'bad' : 'mid' }, text);
 }
 
+/** The candidates a search checked: all but those its budget could not start. */
+function ran(doc) {
+  return doc.candidates.filter((c) => c.undecidedReason !== 'not-started');
+}
+
 function spendBars(doc) {
   const used = doc.replications.used;
   const grid = doc.replications.grid.atLeast;
@@ -558,7 +563,7 @@ function spendBars(doc) {
   };
   const box = el('div', { class: 'spend', id: 'search-spend' });
   box.append(
-    row(`search (${doc.candidates.length} policies)`, used, 'search'),
+    row(`search (${ran(doc).length} policies)`, used, 'search'),
     row(`exhaustive grid (${doc.replications.grid.points} policies), at least`, grid, 'grid'),
     el('p', { class: 'muted' }, `${num(used)} replications used (${num(doc.replications.simulated)} simulated, ${num(doc.replications.reused)} reused) — ${grid > 0 ? `${Math.round((100 * used) / grid)} %` : '—'} of the least an exhaustive grid at the same confidence needs.`),
   );
@@ -612,10 +617,10 @@ function searchView(doc) {
       if (!k) return el('td', { class: 'na' }, '—');
       return decisionCell(k.decision, `${k.decision === 'feasible' ? '✓' : k.decision === 'infeasible' ? '✗' : '?'} ${num(k.estimate)} [${num(k.ci95[0])}, ${num(k.ci95[1])}]`);
     });
-    tb.append(el('tr', a && c.name === a.candidate ? { class: 'chosen' } : {}, el('td', {}, c.name), el('td', {}, num(c.cost)), el('td', {}, c.role + (c.level === 'probe' ? " (decided at the probes' β)" : '')), decisionCell(c.decision), el('td', {}, String(c.replications)), ...cells));
+    tb.append(el('tr', a && c.name === a.candidate ? { class: 'chosen' } : {}, el('td', {}, c.name), el('td', {}, num(c.cost)), el('td', {}, c.role + (c.level === 'probe' && c.undecidedReason !== 'not-started' ? " (decided at the probes' β)" : '')), decisionCell(c.decision, c.undecidedReason === undefined ? c.decision : `undecided (${c.undecidedReason === 'not-started' ? 'not started: budget' : c.undecidedReason})`), el('td', {}, String(c.replications)), ...cells));
   }
   t.append(tb);
-  const details = el('details', {}, el('summary', {}, `The certificate: ${doc.candidates.length} of ${doc.replications.grid.points} policies checked at ${Math.round(p.confidence * 1000) / 10} % confidence for all decisions together`));
+  const details = el('details', {}, el('summary', {}, `The certificate: ${ran(doc).length} of ${doc.replications.grid.points} policies checked at ${Math.round(p.confidence * 1000) / 10} % confidence for all decisions together`));
   details.append(el('div', { class: 'summary' }, t), el('p', { class: 'muted' }, `α = ${num(p.alpha)} over K = ${p.candidatesCovered} policies × ${p.constraints} constraint(s), β = ${num(p.beta)} per decision${p.probeBeta > p.beta ? ` (the descent's probes at β = ${num(p.probeBeta)}; the chosen policy and its cheaper neighbours at the full β)` : ''}; ${p.mean}; ${p.chance}; n0 = ${p.initialReplications}, batch ${p.batch}, cap ${p.maxReplications}; descent: ${p.descent}.`));
   box.append(details);
   return box;

@@ -14,7 +14,7 @@ import { STYLE } from './report.js';
 
 const STATUS_TEXT: Record<SearchDocument['status'], string> = {
   certified: 'certified: meets every constraint, and every one-step-cheaper policy was checked and fails',
-  feasible: 'feasible, not certified cheapest: a cheaper policy could not be decided within the budget',
+  feasible: 'feasible, not certified cheapest: a cheaper policy was left undecided (not started or cut short by the budget, or at its cap; below)',
   'no-feasible-point': 'no policy met every constraint within the budget: the best found is shown with what it misses',
 };
 
@@ -79,7 +79,7 @@ export function searchSectionHtml(doc: SearchDocument): string {
   const specs = p.constraintSpecs.map((c) => `<li><strong>${escapeHtml(c.name)}</strong>: ${c.kind === 'mean' ? `mean <code>${escapeHtml(c.metric)}</code> ${c.sense === 'atLeast' ? '≥' : '≤'} ${escapeHtml(num(c.bound))} (indifference zone ±${escapeHtml(num(c.tolerance))})` : `P(<code>${escapeHtml(c.metric)}</code>) ≥ ${escapeHtml(num(c.bound))} per period (±${escapeHtml(num(c.tolerance))})`}</li>`).join('');
   const rows = [...doc.candidates]
     .sort((x, y) => x.cost - y.cost)
-    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(num(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.decision)}<td>${c.replications}</td>${constraintCells(c, names)}</tr>`)
+    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(num(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' && c.undecidedReason !== 'not-started' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.undecidedReason === undefined ? c.decision : `undecided (${c.undecidedReason === 'not-started' ? 'not started: budget' : c.undecidedReason})`)}<td>${c.replications}</td>${constraintCells(c, names)}</tr>`)
     .join('');
   const selection =
     sel === undefined
@@ -96,8 +96,8 @@ ${misses}
 ${neighbours}
 ${selection}
 <h3>Replications spent</h3>
-${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.filter((c) => c.impliedBy === undefined).length)}
-<details><summary>The certificate: ${doc.candidates.length} of ${doc.replications.grid.points} policies checked, ${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} % confidence for all decisions together</summary>
+${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.filter((c) => c.impliedBy === undefined && c.undecidedReason !== 'not-started').length)}
+<details><summary>The certificate: ${doc.candidates.filter((c) => c.undecidedReason !== 'not-started').length} of ${doc.replications.grid.points} policies checked, ${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} % confidence for all decisions together</summary>
 <ul class="meta">${specs}</ul>
 <table class="search-candidates"><thead><tr><th>policy</th><th>cost</th><th>role</th><th>decision</th><th>reps</th>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
 <p class="meta">α = ${escapeHtml(num(p.alpha))} split over K = ${p.candidatesCovered} policies × ${p.constraints} constraint(s): β = ${escapeHtml(num(p.beta))} per decision (Bonferroni)${p.probeBeta > p.beta ? `; the descent's probes only steer and are decided at β = ${escapeHtml(num(p.probeBeta))}, the chosen policy and its cheaper neighbours again at the full β (${p.rounds} descent${p.rounds === 1 ? '' : 's'})` : ''}. ${escapeHtml(p.mean)}; ${escapeHtml(p.chance)}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, at most ${p.maxReplications} per policy, budget ${p.budget}; descent: ${escapeHtml(p.descent)}. Replications: ${doc.replications.simulated} simulated, ${doc.replications.reused} reused from earlier runs. Warm start: ${doc.warmStart.map((w) => `${escapeHtml(w.variable)} = ${escapeHtml(String(w.start))} (${escapeHtml(w.method)})`).join('; ')}.</p>

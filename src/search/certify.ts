@@ -10,6 +10,10 @@
  * - Replications come in batches and only undecided candidates get more; every candidate
  *   uses the same replication indices 0, 1, 2, … (common random numbers: the same seed per
  *   index, so neighbours see the same arrivals and failures).
+ * - The budget holds: a candidate starts only when the budget pays for its first n0
+ *   replications (stored ones are free), a batch only when it pays for the whole batch. A
+ *   candidate the budget could not start is reported undecided (`not-started`), never judged;
+ *   the error split does not change with what was run (K is fixed before anything runs).
  */
 import { wilsonInterval, summarize } from '../experiment/stats.js';
 import { checkMean, type Decision, type Sense } from './feasibility.js';
@@ -57,6 +61,13 @@ export interface ConstraintVerdict {
   sense: Sense;
 }
 
+/**
+ * Why a candidate is undecided: `not-started` (the budget could not pay for its first n0
+ * replications: no observation, no verdict), `budget` (started, but the budget ran out before
+ * a decision), `cap` (it reached maxReplications undecided).
+ */
+export type UndecidedReason = 'not-started' | 'budget' | 'cap';
+
 /** Verdicts on one candidate. */
 export interface CandidateVerdict {
   decision: Decision;
@@ -69,6 +80,8 @@ export interface CandidateVerdict {
    * as much of every variable, or a feasible one with at most as much. No replications.
    */
   impliedBy?: string;
+  /** Set when a tested candidate is undecided: what stopped it. */
+  undecidedReason?: UndecidedReason;
 }
 
 /** Settings of a certification. */
@@ -126,34 +139,92 @@ export function judge(records: readonly Record<string, number>[], tests: readonl
  */
 export type Observe = (candidates: readonly string[], upTo: number) => Promise<{ records: Map<string, Record<string, number>[]>; simulated: number }>;
 
+/**
+ * How many replications `observe(candidates, upTo)` would simulate (those not stored yet). An
+ * upper bound keeps the budget too; the exact count lets stored replications be free.
+ */
+export type ObserveCost = (candidates: readonly string[], upTo: number) => number;
+
 /** What a certification did. */
 export interface CertifyOutcome {
+  /** Every candidate asked about; those the budget could not start are undecided with `undecidedReason: 'not-started'`. */
   verdicts: Map<string, CandidateVerdict>;
   /** Replications simulated (not taken from the store). */
   simulated: number;
+  /** Candidates the budget could not start, in the order given. */
+  notStarted: string[];
+}
+
+/**
+ * Which candidates a budget can start, in the order given: each whose first `upTo`
+ * replications the budget still pays for (one whose replications are all stored costs
+ * nothing and always starts); the others are skipped, and a later, cheaper one may still start.
+ */
+export function affordable(candidates: Iterable<string>, upTo: number, cost: ObserveCost, budget: number): { start: string[]; skipped: string[] } {
+  const start: string[] = [];
+  const skipped: string[] = [];
+  let committed = 0;
+  for (const id of new Set(candidates)) {
+    const c = cost([id], upTo);
+    if (c === 0 || committed + c <= budget) {
+      start.push(id);
+      committed += c;
+    } else skipped.push(id);
+  }
+  return { start, skipped };
+}
+
+/** The verdict on a candidate the budget could not start. */
+export function notStartedVerdict(): CandidateVerdict {
+  return { decision: 'undecided', replications: 0, constraints: [], undecidedReason: 'not-started' };
 }
 
 /**
  * Certifies candidates together: n0 replications each, then batches of `batch` more to the
  * undecided ones only, until every candidate is decided, reaches maxReplications, or the
- * budget cannot pay for the next batch.
+ * budget cannot pay for the next batch. The budget (replications this call may simulate)
+ * holds: candidates start in the order given while the budget pays for their first n0
+ * replications — a later one whose replications are stored may still start for free — and the
+ * rest are reported not started. Without `cost`, every replication this call has not itself
+ * observed is counted as one to simulate (an upper bound).
  */
-export async function certify(candidates: readonly string[], tests: readonly ConstraintTest[], observe: Observe, settings: CertifySettings, budget: number): Promise<CertifyOutcome> {
+export async function certify(candidates: readonly string[], tests: readonly ConstraintTest[], observe: Observe, settings: CertifySettings, budget: number, cost?: ObserveCost): Promise<CertifyOutcome> {
   const verdicts = new Map<string, CandidateVerdict>();
+  const seen = new Map<string, number>();
+  const price: ObserveCost = cost ?? ((ids, upTo) => ids.reduce((a, id) => a + Math.max(0, upTo - (seen.get(id) ?? 0)), 0));
   let simulated = 0;
-  let open = [...candidates];
   let upTo = Math.min(settings.n0, settings.maxReplications);
-  for (;;) {
+  const first = affordable(candidates, upTo, price, budget);
+  let open = first.start;
+  const notStarted = first.skipped;
+  for (const id of notStarted) verdicts.set(id, notStartedVerdict());
+  while (open.length > 0) {
     const { records, simulated: s } = await observe(open, upTo);
     simulated += s;
-    for (const id of open) verdicts.set(id, judge(records.get(id) ?? [], tests, settings));
+    for (const id of open) {
+      seen.set(id, upTo);
+      verdicts.set(id, judge(records.get(id) ?? [], tests, settings));
+    }
     open = open.filter((id) => verdicts.get(id)!.decision === 'undecided');
-    if (open.length === 0 || upTo >= settings.maxReplications) break;
-    // Pay only for what the budget allows; a shorter last batch is still a fair look.
-    const affordable = Math.floor((budget - simulated) / open.length);
-    const step = Math.min(settings.batch, affordable, settings.maxReplications - upTo);
-    if (step <= 0) break;
-    upTo += step;
+    if (open.length === 0) break;
+    // The longest step (≤ batch) the budget pays for every open candidate; a shorter last
+    // batch is still a fair look. Cost grows with the step, so bisect for it.
+    let lo = 0;
+    let hi = Math.min(settings.batch, settings.maxReplications - upTo);
+    if (hi > 0 && price(open, upTo + hi) > budget - simulated) {
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (price(open, upTo + mid) <= budget - simulated) lo = mid;
+        else hi = mid;
+      }
+      hi = lo;
+    }
+    if (hi <= 0) {
+      const reason = upTo >= settings.maxReplications ? 'cap' : 'budget';
+      for (const id of open) verdicts.set(id, { ...verdicts.get(id)!, undecidedReason: reason });
+      break;
+    }
+    upTo += hi;
   }
-  return { verdicts, simulated };
+  return { verdicts, simulated, notStarted };
 }

@@ -34,6 +34,11 @@ const Candidate = Type.Object({
   constraints: Type.Array(ConstraintVerdict),
   impliedBy: Type.Optional(Type.String({ description: 'Decided by monotonicity, not tested: the tested candidate that implies the decision (no replications).' })),
   level: Type.Union([Type.Literal('certificate'), Type.Literal('probe')], { description: 'The error the decision was made at: the certificate\'s β, or the looser β_probe of a descent probe that only steered.' }),
+  undecidedReason: Type.Optional(
+    Type.Union([Type.Literal('not-started'), Type.Literal('budget'), Type.Literal('cap')], {
+      description: 'Why a tested candidate is undecided: not-started (the budget could not pay for its first n0 replications; no replications, no statement), budget (the budget ran out before a decision), cap (it reached maxReplications).',
+    }),
+  ),
 });
 
 /** The search document's schema. */
@@ -71,6 +76,7 @@ export const SearchDocumentSchema: TSchema = Type.Object(
             eliminatedBy: Type.Union([Type.String(), Type.Null()]),
           }),
         ),
+        notCompared: Type.Optional(Type.Array(Type.String(), { description: 'Candidates certified feasible but not compared: the budget could not pay for their first n0 replications.' })),
       }),
     ),
     procedure: Type.Object({

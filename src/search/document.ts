@@ -5,7 +5,7 @@
  * `candidates[].impliedBy`; format 3 the two levels of decision (`candidates[].level`,
  * `procedure.probeBeta`, `procedure.rounds`); readers accept formats 1 and 2 (`readSearchDocument`).
  */
-import type { CandidateVerdict } from './certify.js';
+import type { CandidateVerdict, UndecidedReason } from './certify.js';
 import type { WarmStartNote } from './warm-start.js';
 
 /** Version tag of the search document. */
@@ -33,7 +33,7 @@ export interface SearchCandidate {
   cost: number;
   /** Why it was checked: the warm start, a probe of the descent, or a cheaper neighbour of one. */
   role: 'warm-start' | 'probe' | 'neighbour';
-  /** feasible / infeasible / undecided (at budget). */
+  /** feasible / infeasible / undecided (see `undecidedReason`). */
   decision: CandidateVerdict['decision'];
   /** Replications of this candidate used (indices 0 … n − 1, shared by all candidates). */
   replications: number;
@@ -41,6 +41,13 @@ export interface SearchCandidate {
   constraints: CandidateVerdict['constraints'];
   /** Decided by monotonicity, not tested: the tested candidate that implies the decision (no replications; `constraints` empty). */
   impliedBy?: string;
+  /**
+   * Why a tested candidate is undecided: `not-started` (the budget could not pay for its first
+   * n0 replications: no replications, no constraint verdicts, no statement about it), `budget`
+   * (the budget ran out before a decision), `cap` (it reached maxReplications). Absent on
+   * decided candidates, and on documents written before 2026-11-30 (format 3 as first issued).
+   */
+  undecidedReason?: UndecidedReason;
   /**
    * The error the decision was made at: `certificate` (β, the certificate's; tested, or implied
    * by a candidate so tested) or `probe` (β_probe: a descent probe that only steered the search).
@@ -78,6 +85,8 @@ export interface SearchSelection {
   /** The policy left, or (undecided) the survivor with the lowest mean. */
   best: string | null;
   systems: SelectionEntry[];
+  /** Candidates certified feasible but not compared: the budget could not pay for their first n0 replications (a decision implied by monotonicity has none). Absent when every one was compared. */
+  notCompared?: string[];
 }
 
 /** The search document. */
@@ -160,7 +169,8 @@ export function searchSummary(doc: SearchDocument): string {
   lines.push('candidates:');
   const rows = [['candidate', 'cost', 'decision', 'reps', 'constraint estimates (95 % CI)']];
   for (const c of [...doc.candidates].sort((a, b) => a.cost - b.cost)) {
-    rows.push([c.name, fmt(c.cost), c.level === 'probe' ? `${c.decision} (probe)` : c.decision, String(c.replications), c.constraints.map((k) => `${k.constraint} ${fmt(k.estimate)} [${fmt(k.ci95[0])}, ${fmt(k.ci95[1])}] ${k.decision}`).join('; ')]);
+    const why = c.undecidedReason === undefined ? '' : ` (${c.undecidedReason === 'not-started' ? 'not started' : c.undecidedReason})`;
+    rows.push([c.name, fmt(c.cost), `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), c.constraints.map((k) => `${k.constraint} ${fmt(k.estimate)} [${fmt(k.ci95[0])}, ${fmt(k.ci95[1])}] ${k.decision}`).join('; ')]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) lines.push('  ' + r.map((c, i) => (i === 4 ? c : c.padEnd(w[i]!))).join('  ').trimEnd());
@@ -173,6 +183,16 @@ export function searchSummary(doc: SearchDocument): string {
     lines.push(`  ${sel.procedure}; α = ${Number(sel.alpha.toPrecision(6))}, δ = ${sel.delta}, n0 = ${sel.initialReplications}, h² = ${sel.h2.toPrecision(4)}`);
   }
   const p = doc.procedure;
+  const open = doc.candidates.filter((c) => c.undecidedReason !== undefined);
+  if (open.length > 0) {
+    const of = (r: string): string[] => open.filter((c) => c.undecidedReason === r).map((c) => c.name);
+    const parts = [
+      ['not started (the budget could not pay for their first n0)', of('not-started')],
+      ['the budget ran out', of('budget')],
+      [`at the cap of ${p.maxReplications}`, of('cap')],
+    ] as const;
+    lines.push('', `undecided, so the confidence statement says nothing about them — ${parts.filter(([, ns]) => ns.length > 0).map(([why, ns]) => `${why}: ${ns.join(', ')}`).join('; ')}`);
+  }
   lines.push(
     '',
     `confidence ${(p.confidence * 100).toFixed(1)} % over K = ${p.candidatesCovered} candidates × ${p.constraints} constraint(s) (Bonferroni β = ${p.beta.toPrecision(3)}${p.probeBeta > p.beta ? `; the descent's probes at β = ${Number(p.probeBeta.toPrecision(3))}, the answer and its cheaper neighbours again at β; ${p.rounds} descent${p.rounds === 1 ? '' : 's'}` : ''}); ${p.mean}; ${p.chance}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, ${p.descent}`,

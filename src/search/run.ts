@@ -13,7 +13,7 @@ import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
 import { OPSIM_VERSION } from '../version.js';
-import { splitError, type CandidateVerdict, type Observe } from './certify.js';
+import { affordable, notStartedVerdict, splitError, type CandidateVerdict, type Observe, type UndecidedReason } from './certify.js';
 import { CandidateSampler } from './sampler.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
 import { bisect, coordinateSearch } from './descent.js';
@@ -90,7 +90,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   const settings = { alpha: alphaFeasibility, candidatesCovered: prep.candidatesCovered, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications };
   const stopped = (): boolean => options.signal?.aborted === true;
   // Two levels (two-level.ts): the descent's probes at β_probe, the certificate's points at β.
-  const levels = new TwoLevelDecisions({ nameOf: (p) => sampler.name(p), tests: prep.tests, observe: (ids, upTo) => observe(ids, upTo), certificate: settings, probeBeta: prep.probeBeta, remaining: () => prep.budget - sampler.simulated, stopped });
+  const levels = new TwoLevelDecisions({ nameOf: (p) => sampler.name(p), tests: prep.tests, observe: (ids, upTo) => observe(ids, upTo), certificate: settings, probeBeta: prep.probeBeta, remaining: () => prep.budget - sampler.simulated, cost: sampler.cost, stopped });
   const nameOf = (p: Point): string => sampler.name(p);
   const decidedCount = (): number => levels.names().filter((n) => levels.verdict(n)?.decision !== 'undecided').length;
   const observe: Observe = async (ids, upTo) => {
@@ -103,6 +103,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   let rounds = 0;
   let selection: SearchSelection | undefined;
   let uncompared: string[] = [];
+  // Certified feasible, but left out of the selection: the budget could not pay for their first n0 replications.
+  const leftOut = new Set<string>();
   try {
     ({ chosen, rounds } = await descendAndCertify(vars, prep.start, vars.length === 1 ? bisect : coordinateSearch, levels, stopped));
     if (expected !== null && chosen !== null && options.signal?.aborted !== true) {
@@ -111,19 +113,32 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       // every candidate certified feasible.
       // Screening on first-stage means (stored, free): while the candidate with the lowest mean
       // total cost over n0 has dearer neighbours not yet checked, certify them and look again.
-      // Only candidates decided feasible at the certificate's β take part (the selection's set).
-      const feasibleNow = (): Map<string, number> => new Map([...levels.strict].filter(([, v]) => v.decision === 'feasible').map(([n]) => [n, costOf(vars, points.get(n)!)] as const));
+      // Only candidates decided feasible at the certificate's β take part (the selection's set),
+      // and only those whose first n0 replications are stored or the budget pays for: a decision
+      // implied by monotonicity has none. The others are left out and named.
+      const admitted = new Set<string>();
+      const admit = async (): Promise<void> => {
+        const fresh = [...levels.strict].filter(([n, v]) => v.decision === 'feasible' && !admitted.has(n) && !leftOut.has(n)).map(([n]) => n);
+        const { start, skipped } = affordable(fresh.sort((a, b) => costOf(vars, points.get(a)!) - costOf(vars, points.get(b)!)), prep.n0, sampler.cost, prep.budget - sampler.simulated);
+        if (start.length > 0) await observe(start, prep.n0);
+        for (const n of start) admitted.add(n);
+        for (const n of skipped) leftOut.add(n);
+      };
+      const feasibleNow = (): Map<string, number> => new Map([...levels.strict].filter(([n, v]) => v.decision === 'feasible' && admitted.has(n)).map(([n]) => [n, costOf(vars, points.get(n)!)] as const));
       for (;;) {
+        await admit();
         const f = feasibleNow();
-        const { records } = await observe([...f.keys()], prep.n0);
+        if (f.size === 0) break;
+        const { records } = await observe([...f.keys()], prep.n0); // stored by admit: free
         const mean = (n: string): number => records.get(n)!.reduce((a, r) => a + (r[expected.metric] ?? NaN), 0) / prep.n0 + f.get(n)!;
         const lead = [...f.keys()].sort((a, b) => mean(a) - mean(b))[0]!;
         const fresh = dearerNeighbours(vars, points.get(lead)!).filter((q) => !levels.strict.has(nameOf(q)));
-        if (fresh.length === 0 || prep.budget - sampler.simulated < fresh.length * prep.n0) break;
+        if (fresh.length === 0 || prep.budget - sampler.simulated < sampler.cost(fresh.map(nameOf), prep.n0)) break;
         await levels.certify(fresh, 'probe');
       }
       const feasible = feasibleNow();
       selection = await selectionStage(feasible, observe, { metric: expected.metric, alpha: prep.alpha / 2, delta: expected.delta, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications }, () => prep.budget - sampler.simulated);
+      if (leftOut.size > 0) selection = { ...selection, notCompared: [...leftOut] };
       if (selection.best !== null) chosen = points.get(selection.best)!;
       // The selection is local: say so when the winner's dearer neighbours were not compared.
       uncompared = dearerNeighbours(vars, chosen).map((q) => pointName(vars, q)).filter((q) => !feasible.has(q));
@@ -131,14 +146,32 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   } finally {
     if (ownPool) await pool!.close();
   }
-  // The last word on progress: every verdict is in now.
-  options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: decidedCount(), candidates: levels.names().length });
+  // The last word on progress: every verdict is in now (candidates the budget could not start count as looked at, undecided).
+  options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: decidedCount(), candidates: new Set([...levels.names(), ...levels.notStarted.keys()]).size });
   const verdicts = new Map(levels.names().map((n) => [n, levels.verdict(n)!] as const));
+  // Why a candidate stayed undecided, in the planner's words (the statement covers decisions only).
+  const because = (r: UndecidedReason): string =>
+    r === 'not-started' ? `not started: the budget (${prep.budget} replications) could not pay for its first ${prep.n0} replications` : r === 'budget' ? `undecided when the budget (${prep.budget} replications) ran out` : `undecided at its cap of ${prep.maxReplications} replications`;
+  const explained = (v: CandidateVerdict): string[] => [...missed(v, verdicts), ...(v.decision === 'undecided' && v.undecidedReason !== undefined ? [because(v.undecidedReason)] : [])];
 
-  // The document.
+  // The document: every candidate with a verdict, and those asked for that the budget could not start.
   const candidates: SearchCandidate[] = [...points.entries()]
-    .filter(([n]) => verdicts.has(n))
-    .map(([n, p]) => ({ name: n, settings: overridesOf(vars, p), cost: costOf(vars, p), role: levels.roles.get(n) ?? 'probe', level: levels.level(n), decision: verdicts.get(n)!.decision, replications: verdicts.get(n)!.replications, constraints: verdicts.get(n)!.constraints, ...(verdicts.get(n)!.impliedBy !== undefined ? { impliedBy: verdicts.get(n)!.impliedBy! } : {}) }));
+    .filter(([n]) => verdicts.has(n) || levels.notStarted.has(n))
+    .map(([n, p]) => {
+      const v = verdicts.get(n) ?? notStartedVerdict();
+      return {
+        name: n,
+        settings: overridesOf(vars, p),
+        cost: costOf(vars, p),
+        role: levels.roles.get(n) ?? 'probe',
+        level: verdicts.has(n) ? levels.level(n) : levels.notStarted.get(n)!,
+        decision: v.decision,
+        replications: v.replications,
+        constraints: v.constraints,
+        ...(v.impliedBy !== undefined ? { impliedBy: v.impliedBy } : {}),
+        ...(v.undecidedReason !== undefined ? { undecidedReason: v.undecidedReason } : {}),
+      };
+    });
   let status: SearchStatus;
   let answer: SearchDocument['answer'] = null;
   let misses: string[] | undefined;
@@ -152,7 +185,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       const v = levels.strict.get(qn);
       const sel = selection?.systems.find((x) => x.candidate === qn);
       const beaten = sel !== undefined && selection!.best !== qn ? [`expected total cost ${fmtCost(sel.expectedCost)} [${fmtCost(sel.ci95[0])}, ${fmtCost(sel.ci95[1])}] (n = ${sel.n})${sel.eliminatedBy !== null ? `, eliminated by ${sel.eliminatedBy} at n = ${sel.eliminatedAt}` : ', not yet eliminated'}`] : null;
-      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? ['not checked (budget)'] : (beaten ?? missed(v, verdicts)) };
+      const unchecked = levels.notStarted.get(qn) === 'certificate' ? because('not-started') : 'not checked (budget)';
+      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? [unchecked] : (beaten ?? explained(v)) };
     });
     const beatenOrInfeasible = (q: (typeof neighbours)[number]): boolean => q.decision === 'infeasible' || (selection?.systems.find((x) => x.candidate === q.candidate)?.eliminatedBy ?? null) !== null;
     status = neighbours.every(beatenOrInfeasible) && (selection === undefined || selection.decision === 'selected') ? 'certified' : 'feasible';
@@ -160,22 +194,50 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     status = 'no-feasible-point';
     // The best found: fewest constraints missed, then the dearest — among the tested (an
     // implied decision lists no constraints, so it would look as if it missed none).
-    const best = candidates.filter((c) => c.impliedBy === undefined).sort((a, b) => a.constraints.filter((c) => c.decision === 'infeasible').length - b.constraints.filter((c) => c.decision === 'infeasible').length || b.cost - a.cost)[0];
+    const best = candidates.filter((c) => c.impliedBy === undefined && c.undecidedReason !== 'not-started').sort((a, b) => a.constraints.filter((c) => c.decision === 'infeasible').length - b.constraints.filter((c) => c.decision === 'infeasible').length || b.cost - a.cost)[0];
     if (best !== undefined) {
-      answer = { candidate: best.name, settings: best.settings, cost: best.cost, decision: best.decision };
-      misses = missed(verdicts.get(best.name)!, verdicts);
+      // The certificate states nothing about a decision made only at the probes' β: the answer carries the certificate's decision.
+      const strict = levels.strict.get(best.name);
+      answer = { candidate: best.name, settings: best.settings, cost: best.cost, decision: best.level === 'probe' ? (strict?.decision ?? 'undecided') : best.decision };
+      misses = [
+        ...explained(verdicts.get(best.name)!),
+        ...(best.level === 'probe' && best.decision !== 'undecided'
+          ? [`${best.decision} only at the probes' β = ${Number(prep.probeBeta.toPrecision(3))}, not confirmed at the certificate's${levels.notStarted.get(best.name) === 'certificate' ? ` (${because('not-started')})` : ''}`]
+          : []),
+      ];
     }
   }
   const confidence = 1 - prep.alpha;
   const pct = `${(confidence * 100).toFixed(confidence * 100 === Math.round(confidence * 100) ? 0 : 1)} %`;
   const best = selection?.systems.find((x) => x.candidate === answer?.candidate);
+  // Each cheaper neighbour the certificate could not decide, and why.
+  const byReason = new Map<UndecidedReason | 'unchecked', string[]>();
+  for (const q of neighbours.filter((x) => x.decision === 'undecided')) {
+    const r = levels.strict.get(q.candidate)?.undecidedReason ?? (levels.notStarted.get(q.candidate) === 'certificate' ? 'not-started' : 'unchecked');
+    byReason.set(r, [...(byReason.get(r) ?? []), q.candidate]);
+  }
+  const openNeighbours = [...byReason].map(([r, qs]) => {
+    const one = qs.length === 1;
+    const who = qs.join(', ');
+    return r === 'not-started'
+      ? `${who} ${one ? 'was' : 'were'} not started (the budget of ${prep.budget} replications could not pay for ${one ? 'its' : 'their'} first ${prep.n0})`
+      : r === 'budget'
+        ? `${who} ${one ? 'was' : 'were'} still undecided when the budget (${prep.budget} replications) ran out`
+        : r === 'cap'
+          ? `${who} stayed undecided at ${one ? 'its' : 'their'} cap of ${prep.maxReplications} replications`
+          : `${who} ${one ? 'was' : 'were'} not checked`;
+  });
+  const mayExist = openNeighbours.length > 0 ? `a cheaper policy may exist: ${openNeighbours.join('; ')}.` : 'a cheaper policy may exist.';
+  const notCompared = [...leftOut];
+  const k = selection?.systems.length ?? 0;
+  const compared = `${k} certified-feasible ${k === 1 ? 'policy' : 'policies'}${notCompared.length > 0 ? ' compared' : ''}`;
   const summary =
     selection !== undefined && best !== undefined && answer !== null
-      ? `${answer.candidate} (known cost ${answer.cost.toFixed(0)}, expected total cost ${fmtCost(best.expectedCost)}): meets every constraint and ${selection.decision === 'selected' ? `has the lowest expected total cost of the ${selection.systems.length} certified-feasible policies (within δ = ${selection.delta}), with ${pct} confidence` : `had the lowest mean total cost when the budget (${prep.budget} replications) ran out; ${selection.systems.filter((x) => x.eliminatedBy === null).map((x) => x.candidate).join(', ')} were still in the running`}; ${status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation.' : 'some cheaper policy is undecided.'}${uncompared.length > 0 ? ` A dearer policy (${uncompared.join(', ')}) was not compared; it may cost less in expectation.` : ''}`
+      ? `${answer.candidate} (known cost ${answer.cost.toFixed(0)}, expected total cost ${fmtCost(best.expectedCost)}): meets every constraint and ${selection.decision === 'selected' ? `has the lowest expected total cost of the ${compared} (within δ = ${selection.delta}), with ${pct} confidence` : `had the lowest mean total cost when the budget (${prep.budget} replications) ran out; ${selection.systems.filter((x) => x.eliminatedBy === null).map((x) => x.candidate).join(', ')} were still in the running`}; ${status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation.' : openNeighbours.length > 0 ? mayExist : 'some cheaper policy is undecided.'}${notCompared.length > 0 ? ` ${notCompared.join(', ')} ${notCompared.length === 1 ? 'is' : 'are'} certified feasible but not compared: the budget (${prep.budget} replications) could not pay for ${notCompared.length === 1 ? 'its' : 'their'} first ${prep.n0} replications; ${notCompared.length === 1 ? 'it' : 'one'} may cost less in expectation.` : ''}${uncompared.filter((q) => !leftOut.has(q)).length > 0 ? ` A dearer policy (${uncompared.filter((q) => !leftOut.has(q)).join(', ')}) was not compared; it may cost less in expectation.` : ''}`
       : status === 'certified'
       ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${neighbours.length > 0 ? 'each one-step-cheaper policy was checked and fails.' : 'it is the cheapest policy in the search space (widen the ranges to look further).'}`
       : status === 'feasible'
-        ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${neighbours.filter((q) => q.decision !== 'infeasible').map((q) => q.candidate).join(', ')} could not be decided within the budget (${prep.budget} replications), so a cheaper policy may exist.`
+        ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${mayExist}`
         : answer !== null
           ? `no policy was certified feasible within the budget (${prep.budget} replications); the best found is ${answer.candidate} (${answer.decision}): ${misses!.join('; ')}.`
           : `no policy was checked within the budget (${prep.budget} replications).`;

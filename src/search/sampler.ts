@@ -5,7 +5,7 @@
  */
 import { runExperiment, type ExperimentInput } from '../experiment/run.js';
 import type { ReplicationPool } from '../experiment/pool.js';
-import type { ConstraintTest, Observe } from './certify.js';
+import type { ConstraintTest, Observe, ObserveCost } from './certify.js';
 import { overridesOf, pointName, type Point, type Variable } from './space.js';
 import type { ReplicationStore } from './store.js';
 
@@ -60,11 +60,20 @@ export class CandidateSampler {
     return n;
   }
 
+  /** The replications among 0 … upTo − 1 of each candidate that are not stored (the ones observing would simulate). */
+  private missing(ids: readonly string[], upTo: number): { variant: string; replication: number }[] {
+    const only: { variant: string; replication: number }[] = [];
+    for (const id of new Set(ids)) for (let r = 0; r < upTo; r++) if (this.o.store.get(id, r) === undefined) only.push({ variant: id, replication: r });
+    return only;
+  }
+
+  /** What `observe(ids, upTo)` would simulate: exact, so stored replications cost the budget nothing. */
+  readonly cost: ObserveCost = (ids, upTo) => this.missing(ids, upTo).length;
+
   /** Certification's Observe: replications 0 … upTo − 1 of each candidate, simulating only the missing ones. */
   readonly observe: Observe = async (ids, upTo) => {
     const { store, vars, tests } = this.o;
-    const only: { variant: string; replication: number }[] = [];
-    for (const id of ids) for (let r = 0; r < upTo; r++) if (store.get(id, r) === undefined) only.push({ variant: id, replication: r });
+    const only = this.missing(ids, upTo);
     if (only.length > 0) {
       const list = ids.filter((id) => only.some((x) => x.variant === id)).map((id) => ({ name: id, set: overridesOf(vars, this.points.get(id)!) }));
       const doc = await runExperiment(

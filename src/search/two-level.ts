@@ -17,7 +17,7 @@
  * precedence; its earlier decisions are remembered, so replaying them costs nothing. Each
  * failed round turns at least one probe decision into a strict one, so the rounds end.
  */
-import { certify, judge, type CandidateVerdict, type CertifySettings, type ConstraintTest, type Observe } from './certify.js';
+import { certify, judge, type CandidateVerdict, type CertifySettings, type ConstraintTest, type Observe, type ObserveCost } from './certify.js';
 import type { Check } from './descent.js';
 import type { SearchCandidate } from './document.js';
 import { impliedVerdict, type TestedPoint } from './implication.js';
@@ -38,6 +38,8 @@ export interface TwoLevelOptions {
   probeBeta: number;
   /** Replications the budget has left. */
   remaining: () => number;
+  /** Replications an observation would simulate (default: an upper bound, every replication a certification has not itself observed). */
+  cost?: ObserveCost;
   /** True once the search is asked to stop. */
   stopped?: () => boolean;
 }
@@ -53,6 +55,13 @@ export class TwoLevelDecisions {
   readonly loose = new Map<string, CandidateVerdict>();
   /** The role a candidate was first looked at in. */
   readonly roles = new Map<string, SearchCandidate['role']>();
+  /**
+   * Candidates asked for at a level but not started there (the budget could not pay for their
+   * first n0 replications), with that level; a later start removes them. Kept apart from the
+   * decisions: a candidate never observed decides nothing (the descent sees it as undecided),
+   * and recording it as a decision would make the next descent look like a new round.
+   */
+  readonly notStarted = new Map<string, DecisionLevel>();
   private readonly pointOf = new Map<string, Point>();
   /** One level only: probes are decided at the certificate's β. */
   readonly single: boolean;
@@ -137,8 +146,16 @@ export class TwoLevelDecisions {
     const open = [...new Set(names.filter((n) => !decided(known(n))))];
     if (open.length > 0 && this.o.stopped?.() !== true) {
       const settings = level === 'certificate' ? this.o.certificate : { ...this.o.certificate, beta: this.o.probeBeta };
-      const out = await certify(open, this.o.tests, this.o.observe, settings, this.o.remaining());
-      for (const [n, v] of out.verdicts) into.set(n, v);
+      const out = await certify(open, this.o.tests, this.o.observe, settings, this.o.remaining(), this.o.cost);
+      for (const [n, v] of out.verdicts) {
+        if (v.undecidedReason === 'not-started') {
+          // A verdict at this level from an earlier start stands (the budget only shrinks).
+          if (!into.has(n)) this.notStarted.set(n, level);
+          continue;
+        }
+        this.notStarted.delete(n);
+        into.set(n, v);
+      }
     }
     return names.map((n) => known(n) ?? UNDECIDED);
   }

@@ -56,6 +56,22 @@ describe('dashboard search view in headless Chromium', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('a search its budget cut short names the candidates it could not start, and counts only those that ran', async () => {
+    const res = await fetch(`${url}api/searches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'service-desk-shifts-search', budget: 45 }) });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    await page.goto(`${url}#search=${id}`);
+    await page.waitForSelector('#view[data-ready="true"] #search-answer', { timeout: 90_000 });
+    expect(await page.textContent('#search-answer')).toMatch(/^early=8,late=8,night=8 · cost 5,760 · /);
+    expect(await page.$$eval('#search-neighbours tbody tr', (rows) => rows.map((r) => r.textContent))).toEqual(Array(3).fill(expect.stringMatching(/undecidednot started: the budget \(45 replications\) could not pay for its first 10 replications$/)));
+    expect(await page.$$eval('#search-candidates td', (tds) => tds.filter((td) => td.textContent === 'undecided (not started: budget)').length)).toBe(5);
+    expect(await page.textContent('#search-spend')).toMatch(/^search \(3 policies\)/);
+    expect(await page.textContent('#search-status')).toMatch(/^done · 45\/45 replications simulated · 3\/8 policies decided$/);
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    await page.screenshot({ path: path.join(ROOT, 'test-output', 'dashboard-search-budget.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('the search form shows why the server refuses a scenario without a search: section', async () => {
     await page.goto(url);
     await page.waitForSelector('#search-scenario option[value="mmc-validation"]', { state: 'attached' });

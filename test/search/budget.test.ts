@@ -1,0 +1,184 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import { affordable, certify, type ConstraintTest, type Observe, type ObserveCost } from '../../src/search/certify.js';
+import { loadScenarioFile, ScenarioLoadError } from '../../src/scenario/index.js';
+import { runSearch, searchSummary, SearchDocumentSchema, type SearchDocument } from '../../src/search/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Synthetic replications with a store: observation r of candidate id is μ(id) + N(0, 1) from
+ * its own stream; `simulated` counts the (candidate, replication) pairs not stored before.
+ */
+function store(mu: Record<string, number>, seed = 's'): { observe: Observe; cost: ObserveCost; stored: Set<string>; put: (id: string, upTo: number) => void } {
+  const stored = new Set<string>();
+  const values = new Map<string, number[]>();
+  const rngs = new Map<string, () => number>();
+  const value = (id: string, r: number): number => {
+    const v = values.get(id) ?? [];
+    values.set(id, v);
+    const rng = rngs.get(id) ?? seedrandom(`${seed}:${id}`);
+    rngs.set(id, rng);
+    while (v.length <= r) v.push(mu[id]! + Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()));
+    return v[r]!;
+  };
+  const put = (id: string, upTo: number): void => {
+    for (let r = 0; r < upTo; r++) stored.add(`${id}#${r}`);
+  };
+  const cost: ObserveCost = (ids, upTo) => {
+    let n = 0;
+    for (const id of ids) for (let r = 0; r < upTo; r++) if (!stored.has(`${id}#${r}`)) n++;
+    return n;
+  };
+  const observe: Observe = async (ids, upTo) => {
+    const simulated = cost(ids, upTo);
+    const records = new Map<string, Record<string, number>[]>();
+    for (const id of ids) {
+      put(id, upTo);
+      records.set(id, Array.from({ length: upTo }, (_, r) => ({ y: value(id, r) })));
+    }
+    return { records, simulated };
+  };
+  return { observe, cost, stored, put };
+}
+
+const tests: ConstraintTest[] = [{ kind: 'mean', name: 'y', metric: 'y', sense: 'atLeast', threshold: 10, tolerance: 0.1 }];
+const settings = { alpha: 0.05, candidatesCovered: 9, n0: 10, batch: 5, maxReplications: 200 };
+
+describe('certify keeps to its budget', () => {
+  it('starts only the candidates whose first n0 replications the budget pays for; the rest are not started, never judged', async () => {
+    // Three candidates in the indifference zone's neighbourhood (nothing decides in n0), 25 replications.
+    const s = store({ a: 10, b: 10.02, c: 9.98 });
+    const out = await certify(['a', 'b', 'c'], tests, s.observe, settings, 25);
+    expect(out.simulated).toBeLessThanOrEqual(25);
+    expect(out.notStarted).toEqual(['c']);
+    expect(out.verdicts.get('c')).toEqual({ decision: 'undecided', replications: 0, constraints: [], undecidedReason: 'not-started' });
+    expect(s.cost(['c'], 1)).toBe(1);
+    // a and b had their first stage, and the budget's last 5 went to them as a shorter batch (2 each).
+    expect(out.verdicts.get('a')).toMatchObject({ decision: 'undecided', replications: 12, undecidedReason: 'budget' });
+    expect(out.simulated).toBe(24);
+  });
+
+  it('stored replications are free: with an exact cost a candidate whose first stage is stored starts though the budget is spent', async () => {
+    const s = store({ a: 10, b: 10.02, c: 9.98 });
+    s.put('c', 10);
+    const exact = await certify(['a', 'b', 'c'], tests, s.observe, settings, 20, s.cost);
+    expect(exact.notStarted).toEqual([]);
+    expect(exact.simulated).toBe(20);
+    // Without the cost, every replication this call has not observed itself counts: an upper bound, so c cannot start.
+    const s2 = store({ a: 10, b: 10.02, c: 9.98 });
+    s2.put('c', 10);
+    const bound = await certify(['a', 'b', 'c'], tests, s2.observe, settings, 20);
+    expect(bound.notStarted).toEqual(['c']);
+    expect(bound.simulated).toBe(20);
+  });
+
+  it('a candidate that does not fit is skipped, a later one that does still starts (the order given is the priority)', async () => {
+    const s = store({ a: 10, b: 10.02, c: 9.98 });
+    s.put('c', 10);
+    const out = await certify(['a', 'b', 'c'], tests, s.observe, settings, 15, s.cost);
+    expect(out.notStarted).toEqual(['b']);
+    expect(out.simulated).toBeLessThanOrEqual(15);
+    expect(out.verdicts.get('c')!.replications).toBeGreaterThanOrEqual(10);
+  });
+
+  it('names why a started candidate stayed undecided: the budget, or its cap', async () => {
+    const s = store({ a: 10, b: 10.01 });
+    const capped = await certify(['a', 'b'], tests, s.observe, { ...settings, maxReplications: 12 }, 1000, s.cost);
+    expect([...capped.verdicts.values()].map((v) => v.undecidedReason)).toEqual(['cap', 'cap']);
+    expect(capped.simulated).toBe(24);
+    const decided = await certify(['far'], tests, store({ far: 20 }).observe, settings, 1000);
+    expect(decided.verdicts.get('far')).toMatchObject({ decision: 'feasible' });
+    expect(decided.verdicts.get('far')!.undecidedReason).toBeUndefined();
+  });
+
+  it('affordable (the first stage, and the selection\'s admission of candidates certified feasible by implication, which have no replications): in order, stored ones free, a skipped one does not stop a cheaper later one', () => {
+    const s = store({ a: 10, b: 10, c: 10, d: 10 });
+    s.put('b', 10);
+    s.put('d', 4);
+    // a costs 10, b 0 (stored), c 10, d 6: with 15 left a and b start and c, d do not fit (10 + 6 > 15); with 16, d fits after c is skipped.
+    expect(affordable(['a', 'b', 'c', 'd'], 10, s.cost, 15)).toEqual({ start: ['a', 'b'], skipped: ['c', 'd'] });
+    expect(affordable(['a', 'b', 'c', 'd'], 10, s.cost, 16)).toEqual({ start: ['a', 'b', 'd'], skipped: ['c'] });
+    // A spent (or overspent) budget still starts what is stored, and nothing else.
+    expect(affordable(['a', 'b'], 10, s.cost, -3)).toEqual({ start: ['b'], skipped: ['a'] });
+  });
+
+  it('never simulates more than its budget, over 300 random budgets, sizes and stored prefixes', async () => {
+    const rng = seedrandom('budgets');
+    for (let i = 0; i < 300; i++) {
+      const k = 1 + Math.floor(rng() * 6);
+      const ids = Array.from({ length: k }, (_, j) => `x${j}`);
+      const s = store(Object.fromEntries(ids.map((id) => [id, 10 + (rng() - 0.5) * 0.4])), `run${i}`);
+      for (const id of ids) if (rng() < 0.3) s.put(id, Math.floor(rng() * 25));
+      const budget = Math.floor(rng() * 80);
+      const exact = rng() < 0.5;
+      const n0 = 2 + Math.floor(rng() * 10);
+      const out = await certify(ids, tests, s.observe, { ...settings, n0, batch: 1 + Math.floor(rng() * 8), maxReplications: n0 + Math.floor(rng() * 40) }, budget, exact ? s.cost : undefined);
+      expect(out.simulated, `run ${i}`).toBeLessThanOrEqual(budget);
+      for (const id of out.notStarted) expect(out.verdicts.get(id)!.replications).toBe(0);
+      for (const [id, v] of out.verdicts) if (v.decision === 'undecided') expect(v.undecidedReason, `${i} ${id}`).toBeDefined();
+    }
+  });
+});
+
+function input(file: string, overrides: Record<string, unknown> = {}): { raw: unknown; file: string; hash: string } {
+  const r = loadScenarioFile(file, { overrides });
+  if (!r.ok) throw new ScenarioLoadError(r.errors);
+  return { raw: r.raw, file: r.file!, hash: r.hash };
+}
+
+describe('a search keeps to its budget and says what the budget left open', () => {
+  const pool = path.join(here, 'fixtures/pool-penalty-search.yaml');
+  const shifts = path.resolve(here, '../../scenarios/service-desk-shifts-search.yaml');
+
+  it('pool-penalty at 30 replications (the first stage of 4 servers used to overrun it to 35): 4 servers not started, reported so', async () => {
+    const doc = await runSearch(input(pool), { workers: 0, budget: 30 });
+    expect(doc.replications.simulated).toBeLessThanOrEqual(30);
+    const four = doc.candidates.find((c) => c.name === 'servers=4')!;
+    expect(four).toMatchObject({ decision: 'undecided', replications: 0, constraints: [], undecidedReason: 'not-started' });
+    // K does not shrink to what was run: every point of the space, fixed before anything ran.
+    expect(doc.procedure.candidatesCovered).toBe(7);
+    expect(doc.procedure.beta).toBeCloseTo(0.025 / 7, 12);
+    const { Ajv } = await import('ajv');
+    const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
+    expect(validate(JSON.parse(JSON.stringify(doc))), JSON.stringify(validate.errors)).toBe(true);
+    expect(searchSummary(doc)).toMatch(/undecided, so the confidence statement says nothing about them — not started \(the budget could not pay for their first n0\): servers=4/);
+  }, 60_000);
+
+  it('three shift headcounts at 45 replications: the answer is certified, its three cheaper neighbours not started, and the summary says so', async () => {
+    const doc = await runSearch(input(shifts), { workers: 0, budget: 45 });
+    expect(doc.replications.simulated).toBeLessThanOrEqual(45);
+    expect(doc.status).toBe('feasible');
+    expect(doc.answer).toMatchObject({ candidate: 'early=8,late=8,night=8', decision: 'feasible' });
+    expect(doc.cheaperNeighbours.map((q) => [q.decision, q.missed])).toEqual(Array(3).fill(['undecided', ['not started: the budget (45 replications) could not pay for its first 10 replications']]));
+    expect(doc.summary).toBe(
+      'early=8,late=8,night=8 (cost 5760): meets every constraint with 95 % confidence; a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started (the budget of 45 replications could not pay for their first 10).',
+    );
+    expect(doc.procedure.candidatesCovered).toBe(216);
+    // The report counts as checked only the candidates that ran (or were implied), and names the rest.
+    const { searchSectionHtml } = await import('../../src/report/search.js');
+    const html = searchSectionHtml(doc);
+    expect(html).toContain('The certificate: 3 of 216 policies checked');
+    expect(html.match(/undecided \(not started: budget\)/g)).toHaveLength(5);
+    expect(html).toContain('<li>not started: the budget (45 replications) could not pay for its first 10 replications</li>');
+  }, 60_000);
+
+  it('holds over a sweep of budgets, one variable and three (no run simulates more than its budget)', async () => {
+    const over: string[] = [];
+    const runs: [string, number][] = [
+      ...[20, 25, 35, 40, 50].map((b) => [pool, b] as [string, number]),
+      ...[40, 55, 70, 100, 150].map((b) => [shifts, b] as [string, number]),
+    ];
+    for (const [f, b] of runs) {
+      const doc: SearchDocument = await runSearch(input(f), { workers: 0, budget: b });
+      if (doc.replications.simulated > b) over.push(`${path.basename(f)} at ${b}: ${doc.replications.simulated}`);
+      // A candidate not started carries no verdict, and a no-feasible-point answer is never one.
+      for (const c of doc.candidates.filter((x) => x.undecidedReason === 'not-started')) expect(c).toMatchObject({ replications: 0, constraints: [] });
+      if (doc.status === 'no-feasible-point' && doc.answer !== null) expect(doc.candidates.find((c) => c.name === doc.answer!.candidate)!.undecidedReason).not.toBe('not-started');
+      if (doc.status === 'no-feasible-point') expect(doc.misses?.length ?? 0, doc.summary).toBeGreaterThan(0);
+    }
+    expect(over).toEqual([]);
+  }, 120_000);
+});
