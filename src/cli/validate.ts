@@ -4,18 +4,36 @@
  * that cannot be read), so scripts and CI can tell scenario errors from crashes (1).
  */
 import type { Command } from 'commander';
-import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError, type Scenario } from '../scenario/index.js';
+import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError, type Scenario, type ScenarioError } from '../scenario/index.js';
 import { formatQuantity } from '../scenario/validate.js';
 import { locatedFlowWarnings } from '../models/services/flow/index.js';
+import { planExperiment, rememberLoaded } from '../experiment/plan.js';
 
-/** One-line summary of a valid scenario: name, list sizes, horizon. */
-export function summarizeScenario(s: Scenario): string {
+/** One-line summary of a valid scenario: name, list sizes, horizon, and the variants checked when there are several. */
+export function summarizeScenario(s: Scenario, variants = 1): string {
   const parts: string[] = [s.name];
   for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
     if (Array.isArray(v)) parts.push(`${v.length} ${k}`);
   }
   parts.push(`horizon ${formatQuantity('duration', s.horizon)}`);
+  if (variants > 1) parts.push(`${variants} variants`);
   return parts.join(', ');
+}
+
+/**
+ * Every variant of a valid scenario compiled as `opsim run` compiles it (the same `prepare`):
+ * a variant's values are checked against the schema and the models' checks, so a headcount
+ * set to "one" is found here, located at the variant that sets it, not first by a run.
+ * Returns the variants' count, or their problems.
+ */
+function checkVariants(loaded: Parameters<typeof rememberLoaded>[0], overrides: Record<string, unknown>): { variants: number } | { errors: ScenarioError[] } {
+  rememberLoaded(loaded, overrides);
+  try {
+    return { variants: planExperiment({ raw: loaded.raw, file: loaded.file, hash: loaded.hash }, { overrides }).variants.length };
+  } catch (err) {
+    if (!(err instanceof ScenarioLoadError)) throw err;
+    return { errors: err.errors };
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -42,14 +60,15 @@ export function register(program: Command): void {
       let bad = 0;
       for (const file of files) {
         const r = loadScenarioFile(file, { overrides });
-        if (r.ok) {
-          process.stdout.write(`${file}: valid (${summarizeScenario(r.scenario)})\n`);
+        const checked = r.ok ? checkVariants(r, overrides) : { errors: r.errors };
+        if (r.ok && 'variants' in checked) {
+          process.stdout.write(`${file}: valid (${summarizeScenario(r.scenario, checked.variants)})\n`);
           // Valid, but a flow-level service outside flow's validated region (docs/fidelity.md).
           for (const w of locatedFlowWarnings(file, r.scenario)) process.stderr.write(formatScenarioError(w) + '\n');
-        } else {
+        } else if ('errors' in checked) {
           bad++;
-          for (const e of r.errors) process.stderr.write(formatScenarioError(e) + '\n');
-          process.stderr.write(`${file}: ${r.errors.length} problem${r.errors.length === 1 ? '' : 's'}\n`);
+          for (const e of checked.errors) process.stderr.write(formatScenarioError(e) + '\n');
+          process.stderr.write(`${file}: ${checked.errors.length} problem${checked.errors.length === 1 ? '' : 's'}\n`);
         }
       }
       if (bad > 0) process.exitCode = 2;

@@ -46,6 +46,33 @@ describe('opsim validate (built CLI)', () => {
     expect(run('validate', path.join(dir, 'good.yaml'), '--set', 'oops').code).toBe(2);
   });
 
+  test("every variant's values are checked as a run would, located at the variant (not first found by a run)", () => {
+    const variants = `${MINIMAL}experiment:
+  variants:
+    list:
+      - name: base
+      - name: bigger
+        set: { services.inventory.servers: 6 }
+      - name: typo
+        set: { services.inventory.servers: six }
+`;
+    const files = tmpFiles({ 'variants.yaml': variants, 'fine.yaml': variants.replace('servers: six', 'servers: 8') });
+    const bad = path.join(files, 'variants.yaml');
+    const r = run('validate', bad);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        `${bad}:21:16 experiment.variants.list[2].set["services.inventory.servers"]: variant "typo": services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "six" (set by override services.inventory.servers=six)`,
+        `${bad}: 1 problem`,
+        '',
+      ].join('\n'),
+    );
+    const ok = run('validate', path.join(files, 'fine.yaml'));
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(`${path.join(files, 'fine.yaml')}: valid (shop, 2 services, 1 load, horizon 1d, 3 variants)\n`);
+  });
+
   test('unreadable files exit 2', () => {
     const r = run('validate', path.join(dir, 'missing.yaml'));
     expect(r.code).toBe(2);

@@ -8,6 +8,26 @@ import type { Scenario } from '../../scenario/schema/index.js';
 
 const NETWORK_CLASSES = new Set(['switch', 'router', 'firewall', 'link']);
 
+/** Most shared pairs behind one service: up to 2^10 routes, each recomputed when a device fails or comes back. */
+export const MAX_SHARED_PAIRS = 10;
+
+/** The shared pairs a service's attempts may cross, through devices and pairs (names it cannot resolve are reported elsewhere). */
+function sharedPairsBehind(deps: readonly string[], nodes: ReadonlyMap<string, string[]>, devices: NonNullable<Scenario['network']>['devices'], pairs: NonNullable<Scenario['network']>['pairs']): string[] {
+  const depsOf = new Map(devices.map((d) => [d.name, d.dependsOn ?? []]));
+  const sharedNames = new Set((pairs ?? []).filter((p) => p.mode === 'shared').map((p) => p.name));
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    if (sharedNames.has(name)) found.push(name);
+    for (const m of nodes.get(name) ?? []) if (m !== name) visit(m);
+    for (const d of depsOf.get(name) ?? []) visit(d);
+  };
+  for (const n of deps) visit(n);
+  return found;
+}
+
 export function checkNetwork(s: Scenario, report: ScenarioReport): void {
   const net = s.network;
   const devices = net?.devices ?? [];
@@ -61,6 +81,9 @@ export function checkNetwork(s: Scenario, report: ScenarioReport): void {
     if (seen.has(v.name)) report(['network', 'services', i, 'name'], `"${v.name}" is listed twice`);
     seen.add(v.name);
     checkDeps(v.dependsOn, ['network', 'services', i, 'dependsOn']);
+    // Each shared pair behind a service may double the routes its attempts can take (runtime.ts).
+    const shared = sharedPairsBehind(v.dependsOn, nodes, devices, pairs);
+    if (shared.length > MAX_SHARED_PAIRS) report(['network', 'services', i, 'dependsOn'], `${shared.length} shared pairs lie behind "${v.name}" (${shared.join(', ')}); at most ${MAX_SHARED_PAIRS}, as each may double the routes an attempt can take: make some of them standby`);
   });
 
   // Scripted failures of network classes name a device of the class (or, for switch, a switch group).

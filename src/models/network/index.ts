@@ -4,20 +4,18 @@ import { NetworkFields } from './schema.js';
 import { checkNetwork } from './checks.js';
 import { NETWORK_METRICS } from './metrics.js';
 import { buildNetwork } from './runtime.js';
+import './ports.js';
 
 export const network = defineModel({
   name: 'network',
-  about: 'Per device in `network.devices` and per service in `network.services`.',
+  about: 'Per device in `network.devices` and per service in `network.services`; cost.network when the scenario has a `network` section.',
   schema: NetworkFields,
   needs: ['services', 'failureTargets'],
-  gives: [],
+  gives: ['networkCost'],
   check: checkNetwork,
   // The section as loaded (its defaults filled in), or null without one.
   compile: (scenario) => scenario.network ?? null,
-  build: (world, ports, config) => {
-    buildNetwork(world, ports.services, ports.failureTargets, config);
-    return {};
-  },
+  build: (world, ports, config) => ({ networkCost: buildNetwork(world, ports.services, ports.failureTargets, config) }),
   metrics: Object.values(NETWORK_METRICS),
   columns: [],
 });

@@ -1,6 +1,6 @@
 /**
  * What the network model measures, per device in `network.devices` and per service in
- * `network.services` (only when the scenario has a `network` section).
+ * `network.services`, and the network's cost (only when the scenario has a `network` section).
  */
 import type { MetricSpec } from '../../results/metrics.js';
 
@@ -33,6 +33,13 @@ export const NETWORK_METRICS = {
     range: { lo: 0 },
     doc: 'Mean time the device added to the request attempts it carried (queueing and transmission); devices with a capacity only.',
   },
+  carried: {
+    name: 'network.device.<device>.carried',
+    unit: 'count',
+    better: 'neutral',
+    range: { lo: 0 },
+    doc: 'Request attempts that crossed the device (not dropped by it); devices with a capacity only. Shows how a shared pair split the traffic.',
+  },
   serviceOutage: {
     name: 'network.service.<service>.outage_minutes',
     unit: 'minutes',
@@ -46,5 +53,13 @@ export const NETWORK_METRICS = {
     better: 'lower',
     range: { lo: 0 },
     doc: 'Request attempts to the service refused at once because it was cut off, plus those dropped by a saturated device on its path.',
+  },
+  cost: {
+    name: 'cost.network',
+    label: 'Network cost',
+    unit: 'currency',
+    better: 'lower',
+    range: { lo: 0 },
+    doc: 'What the network devices cost over the measured period: the sum of their costPerHour × hours, failed or not (part of cost.total).',
   },
 } as const satisfies Record<string, MetricSpec>;

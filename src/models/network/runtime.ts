@@ -3,8 +3,7 @@
  * and the services behind them.
  *
  *  - Availability: a device works while it has not failed and every device or pair it
- *    depends on works; a pair works while either member works (the first member carries the
- *    traffic while it works, then the second). A service is cut off while any device or
+ *    depends on works; a pair works while either member works. A service is cut off while any device or
  *    pair it depends on is down: its request attempts are refused at once (they fail, and
  *    retry if the service retries). Device failures come from the failures model: every
  *    device is offered as a failure target of its kind through the failure-targets port.
@@ -14,6 +13,16 @@
  *    requests it finds there from the queue's stationary distribution (PASTA): finding the
  *    buffer full it is dropped, else it spends an Erlang(n + 1, capacity) time in the device;
  *    the times of the devices on the path add up. Draws come from the device's own streams.
+ *  - Pairs: a standby pair sends every attempt through its first working member (else its
+ *    first). A shared pair whose members both work splits the attempts between them in
+ *    proportion to their capacities (equally when either has none) by smooth weighted
+ *    round-robin — deterministic, no draws — so each member's offered rate is its share of
+ *    the pair's; with one member down the other carries everything. The model keeps no queue
+ *    state (see queue.ts), so a member cannot be chosen by the length of its queue: each is an
+ *    M/M/1/K at its share of the offered rate, the figure of a random (Poisson) split, which
+ *    is conservative for a balancer that alternates or joins the shorter queue.
+ *  - Cost: every device costs its `costPerHour` over the measured period, failed or not
+ *    (cost.network, and through the networkCost port in cost.total).
  *
  * State changes only when a device fails or comes back, so availability and paths are
  * recomputed then, and an attempt only reads them.
@@ -24,8 +33,9 @@ import type { ServicesPort } from '../services/ports.js';
 import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
 import { NETWORK_METRICS } from './metrics.js';
+import type { NetworkCostPort } from './ports.js';
 import { seenOnArrival } from './queue.js';
-import { type DeviceKindName, type NetworkDeviceSpec, type NetworkSpec } from './schema.js';
+import { type DeviceKindName, type NetworkDeviceSpec, type NetworkSpec, type PairModeName } from './schema.js';
 
 /** One device at run time. */
 interface Device {
@@ -33,6 +43,7 @@ interface Device {
   readonly kind: DeviceKindName;
   readonly capacity: number | null;
   readonly buffer: number;
+  readonly costPerHour: number;
   deps: Node[];
   /** Failures in progress (the failures model's effects). */
   failed: number;
@@ -40,8 +51,9 @@ interface Device {
   up: boolean;
   downSince: number;
   downtime: number;
-  /** Services whose current path crosses the device (capacity devices only). */
+  /** Services whose current route crosses the device (capacity devices only), and the share of each one's attempts that do. */
   carriers: Service[];
+  shares: number[];
   /** What an arriving request finds in the device (decides drops), and its time in the device. */
   readonly seenRng: Rng | null;
   readonly sojournRng: Rng | null;
@@ -57,6 +69,7 @@ interface Device {
 interface Pair {
   readonly name: string;
   readonly members: readonly [Device, Device];
+  readonly mode: PairModeName;
 }
 
 type Node = { readonly device: Device } | { readonly pair: Pair };
@@ -70,15 +83,35 @@ interface Service {
   downSince: number;
   outage: number;
   refused: number;
-  /** Capacity devices its attempts cross now, in path order. */
-  path: Device[];
+  /** What its attempts cross now. */
+  route: Route;
 }
+
+/**
+ * What an attempt crosses: capacity devices in path order, then, at a shared pair whose
+ * members both work, one of two routes on (each a member and the rest of the path).
+ */
+interface Route {
+  readonly devices: readonly Device[];
+  readonly split: Split | null;
+}
+
+/** The choice at a shared pair: smooth weighted round-robin between its two routes on. */
+interface Split {
+  readonly next: readonly [Route, Route];
+  /** Shares of the attempts each member takes (summing to 1). */
+  readonly weights: readonly [number, number];
+  /** Round-robin credits: each attempt adds the weights, takes the larger and pays 1 back. */
+  readonly credit: [number, number];
+}
+
+const NO_ROUTE: Route = { devices: [], split: null };
 
 const nodeUp = (n: Node): boolean => ('device' in n ? n.device.up : n.pair.members[0].up || n.pair.members[1].up);
 
 /** Builds the network (after services, before failures, which draws the devices' failures). */
-export function buildNetwork(world: World, services: ServicesPort, registry: FailureTargetsPort, spec: NetworkSpec | null): void {
-  if (spec === null) return;
+export function buildNetwork(world: World, services: ServicesPort, registry: FailureTargetsPort, spec: NetworkSpec | null): NetworkCostPort {
+  if (spec === null) return { cost: () => 0 };
   const sim = world.sim;
   let resetAt = sim.now;
 
@@ -93,7 +126,7 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
   for (const p of spec.pairs ?? []) {
     const [a, b] = p.members.map((m) => devices.get(m));
     if (a === undefined || b === undefined) throw new Error(`network.pairs.${p.name}.members: no device named "${a === undefined ? p.members[0] : p.members[1]}"`);
-    pairs.set(p.name, { name: p.name, members: [a, b] });
+    pairs.set(p.name, { name: p.name, members: [a, b], mode: p.mode });
   }
   const resolve = (name: string, where: string): Node => {
     const d = devices.get(name);
@@ -108,12 +141,12 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
   const svcs: Service[] = (spec.services ?? []).map((s) => {
     const pool = services.pools.get(s.name);
     if (pool === undefined) throw new Error(`network.services.${s.name}: no service named "${s.name}"`);
-    return { name: s.name, pool, deps: s.dependsOn.map((n) => resolve(n, `network.services.${s.name}.dependsOn`)), reachable: true, downSince: 0, outage: 0, refused: 0, path: [] };
+    return { name: s.name, pool, deps: s.dependsOn.map((n) => resolve(n, `network.services.${s.name}.dependsOn`)), reachable: true, downSince: 0, outage: 0, refused: 0, route: NO_ROUTE };
   });
 
   // ------------------------------------------------------------ state
 
-  /** Recomputes which devices work, which services are reachable and the paths, and integrates the outages. */
+  /** Recomputes which devices work, which services are reachable and the routes, and integrates the outages. */
   const recompute = (): void => {
     const now = sim.now;
     for (const d of order) {
@@ -123,7 +156,10 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
       if (up) d.downtime += now - Math.max(d.downSince, resetAt);
       else d.downSince = now;
     }
-    for (const d of devices.values()) d.carriers = [];
+    for (const d of devices.values()) {
+      d.carriers = [];
+      d.shares = [];
+    }
     for (const s of svcs) {
       const reachable = s.deps.every(nodeUp);
       if (reachable !== s.reachable) {
@@ -131,8 +167,11 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
         if (reachable) s.outage += now - Math.max(s.downSince, resetAt);
         else s.downSince = now;
       }
-      s.path = pathOf(s.deps);
-      for (const d of s.path) d.carriers.push(s);
+      s.route = routeOf(s.deps);
+      for (const [d, share] of sharesOf(s.route)) {
+        d.carriers.push(s);
+        d.shares.push(share);
+      }
     }
   };
   recompute();
@@ -147,24 +186,30 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
         let delay = 0;
         let dropped = false;
         const now = sim.now;
-        // Every device on the path draws, so one device's drops never shift another's stream.
-        for (const d of s.path) {
-          let lambda = 0;
-          for (const c of d.carriers) lambda += c.pool.demandRate(now);
-          const cap = d.capacity!;
-          const rho = lambda / cap;
-          if (rho > d.peak) d.peak = rho;
-          const n = seenOnArrival(d.seenRng!.next(), rho, d.buffer);
-          // The time in the device is drawn even for a request dropped elsewhere on the path.
-          const t = (d.sojourn[n] ??= erlang(n + 1, cap)).sample(d.sojournRng!);
-          if (n === d.buffer) {
-            d.dropped++;
-            dropped = true;
-          } else {
-            d.delaySum += t;
-            d.delayCount++;
-            delay += t;
+        // Every device on the route draws, so one device's drops never shift another's stream.
+        for (let r = s.route; ; ) {
+          for (const d of r.devices) {
+            let lambda = 0;
+            const carriers = d.carriers;
+            for (let i = 0; i < carriers.length; i++) lambda += carriers[i]!.pool.demandRate(now) * d.shares[i]!;
+            const cap = d.capacity!;
+            const rho = lambda / cap;
+            if (rho > d.peak) d.peak = rho;
+            const n = seenOnArrival(d.seenRng!.next(), rho, d.buffer);
+            // The time in the device is drawn even for a request dropped elsewhere on the path.
+            const t = (d.sojourn[n] ??= erlang(n + 1, cap)).sample(d.sojournRng!);
+            if (n === d.buffer) {
+              d.dropped++;
+              dropped = true;
+            } else {
+              d.delaySum += t;
+              d.delayCount++;
+              delay += t;
+            }
           }
+          const split = r.split;
+          if (split === null) break;
+          r = split.next[pick(split)];
         }
         if (dropped) {
           s.refused++;
@@ -225,12 +270,18 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
     world.recorder.metric(NETWORK_METRICS.utilisationPeak, labels, () => d.peak);
     world.recorder.metric(NETWORK_METRICS.dropped, labels, () => d.dropped);
     world.recorder.metric(NETWORK_METRICS.addedDelay, labels, () => (d.delayCount === 0 ? 0 : d.delaySum / d.delayCount));
+    world.recorder.metric(NETWORK_METRICS.carried, labels, () => d.delayCount);
   }
   for (const s of svcs) {
     const labels = { service: s.name };
     world.recorder.metric(NETWORK_METRICS.serviceOutage, labels, () => (s.outage + openMinutes(s.reachable, s.downSince)) / 60);
     world.recorder.metric(NETWORK_METRICS.refused, labels, () => s.refused);
   }
+  // Every device is paid for over the measured period, whether it works or not.
+  const perHour = [...devices.values()].reduce((sum, d) => sum + d.costPerHour, 0);
+  const cost = (): number => (perHour * (sim.now - resetAt)) / 3600;
+  world.recorder.metric(NETWORK_METRICS.cost, {}, cost);
+  return { cost };
 }
 
 function newDevice(world: World, d: NetworkDeviceSpec): Device {
@@ -240,12 +291,14 @@ function newDevice(world: World, d: NetworkDeviceSpec): Device {
     kind: d.kind,
     capacity,
     buffer: d.buffer,
+    costPerHour: d.costPerHour,
     deps: [],
     failed: 0,
     up: true,
     downSince: 0,
     downtime: 0,
     carriers: [],
+    shares: [],
     seenRng: capacity === null ? null : world.streams.stream(`network/${d.name}/queue-seen`),
     sojournRng: capacity === null ? null : world.streams.stream(`network/${d.name}/sojourn`),
     sojourn: [],
@@ -273,19 +326,61 @@ function topologicalOrder(devices: readonly Device[]): Device[] {
   return out;
 }
 
-/** The capacity devices an attempt crosses now: through each dependency, a pair's working member (else its first). */
-function pathOf(deps: readonly Node[]): Device[] {
-  const out: Device[] = [];
-  const seen = new Set<Device>();
-  const visit = (n: Node): void => {
-    const d = 'device' in n ? n.device : (n.pair.members.find((m) => m.up) ?? n.pair.members[0]);
-    if (seen.has(d)) return;
-    seen.add(d);
-    if (d.capacity !== null) out.push(d);
-    for (const m of d.deps) visit(m);
+/**
+ * What an attempt crosses now, depth first through the dependencies in order (each device
+ * once): at a standby pair, or a shared pair with one member working, its working member (else
+ * its first); at a shared pair whose members both work, a split into one route on per member.
+ * A route has 2^s ends for s such splits in series (the rest of the path is followed on each).
+ */
+function routeOf(deps: readonly Node[]): Route {
+  const build = (stack: Node[], seen: Set<Device>): Route => {
+    const devices: Device[] = [];
+    for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+      let d: Device;
+      if ('device' in n) d = n.device;
+      else {
+        const [a, b] = n.pair.members;
+        if (n.pair.mode === 'shared' && a.up && b.up) {
+          const both = a.capacity !== null && b.capacity !== null;
+          const wa = both ? a.capacity! / (a.capacity! + b.capacity!) : 0.5;
+          const next: [Route, Route] = [build([...stack, { device: a }], new Set(seen)), build([...stack, { device: b }], new Set(seen))];
+          return { devices, split: { next, weights: [wa, 1 - wa], credit: [0, 0] } };
+        }
+        d = a.up ? a : b.up ? b : a;
+      }
+      if (seen.has(d)) continue;
+      seen.add(d);
+      if (d.capacity !== null) devices.push(d);
+      // Pushed last first, so popped in order: the same depth-first order as a recursion.
+      for (let i = d.deps.length - 1; i >= 0; i--) stack.push(d.deps[i]!);
+    }
+    return { devices, split: null };
   };
-  for (const n of deps) visit(n);
+  return build([...deps].reverse(), new Set());
+}
+
+/** The share of a route's attempts that cross each capacity device on it (1 without splits). */
+function sharesOf(route: Route): Map<Device, number> {
+  const out = new Map<Device, number>();
+  const visit = (r: Route, p: number): void => {
+    for (const d of r.devices) out.set(d, (out.get(d) ?? 0) + p);
+    if (r.split !== null) {
+      visit(r.split.next[0], p * r.split.weights[0]);
+      visit(r.split.next[1], p * r.split.weights[1]);
+    }
+  };
+  visit(route, 1);
   return out;
+}
+
+/** The member a shared pair sends this attempt to: smooth weighted round-robin (alternates for equal weights, the first on ties). */
+function pick(split: Split): 0 | 1 {
+  const c = split.credit;
+  c[0] += split.weights[0];
+  c[1] += split.weights[1];
+  const i = c[0] >= c[1] ? 0 : 1;
+  c[i] -= 1;
+  return i;
 }
 
 /** Every device a service could depend on through its dependencies (both members of pairs). */

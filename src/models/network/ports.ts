@@ -1,0 +1,12 @@
+/** The port the network model gives: what its devices cost, for cost.total (the SLA and cost model). */
+
+/** The network's cost so far in the measured period (0 without a `network` section). */
+export interface NetworkCostPort {
+  cost(): number;
+}
+
+declare module '../kernel/plugin.js' {
+  interface Ports {
+    networkCost: NetworkCostPort;
+  }
+}
