@@ -6,6 +6,8 @@
  */
 import type { Command } from 'commander';
 import { CompareInputError, compareResults, readResultsFile, type CompareReport } from '../experiment/compare.js';
+import { labelOf } from '../report/catalog.js';
+import type { ResultsDocument } from '../results/format.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -18,12 +20,35 @@ function fmt(v: number): string {
   return a >= 1e6 || a < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(4)).toString();
 }
 
-/** The comparison as a fixed-width table. */
-export function compareTable(r: CompareReport): string {
-  const rows: string[][] = [['metric', 'better', 'baseline', 'current', 'change', 'test', 'p', 'verdict']];
+/** What a planner calls a metric: its label (see report/catalog.ts) or, without one, its name. */
+export type MetricLabeller = (metric: string) => string;
+
+/**
+ * The labeller of a comparison: a metric's label in the current run's catalog (completed from
+ * today's specs), else in the baseline's, else its name.
+ */
+export function comparisonLabels(baseline: ResultsDocument, current: ResultsDocument): MetricLabeller {
+  return (m) => {
+    const label = labelOf(current, m);
+    return label !== m ? label : labelOf(baseline, m);
+  };
+}
+
+/**
+ * The comparison as a fixed-width table for people: each metric by its label, with its name
+ * (as in results.json, summary.csv and --metric) in a column beside it (empty for a metric
+ * without a label: the first column names it already); lists name a metric as
+ * "label (name)". Without labels (none declared) the table is headed by the names alone.
+ * `--json` stays the machine interface, by name only.
+ */
+export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m): string {
+  const labelled = r.verdicts.some((v) => label(v.metric) !== v.metric);
+  const rows: string[][] = [['metric', ...(labelled ? ['name'] : []), 'better', 'baseline', 'current', 'change', 'test', 'p', 'verdict']];
   for (const v of r.verdicts) {
     rows.push([
-      v.metric,
+      label(v.metric),
+      // A metric without a label is already named by its name in the first column.
+      ...(labelled ? [label(v.metric) === v.metric ? '' : v.metric] : []),
       v.direction,
       fmt(v.baselineMean),
       fmt(v.currentMean),
@@ -33,18 +58,21 @@ export function compareTable(r: CompareReport): string {
       v.verdict.toUpperCase(),
     ]);
   }
+  // The figures (baseline … p) are right-aligned.
+  const first = labelled ? 3 : 2;
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const lines = rows.map((row) => row.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  const lines = rows.map((row) => row.map((c, i) => (i >= first && i <= first + 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const named = (list: readonly string[]): string => list.map((m) => (label(m) === m ? m : `${label(m)} (${m})`)).join(', ');
   lines.push(
     '',
     `${r.paired ? 'paired t-test (same seed and replications)' : 'Welch t-test'}, tolerance ${r.tolerancePct}%: ` +
       (r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`),
   );
   // Metrics without observations on either side cannot be tested; say so rather than pass them silently.
-  if (r.skipped.length > 0) lines.push(`not tested (no observations in one of the runs): ${r.skipped.join(', ')}`);
-  if (r.missingFromCurrent.length > 0) lines.push(`missing from the current run: ${r.missingFromCurrent.join(', ')}`);
-  if (r.missingFromBaseline.length > 0) lines.push(`new in the current run (not in the baseline): ${r.missingFromBaseline.join(', ')}`);
+  if (r.skipped.length > 0) lines.push(`not tested (no observations in one of the runs): ${named(r.skipped)}`);
+  if (r.missingFromCurrent.length > 0) lines.push(`missing from the current run: ${named(r.missingFromCurrent)}`);
+  if (r.missingFromBaseline.length > 0) lines.push(`new in the current run (not in the baseline): ${named(r.missingFromBaseline)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -80,7 +108,7 @@ export function register(program: Command): void {
         }
         const [baseline, current] = await Promise.all([readResultsFile(baselineFile), readResultsFile(currentFile)]);
         const report = compareResults(baseline, current, { metrics: flags.metric, tolerancePct, directions, force: flags.force === true });
-        process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : compareTable(report));
+        process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : compareTable(report, comparisonLabels(baseline, current)));
         process.exitCode = report.regressions > 0 ? 1 : 0;
       } catch (err) {
         if (err instanceof CompareInputError) {

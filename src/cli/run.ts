@@ -17,7 +17,7 @@ import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResults } from '../results/write.js';
 import { keyMetrics } from '../results/key-metrics.js';
-import { formatMetric } from '../report/units.js';
+import { formatMetricTogether } from '../report/units.js';
 import { labelOf } from '../report/catalog.js';
 import type { ResultsDocument } from '../results/format.js';
 import type { SpecOptions } from '../distributed/identity.js';
@@ -74,8 +74,9 @@ export function summaryTable(doc: ResultsDocument): string {
     for (const v of doc.variants) {
       const s = v.metrics[m];
       if (s === undefined) continue;
-      const ci = s.n >= 2 && Number.isFinite(s.ci95[0]) ? `[${formatMetric(doc, m, s.ci95[0])}, ${formatMetric(doc, m, s.ci95[1])}]` : '—';
-      rows.push([`  ${v.name}`, formatMetric(doc, m, s.mean), ci, String(s.n)]);
+      const hasCi = s.n >= 2 && Number.isFinite(s.ci95[0]);
+      const [mean, lo, hi] = formatMetricTogether(doc, m, hasCi ? [s.mean, s.ci95[0], s.ci95[1]] : [s.mean]);
+      rows.push([`  ${v.name}`, mean!, hasCi ? `[${lo}, ${hi}]` : '—', String(s.n)]);
     }
   }
   const cells = rows.filter((r): r is string[] => typeof r !== 'string');

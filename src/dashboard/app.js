@@ -8,7 +8,7 @@
 // read exactly as report.html reads them.
 import { metricLabel, slaMetrics } from './metrics.js';
 // Figures with their units, from src/report/units.ts (served compiled; it imports nothing).
-import { formatValue } from './units.js';
+import { formatTogether, formatValue } from './units.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -192,10 +192,6 @@ function keyMetricsOf(doc) {
   return Object.keys(cat).filter((m) => cat[m].key !== undefined && seen(m)).sort((a, b) => cat[a].key - cat[b].key || a.localeCompare(b));
 }
 
-function ciText(s, unit, horizon) {
-  return s.n >= 2 && s.ci95 && s.ci95[0] !== null ? `[${fmt(s.ci95[0], unit, horizon)}, ${fmt(s.ci95[1], unit, horizon)}]` : 'no CI';
-}
-
 /**
  * A metric's row header: its planner-facing label, and below it in small type the name to look
  * for in results.json and the CSV files (the name alone when the spec has no label).
@@ -214,10 +210,15 @@ function probCell(p, lo, hi, count) {
   return el('td', { class: p >= 0.9 ? 'good' : p <= 0.5 ? 'bad' : 'mid' }, `${p.toFixed(2)} `, el('span', { class: 'muted' }, `${ci}${count}`));
 }
 
-/** An interval under a mean that may break only between its bounds ("[605 ms," / "612 ms]"), never inside one. */
-function ciNode(s, unit, horizon) {
-  if (!(s.n >= 2 && s.ci95 && s.ci95[0] !== null)) return el('span', { class: 'muted ci' }, 'no CI');
-  return el('span', { class: 'muted ci' }, el('span', { class: 'nw' }, `[${fmt(s.ci95[0], unit, horizon)},`), ' ', el('span', { class: 'nw' }, `${fmt(s.ci95[1], unit, horizon)}]`));
+/**
+ * A mean and its interval, all three in one scale ("[1.67 h, 2.5 h]", never "[100 min, 2.5 h]"):
+ * the mean's text, and the interval as a node that may break only between its bounds
+ * ("[605 ms," / "612 ms]"), never inside one.
+ */
+function estimate(s, unit, horizon) {
+  if (!(s.n >= 2 && s.ci95 && s.ci95[0] !== null)) return { mean: fmt(s.mean, unit, horizon), ci: el('span', { class: 'muted ci' }, 'no CI') };
+  const [mean, lo, hi] = formatTogether([s.mean, s.ci95[0], s.ci95[1]], unit, horizon);
+  return { mean, ci: el('span', { class: 'muted ci' }, el('span', { class: 'nw' }, `[${lo},`), ' ', el('span', { class: 'nw' }, `${hi}]`)) };
 }
 
 /** The numbers of a run: P(met) per SLA and of the other verdicts, rank, then every key metric per variant with its interval and n. */
@@ -269,7 +270,8 @@ function summaryTables(doc) {
       const cells = doc.variants.map((v) => {
         const s = v.metrics[m];
         if (!s || s.n === 0) return el('td', { class: 'na' }, '—');
-        return el('td', { title: `n = ${s.n}` }, el('span', { class: 'mean' }, fmt(s.mean, unit, doc.horizonSeconds)), ' ', el('span', { class: 'muted' }, `n=${s.n}`), ciNode(s, unit, doc.horizonSeconds));
+        const e = estimate(s, unit, doc.horizonSeconds);
+        return el('td', { title: `n = ${s.n}` }, el('span', { class: 'mean' }, e.mean), ' ', el('span', { class: 'muted' }, `n=${s.n}`), e.ci);
       });
       return el('tr', { 'data-metric': m }, metricHead(cat, m), ...cells);
     });
@@ -495,8 +497,11 @@ function differences(a, b, ra, rb) {
     const pct = d !== null && ma !== 0 ? `${d >= 0 ? '+' : ''}${((100 * d) / Math.abs(ma)).toFixed(1)} %` : '—';
     const better = cat[m] ? cat[m].better : 'neutral';
     const cls = d === null || d === 0 || better === 'neutral' ? '' : (better === 'lower') === d < 0 ? 'good' : 'bad';
-    const dUnit = unit === 'clock_seconds' ? 'seconds' : unit;
-    return el('tr', { 'data-metric': m }, metricHead(cat, m), el('td', {}, fmt(ma, unit, a.horizonSeconds)), el('td', {}, fmt(mb, unit, b.horizonSeconds)), el('td', { class: cls }, d === null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : ''}${fmt(Math.abs(d), dUnit, a.horizonSeconds)}`), el('td', { class: cls }, pct));
+    // The two means and their difference side by side in one scale (a clock time's difference is a duration: its own).
+    const clock = unit === 'clock_seconds';
+    const [ta, tb, td] = formatTogether(clock ? [] : [ma ?? NaN, mb ?? NaN, d === null ? NaN : Math.abs(d)], unit, a.horizonSeconds);
+    const diff = d === null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : ''}${clock ? fmt(Math.abs(d), 'seconds', a.horizonSeconds) : td}`;
+    return el('tr', { 'data-metric': m }, metricHead(cat, m), el('td', {}, clock ? fmt(ma, unit, a.horizonSeconds) : ta), el('td', {}, clock ? fmt(mb, unit, b.horizonSeconds) : tb), el('td', { class: cls }, diff), el('td', { class: cls }, pct));
   });
   const note = a.scenario.name !== b.scenario.name ? el('p', { class: 'error' }, `different scenarios: ${a.scenario.name} and ${b.scenario.name}`) : el('p', { class: 'muted' }, 'green: better, red: worse, by the metric’s declared direction; means of the reference variants');
   return el('div', { class: 'summary', id: 'compare-differences' }, el('h3', {}, 'Differences (key metrics)'), note, el('table', { class: 'numbers' }, el('thead', {}, head), el('tbody', {}, ...rows)));

@@ -29,8 +29,9 @@ export function metricsReference(): string {
   for (const m of MODELS) {
     if (m.metrics.length === 0 && m.columns.length === 0) continue;
     out.push(`### ${m.name}`, '', m.about, '');
-    out.push('| metric | unit | better | range | key | meaning |', '|---|---|---|---|---|---|');
-    for (const s of m.metrics) out.push(`| \`${s.name}\` | ${s.unit} | ${better(s)} | ${range(s.range)} | ${s.key ?? ''} | ${cell(s.doc)} |`);
+    // The label is what tables, charts, the CLI and summary.csv's `label` column show for the metric.
+    out.push('| metric | label | unit | better | range | key | meaning |', '|---|---|---|---|---|---|---|');
+    for (const s of m.metrics) out.push(`| \`${s.name}\` | ${s.label !== undefined ? `\`${cell(s.label)}\`` : ''} | ${s.unit} | ${better(s)} | ${range(s.range)} | ${s.key ?? ''} | ${cell(s.doc)} |`);
     out.push('');
     if (m.columns.length > 0) {
       out.push('| series column | unit | better | range | meaning |', '|---|---|---|---|---|');

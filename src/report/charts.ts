@@ -9,6 +9,7 @@ import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
 import { currentMetricSpec } from '../models/index.js';
 import type { IncidentRecord, ResultsDocument, SeriesSummary, VariantResults } from '../results/format.js';
 import { templateLabels, templateMatch, type ChartId } from '../results/metrics.js';
+import { labelOf, readCatalog } from './catalog.js';
 import { faultMarkers } from './decision.js';
 
 /** A JSON value, as written into a Vega-Lite spec. */
@@ -183,6 +184,19 @@ function end(x: number): number | null {
   return Number.isFinite(x) ? round(x) : null;
 }
 
+/**
+ * An axis title for a chart that spreads the metrics of one spec over its `<slot>` label (MTTR
+ * by priority, attainment by SLA): the spec's planner-facing label without that slot, e.g.
+ * '<priority> mean time to resolve' gives 'mean time to resolve', so the chart says what the
+ * tables say; `fallback` when the spec has no label or the label needs another slot.
+ */
+function axisLabel(doc: ResultsDocument, metric: string, slot: string, fallback: string): string {
+  const label = readCatalog(doc)[metric]?.label;
+  if (label === undefined) return fallback;
+  const rest = label.replace(`<${slot}>`, ' ').replace(/\s+/g, ' ').trim();
+  return rest === '' || /<[a-z_]+>/.test(rest) ? fallback : rest;
+}
+
 /** Mean line plus a shaded 95 % band over clock time; `under` layers (reference bands) go beneath, `over` layers (targets) above, fault markers on top. */
 function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], yTitle: string, under: Json[] = [], yScale: Json = { zero: false }, over: Json[] = []): VegaLiteSpec {
   // An all-zero series (no incidents at all) would collapse the axis to one tick.
@@ -284,9 +298,10 @@ function slaChart(doc: ResultsDocument): Chart | null {
   for (const v of doc.variants) for (const { sla, metric } of names) {
     const s = v.metrics[metric];
     if (!s || s.n === 0 || !Number.isFinite(s.mean)) continue;
-    rows.push({ variant: v.name, sla, mean: round(s.mean * 100), lo: end(s.ci95[0] * 100), hi: end(s.ci95[1] * 100), n: s.n });
+    rows.push({ variant: v.name, sla, metric, mean: round(s.mean * 100), lo: end(s.ci95[0] * 100), hi: end(s.ci95[1] * 100), n: s.n });
   }
   if (rows.length === 0) return null;
+  const xTitle = `${axisLabel(doc, names[0]!.metric, 'sla', 'attainment')} (%)`;
   const y = { field: 'variant', type: 'nominal', title: 'variant', sort: doc.variants.map((v) => v.name) };
   const color = { field: 'sla', type: 'nominal', title: 'SLA' };
   const yOffset = { field: 'sla', type: 'nominal' };
@@ -300,8 +315,8 @@ function slaChart(doc: ResultsDocument): Chart | null {
       height: { step: 16 },
       encoding: { y, yOffset, color },
       layer: [
-        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative', title: 'attainment (%)', scale: { zero: false, nice: true }, axis: { format: '.4~r' } }, x2: { field: 'hi' } } },
-        { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: { field: 'mean', type: 'quantitative' }, tooltip: [{ field: 'variant' }, { field: 'sla' }, { field: 'mean', title: 'mean %' }, { field: 'lo', title: 'ci95 lo' }, { field: 'hi', title: 'ci95 hi' }] } },
+        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative', title: xTitle, scale: { zero: false, nice: true }, axis: { format: '.4~r' } }, x2: { field: 'hi' } } },
+        { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: { field: 'mean', type: 'quantitative' }, tooltip: [{ field: 'variant' }, { field: 'sla' }, { field: 'mean', title: 'mean %' }, { field: 'lo', title: 'ci95 lo' }, { field: 'hi', title: 'ci95 hi' }, { field: 'metric' }] } },
       ],
     }),
   };
@@ -330,6 +345,12 @@ function worstSla(doc: ResultsDocument, v: VariantResults, names: readonly { met
     if (s && Number.isFinite(s.mean) && (worst === null || s.mean < worst.mean)) worst = s;
   }
   return worst === null ? null : { y: round(worst.mean * 100), lo: end(worst.ci95[0] * 100), hi: end(worst.ci95[1] * 100) };
+}
+
+/** The cost axis's title: cost.total's label ('total cost' when it has none). */
+function costLabel(doc: ResultsDocument): string {
+  const label = labelOf(doc, 'cost.total');
+  return label === 'cost.total' ? 'total cost' : label;
 }
 
 function costChart(doc: ResultsDocument): Chart | null {
@@ -364,7 +385,7 @@ function costChart(doc: ResultsDocument): Chart | null {
     labelY.set(i, y);
   }
   const rows: Json[] = pts.map((p, i) => ({ ...p, frontier: front.has(i) ? 'Pareto frontier' : 'dominated', labelY: round(labelY.get(i)!) }));
-  const x = { field: 'cost', type: 'quantitative', title: 'total cost (currency units)', scale: (nearZero ? { zero: true } : { zero: false, padding: 20 }) as Json };
+  const x = { field: 'cost', type: 'quantitative', title: `${costLabel(doc)} (currency units)`, scale: (nearZero ? { zero: true } : { zero: false, padding: 20 }) as Json };
   const title = byVerdict ? 'Cost against the probability of meeting the SLA' : 'Cost against SLA attainment';
   const yTitle = byVerdict ? (names.length > 1 ? 'P(worst SLA met) (%)' : 'P(SLA met) (%)') : names.length > 1 ? 'worst SLA attainment (%)' : 'SLA attainment (%)';
   const yScale: Json = byVerdict ? { domain: [0, 100] } : { zero: false, padding: 20 };
@@ -464,13 +485,16 @@ function resolveDistribution(doc: ResultsDocument): Chart | null {
 
 function mttrChart(doc: ResultsDocument): Chart | null {
   const rows: Json[] = [];
+  let first: string | undefined;
   for (const v of doc.variants) for (const [k, s] of Object.entries(v.metrics)) {
     const spec = doc.metrics?.[k];
     const priority = spec?.chart === 'mttr' ? templateMatch(spec.name, k)?.priority : undefined;
     if (priority === undefined || s.n === 0 || !Number.isFinite(s.mean)) continue;
-    rows.push({ variant: v.name, priority, mean: round(s.mean / HOUR), lo: end(s.ci95[0] / HOUR), hi: end(s.ci95[1] / HOUR), p05: round(s.p05 / HOUR), p95: round(s.p95 / HOUR) });
+    first ??= k;
+    rows.push({ variant: v.name, priority, metric: k, mean: round(s.mean / HOUR), lo: end(s.ci95[0] / HOUR), hi: end(s.ci95[1] / HOUR), p05: round(s.p05 / HOUR), p95: round(s.p95 / HOUR) });
   }
   if (rows.length === 0) return null;
+  const xTitle = `${axisLabel(doc, first!, 'priority', 'MTTR')} (h)`;
   const title = 'Mean time to resolve by priority (all replications)';
   const y = { field: 'priority', type: 'nominal', title: 'priority', sort: PRIORITY_COLOURS.domain };
   const order = doc.variants.map((v) => v.name);
@@ -485,9 +509,9 @@ function mttrChart(doc: ResultsDocument): Chart | null {
       height: { step: 14 },
       encoding: { y, yOffset, color },
       layer: [
-        { mark: { type: 'rule', opacity: 0.5 }, encoding: { x: { field: 'p05', type: 'quantitative', title: 'MTTR (h)' }, x2: { field: 'p95' } } },
+        { mark: { type: 'rule', opacity: 0.5 }, encoding: { x: { field: 'p05', type: 'quantitative', title: xTitle }, x2: { field: 'p95' } } },
         { mark: { type: 'rule', strokeWidth: 3 }, encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
-        { mark: { type: 'point', filled: true, size: 50 }, encoding: { x: { field: 'mean', type: 'quantitative' } } },
+        { mark: { type: 'point', filled: true, size: 50 }, encoding: { x: { field: 'mean', type: 'quantitative' }, tooltip: [{ field: 'variant' }, { field: 'priority' }, { field: 'mean', title: 'mean (h)' }, { field: 'lo', title: 'ci95 lo (h)' }, { field: 'hi', title: 'ci95 hi (h)' }, { field: 'metric' }] } },
       ],
     }),
   };

@@ -10,7 +10,8 @@ import type { IncidentRecord, MetricSummary, ResultsDocument, VariantResults } f
 import { slaMetrics, type SlaMetrics } from '../results/metrics.js';
 import { labelOf, readCatalog } from './catalog.js';
 import { escapeHtml } from './html.js';
-import { clockTime, formatDelta, formatMetric, percent, unitLabel, unitOf } from './units.js';
+import type { Unit } from '../results/metrics.js';
+import { clockTime, formatDeltaTogether, formatTogether, unitLabel, unitOf } from './units.js';
 
 /** A fault or incident start worth marking on the time charts. */
 export interface FaultMarker {
@@ -61,9 +62,11 @@ export function faultMarkers(doc: ResultsDocument): FaultMarker[] {
     .map((i) => ({ t: i.raisedAt, label: `${clockTime(i.raisedAt, doc.horizonSeconds)} ${i.type}` }));
 }
 
-function interval(doc: ResultsDocument, metric: string, s: MetricSummary): string {
-  if (s.n < 2 || !Number.isFinite(s.ci95[0])) return '';
-  return ` <span class="ci">[${escapeHtml(formatMetric(doc, metric, s.ci95[0]))}, ${escapeHtml(formatMetric(doc, metric, s.ci95[1]))}]</span>`;
+/** A mean with its interval in small type, all in one scale, in the metric's unit (or `unit`, where the role fixes it). */
+function estimate(doc: ResultsDocument, metric: string, s: MetricSummary, unit: Unit | undefined = unitOf(doc, metric)): string {
+  const hasCi = s.n >= 2 && Number.isFinite(s.ci95[0]);
+  const [mean, lo, hi] = formatTogether(hasCi ? [s.mean, s.ci95[0], s.ci95[1]] : [s.mean], unit, doc.horizonSeconds);
+  return hasCi ? `${escapeHtml(mean!)} <span class="ci">[${escapeHtml(lo!)}, ${escapeHtml(hi!)}]</span>` : escapeHtml(mean!);
 }
 
 function pMet(doc: ResultsDocument, v: VariantResults, sla: string): string {
@@ -100,13 +103,14 @@ function budget(doc: ResultsDocument, v: VariantResults, sla: string): string {
   const name = slaMetric(doc, sla, 'error_budget_used');
   const s = name === undefined ? undefined : v.metrics[name];
   if (name === undefined || s === undefined || s.n === 0) return '<td class="na">—</td>';
-  return `<td>${escapeHtml(percent(s.mean))}${interval(doc, name, s)}</td>`;
+  // A share of the budget, whatever an older catalog says (or lacks).
+  return `<td>${estimate(doc, name, s, 'fraction')}</td>`;
 }
 
 function summaryCell(doc: ResultsDocument, v: VariantResults, metric: string): string {
   const s = v.metrics[metric];
   if (s === undefined || s.n === 0) return '<td class="na">—</td>';
-  return `<td>${escapeHtml(formatMetric(doc, metric, s.mean))}${interval(doc, metric, s)}</td>`;
+  return `<td>${estimate(doc, metric, s)}</td>`;
 }
 
 /** The paired difference of `metric` against the reference, marked significant when its interval excludes 0. */
@@ -117,11 +121,12 @@ function versusReference(doc: ResultsDocument, v: VariantResults, metric: string
   const sig = Number.isFinite(c.ci95[0]) && (c.ci95[0] > 0 || c.ci95[1] < 0);
   const better = doc.metrics?.[metric]?.better;
   const good = sig && better !== undefined && better !== 'neutral' && (better === 'lower' ? c.meanDifference < 0 : c.meanDifference > 0);
-  const ci = Number.isFinite(c.ci95[0]) ? ` <span class="ci">[${escapeHtml(formatDelta(doc, metric, c.ci95[0]))}, ${escapeHtml(formatDelta(doc, metric, c.ci95[1]))}]</span>` : '';
+  const [mean, lo, hi] = formatDeltaTogether(doc, metric, [c.meanDifference, c.ci95[0], c.ci95[1]]);
+  const ci = Number.isFinite(c.ci95[0]) ? ` <span class="ci">[${escapeHtml(lo!)}, ${escapeHtml(hi!)}]</span>` : '';
   const sign = c.meanDifference > 0 ? '+' : '';
   const judged = better !== undefined && better !== 'neutral';
   const tag = sig ? `<span class="${judged ? (good ? 'good' : 'bad') : ''}">significant${judged ? (good ? ', better' : ', worse') : ''}</span>` : '<span class="meta">not significant</span>';
-  return `<td>${sign}${escapeHtml(formatDelta(doc, metric, c.meanDifference))}${ci} ${tag}</td>`;
+  return `<td>${sign}${escapeHtml(mean!)}${ci} ${tag}</td>`;
 }
 
 /** A header's tooltip: the metric's name as in results.json and the CSV files, and its spec's doc line. */

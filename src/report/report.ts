@@ -17,7 +17,7 @@ import { escapeHtml } from './html.js';
 import { searchBeside, searchPageHtml, searchSectionHtml, SEARCH_STYLE } from './search.js';
 import type { SearchDocument } from '../search/document.js';
 import { renderSvg } from './render.js';
-import { formatDelta, formatMetric, unitLabel, unitOf } from './units.js';
+import { formatDeltaTogether, formatMetricTogether, unitLabel, unitOf } from './units.js';
 
 export { escapeHtml } from './html.js';
 export { formatMetric } from './units.js';
@@ -45,9 +45,11 @@ export async function renderCharts(doc: ResultsDocument): Promise<RenderedChart[
 function cell(doc: ResultsDocument, name: string, s: MetricSummary | undefined): string {
   if (!s || s.n === 0) return '<td class="na">—</td>';
   const hasCi = s.n >= 2 && Number.isFinite(s.ci95[0]);
-  const ci = hasCi ? `95 % CI ${formatMetric(doc, name, s.ci95[0])} – ${formatMetric(doc, name, s.ci95[1])}, n = ${s.n}` : `n = ${s.n}: no interval`;
-  const note = hasCi ? `[${formatMetric(doc, name, s.ci95[0])}, ${formatMetric(doc, name, s.ci95[1])}]` : 'no CI';
-  return `<td title="${escapeHtml(ci)}">${escapeHtml(formatMetric(doc, name, s.mean))} <span class="ci">${escapeHtml(note)}${s.n < 10 ? ` n=${s.n}` : ''}</span></td>`;
+  // The mean and its bounds in one scale: [1.67 h, 2.5 h], not [100 min, 2.5 h].
+  const [mean, lo, hi] = formatMetricTogether(doc, name, hasCi ? [s.mean, s.ci95[0], s.ci95[1]] : [s.mean]);
+  const ci = hasCi ? `95 % CI ${lo} – ${hi}, n = ${s.n}` : `n = ${s.n}: no interval`;
+  const note = hasCi ? `[${lo}, ${hi}]` : 'no CI';
+  return `<td title="${escapeHtml(ci)}">${escapeHtml(mean!)} <span class="ci">${escapeHtml(note)}${s.n < 10 ? ` n=${s.n}` : ''}</span></td>`;
 }
 
 /**
@@ -75,8 +77,9 @@ function comparisonRows(doc: ResultsDocument, list: ResultsDocument['comparisons
   return list
     .map((c) => {
       const sig = Number.isFinite(c.ci95[0]) && (c.ci95[0] > 0 || c.ci95[1] < 0);
-      const ci = Number.isFinite(c.ci95[0]) ? `${formatDelta(doc, c.metric, c.ci95[0])} – ${formatDelta(doc, c.metric, c.ci95[1])}` : '—';
-      return `<tr><td>${metricLabel(doc, c.metric)}</td><td>${escapeHtml(c.variant)} − ${escapeHtml(c.reference)}</td><td>${escapeHtml(formatDelta(doc, c.metric, c.meanDifference))}</td><td>${escapeHtml(ci)}</td><td>${c.n}</td><td>${sig ? 'yes' : ''}</td></tr>`;
+      const [mean, lo, hi] = formatDeltaTogether(doc, c.metric, [c.meanDifference, c.ci95[0], c.ci95[1]]);
+      const ci = Number.isFinite(c.ci95[0]) ? `${lo} – ${hi}` : '—';
+      return `<tr><td>${metricLabel(doc, c.metric)}</td><td>${escapeHtml(c.variant)} − ${escapeHtml(c.reference)}</td><td>${escapeHtml(mean!)}</td><td>${escapeHtml(ci)}</td><td>${c.n}</td><td>${sig ? 'yes' : ''}</td></tr>`;
     })
     .join('');
 }

@@ -20,17 +20,57 @@ export function clockTime(seconds: number, horizonSeconds = DAY): string {
   return horizonSeconds > DAY ? `day ${day + 1} ${hh}:${mm}` : `${hh}:${mm}`;
 }
 
+/**
+ * One scale of a unit: values whose magnitude is at least `from` are written by `write` (in
+ * "min", "k", "kW"…). A unit's scales run from the smallest to the largest.
+ */
+interface Scale {
+  readonly from: number;
+  readonly write: (x: number) => string;
+}
+
+const DURATION: readonly Scale[] = [
+  { from: 0, write: (x) => `${sig(x * 1000)} ms` },
+  { from: 1, write: (x) => `${sig(x)} s` },
+  { from: 120, write: (x) => `${sig(x / 60)} min` },
+  { from: 2 * 3600, write: (x) => `${sig(x / 3600)} h` },
+  { from: 3 * DAY, write: (x) => `${sig(x / DAY)} d` },
+];
+
+/** The units written in more than one scale, with their scales; the others have one way of writing. */
+const SCALES: Partial<Record<Unit, readonly Scale[]>> = {
+  seconds: DURATION,
+  minutes: [
+    { from: 0, write: (x) => `${sig(x)} min` },
+    { from: 120, write: (x) => `${sig(x / 60)} h` },
+  ],
+  count: [
+    { from: 0, write: (x) => grouped(x, Math.abs(x) < 10 ? 2 : 1) },
+    { from: 1e4, write: (x) => `${sig(x / 1000)} k` },
+  ],
+  watts: [
+    { from: 0, write: (x) => `${sig(x)} W` },
+    { from: 1000, write: (x) => `${sig(x / 1000)} kW` },
+  ],
+  currency: [
+    { from: 0, write: (x) => grouped(x) },
+    { from: 1e4, write: (x) => `${sig(x / 1000, 4)} k` },
+  ],
+};
+
+/** The scale of `scales` that a value of magnitude `a` is written in. */
+function scaleOf(scales: readonly Scale[], a: number): Scale {
+  let out = scales[0]!;
+  for (const s of scales) if (a >= s.from) out = s;
+  return out;
+}
+
 /** A duration in seconds in the unit a planner reads it in. */
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '—';
-  const a = Math.abs(seconds);
-  // Zero has no scale: "0 s", not "0 ms" beside "9.46 min" in an interval cut at 0.
-  if (a === 0) return '0 s';
-  if (a < 1) return `${sig(seconds * 1000)} ms`;
-  if (a < 120) return `${sig(seconds)} s`;
-  if (a < 2 * 3600) return `${sig(seconds / 60)} min`;
-  if (a < 3 * DAY) return `${sig(seconds / 3600)} h`;
-  return `${sig(seconds / DAY)} d`;
+  // Zero has no scale: "0 s", not "0 ms".
+  if (seconds === 0) return '0 s';
+  return scaleOf(DURATION, Math.abs(seconds)).write(seconds);
 }
 
 function sig(x: number, digits = 3): string {
@@ -53,29 +93,22 @@ export function percent(x: number): string {
 /** Formats `x` in `unit` (undefined: a plain number). */
 export function formatValue(x: number, unit: Unit | undefined, horizonSeconds = DAY): string {
   if (!Number.isFinite(x)) return '—';
+  if (unit === 'seconds') return duration(x);
+  const scales = unit === undefined ? undefined : SCALES[unit];
+  if (scales !== undefined) return scaleOf(scales, Math.abs(x)).write(x);
   switch (unit) {
-    case 'seconds':
-      return duration(x);
-    case 'minutes':
-      return x >= 120 ? `${sig(x / 60)} h` : `${sig(x)} min`;
     case 'hours':
       return `${sig(x)} h`;
     case 'fraction':
       return percent(x);
-    case 'count':
-      return Math.abs(x) >= 1e4 ? `${sig(x / 1000)} k` : grouped(x, Math.abs(x) < 10 ? 2 : 1);
     case 'per_second':
       return `${sig(x)} /s`;
-    case 'watts':
-      return Math.abs(x) >= 1000 ? `${sig(x / 1000)} kW` : `${sig(x)} W`;
     case 'kilowatts':
       return `${sig(x)} kW`;
     case 'kWh':
       return `${sig(x)} kWh`;
     case 'celsius':
       return `${x.toFixed(1)} °C`;
-    case 'currency':
-      return Math.abs(x) >= 1e4 ? `${sig(x / 1000, 4)} k` : grouped(x);
     case 'clock_seconds':
       return clockTime(x, horizonSeconds);
     default: {
@@ -83,6 +116,25 @@ export function formatValue(x: number, unit: Unit | undefined, horizonSeconds = 
       return a !== 0 && (a < 0.01 || a >= 1e6) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
     }
   }
+}
+
+/**
+ * Formats figures read together (a mean and its interval's bounds, a difference and its
+ * interval) in one scale: the scale the largest of them is written in, so an interval reads
+ * [1.67 h, 2.5 h], never [100 min, 2.5 h], and 9,644 beside 10.1 k reads 9.64 k. A figure
+ * that is not finite reads "—"; a unit with one way of writing formats each as formatValue.
+ */
+export function formatTogether(xs: readonly number[], unit: Unit | undefined, horizonSeconds = DAY): string[] {
+  const scales = unit === undefined ? undefined : SCALES[unit];
+  const finite = xs.filter((x) => Number.isFinite(x));
+  if (scales === undefined || finite.length === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds));
+  const top = Math.max(...finite.map(Math.abs));
+  // All zero: as one zero reads.
+  if (top === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds));
+  const scale = scaleOf(scales, top);
+  // A zero count or sum of money has no scale: "0" beside 10.1 k, not "0 k" (a zero duration keeps the unit: "0 min").
+  const bareZero = unit === 'count' || unit === 'currency';
+  return xs.map((x) => (!Number.isFinite(x) ? '—' : x === 0 && bareZero ? formatValue(0, unit, horizonSeconds) : scale.write(x)));
 }
 
 /** The unit of a metric as its spec declares it (undefined without a catalog entry). */
@@ -100,14 +152,34 @@ export function formatMetric(doc: ResultsDocument, metric: string, x: number): s
  * is a duration, not a time of day.
  */
 export function formatDelta(doc: ResultsDocument, metric: string, x: number): string {
-  const u = unitOf(doc, metric);
-  const s = formatValue(Math.abs(x), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds);
-  return x < 0 ? `−${s}` : s;
+  return formatDeltaTogether(doc, metric, [x])[0]!;
 }
 
-/** The label of a unit for a table header or an axis ("currency" is the scenario's own). */
+/** Formats figures of a metric read together (a mean and its interval) in one scale (see formatTogether). */
+export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
+  return formatTogether(xs, unitOf(doc, metric), doc.horizonSeconds);
+}
+
+/**
+ * Formats differences of a metric read together (a mean difference and its interval) in one
+ * scale, each with its sign; a clock time's difference is a duration (see formatDelta).
+ */
+export function formatDeltaTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
+  const u = unitOf(doc, metric);
+  const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds);
+  return out.map((s, i) => (xs[i]! < 0 ? `−${s}` : s));
+}
+
+/**
+ * The label of a unit for a table header or an axis ("currency" is the scenario's own). A
+ * duration has none: each of its figures carries the scale it is written in ("84.3 min"), and
+ * a header saying "seconds" above it would contradict them.
+ */
 export function unitLabel(unit: Unit | undefined): string {
   switch (unit) {
+    case 'seconds':
+    case 'minutes':
+      return '';
     case 'currency':
       return 'currency units';
     case 'fraction':

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultsDocument } from './format.js';
+import { metricLabel } from './metrics.js';
 
 /** Test hook: runs after the temporary file is complete and before the rename. */
 export interface AtomicWriteHooks {
@@ -88,17 +89,19 @@ export function seriesCsv(doc: ResultsDocument): string {
 
 /**
  * summary.csv text, for spreadsheets and notebooks: one row per variant and metric with its
- * unit, mean, 95 % interval, n, how the interval was formed, and for a 0/1 verdict the
- * probability of meeting it (p_met).
+ * unit, mean, 95 % interval, n, how the interval was formed, for a 0/1 verdict the
+ * probability of meeting it (p_met), and last the metric's planner-facing label (its spec's
+ * `label` filled in, else the name). Columns are only ever added at the end: CI pipelines
+ * read this file by position as well as by header.
  */
 export function summaryCsv(doc: ResultsDocument): string {
-  const lines = [['variant', 'metric', 'unit', 'better', 'mean', 'lo', 'hi', 'n', 'interval', 'p_met'].join(',')];
+  const lines = [['variant', 'metric', 'unit', 'better', 'mean', 'lo', 'hi', 'n', 'interval', 'p_met', 'label'].join(',')];
   for (const v of doc.variants) {
     for (const name of Object.keys(v.metrics).sort()) {
       const s = v.metrics[name]!;
       const spec = doc.metrics?.[name];
       const pMet = spec?.flag === true ? s.mean : null;
-      lines.push([v.name, name, spec?.unit ?? '', spec?.better ?? '', s.mean, s.ci95[0], s.ci95[1], s.n, s.n >= 2 || spec?.flag === true ? (s.method ?? 't') : '', pMet].map(csvCell).join(','));
+      lines.push([v.name, name, spec?.unit ?? '', spec?.better ?? '', s.mean, s.ci95[0], s.ci95[1], s.n, s.n >= 2 || spec?.flag === true ? (s.method ?? 't') : '', pMet, metricLabel(spec, name)].map(csvCell).join(','));
     }
   }
   return lines.join('\n') + '\n';

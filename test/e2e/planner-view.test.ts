@@ -63,6 +63,9 @@ describe('the dashboard as a planner sees it (headless Chromium, 1400 × 900)', 
     expect(table.heads.map((h) => h.text)).toEqual(['metric', ...VARIANTS.map((v) => v[0])]);
     for (const h of table.heads) expect(h.right, h.text ?? '').toBeLessThanOrEqual(1400);
     expect(table.row).toBe('checkout p95 response timeservice.checkout.response_time.p95');
+    // A mean and its interval in one scale: l1-1-per-shift's P2 MTTR is 7200 s [6300 s, 8100 s], read 2 h [1.75 h, 2.25 h], not [105 min, 2.25 h].
+    const p2 = await page.$eval('#run-summary table.key-metrics tr[data-metric="incidents.P2.mttr"]', (tr) => tr.querySelectorAll('td')[1]!.textContent);
+    expect(p2).toBe('2 h n=10[1.75 h, 2.25 h]');
     // The verdict table names the other verdicts and the rank metric by their labels.
     const verdict = await page.$eval('#run-summary table.verdict thead', (h) => h.textContent);
     expect(verdict).toContain('P(P1 incident targets met)');

@@ -114,9 +114,10 @@ describe('precision and CSV outputs', () => {
   it('summary.csv has unit, interval, n and P(met) for verdicts; series.csv has lo/hi and units in its headers', () => {
     const d = withKey();
     const rows = summaryCsv(d).trim().split('\n');
-    expect(rows[0]).toBe('variant,metric,unit,better,mean,lo,hi,n,interval,p_met');
-    expect(rows.find((r) => r.startsWith('v,sla.x.met,'))).toMatch(/^v,sla\.x\.met,fraction,higher,0\.4,[0-9.]+,[0-9.]+,5,wilson,0\.4$/);
-    expect(rows.find((r) => r.startsWith('v,incidents.P1.mttr,'))).toMatch(/^v,incidents\.P1\.mttr,seconds,lower,100,[0-9.]+,[0-9.]+,5,t,$/);
+    // The label column was added last (CSV columns are only ever added at the end); these specs declare no label: the name.
+    expect(rows[0]).toBe('variant,metric,unit,better,mean,lo,hi,n,interval,p_met,label');
+    expect(rows.find((r) => r.startsWith('v,sla.x.met,'))).toMatch(/^v,sla\.x\.met,fraction,higher,0\.4,[0-9.]+,[0-9.]+,5,wilson,0\.4,sla\.x\.met$/);
+    expect(rows.find((r) => r.startsWith('v,incidents.P1.mttr,'))).toMatch(/^v,incidents\.P1\.mttr,seconds,lower,100,[0-9.]+,[0-9.]+,5,t,,incidents\.P1\.mttr$/);
     const series = seriesCsv(d).trim().split('\n');
     expect(series[0]).toBe('variant,t (seconds),share (fraction),share lo (fraction),share hi (fraction)');
     expect(series[1]).toBe('v,0,0.5,0.5,0.5');

@@ -43,7 +43,9 @@ describe('metric labels', () => {
     const doc = makePolicyResults();
     const html = reportHtml(doc, []);
     expect(html).toContain('<span class="label" title="95th percentile of the response time of successful requests (same histogram).">checkout p95 response time</span>');
-    expect(html).toMatch(/checkout p95 response time<\/span> <span class="ci">[^<]*<\/span><br><code class="name">service\.checkout\.response_time\.p95<\/code>/);
+    // A duration has no unit tag (its figures carry theirs); other units keep theirs after the label.
+    expect(html).toContain('checkout p95 response time</span><br><code class="name">service.checkout.response_time.p95</code>');
+    expect(html).toContain('Total cost</span> <span class="ci">currency units</span><br><code class="name">cost.total</code>');
     // A metric without a label is shown by its name, as before.
     expect(html).toMatch(/<code title="[^"]*">sla\.checkout-latency\.attainment<\/code>|checkout-latency SLA attainment/);
   });
@@ -63,7 +65,8 @@ describe('metric labels', () => {
     doc.reference = 'base';
     doc.ranking = { metric: 'incidents.P1.mttr', direction: 'lower', order: doc.variants.map((v, i) => ({ variant: v.name, mean: 1, ci95: [0, 2], rank: i + 1 })) };
     const table = verdictTable(doc);
-    expect(table).toContain('>P1 mean time to resolve (seconds)</th>');
+    // A duration's header has no unit: its figures carry theirs ("37.5 min").
+    expect(table).toContain('>P1 mean time to resolve</th>');
     expect(table).toContain('Rank by P1 mean time to resolve (<code>incidents.P1.mttr</code>, lower is better)');
     expect(table).not.toContain('<code>incidents.P1.mttr</code> (seconds)');
   });

@@ -1,0 +1,65 @@
+/**
+ * `opsim compare` for people names each metric by its label with its name beside it (as the
+ * CLI summary does); --json, the machine interface, stays by name.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareTable, comparisonLabels } from '../../src/cli/compare.js';
+import { compareResults, type CompareReport } from '../../src/experiment/compare.js';
+import type { ResultsDocument } from '../../src/results/format.js';
+import { makePolicyResults } from '../report/fixtures/make.js';
+import { cli } from '../experiment/helpers.js';
+
+/** A baseline and a current run whose P1 MTTR got 30 % worse and which no longer reports cost. */
+function pair(): { a: ResultsDocument; b: ResultsDocument } {
+  const a = makePolicyResults();
+  const b = makePolicyResults();
+  const ref = b.variants.find((v) => v.name === (b.reference ?? b.variants[0]!.name)) ?? b.variants[0]!;
+  const m = ref.metrics['incidents.P1.mttr']!;
+  ref.metrics['incidents.P1.mttr'] = { ...m, mean: m.mean * 1.3, ci95: [m.ci95[0] * 1.3, m.ci95[1] * 1.3] };
+  delete ref.metrics['cost.total'];
+  return { a, b };
+}
+
+describe('opsim compare labels', () => {
+  it('heads each row by the label with the name in a column beside it', () => {
+    const { a, b } = pair();
+    const text = compareTable(compareResults(a, b), comparisonLabels(a, b));
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^metric +name +better +baseline +current +change +test +p +verdict$/);
+    expect(text).toMatch(/^P1 mean time to resolve +incidents\.P1\.mttr +lower +[0-9.]+ +[0-9.]+ +\+30\.0% +welch +[<0-9.e-]+ +REGRESSION$/m);
+    expect(text).toMatch(/^checkout p95 response time +service\.checkout\.response_time\.p95 +lower /m);
+    // A metric without a label is named once, by its name.
+    const r = compareResults(a, b);
+    const nameless = compareTable(r, (m) => (m === 'incidents.P1.mttr' ? 'P1 mean time to resolve' : m));
+    expect(nameless).toMatch(/^incidents\.P2\.mttr {3,}lower /m);
+    // Lists name a metric as the CLI summary does: label (name).
+    expect(text).toContain('missing from the current run: Total cost (cost.total)');
+  });
+
+  it('keeps the names alone when no metric has a label', () => {
+    const { a, b } = pair();
+    const text = compareTable(compareResults(a, b));
+    expect(text.split('\n')[0]).toMatch(/^metric +better +baseline/);
+    expect(text).toMatch(/^incidents\.P1\.mttr +lower +[0-9.]+ /m);
+    expect(text).toContain('missing from the current run: cost.total\n');
+  });
+
+  it('labels the human output and leaves --json by name (end to end)', async () => {
+    const { a, b } = pair();
+    const dir = mkdtempSync(path.join(tmpdir(), 'opsim-compare-'));
+    writeFileSync(path.join(dir, 'a.json'), JSON.stringify(a));
+    writeFileSync(path.join(dir, 'b.json'), JSON.stringify(b));
+    const human = await cli(['compare', path.join(dir, 'a.json'), path.join(dir, 'b.json')]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/^P1 mean time to resolve +incidents\.P1\.mttr +lower .*REGRESSION$/m);
+    const json = await cli(['compare', path.join(dir, 'a.json'), path.join(dir, 'b.json'), '--json']);
+    expect(json.code).toBe(1);
+    const r = JSON.parse(json.stdout) as CompareReport;
+    expect(r.verdicts.find((v) => v.metric === 'incidents.P1.mttr')?.verdict).toBe('regression');
+    expect(r.missingFromCurrent).toEqual(['cost.total']);
+    expect(json.stdout).not.toContain('mean time to resolve');
+  }, 30_000);
+});

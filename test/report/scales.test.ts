@@ -1,0 +1,85 @@
+/**
+ * Figures read together are written in one scale: a mean and its interval's bounds (report.html,
+ * the verdict table, the CLI summary, the dashboard through the same module) read
+ * [1.67 h, 2.5 h], never [100 min, 2.5 h]; a paired difference and its interval likewise.
+ */
+import { describe, expect, it } from 'vitest';
+import { summaryTable } from '../../src/cli/run.js';
+import { reportHtml } from '../../src/report/index.js';
+import { verdictTable } from '../../src/report/decision.js';
+import { formatDeltaTogether, formatTogether, formatValue, unitLabel } from '../../src/report/units.js';
+import type { MetricSummary, ResultsDocument } from '../../src/results/format.js';
+import { makePolicyResults } from './fixtures/make.js';
+
+const est = (mean: number, lo: number, hi: number): MetricSummary => ({ n: 30, mean, sd: 1, ci95: [lo, hi], min: lo, max: hi, p05: lo, p50: mean, p95: hi });
+
+/** A policy document whose P1 MTTR straddles the 2 h step between minutes and hours. */
+function straddling(): ResultsDocument {
+  const doc = makePolicyResults();
+  doc.variants[0]!.metrics['incidents.P1.mttr'] = est(7000, 6000, 9000);
+  return doc;
+}
+
+describe('one scale for figures read together', () => {
+  it('writes a mean and its bounds in the scale of the largest', () => {
+    // Each alone: the old, mixed reading.
+    expect([6000, 9000].map((x) => formatValue(x, 'seconds'))).toEqual(['100 min', '2.5 h']);
+    expect(formatTogether([7000, 6000, 9000], 'seconds')).toEqual(['1.94 h', '1.67 h', '2.5 h']);
+    // dr-failover's failed transactions: 9,644.4 [9,234.1, 10.1 k] before.
+    expect(formatTogether([9644.4, 9234.1, 10100], 'count')).toEqual(['9.64 k', '9.23 k', '10.1 k']);
+    expect(formatTogether([9800, 10200], 'currency')).toEqual(['9.8 k', '10.2 k']);
+    expect(formatTogether([800, 1200], 'watts')).toEqual(['0.8 kW', '1.2 kW']);
+    expect(formatTogether([90, 150], 'minutes')).toEqual(['1.5 h', '2.5 h']);
+    expect(formatTogether([0.6, 1.2], 'seconds')).toEqual(['0.6 s', '1.2 s']);
+    // An interval cut at 0 (dr-failover's RPO) reads in the scale of its upper bound.
+    expect(formatTogether([372.6, 0, 567.6], 'seconds')).toEqual(['6.21 min', '0 min', '9.46 min']);
+    // A zero count or sum of money reads 0 beside 10.1 k (a zero difference in the dashboard's compare view), not "0 k".
+    expect(formatTogether([0, -7614, 45600], 'currency')).toEqual(['0', '-7.614 k', '45.6 k']);
+    expect(formatTogether([0, 10100], 'count')).toEqual(['0', '10.1 k']);
+  });
+
+  it('leaves alone what has one scale or no figure', () => {
+    expect(formatTogether([0, 0], 'seconds')).toEqual(['0 s', '0 s']);
+    expect(formatTogether([NaN, 60, 9000], 'seconds')).toEqual(['—', '0.0167 h', '2.5 h']);
+    expect(formatTogether([0.9989, 0.95], 'fraction')).toEqual(['99.89 %', '95 %']);
+    expect(formatTogether([63000, 64800], 'clock_seconds')).toEqual(['17:30', '18:00']);
+    expect(formatTogether([1.5, 2e6], undefined)).toEqual(['1.5', '2.000e+6']);
+    expect(formatTogether([47.5], 'minutes')).toEqual([formatValue(47.5, 'minutes')]);
+  });
+
+  it('writes a difference and its interval in one scale, each with its sign', () => {
+    const doc = makePolicyResults();
+    expect(formatDeltaTogether(doc, 'incidents.P1.mttr', [-100, -150, -50])).toEqual(['−1.67 min', '−2.5 min', '−0.833 min']);
+    // A clock time's difference is a duration.
+    doc.metrics!['sla.x.first_breach'] = { name: 'sla.<sla>.first_breach', unit: 'clock_seconds', better: 'higher', doc: 'test' };
+    expect(formatDeltaTogether(doc, 'sla.x.first_breach', [900, -60, 1800])).toEqual(['15 min', '−1 min', '30 min']);
+  });
+
+  it('reads so in the key-metric table, the verdict table and the CLI summary', () => {
+    const doc = straddling();
+    const v = doc.variants[0]!.name;
+    expect(reportHtml(doc, [])).toContain('>1.94 h <span class="ci">[1.67 h, 2.5 h]');
+    doc.ranking = { metric: 'incidents.P1.mttr', direction: 'lower', order: doc.variants.map((x, i) => ({ variant: x.name, mean: 1, ci95: [0, 2], rank: i + 1 })) };
+    expect(verdictTable(doc)).toContain('<td>1.94 h <span class="ci">[1.67 h, 2.5 h]</span></td>');
+    expect(summaryTable(doc)).toMatch(new RegExp(`^ {2}${v} +1\\.94 h +\\[1\\.67 h, 2\\.5 h\\] +30$`, 'm'));
+  });
+
+  it('writes a paired difference in the verdict table and the comparisons in one scale', () => {
+    const doc = makePolicyResults();
+    doc.reference = doc.variants[0]!.name;
+    const other = doc.variants[1]!.name;
+    doc.ranking = { metric: 'incidents.P1.mttr', direction: 'lower', order: doc.variants.map((x, i) => ({ variant: x.name, mean: 1, ci95: [0, 2], rank: i + 1 })) };
+    doc.comparisons = [{ metric: 'incidents.P1.mttr', variant: other, reference: doc.reference, meanDifference: -100, ci95: [-150, -50], n: 10 }];
+    expect(verdictTable(doc)).toContain('−1.67 min <span class="ci">[−2.5 min, −0.833 min]</span>');
+    expect(reportHtml(doc, [])).toContain('<td>−1.67 min</td><td>−2.5 min – −0.833 min</td>');
+  });
+
+  it('does not head a duration with "seconds" above figures written in minutes or hours', () => {
+    expect(unitLabel('seconds')).toBe('');
+    expect(unitLabel('minutes')).toBe('');
+    expect(unitLabel('count')).toBe('count');
+    const doc = makePolicyResults();
+    doc.ranking = { metric: 'incidents.P1.mttr', direction: 'lower', order: doc.variants.map((x, i) => ({ variant: x.name, mean: 1, ci95: [0, 2], rank: i + 1 })) };
+    expect(verdictTable(doc)).not.toContain('(seconds)');
+  });
+});
