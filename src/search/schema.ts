@@ -83,7 +83,7 @@ export const SearchSpec = Type.Object(
       Type.String({
         minLength: 1,
         default: 'cost.penalties',
-        description: 'With `objective: expected`: the metric whose mean per period is added to the known cost (default "cost.penalties": SLA and incident-target penalties). Not "cost.total", which already holds the staffing cost.',
+        description: 'With `objective: expected`: the metric whose mean per period is added to the known cost (default "cost.penalties": SLA and incident-target penalties). Not "cost.total", which already holds the staffing cost and the servers\' and network\'s costs.',
       }),
     ),
     costTolerance: Type.Optional(
