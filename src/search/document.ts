@@ -7,6 +7,7 @@
  */
 import type { CandidateVerdict, UndecidedReason } from './certify.js';
 import type { Unit } from '../results/metrics.js';
+import { constraintWords } from './words.js';
 import type { WarmStartNote } from './warm-start.js';
 
 /** Version tag of the search document. */
@@ -175,10 +176,15 @@ export function searchSummary(doc: SearchDocument): string {
     lines.push('');
   }
   lines.push('candidates:');
+  // Estimates in each metric's unit (words.ts).
+  const words = new Map(doc.procedure.constraintSpecs.map((c) => [c.name, constraintWords(c)] as const));
   const rows = [['candidate', 'cost', 'decision', 'reps', 'constraint estimates (95 % CI)']];
   for (const c of [...doc.candidates].sort((a, b) => a.cost - b.cost)) {
     const why = c.undecidedReason === undefined ? '' : ` (${c.undecidedReason === 'not-started' ? 'not started' : c.undecidedReason})`;
-    rows.push([c.name, fmt(c.cost), `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), c.constraints.map((k) => `${k.constraint} ${fmt(k.estimate)} [${fmt(k.ci95[0])}, ${fmt(k.ci95[1])}] ${k.decision}`).join('; ')]);
+    rows.push([c.name, fmt(c.cost), `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), c.constraints.map((k) => {
+      const [est, lo, hi] = (words.get(k.constraint) ?? constraintWords(k)).figures([k.estimate, k.ci95[0], k.ci95[1]]);
+      return `${k.constraint} ${est} [${lo}, ${hi}] ${k.decision}`;
+    }).join('; ')]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) lines.push('  ' + r.map((c, i) => (i === 4 ? c : c.padEnd(w[i]!))).join('  ').trimEnd());

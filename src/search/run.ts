@@ -15,8 +15,9 @@ import { ScenarioLoadError } from '../scenario/errors.js';
 import { OPSIM_VERSION } from '../version.js';
 import { metricCatalog } from '../models/replication.js';
 import { metricLabel, type MetricCatalog, type Unit } from '../results/metrics.js';
-import { affordable, notStartedVerdict, SearchInterrupted, splitError, type CandidateVerdict, type Observe, type UndecidedReason } from './certify.js';
-import { CandidateSampler, verdictParts } from './sampler.js';
+import { affordable, notStartedVerdict, SearchInterrupted, splitError, type CandidateVerdict, type ConstraintVerdict, type Observe, type UndecidedReason } from './certify.js';
+import { CandidateSampler } from './sampler.js';
+import { constraintWords, verdictParts, type ConstraintWords } from './words.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
 import { bisect, coordinateSearch } from './descent.js';
 import { selectionStage } from './select-stage.js';
@@ -73,17 +74,24 @@ function fmtCost(v: number): string {
   return Number.isFinite(v) ? v.toFixed(0) : '—';
 }
 
-function missed(v: CandidateVerdict, verdicts?: ReadonlyMap<string, CandidateVerdict>): string[] {
+/**
+ * What a candidate missed, constraint by constraint, in the planner's words: the metric's label
+ * (its name without one) and the figures in its unit, "answer-80-in-20: mean calls answered
+ * within target 79.6 % [78.9 %, 80.3 %] misses ≥ 80 % (n = 2,000)".
+ */
+function missed(v: CandidateVerdict, words: (c: ConstraintVerdict) => ConstraintWords, verdicts?: ReadonlyMap<string, CandidateVerdict>): string[] {
   if (v.impliedBy !== undefined) {
     const src = verdicts?.get(v.impliedBy);
-    return [`${v.decision} by monotonicity: ${v.impliedBy} has ${v.decision === 'infeasible' ? 'at least' : 'at most'} as much of every variable and was tested ${v.decision}${src !== undefined && v.decision === 'infeasible' ? ` (${missed(src).join('; ')})` : ''}`];
+    return [`${v.decision} by monotonicity: ${v.impliedBy} has ${v.decision === 'infeasible' ? 'at least' : 'at most'} as much of every variable and was tested ${v.decision}${src !== undefined && v.decision === 'infeasible' ? ` (${missed(src, words).join('; ')})` : ''}`];
   }
   return v.constraints
     .filter((c) => c.decision !== 'feasible')
     .map((c) => {
-      const what = c.kind === 'mean' ? `mean ${c.metric}` : `P(${c.metric})`;
+      const w = words(c);
+      const what = c.kind === 'mean' ? `mean ${w.name}` : `P(${w.name})`;
       const op = c.sense === 'atLeast' ? '≥' : '≤';
-      return `${c.constraint}: ${what} ${Number(c.estimate.toPrecision(4))} [${Number(c.ci95[0].toPrecision(4))}, ${Number(c.ci95[1].toPrecision(4))}] ${c.decision === 'infeasible' ? 'misses' : 'undecided at'} ${op} ${c.bound} (n = ${c.n})`;
+      const [est, lo, hi, bound] = w.figures([c.estimate, c.ci95[0], c.ci95[1], c.bound]);
+      return `${c.constraint}: ${what} ${est} [${lo}, ${hi}] ${c.decision === 'infeasible' ? 'misses' : 'undecided at'} ${op} ${bound} (n = ${c.n.toLocaleString('en-US')})`;
     });
 }
 
@@ -191,7 +199,11 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
         : r === 'interrupted'
           ? 'undecided: the search was interrupted while it was tested'
           : `undecided at its cap of ${prep.maxReplications} replications`;
-  const explained = (v: CandidateVerdict): string[] => [...missed(v, verdicts), ...(v.decision === 'undecided' && v.undecidedReason !== undefined ? [because(v.undecidedReason)] : [])];
+  // Each constraint's metric in the scenario's words (label and unit from its catalog).
+  const catalog = metricCatalog(scenario).metrics;
+  const described = new Map(prep.tests.map((t) => [t.metric, constraintWords({ kind: t.kind, metric: t.metric, ...describeMetric(catalog, t.metric) })] as const));
+  const words = (c: ConstraintVerdict): ConstraintWords => described.get(c.metric) ?? constraintWords(c);
+  const explained = (v: CandidateVerdict): string[] => [...missed(v, words, verdicts), ...(v.decision === 'undecided' && v.undecidedReason !== undefined ? [because(v.undecidedReason)] : [])];
 
   // The document: every candidate with a verdict, and those asked for that the budget could not start.
   const candidates: SearchCandidate[] = [...points.entries()]
@@ -269,6 +281,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
             ? `${who} ${one ? 'was' : 'were'} still undecided when the search was interrupted`
             : `${who} ${one ? 'was' : 'were'} not checked${interrupted ? ' (the search was interrupted)' : ''}`;
   });
+  // An interrupted search ran out of time, not of budget.
+  const within = interrupted ? 'by then' : `within the budget (${prep.budget} replications)`;
   const mayExist = openNeighbours.length > 0 ? `a cheaper policy may exist: ${openNeighbours.join('; ')}.` : 'a cheaper policy may exist.';
   const notCompared = [...leftOut];
   const k = selection?.systems.length ?? 0;
@@ -281,14 +295,13 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       : status === 'feasible'
         ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${mayExist}`
         : answer !== null
-          ? `no policy was certified feasible within the budget (${prep.budget} replications); the best found is ${answer.candidate} (${answer.decision}): ${misses!.join('; ')}.`
-          : `no policy was checked within the budget (${prep.budget} replications).`;
+          ? `no policy was certified feasible ${within}; the best found is ${answer.candidate} (${answer.decision}): ${misses!.join('; ')}.`
+          : `no policy was checked ${within}.`;
   // An interrupted search says so first, with how far it got.
   const stoppedAt = interrupted
     ? `Interrupted after ${sampler.simulated} of ${prep.budget} replications${expected !== null && selection === undefined && chosen !== null ? ' (before the selection by expected total cost)' : ''}: `
     : '';
   const grid = gridSize(vars);
-  const catalog = metricCatalog(scenario).metrics;
   return {
     format: SEARCH_FORMAT,
     opsimVersion: OPSIM_VERSION,

@@ -8,12 +8,7 @@ import type { ReplicationPool } from '../experiment/pool.js';
 import { SearchInterrupted, type ConstraintTest, type Observe, type ObserveCost } from './certify.js';
 import { overridesOf, pointName, type Point, type Variable } from './space.js';
 import type { ReplicationStore } from './store.js';
-
-/** A verdict metric "metric>=b" / "metric<=b" (a chance constraint on a metric's bound) taken apart; null for any other name. */
-export function verdictParts(name: string): { metric: string; sense: 'atLeast' | 'atMost'; bound: number } | null {
-  const m = /^(.*)(>=|<=)(-?[0-9.e+-]+)$/.exec(name);
-  return m === null ? null : { metric: m[1]!, sense: m[2] === '>=' ? 'atLeast' : 'atMost', bound: Number(m[3]) };
-}
+import { verdictParts } from './words.js';
 
 /** Adds the 0/1 verdicts "metric>=b" / "metric<=b" that chance constraints on metric bounds read. */
 export function withVerdicts(metrics: Record<string, number>, tests: readonly ConstraintTest[]): Record<string, number> {
