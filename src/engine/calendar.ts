@@ -193,23 +193,33 @@ export class EventCalendar extends SlotTable {
    */
   insertLane<T>(lane: number, handler: EventHandler<T>, data: T): void {
     const key = this.laneKey;
-    if (key[2 * lane] !== Infinity) {
+    const k = 2 * lane;
+    if (key[k] !== Infinity) {
       this.insertStaged(0, handler, data);
       return;
     }
-    const time = this.staged[0]!;
     const slot = this.laneSlot[lane]!;
-    this.entries[2 * slot] = handler;
-    this.entries[2 * slot + 1] = data;
+    const entries = this.entries;
+    entries[2 * slot] = handler;
+    entries[2 * slot + 1] = data;
     this.size_++;
     const seq = this.sequence;
     this.sequence = seq + 1 === Tie.SEQ_SPAN ? 0 : seq + 1;
-    const tie = Tie.LANE + seq;
-    key[2 * lane] = time;
-    key[2 * lane + 1] = tie;
-    this.laneLive++;
+    key[k] = this.staged[0]!;
+    key[k + 1] = Tie.LANE + seq;
+    // Alone in the lanes (a model with one load class: always), it is the earliest; else
+    // the comparison with the earliest is a call of its own, to keep this one small enough
+    // for V8 to inline into arrival handlers beside the rest of their work.
+    if (this.laneLive++ === 0) this.laneTop = lane;
+    else this.raiseLane(lane);
+  }
+
+  /** Makes lane `lane` (just filled) the earliest if it is earlier than the earliest so far (some other lane holds an event). */
+  private raiseLane(lane: number): void {
+    const key = this.laneKey;
     const top = this.laneTop;
-    if (top < 0 || time < key[2 * top]! || (time === key[2 * top] && tie < key[2 * top + 1]!)) this.laneTop = lane;
+    const t = key[2 * lane]!;
+    if (t < key[2 * top]! || (t === key[2 * top] && key[2 * lane + 1]! < key[2 * top + 1]!)) this.laneTop = lane;
   }
 
   /** Removes lane `lane`'s event (the earliest pending one) and returns the lane's slot. */
@@ -302,22 +312,31 @@ export class EventCalendar extends SlotTable {
    * event is later.
    */
   popUntil(until: number): number {
-    // Written for bytecode size as much as for speed: the run loop inlines this call (and
-    // the sift a vacant root needs) only while V8's inlining budget of about 920 bytes of
-    // bytecode per optimized function lasts; every byte here is a byte the loop cannot spend.
+    // Written for bytecode size as much as for speed: the run loop inlines this call only
+    // while V8's inlining budget of about 920 bytes of bytecode per optimized function lasts
+    // (a candidate counts with the callees its own optimized code inlined, times 1.2), and
+    // every byte here is a byte the loop cannot spend. So the vacancy a handler left is
+    // closed by the run loop after the handler (`closeVacancy`), not here: this branch is
+    // then cold, V8 does not inline the sift behind it, and the pop fits the loop's budget.
     if (this.vacantTop) this.closeTop();
-    const lane = this.laneTop;
-    // Every pending event waits in a lane, or none is pending (lane -1).
-    if (this.size_ === this.laneLive) return lane >= 0 && this.laneKey[2 * lane]! <= until ? this.popLane(lane) : -1;
-    const key = this.heapKey;
-    let top = this.heapSlot[0]!;
-    if (this.heapSize === 0 || (this.generation[top]! & 1) === 0) top = this.settle();
-    const t = key[0]!;
-    if (lane >= 0) {
-      const lt = this.laneKey[2 * lane]!;
-      if (lt < t || (lt === t && this.laneKey[2 * lane + 1]! < key[1]!)) return lt > until ? -1 : this.popLane(lane);
+    // The heap's top (none: slot -1 at time Infinity, when every pending event waits in a lane).
+    let top = -1;
+    let t = Infinity;
+    let tie = 0;
+    if (this.size_ !== this.laneLive) {
+      top = this.heapSlot[0]!;
+      if (this.heapSize === 0 || (this.generation[top]! & 1) === 0) top = this.settle();
+      t = this.heapKey[0]!;
+      tie = this.heapKey[1]!;
     }
-    if (t > until) return -1;
+    const lane = this.laneTop;
+    if (lane >= 0) {
+      // A lane's time is finite, so it never ties with an empty heap's Infinity.
+      const lk = this.laneKey;
+      const lt = lk[2 * lane]!;
+      if (lt < t || (lt === t && lk[2 * lane + 1]! < tie)) return lt > until ? -1 : this.popLane(lane);
+    }
+    if (top < 0 || t > until) return -1;
     this.poppedTime = t;
     this.size_--;
     this.vacantTop = true;
@@ -610,6 +629,14 @@ export class EventCalendar extends SlotTable {
   private heapify(): void {
     // Keys are unique (the sequence number breaks every tie), so any valid heap pops in the same order.
     for (let i = (this.heapSize - 2) >> this.shift; i >= 0; i--) this.siftDown(i);
+  }
+
+  /**
+   * Closes the vacancy the last pop left at the root if the handler did not fill it: the
+   * run loop calls this after every handler, so that `popUntil` rarely has to (see there).
+   */
+  closeVacancy(): void {
+    if (this.vacantTop) this.closeTop();
   }
 
   /** Removes the popped entry left at the root (see `vacantTop`). */

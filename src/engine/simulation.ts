@@ -217,6 +217,7 @@ export class Simulation {
       this.eventCount++;
       if (this.tracer !== undefined) this.tracer(now, handler, data);
       handler(data);
+      cal.closeVacancy();
       if (stopWhen !== undefined && stopWhen()) break;
     }
     if (!this.stopRequested && until !== Infinity && this.clock[0]! < until) this.clock[0] = until;

@@ -53,7 +53,9 @@ const SCALES: Partial<Record<Unit, readonly Scale[]>> = {
     { from: 1000, write: (x) => `${sig(x / 1000)} kW` },
   ],
   currency: [
-    { from: 0, write: (x) => grouped(x) },
+    // Below 100 in cents: a circuit's 7.50 for two hours must not read 8 beside its interval [7.2, 7.8].
+    { from: 0, write: (x) => grouped(x, 2) },
+    { from: 100, write: (x) => grouped(x) },
     { from: 1e4, write: (x) => `${sig(x / 1000, 4)} k` },
   ],
 };

@@ -36,6 +36,9 @@ describe('one scale for figures read together', () => {
     // A zero count or sum of money reads 0 beside 10.1 k (a zero difference in the dashboard's compare view), not "0 k".
     expect(formatTogether([0, -7614, 45600], 'currency')).toEqual(['0', '-7.614 k', '45.6 k']);
     expect(formatTogether([0, 10100], 'count')).toEqual(['0', '10.1 k']);
+    // A small sum of money keeps its cents, in one scale with its interval (branch-wan-peak's circuit: 7.5 [7.2, 7.8], not 8 [7, 8]).
+    expect(formatTogether([7.5, 7.2, 7.8], 'currency')).toEqual(['7.5', '7.2', '7.8']);
+    expect(formatTogether([99.5, 98.75, 101], 'currency')).toEqual(['100', '99', '101']);
   });
 
   it('leaves alone what has one scale or no figure', () => {
