@@ -185,11 +185,14 @@ function fmt(x, unit, horizon = 86400) {
   return x === null || x === undefined ? '—' : formatValue(x, unit, horizon);
 }
 
+/** Names in code-unit order, as the CLI and report.html order them (src/results/key-metrics.ts byName): not the browser's locale. */
+const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Key metrics of a results document in the catalog's order (any metric with a `key`). */
 function keyMetricsOf(doc) {
   const cat = doc.metrics || {};
   const seen = (m) => doc.variants.some((v) => v.metrics[m] && v.metrics[m].n > 0);
-  return Object.keys(cat).filter((m) => cat[m].key !== undefined && seen(m)).sort((a, b) => cat[a].key - cat[b].key || a.localeCompare(b));
+  return Object.keys(cat).filter((m) => cat[m].key !== undefined && seen(m)).sort((a, b) => cat[a].key - cat[b].key || byName(a, b));
 }
 
 /**
@@ -485,7 +488,7 @@ function differences(a, b, ra, rb) {
   const refA = a.variants.find((v) => v.name === a.reference) || a.variants[0];
   const refB = b.variants.find((v) => v.name === b.reference) || b.variants[0];
   const cat = { ...(a.metrics || {}), ...(b.metrics || {}) };
-  const keys = [...new Set([...keyMetricsOf(a), ...keyMetricsOf(b)])].sort((x, y) => (cat[x] && cat[y] ? cat[x].key - cat[y].key : 0) || x.localeCompare(y));
+  const keys = [...new Set([...keyMetricsOf(a), ...keyMetricsOf(b)])].sort((x, y) => (cat[x] && cat[y] ? cat[x].key - cat[y].key : 0) || byName(x, y));
   const head = el('tr', {}, el('th', {}, 'metric'), el('th', {}, `${ra.id} (${refA.name})`), el('th', {}, `${rb.id} (${refB.name})`), el('th', {}, 'difference'), el('th', {}, 'change'));
   const rows = keys.map((m) => {
     const unit = cat[m] ? cat[m].unit : undefined;

@@ -131,7 +131,8 @@ export async function otherQueuesWaiting(redis: Redis, own: string): Promise<{ q
       if (n > 0) out.push({ queue: name, waiting: n });
     }
   } while (cursor !== '0');
-  return out.sort((a, b) => a.queue.localeCompare(b.queue));
+  // Code-unit order, not the locale's (localeCompare): the same listing on every machine.
+  return out.sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0));
 }
 
 /** A client that has answered within the time limit; disconnected again when it has not. */

@@ -20,6 +20,7 @@ import type {
 } from '../results/format.js';
 import type { MetricCatalog, MetricSpec } from '../results/metrics.js';
 import { currentMetricSpec } from '../models/index.js';
+import { byKeyPosition } from '../results/key-metrics.js';
 import { metricDirection } from './direction.js';
 import { bootstrapMeanInterval, pairedTTest, summarize, tHalfWidth, wilsonInterval } from './stats.js';
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
@@ -291,7 +292,7 @@ export const PRECISION_TARGET = 0.05;
 export function keyPrecision(doc: ResultsDocument): PrecisionReport | null {
   const catalog = doc.metrics;
   if (catalog === undefined) return null;
-  const keys = Object.keys(catalog).filter((m) => catalog[m]!.key !== undefined && catalog[m]!.flag !== true && catalog[m]!.unit !== 'clock_seconds').sort((a, b) => catalog[a]!.key! - catalog[b]!.key! || a.localeCompare(b));
+  const keys = Object.keys(catalog).filter((m) => catalog[m]!.key !== undefined && catalog[m]!.flag !== true && catalog[m]!.unit !== 'clock_seconds').sort(byKeyPosition(catalog));
   const achieved: AchievedPrecision[] = [];
   for (const v of doc.variants) {
     for (const m of keys) {

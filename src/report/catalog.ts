@@ -34,7 +34,14 @@ export function readCatalog(doc: ResultsDocument): MetricCatalog {
   return out;
 }
 
-/** The planner-facing name of metric `name` in `doc`: its spec's label filled in, else the name. */
+/**
+ * The planner-facing name of metric `name` in `doc`: its spec's label filled in, else the name.
+ * Reads readCatalog's entry, completing only this metric's spec when the whole catalog has not
+ * been read (the CLI's summary labels a dozen of a run's hundred-odd metrics).
+ */
 export function labelOf(doc: ResultsDocument, name: string): string {
-  return metricLabel(readCatalog(doc)[name], name);
+  const all = catalogs.get(doc);
+  if (all !== undefined) return metricLabel(all[name], name);
+  const inDoc = (doc.metrics !== undefined && Object.hasOwn(doc.metrics, name)) || doc.variants.some((v) => Object.hasOwn(v.metrics, name) || (v.slaProbabilities ?? []).some((p) => p.metric === name));
+  return metricLabel(inDoc ? completed(doc.metrics?.[name], currentMetricSpec(name)) : undefined, name);
 }

@@ -4,6 +4,22 @@
  * Shared by the terminal summary and report.html so both tell the same story.
  */
 import type { ResultsDocument } from './format.js';
+import type { MetricCatalog } from './metrics.js';
+
+/**
+ * Names in UTF-16 code-unit order, the order of `Array.prototype.sort()` (results.json and
+ * summary.csv list metrics in it). Not `localeCompare`: that orders by the process's locale
+ * (LANG, the ICU data Node was built with), so the same run could list its metrics in another
+ * order on another machine, and it starts ICU's collator after every run.
+ */
+export function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders key metrics of `catalog` by their `key` position, equal positions by name (see byName). */
+export function byKeyPosition(catalog: MetricCatalog): (a: string, b: string) => number {
+  return (a, b) => catalog[a]!.key! - catalog[b]!.key! || byName(a, b);
+}
 
 /**
  * Names of the key metrics present in `doc`, in reading order (at most `limit`): the metrics
@@ -17,7 +33,7 @@ export function keyMetrics(doc: ResultsDocument, limit = 24): string[] {
   const seen = (m: string): boolean => doc.variants.some((v) => (v.metrics[m]?.n ?? 0) > 0);
   const catalog = doc.metrics ?? {};
   const keyed = all.filter((m) => catalog[m]?.key !== undefined && seen(m));
-  keyed.sort((a, b) => catalog[a]!.key! - catalog[b]!.key! || a.localeCompare(b));
+  keyed.sort(byKeyPosition(catalog));
   // A scenario none of whose metrics is a key metric still gets a summary.
   for (const m of all) if (keyed.length < Math.min(limit, 6) && !keyed.includes(m) && seen(m)) keyed.push(m);
   return keyed.slice(0, limit);

@@ -31,7 +31,7 @@ export const SearchVariable = Type.Object(
       Type.Number({
         minimum: 0,
         description:
-          'Cost of one unit of this variable over the horizon (range variables). Default for a team headcount: costPerHour × hours on duty in the horizon; otherwise 0. With `values`, the list order is the cost order.',
+          'Cost of one unit of this variable over the horizon (range variables). Default for a team headcount: costPerHour × hours on duty in the horizon; for a service\'s servers: its costPerHour × hours in the horizon, per server; otherwise 0 (a network device\'s capacity too: its costPerHour is per device). A price given here wins. With `values`, the list order is the cost order.',
       }),
     ),
   },
@@ -83,7 +83,7 @@ export const SearchSpec = Type.Object(
       Type.String({
         minLength: 1,
         default: 'cost.penalties',
-        description: 'With `objective: expected`: the metric whose mean per period is added to the known cost (default "cost.penalties": SLA and incident-target penalties). Not "cost.total", which already holds the staffing cost.',
+        description: 'With `objective: expected`: the metric whose mean per period is added to the known cost (default "cost.penalties": SLA and incident-target penalties). Not "cost.total", which already holds the staffing cost and the servers\' and network\'s costs.',
       }),
     ),
     costTolerance: Type.Optional(

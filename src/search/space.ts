@@ -52,7 +52,12 @@ function shiftSeconds(start: number, length: number, horizon: number): number {
   return total;
 }
 
-/** The default unit price of a variable: a headcount costs costPerHour × hours on duty; anything else 0. */
+/**
+ * The default unit price of a variable: a headcount costs costPerHour × hours on duty; a
+ * service's servers cost its costPerHour × the horizon's hours per server (every server of
+ * the pool is paid, up or not); anything else 0. A network device's capacity has no default:
+ * its costPerHour is per device, not per unit of capacity (give `price`).
+ */
 export function defaultPrice(scenario: Scenario, path: string): { price: number; note: string } {
   let segs: (string | number)[];
   try {
@@ -72,6 +77,16 @@ export function defaultPrice(scenario: Scenario, path: string): { price: number;
         return { price: perHour * hours, note: `${perHour}/h × ${hours} h on duty in the horizon` };
       }
     }
+  }
+  if (segs[0] === 'services' && segs.length === 3 && segs[2] === 'servers') {
+    const service = readPath(scenario, segs.slice(0, 2)) as { costPerHour?: number } | undefined;
+    // Loaded scenarios carry the schema's default (0); a service the path does not name is reported by the checks.
+    const perHour = service?.costPerHour ?? 0;
+    if (perHour > 0) return { price: (perHour * scenario.horizon) / 3600, note: `${perHour}/h per server × ${scenario.horizon / 3600} h` };
+    return { price: 0, note: "no price given and the service's costPerHour is 0 (cost 0)" };
+  }
+  if (segs[0] === 'network' && segs[1] === 'devices' && segs.length === 4 && segs[3] === 'capacity') {
+    return { price: 0, note: "no price given (cost 0); a device's costPerHour is per device, not per unit of capacity: give `price`" };
   }
   return { price: 0, note: 'no price given (cost 0)' };
 }

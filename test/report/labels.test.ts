@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { summaryTable } from '../../src/cli/run.js';
 import { MODELS } from '../../src/models/index.js';
-import { labelOf } from '../../src/report/catalog.js';
+import { labelOf, readCatalog } from '../../src/report/catalog.js';
 import { reportHtml } from '../../src/report/index.js';
 import { verdictTable, warningsHtml } from '../../src/report/decision.js';
 import type { MetricSummary, ResultsDocument } from '../../src/results/format.js';
 import { metricLabel, templateLabels } from '../../src/results/metrics.js';
-import { makePolicyResults } from './fixtures/make.js';
+import { makePolicyResults, makeResults } from './fixtures/make.js';
 
 const summary = (mean: number, n = 10): MetricSummary => ({ n, mean, sd: 0.1, ci95: [mean * 0.9, mean * 1.1], min: 0, max: 1, p05: 0, p50: mean, p95: 1 });
 
@@ -58,6 +58,42 @@ describe('metric labels', () => {
     // A spec today's models do not declare keeps its name.
     doc.metrics!['pump.flow'] = { name: 'pump.flow', unit: 'count', better: 'neutral', doc: 'test' };
     expect(labelOf(doc, 'pump.flow')).toBe('pump.flow');
+  });
+
+  it('of one metric are the whole catalog\'s, read before or after it', () => {
+    // labelOf completes only the metric it is asked for until the whole catalog has been read.
+    const docs: [string, () => ResultsDocument][] = [
+      ['with catalog', makePolicyResults],
+      ['another', makeResults],
+      ['written before labels', () => {
+        const d = makePolicyResults();
+        for (const [name, spec] of Object.entries(d.metrics!)) d.metrics![name] = { ...spec, label: undefined };
+        return d;
+      }],
+      ['without catalog', () => {
+        const d = makePolicyResults();
+        delete d.metrics;
+        return d;
+      }],
+      ['partial catalog, foreign and SLA-only metrics', () => {
+        const d = makePolicyResults();
+        delete d.metrics!['incidents.P1.mttr'];
+        d.metrics!['pump.flow'] = { name: 'pump.flow', unit: 'count', better: 'neutral', doc: 'test', label: 'Pump flow' };
+        d.metrics!['incidents.P9.mttr'] = { name: 'incidents.<priority>.mttr', unit: 'seconds', better: 'lower', doc: 'test' };
+        d.variants[0]!.slaProbabilities = [...(d.variants[0]!.slaProbabilities ?? []), { metric: 'sla.extra.met', met: 1, n: 2, p: 0.5, ci95: [0, 1] }];
+        return d;
+      }],
+    ];
+    for (const [what, make] of docs) {
+      const whole = readCatalog(make());
+      const doc = make();
+      const names = [...new Set([...Object.keys(whole), ...doc.variants.flatMap((v) => Object.keys(v.metrics)), 'sla.extra.met', 'not.a.metric', 'service.nowhere.utilisation', 'toString'])];
+      const expected = names.map((n) => [n, metricLabel(whole[n], n)]);
+      expect(names.map((n) => [n, labelOf(doc, n)]), what).toEqual(expected);
+      readCatalog(doc);
+      expect(names.map((n) => [n, labelOf(doc, n)]), what).toEqual(expected);
+    }
+    expect(labelOf(makeResults(), 'service.nowhere.utilisation')).toBe('service.nowhere.utilisation');
   });
 
   it('name the rank metric in the verdict table by its label', () => {

@@ -3,11 +3,12 @@
  * the verdict table, the CLI summary, the dashboard through the same module) read
  * [1.67 h, 2.5 h], never [100 min, 2.5 h]; a paired difference and its interval likewise.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { summaryTable } from '../../src/cli/run.js';
 import { reportHtml } from '../../src/report/index.js';
 import { verdictTable } from '../../src/report/decision.js';
-import { formatDeltaTogether, formatTogether, formatValue, unitLabel } from '../../src/report/units.js';
+import { formatDeltaTogether, formatTogether, formatValue, grouped, unitLabel } from '../../src/report/units.js';
 import type { MetricSummary, ResultsDocument } from '../../src/results/format.js';
 import { makePolicyResults } from './fixtures/make.js';
 
@@ -84,5 +85,49 @@ describe('one scale for figures read together', () => {
     const doc = makePolicyResults();
     doc.ranking = { metric: 'incidents.P1.mttr', direction: 'lower', order: doc.variants.map((x, i) => ({ variant: x.name, mean: 1, ci95: [0, 2], rank: i + 1 })) };
     expect(verdictTable(doc)).not.toContain('(seconds)');
+  });
+});
+
+describe('grouped numbers (counts and money below their k scale)', () => {
+  it('writes thousands separators and rounds the shortest decimal half away from zero', () => {
+    const table: [number, number, string][] = [
+      [0, 0, '0'],
+      [7, 2, '7'],
+      [1234, 0, '1,234'],
+      [-1234.5, 0, '-1,235'],
+      [1234.5, 0, '1,235'],
+      [999.5, 0, '1,000'],
+      [9999.95, 1, '10,000'],
+      [9999.94, 1, '9,999.9'],
+      [-9999.95, 1, '-10,000'],
+      [452960, 0, '452,960'],
+      [123456789.123, 1, '123,456,789.1'],
+      [1.005, 2, '1.01'], // toFixed(2) would write 1.00: the binary value is below 1.005
+      [2.675, 2, '2.68'],
+      [0.045, 2, '0.05'],
+      [9.995, 2, '10'],
+      [3.1, 2, '3.1'],
+      [-0.25, 1, '-0.3'],
+      [0.004, 2, '0'],
+      [-0.004, 2, '-0'], // as ICU writes it
+      [1e-7, 2, '0'],
+      [1e21, 0, '1,000,000,000,000,000,000,000'],
+      [1e16 + 2, 0, '10,000,000,000,000,002'],
+    ];
+    for (const [x, d, out] of table) expect([x, d, grouped(x, d)]).toEqual([x, d, out]);
+    expect(formatValue(-1234.5, 'currency')).toBe('-1,235');
+    expect(formatValue(3.14159, 'count')).toBe('3.14');
+  });
+
+  it('writes what toLocaleString("en-US") writes, for any finite number', () => {
+    const icu = (x: number, d: number): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 });
+    // Doubles of every magnitude, and decimals ending in 5 at the place that is rounded.
+    const halves = fc.tuple(fc.integer({ min: -2e9, max: 2e9 }), fc.integer({ min: 0, max: 6 })).map(([n, p]) => (n + 0.5) / 10 ** p);
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), halves), fc.integer({ min: 0, max: 3 }), (x, d) => {
+        expect(grouped(x, d)).toBe(icu(x, d));
+      }),
+      { numRuns: 20000 },
+    );
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareResults } from '../../src/experiment/compare.js';
 import { metricDirection } from '../../src/experiment/direction.js';
-import { defaultRankMetric, rankVariants } from '../../src/experiment/aggregate.js';
+import { defaultRankMetric, keyPrecision, rankVariants } from '../../src/experiment/aggregate.js';
 import { currentCatalog, currentMetricSpec, MODELS } from '../../src/models/index.js';
 import { buildCharts } from '../../src/report/index.js';
 import { keyMetrics } from '../../src/results/key-metrics.js';
@@ -128,5 +128,22 @@ describe('directions come from the specs', () => {
     expect(keyOf(keys[0]!)).toBe(Math.min(...Object.keys(doc.metrics!).map(keyOf)));
     delete doc.metrics;
     expect(keyMetrics(doc, 24)).toEqual(Object.keys(doc.variants[0]!.metrics).sort().slice(0, 6));
+  });
+
+  it('orders key metrics of one key position by name in code-unit order, whatever the locale', () => {
+    // A locale's collation puts "api" before "Web" and ignores punctuation first; code units put
+    // upper case and "-" first, as results.json and summary.csv do (Array.prototype.sort).
+    const doc = makeResults();
+    const names = ['service.web.failed_fraction', 'service.api.failed_fraction', 'service.Web.failed_fraction', 'service.web-api.failed_fraction', 'service.webapi.failed_fraction', 'service.b.failed_fraction', 'service.B.failed_fraction'];
+    const spec: MetricSpec = { name: 'service.<service>.failed_fraction', unit: 'fraction', better: 'lower', doc: 'a tie', key: 0.5 };
+    for (const n of names) {
+      doc.metrics![n] = { ...spec };
+      for (const v of doc.variants) v.metrics[n] = { n: 10, mean: 0.1, sd: 0.01, ci95: [0.09, 0.11], min: 0.08, max: 0.12, p05: 0.08, p50: 0.1, p95: 0.12 };
+    }
+    const expected = [...names].sort();
+    expect(expected).not.toEqual([...names].sort((a, b) => a.localeCompare(b, 'en')));
+    expect(keyMetrics(doc, 100).filter((m) => names.includes(m))).toEqual(expected);
+    const precision = keyPrecision(doc)!.achieved.filter((a) => a.variant === doc.variants[0]!.name && names.includes(a.metric));
+    expect(precision.map((a) => a.metric)).toEqual(expected);
   });
 });

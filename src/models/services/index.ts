@@ -7,14 +7,15 @@ import { buildServices } from './pool.js';
 import { offerServiceTargets } from './targets.js';
 import { checkFidelity, poolFactory } from './flow/index.js';
 import { compileServices } from './compile.js';
+import { buildServersCost } from './cost.js';
 import './ports.js';
 
 export const services = defineModel({
   name: 'services',
-  about: 'Per service, for every service in `services`.',
+  about: 'Per service, for every service in `services`; cost.servers when a service has a costPerHour above 0.',
   schema: ServiceFields,
   needs: ['rooms', 'failureTargets'],
-  gives: ['services'],
+  gives: ['services', 'serversCost'],
   check: (s, report) => {
     checkServices(s, report);
     checkFidelity(s, report);
@@ -23,7 +24,7 @@ export const services = defineModel({
   build: (world, ports, config) => {
     const services = buildServices(world, ports.rooms, config, poolFactory(world, config));
     offerServiceTargets(world, services, ports.failureTargets);
-    return { services };
+    return { services, serversCost: buildServersCost(world, config) };
   },
   metrics: Object.values(SERVICE_METRICS),
   columns: Object.values(SERVICE_COLUMNS),

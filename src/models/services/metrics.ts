@@ -31,6 +31,14 @@ export const SERVICE_METRICS = {
   availabilityLatency: { name: 'service.<service>.availability.latency', unit: 'fraction', better: 'higher', range: SHARE, doc: 'Only with `latencyObjective`: fraction of consecutive windows of length `window` (default 5 min, from the end of warm-up) in which at least `target` of the requests finished succeeded within `threshold`; a window in which nothing finished counts as met.' },
   classRtMean: { name: 'service.<service>.class.<class>.response_time.mean', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean response time of the successful requests of one load class.' },
   backendRtMean: { name: 'service.<service>.backend.<backend>.response_time.mean', unit: 'seconds', better: 'lower', range: TIME, doc: 'Balanced mode only: mean response time of successful requests served by backend i (0-based).' },
+  cost: {
+    name: 'cost.servers',
+    label: 'Server cost',
+    unit: 'currency',
+    better: 'lower',
+    range: { lo: 0 },
+    doc: "What the services' servers cost over the measured period: the sum of servers × costPerHour × hours, every server of a pool paid whether up, failed, offline or a recovery site's standby (part of cost.total). Only when some service has a costPerHour above 0.",
+  },
   backendShare: { name: 'service.<service>.backend.<backend>.share', unit: 'fraction', better: 'neutral', range: SHARE, doc: 'Balanced mode only: share of successful requests served by backend i.' },
 } as const satisfies Record<string, MetricSpec>;
 

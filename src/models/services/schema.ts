@@ -128,6 +128,14 @@ export const Service = Type.Object(
       { peak: '400W' },
     ),
     minServers: Type.Optional(Type.Integer({ minimum: 0, description: 'Servers needed for full service (N of an N+1 pool); reported as availability.servers.' })),
+    costPerHour: Defaulted(
+      Type.Number({
+        minimum: 0,
+        description:
+          'What one server of the pool costs per hour of the measured period (e.g. its purchase, hosting and support per year ÷ 8,760, or a cloud on-demand price). Every server in the pool is paid, whether up, failed, in repair, taken offline or a recovery site\'s standby server not yet brought up: a planner pays for the servers owned. Summed into cost.servers and cost.total.',
+      }),
+      0,
+    ),
     latencyObjective: Type.Optional(LatencyObjective),
     fidelity: Type.Optional(fidelity('How this service is simulated: "request" (every request an event) or "flow" (each backend a queue evaluated between changes; docs/fidelity.md). Default: the scenario\'s `fidelity`.')),
   },

@@ -3,15 +3,14 @@
  * latency objective is missed (or the service has no server) counts as downtime. Downtime
  * is summed into attainment, breach episodes, breach minutes and the share of the month's
  * error budget used. Incident targets per priority (response, resolution) are checked by
- * the incidents model with the targets defined here; staffing cost, network cost, penalties
- * and revenue at risk are added up into cost.total.
+ * the incidents model with the targets defined here; staffing cost, the capacity costs
+ * (servers, network), penalties and revenue at risk are added up into cost.total.
  */
 import type { Priority, IncidentRecord, SlaBasis } from '../../results/format.js';
 import type { ServiceSlaSpec } from './schema.js';
 import type { IncidentTarget, SlaConfig } from './compile.js';
 import { staffingCost } from '../staffing/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
-import type { NetworkCostPort } from '../network/ports.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
 import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
 
@@ -264,8 +263,16 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
   return { spec, handle, ledger, penalty, revenueAtRisk };
 }
 
-/** Builds the SLA checks and the cost metrics. Runs after staffing and incidents. */
-export function buildSla(world: World, teams: TeamsPort, network: NetworkCostPort, config: SlaConfig): void {
+/** What owned capacity (servers, network devices) costs so far in the measured period: a port another model gives. */
+export interface CapacityCost {
+  cost(): number;
+}
+
+/**
+ * Builds the SLA checks and the cost metrics. Runs after staffing and incidents. `capacity`:
+ * the capacity-cost ports (servers, network), summed into cost.total.
+ */
+export function buildSla(world: World, teams: TeamsPort, capacity: readonly CapacityCost[], config: SlaConfig): void {
   if (!config.measured) return;
   const slas = config.services.map((s) => buildServiceSla(world, s));
   const targets = config.incidentTargets;
@@ -282,7 +289,8 @@ export function buildSla(world: World, teams: TeamsPort, network: NetworkCostPor
   };
   rec.metric(SLA_METRICS.penalties, {}, penalties);
   rec.metric(SLA_METRICS.revenue, {}, revenue);
-  rec.metric(SLA_METRICS.total, {}, () => staffingCost(teams) + network.cost() + penalties() + revenue());
+  const capacityCost = (): number => capacity.reduce((a, c) => a + c.cost(), 0);
+  rec.metric(SLA_METRICS.total, {}, () => staffingCost(teams) + capacityCost() + penalties() + revenue());
   if (world.services.size > 0) {
     rec.metric(SLA_METRICS.delayed, {}, () => sumTotals(world, 'slow'));
     rec.metric(SLA_METRICS.failed, {}, () => sumTotals(world, 'failed'));

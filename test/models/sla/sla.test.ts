@@ -58,7 +58,7 @@ describe('buildSla on a constructed day', () => {
     const svc = new FakeService('inventory', 4, world.sim);
     svc.latencyObjective = { threshold: 2, target: 0.99 };
     world.services.set('inventory', svc);
-    buildSla(world, new Map(), { cost: () => 0 }, compileSla(world.scenario));
+    buildSla(world, new Map(), [], compileSla(world.scenario));
     // 100 requests per minute; from 10:00 to 10:30, 5 % of them are slow.
     const tick = (): void => {
       const t = world.sim.now;
@@ -95,7 +95,7 @@ describe('SLA thresholds of their own', () => {
     svc.latencyObjective = { threshold: 10, target: 0.99 };
     svc.errorRate = 0.06;
     world.services.set('inventory', svc);
-    buildSla(world, new Map(), { cost: () => 0 }, compileSla(world.scenario));
+    buildSla(world, new Map(), [], compileSla(world.scenario));
     const tick = (): void => {
       svc.counts.finished += 100;
       svc.counts.failed += 6;
