@@ -334,22 +334,26 @@ function topologicalOrder(devices: readonly Device[]): Device[] {
  * once): at a standby pair, or a shared pair with one member working, its working member (else
  * its first); at a shared pair whose members both work, a split into one route on per member.
  * A route has 2^s ends for s such splits in series (the rest of the path is followed on each).
+ * A pair met again on the same route (reached through two dependencies) takes the member
+ * chosen the first time, so an attempt crosses one member of each pair, as in standby mode,
+ * and s is at most the number of distinct shared pairs behind the service (checks.ts).
  */
 function routeOf(deps: readonly Node[]): Route {
-  const build = (stack: Node[], seen: Set<Device>): Route => {
+  const build = (stack: Node[], seen: Set<Device>, chosen: Map<Pair, Device>): Route => {
     const devices: Device[] = [];
     for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
       let d: Device;
       if ('device' in n) d = n.device;
       else {
         const [a, b] = n.pair.members;
-        if (n.pair.mode === 'shared' && a.up && b.up) {
+        const before = chosen.get(n.pair);
+        if (before !== undefined) d = before;
+        else if (n.pair.mode === 'shared' && a.up && b.up) {
           const both = a.capacity !== null && b.capacity !== null;
           const wa = both ? a.capacity! / (a.capacity! + b.capacity!) : 0.5;
-          const next: [Route, Route] = [build([...stack, { device: a }], new Set(seen)), build([...stack, { device: b }], new Set(seen))];
-          return { devices, split: { next, weights: [wa, 1 - wa], credit: [0, 0] } };
-        }
-        d = a.up ? a : b.up ? b : a;
+          const on = (m: Device): Route => build([...stack, { device: m }], new Set(seen), new Map(chosen).set(n.pair, m));
+          return { devices, split: { next: [on(a), on(b)], weights: [wa, 1 - wa], credit: [0, 0] } };
+        } else d = a.up ? a : b.up ? b : a;
       }
       if (seen.has(d)) continue;
       seen.add(d);
@@ -359,7 +363,7 @@ function routeOf(deps: readonly Node[]): Route {
     }
     return { devices, split: null };
   };
-  return build([...deps].reverse(), new Set());
+  return build([...deps].reverse(), new Set(), new Map());
 }
 
 /** The share of a route's attempts that cross each capacity device on it (1 without splits). */

@@ -227,6 +227,35 @@ describe('network devices', () => {
     expect(m['network.device.circuit-a.utilisation_peak']).toBeCloseTo(0.3, 12);
   });
 
+  it('a shared pair reached through two dependencies sends each attempt through one member, as when reached once', () => {
+    // web depends on the pair wan both directly and through core (and edge), which depend on it
+    // too: each attempt still crosses one circuit, so the run is the one of dependsOn: [core].
+    const sharedTwice = (deps: string): Scenario =>
+      ok([
+        'name: shared-twice',
+        'horizon: 10m',
+        'services: [{ name: web, servers: 8, serviceTime: 100ms }]',
+        'load: [{ name: shoppers, service: web, rate: 20/s }]',
+        'network:',
+        '  devices:',
+        '    - { name: l1, kind: link, capacity: 50/s, buffer: 32 }',
+        '    - { name: l2, kind: link, capacity: 50/s, buffer: 32 }',
+        '    - { name: core, kind: router, dependsOn: [wan] }',
+        '    - { name: edge, kind: switch, dependsOn: [core, wan] }',
+        '  pairs: [{ name: wan, members: [l1, l2], mode: shared }]',
+        `  services: [{ name: web, dependsOn: [${deps}] }]`,
+      ]);
+    const once = runReplication(sharedTwice('core'), { seed: 'twice', replication: 0 }).metrics;
+    for (const deps of ['wan, core', 'core, wan', 'wan, edge, core']) {
+      const m = runReplication(sharedTwice(deps), { seed: 'twice', replication: 0 }).metrics;
+      const attempts = (d: string): number => m[`network.device.${d}.carried`]! + m[`network.device.${d}.dropped`]!;
+      expect(attempts('l1') + attempts('l2')).toBe(m['service.web.requests']);
+      expect(Math.abs(attempts('l1') - attempts('l2'))).toBeLessThanOrEqual(1);
+      for (const d of ['l1', 'l2']) expect(m[`network.device.${d}.utilisation_peak`]).toBeCloseTo(0.2, 12); // 10/s on 50/s
+      expect(m).toEqual(once);
+    }
+  });
+
   it('devices cost their costPerHour over the measured period, in cost.network and cost.total', () => {
     const priced = [
       'name: priced',
