@@ -7,17 +7,12 @@
 import type { Command } from 'commander';
 import { CompareInputError, compareResults, readResultsFile, type CompareReport } from '../experiment/compare.js';
 import { labelOf } from '../report/catalog.js';
+import { formatTogether } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
+import type { Unit } from '../results/metrics.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e6 || a < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(4)).toString();
 }
 
 /** What a planner calls a metric: its label (see report/catalog.ts) or, without one, its name. */
@@ -34,24 +29,60 @@ export function comparisonLabels(baseline: ResultsDocument, current: ResultsDocu
   };
 }
 
+/** How a comparison writes a metric's figures: its unit and the simulated horizon (for clock times). */
+export interface MetricUnits {
+  unit: (metric: string) => Unit | undefined;
+  horizonSeconds?: number;
+}
+
+/**
+ * The units of a comparison: a metric's unit in the current run's catalog, else in the
+ * baseline's (as compareResults reads directions); none for a document without a catalog (the
+ * unit is not guessed from the name, see report/units.ts).
+ */
+export function comparisonUnits(baseline: ResultsDocument, current: ResultsDocument): MetricUnits {
+  return { unit: (m) => current.metrics?.[m]?.unit ?? baseline.metrics?.[m]?.unit, horizonSeconds: current.horizonSeconds };
+}
+
+/**
+ * A row's baseline, current and difference (current − baseline, signed) in the metric's unit
+ * and one scale, as report.html writes a mean beside its interval: "9.64 k  10.1 k  +0.46 k",
+ * never "9,644  10.1 k". A clock time's difference is a duration, so it is scaled apart from
+ * the two times of day.
+ */
+export function compareFigures(baseline: number, current: number, unit: Unit | undefined, horizonSeconds?: number): [string, string, string] {
+  const diff = current - baseline;
+  const signed = (s: string): string => (!Number.isFinite(diff) ? s : diff < 0 ? `−${s}` : diff > 0 ? `+${s}` : s);
+  if (unit === 'clock_seconds') {
+    const [b, c] = formatTogether([baseline, current], unit, horizonSeconds);
+    return [b!, c!, signed(formatTogether([Math.abs(diff)], 'seconds')[0]!)];
+  }
+  const [b, c, d] = formatTogether([baseline, current, Math.abs(diff)], unit, horizonSeconds);
+  return [b!, c!, signed(d!)];
+}
+
 /**
  * The comparison as a fixed-width table for people: each metric by its label, with its name
  * (as in results.json, summary.csv and --metric) in a column beside it (empty for a metric
  * without a label: the first column names it already); lists name a metric as
  * "label (name)". Without labels (none declared) the table is headed by the names alone.
- * `--json` stays the machine interface, by name only.
+ * Baseline, current and difference are written with the metric's unit in one scale (see
+ * compareFigures; without units, as plain numbers). `--json` stays the machine interface, by
+ * name only, with raw numbers.
  */
-export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m): string {
+export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m, units: MetricUnits = { unit: () => undefined }): string {
   const labelled = r.verdicts.some((v) => label(v.metric) !== v.metric);
-  const rows: string[][] = [['metric', ...(labelled ? ['name'] : []), 'better', 'baseline', 'current', 'change', 'test', 'p', 'verdict']];
+  const rows: string[][] = [['metric', ...(labelled ? ['name'] : []), 'better', 'baseline', 'current', 'difference', 'change', 'test', 'p', 'verdict']];
   for (const v of r.verdicts) {
+    const [baseline, current, difference] = compareFigures(v.baselineMean, v.currentMean, units.unit(v.metric), units.horizonSeconds);
     rows.push([
       label(v.metric),
       // A metric without a label is already named by its name in the first column.
       ...(labelled ? [label(v.metric) === v.metric ? '' : v.metric] : []),
       v.direction,
-      fmt(v.baselineMean),
-      fmt(v.currentMean),
+      baseline,
+      current,
+      difference,
       Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : ''}${v.changePct.toFixed(1)}%` : String(v.changePct),
       v.test,
       v.p === null ? '-' : v.p < 1e-4 ? '<1e-4' : v.p.toFixed(4),
@@ -61,7 +92,7 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m)
   // The figures (baseline … p) are right-aligned.
   const first = labelled ? 3 : 2;
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const lines = rows.map((row) => row.map((c, i) => (i >= first && i <= first + 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  const lines = rows.map((row) => row.map((c, i) => (i >= first && i <= first + 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const named = (list: readonly string[]): string => list.map((m) => (label(m) === m ? m : `${label(m)} (${m})`)).join(', ');
   lines.push(
@@ -108,7 +139,7 @@ export function register(program: Command): void {
         }
         const [baseline, current] = await Promise.all([readResultsFile(baselineFile), readResultsFile(currentFile)]);
         const report = compareResults(baseline, current, { metrics: flags.metric, tolerancePct, directions, force: flags.force === true });
-        process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : compareTable(report, comparisonLabels(baseline, current)));
+        process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : compareTable(report, comparisonLabels(baseline, current), comparisonUnits(baseline, current)));
         process.exitCode = report.regressions > 0 ? 1 : 0;
       } catch (err) {
         if (err instanceof CompareInputError) {

@@ -3,7 +3,8 @@
  * every constraint, certified at the stated confidence. Writes search.json (the certificate)
  * and search-replications.json (every replication, reused by the next run) to the output
  * folder and prints the answer first. Exit codes: 0 certified or feasible; 4 no feasible
- * point within the budget; 2 scenario or option error; 1 anything else.
+ * point within the budget; 130 interrupted (Ctrl-C or SIGTERM: what was decided is written,
+ * marked `interrupted`); 2 scenario or option error; 1 anything else.
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadE
 import { writeFileAtomic } from '../results/write.js';
 import { runSearch, searchSummary } from '../search/index.js';
 import { writeSearchReport } from '../report/report.js';
+import { EXIT_INTERRUPTED } from './run.js';
 
 /** Exit code when no policy was certified feasible within the budget. */
 export const EXIT_NO_FEASIBLE_POINT = 4;
@@ -62,6 +64,14 @@ export function register(program: Command): void {
         const storeFile = path.join(outDir, 'search-replications.json');
         // --no-reuse: start from an empty store (the new one replaces it).
         if (flags.reuse === false) await rm(storeFile, { force: true });
+        // Ctrl-C or SIGTERM stops the search at once; what was decided is still written (marked interrupted).
+        const controller = new AbortController();
+        const onSignal = (sig: NodeJS.Signals): void => {
+          if (!controller.signal.aborted) process.stderr.write(`${flags.quiet !== true && process.stderr.isTTY ? '\n' : ''}opsim: ${sig}: stopping the search, writing what was decided\n`);
+          controller.abort();
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
         const doc = await runSearch(
           { raw: loaded.raw, file: loaded.file, hash: loaded.hash },
           {
@@ -69,18 +79,23 @@ export function register(program: Command): void {
             ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
             ...(flags.budget !== undefined ? { budget: flags.budget } : {}),
             storeFile,
+            signal: controller.signal,
             onProgress: (p) => {
               if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write(`\rsearch: ${p.simulated}/${p.budget} replications, ${p.decided}/${p.candidates} candidates decided `);
             },
           },
-        );
+        ).finally(() => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        });
         if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write('\n');
         const out = path.join(outDir, 'search.json');
         await writeFileAtomic(out, JSON.stringify(doc, null, 2) + '\n');
         const report = await writeSearchReport(outDir, doc);
         if (flags.json === true) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
         else process.stdout.write(searchSummary(doc) + `\nsearch: ${out}\nreport: ${report}\n`);
-        if (doc.status === 'no-feasible-point') process.exitCode = EXIT_NO_FEASIBLE_POINT;
+        if (doc.interrupted === true) process.exitCode = EXIT_INTERRUPTED;
+        else if (doc.status === 'no-feasible-point') process.exitCode = EXIT_NO_FEASIBLE_POINT;
       } catch (err) {
         if (err instanceof ScenarioLoadError) {
           for (const e of err.errors) process.stderr.write(formatScenarioError(e) + '\n');

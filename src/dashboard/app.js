@@ -8,7 +8,7 @@
 // read exactly as report.html reads them.
 import { metricLabel, slaMetrics } from './metrics.js';
 // Figures with their units, from src/report/units.ts (served compiled; it imports nothing).
-import { formatTogether, formatValue } from './units.js';
+import { formatTogether, formatValue, percent } from './units.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -573,6 +573,20 @@ function spendBars(doc) {
   return box;
 }
 
+/**
+ * A search constraint in the planner's words, as report.html writes it (src/search/words.ts):
+ * its metric's label from the document (`constraintSpecs[].label`, with the bound of a chance
+ * constraint on one) and its figures in the metric's unit; a document without labels shows
+ * the names and plain numbers.
+ */
+function constraintWords(c) {
+  const bounded = /^(.*)(>=|<=)(-?[0-9.e+-]+)$/.exec(c.metric);
+  const bound = bounded ? ` ${bounded[2] === '>=' ? '≥' : '≤'} ${formatValue(Number(bounded[3]), c.unit)}` : '';
+  const label = c.label ? c.label + bound : null;
+  const figures = c.kind === 'chance' ? (xs) => xs.map((x) => (x === null ? '—' : percent(x))) : (xs) => (c.unit ? formatTogether(xs.map((x) => (x === null ? NaN : x)), c.unit) : xs.map(num));
+  return { label, text: label ? `${label} (${c.metric})` : c.metric, figures };
+}
+
 /** The search document, answer first. */
 function searchView(doc) {
   const box = el('div', { class: 'search-doc' });
@@ -610,15 +624,23 @@ function searchView(doc) {
   }
   box.append(el('h3', {}, 'Replications spent'), spendBars(doc));
   const p = doc.procedure;
-  const names = p.constraintSpecs.map((c) => c.name);
+  const words = new Map(p.constraintSpecs.map((c) => [c.name, constraintWords(c)]));
   const t = el('table', { class: 'numbers', id: 'search-candidates' });
-  t.append(el('thead', {}, el('tr', {}, ...['policy', 'cost', 'role', 'decision', 'reps', ...names].map((h) => el('th', {}, h)))));
+  // Each constraint's column: its name, its metric's label beneath, the metric's name in the tooltip.
+  const constraintHead = (c) => {
+    const w = words.get(c.name);
+    const th = el('th', { title: w.text }, c.name);
+    if (w.label) th.append(el('br'), el('span', { class: 'muted' }, w.label));
+    return th;
+  };
+  t.append(el('thead', {}, el('tr', {}, ...['policy', 'cost', 'role', 'decision', 'reps'].map((h) => el('th', {}, h)), ...p.constraintSpecs.map(constraintHead))));
   const tb = el('tbody');
   for (const c of [...doc.candidates].sort((x, y) => x.cost - y.cost)) {
-    const cells = names.map((n) => {
-      const k = c.constraints.find((x) => x.constraint === n);
+    const cells = p.constraintSpecs.map((spec) => {
+      const k = c.constraints.find((x) => x.constraint === spec.name);
       if (!k) return el('td', { class: 'na' }, '—');
-      return decisionCell(k.decision, `${k.decision === 'feasible' ? '✓' : k.decision === 'infeasible' ? '✗' : '?'} ${num(k.estimate)} [${num(k.ci95[0])}, ${num(k.ci95[1])}]`);
+      const [est, lo, hi] = words.get(spec.name).figures([k.estimate, k.ci95[0], k.ci95[1]]);
+      return decisionCell(k.decision, `${k.decision === 'feasible' ? '✓' : k.decision === 'infeasible' ? '✗' : '?'} ${est} [${lo}, ${hi}]`);
     });
     tb.append(el('tr', a && c.name === a.candidate ? { class: 'chosen' } : {}, el('td', {}, c.name), el('td', {}, num(c.cost)), el('td', {}, c.role + (c.level === 'probe' && c.undecidedReason !== 'not-started' ? " (decided at the probes' β)" : '')), decisionCell(c.decision, c.undecidedReason === undefined ? c.decision : `undecided (${c.undecidedReason === 'not-started' ? 'not started: budget' : c.undecidedReason})`), el('td', {}, String(c.replications)), ...cells));
   }
@@ -645,7 +667,17 @@ async function showSearch(id) {
   const status = el('p', { id: 'search-status' });
   const bar = el('progress', { id: 'search-progress', max: '1', value: '0' });
   const body = el('div', { id: 'search-body', 'data-search': id });
-  view.replaceChildren(el('h2', {}, 'Policy search'), status, bar, body);
+  // Stopping keeps what the search decided: it ends "cancelled" with its document.
+  const stop = el('button', { type: 'button', id: 'search-stop', title: 'Stop the search; what it decided so far is kept' }, 'Stop');
+  stop.addEventListener('click', async () => {
+    stop.disabled = true;
+    try {
+      await api(`/api/searches/${id}`, { method: 'DELETE' });
+    } catch (err) {
+      status.textContent += ` · ${err.message}`;
+    }
+  });
+  view.replaceChildren(el('h2', {}, 'Policy search'), status, bar, ...(job.status === 'running' ? [stop] : []), body);
   const update = (j) => {
     const p = j.progress;
     status.className = `status-${j.status}`;
@@ -655,6 +687,7 @@ async function showSearch(id) {
   };
   const finish = (j) => {
     update(j);
+    stop.remove();
     if (currentSearch !== j.id) return;
     if (j.document) body.append(searchView(j.document));
     else if (j.error) body.append(el('div', { class: 'failures' }, el('h3', {}, 'The search failed'), el('p', {}, j.error)));

@@ -8,7 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSearchDocument, type SearchDocument } from '../search/document.js';
+import { constraintWords, type ConstraintWords } from '../search/words.js';
 import { escapeHtml } from './html.js';
+import { percent } from './units.js';
 // report.ts imports this module too; STYLE is only read when a page is rendered, so the cycle is harmless.
 import { STYLE } from './report.js';
 
@@ -16,6 +18,13 @@ const STATUS_TEXT: Record<SearchDocument['status'], string> = {
   certified: 'certified: meets every constraint, and every one-step-cheaper policy was checked and fails',
   feasible: 'feasible, not certified cheapest: a cheaper policy was left undecided (not started or cut short by the budget, or at its cap; below)',
   'no-feasible-point': 'no policy met every constraint within the budget: the best found is shown with what it misses',
+};
+
+/** The same for a search stopped before it ended (its budget did not run out). */
+const INTERRUPTED_STATUS_TEXT: Record<SearchDocument['status'], string> = {
+  certified: STATUS_TEXT.certified,
+  feasible: 'feasible, not certified cheapest: the search was stopped with a cheaper policy undecided (below)',
+  'no-feasible-point': 'stopped before any policy was certified feasible: the best found is shown with what it misses',
 };
 
 /** Number for the report: integers as they are, others to 4 significant digits. */
@@ -41,16 +50,37 @@ function spendBars(used: number, grid: number, points: number, checked: number):
 <p class="meta">The search used ${escapeHtml(num(used))} replications${Number.isFinite(ratio) ? ` — ${(ratio * 100).toFixed(0)} % of the least an exhaustive grid at the same confidence needs` : ''} (the grid decides the ${checked} policies checked here on the same replications, common random numbers, and needs n0 more for each of the other ${points - checked}).</p>`;
 }
 
-function constraintCells(c: SearchDocument['candidates'][number], names: string[]): string {
-  return names
-    .map((n) => {
-      const k = c.constraints.find((x) => x.constraint === n);
+type ConstraintSpec = SearchDocument['procedure']['constraintSpecs'][number];
+
+/** A constraint's metric as HTML: its label with the raw name in small print, or the name. */
+function metricHtml(c: ConstraintSpec, w: ConstraintWords): string {
+  return w.label === null ? `<code>${escapeHtml(c.metric)}</code>` : `${escapeHtml(w.label)} <code class="name">${escapeHtml(c.metric)}</code>`;
+}
+
+function constraintCells(c: SearchDocument['candidates'][number], specs: readonly ConstraintSpec[], words: ReadonlyMap<string, ConstraintWords>): string {
+  return specs
+    .map((spec) => {
+      const k = c.constraints.find((x) => x.constraint === spec.name);
       if (k === undefined) return '<td class="na">—</td>';
+      const w = words.get(spec.name)!;
       const mark = k.decision === 'feasible' ? '✓' : k.decision === 'infeasible' ? '✗' : '?';
       const cls = k.decision === 'feasible' ? 'good' : k.decision === 'infeasible' ? 'bad' : 'mid';
-      return `<td class="${cls}" title="${escapeHtml(`${k.decision}, n = ${k.n}, bound ${k.sense === 'atLeast' ? '≥' : '≤'} ${k.bound}`)}">${mark} ${escapeHtml(num(k.estimate))} <span class="ci">[${escapeHtml(num(k.ci95[0]))}, ${escapeHtml(num(k.ci95[1]))}]</span></td>`;
+      const [est, lo, hi] = w.figures([k.estimate ?? NaN, k.ci95[0] ?? NaN, k.ci95[1] ?? NaN]);
+      return `<td class="${cls}" title="${escapeHtml(`${w.text}: ${k.decision}, n = ${k.n}, bound ${k.sense === 'atLeast' ? '≥' : '≤'} ${w.figures([k.bound])[0]}`)}">${mark} ${escapeHtml(est!)} <span class="ci">[${escapeHtml(lo!)}, ${escapeHtml(hi!)}]</span></td>`;
     })
     .join('');
+}
+
+/** A constraint's column head: its name, its metric's label beneath, the metric's name in the tooltip. */
+function constraintHeader(name: string, w: ConstraintWords): string {
+  return `<th title="${escapeHtml(w.text)}">${escapeHtml(name)}${w.label !== null ? `<br><span class="ci">${escapeHtml(w.label)}</span>` : ''}</th>`;
+}
+
+/** The banner of an interrupted search: how far it got, what the document holds, how to go on. */
+function interruptedHtml(doc: SearchDocument): string {
+  if (doc.interrupted !== true) return '';
+  const cut = doc.candidates.filter((c) => c.undecidedReason === 'interrupted').map((c) => c.name);
+  return `<div class="warn"><strong>Interrupted</strong> after ${escapeHtml(num(doc.replications.simulated))} of ${escapeHtml(num(doc.procedure.budget))} replications: the search was stopped before it ended. Below is what it had decided by then${cut.length > 0 ? `; ${cut.length === 1 ? 'the test under way' : 'the tests under way'} (${escapeHtml(cut.join(', '))}) ${cut.length === 1 ? 'stays' : 'stay'} undecided` : ''}. Run it again to go on: the replications are stored and reused.</div>`;
 }
 
 /** The search section (HTML fragment), answer first. */
@@ -62,7 +92,7 @@ export function searchSectionHtml(doc: SearchDocument): string {
   const statusText =
     sel !== undefined && chosen !== undefined && doc.status !== 'no-feasible-point'
       ? `expected total cost ${num(chosen.expectedCost)}: ${sel.decision === 'selected' ? 'the lowest' : 'the lowest so far (not decided within the budget)'} of the ${sel.systems.length} policies certified feasible; ${doc.status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation' : 'a cheaper policy is undecided'}`
-      : STATUS_TEXT[doc.status];
+      : (doc.interrupted === true ? INTERRUPTED_STATUS_TEXT : STATUS_TEXT)[doc.status];
   const head = a === null ? '<p class="search-answer bad">No policy was checked within the budget.</p>' : `<p class="search-answer ${doc.status === 'no-feasible-point' ? 'bad' : doc.status === 'certified' ? 'good' : 'mid'}"><strong>${escapeHtml(a.candidate)}</strong> · ${sel !== undefined ? 'known cost' : 'cost'} ${escapeHtml(num(a.cost))} · ${escapeHtml(statusText)}</p>`;
   const settings = a === null ? '' : `<p class="meta">${Object.entries(a.settings).map(([k, v]) => `<code>${escapeHtml(k)}</code> = ${escapeHtml(String(v))}`).join(' · ')}</p>`;
   const nbrRows = doc.cheaperNeighbours
@@ -75,11 +105,16 @@ export function searchSectionHtml(doc: SearchDocument): string {
         ? '<p>It is the cheapest policy in the search space: there is no cheaper neighbour to check (widen the ranges to look further).</p>'
         : '';
   const misses = doc.misses !== undefined && doc.misses.length > 0 ? `<div class="warn">The best found misses:<ul>${doc.misses.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>` : '';
-  const names = p.constraintSpecs.map((c) => c.name);
-  const specs = p.constraintSpecs.map((c) => `<li><strong>${escapeHtml(c.name)}</strong>: ${c.kind === 'mean' ? `mean <code>${escapeHtml(c.metric)}</code> ${c.sense === 'atLeast' ? '≥' : '≤'} ${escapeHtml(num(c.bound))} (indifference zone ±${escapeHtml(num(c.tolerance))})` : `P(<code>${escapeHtml(c.metric)}</code>) ≥ ${escapeHtml(num(c.bound))} per period (±${escapeHtml(num(c.tolerance))})`}</li>`).join('');
+  const words = new Map(p.constraintSpecs.map((c) => [c.name, constraintWords(c)] as const));
+  const specs = p.constraintSpecs
+    .map((c) => {
+      const w = words.get(c.name)!;
+      return `<li><strong>${escapeHtml(c.name)}</strong>: ${c.kind === 'mean' ? `mean ${metricHtml(c, w)} ${c.sense === 'atLeast' ? '≥' : '≤'} ${escapeHtml(w.figures([c.bound])[0]!)} (indifference zone ±${escapeHtml(w.delta(c.tolerance))})` : `P(${metricHtml(c, w)}) ≥ ${escapeHtml(percent(c.bound))} of periods (±${escapeHtml(percent(c.tolerance))})`}</li>`;
+    })
+    .join('');
   const rows = [...doc.candidates]
     .sort((x, y) => x.cost - y.cost)
-    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(num(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' && c.undecidedReason !== 'not-started' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.undecidedReason === undefined ? c.decision : `undecided (${c.undecidedReason === 'not-started' ? 'not started: budget' : c.undecidedReason})`)}<td>${c.replications}</td>${constraintCells(c, names)}</tr>`)
+    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(num(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' && c.undecidedReason !== 'not-started' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.undecidedReason === undefined ? c.decision : `undecided (${c.undecidedReason === 'not-started' ? 'not started: budget' : c.undecidedReason})`)}<td>${c.replications}</td>${constraintCells(c, p.constraintSpecs, words)}</tr>`)
     .join('');
   const selection =
     sel === undefined
@@ -90,6 +125,7 @@ export function searchSectionHtml(doc: SearchDocument): string {
           .join('')}</tbody></table><p class="meta">${escapeHtml(sel.procedure)}; α = ${escapeHtml(num(sel.alpha))}, δ = ${escapeHtml(num(sel.delta))}, n0 = ${sel.initialReplications}, h² = ${escapeHtml(num(sel.h2))}; random cost <code>${escapeHtml(sel.metric)}</code>.</p>`;
   return `<section id="search">
 <h2>Policy search: ${sel !== undefined ? 'the lowest expected total cost that meets the SLAs' : 'the cheapest policy that meets the SLAs'}</h2>
+${interruptedHtml(doc)}
 ${head}
 ${settings}
 ${misses}
@@ -99,7 +135,7 @@ ${selection}
 ${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.filter((c) => c.impliedBy === undefined && c.undecidedReason !== 'not-started').length)}
 <details><summary>The certificate: ${doc.candidates.filter((c) => c.undecidedReason !== 'not-started').length} of ${doc.replications.grid.points} policies checked, ${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} % confidence for all decisions together</summary>
 <ul class="meta">${specs}</ul>
-<table class="search-candidates"><thead><tr><th>policy</th><th>cost</th><th>role</th><th>decision</th><th>reps</th>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
+<table class="search-candidates"><thead><tr><th>policy</th><th>cost</th><th>role</th><th>decision</th><th>reps</th>${p.constraintSpecs.map((c) => constraintHeader(c.name, words.get(c.name)!)).join('')}</tr></thead><tbody>${rows}</tbody></table>
 <p class="meta">α = ${escapeHtml(num(p.alpha))} split over K = ${p.candidatesCovered} policies × ${p.constraints} constraint(s): β = ${escapeHtml(num(p.beta))} per decision (Bonferroni)${p.probeBeta > p.beta ? `; the descent's probes only steer and are decided at β = ${escapeHtml(num(p.probeBeta))}, the chosen policy and its cheaper neighbours again at the full β (${p.rounds} descent${p.rounds === 1 ? '' : 's'})` : ''}. ${escapeHtml(p.mean)}; ${escapeHtml(p.chance)}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, at most ${p.maxReplications} per policy, budget ${p.budget}; descent: ${escapeHtml(p.descent)}. Replications: ${doc.replications.simulated} simulated, ${doc.replications.reused} reused from earlier runs. Warm start: ${doc.warmStart.map((w) => `${escapeHtml(w.variable)} = ${escapeHtml(String(w.start))} (${escapeHtml(w.method)})`).join('; ')}.</p>
 </details>
 </section>`;
@@ -110,7 +146,7 @@ export const SEARCH_STYLE = `
 #search{border:1px solid #cfd8dc;border-radius:4px;padding:.2em 1em .6em;margin:1em 0;background:#fbfdff}
 #search h2{margin-top:.6em}.search-answer{font-size:16px;padding:.4em .7em;border-left:5px solid #9e9e9e}
 .search-answer.good{border-color:#2e7d32;background:#e8f5e9}.search-answer.mid{border-color:#f9a825;background:#fffde7}.search-answer.bad{border-color:#c62828;background:#ffebee}
-td.missed,th.missed{text-align:left}td.missed ul{margin:0;padding-left:1.1em}tr.chosen th,tr.chosen td{font-weight:bold}
+.search-candidates th[scope=row]{white-space:nowrap}td.missed,th.missed{text-align:left}td.missed ul{margin:0;padding-left:1.1em}tr.chosen th,tr.chosen td{font-weight:bold}
 `;
 
 /** A search document beside results (search.json), when it belongs to the same scenario; otherwise undefined. */

@@ -26,37 +26,38 @@ export function clockTime(seconds: number, horizonSeconds = DAY): string {
  */
 interface Scale {
   readonly from: number;
-  readonly write: (x: number) => string;
+  /** Writes x; `more` asks for that many more digits (figures read together that would otherwise read alike). */
+  readonly write: (x: number, more?: number) => string;
 }
 
 const DURATION: readonly Scale[] = [
-  { from: 0, write: (x) => `${sig(x * 1000)} ms` },
-  { from: 1, write: (x) => `${sig(x)} s` },
-  { from: 120, write: (x) => `${sig(x / 60)} min` },
-  { from: 2 * 3600, write: (x) => `${sig(x / 3600)} h` },
-  { from: 3 * DAY, write: (x) => `${sig(x / DAY)} d` },
+  { from: 0, write: (x, more = 0) => `${sig(x * 1000, 3 + more)} ms` },
+  { from: 1, write: (x, more = 0) => `${sig(x, 3 + more)} s` },
+  { from: 120, write: (x, more = 0) => `${sig(x / 60, 3 + more)} min` },
+  { from: 2 * 3600, write: (x, more = 0) => `${sig(x / 3600, 3 + more)} h` },
+  { from: 3 * DAY, write: (x, more = 0) => `${sig(x / DAY, 3 + more)} d` },
 ];
 
 /** The units written in more than one scale, with their scales; the others have one way of writing. */
 const SCALES: Partial<Record<Unit, readonly Scale[]>> = {
   seconds: DURATION,
   minutes: [
-    { from: 0, write: (x) => `${sig(x)} min` },
-    { from: 120, write: (x) => `${sig(x / 60)} h` },
+    { from: 0, write: (x, more = 0) => `${sig(x, 3 + more)} min` },
+    { from: 120, write: (x, more = 0) => `${sig(x / 60, 3 + more)} h` },
   ],
   count: [
-    { from: 0, write: (x) => grouped(x, Math.abs(x) < 10 ? 2 : 1) },
-    { from: 1e4, write: (x) => `${sig(x / 1000)} k` },
+    { from: 0, write: (x, more = 0) => grouped(x, (Math.abs(x) < 10 ? 2 : 1) + more) },
+    { from: 1e4, write: (x, more = 0) => `${sig(x / 1000, 3 + more)} k` },
   ],
   watts: [
-    { from: 0, write: (x) => `${sig(x)} W` },
-    { from: 1000, write: (x) => `${sig(x / 1000)} kW` },
+    { from: 0, write: (x, more = 0) => `${sig(x, 3 + more)} W` },
+    { from: 1000, write: (x, more = 0) => `${sig(x / 1000, 3 + more)} kW` },
   ],
   currency: [
     // Below 100 in cents: a circuit's 7.50 for two hours must not read 8 beside its interval [7.2, 7.8].
-    { from: 0, write: (x) => grouped(x, 2) },
-    { from: 100, write: (x) => grouped(x) },
-    { from: 1e4, write: (x) => `${sig(x / 1000, 4)} k` },
+    { from: 0, write: (x, more = 0) => grouped(x, 2 + more) },
+    { from: 100, write: (x, more = 0) => grouped(x, more) },
+    { from: 1e4, write: (x, more = 0) => `${sig(x / 1000, 4 + more)} k` },
   ],
 };
 
@@ -157,7 +158,18 @@ export function formatTogether(xs: readonly number[], unit: Unit | undefined, ho
   const scale = scaleOf(scales, top);
   // A zero count or sum of money has no scale: "0" beside 10.1 k, not "0 k" (a zero duration keeps the unit: "0 min").
   const bareZero = unit === 'count' || unit === 'currency';
-  return xs.map((x) => (!Number.isFinite(x) ? '—' : x === 0 && bareZero ? formatValue(0, unit, horizonSeconds) : scale.write(x)));
+  const write = (more: number): string[] => xs.map((x) => (!Number.isFinite(x) ? '—' : x === 0 && bareZero ? formatValue(0, unit, horizonSeconds) : scale.write(x, more)));
+  // Figures that differ must not read alike: a mean written as its own bound ("151 [150, 151]",
+  // "1.52 s [1.51 s, 1.52 s]") reads as an interval that excludes it. Up to three more digits.
+  let out = write(0);
+  for (let more = 1; more <= 3 && alike(xs, out); more++) out = write(more);
+  return out;
+}
+
+/** Whether two different figures read the same. */
+function alike(xs: readonly number[], written: readonly string[]): boolean {
+  for (let i = 0; i < xs.length; i++) for (let j = i + 1; j < xs.length; j++) if (xs[i] !== xs[j] && written[i] === written[j]) return true;
+  return false;
 }
 
 /** The unit of a metric as its spec declares it (undefined without a catalog entry). */

@@ -64,9 +64,10 @@ export interface ConstraintVerdict {
 /**
  * Why a candidate is undecided: `not-started` (the budget could not pay for its first n0
  * replications: no observation, no verdict), `budget` (started, but the budget ran out before
- * a decision), `cap` (it reached maxReplications undecided).
+ * a decision), `cap` (it reached maxReplications undecided), `interrupted` (the search was
+ * stopped while it was being tested).
  */
-export type UndecidedReason = 'not-started' | 'budget' | 'cap';
+export type UndecidedReason = 'not-started' | 'budget' | 'cap' | 'interrupted';
 
 /** Verdicts on one candidate. */
 export interface CandidateVerdict {
@@ -135,9 +136,20 @@ export function judge(records: readonly Record<string, number>[], tests: readonl
 /**
  * Supplies observations: for every candidate named, its metric records for replication
  * indices 0 … upTo − 1 (from a store or by simulating), and how many replications it had to
- * simulate to do so.
+ * simulate to do so. Throws SearchInterrupted when the search is asked to stop mid-batch.
  */
 export type Observe = (candidates: readonly string[], upTo: number) => Promise<{ records: Map<string, Record<string, number>[]>; simulated: number }>;
+
+/**
+ * An observation cut short because the search was asked to stop (Ctrl-C, a cancelled API
+ * search): the decisions made before it stand; the tests it was feeding stay open.
+ */
+export class SearchInterrupted extends Error {
+  constructor() {
+    super('search: interrupted');
+    this.name = 'SearchInterrupted';
+  }
+}
 
 /**
  * How many replications `observe(candidates, upTo)` would simulate (those not stored yet). An
@@ -153,6 +165,8 @@ export interface CertifyOutcome {
   simulated: number;
   /** Candidates the budget could not start, in the order given. */
   notStarted: string[];
+  /** Set when observing was interrupted: the candidates still open are undecided with `undecidedReason: 'interrupted'`. */
+  interrupted?: true;
 }
 
 /**
@@ -186,7 +200,8 @@ export function notStartedVerdict(): CandidateVerdict {
  * holds: candidates start in the order given while the budget pays for their first n0
  * replications — a later one whose replications are stored may still start for free — and the
  * rest are reported not started. Without `cost`, every replication this call has not itself
- * observed is counted as one to simulate (an upper bound).
+ * observed is counted as one to simulate (an upper bound). Interrupted (observe throws
+ * SearchInterrupted), it returns what it decided, the open candidates undecided.
  */
 export async function certify(candidates: readonly string[], tests: readonly ConstraintTest[], observe: Observe, settings: CertifySettings, budget: number, cost?: ObserveCost): Promise<CertifyOutcome> {
   const verdicts = new Map<string, CandidateVerdict>();
@@ -199,7 +214,16 @@ export async function certify(candidates: readonly string[], tests: readonly Con
   const notStarted = first.skipped;
   for (const id of notStarted) verdicts.set(id, notStartedVerdict());
   while (open.length > 0) {
-    const { records, simulated: s } = await observe(open, upTo);
+    let observed: Awaited<ReturnType<Observe>>;
+    try {
+      observed = await observe(open, upTo);
+    } catch (err) {
+      if (!(err instanceof SearchInterrupted)) throw err;
+      // Decisions already made stand; the open tests end undecided, on what they had seen.
+      for (const id of open) verdicts.set(id, { ...(verdicts.get(id) ?? { decision: 'undecided', replications: 0, constraints: [] }), undecidedReason: 'interrupted' });
+      return { verdicts, simulated, notStarted, interrupted: true };
+    }
+    const { records, simulated: s } = observed;
     simulated += s;
     for (const id of open) {
       seen.set(id, upTo);

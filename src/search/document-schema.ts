@@ -35,8 +35,8 @@ const Candidate = Type.Object({
   impliedBy: Type.Optional(Type.String({ description: 'Decided by monotonicity, not tested: the tested candidate that implies the decision (no replications).' })),
   level: Type.Union([Type.Literal('certificate'), Type.Literal('probe')], { description: 'The error the decision was made at: the certificate\'s β, or the looser β_probe of a descent probe that only steered.' }),
   undecidedReason: Type.Optional(
-    Type.Union([Type.Literal('not-started'), Type.Literal('budget'), Type.Literal('cap')], {
-      description: 'Why a tested candidate is undecided: not-started (the budget could not pay for its first n0 replications; no replications, no statement), budget (the budget ran out before a decision), cap (it reached maxReplications).',
+    Type.Union([Type.Literal('not-started'), Type.Literal('budget'), Type.Literal('cap'), Type.Literal('interrupted')], {
+      description: 'Why a tested candidate is undecided: not-started (the budget could not pay for its first n0 replications; no replications, no statement), budget (the budget ran out before a decision), cap (it reached maxReplications), interrupted (the search was stopped while it was tested).',
     }),
   ),
 });
@@ -49,6 +49,7 @@ export const SearchDocumentSchema: TSchema = Type.Object(
     scenario: Type.Object({ name: Type.String(), file: Type.Union([Type.String(), Type.Null()]), hash: Type.String() }),
     seed: Type.String(),
     status: Type.Union([Type.Literal('certified'), Type.Literal('feasible'), Type.Literal('no-feasible-point')]),
+    interrupted: Type.Optional(Type.Literal(true, { description: 'The search was stopped (Ctrl-C, a cancelled API search) before it ended: the document holds what was decided by then.' })),
     summary: Type.String(),
     answer: Type.Union([Type.Object({ candidate: Type.String(), settings: Settings, cost: Type.Number(), decision: Decision }), Type.Null()]),
     cheaperNeighbours: Type.Array(Type.Object({ candidate: Type.String(), cost: Type.Number(), decision: Decision, missed: Type.Array(Type.String()) })),
@@ -88,7 +89,7 @@ export const SearchDocumentSchema: TSchema = Type.Object(
       constraints: Type.Integer({ minimum: 1 }),
       beta: Type.Number(),
       probeBeta: Type.Number({ description: 'Error per (probe, constraint) of the descent\'s probes; equal to beta with one level.' }),
-      rounds: Type.Integer({ minimum: 0, description: 'Descents run: more than 1 when a decision at β overturned a probe\'s.' }),
+      rounds: Type.Integer({ minimum: 0, description: 'Descents run: more than 1 when a decision at β overturned a probe\'s; a descent that only replays the previous one is not counted.' }),
       mean: Type.String(),
       chance: Type.String(),
       commonRandomNumbers: Type.Literal(true),
@@ -98,7 +99,18 @@ export const SearchDocumentSchema: TSchema = Type.Object(
       budget: Type.Integer({ minimum: 1 }),
       descent: Type.Union([Type.Literal('bisection'), Type.Literal('coordinate bisection')]),
       implication: Type.String(),
-      constraintSpecs: Type.Array(Type.Object({ name: Type.String(), kind: Kind, metric: Type.String(), bound: Type.Number(), sense: Sense, tolerance: Type.Number() })),
+      constraintSpecs: Type.Array(
+        Type.Object({
+          name: Type.String(),
+          kind: Kind,
+          metric: Type.String(),
+          bound: Type.Number(),
+          sense: Sense,
+          tolerance: Type.Number(),
+          label: Type.Optional(Type.String({ description: 'The label of the metric in the scenario\'s catalog (for a chance constraint on a bound, of the bounded metric); absent without one.' })),
+          unit: Type.Optional(Type.String({ description: 'The unit of the metric (as label); absent without a spec.' })),
+        }),
+      ),
     }),
     warmStart: Type.Array(Type.Object({ variable: Type.String(), analytic: Type.Union([Type.Number(), Type.Null()]), start: Type.Unknown(), method: Type.String() })),
     replications: Type.Object({

@@ -6,6 +6,8 @@
  * `procedure.probeBeta`, `procedure.rounds`); readers accept formats 1 and 2 (`readSearchDocument`).
  */
 import type { CandidateVerdict, UndecidedReason } from './certify.js';
+import type { Unit } from '../results/metrics.js';
+import { constraintWords } from './words.js';
 import type { WarmStartNote } from './warm-start.js';
 
 /** Version tag of the search document. */
@@ -96,6 +98,8 @@ export interface SearchDocument {
   scenario: { name: string; file: string | null; hash: string };
   seed: string;
   status: SearchStatus;
+  /** Set when the search was stopped (Ctrl-C, a cancelled API search) before it ended: the document holds what was decided by then. */
+  interrupted?: true;
   /** One sentence leading with the answer. */
   summary: string;
   /** The chosen policy (or, with no feasible point, the best found). */
@@ -134,7 +138,12 @@ export interface SearchDocument {
     /** How decisions were implied without replications (monotonicity), for candidates with `impliedBy`. */
     implication: string;
     /** Constraints as certified: mean (bound, tolerance ε) or chance (p0, indifference zone δ). */
-    constraintSpecs: { name: string; kind: 'mean' | 'chance'; metric: string; bound: number; sense: 'atMost' | 'atLeast'; tolerance: number }[];
+    /**
+     * Each constraint as stated; `label` and `unit` (since 2026-11-30) are those of its metric in
+     * the scenario's catalog (for a chance constraint on a bound, "metric<=b", the bounded
+     * metric's), absent for a metric without a label or spec.
+     */
+    constraintSpecs: { name: string; kind: 'mean' | 'chance'; metric: string; bound: number; sense: 'atMost' | 'atLeast'; tolerance: number; label?: string; unit?: Unit }[];
   };
   warmStart: WarmStartNote[];
   replications: {
@@ -167,10 +176,15 @@ export function searchSummary(doc: SearchDocument): string {
     lines.push('');
   }
   lines.push('candidates:');
+  // Estimates in each metric's unit (words.ts).
+  const words = new Map(doc.procedure.constraintSpecs.map((c) => [c.name, constraintWords(c)] as const));
   const rows = [['candidate', 'cost', 'decision', 'reps', 'constraint estimates (95 % CI)']];
   for (const c of [...doc.candidates].sort((a, b) => a.cost - b.cost)) {
     const why = c.undecidedReason === undefined ? '' : ` (${c.undecidedReason === 'not-started' ? 'not started' : c.undecidedReason})`;
-    rows.push([c.name, fmt(c.cost), `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), c.constraints.map((k) => `${k.constraint} ${fmt(k.estimate)} [${fmt(k.ci95[0])}, ${fmt(k.ci95[1])}] ${k.decision}`).join('; ')]);
+    rows.push([c.name, fmt(c.cost), `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), c.constraints.map((k) => {
+      const [est, lo, hi] = (words.get(k.constraint) ?? constraintWords(k)).figures([k.estimate, k.ci95[0], k.ci95[1]]);
+      return `${k.constraint} ${est} [${lo}, ${hi}] ${k.decision}`;
+    }).join('; ')]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) lines.push('  ' + r.map((c, i) => (i === 4 ? c : c.padEnd(w[i]!))).join('  ').trimEnd());
@@ -190,6 +204,7 @@ export function searchSummary(doc: SearchDocument): string {
       ['not started (the budget could not pay for their first n0)', of('not-started')],
       ['the budget ran out', of('budget')],
       [`at the cap of ${p.maxReplications}`, of('cap')],
+      ['the search was interrupted', of('interrupted')],
     ] as const;
     lines.push('', `undecided, so the confidence statement says nothing about them — ${parts.filter(([, ns]) => ns.length > 0).map(([why, ns]) => `${why}: ${ns.join(', ')}`).join('; ')}`);
   }

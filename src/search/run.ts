@@ -13,8 +13,11 @@ import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError } from '../scenario/errors.js';
 import { OPSIM_VERSION } from '../version.js';
-import { affordable, notStartedVerdict, splitError, type CandidateVerdict, type Observe, type UndecidedReason } from './certify.js';
+import { metricCatalog } from '../models/replication.js';
+import { metricLabel, type MetricCatalog, type Unit } from '../results/metrics.js';
+import { affordable, notStartedVerdict, SearchInterrupted, splitError, type CandidateVerdict, type ConstraintVerdict, type Observe, type UndecidedReason } from './certify.js';
 import { CandidateSampler } from './sampler.js';
+import { constraintWords, verdictParts, type ConstraintWords } from './words.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
 import { bisect, coordinateSearch } from './descent.js';
 import { selectionStage } from './select-stage.js';
@@ -47,25 +50,48 @@ export interface SearchOptions {
   /** Overrides search.budget. */
   budget?: number;
   onProgress?: (p: SearchProgress) => void;
-  /** Aborting stops after the batch under way; the document says what was decided. */
+  /**
+   * Aborting stops the search at once (the replications under way are dropped, those finished
+   * are stored): the document says what was decided, with `interrupted: true`, and the tests
+   * that were running are undecided (`undecidedReason: 'interrupted'`).
+   */
   signal?: AbortSignal;
+}
+
+/**
+ * The planner's words for a constraint's metric, from the scenario's own catalog: its label
+ * (for a chance constraint on a bound, the bounded metric's) and unit. Empty for a metric
+ * without a spec.
+ */
+function describeMetric(catalog: MetricCatalog, name: string): { label?: string; unit?: Unit } {
+  const base = verdictParts(name)?.metric ?? name;
+  const spec = catalog[base];
+  const label = metricLabel(spec, base);
+  return { ...(label !== base ? { label } : {}), ...(spec !== undefined ? { unit: spec.unit } : {}) };
 }
 
 function fmtCost(v: number): string {
   return Number.isFinite(v) ? v.toFixed(0) : '—';
 }
 
-function missed(v: CandidateVerdict, verdicts?: ReadonlyMap<string, CandidateVerdict>): string[] {
+/**
+ * What a candidate missed, constraint by constraint, in the planner's words: the metric's label
+ * (its name without one) and the figures in its unit, "answer-80-in-20: mean calls answered
+ * within target 79.6 % [78.9 %, 80.3 %] misses ≥ 80 % (n = 2,000)".
+ */
+function missed(v: CandidateVerdict, words: (c: ConstraintVerdict) => ConstraintWords, verdicts?: ReadonlyMap<string, CandidateVerdict>): string[] {
   if (v.impliedBy !== undefined) {
     const src = verdicts?.get(v.impliedBy);
-    return [`${v.decision} by monotonicity: ${v.impliedBy} has ${v.decision === 'infeasible' ? 'at least' : 'at most'} as much of every variable and was tested ${v.decision}${src !== undefined && v.decision === 'infeasible' ? ` (${missed(src).join('; ')})` : ''}`];
+    return [`${v.decision} by monotonicity: ${v.impliedBy} has ${v.decision === 'infeasible' ? 'at least' : 'at most'} as much of every variable and was tested ${v.decision}${src !== undefined && v.decision === 'infeasible' ? ` (${missed(src, words).join('; ')})` : ''}`];
   }
   return v.constraints
     .filter((c) => c.decision !== 'feasible')
     .map((c) => {
-      const what = c.kind === 'mean' ? `mean ${c.metric}` : `P(${c.metric})`;
+      const w = words(c);
+      const what = c.kind === 'mean' ? `mean ${w.name}` : `P(${w.name})`;
       const op = c.sense === 'atLeast' ? '≥' : '≤';
-      return `${c.constraint}: ${what} ${Number(c.estimate.toPrecision(4))} [${Number(c.ci95[0].toPrecision(4))}, ${Number(c.ci95[1].toPrecision(4))}] ${c.decision === 'infeasible' ? 'misses' : 'undecided at'} ${op} ${c.bound} (n = ${c.n})`;
+      const [est, lo, hi, bound] = w.figures([c.estimate, c.ci95[0], c.ci95[1], c.bound]);
+      return `${c.constraint}: ${what} ${est} [${lo}, ${hi}] ${c.decision === 'infeasible' ? 'misses' : 'undecided at'} ${op} ${bound} (n = ${c.n.toLocaleString('en-US')})`;
     });
 }
 
@@ -88,13 +114,24 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   const expected = prep.objective.kind === 'expected' ? prep.objective : null;
   const alphaFeasibility = expected !== null ? prep.alpha / 2 : prep.alpha;
   const settings = { alpha: alphaFeasibility, candidatesCovered: prep.candidatesCovered, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications };
-  const stopped = (): boolean => options.signal?.aborted === true;
+  // Set once the search noticed the signal: a test cut short, or work skipped.
+  let interrupted = false;
+  const stopped = (): boolean => {
+    if (options.signal?.aborted === true) interrupted = true;
+    return interrupted;
+  };
   // Two levels (two-level.ts): the descent's probes at β_probe, the certificate's points at β.
   const levels = new TwoLevelDecisions({ nameOf: (p) => sampler.name(p), tests: prep.tests, observe: (ids, upTo) => observe(ids, upTo), certificate: settings, probeBeta: prep.probeBeta, remaining: () => prep.budget - sampler.simulated, cost: sampler.cost, stopped });
   const nameOf = (p: Point): string => sampler.name(p);
   const decidedCount = (): number => levels.names().filter((n) => levels.verdict(n)?.decision !== 'undecided').length;
   const observe: Observe = async (ids, upTo) => {
-    const out = await sampler.observe(ids, upTo);
+    let out: Awaited<ReturnType<Observe>>;
+    try {
+      out = await sampler.observe(ids, upTo);
+    } catch (err) {
+      if (err instanceof SearchInterrupted) interrupted = true;
+      throw err;
+    }
     options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: decidedCount(), candidates: points.size });
     return out;
   };
@@ -107,7 +144,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   const leftOut = new Set<string>();
   try {
     ({ chosen, rounds } = await descendAndCertify(vars, prep.start, vars.length === 1 ? bisect : coordinateSearch, levels, stopped));
-    if (expected !== null && chosen !== null && options.signal?.aborted !== true) {
+    if (expected !== null && chosen !== null && !stopped()) {
       // The cheapest feasible policy need not have the lowest expected total cost (penalties
       // fall as capacity grows): certify its one-step-dearer neighbours too, then select among
       // every candidate certified feasible.
@@ -143,6 +180,10 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       // The selection is local: say so when the winner's dearer neighbours were not compared.
       uncompared = dearerNeighbours(vars, chosen).map((q) => pointName(vars, q)).filter((q) => !feasible.has(q));
     }
+  } catch (err) {
+    // Stopped during the screening or the selection: the feasibility answer stands, the selection is not made.
+    if (!(err instanceof SearchInterrupted)) throw err;
+    selection = undefined;
   } finally {
     if (ownPool) await pool!.close();
   }
@@ -151,8 +192,18 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   const verdicts = new Map(levels.names().map((n) => [n, levels.verdict(n)!] as const));
   // Why a candidate stayed undecided, in the planner's words (the statement covers decisions only).
   const because = (r: UndecidedReason): string =>
-    r === 'not-started' ? `not started: the budget (${prep.budget} replications) could not pay for its first ${prep.n0} replications` : r === 'budget' ? `undecided when the budget (${prep.budget} replications) ran out` : `undecided at its cap of ${prep.maxReplications} replications`;
-  const explained = (v: CandidateVerdict): string[] => [...missed(v, verdicts), ...(v.decision === 'undecided' && v.undecidedReason !== undefined ? [because(v.undecidedReason)] : [])];
+    r === 'not-started'
+      ? `not started: the budget (${prep.budget} replications) could not pay for its first ${prep.n0} replications`
+      : r === 'budget'
+        ? `undecided when the budget (${prep.budget} replications) ran out`
+        : r === 'interrupted'
+          ? 'undecided: the search was interrupted while it was tested'
+          : `undecided at its cap of ${prep.maxReplications} replications`;
+  // Each constraint's metric in the scenario's words (label and unit from its catalog).
+  const catalog = metricCatalog(scenario).metrics;
+  const described = new Map(prep.tests.map((t) => [t.metric, constraintWords({ kind: t.kind, metric: t.metric, ...describeMetric(catalog, t.metric) })] as const));
+  const words = (c: ConstraintVerdict): ConstraintWords => described.get(c.metric) ?? constraintWords(c);
+  const explained = (v: CandidateVerdict): string[] => [...missed(v, words, verdicts), ...(v.decision === 'undecided' && v.undecidedReason !== undefined ? [because(v.undecidedReason)] : [])];
 
   // The document: every candidate with a verdict, and those asked for that the budget could not start.
   const candidates: SearchCandidate[] = [...points.entries()]
@@ -185,11 +236,12 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       const v = levels.strict.get(qn);
       const sel = selection?.systems.find((x) => x.candidate === qn);
       const beaten = sel !== undefined && selection!.best !== qn ? [`expected total cost ${fmtCost(sel.expectedCost)} [${fmtCost(sel.ci95[0])}, ${fmtCost(sel.ci95[1])}] (n = ${sel.n})${sel.eliminatedBy !== null ? `, eliminated by ${sel.eliminatedBy} at n = ${sel.eliminatedAt}` : ', not yet eliminated'}`] : null;
-      const unchecked = levels.notStarted.get(qn) === 'certificate' ? because('not-started') : 'not checked (budget)';
+      const unchecked = levels.notStarted.get(qn) === 'certificate' ? because('not-started') : interrupted ? 'not checked (the search was interrupted)' : 'not checked (budget)';
       return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? [unchecked] : (beaten ?? explained(v)) };
     });
     const beatenOrInfeasible = (q: (typeof neighbours)[number]): boolean => q.decision === 'infeasible' || (selection?.systems.find((x) => x.candidate === q.candidate)?.eliminatedBy ?? null) !== null;
-    status = neighbours.every(beatenOrInfeasible) && (selection === undefined || selection.decision === 'selected') ? 'certified' : 'feasible';
+    // With a random objective the answer is certified only by a selection (an interrupted search may have none).
+    status = neighbours.every(beatenOrInfeasible) && (selection === undefined ? expected === null : selection.decision === 'selected') ? 'certified' : 'feasible';
   } else {
     status = 'no-feasible-point';
     // The best found: fewest constraints missed, then the dearest — among the tested (an
@@ -225,8 +277,12 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
         ? `${who} ${one ? 'was' : 'were'} still undecided when the budget (${prep.budget} replications) ran out`
         : r === 'cap'
           ? `${who} stayed undecided at ${one ? 'its' : 'their'} cap of ${prep.maxReplications} replications`
-          : `${who} ${one ? 'was' : 'were'} not checked`;
+          : r === 'interrupted'
+            ? `${who} ${one ? 'was' : 'were'} still undecided when the search was interrupted`
+            : `${who} ${one ? 'was' : 'were'} not checked${interrupted ? ' (the search was interrupted)' : ''}`;
   });
+  // An interrupted search ran out of time, not of budget.
+  const within = interrupted ? 'by then' : `within the budget (${prep.budget} replications)`;
   const mayExist = openNeighbours.length > 0 ? `a cheaper policy may exist: ${openNeighbours.join('; ')}.` : 'a cheaper policy may exist.';
   const notCompared = [...leftOut];
   const k = selection?.systems.length ?? 0;
@@ -239,8 +295,12 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       : status === 'feasible'
         ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${mayExist}`
         : answer !== null
-          ? `no policy was certified feasible within the budget (${prep.budget} replications); the best found is ${answer.candidate} (${answer.decision}): ${misses!.join('; ')}.`
-          : `no policy was checked within the budget (${prep.budget} replications).`;
+          ? `no policy was certified feasible ${within}; the best found is ${answer.candidate} (${answer.decision}): ${misses!.join('; ')}.`
+          : `no policy was checked ${within}.`;
+  // An interrupted search says so first, with how far it got.
+  const stoppedAt = interrupted
+    ? `Interrupted after ${sampler.simulated} of ${prep.budget} replications${expected !== null && selection === undefined && chosen !== null ? ' (before the selection by expected total cost)' : ''}: `
+    : '';
   const grid = gridSize(vars);
   return {
     format: SEARCH_FORMAT,
@@ -248,7 +308,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     scenario: { name: scenario.name, file: input.file, hash: input.hash },
     seed,
     status,
-    summary,
+    ...(interrupted ? { interrupted: true as const } : {}),
+    summary: stoppedAt + summary,
     answer,
     cheaperNeighbours: neighbours,
     ...(misses !== undefined ? { misses } : {}),
@@ -273,12 +334,15 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       budget: prep.budget,
       descent: vars.length === 1 ? 'bisection' : 'coordinate bisection',
       implication: 'monotonicity: a policy with no more of any variable than one tested infeasible is infeasible, one with no less than one tested feasible is feasible (no replications)',
-      constraintSpecs: prep.tests.map((t) => (t.kind === 'mean' ? { name: t.name, kind: 'mean', metric: t.metric, bound: t.threshold, sense: t.sense, tolerance: t.tolerance } : { name: t.name, kind: 'chance', metric: t.metric, bound: t.probability, sense: 'atLeast', tolerance: t.tolerance })),
+      constraintSpecs: prep.tests.map((t) => ({
+        ...(t.kind === 'mean' ? { name: t.name, kind: 'mean' as const, metric: t.metric, bound: t.threshold, sense: t.sense, tolerance: t.tolerance } : { name: t.name, kind: 'chance' as const, metric: t.metric, bound: t.probability, sense: 'atLeast' as const, tolerance: t.tolerance }),
+        ...describeMetric(catalog, t.metric),
+      })),
     },
     warmStart: prep.warmStart,
     // Under common random numbers an exhaustive grid at the same β would decide every tested
     // candidate on the very same replications, and needs at least n0 for every other point
     // (those decided by implication included: the grid tests every point).
-    replications: { simulated: sampler.simulated, reused: sampler.used.size - sampler.simulated, used: sampler.used.size, grid: { points: grid, atLeast: sampler.used.size + (grid - candidates.filter((c) => c.replications > 0).length) * prep.n0 } },
+    replications: { simulated: sampler.simulated, reused: sampler.reused, used: sampler.used.size, grid: { points: grid, atLeast: sampler.used.size + (grid - candidates.filter((c) => c.replications > 0).length) * prep.n0 } },
   };
 }

@@ -5,19 +5,19 @@
  */
 import { runExperiment, type ExperimentInput } from '../experiment/run.js';
 import type { ReplicationPool } from '../experiment/pool.js';
-import type { ConstraintTest, Observe, ObserveCost } from './certify.js';
+import { SearchInterrupted, type ConstraintTest, type Observe, type ObserveCost } from './certify.js';
 import { overridesOf, pointName, type Point, type Variable } from './space.js';
 import type { ReplicationStore } from './store.js';
+import { verdictParts } from './words.js';
 
 /** Adds the 0/1 verdicts "metric>=b" / "metric<=b" that chance constraints on metric bounds read. */
 export function withVerdicts(metrics: Record<string, number>, tests: readonly ConstraintTest[]): Record<string, number> {
   const out = { ...metrics };
   for (const t of tests) {
-    const m = /^(.*)(>=|<=)(-?[0-9.e+-]+)$/.exec(t.metric);
-    if (m === null || t.metric in metrics) continue;
-    const v = metrics[m[1]!];
-    const b = Number(m[3]);
-    out[t.metric] = v === undefined || !Number.isFinite(v) ? NaN : (m[2] === '>=' ? v >= b : v <= b) ? 1 : 0;
+    const p = verdictParts(t.metric);
+    if (p === null || t.metric in metrics) continue;
+    const v = metrics[p.metric];
+    out[t.metric] = v === undefined || !Number.isFinite(v) ? NaN : (p.sense === 'atLeast' ? v >= p.bound : v <= p.bound) ? 1 : 0;
   }
   return out;
 }
@@ -42,8 +42,8 @@ export class CandidateSampler {
   readonly points = new Map<string, Point>();
   /** "candidate#replication" of every replication handed out. */
   readonly used = new Set<string>();
-  /** Replications simulated (not taken from the store). */
-  simulated = 0;
+  /** "candidate#replication" of every replication simulated by this run (not taken from the store). */
+  readonly fresh = new Set<string>();
   private readonly baseRaw: Record<string, unknown>;
 
   constructor(private readonly o: SamplerOptions) {
@@ -51,6 +51,18 @@ export class CandidateSampler {
     // The candidates become the experiment's variants; the search section is not the models' business.
     delete this.baseRaw.search;
     delete this.baseRaw.experiment;
+  }
+
+  /** Replications simulated by this run: the budget's count. */
+  get simulated(): number {
+    return this.fresh.size;
+  }
+
+  /** Replications handed out that came from the store (an earlier run's). */
+  get reused(): number {
+    let n = 0;
+    for (const k of this.used) if (!this.fresh.has(k)) n++;
+    return n;
   }
 
   /** The candidate name of a point (and remembers the point). */
@@ -70,19 +82,33 @@ export class CandidateSampler {
   /** What `observe(ids, upTo)` would simulate: exact, so stored replications cost the budget nothing. */
   readonly cost: ObserveCost = (ids, upTo) => this.missing(ids, upTo).length;
 
-  /** Certification's Observe: replications 0 … upTo − 1 of each candidate, simulating only the missing ones. */
+  /**
+   * Certification's Observe: replications 0 … upTo − 1 of each candidate, simulating only the
+   * missing ones. Stopped mid-batch (the signal), it keeps the replications that finished (in
+   * the store, saved) and throws SearchInterrupted.
+   */
   readonly observe: Observe = async (ids, upTo) => {
     const { store, vars, tests } = this.o;
     const only = this.missing(ids, upTo);
     if (only.length > 0) {
       const list = ids.filter((id) => only.some((x) => x.variant === id)).map((id) => ({ name: id, set: overridesOf(vars, this.points.get(id)!) }));
-      const doc = await runExperiment(
-        { raw: { ...this.baseRaw, experiment: { variants: { list } } }, file: this.o.input.file, hash: this.o.input.hash },
-        { seed: this.o.seed, only, ...(this.o.pool !== undefined ? { pool: this.o.pool } : { workers: 1 }), ...(this.o.signal !== undefined ? { signal: this.o.signal } : {}) },
-      );
+      // Each batch gets its own signal, relayed from the search's and unlinked after the batch:
+      // the experiment leaves a listener on the signal it is given, and a search runs thousands of batches.
+      const batch = new AbortController();
+      const relay = (): void => batch.abort();
+      if (this.o.signal?.aborted === true) batch.abort();
+      else this.o.signal?.addEventListener('abort', relay, { once: true });
+      let doc: Awaited<ReturnType<typeof runExperiment>>;
+      try {
+        doc = await runExperiment(
+          { raw: { ...this.baseRaw, experiment: { variants: { list } } }, file: this.o.input.file, hash: this.o.input.hash },
+          { seed: this.o.seed, only, ...(this.o.pool !== undefined ? { pool: this.o.pool } : { workers: 1 }), signal: batch.signal },
+        );
+      } finally {
+        this.o.signal?.removeEventListener('abort', relay);
+      }
       const f = doc.failures[0];
       if (f !== undefined) throw new Error(`search: ${doc.failures.length} replication(s) failed, e.g. ${f.variant}:${f.replication} (seed ${f.seed}): ${f.error.split('\n')[0]}`);
-      if (doc.interrupted === true) throw new Error('search: interrupted');
       for (const v of doc.variants) {
         const per = v.perReplication;
         if (per === undefined) continue;
@@ -92,8 +118,10 @@ export class CandidateSampler {
           store.set(v.name, rep, m);
         });
       }
-      this.simulated += only.length;
+      // Only the replications that finished are in an interrupted run's document: they count and are kept for the next run.
+      for (const x of only) if (store.get(x.variant, x.replication) !== undefined) this.fresh.add(`${x.variant}#${x.replication}`);
       if (this.o.storeFile !== null) await store.save(this.o.storeFile);
+      if (doc.interrupted === true) throw new SearchInterrupted();
     }
     const records = new Map<string, Record<string, number>[]>();
     for (const id of ids) {

@@ -176,17 +176,30 @@ export type Descent = (vars: readonly Variable[], start: number[], check: Check)
  * Descends on probe decisions, then decides the descent's answer and its one-step-cheaper
  * neighbours at the certificate's β; when that contradicts the probes, descends again with
  * the strict decisions in force. Returns a strictly feasible answer or null.
+ *
+ * `rounds` counts the descents that did something. A descent is a function of the verdicts
+ * it reads, so one that starts from the verdicts the previous round ended with and adds none
+ * (no test started, no verdict changed: the budget is gone, or the search stopped) only
+ * replays the previous one; it ends the search and is not counted. (A strict test cut short
+ * by the budget records an "undecided" that ends the round without a decision; the replay that
+ * followed it was counted as a descent of its own until 2026-11-30.)
  */
 export async function descendAndCertify(vars: readonly Variable[], start: number[], descent: Descent, d: TwoLevelDecisions, stopped: () => boolean = () => false): Promise<TwoLevelOutcome> {
   const fingerprint = (): string => [...d.strict].map(([n, v]) => `${n}=${v.decision}`).sort().join(';');
+  // Everything a descent reads or adds: verdicts at both levels (with their replications) and the candidates not started.
+  const state = (): string =>
+    [...[...d.strict].map(([n, v]) => `s:${n}=${v.decision}/${v.replications}`), ...[...d.loose].map(([n, v]) => `l:${n}=${v.decision}/${v.replications}`), ...[...d.notStarted].map(([n, l]) => `n:${n}=${l}`)].sort().join(';');
   for (let rounds = 1; ; rounds++) {
+    const begun = state();
+    // Ends the search on the cheapest strictly feasible point; a round that changed nothing was a replay.
+    const end = (): TwoLevelOutcome => ({ chosen: cheapestStrictlyFeasible(vars, d), rounds: rounds > 1 && state() === begun ? rounds - 1 : rounds });
     const x = await descent(vars, start, d.probe);
     if (x !== null) {
       const before = fingerprint();
       const vs = await d.certify([x, ...cheaperNeighbours(x)], 'probe');
       if (vs[0]!.decision === 'feasible' && vs.slice(1).every((v) => v.decision !== 'feasible')) return { chosen: x, rounds };
       // Nothing new at the certificate's level (budget gone, or stopped): the next descent would end here again.
-      if (fingerprint() === before || stopped()) return { chosen: cheapestStrictlyFeasible(vars, d), rounds };
+      if (fingerprint() === before || stopped()) return end();
     } else {
       // No point feasible on the probes' word: before saying so, decide at β the dearest points
       // the probes found wanting (a probe's "infeasible" at the top of the space must not end
@@ -194,7 +207,7 @@ export async function descendAndCertify(vars: readonly Variable[], start: number
       const before = fingerprint();
       const top = maximal(d, [...d.loose].filter(([n, v]) => v.impliedBy === undefined && v.decision !== 'feasible' && !decided(d.strict.get(n))).map(([n]) => n));
       if (top.length > 0 && !stopped()) await d.certify(top.map((n) => d.point(n)! as number[]), 'probe');
-      if (fingerprint() === before || stopped()) return { chosen: cheapestStrictlyFeasible(vars, d), rounds };
+      if (fingerprint() === before || stopped()) return end();
     }
   }
 }

@@ -94,7 +94,7 @@ export const SearchProgress = Type.Object({
 /** A policy search as the API shows it: status, progress and, when done, its document. */
 export const Search = Type.Object({
   id: Type.String(),
-  status: StringEnum(['running', 'done', 'failed']),
+  status: StringEnum(['running', 'done', 'failed', 'cancelled']),
   progress: Type.Unsafe<Static<typeof SearchProgress> | null>({ ...SearchProgress, type: ['object', 'null'] }),
   error: Type.Optional(Type.String({ description: 'Why a failed search failed.' })),
   document: Type.Optional(

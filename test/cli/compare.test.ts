@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareTable, comparisonLabels } from '../../src/cli/compare.js';
+import { compareFigures, compareTable, comparisonLabels, comparisonUnits } from '../../src/cli/compare.js';
 import { compareResults, type CompareReport } from '../../src/experiment/compare.js';
 import type { ResultsDocument } from '../../src/results/format.js';
 import { makePolicyResults } from '../report/fixtures/make.js';
@@ -28,8 +28,8 @@ describe('opsim compare labels', () => {
     const { a, b } = pair();
     const text = compareTable(compareResults(a, b), comparisonLabels(a, b));
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^metric +name +better +baseline +current +change +test +p +verdict$/);
-    expect(text).toMatch(/^P1 mean time to resolve +incidents\.P1\.mttr +lower +[0-9.]+ +[0-9.]+ +\+30\.0% +welch +[<0-9.e-]+ +REGRESSION$/m);
+    expect(lines[0]).toMatch(/^metric +name +better +baseline +current +difference +change +test +p +verdict$/);
+    expect(text).toMatch(/^P1 mean time to resolve +incidents\.P1\.mttr +lower +[0-9.]+ +[0-9.]+ +\+[0-9.]+ +\+30\.0% +welch +[<0-9.e-]+ +REGRESSION$/m);
     expect(text).toMatch(/^checkout p95 response time +service\.checkout\.response_time\.p95 +lower /m);
     // A metric without a label is named once, by its name.
     const r = compareResults(a, b);
@@ -54,12 +54,44 @@ describe('opsim compare labels', () => {
     writeFileSync(path.join(dir, 'b.json'), JSON.stringify(b));
     const human = await cli(['compare', path.join(dir, 'a.json'), path.join(dir, 'b.json')]);
     expect(human.code).toBe(1);
-    expect(human.stdout).toMatch(/^P1 mean time to resolve +incidents\.P1\.mttr +lower .*REGRESSION$/m);
+    expect(human.stdout).toMatch(/^P1 mean time to resolve +incidents\.P1\.mttr +lower +90 min +117 min +\+27 min +\+30\.0% .*REGRESSION$/m);
     const json = await cli(['compare', path.join(dir, 'a.json'), path.join(dir, 'b.json'), '--json']);
     expect(json.code).toBe(1);
     const r = JSON.parse(json.stdout) as CompareReport;
     expect(r.verdicts.find((v) => v.metric === 'incidents.P1.mttr')?.verdict).toBe('regression');
     expect(r.missingFromCurrent).toEqual(['cost.total']);
     expect(json.stdout).not.toContain('mean time to resolve');
+    // Raw numbers, no units.
+    expect(r.verdicts.find((v) => v.metric === 'incidents.P1.mttr')).toMatchObject({ baselineMean: 5400, currentMean: 5400 * 1.3 });
+    expect(json.stdout).not.toContain(' min');
   }, 30_000);
+});
+
+describe('opsim compare units', () => {
+  it('writes baseline, current and difference with the unit, in one scale', () => {
+    const { a, b } = pair();
+    const ref = b.variants.find((v) => v.name === (b.reference ?? b.variants[0]!.name)) ?? b.variants[0]!;
+    const t = ref.metrics['service.checkout.utilisation']!;
+    ref.metrics['service.checkout.utilisation'] = { ...t, mean: 0.7345 };
+    const text = compareTable(compareResults(a, b), comparisonLabels(a, b), comparisonUnits(a, b));
+    // 5400 s → 7020 s: minutes for all three (never "90 min  1.95 h").
+    expect(text).toMatch(/ incidents\.P1\.mttr +lower +90 min +117 min +\+27 min +\+30\.0% /);
+    expect(text).toMatch(/ service\.checkout\.utilisation +neutral +71 % +73\.5 % +\+2\.5 % +\+3\.5% /);
+    expect(text).toMatch(/ service\.checkout\.response_time\.p95 +lower +380 ms +380 ms +0 ms +\+0\.0% /);
+    expect(text).toMatch(/ room\.dc-east\.temperature\.max +\w+ +26\.4 °C +26\.4 °C +0\.0 °C /);
+    // The columns still line up: every row as long as the rule under the header.
+    const lines = text.split('\n');
+    const rule = lines[1]!.length;
+    for (const l of lines.slice(2, 2 + compareResults(a, b).verdicts.length)) expect(l.length).toBeLessThanOrEqual(rule);
+  });
+
+  it('scales a row by its largest figure and signs the difference', () => {
+    expect(compareFigures(9644, 10100, 'count')).toEqual(['9.64 k', '10.1 k', '+0.456 k']);
+    expect(compareFigures(10100, 9644, 'count')).toEqual(['10.1 k', '9.64 k', '−0.456 k']);
+    expect(compareFigures(452960, 401500, 'currency')).toEqual(['453 k', '401.5 k', '−51.46 k']);
+    // A clock time's difference is a duration, scaled on its own.
+    expect(compareFigures(17 * 3600, 17.5 * 3600, 'clock_seconds')).toEqual(['17:00', '17:30', '+30 min']);
+    // Without a unit: plain numbers.
+    expect(compareFigures(401500, 401700, undefined)).toEqual(['401500', '401700', '+200']);
+  });
 });

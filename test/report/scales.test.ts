@@ -40,6 +40,12 @@ describe('one scale for figures read together', () => {
     // A small sum of money keeps its cents, in one scale with its interval (branch-wan-peak's circuit: 7.5 [7.2, 7.8], not 8 [7, 8]).
     expect(formatTogether([7.5, 7.2, 7.8], 'currency')).toEqual(['7.5', '7.2', '7.8']);
     expect(formatTogether([99.5, 98.75, 101], 'currency')).toEqual(['100', '99', '101']);
+    // Different figures never read alike: the mean is not written as its own bound (review finding).
+    expect(formatTogether([150.6, 150.2, 151.1], 'currency')).toEqual(['150.6', '150.2', '151.1']);
+    expect(formatTogether([9999.6, 9999.2, 10000.4], 'currency')).toEqual(['9.9996 k', '9.9992 k', '10 k']);
+    expect(formatTogether([1.52, 1.514, 1.523], 'seconds')).toEqual(['1.52 s', '1.514 s', '1.523 s']);
+    // Equal figures, or ones within the last of three more digits, read alike as before.
+    expect(formatTogether([1.5, 1.4999999, 1.5000001], 'seconds')).toEqual(['1.5 s', '1.5 s', '1.5 s']);
   });
 
   it('leaves alone what has one scale or no figure', () => {

@@ -45,7 +45,7 @@ describe('dashboard search view in headless Chromium', () => {
     await page.waitForSelector('#view[data-ready="true"] #search-answer', { timeout: 90_000 });
     expect(await page.textContent('#search-answer')).toMatch(/^agents=14 · cost 3,780 · certified/);
     const row = await page.textContent('#search-neighbours tbody tr');
-    expect(row).toMatch(/^agents=133,510270infeasibleanswer-85-in-20: mean requests\.calls\.service_level 0\.7\d+/);
+    expect(row).toMatch(/^agents=133,510270infeasibleanswer-85-in-20: mean calls answered within target 7\d\.?\d* % \[/);
     expect(await page.textContent('#search-status')).toMatch(/^done · \d+\/1000 replications simulated · 2\/2 policies decided$/);
     // The two bars are drawn to scale: the search's is no longer than the grid's lower bound.
     const widths = await page.$$eval('#search-spend .bar', (bars) => bars.map((b) => (b as HTMLElement).getBoundingClientRect().width));
@@ -68,7 +68,30 @@ describe('dashboard search view in headless Chromium', () => {
     expect(await page.textContent('#search-spend')).toMatch(/^search \(3 policies\)/);
     expect(await page.textContent('#search-status')).toMatch(/^done · 45\/45 replications simulated · 3\/8 policies decided$/);
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    // The constraint's column: its name, the metric's label beneath, the metric's name in the tooltip; estimates in %.
+    const head = await page.$eval('#search-candidates thead th:last-child', (th) => ({ text: th.textContent, title: th.getAttribute('title') }));
+    expect(head).toEqual({ text: 'answer-80-in-20calls answered within target', title: 'calls answered within target (requests.calls.service_level)' });
+    expect(await page.textContent('#search-candidates tbody tr td:last-child')).toMatch(/^✗ \d+\.?\d* % \[\d+\.?\d* %, \d+\.?\d* %\]$/);
     await page.screenshot({ path: path.join(ROOT, 'test-output', 'dashboard-search-budget.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('Stop ends a running search cancelled, with what it decided (interrupted)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    // An indifference zone of ±0.5 % around 80 % keeps 13 agents (79.6 %) undecided to the cap: thousands of replications.
+    const text = (await readFile(path.join(ROOT, 'test/search/fixtures/long-desk-search.yaml'), 'utf8')).replace('tolerance: 0.03', 'tolerance: 0.005');
+    const res = await fetch(`${url}api/searches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, budget: 4000 }) });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    await page.goto(`${url}#search=${id}`);
+    await page.waitForSelector('#search-stop', { timeout: 30_000 });
+    await page.waitForFunction(() => /· [1-9]\d*\/4000 replications simulated/.test(document.querySelector('#search-status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.click('#search-stop');
+    await page.waitForSelector('#view[data-ready="true"] #search-answer', { timeout: 60_000 });
+    expect(await page.textContent('#search-status')).toMatch(/^cancelled · \d+\/4000 replications simulated/);
+    expect(await page.textContent('#search-answer')).toMatch(/Interrupted after \d+ of 4000 replications: /);
+    expect(await page.$('#search-stop')).toBeNull();
+    await page.screenshot({ path: path.join(ROOT, 'test-output', 'dashboard-search-stopped.png'), fullPage: true });
     expect(problems).toEqual([]);
   }, 120_000);
 

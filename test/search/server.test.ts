@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.js';
 import { tempProject } from '../server/helpers.js';
+import type { SearchDocument } from '../../src/search/index.js';
 
 /** A small, fast search: the Erlang C example over a short day with a wide indifference zone. */
 const DESK = `name: desk-search
@@ -62,4 +63,37 @@ describe('POST /api/searches', () => {
     expect(big.json().error).toMatch(/exceeds the server's budget/);
     expect((await app.inject({ method: 'GET', url: '/api/searches/00000000-0000-0000-0000-000000000000' })).statusCode).toBe(404);
   });
+});
+
+describe('DELETE /api/searches/:id', () => {
+  it('stops a running search: it ends cancelled, with the document of what it decided written as search.json', async () => {
+    // 13 agents sit right at 80 % (79.6 %), inside a zone of ±0.5 %: their test would run to the cap of 4000.
+    const long = DESK.replace('atLeast: 0.7, tolerance: 0.05', 'atLeast: 0.8, tolerance: 0.005').replace('budget: 200', 'budget: 4000\n  maxReplications: 4000');
+    const res = await app.inject({ method: 'POST', url: '/api/searches', payload: { text: long } });
+    expect(res.statusCode, res.body).toBe(202);
+    const { id } = res.json() as { id: string };
+    type Job = { status: string; progress: { simulated: number } | null; document?: SearchDocument };
+    const get = async (): Promise<Job> => (await app.inject({ method: 'GET', url: `/api/searches/${id}` })).json() as Job;
+    let job = await get();
+    for (let i = 0; i < 600 && job.status === 'running' && (job.progress?.simulated ?? 0) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = await get();
+    }
+    expect(job.status).toBe('running');
+    const del = await app.inject({ method: 'DELETE', url: `/api/searches/${id}` });
+    expect(del.statusCode).toBe(202);
+    for (let i = 0; i < 600 && job.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = await get();
+    }
+    expect(job.status).toBe('cancelled');
+    expect(job.document?.interrupted).toBe(true);
+    expect(job.document?.summary).toMatch(/^Interrupted after \d+ of 4000 replications: /);
+    expect(job.document).toEqual(JSON.parse(readFileSync(path.join(reports, 'searches', id, 'search.json'), 'utf8')));
+    // Stopping it again, or an unknown search.
+    expect((await app.inject({ method: 'DELETE', url: `/api/searches/${id}` })).statusCode).toBe(409);
+    expect((await app.inject({ method: 'DELETE', url: '/api/searches/00000000-0000-0000-0000-000000000000' })).statusCode).toBe(404);
+    // The server takes the next search.
+    expect((await app.inject({ method: 'POST', url: '/api/searches', payload: { scenario: 'desk-search', budget: 20 } })).statusCode).not.toBe(429);
+  }, 60_000);
 });

@@ -132,3 +132,36 @@ describe('two levels: probes at a looser error, the certificate at β = α/(G·s
     expect(wrong / 200).toBeLessThanOrEqual(alpha);
   }, 60_000);
 });
+
+describe('descents counted (procedure.rounds)', () => {
+  /** The verdicts a descent reads and adds, at both levels, and the candidates not started. */
+  const state = (d: TwoLevelDecisions): string =>
+    [...[...d.strict].map(([n, v]) => `s:${n}=${v.decision}/${v.replications}`), ...[...d.loose].map(([n, v]) => `l:${n}=${v.decision}/${v.replications}`), ...[...d.notStarted].map(([n, l]) => `n:${n}=${l}`)].sort().join(';');
+
+  it.each([40, 50, 60, 90])('a budget of %i that cuts the certificate short: every descent counted changed a verdict; a replay is not counted', async (budget) => {
+    // Three variables, as the service desk's shifts: feasible when the sum of steps reaches 9.
+    const vars = [variable('early', 6, 3), variable('late', 6, 3), variable('night', 6, 3)];
+    const mu = (p: Point): number => q + (p.reduce((a, x) => a + x, 0) - 8.5) * 0.6;
+    const { observe, used } = sampler(mu, 1, seedrandom(`rounds-${budget}`));
+    const cost = (ids: readonly string[], upTo: number): number => {
+      let n = 0;
+      for (const id of new Set(ids)) for (let r = 0; r < upTo; r++) if (!used.has(`${id}#${r}`)) n++;
+      return n;
+    };
+    const d = new TwoLevelDecisions({ nameOf, tests, observe, certificate: { alpha: 0.05, candidatesCovered: 216, n0: 10, batch: 10, maxReplications: 300 }, probeBeta: 0.05, remaining: () => budget - used.size, cost });
+    // The state each descent starts from, and the state at the end.
+    const starts: string[] = [];
+    const recording: Descent = (v, s, check) => {
+      starts.push(state(d));
+      return coordinateSearch(v, s, check);
+    };
+    const { rounds } = await descendAndCertify(vars, [2, 2, 2], recording, d);
+    const after = [...starts.slice(1), state(d)];
+    expect(used.size).toBeLessThanOrEqual(budget);
+    expect(rounds).toBeGreaterThanOrEqual(1);
+    // Each counted descent changed something; at most one more (the last) ran as a replay.
+    for (let i = 0; i < rounds; i++) expect(after[i], `descent ${i + 1}`).not.toBe(starts[i]);
+    expect(starts.length - rounds).toBeLessThanOrEqual(1);
+    if (starts.length > rounds) expect(after[starts.length - 1]).toBe(starts[starts.length - 1]);
+  });
+});

@@ -8,7 +8,7 @@ import './ports.js';
 
 export const network = defineModel({
   name: 'network',
-  about: 'Per device in `network.devices` and per service in `network.services`; cost.network when the scenario has a `network` section.',
+  about: 'Per device in `network.devices` and per service in `network.services`; cost.network when some device has a `costPerHour` above 0.',
   schema: NetworkFields,
   needs: ['services', 'failureTargets'],
   gives: ['networkCost'],

@@ -60,6 +60,6 @@ export const NETWORK_METRICS = {
     unit: 'currency',
     better: 'lower',
     range: { lo: 0 },
-    doc: 'What the network devices cost over the measured period: the sum of their costPerHour × hours, failed or not (part of cost.total).',
+    doc: 'What the network devices cost over the measured period: the sum of their costPerHour × hours, failed or not (part of cost.total). Only when some device has a costPerHour above 0.',
   },
 } as const satisfies Record<string, MetricSpec>;

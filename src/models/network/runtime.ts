@@ -111,7 +111,7 @@ const nodeUp = (n: Node): boolean => ('device' in n ? n.device.up : n.pair.membe
 
 /** Builds the network (after services, before failures, which draws the devices' failures). */
 export function buildNetwork(world: World, services: ServicesPort, registry: FailureTargetsPort, spec: NetworkSpec | null): NetworkCostPort {
-  if (spec === null) return { cost: () => 0 };
+  if (spec === null) return { cost: () => 0, priced: false };
   const sim = world.sim;
   let resetAt = sim.now;
 
@@ -278,10 +278,13 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
     world.recorder.metric(NETWORK_METRICS.refused, labels, () => s.refused);
   }
   // Every device is paid for over the measured period, whether it works or not.
+  // cost.network only when some device has a price, as cost.servers: an unpriced network's
+  // summary would otherwise show "Network cost 0 [0, 0]".
   const perHour = [...devices.values()].reduce((sum, d) => sum + d.costPerHour, 0);
+  if (perHour === 0) return { cost: () => 0, priced: false };
   const cost = (): number => (perHour * (sim.now - resetAt)) / 3600;
   world.recorder.metric(NETWORK_METRICS.cost, {}, cost);
-  return { cost };
+  return { cost, priced: true };
 }
 
 function newDevice(world: World, d: NetworkDeviceSpec): Device {

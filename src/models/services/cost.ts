@@ -21,7 +21,7 @@ export function serversPerHour(config: ServicesConfig): number {
  */
 export function buildServersCost(world: World, config: ServicesConfig): ServersCostPort {
   const perHour = serversPerHour(config);
-  if (perHour === 0) return { cost: () => 0 };
+  if (perHour === 0) return { cost: () => 0, priced: false };
   const sim = world.sim;
   let resetAt = sim.now;
   sim.onReset(() => {
@@ -29,5 +29,5 @@ export function buildServersCost(world: World, config: ServicesConfig): ServersC
   });
   const cost = (): number => (perHour * (sim.now - resetAt)) / 3600;
   world.recorder.metric(SERVICE_METRICS.cost, {}, cost);
-  return { cost };
+  return { cost, priced: true };
 }

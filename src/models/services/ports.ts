@@ -8,6 +8,8 @@ export type ServicesPort = ServicesRegistry;
 /** What the services' servers cost so far in the measured period, for cost.total (0 when no service prices its servers). */
 export interface ServersCostPort {
   cost(): number;
+  /** Whether any service prices its servers (cost.servers is recorded only then). */
+  readonly priced: boolean;
 }
 
 declare module '../kernel/plugin.js' {

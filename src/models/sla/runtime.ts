@@ -266,6 +266,8 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
 /** What owned capacity (servers, network devices) costs so far in the measured period: a port another model gives. */
 export interface CapacityCost {
   cost(): number;
+  /** Whether the capacity has a price at all. */
+  readonly priced: boolean;
 }
 
 /**
@@ -273,7 +275,13 @@ export interface CapacityCost {
  * the capacity-cost ports (servers, network), summed into cost.total.
  */
 export function buildSla(world: World, teams: TeamsPort, capacity: readonly CapacityCost[], config: SlaConfig): void {
-  if (!config.measured) return;
+  const capacityCost = (): number => capacity.reduce((a, c) => a + c.cost(), 0);
+  if (!config.measured) {
+    // An infrastructure-only scenario stays free of operations metrics, but priced capacity
+    // still has a total: what the servers and devices cost (docs call them part of cost.total).
+    if (capacity.some((c) => c.priced)) world.recorder.metric(SLA_METRICS.total, {}, capacityCost);
+    return;
+  }
   const slas = config.services.map((s) => buildServiceSla(world, s));
   const targets = config.incidentTargets;
   const rec = world.recorder;
@@ -289,7 +297,6 @@ export function buildSla(world: World, teams: TeamsPort, capacity: readonly Capa
   };
   rec.metric(SLA_METRICS.penalties, {}, penalties);
   rec.metric(SLA_METRICS.revenue, {}, revenue);
-  const capacityCost = (): number => capacity.reduce((a, c) => a + c.cost(), 0);
   rec.metric(SLA_METRICS.total, {}, () => staffingCost(teams) + capacityCost() + penalties() + revenue());
   if (world.services.size > 0) {
     rec.metric(SLA_METRICS.delayed, {}, () => sumTotals(world, 'slow'));

@@ -2,7 +2,9 @@
  * Policy searches over HTTP: `POST /api/searches` starts `opsim search` on a named or inline
  * scenario with a `search:` section and answers 202 with its id; `GET /api/searches/:id` gives
  * its status, progress and, when done, the search document; `GET /api/searches/:id/events`
- * streams "progress" events and ends with "done". One search runs at a time (429 otherwise);
+ * streams "progress" events and ends with "done"; `DELETE /api/searches/:id` stops a running one,
+ * which ends "cancelled" with the document of what it decided by then (written as search.json,
+ * marked `interrupted`). One search runs at a time (429 otherwise);
  * a search asking for more than the server's budget of replications is refused with 400.
  * Registered by buildServer (app.ts) with one line; authentication is the server's.
  */
@@ -47,7 +49,7 @@ const Params = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
 /** One search and what its followers need. */
 interface SearchJob {
   id: string;
-  status: 'running' | 'done' | 'failed';
+  status: 'running' | 'done' | 'failed' | 'cancelled';
   progress: SearchProgress | null;
   error?: string;
   document?: SearchDocument;
@@ -60,6 +62,8 @@ function fail(reply: FastifyReply, status: number, error: string, errors: unknow
 /** POST /api/searches, GET /api/searches/:id and its events. */
 export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesOptions> = async (app, o) => {
   const jobs = new Map<string, SearchJob>();
+  // The running search's stop (one search runs at a time).
+  const stops = new Map<string, AbortController>();
   const listeners = new Map<string, Set<(event: string, job: SearchJob) => void>>();
   let pool: ReplicationPool | null = null;
   let running: Promise<void> | null = null;
@@ -68,6 +72,8 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesOptions> = asyn
     for (const l of listeners.get(job.id) ?? []) l(event, job);
   };
   app.addHook('onClose', async () => {
+    // A closing server stops its search; the document of what it decided is still written.
+    for (const c of stops.values()) c.abort();
     await running?.catch(() => undefined);
     await pool?.close();
   });
@@ -111,8 +117,11 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesOptions> = asyn
     const dir = path.join(o.reportsDir, 'searches', job.id);
     pool ??= new ReplicationPool(o.workers !== undefined ? { size: o.workers } : {});
     const input = { raw: loaded.raw, file: loaded.file, hash: loaded.hash };
+    const stop = new AbortController();
+    stops.set(job.id, stop);
     running = runSearch(input, {
       pool,
+      signal: stop.signal,
       budget,
       storeFile: path.join(dir, 'search-replications.json'),
       ...(body.seed !== undefined ? { seed: String(body.seed) } : {}),
@@ -124,13 +133,14 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesOptions> = asyn
       .then(async (doc) => {
         await writeFileAtomic(path.join(dir, 'search.json'), JSON.stringify(doc, null, 2) + '\n');
         job.document = doc;
-        job.status = 'done';
+        job.status = doc.interrupted === true ? 'cancelled' : 'done';
       })
       .catch((err: unknown) => {
         job.status = 'failed';
         job.error = err instanceof Error ? err.message : String(err);
       })
       .finally(() => {
+        stops.delete(job.id);
         running = null;
         emit(job, 'done');
       });
@@ -140,6 +150,15 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesOptions> = asyn
   app.get('/api/searches/:id', { schema: { summary: 'A search: status, progress and, when done, its document', params: Params, response: { 200: S.Search, 404: S.Error } } }, async (req, reply) => {
     const job = jobs.get(req.params.id);
     return job === undefined ? fail(reply, 404, 'no such search') : job;
+  });
+
+  app.delete('/api/searches/:id', { schema: { summary: 'Stop a running search: it ends "cancelled", with the document of what it decided', params: Params, response: { 202: S.Search, 404: S.Error, 409: S.Error } } }, async (req, reply) => {
+    const job = jobs.get(req.params.id);
+    if (job === undefined) return fail(reply, 404, 'no such search');
+    const stop = stops.get(job.id);
+    if (job.status !== 'running' || stop === undefined) return fail(reply, 409, `the search is already ${job.status}`);
+    stop.abort();
+    return reply.code(202).send(job);
   });
 
   app.get('/api/searches/:id/events', { schema: { summary: 'Server-sent events: "progress" after every batch, then "done"', params: Params, response: { 200: S.Text('text/event-stream'), 404: S.Error } } }, async (req, reply) => {

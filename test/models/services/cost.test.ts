@@ -49,6 +49,18 @@ describe('cost.servers', () => {
     expect(pricedRest).toEqual(freeRest);
   });
 
+  it('gives an infrastructure-only scenario (no sla, teams or incidents) a cost.total of its priced capacity, and no operations metrics', () => {
+    const infra = PRICED.slice(0, -1); // without the sla section
+    const m = runReplication(ok(infra), { seed: 'cost', replication: 0 }).metrics;
+    expect(m['cost.servers']).toBeCloseTo(33, 12);
+    expect(m['cost.total']).toBe(m['cost.servers']);
+    expect(m['cost.penalties']).toBeUndefined();
+    expect(m['transactions.failed']).toBeUndefined();
+    // Unpriced, it has no cost metrics at all (as before servers had prices).
+    const free = runReplication(ok(infra.map((l) => l.replace(/, costPerHour: [\d.]+/, ''))), { seed: 'cost', replication: 0 }).metrics;
+    expect(Object.keys(free).filter((k) => k.startsWith('cost.'))).toEqual([]);
+  });
+
   it('follows the pool size a variant sets', () => {
     const bigger = runReplication(ok([...PRICED.slice(0, 4), PRICED[4]!.replace('servers: 4', 'servers: 6'), ...PRICED.slice(5)]), { seed: 'cost', replication: 0 }).metrics;
     expect(bigger['cost.servers']).toBeCloseTo((6 * 2.5 + 3 * 4) * 1.5, 12);
