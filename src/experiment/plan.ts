@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError, toPointer, displayPath, didYouMean, parseFieldPath, type ScenarioError } from '../scenario/errors.js';
-import { readScenarioSource } from '../scenario/source.js';
+import { readMergedSource } from '../scenario/merge.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { Executor } from './jobs.js';
 import type { ReplicationPool } from './pool.js';
@@ -66,18 +66,21 @@ export function scenarioError(message: string, pathText = ''): ScenarioError {
   return { file: null, line: null, column: null, path: pathText, message };
 }
 
-/** Looks up where a variant was declared in its file, so variant errors carry a position. */
-export function locate(file: string | null, segments: (string | number)[]): { line: number | null; column: number | null } {
-  if (file === null) return { line: null, column: null };
-  const abs = path.resolve(file);
-  if (!existsSync(abs)) return { line: null, column: null };
-  const src = readScenarioSource(abs, file);
-  if (!src.ok) return { line: null, column: null };
+/**
+ * Looks up where a value was written, so variant errors carry a position: in the file that
+ * wrote it, which for a scenario that `extends` another may be the base (the merged document's
+ * origins say which); `file` when nothing is found.
+ */
+export function locate(file: string | null, segments: (string | number)[]): { file: string | null; line: number | null; column: number | null } {
+  const none = { file, line: null, column: null };
+  if (file === null || !existsSync(path.resolve(file))) return none;
+  const merged = readMergedSource(file);
+  if (!merged.ok) return none;
   for (let n = segments.length; n >= 0; n--) {
-    const o = src.doc.origins.get(toPointer(segments.slice(0, n)));
-    if (o !== undefined) return { line: o.keyLine ?? o.line, column: o.keyColumn ?? o.column };
+    const o = merged.origins.get(toPointer(segments.slice(0, n)));
+    if (o !== undefined) return { file: o.file ?? file, line: o.keyLine ?? o.line, column: o.keyColumn ?? o.column };
   }
-  return { line: null, column: null };
+  return none;
 }
 
 /** Gives an error found on a raw document (no positions) the position of its path in the file. */
@@ -143,7 +146,7 @@ export function prepare(input: ExperimentInput, options: ExperimentOptions): { b
   const errors: ScenarioError[] = [];
   for (const d of duplicateNames(defs)) {
     const where = locate(input.file, ['experiment', 'variants']);
-    errors.push({ file: input.file, ...where, path: 'experiment.variants', message: `two variants are named "${d}"; variant names must be unique` });
+    errors.push({ ...where, path: 'experiment.variants', message: `two variants are named "${d}"; variant names must be unique` });
   }
   const allNames = defs.map((d) => d.name);
   if (options.variants !== undefined && options.variants.length > 0) {
@@ -178,12 +181,12 @@ export function prepare(input: ExperimentInput, options: ExperimentOptions): { b
   }
   let reference = experiment?.reference ?? defs[0]?.name ?? 'base';
   if (experiment?.reference !== undefined && !allNames.includes(experiment.reference)) {
-    errors.push({ file: input.file, ...locate(input.file, ['experiment', 'reference']), path: 'experiment.reference', message: `no variant is named "${experiment.reference}"${didYouMean(experiment.reference, allNames)}` });
+    errors.push({ ...locate(input.file, ['experiment', 'reference']), path: 'experiment.reference', message: `no variant is named "${experiment.reference}"${didYouMean(experiment.reference, allNames)}` });
   }
   if (!defs.some((d) => d.name === reference)) reference = defs[0]?.name ?? reference;
   const stop = experiment?.stopWhen;
   if (stop !== undefined && experiment?.replications !== undefined && stop.maxReplications < experiment.replications) {
-    errors.push({ file: input.file, ...locate(input.file, ['experiment', 'stopWhen', 'maxReplications']), path: 'experiment.stopWhen.maxReplications', message: `must be ≥ experiment.replications (${experiment.replications})` });
+    errors.push({ ...locate(input.file, ['experiment', 'stopWhen', 'maxReplications']), path: 'experiment.stopWhen.maxReplications', message: `must be ≥ experiment.replications (${experiment.replications})` });
   }
   if (errors.length > 0) throw new ScenarioLoadError(errors);
   return { base, variants, reference };

@@ -87,7 +87,7 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
       const summary = summarizeSeries(recs);
       const col = summary?.columns.indexOf(wd.column) ?? -1;
       if (summary !== null && col < 0) {
-        throw new ScenarioLoadError([{ file: input.file, ...locate(input.file, ['experiment', 'warmupDetection', 'column']), path: 'experiment.warmupDetection.column', message: `no series column "${wd.column}"${didYouMean(wd.column, summary.columns)} (columns: ${summary.columns.slice(1).join(', ')})` }]);
+        throw new ScenarioLoadError([{ ...locate(input.file, ['experiment', 'warmupDetection', 'column']), path: 'experiment.warmupDetection.column', message: `no series column "${wd.column}"${didYouMean(wd.column, summary.columns)} (columns: ${summary.columns.slice(1).join(', ')})` }]);
       }
       if (summary !== null) {
         const values = summary.mean.map((row) => row[col] ?? NaN);
@@ -176,7 +176,7 @@ function checkShardable(input: ExperimentInput, shard: { index: number; count: n
   if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
     errors.push({ file: null, line: null, column: null, path: '', message: `--shard ${shard.index + 1}/${shard.count}: expected I/N with 1 ≤ I ≤ N` });
   }
-  if (stopWhen) errors.push({ file: input.file, ...locate(input.file, ['experiment', 'stopWhen']), path: 'experiment.stopWhen', message: 'sequential stopping needs every replication in one place: run it locally or on the queue (--queue), not in shards' });
-  if (warmup) errors.push({ file: input.file, ...locate(input.file, ['experiment', 'warmupDetection']), path: 'experiment.warmupDetection', message: 'warm-up detection needs a pilot before the shards: set warmup explicitly, or run locally or on the queue (--queue)' });
+  if (stopWhen) errors.push({ ...locate(input.file, ['experiment', 'stopWhen']), path: 'experiment.stopWhen', message: 'sequential stopping needs every replication in one place: run it locally or on the queue (--queue), not in shards' });
+  if (warmup) errors.push({ ...locate(input.file, ['experiment', 'warmupDetection']), path: 'experiment.warmupDetection', message: 'warm-up detection needs a pilot before the shards: set warmup explicitly, or run locally or on the queue (--queue)' });
   if (errors.length > 0) throw new ScenarioLoadError(errors);
 }

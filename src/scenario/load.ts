@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseScenarioText, readScenarioSource, locate, type Origin } from './source.js';
-import { resolveExtends, realOrResolved, isPlainObject, type Located, type MergeResult, type SourceReader } from './merge.js';
+import { resolveExtends, readMergedSource, realOrResolved, isPlainObject, type Located, type MergeResult, type SourceReader } from './merge.js';
 import { readPlainSource } from './plain-source.js';
 import { applyOverridesChecked } from './overrides.js';
 import { jsonSchemaOf, validateAndConvert, type Issue } from './validate.js';
@@ -183,10 +183,7 @@ export function createScenarioLoader(language: ScenarioLanguage, loaderOptions: 
       if (r.ok) return r;
     }
   }
-  const src = readScenarioSource(abs, file);
-  if (!src.ok) return { ok: false, errors: src.errors };
-  const merged = resolveExtends(src.doc, ctx, [realOrResolved(abs)]);
-  return fromMerge(merged, file, options.overrides, path.dirname(abs));
+  return fromMerge(readMergedSource(file), file, options.overrides, path.dirname(abs));
   };
 
   const loadScenarioText = (text: string, options: LoadTextOptions): LoadResult => {

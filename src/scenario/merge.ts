@@ -155,3 +155,14 @@ export function resolveExtends(doc: SourceDoc, ctx: ExtendsContext, chain: strin
   const merged = mergeLocated({ value: base.value, origins: base.origins }, { value: childValue, origins: doc.origins });
   return { ok: true, ...merged };
 }
+
+/**
+ * A scenario file read with positions and its `extends` resolved: each value's origin names the
+ * file (base or child) and position that wrote it. For locating a problem found after loading.
+ */
+export function readMergedSource(file: string): MergeResult {
+  const abs = path.resolve(file);
+  const src = readScenarioSource(abs, file);
+  if (!src.ok) return { ok: false, errors: src.errors };
+  return resolveExtends(src.doc, { absDir: path.dirname(abs), displayDir: path.dirname(file) }, [realOrResolved(abs)]);
+}

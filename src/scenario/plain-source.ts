@@ -10,8 +10,9 @@
  * with positions, so every message is the one the located reader gives. This reader therefore
  * only has to give the same data as the located one for what it accepts, and it accepts only
  * plain YAML where the two libraries agree by construction: one document, the YAML 1.2 core
- * schema, no directives, no tags, anchors or aliases, keys that are non-empty scalars, and no
- * deeper nesting or more values than the located reader allows (a file outside that, or one
+ * schema, no directives, no tags, anchors or aliases, keys that are non-empty scalars no longer
+ * than the located reader allows (see `keyTooLong`), and no deeper nesting or more values than
+ * it allows (a file outside that, or one
  * js-yaml refuses, is read with positions: slower, never different). test/scenario/plain-source.test.ts
  * compares the two on every shipped scenario, the bad corpus and generated documents.
  */
@@ -52,9 +53,28 @@ function overflows(source: string): boolean {
 }
 
 /**
+ * The located reader's one length limit that js-yaml lacks: YAML's 1024 characters from the
+ * start of an implicit key (its opening quote, if quoted) to its `:` indicator, which `yaml`
+ * enforces on block mapping keys and flow sequence pairs (KEY_OVER_1024_CHARS, counted as
+ * colon offset - key start > 1024). Measured here to the first character after the key, its
+ * closing quote and any spaces or tabs: the `:` of an implicit key, so exactly yaml's measure
+ * there; for a key whose `:` is further on (an explicit `? key`) or that has no limit (a flow
+ * mapping's), it may decline a key yaml accepts, which only costs the located read.
+ */
+export const MAX_IMPLICIT_KEY_SPAN = 1024;
+
+function keyTooLong(text: string, valueStart: number, valueEnd: number, quoted: boolean): boolean {
+  const start = quoted ? valueStart - 1 : valueStart;
+  let end = quoted ? valueEnd + 1 : valueEnd;
+  while (text[end] === ' ' || text[end] === '\t') end++;
+  return end - start > MAX_IMPLICIT_KEY_SPAN;
+}
+
+/**
  * Whether an event stream is one document without directives, tags, anchors or aliases, whose
  * mapping keys are non-empty scalars (an empty key is "" to the located reader and "null" to
- * js-yaml), no deeper than the located reader's limit, with no more values than it allows,
+ * js-yaml) within the implicit-key limit (`keyTooLong`), no deeper than the located reader's
+ * limit, with no more values than it allows,
  * and no plain number that overflows a double (see `overflows`).
  */
 function isPlain(events: ReturnType<JsYaml['parseEvents']>, id: JsYaml['EVENT_ID'], text: string, plainStyle: number): boolean {
@@ -78,7 +98,7 @@ function isPlain(events: ReturnType<JsYaml['parseEvents']>, id: JsYaml['EVENT_ID
     const isKey = top >= 0 && mapping[top] === true && count[top]! % 2 === 0;
     if (top >= 0) count[top]!++;
     if (e.type === id.SCALAR) {
-      if (isKey && e.valueEnd === e.valueStart) return false;
+      if (isKey && (e.valueEnd === e.valueStart || keyTooLong(text, e.valueStart, e.valueEnd, e.style !== plainStyle))) return false;
       if (e.style === plainStyle && overflows(text.slice(e.valueStart, e.valueEnd))) return false;
       continue;
     }

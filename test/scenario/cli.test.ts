@@ -73,6 +73,44 @@ describe('opsim validate (built CLI)', () => {
     expect(ok.stdout).toBe(`${path.join(files, 'fine.yaml')}: valid (shop, 2 services, 1 load, horizon 1d, 3 variants)\n`);
   });
 
+  test("a variant error in an extends base is located in the base, by validate and run (not at the child's 1:1)", () => {
+    const base = `${MINIMAL}experiment:
+  variants:
+    list:
+      - name: fine
+      - name: typo
+        set: { services.inventory.servers: six }
+`;
+    // The child inherits the base's variants; the second child rewrites the typo variant itself.
+    const files = tmpFiles({ 'base.yaml': base, 'child.yaml': 'extends: base.yaml\nname: child\n', 'own.yaml': 'extends: base.yaml\nexperiment:\n  variants:\n    list:\n      - name: typo\n        set: { services.inventory.servers: seven }\n' });
+    const [b, child, own] = ['base.yaml', 'child.yaml', 'own.yaml'].map((f) => path.join(files, f)) as [string, string, string];
+    const message = (got: string): string =>
+      `experiment.variants.list[1].set["services.inventory.servers"]: variant "typo": services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "${got}" (set by override services.inventory.servers=${got})`;
+    for (const file of [b, child]) {
+      const r = run('validate', file);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`${b}:19:16 ${message('six')}\n${file}: 1 problem\n`);
+    }
+    const r = run('run', child, '--out', path.join(files, 'results'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${b}:19:16 ${message('six')}`);
+    const o = run('validate', own);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toBe(`${own}:6:16 ${message('seven')}\n${own}: 1 problem\n`);
+  });
+
+  test('an implicit key past YAML\'s 1024-character limit is refused, as the located reader refuses it', () => {
+    // A valid scenario but for the key's length: the service exists, so nothing later sends the load to the located reader.
+    const long = 'w'.repeat(1100);
+    const text = `${MINIMAL.replaceAll('inventory', long)}experiment:\n  variants:\n    list:\n      - name: v\n        set:\n          services.${long}.servers: 5\n`;
+    const files = tmpFiles({ 'long.yaml': text, 'short.yaml': text.replace(`services.${long}.servers: 5`, `{ services.${long}.servers: 5 }`) });
+    expect(run('validate', path.join(files, 'short.yaml')).code).toBe(0);
+    const f = path.join(files, 'long.yaml');
+    const r = run('validate', f);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${f}:19:11 invalid YAML: The : indicator must be at most 1024 chars after the start of an implicit block mapping key\n${f}: 1 problem\n`);
+  });
+
   test('unreadable files exit 2', () => {
     const r = run('validate', path.join(dir, 'missing.yaml'));
     expect(r.code).toBe(2);

@@ -84,8 +84,29 @@ describe('the plain reader', () => {
     ['a number too large for a double', 'a: 1e400\n'],
     ['an integer too large for a double', `a: ${'9'.repeat(400)}\n`],
     ['a hexadecimal integer too large for a double', `a: 0x${'f'.repeat(300)}\n`],
-  ])('declines %s', (_what, text) => {
+    // YAML's limit of 1024 characters from an implicit key's start to its `:`, which `yaml` applies and js-yaml does not.
+    ['a block mapping key over 1024 characters', `${'w'.repeat(1025)}: 1\n`],
+    ['a nested block mapping key over 1024 characters', `a:\n  b:\n    ${'w'.repeat(1025)}: 1\n`],
+    ['a quoted key over 1024 characters with its quotes', `a:\n  "${'w'.repeat(1023)}": 1\n`],
+    ['a single-quoted key over 1024 characters with its quotes', `'${'w'.repeat(1023)}': 1\n`],
+    ['a short key with spaces before its colon past 1024', `w${' '.repeat(1024)}: 1\n`],
+    ['a key in a sequence item over 1024 characters', `- ${'w'.repeat(1025)}: 1\n`],
+    ['a flow sequence pair key over 1024 characters', `a: [${'w'.repeat(1025)}: 1]\n`],
+    ['a variant set: path over 1024 characters', `experiment:\n  variants:\n    list:\n      - name: v\n        set:\n          services.${'w'.repeat(1100)}.servers: 5\n`],
+  ])('declines %s', (what, text) => {
     expect(plainData(text)).toBeUndefined();
+    // The key-length cases are declined because the located reader refuses them.
+    if (/over 1024|past 1024/.test(what)) expect(located(text)).toBe('refused');
+  });
+
+  it.each([
+    ['a block mapping key of 1024 characters', `${'w'.repeat(1024)}: 1\n`],
+    ['a quoted key of 1024 characters with its quotes', `"${'w'.repeat(1022)}": 1\n`],
+    ['a flow sequence pair key of 1024 characters', `a: [${'w'.repeat(1024)}: 1]\n`],
+    ['a long value', `a: ${'w'.repeat(5000)}\n`],
+  ])('reads %s, as the located reader does', (_what, text) => {
+    expect(located(text)).not.toBe('refused');
+    expect(plainData(text)).toStrictEqual(located(text));
   });
 
   it('declines JSON that is not JSON, and reads JSON that is', () => {
@@ -103,12 +124,16 @@ describe('the plain reader', () => {
   it('agrees on generated documents (scalars of every kind, quoting, block scalars, flow and block collections)', () => {
     const bits = ['0', '1', '7', '9'.repeat(400), '1e400', '0x' + 'f'.repeat(300), '.', 'e', 'E', '+', '-', '_', 'x', 'o', 'b', 'inf', 'Inf', 'NaN', 'nan', 'null', 'Null', 'NULL', '~', 'true', 'False', 'yes', 'no', 'on', '0x', '0o', '0b', ':', ' ', ' #', '"', "'", '\\', '\\n', '\\x41', 'é', '%', '@', '`', ',', '[', ']', '{', '}', '?', '|', '>', '&', '*', '!', '\t'];
     const scalar = fc.array(fc.constantFrom(...bits), { minLength: 1, maxLength: 4 }).map((xs) => xs.join(''));
+    // Keys on both sides of YAML's 1024-character implicit-key limit (plain, quoted, spaces before the colon).
+    const key = fc.constantFrom('a', 'b', 'c', '1', 'null', '"q"', 'w'.repeat(1024), 'x'.repeat(1025), `"${'w'.repeat(1022)}"`, `'${'x'.repeat(1023)}'`, `y${' '.repeat(1023)}`, `z${' '.repeat(1024)}`);
     const leaf = fc.oneof(
       scalar.map((s) => ` ${s}`),
       scalar.map((s) => ` "${s}"`),
       scalar.map((s) => ` '${s}'`),
       fc.tuple(scalar, scalar).map(([a, b]) => ` [${a}, ${b}]`),
       fc.tuple(scalar, scalar).map(([a, b]) => ` {k: ${a}, l: ${b}}`),
+      fc.tuple(key, scalar).map(([k, b]) => ` [${k}: ${b}]`),
+      fc.tuple(key, scalar).map(([k, b]) => ` {${k}: ${b}}`),
       fc.tuple(fc.constantFrom('!!str', '!!int', '!!float', '!!bool', '!!null', '!x', '&a', '*a'), fc.constantFrom('1', '1.5', '0x1F', 'true', '~', 'abc', '')).map(([t, s]) => ` ${t} ${s}`),
     );
     type Gen = (indent: string, depth: number) => fc.Arbitrary<string>;
@@ -118,7 +143,7 @@ describe('the plain reader', () => {
         : fc.oneof(
             leaf,
             fc.tuple(fc.constantFrom('|', '|-', '|+', '>', '>-'), scalar, scalar, fc.boolean()).map(([h, a, b, gap]) => ` ${h}\n${indent}  ${a}\n${gap ? '\n' : ''}${indent}  ${b}`),
-            fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', '1', 'null', '"q"'), fc.constant(null)).chain(([k]) => node(`${indent}  `, depth + 1).map((v) => `\n${indent}  ${k}:${v}`)), { minLength: 1, maxLength: 3 }).map((xs) => xs.join('')),
+            fc.array(fc.tuple(key, fc.constant(null)).chain(([k]) => node(`${indent}  `, depth + 1).map((v) => `\n${indent}  ${k}:${v}`)), { minLength: 1, maxLength: 3 }).map((xs) => xs.join('')),
             fc.array(node(`${indent}  `, depth + 1).map((v) => `\n${indent}  -${v}`), { minLength: 1, maxLength: 3 }).map((xs) => xs.join('')),
           );
     const doc = fc.array(node('', 0), { minLength: 1, maxLength: 3 }).map((vs) => vs.map((v, i) => `k${i}:${v}\n`).join(''));
