@@ -17,7 +17,7 @@ export const SLA_METRICS = {
   budgetMinutes: { name: 'sla.<sla>.budget_minutes', unit: 'minutes', better: 'neutral', range: { lo: 0 }, doc: 'Downtime the verdict allows: (1 − availability target) × the judged span.' },
   observedAttainment: { name: 'sla.<sla>.observed_attainment', unit: 'fraction', better: 'higher', range: SHARE, doc: 'Share of the observed time (horizon after warm-up) in windows meeting the objective.' },
   penalty: { name: 'sla.<sla>.penalty', label: '<sla> SLA penalties', unit: 'currency', better: 'lower', range: MONEY, doc: 'Penalties of the SLA: per breach and per breach minute.' },
-  latencyAttainment: { name: 'sla.<sla>.latency_attainment', unit: 'fraction', better: 'higher', range: SHARE, doc: "Share of requests within the SLA's latency threshold (its own, else the service's objective) and not failed." },
+  latencyAttainment: { name: 'sla.<sla>.latency_attainment', label: '<sla> requests within latency threshold', unit: 'fraction', better: 'higher', range: SHARE, doc: "Share of requests within the SLA's latency threshold (its own, else the service's objective) and not failed." },
   revenueAtRisk: { name: 'sla.<sla>.revenue_at_risk', label: '<sla> SLA revenue at risk', unit: 'currency', better: 'lower', range: MONEY, doc: 'Revenue of failed transactions plus the lost share of delayed ones (slower than the SLA’s threshold).' },
   penalties: { name: 'cost.penalties', label: 'Penalties', unit: 'currency', better: 'lower', range: MONEY, doc: 'All SLA penalties, incident-target penalties included.' },
   revenue: { name: 'cost.revenue_at_risk', label: 'Revenue at risk', unit: 'currency', better: 'lower', range: MONEY, doc: 'Revenue at risk, each service counted once, at the largest of its SLAs’ figures.' },
