@@ -64,14 +64,22 @@ export function register(program: Command): void {
         const storeFile = path.join(outDir, 'search-replications.json');
         // --no-reuse: start from an empty store (the new one replaces it).
         if (flags.reuse === false) await rm(storeFile, { force: true });
-        // Ctrl-C or SIGTERM stops the search at once; what was decided is still written (marked interrupted).
+        // Ctrl-C or SIGTERM stops the search at once; what was decided is still written (marked
+        // interrupted). The handlers stay until both files are written: a signal while writing
+        // (a second Ctrl-C) must not kill the process between a temp file and its rename.
         const controller = new AbortController();
+        let writing = false;
         const onSignal = (sig: NodeJS.Signals): void => {
-          if (!controller.signal.aborted) process.stderr.write(`${flags.quiet !== true && process.stderr.isTTY ? '\n' : ''}opsim: ${sig}: stopping the search, writing what was decided\n`);
+          if (writing) process.stderr.write(`opsim: ${sig}: writing the results, a moment\n`);
+          else if (!controller.signal.aborted) process.stderr.write(`${flags.quiet !== true && process.stderr.isTTY ? '\n' : ''}opsim: ${sig}: stopping the search, writing what was decided\n`);
           controller.abort();
         };
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
+        const stopListening = (): void => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        };
         const doc = await runSearch(
           { raw: loaded.raw, file: loaded.file, hash: loaded.hash },
           {
@@ -84,14 +92,20 @@ export function register(program: Command): void {
               if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write(`\rsearch: ${p.simulated}/${p.budget} replications, ${p.decided}/${p.candidates} candidates decided `);
             },
           },
-        ).finally(() => {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
+        ).catch((err: unknown) => {
+          stopListening();
+          throw err;
         });
         if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write('\n');
         const out = path.join(outDir, 'search.json');
-        await writeFileAtomic(out, JSON.stringify(doc, null, 2) + '\n');
-        const report = await writeSearchReport(outDir, doc);
+        writing = true;
+        let report: string;
+        try {
+          await writeFileAtomic(out, JSON.stringify(doc, null, 2) + '\n');
+          report = await writeSearchReport(outDir, doc);
+        } finally {
+          stopListening();
+        }
         if (flags.json === true) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
         else process.stdout.write(searchSummary(doc) + `\nsearch: ${out}\nreport: ${report}\n`);
         if (doc.interrupted === true) process.exitCode = EXIT_INTERRUPTED;

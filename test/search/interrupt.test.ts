@@ -4,7 +4,7 @@
  * 130, and the replications that finished are stored for the next run.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,5 +87,29 @@ describe('an interrupted search', () => {
     const stored = JSON.parse(readFileSync(store, 'utf8')) as { candidates: Record<string, Record<string, unknown>> };
     const count = Object.values(stored.candidates).reduce((a, r) => a + Object.keys(r).length, 0);
     expect(count).toBeGreaterThanOrEqual(doc.replications.simulated);
+  }, 60_000);
+
+  it('a second Ctrl-C while the results are being written does not kill opsim search between a temp file and its rename', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opsim-interrupt-'));
+    const file = path.join(dir, 'long.yaml');
+    writeFileSync(file, LONG.replace('tolerance: 0.03', 'tolerance: 0.005'));
+    const out = path.join(dir, 'out');
+    const preload = fileURLToPath(new URL('./fixtures/slow-rename.mjs', import.meta.url));
+    const child = spawn(process.execPath, ['--import', preload, path.resolve('dist/src/cli.js'), 'search', file, '-o', out, '-q'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const store = path.join(out, 'search-replications.json');
+    for (let i = 0; i < 600 && !existsSync(store); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    // The second signal arrives while search.json's rename is held back by the preload.
+    for (let i = 0; i < 600 && !stderr.includes('[renaming search.json]'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stderr).toContain('[renaming search.json]');
+    child.kill('SIGINT');
+    expect(await closed, stderr).toBe(130);
+    expect(stderr).toContain('SIGINT: writing the results, a moment');
+    expect((JSON.parse(readFileSync(path.join(out, 'search.json'), 'utf8')) as SearchDocument).interrupted).toBe(true);
+    expect(existsSync(path.join(out, 'report.html'))).toBe(true);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
 });
