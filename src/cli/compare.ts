@@ -58,6 +58,10 @@ export function compareFigures(baseline: number, current: number, unit: Unit | u
     return [b!, c!, signed(formatTogether([Math.abs(diff)], 'seconds')[0]!)];
   }
   const [b, c, d] = formatTogether([baseline, current, Math.abs(diff)], unit, horizonSeconds);
+  // A difference of two shares is in percentage points, not a share of anything: "−89.7 pp"
+  // beside the change column's relative "−99.4%". Without a unit, a plain number (no 1.000e-2).
+  if (unit === 'fraction') return [b!, c!, signed(d!.replace(/ %$/, ' pp'))];
+  if (unit === undefined) return [b!, c!, signed(Number.isFinite(diff) ? String(Number(Math.abs(diff).toPrecision(4))) : d!)];
   return [b!, c!, signed(d!)];
 }
 
@@ -83,7 +87,8 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
       baseline,
       current,
       difference,
-      Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : ''}${v.changePct.toFixed(1)}%` : String(v.changePct),
+      // The same minus sign as the difference column.
+      Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : '−'}${Math.abs(v.changePct).toFixed(1)}%` : String(v.changePct),
       v.test,
       v.p === null ? '-' : v.p < 1e-4 ? '<1e-4' : v.p.toFixed(4),
       v.verdict.toUpperCase(),
