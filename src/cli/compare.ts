@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { CompareInputError, compareResults, readResultsFile, type CompareReport } from '../experiment/compare.js';
 import { labelOf } from '../report/catalog.js';
-import { formatTogether } from '../report/units.js';
+import { formatComparison } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
 import type { Unit } from '../results/metrics.js';
 
@@ -44,26 +44,8 @@ export function comparisonUnits(baseline: ResultsDocument, current: ResultsDocum
   return { unit: (m) => current.metrics?.[m]?.unit ?? baseline.metrics?.[m]?.unit, horizonSeconds: current.horizonSeconds };
 }
 
-/**
- * A row's baseline, current and difference (current − baseline, signed) in the metric's unit
- * and one scale, as report.html writes a mean beside its interval: "9.64 k  10.1 k  +0.46 k",
- * never "9,644  10.1 k". A clock time's difference is a duration, so it is scaled apart from
- * the two times of day.
- */
-export function compareFigures(baseline: number, current: number, unit: Unit | undefined, horizonSeconds?: number): [string, string, string] {
-  const diff = current - baseline;
-  const signed = (s: string): string => (!Number.isFinite(diff) ? s : diff < 0 ? `−${s}` : diff > 0 ? `+${s}` : s);
-  if (unit === 'clock_seconds') {
-    const [b, c] = formatTogether([baseline, current], unit, horizonSeconds);
-    return [b!, c!, signed(formatTogether([Math.abs(diff)], 'seconds')[0]!)];
-  }
-  const [b, c, d] = formatTogether([baseline, current, Math.abs(diff)], unit, horizonSeconds);
-  // A difference of two shares is in percentage points, not a share of anything: "−89.7 pp"
-  // beside the change column's relative "−99.4%". Without a unit, a plain number (no 1.000e-2).
-  if (unit === 'fraction') return [b!, c!, signed(d!.replace(/ %$/, ' pp'))];
-  if (unit === undefined) return [b!, c!, signed(Number.isFinite(diff) ? String(Number(Math.abs(diff).toPrecision(4))) : d!)];
-  return [b!, c!, signed(d!)];
-}
+/** A row's baseline, current and signed difference in one scale: report/units.ts's formatComparison, shared with the dashboard's compare view. */
+export { formatComparison as compareFigures } from '../report/units.js';
 
 /**
  * The comparison as a fixed-width table for people: each metric by its label, with its name
@@ -78,7 +60,7 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
   const labelled = r.verdicts.some((v) => label(v.metric) !== v.metric);
   const rows: string[][] = [['metric', ...(labelled ? ['name'] : []), 'better', 'baseline', 'current', 'difference', 'change', 'test', 'p', 'verdict']];
   for (const v of r.verdicts) {
-    const [baseline, current, difference] = compareFigures(v.baselineMean, v.currentMean, units.unit(v.metric), units.horizonSeconds);
+    const [baseline, current, difference] = formatComparison(v.baselineMean, v.currentMean, units.unit(v.metric), units.horizonSeconds);
     rows.push([
       label(v.metric),
       // A metric without a label is already named by its name in the first column.

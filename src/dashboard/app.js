@@ -8,7 +8,7 @@
 // read exactly as report.html reads them.
 import { metricLabel, slaMetrics } from './metrics.js';
 // Figures with their units, from src/report/units.ts (served compiled; it imports nothing).
-import { formatTogether, formatValue, percent } from './units.js';
+import { formatComparison, formatTogether, formatValue, percent } from './units.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -187,6 +187,8 @@ function fmt(x, unit, horizon = 86400) {
 
 /** Names in code-unit order, as the CLI and report.html order them (src/results/key-metrics.ts byName): not the browser's locale. */
 const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/** A metric's key position in a catalog, Infinity without one: a total order (key, then name) even when a catalog lacks the metric. */
+const keyPosition = (cat, m) => (cat[m] && cat[m].key !== undefined ? cat[m].key : Infinity);
 
 /** Key metrics of a results document in the catalog's order (any metric with a `key`). */
 function keyMetricsOf(doc) {
@@ -488,7 +490,7 @@ function differences(a, b, ra, rb) {
   const refA = a.variants.find((v) => v.name === a.reference) || a.variants[0];
   const refB = b.variants.find((v) => v.name === b.reference) || b.variants[0];
   const cat = { ...(a.metrics || {}), ...(b.metrics || {}) };
-  const keys = [...new Set([...keyMetricsOf(a), ...keyMetricsOf(b)])].sort((x, y) => (cat[x] && cat[y] ? cat[x].key - cat[y].key : 0) || byName(x, y));
+  const keys = [...new Set([...keyMetricsOf(a), ...keyMetricsOf(b)])].sort((x, y) => keyPosition(cat, x) - keyPosition(cat, y) || byName(x, y));
   const head = el('tr', {}, el('th', {}, 'metric'), el('th', {}, `${ra.id} (${refA.name})`), el('th', {}, `${rb.id} (${refB.name})`), el('th', {}, 'difference'), el('th', {}, 'change'));
   const rows = keys.map((m) => {
     const unit = cat[m] ? cat[m].unit : undefined;
@@ -500,11 +502,10 @@ function differences(a, b, ra, rb) {
     const pct = d !== null && ma !== 0 ? `${d >= 0 ? '+' : ''}${((100 * d) / Math.abs(ma)).toFixed(1)} %` : '—';
     const better = cat[m] ? cat[m].better : 'neutral';
     const cls = d === null || d === 0 || better === 'neutral' ? '' : (better === 'lower') === d < 0 ? 'good' : 'bad';
-    // The two means and their difference side by side in one scale (a clock time's difference is a duration: its own).
-    const clock = unit === 'clock_seconds';
-    const [ta, tb, td] = formatTogether(clock ? [] : [ma ?? NaN, mb ?? NaN, d === null ? NaN : Math.abs(d)], unit, a.horizonSeconds);
-    const diff = d === null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : ''}${clock ? fmt(Math.abs(d), 'seconds', a.horizonSeconds) : td}`;
-    return el('tr', { 'data-metric': m }, metricHead(cat, m), el('td', {}, clock ? fmt(ma, unit, a.horizonSeconds) : ta), el('td', {}, clock ? fmt(mb, unit, b.horizonSeconds) : tb), el('td', { class: cls }, diff), el('td', { class: cls }, pct));
+    // The two means and their difference as `opsim compare` writes them (report/units.ts formatComparison): one scale.
+    const [ta, tb, td] = formatComparison(ma ?? NaN, mb ?? NaN, unit, a.horizonSeconds);
+    const diff = d === null ? '—' : td;
+    return el('tr', { 'data-metric': m }, metricHead(cat, m), el('td', {}, ta), el('td', {}, tb), el('td', { class: cls }, diff), el('td', { class: cls }, pct));
   });
   const note = a.scenario.name !== b.scenario.name ? el('p', { class: 'error' }, `different scenarios: ${a.scenario.name} and ${b.scenario.name}`) : el('p', { class: 'muted' }, 'green: better, red: worse, by the metric’s declared direction; means of the reference variants');
   return el('div', { class: 'summary', id: 'compare-differences' }, el('h3', {}, 'Differences (key metrics)'), note, el('table', { class: 'numbers' }, el('thead', {}, head), el('tbody', {}, ...rows)));

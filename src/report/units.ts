@@ -206,6 +206,27 @@ export function formatDeltaTogether(doc: ResultsDocument, metric: string, xs: re
 }
 
 /**
+ * A row's baseline, current and difference (current − baseline, signed) in the metric's unit
+ * and one scale, as report.html writes a mean beside its interval: "9.64 k  10.1 k  +0.46 k",
+ * never "9,644  10.1 k". A clock time's difference is a duration, so it is scaled apart from
+ * the two times of day. `opsim compare` and the dashboard's compare view write their rows with it.
+ */
+export function formatComparison(baseline: number, current: number, unit: Unit | undefined, horizonSeconds?: number): [string, string, string] {
+  const diff = current - baseline;
+  const signed = (s: string): string => (!Number.isFinite(diff) ? s : diff < 0 ? `−${s}` : diff > 0 ? `+${s}` : s);
+  if (unit === 'clock_seconds') {
+    const [b, c] = formatTogether([baseline, current], unit, horizonSeconds);
+    return [b!, c!, signed(formatTogether([Math.abs(diff)], 'seconds')[0]!)];
+  }
+  const [b, c, d] = formatTogether([baseline, current, Math.abs(diff)], unit, horizonSeconds);
+  // A difference of two shares is in percentage points, not a share of anything: "−89.7 pp"
+  // beside the change column's relative "−99.4%". Without a unit, a plain number (no 1.000e-2).
+  if (unit === 'fraction') return [b!, c!, signed(d!.replace(/ %$/, ' pp'))];
+  if (unit === undefined) return [b!, c!, signed(Number.isFinite(diff) ? String(Number(Math.abs(diff).toPrecision(4))) : d!)];
+  return [b!, c!, signed(d!)];
+}
+
+/**
  * The label of a unit for a table header or an axis ("currency" is the scenario's own). A
  * duration has none: each of its figures carries the scale it is written in ("84.3 min"), and
  * a header saying "seconds" above it would contradict them.
