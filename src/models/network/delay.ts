@@ -14,8 +14,7 @@
  * keeps its relative accuracy (a moment-matched exponential or gamma overstates the tail of
  * a device near a full buffer tenfold: the buffer bounds the wait).
  */
-import gammainc from '@stdlib/math-base-special-gammainc';
-import gammaln from '@stdlib/math-base-special-gammaln';
+import { logGamma } from '../../engine/index.js';
 import type { NetworkDelay } from '../services/request-path.js';
 import { deviceQueue } from './queue.js';
 
@@ -39,12 +38,56 @@ const make = (mean: number, points: Float64Array, weights: Float64Array): Networ
 /** No network time. */
 export const NO_DELAY: NetworkDelay = make(0, Float64Array.of(0), Float64Array.of(1));
 
-/** ln Q(a, x), the regularized upper incomplete gamma, also where Q underflows (the continued fraction's leading term). */
-function lnUpperGamma(a: number, x: number): number {
-  const q = gammainc(x, a, true, true);
-  if (q > 1e-290) return Math.log(q);
-  return -x + (a - 1) * Math.log(x) - gammaln(a) - Math.log(Math.max(1e-300, 1 - (a - 1) / x));
+/** ln(1 − e^l) for l ≤ 0, without cancellation. */
+const log1mExp = (l: number): number => (l > -Math.LN2 ? Math.log(-Math.expm1(l)) : Math.log1p(-Math.exp(l)));
+
+/**
+ * [ln P(a, x), ln Q(a, x)], the regularized lower and upper incomplete gamma functions in logs
+ * (so that neither underflows), by Numerical Recipes §6.2: the series below x = a + 1, Lentz's
+ * continued fraction above (each converges within about 9√a terms near x = a). Written here
+ * rather than taken from @stdlib (which `opsim fit` uses): that would put 250 KB into the code
+ * every run loads.
+ */
+export function lnIncompleteGamma(a: number, x: number): [number, number] {
+  if (!(x > 0)) return [-Infinity, 0];
+  const lnPre = -x + a * Math.log(x) - logGamma(a);
+  const most = 100 + Math.ceil(12 * Math.sqrt(a));
+  if (x < a + 1) {
+    let ap = a;
+    let sum = 1 / a;
+    let del = sum;
+    for (let n = 0; n < most; n++) {
+      ap++;
+      del *= x / ap;
+      sum += del;
+      if (del < sum * 1e-17) break;
+    }
+    const lnP = lnPre + Math.log(sum);
+    return [lnP, log1mExp(Math.min(0, lnP))];
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i <= most; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  const lnQ = lnPre + Math.log(h);
+  return [log1mExp(Math.min(0, lnQ)), lnQ];
 }
+
+/** P(a, x). */
+const lowerGamma = (a: number, x: number): number => Math.exp(lnIncompleteGamma(a, x)[0]);
 
 /** P(D ≤ y) for the time D an admitted request spends in an M/M/1/K device (offered rate λ, capacity μ, buffer K). */
 export function admittedSojournCdf(y: number, lambda: number, mu: number, k: number): number {
@@ -56,16 +99,16 @@ export function admittedSojournCdf(y: number, lambda: number, mu: number, k: num
   if (Math.abs(rho - 1) < 1e-9) {
     // ρ = 1: n uniform on 0..K−1: F = (1/K) Σ_{n<K} P(n + 1, μy), by the sum of incomplete gammas.
     let s = 0;
-    for (let n = 1; n <= k; n++) s += gammainc(mu * y, n, true, false);
+    for (let n = 1; n <= k; n++) s += lowerGamma(n, mu * y);
     f = s / k;
   } else if (rho < 1) {
     const rk = rho ** k;
-    f = (1 - rk * gammainc(mu * y, k, true, false) - Math.exp(-mu * (1 - rho) * y + lnUpperGamma(k, x))) / (1 - rk);
+    f = (1 - rk * lowerGamma(k, mu * y) - Math.exp(-mu * (1 - rho) * y + lnIncompleteGamma(k, x)[1])) / (1 - rk);
   } else {
     // Divided through by ρ^K, which would overflow: [ρ^−K − P(K, μy) − ρ^−K e^{(ρ−1)μy} Q(K, ρμy)] / (ρ^−K − 1).
     const lnr = -k * Math.log(rho);
     const r = Math.exp(lnr);
-    f = (r - gammainc(mu * y, k, true, false) - Math.exp(lnr + (rho - 1) * mu * y + lnUpperGamma(k, x))) / (r - 1);
+    f = (r - lowerGamma(k, mu * y) - Math.exp(lnr + (rho - 1) * mu * y + lnIncompleteGamma(k, x)[1])) / (r - 1);
   }
   return f < 0 ? 0 : f > 1 ? 1 : f;
 }
