@@ -267,6 +267,74 @@ describe('validation', () => {
   });
 });
 
+describe('what the recovery plan costs (cost.recovery)', () => {
+  /** The plan priced: each standby server 4 an hour running, 1 an hour kept in reserve. */
+  const priced = (text: string, prices = 'costPerHour: 4, reserveCostPerHour: 1'): Scenario =>
+    compile(text.replace('      replication: { lag: 5m }\n', `      replication: { lag: 5m }\n${prices.split(', ').map((p) => `      ${p}\n`).join('')}`));
+
+  it('pays standing servers the running price, the others the reserve price until the bring-up, then the running price', () => {
+    // warm: 1 of prod-dr's 4 servers standing (7 an hour: 1 × 4 + 3 × 1) until the bring-up ends at
+    // 12:30 (declare 10 min + bring-up 20 min by day), then 4 × 4 = 16 an hour to the end of the day.
+    const m = run(priced(drScenario()));
+    expect(m['cost.recovery']).toBeCloseTo(7 * 12.5 + 16 * 11.5, 9);
+    expect(m['cost.total']).toBeCloseTo(m['cost.staffing']! + m['cost.recovery']!, 9);
+  });
+
+  it('a hot site pays every standby server running all day; a cold one pays reserve until its bring-up', () => {
+    expect(run(priced(drScenario([], { mode: 'hot' })))['cost.recovery']).toBeCloseTo(16 * 24, 9);
+    expect(run(priced(drScenario([], { mode: 'cold' })))['cost.recovery']).toBeCloseTo(4 * 12.5 + 16 * 11.5, 9);
+  });
+
+  it('the failback stands the brought-up servers down to the reserve price again', () => {
+    // Repaired at 14:00; resync 1 h, net paged 10 min, DNS back 5 min: home at 15:15.
+    const m = run(priced(drScenario([], { failback: true, repair: '2h' })));
+    expect(m['cost.recovery']).toBeCloseTo(7 * 12.5 + 16 * 2.75 + 7 * 8.75, 9);
+  });
+
+  it('a failover called off before its bring-up ends pays the reserve price all day', () => {
+    // Power back at 12:25, while the bring-up (12:10–12:30) is in hand: it ends without effect.
+    const m = run(priced(drScenario([], { repair: '25m' })));
+    expect(m['site.east.rto']).toBe(25 * M);
+    expect(m['cost.recovery']).toBeCloseTo(7 * 24, 9);
+  });
+
+  it('counts from the end of warm-up only', () => {
+    const m = run(priced(`${drScenario()}\nwarmup: 6h`));
+    expect(m['cost.recovery']).toBeCloseTo(7 * 6.5 + 16 * 11.5, 9);
+  });
+
+  it('is absent when no plan has a price, and pricing changes nothing but the cost metrics', () => {
+    const free = run(compile(drScenario()));
+    const paid = run(priced(drScenario()));
+    expect(free['cost.recovery']).toBeUndefined();
+    expect(run(priced(drScenario(), 'costPerHour: 0, reserveCostPerHour: 0'))).toEqual(free);
+    expect(paid['cost.total']! - free['cost.total']!).toBeCloseTo(paid['cost.recovery']!, 9);
+    const { ['cost.recovery']: _recovery, ['cost.total']: _paidTotal, ...paidRest } = paid;
+    const { ['cost.total']: _freeTotal, ...freeRest } = free;
+    expect(paidRest).toEqual(freeRest);
+  });
+
+  it('gives a scenario without sla, teams or incidents a cost.total of its priced recovery plan', () => {
+    const text = [
+      'name: infra-dr',
+      'horizon: 10h',
+      'services: [{ name: a, servers: 2, serviceTime: 1s }, { name: b, servers: 2, serviceTime: 1s }]',
+      'sites:',
+      '  - name: one',
+      '    services: [a]',
+      '    disasters: [{ kind: power, at: 4h, duration: 1h }]',
+      // hot: both standby servers run all the time, 2 × 3 an hour.
+      '    recovery: { site: two, mode: hot, costPerHour: 3, pairs: [{ service: a, standby: b }], replication: { lag: 0s }, failover: [{ name: switch, action: switch, duration: 5m }] }',
+      '  - name: two',
+      '    services: [b]',
+    ].join('\n');
+    const m = run(compile(text));
+    expect(m['cost.recovery']).toBeCloseTo(2 * 3 * 10, 9);
+    expect(m['cost.total']).toBe(m['cost.recovery']);
+    expect(m['cost.penalties']).toBeUndefined();
+  });
+});
+
 describe('site metrics in the planner summary', () => {
   it("put recovery time, recovery point, data lost and downtime among the summary's first twelve key metrics of dr-failover", () => {
     const { scenario } = loadScenarioFileOrThrow('scenarios/dr-failover.yaml');
