@@ -314,6 +314,17 @@ describe('what the recovery plan costs (cost.recovery)', () => {
     expect(paidRest).toEqual(freeRest);
   });
 
+  it("dr-failover: the standby servers' running hours, read from their availability, and the rest in reserve", () => {
+    // inventory-dr never fails, so its mean available servers × 23 measured hours are the
+    // server-hours it ran: 6.25 each, the rest of its 8 × 23 server-hours 1.25 each.
+    for (const set of [{}, { 'sites.dc-london.recovery.mode': 'hot', 'sites.dc-london.recovery.standing': '100%' }]) {
+      const m = run(load('scenarios/dr-failover.yaml', set));
+      const running = m['service.inventory-dr.servers_available.mean']! * 23;
+      expect(m['cost.recovery']).toBeCloseTo(6.25 * running + 1.25 * (8 * 23 - running), 6);
+      expect(m['cost.total']).toBeCloseTo(m['cost.staffing']! + m['cost.recovery']!, 9);
+    }
+  });
+
   it('gives a scenario without sla, teams or incidents a cost.total of its priced recovery plan', () => {
     const text = [
       'name: infra-dr',
