@@ -43,7 +43,7 @@ const SAMPLE_EVERY = 60;
 interface Pair {
   readonly primary: ServicePool;
   readonly standby: ServicePool;
-  /** Servers of the standby not standing (0: all run). */
+  /** Servers of the standby not standing (0: all run, or another pair of the plan holds them). */
   readonly idle: number;
   /** Puts the idle standby servers back into service (null while they stand down). */
   startIdle: (() => void) | null;
@@ -127,17 +127,19 @@ class SiteRuntime {
 
   private buildPlan(plan: RecoveryConfig): void {
     const { world, ports } = this;
-    const priced = new Set<ServicePool>();
+    const standbys = new Set<ServicePool>();
     for (const p of plan.pairs) {
       const primary = ports.services.poolList[p.primary]!;
       const standby = ports.services.poolList[p.standby]!;
-      const idle = standby.servers - standingServers(standby.servers, plan.standing);
+      // A standby named by two pairs is one set of servers: its idle ones are kept offline,
+      // brought up and priced once, by the first pair.
+      const first = !standbys.has(standby);
+      standbys.add(standby);
+      const idle = first ? standby.servers - standingServers(standby.servers, plan.standing) : 0;
       const pair: Pair = { primary, standby, idle, startIdle: null };
       if (idle > 0) pair.startIdle = standby.takeOffline(idle, `standby of ${p.service}`);
       this.pairs.push(pair);
-      // A standby named by two pairs is one set of servers: priced once.
-      if (priced.has(standby)) continue;
-      priced.add(standby);
+      if (!first) continue;
       this.reservedPerHour += (standby.servers - idle) * plan.costPerHour + idle * plan.reserveCostPerHour;
       this.broughtUpPerHour += standby.servers * plan.costPerHour;
     }

@@ -141,6 +141,38 @@ describe('coupling with the services', () => {
     expect(runs[0]!['service.prod-dr.failed_fraction']).toBeLessThan(0.01);
   });
 
+  it('a standby shared by two pairs keeps its standing share running and is priced once', () => {
+    // prod and prod2 both fail over to dr (8 servers, 50 % standing): 4 run until the bring-up
+    // ends at 6 h, then 8. (Each pair used to take its own 4 offline, leaving none standing.)
+    const text = [
+      'name: shared',
+      'horizon: 10h',
+      'load: [{ name: a, service: prod, rate: 1/s }, { name: b, service: prod2, rate: 1/s }]',
+      'services:',
+      '  - { name: prod, servers: 4, serviceTime: 1s }',
+      '  - { name: prod2, servers: 4, serviceTime: 1s }',
+      '  - { name: dr, servers: 8, serviceTime: 1s }',
+      'sites:',
+      '  - name: east',
+      '    services: [prod, prod2]',
+      '    disasters: [{ kind: power, at: 5h, duration: 10h }]',
+      '    recovery:',
+      '      site: west',
+      '      mode: warm',
+      '      standing: 50%',
+      '      costPerHour: 2',
+      '      reserveCostPerHour: 1',
+      '      pairs: [{ service: prod, standby: dr }, { service: prod2, standby: dr }]',
+      '      replication: { lag: 0s }',
+      '      failover: [{ name: up, action: bring-up, duration: 1h }, { name: switch, action: switch, duration: 0s }]',
+      '  - name: west',
+      '    services: [dr]',
+    ].join('\n');
+    const m = run(compile(text));
+    expect(m['service.dr.servers_available.mean']).toBeCloseTo((4 * 6 + 8 * 4) / 10, 9);
+    expect(m['cost.recovery']).toBeCloseTo((4 * 2 + 4 * 1) * 6 + 8 * 2 * 4, 9);
+  });
+
   it('data lost ≈ λ × RPO (requests that succeeded in the replication lag)', () => {
     const s = compile(drScenario());
     const runs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((r) => run(s, r));
