@@ -12,7 +12,7 @@ import { formatScenarioError, loadScenarioText, type Scenario } from '../../../s
 import { runReplication } from '../../../src/models/replication.js';
 import { admittedSojournCdf, admittedSojournCdfAtOne, deviceDelay, lnIncompleteGamma } from '../../../src/models/network/delay.js';
 import { admittedSojournVariance } from '../../../src/models/network/queue.js';
-import { meanSe, replicate } from '../helpers.js';
+import { expectAgrees, meanSe, replicate } from '../helpers.js';
 
 function ok(lines: string[]): Scenario {
   const r = loadScenarioText([...lines, ''].join('\n'), { file: 'net.yaml' });
@@ -202,6 +202,19 @@ describe('flow level: cut-offs and shared pairs', () => {
     const pass = (1 / 3) * (1 - a.drop) + (2 / 3) * (1 - b.drop);
     const mix = ((1 / 3) * (1 - a.drop) * a.w + (2 / 3) * (1 - b.drop) * b.w) / pass;
     expect(m['service.s.response_time.mean']).toBeCloseTo(mix + 0.01, 6);
+  });
+});
+
+describe("flow steps behind a link break at the load's rate changes", () => {
+  it('a peak off the 60-s grid drops Σ λ T P_K(λ) (a cell averaging 40/s and 60/s would understate the drops)', () => {
+    // 40/s (ρ = 0.8) outside a peak of 60/s (ρ = 1.2) from 10:30 to 20:30: the drop share is
+    // convex in the rate, so the two cells the peak cuts must be stepped at the cut.
+    const lines = LINK('flow').map((l) =>
+      l.startsWith('load:') ? 'load: [{ name: in, service: s, rate: 40/s, peaks: [{ start: 10m30s, end: 20m30s, factor: 1.5, every: 0 }] }]' : l.replace('horizon: 1h', 'horizon: 40m'),
+    );
+    const runs = replicate(ok(lines), 12, 'off-grid');
+    const theory = 40 * 1800 * mm1k(40, 50, 8).drop + 60 * 600 * mm1k(60, 50, 8).drop;
+    expectAgrees(runs, 'network.device.wan.dropped', theory);
   });
 });
 
