@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { SchemaObject, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
-import { checkUnit, compileValidator, type Compiled } from './validate.js';
+import { checkUnit, compileValidator, jsonTextOf, type Compiled } from './validate.js';
 import { packageRoot } from '../version.js';
 import { codeCacheOf as scriptCacheOf, codeCacheStatus as scriptCacheStatus, runCachedScript, type CodeCacheStatus } from './cached-script.js';
 
@@ -35,7 +35,7 @@ const AJV_VERSION = (createRequire(import.meta.url)('ajv/package.json') as { ver
 
 /** The key a precompiled validator must carry to be used for `schema` (plain JSON): a hash of it, Ajv's version and the format. */
 export function schemaKey(schema: SchemaObject): string {
-  return createHash('sha256').update(`${FORMAT}\n${AJV_VERSION}\n${JSON.stringify(schema)}`).digest('hex');
+  return createHash('sha256').update(`${FORMAT}\n${AJV_VERSION}\n${jsonTextOf(schema)}`).digest('hex');
 }
 
 interface PrecompiledModule {

@@ -19,7 +19,7 @@ import { LANGUAGE } from '../../src/models/index.js';
 import { loadScenarioFile } from '../../src/scenario/index.js';
 import { standaloneValidatorCode, writeCodeCache, writeStandaloneValidator } from '../../src/scenario/precompile.js';
 import { codeCacheFile, codeCacheStatus, loadPrecompiled } from '../../src/scenario/precompiled.js';
-import { compileValidator, jsonSchemaOf, unionBranches, validateWith, type Compiled } from '../../src/scenario/validate.js';
+import { compileValidator, jsonSchemaOf, jsonTextOf, unionBranches, validateWith, type Compiled } from '../../src/scenario/validate.js';
 import { ROOT } from '../experiment/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'opsim-precompiled-'));
@@ -189,4 +189,12 @@ describe('the precompiled scenario validator', () => {
     expect(load()).toEqual({ status: 'used', ok: true });
     expect(writeCodeCache(path.join(dir, 'never-loaded.cjs'))).toBeNull();
   }, 60_000);
+});
+
+describe('the plain scenario schema', () => {
+  it('carries its own JSON text, the same as writing it again', () => {
+    expect(jsonTextOf(schema)).toBe(JSON.stringify(schema));
+    const fresh = { ...schema };
+    expect(jsonTextOf(fresh)).toBe(JSON.stringify(fresh));
+  });
 });
