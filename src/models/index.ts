@@ -1,7 +1,8 @@
 /**
  * The catalog: the only list of opsim's domain models, in build order (infrastructure first:
  * the failure-targets registry, rooms, services, network, failures, load, power; then
- * operations: staffing, incidents, monitoring, SLA). Adding a model is one folder
+ * operations: staffing, incidents, monitoring, changes, problems, backups, sites; last SLA
+ * and cost, which sums the costs the others give). Adding a model is one folder
  * (src/models/<model>/, see docs/adding-a-model.md) and one line here. From this list come
  * the scenario schema (the language's own fields plus every model's fragment) and its static
  * type `Scenario`, the scenario language's checks, the build order of a replication, the
@@ -30,7 +31,7 @@ import { backups } from './backups/index.js';
 import { sites } from './sites/index.js';
 
 /** Every model, in build order (the order fixes event order, and so the results). */
-export const MODELS: readonly AnyModelPlugin[] = [failureTargets, cooling, services, network, failures, load, power, staffing, incidents, monitoring, sla, changes, problemManagement, backups, sites];
+export const MODELS: readonly AnyModelPlugin[] = [failureTargets, cooling, services, network, failures, load, power, staffing, incidents, monitoring, changes, problemManagement, backups, sites, sla];
 
 const problems = catalogProblems(MODELS);
 if (problems.length > 0) throw new Error(`model catalog: ${problems.join('; ')}`);

@@ -41,6 +41,8 @@ export interface SitesConfig {
   readonly sites: readonly SiteConfig[];
   /** End of the warm-up: disasters before it are not counted. */
   readonly warmup: number;
+  /** Whether some recovery plan prices its standby servers (then cost.recovery is measured). */
+  readonly priced: boolean;
 }
 
 /** Compiles one recovery plan of site `site`. */
@@ -64,9 +66,11 @@ export function compileSites(scenario: Scenario): SitesConfig {
   const names = (scenario.services ?? []).map((s) => s.name);
   const index = (name: string): number => names.indexOf(name);
   const rooms = new Set((scenario.rooms ?? []).map((r) => r.name));
+  const sites = scenario.sites ?? [];
   return {
     warmup: scenario.warmup ?? 0,
-    sites: (scenario.sites ?? []).map((spec) => {
+    priced: sites.some((s) => s.recovery !== undefined && (s.recovery.costPerHour > 0 || s.recovery.reserveCostPerHour > 0)),
+    sites: sites.map((spec) => {
       for (const r of spec.rooms ?? []) if (!rooms.has(r)) throw new Error(`sites.${spec.name}.rooms: no room named "${r}"`);
       return {
         spec,

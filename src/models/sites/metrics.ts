@@ -24,3 +24,15 @@ export const SITE_METRICS = {
   downtime: { name: 'site.<site>.downtime', label: '<site> downtime', key: 10, unit: 'minutes', better: 'lower', range: COUNT, doc: 'Minutes of the measured period during which the site was struck and its load not yet restored.' },
   failback: { name: 'site.<site>.failback.mean', unit: 'seconds', better: 'lower', range: TIME, doc: 'From the site working again (or the failover ending, if later) to the load back home, mean over the failbacks that ended in the measured period.' },
 } as const satisfies Record<string, MetricSpec>;
+
+/** What the recovery plans cost (with the capacity costs, a part of cost.total). */
+export const RECOVERY_COST_METRICS = {
+  cost: {
+    name: 'cost.recovery',
+    label: 'Recovery site cost',
+    unit: 'currency',
+    better: 'lower',
+    range: { lo: 0 },
+    doc: "What keeping the recovery plans' standby servers costs over the measured period: each server running (standing, or brought up until it stands down) at its plan's costPerHour, each kept in reserve at its reserveCostPerHour (part of cost.total). Only when some recovery plan has a price above 0.",
+  },
+} as const satisfies Record<string, MetricSpec>;

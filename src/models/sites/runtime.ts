@@ -13,6 +13,11 @@
  * failover's restore steps (as of its latest completed run), else the disaster time minus a
  * replication lag drawn then. A disaster striking a site already down (or still failed over
  * without a failback runbook) changes nothing and is not counted.
+ *
+ * A priced recovery plan pays each of its standby servers by how it is kept: its `costPerHour`
+ * while it runs (standing, or brought up until it stands down) and its `reserveCostPerHour`
+ * while it waits not standing. The cost is accrued at each bring-up and stand-down, so nothing
+ * runs per event; cost.recovery is their sum over the measured period.
  */
 import { exponential, type Distribution, type Rng } from '../../engine/index.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
@@ -27,7 +32,8 @@ import { Tally } from '../../engine/index.js';
 import type { DisasterSpec, SiteSpec } from './schema.js';
 import { standingServers } from './membership.js';
 import type { RecoveryConfig, SiteConfig, SitesConfig } from './compile.js';
-import { SITE_METRICS } from './metrics.js';
+import { RECOVERY_COST_METRICS, SITE_METRICS } from './metrics.js';
+import type { RecoveryCostPort } from './ports.js';
 import { compileRunbook, RunbookRun, type Step } from './runbook.js';
 
 /** Per-minute samples of successful requests, for the data-loss count. */
@@ -37,7 +43,7 @@ const SAMPLE_EVERY = 60;
 interface Pair {
   readonly primary: ServicePool;
   readonly standby: ServicePool;
-  /** Servers of the standby not standing (0: all run). */
+  /** Servers of the standby not standing (0: all run, or another pair of the plan holds them). */
   readonly idle: number;
   /** Puts the idle standby servers back into service (null while they stand down). */
   startIdle: (() => void) | null;
@@ -76,6 +82,13 @@ class SiteRuntime {
   private failoverEndedAt = NaN;
   private lagDist: Distribution | null = null;
   private lagRng: Rng | null = null;
+  // What the standby servers cost per hour, by how they are kept (see accrueCost).
+  private reservedPerHour = 0;
+  private broughtUpPerHour = 0;
+  /** The standby servers not standing run (brought up and not yet stood down). */
+  private broughtUp = false;
+  private costSoFar = 0;
+  private costSince = 0;
   // Statistics of the measured period.
   private disasters = 0;
   private readonly rto = new Tally();
@@ -114,13 +127,21 @@ class SiteRuntime {
 
   private buildPlan(plan: RecoveryConfig): void {
     const { world, ports } = this;
+    const standbys = new Set<ServicePool>();
     for (const p of plan.pairs) {
       const primary = ports.services.poolList[p.primary]!;
       const standby = ports.services.poolList[p.standby]!;
-      const idle = standby.servers - standingServers(standby.servers, plan.standing);
+      // A standby named by two pairs is one set of servers: its idle ones are kept offline,
+      // brought up and priced once, by the first pair.
+      const first = !standbys.has(standby);
+      standbys.add(standby);
+      const idle = first ? standby.servers - standingServers(standby.servers, plan.standing) : 0;
       const pair: Pair = { primary, standby, idle, startIdle: null };
       if (idle > 0) pair.startIdle = standby.takeOffline(idle, `standby of ${p.service}`);
       this.pairs.push(pair);
+      if (!first) continue;
+      this.reservedPerHour += (standby.servers - idle) * plan.costPerHour + idle * plan.reserveCostPerHour;
+      this.broughtUpPerHour += standby.servers * plan.costPerHour;
     }
     const bringUp = distributionFromSpec(plan.bringUp);
     this.failover = compileRunbook(world, plan.failover, `sites.${this.spec.name}.failover`, ports.teams, ports.backups, bringUp);
@@ -243,6 +264,7 @@ class SiteRuntime {
       p.startIdle?.();
       p.startIdle = null;
     }
+    this.accrueCost(true);
   }
 
   /** Stands the standby servers that were not standing down again. */
@@ -250,6 +272,28 @@ class SiteRuntime {
     for (const p of this.pairs) {
       if (p.idle > 0 && p.startIdle === null) p.startIdle = p.standby.takeOffline(p.idle, `standby of ${p.primary.name}`);
     }
+    this.accrueCost(false);
+  }
+
+  // ---------------------------------------------------------------- cost
+
+  /** What the standby servers cost per hour now. */
+  private costRate(): number {
+    return this.broughtUp ? this.broughtUpPerHour : this.reservedPerHour;
+  }
+
+  /** Books the standby servers' cost up to now at the old rate, then keeps them brought up or not. */
+  private accrueCost(broughtUp: boolean): void {
+    if (broughtUp === this.broughtUp) return;
+    const now = this.world.sim.now;
+    this.costSoFar += (this.costRate() * (now - this.costSince)) / 3600;
+    this.costSince = now;
+    this.broughtUp = broughtUp;
+  }
+
+  /** What the standby servers have cost since the end of warm-up (0 without a priced plan). */
+  recoveryCost(): number {
+    return this.costSoFar + (this.costRate() * (this.world.sim.now - this.costSince)) / 3600;
   }
 
   /** Where requests sent to `pool` end up now, following the diversions. */
@@ -409,6 +453,8 @@ class SiteRuntime {
     this.lost = 0;
     this.downSeconds = 0;
     this.failbackTime.reset();
+    this.costSoFar = 0;
+    this.costSince = this.world.sim.now;
   }
 
   /** Time the disaster in progress has lasted unrestored (0 when none). */
@@ -448,8 +494,16 @@ class SiteRuntime {
   }
 }
 
-/** Builds every site (after services, rooms, teams and backups). */
-export function buildSites(world: World, ports: SitesPorts, config: SitesConfig): void {
+/**
+ * Builds every site (after services, rooms, teams and backups); returns what the recovery
+ * plans cost, for cost.total. cost.recovery is recorded only when some plan has a price, so
+ * scenarios that price none keep their results (and pins) unchanged.
+ */
+export function buildSites(world: World, ports: SitesPorts, config: SitesConfig): RecoveryCostPort {
   const diverted = new Map<ServicePool, ServicePool>();
-  for (const site of config.sites) new SiteRuntime(world, site, config.warmup, ports, diverted);
+  const sites = config.sites.map((site) => new SiteRuntime(world, site, config.warmup, ports, diverted));
+  if (!config.priced) return { cost: () => 0, priced: false };
+  const cost = (): number => sites.reduce((sum, s) => sum + s.recoveryCost(), 0);
+  world.recorder.metric(RECOVERY_COST_METRICS.cost, {}, cost);
+  return { cost, priced: true };
 }

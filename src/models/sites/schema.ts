@@ -49,6 +49,22 @@ export const Recovery = Type.Object(
     standing: Type.Optional(Fraction({ description: 'Share of every standby service\'s servers running before a disaster (rounded down); the rest start when a bring-up step ends. Default by mode.' })),
     bringUp: Type.Optional(randomDuration('Time a bring-up step takes to start the standby servers that were not standing, unless the step gives its own duration. Default by mode.')),
     pairs: Type.Array(StandbyPair, { description: 'Each service of this site that fails over, and its standby.' }),
+    costPerHour: Defaulted(
+      Type.Number({
+        minimum: 0,
+        description:
+          'What one standby server costs per hour while it runs at the recovery site: standing before a disaster, or brought up until it stands down again (hosting, power, licences, or a DR provider\'s running rate). Summed into cost.recovery and cost.total; on top of the standby service\'s own `costPerHour`, if it has one.',
+      }),
+      0,
+    ),
+    reserveCostPerHour: Defaulted(
+      Type.Number({
+        minimum: 0,
+        description:
+          'What one standby server not standing costs per hour while it is kept in reserve (warm: provisioned and powered down; cold: the space and the contract for it); from its bring-up it pays `costPerHour`. Summed into cost.recovery and cost.total.',
+      }),
+      0,
+    ),
     replication: Type.Optional(
       Type.Object(
         { lag: randomDuration('How far the recovery site\'s copy of the data trails the site, drawn at each disaster ("0": synchronous replication).') },

@@ -10,12 +10,12 @@ export const sla = defineModel({
   name: 'sla',
   about: 'Per SLA in `sla.services`; cost metrics when the scenario has `sla`, `teams` or `incidents`, `transactions.*` when it also has services.',
   schema: SlaFields,
-  needs: ['teams', 'serversCost', 'networkCost'],
+  needs: ['teams', 'serversCost', 'networkCost', 'recoveryCost'],
   gives: [],
   check: checkSla,
   compile: compileSla,
   build: (world, ports, config) => {
-    buildSla(world, ports.teams, [ports.serversCost, ports.networkCost], config);
+    buildSla(world, ports.teams, [ports.serversCost, ports.networkCost, ports.recoveryCost], config);
     return {};
   },
   metrics: Object.values(SLA_METRICS),

@@ -21,7 +21,7 @@ export const SLA_METRICS = {
   revenueAtRisk: { name: 'sla.<sla>.revenue_at_risk', label: '<sla> SLA revenue at risk', unit: 'currency', better: 'lower', range: MONEY, doc: 'Revenue of failed transactions plus the lost share of delayed ones (slower than the SLA’s threshold).' },
   penalties: { name: 'cost.penalties', label: 'Penalties', unit: 'currency', better: 'lower', range: MONEY, doc: 'All SLA penalties, incident-target penalties included.' },
   revenue: { name: 'cost.revenue_at_risk', label: 'Revenue at risk', unit: 'currency', better: 'lower', range: MONEY, doc: 'Revenue at risk, each service counted once, at the largest of its SLAs’ figures.' },
-  total: { name: 'cost.total', label: 'Total cost', unit: 'currency', better: 'lower', range: MONEY, key: 6, doc: 'Staffing cost + server cost + network cost + penalties + revenue at risk (cost.servers and cost.network count 0 where absent).' },
+  total: { name: 'cost.total', label: 'Total cost', unit: 'currency', better: 'lower', range: MONEY, key: 6, doc: 'Staffing cost + server cost + network cost + recovery site cost + penalties + revenue at risk (cost.servers, cost.network and cost.recovery count 0 where absent).' },
   delayed: { name: 'transactions.delayed', label: 'Delayed transactions', unit: 'count', better: 'lower', range: { lo: 0 }, key: 4, doc: "Requests slower than their service's latency objective (all services)." },
   failed: { name: 'transactions.failed', label: 'Failed transactions', unit: 'count', better: 'lower', range: { lo: 0 }, key: 5, doc: 'Failed requests (all services).' },
 } as const satisfies Record<string, MetricSpec>;

@@ -4,7 +4,7 @@
  * is summed into attainment, breach episodes, breach minutes and the share of the month's
  * error budget used. Incident targets per priority (response, resolution) are checked by
  * the incidents model with the targets defined here; staffing cost, the capacity costs
- * (servers, network), penalties and revenue at risk are added up into cost.total.
+ * (servers, network, recovery sites), penalties and revenue at risk are added up into cost.total.
  */
 import type { Priority, IncidentRecord, SlaBasis } from '../../results/format.js';
 import type { ServiceSlaSpec } from './schema.js';
@@ -263,7 +263,7 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
   return { spec, handle, ledger, penalty, revenueAtRisk };
 }
 
-/** What owned capacity (servers, network devices) costs so far in the measured period: a port another model gives. */
+/** What owned capacity (servers, network devices, recovery sites' standby servers) costs so far in the measured period: a port another model gives. */
 export interface CapacityCost {
   cost(): number;
   /** Whether the capacity has a price at all. */
@@ -271,8 +271,8 @@ export interface CapacityCost {
 }
 
 /**
- * Builds the SLA checks and the cost metrics. Runs after staffing and incidents. `capacity`:
- * the capacity-cost ports (servers, network), summed into cost.total.
+ * Builds the SLA checks and the cost metrics. Runs last, after every model whose cost it sums.
+ * `capacity`: the capacity-cost ports (servers, network, recovery sites), summed into cost.total.
  */
 export function buildSla(world: World, teams: TeamsPort, capacity: readonly CapacityCost[], config: SlaConfig): void {
   const capacityCost = (): number => capacity.reduce((a, c) => a + c.cost(), 0);

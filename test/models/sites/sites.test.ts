@@ -141,6 +141,38 @@ describe('coupling with the services', () => {
     expect(runs[0]!['service.prod-dr.failed_fraction']).toBeLessThan(0.01);
   });
 
+  it('a standby shared by two pairs keeps its standing share running and is priced once', () => {
+    // prod and prod2 both fail over to dr (8 servers, 50 % standing): 4 run until the bring-up
+    // ends at 6 h, then 8. (Each pair used to take its own 4 offline, leaving none standing.)
+    const text = [
+      'name: shared',
+      'horizon: 10h',
+      'load: [{ name: a, service: prod, rate: 1/s }, { name: b, service: prod2, rate: 1/s }]',
+      'services:',
+      '  - { name: prod, servers: 4, serviceTime: 1s }',
+      '  - { name: prod2, servers: 4, serviceTime: 1s }',
+      '  - { name: dr, servers: 8, serviceTime: 1s }',
+      'sites:',
+      '  - name: east',
+      '    services: [prod, prod2]',
+      '    disasters: [{ kind: power, at: 5h, duration: 10h }]',
+      '    recovery:',
+      '      site: west',
+      '      mode: warm',
+      '      standing: 50%',
+      '      costPerHour: 2',
+      '      reserveCostPerHour: 1',
+      '      pairs: [{ service: prod, standby: dr }, { service: prod2, standby: dr }]',
+      '      replication: { lag: 0s }',
+      '      failover: [{ name: up, action: bring-up, duration: 1h }, { name: switch, action: switch, duration: 0s }]',
+      '  - name: west',
+      '    services: [dr]',
+    ].join('\n');
+    const m = run(compile(text));
+    expect(m['service.dr.servers_available.mean']).toBeCloseTo((4 * 6 + 8 * 4) / 10, 9);
+    expect(m['cost.recovery']).toBeCloseTo((4 * 2 + 4 * 1) * 6 + 8 * 2 * 4, 9);
+  });
+
   it('data lost ≈ λ × RPO (requests that succeeded in the replication lag)', () => {
     const s = compile(drScenario());
     const runs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((r) => run(s, r));
@@ -264,6 +296,85 @@ describe('validation', () => {
     const e = errors(text);
     expect(e).toContain('sites[0].recovery.site: no site named "north"');
     expect(e).toContain('sites[0].recovery.failover[0].after[0]: "dns" is not an earlier step');
+  });
+});
+
+describe('what the recovery plan costs (cost.recovery)', () => {
+  /** The plan priced: each standby server 4 an hour running, 1 an hour kept in reserve. */
+  const priced = (text: string, prices = 'costPerHour: 4, reserveCostPerHour: 1'): Scenario =>
+    compile(text.replace('      replication: { lag: 5m }\n', `      replication: { lag: 5m }\n${prices.split(', ').map((p) => `      ${p}\n`).join('')}`));
+
+  it('pays standing servers the running price, the others the reserve price until the bring-up, then the running price', () => {
+    // warm: 1 of prod-dr's 4 servers standing (7 an hour: 1 × 4 + 3 × 1) until the bring-up ends at
+    // 12:30 (declare 10 min + bring-up 20 min by day), then 4 × 4 = 16 an hour to the end of the day.
+    const m = run(priced(drScenario()));
+    expect(m['cost.recovery']).toBeCloseTo(7 * 12.5 + 16 * 11.5, 9);
+    expect(m['cost.total']).toBeCloseTo(m['cost.staffing']! + m['cost.recovery']!, 9);
+  });
+
+  it('a hot site pays every standby server running all day; a cold one pays reserve until its bring-up', () => {
+    expect(run(priced(drScenario([], { mode: 'hot' })))['cost.recovery']).toBeCloseTo(16 * 24, 9);
+    expect(run(priced(drScenario([], { mode: 'cold' })))['cost.recovery']).toBeCloseTo(4 * 12.5 + 16 * 11.5, 9);
+  });
+
+  it('the failback stands the brought-up servers down to the reserve price again', () => {
+    // Repaired at 14:00; resync 1 h, net paged 10 min, DNS back 5 min: home at 15:15.
+    const m = run(priced(drScenario([], { failback: true, repair: '2h' })));
+    expect(m['cost.recovery']).toBeCloseTo(7 * 12.5 + 16 * 2.75 + 7 * 8.75, 9);
+  });
+
+  it('a failover called off before its bring-up ends pays the reserve price all day', () => {
+    // Power back at 12:25, while the bring-up (12:10–12:30) is in hand: it ends without effect.
+    const m = run(priced(drScenario([], { repair: '25m' })));
+    expect(m['site.east.rto']).toBe(25 * M);
+    expect(m['cost.recovery']).toBeCloseTo(7 * 24, 9);
+  });
+
+  it('counts from the end of warm-up only', () => {
+    const m = run(priced(`${drScenario()}\nwarmup: 6h`));
+    expect(m['cost.recovery']).toBeCloseTo(7 * 6.5 + 16 * 11.5, 9);
+  });
+
+  it('is absent when no plan has a price, and pricing changes nothing but the cost metrics', () => {
+    const free = run(compile(drScenario()));
+    const paid = run(priced(drScenario()));
+    expect(free['cost.recovery']).toBeUndefined();
+    expect(run(priced(drScenario(), 'costPerHour: 0, reserveCostPerHour: 0'))).toEqual(free);
+    expect(paid['cost.total']! - free['cost.total']!).toBeCloseTo(paid['cost.recovery']!, 9);
+    const { ['cost.recovery']: _recovery, ['cost.total']: _paidTotal, ...paidRest } = paid;
+    const { ['cost.total']: _freeTotal, ...freeRest } = free;
+    expect(paidRest).toEqual(freeRest);
+  });
+
+  it("dr-failover: the standby servers' running hours, read from their availability, and the rest in reserve", () => {
+    // inventory-dr never fails, so its mean available servers × 23 measured hours are the
+    // server-hours it ran: 6.25 each, the rest of its 8 × 23 server-hours 1.25 each.
+    for (const set of [{}, { 'sites.dc-london.recovery.mode': 'hot', 'sites.dc-london.recovery.standing': '100%' }]) {
+      const m = run(load('scenarios/dr-failover.yaml', set));
+      const running = m['service.inventory-dr.servers_available.mean']! * 23;
+      expect(m['cost.recovery']).toBeCloseTo(6.25 * running + 1.25 * (8 * 23 - running), 6);
+      expect(m['cost.total']).toBeCloseTo(m['cost.staffing']! + m['cost.recovery']!, 9);
+    }
+  });
+
+  it('gives a scenario without sla, teams or incidents a cost.total of its priced recovery plan', () => {
+    const text = [
+      'name: infra-dr',
+      'horizon: 10h',
+      'services: [{ name: a, servers: 2, serviceTime: 1s }, { name: b, servers: 2, serviceTime: 1s }]',
+      'sites:',
+      '  - name: one',
+      '    services: [a]',
+      '    disasters: [{ kind: power, at: 4h, duration: 1h }]',
+      // hot: both standby servers run all the time, 2 × 3 an hour.
+      '    recovery: { site: two, mode: hot, costPerHour: 3, pairs: [{ service: a, standby: b }], replication: { lag: 0s }, failover: [{ name: switch, action: switch, duration: 5m }] }',
+      '  - name: two',
+      '    services: [b]',
+    ].join('\n');
+    const m = run(compile(text));
+    expect(m['cost.recovery']).toBeCloseTo(2 * 3 * 10, 9);
+    expect(m['cost.total']).toBe(m['cost.recovery']);
+    expect(m['cost.penalties']).toBeUndefined();
   });
 });
 
