@@ -43,8 +43,8 @@ export const REL_TOL = 0.05;
 /** Absolute floors by unit: differences below them count as agreement. */
 export const FLOORS: Readonly<Partial<Record<Unit, number>>> = { fraction: 5e-4, count: 1, minutes: 1 };
 
-/** Metrics shown besides the catalog's key metrics: the coupling to rooms and power. */
-const EXTRA: readonly string[] = ['room.<room>.shutdowns', 'site.energy_kwh'];
+/** Metrics shown besides the catalog's key metrics: the coupling to rooms and power, and the network's drops and delays. */
+const EXTRA: readonly string[] = ['room.<room>.shutdowns', 'site.energy_kwh', 'network.device.<device>.dropped', 'network.device.<device>.added_delay_mean'];
 
 /** The rows of a scenario's table: its key metrics (MetricSpec.key) and EXTRA, by concrete name. */
 export function keyMetrics(s: Scenario): [string, MetricSpec][] {
@@ -99,7 +99,7 @@ const mmc = (rho: number): Record<string, unknown> => ({
 
 /** Every case of the table, in order. */
 export const CASES: readonly FidelityCase[] = [
-  ...['black-friday-capacity', 'change-freeze', 'crac-failure', 'datacenter-baseline', 'globalmart-peak', 'mmc-validation', 'noc-night-shift'].map((n) => shipped(n, 20)),
+  ...['black-friday-capacity', 'branch-wan-peak', 'change-freeze', 'crac-failure', 'datacenter-baseline', 'globalmart-peak', 'mmc-validation', 'noc-night-shift'].map((n) => shipped(n, 20)),
   inline('rho-0.5', 'M/M/4, μ = 1/s, λ = 2/s, 4 h', mmc(0.5), 20),
   inline('rho-0.9', 'M/M/4, μ = 1/s, λ = 3.6/s, 4 h', mmc(0.9), 20),
   inline('rho-0.98', 'M/M/4, μ = 1/s, λ = 3.92/s, 4 h (near saturation)', mmc(0.98), 20),

@@ -1,79 +1,25 @@
 #!/usr/bin/env node
 /**
- * The opsim command line: a thin shell over the modules. Each subcommand lives in its own
- * file under src/cli/ and registers itself here.
+ * The opsim command line's entry. The program itself is src/cli/program.ts; a built opsim runs
+ * it from the build's code-cached script (src/cli/cli-script.ts), whose packages this ES
+ * module imports on its behalf, else (no script, another build's, OPSIM_CLI=esm, or a plain
+ * tsc build) from the ES modules.
  */
-import { Command, CommanderError } from 'commander';
-import { OPSIM_VERSION } from './version.js';
+import { loadCliScript, type CommandLine } from './cli/cli-script.js';
 
-/** A subcommand module: adds its command to the program. */
-export type RegisterCommand = (program: Command) => void;
+export type { RegisterCommand } from './cli/program.js';
 
-// Loaded one after another, not with Promise.all: parallel dynamic imports of modules that
-// share dependencies can fail on Node 20 ("request for 'node:path' is not in cache",
-// nodejs/node#52187).
-const registrations: Record<string, () => Promise<{ register: RegisterCommand }>> = {
-  // One line per subcommand module, named by its command (keep alphabetical).
-  compare: () => import('./cli/compare.js'),
-  fit: () => import('./cli/fit.js'),
-  main: () => import('./cli/main.js'),
-  merge: () => import('./cli/merge.js'),
-  run: () => import('./cli/run.js'),
-  schema: () => import('./cli/schema.js'),
-  search: () => import('./cli/search.js'),
-  serve: () => import('./cli/serve.js'),
-  validate: () => import('./cli/validate.js'),
-  worker: () => import('./cli/worker.js'),
-};
+/** The key of the script the build made with this entry; the build defines it (src/cli/bundle.ts), tsc leaves it undefined. */
+declare const OPSIM_CLI_SCRIPT_KEY: string | undefined;
 
-/**
- * The subcommand modules this invocation needs: only the named command's when the first
- * argument names one (the program has no global options that take a value), else all of
- * them, for the command list, `help` and did-you-mean. Loading every module cost about
- * 0.6 CPU s at each start (the server, the report's Vega, the fitters), more than some runs.
- */
-function needed(argv: readonly string[]): (() => Promise<{ register: RegisterCommand }>)[] {
-  const first = argv.find((a) => !a.startsWith('-'));
-  if (first === undefined && argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return [];
-  const only = first !== undefined && Object.hasOwn(registrations, first) ? registrations[first] : undefined;
-  return only !== undefined ? [only] : Object.values(registrations);
+async function start(): Promise<void> {
+  const key = typeof OPSIM_CLI_SCRIPT_KEY === 'string' ? OPSIM_CLI_SCRIPT_KEY : undefined;
+  const script: CommandLine | null = key !== undefined && process.env.OPSIM_CLI !== 'esm' ? await loadCliScript(key, (id) => import(id)) : null;
+  await (script ?? (await import('./cli/program.js'))).runCommandLine(process.argv);
 }
 
-async function main(): Promise<void> {
-  const program = new Command();
-  program
-    .name('opsim')
-    .description('Discrete-event simulator and capacity-planning engine for IT operations')
-    .version(OPSIM_VERSION)
-    .showHelpAfterError()
-    // Option errors exit 2 as documented, not commander's 1: it throws instead of exiting
-    // (inherited by every subcommand registered below) and the catch sets the code.
-    .exitOverride()
-    .configureOutput({
-      writeErr: (text) => {
-        commanderPrinted = true;
-        process.stderr.write(text);
-      },
-    });
-  for (const load of needed(process.argv.slice(2))) (await load()).register(program);
-  await program.parseAsync(process.argv);
-}
-
-/** Set once commander has printed an error itself (parse errors), so it is not printed twice. */
-let commanderPrinted = false;
-
-main().catch((err: unknown) => {
-  if (err instanceof CommanderError) {
-    // Help and version asked for exit 0; every usage error (unknown option or command,
-    // missing or invalid argument, no command at all) exits 2.
-    if (err.exitCode === 0) return;
-    if (!commanderPrinted) process.stderr.write(`opsim: ${err.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  // A planner should see a sentence, not a stack trace; OPSIM_DEBUG=1 shows the stack.
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`opsim: ${message}\n`);
+start().catch((err: unknown) => {
+  process.stderr.write(`opsim: ${err instanceof Error ? err.message : String(err)}\n`);
   if (process.env.OPSIM_DEBUG) console.error(err);
-  process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : 1;
+  process.exitCode = 1;
 });

@@ -19,12 +19,16 @@
  * also bundled on their own (dist/generated/yaml.cjs and js-yaml.cjs, src/scenario/yaml-library.ts)
  * and run once over the shipped scenarios, so their V8 code caches hold what reading a scenario compiles.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import type { Metafile, Plugin } from 'esbuild';
 import { packageRoot } from '../version.js';
 import { writeAtomically } from '../scenario/precompile.js';
-import { codeCacheFile, codeCacheOf } from '../scenario/cached-script.js';
+import { codeCacheFile, codeCacheOf, codeCacheStatus, keyedScriptCode } from '../scenario/cached-script.js';
+import { CLI_SCRIPT, ENTRY_NEEDS, loadCliScript } from './cli-script.js';
 import { installedVersion, LIBRARY_BUNDLES, yamlBundleCode } from '../scenario/yaml-library.js';
 import { readPlainSource } from '../scenario/plain-source.js';
 import { readScenarioSource } from '../scenario/source.js';
@@ -39,6 +43,152 @@ const tmp = path.join(root, 'dist', `.bundle-${process.pid}`);
 const workers = path.join(root, 'dist', 'workers');
 /** The worker-thread entries (workers/*.ts): the replication pool's and `opsim worker`'s verifier. */
 const WORKERS = ['replication', 'verify'];
+
+/** Bump when the command line script's generated shape changes. */
+const CLI_SCRIPT_FORMAT = 1;
+/**
+ * Built-in modules that bundled libraries require at their top level but use only in
+ * functions a run never calls: commander's child_process (for executable subcommands, which
+ * opsim has none of; it loads net, dgram and stream: about 3 CPU ms) and cli-progress's
+ * readline (cursor moves of a progress bar). In the script they are required on first use.
+ */
+const LAZY_BUILTINS: Readonly<Record<string, readonly string[]>> = { commander: ['child_process'], 'cli-progress': ['readline'] };
+/** The namespace of the stand-in modules through which the script reads the packages the host imports. */
+const HOST = 'opsim-host';
+
+/** The package a bare specifier names ('@scope/name/sub' → '@scope/name'). */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** A module's path as esbuild's metafile names it: from the package root, with forward slashes. */
+function metaPath(file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+/**
+ * The stand-in for package `id` in the script: an ES module exporting, under each name the
+ * package's namespace has (`names`, read at build time), its value from the namespace the
+ * host imported. Its importers keep their ES-module semantics (default, named, namespace).
+ */
+function hostModule(id: string, names: readonly string[]): string {
+  const safe = names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+  return [
+    `const ns = __opsimHost.external(${JSON.stringify(id)});`,
+    ...safe.map((n, i) => `const v${i} = ns[${JSON.stringify(n)}];`),
+    `export { ${safe.map((n, i) => `v${i} as ${n}`).join(', ')} };`,
+  ].join('\n');
+}
+
+/**
+ * The esbuild plugin for the command line's script: a package opsim's modules import (and the
+ * bundle does not hold) becomes its host stand-in, each lazy `import()` of opsim's own modules
+ * goes through `__opsimHost.lazy`, and LAZY_BUILTINS are required on first use, not at every start.
+ */
+function scriptPlugin(sites: string[]): Plugin {
+  return {
+    name: 'opsim-cli-script',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?(child_process|readline)$/ }, (args) => {
+        const name = args.path.replace(/^node:/, '');
+        const pkg = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(args.importer)?.[1];
+        return pkg !== undefined && LAZY_BUILTINS[pkg]?.includes(name) ? { path: name, namespace: 'opsim-lazy-builtin' } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'opsim-lazy-builtin' }, (args) => ({
+        contents: `let m; module.exports = new Proxy({}, { get(_, k) { return (m ??= require(${JSON.stringify(`node:${args.path}`)}))[k]; } });`,
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind === 'entry-point' || isBuiltin(args.path) || !args.importer.startsWith(dist + path.sep)) return undefined;
+        const pkg = packageOf(args.path);
+        if (BUNDLED.has(pkg) || pkg.startsWith('@stdlib/')) return undefined;
+        return { path: args.path, namespace: HOST };
+      });
+      build.onLoad({ filter: /.*/, namespace: HOST }, async (args) => ({
+        contents: hostModule(args.path, Object.keys((await import(args.path)) as object)),
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        if (!args.path.startsWith(dist + path.sep)) return undefined;
+        const code = readFileSync(args.path, 'utf8').replace(/\bimport\((['"])(\.{1,2}\/[^'"]+)\1\)/g, (_, q: string, spec: string) => {
+          const target = metaPath(path.resolve(path.dirname(args.path), spec));
+          sites.push(target);
+          return `__opsimHost.lazy(${JSON.stringify(target)}, () => import(${q}${spec}${q}))`;
+        });
+        return { contents: code, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * For each lazily imported module in the script (and ENTRY_NEEDS for its top level), the
+ * packages that module and what it imports statically take from the host.
+ */
+function hostNeeds(meta: Metafile, entryPath: string, sites: readonly string[]): Record<string, string[]> {
+  const needs = (from: string): string[] => {
+    const seen = new Set<string>([from]);
+    const out = new Set<string>();
+    const todo = [from];
+    while (todo.length > 0) {
+      for (const imp of meta.inputs[todo.pop()!]?.imports ?? []) {
+        if (imp.kind !== 'import-statement' && imp.kind !== 'require-call') continue;
+        if (imp.path.startsWith(`${HOST}:`)) out.add(imp.path.slice(HOST.length + 1));
+        else if (!seen.has(imp.path)) {
+          seen.add(imp.path);
+          todo.push(imp.path);
+        }
+      }
+    }
+    return [...out].sort();
+  };
+  const table: Record<string, string[]> = { [ENTRY_NEEDS]: needs(entryPath) };
+  for (const site of sites) table[site] = needs(site);
+  return table;
+}
+
+/** The generated script file: the bundle in a function the loader calls (src/cli/cli-script.ts), keyed by a hash of it. */
+function cliScriptCode(bundle: string, needs: Record<string, string[]>): string {
+  const table = JSON.stringify(needs);
+  const key = createHash('sha256').update(`${CLI_SCRIPT_FORMAT}\n${table}\n${bundle}`).digest('hex');
+  return keyedScriptCode(key, `needs: ${table}`, 'require, __opsimHost, __opsimImportMetaUrl', 'Generated by opsim at build time (src/cli/bundle.ts): the command line as one script; do not edit, do not commit.', bundle);
+}
+
+/** The key a generated script declares (its second line). */
+function keyOf(code: string): string {
+  return /key: "([0-9a-f]{64})"/.exec(code)![1]!;
+}
+
+/**
+ * Runs a short one-replication `opsim run` of a shipped scenario with the script just written,
+ * in this process, so that its code cache holds what a run compiles (the reading, validation,
+ * checks, the replication and the output); returns the cache, or undefined when the run failed.
+ */
+async function trainCliScript(key: string): Promise<Buffer | undefined> {
+  const program = await loadCliScript(key, (id) => import(id));
+  if (program === null) throw new Error(`${CLI_SCRIPT} was just written, but did not load`);
+  const out = mkdtempSync(path.join(os.tmpdir(), 'opsim-train-'));
+  const write = process.stdout.write.bind(process.stdout);
+  const exitCode = process.exitCode;
+  let said = '';
+  try {
+    // What the run prints is not the build's to show (unless it fails).
+    process.stdout.write = ((chunk: string | Uint8Array) => ((said += String(chunk)), true)) as typeof process.stdout.write;
+    await program.runCommandLine([process.execPath, 'opsim', 'run', path.join(root, 'scenarios', 'globalmart-peak.yaml'), '--variant', 'base', '-r', '1', '--horizon', '2h', '-q', '--no-report', '-o', out]);
+  } finally {
+    process.stdout.write = write;
+    rmSync(out, { recursive: true, force: true });
+  }
+  const failed = process.exitCode !== undefined && process.exitCode !== 0 && process.exitCode !== exitCode;
+  process.exitCode = exitCode;
+  if (failed) {
+    process.stdout.write(`${said}the command line's script ran the training run with an error: no code cache for it\n`);
+    return undefined;
+  }
+  if (codeCacheStatus(CLI_SCRIPT) === 'rejected') throw new Error(`${CLI_SCRIPT}: V8 refused a cache made for it`);
+  return codeCacheOf(CLI_SCRIPT);
+}
 
 const esbuild = await import('esbuild').catch(() => null);
 if (esbuild === null) {
@@ -59,10 +209,36 @@ if (esbuild === null) {
     logLevel: 'warning',
   } as const;
   try {
-    await esbuild.build({ ...common, entryPoints: { cli: entry }, splitting: true, outdir: path.join(tmp, 'cli'), chunkNames: 'cli-chunks/[name]-[hash]' });
+    // The command line as one CommonJS script (src/cli/cli-script.ts): opsim's code and the
+    // bundled libraries, packages through the host, no import() left (a vm.Script has none).
+    const sites: string[] = [];
+    const programEntry = path.join(dist, 'cli', 'program.js');
+    const script = await esbuild.build({
+      ...common,
+      entryPoints: [programEntry],
+      format: 'cjs',
+      banner: {},
+      external: [],
+      define: { 'import.meta.url': '__opsimImportMetaUrl' },
+      plugins: [scriptPlugin(sites)],
+      absWorkingDir: root,
+      metafile: true,
+      write: false,
+    });
+    // A script that would still import() (a vm.Script cannot) or that esbuild warned about (an
+    // import.meta it cannot give, say) is not written: the ES-module build runs instead, and
+    // test/cli/cli-script.test.ts fails.
+    const left = Object.values(script.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path));
+    if (/\bimport\s*\(/.test(script.outputFiles[0]!.text)) left.push('an import() esbuild did not resolve');
+    const refused = [...left.map((p) => `it would import() ${p}`), ...script.warnings.map((w) => w.text)];
+    if (refused.length > 0) process.stdout.write(`the command line's script is not built (the ES-module build runs): ${refused.join('; ')}\n`);
+    const scriptCode = refused.length > 0 ? null : cliScriptCode(script.outputFiles[0]!.text, hostNeeds(script.metafile, metaPath(programEntry), sites));
+    await esbuild.build({ ...common, entryPoints: { cli: entry }, splitting: true, outdir: path.join(tmp, 'cli'), chunkNames: 'cli-chunks/[name]-[hash]', define: { OPSIM_CLI_SCRIPT_KEY: scriptCode === null ? 'undefined' : JSON.stringify(keyOf(scriptCode)) } });
     // The worker threads' entries, each one self-contained file (a worker loads one of them).
     await esbuild.build({ ...common, entryPoints: WORKERS.map((w) => ({ in: path.join(workers, `${w}.js`), out: w })), outdir: path.join(tmp, 'workers') });
     // The chunks first, then the entries that import them, each by a rename.
+    if (scriptCode !== null) writeAtomically(CLI_SCRIPT, scriptCode);
+    else for (const f of [CLI_SCRIPT, codeCacheFile(CLI_SCRIPT)]) rmSync(f, { force: true });
     rmSync(path.join(dist, 'cli-chunks'), { recursive: true, force: true });
     renameSync(path.join(tmp, 'cli', 'cli-chunks'), path.join(dist, 'cli-chunks'));
     for (const [from, to] of [[path.join(tmp, 'cli', 'cli.js'), entry], ...WORKERS.map((w) => [path.join(tmp, 'workers', `${w}.js`), path.join(workers, `${w}.js`)])] as const) {
@@ -88,6 +264,12 @@ if (esbuild === null) {
       writeAtomically(codeCacheFile(file), cache);
       process.stdout.write(`bundled ${path.relative(process.cwd(), file)} with its code cache\n`);
     }
+    // Last, with the YAML libraries' and the validator's caches in place as a run finds them.
+    const cache = scriptCode === null ? undefined : await trainCliScript(keyOf(scriptCode));
+    if (cache !== undefined) {
+      writeAtomically(codeCacheFile(CLI_SCRIPT), cache);
+      process.stdout.write(`bundled ${path.relative(process.cwd(), CLI_SCRIPT)} with its code cache\n`);
+    } else rmSync(codeCacheFile(CLI_SCRIPT), { force: true });
   } finally {
     if (existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 /**
- * Generated CommonJS files that every start runs (the precompiled scenario validator, the
- * bundled YAML library), run with V8's code cache of them that the build leaves beside each
+ * Generated CommonJS files that every start runs (the command line's script, the precompiled
+ * scenario validator, the bundled YAML libraries), run with V8's code cache of them that the build leaves beside each
  * (`<name>.v8cache` for `<name>.cjs`): V8 then reads the functions' bytecode instead of
  * parsing and compiling them again in every process.
  *
@@ -58,11 +58,15 @@ function readSource(file: string): string {
 /**
  * Runs the generated CommonJS file `file` as a script compiled with its code cache when the
  * cache carries the file's key, and returns its exports. Not through require(): require
- * cannot take a code cache. Throws when the file cannot be read.
+ * cannot take a code cache. Throws when the file cannot be read. `options.require` replaces
+ * the require the file is given (a plain require of `file`'s folder); `options.key`, when
+ * set, is the key the file must declare: another (a file from another build) returns
+ * undefined without running it.
  */
-export function runCachedScript(file: string): unknown {
+export function runCachedScript(file: string, options: { require?: NodeJS.Require; key?: string } = {}): unknown {
   const source = readSource(file);
   const key = declaredKey(source) ?? '';
+  if (options.key !== undefined && key !== options.key) return undefined;
   let cachedData: Buffer | undefined;
   let damaged = false;
   try {
@@ -79,9 +83,29 @@ export function runCachedScript(file: string): unknown {
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, ...(cachedData !== undefined ? { cachedData } : {}) });
   scripts.set(file, { script, key, cache: damaged ? 'rejected' : cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used' });
   const module = { exports: {} as unknown };
-  const req = createRequire(file);
+  const req = options.require ?? createRequire(file);
   (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void)(module.exports, req, module, file, path.dirname(file));
   return module.exports;
+}
+
+/**
+ * The text of a generated file for runCachedScript: exports `key` (first, where the loader
+ * reads it), the properties `fields` (JavaScript source, e.g. `version: "1.2.3"`), and
+ * `make(params)`, which runs `body` (a CommonJS module's code, e.g. esbuild's bundle) with its
+ * own `module` and `exports` and returns its exports. `note` says where the file comes from.
+ */
+export function keyedScriptCode(key: string, fields: string, params: string, note: string, body: string): string {
+  return [
+    '"use strict";',
+    `module.exports = { key: ${JSON.stringify(key)}, ${fields}, make(${params}) {`,
+    `// ${note}`,
+    'const module = { exports: {} };',
+    'const exports = module.exports;',
+    body,
+    'return module.exports;',
+    '} };',
+    '',
+  ].join('\n');
 }
 
 /** Whether the last load of `file` in this process used its code cache. */

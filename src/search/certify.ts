@@ -196,59 +196,82 @@ export function notStartedVerdict(): CandidateVerdict {
 /**
  * Certifies candidates together: n0 replications each, then batches of `batch` more to the
  * undecided ones only, until every candidate is decided, reaches maxReplications, or the
- * budget cannot pay for the next batch. The budget (replications this call may simulate)
+ * budget cannot pay for its next step. The budget (replications this call may simulate)
  * holds: candidates start in the order given while the budget pays for their first n0
  * replications — a later one whose replications are stored may still start for free — and the
- * rest are reported not started. Without `cost`, every replication this call has not itself
- * observed is counted as one to simulate (an upper bound). Interrupted (observe throws
- * SearchInterrupted), it returns what it decided, the open candidates undecided.
+ * rest are reported not started. While the budget pays for a whole batch for every undecided
+ * candidate they all take it (so a budget that never binds decides as if it were unlimited);
+ * when it does not, they take it in the order given — the first (the descent's answer, when
+ * certifying a certificate) before its neighbours — each the longest step (≤ batch) the budget
+ * left still pays for, stored replications free: a shorter step is still a fair look (the
+ * tests are pure functions of the observations so far), and a candidate whose next
+ * replications are stored reads them whatever the others can afford. One that gets no step
+ * stays undecided (`budget`, or `cap` at maxReplications). Without `cost`, every replication
+ * this call has not itself observed is counted as one to simulate (an upper bound).
+ * Interrupted (observe throws SearchInterrupted), it returns what it decided, the open
+ * candidates undecided.
  */
 export async function certify(candidates: readonly string[], tests: readonly ConstraintTest[], observe: Observe, settings: CertifySettings, budget: number, cost?: ObserveCost): Promise<CertifyOutcome> {
   const verdicts = new Map<string, CandidateVerdict>();
   const seen = new Map<string, number>();
   const price: ObserveCost = cost ?? ((ids, upTo) => ids.reduce((a, id) => a + Math.max(0, upTo - (seen.get(id) ?? 0)), 0));
   let simulated = 0;
-  let upTo = Math.min(settings.n0, settings.maxReplications);
-  const first = affordable(candidates, upTo, price, budget);
-  let open = first.start;
+  const first = affordable(candidates, Math.min(settings.n0, settings.maxReplications), price, budget);
+  // Replications each open candidate is to be judged on next (all equal until the budget binds).
+  const next = new Map(first.start.map((id) => [id, Math.min(settings.n0, settings.maxReplications)] as const));
   const notStarted = first.skipped;
   for (const id of notStarted) verdicts.set(id, notStartedVerdict());
-  while (open.length > 0) {
-    let observed: Awaited<ReturnType<Observe>>;
-    try {
-      observed = await observe(open, upTo);
-    } catch (err) {
-      if (!(err instanceof SearchInterrupted)) throw err;
-      // Decisions already made stand; the open tests end undecided, on what they had seen.
-      for (const id of open) verdicts.set(id, { ...(verdicts.get(id) ?? { decision: 'undecided', replications: 0, constraints: [] }), undecidedReason: 'interrupted' });
-      return { verdicts, simulated, notStarted, interrupted: true };
-    }
-    const { records, simulated: s } = observed;
-    simulated += s;
-    for (const id of open) {
-      seen.set(id, upTo);
-      verdicts.set(id, judge(records.get(id) ?? [], tests, settings));
-    }
-    open = open.filter((id) => verdicts.get(id)!.decision === 'undecided');
-    if (open.length === 0) break;
-    // The longest step (≤ batch) the budget pays for every open candidate; a shorter last
-    // batch is still a fair look. Cost grows with the step, so bisect for it.
-    let lo = 0;
-    let hi = Math.min(settings.batch, settings.maxReplications - upTo);
-    if (hi > 0 && price(open, upTo + hi) > budget - simulated) {
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >> 1;
-        if (price(open, upTo + mid) <= budget - simulated) lo = mid;
-        else hi = mid;
+  while (next.size > 0) {
+    // One observation per length asked for, in the order given (one call while the budget does not bind).
+    const lengths = [...new Set(next.values())];
+    for (const upTo of lengths) {
+      const ids = [...next].filter(([, u]) => u === upTo).map(([id]) => id);
+      let observed: Awaited<ReturnType<Observe>>;
+      try {
+        observed = await observe(ids, upTo);
+      } catch (err) {
+        if (!(err instanceof SearchInterrupted)) throw err;
+        // Decisions already made stand; the open tests end undecided, on what they had seen.
+        for (const id of next.keys()) verdicts.set(id, { ...(verdicts.get(id) ?? { decision: 'undecided', replications: 0, constraints: [] }), undecidedReason: 'interrupted' });
+        return { verdicts, simulated, notStarted, interrupted: true };
       }
-      hi = lo;
+      simulated += observed.simulated;
+      for (const id of ids) {
+        seen.set(id, upTo);
+        verdicts.set(id, judge(observed.records.get(id) ?? [], tests, settings));
+      }
     }
-    if (hi <= 0) {
-      const reason = upTo >= settings.maxReplications ? 'cap' : 'budget';
-      for (const id of open) verdicts.set(id, { ...verdicts.get(id)!, undecidedReason: reason });
-      break;
+    const open = [...next.keys()].filter((id) => verdicts.get(id)!.decision === 'undecided');
+    next.clear();
+    const step = (id: string): number => Math.min(settings.batch, settings.maxReplications - seen.get(id)!);
+    const stop = (id: string, reason: UndecidedReason): void => void verdicts.set(id, { ...verdicts.get(id)!, undecidedReason: reason });
+    const whole = open.reduce((a, id) => a + price([id], seen.get(id)! + step(id)), 0);
+    let left = budget - simulated;
+    for (const id of open) {
+      const full = step(id);
+      if (full <= 0) {
+        stop(id, 'cap');
+        continue;
+      }
+      // The budget pays a whole batch for everyone: take it. Else the longest step it still pays for, in order.
+      let take = full;
+      if (whole > budget - simulated && price([id], seen.get(id)! + full) > left) {
+        let lo = 0;
+        let hi = full;
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >> 1;
+          if (price([id], seen.get(id)! + mid) <= left) lo = mid;
+          else hi = mid;
+        }
+        take = lo;
+      }
+      if (take <= 0) {
+        stop(id, 'budget');
+        continue;
+      }
+      left -= price([id], seen.get(id)! + take);
+      next.set(id, seen.get(id)! + take);
     }
-    upTo += hi;
   }
   return { verdicts, simulated, notStarted };
 }

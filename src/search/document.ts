@@ -195,6 +195,9 @@ export function searchSummary(doc: SearchDocument): string {
       lines.push(`  ${x.candidate}: ${fmt(x.expectedCost)} [${fmt(x.ci95[0])}, ${fmt(x.ci95[1])}] (known ${fmt(x.knownCost)}, n = ${x.n})${x.eliminatedBy !== null ? `, eliminated at ${x.eliminatedAt} by ${x.eliminatedBy}` : ''}`);
     }
     lines.push(`  ${sel.procedure}; α = ${Number(sel.alpha.toPrecision(6))}, δ = ${sel.delta}, n0 = ${sel.initialReplications}, h² = ${sel.h2.toPrecision(4)}`);
+    // The candidate table counts what each feasibility decision read; the selection reads on.
+    const inTable = doc.candidates.reduce((n, c) => n + c.replications, 0);
+    if (inTable < doc.replications.used) lines.push(`  the candidates' reps add up to ${inTable} of the ${doc.replications.used} used: the selection read the other ${doc.replications.used - inTable} (its n per policy above)`);
   }
   const p = doc.procedure;
   const open = doc.candidates.filter((c) => c.undecidedReason !== undefined);

@@ -121,7 +121,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     return interrupted;
   };
   // Two levels (two-level.ts): the descent's probes at β_probe, the certificate's points at β.
-  const levels = new TwoLevelDecisions({ nameOf: (p) => sampler.name(p), tests: prep.tests, observe: (ids, upTo) => observe(ids, upTo), certificate: settings, probeBeta: prep.probeBeta, remaining: () => prep.budget - sampler.simulated, cost: sampler.cost, stopped });
+  const levels = new TwoLevelDecisions({ nameOf: (p) => sampler.name(p), tests: prep.tests, observe: (ids, upTo) => observe(ids, upTo), certificate: settings, probeBeta: prep.probeBeta, remaining: () => prep.budget - sampler.simulated, costOf: (p) => costOf(vars, p), cost: sampler.cost, stopped });
   const nameOf = (p: Point): string => sampler.name(p);
   const decidedCount = (): number => levels.names().filter((n) => levels.verdict(n)?.decision !== 'undecided').length;
   const observe: Observe = async (ids, upTo) => {

@@ -16,6 +16,14 @@
  * strictly feasible), the descent runs again from the start with the strict decisions taking
  * precedence; its earlier decisions are remembered, so replaying them costs nothing. Each
  * failed round turns at least one probe decision into a strict one, so the rounds end.
+ *
+ * A larger budget must not give a worse answer (docs/search.md, "The budget"). While the budget
+ * left is roomy — more than the next probe and a certificate could spend, caps counted — the
+ * budget plays no part. Once it is tight: the best point found so far is decided at β before
+ * the descent probes below it (a point so decided stays the answer), probes spend only what the
+ * certificate of the best point decided at β does not need (its neighbours' share), the answer
+ * is decided before its neighbours, and the search ends by deciding the neighbours of the best
+ * point decided feasible at β with what is left.
  */
 import { certify, judge, type CandidateVerdict, type CertifySettings, type ConstraintTest, type Observe, type ObserveCost } from './certify.js';
 import type { Check } from './descent.js';
@@ -38,6 +46,8 @@ export interface TwoLevelOptions {
   probeBeta: number;
   /** Replications the budget has left. */
   remaining: () => number;
+  /** The known cost of a point (which feasible point found so far is the best: the one the reserve keeps the certificate for). */
+  costOf: (p: Point) => number;
   /** Replications an observation would simulate (default: an upper bound, every replication a certification has not itself observed). */
   cost?: ObserveCost;
   /** True once the search is asked to stop. */
@@ -95,14 +105,129 @@ export class TwoLevelDecisions {
     return [...new Set([...this.strict.keys(), ...this.loose.keys()])];
   }
 
+  /** True when the point is decided at the certificate's β (tested or implied). */
+  strictlyDecided(p: Point): boolean {
+    return decided(this.strict.get(this.o.nameOf(p)));
+  }
+
   point(n: string): Point | undefined {
     return this.pointOf.get(n);
   }
 
-  /** Decides at the probes' level (the descent's check). */
-  readonly probe: Check = (ps, role) => this.decide(ps, role, this.single ? 'certificate' : 'probe');
-  /** Decides at the certificate's level. */
-  readonly certify: Check = (ps, role) => this.decide(ps, role, 'certificate');
+  /**
+   * Decides at the probes' level (the descent's check). While the budget is tight, the best
+   * point found so far is first made sure of (`secure`), and the probes spend only what the
+   * certificate of the best point decided feasible at β does not need (`reserve`).
+   */
+  readonly probe: Check = async (ps, role) => {
+    const tight = this.tight(ps.length, ps[0]?.length ?? 0);
+    if (tight) await this.secure();
+    return this.decide(ps, role, this.single ? 'certificate' : 'probe', tight);
+  };
+  /**
+   * Decides at the certificate's level. When the budget left could run out before these
+   * candidates are decided (less than a cap each), the first (the answer) is decided alone
+   * first, within the reserve of the best point already decided feasible at β; only if it is
+   * feasible do its neighbours follow, with all that is left (its certificate is now the one
+   * that counts). Otherwise they are left for the next descent, and the reserve stays with the
+   * point decided feasible before.
+   */
+  readonly certify: Check = async (ps, role) => {
+    if (ps.length > 1 && this.o.remaining() < ps.length * this.o.certificate.maxReplications) {
+      const [first] = await this.decide(ps.slice(0, 1), role, 'certificate', true);
+      if (first!.decision !== 'feasible') return [first!, ...ps.slice(1).map((p) => this.strict.get(this.o.nameOf(p)) ?? UNDECIDED)];
+    }
+    return this.decide(ps, role, 'certificate', false);
+  };
+
+  /**
+   * The best point found so far: the cheapest tested point the descent sees as feasible (at
+   * either level). It is where the descent ends if it probes no further — the coordinate and
+   * one-variable descents only ever move to a cheaper feasible point.
+   */
+  incumbent(): string | null {
+    let best: string | null = null;
+    for (const n of this.names()) {
+      const v = this.verdict(n)!;
+      if (v.decision !== 'feasible' || v.impliedBy !== undefined) continue;
+      if (best === null || this.o.costOf(this.pointOf.get(n)!) < this.o.costOf(this.pointOf.get(best)!)) best = n;
+    }
+    return best;
+  }
+
+  /**
+   * True when the budget left could run out before a call deciding `k` candidates and the
+   * certificate of the best point found so far are done: less than k + 1 caps plus n0 per
+   * variable (the neighbours' first looks). A budget that is never tight decides as if it
+   * were unlimited.
+   */
+  tight(k: number, dims: number): boolean {
+    const c = this.o.certificate;
+    return this.o.remaining() < (k + 1) * c.maxReplications + dims * c.n0;
+  }
+
+  /**
+   * Makes sure of the best point found so far before looking for a better one (only when the
+   * budget is tight): decides it at the certificate's β, alone, with what the reserve leaves
+   * (all of the budget left while no point is decided feasible at β). If
+   * that test does not confirm it, the next best is tried, until the best is decided feasible
+   * at β or nothing feasible is left. A point so confirmed stays the answer whatever later
+   * probes cost (the search ends on the cheapest point decided feasible at β).
+   */
+  private async secure(): Promise<void> {
+    const tried = new Set<string>();
+    for (;;) {
+      const inc = this.incumbent();
+      if (inc === null || tried.has(inc) || decided(this.strict.get(inc)) || this.o.stopped?.() === true) return;
+      tried.add(inc);
+      // Within the reserve: a point already decided feasible at β keeps its neighbours' first looks.
+      await this.decide([this.pointOf.get(inc)!], this.roles.get(inc) ?? 'probe', 'certificate', true);
+    }
+  }
+
+  /**
+   * Replications kept back from the probes while the budget is tight, for the certificate of the
+   * best point decided feasible at β: for each of its one-step-cheaper neighbours not yet
+   * decided at β (nor implied by a point tested at β), its first n0 replications less those
+   * stored; for a neighbour a probe has tested, what its test at β is predicted to need beyond
+   * the replications it has (`predictedNeed`). 0 while no point is decided feasible at β.
+   */
+  private async reserve(): Promise<number> {
+    const c = this.o.certificate;
+    const cost: ObserveCost = this.o.cost ?? ((ids, upTo) => ids.length * upTo);
+    const sources = this.tested([this.strict]);
+    const best = sources.filter((t) => t.verdict.decision === 'feasible').sort((x, y) => this.o.costOf(x.point) - this.o.costOf(y.point))[0];
+    if (best === undefined) return 0;
+    let need = 0;
+    for (const q of cheaperNeighbours(best.point)) {
+      const qn = this.o.nameOf(q);
+      this.pointOf.set(qn, q);
+      if (decided(this.strict.get(qn)) || impliedVerdict(q, sources) !== null) continue;
+      const probed = this.loose.get(qn);
+      need += probed !== undefined && probed.impliedBy === undefined && probed.replications > 0 ? await this.predictedNeed(qn, probed.replications) : cost([qn], Math.min(c.n0, c.maxReplications));
+    }
+    return need;
+  }
+
+  /**
+   * What the test at the certificate's β of a candidate with `have` replications is predicted to
+   * simulate before it decides: the test run on those replications continued by repeating them
+   * in order (the plug-in guess "the next replications look like these"), on the batches
+   * certification takes, up to maxReplications — a candidate the repeated data never decide is
+   * predicted to need its cap — and one batch more when it needs more than it has. Pure: it
+   * reads stored replications and decides nothing.
+   */
+  private async predictedNeed(n: string, have: number): Promise<number> {
+    const c = this.o.certificate;
+    const cost: ObserveCost = this.o.cost ?? ((ids, upTo) => Math.max(0, upTo - have) * ids.length);
+    const rs = (await this.o.observe([n], have)).records.get(n) ?? [];
+    let upTo = Math.min(c.n0, c.maxReplications);
+    while (upTo < c.maxReplications && !decided(judge(Array.from({ length: upTo }, (_, i) => rs[i % rs.length]!), this.o.tests, c))) upTo = Math.min(c.maxReplications, upTo + c.batch);
+    // A test the replications it has do not decide is a random walk still short of its boundary:
+    // one batch more than the plug-in guess, for the noise the repetition leaves out.
+    if (upTo > rs.length) upTo = Math.min(c.maxReplications, upTo + c.batch);
+    return cost([n], upTo);
+  }
 
   private tested(maps: Map<string, CandidateVerdict>[]): TestedPoint[] {
     const out: TestedPoint[] = [];
@@ -124,7 +249,7 @@ export class TwoLevelDecisions {
     }
   }
 
-  private async decide(ps: Point[], role: SearchCandidate['role'], level: DecisionLevel): Promise<CandidateVerdict[]> {
+  private async decide(ps: Point[], role: SearchCandidate['role'], level: DecisionLevel, reserving: boolean): Promise<CandidateVerdict[]> {
     const names = ps.map((p) => {
       const n = this.o.nameOf(p);
       this.pointOf.set(n, p);
@@ -146,7 +271,9 @@ export class TwoLevelDecisions {
     const open = [...new Set(names.filter((n) => !decided(known(n))))];
     if (open.length > 0 && this.o.stopped?.() !== true) {
       const settings = level === 'certificate' ? this.o.certificate : { ...this.o.certificate, beta: this.o.probeBeta };
-      const out = await certify(open, this.o.tests, this.o.observe, settings, this.o.remaining(), this.o.cost);
+      // While the budget is tight a probe spends only what the certificate's share (the reserve) leaves.
+      const budget = this.o.remaining() - (reserving ? await this.reserve() : 0);
+      const out = await certify(open, this.o.tests, this.o.observe, settings, budget, this.o.cost);
       for (const [n, v] of out.verdicts) {
         if (v.undecidedReason === 'not-started') {
           // A verdict at this level from an earlier start stands (the budget only shrinks).
@@ -193,13 +320,26 @@ export async function descendAndCertify(vars: readonly Variable[], start: number
     const begun = state();
     // Ends the search on the cheapest strictly feasible point; a round that changed nothing was a replay.
     const end = (): TwoLevelOutcome => ({ chosen: cheapestStrictlyFeasible(vars, d), rounds: rounds > 1 && state() === begun ? rounds - 1 : rounds });
+    // Before ending on the cheapest point decided feasible at β, decide its cheaper neighbours
+    // with what is left (the reserve kept their first looks when the budget was tight and the
+    // descent's own answer could not be confirmed); if one is feasible, descend again.
+    const settle = async (): Promise<TwoLevelOutcome | 'again'> => {
+      const best = cheapestStrictlyFeasible(vars, d);
+      if (best === null || stopped() || cheaperNeighbours(best).every((q) => d.strictlyDecided(q))) return end();
+      const before = fingerprint();
+      await d.certify([best, ...cheaperNeighbours(best)], 'probe');
+      return fingerprint() === before || stopped() ? end() : 'again';
+    };
     const x = await descent(vars, start, d.probe);
     if (x !== null) {
       const before = fingerprint();
       const vs = await d.certify([x, ...cheaperNeighbours(x)], 'probe');
       if (vs[0]!.decision === 'feasible' && vs.slice(1).every((v) => v.decision !== 'feasible')) return { chosen: x, rounds };
       // Nothing new at the certificate's level (budget gone, or stopped): the next descent would end here again.
-      if (fingerprint() === before || stopped()) return end();
+      if (fingerprint() === before || stopped()) {
+        const settled = await settle();
+        if (settled !== 'again') return settled;
+      }
     } else {
       // No point feasible on the probes' word: before saying so, decide at β the dearest points
       // the probes found wanting (a probe's "infeasible" at the top of the space must not end
@@ -207,7 +347,10 @@ export async function descendAndCertify(vars: readonly Variable[], start: number
       const before = fingerprint();
       const top = maximal(d, [...d.loose].filter(([n, v]) => v.impliedBy === undefined && v.decision !== 'feasible' && !decided(d.strict.get(n))).map(([n]) => n));
       if (top.length > 0 && !stopped()) await d.certify(top.map((n) => d.point(n)! as number[]), 'probe');
-      if (fingerprint() === before || stopped()) return end();
+      if (fingerprint() === before || stopped()) {
+        const settled = await settle();
+        if (settled !== 'again') return settled;
+      }
     }
   }
 }

@@ -56,9 +56,33 @@ describe('certify keeps to its budget', () => {
     expect(out.notStarted).toEqual(['c']);
     expect(out.verdicts.get('c')).toEqual({ decision: 'undecided', replications: 0, constraints: [], undecidedReason: 'not-started' });
     expect(s.cost(['c'], 1)).toBe(1);
-    // a and b had their first stage, and the budget's last 5 went to them as a shorter batch (2 each).
-    expect(out.verdicts.get('a')).toMatchObject({ decision: 'undecided', replications: 12, undecidedReason: 'budget' });
-    expect(out.simulated).toBe(24);
+    // a and b had their first stage; the budget's last 5 could not pay a batch for both, so they
+    // went to the first in the order given (a shorter batch for a; b stops where it was).
+    expect(out.verdicts.get('a')).toMatchObject({ decision: 'undecided', replications: 15, undecidedReason: 'budget' });
+    expect(out.verdicts.get('b')).toMatchObject({ decision: 'undecided', replications: 10, undecidedReason: 'budget' });
+    expect(out.simulated).toBe(25);
+  });
+
+  it('when the budget cannot pay a batch for every open candidate, they take it in the order given, and stored replications are read whatever the others can afford', async () => {
+    const s = store({ a: 10, b: 10.02, c: 9.98 });
+    // c has 25 stored (a probe ran it further): its steps cost nothing.
+    s.put('c', 25);
+    const out = await certify(['a', 'b', 'c'], tests, s.observe, settings, 27, s.cost);
+    // First stage: a and b pay 20, c is free; 7 left cannot pay 5 + 5: a takes its whole batch, b the last 2, c steps on its stored ones.
+    expect(out.simulated).toBe(27);
+    expect([...out.verdicts].map(([id, v]) => [id, v.replications, v.undecidedReason])).toEqual([
+      ['a', 15, 'budget'],
+      ['b', 12, 'budget'],
+      ['c', 25, 'budget'],
+    ]);
+  });
+
+  it('a budget that pays every batch decides as an unlimited one: the candidates step together', async () => {
+    const mu = { a: 10, b: 10.05, c: 9.9 };
+    const free = await certify(['a', 'b', 'c'], tests, store(mu).observe, settings, Infinity);
+    const used = [...free.verdicts.values()].reduce((n, v) => n + v.replications, 0);
+    const exact = await certify(['a', 'b', 'c'], tests, store(mu).observe, settings, used);
+    expect(exact.verdicts).toEqual(free.verdicts);
   });
 
   it('stored replications are free: with an exact cost a candidate whose first stage is stored starts though the budget is spent', async () => {
@@ -123,6 +147,23 @@ describe('certify keeps to its budget', () => {
   });
 });
 
+/**
+ * How good a search's answer is, to compare budgets (docs/search.md, "The budget"): an answer
+ * decided feasible at the certificate's β beats none; of two such answers the cheaper is better;
+ * at the same cost a certified one (every cheaper neighbour decided) beats one that left a
+ * neighbour undecided. Compared lexicographically, higher is better.
+ */
+export function rank(doc: SearchDocument): [number, number, number] {
+  if (doc.status === 'no-feasible-point' || doc.answer === null || doc.answer.decision !== 'feasible') return [0, 0, 0];
+  return [1, -doc.answer.cost, doc.status === 'certified' ? 1 : 0];
+}
+
+/** True when rank `a` is worse than rank `b`. */
+export function isWorse(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return false;
+}
+
 function input(file: string, overrides: Record<string, unknown> = {}): { raw: unknown; file: string; hash: string } {
   const r = loadScenarioFile(file, { overrides });
   if (!r.ok) throw new ScenarioLoadError(r.errors);
@@ -160,16 +201,37 @@ describe('a search keeps to its budget and says what the budget left open', () =
     // The report counts as checked only the candidates that ran (or were implied), and names the rest.
     const { searchSectionHtml } = await import('../../src/report/search.js');
     const html = searchSectionHtml(doc);
-    expect(html).toContain('The certificate: 3 of 216 policies checked');
-    expect(html.match(/undecided \(not started: budget\)/g)).toHaveLength(5);
+    // Checked: the warm start 7/7/7 and 8/8/8; the descent's probes below 8/8/8 were not started (the rest was kept for 8/8/8's certificate).
+    expect(html).toContain('The certificate: 2 of 216 policies checked');
+    expect(html.match(/undecided \(not started: budget\)/g)).toHaveLength(6);
     expect(html).toContain('<li>not started: the budget (45 replications) could not pay for its first 10 replications</li>');
   }, 60_000);
+
+  it('a larger budget never gives a worse answer on the shift search (45 to 300: the descent\'s probes no longer spend what the certificate needs), and the candidate table adds up to the replications used', async () => {
+    const runs: { budget: number; doc: SearchDocument }[] = [];
+    for (const budget of [45, 55, 70, 100, 300]) runs.push({ budget, doc: await runSearch(input(shifts), { workers: 0, budget }) });
+    const worse: string[] = [];
+    runs.forEach(({ budget, doc }, i) => {
+      expect(doc.replications.simulated).toBeLessThanOrEqual(budget);
+      // Every one of these budgets ends with an answer decided feasible at the certificate's β…
+      expect(doc.status, `${budget}: ${doc.summary}`).not.toBe('no-feasible-point');
+      expect(doc.answer!.decision).toBe('feasible');
+      // …never worse than a smaller budget's.
+      for (const smaller of runs.slice(0, i)) if (isWorse(rank(doc), rank(smaller.doc))) worse.push(`${budget} → ${doc.answer?.candidate} (${doc.status}) is worse than ${smaller.budget} → ${smaller.doc.answer?.candidate} (${smaller.doc.status})`);
+      // Each replication used is in the table: a candidate's count is what its shown decision read.
+      expect(doc.candidates.reduce((n, c) => n + c.replications, 0), `${budget}`).toBe(doc.replications.used);
+    });
+    expect(worse).toEqual([]);
+    // What the larger budgets buy: a cheaper answer than the smallest one's.
+    expect(runs.at(-1)!.doc.answer!.cost).toBeLessThan(runs[0]!.doc.answer!.cost);
+  }, 120_000);
 
   it('holds over a sweep of budgets, one variable and three (no run simulates more than its budget)', async () => {
     const over: string[] = [];
     const runs: [string, number][] = [
       ...[20, 25, 35, 40, 50].map((b) => [pool, b] as [string, number]),
-      ...[40, 55, 70, 100, 150].map((b) => [shifts, b] as [string, number]),
+      // 45, 55, 70, 100 and 300 are in the sweep above.
+      ...[40, 150].map((b) => [shifts, b] as [string, number]),
     ];
     for (const [f, b] of runs) {
       const doc: SearchDocument = await runSearch(input(f), { workers: 0, budget: b });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, ScenarioLoadError } from '../../src/scenario/index.js';
-import { runSearch, SearchDocumentSchema } from '../../src/search/index.js';
+import { runSearch, searchSummary, SearchDocumentSchema } from '../../src/search/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -34,6 +34,10 @@ describe('objective: expected — the lowest expected total cost among the certi
     expect(doc.cheaperNeighbours).toEqual([expect.objectContaining({ candidate: 'servers=5', decision: 'feasible', missed: [expect.stringMatching(/^expected total cost \d+ .* eliminated by servers=6/)] })]);
     expect(doc.status).toBe('certified');
     expect(doc.summary).toMatch(/^servers=6 \(known cost 600, expected total cost \d+\): meets every constraint and has the lowest expected total cost/);
+    // The candidate table counts what the feasibility decisions read; one line says where the rest of "N used" went.
+    const inTable = doc.candidates.reduce((n, c) => n + c.replications, 0);
+    expect(inTable).toBeLessThan(doc.replications.used);
+    expect(searchSummary(doc)).toContain(`the candidates' reps add up to ${inTable} of the ${doc.replications.used} used: the selection read the other ${doc.replications.used - inTable} (its n per policy above)`);
     const { Ajv } = await import('ajv');
     const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
     expect(validate(JSON.parse(JSON.stringify(doc))), JSON.stringify(validate.errors)).toBe(true);

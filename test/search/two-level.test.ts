@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import type { ConstraintTest, Observe } from '../../src/search/certify.js';
 import { bisect, coordinateSearch } from '../../src/search/descent.js';
-import { cheaperNeighbours, type Point, type Variable } from '../../src/search/space.js';
+import { cheaperNeighbours, costOf, type Point, type Variable } from '../../src/search/space.js';
 import { TwoLevelDecisions, descendAndCertify, type Descent } from '../../src/search/two-level.js';
 
 function variable(label: string, n: number, price: number): Variable {
@@ -25,6 +25,8 @@ function sampler(mu: (p: Point) => number, sd: number, rng: () => number, rho = 
   const points = new Map<string, Point>();
   const observe: Observe = async (ids, upTo) => {
     const records = new Map<string, Record<string, number>[]>();
+    // What this observation simulates: the replications not observed before (certify counts them against its budget).
+    const before = used.size;
     for (const id of ids) {
       const p = points.get(id) ?? id.split(',').map(Number);
       points.set(id, p);
@@ -39,7 +41,7 @@ function sampler(mu: (p: Point) => number, sd: number, rng: () => number, rho = 
       }
       records.set(id, out);
     }
-    return { records, simulated: 0 };
+    return { records, simulated: used.size - before };
   };
   return { observe, used };
 }
@@ -52,7 +54,7 @@ const tests: ConstraintTest[] = [{ kind: 'mean', name: 'y', metric: 'y', sense: 
 async function once(vars: Variable[], start: number[], descent: Descent, feasibleTruly: (p: Point) => boolean, mu: (p: Point) => number, seed: string, probeBeta: number, alpha: number, maxReplications = 5000) {
   const { observe, used } = sampler(mu, 1, seedrandom(seed));
   const G = vars.reduce((n, v) => n * v.values.length, 1);
-  const d = new TwoLevelDecisions({ nameOf, tests, observe, certificate: { alpha, candidatesCovered: G, n0: 10, batch: 5, maxReplications }, probeBeta, remaining: () => Infinity });
+  const d = new TwoLevelDecisions({ nameOf, tests, observe, certificate: { alpha, candidatesCovered: G, n0: 10, batch: 5, maxReplications }, probeBeta, remaining: () => Infinity, costOf: (p) => costOf(vars, p) });
   const { chosen, rounds } = await descendAndCertify(vars, start, descent, d);
   const wrong =
     chosen === null ||
@@ -148,7 +150,7 @@ describe('descents counted (procedure.rounds)', () => {
       for (const id of new Set(ids)) for (let r = 0; r < upTo; r++) if (!used.has(`${id}#${r}`)) n++;
       return n;
     };
-    const d = new TwoLevelDecisions({ nameOf, tests, observe, certificate: { alpha: 0.05, candidatesCovered: 216, n0: 10, batch: 10, maxReplications: 300 }, probeBeta: 0.05, remaining: () => budget - used.size, cost });
+    const d = new TwoLevelDecisions({ nameOf, tests, observe, certificate: { alpha: 0.05, candidatesCovered: 216, n0: 10, batch: 10, maxReplications: 300 }, probeBeta: 0.05, remaining: () => budget - used.size, costOf: (p) => costOf(vars, p), cost });
     // The state each descent starts from, and the state at the end.
     const starts: string[] = [];
     const recording: Descent = (v, s, check) => {

@@ -17,14 +17,14 @@ export const NETWORK_METRICS = {
     unit: 'fraction',
     better: 'lower',
     range: { lo: 0 },
-    doc: 'Highest offered load ÷ capacity seen by a request crossing the device (above 1 when saturated); devices with a capacity only.',
+    doc: 'Highest offered load ÷ capacity seen by a request crossing the device (above 1 when saturated; at flow level the highest mean over a flow step); devices with a capacity only.',
   },
   dropped: {
     name: 'network.device.<device>.dropped',
     unit: 'count',
     better: 'lower',
     range: { lo: 0 },
-    doc: 'Request attempts the device dropped because its buffer was full (M/M/1/K at the offered rate); devices with a capacity only.',
+    doc: 'Request attempts the device dropped because its buffer was full (M/M/1/K at the offered rate; an expected count at flow level); devices with a capacity only.',
   },
   addedDelay: {
     name: 'network.device.<device>.added_delay_mean',
@@ -38,7 +38,7 @@ export const NETWORK_METRICS = {
     unit: 'count',
     better: 'neutral',
     range: { lo: 0 },
-    doc: 'Request attempts that crossed the device (not dropped by it); devices with a capacity only. Shows how a shared pair split the traffic.',
+    doc: 'Request attempts that crossed the device (not dropped by it; an expected count at flow level); devices with a capacity only. Shows how a shared pair split the traffic.',
   },
   serviceOutage: {
     name: 'network.service.<service>.outage_minutes',
@@ -52,7 +52,7 @@ export const NETWORK_METRICS = {
     unit: 'count',
     better: 'lower',
     range: { lo: 0 },
-    doc: 'Request attempts to the service refused at once because it was cut off, plus those dropped by a saturated device on its path.',
+    doc: 'Request attempts to the service refused at once because it was cut off, plus those dropped by a saturated device on its path (an expected count at flow level).',
   },
   cost: {
     name: 'cost.network',

@@ -67,3 +67,61 @@ export function seenOnArrival(u: number, rho: number, k: number): number {
   }
   return n < 0 ? 0 : n > k ? k : n;
 }
+
+/** Most terms summed exactly by `admittedSojournVariance` (beyond, a continuous approximation). */
+const MOMENT_TERMS = 200_000;
+
+/**
+ * Variance (s²) of the time an admitted request spends in an M/M/1/K device (the flow level
+ * shapes the network delay's distribution with it): finding n (0 ≤ n < K, P ∝ ρ^n), it spends
+ * Erlang(n + 1, μ), so E[D] = E[n + 1]/μ and E[D²] = E[(n + 1)(n + 2)]/μ². Summed from the
+ * heavy end until the terms vanish; a buffer whose terms do not vanish within MOMENT_TERMS
+ * (K > 200 000 near ρ = 1) takes n as continuous with density ∝ ρ^x on [0, K).
+ */
+export function admittedSojournVariance(lambda: number, mu: number, k: number): number {
+  const rho = lambda > 0 ? lambda / mu : 0;
+  // Weights ρ^n from n = 0 (ρ ≤ 1), or (1/ρ)^(K−1−n) from n = K − 1 (ρ > 1).
+  const up = rho <= 1;
+  const ratio = up ? rho : 1 / rho;
+  let w = 1;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let i = 0;
+  for (; i < k && i < MOMENT_TERMS; i++) {
+    const n = up ? i : k - 1 - i;
+    s0 += w;
+    s1 += w * (n + 1);
+    s2 += w * (n + 1) * (n + 2);
+    w *= ratio;
+    if (w < 1e-17 * s0) break;
+  }
+  let m1: number;
+  let m2: number;
+  if (i < k && i >= MOMENT_TERMS && w >= 1e-17 * s0) {
+    // Continuous n on [0, K) with density ∝ e^{a y}, y = n/K, a = K ln ρ.
+    const a = k * Math.log(rho);
+    let ey: number;
+    let ey2: number;
+    if (Math.abs(a) < 1e-2) {
+      ey = 0.5;
+      ey2 = 1 / 3;
+    } else if (a > 0) {
+      const e = Math.exp(-a);
+      ey = 1 / (1 - e) - 1 / a;
+      ey2 = (1 - 2 / a + 2 / (a * a) - (2 * e) / (a * a)) / (1 - e);
+    } else {
+      const e = Math.exp(a);
+      ey = 1 / (1 - 1 / e) - 1 / a;
+      ey2 = (e * (1 - 2 / a + 2 / (a * a)) - 2 / (a * a)) / (e - 1);
+    }
+    const en = k * ey;
+    const en2 = k * k * ey2;
+    m1 = en + 1;
+    m2 = en2 + 3 * en + 2;
+  } else {
+    m1 = s1 / s0;
+    m2 = s2 / s0;
+  }
+  return Math.max(0, m2 - m1 * m1) / (mu * mu);
+}

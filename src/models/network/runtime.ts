@@ -30,11 +30,13 @@
 import { erlang, type Distribution, type Rng } from '../../engine/index.js';
 import type { FailureTarget, FailureTargetsPort } from '../failures/ports.js';
 import type { ServicesPort } from '../services/ports.js';
+import type { FlowPath, NetworkDelay } from '../services/request-path.js';
+import { deviceDelay, mixDelays, NO_DELAY, sumDelays } from './delay.js';
 import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
 import { NETWORK_METRICS } from './metrics.js';
 import type { NetworkCostPort } from './ports.js';
-import { seenOnArrival } from './queue.js';
+import { admittedSojournVariance, deviceQueue, seenOnArrival } from './queue.js';
 import { type DeviceKindName, type NetworkDeviceSpec, type NetworkSpec, type PairModeName } from './schema.js';
 
 /** One device at run time. */
@@ -63,6 +65,24 @@ interface Device {
   dropped: number;
   delaySum: number;
   delayCount: number;
+  /** Flow level: the step [flowT0, flowT1) the device's state below was computed for, and at which offered rate. */
+  flowT0: number;
+  flowT1: number;
+  flowLambda: number;
+  flowRho: number;
+  /** Drop probability, mean and distribution of an admitted attempt's time in the device (M/M/1/K at the step's mean offered rate). */
+  flowDrop: number;
+  flowMean: number;
+  flowDelay: NetworkDelay;
+  /** Those by offered rate (rates recur: load profiles repeat by hour and day). */
+  readonly flowStates: Map<number, FlowDeviceState>;
+}
+
+/** A capacity device at one offered rate (flow level). */
+interface FlowDeviceState {
+  readonly drop: number;
+  readonly mean: number;
+  readonly delay: NetworkDelay;
 }
 
 /** A redundant pair. */
@@ -176,8 +196,16 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
   };
   recompute();
 
+  // Flow-level pools crossing the network: brought up to now before its state changes or its
+  // metrics are read, so each of their steps sees one state of the network.
+  const flowSyncs: (() => void)[] = [];
+  const syncFlow = (): void => {
+    for (const f of flowSyncs) f();
+  };
+
   for (const s of svcs) {
     s.pool.setRequestPath({
+      flow: flowPath(s, flowSyncs),
       cross: () => {
         if (!s.reachable) {
           s.refused++;
@@ -238,6 +266,7 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
               service: names.length === 1 ? names[0]! : null,
               room: null,
               effect: (down) => {
+                syncFlow();
                 d.failed += down ? 1 : -1;
                 recompute();
               },
@@ -249,6 +278,7 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
   // ------------------------------------------------------------ metrics
 
   sim.onReset(() => {
+    syncFlow();
     resetAt = sim.now;
     for (const d of devices.values()) {
       d.downtime = 0;
@@ -263,19 +293,26 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
     }
   });
   const openMinutes = (up: boolean, since: number): number => (up ? 0 : sim.now - Math.max(since, resetAt));
+  // The counts of flow-level crossings are brought up to now first.
+  const synced =
+    (f: () => number): (() => number) =>
+    () => {
+      syncFlow();
+      return f();
+    };
   for (const d of devices.values()) {
     const labels = { device: d.name };
     world.recorder.metric(NETWORK_METRICS.deviceDowntime, labels, () => (d.downtime + openMinutes(d.up, d.downSince)) / 60);
     if (d.capacity === null) continue;
-    world.recorder.metric(NETWORK_METRICS.utilisationPeak, labels, () => d.peak);
-    world.recorder.metric(NETWORK_METRICS.dropped, labels, () => d.dropped);
-    world.recorder.metric(NETWORK_METRICS.addedDelay, labels, () => (d.delayCount === 0 ? 0 : d.delaySum / d.delayCount));
-    world.recorder.metric(NETWORK_METRICS.carried, labels, () => d.delayCount);
+    world.recorder.metric(NETWORK_METRICS.utilisationPeak, labels, synced(() => d.peak));
+    world.recorder.metric(NETWORK_METRICS.dropped, labels, synced(() => d.dropped));
+    world.recorder.metric(NETWORK_METRICS.addedDelay, labels, synced(() => (d.delayCount === 0 ? 0 : d.delaySum / d.delayCount)));
+    world.recorder.metric(NETWORK_METRICS.carried, labels, synced(() => d.delayCount));
   }
   for (const s of svcs) {
     const labels = { service: s.name };
     world.recorder.metric(NETWORK_METRICS.serviceOutage, labels, () => (s.outage + openMinutes(s.reachable, s.downSince)) / 60);
-    world.recorder.metric(NETWORK_METRICS.refused, labels, () => s.refused);
+    world.recorder.metric(NETWORK_METRICS.refused, labels, synced(() => s.refused));
   }
   // Every device is paid for over the measured period, whether it works or not.
   // cost.network only when some device has a price, as cost.servers: an unpriced network's
@@ -285,6 +322,129 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
   const cost = (): number => (perHour * (sim.now - resetAt)) / 3600;
   world.recorder.metric(NETWORK_METRICS.cost, {}, cost);
   return { cost, priced: true };
+}
+
+/** Requests expected at a pool over [a, b) from the load sent to it and its callers (retries not counted), as `demandRate` integrated. */
+function demandIn(pool: ServicePool, a: number, b: number): number {
+  let x = 0;
+  for (const p of pool.demand) x += p.integral(a, b);
+  for (const c of pool.callers) x += demandIn(c, a, b);
+  return x;
+}
+
+/**
+ * A capacity device over the flow step [t0, t1): the M/M/1/K queue at the mean offered rate
+ * of the step (what request level evaluates at each attempt, averaged over the step: the
+ * step boundaries fall on the load profile's rate changes, so inside one the rate is
+ * constant or nearly so). Computed once per step however many services cross the device.
+ */
+function deviceInStep(d: Device, t0: number, t1: number): void {
+  if (d.flowT0 === t0 && d.flowT1 === t1) return;
+  d.flowT0 = t0;
+  d.flowT1 = t1;
+  let lambda = 0;
+  for (let i = 0; i < d.carriers.length; i++) lambda += demandIn(d.carriers[i]!.pool, t0, t1) * d.shares[i]!;
+  lambda /= t1 - t0;
+  if (lambda === d.flowLambda) return;
+  const cap = d.capacity!;
+  let st = d.flowStates.get(lambda);
+  if (st === undefined) {
+    const q = deviceQueue(lambda, cap, d.buffer);
+    st = { drop: q.drop, mean: q.delay, delay: deviceDelay(lambda, cap, d.buffer, admittedSojournVariance(lambda, cap, d.buffer)) };
+    if (d.flowStates.size >= 4096) d.flowStates.clear();
+    d.flowStates.set(lambda, st);
+  }
+  d.flowLambda = lambda;
+  d.flowRho = lambda / cap;
+  d.flowDrop = st.drop;
+  d.flowMean = st.mean;
+  d.flowDelay = st.delay;
+}
+
+/**
+ * The path of one service for a flow-level pool: the expected counts of what request level
+ * draws per attempt. Every device on the route is crossed by its share of the attempts and
+ * drops the M/M/1/K share of them (each device on its own, as each draws its own at request
+ * level: `dropped` and `carried` count the attempts it dropped and let through, even those
+ * another device drops); an attempt passes when no device on its route drops it, and its time
+ * in the network is the sum of the devices' independent times (delay.ts). At a shared pair
+ * the attempts split by the round-robin's weights (its capacity shares), so the time of the
+ * attempts passed is a mixture over the routes.
+ */
+function flowPath(s: Service, syncs: (() => void)[]): FlowPath {
+  let pass = 0;
+  let attempts = 0;
+  const ends: NetworkDelay[] = [];
+  const endShares: number[] = [];
+  /** The composed delay, kept while the route and its devices' states are the same. */
+  const composed = new Map<string, NetworkDelay>();
+  let key = '';
+  const visit = (r: Route, p: number, survive: number, devices: Device[], t0: number, t1: number): void => {
+    for (const d of r.devices) {
+      deviceInStep(d, t0, t1);
+      const n = attempts * p;
+      if (n > 0) {
+        if (d.flowRho > d.peak) d.peak = d.flowRho;
+        d.dropped += n * d.flowDrop;
+        const carried = n * (1 - d.flowDrop);
+        d.delayCount += carried;
+        d.delaySum += carried * d.flowMean;
+      }
+      survive *= 1 - d.flowDrop;
+      devices = [...devices, d];
+    }
+    if (r.split === null) {
+      const w = p * survive;
+      pass += w;
+      let delay = NO_DELAY;
+      for (const d of devices) {
+        const k = `${delay.id}+${d.flowDelay.id}`;
+        let sum = composed.get(k);
+        if (sum === undefined) {
+          sum = sumDelays(delay, d.flowDelay);
+          composed.set(k, sum);
+        }
+        delay = sum;
+      }
+      key += `${delay.id}:${w};`;
+      ends.push(delay);
+      endShares.push(w);
+      return;
+    }
+    visit(r.split.next[0], p * r.split.weights[0], survive, devices, t0, t1);
+    visit(r.split.next[1], p * r.split.weights[1], survive, devices, t0, t1);
+  };
+  const path = {
+    delay: NO_DELAY,
+    attach: (sync: () => void): void => {
+      syncs.push(sync);
+    },
+    step: (t0: number, t1: number, n: number): number => {
+      if (!s.reachable) {
+        s.refused += n;
+        path.delay = NO_DELAY;
+        return 0;
+      }
+      pass = 0;
+      attempts = n;
+      ends.length = endShares.length = 0;
+      key = '';
+      visit(s.route, 1, 1, [], t0, t1);
+      s.refused += n * (1 - pass);
+      if (ends.length === 1 || pass <= 0) path.delay = ends[0]!;
+      else {
+        let d = composed.get(key);
+        if (d === undefined) {
+          if (composed.size >= 4096) composed.clear();
+          d = mixDelays(ends, endShares);
+          composed.set(key, d);
+        }
+        path.delay = d;
+      }
+      return pass;
+    },
+  };
+  return path;
 }
 
 function newDevice(world: World, d: NetworkDeviceSpec): Device {
@@ -309,6 +469,14 @@ function newDevice(world: World, d: NetworkDeviceSpec): Device {
     dropped: 0,
     delaySum: 0,
     delayCount: 0,
+    flowT0: NaN,
+    flowT1: NaN,
+    flowLambda: NaN,
+    flowRho: 0,
+    flowDrop: 0,
+    flowMean: 0,
+    flowDelay: NO_DELAY,
+    flowStates: new Map(),
   };
 }
 

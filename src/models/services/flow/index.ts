@@ -43,20 +43,6 @@ export function checkFidelity(s: Scenario, report: ScenarioReport): void {
     const b = fidelityOf(s, d);
     if (a !== b) report(['services', i, 'downstream'], `"${v.name}" runs at ${a} level but calls "${d.name}" at ${b} level; give both the same fidelity`);
   });
-  checkFlowNetwork(s, report);
-}
-
-/**
- * Refuses a network path in front of a flow-level service: the network model crosses its
- * devices once per attempt (drops, delays and its own metrics per request), which a flow pool
- * has none of.
- */
-export function checkFlowNetwork(s: Scenario, report: ScenarioReport): void {
-  const byName = new Map((s.services ?? []).map((v) => [v.name, v]));
-  (s.network?.services ?? []).forEach((n, j) => {
-    const v = byName.get(n.name);
-    if (v !== undefined && fidelityOf(s, v) === 'flow') report(['network', 'services', j, 'name'], `"${n.name}" runs at flow level, and the network's per-request path (drops, delays) is modelled at request level only; give it fidelity: request`);
-  });
 }
 
 /** Peak utilisation at or above which flow results are not validated (docs/fidelity.md). */

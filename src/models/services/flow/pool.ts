@@ -24,7 +24,7 @@ import { TICK } from '../../kernel/timing.js';
 import type { World } from '../../kernel/world.js';
 import { ServicePool, type ServicesRegistry } from '../pool.js';
 import type { ServiceSpec } from '../schema.js';
-import type { RequestPath } from '../request-path.js';
+import type { FlowPath, NetworkDelay, RequestPath } from '../request-path.js';
 import { fluidRegime, poisson, serviceShape, stationaryRegime, type Regime, type ServiceShape } from './queue.js';
 import { FlowStats } from './stats.js';
 
@@ -128,6 +128,8 @@ export class FlowPool extends ServicePool {
   /** Attempts lost with a failed or powered-off server since the last step. */
   private killed = 0;
   private lbDownFlow = 0;
+  /** The network path in front of the pool (null: none). */
+  private path: FlowPath | null = null;
   /** Mean response time and failed share of the last step's successes (what callers see). */
   lastRt = 0;
   lastFail = 0;
@@ -156,7 +158,7 @@ export class FlowPool extends ServicePool {
   }
 
   private station(backend: number): Station {
-    return { backend, share: 0, units: 0, speed: 1, ca2: 1, q: 0, busyNow: 0, work: 0, memo: null, memoBins: new Float64Array(7) };
+    return { backend, share: 0, units: 0, speed: 1, ca2: 1, q: 0, busyNow: 0, work: 0, memo: null, memoBins: new Float64Array(8) };
   }
 
   /** Brings every flow pool up to now. */
@@ -211,23 +213,24 @@ export class FlowPool extends ServicePool {
     return false;
   }
 
-  private regime(st: Station, kind: 's' | 'f', scale: number, lambda: number, shift: number, back = 0): Regime {
+  private regime(st: Station, kind: 's' | 'f', scale: number, lambda: number, shift: number, back = 0, net: NetworkDelay | null = null): Regime {
     const l = bin(lambda);
     const sc = bin(scale);
     const w = kind === 's' ? BIN : FLUID_BIN;
     const sh = bin(shift, w);
     const bk = bin(back, w);
+    const nd = net === null ? 0 : net.id;
     const m = st.memoBins;
     const k0 = kind === 's' ? 0 : 1;
-    if (st.memo !== null && m[0] === k0 && m[1] === st.units && m[2] === l && m[3] === sc && m[4] === sh && m[5] === st.ca2 && m[6] === bk) return st.memo;
-    const key = `${kind}|${st.units}|${l}|${sc}|${sh}|${st.ca2}|${bk}`;
+    if (st.memo !== null && m[0] === k0 && m[1] === st.units && m[2] === l && m[3] === sc && m[4] === sh && m[5] === st.ca2 && m[6] === bk && m[7] === nd) return st.memo;
+    const key = `${kind}|${st.units}|${l}|${sc}|${sh}|${st.ca2}|${bk}|${nd}`;
     let r = this.regimes.get(key);
     if (r === undefined) {
       if (this.regimes.size > 20_000) this.regimes.clear();
       r =
         kind === 's'
-          ? stationaryRegime(this.shape, unbin(sc), st.units, unbin(l), st.ca2, unbin(sh, w), this.limit)
-          : fluidRegime(this.shape, unbin(sc), unbin(sh, w), this.limit, unbin(bk, w));
+          ? stationaryRegime(this.shape, unbin(sc), st.units, unbin(l), st.ca2, unbin(sh, w), this.limit, net)
+          : fluidRegime(this.shape, unbin(sc), unbin(sh, w), this.limit, unbin(bk, w), net);
       this.regimes.set(key, r);
     }
     m[0] = k0;
@@ -237,6 +240,7 @@ export class FlowPool extends ServicePool {
     m[4] = sh;
     m[5] = st.ca2;
     m[6] = bk;
+    m[7] = nd;
     st.memo = r;
     return r;
   }
@@ -267,14 +271,25 @@ export class FlowPool extends ServicePool {
     for (let k = 1; k < carry.length; k++) attempts += carry[k]!;
     // The regime sees the expected offered rate (the counts carry the randomness), so stable
     // periods reuse one regime; retries and redispatched attempts add what is carried.
-    const offered = (expected + callsExpected + (attempts - fresh - calls)) / dt;
+    let offered = (expected + callsExpected + (attempts - fresh - calls)) / dt;
+    // A network path in front: it passes a share of the attempts (the rest fail at once, as a
+    // drop or a refusal does at request level, and may be retried) and delays the ones it passes.
+    let reached = attempts;
+    let net: NetworkDelay | null = null;
+    const path = this.path;
+    if (path !== null) {
+      const pass = path.step(t0, t1, attempts);
+      reached = attempts * pass;
+      offered *= pass;
+      if (path.delay.mean > 0) net = path.delay;
+    }
 
     const factor = this.room?.serviceTimeFactor ?? 1;
     const ds = this.downstream as FlowPool | null;
     const dsShift = ds === null ? 0 : ds.lastRt;
     const dsFail = ds === null ? 0 : ds.lastFail;
     let ok = 0;
-    let failedAttempts = 0;
+    let failedAttempts = attempts - reached;
     let timeouts = 0;
     let busy = 0;
     let capacityUnits = 0;
@@ -284,7 +299,7 @@ export class FlowPool extends ServicePool {
     let callsOutExpected = 0;
     for (let s = 0; s < this.servers; s++) if (this.isAvailable(s)) capacityUnits += this.concurrency;
     for (const st of this.stations) {
-      const n = attempts * st.share;
+      const n = reached * st.share;
       const lambda = offered * st.share;
       const scale = factor / st.speed;
       const mu = 1 / (this.shape.mean * scale);
@@ -309,7 +324,7 @@ export class FlowPool extends ServicePool {
       let served: number;
       if (st.q < Math.max(1, st.units) && lambda < cap * (1 - 1e-4)) {
         // Stable: stationary M/G/c; a small leftover backlog drains with the step.
-        r = this.regime(st, 's', scale, lambda, dsShift);
+        r = this.regime(st, 's', scale, lambda, dsShift, 0, net);
         served = n + st.q;
         st.q = 0;
         queueArea += served * r.waitMean;
@@ -334,7 +349,7 @@ export class FlowPool extends ServicePool {
         }
         st.q = q1;
         const wait = (0.5 * (q0 + q1)) / cap;
-        r = this.regime(st, 'f', scale, 0, wait + dsShift, back);
+        r = this.regime(st, 'f', scale, 0, wait + dsShift, back, net);
         queueArea += 0.5 * (q0 + q1) * dt;
       }
       // Work beyond what the units can do in the step (a Poisson count above the mean) is
@@ -414,9 +429,11 @@ export class FlowPool extends ServicePool {
     throw new Error(`service ${this.name}: flow-level pools take no individual requests`);
   }
 
-  /** A network path crosses per attempt; a flow pool has no attempts (the scenario check refuses it first). */
-  override setRequestPath(_path: RequestPath): void {
-    throw new Error(`service ${this.name}: a network path in front of a flow-level service is not modelled; give it fidelity: request`);
+  /** A network path in front of the pool: crossed by each step's attempts (its flow form). */
+  override setRequestPath(path: RequestPath): void {
+    if (path.flow === undefined) throw new Error(`service ${this.name}: this network path is modelled per request only; give the service fidelity: request`);
+    this.path = path.flow;
+    path.flow.attach(() => this.sync());
   }
 
   override call(_priority: number, _parentPool: number, _parentSlot: number): void {

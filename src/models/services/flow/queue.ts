@@ -17,6 +17,7 @@
  */
 import type { Rng } from '../../../engine/index.js';
 import { erlangC } from '../../../theory/queueing.js';
+import type { NetworkDelay } from '../request-path.js';
 
 /** A Poisson(mean) count: inversion below mean 30, Hörmann's PTRS (1993) above. */
 export function poisson(mean: number, rng: Rng): number {
@@ -112,6 +113,11 @@ const GRID_HI = Math.log(1e3);
  * R = shift − X + S·scale with X ~ Exp(back) truncated to [0, shift]: the virtual wait of
  * an overloaded queue with impatient requests sits just below the timeout, at an
  * exponential distance (the reflected diffusion's stationary law, rate 2δ/σ²). Immutable.
+ *
+ * A network path in front of the service adds its time D before all of that: the client's
+ * timeout starts when the attempt reaches the service (as at request level), so D is in the
+ * response time but not judged by the timeout. D is independent of the rest and given as
+ * weighted points (network/delay.ts).
  */
 export class Regime {
   /** P(R ≤ timeout): the share of attempts that succeed (1 without a timeout). */
@@ -131,6 +137,8 @@ export class Regime {
     readonly shift: number,
     readonly timeout: number,
     readonly back = 0,
+    /** Network time before the service (null: none). */
+    readonly net: NetworkDelay | null = null,
   ) {
     this.table = shape.exponential && back === 0 ? null : this.tabulate();
     // Below 10⁻⁹ the miss is the table's rounding, not a timeout.
@@ -148,9 +156,9 @@ export class Regime {
       let s = this.cdf(0) + this.cdf(timeout);
       for (let i = 1; i < n; i++) s += (i % 2 === 1 ? 4 : 2) * this.cdf(i * h);
       const integral = (s * h) / 3;
-      this.okMean = this.okFraction > 0 ? (timeout * this.okFraction - integral) / this.okFraction : timeout;
+      this.okMean = (net === null ? 0 : net.mean) + (this.okFraction > 0 ? (timeout * this.okFraction - integral) / this.okFraction : timeout);
     } else {
-      this.okMean = all;
+      this.okMean = (net === null ? 0 : net.mean) + all;
     }
   }
 
@@ -213,21 +221,93 @@ export class Regime {
     return tab;
   }
 
+  /** P(R ≤ t, success) without the network's time: the successes' sub-distribution. */
+  private okSub(t: number): number {
+    if (this.okFraction <= 0) return t >= this.timeout ? 1 : 0;
+    return this.timeout > 0 && t >= this.timeout ? this.okFraction : this.cdf(t);
+  }
+
   /** P(R ≤ t | success): the CDF of the successes' response times. */
   okCdf(t: number): number {
-    if (this.okFraction <= 0) return t >= this.timeout ? 1 : 0;
-    const c = this.timeout > 0 && t >= this.timeout ? this.okFraction : this.cdf(t);
-    return c / this.okFraction;
+    const net = this.net;
+    const scale = this.okFraction > 0 ? this.okFraction : 1;
+    if (net === null) return this.okSub(t) / scale;
+    // Thresholds (objectives, SLAs) are read at every step: the last few are kept.
+    const mt = this.memoT;
+    for (let k = 0; k < mt.length; k++) if (mt[k] === t) return this.memoV[k]!;
+    const v = this.netCdf(t) / scale;
+    const k = this.memoNext;
+    mt[k] = t;
+    this.memoV[k] = v;
+    this.memoNext = (k + 1) % mt.length;
+    return v;
+  }
+
+  /** okCdf for a quantile search: a regime searched often (by monitors and series) is tabulated once and read between points. */
+  searchCdf(t: number): number {
+    if (this.net === null) return this.okCdf(t);
+    const tab = this.netTable;
+    if (tab !== null) {
+      const g = (Math.log(t) - this.netLo) * this.netStep;
+      if (g >= 0) {
+        if (g >= NET_GRID - 1) return tab[NET_GRID - 1]!;
+        const i = Math.floor(g);
+        const f = g - i;
+        return tab[i]! * (1 - f) + tab[i + 1]! * f;
+      }
+    } else if (++this.netReads === NET_TABULATE_AFTER) this.tabulateNet();
+    return this.netCdf(t) / (this.okFraction > 0 ? this.okFraction : 1);
+  }
+
+  private readonly memoT = [NaN, NaN, NaN, NaN];
+  private readonly memoV = [0, 0, 0, 0];
+  private memoNext = 0;
+
+  /** Quantile-search reads before the network's convolution is tabulated. */
+  private netReads = 0;
+  private netTable: Float64Array | null = null;
+  private netLo = 0;
+  private netStep = 0;
+
+  /** okCdf on a log grid from 10⁻⁴ of the mean response time to `upper()`, linear between points. */
+  private tabulateNet(): void {
+    const lo = Math.log(1e-4 * this.okMean);
+    const hi = Math.log(this.upper());
+    const tab = new Float64Array(NET_GRID);
+    const scale = this.okFraction > 0 ? this.okFraction : 1;
+    for (let i = 0; i < NET_GRID; i++) tab[i] = this.netCdf(Math.exp(lo + ((hi - lo) * i) / (NET_GRID - 1))) / scale;
+    this.netLo = lo;
+    this.netStep = (NET_GRID - 1) / (hi - lo);
+    this.netTable = tab;
+  }
+
+  /** P(D + X ≤ t, success) for the network time D (independent of the time X at the service), over D's points. */
+  private netCdf(t: number): number {
+    const net = this.net!;
+    const pts = net.points;
+    const ws = net.weights;
+    let c = 0;
+    for (let j = 0; j < pts.length; j++) {
+      const x = t - pts[j]!;
+      if (x <= 0) break;
+      c += ws[j]! * this.okSub(x);
+    }
+    return c;
   }
 
   /** A time past which (almost) no success lies, for quantile searches. */
   upper(): number {
-    if (this.timeout > 0) return this.timeout;
+    const net = this.net === null ? 0 : this.net.points[this.net.points.length - 1]!;
+    if (this.timeout > 0) return net + this.timeout;
     const tail = this.pWait > 0 ? 40 / this.theta : 0;
     const s = this.shape.exponential ? 40 * this.shape.mean : this.shape.points[this.shape.points.length - 1]! * 2;
-    return this.shift + tail + s * this.scale;
+    return net + this.shift + tail + s * this.scale;
   }
 }
+
+/** Points of a network regime's tabulated CDF (log-spaced: 1.6 % apart over seven decades), and the reads before it is built. */
+const NET_GRID = 1024;
+const NET_TABULATE_AFTER = 64;
 
 /**
  * Stationary regime of a station (λ < cμ). Poisson arrivals: Erlang C and the Allen–Cunneen
@@ -237,9 +317,9 @@ export class Regime {
  * and the conditional wait Exp(μ(1 − σ)) (Kleinrock Vol. 1, §6.4) — exact for exponential
  * service; for other service times σ is kept and the conditional mean is Allen–Cunneen's.
  */
-export function stationaryRegime(shape: ServiceShape, scale: number, c: number, lambda: number, ca2: number, shift: number, timeout: number): Regime {
+export function stationaryRegime(shape: ServiceShape, scale: number, c: number, lambda: number, ca2: number, shift: number, timeout: number, net: NetworkDelay | null = null): Regime {
   const mu = 1 / (shape.mean * scale);
-  if (!(lambda > 0)) return new Regime(shape, scale, 0, 1, shift, timeout);
+  if (!(lambda > 0)) return new Regime(shape, scale, 0, 1, shift, timeout, 0, net);
   // Callers keep λ below cμ; rounding must not tip it over.
   lambda = Math.min(lambda, c * mu * (1 - 1e-9));
   const ac = (ca2 + shape.cs2) / 2;
@@ -256,11 +336,11 @@ export function stationaryRegime(shape: ServiceShape, scale: number, c: number, 
     }
     const rho = lambda / mu;
     const theta = shape.exponential ? mu * (1 - sigma) : sigma / ((rho / (mu - lambda)) * ac);
-    return new Regime(shape, scale, sigma, theta, shift, timeout);
+    return new Regime(shape, scale, sigma, theta, shift, timeout, 0, net);
   }
   const pWait = c >= 1 && Number.isInteger(c) ? erlangC(c, lambda, mu) : erlangCReal(c, lambda / mu);
   const theta = (c * mu - lambda) / Math.max(1e-9, ac);
-  return new Regime(shape, scale, pWait, theta, shift, timeout);
+  return new Regime(shape, scale, pWait, theta, shift, timeout, 0, net);
 }
 
 /** Erlang C for a non-integer number of servers (speeds that differ): interpolated between ⌊c⌋ and ⌈c⌉. */
@@ -276,8 +356,8 @@ function erlangCReal(c: number, a: number): number {
  * Fluid regime: every request waits `wait` (the backlog ahead of it) then is served; with
  * `back` > 0 the backlog is held at the timeout cap and the wait is `wait` − Exp(back).
  */
-export function fluidRegime(shape: ServiceShape, scale: number, wait: number, timeout: number, back = 0): Regime {
-  return new Regime(shape, scale, 0, 1, wait, timeout, back);
+export function fluidRegime(shape: ServiceShape, scale: number, wait: number, timeout: number, back = 0, net: NetworkDelay | null = null): Regime {
+  return new Regime(shape, scale, 0, 1, wait, timeout, back, net);
 }
 
 /** The q-quantile of a mixture of regimes weighted by `weights` (successes only); NaN when empty. */
@@ -295,7 +375,7 @@ export function mixtureQuantile(regimes: readonly Regime[], weights: readonly nu
   for (let it = 0; it < 60; it++) {
     const mid = 0.5 * (lo + hi);
     let c = 0;
-    for (let i = 0; i < regimes.length; i++) if (weights[i]! > 0) c += weights[i]! * regimes[i]!.okCdf(mid);
+    for (let i = 0; i < regimes.length; i++) if (weights[i]! > 0) c += weights[i]! * regimes[i]!.searchCdf(mid);
     if (c >= target) hi = mid;
     else lo = mid;
     if (hi - lo <= 1e-7 * hi) break;

@@ -35,7 +35,7 @@ describe('fidelity checks', () => {
     expect(r.ok ? '' : r.errors.map(formatScenarioError).join('\n')).toMatch(/f\.yaml:5:\d+ services\[0\]\.queueCapacity: a finite waiting room is modelled at request level only/);
   });
 
-  it('refuses a network path in front of a flow-level service, at the network entry', () => {
+  it('takes a network path in front of a flow-level service (modelled per step: test/models/network/flow.test.ts)', () => {
     const file = write([
       'name: net',
       'horizon: 1h',
@@ -43,11 +43,11 @@ describe('fidelity checks', () => {
       'load: [{ name: a, service: s, rate: 1/s }]',
       'services: [{ name: s, servers: 2, serviceTime: 1s }]',
       'network:',
-      '  devices: [{ name: sw, kind: switch }]',
+      '  devices: [{ name: sw, kind: switch, capacity: 100/s }]',
       '  services: [{ name: s, dependsOn: [sw] }]',
     ]);
     const r = loadScenarioFile(file);
-    expect(r.ok ? '' : r.errors.map(formatScenarioError).join('\n')).toMatch(/f\.yaml:8:\d+ network\.services\[0\]\.name: "s" runs at flow level, and the network's per-request path .* is modelled at request level only/);
+    expect(r.ok ? '' : r.errors.map(formatScenarioError).join('\n')).toBe('');
   });
 
   it('warns, located, when a flow service reaches ρ ≥ 0.95 at its healthy peak, and not below', () => {
