@@ -8,7 +8,7 @@
  * Erlang(n + 1, μ), whose CDF has the closed form (ρ ≠ 1)
  *   F(y) = [1 − ρ^K P(K, μy) − e^{−μ(1−ρ)y} Q(K, ρμy)] / (1 − ρ^K)
  * (P, Q the regularized incomplete gamma functions; split the geometric count at K, and a
- * geometric sum of Exp(μ) is Exp(μ(1 − ρ))). It is tabulated and cut into probability
+ * geometric sum of Exp(μ) is Exp(μ(1 − ρ)); at ρ = 1 see admittedSojournCdfAtOne). It is tabulated and cut into probability
  * strata, each represented by its middle quantile: 40 equal strata up to 0.8, then strata
  * shrinking tenfold every eight points down to 2·10⁻⁸, so a tail probability such as "over 1 s"
  * keeps its relative accuracy (a moment-matched exponential or gamma overstates the tail of
@@ -97,10 +97,7 @@ export function admittedSojournCdf(y: number, lambda: number, mu: number, k: num
   const x = rho * mu * y;
   let f: number;
   if (Math.abs(rho - 1) < 1e-9) {
-    // ρ = 1: n uniform on 0..K−1: F = (1/K) Σ_{n<K} P(n + 1, μy), by the sum of incomplete gammas.
-    let s = 0;
-    for (let n = 1; n <= k; n++) s += lowerGamma(n, mu * y);
-    f = s / k;
+    f = admittedSojournCdfAtOne(mu * y, k);
   } else if (rho < 1) {
     const rk = rho ** k;
     f = (1 - rk * lowerGamma(k, mu * y) - Math.exp(-mu * (1 - rho) * y + lnIncompleteGamma(k, x)[1])) / (1 - rk);
@@ -111,6 +108,18 @@ export function admittedSojournCdf(y: number, lambda: number, mu: number, k: num
     f = (r - lowerGamma(k, mu * y) - Math.exp(lnr + (rho - 1) * mu * y + lnIncompleteGamma(k, x)[1])) / (r - 1);
   }
   return f < 0 ? 0 : f > 1 ? 1 : f;
+}
+
+/**
+ * The CDF at ρ = 1 (x = μy): n is uniform on 0..K−1, so F = (1/K) Σ_{n=1..K} P(n, x), and as
+ * P(n, x) = Pr(N ≥ n) for N ~ Poisson(x) the sum is E[min(N, K)] = x·Pr(N ≤ K − 2) + K·Pr(N ≥ K):
+ * F = [x Q(K − 1, x) + K P(K, x)] / K, two incomplete gammas instead of K (the sum cost ~K^1.5
+ * per cell: a buffer of 10⁶ took a minute).
+ */
+export function admittedSojournCdfAtOne(x: number, k: number): number {
+  if (!(x > 0)) return 0;
+  const below = k > 1 ? x * Math.exp(lnIncompleteGamma(k - 1, x)[1]) : 0;
+  return (below + k * lowerGamma(k, x)) / k;
 }
 
 /** The time an admitted request spends in an M/M/1/K device as weighted points (its mean exact: W of queue.ts). */

@@ -27,7 +27,7 @@
  * State changes only when a device fails or comes back, so availability and paths are
  * recomputed then, and an attempt only reads them.
  */
-import { erlang, type Distribution, type Rng } from '../../engine/index.js';
+import { erlang, type Distribution, type RateProfile, type Rng } from '../../engine/index.js';
 import type { FailureTarget, FailureTargetsPort } from '../failures/ports.js';
 import type { ServicesPort } from '../services/ports.js';
 import type { FlowPath, NetworkDelay } from '../services/request-path.js';
@@ -205,7 +205,7 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
 
   for (const s of svcs) {
     s.pool.setRequestPath({
-      flow: flowPath(s, flowSyncs),
+      flow: flowPath(s, flowSyncs, () => profilesNear(s, svcs)),
       cross: () => {
         if (!s.reachable) {
           s.refused++;
@@ -362,6 +362,25 @@ function deviceInStep(d: Device, t0: number, t1: number): void {
 }
 
 /**
+ * The load profiles whose rate changes move the offered rate of a capacity device `s` may
+ * cross: those of every service that may cross one of the same devices (on any route: a
+ * route changes with the devices' state), and of its callers, as `demandIn` sums them.
+ */
+function profilesNear(s: Service, svcs: readonly Service[]): RateProfile[] {
+  const mine = [...closure(s.deps)].filter((d) => d.capacity !== null);
+  const out = new Set<RateProfile>();
+  const add = (pool: ServicePool): void => {
+    for (const p of pool.demand) out.add(p);
+    for (const c of pool.callers) add(c);
+  };
+  for (const o of svcs) {
+    const theirs = closure(o.deps);
+    if (mine.some((d) => theirs.has(d))) add(o.pool);
+  }
+  return [...out];
+}
+
+/**
  * The path of one service for a flow-level pool: the expected counts of what request level
  * draws per attempt. Every device on the route is crossed by its share of the attempts and
  * drops the M/M/1/K share of them (each device on its own, as each draws its own at request
@@ -371,7 +390,9 @@ function deviceInStep(d: Device, t0: number, t1: number): void {
  * the attempts split by the round-robin's weights (its capacity shares), so the time of the
  * attempts passed is a mixture over the routes.
  */
-function flowPath(s: Service, syncs: (() => void)[]): FlowPath {
+function flowPath(s: Service, syncs: (() => void)[], near: () => RateProfile[]): FlowPath {
+  /** Made at the first step: the load model registers its classes after the network is built. */
+  let profiles: RateProfile[] | null = null;
   let pass = 0;
   let attempts = 0;
   const ends: NetworkDelay[] = [];
@@ -442,6 +463,10 @@ function flowPath(s: Service, syncs: (() => void)[]): FlowPath {
         path.delay = d;
       }
       return pass;
+    },
+    breaks: (a: number, b: number, out: number[]): void => {
+      // A profile that cannot list its breaks varies smoothly and is averaged over the step.
+      for (const p of (profiles ??= near())) p.breaks?.(a, b, out);
     },
   };
   return path;

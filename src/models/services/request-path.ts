@@ -21,6 +21,8 @@ export interface FlowPath {
   step(t0: number, t1: number, attempts: number): number;
   /** The network time of the attempts the last `step` passed. */
   readonly delay: NetworkDelay;
+  /** Appends the times in (a, b) where the offered rate of a device on the path may change (the load profiles' breaks), where steps must break. */
+  breaks(a: number, b: number, out: number[]): void;
 }
 
 /**

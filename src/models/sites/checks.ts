@@ -31,6 +31,9 @@ export function checkSites(s: Scenario, report: ScenarioReport): void {
       else owner.set(v, site.name);
     }
   });
+  // Which site's plan first names each standby: two plans with their own standing shares and
+  // stand-downs cannot share one set of servers (the runtime would price and idle it twice).
+  const standbyOf = new Map<string, string>();
   sites.forEach((site, i) => {
     const at = ['sites', i];
     (site.disasters ?? []).forEach((d, j) => {
@@ -60,6 +63,9 @@ export function checkSites(s: Scenario, report: ScenarioReport): void {
       // Diverting requests is a request-level operation: a flow-level service takes rate profiles, not requests.
       if (primary !== undefined && fidelityOf(s, primary) === 'flow') report([...pat, 'service'], `"${p.service}" runs at flow fidelity; failover diverts requests, so give it fidelity: request`);
       if (standby !== undefined && fidelityOf(s, standby) === 'flow') report([...pat, 'standby'], `"${p.standby}" runs at flow fidelity; failover diverts requests, so give it fidelity: request`);
+      const sharer = standbyOf.get(p.standby);
+      if (sharer !== undefined && sharer !== site.name) report([...pat, 'standby'], `"${p.standby}" is already the standby in site "${sharer}"'s recovery plan; two plans cannot share a standby (each keeps its own standing share and stands it down on its own failback): give site "${site.name}" its own standby service`);
+      else if (sharer === undefined) standbyOf.set(p.standby, site.name);
       if (standby === undefined) report([...pat, 'standby'], unknownName('service', p.standby, services.keys()));
       else if (target !== undefined && !theirs.includes(p.standby)) report([...pat, 'standby'], `service "${p.standby}" does not belong to the recovery site "${target.name}" (its services: ${theirs.join(', ') || 'none'})`);
       else if (standingServers(standby.servers, standing) === 0 && !bringsUp) {

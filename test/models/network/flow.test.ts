@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import gammainc from '@stdlib/math-base-special-gammainc';
 import { formatScenarioError, loadScenarioText, type Scenario } from '../../../src/scenario/index.js';
 import { runReplication } from '../../../src/models/replication.js';
-import { admittedSojournCdf, deviceDelay, lnIncompleteGamma } from '../../../src/models/network/delay.js';
+import { admittedSojournCdf, admittedSojournCdfAtOne, deviceDelay, lnIncompleteGamma } from '../../../src/models/network/delay.js';
 import { admittedSojournVariance } from '../../../src/models/network/queue.js';
-import { meanSe, replicate } from '../helpers.js';
+import { expectAgrees, meanSe, replicate } from '../helpers.js';
 
 function ok(lines: string[]): Scenario {
   const r = loadScenarioText([...lines, ''].join('\n'), { file: 'net.yaml' });
@@ -132,6 +132,34 @@ describe('flow level behind a capacity-limited link (M/M/1/K)', () => {
       expect(Math.abs(tail(y99) - (1 - admittedSojournCdf(y99, lambda, 50, k)))).toBeLessThan(0.004);
     }
   });
+
+  it('at ρ = 1 the closed form [x Q(K−1, x) + K P(K, x)] / K agrees with the sum of K incomplete gammas', () => {
+    for (const k of [1, 2, 10, 64, 1000])
+      for (const r of [0.01, 0.3, 0.9, 1, 1.2, 3]) {
+        const x = Math.max(0.05, k * r);
+        let sum = 0;
+        for (let n = 1; n <= k; n++) sum += gammainc(x, n, true, false);
+        expect(Math.abs(admittedSojournCdfAtOne(x, k) - sum / k), `K ${k}, x ${x}`).toBeLessThan(1e-10);
+        // The device's CDF takes this branch at ρ = 1 (λ = μ = 50, y = x / μ).
+        expect(admittedSojournCdf(x / 50, 50, 50, k)).toBeCloseTo(sum / k, 10);
+      }
+  });
+
+  // The sum took ~K^1.5 per cell: a buffer of 10⁶ took over a minute per device. The bound
+  // below is a guard against that blow-up, not a speed target (the closed form takes milliseconds).
+  it('at ρ = 1 a device with a buffer of 10⁶ is tabulated at once, its time uniform on the buffer', () => {
+    const k = 1e6;
+    const d = deviceDelay(1, 1, k, admittedSojournVariance(1, 1, k));
+    // n uniform on 0..K−1, time Erlang(n + 1, 1): mean (K + 1) / 2, and about uniform on (0, K).
+    expect(d.mean).toBeCloseTo((k + 1) / 2, 6);
+    let cum = 0;
+    d.points.forEach((y, j) => {
+      const mid = cum + d.weights[j]! / 2;
+      cum += d.weights[j]!;
+      expect(Number.isFinite(y)).toBe(true);
+      if (mid > 0.01 && mid < 0.99) expect(Math.abs(y / k - mid), `point ${j}`).toBeLessThan(0.005);
+    });
+  }, 20_000);
 });
 
 describe('flow level: cut-offs and shared pairs', () => {
@@ -174,6 +202,19 @@ describe('flow level: cut-offs and shared pairs', () => {
     const pass = (1 / 3) * (1 - a.drop) + (2 / 3) * (1 - b.drop);
     const mix = ((1 / 3) * (1 - a.drop) * a.w + (2 / 3) * (1 - b.drop) * b.w) / pass;
     expect(m['service.s.response_time.mean']).toBeCloseTo(mix + 0.01, 6);
+  });
+});
+
+describe("flow steps behind a link break at the load's rate changes", () => {
+  it('a peak off the 60-s grid drops Σ λ T P_K(λ) (a cell averaging 40/s and 60/s would understate the drops)', () => {
+    // 40/s (ρ = 0.8) outside a peak of 60/s (ρ = 1.2) from 10:30 to 20:30: the drop share is
+    // convex in the rate, so the two cells the peak cuts must be stepped at the cut.
+    const lines = LINK('flow').map((l) =>
+      l.startsWith('load:') ? 'load: [{ name: in, service: s, rate: 40/s, peaks: [{ start: 10m30s, end: 20m30s, factor: 1.5, every: 0 }] }]' : l.replace('horizon: 1h', 'horizon: 40m'),
+    );
+    const runs = replicate(ok(lines), 12, 'off-grid');
+    const theory = 40 * 1800 * mm1k(40, 50, 8).drop + 60 * 600 * mm1k(60, 50, 8).drop;
+    expectAgrees(runs, 'network.device.wan.dropped', theory);
   });
 });
 

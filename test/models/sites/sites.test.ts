@@ -288,6 +288,43 @@ describe('validation', () => {
     expect(errors(text)).toMatch(/dr\.yaml:\d+:\d+ sites\[0\]\.recovery\.pairs\[0\]\.standby: "prod-dr" runs at flow fidelity/);
   });
 
+  it("a standby named by another site's plan is a located error (it was priced twice and left with no servers)", () => {
+    const plan = (service: string): string[] => [
+      '    recovery:',
+      '      site: west',
+      '      mode: warm',
+      '      standing: 50%',
+      `      pairs: [{ service: ${service}, standby: dr }]`,
+      '      replication: { lag: 0s }',
+      '      failover: [{ name: up, action: bring-up, duration: 1h }, { name: switch, action: switch, duration: 0s }]',
+    ];
+    const text = [
+      'name: shared-across',
+      'horizon: 10h',
+      'load: [{ name: a, service: prod, rate: 1/s }, { name: b, service: prod2, rate: 1/s }]',
+      'services:',
+      '  - { name: prod, servers: 4, serviceTime: 1s }',
+      '  - { name: prod2, servers: 4, serviceTime: 1s }',
+      '  - { name: dr, servers: 8, serviceTime: 1s }',
+      '  - { name: dr2, servers: 8, serviceTime: 1s }',
+      'sites:',
+      '  - name: east',
+      '    services: [prod]',
+      ...plan('prod'),
+      '  - name: south',
+      '    services: [prod2]',
+      ...plan('prod2'),
+      '  - name: west',
+      '    services: [dr, dr2]',
+    ].join('\n');
+    const e = errors(text);
+    expect(e).toMatch(/dr\.yaml:\d+:\d+ sites\[1\]\.recovery\.pairs\[0\]\.standby: "dr" is already the standby in site "east"'s recovery plan/);
+    expect(e).not.toContain('sites[0].recovery');
+    // Each site with its own standby is fine.
+    const own = text.replace('pairs: [{ service: prod2, standby: dr }]', 'pairs: [{ service: prod2, standby: dr2 }]');
+    expect(errors(own)).toBe('');
+  });
+
   it('reports standbys outside the recovery site, unknown sites and steps waiting for later steps, all at once', () => {
     const text = drScenario()
       .replace('standby: prod-dr', 'standby: prod')

@@ -3,7 +3,7 @@
  * port — servers fail and are repaired, rooms throttle and power off, the balancer's faults
  * and health checks change its rotation, all through the inherited server state — but its
  * requests are not events. Time is cut into 60-s cells (and at every change of state inside
- * one); in each step every station (one backend, or the shared pool) is a queue with offered
+ * one, and behind a network path at the load's rate changes: see FlowNetwork); in each step every station (one backend, or the shared pool) is a queue with offered
  * rate λ and capacity c·μ:
  *
  * - stable (no backlog, λ < cμ): the stationary M/G/c response-time distribution
@@ -62,11 +62,22 @@ const FLUID_BIN = 0.005;
 const bin = (x: number, w = BIN): number => (x > 0 ? Math.round(Math.log(x) / w) : -1e9);
 const unbin = (k: number, w = BIN): number => (k === -1e9 ? 0 : Math.exp(k * w));
 
-/** The flow pools of one replication, stepped together (callers before the services they call). */
+/**
+ * The flow pools of one replication, stepped together (callers before the services they call).
+ * Steps end at the 60-s cells, at every change of state (a sync), and, when a pool sits behind
+ * a network path, at the load profiles' rate changes that move a device's offered rate: a
+ * device is evaluated at the step's mean rate, and its drop share is convex in the rate, so a
+ * rate change averaged over a cell would understate the drops.
+ */
 export class FlowNetwork {
   private readonly pools: FlowPool[] = [];
   private order: FlowPool[] | null = null;
   private last: number;
+  /** The network paths in front of the pools (their rate changes break the steps). */
+  private readonly paths: FlowPath[] = [];
+  /** The cell whose breaks are listed, and those breaks in increasing order. */
+  private breaksCell = -1;
+  private readonly cellBreaks: number[] = [];
 
   constructor(private readonly world: World) {
     this.last = world.sim.now;
@@ -77,6 +88,12 @@ export class FlowNetwork {
     this.order = null;
   }
 
+  /** A network path in front of a pool: the steps break at its rate changes. */
+  addPath(path: FlowPath): void {
+    this.paths.push(path);
+    this.breaksCell = -1;
+  }
+
   /** Advances every flow pool to `t` (now). */
   advance(t: number): void {
     if (!(t > this.last)) return;
@@ -84,11 +101,25 @@ export class FlowNetwork {
     while (this.last < t) {
       const cell = Math.floor(this.last / FLOW_CELL);
       const cellEnd = (cell + 1) * FLOW_CELL;
-      const end = Math.min(cellEnd, t);
+      let end = Math.min(cellEnd, t);
+      if (this.paths.length > 0) end = Math.min(end, this.nextBreak(cell, this.last));
       for (const p of order) p.step(this.last, end, cell);
       this.last = end;
       if (end === cellEnd) for (const p of order) p.gridPoint(end);
     }
+  }
+
+  /** The first rate change of the paths' load after `t` within `cell` (Infinity: none). */
+  private nextBreak(cell: number, t: number): number {
+    const b = this.cellBreaks;
+    if (cell !== this.breaksCell) {
+      this.breaksCell = cell;
+      b.length = 0;
+      for (const p of this.paths) p.breaks(cell * FLOW_CELL, (cell + 1) * FLOW_CELL, b);
+      b.sort((x, y) => x - y);
+    }
+    for (const x of b) if (x > t) return x;
+    return Infinity;
   }
 
   private topological(): FlowPool[] {
@@ -434,6 +465,7 @@ export class FlowPool extends ServicePool {
     if (path.flow === undefined) throw new Error(`service ${this.name}: this network path is modelled per request only; give the service fidelity: request`);
     this.path = path.flow;
     path.flow.attach(() => this.sync());
+    this.net.addPath(path.flow);
   }
 
   override call(_priority: number, _parentPool: number, _parentSlot: number): void {
