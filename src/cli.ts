@@ -2,8 +2,9 @@
 /**
  * The opsim command line's entry. The program itself is src/cli/program.ts; a built opsim runs
  * it from the build's code-cached script (src/cli/cli-script.ts), whose packages this ES
- * module imports on its behalf, else (no script, another build's, OPSIM_CLI=esm, or a plain
- * tsc build) from the ES modules.
+ * module imports on its behalf, else (no script, another build's, one that does not load,
+ * OPSIM_CLI=esm, or a plain tsc build) from the ES modules. Only loading falls back: the
+ * command runs once, from whichever was loaded, and its errors are its own.
  */
 import { loadCliScript, type CommandLine } from './cli/cli-script.js';
 

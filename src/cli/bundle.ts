@@ -19,6 +19,7 @@
  * also bundled on their own (dist/generated/yaml.cjs and js-yaml.cjs, src/scenario/yaml-library.ts)
  * and run once over the shipped scenarios, so their V8 code caches hold what reading a scenario compiles.
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
@@ -28,7 +29,8 @@ import type { Metafile, Plugin } from 'esbuild';
 import { packageRoot } from '../version.js';
 import { writeAtomically } from '../scenario/precompile.js';
 import { codeCacheFile, codeCacheOf, codeCacheStatus, keyedScriptCode } from '../scenario/cached-script.js';
-import { CLI_SCRIPT, ENTRY_NEEDS, loadCliScript } from './cli-script.js';
+import { CLI_SCRIPT, ENTRY_NEEDS, openCliScript } from './cli-script.js';
+import { asciiBundle } from './ascii-bundle.js';
 import { installedVersion, LIBRARY_BUNDLES, yamlBundleCode } from '../scenario/yaml-library.js';
 import { readPlainSource } from '../scenario/plain-source.js';
 import { readScenarioSource } from '../scenario/source.js';
@@ -166,7 +168,8 @@ function keyOf(code: string): string {
  * checks, the replication and the output); returns the cache, or undefined when the run failed.
  */
 async function trainCliScript(key: string): Promise<Buffer | undefined> {
-  const program = await loadCliScript(key, (id) => import(id));
+  // openCliScript, not loadCliScript: a script that does not load is a build fault, said with its cause.
+  const program = await openCliScript(key, (id) => import(id));
   if (program === null) throw new Error(`${CLI_SCRIPT} was just written, but did not load`);
   const out = mkdtempSync(path.join(os.tmpdir(), 'opsim-train-'));
   const write = process.stdout.write.bind(process.stdout);
@@ -232,7 +235,12 @@ if (esbuild === null) {
     if (/\bimport\s*\(/.test(script.outputFiles[0]!.text)) left.push('an import() esbuild did not resolve');
     const refused = [...left.map((p) => `it would import() ${p}`), ...script.warnings.map((w) => w.text)];
     if (refused.length > 0) process.stdout.write(`the command line's script is not built (the ES-module build runs): ${refused.join('; ')}\n`);
-    const scriptCode = refused.length > 0 ? null : cliScriptCode(script.outputFiles[0]!.text, hostNeeds(script.metafile, metaPath(programEntry), sites));
+    const ascii = refused.length > 0 ? null : asciiBundle(script.outputFiles[0]!.text, (await import('typescript')).default);
+    const scriptCode = ascii === null ? null : cliScriptCode(ascii.code, hostNeeds(script.metafile, metaPath(programEntry), sites));
+    // Still correct, but every start decodes it as UTF-8: said here, and test/cli/cli-script.test.ts fails.
+    if (scriptCode !== null && !isAscii(Buffer.from(scriptCode, 'utf8'))) {
+      process.stdout.write(`warning: the command line's script is not ASCII (${ascii!.left.length > 0 ? ascii!.left.join(', ') : 'its header'}): every start decodes it as UTF-8\n`);
+    }
     await esbuild.build({ ...common, entryPoints: { cli: entry }, splitting: true, outdir: path.join(tmp, 'cli'), chunkNames: 'cli-chunks/[name]-[hash]', define: { OPSIM_CLI_SCRIPT_KEY: scriptCode === null ? 'undefined' : JSON.stringify(keyOf(scriptCode)) } });
     // The worker threads' entries, each one self-contained file (a worker loads one of them).
     await esbuild.build({ ...common, entryPoints: WORKERS.map((w) => ({ in: path.join(workers, `${w}.js`), out: w })), outdir: path.join(tmp, 'workers') });

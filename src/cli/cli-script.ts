@@ -17,8 +17,8 @@
  * built-in modules are required as usual.
  *
  * The entry carries the key of the script it was built with and uses only that one; a missing
- * script, another build's, or OPSIM_CLI=esm means the ES-module build (dist/src/cli-chunks)
- * runs, as it did before. A refused or stale code cache only means compiling as without it.
+ * script, another build's, one that does not load (a damaged copy), or OPSIM_CLI=esm means the
+ * ES-module build (dist/src/cli-chunks) runs, as it did before. A refused or stale code cache only means compiling as without it.
  */
 import { existsSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
@@ -93,9 +93,11 @@ function builtinRequire(file: string): NodeJS.Require {
 /**
  * The command line from the script `file` when it is the build's with key `key`, run under
  * its code cache; null when there is no such script (the caller then imports the ES-module
- * build). `hostImport` imports the packages the script uses.
+ * build). Throws when the script is the build's but does not load (compiling its wrapper,
+ * importing its packages or running its top level fails). `hostImport` imports the packages
+ * the script uses.
  */
-export async function loadCliScript(key: string, hostImport: HostImport, file = CLI_SCRIPT): Promise<CommandLine | null> {
+export async function openCliScript(key: string, hostImport: HostImport, file = CLI_SCRIPT): Promise<CommandLine | null> {
   if (!existsSync(file)) return null;
   const req = builtinRequire(file);
   const mod = runCachedScript(file, { key, require: req }) as CliScriptFile | undefined;
@@ -104,4 +106,19 @@ export async function loadCliScript(key: string, hostImport: HostImport, file = 
   await host.preload(ENTRY_NEEDS);
   // Called without a receiver, as a module's top level runs (strict: `this` is undefined).
   return mod.make.call(undefined, req, host, pathToFileURL(file).href);
+}
+
+/**
+ * openCliScript for a start: a script that does not load (a damaged or partly copied file whose
+ * key still matches) gives null too, so the ES-module build runs; why is said only under
+ * OPSIM_DEBUG. Only loading falls back: the caller runs the command itself, outside this, so
+ * an error a command throws is never run again through the ES modules.
+ */
+export async function loadCliScript(key: string, hostImport: HostImport, file = CLI_SCRIPT): Promise<CommandLine | null> {
+  try {
+    return await openCliScript(key, hostImport, file);
+  } catch (err) {
+    if (process.env.OPSIM_DEBUG) process.stderr.write(`opsim: ${file} did not load, running the ES modules instead: ${String(err)}\n${err instanceof Error ? `${err.stack}\n` : ''}`);
+    return null;
+  }
 }

@@ -4,6 +4,7 @@
  * as the ES-module build (the report's Vega comes through the ES-module host), the packages it
  * uses are imported by the host before use, and a script from another build is never run.
  */
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,13 @@ describe("the command line's code-cached script", () => {
   it('is built with its code cache, and the entry carries its key (npm run build)', () => {
     expect(readFileSync(CLI, 'utf8')).toContain(builtKey());
     expect(readFileSync(CLI_SCRIPT.replace(/\.cjs$/, '.v8cache')).subarray(0, 64).toString('latin1')).toBe(builtKey());
+  });
+
+  it('is ASCII, so a start reads it without decoding UTF-8 (src/cli/ascii-bundle.ts)', () => {
+    const bytes = readFileSync(CLI_SCRIPT);
+    const at = bytes.findIndex((b) => b > 0x7f);
+    expect(at < 0 ? '' : `line ${bytes.subarray(0, at).toString('latin1').split('\n').length}`, 'first non-ASCII byte').toBe('');
+    expect(isAscii(bytes)).toBe(true);
   });
 
   it('runs `opsim validate` from the script with every code cache accepted by V8, and nothing more on stderr', () => {
