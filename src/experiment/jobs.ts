@@ -31,7 +31,8 @@ export class InProcessExecutor implements Executor {
   async run(task: ReplicationTask, payload: ScenarioPayload): Promise<TaskResult> {
     // Yield to the event loop between replications so signals and progress get through.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    return executeTask({ ...task, payload }, this.cache);
+    // The results document's catalog is then read in this thread: its replication 0 keeps it.
+    return executeTask({ ...task, payload }, this.cache, { keepCatalog: true });
   }
 }
 

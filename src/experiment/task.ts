@@ -95,8 +95,11 @@ function injectedFailure(variant: string, replication: number): boolean {
   return false;
 }
 
-/** Runs one task against the cache; never throws (a failure is a result). */
-export async function executeTask(task: ReplicationTask, cache: CompiledCache): Promise<TaskResult> {
+/**
+ * Runs one task against the cache; never throws (a failure is a result). `keepCatalog`: the
+ * caller will ask metricCatalog for this scenario in this thread (see ReplicationOptions).
+ */
+export async function executeTask(task: ReplicationTask, cache: CompiledCache, options: { keepCatalog?: boolean } = {}): Promise<TaskResult> {
   let scenario = cache.get(task.key);
   try {
     if (scenario === undefined) {
@@ -107,7 +110,7 @@ export async function executeTask(task: ReplicationTask, cache: CompiledCache): 
     if (injectedFailure(task.variant, task.replication)) {
       throw new Error(`injected failure (OPSIM_FAIL_REPLICATION) in ${task.variant}:${task.replication}`);
     }
-    const record = runReplication(scenario, { seed: task.seed, replication: task.replication, variant: task.variant });
+    const record = runReplication(scenario, { seed: task.seed, replication: task.replication, variant: task.variant, ...(options.keepCatalog === true ? { keepCatalog: true } : {}) });
     return { status: 'ok', record };
   } catch (err) {
     return { status: 'failed', error: explainError(err) };

@@ -54,8 +54,15 @@ export const ScenarioSchema = LANGUAGE.schema as TObject<typeof LanguageFields &
 /** A validated scenario with every unit converted to base units (what models receive). */
 export type Scenario = Static<typeof ScenarioSchema>;
 
-/** Every metric and column spec of every model, most specific template first (more literal text). */
-const bySpecificity = <S extends { name: string }>(specs: S[]): S[] => specs.sort((a, b) => literalLength(b.name) - literalLength(a.name));
+/**
+ * Every metric and column spec of every model, most specific template first (more literal
+ * text; a stable sort, so ties keep the catalog's order). Each template is read once, not at
+ * every comparison (about 1 ms of every start).
+ */
+const bySpecificity = <S extends { name: string }>(specs: S[]): S[] => {
+  const literal = new Map(specs.map((s) => [s, literalLength(s.name)]));
+  return specs.sort((a, b) => literal.get(b)! - literal.get(a)!);
+};
 const METRIC_SPECS = bySpecificity(MODELS.flatMap((m) => m.metrics));
 const COLUMN_SPECS = bySpecificity(MODELS.flatMap((m) => m.columns));
 

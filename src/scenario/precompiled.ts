@@ -10,7 +10,8 @@
  * bytecode of the functions that validating the shipped scenarios compiled). Parsing the
  * generated code (4 MB then) and compiling the functions a first scenario calls cost about
  * 0.13 CPU s of every `opsim validate` and `opsim run`; with the cache about 0.03–0.04 (2.4 MB
- * since the unit fields' unions are left to `x-unit`, see checkedSchema). The cache carries the
+ * since the unit fields' unions are left to `x-unit`, see checkedSchema), 0.02 since the
+ * whole-document check calls the branch checks (1.5 MB, src/scenario/precompile.ts). The cache carries the
  * validator's key, and V8 itself refuses a cache from another V8 version or other flags; a
  * refused, stale or missing cache only means the code is compiled as it would be without it.
  */
@@ -19,7 +20,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { SchemaObject, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
-import { checkUnit, compileValidator, type Compiled } from './validate.js';
+import { checkUnit, compileValidator, jsonTextOf, type Compiled } from './validate.js';
 import { packageRoot } from '../version.js';
 import { codeCacheOf as scriptCacheOf, codeCacheStatus as scriptCacheStatus, runCachedScript, type CodeCacheStatus } from './cached-script.js';
 
@@ -29,13 +30,13 @@ export { codeCacheFile, type CodeCacheStatus } from './cached-script.js';
 export const PRECOMPILED_FILE = path.join(packageRoot(), 'dist', 'generated', 'scenario-validator.cjs');
 
 /** Bump when the generated code's shape or opsim's keywords change meaning. */
-const FORMAT = 5;
+const FORMAT = 6;
 
 const AJV_VERSION = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
 
 /** The key a precompiled validator must carry to be used for `schema` (plain JSON): a hash of it, Ajv's version and the format. */
 export function schemaKey(schema: SchemaObject): string {
-  return createHash('sha256').update(`${FORMAT}\n${AJV_VERSION}\n${JSON.stringify(schema)}`).digest('hex');
+  return createHash('sha256').update(`${FORMAT}\n${AJV_VERSION}\n${jsonTextOf(schema)}`).digest('hex');
 }
 
 interface PrecompiledModule {

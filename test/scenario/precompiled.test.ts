@@ -19,7 +19,7 @@ import { LANGUAGE } from '../../src/models/index.js';
 import { loadScenarioFile } from '../../src/scenario/index.js';
 import { standaloneValidatorCode, writeCodeCache, writeStandaloneValidator } from '../../src/scenario/precompile.js';
 import { codeCacheFile, codeCacheStatus, loadPrecompiled } from '../../src/scenario/precompiled.js';
-import { compileValidator, jsonSchemaOf, unionBranches, validateWith, type Compiled } from '../../src/scenario/validate.js';
+import { compileValidator, jsonSchemaOf, jsonTextOf, unionBranches, validateWith, type Compiled } from '../../src/scenario/validate.js';
 import { ROOT } from '../experiment/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'opsim-precompiled-'));
@@ -88,6 +88,48 @@ describe('the precompiled scenario validator', () => {
     expect(validateWith(precompiled, structuredClone(doc))).toEqual(validateWith(compiled, structuredClone(doc)));
   });
 
+  it('agrees with Ajv compiled in the process on documents broken inside union branches', () => {
+    // The generated whole-document check calls each union branch's own check instead of
+    // repeating its code, and gives the branch's errors the schema paths inline code would
+    // have: broken values at every depth of the shipped scenarios (unions included) must still
+    // give the same raw errors, in the same order, as Ajv compiled in the process.
+    let state = 12345;
+    const next = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    const leaves = (v: unknown, at: (string | number)[], out: (string | number)[][]): (string | number)[][] => {
+      out.push(at);
+      if (Array.isArray(v)) v.forEach((e, i) => leaves(e, [...at, i], out));
+      else if (typeof v === 'object' && v !== null) for (const k of Object.keys(v)) leaves((v as Record<string, unknown>)[k], [...at, k], out);
+      return out;
+    };
+    const junk: unknown[] = ['x', -1, 0.5, {}, [], true, null, { kind: 'nope' }, [{}], '5 fortnights', { name: 'n', unknownField: 1 }];
+    let failing = 0;
+    let checked = 0;
+    for (const [, good] of docs.filter(([n]) => !n.startsWith('bad/'))) {
+      const paths = leaves(good, [], []).filter((p) => p.length > 0);
+      for (let t = 0; t < 60; t++) {
+        const doc = structuredClone(good) as Record<string, unknown>;
+        for (let m = 0, count = 1 + next(3); m < count; m++) {
+          const p = paths[next(paths.length)]!;
+          let parent: unknown = doc;
+          for (const k of p.slice(0, -1)) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string | number, unknown>)[k] : undefined;
+          if (typeof parent !== 'object' || parent === null) continue;
+          const last = p[p.length - 1]!;
+          if (!Array.isArray(parent) && next(5) === 0) (parent as Record<string, unknown>)[`${String(last)}x`] = 1;
+          else (parent as Record<string | number, unknown>)[last] = structuredClone(junk[next(junk.length)]);
+        }
+        const a = raw(precompiled, doc);
+        expect(a).toEqual(raw(compiled, doc));
+        checked++;
+        if (!a.ok) failing++;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+    expect(failing).toBeGreaterThan(checked * 0.9);
+  });
+
   it('finds bad units, unknown fields and union mismatches the same way', () => {
     const good = docs[0]![1] as Record<string, unknown>;
     const bad = { ...good, horizon: '-3 fortnights', nmae: 'typo', seed: { text: 1 } };
@@ -147,4 +189,12 @@ describe('the precompiled scenario validator', () => {
     expect(load()).toEqual({ status: 'used', ok: true });
     expect(writeCodeCache(path.join(dir, 'never-loaded.cjs'))).toBeNull();
   }, 60_000);
+});
+
+describe('the plain scenario schema', () => {
+  it('carries its own JSON text, the same as writing it again', () => {
+    expect(jsonTextOf(schema)).toBe(JSON.stringify(schema));
+    const fresh = { ...schema };
+    expect(jsonTextOf(fresh)).toBe(JSON.stringify(fresh));
+  });
 });
