@@ -32,7 +32,7 @@ const Candidate = Type.Object({
   decision: Decision,
   replications: Type.Integer({ minimum: 0 }),
   constraints: Type.Array(ConstraintVerdict),
-  impliedBy: Type.Optional(Type.String({ description: 'Decided by monotonicity, not tested: the tested candidate that implies the decision (no replications).' })),
+  impliedBy: Type.Optional(Type.String({ description: 'Decided by monotonicity, not tested at that level: the tested candidate that implies the decision (no constraint verdicts; replications 0 unless a probe had tested it before, then what that probe read).' })),
   level: Type.Union([Type.Literal('certificate'), Type.Literal('probe')], { description: 'The error the decision was made at: the certificate\'s β, or the looser β_probe of a descent probe that only steered.' }),
   undecidedReason: Type.Optional(
     Type.Union([Type.Literal('not-started'), Type.Literal('budget'), Type.Literal('cap'), Type.Literal('interrupted')], {

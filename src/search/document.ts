@@ -41,7 +41,11 @@ export interface SearchCandidate {
   replications: number;
   /** Per constraint: decision, mean or proportion with its 95 % interval, observations used. */
   constraints: CandidateVerdict['constraints'];
-  /** Decided by monotonicity, not tested: the tested candidate that implies the decision (no replications; `constraints` empty). */
+  /**
+   * Decided by monotonicity, not tested at that level: the tested candidate that implies the
+   * decision (`constraints` empty). `replications` is 0 unless a probe had tested it before the
+   * implication at the certificate's β superseded the probe's decision: then what that probe read.
+   */
   impliedBy?: string;
   /**
    * Why a tested candidate is undecided: `not-started` (the budget could not pay for its first
@@ -181,7 +185,9 @@ export function searchSummary(doc: SearchDocument): string {
   const rows = [['candidate', 'cost', 'decision', 'reps', 'constraint estimates (95 % CI)']];
   for (const c of [...doc.candidates].sort((a, b) => a.cost - b.cost)) {
     const why = c.undecidedReason === undefined ? '' : ` (${c.undecidedReason === 'not-started' ? 'not started' : c.undecidedReason})`;
-    rows.push([c.name, fmt(c.cost), `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), c.constraints.map((k) => {
+    // An implied decision has no estimates of its own; say where it came from (and, when it superseded a probe's test, what that read).
+    const implied = c.impliedBy === undefined ? null : `implied by ${c.impliedBy}${c.replications > 0 ? `, superseding a probe that read ${c.replications}` : ''}`;
+    rows.push([c.name, fmt(c.cost), `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), implied ?? c.constraints.map((k) => {
       const [est, lo, hi] = (words.get(k.constraint) ?? constraintWords(k)).figures([k.estimate, k.ci95[0], k.ci95[1]]);
       return `${k.constraint} ${est} [${lo}, ${hi}] ${k.decision}`;
     }).join('; ')]);

@@ -210,6 +210,10 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     .filter(([n]) => verdicts.has(n) || levels.notStarted.has(n))
     .map(([n, p]) => {
       const v = verdicts.get(n) ?? notStartedVerdict();
+      // A decision implied at the certificate's β supersedes a probe's test of the same point:
+      // the replications that probe read were still used (the table adds up to `used`).
+      const probed = v.impliedBy !== undefined ? levels.loose.get(n) : undefined;
+      const reps = probed !== undefined && probed.impliedBy === undefined ? Math.max(v.replications, probed.replications) : v.replications;
       return {
         name: n,
         settings: overridesOf(vars, p),
@@ -217,7 +221,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
         role: levels.roles.get(n) ?? 'probe',
         level: verdicts.has(n) ? levels.level(n) : levels.notStarted.get(n)!,
         decision: v.decision,
-        replications: v.replications,
+        replications: reps,
         constraints: v.constraints,
         ...(v.impliedBy !== undefined ? { impliedBy: v.impliedBy } : {}),
         ...(v.undecidedReason !== undefined ? { undecidedReason: v.undecidedReason } : {}),

@@ -20,7 +20,9 @@
  * A larger budget must not give a worse answer (docs/search.md, "The budget"). While the budget
  * left is roomy — more than the next probe and a certificate could spend, caps counted — the
  * budget plays no part. Once it is tight: the best point found so far is decided at β before
- * the descent probes below it (a point so decided stays the answer), probes spend only what the
+ * the descent probes below it (a point so decided stays the answer) — and while none is, a probe
+ * of several points decides its first alone and makes sure of it before the others (the warm
+ * start of a search tight from its first probe) —, probes spend only what the
  * certificate of the best point decided at β does not need (its neighbours' share), the answer
  * is decided before its neighbours, and the search ends by deciding the neighbours of the best
  * point decided feasible at β with what is left.
@@ -121,8 +123,20 @@ export class TwoLevelDecisions {
    */
   readonly probe: Check = async (ps, role) => {
     const tight = this.tight(ps.length, ps[0]?.length ?? 0);
-    if (tight) await this.secure();
-    return this.decide(ps, role, this.single ? 'certificate' : 'probe', tight);
+    const level: DecisionLevel = this.single ? 'certificate' : 'probe';
+    if (tight) {
+      await this.secure();
+      // Tight before any point is decided feasible at β (a search tight from its first probe:
+      // the warm start checks the start point and its cheaper neighbour together): the reserve
+      // is still 0, so the neighbour could take everything and leave the start point, which
+      // the descent would end on, nothing for its certificate. Decide the first alone, make
+      // sure of it if it is feasible, and only then probe the others within its reserve.
+      if (ps.length > 1 && !this.anyStrictlyFeasible()) {
+        const [first] = await this.decide(ps.slice(0, 1), role, level, true);
+        if (first!.decision === 'feasible') await this.secure();
+      }
+    }
+    return this.decide(ps, role, level, tight);
   };
   /**
    * Decides at the certificate's level. When the budget left could run out before these
@@ -153,6 +167,12 @@ export class TwoLevelDecisions {
       if (best === null || this.o.costOf(this.pointOf.get(n)!) < this.o.costOf(this.pointOf.get(best)!)) best = n;
     }
     return best;
+  }
+
+  /** True when some point is decided feasible at the certificate's β (tested or implied). */
+  private anyStrictlyFeasible(): boolean {
+    for (const v of this.strict.values()) if (v.decision === 'feasible') return true;
+    return false;
   }
 
   /**
