@@ -132,7 +132,7 @@ ${misses}
 ${neighbours}
 ${selection}
 <h3>Replications spent</h3>
-${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.filter((c) => c.impliedBy === undefined && c.undecidedReason !== 'not-started').length)}
+${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.filter((c) => c.replications > 0).length)}
 <details><summary>The certificate: ${doc.candidates.filter((c) => c.undecidedReason !== 'not-started').length} of ${doc.replications.grid.points} policies checked, ${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} % confidence for all decisions together</summary>
 <ul class="meta">${specs}</ul>
 <table class="search-candidates"><thead><tr><th>policy</th><th>cost</th><th>role</th><th>decision</th><th>reps</th>${p.constraintSpecs.map((c) => constraintHeader(c.name, words.get(c.name)!)).join('')}</tr></thead><tbody>${rows}</tbody></table>

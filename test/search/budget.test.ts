@@ -255,6 +255,11 @@ describe('a search keeps to its budget and says what the budget left open', () =
     expect(c).toMatchObject({ decision: 'infeasible', level: 'certificate', impliedBy: 'early=7,late=7,night=8', replications: 20, constraints: [] });
     expect(doc.candidates.reduce((n, x) => n + x.replications, 0)).toBe(doc.replications.used);
     expect(searchSummary(doc)).toMatch(/early=7,late=7,night=7 +5040 +infeasible +20 +implied by early=7,late=7,night=8, superseding a probe that read 20\n/);
+    // The report's sentence under the spend bars counts the policies the grid's bound counts (those
+    // with replications), so "n0 more for each of the other N" adds up to the bar's figure.
+    const { searchSectionHtml } = await import('../../src/report/search.js');
+    const other = Number(/needs n0 more for each of the other (\d+)\)/.exec(searchSectionHtml(doc))?.[1]);
+    expect(doc.replications.used + other * doc.procedure.initialReplications).toBe(doc.replications.grid.atLeast);
   }, 60_000);
 
   it('holds over a sweep of budgets, one variable and three (no run simulates more than its budget)', async () => {
