@@ -1,11 +1,9 @@
 /** The port the network model gives: what its devices cost, for cost.total (the SLA and cost model). */
 
-/** The network's cost so far in the measured period (0 without a `network` section). */
-export interface NetworkCostPort {
-  cost(): number;
-  /** Whether any device has a price (cost.network is recorded only then). */
-  readonly priced: boolean;
-}
+import type { CapacityCost } from '../kernel/capacity-cost.js';
+
+/** The network's cost so far in the measured period (unpriced without a `network` section or a priced device). */
+export type NetworkCostPort = CapacityCost;
 
 declare module '../kernel/plugin.js' {
   interface Ports {

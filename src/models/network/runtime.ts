@@ -36,6 +36,7 @@ import type { ServicePool } from '../services/pool.js';
 import type { World } from '../kernel/world.js';
 import { NETWORK_METRICS } from './metrics.js';
 import type { NetworkCostPort } from './ports.js';
+import { flatCapacityCost, UNPRICED } from '../kernel/capacity-cost.js';
 import { admittedSojournVariance, deviceQueue, seenOnArrival } from './queue.js';
 import { type DeviceKindName, type NetworkDeviceSpec, type NetworkSpec, type PairModeName } from './schema.js';
 
@@ -131,7 +132,7 @@ const nodeUp = (n: Node): boolean => ('device' in n ? n.device.up : n.pair.membe
 
 /** Builds the network (after services, before failures, which draws the devices' failures). */
 export function buildNetwork(world: World, services: ServicesPort, registry: FailureTargetsPort, spec: NetworkSpec | null): NetworkCostPort {
-  if (spec === null) return { cost: () => 0, priced: false };
+  if (spec === null) return UNPRICED;
   const sim = world.sim;
   let resetAt = sim.now;
 
@@ -318,10 +319,7 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
   // cost.network only when some device has a price, as cost.servers: an unpriced network's
   // summary would otherwise show "Network cost 0 [0, 0]".
   const perHour = [...devices.values()].reduce((sum, d) => sum + d.costPerHour, 0);
-  if (perHour === 0) return { cost: () => 0, priced: false };
-  const cost = (): number => (perHour * (sim.now - resetAt)) / 3600;
-  world.recorder.metric(NETWORK_METRICS.cost, {}, cost);
-  return { cost, priced: true };
+  return flatCapacityCost(world, perHour, NETWORK_METRICS.cost);
 }
 
 /** Requests expected at a pool over [a, b) from the load sent to it and its callers (retries not counted), as `demandRate` integrated. */

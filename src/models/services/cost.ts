@@ -6,6 +6,7 @@
  * of a replication; nothing here runs per event.
  */
 import type { World } from '../kernel/world.js';
+import { flatCapacityCost } from '../kernel/capacity-cost.js';
 import type { ServicesConfig } from './compile.js';
 import type { ServersCostPort } from './ports.js';
 import { SERVICE_METRICS } from './metrics.js';
@@ -15,19 +16,7 @@ export function serversPerHour(config: ServicesConfig): number {
   return config.services.reduce((sum, s) => sum + s.spec.servers * s.spec.costPerHour, 0);
 }
 
-/**
- * The servers' cost over the measured period. cost.servers is recorded only when some service
- * prices its servers, so scenarios that price none keep their results (and pins) unchanged.
- */
+/** The servers' cost over the measured period (cost.servers only when some service prices its servers). */
 export function buildServersCost(world: World, config: ServicesConfig): ServersCostPort {
-  const perHour = serversPerHour(config);
-  if (perHour === 0) return { cost: () => 0, priced: false };
-  const sim = world.sim;
-  let resetAt = sim.now;
-  sim.onReset(() => {
-    resetAt = sim.now;
-  });
-  const cost = (): number => (perHour * (sim.now - resetAt)) / 3600;
-  world.recorder.metric(SERVICE_METRICS.cost, {}, cost);
-  return { cost, priced: true };
+  return flatCapacityCost(world, serversPerHour(config), SERVICE_METRICS.cost);
 }

@@ -1,16 +1,13 @@
 /** The ports the services model gives: its pools, which load feeds, failures break and power meters; and what their servers cost. */
+import type { CapacityCost } from '../kernel/capacity-cost.js';
 import type { ServicesRegistry } from './pool.js';
 
 export type { RequestPath } from './request-path.js';
 
 export type ServicesPort = ServicesRegistry;
 
-/** What the services' servers cost so far in the measured period, for cost.total (0 when no service prices its servers). */
-export interface ServersCostPort {
-  cost(): number;
-  /** Whether any service prices its servers (cost.servers is recorded only then). */
-  readonly priced: boolean;
-}
+/** What the services' servers cost so far in the measured period, for cost.total (unpriced when no service prices its servers). */
+export type ServersCostPort = CapacityCost;
 
 declare module '../kernel/plugin.js' {
   interface Ports {

@@ -34,6 +34,7 @@ import { standingServers } from './membership.js';
 import type { RecoveryConfig, SiteConfig, SitesConfig } from './compile.js';
 import { RECOVERY_COST_METRICS, SITE_METRICS } from './metrics.js';
 import type { RecoveryCostPort } from './ports.js';
+import { UNPRICED } from '../kernel/capacity-cost.js';
 import { compileRunbook, RunbookRun, type Step } from './runbook.js';
 
 /** Per-minute samples of successful requests, for the data-loss count. */
@@ -502,7 +503,7 @@ class SiteRuntime {
 export function buildSites(world: World, ports: SitesPorts, config: SitesConfig): RecoveryCostPort {
   const diverted = new Map<ServicePool, ServicePool>();
   const sites = config.sites.map((site) => new SiteRuntime(world, site, config.warmup, ports, diverted));
-  if (!config.priced) return { cost: () => 0, priced: false };
+  if (!config.priced) return UNPRICED;
   const cost = (): number => sites.reduce((sum, s) => sum + s.recoveryCost(), 0);
   world.recorder.metric(RECOVERY_COST_METRICS.cost, {}, cost);
   return { cost, priced: true };

@@ -12,6 +12,7 @@ import type { IncidentTarget, SlaConfig } from './compile.js';
 import { staffingCost } from '../staffing/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
+import type { CapacityCost } from '../kernel/capacity-cost.js';
 import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
 
 /** Length of the SLA month: 30 days (99.9 % then allows 43.2 minutes of downtime). */
@@ -261,13 +262,6 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
     return v;
   });
   return { spec, handle, ledger, penalty, revenueAtRisk };
-}
-
-/** What owned capacity (servers, network devices, recovery sites' standby servers) costs so far in the measured period: a port another model gives. */
-export interface CapacityCost {
-  cost(): number;
-  /** Whether the capacity has a price at all. */
-  readonly priced: boolean;
 }
 
 /**
