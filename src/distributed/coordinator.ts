@@ -193,6 +193,7 @@ export class QueueExecutor implements Executor {
     } finally {
       c.events.off('completed', onEvent);
       c.events.off('failed', onEvent);
+      signal?.removeEventListener('abort', kick);
     }
   }
 

@@ -75,49 +75,59 @@ export async function runJobs(
   onFinished: () => void,
 ): Promise<void> {
   let next = 0;
+  // The lanes stop waiting when the signal aborts; the listener is removed when the jobs end, so
+  // a caller that runs thousands of experiments on one signal (a search's batches) leaks none.
+  let onAbort: (() => void) | undefined;
   const abortPromise = new Promise<typeof ABORTED>((resolve) => {
     if (signal === undefined) return;
     if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
+    else signal.addEventListener('abort', (onAbort = () => resolve(ABORTED)), { once: true });
   });
-  const settle = (task: ReplicationTask, result: TaskResult): void => {
-    if (result.status === 'ok') {
-      let m = store.get(task.variant);
-      if (m === undefined) store.set(task.variant, (m = new Map()));
-      m.set(task.replication, result.record);
-    } else if (result.status === 'failed') {
-      failures.push({ variant: task.variant, replication: task.replication, seed, error: result.error });
-    } else {
-      failures.push({ variant: task.variant, replication: task.replication, seed, error: 'worker did not accept the scenario' });
-    }
-    onFinished();
-  };
-  if (executor.runMany !== undefined) {
-    const tasks = jobs.map((job) => ({ task: { key: job.variant.key, variant: job.variant.def.name, replication: job.replication, seed }, payload: job.variant.payload }));
-    return executor.runMany(tasks, settle, signal);
+  try {
+    await runLanes();
+  } finally {
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   }
-  // Two tasks per worker keep every worker busy while the main thread handles a result.
-  const width = Math.max(1, executor.concurrency * 2);
-  const lane = async (): Promise<void> => {
-    while (next < jobs.length && !isAborted(signal)) {
-      const job = jobs[next++]!;
-      const task: ReplicationTask = { key: job.variant.key, variant: job.variant.def.name, replication: job.replication, seed };
-      let result: TaskResult;
-      try {
-        const running = executor.run(task, job.variant.payload, signal);
-        // On abort the lane stops waiting at once; the task's own outcome is ignored (its
-        // worker is terminated, and a shared pool replaces it).
-        running.catch(() => undefined);
-        const outcome = await Promise.race([running, abortPromise]);
-        if (outcome === ABORTED) return;
-        result = outcome;
-      } catch (err) {
-        if (isAborted(signal)) return;
-        // A worker that died (out of memory, crash) fails its task, not the run.
-        result = { status: 'failed', error: err instanceof Error ? err.message : String(err) };
+  async function runLanes(): Promise<void> {
+    const settle = (task: ReplicationTask, result: TaskResult): void => {
+      if (result.status === 'ok') {
+        let m = store.get(task.variant);
+        if (m === undefined) store.set(task.variant, (m = new Map()));
+        m.set(task.replication, result.record);
+      } else if (result.status === 'failed') {
+        failures.push({ variant: task.variant, replication: task.replication, seed, error: result.error });
+      } else {
+        failures.push({ variant: task.variant, replication: task.replication, seed, error: 'worker did not accept the scenario' });
       }
-      settle(task, result);
+      onFinished();
+    };
+    if (executor.runMany !== undefined) {
+      const tasks = jobs.map((job) => ({ task: { key: job.variant.key, variant: job.variant.def.name, replication: job.replication, seed }, payload: job.variant.payload }));
+      return await executor.runMany(tasks, settle, signal);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, lane));
+    // Two tasks per worker keep every worker busy while the main thread handles a result.
+    const width = Math.max(1, executor.concurrency * 2);
+    const lane = async (): Promise<void> => {
+      while (next < jobs.length && !isAborted(signal)) {
+        const job = jobs[next++]!;
+        const task: ReplicationTask = { key: job.variant.key, variant: job.variant.def.name, replication: job.replication, seed };
+        let result: TaskResult;
+        try {
+          const running = executor.run(task, job.variant.payload, signal);
+          // On abort the lane stops waiting at once; the task's own outcome is ignored (its
+          // worker is terminated, and a shared pool replaces it).
+          running.catch(() => undefined);
+          const outcome = await Promise.race([running, abortPromise]);
+          if (outcome === ABORTED) return;
+          result = outcome;
+        } catch (err) {
+          if (isAborted(signal)) return;
+          // A worker that died (out of memory, crash) fails its task, not the run.
+          result = { status: 'failed', error: err instanceof Error ? err.message : String(err) };
+        }
+        settle(task, result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, lane));
+  }
 }

@@ -92,21 +92,10 @@ export class CandidateSampler {
     const only = this.missing(ids, upTo);
     if (only.length > 0) {
       const list = ids.filter((id) => only.some((x) => x.variant === id)).map((id) => ({ name: id, set: overridesOf(vars, this.points.get(id)!) }));
-      // Each batch gets its own signal, relayed from the search's and unlinked after the batch:
-      // the experiment leaves a listener on the signal it is given, and a search runs thousands of batches.
-      const batch = new AbortController();
-      const relay = (): void => batch.abort();
-      if (this.o.signal?.aborted === true) batch.abort();
-      else this.o.signal?.addEventListener('abort', relay, { once: true });
-      let doc: Awaited<ReturnType<typeof runExperiment>>;
-      try {
-        doc = await runExperiment(
-          { raw: { ...this.baseRaw, experiment: { variants: { list } } }, file: this.o.input.file, hash: this.o.input.hash },
-          { seed: this.o.seed, only, ...(this.o.pool !== undefined ? { pool: this.o.pool } : { workers: 1 }), signal: batch.signal },
-        );
-      } finally {
-        this.o.signal?.removeEventListener('abort', relay);
-      }
+      const doc = await runExperiment(
+        { raw: { ...this.baseRaw, experiment: { variants: { list } } }, file: this.o.input.file, hash: this.o.input.hash },
+        { seed: this.o.seed, only, ...(this.o.pool !== undefined ? { pool: this.o.pool } : { workers: 1 }), ...(this.o.signal !== undefined ? { signal: this.o.signal } : {}) },
+      );
       const f = doc.failures[0];
       if (f !== undefined) throw new Error(`search: ${doc.failures.length} replication(s) failed, e.g. ${f.variant}:${f.replication} (seed ${f.seed}): ${f.error.split('\n')[0]}`);
       for (const v of doc.variants) {
