@@ -76,19 +76,7 @@ function literalLength(template: string): number {
  * their own metric catalog: their metrics mean what today's models say they mean.
  */
 export function currentMetricSpec(name: string): MetricSpec | undefined {
-  for (const [prefix, spec] of metricPrefixes()) if (name.startsWith(prefix) && templateMatch(spec.name, name) !== null) return spec;
-  return undefined;
-}
-
-let prefixes: [string, MetricSpec][] | undefined;
-
-/**
- * Every metric spec with the literal text its template starts with, in METRIC_SPECS' order:
- * a name that does not start with it cannot match (templateMatch's own first test), so most
- * specs are passed over without splitting their template. Made on first use.
- */
-function metricPrefixes(): [string, MetricSpec][] {
-  return (prefixes ??= METRIC_SPECS.map((s) => [s.name.split(/<[a-z_]+>/, 1)[0]!, s]));
+  return METRIC_SPECS.find((s) => templateMatch(s.name, name) !== null);
 }
 
 /**

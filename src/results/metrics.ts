@@ -152,6 +152,9 @@ export function fillTemplate(template: string, labels: Labels): string {
  * the closing literal). This reads names through their specs instead of guessing them.
  */
 export function templateMatch(template: string, name: string): Record<string, string> | null {
+  // Most names do not start with a template's literal text: pass over those before splitting it.
+  const lead = template.search(/<[a-z_]+>/);
+  if (!name.startsWith(lead < 0 ? template : template.slice(0, lead))) return null;
   const labels = templateLabels(template);
   const pieces = template.split(/<[a-z_]+>/);
   const out: Record<string, string> = {};
