@@ -4,6 +4,7 @@
  */
 import { isAscii } from 'node:buffer';
 import type { Node } from 'typescript';
+import { asciiOnly } from '../scenario/precompile.js';
 
 /**
  * The bundle in ASCII, so that every start reads the script as a one-byte string instead of
@@ -30,6 +31,5 @@ export function asciiBundle(code: string, ts: typeof import('typescript')): { co
   };
   visit(file);
   if (left.length > 0) return { code, left };
-  const escaped = code.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes: string, unit: string) => `${slashes.length % 2 === 1 ? slashes.slice(1) : slashes}\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return { code: escaped, left: [] };
+  return { code: asciiOnly(code), left: [] };
 }

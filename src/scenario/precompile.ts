@@ -121,9 +121,14 @@ function addBranchCallKeyword(ajv: Ajv): void {
   });
 }
 
-/** JavaScript source with every non-ASCII character written as its \\u escape (the same program: strings, regular expressions, identifiers and comments read alike). */
+/**
+ * JavaScript source with every non-ASCII UTF-16 unit written as its \\u escape: the same program
+ * outside template literals (strings, regular expressions with or without the u flag, where a
+ * surrogate pair stays one code point, identifiers and comments read alike). A backslash
+ * escaping the character itself (`\\é`, the same as `é`) is dropped with it.
+ */
 export function asciiOnly(code: string): string {
-  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return code.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes: string, unit: string) => `${slashes.length % 2 === 1 ? slashes.slice(1) : slashes}\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Writes `data` to `file` atomically (a temporary file, then a rename). */
