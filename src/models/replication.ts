@@ -41,7 +41,7 @@ export interface ReplicationOptions {
 
 type Catalog = { metrics: MetricCatalog; columns: ColumnCatalog };
 
-/** Catalogs kept by replications (keepCatalog), by the scenario object they were built from. */
+/** Catalogs built by metricCatalog or kept by replications (keepCatalog), by the scenario object they were built from. */
 const keptCatalogs = new WeakMap<Scenario, Catalog>();
 
 /** The seed metricCatalog builds a scenario's world with. */
@@ -81,7 +81,9 @@ export function metricCatalog(...scenarios: Scenario[]): { metrics: MetricCatalo
   const metrics: MetricCatalog = {};
   const columns: ColumnCatalog = {};
   for (const scenario of scenarios) {
-    const c = keptCatalogs.get(scenario) ?? buildWorld(scenario, { seed: catalogSeed(scenario), replication: 0 }).recorder.catalog();
+    // Built once per scenario object (or kept by its replication), whoever asks next.
+    let c = keptCatalogs.get(scenario);
+    if (c === undefined) keptCatalogs.set(scenario, (c = buildWorld(scenario, { seed: catalogSeed(scenario), replication: 0 }).recorder.catalog()));
     Object.assign(metrics, c.metrics);
     Object.assign(columns, c.columns);
   }
