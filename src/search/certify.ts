@@ -245,7 +245,6 @@ export async function certify(candidates: readonly string[], tests: readonly Con
     next.clear();
     const step = (id: string): number => Math.min(settings.batch, settings.maxReplications - seen.get(id)!);
     const stop = (id: string, reason: UndecidedReason): void => void verdicts.set(id, { ...verdicts.get(id)!, undecidedReason: reason });
-    const whole = open.reduce((a, id) => a + price([id], seen.get(id)! + step(id)), 0);
     let left = budget - simulated;
     for (const id of open) {
       const full = step(id);
@@ -253,9 +252,10 @@ export async function certify(candidates: readonly string[], tests: readonly Con
         stop(id, 'cap');
         continue;
       }
-      // The budget pays a whole batch for everyone: take it. Else the longest step it still pays for, in order.
+      // A whole batch while the budget pays it (when it pays everyone's, it pays each in turn),
+      // else the longest step it still pays for, in order.
       let take = full;
-      if (whole > budget - simulated && price([id], seen.get(id)! + full) > left) {
+      if (price([id], seen.get(id)! + full) > left) {
         let lo = 0;
         let hi = full;
         while (hi - lo > 1) {
