@@ -322,13 +322,6 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
   return flatCapacityCost(world, perHour, NETWORK_METRICS.cost);
 }
 
-/** Requests expected at a pool over [a, b) from the load sent to it and its callers (retries not counted), as `demandRate` integrated. */
-function demandIn(pool: ServicePool, a: number, b: number): number {
-  let x = 0;
-  for (const p of pool.demand) x += p.integral(a, b);
-  for (const c of pool.callers) x += demandIn(c, a, b);
-  return x;
-}
 
 /**
  * A capacity device over the flow step [t0, t1): the M/M/1/K queue at the mean offered rate
@@ -341,7 +334,7 @@ function deviceInStep(d: Device, t0: number, t1: number): void {
   d.flowT0 = t0;
   d.flowT1 = t1;
   let lambda = 0;
-  for (let i = 0; i < d.carriers.length; i++) lambda += demandIn(d.carriers[i]!.pool, t0, t1) * d.shares[i]!;
+  for (let i = 0; i < d.carriers.length; i++) lambda += d.carriers[i]!.pool.demandIn(t0, t1) * d.shares[i]!;
   lambda /= t1 - t0;
   if (lambda === d.flowLambda) return;
   const cap = d.capacity!;
@@ -398,7 +391,9 @@ function flowPath(s: Service, syncs: (() => void)[], near: () => RateProfile[]):
   /** The composed delay, kept while the route and its devices' states are the same. */
   const composed = new Map<string, NetworkDelay>();
   let key = '';
-  const visit = (r: Route, p: number, survive: number, devices: Device[], t0: number, t1: number): void => {
+  // `delay`: the time of the devices crossed so far, composed as each is crossed (a split's
+  // branches share their prefix's composition through the cache).
+  const visit = (r: Route, p: number, survive: number, delay: NetworkDelay, t0: number, t1: number): void => {
     for (const d of r.devices) {
       deviceInStep(d, t0, t1);
       const n = attempts * p;
@@ -410,28 +405,24 @@ function flowPath(s: Service, syncs: (() => void)[], near: () => RateProfile[]):
         d.delaySum += carried * d.flowMean;
       }
       survive *= 1 - d.flowDrop;
-      devices = [...devices, d];
+      const k = `${delay.id}+${d.flowDelay.id}`;
+      let sum = composed.get(k);
+      if (sum === undefined) {
+        sum = sumDelays(delay, d.flowDelay);
+        composed.set(k, sum);
+      }
+      delay = sum;
     }
     if (r.split === null) {
       const w = p * survive;
       pass += w;
-      let delay = NO_DELAY;
-      for (const d of devices) {
-        const k = `${delay.id}+${d.flowDelay.id}`;
-        let sum = composed.get(k);
-        if (sum === undefined) {
-          sum = sumDelays(delay, d.flowDelay);
-          composed.set(k, sum);
-        }
-        delay = sum;
-      }
       key += `${delay.id}:${w};`;
       ends.push(delay);
       endShares.push(w);
       return;
     }
-    visit(r.split.next[0], p * r.split.weights[0], survive, devices, t0, t1);
-    visit(r.split.next[1], p * r.split.weights[1], survive, devices, t0, t1);
+    visit(r.split.next[0], p * r.split.weights[0], survive, delay, t0, t1);
+    visit(r.split.next[1], p * r.split.weights[1], survive, delay, t0, t1);
   };
   const path = {
     delay: NO_DELAY,
@@ -448,7 +439,7 @@ function flowPath(s: Service, syncs: (() => void)[], near: () => RateProfile[]):
       attempts = n;
       ends.length = endShares.length = 0;
       key = '';
-      visit(s.route, 1, 1, [], t0, t1);
+      visit(s.route, 1, 1, NO_DELAY, t0, t1);
       s.refused += n * (1 - pass);
       if (ends.length === 1 || pass <= 0) path.delay = ends[0]!;
       else {

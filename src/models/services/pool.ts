@@ -668,6 +668,14 @@ export class ServicePool implements ServiceHandle {
     return r;
   }
 
+  /** Requests expected over [a, b) from the load sent here and to its callers (retries not counted): `demandRate` integrated. */
+  demandIn(a: number, b: number): number {
+    let x = 0;
+    for (const p of this.demand) x += p.integral(a, b);
+    for (const c of this.callers) x += c.demandIn(a, b);
+    return x;
+  }
+
   /** Maximum throughput the available servers could sustain now (requests per second). */
   capacityRate(): number {
     if (this.lbDown > 0) return 0;
