@@ -7,6 +7,7 @@
  * without taking it, failing it or delaying it. Jobs also carry the versions and the
  * experiment's identity, which the worker checks again before running anything.
  */
+import { byName } from '../results/key-metrics.js';
 import { Redis } from 'ioredis';
 import { OPSIM_VERSION } from '../version.js';
 import { nodeMajor } from './identity.js';
@@ -132,7 +133,7 @@ export async function otherQueuesWaiting(redis: Redis, own: string): Promise<{ q
     }
   } while (cursor !== '0');
   // Code-unit order, not the locale's (localeCompare): the same listing on every machine.
-  return out.sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0));
+  return out.sort((a, b) => byName(a.queue, b.queue));
 }
 
 /** A client that has answered within the time limit; disconnected again when it has not. */
