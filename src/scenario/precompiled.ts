@@ -49,8 +49,9 @@ interface PrecompiledModule {
 /** The precompiled validator of `schema` (plain JSON) from `file`, or null when it is missing, stale or switched off. */
 export function loadPrecompiled(schema: SchemaObject, file = PRECOMPILED_FILE): Compiled | null {
   if (process.env.OPSIM_VALIDATOR === 'compile' || !existsSync(file)) return null;
-  const mod = runCachedScript(file) as PrecompiledModule;
-  if (mod.key !== schemaKey(schema)) return null;
+  // A stale file (another schema, Ajv or format) is not even compiled: its key says so first.
+  const mod = runCachedScript(file, { key: schemaKey(schema) }) as PrecompiledModule | undefined;
+  if (mod === undefined) return null;
   // Ajv's runtime helpers (ucs2length, equal, …) resolve from opsim, so the file may live anywhere.
   const fns = mod.make(checkUnit, createRequire(import.meta.url));
   // The branches by where the generator found them: the key says `schema` is the one it read, so
