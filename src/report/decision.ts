@@ -11,7 +11,7 @@ import { slaMetrics, type SlaMetrics } from '../results/metrics.js';
 import { labelOf, readCatalog } from './catalog.js';
 import { escapeHtml } from './html.js';
 import type { Unit } from '../results/metrics.js';
-import { clockTime, formatDeltaTogether, formatTogether, unitLabel, unitOf } from './units.js';
+import { clockTime, formatDeltaTogether, meanAndInterval, unitLabel, unitOf } from './units.js';
 
 /** A fault or incident start worth marking on the time charts. */
 export interface FaultMarker {
@@ -64,9 +64,8 @@ export function faultMarkers(doc: ResultsDocument): FaultMarker[] {
 
 /** A mean with its interval in small type, all in one scale, in the metric's unit (or `unit`, where the role fixes it). */
 function estimate(doc: ResultsDocument, metric: string, s: MetricSummary, unit: Unit | undefined = unitOf(doc, metric)): string {
-  const hasCi = s.n >= 2 && Number.isFinite(s.ci95[0]);
-  const [mean, lo, hi] = formatTogether(hasCi ? [s.mean, s.ci95[0], s.ci95[1]] : [s.mean], unit, doc.horizonSeconds);
-  return hasCi ? `${escapeHtml(mean!)} <span class="ci">[${escapeHtml(lo!)}, ${escapeHtml(hi!)}]</span>` : escapeHtml(mean!);
+  const { mean, ci } = meanAndInterval(s, unit, doc.horizonSeconds);
+  return ci !== null ? `${escapeHtml(mean)} <span class="ci">[${escapeHtml(ci[0])}, ${escapeHtml(ci[1])}]</span>` : escapeHtml(mean);
 }
 
 function pMet(doc: ResultsDocument, v: VariantResults, sla: string): string {

@@ -17,7 +17,7 @@ import { escapeHtml } from './html.js';
 import { searchBeside, searchPageHtml, searchSectionHtml, SEARCH_STYLE } from './search.js';
 import type { SearchDocument } from '../search/document.js';
 import { renderSvg } from './render.js';
-import { formatDeltaTogether, formatMetricTogether, unitLabel, unitOf } from './units.js';
+import { formatDeltaTogether, meanAndInterval, unitLabel, unitOf } from './units.js';
 
 export { escapeHtml } from './html.js';
 export { formatMetric } from './units.js';
@@ -44,12 +44,11 @@ export async function renderCharts(doc: ResultsDocument): Promise<RenderedChart[
 
 function cell(doc: ResultsDocument, name: string, s: MetricSummary | undefined): string {
   if (!s || s.n === 0) return '<td class="na">—</td>';
-  const hasCi = s.n >= 2 && Number.isFinite(s.ci95[0]);
   // The mean and its bounds in one scale: [1.67 h, 2.5 h], not [100 min, 2.5 h].
-  const [mean, lo, hi] = formatMetricTogether(doc, name, hasCi ? [s.mean, s.ci95[0], s.ci95[1]] : [s.mean]);
-  const ci = hasCi ? `95 % CI ${lo} – ${hi}, n = ${s.n}` : `n = ${s.n}: no interval`;
-  const note = hasCi ? `[${lo}, ${hi}]` : 'no CI';
-  return `<td title="${escapeHtml(ci)}">${escapeHtml(mean!)} <span class="ci">${escapeHtml(note)}${s.n < 10 ? ` n=${s.n}` : ''}</span></td>`;
+  const { mean, ci: bounds } = meanAndInterval(s, unitOf(doc, name), doc.horizonSeconds);
+  const ci = bounds !== null ? `95 % CI ${bounds[0]} – ${bounds[1]}, n = ${s.n}` : `n = ${s.n}: no interval`;
+  const note = bounds !== null ? `[${bounds[0]}, ${bounds[1]}]` : 'no CI';
+  return `<td title="${escapeHtml(ci)}">${escapeHtml(mean)} <span class="ci">${escapeHtml(note)}${s.n < 10 ? ` n=${s.n}` : ''}</span></td>`;
 }
 
 /**

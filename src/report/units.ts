@@ -190,6 +190,16 @@ export function formatDelta(doc: ResultsDocument, metric: string, x: number): st
   return formatDeltaTogether(doc, metric, [x])[0]!;
 }
 
+/**
+ * A mean and its 95 % interval in one scale (formatTogether), or the mean alone when there is
+ * no interval (fewer than 2 replications, or none formed).
+ */
+export function meanAndInterval(s: { readonly mean: number; readonly n: number; readonly ci95: readonly [number, number] }, unit: Unit | undefined, horizonSeconds = DAY): { mean: string; ci: [string, string] | null } {
+  if (!(s.n >= 2 && Number.isFinite(s.ci95[0]))) return { mean: formatTogether([s.mean], unit, horizonSeconds)[0]!, ci: null };
+  const [mean, lo, hi] = formatTogether([s.mean, s.ci95[0], s.ci95[1]], unit, horizonSeconds);
+  return { mean: mean!, ci: [lo!, hi!] };
+}
+
 /** Formats figures of a metric read together (a mean and its interval) in one scale (see formatTogether). */
 export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
   return formatTogether(xs, unitOf(doc, metric), doc.horizonSeconds);
