@@ -116,7 +116,7 @@ function isPlain(events: ReturnType<JsYaml['parseEvents']>, id: JsYaml['EVENT_ID
  */
 export function readPlainSource(absPath: string, displayName: string): SourceDoc | null {
   const read = readScenarioBytes(absPath, displayName);
-  if (!read.ok || read.bytes.indexOf(0) !== -1) return null;
+  if (!read.ok) return null;
   const value = plainData(read.bytes.toString('utf8'), /\.json$/i.test(displayName));
   // A scenario is a mapping; anything else gets the located reader's message.
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
