@@ -137,6 +137,8 @@ class SiteRuntime {
       const first = !standbys.has(standby);
       standbys.add(standby);
       const idle = first ? standby.servers - standingServers(standby.servers, plan.standing) : 0;
+      // The standby's capacity checks count the primary's load while it is diverted there.
+      standby.standBy(primary);
       const pair: Pair = { primary, standby, idle, startIdle: null };
       if (idle > 0) pair.startIdle = standby.takeOffline(idle, `standby of ${p.service}`);
       this.pairs.push(pair);

@@ -104,6 +104,46 @@ describe('the failover timeline', () => {
   });
 });
 
+describe("the paired services' availability.capacity judges the capacity serving their load", () => {
+  // Parallel runbook, off the 60-s grid of capacity checks (a check at t = 60k s, 1440 in the day):
+  // struck 12:00:30; declare ends 12:10:30; the switch (net paged 10 min, DNS 5 min) 12:25:30;
+  // the bring-up (20 min) 12:30:30. prod's 2 req/s need 2 of its 4 one-second servers.
+  const STRUCK = 12 * H + 30;
+  const SWITCH = STRUCK + 25 * M;
+  const UP = STRUCK + 30 * M;
+  /** Capacity checks in [a, b): those at 60k s. */
+  const checks = (a: number, b: number): number => Math.ceil(b / 60) - Math.ceil(a / 60);
+  const parallel = (opts: Parameters<typeof drScenario>[1], extra: string[] = []): string =>
+    drScenario(extra, { disasterAt: '43230s', ...opts }).replace('{ name: dns, team: net, action: switch, duration: 5m }', '{ name: dns, team: net, action: switch, duration: 5m, after: [declare] }');
+
+  it('a warm standby: short while only its standing server serves, then covered; the primary is short from the strike', () => {
+    const m = run(compile(parallel({ mode: 'warm' })));
+    expect(m['site.east.rto']).toBe(SWITCH - STRUCK);
+    // prod: no capacity until the switch (its servers have no power), then prod-dr's 1 standing
+    // server (1/s < 2/s) until the bring-up, then prod-dr's 4 (4/s): short in [struck, up).
+    expect(m['service.prod.availability.capacity']).toBeCloseTo(1 - checks(STRUCK, UP) / 1440, 12);
+    // prod-dr: no load before the switch (covered), 1/s against prod's 2/s until the bring-up.
+    expect(m['service.prod-dr.availability.capacity']).toBeCloseTo(1 - checks(SWITCH, UP) / 1440, 12);
+    expect(checks(STRUCK, UP)).toBe(30);
+    expect(checks(SWITCH, UP)).toBe(5);
+  });
+
+  it('a hot standby with load of its own: both read short for the whole failover, till the failback brings the load home', () => {
+    // prod-dr's own 2.5 req/s fit its 4 servers, its own plus prod's 2 req/s do not. Power back at
+    // 14:00:30; resync 1 h, net paged again (a new runbook) 10 min, DNS back 5 min: home at 15:15:30.
+    const home = STRUCK + 2 * H + 75 * M;
+    const text = parallel({ mode: 'hot', failback: true, repair: '2h' }).replace(
+      'load: [{ name: orders, service: prod, rate: 2/s }]',
+      'load: [{ name: orders, service: prod, rate: 2/s }, { name: reports, service: prod-dr, rate: 2.5/s }]',
+    );
+    const m = run(compile(text));
+    expect(m['site.east.failback.mean']).toBe(home - (STRUCK + 2 * H));
+    expect(m['service.prod.availability.capacity']).toBeCloseTo(1 - checks(STRUCK, home) / 1440, 12);
+    expect(m['service.prod-dr.availability.capacity']).toBeCloseTo(1 - checks(SWITCH, home) / 1440, 12);
+    expect(checks(SWITCH, home)).toBe(170);
+  });
+});
+
 describe('the random runbook of scenarios/dr-failover.yaml', () => {
   it('mean RTO at 03:00 with nights on call = latency + E[declare] + E[max(bring-up, promote)] + switch (CI over replications)', () => {
     // declare: triangular(10, 15, 30) min, mean 55/3; bring-up: triangular(20, 30, 45) min, mean 95/3,
