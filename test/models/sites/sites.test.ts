@@ -434,6 +434,49 @@ describe('what the recovery plan costs (cost.recovery)', () => {
     }
   });
 
+  describe("the DR contract's fees: feePerMonth pro rata (730 h a month), invocationFee per failover that invokes the plan", () => {
+    // 1460 a month is 2 an hour: 48 over the day. Invoking the plan costs 500.
+    const fees = 'costPerHour: 4, reserveCostPerHour: 1, feePerMonth: 1460, invocationFee: 500';
+
+    it('a disaster at noon pays the servers as before, the day of subscription and one invocation', () => {
+      const m = run(priced(drScenario(), fees));
+      expect(m['cost.recovery']).toBeCloseTo(7 * 12.5 + 16 * 11.5 + 48 + 500, 9);
+      expect(m['cost.total']).toBeCloseTo(m['cost.staffing']! + m['cost.recovery']!, 9);
+    });
+
+    it('a failover called off before a step acts on the recovery site pays no invocation; one called off during its bring-up does', () => {
+      // Power back at 12:05, during the declare step (work): nothing was asked of the recovery site.
+      expect(run(priced(drScenario([], { repair: '5m' }), fees))['cost.recovery']).toBeCloseTo(7 * 24 + 48, 9);
+      // Power back at 12:25, while the bring-up taken up at 12:10 is in hand: the provider was called.
+      expect(run(priced(drScenario([], { repair: '25m' }), fees))['cost.recovery']).toBeCloseTo(7 * 24 + 48 + 500, 9);
+    });
+
+    it('counts from the end of warm-up: a failover invoked in the warm-up pays no invocation, the subscription runs from then', () => {
+      // Brought up at 12:30 (taken up at 12:10), measured from 13:00: 11 h at 16 an hour and 2 an hour.
+      const m = run(priced(`${drScenario()}\nwarmup: 13h`, fees));
+      expect(m['cost.recovery']).toBeCloseTo(16 * 11 + 2 * 11, 9);
+    });
+
+    it('pays the invocation once per failover, whatever its number of steps', () => {
+      // Two disasters (02:00 for 2 h, noon for 6 h), each failed over and back: two invocations.
+      const two = (f: string): Scenario =>
+        priced(drScenario([], { failback: true }).replace('disasters: [{ kind: power, at: 12h, duration: 6h }]', 'disasters: [{ kind: power, at: 2h, duration: 2h }, { kind: power, at: 12h, duration: 6h }]'), f);
+      const paid = run(two(fees));
+      const free = run(two('costPerHour: 4, reserveCostPerHour: 1, feePerMonth: 1460'));
+      expect(paid['site.east.disasters']).toBe(2);
+      expect(paid['cost.recovery']! - free['cost.recovery']!).toBeCloseTo(2 * 500, 9);
+    });
+
+    it('fees alone make a plan priced, and change nothing but the cost metrics', () => {
+      const free = run(compile(drScenario()));
+      const paid = run(priced(drScenario(), 'feePerMonth: 730, invocationFee: 100'));
+      expect(paid['cost.recovery']).toBeCloseTo(24 + 100, 9);
+      const { ['cost.recovery']: _recovery, ['cost.total']: _paidTotal, ...paidRest } = paid;
+      const { ['cost.total']: _freeTotal, ...freeRest } = free;
+      expect(paidRest).toEqual(freeRest);
+    });
+  });
+
   it('gives a scenario without sla, teams or incidents a cost.total of its priced recovery plan', () => {
     const text = [
       'name: infra-dr',
