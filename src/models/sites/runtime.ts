@@ -43,7 +43,7 @@ import { compileRunbook, RunbookRun, type Step } from './runbook.js';
 /** Per-minute samples of successful requests, for the data-loss count. */
 const SAMPLE_EVERY = 60;
 /** Hours in the month a `feePerMonth` is prorated over: 8760 ÷ 12, the convention of cloud price lists. */
-export const MONTH_HOURS = 730;
+const MONTH_HOURS = 730;
 
 /** A service and its standby at run time. */
 interface Pair {
