@@ -7,6 +7,25 @@ import { resolve } from 'node:path';
 import { displayPath, type ScenarioError } from '../../scenario/errors.js';
 import { locate, readScenarioSource } from '../../scenario/source.js';
 
+/** Load ratios this close to 1 count as 1 (9/s on 9 servers of 1 s must not read ρ = 0.9999999). */
+export const RHO_EPSILON = 1e-9;
+
+const sig3 = (x: number): string => String(Number(x.toPrecision(3)));
+
+/** A rate (per second) in the unit that reads best: /s, /min or /h, three significant figures. */
+export function formatRate(r: number): string {
+  if (r >= 1 || r === 0) return `${sig3(r)}/s`;
+  return r * 60 >= 1 ? `${sig3(r * 60)}/min` : `${sig3(r * 3600)}/h`;
+}
+
+/** A span of time (seconds) in the unit that reads best. */
+export function formatSpan(s: number): string {
+  if (s < 60) return `${sig3(s)} s`;
+  if (s < 3600) return `${sig3(s / 60)} min`;
+  if (s < 86400) return `${sig3(s / 3600)} h`;
+  return `${sig3(s / 86400)} d`;
+}
+
 /** A warning about a valid scenario, at a field path. */
 export interface ScenarioWarning {
   readonly path: (string | number)[];

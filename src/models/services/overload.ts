@@ -17,11 +17,9 @@ import type { Scenario } from '../../scenario/schema/index.js';
 import type { RateProfile } from '../../engine/index.js';
 import { classProfile } from '../load/runtime.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
-import type { ScenarioWarning } from '../kernel/warnings.js';
+import { formatRate, formatSpan, RHO_EPSILON, type ScenarioWarning } from '../kernel/warnings.js';
 import type { ServiceSpec } from './schema.js';
 
-/** Ratios this close to 1 count as 1 (9/s on 9 servers of 1 s must not read ρ = 0.9999999). */
-export const RHO_EPSILON = 1e-9;
 /** Most rate changes over the horizon read for the exact peak; past it only the horizon's mean is judged. */
 const MAX_BREAKS = 200_000;
 
@@ -43,24 +41,8 @@ export interface OverloadFigures {
   callers: string[];
 }
 
-/** Requests per second a rate is written in: /s, /min or /h, three significant figures. */
-export function formatRate(r: number): string {
-  const sig = (x: number): string => String(Number(x.toPrecision(3)));
-  if (r >= 1 || r === 0) return `${sig(r)}/s`;
-  return r * 60 >= 1 ? `${sig(r * 60)}/min` : `${sig(r * 3600)}/h`;
-}
-
-/** A span of time in the unit that reads best. */
-export function formatSpan(s: number): string {
-  const sig = (x: number): string => String(Number(x.toPrecision(3)));
-  if (s < 60) return `${sig(s)} s`;
-  if (s < 3600) return `${sig(s / 60)} min`;
-  if (s < 86400) return `${sig(s / 3600)} h`;
-  return `${sig(s / 86400)} d`;
-}
-
 /** A moment of the run: day and time of day (time 0 is Monday 00:00 at UTC offset 0). */
-export function formatMoment(t: number): string {
+function formatMoment(t: number): string {
   const day = Math.floor(t / 86400);
   const sec = t - day * 86400;
   const hh = String(Math.floor(sec / 3600)).padStart(2, '0');

@@ -8,8 +8,7 @@
  */
 import type { Scenario } from '../../scenario/schema/index.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
-import type { ScenarioWarning } from '../kernel/warnings.js';
-import { RHO_EPSILON } from '../services/overload.js';
+import { formatRate, formatSpan, RHO_EPSILON, type ScenarioWarning } from '../kernel/warnings.js';
 import { constantRoster } from './compile.js';
 import { rosterBoundaries, rosterStateAt, shrinkFloor } from './runtime.js';
 import type { TeamSpec } from './schema.js';
@@ -35,17 +34,19 @@ export function teamWork(s: Scenario, team: string): { erlangs: number; parts: s
   let lossy = false;
   for (const r of s.requests ?? []) {
     if (r.team !== team) continue;
-    const e = r.rate * distributionFromSpec(r.handleTime).mean;
+    const mean = distributionFromSpec(r.handleTime).mean;
+    const e = r.rate * mean;
     erlangs += e;
-    parts.push(`requests ${r.name} ${+e.toPrecision(3)}`);
+    parts.push(`requests ${r.name}: ${formatRate(r.rate)} × ${formatSpan(mean)} = ${+e.toPrecision(3)}`);
     if (r.patience !== undefined || r.queueCapacity !== undefined) lossy = true;
   }
   for (const w of s.scheduledWork ?? []) {
     if (w.team !== team || w.deadline !== undefined || !(w.at < H)) continue;
     const count = w.every === undefined ? 1 : Math.floor((H - w.at) / w.every - RHO_EPSILON) + 1;
-    const e = (count * distributionFromSpec(w.duration).mean) / H;
+    const mean = distributionFromSpec(w.duration).mean;
+    const e = (count * mean) / H;
     erlangs += e;
-    parts.push(`scheduled work ${w.name} ${+e.toPrecision(3)}`);
+    parts.push(`scheduled work ${w.name}: ${count} × ${formatSpan(mean)} in ${formatSpan(H)} = ${+e.toPrecision(3)}`);
   }
   return { erlangs, parts, lossy };
 }
@@ -66,7 +67,7 @@ export function teamOverloadWarnings(s: Scenario): ScenarioWarning[] {
       out.push({
         path: ['teams', i, t.roster !== undefined ? 'roster' : 'headcount'],
         message:
-          `team "${t.name}" is overloaded over the whole horizon: its service requests and scheduled work alone keep ${+work.erlangs.toPrecision(3)} operators busy on average (${work.parts.join(', ')}) ` +
+          `team "${t.name}" is overloaded over the whole horizon: its service requests and scheduled work alone keep ${+work.erlangs.toPrecision(3)} operator${work.erlangs === 1 ? '' : 's'} busy on average (${work.parts.join(', ')}) ` +
           `against ${+onDuty.toPrecision(3)} on duty on average after shrinkage (ρ = ${Number.isFinite(rho) ? rho.toFixed(2) : '∞'}): ${then}; incidents add to it`,
       });
     } catch {

@@ -99,7 +99,7 @@ describe('team overload warnings', () => {
     expect(w).toEqual([
       {
         path: ['teams', 0, 'headcount'],
-        message: 'team "desk" is overloaded over the whole horizon: its service requests and scheduled work alone keep 6 operators busy on average (requests calls 6) against 5 on duty on average after shrinkage (ρ = 1.20): the backlog grows without bound; incidents add to it',
+        message: 'team "desk" is overloaded over the whole horizon: its service requests and scheduled work alone keep 6 operators busy on average (requests calls: 2/min × 3 min = 6) against 5 on duty on average after shrinkage (ρ = 1.20): the backlog grows without bound; incidents add to it',
       },
     ]);
     expect(teamOverloadWarnings(load(desk('headcount: 7')).scenario)).toEqual([]);
@@ -108,6 +108,12 @@ describe('team overload warnings', () => {
   it('after shrinkage (⌊7 × 0.7⌋ = 4) and with callers who hang up', () => {
     const w = teamOverloadWarnings(load(desk('headcount: 7, shrinkage: 30%', ', patience: 1m')).scenario);
     expect(w[0]!.message).toMatch(/against 4 on duty .*\(ρ = 1\.50\): at least 33 % of the requests cannot be answered \(abandoned or blocked\); incidents add to it$/);
+  });
+
+  it('counts scheduled work: an hour-long job every hour keeps one operator busy', () => {
+    const job = (every: string): string[] => ['name: jobs', 'horizon: 1d', 'teams: [{ name: ops, headcount: 1 }]', `scheduledWork: [{ name: sweep, team: ops, at: 0, every: ${every}, duration: 1h }]`];
+    expect(teamOverloadWarnings(load(job('1h')).scenario)[0]!.message).toMatch(/keep 1 operator busy on average \(scheduled work sweep: 24 × 1 h in 1 d = 1\) against 1 on duty .*\(ρ = 1\.00\)/);
+    expect(teamOverloadWarnings(load(job('2h')).scenario)).toEqual([]);
   });
 
   it('averages a roster over the horizon: 8 operators for 12 of 24 hours is 4', () => {
