@@ -8,7 +8,7 @@
 // read exactly as report.html reads them.
 import { metricLabel, slaMetrics } from './metrics.js';
 // Figures with their units, from src/report/units.ts (served compiled; it imports nothing).
-import { formatComparison, formatTogether, formatValue, percent } from './units.js';
+import { formatComparison, formatTogether, formatValue, percent, unitLabel } from './units.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -237,6 +237,9 @@ function summaryTables(doc) {
   // The other 0/1 verdicts some variant observed (e.g. the per-priority incident targets), as in report.html.
   const seen = (m) => doc.variants.some((v) => v.metrics[m] && v.metrics[m].n > 0);
   const flags = Object.keys(cat).filter((m) => cat[m].flag === true && !slaMet.has(m) && seen(m)).sort();
+  // The total cost, as report.html's decision table shows it: mean with its interval in the metric's unit.
+  const cost = doc.variants.some((v) => v.metrics['cost.total'] !== undefined) ? 'cost.total' : null;
+  const costUnit = cost && cat[cost] && unitLabel(cat[cost].unit) !== '' ? ` (${unitLabel(cat[cost].unit)})` : '';
   if (slas.length > 0 || rank.size > 0) {
     const head = el(
       'tr',
@@ -245,6 +248,7 @@ function summaryTables(doc) {
       el('th', {}, 'variant'),
       ...slas.map((s) => el('th', {}, `P(${s} met)`)),
       ...flags.map((f) => el('th', { title: `${f}: ${cat[f].doc}` }, `P(${metricLabel(cat[f], f)})`)),
+      ...(cost ? [el('th', { title: cat[cost] ? `${cost}: ${cat[cost].doc}` : cost }, `total cost${costUnit}`)] : []),
     );
     const rows = [...doc.variants]
       .sort((a, b) => (rank.get(a.name) || 1e9) - (rank.get(b.name) || 1e9))
@@ -258,6 +262,14 @@ function summaryTables(doc) {
         for (const f of flags) {
           const s = v.metrics[f];
           cells.push(!s || s.n === 0 ? el('td', { class: 'na', title: 'no observation' }, '—') : probCell(s.mean, s.ci95[0], s.ci95[1], `n=${s.n}`));
+        }
+        if (cost) {
+          const s = v.metrics[cost];
+          if (!s || s.n === 0) cells.push(el('td', { class: 'na' }, '—'));
+          else {
+            const e = estimate(s, cat[cost] ? cat[cost].unit : undefined, doc.horizonSeconds);
+            cells.push(el('td', { class: 'cost' }, el('span', { class: 'mean' }, e.mean), ' ', e.ci));
+          }
         }
         return el('tr', {}, el('td', {}, String(rank.get(v.name) || '—')), el('th', {}, v.name), ...cells);
       });
