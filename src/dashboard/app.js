@@ -231,6 +231,8 @@ function summaryTables(doc) {
   const box = el('div', { class: 'summary', id: 'run-summary' });
   const cat = doc.metrics || {};
   const rank = new Map(((doc.ranking && doc.ranking.order) || []).map((o) => [o.variant, o.rank]));
+  // The variants best rank first (unranked after, in document order): the verdict's rows and the key metrics' columns.
+  const ranked = [...doc.variants].sort((a, b) => (rank.get(a.name) || 1e9) - (rank.get(b.name) || 1e9));
   const slas = (doc.slas || []).map((b) => b.name);
   const roles = slaMetrics(cat);
   const slaMet = new Set([...roles.values()].map((r) => r.met));
@@ -250,8 +252,7 @@ function summaryTables(doc) {
       ...flags.map((f) => el('th', { title: `${f}: ${cat[f].doc}` }, `P(${metricLabel(cat[f], f)})`)),
       ...(cost ? [el('th', { title: cat[cost] ? `${cost}: ${cat[cost].doc}` : cost }, `total cost${costUnit}`)] : []),
     );
-    const rows = [...doc.variants]
-      .sort((a, b) => (rank.get(a.name) || 1e9) - (rank.get(b.name) || 1e9))
+    const rows = ranked
       .map((v) => {
         const cells = slas.map((s) => {
           const met = roles.get(s) && roles.get(s).met;
@@ -279,12 +280,13 @@ function summaryTables(doc) {
   }
   const keys = keyMetricsOf(doc);
   if (keys.length > 0) {
-    // Metrics as rows, one column per variant; each cell wraps its interval under the mean, so
-    // every variant fits the view (no sideways scrolling) as in report.html.
-    const head = el('tr', {}, el('th', {}, 'metric'), ...doc.variants.map((v) => el('th', {}, v.name)));
+    // Metrics as rows, one column per variant in the verdict's order (best rank first, as in
+    // report.html); each cell wraps its interval under the mean, so every variant fits the view
+    // (no sideways scrolling) as in report.html.
+    const head = el('tr', {}, el('th', {}, 'metric'), ...ranked.map((v) => el('th', {}, v.name)));
     const rows = keys.map((m) => {
       const unit = cat[m] ? cat[m].unit : undefined;
-      const cells = doc.variants.map((v) => {
+      const cells = ranked.map((v) => {
         const s = v.metrics[m];
         if (!s || s.n === 0) return el('td', { class: 'na' }, '—');
         const e = estimate(s, unit, doc.horizonSeconds);

@@ -119,7 +119,7 @@ describe('the dashboard as a planner sees it (headless Chromium, 1400 × 900)', 
     expect(session.problems).toEqual([]);
   }, 60_000);
 
-  it("report.html's key metrics fit the window, the ranked-first variant first", async () => {
+  it("report.html's key metrics fit the window, the ranked-first variant first (and the dashboard's)", async () => {
     await page.goto(`${session.url}api/runs/${RANKED_LAST_FIRST}/report`);
     const t = await page.$eval('table.metrics', (table) => ({
       page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
@@ -133,6 +133,10 @@ describe('the dashboard as a planner sees it (headless Chromium, 1400 × 900)', 
     expect(t.heads[1]!.right).toBeLessThanOrEqual(1400);
     expect(t.sticky).toBe('sticky');
     await page.screenshot({ path: path.join(ROOT, 'test-output', 'e2e-report-key-metrics.png') });
+    // The dashboard orders its key metrics the same way.
+    await page.goto(`${session.url}#run=${RANKED_LAST_FIRST}`);
+    await page.waitForSelector(`#run-body[data-run="${RANKED_LAST_FIRST}"][data-ready="true"]`, { timeout: 30_000 });
+    expect(await page.$$eval('#run-summary table.key-metrics thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['metric', ...VARIANTS.map((v) => v[0]).reverse()]);
     expect(session.problems).toEqual([]);
   }, 60_000);
 });
