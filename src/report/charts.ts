@@ -11,7 +11,7 @@ import type { IncidentRecord, ResultsDocument, SeriesSummary, VariantResults } f
 import { templateLabels, templateMatch, type ChartId } from '../results/metrics.js';
 import { labelOf, readCatalog } from './catalog.js';
 import { faultMarkers } from './decision.js';
-import { clockTime, duration } from './units.js';
+import { clockTime } from './units.js';
 
 /** A JSON value, as written into a Vega-Lite spec. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -106,19 +106,22 @@ function targetLayers(y: number, label: string): Json[] {
  * interval's end is a step from that reading to the next. So a row gives a point at the step's
  * start (`h`, with `when` saying what the value is, for the tooltip at `at`), and a step that is
  * followed by a gap or ends the series gets a closing point at its end (`when` null). An empty
- * interval (null) is a point with a null `mean`, placed strictly inside the interval, where
- * the line breaks instead of joining its neighbours.
+ * interval is a point with null values, placed strictly inside the interval, where the line
+ * breaks instead of joining its neighbours. The mean line and its band are points of their own
+ * (`part`), as a band can be missing where the mean is not (one replication had a value).
  */
 export interface SeriesPoint {
   [key: string]: Json;
+  part: 'line' | 'band';
   h: number;
   series: string;
+  /** The mean (null on band points and in gaps). */
   mean: number | null;
   lo: number | null;
   hi: number | null;
-  /** Where the point's tooltip sits (the interval's middle, or the reading's time); null on closing and gap points. */
+  /** Where the point's tooltip sits (the interval's middle, or the reading's time); null on band, closing and gap points. */
   at: number | null;
-  /** What the value describes, e.g. "06:00–06:15" or "at 06:15 (interval end)"; null on closing and gap points. */
+  /** What the value describes, e.g. "06:00–06:15" or "at 06:15 (interval end)"; null on band, closing and gap points. */
   when: string | null;
 }
 
@@ -139,7 +142,7 @@ function readAtEnd(doc: ResultsDocument, col: string): boolean {
   return today !== undefined && (spec === undefined || today.name === spec.name) && today.sampled === 'at-end';
 }
 
-/** The points of one column of one variant's series, as steps over the time each value describes (see SeriesPoint). */
+/** The points of one column of one variant's series, its mean line then its band, as steps over the time each value describes (see SeriesPoint). */
 function stepPoints(doc: ResultsDocument, s: SeriesSummary, j: number, name: string, atEnd: boolean, value: (x: number | null | undefined, band: boolean) => number | null): SeriesPoint[] {
   const horizon = doc.horizonSeconds;
   const clock = (t: number): string => clockTime(t, horizon);
@@ -151,35 +154,38 @@ function stepPoints(doc: ResultsDocument, s: SeriesSummary, j: number, name: str
     rows.push({ start: t, end: t, i });
   }
   rows.forEach((r, k) => (r.end = k + 1 < rows.length ? rows[k + 1]!.start : Math.min(r.start + s.intervalSeconds, Math.max(horizon, r.start))));
+  // "day 2 06:00–06:15": the day is said once when both ends fall on it.
+  const span = (a: number, b: number): string => {
+    const [from, to] = [clock(a), clock(b)];
+    const day = /^day \d+ /.exec(from)?.[0];
+    return `${from}–${day !== undefined && to.startsWith(day) ? to.slice(day.length) : to}`;
+  };
   const out: SeriesPoint[] = [];
-  const point = (h: number, i: number, at: number | null, when: string | null): SeriesPoint => ({
-    h: round(h / HOUR), series: name, mean: value(s.mean[i]?.[j], false), lo: value(s.lo[i]?.[j], true), hi: value(s.hi[i]?.[j], true), at: at === null ? null : round(at / HOUR), when,
-  });
-  const gap = (from: number, to: number): SeriesPoint => ({ h: round((from + to) / 2 / HOUR), series: name, mean: null, lo: null, hi: null, at: null, when: null });
-  rows.forEach((r, k) => {
-    const defined = value(s.mean[r.i]?.[j], false) !== null;
-    const next = rows[k + 1];
-    const nextDefined = next !== undefined && value(s.mean[next.i]?.[j], false) !== null;
-    if (atEnd) {
-      // A reading at the interval's end, held until the next reading.
-      if (!defined) {
-        out.push(gap(r.end, r.end));
+  for (const part of ['line', 'band'] as const) {
+    const mean = (i: number): number | null => (part === 'line' ? value(s.mean[i]?.[j], false) : null);
+    const band = (i: number): [number | null, number | null] => [value(s.lo[i]?.[j], true), value(s.hi[i]?.[j], true)];
+    const defined = (i: number): boolean => (part === 'line' ? mean(i) !== null : band(i).every((x) => x !== null));
+    const point = (h: number, i: number, at: number | null, when: string | null): SeriesPoint => {
+      const [lo, hi] = band(i);
+      return { part, h: round(h / HOUR), series: name, mean: mean(i), lo, hi, at: part === 'line' && at !== null ? round(at / HOUR) : null, when: part === 'line' ? when : null };
+    };
+    const gap = (h: number): SeriesPoint => ({ part, h: round(h / HOUR), series: name, mean: null, lo: null, hi: null, at: null, when: null });
+    rows.forEach((r, k) => {
+      const next = rows[k + 1];
+      if (atEnd) {
+        // A reading at the interval's end, held until the next reading.
+        out.push(defined(r.i) ? point(r.end, r.i, r.end, `at ${clock(r.end)} (interval end)`) : gap(r.end));
         return;
       }
-      out.push(point(r.end, r.i, r.end, `at ${clock(r.end)} (interval end)`));
-      return;
-    }
-    if (!defined) {
-      out.push(gap(r.start, r.end));
-      return;
-    }
-    // "day 2 06:00–06:15": the day is said once when both ends fall on it.
-    const [from, to] = [clock(r.start), clock(r.end)];
-    const day = /^day \d+ /.exec(from)?.[0];
-    out.push(point(r.start, r.i, (r.start + r.end) / 2, `${from}–${day !== undefined && to.startsWith(day) ? to.slice(day.length) : to}`));
-    // The step ends where the next one starts; before a gap, and at the end, it is closed explicitly.
-    if (!nextDefined && r.end > r.start) out.push(point(r.end, r.i, null, null));
-  });
+      if (!defined(r.i)) {
+        out.push(gap((r.start + r.end) / 2));
+        return;
+      }
+      out.push(point(r.start, r.i, (r.start + r.end) / 2, span(r.start, r.end)));
+      // The step ends where the next one starts; before a gap, and at the end, it is closed explicitly.
+      if ((next === undefined || !defined(next.i)) && r.end > r.start) out.push(point(r.end, r.i, null, null));
+    });
+  }
   return out;
 }
 
@@ -284,16 +290,18 @@ function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], y
     layer: [
       ...under,
       {
+        transform: [{ filter: "datum.part === 'band'" }],
         mark: { type: 'area', opacity: 0.2, interpolate: 'step-after', invalid },
         encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' }, color },
       },
       {
+        transform: [{ filter: "datum.part === 'line'" }],
         mark: { type: 'line', strokeWidth: 1.5, interpolate: 'step-after', invalid },
         encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale }, color },
       },
       {
         name: HOVER_LAYER,
-        transform: [{ filter: 'datum.when !== null && datum.mean !== null' }],
+        transform: [{ filter: "datum.part === 'line' && datum.when !== null" }],
         mark: { type: 'point', opacity: 0, size: 80 },
         encoding: {
           x: { field: 'at', type: 'quantitative' },
@@ -308,7 +316,7 @@ function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], y
 }
 
 /** What a series chart's steps mean, for its caption: summaries over each interval, readings at interval ends, or both. */
-export function stepsMean(c: { atEnd: number; overInterval: number; interval: number }): string {
+function stepsMean(c: { atEnd: number; overInterval: number; interval: number }): string {
   const iv = c.interval;
   const every = iv % HOUR === 0 ? `${iv / HOUR}-hour` : iv % 60 === 0 ? `${iv / 60}-minute` : `${iv}-second`;
   const over = `each step spans the ${every} interval its value describes`;

@@ -22,11 +22,11 @@ function chart(doc: ResultsDocument, name: string): { spec: VegaLiteSpec; captio
 }
 
 /** A one-day, one-variant document whose series has set values in the named columns (the rest as the fixture makes them). */
-function dayDoc(set: (row: (number | null)[], t: number, col: (name: string) => number) => void): ResultsDocument {
+function dayDoc(set: (row: (number | null)[], t: number, col: (name: string) => number, which: 'mean' | 'lo' | 'hi') => void): ResultsDocument {
   const doc = makeResults([['base', 4, 52000, 0.962]], 86400);
   const s = doc.variants[0]!.series!;
   const col = (name: string): number => s.columns.indexOf(name);
-  for (const band of [s.mean, s.lo, s.hi]) for (const row of band) set(row, row[0]!, col);
+  for (const which of ['mean', 'lo', 'hi'] as const) for (const row of s[which]) set(row, row[0]!, col, which);
   return doc;
 }
 
@@ -43,7 +43,7 @@ describe('series charts: empty intervals', () => {
   });
 
   it('keep the gap in the data, with nothing drawn inside it', () => {
-    const pts = chart(doc, 'utilisation').points.filter((p) => p.series === 'checkout');
+    const pts = chart(doc, 'utilisation').points.filter((p) => p.series === 'checkout' && p.part === 'line');
     // No value at all between 20:00 and 23:00, and a null point inside the gap to break the line.
     expect(pts.filter((p) => p.mean !== null && p.h > 20 && p.h < 23)).toEqual([]);
     expect(pts.some((p) => p.mean === null && p.h > 20 && p.h < 23)).toBe(true);
@@ -54,11 +54,26 @@ describe('series charts: empty intervals', () => {
 
   it('break the line and the band there (no filter drops the nulls; they break paths)', () => {
     const { spec } = chart(doc, 'utilisation');
-    for (const type of ['line', 'area']) {
-      const [layer] = layers(spec, type);
-      expect(layer!.transform, type).toBeUndefined();
+    for (const [type, part] of [['line', 'line'], ['area', 'band']]) {
+      const [layer] = layers(spec, type!);
+      expect(layer!.transform, type).toEqual([{ filter: `datum.part === '${part}'` }]);
       expect(layer!.mark).toMatchObject({ interpolate: 'step-after', invalid: 'break-paths-show-domains' });
     }
+    const band = chart(doc, 'utilisation').points.filter((p) => p.series === 'checkout' && p.part === 'band');
+    expect(band.filter((p) => p.lo !== null && p.h > 20 && p.h < 23)).toEqual([]);
+    expect(band.some((p) => p.lo === null && p.h > 20 && p.h < 23)).toBe(true);
+  });
+
+  it('draw the band of an interval whose neighbour has a mean but no band (one replication had a value)', () => {
+    const one = dayDoc((row, t, col, which) => {
+      if (t === 10 * HOUR) row[col('checkout.utilisation')] = which === 'mean' ? 0.5 : null;
+    });
+    const pts = chart(one, 'utilisation').points.filter((p) => p.series === 'checkout');
+    // The line runs on through 10:00–10:15; the band of 09:45–10:00 is closed at 10:00, then breaks.
+    expect(pts.find((p) => p.part === 'line' && p.h === 10)?.mean).toBe(50);
+    const band = pts.filter((p) => p.part === 'band');
+    expect(band.filter((p) => p.h === 10 && p.lo !== null)).toHaveLength(1);
+    expect(band.some((p) => p.lo === null && p.h > 10 && p.h < 10.25)).toBe(true);
   });
 
   it('render as two separate pieces of line', async () => {
@@ -99,7 +114,7 @@ describe('series charts: each value at the time it describes', () => {
     expect(busy).toHaveLength(1);
     expect(busy[0]).toMatchObject({ h: 6, at: 6.125, when: '06:00–06:15' });
     // The next step (back to 0) starts where this one ends.
-    expect(pts.find((p) => p.series === 'noc busy' && p.h === 6.25)?.mean).toBe(0);
+    expect(pts.find((p) => p.series === 'noc busy' && p.part === 'line' && p.h === 6.25)?.mean).toBe(0);
   });
 
   it('reads an older document (no `sampled` in its column specs) the way today’s specs say', () => {
