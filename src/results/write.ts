@@ -51,7 +51,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, h
 
 /**
  * writeFileAtomic without returning to the event loop: the same steps, the same file, for a
- * command line that has nothing else to do meanwhile (src/cli/run.ts says why it matters).
+ * command line that has nothing else to do meanwhile (src/cli/finish.ts says why it matters).
  */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
