@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSearchDocument, type SearchDocument } from '../search/document.js';
-import { constraintWords, type ConstraintWords } from '../search/words.js';
+import { constraintWords, undecidedWords, type ConstraintWords } from '../search/words.js';
 import { escapeHtml } from './html.js';
 import { percent } from './units.js';
 // report.ts imports this module too; STYLE is only read when a page is rendered, so the cycle is harmless.
@@ -34,9 +34,9 @@ function num(v: number | null | undefined): string {
   return String(Number(v.toPrecision(4)));
 }
 
-function decisionCell(d: string): string {
+function decisionCell(d: string, title?: string): string {
   const cls = d === 'feasible' ? 'good' : d === 'infeasible' ? 'bad' : 'mid';
-  return `<td class="${cls}">${escapeHtml(d)}</td>`;
+  return `<td class="${cls}"${title !== undefined ? ` title="${escapeHtml(title)}"` : ''}>${escapeHtml(d)}</td>`;
 }
 
 /** Two bars on one scale: replications the search used against what a grid needs at least. */
@@ -112,9 +112,11 @@ export function searchSectionHtml(doc: SearchDocument): string {
       return `<li><strong>${escapeHtml(c.name)}</strong>: ${c.kind === 'mean' ? `mean ${metricHtml(c, w)} ${c.sense === 'atLeast' ? '≥' : '≤'} ${escapeHtml(w.figures([c.bound])[0]!)} (indifference zone ±${escapeHtml(w.delta(c.tolerance))})` : `P(${metricHtml(c, w)}) ≥ ${escapeHtml(percent(c.bound))} of periods (±${escapeHtml(percent(c.tolerance))})`}</li>`;
     })
     .join('');
+  // Why a candidate is undecided: the CLI's and the document's words (search/words.ts).
+  const undecided = undecidedWords({ budget: p.budget, n0: p.initialReplications, maxReplications: p.maxReplications, interrupted: doc.interrupted === true });
   const rows = [...doc.candidates]
     .sort((x, y) => x.cost - y.cost)
-    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(num(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' && c.undecidedReason !== 'not-started' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.undecidedReason === undefined ? c.decision : `undecided (${c.undecidedReason === 'not-started' ? 'not started: budget' : c.undecidedReason})`)}<td>${c.replications}</td>${constraintCells(c, p.constraintSpecs, words)}</tr>`)
+    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(num(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' && c.undecidedReason !== 'not-started' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.undecidedReason === undefined ? c.decision : `undecided (${undecided.tag(c.undecidedReason, c.reserve)})`, c.reserve !== undefined ? undecided.phrase('not-started', c.reserve) : undefined)}<td>${c.replications}</td>${constraintCells(c, p.constraintSpecs, words)}</tr>`)
     .join('');
   const selection =
     sel === undefined

@@ -39,6 +39,12 @@ const Candidate = Type.Object({
       description: 'Why a tested candidate is undecided: not-started (the budget could not pay for its first n0 replications; no replications, no statement), budget (the budget ran out before a decision), cap (it reached maxReplications), interrupted (the search was stopped while it was tested).',
     }),
   ),
+  reserve: Type.Optional(
+    Type.Object(
+      { left: Type.Integer({ minimum: 0 }), kept: Type.Integer({ minimum: 0 }), for: Type.String() },
+      { description: 'Only on a candidate not started because of the budget\'s reserve (the budget left would have paid its first n0): `left` replications the budget had, `kept` of them kept for the certificate of `for` (the cheapest point decided feasible at β).' },
+    ),
+  ),
 });
 
 /** The search document's schema. */

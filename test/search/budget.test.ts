@@ -188,7 +188,14 @@ describe('a search keeps to its budget and says what the budget left open', () =
     const { Ajv } = await import('ajv');
     const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
     expect(validate(JSON.parse(JSON.stringify(doc))), JSON.stringify(validate.errors)).toBe(true);
-    expect(searchSummary(doc)).toMatch(/undecided, so the confidence statement says nothing about them — not started \(the budget could not pay for their first n0\): servers=4/);
+    // The budget left (10) paid for its first n0; the reserve for 6's certificate (its neighbour 5's predicted test) turned it away, and every output says so.
+    expect(four.reserve).toEqual({ left: 10, kept: 25, for: 'servers=6' });
+    expect(searchSummary(doc)).toContain(
+      "undecided, so the confidence statement says nothing about them: servers=5 was still undecided when the budget (35 replications) ran out; servers=4 was not started: the budget's reserve turned it away (all 10 replications left were kept for the certificate of servers=6, whose share is 25)",
+    );
+    expect(searchSummary(doc)).toMatch(/servers=4 +400 +undecided \(not started: budget kept for the certificate of servers=6\)/);
+    const { searchSectionHtml } = await import('../../src/report/search.js');
+    expect(searchSectionHtml(doc)).toContain('title="not started: the budget&#39;s reserve turned it away (all 10 replications left were kept for the certificate of servers=6, whose share is 25)">undecided (not started: budget kept for the certificate of servers=6)</td>');
   }, 60_000);
 
   it('three shift headcounts at 45 replications: the answer is certified, its three cheaper neighbours not started, and the summary says so', async () => {
@@ -198,7 +205,7 @@ describe('a search keeps to its budget and says what the budget left open', () =
     expect(doc.answer).toMatchObject({ candidate: 'early=8,late=8,night=8', decision: 'feasible' });
     expect(doc.cheaperNeighbours.map((q) => [q.decision, q.missed])).toEqual(Array(3).fill(['undecided', ['not started: the budget (45 replications) could not pay for its first 10 replications']]));
     expect(doc.summary).toBe(
-      'early=8,late=8,night=8 (cost 5760): meets every constraint with 95 % confidence; a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started (the budget of 45 replications could not pay for their first 10).',
+      'early=8,late=8,night=8 (cost 5760): meets every constraint with 95 % confidence; a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started: the budget (45 replications) could not pay for their first 10 replications.',
     );
     expect(doc.procedure.candidatesCovered).toBe(216);
     // The report counts as checked only the candidates that ran (or were implied), and names the rest.
