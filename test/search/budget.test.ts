@@ -211,7 +211,7 @@ describe('a search keeps to its budget and says what the budget left open', () =
     // The report counts as checked only the candidates that ran (or were implied), and names the rest.
     const { searchSectionHtml } = await import('../../src/report/search.js');
     const html = searchSectionHtml(doc);
-    // Checked: the warm start 7/7/7 and 8/8/8; the descent's probes below 8/8/8 were not started (the rest was kept for 8/8/8's certificate).
+    // Checked: the warm start 7/7/7 and 8/8/8; the descent's probes below 8/8/8 were not started (the budget's last 5 could not pay for a first look, reserve or not).
     expect(html).toContain('The certificate: 2 of 216 policies checked');
     expect(html.match(/undecided \(not started: budget\)/g)).toHaveLength(6);
     expect(html).toContain('<li>not started: the budget (45 replications) could not pay for its first 10 replications</li>');
@@ -286,4 +286,15 @@ describe('a search keeps to its budget and says what the budget left open', () =
     }
     expect(over).toEqual([]);
   }, 120_000);
+  it('a budget that passes the up-front floor but ends with nothing says what budget would decide the best found, and that budget does', async () => {
+    const desk = path.join(here, 'fixtures/service-desk-search.yaml');
+    const doc = await runSearch(input(desk), { workers: 0, budget: 40 });
+    expect(doc.status).toBe('no-feasible-point');
+    // 14 agents read all 40 (the start point of a search tight from its first probe); its test at β, run on those 40 repeated, decides at 90, plus one batch.
+    expect(doc.misses).toContain("its test at the certificate's β is predicted to decide within about 110 replications of it (its 40 replications repeated, a guess): rerun with a budget of 110 or more; replications stored by this run are reused free");
+    expect(doc.summary).toContain('rerun with a budget of 110 or more');
+    const rerun = await runSearch(input(desk), { workers: 0, budget: 110 });
+    expect(rerun.answer).toMatchObject({ candidate: 'agents=14', decision: 'feasible' });
+    expect(rerun.status).not.toBe('no-feasible-point');
+  }, 60_000);
 });
