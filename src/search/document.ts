@@ -119,6 +119,13 @@ export interface SearchDocument {
   /** With status no-feasible-point: what the best found misses. */
   misses?: string[];
   candidates: SearchCandidate[];
+  /**
+   * How the known cost of a variable was found, for each variable whose known cost leaves a part
+   * of its cost to the simulation (a recovery plan's standing share, mode or standby servers: the
+   * bring-up during a disaster is in cost.recovery): "label: note". Absent when there is none
+   * (since 2026-11-30, without a format change).
+   */
+  costNotes?: string[];
   /** With `objective: expected`: the selection of the lowest expected total cost among the certified-feasible candidates. */
   selection?: SearchSelection;
   procedure: {
@@ -185,6 +192,7 @@ export function searchSummary(doc: SearchDocument): string {
     for (const n of doc.cheaperNeighbours) lines.push(`  ${n.candidate} (cost ${fmt(n.cost)}): ${n.decision}${n.missed.length > 0 ? ` — ${n.missed.join('; ')}` : ''}`);
     lines.push('');
   }
+  if (doc.costNotes !== undefined) lines.push('known cost:', ...doc.costNotes.map((n) => `  ${n}`), '');
   lines.push('candidates:');
   // Estimates in each metric's unit (words.ts).
   const words = new Map(doc.procedure.constraintSpecs.map((c) => [c.name, constraintWords(c)] as const));

@@ -320,6 +320,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     cheaperNeighbours: neighbours,
     ...(misses !== undefined ? { misses } : {}),
     candidates,
+    // Said only where the known cost leaves a part of a variable's cost to the simulation.
+    ...(vars.some((v) => v.partlyRandom === true) ? { costNotes: vars.filter((v) => v.partlyRandom === true).map((v) => `${v.label}: ${v.priceNote}`) } : {}),
     ...(selection !== undefined ? { selection } : {}),
     procedure: {
       confidence,

@@ -22,6 +22,8 @@ export interface Variable {
   costs: number[];
   /** How the price was found, for the report. */
   priceNote: string;
+  /** Set when the known cost leaves a part of this variable's cost to the simulation (a recovery plan's bring-up during a disaster): the search document prints `priceNote` then (`costNotes`). */
+  partlyRandom?: true;
 }
 
 /** A point of the space: an index into each variable's values. */
@@ -54,7 +56,8 @@ function shiftSeconds(start: number, length: number, horizon: number): number {
 }
 
 /**
- * The default unit price of a variable: a headcount costs costPerHour × hours on duty; a
+ * The default unit price of a variable: a headcount costs costPerHour × hours on duty (on call:
+ * × the team's onCallPayFraction, as the staffing cost pays it); a
  * service's servers cost its costPerHour × the horizon's hours per server (every server of
  * the pool is paid, up or not); anything else 0. A network device's capacity has no default:
  * its costPerHour is per device, not per unit of capacity (give `price`).
@@ -183,7 +186,7 @@ export function buildVariables(specs: readonly SearchVariableSpec[], scenario: S
     const recovery = s.price === undefined ? recoveryCost(scenario, s.path, searched) : null;
     if (recovery !== null) {
       const values = s.values !== undefined ? [...s.values] : rangeValues(s.range!);
-      return { path: s.path, label, values, costs: values.map((v) => recovery.cost(v)), priceNote: recovery.note };
+      return { path: s.path, label, values, costs: values.map((v) => recovery.cost(v)), priceNote: recovery.note, ...(recovery.note.includes(RANDOM_PART) ? { partlyRandom: true as const } : {}) };
     }
     if (s.values !== undefined) {
       const price = s.price ?? 0;

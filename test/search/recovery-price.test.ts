@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { formatScenarioError, loadScenarioFile, loadScenarioText, ScenarioLoadError, type Scenario } from '../../src/scenario/index.js';
 import { buildVariables, costOf } from '../../src/search/space.js';
 import { runReplication } from '../../src/models/replication.js';
-import { runSearch } from '../../src/search/index.js';
+import { runSearch, searchSummary, SearchDocumentSchema } from '../../src/search/index.js';
+import { searchSectionHtml } from '../../src/report/search.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURE = path.join(here, 'fixtures/dr-plan-search.yaml');
@@ -104,8 +105,19 @@ describe("a recovery plan's search variables are priced", () => {
     expect(priced.answer).toMatchObject({ candidate: 'bring-up=20m,standing=0', cost: 16 });
     // Both plans meet the RTO; 25 % standing costs 52 (1 server at 10/h, 3 at 1/h, 4 h).
     expect(priced.candidates.find((c) => c.name === 'bring-up=20m,standing=25%')).toMatchObject({ decision: 'feasible', cost: 52 });
+    // The known cost leaves the bring-up to the simulation, and the document, the CLI and the report say so.
+    expect(priced.costNotes).toEqual([
+      "standing: 10/h per standing standby server, 1/h per one in reserve, × 4 h, over web-dr's 4 servers; the bring-up's running cost during a disaster is random: it is in cost.recovery, not in this known cost",
+    ]);
+    expect(searchSummary(priced)).toContain(`known cost:\n  ${priced.costNotes![0]}\n`);
+    expect(searchSectionHtml(priced)).toContain('Known cost: standing: 10/h per standing standby server');
+    const { Ajv } = await import('ajv');
+    const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
+    expect(validate(JSON.parse(JSON.stringify(priced))), JSON.stringify(validate.errors)).toBe(true);
     const free = await runSearch(input({ 'search.variables.standing.price': 0 }), { workers: 0 });
     expect(free.answer?.candidate).toBe('bring-up=2h,standing=25%');
+    // A price given says nothing of a random part: no note.
+    expect(free.costNotes).toBeUndefined();
   }, 30_000);
 
   it('refuses randomCost cost.recovery beside a recovery variable priced by default (it would count the standing servers twice)', () => {
