@@ -139,6 +139,9 @@ export function recoveryCost(scenario: Scenario, path: string, searched: readonl
   };
   const unpriced = (plan: RecoverySpec): boolean => plan.costPerHour === 0 && plan.reserveCostPerHour === 0;
   const rates = (plan: RecoverySpec): string => `${plan.costPerHour}/h per standing standby server, ${plan.reserveCostPerHour}/h per one in reserve, × ${hours} h`;
+  // The contract's fees are in cost.recovery but not in a variable's cost: the monthly one is the same for every value, the invocation fee random.
+  const fees = (plan: RecoverySpec): string =>
+    plan.feePerMonth > 0 || plan.invocationFee > 0 ? `; the contract's ${[plan.feePerMonth > 0 ? `feePerMonth (${plan.feePerMonth}, the same for every value)` : '', plan.invocationFee > 0 ? `invocationFee (${plan.invocationFee} per failover, random)` : ''].filter((x) => x !== '').join(' and ')} ${plan.feePerMonth > 0 && plan.invocationFee > 0 ? 'are' : 'is'} not in it` : '';
   const also = (paths: string[]): string => {
     const both = paths.filter((q) => q !== path && searched.includes(q));
     return both.length > 0 ? `; priced at ${both.join(', ')} as written, though the search varies ${both.length === 1 ? 'it' : 'them'} too` : '';
@@ -154,12 +157,12 @@ export function recoveryCost(scenario: Scenario, path: string, searched: readonl
     if (segs[3] === 'mode' && (plan.standing !== undefined || searched.includes(`${base}.standing`))) {
       // The plan's standing share does not follow its mode: the mode changes only the bring-up time.
       const fixed = names.reduce((c, n) => c + keep(plan, serversOf(n), shareOf(plan)), 0) * hours;
-      return { cost: () => fixed, note: `the plan's standing share is ${plan.standing !== undefined ? 'given' : 'searched'}, so its mode changes only the bring-up time (cost the same for every mode); ${RANDOM_PART}` };
+      return { cost: () => fixed, note: `the plan's standing share is ${plan.standing !== undefined ? 'given' : 'searched'}, so its mode changes only the bring-up time (cost the same for every mode); ${RANDOM_PART}${fees(plan)}` };
     }
     const share = segs[3] === 'mode' ? (v: unknown) => shareOf({ ...plan, standing: undefined } as RecoverySpec, v) : (v: unknown) => parseFraction(v) ?? NaN;
     return {
       cost: (v) => names.reduce((c, n) => c + keep(plan, serversOf(n), share(v)), 0) * hours,
-      note: `${rates(plan)}, over ${names.map((n) => `${n}'s ${serversOf(n)}`).join(' and ')} servers${segs[3] === 'mode' ? ' (standing share by mode: hot 100 %, warm 25 %, cold 0)' : ''}; ${RANDOM_PART}${also(serverPaths)}`,
+      note: `${rates(plan)}, over ${names.map((n) => `${n}'s ${serversOf(n)}`).join(' and ')} servers${segs[3] === 'mode' ? ' (standing share by mode: hot 100 %, warm 25 %, cold 0)' : ''}; ${RANDOM_PART}${fees(plan)}${also(serverPaths)}`,
     };
   }
   if (segs[0] === 'services' && segs.length === 3 && segs[2] === 'servers') {
@@ -171,7 +174,7 @@ export function recoveryCost(scenario: Scenario, path: string, searched: readonl
     const base = `sites.${site.site}.recovery`;
     return {
       cost: (v) => (typeof v === 'number' ? (own * v + keep(plan, v, share)) * hours : NaN),
-      note: `a standby of ${site.site}'s recovery plan: ${own > 0 ? `${own}/h per server as a service, plus ` : ''}${rates(plan)}, ${share * 100} % standing; ${RANDOM_PART}${also([`${base}.standing`, `${base}.mode`])}`,
+      note: `a standby of ${site.site}'s recovery plan: ${own > 0 ? `${own}/h per server as a service, plus ` : ''}${rates(plan)}, ${share * 100} % standing; ${RANDOM_PART}${fees(plan)}${also([`${base}.standing`, `${base}.mode`])}`,
     };
   }
   return null;

@@ -81,6 +81,15 @@ describe("a recovery plan's search variables are priced", () => {
     expect(fixed!.priceNote).toMatch(/changes only the bring-up time/);
   });
 
+  it("leaves the contract's fees out of a variable's cost (the monthly fee is the same for every value, the invocation fee random) and says so", () => {
+    const withFees = plan(['      feePerMonth: 730', '      invocationFee: 500']);
+    const [standing] = buildVariables([{ path: 'sites.east.recovery.standing', values: [0, 1] }], withFees);
+    expect(standing!.costs).toEqual([24, 240]);
+    expect(standing!.priceNote).toContain("the contract's feePerMonth (730, the same for every value) and invocationFee (500 per failover, random) are not in it");
+    // cost.recovery without a disaster: the variable's cost plus the fee pro rata (730 a month = 1 an hour, 4 h).
+    expect(recoveryCost(withFees, (s) => (site(s).standing = 1))).toBeCloseTo(240 + 4, 9);
+  });
+
   it("prices a standby's servers with its plan's part on top of its own costPerHour", () => {
     const [servers] = buildVariables([{ path: 'services.web-dr.servers', range: { from: 4, to: 8, step: 4 } }], scenario);
     // warm: 25 % stand. 4 servers: 1 standing, 3 in reserve; 8: 2 and 6; plus 0.5/h each as a service.
