@@ -657,7 +657,7 @@ function searchView(doc) {
       const [est, lo, hi] = words.get(spec.name).figures([k.estimate, k.ci95[0], k.ci95[1]]);
       return decisionCell(k.decision, `${k.decision === 'feasible' ? '✓' : k.decision === 'infeasible' ? '✗' : '?'} ${est} [${lo}, ${hi}]`);
     });
-    tb.append(el('tr', a && c.name === a.candidate ? { class: 'chosen' } : {}, el('td', {}, c.name), el('td', {}, num(c.cost)), el('td', {}, c.role + (c.level === 'probe' && c.undecidedReason !== 'not-started' ? " (decided at the probes' β)" : '')), decisionCell(c.decision, c.undecidedReason === undefined ? c.decision : `undecided (${c.undecidedReason === 'not-started' ? 'not started: budget' : c.undecidedReason})`), el('td', {}, String(c.replications)), ...cells));
+    tb.append(el('tr', a && c.name === a.candidate ? { class: 'chosen' } : {}, el('td', {}, c.name), el('td', {}, num(c.cost)), el('td', {}, c.role + (c.level === 'probe' && c.undecidedReason !== 'not-started' ? " (decided at the probes' β)" : '')), decisionCell(c.decision, c.undecidedReason === undefined ? c.decision : `undecided (${c.undecidedReason === 'not-started' ? (c.reserve ? `not started: budget kept for the certificate of ${c.reserve.for}` : 'not started: budget') : c.undecidedReason})`), el('td', {}, String(c.replications)), ...cells));
   }
   t.append(tb);
   const details = el('details', {}, el('summary', {}, `The certificate: ${ran(doc).length} of ${doc.replications.grid.points} policies checked at ${Math.round(p.confidence * 1000) / 10} % confidence for all decisions together`));

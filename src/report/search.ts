@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSearchDocument, type SearchDocument } from '../search/document.js';
-import { constraintWords, type ConstraintWords } from '../search/words.js';
+import { constraintWords, undecidedWords, type ConstraintWords } from '../search/words.js';
 import { escapeHtml } from './html.js';
 import { percent } from './units.js';
 // report.ts imports this module too; STYLE is only read when a page is rendered, so the cycle is harmless.
@@ -34,9 +34,9 @@ function num(v: number | null | undefined): string {
   return String(Number(v.toPrecision(4)));
 }
 
-function decisionCell(d: string): string {
+function decisionCell(d: string, title?: string): string {
   const cls = d === 'feasible' ? 'good' : d === 'infeasible' ? 'bad' : 'mid';
-  return `<td class="${cls}">${escapeHtml(d)}</td>`;
+  return `<td class="${cls}"${title !== undefined ? ` title="${escapeHtml(title)}"` : ''}>${escapeHtml(d)}</td>`;
 }
 
 /** Two bars on one scale: replications the search used against what a grid needs at least. */
@@ -112,9 +112,11 @@ export function searchSectionHtml(doc: SearchDocument): string {
       return `<li><strong>${escapeHtml(c.name)}</strong>: ${c.kind === 'mean' ? `mean ${metricHtml(c, w)} ${c.sense === 'atLeast' ? '≥' : '≤'} ${escapeHtml(w.figures([c.bound])[0]!)} (indifference zone ±${escapeHtml(w.delta(c.tolerance))})` : `P(${metricHtml(c, w)}) ≥ ${escapeHtml(percent(c.bound))} of periods (±${escapeHtml(percent(c.tolerance))})`}</li>`;
     })
     .join('');
+  // Why a candidate is undecided: the CLI's and the document's words (search/words.ts).
+  const undecided = undecidedWords({ budget: p.budget, n0: p.initialReplications, maxReplications: p.maxReplications, interrupted: doc.interrupted === true });
   const rows = [...doc.candidates]
     .sort((x, y) => x.cost - y.cost)
-    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(num(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' && c.undecidedReason !== 'not-started' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.undecidedReason === undefined ? c.decision : `undecided (${c.undecidedReason === 'not-started' ? 'not started: budget' : c.undecidedReason})`)}<td>${c.replications}</td>${constraintCells(c, p.constraintSpecs, words)}</tr>`)
+    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(num(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' && c.undecidedReason !== 'not-started' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.undecidedReason === undefined ? c.decision : `undecided (${undecided.tag(c.undecidedReason, c.reserve)})`, c.reserve !== undefined ? undecided.phrase('not-started', c.reserve) : undefined)}<td>${c.replications}</td>${constraintCells(c, p.constraintSpecs, words)}</tr>`)
     .join('');
   const selection =
     sel === undefined
@@ -136,7 +138,7 @@ ${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replicatio
 <details><summary>The certificate: ${doc.candidates.filter((c) => c.undecidedReason !== 'not-started').length} of ${doc.replications.grid.points} policies checked, ${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} % confidence for all decisions together</summary>
 <ul class="meta">${specs}</ul>
 <table class="search-candidates"><thead><tr><th>policy</th><th>cost</th><th>role</th><th>decision</th><th>reps</th>${p.constraintSpecs.map((c) => constraintHeader(c.name, words.get(c.name)!)).join('')}</tr></thead><tbody>${rows}</tbody></table>
-<p class="meta">α = ${escapeHtml(num(p.alpha))} split over K = ${p.candidatesCovered} policies × ${p.constraints} constraint(s): β = ${escapeHtml(num(p.beta))} per decision (Bonferroni)${p.probeBeta > p.beta ? `; the descent's probes only steer and are decided at β = ${escapeHtml(num(p.probeBeta))}, the chosen policy and its cheaper neighbours again at the full β (${p.rounds} descent${p.rounds === 1 ? '' : 's'})` : ''}. ${escapeHtml(p.mean)}; ${escapeHtml(p.chance)}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, at most ${p.maxReplications} per policy, budget ${p.budget}; descent: ${escapeHtml(p.descent)}. Replications: ${doc.replications.simulated} simulated, ${doc.replications.reused} reused from earlier runs. Warm start: ${doc.warmStart.map((w) => `${escapeHtml(w.variable)} = ${escapeHtml(String(w.start))} (${escapeHtml(w.method)})`).join('; ')}.</p>
+<p class="meta">α = ${escapeHtml(num(p.alpha))} split over K = ${p.candidatesCovered} policies × ${p.constraints} constraint(s): β = ${escapeHtml(num(p.beta))} per decision (Bonferroni)${p.probeBeta > p.beta ? `; the descent's probes only steer and are decided at β = ${escapeHtml(num(p.probeBeta))}, the chosen policy and its cheaper neighbours again at the full β (${p.rounds} descent${p.rounds === 1 ? '' : 's'})` : ''}. ${escapeHtml(p.mean)}; ${escapeHtml(p.chance)}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, at most ${p.maxReplications} per policy, budget ${p.budget}; descent: ${escapeHtml(p.descent)}. Replications: ${doc.replications.simulated} simulated, ${doc.replications.reused} reused from earlier runs. Warm start: ${doc.warmStart.map((w) => `${escapeHtml(w.variable)} = ${escapeHtml(String(w.start))} (${escapeHtml(w.method)})`).join('; ')}.${doc.costNotes !== undefined ? ` Known cost: ${doc.costNotes.map((n) => escapeHtml(n)).join('; ')}.` : ''}</p>
 </details>
 </section>`;
 }

@@ -39,6 +39,12 @@ const Candidate = Type.Object({
       description: 'Why a tested candidate is undecided: not-started (the budget could not pay for its first n0 replications; no replications, no statement), budget (the budget ran out before a decision), cap (it reached maxReplications), interrupted (the search was stopped while it was tested).',
     }),
   ),
+  reserve: Type.Optional(
+    Type.Object(
+      { left: Type.Integer({ minimum: 0 }), kept: Type.Integer({ minimum: 0 }), for: Type.String() },
+      { description: 'Only on a candidate not started because of the budget\'s reserve (the budget left would have paid its first n0): `left` replications the budget had, `kept` of them kept for the certificate of `for` (the cheapest point decided feasible at β).' },
+    ),
+  ),
 });
 
 /** The search document's schema. */
@@ -55,6 +61,7 @@ export const SearchDocumentSchema: TSchema = Type.Object(
     cheaperNeighbours: Type.Array(Type.Object({ candidate: Type.String(), cost: Type.Number(), decision: Decision, missed: Type.Array(Type.String()) })),
     misses: Type.Optional(Type.Array(Type.String())),
     candidates: Type.Array(Candidate),
+    costNotes: Type.Optional(Type.Array(Type.String(), { description: 'How the known cost of a variable was found, for each variable whose known cost leaves a part of its cost to the simulation (a recovery plan\'s bring-up during a disaster, in cost.recovery): "label: note". Absent when there is none.' })),
     selection: Type.Optional(
       Type.Object({
         procedure: Type.String(),

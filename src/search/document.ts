@@ -7,7 +7,7 @@
  */
 import type { CandidateVerdict, UndecidedReason } from './certify.js';
 import type { Unit } from '../results/metrics.js';
-import { constraintWords } from './words.js';
+import { constraintWords, undecidedWords, type ReserveNote, type UndecidedWhy } from './words.js';
 import type { WarmStartNote } from './warm-start.js';
 
 /** Version tag of the search document. */
@@ -54,6 +54,12 @@ export interface SearchCandidate {
    * decided candidates, and on documents written before 2026-11-30 (format 3 as first issued).
    */
   undecidedReason?: UndecidedReason;
+  /**
+   * Only on a candidate not started because of the budget's reserve (the budget left would have
+   * paid for its first n0, but part of it was kept for the certificate of the cheapest point
+   * decided feasible at β): what was left, what was kept, and for whom. Since 2026-11-30.
+   */
+  reserve?: ReserveNote;
   /**
    * The error the decision was made at: `certificate` (β, the certificate's; tested, or implied
    * by a candidate so tested) or `probe` (β_probe: a descent probe that only steered the search).
@@ -113,6 +119,13 @@ export interface SearchDocument {
   /** With status no-feasible-point: what the best found misses. */
   misses?: string[];
   candidates: SearchCandidate[];
+  /**
+   * How the known cost of a variable was found, for each variable whose known cost leaves a part
+   * of its cost to the simulation (a recovery plan's standing share, mode or standby servers: the
+   * bring-up during a disaster is in cost.recovery): "label: note". Absent when there is none
+   * (since 2026-11-30, without a format change).
+   */
+  costNotes?: string[];
   /** With `objective: expected`: the selection of the lowest expected total cost among the certified-feasible candidates. */
   selection?: SearchSelection;
   procedure: {
@@ -179,12 +192,16 @@ export function searchSummary(doc: SearchDocument): string {
     for (const n of doc.cheaperNeighbours) lines.push(`  ${n.candidate} (cost ${fmt(n.cost)}): ${n.decision}${n.missed.length > 0 ? ` — ${n.missed.join('; ')}` : ''}`);
     lines.push('');
   }
+  if (doc.costNotes !== undefined) lines.push('known cost:', ...doc.costNotes.map((n) => `  ${n}`), '');
   lines.push('candidates:');
   // Estimates in each metric's unit (words.ts).
   const words = new Map(doc.procedure.constraintSpecs.map((c) => [c.name, constraintWords(c)] as const));
+  const p = doc.procedure;
+  // Why a candidate is undecided: the same words as the document's explanations and the report (words.ts).
+  const undecided = undecidedWords({ budget: p.budget, n0: p.initialReplications, maxReplications: p.maxReplications, interrupted: doc.interrupted === true });
   const rows = [['candidate', 'cost', 'decision', 'reps', 'constraint estimates (95 % CI)']];
   for (const c of [...doc.candidates].sort((a, b) => a.cost - b.cost)) {
-    const why = c.undecidedReason === undefined ? '' : ` (${c.undecidedReason === 'not-started' ? 'not started' : c.undecidedReason})`;
+    const why = c.undecidedReason === undefined ? '' : ` (${undecided.tag(c.undecidedReason, c.reserve)})`;
     // An implied decision has no estimates of its own; say where it came from (and, when it superseded a probe's test, what that read).
     const implied = c.impliedBy === undefined ? null : `implied by ${c.impliedBy}${c.replications > 0 ? `, superseding a probe that read ${c.replications}` : ''}`;
     rows.push([c.name, fmt(c.cost), `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), implied ?? c.constraints.map((k) => {
@@ -205,17 +222,16 @@ export function searchSummary(doc: SearchDocument): string {
     const inTable = doc.candidates.reduce((n, c) => n + c.replications, 0);
     if (inTable < doc.replications.used) lines.push(`  the candidates' reps add up to ${inTable} of the ${doc.replications.used} used: the selection read the other ${doc.replications.used - inTable} (its n per policy above)`);
   }
-  const p = doc.procedure;
   const open = doc.candidates.filter((c) => c.undecidedReason !== undefined);
   if (open.length > 0) {
-    const of = (r: string): string[] => open.filter((c) => c.undecidedReason === r).map((c) => c.name);
-    const parts = [
-      ['not started (the budget could not pay for their first n0)', of('not-started')],
-      ['the budget ran out', of('budget')],
-      [`at the cap of ${p.maxReplications}`, of('cap')],
-      ['the search was interrupted', of('interrupted')],
-    ] as const;
-    lines.push('', `undecided, so the confidence statement says nothing about them — ${parts.filter(([, ns]) => ns.length > 0).map(([why, ns]) => `${why}: ${ns.join(', ')}`).join('; ')}`);
+    // One sentence per reason (each candidate the reserve turned away its own: what was kept differs).
+    const said: string[] = [];
+    for (const why of ['not-started', 'budget', 'cap', 'interrupted'] as const satisfies readonly UndecidedWhy[]) {
+      const ns = open.filter((c) => c.undecidedReason === why && c.reserve === undefined).map((c) => c.name);
+      if (ns.length > 0) said.push(undecided.sentence(ns, why));
+    }
+    for (const c of open.filter((x) => x.reserve !== undefined)) said.push(undecided.sentence([c.name], 'not-started', c.reserve));
+    lines.push('', `undecided, so the confidence statement says nothing about them: ${said.join('; ')}`);
   }
   lines.push(
     '',

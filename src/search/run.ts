@@ -17,7 +17,7 @@ import { metricCatalog } from '../models/replication.js';
 import { metricLabel, type MetricCatalog, type Unit } from '../results/metrics.js';
 import { affordable, notStartedVerdict, SearchInterrupted, splitError, type CandidateVerdict, type ConstraintVerdict, type Observe, type UndecidedReason } from './certify.js';
 import { CandidateSampler } from './sampler.js';
-import { constraintWords, verdictParts, type ConstraintWords } from './words.js';
+import { constraintWords, undecidedWords, verdictParts, type ConstraintWords, type UndecidedWhy } from './words.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
 import { bisect, coordinateSearch } from './descent.js';
 import { selectionStage } from './select-stage.js';
@@ -190,20 +190,14 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   // The last word on progress: every verdict is in now (candidates the budget could not start count as looked at, undecided).
   options.onProgress?.({ simulated: sampler.simulated, budget: prep.budget, decided: decidedCount(), candidates: new Set([...levels.names(), ...levels.notStarted.keys()]).size });
   const verdicts = new Map(levels.names().map((n) => [n, levels.verdict(n)!] as const));
-  // Why a candidate stayed undecided, in the planner's words (the statement covers decisions only).
-  const because = (r: UndecidedReason): string =>
-    r === 'not-started'
-      ? `not started: the budget (${prep.budget} replications) could not pay for its first ${prep.n0} replications`
-      : r === 'budget'
-        ? `undecided when the budget (${prep.budget} replications) ran out`
-        : r === 'interrupted'
-          ? 'undecided: the search was interrupted while it was tested'
-          : `undecided at its cap of ${prep.maxReplications} replications`;
+  // Why a candidate stayed undecided, in the planner's words (words.ts; the statement covers decisions only).
+  const undecided = undecidedWords({ budget: prep.budget, n0: prep.n0, maxReplications: prep.maxReplications, interrupted });
+  const because = (r: UndecidedReason, n?: string): string => undecided.phrase(r, r === 'not-started' && n !== undefined ? levels.turnedAway.get(n) : undefined);
   // Each constraint's metric in the scenario's words (label and unit from its catalog).
   const catalog = metricCatalog(scenario).metrics;
   const described = new Map(prep.tests.map((t) => [t.metric, constraintWords({ kind: t.kind, metric: t.metric, ...describeMetric(catalog, t.metric) })] as const));
   const words = (c: ConstraintVerdict): ConstraintWords => described.get(c.metric) ?? constraintWords(c);
-  const explained = (v: CandidateVerdict): string[] => [...missed(v, words, verdicts), ...(v.decision === 'undecided' && v.undecidedReason !== undefined ? [because(v.undecidedReason)] : [])];
+  const explained = (v: CandidateVerdict, n: string): string[] => [...missed(v, words, verdicts), ...(v.decision === 'undecided' && v.undecidedReason !== undefined ? [because(v.undecidedReason, n)] : [])];
 
   // The document: every candidate with a verdict, and those asked for that the budget could not start.
   const candidates: SearchCandidate[] = [...points.entries()]
@@ -225,6 +219,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
         constraints: v.constraints,
         ...(v.impliedBy !== undefined ? { impliedBy: v.impliedBy } : {}),
         ...(v.undecidedReason !== undefined ? { undecidedReason: v.undecidedReason } : {}),
+        ...(!verdicts.has(n) && levels.turnedAway.has(n) ? { reserve: levels.turnedAway.get(n)! } : {}),
       };
     });
   let status: SearchStatus;
@@ -240,14 +235,28 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       const v = levels.strict.get(qn);
       const sel = selection?.systems.find((x) => x.candidate === qn);
       const beaten = sel !== undefined && selection!.best !== qn ? [`expected total cost ${fmtCost(sel.expectedCost)} [${fmtCost(sel.ci95[0])}, ${fmtCost(sel.ci95[1])}] (n = ${sel.n})${sel.eliminatedBy !== null ? `, eliminated by ${sel.eliminatedBy} at n = ${sel.eliminatedAt}` : ', not yet eliminated'}`] : null;
-      const unchecked = levels.notStarted.get(qn) === 'certificate' ? because('not-started') : interrupted ? 'not checked (the search was interrupted)' : 'not checked (budget)';
-      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? [unchecked] : (beaten ?? explained(v)) };
+      const unchecked = levels.notStarted.get(qn) === 'certificate' ? because('not-started', qn) : undecided.phrase('unchecked');
+      return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? [unchecked] : (beaten ?? explained(v, qn)) };
     });
     const beatenOrInfeasible = (q: (typeof neighbours)[number]): boolean => q.decision === 'infeasible' || (selection?.systems.find((x) => x.candidate === q.candidate)?.eliminatedBy ?? null) !== null;
     // With a random objective the answer is certified only by a selection (an interrupted search may have none).
     status = neighbours.every(beatenOrInfeasible) && (selection === undefined ? expected === null : selection.decision === 'selected') ? 'certified' : 'feasible';
   } else {
     status = 'no-feasible-point';
+    // What budget would have decided the best found at β, so the planner reruns once, not by
+    // trial: its test continued on the replications it read (the reserve's plug-in guess,
+    // two-level.ts). Only for one the budget left open (not the cap, not a stop), when it ran.
+    const budgetHint = async (n: string): Promise<string[]> => {
+      const strict = levels.strict.get(n);
+      const why = strict?.undecidedReason ?? (levels.notStarted.get(n) === 'certificate' ? 'not-started' : undefined);
+      const have = Math.max(strict?.replications ?? 0, levels.loose.get(n)?.impliedBy === undefined ? (levels.loose.get(n)?.replications ?? 0) : 0);
+      if (interrupted || (why !== 'budget' && why !== 'not-started') || have === 0 || levels.loose.get(n)?.decision === 'infeasible') return [];
+      const need = await levels.predictedLength(n, have);
+      const others = sampler.used.size - have;
+      return need >= prep.maxReplications
+        ? [`its test at the certificate's β is predicted not to decide within its cap of ${prep.maxReplications} replications (its ${have} replications repeated), so a larger budget alone may not decide it`]
+        : [`its test at the certificate's β is predicted to decide within about ${need} replications of it (its ${have} replications repeated, a guess): rerun with a budget of ${need + others} or more${others > 0 ? ` (${need} for it and the ${others} this run spent on the others)` : ''}; replications stored by this run are reused free`];
+    };
     // The best found: fewest constraints missed, then the dearest — among the tested (an
     // implied decision lists no constraints, so it would look as if it missed none).
     const best = candidates.filter((c) => c.impliedBy === undefined && c.undecidedReason !== 'not-started').sort((a, b) => a.constraints.filter((c) => c.decision === 'infeasible').length - b.constraints.filter((c) => c.decision === 'infeasible').length || b.cost - a.cost)[0];
@@ -256,9 +265,10 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       const strict = levels.strict.get(best.name);
       answer = { candidate: best.name, settings: best.settings, cost: best.cost, decision: best.level === 'probe' ? (strict?.decision ?? 'undecided') : best.decision };
       misses = [
-        ...explained(verdicts.get(best.name)!),
+        ...explained(verdicts.get(best.name)!, best.name),
+        ...(await budgetHint(best.name)),
         ...(best.level === 'probe' && best.decision !== 'undecided'
-          ? [`${best.decision} only at the probes' β = ${Number(prep.probeBeta.toPrecision(3))}, not confirmed at the certificate's${levels.notStarted.get(best.name) === 'certificate' ? ` (${because('not-started')})` : ''}`]
+          ? [`${best.decision} only at the probes' β = ${Number(prep.probeBeta.toPrecision(3))}, not confirmed at the certificate's${levels.notStarted.get(best.name) === 'certificate' ? ` (${because('not-started', best.name)})` : ''}`]
           : []),
       ];
     }
@@ -267,24 +277,16 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   const pct = `${(confidence * 100).toFixed(confidence * 100 === Math.round(confidence * 100) ? 0 : 1)} %`;
   const best = selection?.systems.find((x) => x.candidate === answer?.candidate);
   // Each cheaper neighbour the certificate could not decide, and why.
-  const byReason = new Map<UndecidedReason | 'unchecked', string[]>();
+  const byReason = new Map<UndecidedWhy, string[]>();
+  const openNeighbours: string[] = [];
   for (const q of neighbours.filter((x) => x.decision === 'undecided')) {
     const r = levels.strict.get(q.candidate)?.undecidedReason ?? (levels.notStarted.get(q.candidate) === 'certificate' ? 'not-started' : 'unchecked');
-    byReason.set(r, [...(byReason.get(r) ?? []), q.candidate]);
+    // One the reserve turned away has its own sentence (what was kept, for whom); the others are grouped by reason.
+    const reserve = r === 'not-started' ? levels.turnedAway.get(q.candidate) : undefined;
+    if (reserve !== undefined) openNeighbours.push(undecided.sentence([q.candidate], r, reserve));
+    else byReason.set(r, [...(byReason.get(r) ?? []), q.candidate]);
   }
-  const openNeighbours = [...byReason].map(([r, qs]) => {
-    const one = qs.length === 1;
-    const who = qs.join(', ');
-    return r === 'not-started'
-      ? `${who} ${one ? 'was' : 'were'} not started (the budget of ${prep.budget} replications could not pay for ${one ? 'its' : 'their'} first ${prep.n0})`
-      : r === 'budget'
-        ? `${who} ${one ? 'was' : 'were'} still undecided when the budget (${prep.budget} replications) ran out`
-        : r === 'cap'
-          ? `${who} stayed undecided at ${one ? 'its' : 'their'} cap of ${prep.maxReplications} replications`
-          : r === 'interrupted'
-            ? `${who} ${one ? 'was' : 'were'} still undecided when the search was interrupted`
-            : `${who} ${one ? 'was' : 'were'} not checked${interrupted ? ' (the search was interrupted)' : ''}`;
-  });
+  openNeighbours.unshift(...[...byReason].map(([r, qs]) => undecided.sentence(qs, r)));
   // An interrupted search ran out of time, not of budget.
   const within = interrupted ? 'by then' : `within the budget (${prep.budget} replications)`;
   const mayExist = openNeighbours.length > 0 ? `a cheaper policy may exist: ${openNeighbours.join('; ')}.` : 'a cheaper policy may exist.';
@@ -318,6 +320,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     cheaperNeighbours: neighbours,
     ...(misses !== undefined ? { misses } : {}),
     candidates,
+    // Said only where the known cost leaves a part of a variable's cost to the simulation.
+    ...(vars.some((v) => v.partlyRandom === true) ? { costNotes: vars.filter((v) => v.partlyRandom === true).map((v) => `${v.label}: ${v.priceNote}`) } : {}),
     ...(selection !== undefined ? { selection } : {}),
     procedure: {
       confidence,

@@ -3,11 +3,12 @@
  * cost of a point, and its one-step-cheaper neighbours. A point is one index per variable.
  */
 import { parseFieldPath } from '../scenario/errors.js';
+import { parseFraction } from '../scenario/units.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { SearchVariableSpec } from './schema.js';
 import { Team } from '../models/staffing/schema.js';
-
-/** Operator-hour cost when a team states none (the staffing model's default). */
+import type { RecoverySpec } from '../models/sites/schema.js';
+import { MODE_DEFAULTS, standingServers } from '../models/sites/membership.js';
 
 /** One decision variable, ready to search. */
 export interface Variable {
@@ -21,6 +22,8 @@ export interface Variable {
   costs: number[];
   /** How the price was found, for the report. */
   priceNote: string;
+  /** Set when the known cost leaves a part of this variable's cost to the simulation (a recovery plan's bring-up during a disaster): the search document prints `priceNote` then (`costNotes`). */
+  partlyRandom?: true;
 }
 
 /** A point of the space: an index into each variable's values. */
@@ -53,7 +56,8 @@ function shiftSeconds(start: number, length: number, horizon: number): number {
 }
 
 /**
- * The default unit price of a variable: a headcount costs costPerHour × hours on duty; a
+ * The default unit price of a variable: a headcount costs costPerHour × hours on duty (on call:
+ * × the team's onCallPayFraction, as the staffing cost pays it); a
  * service's servers cost its costPerHour × the horizon's hours per server (every server of
  * the pool is paid, up or not); anything else 0. A network device's capacity has no default:
  * its costPerHour is per device, not per unit of capacity (give `price`).
@@ -74,6 +78,11 @@ export function defaultPrice(scenario: Scenario, path: string): { price: number;
       const shift = readPath(scenario, segs.slice(0, 5)) as { start: number; length: number; onCall?: boolean } | undefined;
       if (shift !== undefined) {
         const hours = shiftSeconds(shift.start, shift.length, scenario.horizon) / 3600;
+        // An on-call operator is paid the team's on-call share of the rate (the staffing cost's rule).
+        if (shift.onCall === true) {
+          const share = (team as { onCallPayFraction?: number } | undefined)?.onCallPayFraction ?? (Team.properties.onCallPayFraction.default as number);
+          return { price: perHour * share * hours, note: `${perHour}/h × ${share} on-call share × ${hours} h on call in the horizon` };
+        }
         return { price: perHour * hours, note: `${perHour}/h × ${hours} h on duty in the horizon` };
       }
     }
@@ -91,21 +100,112 @@ export function defaultPrice(scenario: Scenario, path: string): { price: number;
   return { price: 0, note: 'no price given (cost 0)' };
 }
 
+/** What the default cost of a variable whose cost is not a price per unit says: the cost of each value, and how it was found. */
+export interface DefaultCost {
+  cost: (value: unknown) => number;
+  note: string;
+}
+
+/** What the known cost of a recovery plan's variable leaves out (said in its note). */
+const RANDOM_PART = "the bring-up's running cost during a disaster is random: it is in cost.recovery, not in this known cost";
+
+/**
+ * The default cost of a variable a recovery plan prices (docs/models.md, "Sites"): the plan's
+ * `standing` share or its `mode` (which sets the standing share unless the plan gives one), or
+ * the servers of a service that is a plan's standby. Per standby service of N servers, k =
+ * ⌊N × standing⌋ stand and cost the plan's costPerHour each per hour of the horizon, the other
+ * N − k are kept in reserve at reserveCostPerHour; a standby server's own service costPerHour
+ * (every server, standing or not) comes on top, as in cost.servers. Not linear in the value
+ * (the rounding down), so a cost per value, not a price. Null for any other path. Variables of
+ * the same plan are priced one at a time, each at the others' values as written (`searched`:
+ * the paths of the search, to say so).
+ */
+export function recoveryCost(scenario: Scenario, path: string, searched: readonly string[] = []): DefaultCost | null {
+  let segs: (string | number)[];
+  try {
+    segs = parseFieldPath(path);
+  } catch {
+    return null;
+  }
+  const hours = scenario.horizon / 3600;
+  const plans = (scenario.sites ?? []).filter((x) => x.recovery !== undefined).map((x) => ({ site: x.name, plan: x.recovery! }));
+  const serversOf = (name: string): number => (scenario.services ?? []).find((x) => x.name === name)?.servers ?? 0;
+  const standbys = (plan: RecoverySpec): string[] => [...new Set(plan.pairs.map((q) => q.standby))];
+  const shareOf = (plan: RecoverySpec, mode: unknown = plan.mode): number => plan.standing ?? MODE_DEFAULTS[mode as RecoverySpec['mode']]?.standing ?? NaN;
+  // Per hour: k standing at costPerHour, the rest in reserve.
+  const keep = (plan: RecoverySpec, servers: number, share: number): number => {
+    const k = standingServers(servers, share);
+    return k * plan.costPerHour + (servers - k) * plan.reserveCostPerHour;
+  };
+  const unpriced = (plan: RecoverySpec): boolean => plan.costPerHour === 0 && plan.reserveCostPerHour === 0;
+  const rates = (plan: RecoverySpec): string => `${plan.costPerHour}/h per standing standby server, ${plan.reserveCostPerHour}/h per one in reserve, × ${hours} h`;
+  // The contract's fees are in cost.recovery but not in a variable's cost: the monthly one is the same for every value, the invocation fee random.
+  const fees = (plan: RecoverySpec): string =>
+    plan.feePerMonth > 0 || plan.invocationFee > 0 ? `; the contract's ${[plan.feePerMonth > 0 ? `feePerMonth (${plan.feePerMonth}, the same for every value)` : '', plan.invocationFee > 0 ? `invocationFee (${plan.invocationFee} per failover, random)` : ''].filter((x) => x !== '').join(' and ')} ${plan.feePerMonth > 0 && plan.invocationFee > 0 ? 'are' : 'is'} not in it` : '';
+  const also = (paths: string[]): string => {
+    const both = paths.filter((q) => q !== path && searched.includes(q));
+    return both.length > 0 ? `; priced at ${both.join(', ')} as written, though the search varies ${both.length === 1 ? 'it' : 'them'} too` : '';
+  };
+  if (segs[0] === 'sites' && segs.length === 4 && segs[2] === 'recovery' && (segs[3] === 'standing' || segs[3] === 'mode')) {
+    const site = plans.find((x) => x.site === segs[1]);
+    if (site === undefined) return null;
+    const { plan } = site;
+    const names = standbys(plan);
+    const base = `sites.${site.site}.recovery`;
+    const serverPaths = names.map((n) => `services.${n}.servers`);
+    if (unpriced(plan)) return { cost: () => 0, note: 'the recovery plan gives no costPerHour or reserveCostPerHour (cost 0)' };
+    if (segs[3] === 'mode' && (plan.standing !== undefined || searched.includes(`${base}.standing`))) {
+      // The plan's standing share does not follow its mode: the mode changes only the bring-up time.
+      const fixed = names.reduce((c, n) => c + keep(plan, serversOf(n), shareOf(plan)), 0) * hours;
+      return { cost: () => fixed, note: `the plan's standing share is ${plan.standing !== undefined ? 'given' : 'searched'}, so its mode changes only the bring-up time (cost the same for every mode); ${RANDOM_PART}${fees(plan)}` };
+    }
+    const share = segs[3] === 'mode' ? (v: unknown) => shareOf({ ...plan, standing: undefined } as RecoverySpec, v) : (v: unknown) => parseFraction(v) ?? NaN;
+    return {
+      cost: (v) => names.reduce((c, n) => c + keep(plan, serversOf(n), share(v)), 0) * hours,
+      note: `${rates(plan)}, over ${names.map((n) => `${n}'s ${serversOf(n)}`).join(' and ')} servers${segs[3] === 'mode' ? ' (standing share by mode: hot 100 %, warm 25 %, cold 0)' : ''}; ${RANDOM_PART}${fees(plan)}${also(serverPaths)}`,
+    };
+  }
+  if (segs[0] === 'services' && segs.length === 3 && segs[2] === 'servers') {
+    const site = plans.find((x) => standbys(x.plan).includes(String(segs[1])));
+    if (site === undefined || unpriced(site.plan)) return null;
+    const { plan } = site;
+    const own = (scenario.services ?? []).find((x) => x.name === segs[1])?.costPerHour ?? 0;
+    const share = shareOf(plan);
+    const base = `sites.${site.site}.recovery`;
+    return {
+      cost: (v) => (typeof v === 'number' ? (own * v + keep(plan, v, share)) * hours : NaN),
+      note: `a standby of ${site.site}'s recovery plan: ${own > 0 ? `${own}/h per server as a service, plus ` : ''}${rates(plan)}, ${share * 100} % standing; ${RANDOM_PART}${fees(plan)}${also([`${base}.standing`, `${base}.mode`])}`,
+    };
+  }
+  return null;
+}
+
 /** Builds the variables of a search from its spec and the compiled scenario. */
 export function buildVariables(specs: readonly SearchVariableSpec[], scenario: Scenario): Variable[] {
+  const searched = specs.map((s) => s.path);
   return specs.map((s) => {
     const label = s.name ?? s.path;
+    // A recovery plan's variables cost by how many standby servers stand (not a price per unit).
+    const recovery = s.price === undefined ? recoveryCost(scenario, s.path, searched) : null;
+    if (recovery !== null) {
+      const values = s.values !== undefined ? [...s.values] : rangeValues(s.range!);
+      return { path: s.path, label, values, costs: values.map((v) => recovery.cost(v)), priceNote: recovery.note, ...(recovery.note.includes(RANDOM_PART) ? { partlyRandom: true as const } : {}) };
+    }
     if (s.values !== undefined) {
       const price = s.price ?? 0;
       return { path: s.path, label, values: [...s.values], costs: s.values.map((v, i) => (typeof v === 'number' ? price * v : price * i)), priceNote: s.price !== undefined ? `${price} per unit` : 'list order (cost 0)' };
     }
-    const r = s.range!;
-    const step = r.step ?? 1;
-    const values: number[] = [];
-    for (let v = r.from; v <= r.to; v += step) values.push(v);
+    const values = rangeValues(s.range!);
     const given = s.price !== undefined ? { price: s.price, note: `${s.price} per unit` } : defaultPrice(scenario, s.path);
     return { path: s.path, label, values, costs: values.map((v) => given.price * v), priceNote: given.note };
   });
+}
+
+/** The values of a range, from `from` to `to` by `step` (default 1). */
+function rangeValues(r: NonNullable<SearchVariableSpec['range']>): number[] {
+  const values: number[] = [];
+  for (let v = r.from; v <= r.to; v += r.step ?? 1) values.push(v);
+  return values;
 }
 
 /** Number of points in the space. */

@@ -27,11 +27,12 @@
  * is decided before its neighbours, and the search ends by deciding the neighbours of the best
  * point decided feasible at β with what is left.
  */
-import { certify, judge, type CandidateVerdict, type CertifySettings, type ConstraintTest, type Observe, type ObserveCost } from './certify.js';
+import { affordable, certify, judge, type CandidateVerdict, type CertifySettings, type ConstraintTest, type Observe, type ObserveCost } from './certify.js';
 import type { Check } from './descent.js';
 import type { SearchCandidate } from './document.js';
 import { impliedVerdict, type TestedPoint } from './implication.js';
 import { cheaperNeighbours, costOf, type Point, type Variable } from './space.js';
+import type { ReserveNote } from './words.js';
 
 /** The level a decision was made at: the certificate's β, or the probes' looser one. */
 export type DecisionLevel = 'certificate' | 'probe';
@@ -74,6 +75,12 @@ export class TwoLevelDecisions {
    * and recording it as a decision would make the next descent look like a new round.
    */
   readonly notStarted = new Map<string, DecisionLevel>();
+  /**
+   * Of the candidates not started, those the budget left would have started but the reserve
+   * turned away (kept for the certificate of the best point decided feasible at β): what was
+   * left, what was kept and for whom, as the planner is told.
+   */
+  readonly turnedAway = new Map<string, ReserveNote>();
   private readonly pointOf = new Map<string, Point>();
   /** One level only: probes are decided at the certificate's β. */
   readonly single: boolean;
@@ -212,12 +219,12 @@ export class TwoLevelDecisions {
    * stored; for a neighbour a probe has tested, what its test at β is predicted to need beyond
    * the replications it has (`predictedNeed`). 0 while no point is decided feasible at β.
    */
-  private async reserve(): Promise<number> {
+  private async reserve(): Promise<{ kept: number; for: string | null }> {
     const c = this.o.certificate;
     const cost: ObserveCost = this.o.cost ?? ((ids, upTo) => ids.length * upTo);
     const sources = this.tested([this.strict]);
     const best = sources.filter((t) => t.verdict.decision === 'feasible').sort((x, y) => this.o.costOf(x.point) - this.o.costOf(y.point))[0];
-    if (best === undefined) return 0;
+    if (best === undefined) return { kept: 0, for: null };
     let need = 0;
     for (const q of cheaperNeighbours(best.point)) {
       const qn = this.o.nameOf(q);
@@ -226,7 +233,7 @@ export class TwoLevelDecisions {
       const probed = this.loose.get(qn);
       need += probed !== undefined && probed.impliedBy === undefined && probed.replications > 0 ? await this.predictedNeed(qn, probed.replications) : cost([qn], Math.min(c.n0, c.maxReplications));
     }
-    return need;
+    return { kept: need, for: best.name };
   }
 
   /**
@@ -238,15 +245,27 @@ export class TwoLevelDecisions {
    * reads stored replications and decides nothing.
    */
   private async predictedNeed(n: string, have: number): Promise<number> {
-    const c = this.o.certificate;
     const cost: ObserveCost = this.o.cost ?? ((ids, upTo) => Math.max(0, upTo - have) * ids.length);
+    return cost([n], await this.predictedLength(n, have));
+  }
+
+  /**
+   * How many replications of candidate `n` its test at the certificate's β is predicted to read
+   * before it decides, from the `have` it has (stored: nothing is simulated): the test run on them
+   * continued by repeating them in order (the plug-in guess "the next replications look like
+   * these"), on the batches certification takes, up to maxReplications — a candidate the
+   * repeated data never decide is predicted to need its cap — and one batch more when it needs
+   * more than it has. Pure: it decides nothing.
+   */
+  async predictedLength(n: string, have: number): Promise<number> {
+    const c = this.o.certificate;
     const rs = (await this.o.observe([n], have)).records.get(n) ?? [];
     let upTo = Math.min(c.n0, c.maxReplications);
     while (upTo < c.maxReplications && !decided(judge(Array.from({ length: upTo }, (_, i) => rs[i % rs.length]!), this.o.tests, c))) upTo = Math.min(c.maxReplications, upTo + c.batch);
     // A test the replications it has do not decide is a random walk still short of its boundary:
     // one batch more than the plug-in guess, for the noise the repetition leaves out.
     if (upTo > rs.length) upTo = Math.min(c.maxReplications, upTo + c.batch);
-    return cost([n], upTo);
+    return upTo;
   }
 
   private tested(maps: Map<string, CandidateVerdict>[]): TestedPoint[] {
@@ -292,15 +311,23 @@ export class TwoLevelDecisions {
     if (open.length > 0 && this.o.stopped?.() !== true) {
       const settings = level === 'certificate' ? this.o.certificate : { ...this.o.certificate, beta: this.o.probeBeta };
       // While the budget is tight a probe spends only what the certificate's share (the reserve) leaves.
-      const budget = this.o.remaining() - (reserving ? await this.reserve() : 0);
-      const out = await certify(open, this.o.tests, this.o.observe, settings, budget, this.o.cost);
+      const left = this.o.remaining();
+      const kept = reserving ? await this.reserve() : { kept: 0, for: null };
+      // Who the budget left would have started without the reserve (the order given, as certify starts them).
+      const wouldStart = kept.for !== null && kept.kept > 0 ? new Set(affordable(open, Math.min(this.o.certificate.n0, this.o.certificate.maxReplications), this.o.cost ?? ((ids, upTo) => ids.length * upTo), left).start) : new Set<string>();
+      const out = await certify(open, this.o.tests, this.o.observe, settings, left - kept.kept, this.o.cost);
       for (const [n, v] of out.verdicts) {
         if (v.undecidedReason === 'not-started') {
           // A verdict at this level from an earlier start stands (the budget only shrinks).
-          if (!into.has(n)) this.notStarted.set(n, level);
+          if (!into.has(n)) {
+            this.notStarted.set(n, level);
+            if (wouldStart.has(n)) this.turnedAway.set(n, { left, kept: kept.kept, for: kept.for! });
+            else this.turnedAway.delete(n);
+          }
           continue;
         }
         this.notStarted.delete(n);
+        this.turnedAway.delete(n);
         into.set(n, v);
       }
     }

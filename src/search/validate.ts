@@ -14,7 +14,7 @@ import { readScenarioSource } from '../scenario/source.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ConstraintTest } from './certify.js';
 import type { SearchSpecValue } from './schema.js';
-import { buildVariables, cheaperNeighbours, gridSize, overridesOf, type Variable } from './space.js';
+import { buildVariables, cheaperNeighbours, gridSize, overridesOf, recoveryCost, type Variable } from './space.js';
 import { warmStart, type WarmStartNote } from './warm-start.js';
 
 /** Defaults of the search settings. */
@@ -136,6 +136,15 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
   }
 
   const variables = errors.length === 0 ? buildVariables(spec.variables, scenario) : [];
+  // cost.recovery holds the standing and reserve standby servers' cost that a recovery plan's
+  // variable already carries as known cost: counting it again would favour the cheaper plan twice.
+  if (objective.kind === 'expected' && objective.metric === 'cost.recovery') {
+    spec.variables.forEach((v, i) => {
+      if (v.price === undefined && recoveryCost(scenario, v.path, spec.variables.map((x) => x.path)) !== null) {
+        err(['search', 'variables', i], `${v.path}'s known cost is the recovery plan's standing and reserve standby servers, which randomCost "cost.recovery" counts too: give this variable \`price: 0\` to count the plan once, in the expected cost, or take another randomCost`);
+      }
+    });
+  }
   // Every value must be one the scenario accepts: compile the cheapest and the dearest corner.
   if (variables.length > 0) {
     for (const corner of [variables.map(() => 0), variables.map((v) => v.values.length - 1)]) {

@@ -51,3 +51,71 @@ export function constraintWords(c: ConstraintDescription): ConstraintWords {
   if (c.kind === 'chance') return { ...common, figures: (xs) => xs.map((x) => percent(x)), delta: (x) => percent(x) };
   return { ...common, figures: (xs) => formatTogether(xs, unit), delta: (x) => formatValue(x, unit === 'clock_seconds' ? 'seconds' : unit) };
 }
+
+/** Why a candidate is undecided, as the certificate's words see it: a tested candidate's reason, or `unchecked` (asked for by no test yet). */
+export type UndecidedWhy = 'not-started' | 'budget' | 'cap' | 'interrupted' | 'unchecked';
+
+/**
+ * A candidate the budget could have started but the reserve turned away (two-level.ts): of the
+ * `left` replications the budget had, `kept` were kept for the certificate of `for` (its
+ * cheaper neighbours' first looks or predicted tests at β), too few remained for a first look.
+ */
+export interface ReserveNote {
+  left: number;
+  kept: number;
+  for: string;
+}
+
+/** What the undecided words are made from: the search's budget, n0 and cap, and whether it was interrupted. */
+export interface UndecidedContext {
+  budget: number;
+  n0: number;
+  maxReplications: number;
+  interrupted?: boolean;
+}
+
+/** The words for an undecided candidate, one phrasing per reason (see `undecidedWords`). */
+export interface UndecidedWords {
+  /** The short mark of a table cell: "not started: budget", "not started: budget kept for the certificate of agents=14", "budget", "cap", "interrupted". */
+  tag: (why: UndecidedWhy, reserve?: ReserveNote) => string;
+  /** The phrase without a subject, for what a candidate missed: "undecided at its cap of 100 replications". */
+  phrase: (why: UndecidedWhy, reserve?: ReserveNote) => string;
+  /** The phrase with its candidates as subject, for the summary: "l1-late=1,servers=8 stayed undecided at its cap of 100 replications". */
+  sentence: (who: readonly string[], why: UndecidedWhy, reserve?: ReserveNote) => string;
+}
+
+/**
+ * Why a candidate stayed undecided, in the planner's words: one phrasing per reason, read by the
+ * document's explanations and summary (run.ts), the CLI's candidate table (document.ts) and the
+ * report (report/search.ts), so they all say the same. The statement covers decisions only.
+ */
+export function undecidedWords(ctx: UndecidedContext): UndecidedWords {
+  const body = (why: UndecidedWhy, many: boolean, reserve?: ReserveNote): { verb: string; text: string } => {
+    const its = many ? 'their' : 'its';
+    switch (why) {
+      case 'not-started':
+        return reserve !== undefined
+          ? {
+              verb: many ? 'were' : 'was',
+              text: `not started: the budget's reserve turned ${many ? 'them' : 'it'} away (${reserve.kept >= reserve.left ? `all ${reserve.left} replications left were kept for the certificate of ${reserve.for}, whose share is ${reserve.kept}` : `of the ${reserve.left} replications left, ${reserve.kept} were kept for the certificate of ${reserve.for}; the rest could not pay for ${its} first ${ctx.n0}`})`,
+            }
+          : { verb: many ? 'were' : 'was', text: `not started: the budget (${ctx.budget} replications) could not pay for ${its} first ${ctx.n0} replications` };
+      case 'budget':
+        return { verb: many ? 'were still' : 'was still', text: `undecided when the budget (${ctx.budget} replications) ran out` };
+      case 'cap':
+        return { verb: 'stayed', text: `undecided at ${its} cap of ${ctx.maxReplications} replications` };
+      case 'interrupted':
+        return { verb: many ? 'were still' : 'was still', text: 'undecided when the search was interrupted' };
+      case 'unchecked':
+        return { verb: many ? 'were' : 'was', text: `not checked (${ctx.interrupted === true ? 'the search was interrupted' : 'budget'})` };
+    }
+  };
+  return {
+    tag: (why, reserve) => (why === 'not-started' ? `not started: ${reserve !== undefined ? `budget kept for the certificate of ${reserve.for}` : 'budget'}` : why === 'unchecked' ? 'not checked' : why),
+    phrase: (why, reserve) => body(why, false, reserve).text,
+    sentence: (who, why, reserve) => {
+      const b = body(why, who.length > 1, reserve);
+      return `${who.join(', ')} ${b.verb} ${b.text}`;
+    },
+  };
+}

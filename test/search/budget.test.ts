@@ -188,7 +188,14 @@ describe('a search keeps to its budget and says what the budget left open', () =
     const { Ajv } = await import('ajv');
     const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
     expect(validate(JSON.parse(JSON.stringify(doc))), JSON.stringify(validate.errors)).toBe(true);
-    expect(searchSummary(doc)).toMatch(/undecided, so the confidence statement says nothing about them — not started \(the budget could not pay for their first n0\): servers=4/);
+    // The budget left (10) paid for its first n0; the reserve for 6's certificate (its neighbour 5's predicted test) turned it away, and every output says so.
+    expect(four.reserve).toEqual({ left: 10, kept: 25, for: 'servers=6' });
+    expect(searchSummary(doc)).toContain(
+      "undecided, so the confidence statement says nothing about them: servers=5 was still undecided when the budget (35 replications) ran out; servers=4 was not started: the budget's reserve turned it away (all 10 replications left were kept for the certificate of servers=6, whose share is 25)",
+    );
+    expect(searchSummary(doc)).toMatch(/servers=4 +400 +undecided \(not started: budget kept for the certificate of servers=6\)/);
+    const { searchSectionHtml } = await import('../../src/report/search.js');
+    expect(searchSectionHtml(doc)).toContain('title="not started: the budget&#39;s reserve turned it away (all 10 replications left were kept for the certificate of servers=6, whose share is 25)">undecided (not started: budget kept for the certificate of servers=6)</td>');
   }, 60_000);
 
   it('three shift headcounts at 45 replications: the answer is certified, its three cheaper neighbours not started, and the summary says so', async () => {
@@ -198,13 +205,13 @@ describe('a search keeps to its budget and says what the budget left open', () =
     expect(doc.answer).toMatchObject({ candidate: 'early=8,late=8,night=8', decision: 'feasible' });
     expect(doc.cheaperNeighbours.map((q) => [q.decision, q.missed])).toEqual(Array(3).fill(['undecided', ['not started: the budget (45 replications) could not pay for its first 10 replications']]));
     expect(doc.summary).toBe(
-      'early=8,late=8,night=8 (cost 5760): meets every constraint with 95 % confidence; a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started (the budget of 45 replications could not pay for their first 10).',
+      'early=8,late=8,night=8 (cost 5760): meets every constraint with 95 % confidence; a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started: the budget (45 replications) could not pay for their first 10 replications.',
     );
     expect(doc.procedure.candidatesCovered).toBe(216);
     // The report counts as checked only the candidates that ran (or were implied), and names the rest.
     const { searchSectionHtml } = await import('../../src/report/search.js');
     const html = searchSectionHtml(doc);
-    // Checked: the warm start 7/7/7 and 8/8/8; the descent's probes below 8/8/8 were not started (the rest was kept for 8/8/8's certificate).
+    // Checked: the warm start 7/7/7 and 8/8/8; the descent's probes below 8/8/8 were not started (the budget's last 5 could not pay for a first look, reserve or not).
     expect(html).toContain('The certificate: 2 of 216 policies checked');
     expect(html.match(/undecided \(not started: budget\)/g)).toHaveLength(6);
     expect(html).toContain('<li>not started: the budget (45 replications) could not pay for its first 10 replications</li>');
@@ -279,4 +286,15 @@ describe('a search keeps to its budget and says what the budget left open', () =
     }
     expect(over).toEqual([]);
   }, 120_000);
+  it('a budget that passes the up-front floor but ends with nothing says what budget would decide the best found, and that budget does', async () => {
+    const desk = path.join(here, 'fixtures/service-desk-search.yaml');
+    const doc = await runSearch(input(desk), { workers: 0, budget: 40 });
+    expect(doc.status).toBe('no-feasible-point');
+    // 14 agents read all 40 (the start point of a search tight from its first probe); its test at β, run on those 40 repeated, decides at 90, plus one batch.
+    expect(doc.misses).toContain("its test at the certificate's β is predicted to decide within about 110 replications of it (its 40 replications repeated, a guess): rerun with a budget of 110 or more; replications stored by this run are reused free");
+    expect(doc.summary).toContain('rerun with a budget of 110 or more');
+    const rerun = await runSearch(input(desk), { workers: 0, budget: 110 });
+    expect(rerun.answer).toMatchObject({ candidate: 'agents=14', decision: 'feasible' });
+    expect(rerun.status).not.toBe('no-feasible-point');
+  }, 60_000);
 });
