@@ -128,7 +128,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
       if (!metricExists(c.metric, [...here, 'metric'], 'metric') || bounds !== 1) return;
       const sense = c.atLeast !== undefined ? 'atLeast' : 'atMost';
       if (!boundPossible(c.metric, (c.atLeast ?? c.atMost)!, [...here, sense])) return;
-      tests.push({ kind: 'mean', name: c.name ?? c.metric, metric: c.metric, sense, threshold: (c.atLeast ?? c.atMost)!, tolerance: c.tolerance });
+      tests.push({ kind: 'mean', name: c.name ?? c.metric, metric: c.metric, sense, threshold: (c.atLeast ?? c.atMost)!, tolerance: c.tolerance, ...(catalog[c.metric]?.range !== undefined ? { range: catalog[c.metric]!.range! } : {}) });
       return;
     }
     if ((c.sla === undefined) === (c.metric === undefined)) err(here, 'a chance constraint names exactly one of `sla` and `metric`');
