@@ -9,6 +9,7 @@ import { formatQuantity } from '../scenario/validate.js';
 import { locatedScenarioWarnings } from '../models/warnings.js';
 import { planExperiment, rememberLoaded } from '../experiment/plan.js';
 import { prepareSearch } from '../search/validate.js';
+import { exitCodesHelp } from './help.js';
 
 /** One-line summary of a valid scenario: name, list sizes, horizon, and the variants checked when there are several. */
 export function summarizeScenario(s: Scenario, variants = 1): string {
@@ -64,6 +65,11 @@ export function register(program: Command): void {
     .description('check scenario files and report every problem with its line and column')
     .argument('<files...>', 'scenario files (YAML or JSON)')
     .option('--set <path=value>', 'override a field, e.g. services.inventory.servers=12 (repeatable)', collect, [])
+    .addHelpText('after', exitCodesHelp([
+      [0, 'every file is valid (with its search: section, when it has one)'],
+      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack)'],
+      [2, 'a problem in some file, or a file that cannot be read (every problem printed)'],
+    ]))
     .action((files: string[], opts: { set: string[] }) => {
       let overrides: Record<string, unknown>;
       try {
