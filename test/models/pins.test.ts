@@ -58,8 +58,12 @@ const PINS: Record<string, string> = {
   // Moved from def810dfe0183e60 when the recovery plan was priced (costPerHour 6.25 running,
   // reserveCostPerHour 1.25 in reserve → cost.recovery, in cost.total): the records differ only
   // in those two metrics, and with both prices set to 0 they hash to def810dfe0183e60 again
-  // (the sample path did not change).
-  'dr-failover.yaml': 'ec604040711bc061',
+  // (the sample path did not change). Moved from ec604040711bc061 when availability.capacity came
+  // to judge the capacity serving a diverted service's load (the standby's, against all that is
+  // offered there): in every variant's records only service.inventory.availability.capacity
+  // (now short only while the load has no capacity: from the strike to the bring-up) and the
+  // event counts (inventory-dr's capacity checks, now run for the load it may carry) differ.
+  'dr-failover.yaml': '768cbc463c556b40',
   // Moved when the failed-change and freeze-peak-hours variants were added (issue #16): the
   // records of the six earlier variants still hash to a257ef8da4210181. Moved again from
   // 4c9fc651cc7311c8 when the inventory servers were priced (costPerHour 6.25 → cost.servers,

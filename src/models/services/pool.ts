@@ -19,7 +19,7 @@ import type { SlidingWindow } from './histogram.js';
 import { Balancer } from './balancer.js';
 import type { RoomsPort } from '../cooling/ports.js';
 import { CALLING, IDLE, QUEUED, RequestRecords, SERVING } from './requests.js';
-import { ServiceStats } from './stats.js';
+import { ServiceStats, type StatsSubject } from './stats.js';
 import type { Room } from '../cooling/runtime.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
 import type { RequestPath } from './request-path.js';
@@ -54,6 +54,8 @@ export class ServicePool implements ServiceHandle {
   readonly perRequest: boolean = true;
   /** While set, new requests and calls go to this pool instead (a site failed over; see divertTo). */
   private divert: ServicePool | null = null;
+  /** Pools a recovery plan may divert here (see standBy): their load counts in this pool's capacity checks while it is. */
+  private readonly standingFor: ServicePool[] = [];
   /** Service-time factor of background jobs (backups, batch) holding a share of every server: 1 ÷ (1 − share). */
   private jobFactor = 1;
   private jobShare = 0;
@@ -171,7 +173,7 @@ export class ServicePool implements ServiceHandle {
       // Lowest units on top, so with spare capacity the first servers do the work.
       for (let u = units - 1; u >= 0; u--) this.freeUnits[this.freeTop++] = u;
     }
-    this.stats = new ServiceStats(sim, this, this.shared, this.backends);
+    this.stats = new ServiceStats(sim, this.capacityJudged(), this.shared, this.backends);
     // Registered after the Resources': the interval snapshot reads their reset integrals.
     sim.onReset(() => this.stats.reset());
   }
@@ -699,6 +701,56 @@ export class ServicePool implements ServiceHandle {
    */
   divertTo(target: ServicePool | null): void {
     this.divert = target === this ? null : target;
+  }
+
+  /**
+   * Declares that a recovery plan may divert `primary`'s new requests here (called when the
+   * sites are built, before the first capacity check): while it does, this pool's capacity
+   * checks count that load too, and they run even if no load of its own reaches this pool.
+   */
+  standBy(primary: ServicePool): void {
+    if (primary !== this && !this.standingFor.includes(primary)) this.standingFor.push(primary);
+  }
+
+  /** The pool serving this one's new requests now: itself, or where a failover diverts them (followed to the end; the sites model refuses cycles). */
+  private servingPool(): ServicePool {
+    let at: ServicePool = this;
+    while (at.divert !== null && at.divert !== this) at = at.divert;
+    return at;
+  }
+
+  /** Offered rate at time t of the requests that reach this pool: its own demand plus that of every pool diverted here. */
+  private inflowRate(t: number): number {
+    let r = this.demandRate(t);
+    for (const p of this.standingFor) if (p.divert === this) r += p.inflowRate(t);
+    return r;
+  }
+
+  /**
+   * What the statistics read from this pool, with availability.capacity judged on the capacity
+   * actually serving its offered load: while a failover diverts its requests, the serving pool's
+   * capacity against everything offered there (its own load plus every pool diverted to it), so
+   * a primary and its standby read alike; without diversions, this pool's capacity and demand.
+   */
+  private capacityJudged(): StatsSubject {
+    // Named, because inside the getter below `this` is the view, not the pool.
+    const pool = this;
+    return {
+      name: pool.name,
+      servers: pool.servers,
+      spec: pool.spec,
+      demand: pool.demand,
+      get callers(): readonly unknown[] {
+        return pool.standingFor.length === 0 ? pool.callers : [...pool.callers, ...pool.standingFor];
+      },
+      capacityRate: () => (pool.divert === null ? pool.capacityRate() : pool.servingPool().capacityRate()),
+      demandRate: (t) => {
+        const at = pool.divert === null ? pool : pool.servingPool();
+        return at.standingFor.length === 0 ? at.demandRate(t) : at.inflowRate(t);
+      },
+      busyIntegral: () => pool.busyIntegral(),
+      capacityIntegral: () => pool.capacityIntegral(),
+    };
   }
 
   /**

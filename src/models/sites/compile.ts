@@ -41,7 +41,7 @@ export interface SitesConfig {
   readonly sites: readonly SiteConfig[];
   /** End of the warm-up: disasters before it are not counted. */
   readonly warmup: number;
-  /** Whether some recovery plan prices its standby servers (then cost.recovery is measured). */
+  /** Whether some recovery plan has a price (its standby servers or its contract's fees; then cost.recovery is measured). */
   readonly priced: boolean;
 }
 
@@ -69,7 +69,7 @@ export function compileSites(scenario: Scenario): SitesConfig {
   const sites = scenario.sites ?? [];
   return {
     warmup: scenario.warmup ?? 0,
-    priced: sites.some((s) => s.recovery !== undefined && (s.recovery.costPerHour > 0 || s.recovery.reserveCostPerHour > 0)),
+    priced: sites.some((s) => s.recovery !== undefined && (s.recovery.costPerHour > 0 || s.recovery.reserveCostPerHour > 0 || s.recovery.feePerMonth > 0 || s.recovery.invocationFee > 0)),
     sites: sites.map((spec) => {
       for (const r of spec.rooms ?? []) if (!rooms.has(r)) throw new Error(`sites.${spec.name}.rooms: no room named "${r}"`);
       return {

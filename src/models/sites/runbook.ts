@@ -61,6 +61,8 @@ export function compileRunbook(world: World, steps: readonly RunbookStepSpec[], 
 
 /** What an execution tells its owner. */
 export interface RunbookHooks {
+  /** A step is taken up: granted to an operator (paged, if on call) or, without a team, begun. */
+  stepTaken?(step: Step): void;
   /** A step ended (its effect applies now). */
   stepDone(step: Step): void;
   /** Every step ended. */
@@ -122,6 +124,7 @@ export class RunbookRun {
 
   private work(i: number, latency: number): void {
     const step = this.steps[i]!;
+    this.hooks.stepTaken?.(step);
     this.sim.post(latency + step.duration.sample(step.rng), this.finished, i);
   }
 

@@ -17,7 +17,10 @@
  * A priced recovery plan pays each of its standby servers by how it is kept: its `costPerHour`
  * while it runs (standing, or brought up until it stands down) and its `reserveCostPerHour`
  * while it waits not standing. The cost is accrued at each bring-up and stand-down, so nothing
- * runs per event; cost.recovery is their sum over the measured period.
+ * runs per event; cost.recovery is their sum over the measured period, plus the contract's
+ * `feePerMonth` pro rata and its `invocationFee` once per failover that takes up a step acting
+ * on the recovery site (bring-up, restore or switch): the provider is called on then, so a
+ * failover called off before it pays no invocation fee.
  */
 import { exponential, type Distribution, type Rng } from '../../engine/index.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
@@ -39,6 +42,8 @@ import { compileRunbook, RunbookRun, type Step } from './runbook.js';
 
 /** Per-minute samples of successful requests, for the data-loss count. */
 const SAMPLE_EVERY = 60;
+/** Hours in the month a `feePerMonth` is prorated over: 8760 ÷ 12, the convention of cloud price lists. */
+const MONTH_HOURS = 730;
 
 /** A service and its standby at run time. */
 interface Pair {
@@ -90,6 +95,12 @@ class SiteRuntime {
   private broughtUp = false;
   private costSoFar = 0;
   private costSince = 0;
+  /** Start of the measured period (the contract's monthly fee is paid pro rata from here). */
+  private measuredFrom = 0;
+  /** The failover in progress has invoked the plan (taken up a bring-up, restore or switch step). */
+  private invoked = false;
+  /** Failovers that invoked the plan in the measured period (each pays the invocation fee). */
+  private invocations = 0;
   // Statistics of the measured period.
   private disasters = 0;
   private readonly rto = new Tally();
@@ -137,6 +148,8 @@ class SiteRuntime {
       const first = !standbys.has(standby);
       standbys.add(standby);
       const idle = first ? standby.servers - standingServers(standby.servers, plan.standing) : 0;
+      // The standby's capacity checks count the primary's load while it is diverted there.
+      standby.standBy(primary);
       const pair: Pair = { primary, standby, idle, startIdle: null };
       if (idle > 0) pair.startIdle = standby.takeOffline(idle, `standby of ${p.service}`);
       this.pairs.push(pair);
@@ -204,7 +217,13 @@ class SiteRuntime {
     this.switched = false;
     this.failoverEnded = false;
     this.failoverEndedAt = NaN;
+    this.invoked = false;
     this.run = new RunbookRun(this.world.sim, this.failover, {
+      stepTaken: (step) => {
+        if (this.invoked || step.action === 'work') return;
+        this.invoked = true;
+        this.invocations++;
+      },
       stepDone: (step) => {
         if (step.action === 'bring-up') this.bringUp();
         else if (step.action === 'switch') this.switchOver();
@@ -292,9 +311,13 @@ class SiteRuntime {
     this.broughtUp = broughtUp;
   }
 
-  /** What the standby servers have cost since the end of warm-up (0 without a priced plan). */
+  /** What the plan has cost since the end of warm-up: its standby servers and its contract's fees (0 without a priced plan). */
   recoveryCost(): number {
-    return this.costSoFar + (this.costRate() * (this.world.sim.now - this.costSince)) / 3600;
+    const now = this.world.sim.now;
+    const servers = this.costSoFar + (this.costRate() * (now - this.costSince)) / 3600;
+    if (this.plan === null) return servers;
+    const subscription = (this.plan.feePerMonth * (now - this.measuredFrom)) / 3600 / MONTH_HOURS;
+    return servers + subscription + this.invocations * this.plan.invocationFee;
   }
 
   /** Where requests sent to `pool` end up now, following the diversions. */
@@ -456,6 +479,8 @@ class SiteRuntime {
     this.failbackTime.reset();
     this.costSoFar = 0;
     this.costSince = this.world.sim.now;
+    this.measuredFrom = this.world.sim.now;
+    this.invocations = 0;
   }
 
   /** Time the disaster in progress has lasted unrestored (0 when none). */

@@ -65,6 +65,22 @@ export const Recovery = Type.Object(
       }),
       0,
     ),
+    feePerMonth: Defaulted(
+      Type.Number({
+        minimum: 0,
+        description:
+          'The DR contract\'s subscription: what keeping the plan costs per month whatever happens (a hot-site contract\'s or a DRaaS service\'s monthly fee), paid pro rata over the measured period, a month being 730 hours (8760 ÷ 12). Summed into cost.recovery and cost.total, on top of the per-server prices.',
+      }),
+      0,
+    ),
+    invocationFee: Defaulted(
+      Type.Number({
+        minimum: 0,
+        description:
+          'What the DR contract charges each time the plan is invoked (a declaration or invocation fee): paid once per failover, when its first bring-up, restore or switch step is taken up by an operator (or begins, without a team) in the measured period; a failover called off before then pays nothing. Summed into cost.recovery and cost.total.',
+      }),
+      0,
+    ),
     replication: Type.Optional(
       Type.Object(
         { lag: randomDuration('How far the recovery site\'s copy of the data trails the site, drawn at each disaster ("0": synchronous replication).') },

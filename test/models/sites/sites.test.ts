@@ -104,6 +104,46 @@ describe('the failover timeline', () => {
   });
 });
 
+describe("the paired services' availability.capacity judges the capacity serving their load", () => {
+  // Parallel runbook, off the 60-s grid of capacity checks (a check at t = 60k s, 1440 in the day):
+  // struck 12:00:30; declare ends 12:10:30; the switch (net paged 10 min, DNS 5 min) 12:25:30;
+  // the bring-up (20 min) 12:30:30. prod's 2 req/s need 2 of its 4 one-second servers.
+  const STRUCK = 12 * H + 30;
+  const SWITCH = STRUCK + 25 * M;
+  const UP = STRUCK + 30 * M;
+  /** Capacity checks in [a, b): those at 60k s. */
+  const checks = (a: number, b: number): number => Math.ceil(b / 60) - Math.ceil(a / 60);
+  const parallel = (opts: Parameters<typeof drScenario>[1], extra: string[] = []): string =>
+    drScenario(extra, { disasterAt: '43230s', ...opts }).replace('{ name: dns, team: net, action: switch, duration: 5m }', '{ name: dns, team: net, action: switch, duration: 5m, after: [declare] }');
+
+  it('a warm standby: short while only its standing server serves, then covered; the primary is short from the strike', () => {
+    const m = run(compile(parallel({ mode: 'warm' })));
+    expect(m['site.east.rto']).toBe(SWITCH - STRUCK);
+    // prod: no capacity until the switch (its servers have no power), then prod-dr's 1 standing
+    // server (1/s < 2/s) until the bring-up, then prod-dr's 4 (4/s): short in [struck, up).
+    expect(m['service.prod.availability.capacity']).toBeCloseTo(1 - checks(STRUCK, UP) / 1440, 12);
+    // prod-dr: no load before the switch (covered), 1/s against prod's 2/s until the bring-up.
+    expect(m['service.prod-dr.availability.capacity']).toBeCloseTo(1 - checks(SWITCH, UP) / 1440, 12);
+    expect(checks(STRUCK, UP)).toBe(30);
+    expect(checks(SWITCH, UP)).toBe(5);
+  });
+
+  it('a hot standby with load of its own: both read short for the whole failover, till the failback brings the load home', () => {
+    // prod-dr's own 2.5 req/s fit its 4 servers, its own plus prod's 2 req/s do not. Power back at
+    // 14:00:30; resync 1 h, net paged again (a new runbook) 10 min, DNS back 5 min: home at 15:15:30.
+    const home = STRUCK + 2 * H + 75 * M;
+    const text = parallel({ mode: 'hot', failback: true, repair: '2h' }).replace(
+      'load: [{ name: orders, service: prod, rate: 2/s }]',
+      'load: [{ name: orders, service: prod, rate: 2/s }, { name: reports, service: prod-dr, rate: 2.5/s }]',
+    );
+    const m = run(compile(text));
+    expect(m['site.east.failback.mean']).toBe(home - (STRUCK + 2 * H));
+    expect(m['service.prod.availability.capacity']).toBeCloseTo(1 - checks(STRUCK, home) / 1440, 12);
+    expect(m['service.prod-dr.availability.capacity']).toBeCloseTo(1 - checks(SWITCH, home) / 1440, 12);
+    expect(checks(SWITCH, home)).toBe(170);
+  });
+});
+
 describe('the random runbook of scenarios/dr-failover.yaml', () => {
   it('mean RTO at 03:00 with nights on call = latency + E[declare] + E[max(bring-up, promote)] + switch (CI over replications)', () => {
     // declare: triangular(10, 15, 30) min, mean 55/3; bring-up: triangular(20, 30, 45) min, mean 95/3,
@@ -392,6 +432,49 @@ describe('what the recovery plan costs (cost.recovery)', () => {
       expect(m['cost.recovery']).toBeCloseTo(6.25 * running + 1.25 * (8 * 23 - running), 6);
       expect(m['cost.total']).toBeCloseTo(m['cost.staffing']! + m['cost.recovery']!, 9);
     }
+  });
+
+  describe("the DR contract's fees: feePerMonth pro rata (730 h a month), invocationFee per failover that invokes the plan", () => {
+    // 1460 a month is 2 an hour: 48 over the day. Invoking the plan costs 500.
+    const fees = 'costPerHour: 4, reserveCostPerHour: 1, feePerMonth: 1460, invocationFee: 500';
+
+    it('a disaster at noon pays the servers as before, the day of subscription and one invocation', () => {
+      const m = run(priced(drScenario(), fees));
+      expect(m['cost.recovery']).toBeCloseTo(7 * 12.5 + 16 * 11.5 + 48 + 500, 9);
+      expect(m['cost.total']).toBeCloseTo(m['cost.staffing']! + m['cost.recovery']!, 9);
+    });
+
+    it('a failover called off before a step acts on the recovery site pays no invocation; one called off during its bring-up does', () => {
+      // Power back at 12:05, during the declare step (work): nothing was asked of the recovery site.
+      expect(run(priced(drScenario([], { repair: '5m' }), fees))['cost.recovery']).toBeCloseTo(7 * 24 + 48, 9);
+      // Power back at 12:25, while the bring-up taken up at 12:10 is in hand: the provider was called.
+      expect(run(priced(drScenario([], { repair: '25m' }), fees))['cost.recovery']).toBeCloseTo(7 * 24 + 48 + 500, 9);
+    });
+
+    it('counts from the end of warm-up: a failover invoked in the warm-up pays no invocation, the subscription runs from then', () => {
+      // Brought up at 12:30 (taken up at 12:10), measured from 13:00: 11 h at 16 an hour and 2 an hour.
+      const m = run(priced(`${drScenario()}\nwarmup: 13h`, fees));
+      expect(m['cost.recovery']).toBeCloseTo(16 * 11 + 2 * 11, 9);
+    });
+
+    it('pays the invocation once per failover, whatever its number of steps', () => {
+      // Two disasters (02:00 for 2 h, noon for 6 h), each failed over and back: two invocations.
+      const two = (f: string): Scenario =>
+        priced(drScenario([], { failback: true }).replace('disasters: [{ kind: power, at: 12h, duration: 6h }]', 'disasters: [{ kind: power, at: 2h, duration: 2h }, { kind: power, at: 12h, duration: 6h }]'), f);
+      const paid = run(two(fees));
+      const free = run(two('costPerHour: 4, reserveCostPerHour: 1, feePerMonth: 1460'));
+      expect(paid['site.east.disasters']).toBe(2);
+      expect(paid['cost.recovery']! - free['cost.recovery']!).toBeCloseTo(2 * 500, 9);
+    });
+
+    it('fees alone make a plan priced, and change nothing but the cost metrics', () => {
+      const free = run(compile(drScenario()));
+      const paid = run(priced(drScenario(), 'feePerMonth: 730, invocationFee: 100'));
+      expect(paid['cost.recovery']).toBeCloseTo(24 + 100, 9);
+      const { ['cost.recovery']: _recovery, ['cost.total']: _paidTotal, ...paidRest } = paid;
+      const { ['cost.total']: _freeTotal, ...freeRest } = free;
+      expect(paidRest).toEqual(freeRest);
+    });
   });
 
   it('gives a scenario without sla, teams or incidents a cost.total of its priced recovery plan', () => {
