@@ -17,7 +17,8 @@ import type { ExperimentProgress } from '../experiment/plan.js';
 import { executeExperiment } from '../experiment/run.js';
 import type { ReplicationTask, ScenarioPayload, TaskResult } from '../experiment/task.js';
 import type { FailedReplication, ResultsDocument } from '../results/format.js';
-import { canonicalJson, experimentIdentity, nodeMajor, type ExperimentSpec } from './identity.js';
+import { experimentIdentity, nodeMajor, type ExperimentSpec } from './identity.js';
+import { canonicalJson } from '../scenario/canonical-json.js';
 import { appendLines, readRecordsFile, recordsHeader, type RecordsEnd } from './part.js';
 import { connectionOptions, connectRedis, queueName, queueVersion, specKey, SPEC_TTL_SECONDS, type BlockJob, type BlockResult } from './queue.js';
 import { decodeRecord, sameRecord, type RecordLine } from './record.js';
@@ -46,7 +47,7 @@ export interface CoordinateOptions {
 
 /** A block's deterministic job id: the experiment and exactly which replications of which compiled scenario. */
 export function blockJobId(identity: string, tasks: readonly ReplicationTask[]): string {
-  const h = createHash('sha256').update(identity).update(canonicalJson(tasks.map((t) => [t.key, t.variant, t.replication, t.seed])));
+  const h = createHash('sha256').update(identity).update(canonicalJson(tasks.map((t) => [t.key, t.variant, t.replication, t.seed]), { exact: true }));
   return `b${h.digest('hex').slice(0, 40)}`;
 }
 

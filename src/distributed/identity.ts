@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { prepare, runSettings, type ExperimentInput, type ExperimentOptions } from '../experiment/plan.js';
 import { OPSIM_VERSION } from '../version.js';
+import { canonicalJson } from '../scenario/canonical-json.js';
 
 /** The options of a run that decide its results (not how or where it runs). */
 export type SpecOptions = Pick<ExperimentOptions, 'replications' | 'seed' | 'overrides' | 'variants' | 'only'>;
@@ -21,19 +22,6 @@ export interface ExperimentSpec {
 /** The Node major version this process runs on, e.g. "20". */
 export function nodeMajor(): string {
   return process.versions.node.split('.')[0]!;
-}
-
-/** JSON with sorted keys and exact numbers (−0, NaN, ±Infinity spelled out), for hashing. */
-export function canonicalJson(value: unknown): string {
-  if (typeof value === 'number') {
-    if (Object.is(value, -0)) return '"-0"';
-    return Number.isFinite(value) ? JSON.stringify(value) : `"${String(value)}"`;
-  }
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** The experiment's identity hash (hex), computed from its spec; throws ScenarioLoadError on a bad scenario. */
@@ -53,5 +41,6 @@ export function experimentIdentity(spec: ExperimentSpec): string {
     overrides: spec.options.overrides ?? {},
     only: spec.options.only ?? [],
   };
-  return createHash('sha256').update(canonicalJson(identity)).digest('hex');
+  // Exact: −0 apart from 0, an undefined field as absent (a compiled scenario has optional fields).
+  return createHash('sha256').update(canonicalJson(identity, { exact: true })).digest('hex');
 }

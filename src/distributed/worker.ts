@@ -11,7 +11,8 @@ import { PoolExecutor } from '../experiment/jobs.js';
 import { stableKey } from '../experiment/plan.js';
 import { ReplicationPool } from '../experiment/pool.js';
 import type { ScenarioPayload } from '../experiment/task.js';
-import { canonicalJson, nodeMajor } from './identity.js';
+import { nodeMajor } from './identity.js';
+import { canonicalJson } from '../scenario/canonical-json.js';
 import { connectionOptions, connectRedis, otherQueuesWaiting, queueName, queueVersion, specKey, type BlockJob, type BlockResult, type BlockTask } from './queue.js';
 import { recordLine, type RecordLine } from './record.js';
 import { verifyOnThread, type VerifiedExperiment } from './verify.js';
@@ -79,7 +80,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const own = v.payload.overrides;
     const ownRest = Object.fromEntries(Object.entries(own).filter(([k]) => k !== 'warmup'));
     const warmupOk = warmup === undefined ? !('warmup' in own) : typeof warmup === 'number' || warmup === own.warmup;
-    if (canonicalJson(rest) !== canonicalJson(ownRest) || !warmupOk) throw new UnrecoverableError(`variant ${t.variant}: the job's overrides are not the verified experiment's`);
+    if (canonicalJson(rest, { exact: true }) !== canonicalJson(ownRest, { exact: true }) || !warmupOk) throw new UnrecoverableError(`variant ${t.variant}: the job's overrides are not the verified experiment's`);
     if (warmup === undefined || warmup === own.warmup) return { key: v.key, payload: v.payload };
     const overrides = { ...own, warmup };
     return { key: stableKey(exp.hash, overrides), payload: { ...v.payload, overrides, compiled: { ...v.payload.compiled!, warmup: warmup as number } } };

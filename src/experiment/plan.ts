@@ -8,6 +8,7 @@ import path from 'node:path';
 import { compileRaw } from '../scenario/index.js';
 import { ScenarioLoadError, toPointer, displayPath, didYouMean, parseFieldPath, type ScenarioError } from '../scenario/errors.js';
 import { readMergedSource } from '../scenario/merge.js';
+import type { Origin } from '../scenario/source.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { Executor } from './jobs.js';
 import type { ReplicationPool } from './pool.js';
@@ -66,25 +67,44 @@ export function scenarioError(message: string, pathText = ''): ScenarioError {
   return { file: null, line: null, column: null, path: pathText, message };
 }
 
+/** Where a value was written: file, line and column (null when not known). */
+export interface Position {
+  file: string | null;
+  line: number | null;
+  column: number | null;
+}
+
 /**
- * Looks up where a value was written, so variant errors carry a position: in the file that
- * wrote it, which for a scenario that `extends` another may be the base (the merged document's
- * origins say which); `file` when nothing is found.
+ * Looks up where values were written, so variant errors carry a position: in the file that
+ * wrote each, which for a scenario that `extends` another may be the base (the merged
+ * document's origins say which); `file` when nothing is found. The file (and its `extends`
+ * chain) is read and indexed once, at the first lookup, however many errors a caller places
+ * with it, and never when there is nothing to place.
  */
-export function locate(file: string | null, segments: (string | number)[]): { file: string | null; line: number | null; column: number | null } {
-  const none = { file, line: null, column: null };
-  if (file === null || !existsSync(path.resolve(file))) return none;
-  const merged = readMergedSource(file);
-  if (!merged.ok) return none;
-  for (let n = segments.length; n >= 0; n--) {
-    const o = merged.origins.get(toPointer(segments.slice(0, n)));
-    if (o !== undefined) return { file: o.file ?? file, line: o.keyLine ?? o.line, column: o.keyColumn ?? o.column };
-  }
-  return none;
+export function locator(file: string | null): (segments: (string | number)[]) => Position {
+  const none: Position = { file, line: null, column: null };
+  let origins: ReadonlyMap<string, Origin> | null | undefined;
+  return (segments) => {
+    if (origins === undefined) {
+      const merged = file !== null && existsSync(path.resolve(file)) ? readMergedSource(file) : null;
+      origins = merged?.ok === true ? merged.origins : null;
+    }
+    if (origins === null) return { ...none };
+    for (let n = segments.length; n >= 0; n--) {
+      const o = origins.get(toPointer(segments.slice(0, n)));
+      if (o !== undefined) return { file: o.file ?? file, line: o.keyLine ?? o.line, column: o.keyColumn ?? o.column };
+    }
+    return { ...none };
+  };
+}
+
+/** Where one value was written (see locator; a caller placing several errors should keep one locator). */
+export function locate(file: string | null, segments: (string | number)[]): Position {
+  return locator(file)(segments);
 }
 
 /** Gives an error found on a raw document (no positions) the position of its path in the file. */
-function relocate(file: string | null, e: ScenarioError): ScenarioError {
+function relocate(at: (segments: (string | number)[]) => Position, file: string | null, e: ScenarioError): ScenarioError {
   if (e.line !== null || file === null || e.file === null) return e;
   let segs: (string | number)[];
   try {
@@ -92,7 +112,7 @@ function relocate(file: string | null, e: ScenarioError): ScenarioError {
   } catch {
     return e;
   }
-  return { ...e, ...locate(file, segs) };
+  return { ...e, ...at(segs) };
 }
 
 /**
@@ -139,13 +159,15 @@ export function stableKey(hash: string, overrides: Record<string, unknown>): str
 export function prepare(input: ExperimentInput, options: ExperimentOptions): { base: Scenario; variants: PreparedVariant[]; reference: string } {
   const global = options.overrides ?? {};
   const baseResult = compileOnce(input.raw, input.file, global);
-  if (!baseResult.ok) throw new ScenarioLoadError(baseResult.errors.map((e) => relocate(input.file, e)));
+  // One read of the file for every error placed below (none when there is none).
+  const at = locator(input.file);
+  if (!baseResult.ok) throw new ScenarioLoadError(baseResult.errors.map((e) => relocate(at, input.file, e)));
   const base = baseResult.scenario;
   const experiment = base.experiment;
   let defs = expandVariants(experiment);
   const errors: ScenarioError[] = [];
   for (const d of duplicateNames(defs)) {
-    const where = locate(input.file, ['experiment', 'variants']);
+    const where = at(['experiment', 'variants']);
     errors.push({ ...where, path: 'experiment.variants', message: `two variants are named "${d}"; variant names must be unique` });
   }
   const allNames = defs.map((d) => d.name);
@@ -172,7 +194,7 @@ export function prepare(input: ExperimentInput, options: ExperimentOptions): { b
         const own = Object.keys(def.set).find((k) => e.path === k || e.message.includes(`(set by override ${k}=`));
         const isOwn = own !== undefined;
         const segs = isOwn ? [...def.origin, ...(def.origin[2] === 'list' ? ['set', own] : [own])] : def.origin;
-        const where = isOwn ? locate(input.file, segs) : { line: null, column: null };
+        const where = isOwn ? at(segs) : { line: null, column: null };
         errors.push({ file: isOwn ? input.file : e.file, ...where, path: isOwn ? displayPath(segs) : e.path, message: `variant "${def.name}": ${isOwn && e.path !== own ? `${e.path}: ` : ''}${e.message}` });
       }
       continue;
@@ -181,12 +203,12 @@ export function prepare(input: ExperimentInput, options: ExperimentOptions): { b
   }
   let reference = experiment?.reference ?? defs[0]?.name ?? 'base';
   if (experiment?.reference !== undefined && !allNames.includes(experiment.reference)) {
-    errors.push({ ...locate(input.file, ['experiment', 'reference']), path: 'experiment.reference', message: `no variant is named "${experiment.reference}"${didYouMean(experiment.reference, allNames)}` });
+    errors.push({ ...at(['experiment', 'reference']), path: 'experiment.reference', message: `no variant is named "${experiment.reference}"${didYouMean(experiment.reference, allNames)}` });
   }
   if (!defs.some((d) => d.name === reference)) reference = defs[0]?.name ?? reference;
   const stop = experiment?.stopWhen;
   if (stop !== undefined && experiment?.replications !== undefined && stop.maxReplications < experiment.replications) {
-    errors.push({ ...locate(input.file, ['experiment', 'stopWhen', 'maxReplications']), path: 'experiment.stopWhen.maxReplications', message: `must be ≥ experiment.replications (${experiment.replications})` });
+    errors.push({ ...at(['experiment', 'stopWhen', 'maxReplications']), path: 'experiment.stopWhen.maxReplications', message: `must be ≥ experiment.replications (${experiment.replications})` });
   }
   if (errors.length > 0) throw new ScenarioLoadError(errors);
   return { base, variants, reference };

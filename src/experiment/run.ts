@@ -11,7 +11,7 @@ import type { FailedReplication, ReplicationRecord, ResultsDocument, StoppingRep
 import { summarizeSeries } from './aggregate.js';
 import { assembleResults, type AssembleInput } from './assemble.js';
 import { InProcessExecutor, PoolExecutor, isAborted, runJobs, type Executor, type Job, type RecordStore } from './jobs.js';
-import { locate, prepare, stableKey, type ExperimentInput, type ExperimentOptions, type PreparedVariant } from './plan.js';
+import { locate, locator, prepare, stableKey, type ExperimentInput, type ExperimentOptions, type PreparedVariant } from './plan.js';
 import { ReplicationPool, defaultWorkers } from './pool.js';
 import { mser5, summarize } from './stats.js';
 import { metricCatalog } from '../models/replication.js';
@@ -173,10 +173,11 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
  */
 function checkShardable(input: ExperimentInput, shard: { index: number; count: number }, stopWhen: boolean, warmup: boolean): void {
   const errors = [];
+  const at = locator(input.file);
   if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
     errors.push({ file: null, line: null, column: null, path: '', message: `--shard ${shard.index + 1}/${shard.count}: expected I/N with 1 ≤ I ≤ N` });
   }
-  if (stopWhen) errors.push({ ...locate(input.file, ['experiment', 'stopWhen']), path: 'experiment.stopWhen', message: 'sequential stopping needs every replication in one place: run it locally or on the queue (--queue), not in shards' });
-  if (warmup) errors.push({ ...locate(input.file, ['experiment', 'warmupDetection']), path: 'experiment.warmupDetection', message: 'warm-up detection needs a pilot before the shards: set warmup explicitly, or run locally or on the queue (--queue)' });
+  if (stopWhen) errors.push({ ...at(['experiment', 'stopWhen']), path: 'experiment.stopWhen', message: 'sequential stopping needs every replication in one place: run it locally or on the queue (--queue), not in shards' });
+  if (warmup) errors.push({ ...at(['experiment', 'warmupDetection']), path: 'experiment.warmupDetection', message: 'warm-up detection needs a pilot before the shards: set warmup explicitly, or run locally or on the queue (--queue)' });
   if (errors.length > 0) throw new ScenarioLoadError(errors);
 }

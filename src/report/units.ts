@@ -82,6 +82,30 @@ function sig(x: number, digits = 3): string {
 }
 
 /**
+ * The shortest decimal that reads back as `a` (String(a), a ≥ 0 finite) times 10^`shift`,
+ * exactly (the point moves; nothing is multiplied in binary): its digits and the place of its
+ * point (digits before it).
+ */
+function shortestDecimal(a: number, shift = 0): { digits: string; point: number } {
+  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(a))!;
+  return { digits: m[1]! + (m[2] ?? ''), point: m[1]!.length + Number(m[3] ?? 0) + shift };
+}
+
+/**
+ * A decimal (digits, point) rounded half away from zero to `decimals` places: its whole and
+ * fraction digits (the fraction `decimals` long, zeros kept) and whether nothing but zeros was dropped.
+ */
+function roundDecimal(digits: string, point: number, decimals: number): { whole: string; fraction: string; exact: boolean } {
+  // Digits kept in units of 10^-decimals, and whether the first one dropped rounds them up.
+  const keep = point + decimals;
+  const kept = keep <= 0 ? '0' : digits.length >= keep ? digits.slice(0, keep) : digits.padEnd(keep, '0');
+  const up = keep >= 0 && keep < digits.length && digits.charCodeAt(keep) >= 53; // '5'
+  const scaled = (BigInt(kept) + (up ? 1n : 0n)).toString().padStart(decimals + 1, '0');
+  const exact = !/[1-9]/.test(digits.slice(Math.max(0, keep)));
+  return { whole: scaled.slice(0, scaled.length - decimals), fraction: scaled.slice(scaled.length - decimals), exact };
+}
+
+/**
  * `x` with thousands separators and at most `decimals` decimals, trailing zeros dropped: what
  * `x.toLocaleString('en-US', { maximumFractionDigits: decimals })` writes, without starting
  * ICU's number formatting (about 9 ms of CPU in a fresh process, paid after every run for the
@@ -91,27 +115,37 @@ function sig(x: number, digits = 3): string {
  */
 export function grouped(x: number, decimals = 0): string {
   if (!Number.isFinite(x)) return x.toLocaleString('en-US');
-  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(Math.abs(x)))!;
-  // The shortest decimal as digits and the place of its point (digits before it).
-  const digits = m[1]! + (m[2] ?? '');
-  const point = m[1]!.length + Number(m[3] ?? 0);
-  // Digits kept in units of 10^-decimals, and whether the first one dropped rounds them up.
-  const keep = point + decimals;
-  const kept = keep <= 0 ? '0' : digits.length >= keep ? digits.slice(0, keep) : digits.padEnd(keep, '0');
-  const up = keep >= 0 && keep < digits.length && digits.charCodeAt(keep) >= 53; // '5'
-  const scaled = (BigInt(kept) + (up ? 1n : 0n)).toString().padStart(decimals + 1, '0');
-  const whole = scaled.slice(0, scaled.length - decimals);
-  const fraction = scaled.slice(scaled.length - decimals).replace(/0+$/, '');
+  const { digits, point } = shortestDecimal(Math.abs(x));
+  const r = roundDecimal(digits, point, decimals);
+  const fraction = r.fraction.replace(/0+$/, '');
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
-  return sign + whole.replace(/\B(?=(\d{3})+$)/g, ',') + (fraction === '' ? '' : `.${fraction}`);
+  return sign + r.whole.replace(/\B(?=(\d{3})+$)/g, ',') + (fraction === '' ? '' : `.${fraction}`);
 }
 
-/** A fraction as a percentage with enough digits to tell 99.9 % from 99.89 %. */
+/**
+ * A fraction as a percentage with enough digits to tell 99.9 % from 99.89 %: three decimals
+ * above 99 % and below 1 %, one elsewhere, and more where rounding would end on a zero. A
+ * figure that is rounded never reads as a rounder one it is not: 0.998996 reads "99.8996 %",
+ * not "99.9 %" (it misses a 99.9 % target), 0.9999996 "99.99996 %", not "100 %", 0.94996
+ * "94.996 %", not "95 %", and 0.000004 "0.0004 %", not "0 %". So a printed percentage never
+ * crosses a target written with fewer decimals than it is printed with (whole percentages
+ * from 1 % to 99 %; two decimals above 99 % and below 1 %): it equals such a target only if
+ * the value does. It rounds the value's shortest decimal (String(x)) half away from zero.
+ */
 export function percent(x: number): string {
   if (!Number.isFinite(x)) return '—';
-  const p = x * 100;
-  const d = p > 99 && p < 100 ? 3 : Math.abs(p) < 1 && p !== 0 ? 3 : 1;
-  return `${String(Number(p.toFixed(d)))} %`;
+  const p = Math.abs(x) * 100;
+  // So small that its digits would run on (the zeros before them are not a figure): 1.00e-7 %.
+  if (p !== 0 && p < 1e-6) return `${(x * 100).toExponential(2)} %`;
+  const { digits, point } = shortestDecimal(Math.abs(x), 2);
+  let decimals = p > 99 && p < 100 ? 3 : p < 1 && p !== 0 ? 3 : 1;
+  let r = roundDecimal(digits, point, decimals);
+  // Rounded onto a zero last digit: the figure would read as a rounder one; add digits until
+  // the last is not zero or nothing is rounded off (the shortest decimal ends, so this stops).
+  while (!r.exact && r.fraction.endsWith('0')) r = roundDecimal(digits, point, ++decimals);
+  const fraction = r.fraction.replace(/0+$/, '');
+  const sign = x < 0 && (r.whole !== '0' || fraction !== '') ? '-' : '';
+  return `${sign}${r.whole}${fraction === '' ? '' : `.${fraction}`} %`;
 }
 
 /** Formats `x` in `unit` (undefined: a plain number). */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseScenarioText, readScenarioSource, locate, type Origin } from './source.js';
 import { resolveExtends, readMergedSource, realOrResolved, isPlainObject, type Located, type MergeResult, type SourceReader } from './merge.js';
 import { readPlainSource } from './plain-source.js';
+import { canonicalJson } from './canonical-json.js';
 import { applyOverridesChecked } from './overrides.js';
 import { jsonSchemaOf, validateAndConvert, type Issue } from './validate.js';
 import { runScenarioChecks } from './checks.js';
@@ -15,6 +16,9 @@ import type { ScenarioLanguage } from './language.js';
 import { resolveScenarioFiles } from './files.js';
 import { displayPath, showValue, toPointer, ScenarioLoadError, type ScenarioError } from './errors.js';
 import type { Scenario } from './schema/index.js';
+
+/** The writer of the scenario hash (canonical-json.ts), re-exported for those who import it from here (scenario/index.ts, search/store-key.ts). */
+export { canonicalJson };
 
 /** The outcome of loading a scenario: the compiled scenario, or every problem found. */
 export type LoadResult =
@@ -49,19 +53,6 @@ export interface LoadTextOptions extends LoadOptions {
 export interface CompileOptions extends LoadOptions {
   /** Name used in messages and in the result. */
   file?: string;
-}
-
-/** JSON with sorted keys, so that equal documents hash equally. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (isPlainObject(v)) {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
-      .join(',')}}`;
-  }
-  if (typeof v === 'number' && !Number.isFinite(v)) return JSON.stringify(String(v));
-  return JSON.stringify(v) ?? 'null';
 }
 
 function sortErrors(errors: ScenarioError[]): ScenarioError[] {

@@ -23,7 +23,7 @@ const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: Ajv, 
 /**
  * The CommonJS source of a standalone validator of `schema`: `key`, `branches` (where each union
  * branch it checks is in the schema) and `make(checkUnit, require)`, which returns `root` (the whole document)
- * and `b0`…`bN` (each union branch, in `unionBranches` order). `require` resolves Ajv's
+ * and `b0`…`bN` (each union branch, in `unionBranchPaths` order). `require` resolves Ajv's
  * runtime helpers from the loader, so the file may live anywhere.
  */
 export function standaloneValidatorCode(schema: SchemaObject): string {

@@ -41,7 +41,7 @@ export function schemaKey(schema: SchemaObject): string {
 
 interface PrecompiledModule {
   key: string;
-  /** Where each union branch is in the schema (its keys from the root), in unionBranches order. */
+  /** Where each union branch is in the schema (its keys from the root), in unionBranchPaths order. */
   branches: (string | number)[][];
   make(check: typeof checkUnit, require: NodeJS.Require): Record<string, ValidateFunction>;
 }

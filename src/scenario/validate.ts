@@ -177,14 +177,10 @@ function isUnitField(s: Json): boolean {
 
 /**
  * Every branch of every union of `schema` that conversion may test, in one fixed order (the
- * precompiled checks are listed in it): all but the number|string branches of unit fields,
- * which conversion never tests (the unit decides) and Ajv does not check (see `checkedSchema`).
+ * precompiled checks are listed in it), with where each is in `schema` (its keys from the
+ * root: the precompiled validator lists them): all but the number|string branches of unit
+ * fields, which conversion never tests (the unit decides) and Ajv does not check (see `checkedSchema`).
  */
-export function unionBranches(schema: unknown): object[] {
-  return unionBranchPaths(schema).map((p) => p.branch);
-}
-
-/** unionBranches with where each branch is in `schema` (its keys from the root: the precompiled validator lists them). */
 export function unionBranchPaths(schema: unknown): { branch: object; path: (string | number)[] }[] {
   const out: { branch: object; path: (string | number)[] }[] = [];
   const walk = (s: unknown, at: (string | number)[]): void => {

@@ -31,9 +31,6 @@ export const LIBRARY_BUNDLES: Readonly<Record<YamlPackage, string>> = {
   'js-yaml': path.join(packageRoot(), 'dist', 'generated', 'js-yaml.cjs'),
 };
 
-/** Where the build writes the bundled `yaml` library (dist/generated/yaml.cjs). */
-export const YAML_BUNDLE = LIBRARY_BUNDLES.yaml;
-
 /** Bump when the generated file's shape changes. */
 const FORMAT = 1;
 
@@ -72,17 +69,12 @@ export function loadBundle(pkg: YamlPackage, file = LIBRARY_BUNDLES[pkg]): unkno
   return mod.make(createRequire(file));
 }
 
-/** The `yaml` library from the bundle in `file`, or null when it is missing, made from another version, or switched off. */
-export function loadYamlBundle(file = YAML_BUNDLE): Yaml | null {
-  return loadBundle('yaml', file) as Yaml | null;
-}
-
 let yamlModule: Yaml | undefined;
 let jsYamlModule: JsYaml | undefined;
 
 /** The YAML library, loaded on first use: the build's bundle when it is current, else the package (CommonJS, so required). */
 export function yamlLibrary(): Yaml {
-  return (yamlModule ??= loadYamlBundle() ?? (createRequire(import.meta.url)('yaml') as Yaml));
+  return (yamlModule ??= (loadBundle('yaml') as Yaml | null) ?? (createRequire(import.meta.url)('yaml') as Yaml));
 }
 
 /** js-yaml, loaded on first use: the build's bundle when it is current, else the package. */

@@ -19,7 +19,7 @@ import { LANGUAGE } from '../../src/models/index.js';
 import { loadScenarioFile } from '../../src/scenario/index.js';
 import { standaloneValidatorCode, writeCodeCache, writeStandaloneValidator } from '../../src/scenario/precompile.js';
 import { codeCacheFile, codeCacheStatus, loadPrecompiled } from '../../src/scenario/precompiled.js';
-import { compileValidator, jsonSchemaOf, jsonTextOf, unionBranches, validateWith, type Compiled } from '../../src/scenario/validate.js';
+import { compileValidator, jsonSchemaOf, jsonTextOf, unionBranchPaths, validateWith, type Compiled } from '../../src/scenario/validate.js';
 import { ROOT } from '../experiment/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'opsim-precompiled-'));
@@ -65,7 +65,7 @@ describe('the precompiled scenario validator', () => {
   });
 
   it('lists where every union branch is, so each finds its generated check without a walk of the schema', () => {
-    const branches = unionBranches(schema);
+    const branches = unionBranchPaths(schema).map((p) => p.branch);
     expect(branches.length).toBeGreaterThan(100);
     const listed = (createRequire(import.meta.url)(file) as { branches: (string | number)[][] }).branches;
     const at = (p: (string | number)[]): unknown => p.reduce<unknown>((s, k) => (s as Record<string | number, unknown>)[k], schema);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as installed from 'yaml';
 import * as installedJsYaml from 'js-yaml';
-import { installedVersion, installedYamlVersion, LIBRARY_BUNDLES, loadBundle, loadYamlBundle, YAML_BUNDLE } from '../../src/scenario/yaml-library.js';
+import { installedVersion, installedYamlVersion, LIBRARY_BUNDLES, loadBundle } from '../../src/scenario/yaml-library.js';
 import { ROOT } from '../experiment/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'opsim-yaml-'));
@@ -44,7 +44,7 @@ function parsed(lib: Pick<typeof installed, 'parseDocument' | 'LineCounter'>, te
 }
 
 describe('the bundled YAML library', () => {
-  const bundled = loadYamlBundle();
+  const bundled = loadBundle('yaml') as typeof installed | null;
 
   it('is built and current (npm run build)', () => {
     expect(bundled).not.toBeNull();
@@ -56,24 +56,24 @@ describe('the bundled YAML library', () => {
   });
 
   it('is not used when missing, made from another version, or switched off', () => {
-    expect(loadYamlBundle(path.join(dir, 'missing.cjs'))).toBeNull();
+    expect(loadBundle('yaml', path.join(dir, 'missing.cjs'))).toBeNull();
     const stale = path.join(dir, 'stale.cjs');
     const version = installedYamlVersion();
-    writeFileSync(stale, readFileSync(YAML_BUNDLE, 'utf8').replace(`version: ${JSON.stringify(version)}`, 'version: "0.0.0"'));
-    expect(loadYamlBundle(stale)).toBeNull();
+    writeFileSync(stale, readFileSync(LIBRARY_BUNDLES.yaml, 'utf8').replace(`version: ${JSON.stringify(version)}`, 'version: "0.0.0"'));
+    expect(loadBundle('yaml', stale)).toBeNull();
     process.env.OPSIM_YAML = 'require';
     try {
-      expect(loadYamlBundle()).toBeNull();
+      expect(loadBundle('yaml')).toBeNull();
     } finally {
       delete process.env.OPSIM_YAML;
     }
   });
 
   it('loads with its code cache in a fresh process', () => {
-    const script = `const { yamlLibrary, YAML_BUNDLE } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/yaml-library.js'))});
+    const script = `const { yamlLibrary, LIBRARY_BUNDLES } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/yaml-library.js'))});
       const { codeCacheStatus } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/scenario/cached-script.js'))});
       const value = yamlLibrary().parse('a: [1, 2]');
-      console.log(JSON.stringify({ status: codeCacheStatus(YAML_BUNDLE), value }));`;
+      console.log(JSON.stringify({ status: codeCacheStatus(LIBRARY_BUNDLES.yaml), value }));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ status: 'used', value: { a: [1, 2] } });

@@ -16,7 +16,6 @@
  */
 import { logGamma } from '../../engine/index.js';
 import type { NetworkDelay } from '../services/request-path.js';
-import { deviceQueue } from './queue.js';
 
 /** Probability bounds of the strata (from 0 to 1). */
 const BOUNDS: readonly number[] = (() => {
@@ -122,9 +121,12 @@ export function admittedSojournCdfAtOne(x: number, k: number): number {
   return (below + k * lowerGamma(k, x)) / k;
 }
 
-/** The time an admitted request spends in an M/M/1/K device as weighted points (its mean exact: W of queue.ts). */
-export function deviceDelay(lambda: number, mu: number, k: number, variance: number): NetworkDelay {
-  const mean = deviceQueue(lambda, mu, k).delay;
+/**
+ * The time an admitted request spends in an M/M/1/K device as weighted points. `mean` is its
+ * exact mean W (deviceQueue(lambda, mu, k).delay, which the caller has already computed for
+ * the drop share) and `variance` its variance (admittedSojournVariance).
+ */
+export function deviceDelay(lambda: number, mu: number, k: number, mean: number, variance: number): NetworkDelay {
   // Far enough for the last stratum (10⁻⁷): 20 standard deviations past the mean (an exponential's 1 − F there is e^−21).
   const top = mean + 20 * Math.sqrt(variance);
   const ys = new Float64Array(CELLS + 1);

@@ -341,7 +341,7 @@ function deviceInStep(d: Device, t0: number, t1: number): void {
   let st = d.flowStates.get(lambda);
   if (st === undefined) {
     const q = deviceQueue(lambda, cap, d.buffer);
-    st = { drop: q.drop, mean: q.delay, delay: deviceDelay(lambda, cap, d.buffer, admittedSojournVariance(lambda, cap, d.buffer)) };
+    st = { drop: q.drop, mean: q.delay, delay: deviceDelay(lambda, cap, d.buffer, q.delay, admittedSojournVariance(lambda, cap, d.buffer)) };
     if (d.flowStates.size >= 4096) d.flowStates.clear();
     d.flowStates.set(lambda, st);
   }

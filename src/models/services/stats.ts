@@ -1,11 +1,11 @@
 /**
- * Statistics of one service pool: response times, failures, the latency objective and its
- * windows, capacity availability (capacity against demand, sampled every TICK), server
- * availability, per-class and per-backend sums, and the per-interval series. Everything here
- * restarts at the end of warm-up; `register` publishes it as metrics and series columns.
+ * Statistics of one request-level service pool: response times, failures, the latency
+ * objective and its windows, capacity availability (capacity against demand, sampled every
+ * TICK), server availability, per-class and per-backend sums, and the per-interval series.
+ * Everything here restarts at the end of warm-up; `register` publishes it as metrics and
+ * series columns. What the flow level measures the same way is shared (pool-stats.ts).
  */
-import { TimeWeighted, type Resource, type Simulation } from '../../engine/index.js';
-import type { ServiceSpec } from './schema.js';
+import type { Resource, Simulation } from '../../engine/index.js';
 import { COARSE, fineIndexOfHigh, fineToCoarse, LogHistogram, SlidingWindow } from './histogram.js';
 
 const FINE = LogHistogram.buckets;
@@ -13,22 +13,12 @@ const FINE = LogHistogram.buckets;
 const BATCH = 256;
 import { TICK } from '../kernel/timing.js';
 import type { World } from '../kernel/world.js';
-import type { MetricSpec } from '../../results/metrics.js';
-import { SERVICE_COLUMNS, SERVICE_METRICS } from './metrics.js';
+import { SERVICE_METRICS } from './metrics.js';
 import type { RequestRecords } from './requests.js';
+import { IntervalRow, ObjectiveWindows, registerPoolMetrics, ServerAvailability, TrackedThresholds, type BackendSums, type PoolStatsSubject } from './pool-stats.js';
 
 /** What the statistics read from their pool (ServicePool provides it). */
-export interface StatsSubject {
-  readonly name: string;
-  readonly servers: number;
-  readonly spec: ServiceSpec;
-  /** Arrival-rate profiles sent to the pool, and pools calling it (both empty: no demand). */
-  readonly demand: readonly unknown[];
-  readonly callers: readonly unknown[];
-  /** Maximum throughput the available servers could sustain now. */
-  capacityRate(): number;
-  /** Offered rate of new requests at time t. */
-  demandRate(t: number): number;
+export interface StatsSubject extends PoolStatsSubject {
   /** Busy units integrated over time since the last statistics reset. */
   busyIntegral(): number;
   /** Units in service (capacity) integrated over time since the last statistics reset. */
@@ -61,41 +51,24 @@ export class ServiceStats {
   private readonly fine = new LogHistogram();
   /** Recent history; read it through `recent()`, which folds the pending successes in first. */
   private readonly window = new SlidingWindow();
-  private readonly availLevel: TimeWeighted;
-  private readonly enoughServers: TimeWeighted;
-  private readonly minServers: number;
-  private capTicks = 0;
-  private capMet = 0;
-  private readonly objThreshold: number;
-  private readonly objTarget: number;
-  private under = 0;
-  private winUnder = 0;
-  private winTotal = 0;
-  private winCount = 0;
-  private winMet = 0;
-  /** Pending end of the current objective window (-1: none) and the window length. */
-  private winEvent = -1;
-  private winLength = 0;
-  // Latency thresholds registered by other models (SLAs): successes slower than each.
-  private trackedTh = new Float64Array(0);
-  private trackedSlow = new Float64Array(0);
+  private readonly availability: ServerAvailability;
+  private readonly objective: ObjectiveWindows;
+  private readonly tracked: TrackedThresholds;
 
   // Per load class: response-time sums and successes.
   private readonly classRt: number[] = [];
   private readonly classOk: number[] = [];
 
   // Per backend (balanced mode): response-time sums and successes.
-  private readonly backendRt: Float64Array;
-  private readonly backendOk: Float64Array;
+  private readonly perBackend: BackendSums;
 
-  // Per-interval series: cumulative counters and the snapshot at the last interval end.
+  // Per-interval series: cumulative counters, the interval's histogram and its row.
   private cumArrivals = 0;
   private cumOk = 0;
   private cumFailed = 0;
   private cumRt = 0;
   private readonly intHist = new Uint32Array(COARSE.size);
-  private snap = { arrivals: 0, ok: 0, failed: 0, rt: 0, busy: 0, capacity: 0 };
-  private readonly row = { arrivals: 0, rtMean: NaN, rtP95: NaN, util: NaN, failed: NaN };
+  private readonly interval = new IntervalRow();
 
   // Successes recorded but not yet folded into the statistics above, in finishing order:
   // finish time, response time, backend (-1: shared mode) and load class (-1: a call).
@@ -112,15 +85,11 @@ export class ServiceStats {
     this.pool = pool;
     this.shared = shared;
     this.backends = backends;
-    const spec = pool.spec;
     const n = pool.servers;
-    this.backendRt = new Float64Array(n);
-    this.backendOk = new Float64Array(n);
-    this.minServers = spec.minServers ?? 0;
-    this.availLevel = new TimeWeighted(n, sim.now);
-    this.enoughServers = new TimeWeighted(n >= this.minServers ? 1 : 0, sim.now);
-    this.objThreshold = spec.latencyObjective?.threshold ?? -1;
-    this.objTarget = spec.latencyObjective?.target ?? 1;
+    this.perBackend = { rt: new Float64Array(n), ok: new Float64Array(n) };
+    this.availability = new ServerAvailability(sim, pool);
+    this.objective = new ObjectiveWindows(sim, pool.spec, () => this.fold());
+    this.tracked = new TrackedThresholds(pool.name);
   }
 
   // ---------------------------------------------------------------- recording (hot path)
@@ -167,14 +136,13 @@ export class ServiceStats {
     // Counts first (order-free), then each double sum in finishing order.
     this.okCount += n;
     this.cumOk += n;
-    this.winTotal += n;
     const intHist = this.intHist;
     const fine = this.fine.counts;
     this.fine.total += n;
-    const th = this.objThreshold;
+    const th = this.objective.threshold;
     const bs = this.pendBackend;
-    const backendRt = this.backendRt;
-    const backendOk = this.backendOk;
+    const backendRt = this.perBackend.rt;
+    const backendOk = this.perBackend.ok;
     const cs = this.pendClass;
     const classRt = this.classRt;
     const classOk = this.classOk;
@@ -232,10 +200,9 @@ export class ServiceStats {
     mean[0] = m;
     this.rtCount = count;
     this.cumRt = cum;
-    this.under += under;
-    this.winUnder += under;
-    const tracked = this.trackedTh;
-    const trackedSlow = this.trackedSlow;
+    this.objective.succeeded(n, under);
+    const tracked = this.tracked.limits;
+    const trackedSlow = this.tracked.slow;
     for (let i = 0; i < tracked.length; i++) {
       const limit = tracked[i]!;
       let slow = 0;
@@ -256,7 +223,7 @@ export class ServiceStats {
     this.failedCount++;
     this.cumFailed++;
     this.window.addFailedOn(this.sim.clock);
-    this.winTotal++;
+    this.objective.failed(1);
   }
 
   /** An attempt was admitted to a queue; `queued` when it found no free server. */
@@ -277,8 +244,7 @@ export class ServiceStats {
 
   /** The number of servers able to serve changed to `n`. */
   noteAvailability(now: number, n: number): void {
-    this.availLevel.update(now, n);
-    this.enoughServers.update(now, n >= this.minServers ? 1 : 0);
+    this.availability.note(now, n);
   }
 
   // ---------------------------------------------------------------- queries
@@ -286,59 +252,32 @@ export class ServiceStats {
   /** Running totals since warm-up: finished (ok + failed), failed, and successes slower than the objective. */
   totals(): { finished: number; failed: number; slow: number } {
     this.fold();
-    const slow = this.objThreshold > 0 ? this.okCount - this.under : 0;
-    return { finished: this.okCount + this.failedCount, failed: this.failedCount, slow };
+    return { finished: this.okCount + this.failedCount, failed: this.failedCount, slow: this.objective.slow(this.okCount) };
   }
 
   /** Registers a latency threshold to count slow successes against; returns its id for slowerThan. */
   trackThreshold(seconds: number): number {
-    if (!(seconds >= 0)) throw new RangeError(`service ${this.pool.name}: latency threshold must be ≥ 0, got ${seconds}`);
     // Successes so far are judged against the thresholds known when they finished.
-    this.fold();
-    const i = this.trackedTh.indexOf(seconds);
-    if (i >= 0) return i;
-    const n = this.trackedTh.length + 1;
-    const th = new Float64Array(n);
-    th.set(this.trackedTh);
-    th[n - 1] = seconds;
-    const slow = new Float64Array(n);
-    slow.set(this.trackedSlow);
-    this.trackedTh = th;
-    this.trackedSlow = slow;
-    return n - 1;
+    if (seconds >= 0) this.fold();
+    return this.tracked.add(seconds);
   }
 
   /** Successes slower than tracked threshold `id` since the end of warm-up. */
   slowerThan(id: number): number {
     this.fold();
-    const v = this.trackedSlow[id];
-    if (v === undefined) throw new RangeError(`service ${this.pool.name}: no tracked threshold ${id}`);
-    return v;
+    return this.tracked.slowerThan(id);
   }
 
   /** The latency objective declared by the scenario, if any. */
   latencyObjective(): { threshold: number; target: number } | null {
-    return this.objThreshold > 0 ? { threshold: this.objThreshold, target: this.objTarget } : null;
+    return this.objective.objective();
   }
 
   // ---------------------------------------------------------------- periodic checks
 
   private readonly onCapacityTick = (): void => {
-    // Nothing ever arrives here: capacity trivially covers demand; stop ticking.
-    if (this.pool.demand.length === 0 && this.pool.callers.length === 0) return;
-    const now = this.sim.now;
-    this.capTicks++;
-    if (this.pool.capacityRate() >= this.pool.demandRate(now)) this.capMet++;
-    this.sim.post(TICK, this.onCapacityTick, undefined);
-  };
-
-  private readonly onObjectiveWindow = (window: number): void => {
-    this.fold();
-    this.winCount++;
-    if (this.winTotal === 0 || this.winUnder / this.winTotal >= this.objTarget) this.winMet++;
-    this.winTotal = 0;
-    this.winUnder = 0;
-    this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
+    // Nothing ever arrives here (false): capacity trivially covers demand; stop ticking.
+    if (this.availability.check(this.sim.now)) this.sim.post(TICK, this.onCapacityTick, undefined);
   };
 
   /** Restarts every statistic at the end of warm-up (the pool's Resources have reset first). */
@@ -353,32 +292,18 @@ export class ServiceStats {
     this.blocked = 0;
     this.admittedCount = 0;
     this.queuedCount = 0;
-    this.under = 0;
-    this.trackedSlow.fill(0);
+    this.tracked.slow.fill(0);
     this.rtCount = 0;
     this.rtMean[0] = 0;
     this.fine.reset();
-    this.availLevel.reset(this.sim.now);
-    this.enoughServers.reset(this.sim.now);
-    this.capTicks = 0;
-    this.capMet = 0;
-    this.backendRt.fill(0);
-    this.backendOk.fill(0);
+    this.availability.reset(this.sim.now);
+    this.perBackend.rt.fill(0);
+    this.perBackend.ok.fill(0);
     this.classRt.fill(0);
     this.classOk.fill(0);
-    this.winCount = 0;
-    this.winMet = 0;
-    // The objective windows restart with the measured period: the window open at the end of
-    // warm-up would otherwise judge warm-up requests; the grid is realigned to the reset.
-    this.winTotal = 0;
-    this.winUnder = 0;
-    if (this.winEvent >= 0) {
-      this.sim.cancel(this.winEvent);
-      this.winEvent = this.sim.schedule(this.winLength, this.onObjectiveWindow, this.winLength);
-    }
+    this.objective.reset();
     // Resource integrals restart at zero; the interval snapshot must follow them.
-    this.snap.busy = this.pool.busyIntegral();
-    this.snap.capacity = this.pool.capacityIntegral();
+    this.interval.rebase(this.pool.busyIntegral(), this.pool.capacityIntegral());
   }
 
   // ---------------------------------------------------------------- metrics and series
@@ -398,100 +323,54 @@ export class ServiceStats {
   /** Computes this pool's row of the interval [start, end) (called by its first column). */
   private closeInterval(start: number, end: number): void {
     this.fold();
-    const span = end - start;
-    const s = this.snap;
-    const ok = this.cumOk - s.ok;
-    const failed = this.cumFailed - s.failed;
-    const busy = this.pool.busyIntegral();
-    const capacity = this.pool.capacityIntegral();
-    this.row.arrivals = span > 0 ? (this.cumArrivals - s.arrivals) / span : NaN;
-    this.row.rtMean = ok > 0 ? (this.cumRt - s.rt) / ok : NaN;
-    this.row.rtP95 = COARSE.quantile(this.intHist, ok, 0.95);
-    this.row.util = capacity - s.capacity > 0 ? (busy - s.busy) / (capacity - s.capacity) : NaN;
-    this.row.failed = ok + failed > 0 ? failed / (ok + failed) : NaN;
+    const now = { arrivals: this.cumArrivals, ok: this.cumOk, failed: this.cumFailed, rt: this.cumRt, busy: this.pool.busyIntegral(), capacity: this.pool.capacityIntegral() };
+    this.interval.close(start, end, now, (ok) => COARSE.quantile(this.intHist, ok, 0.95));
     this.intHist.fill(0);
-    this.snap = { arrivals: this.cumArrivals, ok: this.cumOk, failed: this.cumFailed, rt: this.cumRt, busy, capacity };
   }
 
   /** Registers metrics, series columns and the periodic checks (objective windows, capacity ticks). */
   register(world: World): void {
-    const name = this.pool.name;
-    const spec = this.pool.spec;
     // Every metric reads the statistics with the pending successes folded in.
-    const m = (spec: MetricSpec, f: () => number): void =>
-      world.recorder.metric(spec, { service: name }, () => {
-        this.fold();
-        return f();
-      });
-    const S = SERVICE_METRICS;
-    const span = (): number => this.sim.now - this.resetAt;
-    m(S.requests, () => this.requests);
-    m(S.throughput, () => (span() > 0 ? this.okCount / span() : 0));
-    m(S.rtMean, () => (this.rtCount > 0 ? this.rtMean[0]! : NaN));
-    m(S.rtP50, () => this.fine.quantile(0.5));
-    m(S.rtP95, () => this.fine.quantile(0.95));
-    m(S.rtP99, () => this.fine.quantile(0.99));
-    m(S.waitMean, () => {
-      if (this.shared !== null) return this.shared.waits.mean;
-      let n = 0;
-      let sum = 0;
-      for (const r of this.backends) {
-        n += r.waits.count;
-        sum += r.waits.count > 0 ? r.waits.mean * r.waits.count : 0;
-      }
-      return n > 0 ? sum / n : NaN;
-    });
-    m(S.failedFraction, () => (this.okCount + this.failedCount > 0 ? this.failedCount / (this.okCount + this.failedCount) : 0));
-    m(S.timedOut, () => this.timedOut);
-    if (spec.queueCapacity !== undefined) {
-      m(S.blockedFraction, () => (this.blocked + this.admittedCount > 0 ? this.blocked / (this.blocked + this.admittedCount) : 0));
-      m(S.waitProbability, () => (this.admittedCount > 0 ? this.queuedCount / this.admittedCount : 0));
-    }
-    m(S.utilisation, () => {
-      if (this.shared !== null) return this.shared.utilisation();
-      const cap = this.pool.capacityIntegral();
-      return cap > 0 ? this.pool.busyIntegral() / cap : 0;
-    });
-    m(S.queueMean, () => {
-      const now = this.sim.now;
-      if (this.shared !== null) return this.shared.queueLength.mean(now);
-      let q = 0;
-      for (const r of this.backends) q += r.queueLength.mean(now);
-      return q;
-    });
-    m(S.serversAvailable, () => this.availLevel.mean(this.sim.now));
-    m(S.availabilityCapacity, () => (this.capTicks > 0 ? this.capMet / this.capTicks : 1));
-    if (spec.minServers !== undefined) m(S.availabilityServers, () => this.enoughServers.mean(this.sim.now));
-    if (spec.latencyObjective !== undefined) {
-      const window = spec.latencyObjective.window;
-      m(S.latencyObjectiveMet, () => (this.okCount + this.failedCount > 0 ? this.under / (this.okCount + this.failedCount) : 1));
-      m(S.availabilityLatency, () => (this.winCount > 0 ? this.winMet / this.winCount : 1));
-      this.winLength = window;
-      this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
-    }
+    registerPoolMetrics(
+      world,
+      this.pool,
+      () => this.fold(),
+      {
+        span: () => this.sim.now - this.resetAt,
+        requests: () => this.requests,
+        ok: () => this.okCount,
+        failed: () => this.failedCount,
+        timedOut: () => this.timedOut,
+        rtMean: () => (this.rtCount > 0 ? this.rtMean[0]! : NaN),
+        rtQuantile: (q) => this.fine.quantile(q),
+        waitMean: () => {
+          if (this.shared !== null) return this.shared.waits.mean;
+          let n = 0;
+          let sum = 0;
+          for (const r of this.backends) {
+            n += r.waits.count;
+            sum += r.waits.count > 0 ? r.waits.mean * r.waits.count : 0;
+          }
+          return n > 0 ? sum / n : NaN;
+        },
+        blockedFraction: () => (this.blocked + this.admittedCount > 0 ? this.blocked / (this.blocked + this.admittedCount) : 0),
+        waitProbability: () => (this.admittedCount > 0 ? this.queuedCount / this.admittedCount : 0),
+        utilisation: () => {
+          if (this.shared !== null) return this.shared.utilisation();
+          const cap = this.pool.capacityIntegral();
+          return cap > 0 ? this.pool.busyIntegral() / cap : 0;
+        },
+        queueMean: () => {
+          const now = this.sim.now;
+          if (this.shared !== null) return this.shared.queueLength.mean(now);
+          let q = 0;
+          for (const r of this.backends) q += r.queueLength.mean(now);
+          return q;
+        },
+      },
+      { availability: this.availability, objective: this.objective, backends: this.shared === null ? this.perBackend : null },
+    );
     this.sim.post(TICK, this.onCapacityTick, undefined);
-    if (this.shared === null) {
-      for (let b = 0; b < this.pool.servers; b++) {
-        world.recorder.metric(S.backendRtMean, { service: name, backend: b }, () => {
-          this.fold();
-          return this.backendOk[b]! > 0 ? this.backendRt[b]! / this.backendOk[b]! : NaN;
-        });
-        world.recorder.metric(S.backendShare, { service: name, backend: b }, () => {
-          this.fold();
-          return this.okCount > 0 ? this.backendOk[b]! / this.okCount : 0;
-        });
-      }
-    }
-
-    const rec = world.recorder;
-    const C = SERVICE_COLUMNS;
-    rec.column(C.arrivals, { service: name }, (a, b) => {
-      this.closeInterval(a, b);
-      return this.row.arrivals;
-    });
-    rec.column(C.rtMean, { service: name }, () => this.row.rtMean);
-    rec.column(C.rtP95, { service: name }, () => this.row.rtP95);
-    rec.column(C.utilisation, { service: name }, () => this.row.util);
-    rec.column(C.failedFraction, { service: name }, () => this.row.failed);
+    this.interval.register(world.recorder, this.pool.name, (a, b) => this.closeInterval(a, b));
   }
 }

@@ -11,7 +11,7 @@ import gammainc from '@stdlib/math-base-special-gammainc';
 import { formatScenarioError, loadScenarioText, type Scenario } from '../../../src/scenario/index.js';
 import { runReplication } from '../../../src/models/replication.js';
 import { admittedSojournCdf, admittedSojournCdfAtOne, deviceDelay, lnIncompleteGamma } from '../../../src/models/network/delay.js';
-import { admittedSojournVariance } from '../../../src/models/network/queue.js';
+import { admittedSojournVariance, deviceQueue } from '../../../src/models/network/queue.js';
 import { expectAgrees, meanSe, replicate } from '../helpers.js';
 
 function ok(lines: string[]): Scenario {
@@ -124,7 +124,7 @@ describe('flow level behind a capacity-limited link (M/M/1/K)', () => {
         const direct = w.reduce((a, x, n) => a + x * gammainc(50 * y, n + 1, true, false), 0);
         expect(admittedSojournCdf(y, lambda, 50, k)).toBeCloseTo(direct, 10);
       }
-      const d = deviceDelay(lambda, 50, k, admittedSojournVariance(lambda, 50, k));
+      const d = deviceDelay(lambda, 50, k, deviceQueue(lambda, 50, k).delay, admittedSojournVariance(lambda, 50, k));
       expect(d.mean).toBeCloseTo(mm1k(lambda, 50, k).w, 12);
       // The strata's points: the tail probability beyond a high quantile keeps its size.
       const tail = (y: number): number => d.points.reduce((a, x, j) => a + (x > y ? d.weights[j]! : 0), 0);
@@ -149,7 +149,7 @@ describe('flow level behind a capacity-limited link (M/M/1/K)', () => {
   // below is a guard against that blow-up, not a speed target (the closed form takes milliseconds).
   it('at ρ = 1 a device with a buffer of 10⁶ is tabulated at once, its time uniform on the buffer', () => {
     const k = 1e6;
-    const d = deviceDelay(1, 1, k, admittedSojournVariance(1, 1, k));
+    const d = deviceDelay(1, 1, k, deviceQueue(1, 1, k).delay, admittedSojournVariance(1, 1, k));
     // n uniform on 0..K−1, time Erlang(n + 1, 1): mean (K + 1) / 2, and about uniform on (0, K).
     expect(d.mean).toBeCloseTo((k + 1) / 2, 6);
     let cum = 0;

@@ -5,11 +5,10 @@
  * unit-seconds and queue area. Percentiles are quantiles of the mixture of the regimes seen,
  * weighted by their successes; monitors read the same mixture over 10-second slots.
  */
-import { TimeWeighted, type Simulation } from '../../../engine/index.js';
-import type { ServiceSpec } from '../schema.js';
-import { SERVICE_COLUMNS, SERVICE_METRICS } from '../metrics.js';
-import type { MetricSpec } from '../../../results/metrics.js';
+import type { Simulation } from '../../../engine/index.js';
+import { SERVICE_METRICS } from '../metrics.js';
 import type { World } from '../../kernel/world.js';
+import { IntervalRow, ObjectiveWindows, registerPoolMetrics, ServerAvailability, TrackedThresholds, type BackendSums, type IntervalTotals, type PoolStatsSubject } from '../pool-stats.js';
 import { MAX_RECENT_WINDOW } from '../histogram.js';
 import { mixtureQuantile, type Regime } from './queue.js';
 
@@ -132,15 +131,8 @@ class FlowWindow {
 }
 
 /** What the flow statistics read from their pool. */
-export interface FlowStatsSubject {
-  readonly name: string;
-  readonly servers: number;
-  readonly spec: ServiceSpec;
-  readonly demand: readonly unknown[];
-  readonly callers: readonly unknown[];
+export interface FlowStatsSubject extends PoolStatsSubject {
   readonly balanced: boolean;
-  capacityRate(): number;
-  demandRate(t: number): number;
   serversAvailable(): number;
   /** Brings the flow up to now (every read does this first). */
   sync(): void;
@@ -159,46 +151,27 @@ export class FlowStats {
   busy = 0;
   capacity = 0;
   private queueArea = 0;
-  private under = 0;
   private readonly mix = new RegimeMix();
   readonly window = new FlowWindow();
-  private readonly availLevel: TimeWeighted;
-  private readonly enoughServers: TimeWeighted;
-  private readonly minServers: number;
-  private capTicks = 0;
-  private capMet = 0;
-  private readonly objThreshold: number;
-  private readonly objTarget: number;
-  private winUnder = 0;
-  private winTotal = 0;
-  private winCount = 0;
-  private winMet = 0;
-  private winEvent = -1;
-  private winLength = 0;
-  private trackedTh: number[] = [];
-  private trackedSlow: number[] = [];
-  private readonly backendOk: Float64Array;
-  private readonly backendRt: Float64Array;
-  // Per-interval series: cumulative counters, the interval's mixture, the last snapshot.
-  private cum = { arrivals: 0, ok: 0, failed: 0, rt: 0, busy: 0, capacity: 0 };
-  private snap = { arrivals: 0, ok: 0, failed: 0, rt: 0, busy: 0, capacity: 0 };
+  private readonly availability: ServerAvailability;
+  private readonly objective: ObjectiveWindows;
+  private readonly tracked: TrackedThresholds;
+  private readonly perBackend: BackendSums;
+  // Per-interval series: cumulative counters, the interval's mixture and its row.
+  private readonly cum: IntervalTotals = { arrivals: 0, ok: 0, failed: 0, rt: 0, busy: 0, capacity: 0 };
   private readonly intMix = new RegimeMix();
-  private readonly row = { arrivals: 0, rtMean: NaN, rtP95: NaN, util: NaN, failed: NaN };
+  private readonly interval = new IntervalRow();
 
   constructor(
     private readonly sim: Simulation,
     private readonly pool: FlowStatsSubject,
   ) {
-    const spec = pool.spec;
     const n = pool.servers;
     this.resetAt = sim.now;
-    this.backendOk = new Float64Array(n);
-    this.backendRt = new Float64Array(n);
-    this.minServers = spec.minServers ?? 0;
-    this.availLevel = new TimeWeighted(n, sim.now);
-    this.enoughServers = new TimeWeighted(n >= this.minServers ? 1 : 0, sim.now);
-    this.objThreshold = spec.latencyObjective?.threshold ?? -1;
-    this.objTarget = spec.latencyObjective?.target ?? 1;
+    this.perBackend = { rt: new Float64Array(n), ok: new Float64Array(n) };
+    this.availability = new ServerAvailability(sim, pool);
+    this.objective = new ObjectiveWindows(sim, pool.spec, () => pool.sync());
+    this.tracked = new TrackedThresholds(pool.name);
   }
 
   // ---------------------------------------------------------------- recording (per step)
@@ -220,21 +193,21 @@ export class FlowStats {
     this.mix.add(r, ok);
     this.intMix.add(r, ok);
     this.window.add(t0, t1, r, ok, 0);
-    const under = this.objThreshold > 0 ? ok * r.okCdf(this.objThreshold) : 0;
-    this.under += under;
-    this.winUnder += under;
-    this.winTotal += ok;
-    for (let i = 0; i < this.trackedTh.length; i++) this.trackedSlow[i]! += ok * (1 - r.okCdf(this.trackedTh[i]!));
+    const th = this.objective.threshold;
+    this.objective.succeeded(ok, th > 0 ? ok * r.okCdf(th) : 0);
+    const limits = this.tracked.limits;
+    const slow = this.tracked.slow;
+    for (let i = 0; i < limits.length; i++) slow[i] += ok * (1 - r.okCdf(limits[i]!));
     if (b >= 0) {
-      this.backendOk[b] += ok;
-      this.backendRt[b] += rt;
+      this.perBackend.ok[b] += ok;
+      this.perBackend.rt[b] += rt;
     }
   }
 
   /** Successes of a pooled least-connections queue credited to backend b. */
   recordBackend(b: number, ok: number, r: Regime): void {
-    this.backendOk[b] += ok;
-    this.backendRt[b] += ok * r.okMean;
+    this.perBackend.ok[b] += ok;
+    this.perBackend.rt[b] += ok * r.okMean;
   }
 
   /** Attempts served in the step (successful or not) and their mean wait. */
@@ -248,7 +221,7 @@ export class FlowStats {
     if (!(n > 0)) return;
     this.failed += n;
     this.cum.failed += n;
-    this.winTotal += n;
+    this.objective.failed(n);
     this.window.add(t0, t1, null, 0, n);
   }
 
@@ -268,37 +241,26 @@ export class FlowStats {
 
   /** The number of servers able to serve changed. */
   noteAvailability(now: number, n: number): void {
-    this.availLevel.update(now, n);
-    this.enoughServers.update(now, n >= this.minServers ? 1 : 0);
+    this.availability.note(now, n);
   }
 
   /** A capacity check on the 60-s grid (as the request level's capacity ticks). */
   capacityTick(now: number): void {
-    if (this.pool.demand.length === 0 && this.pool.callers.length === 0) return;
-    this.capTicks++;
-    if (this.pool.capacityRate() >= this.pool.demandRate(now)) this.capMet++;
+    this.availability.check(now);
   }
 
   // ---------------------------------------------------------------- queries
 
   totals(): { finished: number; failed: number; slow: number } {
-    const slow = this.objThreshold > 0 ? this.ok - this.under : 0;
-    return { finished: this.ok + this.failed, failed: this.failed, slow };
+    return { finished: this.ok + this.failed, failed: this.failed, slow: this.objective.slow(this.ok) };
   }
 
   trackThreshold(seconds: number): number {
-    if (!(seconds >= 0)) throw new RangeError(`service ${this.pool.name}: latency threshold must be ≥ 0, got ${seconds}`);
-    const i = this.trackedTh.indexOf(seconds);
-    if (i >= 0) return i;
-    this.trackedTh.push(seconds);
-    this.trackedSlow.push(0);
-    return this.trackedTh.length - 1;
+    return this.tracked.add(seconds);
   }
 
   slowerThan(id: number): number {
-    const v = this.trackedSlow[id];
-    if (v === undefined) throw new RangeError(`service ${this.pool.name}: no tracked threshold ${id}`);
-    return v;
+    return this.tracked.slowerThan(id);
   }
 
   /** Mean response time of all successes so far (NaN if none). */
@@ -308,36 +270,20 @@ export class FlowStats {
 
   // ---------------------------------------------------------------- windows, reset, metrics
 
-  private readonly onObjectiveWindow = (window: number): void => {
-    this.pool.sync();
-    this.winCount++;
-    if (this.winTotal === 0 || this.winUnder / this.winTotal >= this.objTarget) this.winMet++;
-    this.winTotal = 0;
-    this.winUnder = 0;
-    this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
-  };
-
   /** Restarts every statistic at the end of warm-up (the pool has synced first). */
   reset(): void {
     const now = this.sim.now;
     this.resetAt = now;
     this.requests = this.ok = this.failed = this.timedOut = 0;
     this.rtSum = this.waitSum = this.waitCount = 0;
-    this.busy = this.capacity = this.queueArea = this.under = 0;
-    this.trackedSlow.fill(0);
+    this.busy = this.capacity = this.queueArea = 0;
+    this.tracked.slow.fill(0);
     this.mix.clear();
-    this.availLevel.reset(now);
-    this.enoughServers.reset(now);
-    this.capTicks = this.capMet = 0;
-    this.backendOk.fill(0);
-    this.backendRt.fill(0);
-    this.winCount = this.winMet = this.winTotal = this.winUnder = 0;
-    if (this.winEvent >= 0) {
-      this.sim.cancel(this.winEvent);
-      this.winEvent = this.sim.schedule(this.winLength, this.onObjectiveWindow, this.winLength);
-    }
-    this.snap.busy = this.cum.busy;
-    this.snap.capacity = this.cum.capacity;
+    this.availability.reset(now);
+    this.perBackend.ok.fill(0);
+    this.perBackend.rt.fill(0);
+    this.objective.reset();
+    this.interval.rebase(this.cum.busy, this.cum.capacity);
   }
 
   /** Registers the class's response-time metric (every class of a flow pool shares the pool's distribution). */
@@ -348,71 +294,31 @@ export class FlowStats {
     });
   }
 
-  private closeInterval(start: number, end: number): void {
-    const span = end - start;
-    const c = this.cum;
-    const s = this.snap;
-    const ok = c.ok - s.ok;
-    const failed = c.failed - s.failed;
-    this.row.arrivals = span > 0 ? (c.arrivals - s.arrivals) / span : NaN;
-    this.row.rtMean = ok > 0 ? (c.rt - s.rt) / ok : NaN;
-    this.row.rtP95 = ok > 0 ? this.intMix.quantile(0.95) : NaN;
-    this.row.util = c.capacity - s.capacity > 0 ? (c.busy - s.busy) / (c.capacity - s.capacity) : NaN;
-    this.row.failed = ok + failed > 0 ? failed / (ok + failed) : NaN;
-    this.intMix.clear();
-    this.snap = { ...c };
-  }
-
   /** Registers the metrics and series columns under the request level's names. */
   register(world: World): void {
-    const name = this.pool.name;
-    const spec = this.pool.spec;
-    const synced =
-      (f: () => number): (() => number) =>
-      () => {
-        this.pool.sync();
-        return f();
-      };
-    const m = (s: MetricSpec, f: () => number): void => world.recorder.metric(s, { service: name }, synced(f));
-    const S = SERVICE_METRICS;
-    const span = (): number => this.sim.now - this.resetAt;
-    m(S.requests, () => this.requests);
-    m(S.throughput, () => (span() > 0 ? this.ok / span() : 0));
-    m(S.rtMean, () => this.meanResponse());
-    m(S.rtP50, () => this.mix.quantile(0.5));
-    m(S.rtP95, () => this.mix.quantile(0.95));
-    m(S.rtP99, () => this.mix.quantile(0.99));
-    m(S.waitMean, () => (this.waitCount > 0 ? this.waitSum / this.waitCount : NaN));
-    m(S.failedFraction, () => (this.ok + this.failed > 0 ? this.failed / (this.ok + this.failed) : 0));
-    m(S.timedOut, () => this.timedOut);
-    m(S.utilisation, () => (this.capacity > 0 ? Math.min(1, this.busy / this.capacity) : 0));
-    m(S.queueMean, () => (span() > 0 ? this.queueArea / span() : 0));
-    m(S.serversAvailable, () => this.availLevel.mean(this.sim.now));
-    m(S.availabilityCapacity, () => (this.capTicks > 0 ? this.capMet / this.capTicks : 1));
-    if (spec.minServers !== undefined) m(S.availabilityServers, () => this.enoughServers.mean(this.sim.now));
-    if (spec.latencyObjective !== undefined) {
-      const window = spec.latencyObjective.window;
-      m(S.latencyObjectiveMet, () => (this.ok + this.failed > 0 ? this.under / (this.ok + this.failed) : 1));
-      m(S.availabilityLatency, () => (this.winCount > 0 ? this.winMet / this.winCount : 1));
-      this.winLength = window;
-      this.winEvent = this.sim.schedule(window, this.onObjectiveWindow, window);
-    }
-    if (this.pool.balanced) {
-      for (let b = 0; b < this.pool.servers; b++) {
-        world.recorder.metric(S.backendRtMean, { service: name, backend: b }, synced(() => (this.backendOk[b]! > 0 ? this.backendRt[b]! / this.backendOk[b]! : NaN)));
-        world.recorder.metric(S.backendShare, { service: name, backend: b }, synced(() => (this.ok > 0 ? this.backendOk[b]! / this.ok : 0)));
-      }
-    }
-    const rec = world.recorder;
-    const C = SERVICE_COLUMNS;
-    rec.column(C.arrivals, { service: name }, (a, b) => {
-      this.pool.sync();
-      this.closeInterval(a, b);
-      return this.row.arrivals;
+    const pool = this.pool;
+    registerPoolMetrics(
+      world,
+      pool,
+      () => pool.sync(),
+      {
+        span: () => this.sim.now - this.resetAt,
+        requests: () => this.requests,
+        ok: () => this.ok,
+        failed: () => this.failed,
+        timedOut: () => this.timedOut,
+        rtMean: () => this.meanResponse(),
+        rtQuantile: (q) => this.mix.quantile(q),
+        waitMean: () => (this.waitCount > 0 ? this.waitSum / this.waitCount : NaN),
+        utilisation: () => (this.capacity > 0 ? Math.min(1, this.busy / this.capacity) : 0),
+        queueMean: () => (this.sim.now - this.resetAt > 0 ? this.queueArea / (this.sim.now - this.resetAt) : 0),
+      },
+      { availability: this.availability, objective: this.objective, backends: pool.balanced ? this.perBackend : null },
+    );
+    this.interval.register(world.recorder, pool.name, (a, b) => {
+      pool.sync();
+      this.interval.close(a, b, { ...this.cum }, (ok) => (ok > 0 ? this.intMix.quantile(0.95) : NaN));
+      this.intMix.clear();
     });
-    rec.column(C.rtMean, { service: name }, () => this.row.rtMean);
-    rec.column(C.rtP95, { service: name }, () => this.row.rtP95);
-    rec.column(C.utilisation, { service: name }, () => this.row.util);
-    rec.column(C.failedFraction, { service: name }, () => this.row.failed);
   }
 }

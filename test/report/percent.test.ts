@@ -1,0 +1,82 @@
+/**
+ * percent() never prints a value as a rounder figure it is not, so a printed percentage never
+ * crosses a target it misses: 99.8996 % is not "99.9 %" beside a 99.9 % target, 99.99996 % not
+ * "100 %", 94.996 % not "95 %", 0.0004 % not "0 %". Checked against targets written with
+ * fewer decimals than the band prints (whole percentages from 1 % to 99 %, two decimals above
+ * 99 % and below 1 %), in exact decimal arithmetic on the value's shortest decimal.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { percent } from '../../src/report/units.js';
+
+/** A decimal string ("99.8996", "1e-7", "-0.25") as a BigInt in units of 10^-SCALE. */
+const SCALE = 400;
+function fixed(s: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(s);
+  if (m === null) throw new Error(`not a decimal: ${s}`);
+  const digits = m[2]! + (m[3] ?? '');
+  const exp = SCALE - (m[3] ?? '').length + Number(m[4] ?? 0);
+  const v = exp >= 0 ? BigInt(digits) * 10n ** BigInt(exp) : BigInt(digits) / 10n ** BigInt(-exp);
+  return m[1] === '-' ? -v : v;
+}
+const sign = (v: bigint): number => (v > 0n ? 1 : v < 0n ? -1 : 0);
+
+/** The value in percent, exactly (its shortest decimal with the point moved), and the printed figure. */
+function both(x: number): { value: bigint; printed: bigint; text: string } {
+  const text = percent(x);
+  // A plain decimal without trailing zeros, or (below 10⁻⁶ %) three significant digits.
+  expect(text).toMatch(/^-?(\d+(\.\d*[1-9])?|\d\.\d\de-\d+) %$/);
+  return { value: fixed(String(x)) * 100n, printed: fixed(text.slice(0, -2)), text };
+}
+
+/** Decimals of the targets the band of a percentage `p` guarantees. */
+const targetDecimals = (p: number): number => (p > 99 && p < 100) || (p > 0 && p < 1) ? 2 : 0;
+
+/** The printed figure is on the value's side of every target of its band near it. */
+function neverCrosses(x: number): void {
+  const { value, printed, text } = both(x);
+  const k = targetDecimals(x * 100);
+  const step = 10n ** BigInt(SCALE - k);
+  const below = value >= 0n ? (value / step) * step : -((-value + step - 1n) / step) * step;
+  for (const t of [below - step, below, below + step, below + 2n * step]) {
+    expect(sign(printed - t), `${x} printed ${text} against target ${t / step} × 10^-${k} %`).toBe(sign(value - t));
+  }
+}
+
+/** Values near a target: a fraction with k + 2 decimals (a target of k decimals in percent), nudged by a little or not at all. */
+const nearTarget = fc
+  .record({
+    k: fc.constantFrom(0, 1, 2, 3, 4),
+    n: fc.integer({ min: 0, max: 1e6 }),
+    nudge: fc.constantFrom(0, 1e-4, -1e-4, 1e-5, -1e-5, 4e-6, -4e-6, 1e-7, -1e-7, 1e-9, -1e-9, 1e-12, -1e-12, 1e-15, -1e-15),
+  })
+  .map(({ k, n, nudge }) => (n % (10 ** (k + 2) + 1)) / 10 ** (k + 2) + nudge)
+  .filter((x) => x >= 0);
+
+describe('percent', () => {
+  it('keeps what planners read: 99.861 %, 99.95 %, 99.89 %, 95 %, 12.3 %, 100 %, 0 %', () => {
+    expect(percent(0.99861)).toBe('99.861 %');
+    expect(percent(0.9995)).toBe('99.95 %');
+    expect(percent(0.9989)).toBe('99.89 %');
+    expect(percent(0.95)).toBe('95 %');
+    expect(percent(0.123456)).toBe('12.3 %');
+    expect(percent(0.07)).toBe('7 %');
+    expect(percent(1)).toBe('100 %');
+    expect(percent(0)).toBe('0 %');
+    expect(percent(NaN)).toBe('—');
+  });
+
+  it('never rounds a value onto a target it misses (each of these printed the target before)', () => {
+    expect(percent(0.998996)).toBe('99.8996 %'); // was "99.9 %": misses a 99.9 % target
+    expect(percent(0.9999996)).toBe('99.99996 %'); // was "100 %"
+    expect(percent(0.94996)).toBe('94.996 %'); // was "95 %": misses a 95 % target
+    expect(percent(0.9496)).toBe('94.96 %'); // was "95 %"
+    expect(percent(0.000004)).toBe('0.0004 %'); // was "0 %": not none
+    expect(percent(0.990004)).toBe('99.0004 %'); // was "99 %": above a ≤ 99 % bound
+    expect(percent(1e-12)).toBe('1.00e-10 %');
+  });
+
+  it('on the side of every target of its band near the value (property)', () => {
+    fc.assert(fc.property(fc.oneof(nearTarget, fc.double({ min: 0, max: 1, noNaN: true })), (x) => neverCrosses(x)), { numRuns: 5000 });
+  });
+});
