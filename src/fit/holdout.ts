@@ -12,10 +12,11 @@ import { fitIncidents, resolutionSample, type IncidentFit, type IncidentFitOptio
 import type { IncidentExport } from './incident-export.js';
 import { incidentFragment, RESOLUTION_SERVICE } from './fragment.js';
 import { duration, sig } from './format.js';
+import { RESPONSE_TIME_TOP } from '../models/services/histogram.js';
 
 const HOUR = 3_600_000;
-/** opsim's response-time histogram covers up to 2^20 s (src/models/histogram.ts). */
-const HISTOGRAM_TOP = 2 ** 20;
+/** The top of opsim's response-time histogram (2^32 s), above the longest horizon a scenario may have. */
+const HISTOGRAM_TOP = RESPONSE_TIME_TOP;
 
 /** One comparison of held-out data with the simulation. */
 export interface HoldoutCheck {
@@ -137,7 +138,7 @@ export async function holdoutValidation(exp: IncidentExport, fraction: number, o
     let within: boolean | null = null;
     let note = 'simulated: mean over replications; held out: Kaplan–Meier quantile and its band';
     if (q.value === null || q.lower === null) note = 'held-out curve does not reach this quantile';
-    else if (q.value >= HISTOGRAM_TOP * 0.9 || sim >= HISTOGRAM_TOP * 0.9) note = `beyond ${duration(HISTOGRAM_TOP)}, the top of opsim's response-time histogram: not compared`;
+    else if (q.value >= HISTOGRAM_TOP) note = `beyond ${duration(HISTOGRAM_TOP)}, the top of opsim's response-time histogram: not compared`;
     else within = sim >= q.lower && (q.upper === null || sim <= q.upper);
     checks.push({ what: `time to resolve, ${metric}`, heldOut, simulated: Number.isFinite(sim) ? duration(sim) : 'none', within, note });
   }

@@ -36,6 +36,15 @@ describe('docs/fit.md', () => {
     expect(yaml).toMatch(/rate: 14\.13\/h .*95 % CI 13\.2–15\.1\/h/);
     expect(yaml).toContain('no family fits: the best by AIC, weibull, is 0.071 from Kaplan–Meier, over the 5 % KS critical value 0.046 for n = 861');
     expect(yaml).toMatch(/0: 499 \(56\.1 %/);
+    expect(yaml).toMatch(/^warmup: 295d /m);
+    // Step 3's figures: the times to resolve read back (p95 about 58 days, not a 12-day cap),
+    // and Little's law for 30 % more incidents.
+    const metric = (run: string, m: string): number => (JSON.parse(readFileSync(path.join(tmp.dir, run, 'results.json'), 'utf8')) as { variants: { metrics: Record<string, { mean: number }> }[] }).variants[0]!.metrics[`service.incident-resolution.${m}`]!.mean / 86_400;
+    expect(metric('base', 'response_time.p50')).toBeCloseTo(2.3, 1);
+    expect(metric('base', 'response_time.p95')).toBeGreaterThan(55);
+    expect(metric('base', 'response_time.p95')).toBeLessThan(61);
+    expect(metric('base', 'response_time.p99')).toBeGreaterThan(130);
+    expect(metric('growth', 'utilisation') / metric('base', 'utilisation')).toBeCloseTo(1.3, 1);
     expect(existsSync(path.join(tmp.dir, 'fit-report.html'))).toBe(true);
     const html = readFileSync(path.join(tmp.dir, 'holdout', 'fit-report.html'), 'utf8');
     expect(html).toContain('Holdout check');

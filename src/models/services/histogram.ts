@@ -2,7 +2,14 @@
  * Log-bucket histograms for response times, in fixed-size typed arrays: recording is a few
  * integer operations on the bits of the double (no Math.log, no allocation), so every
  * request can be recorded on the hot path. A bucket spans 1/2^subBits of an octave, so a
- * quantile read at the bucket midpoint is within 2^-(subBits+1) relative error.
+ * quantile read at the bucket midpoint is within 2^-(subBits+1) relative error of the
+ * sample's own quantile (the smallest recorded value with at least a share q at or below it).
+ *
+ * The buckets reach RESPONSE_TIME_TOP (2^32 s, 136 years), above the longest horizon a scenario
+ * may have (MAX_HORIZON, 100 years), so every response time a replication can measure is in
+ * range: incidents resolved in months and recoveries in days read as exactly as request
+ * latencies in microseconds. Anything at or above the top (or NaN) is counted in an overflow
+ * bucket of its own, and a quantile that falls there is an error, never a number.
  */
 
 const F64 = new Float64Array(1);
@@ -12,8 +19,14 @@ const U32 = new Uint32Array(F64.buffer);
 
 /** Smallest value told apart from zero: 2^-20 s ≈ 1 µs. */
 const MIN_EXP = 1023 - 20;
-/** Octaves covered: 2^-20 s to 2^20 s (≈ 12 days). */
-const OCTAVES = 40;
+/**
+ * Octaves covered: 2^-20 s to 2^32 s. The top was 2^20 s (12 days) until incident flows
+ * fitted from real exports (times to resolve of months) read their p95 as 12.1 days; values
+ * below the old top keep their buckets (indices do not depend on the number of octaves).
+ */
+const OCTAVES = 52;
+/** Smallest response time past the buckets: 2^32 s ≈ 136 years (see the module comment). */
+export const RESPONSE_TIME_TOP = 2 ** (OCTAVES - 20);
 
 const STEP_F64 = new Float64Array(1);
 const STEP_U32 = new Uint32Array(STEP_F64.buffer);
@@ -40,17 +53,21 @@ function stepDown(a: Float64Array): void {
 
 /** Bucket index layout shared by all histograms with the same `subBits`. */
 export class LogBuckets {
+  /** Buckets, the overflow bucket (the last, `overflow`) included. */
   readonly size: number;
+  /** Index of the bucket of values at or above RESPONSE_TIME_TOP (and NaN). */
+  readonly overflow: number;
   private readonly shift: number;
   private readonly mask: number;
 
   constructor(readonly subBits: number) {
-    this.size = OCTAVES << subBits;
+    this.overflow = OCTAVES << subBits;
+    this.size = this.overflow + 1;
     this.shift = 20 - subBits;
     this.mask = (1 << subBits) - 1;
   }
 
-  /** Bucket of value x (values below 1 µs go to bucket 0, above the range to the last). */
+  /** Bucket of value x (values below 1 µs go to bucket 0, at or above RESPONSE_TIME_TOP to `overflow`). */
   index(x: number): number {
     F64[0] = x;
     return this.indexOfHigh(U32[1]!);
@@ -64,7 +81,7 @@ export class LogBuckets {
   indexOfHigh(hi: number): number {
     const e = ((hi >>> 20) & 0x7ff) - MIN_EXP;
     if (e < 0 || hi >>> 31 !== 0) return 0;
-    if (e >= OCTAVES) return this.size - 1;
+    if (e >= OCTAVES) return this.overflow;
     return (e << this.subBits) | ((hi >>> this.shift) & this.mask);
   }
 
@@ -85,23 +102,33 @@ export class LogBuckets {
     return 2 ** e + (m + 0.5) * width;
   }
 
-  /** Value at quantile q of the counts in `h` (NaN when empty). */
+  /**
+   * Value at quantile q of the counts in `h` (NaN when empty). Throws when the quantile lies
+   * in the overflow bucket: no valid scenario gets there (see RESPONSE_TIME_TOP), and a
+   * replication that does fails with its seed rather than report a number that is not one.
+   */
   quantile(h: ArrayLike<number>, total: number, q: number): number {
     if (total <= 0) return NaN;
     const rank = Math.max(1, Math.ceil(q * total));
     let acc = 0;
-    for (let i = 0; i < this.size; i++) {
+    for (let i = 0; i < this.overflow; i++) {
       acc += h[i]!;
       if (acc >= rank) return this.midpoint(i);
     }
-    return this.midpoint(this.size - 1);
+    return beyondTop(q);
   }
+}
+
+/** The error of a quantile that lies at or above RESPONSE_TIME_TOP (see LogBuckets.quantile). */
+function beyondTop(q: number): never {
+  throw new RangeError(`response-time quantile ${q} is at or above ${RESPONSE_TIME_TOP} s (136 years), the top of opsim's histogram, or not a number: longer than any horizon a scenario may have`);
 }
 
 /** Sub-bucket bits of the fine (whole-run) and coarse (window, interval) layouts. */
 const FINE_BITS = 7;
 const COARSE_BITS = 4;
-const FINE_SIZE = OCTAVES << FINE_BITS;
+/** The fine layout's overflow bucket (LogBuckets.overflow). */
+const FINE_OVERFLOW = OCTAVES << FINE_BITS;
 
 /**
  * `LogHistogram.buckets.indexOfHigh(hi)` with the layout's constants written in: a hot loop
@@ -110,7 +137,7 @@ const FINE_SIZE = OCTAVES << FINE_BITS;
 export function fineIndexOfHigh(hi: number): number {
   const e = ((hi >>> 20) & 0x7ff) - MIN_EXP;
   if (e < 0 || hi >>> 31 !== 0) return 0;
-  if (e >= OCTAVES) return FINE_SIZE - 1;
+  if (e >= OCTAVES) return FINE_OVERFLOW;
   return (e << FINE_BITS) | ((hi >>> (20 - FINE_BITS)) & ((1 << FINE_BITS) - 1));
 }
 
@@ -119,7 +146,7 @@ export function fineToCoarse(f: number): number {
   return f >>> (FINE_BITS - COARSE_BITS);
 }
 
-/** A histogram of the whole run (fine buckets: 128 per octave, ±0.2 %). */
+/** A histogram of the whole run (fine buckets: 128 per octave, ≤ 0.4 % relative error). */
 export class LogHistogram {
   static readonly buckets = new LogBuckets(FINE_BITS);
   readonly counts = new Float64Array(LogHistogram.buckets.size);
@@ -143,7 +170,7 @@ export class LogHistogram {
     this.total += n;
   }
 
-  /** The q-quantile (NaN with no values). */
+  /** The q-quantile (NaN with no values; throws past RESPONSE_TIME_TOP, see LogBuckets.quantile). */
   quantile(q: number): number {
     return LogHistogram.buckets.quantile(this.counts, this.total, q);
   }
@@ -155,10 +182,10 @@ export class LogHistogram {
   }
 }
 
-/** Coarse buckets (16 per octave, ±2.2 %) for windows and intervals. */
+/** Coarse buckets (16 per octave, ≤ 3.2 % relative error) for windows and intervals. */
 export const COARSE = new LogBuckets(COARSE_BITS);
 
-/** Longest window a SlidingWindow can be sized for: 1 h (361 slots of 10 s, about 1 MB). */
+/** Longest window a SlidingWindow can be sized for: 1 h (361 slots of 10 s, about 1.2 MB). */
 export const MAX_RECENT_WINDOW = 3600;
 
 /** The merged complete slots of one window length (SlidingWindow.latencyQuantile). */
@@ -188,7 +215,7 @@ export class SlidingWindow {
   private epoch: Float64Array;
   /**
    * Per slot, the lowest and highest bucket holding a count (COARSE.size and -1 when none):
-   * merges and quantile scans visit only that range, a few octaves of the 40 kept.
+   * merges and quantile scans visit only that range, a few octaves of the 52 kept.
    */
   private lo: Int32Array;
   private hi: Int32Array;
@@ -418,9 +445,9 @@ export class SlidingWindow {
     let acc = 0;
     for (let i = from; i <= to; i++) {
       acc += (run === null ? 0 : run.hist[i]!) + (live ? this.hist[base + i]! : 0);
-      if (acc >= rank) return COARSE.midpoint(i);
+      if (acc >= rank && i < COARSE.overflow) return COARSE.midpoint(i);
     }
-    return COARSE.midpoint(size - 1);
+    return beyondTop(q);
   }
 
   /** The merged complete slots (upTo − n + 2 … upTo) for windows of `n` slots, moved on to `upTo`. */

@@ -14,7 +14,7 @@ export const SERVICE_METRICS = {
   requests: { name: 'service.<service>.requests', unit: 'count', better: 'neutral', range: COUNT, doc: 'Requests that arrived.' },
   throughput: { name: 'service.<service>.throughput', unit: 'per_second', better: 'higher', range: { lo: 0 }, doc: 'Successful requests per second over the measured period.' },
   rtMean: { name: 'service.<service>.response_time.mean', label: '<service> mean response time', unit: 'seconds', better: 'lower', range: TIME, key: 12, doc: "Mean response time of successful requests: from the request's first arrival (so retries and backoff are included) to the end of its local work plus its downstream call." },
-  rtP50: { name: 'service.<service>.response_time.p50', unit: 'seconds', better: 'lower', range: TIME, doc: 'Median response time of successful requests, from a log-bucket histogram (128 buckets per octave, ≤ 0.4 % relative error).' },
+  rtP50: { name: 'service.<service>.response_time.p50', unit: 'seconds', better: 'lower', range: TIME, doc: 'Median response time of successful requests, from a log-bucket histogram (128 buckets per octave, ≤ 0.4 % relative error from 1 µs to 2^32 s ≈ 136 years, beyond the longest horizon; shorter times read as about 1 µs).' },
   rtP95: { name: 'service.<service>.response_time.p95', label: '<service> p95 response time', unit: 'seconds', better: 'lower', range: TIME, key: 11, doc: '95th percentile of the response time of successful requests (same histogram).' },
   rtP99: { name: 'service.<service>.response_time.p99', unit: 'seconds', better: 'lower', range: TIME, doc: '99th percentile of the response time of successful requests (same histogram).' },
   waitMean: { name: 'service.<service>.wait.mean', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean time in the local queue of the attempts that got a server (withdrawn attempts are not included). In balanced mode, the count-weighted mean over backends.' },
@@ -45,7 +45,7 @@ export const SERVICE_METRICS = {
 export const SERVICE_COLUMNS = {
   arrivals: { name: '<service>.arrivals', unit: 'per_second', better: 'neutral', range: { lo: 0 }, chart: 'load', doc: 'Requests that arrived in the interval, per second.' },
   rtMean: { name: '<service>.response_time.mean', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean response time of the requests that succeeded in the interval (null if none).' },
-  rtP95: { name: '<service>.response_time.p95', unit: 'seconds', better: 'lower', range: TIME, chart: 'response_time_p95', doc: 'Their 95th percentile (16 buckets per octave, ≤ 2.2 % error; null if none).' },
+  rtP95: { name: '<service>.response_time.p95', unit: 'seconds', better: 'lower', range: TIME, chart: 'response_time_p95', doc: 'Their 95th percentile (16 buckets per octave, ≤ 3.2 % relative error; null if none).' },
   utilisation: { name: '<service>.utilisation', unit: 'fraction', better: 'neutral', range: SHARE, chart: 'utilisation', doc: 'Busy ÷ available unit-seconds in the interval.' },
   failedFraction: { name: '<service>.failed_fraction', unit: 'fraction', better: 'lower', range: SHARE, doc: 'Failed ÷ finished requests in the interval (null if none finished).' },
 } as const satisfies Record<string, ColumnSpec>;
