@@ -451,6 +451,26 @@ describe('what the recovery plan costs (cost.recovery)', () => {
       expect(run(priced(drScenario([], { repair: '25m' }), fees))['cost.recovery']).toBeCloseTo(7 * 24 + 48 + 500, 9);
     });
 
+    it('a runbook of work steps alone invokes the plan at its end, where it moves the load; called off before then, it pays none', () => {
+      // Hot: 16 an hour all day. declare (10 min) → promote (20 min, work): the load moves at 12:30.
+      const workOnly = (repair?: string): Scenario =>
+        priced(
+          drScenario([], { mode: 'hot', ...(repair === undefined ? {} : { repair }) }).replace(
+            '        - { name: bring-up, team: ops, action: bring-up, duration: 20m }\n        - { name: dns, team: net, action: switch, duration: 5m }',
+            '        - { name: promote, team: ops, duration: 20m }',
+          ),
+          fees,
+        );
+      const m = run(workOnly());
+      expect(m['site.east.rto']).toBe(30 * M);
+      expect(m['service.prod-dr.requests']).toBeGreaterThan(0);
+      expect(m['cost.recovery']).toBeCloseTo(16 * 24 + 48 + 500, 9);
+      // Power back at 12:15, during promote: the load never moved, the provider was never called.
+      const off = run(workOnly('15m'));
+      expect(off['service.prod-dr.requests']).toBe(0);
+      expect(off['cost.recovery']).toBeCloseTo(16 * 24 + 48, 9);
+    });
+
     it('counts from the end of warm-up: a failover invoked in the warm-up pays no invocation, the subscription runs from then', () => {
       // Brought up at 12:30 (taken up at 12:10), measured from 13:00: 11 h at 16 an hour and 2 an hour.
       const m = run(priced(`${drScenario()}\nwarmup: 13h`, fees));
