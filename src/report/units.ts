@@ -100,7 +100,8 @@ function shortestDecimal(a: number, shift = 0): { digits: string; point: number 
 function withoutNoise(x: number, scale = Math.abs(x)): number {
   if (!Number.isFinite(x) || scale === 0 || !Number.isFinite(scale)) return x;
   const decimals = 11 - Math.floor(Math.log10(scale));
-  return decimals < 0 ? x : Number(x.toFixed(Math.min(100, decimals)));
+  // Beyond what toFixed writes (0 to 100 places), leave the figure as it is.
+  return decimals < 0 || decimals > 100 ? x : Number(x.toFixed(decimals));
 }
 
 /**

@@ -89,6 +89,7 @@ describe('percent', () => {
     expect(formatComparison(0.8, 0.9, 'fraction')).toEqual(['80 %', '90 %', '+10 pp']); // was "+9.999999999999998 pp"
     expect(formatComparison(0.8, (0.7 + 0.8 + 0.9) / 3, 'fraction')[2]).toBe('0 pp'); // the same share: no difference, no sign
     expect(formatComparison(0.9, 0.9001, 'fraction')[2]).toBe('+0.01 pp');
+    expect(formatComparison(0, 1e-105, 'fraction')[2]).toBe('+1.00e-103 pp'); // nothing dropped from a figure this small
   });
 
   /** Shares with k + 2 decimals (whole percentages at k = 0), as replications report them. */
