@@ -73,7 +73,7 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
       Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : '−'}${Math.abs(v.changePct).toFixed(1)}%` : String(v.changePct),
       v.test,
       v.p === null ? '-' : v.p < 1e-4 ? '<1e-4' : v.p.toFixed(4),
-      v.verdict.toUpperCase(),
+      v.verdict.replace('-', ' ').toUpperCase(),
     ]);
   }
   // The figures (baseline … p) are right-aligned.
@@ -85,8 +85,21 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
   lines.push(
     '',
     `${r.paired ? 'paired t-test (same seed and replications)' : 'Welch t-test'}, tolerance ${r.tolerancePct}%: ` +
-      (r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`),
+      (r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`) +
+      (r.inconclusive === 0 ? '' : `, ${r.inconclusive} inconclusive`),
   );
+  // Not significant is not unchanged: name what the runs cannot tell apart, and what would.
+  const open = r.verdicts.filter((v) => v.verdict === 'inconclusive');
+  if (open.length > 0) {
+    const needed = open.map((v) => v.replicationsToDecide);
+    const most = needed.every((x) => x !== null) ? Math.max(...(needed as number[])) : null;
+    const n = Math.min(...open.map((v) => Math.min(v.baselineN, v.currentN)));
+    lines.push(
+      `inconclusive (not significant, but the 95 % interval of the difference reaches past ±${r.tolerancePct}%; not a regression for the exit code): ` +
+        open.map((v) => `${named([v.metric])} ${Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : '−'}${Math.abs(v.changePct).toFixed(1)}%` : String(v.changePct)} (p = ${v.p!.toFixed(2)})`).join(', ') +
+        (most !== null ? `; about ${most} replications per run (now ${n}) would decide ${open.length === 1 ? 'it' : 'them'} if the spread stays as observed` : `; more replications per run (now ${n}) would narrow the interval`),
+    );
+  }
   // Metrics without observations on either side cannot be tested; say so rather than pass them silently.
   if (r.skipped.length > 0) lines.push(`not tested (no observations in one of the runs): ${named(r.skipped)}`);
   if (r.missingFromCurrent.length > 0) lines.push(`missing from the current run: ${named(r.missingFromCurrent)}`);

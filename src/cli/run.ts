@@ -11,6 +11,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { slaMetrics } from '../results/metrics.js';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
+import { locatedScenarioWarnings } from '../models/warnings.js';
 import { planExperiment, runExperiment } from '../experiment/run.js';
 import { rememberLoaded } from '../experiment/plan.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
@@ -244,6 +245,8 @@ export function register(program: Command): void {
       }
       const loaded = loadScenarioFile(file, { overrides });
       if (!loaded.ok) return printScenarioErrors(new ScenarioLoadError(loaded.errors));
+      // Valid but overloaded (or flow outside its validated region): said before the run, as `opsim validate` says it.
+      for (const w of locatedScenarioWarnings(file, loaded.scenario)) process.stderr.write(formatScenarioError(w) + '\n');
       if (flags.shard !== undefined || flags.queue !== undefined) {
         const spec = { input: { raw: loaded.raw, file: loaded.file, hash: loaded.hash }, options: specOptions(flags, overrides, only) };
         try {

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError, type Scenario, type ScenarioError } from '../scenario/index.js';
 import { formatQuantity } from '../scenario/validate.js';
-import { locatedFlowWarnings } from '../models/services/flow/index.js';
+import { locatedScenarioWarnings } from '../models/warnings.js';
 import { planExperiment, rememberLoaded } from '../experiment/plan.js';
 
 /** One-line summary of a valid scenario: name, list sizes, horizon, and the variants checked when there are several. */
@@ -63,8 +63,8 @@ export function register(program: Command): void {
         const checked = r.ok ? checkVariants(r, overrides) : { errors: r.errors };
         if (r.ok && 'variants' in checked) {
           process.stdout.write(`${file}: valid (${summarizeScenario(r.scenario, checked.variants)})\n`);
-          // Valid, but a flow-level service outside flow's validated region (docs/fidelity.md).
-          for (const w of locatedFlowWarnings(file, r.scenario)) process.stderr.write(formatScenarioError(w) + '\n');
+          // Valid, but overloaded, or a flow-level service outside flow's validated region (docs/fidelity.md).
+          for (const w of locatedScenarioWarnings(file, r.scenario)) process.stderr.write(formatScenarioError(w) + '\n');
         } else if ('errors' in checked) {
           bad++;
           for (const e of checked.errors) process.stderr.write(formatScenarioError(e) + '\n');

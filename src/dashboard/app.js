@@ -8,7 +8,7 @@
 // read exactly as report.html reads them.
 import { metricLabel, slaMetrics } from './metrics.js';
 // Figures with their units, from src/report/units.ts (served compiled; it imports nothing).
-import { formatComparison, formatTogether, formatValue, percent } from './units.js';
+import { formatComparison, formatTogether, formatValue, percent, unitLabel } from './units.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -231,12 +231,17 @@ function summaryTables(doc) {
   const box = el('div', { class: 'summary', id: 'run-summary' });
   const cat = doc.metrics || {};
   const rank = new Map(((doc.ranking && doc.ranking.order) || []).map((o) => [o.variant, o.rank]));
+  // The variants best rank first (unranked after, in document order): the verdict's rows and the key metrics' columns.
+  const ranked = [...doc.variants].sort((a, b) => (rank.get(a.name) || 1e9) - (rank.get(b.name) || 1e9));
   const slas = (doc.slas || []).map((b) => b.name);
   const roles = slaMetrics(cat);
   const slaMet = new Set([...roles.values()].map((r) => r.met));
   // The other 0/1 verdicts some variant observed (e.g. the per-priority incident targets), as in report.html.
   const seen = (m) => doc.variants.some((v) => v.metrics[m] && v.metrics[m].n > 0);
   const flags = Object.keys(cat).filter((m) => cat[m].flag === true && !slaMet.has(m) && seen(m)).sort();
+  // The total cost, as report.html's decision table shows it: mean with its interval in the metric's unit.
+  const cost = doc.variants.some((v) => v.metrics['cost.total'] !== undefined) ? 'cost.total' : null;
+  const costUnit = cost && cat[cost] && unitLabel(cat[cost].unit) !== '' ? ` (${unitLabel(cat[cost].unit)})` : '';
   if (slas.length > 0 || rank.size > 0) {
     const head = el(
       'tr',
@@ -245,9 +250,9 @@ function summaryTables(doc) {
       el('th', {}, 'variant'),
       ...slas.map((s) => el('th', {}, `P(${s} met)`)),
       ...flags.map((f) => el('th', { title: `${f}: ${cat[f].doc}` }, `P(${metricLabel(cat[f], f)})`)),
+      ...(cost ? [el('th', { title: cat[cost] ? `${cost}: ${cat[cost].doc}` : cost }, `total cost${costUnit}`)] : []),
     );
-    const rows = [...doc.variants]
-      .sort((a, b) => (rank.get(a.name) || 1e9) - (rank.get(b.name) || 1e9))
+    const rows = ranked
       .map((v) => {
         const cells = slas.map((s) => {
           const met = roles.get(s) && roles.get(s).met;
@@ -259,6 +264,14 @@ function summaryTables(doc) {
           const s = v.metrics[f];
           cells.push(!s || s.n === 0 ? el('td', { class: 'na', title: 'no observation' }, '—') : probCell(s.mean, s.ci95[0], s.ci95[1], `n=${s.n}`));
         }
+        if (cost) {
+          const s = v.metrics[cost];
+          if (!s || s.n === 0) cells.push(el('td', { class: 'na' }, '—'));
+          else {
+            const e = estimate(s, cat[cost] ? cat[cost].unit : undefined, doc.horizonSeconds);
+            cells.push(el('td', { class: 'cost' }, el('span', { class: 'mean' }, e.mean), ' ', e.ci));
+          }
+        }
         return el('tr', {}, el('td', {}, String(rank.get(v.name) || '—')), el('th', {}, v.name), ...cells);
       });
     box.append(el('h3', {}, 'Verdict'), el('table', { class: 'numbers verdict' }, el('thead', {}, head), el('tbody', {}, ...rows)));
@@ -267,12 +280,13 @@ function summaryTables(doc) {
   }
   const keys = keyMetricsOf(doc);
   if (keys.length > 0) {
-    // Metrics as rows, one column per variant; each cell wraps its interval under the mean, so
-    // every variant fits the view (no sideways scrolling) as in report.html.
-    const head = el('tr', {}, el('th', {}, 'metric'), ...doc.variants.map((v) => el('th', {}, v.name)));
+    // Metrics as rows, one column per variant in the verdict's order (best rank first, as in
+    // report.html); each cell wraps its interval under the mean, so every variant fits the view
+    // (no sideways scrolling) as in report.html.
+    const head = el('tr', {}, el('th', {}, 'metric'), ...ranked.map((v) => el('th', {}, v.name)));
     const rows = keys.map((m) => {
       const unit = cat[m] ? cat[m].unit : undefined;
-      const cells = doc.variants.map((v) => {
+      const cells = ranked.map((v) => {
         const s = v.metrics[m];
         if (!s || s.n === 0) return el('td', { class: 'na' }, '—');
         const e = estimate(s, unit, doc.horizonSeconds);

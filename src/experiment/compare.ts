@@ -3,7 +3,10 @@
  * against that of a current one, metric by metric. A metric regresses when it moved in its
  * bad direction by more than the tolerance AND the move is statistically significant
  * (paired t when both runs share seed and replication indices, else Welch). With fewer than
- * two replications on a side no test is possible and the tolerance alone decides. Which way
+ * two replications on a side no test is possible and the tolerance alone decides. A move that
+ * is not significant is not "unchanged": only a 95 % interval of the difference that lies
+ * within the tolerance says so; one that reaches past it is "inconclusive", with the
+ * replications that would decide it. Which way
  * is better comes from the documents' metric specs. Runs of different scenarios (unless
  * forced) or without a shared metric are an input error; metrics only one side reports are
  * listed.
@@ -11,7 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { RESULTS_FORMAT, type ResultsDocument, type VariantResults } from '../results/format.js';
 import { metricDirection, type Direction } from './direction.js';
-import { pairedTTest, welchTest, type MeanTest } from './stats.js';
+import { pairedTTest, tQuantile, welchTest, type MeanTest } from './stats.js';
 
 /** Options of a comparison. */
 export interface CompareOptions {
@@ -40,7 +43,21 @@ export interface MetricVerdict {
   test: 'paired' | 'welch' | 'none';
   /** Two-sided p-value (null without a test). */
   p: number | null;
-  verdict: 'regression' | 'improvement' | 'unchanged' | 'changed';
+  /**
+   * regression / improvement / changed (neutral metric): a significant move beyond the
+   * tolerance. unchanged: not significant, and the 95 % interval of the difference lies
+   * within ±tolerance (or, without a test, the values are equal).
+   * within-tolerance: a significant move (or, without a test, any move) no larger than the
+   * tolerance. inconclusive: not significant, but the interval reaches past the tolerance,
+   * so the data cannot tell a change beyond it from none. Only a regression fails the gate.
+   */
+  verdict: 'regression' | 'improvement' | 'changed' | 'within-tolerance' | 'unchanged' | 'inconclusive';
+  /**
+   * For an inconclusive verdict: about how many replications per run would decide it (make
+   * the observed move significant, or the interval fit within the tolerance), if the spread
+   * stays as observed; null otherwise, or when more than MAX_PROJECTED_REPLICATIONS.
+   */
+  replicationsToDecide: number | null;
 }
 
 /** The outcome of a comparison. */
@@ -57,6 +74,8 @@ export interface CompareReport {
   /** Metrics the current run reports that the baseline does not. */
   missingFromBaseline: string[];
   regressions: number;
+  /** Metrics whose verdict is inconclusive. */
+  inconclusive: number;
 }
 
 /** Input that cannot be compared (missing file, bad JSON, not a results document): exit code 2. */
@@ -167,10 +186,20 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
     const significant = tested ? test.p < alpha : true;
     const worse = direction === 'lower' ? changePct > tol : direction === 'higher' ? changePct < -tol : false;
     const better = direction === 'lower' ? changePct < -tol : direction === 'higher' ? changePct > tol : false;
-    let verdict: MetricVerdict['verdict'] = 'unchanged';
+    // The tolerance as an absolute difference, to hold the interval of the difference against.
+    const band = (tol / 100) * Math.abs(sa.mean);
+    let verdict: MetricVerdict['verdict'];
+    let replicationsToDecide: number | null = null;
     if (significant && worse) verdict = 'regression';
     else if (significant && better) verdict = 'improvement';
     else if (significant && direction === 'neutral' && Math.abs(changePct) > tol) verdict = 'changed';
+    else if (!tested) verdict = diff === 0 ? 'unchanged' : 'within-tolerance';
+    else if (test.ci95[0] >= -band && test.ci95[1] <= band) verdict = significant ? 'within-tolerance' : 'unchanged';
+    else if (significant) verdict = 'within-tolerance';
+    else {
+      verdict = 'inconclusive';
+      replicationsToDecide = replicationsToDecideOf(test, Math.abs(diff), band, Math.min(sa.n, sb.n));
+    }
     return {
       metric,
       direction,
@@ -182,7 +211,38 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
       test: tested ? test.kind : 'none',
       p: tested ? test.p : null,
       verdict,
+      replicationsToDecide,
     };
   });
-  return { baselineVariant: a.name, currentVariant: b.name, paired, tolerancePct: tol, verdicts, skipped, missingFromCurrent, missingFromBaseline, regressions: verdicts.filter((v) => v.verdict === 'regression').length };
+  const count = (w: MetricVerdict['verdict']): number => verdicts.filter((v) => v.verdict === w).length;
+  return { baselineVariant: a.name, currentVariant: b.name, paired, tolerancePct: tol, verdicts, skipped, missingFromCurrent, missingFromBaseline, regressions: count('regression'), inconclusive: count('inconclusive') };
+}
+
+/** Projections of replications beyond this are not given (the answer would be "no practical count"). */
+export const MAX_PROJECTED_REPLICATIONS = 1_000_000;
+
+/**
+ * About how many replications per run would decide an inconclusive comparison, if the spread
+ * and the difference stay as observed: the 95 % half-width must shrink below the observed
+ * |difference| (the move becomes significant) or, for a move within the tolerance, below the
+ * room left to the tolerance (the interval fits within it), whichever comes first. The
+ * half-width scales as t(0.975, df) ÷ √n: df is n − 1 for the paired test, Welch's df grown in
+ * proportion for Welch's. Null when no count up to MAX_PROJECTED_REPLICATIONS does it.
+ */
+export function replicationsToDecideOf(test: MeanTest, absDiff: number, band: number, n: number): number | null {
+  const hw = (test.ci95[1] - test.ci95[0]) / 2;
+  const target = absDiff > band ? absDiff : Math.max(absDiff, band - absDiff);
+  if (!(hw > 0) || !(target > 0) || n < 2) return null;
+  const df = (m: number): number => (test.kind === 'paired' ? m - 1 : (test.df * m) / n);
+  const halfWidth = (m: number): number => (hw * tQuantile(0.975, df(m)) * Math.sqrt(n / m)) / tQuantile(0.975, df(n));
+  if (halfWidth(MAX_PROJECTED_REPLICATIONS) >= target) return null;
+  // The half-width falls with m: the smallest m beyond n that reaches the target, by bisection.
+  let lo = n;
+  let hi = MAX_PROJECTED_REPLICATIONS;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (halfWidth(mid) < target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }

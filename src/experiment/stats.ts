@@ -131,7 +131,13 @@ export function summarize(values: readonly number[]): MetricSummary {
   };
 }
 
-/** Wilson score interval of a proportion (`successes` of `n`) at the 95 % level. */
+/**
+ * Wilson score interval of a proportion (`successes` of `n`) at the 95 % level. The bounds are
+ * exactly 0 when nothing succeeded and exactly 1 when everything did (the closed form's
+ * centre − half rounds to ±1e-17 there, which a report would print as "5.551e-17"), and never
+ * leave [0, 1]. The lower bound of 0 < successes < n is taken from the product of the two
+ * roots (p² ÷ (1 + z²/n)) rather than centre − half, which cancels when p is small.
+ */
 export function wilsonInterval(successes: number, n: number, z = 1.959963984540054): [number, number] {
   if (n === 0) return [0, 1];
   const p = successes / n;
@@ -139,7 +145,9 @@ export function wilsonInterval(successes: number, n: number, z = 1.9599639845400
   const denom = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  const hi = successes >= n ? 1 : Math.min(1, centre + half);
+  const lo = successes <= 0 ? 0 : Math.max(0, Math.min(p, (p * p) / denom / hi));
+  return [lo, hi];
 }
 
 /** Result of a two-sample test of means. */

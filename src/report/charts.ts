@@ -6,11 +6,12 @@
  * self-contained JSON file that the report, the API and the dashboard can all use as is.
  */
 import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
-import { currentMetricSpec } from '../models/index.js';
+import { currentCatalog, currentMetricSpec } from '../models/index.js';
 import type { IncidentRecord, ResultsDocument, SeriesSummary, VariantResults } from '../results/format.js';
 import { templateLabels, templateMatch, type ChartId } from '../results/metrics.js';
 import { labelOf, readCatalog } from './catalog.js';
 import { faultMarkers } from './decision.js';
+import { clockTime } from './units.js';
 
 /** A JSON value, as written into a Vega-Lite spec. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -67,7 +68,8 @@ export function timeX(horizonSeconds: number, field = 'h'): { [key: string]: Jso
     for (let h = 0; h <= hours + 1e-9; h += step) values.push(h);
     const hh = "pad('' + floor(datum.value % 24), 2, '0', 'left')";
     const mm = "pad('' + round((datum.value % 1) * 60), 2, '0', 'left')";
-    const day = hours > DAY_HOURS ? "(datum.value >= 24 ? 'day 2 ' : '') + " : '';
+    // Past the first day a tick says which day it falls on: 24 h is day 2 00:00, 48 h day 3 00:00.
+    const day = hours > DAY_HOURS ? "(datum.value >= 24 ? 'day ' + (floor(datum.value / 24) + 1) + ' ' : '') + " : '';
     return { field, type: 'quantitative', title: 'clock time (simulated)', scale: { domain: [0, round(hours)], nice: false }, axis: { values, labelExpr: `${day}${hh} + ':' + ${mm}` } };
   }
   const every = hours <= 14 * DAY_HOURS ? 1 : Math.ceil(hours / DAY_HOURS / 14);
@@ -97,14 +99,30 @@ function targetLayers(y: number, label: string): Json[] {
   ];
 }
 
-/** A row of a long-format series table. */
-interface SeriesPoint {
+/**
+ * A point of a long-format series table. Series lines are drawn as steps, each value over the
+ * time it describes (see ColumnSpec.sampled): a summary of an interval (a mean, rate, share or
+ * percentile over [t, t + interval)) is a step from t to the interval's end; a level read at the
+ * interval's end is a step from that reading to the next. So a row gives a point at the step's
+ * start (`h`, with `when` saying what the value is, for the tooltip at `at`), and a step that is
+ * followed by a gap or ends the series gets a closing point at its end (`when` null). An empty
+ * interval is a point with null values, placed strictly inside the interval, where the line
+ * breaks instead of joining its neighbours. The mean line and its band are points of their own
+ * (`part`), as a band can be missing where the mean is not (one replication had a value).
+ */
+export interface SeriesPoint {
   [key: string]: Json;
+  part: 'line' | 'band';
   h: number;
   series: string;
-  mean: number;
+  /** The mean (null on band points and in gaps). */
+  mean: number | null;
   lo: number | null;
   hi: number | null;
+  /** Where the point's tooltip sits (the interval's middle, or the reading's time); null on band, closing and gap points. */
+  at: number | null;
+  /** What the value describes, e.g. "06:00–06:15" or "at 06:15 (interval end)"; null on band, closing and gap points. */
+  when: string | null;
 }
 
 /** Variants that carry a series. */
@@ -113,12 +131,72 @@ function seriesVariants(doc: ResultsDocument): { v: VariantResults; s: SeriesSum
 }
 
 /**
+ * Whether a column is a level read at each interval's end (else a summary over its interval):
+ * its spec says so; a document written before specs said it reads today's spec of the same
+ * template.
+ */
+function readAtEnd(doc: ResultsDocument, col: string): boolean {
+  const spec = doc.columns?.[col];
+  if (spec?.sampled !== undefined) return spec.sampled === 'at-end';
+  const today = currentCatalog([], [col]).columns[col];
+  return today !== undefined && (spec === undefined || today.name === spec.name) && today.sampled === 'at-end';
+}
+
+/** The points of one column of one variant's series, its mean line then its band, as steps over the time each value describes (see SeriesPoint). */
+function stepPoints(doc: ResultsDocument, s: SeriesSummary, j: number, name: string, atEnd: boolean, value: (x: number | null | undefined, band: boolean) => number | null): SeriesPoint[] {
+  const horizon = doc.horizonSeconds;
+  const clock = (t: number): string => clockTime(t, horizon);
+  // Each row's interval [start, end): the next row's start, or the horizon for the last (partial) one.
+  const rows: { start: number; end: number; i: number }[] = [];
+  for (let i = 0; i < s.mean.length; i++) {
+    const t = s.mean[i]?.[0];
+    if (t === null || t === undefined) continue;
+    rows.push({ start: t, end: t, i });
+  }
+  rows.forEach((r, k) => (r.end = k + 1 < rows.length ? rows[k + 1]!.start : Math.min(r.start + s.intervalSeconds, Math.max(horizon, r.start))));
+  // "day 2 06:00–06:15": the day is said once when both ends fall on it.
+  const span = (a: number, b: number): string => {
+    const [from, to] = [clock(a), clock(b)];
+    const day = /^day \d+ /.exec(from)?.[0];
+    return `${from}–${day !== undefined && to.startsWith(day) ? to.slice(day.length) : to}`;
+  };
+  const out: SeriesPoint[] = [];
+  for (const part of ['line', 'band'] as const) {
+    const mean = (i: number): number | null => (part === 'line' ? value(s.mean[i]?.[j], false) : null);
+    const band = (i: number): [number | null, number | null] => [value(s.lo[i]?.[j], true), value(s.hi[i]?.[j], true)];
+    const defined = (i: number): boolean => (part === 'line' ? mean(i) !== null : band(i).every((x) => x !== null));
+    const point = (h: number, i: number, at: number | null, when: string | null): SeriesPoint => {
+      const [lo, hi] = band(i);
+      return { part, h: round(h / HOUR), series: name, mean: mean(i), lo, hi, at: part === 'line' && at !== null ? round(at / HOUR) : null, when: part === 'line' ? when : null };
+    };
+    const gap = (h: number): SeriesPoint => ({ part, h: round(h / HOUR), series: name, mean: null, lo: null, hi: null, at: null, when: null });
+    rows.forEach((r, k) => {
+      const next = rows[k + 1];
+      if (atEnd) {
+        // A reading at the interval's end, held until the next reading.
+        out.push(defined(r.i) ? point(r.end, r.i, r.end, `at ${clock(r.end)} (interval end)`) : gap(r.end));
+        return;
+      }
+      if (!defined(r.i)) {
+        out.push(gap((r.start + r.end) / 2));
+        return;
+      }
+      out.push(point(r.start, r.i, (r.start + r.end) / 2, span(r.start, r.end)));
+      // The step ends where the next one starts; before a gap, and at the end, it is closed explicitly.
+      if ((next === undefined || !defined(next.i)) && r.end > r.start) out.push(point(r.end, r.i, null, null));
+    });
+  }
+  return out;
+}
+
+/**
  * Long-format points for every series column whose spec (in the document's column catalog)
  * is drawn on `chart`, optionally only those whose labels `only` accepts; the legend entry is
  * the column's label values plus its spec's legend words. With several variants the variant
- * name prefixes the label, so one chart compares policies over time.
+ * name prefixes the label, so one chart compares policies over time. `atEnd`/`overInterval`
+ * count the lines of each kind (what the caption says the steps mean).
  */
-function collect(doc: ResultsDocument, chart: ChartId, opts: { scale?: number; nonNegative?: boolean; only?: (labels: Record<string, string>) => boolean } = {}): { points: SeriesPoint[]; note: string } {
+function collect(doc: ResultsDocument, chart: ChartId, opts: { scale?: number; nonNegative?: boolean; only?: (labels: Record<string, string>) => boolean } = {}): { points: SeriesPoint[]; note: string; atEnd: number; overInterval: number; interval: number } {
   const { scale = 1, nonNegative = true, only } = opts;
   const vs = seriesVariants(doc);
   const labelOf = new Map<string, string>();
@@ -151,26 +229,18 @@ function collect(doc: ResultsDocument, chart: ChartId, opts: { scale?: number; n
   }
   const multi = vs.length > 1 && note === '';
   const out: SeriesPoint[] = [];
+  let atEnd = 0;
   for (const { names, col, s, j } of shown) {
     const label = labelOf.get(col)!;
     const name = multi ? `${names.join(' = ')}: ${label}` : label;
-    for (let i = 0; i < s.mean.length; i++) {
-      const mean = s.mean[i]?.[j];
-      const t = s.mean[i]?.[0];
-      if (mean === null || mean === undefined || t === null || t === undefined) continue;
-      const lo = s.lo[i]?.[j] ?? null;
-      const hi = s.hi[i]?.[j] ?? null;
-      out.push({
-        h: round(t / HOUR),
-        series: name,
-        mean: round(mean * scale),
-        // Bands are cut to the column's feasible range in results.json; this keeps older documents honest too.
-        lo: lo === null ? null : round(nonNegative ? Math.max(0, lo * scale) : lo * scale),
-        hi: hi === null ? null : round(hi * scale),
-      });
-    }
+    const end = readAtEnd(doc, col);
+    if (end) atEnd++;
+    // Bands are cut to the column's feasible range in results.json; this keeps older documents honest too.
+    const value = (x: number | null | undefined, band: boolean): number | null =>
+      x === null || x === undefined || !Number.isFinite(x) ? null : round(band && nonNegative ? Math.max(0, x * scale) : x * scale);
+    out.push(...stepPoints(doc, s, j, name, end, value));
   }
-  return { points: out, note };
+  return { points: out, note, atEnd, overInterval: shown.length - atEnd, interval: shown[0]?.s.intervalSeconds ?? 0 };
 }
 
 // Rounding to 6 significant digits keeps specs small and byte-stable without visible loss.
@@ -197,26 +267,47 @@ function axisLabel(doc: ResultsDocument, metric: string, slot: string, fallback:
   return rest === '' || /<[a-z_]+>/.test(rest) ? fallback : rest;
 }
 
-/** Mean line plus a shaded 95 % band over clock time; `under` layers (reference bands) go beneath, `over` layers (targets) above, fault markers on top. */
+/** The name of the layer of a series chart that only carries tooltips (left out of static renders: nothing hovers over an SVG file). */
+export const HOVER_LAYER = 'hover';
+
+/**
+ * Mean line plus a shaded 95 % band over clock time, both as steps over the time each value
+ * describes (see SeriesPoint), broken where an interval is empty; `under` layers (reference
+ * bands) go beneath, `over` layers (targets) above, fault markers on top. A transparent point
+ * per value carries its tooltip: the series, what time it describes, the mean and its band.
+ */
 function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], yTitle: string, under: Json[] = [], yScale: Json = { zero: false }, over: Json[] = []): VegaLiteSpec {
   // An all-zero series (no incidents at all) would collapse the axis to one tick.
-  if (under.length === 0 && over.length === 0 && points.every((p) => p.mean === 0 && (p.hi === null || p.hi === 0))) yScale = { domain: [0, 1] };
+  if (under.length === 0 && over.length === 0 && points.every((p) => (p.mean === null || p.mean === 0) && (p.hi === null || p.hi === 0))) yScale = { domain: [0, 1] };
   const x = timeX(doc.horizonSeconds);
   // Line-shaped, full-strength swatches: the shaded bands would otherwise make them pale.
   const color = { field: 'series', type: 'nominal', title: null, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
+  // A null breaks the path (Vega-Lite's default for lines and areas, stated so it cannot change under us).
+  const invalid = 'break-paths-show-domains';
   return top(title, {
     height: HEIGHT,
     data: { values: points },
     layer: [
       ...under,
       {
-        transform: [{ filter: 'datum.lo !== null && datum.hi !== null' }],
-        mark: { type: 'area', opacity: 0.2 },
+        transform: [{ filter: "datum.part === 'band'" }],
+        mark: { type: 'area', opacity: 0.2, interpolate: 'step-after', invalid },
         encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' }, color },
       },
       {
-        mark: { type: 'line', strokeWidth: 1.5 },
+        transform: [{ filter: "datum.part === 'line'" }],
+        mark: { type: 'line', strokeWidth: 1.5, interpolate: 'step-after', invalid },
         encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale }, color },
+      },
+      {
+        name: HOVER_LAYER,
+        transform: [{ filter: "datum.part === 'line' && datum.when !== null" }],
+        mark: { type: 'point', opacity: 0, size: 80 },
+        encoding: {
+          x: { field: 'at', type: 'quantitative' },
+          y: { field: 'mean', type: 'quantitative' },
+          tooltip: [{ field: 'series', title: 'line' }, { field: 'when', title: 'time' }, { field: 'mean', title: 'mean' }, { field: 'lo', title: 'ci95 lo' }, { field: 'hi', title: 'ci95 hi' }],
+        },
       },
       ...over,
       ...markerLayers(doc),
@@ -224,23 +315,34 @@ function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], y
   });
 }
 
+/** What a series chart's steps mean, for its caption: summaries over each interval, readings at interval ends, or both. */
+function stepsMean(c: { atEnd: number; overInterval: number; interval: number }): string {
+  const iv = c.interval;
+  const every = iv % HOUR === 0 ? `${iv / HOUR}-hour` : iv % 60 === 0 ? `${iv / 60}-minute` : `${iv}-second`;
+  const over = `each step spans the ${every} interval its value describes`;
+  const end = `values read at the end of each ${every} interval are held until the next reading`;
+  const text = c.atEnd === 0 ? over : c.overInterval === 0 ? end : `${over}; ${end}`;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
 function seriesCharts(doc: ResultsDocument): Chart[] {
   const charts: Chart[] = [];
-  const add = (name: string, title: string, caption: string, c: { points: SeriesPoint[]; note: string }, make: (p: SeriesPoint[], t: string) => VegaLiteSpec): void => {
-    if (c.points.length > 0) charts.push({ name, title: title + c.note, caption, spec: make(c.points, title + c.note) });
+  // Every caption says what the chart shows, what a step means, then how to read lines, bands and markers.
+  const add = (name: string, title: string, caption: string, c: ReturnType<typeof collect>, make: (p: SeriesPoint[], t: string) => VegaLiteSpec): void => {
+    if (c.points.length > 0) charts.push({ name, title: title + c.note, caption: `${caption}. ${stepsMean(c)} ${band}`, spec: make(c.points, title + c.note) });
   };
-  const band = 'Lines are means across replications; shaded bands are 95 % confidence intervals; dashed verticals mark the onsets of the P1/P2 incidents of replication 1 of the reference.';
+  const band = 'Lines are means across replications, broken where an interval has no value (e.g. nothing finished, or no server was up); shaded bands are 95 % confidence intervals; dashed verticals mark the onsets of the P1/P2 incidents of replication 1 of the reference.';
   // The latency thresholds of the SLAs, drawn on the response-time chart.
   const thresholds: Json[] = [...new Map((doc.slas ?? []).filter((b) => b.latency !== undefined).map((b) => [b.latency!.threshold, b])).values()].flatMap((b) =>
     targetLayers(b.latency!.threshold, `${b.name}: ${(b.latency!.target * 100).toFixed(0)} % under ${b.latency!.threshold} s`),
   );
-  add('load', 'Load: arrivals per second', `Offered load per service. ${band}`,
+  add('load', 'Load: arrivals per second', `Offered load per service`,
     collect(doc, 'load'),
     (p, t) => bandChart(doc, t, p, 'arrivals (/s)', [], { zero: true }));
-  add('response-time-p95', 'p95 response time', `95th-percentile response time per interval. ${band}`,
+  add('response-time-p95', 'p95 response time', `95th-percentile response time per interval`,
     collect(doc, 'response_time_p95'),
     (p, t) => bandChart(doc, t, p, 'p95 response time (s)', [], { zero: true }, thresholds));
-  add('utilisation', 'Utilisation', `Busy fraction of each service's servers. ${band}`,
+  add('utilisation', 'Utilisation', `Busy fraction of each service's available servers`,
     collect(doc, 'utilisation', { scale: 100 }),
     (p, t) => bandChart(doc, t, p, 'utilisation (%)', [], { domain: [0, 100] }));
   // Reference bands under the temperatures come from the column's spec (ASHRAE's, for rooms).
@@ -256,17 +358,17 @@ function seriesCharts(doc: ResultsDocument): Chart[] {
       },
     },
   ];
-  add('room-temperature', 'Room temperature', `Inlet temperature per room against the ASHRAE bands. ${band}`,
+  add('room-temperature', 'Room temperature', `Inlet temperature per room against the ASHRAE bands`,
     collect(doc, 'temperature', { nonNegative: false }),
     (p, t) => bandChart(doc, t, p, 'temperature (°C)', bandLayers, { zero: false, domainMin: 10, nice: true }));
-  add('open-incidents', 'Open incidents by priority', `Incidents open at the end of each interval. ${band}`,
+  add('open-incidents', 'Open incidents by priority', `Incidents open at the end of each interval`,
     collect(doc, 'open_incidents'),
     (p, t) => bandChart(doc, t, p, 'open incidents', [], { zero: true }));
-  add('staffing', 'Operators on shift and busy', `Operators on shift and those working an incident. ${band}`,
+  add('staffing', 'Operators on shift and busy', `Operators on shift and those working an incident`,
     collect(doc, 'operators'),
     (p, t) => bandChart(doc, t, p, 'operators', [], { zero: true }));
   for (const b of doc.slas ?? []) {
-    add(`sla-windows-${b.name.replace(/[^A-Za-z0-9_-]/g, "-")}`, `SLA ${b.name}: windows meeting the objective`, `Share of the SLA's evaluation windows in each interval that met the latency objective; the dashed line is the availability target (${(b.target * 100).toFixed(2)} %). ${band}`,
+    add(`sla-windows-${b.name.replace(/[^A-Za-z0-9_-]/g, "-")}`, `SLA ${b.name}: windows meeting the objective`, `Share of the SLA's evaluation windows in each interval that met the latency objective; the dashed line is the availability target (${(b.target * 100).toFixed(2)} %)`,
       collect(doc, 'sla_windows', { scale: 100, only: (l) => l.sla === b.name }),
       (p, t) => bandChart(doc, t, p, 'windows meeting the objective (%)', [], { domain: [0, 100] }, targetLayers(b.target * 100, `target ${(b.target * 100).toFixed(1)} %`)));
   }

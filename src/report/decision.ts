@@ -134,6 +134,12 @@ function nameAndDoc(doc: ResultsDocument, metric: string): string {
   return about === undefined ? metric : `${metric}: ${about}`;
 }
 
+/** The variants, best rank first (unranked ones after, in document order): the order of the verdict table and of the metric tables' columns. */
+export function byRank(doc: ResultsDocument): VariantResults[] {
+  const rank = new Map((doc.ranking?.order ?? []).map((o) => [o.variant, o.rank]));
+  return [...doc.variants].sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity) || doc.variants.indexOf(a) - doc.variants.indexOf(b));
+}
+
 /** The verdict table: one row per variant (best rank first), P(met) and budget per SLA, cost, rank and difference from the reference. */
 export function verdictTable(doc: ResultsDocument): string {
   if (doc.variants.length === 0) return '';
@@ -142,7 +148,7 @@ export function verdictTable(doc: ResultsDocument): string {
   const costMetric = doc.variants.some((v) => v.metrics['cost.total'] !== undefined) ? 'cost.total' : undefined;
   const compareMetric = rankMetric ?? costMetric;
   const rank = new Map((doc.ranking?.order ?? []).map((o) => [o.variant, o.rank]));
-  const rows = [...doc.variants].sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity) || doc.variants.indexOf(a) - doc.variants.indexOf(b));
+  const rows = byRank(doc);
   const unit = (m: string): string => {
     const u = unitLabel(unitOf(doc, m));
     return u === '' ? '' : ` (${escapeHtml(u)})`;

@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../results/write.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import { buildCharts, type Chart } from './charts.js';
 import { labelOf, readCatalog } from './catalog.js';
-import { narrative, notableComparison, verdictTable, warningsHtml } from './decision.js';
+import { byRank, narrative, notableComparison, verdictTable, warningsHtml } from './decision.js';
 import { escapeHtml } from './html.js';
 import { searchBeside, searchPageHtml, searchSectionHtml, SEARCH_STYLE } from './search.js';
 import type { SearchDocument } from '../search/document.js';
@@ -47,8 +47,9 @@ function cell(doc: ResultsDocument, name: string, s: MetricSummary | undefined):
   // The mean and its bounds in one scale: [1.67 h, 2.5 h], not [100 min, 2.5 h].
   const { mean, ci: bounds } = meanAndInterval(s, unitOf(doc, name), doc.horizonSeconds);
   const ci = bounds !== null ? `95 % CI ${bounds[0]} – ${bounds[1]}, n = ${s.n}` : `n = ${s.n}: no interval`;
-  const note = bounds !== null ? `[${bounds[0]}, ${bounds[1]}]` : 'no CI';
-  return `<td title="${escapeHtml(ci)}">${escapeHtml(mean)} <span class="ci">${escapeHtml(note)}${s.n < 10 ? ` n=${s.n}` : ''}</span></td>`;
+  // The interval may break between its bounds (a narrow column), never inside one.
+  const note = bounds !== null ? `<span class="nw">[${escapeHtml(bounds[0])},</span> <span class="nw">${escapeHtml(bounds[1])}]</span>` : 'no CI';
+  return `<td title="${escapeHtml(ci)}">${escapeHtml(mean)} <span class="ci">${note}${s.n < 10 ? ` <span class="nw">n=${s.n}</span>` : ''}</span></td>`;
 }
 
 /**
@@ -65,11 +66,19 @@ function metricLabel(doc: ResultsDocument, name: string): string {
   return `<span class="label"${title}>${escapeHtml(label)}</span>${unit}<br><code class="name">${escapeHtml(name)}</code>`;
 }
 
+/**
+ * Metrics as rows, one column per variant in the decision table's order (best rank first, so
+ * the answer is never the column cut off). Each cell puts its interval under its mean, which
+ * keeps columns narrow; wider than the page, the table scrolls inside its box with the metric
+ * column kept in view.
+ */
 function metricTable(doc: ResultsDocument, names: string[]): string {
-  const head = doc.variants.map((v) => `<th>${escapeHtml(v.name)}</th>`).join('');
-  const reps = doc.variants.map((v) => `<td>${v.replications}</td>`).join('');
-  const rows = names.map((n) => `<tr><th scope="row">${metricLabel(doc, n)}</th>${doc.variants.map((v) => cell(doc, n, v.metrics[n])).join('')}</tr>`);
-  return `<table><thead><tr><th>metric</th>${head}</tr></thead><tbody><tr><th scope="row">replications</th>${reps}</tr>${rows.join('')}</tbody></table>`;
+  const variants = byRank(doc);
+  const rank = new Map((doc.ranking?.order ?? []).map((o) => [o.variant, o.rank]));
+  const head = variants.map((v) => `<th>${escapeHtml(v.name)}${rank.has(v.name) ? ` <span class="ci">rank ${rank.get(v.name)}</span>` : ''}</th>`).join('');
+  const reps = variants.map((v) => `<td>${v.replications}</td>`).join('');
+  const rows = names.map((n) => `<tr><th scope="row">${metricLabel(doc, n)}</th>${variants.map((v) => cell(doc, n, v.metrics[n])).join('')}</tr>`);
+  return `<div class="wide"><table class="metrics"><thead><tr><th>metric</th>${head}</tr></thead><tbody><tr><th scope="row">replications</th>${reps}</tr>${rows.join('')}</tbody></table></div>`;
 }
 
 function comparisonRows(doc: ResultsDocument, list: ResultsDocument['comparisons']): string {
@@ -104,6 +113,8 @@ td.good,span.good{color:#1b5e20}td.good{background:#e8f5e9}td.bad,span.bad{color
 ul.meta{margin:.2em 0;padding-left:1.2em}.wkind p{margin:.4em 0 .1em}ul.wmetrics{columns:2;margin:.2em 0;padding-left:1.2em;font-size:13px}.wkind details{margin:.2em 0 .6em;font-size:12px}details.warnings{background:#fffde7;border-left:4px solid #f9a825;padding:.3em 1em;margin:.6em 0}
 figure{margin:1.5em 0}figcaption{color:#555;font-size:13px;margin-top:.3em}svg{max-width:100%;height:auto}
 nav a{margin-right:1em}
+div.wide{overflow-x:auto;max-width:100%}table.metrics td .ci,table.metrics thead .ci{display:block;white-space:normal}.nw{white-space:nowrap}table.metrics thead th{vertical-align:bottom}
+table.metrics th[scope=row],table.metrics thead th:first-child{position:sticky;left:0;background:#fff;z-index:1}
 `;
 
 /** Renders the report HTML from results and rendered charts (a policy search, when given, first). Deterministic: no clock, no randomness. */
@@ -134,7 +145,7 @@ ${doc.variants.length > 0 ? `<h2>Decision</h2>\n${verdictTable(doc)}` : ''}
 ${story !== '' ? `<h2>What happened</h2>\n${story}` : ''}
 ${warningsHtml(doc)}
 <h2>Key metrics</h2>
-<p class="meta">Means across replications with their 95 % confidence interval in brackets (n replications where fewer than 10).</p>
+<p class="meta">Means across replications with their 95 % confidence interval in brackets (n replications where fewer than 10); variants in the decision table's order.</p>
 ${key.length > 0 ? metricTable(doc, key) : '<p>No summary metrics were recorded.</p>'}
 <h2>Charts</h2>
 <nav>${nav}</nav>

@@ -258,12 +258,14 @@ export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: r
 
 /**
  * Formats differences of a metric read together (a mean difference and its interval) in one
- * scale, each with its sign; a clock time's difference is a duration (see formatDelta).
+ * scale, each with its sign; a clock time's difference is a duration (see formatDelta), a
+ * share's is in percentage points ("2.5 pp", never "2.5 %", which would read as relative).
  */
 export function formatDeltaTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
   const u = unitOf(doc, metric);
   const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds);
-  return out.map((s, i) => (xs[i]! < 0 ? `−${s}` : s));
+  // A difference of two shares is in percentage points, as `opsim compare` writes it (formatComparison).
+  return out.map((s, i) => (xs[i]! < 0 ? '−' : '') + (u === 'fraction' ? s.replace(/ %$/, ' pp') : s));
 }
 
 /**

@@ -109,6 +109,8 @@ export interface ColumnSpec {
   readonly chart?: ChartId;
   /** Words added to the label values in the chart's legend (e.g. 'on shift' after the team's name). */
   readonly legend?: string;
+  /** What a row's value describes: `'at-end'` the level at the interval's end (t + interval); absent, the interval [t, t + interval) (a time-average, rate, share or percentile over it). */
+  readonly sampled?: 'at-end';
   readonly doc: string;
 }
 

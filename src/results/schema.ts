@@ -95,6 +95,7 @@ const ColumnSpec = Type.Object(
     bands: Type.Optional(Type.Array(Type.Object({ lo: Type.Number(), hi: Type.Number(), label: Type.String() }, Closed))),
     chart: Type.Optional(ChartId),
     legend: Type.Optional(Type.String()),
+    sampled: Type.Optional(Type.Literal('at-end', { description: "The level at the interval's end (t + interval); absent: a summary over [t, t + interval)." })),
     doc: Type.String(),
   },
   Closed,

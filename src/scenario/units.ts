@@ -56,10 +56,50 @@ export const UNIT_EXAMPLES: Record<UnitKind, string> = {
   fraction: 'a fraction such as 0.999 or a percentage such as "99.9%"',
 };
 
+/**
+ * Unit letters are read without regard to case ("2H", "90S", "250MS", "5KW"), except where
+ * case is all that tells two units apart and either could be meant. A capital M after a
+ * number is such a case: a planner who writes "1M" may mean a month, and opsim would read a
+ * minute; so it is refused, as are months and years, which have no fixed length (see
+ * unitHint). In powers and energies a lowercase m is milli in SI ("5mW" is 5 milliwatts), not
+ * the mega opsim would read case-blind, so it is refused too.
+ */
+const CAPITAL_M = new RegExp(`${NUM}\\s*M(?![a-zA-Z])`);
+const MONTHS = new RegExp(`${NUM}\\s*(?:mo|mon|mons|month|months)(?![a-z])`, 'i');
+const YEARS = new RegExp(`${NUM}\\s*(?:y|yr|yrs|year|years)(?![a-z])`, 'i');
+const MILLI_PREFIX = /^m(?:w|wh|j|j\/k)$/i;
+
+/**
+ * Why a quantity's text was refused, when it is a known trap (a capital M, a month, a year,
+ * milliwatts, Fahrenheit), for the error message: "m = minutes; write 30d for a month".
+ * Undefined for any other text.
+ */
+export function unitHint(kind: UnitKind, v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  if (kind === 'duration' || kind === 'rate') {
+    // A rate's trap is in its span: "20/M" is 20 per minute or per month.
+    const span = kind === 'rate' ? (/(?:\/|per\s)\s*(.*)$/i.exec(v)?.[1] ?? '') : v;
+    const text = kind === 'rate' && /^[a-z]+$/i.test(span.trim()) ? `1${span.trim()}` : span;
+    if (CAPITAL_M.test(text)) return 'a capital M could mean minutes or months: m = minutes; write 30d for a month';
+    if (MONTHS.test(text)) return 'a month has no fixed length (28 to 31 days): write 30d, 31d or 4w';
+    if (YEARS.test(text)) return 'a year has no fixed length: write 365d or 366d';
+    return undefined;
+  }
+  if (kind === 'power' || kind === 'energy' || kind === 'heatCapacity') {
+    const unit = /[a-z/]+\s*$/i.exec(v.trim())?.[0];
+    if (unit !== undefined && MILLI_PREFIX.test(unit) && unit[0] === 'm') return `a lowercase m is milli in SI ("${unit}"): write ${unit[0]!.toUpperCase()}${unit.slice(1)} for mega, k for kilo`;
+    return undefined;
+  }
+  if (kind === 'temperature' && /(?:°\s*)?[FK]\s*$/i.test(v.trim()) && !/C\s*$/i.test(v.trim())) return 'temperatures are in degrees Celsius: write e.g. "27C"';
+  return undefined;
+}
+
 /** Parses a duration in seconds; returns undefined when the text is not one. */
 export function parseDuration(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
+  // Minutes or months? Refused (unitHint says why); every other unit letter ignores case.
+  if (CAPITAL_M.test(v)) return undefined;
   let s = v.trim().toLowerCase();
   if (s === '') return undefined;
   // A sign applies to the whole duration, so "-5m" is read (and then rejected by bounds).
@@ -110,6 +150,8 @@ function parseWithUnits(v: unknown, units: Record<string, number>, unitPattern: 
   if (typeof v !== 'string') return undefined;
   const m = new RegExp(`^\\s*(-?${NUM})\\s*(${unitPattern})?\\s*$`, 'i').exec(v);
   if (m === null) return undefined;
+  // Milli or mega? A lowercase m is milli in SI; opsim has no milliwatts, so it is refused (unitHint).
+  if (m[2] !== undefined && m[2][0] === 'm') return undefined;
   const factor = m[2] === undefined ? 1 : units[m[2].toLowerCase()];
   return factor === undefined ? undefined : finite(Number(m[1]) * factor);
 }

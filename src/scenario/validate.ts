@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, KeywordCxt, SchemaObject, ValidateFunction } from 'ajv';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { Scenario } from './schema/index.js';
-import { parseQuantity, UNIT_EXAMPLES, type UnitKind } from './units.js';
+import { parseQuantity, UNIT_EXAMPLES, unitHint, type UnitKind } from './units.js';
 import { didYouMean, fromPointer, showValue } from './errors.js';
 import { isPlainObject } from './merge.js';
 
@@ -87,7 +87,10 @@ export function formatQuantity(kind: UnitKind, n: number): string {
 /** Checks one unit value against its kind and bounds; returns the base-unit number or a message. */
 export function checkQuantity(kind: UnitKind, value: unknown, schema: Json): { ok: true; value: number } | { ok: false; message: string } {
   const v = parseQuantity(kind, value);
-  if (v === undefined || !Number.isFinite(v)) return { ok: false, message: `must be ${UNIT_EXAMPLES[kind]}, got ${showValue(value)}` };
+  if (v === undefined || !Number.isFinite(v)) {
+    const hint = unitHint(kind, value);
+    return { ok: false, message: `must be ${UNIT_EXAMPLES[kind]}, got ${showValue(value)}${hint === undefined ? '' : `: ${hint}`}` };
+  }
   const min = typeof schema['x-minimum'] === 'number' ? schema['x-minimum'] : undefined;
   const max = typeof schema['x-maximum'] === 'number' ? schema['x-maximum'] : undefined;
   const exclusive = schema['x-exclusive-minimum'] === true;

@@ -9,10 +9,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportHtml } from '../../src/report/index.js';
+import { meanAndInterval } from '../../src/report/units.js';
 import { makeResults } from '../report/fixtures/make.js';
 import { openDashboard, ROOT, type DashboardSession } from './browser.js';
 
 const RUN = '20261130-120000-abc123';
+/** The same run ranked the other way round (the last variant first), with its report.html. */
+const RANKED_LAST_FIRST = '20261130-120500-def456';
 const VARIANTS: [string, number, number, number][] = ['base', 'l1-1-per-shift', 'l1-3-per-shift', 'pool-10', 'alert-1s', 'auto-remediation', 'failed-change', 'freeze-peak-hours'].map((n, i) => [n, 4 + (i % 3), 52000 + 1500 * i, 0.95 + 0.005 * i]);
 
 /** An eight-variant results document with a ranking and a per-priority verdict, as GlobalMart writes. */
@@ -42,6 +46,13 @@ describe('the dashboard as a planner sees it (headless Chromium, 1400 × 900)', 
     await writeFile(path.join(dir, 'results.json'), JSON.stringify(eightVariants()));
     const record = { id: RUN, status: 'done', scenario: { name: 'globalmart-peak', file: null, hash: 'f1c7ae0b9d2e4f6a' }, request: { scenario: 'globalmart-peak' }, createdAt: '2026-11-30T12:00:00.000Z', startedAt: '2026-11-30T12:00:00.000Z', finishedAt: '2026-11-30T12:01:00.000Z', progress: { done: 80, total: 80, failed: 0 }, error: null, charts: [], hasResults: true };
     await writeFile(path.join(dir, 'run.json'), JSON.stringify(record));
+    const other = eightVariants();
+    other.ranking!.order = other.ranking!.order.map((o, i) => ({ ...o, rank: other.variants.length - i }));
+    const dir2 = path.join(session.tmp, 'reports', 'runs', RANKED_LAST_FIRST);
+    await mkdir(dir2, { recursive: true });
+    await writeFile(path.join(dir2, 'results.json'), JSON.stringify(other));
+    await writeFile(path.join(dir2, 'report.html'), reportHtml(other, []));
+    await writeFile(path.join(dir2, 'run.json'), JSON.stringify({ ...record, id: RANKED_LAST_FIRST }));
   }, 60_000);
 
   afterAll(async () => {
@@ -69,6 +80,14 @@ describe('the dashboard as a planner sees it (headless Chromium, 1400 × 900)', 
     // The verdict table names the other verdicts and the rank metric by their labels.
     const verdict = await page.$eval('#run-summary table.verdict thead', (h) => h.textContent);
     expect(verdict).toContain('P(P1 incident targets met)');
+    // …and the total cost, as report.html's decision table writes it: mean and interval in one scale.
+    expect(verdict).toContain('total cost (currency units)');
+    const doc = eightVariants();
+    const costs = await page.$$eval('#run-summary table.verdict tbody tr', (rows) => rows.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td.cost')?.textContent ?? null]));
+    for (const [name, text] of costs) {
+      const { mean, ci } = meanAndInterval(doc.variants.find((v) => v.name === name)!.metrics['cost.total']!, 'currency');
+      expect(text, name ?? '').toBe(`${mean} [${ci![0]}, ${ci![1]}]`);
+    }
     expect(await page.textContent('#run-summary')).toContain('rank by Total cost (cost.total, lower is better)');
     // The warnings fold counts them by kind and names each metric once, by label.
     expect(await page.textContent('#run-warnings summary')).toBe('12 warnings about these figures: 6 never-observed, 6 never-occurred');
@@ -97,6 +116,27 @@ describe('the dashboard as a planner sees it (headless Chromium, 1400 × 900)', 
     const input = page.locator('#knobs details[data-section="Monitoring"] input').first();
     await input.fill('3s');
     expect(await page.textContent('#knobs details[data-section="Monitoring"] summary')).toMatch(/^Monitoring \(\d+ knobs, 1 changed\)$/);
+    expect(session.problems).toEqual([]);
+  }, 60_000);
+
+  it("report.html's key metrics fit the window, the ranked-first variant first (and the dashboard's)", async () => {
+    await page.goto(`${session.url}api/runs/${RANKED_LAST_FIRST}/report`);
+    const t = await page.$eval('table.metrics', (table) => ({
+      page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+      heads: Array.from(table.querySelectorAll('thead th')).map((th) => ({ text: th.textContent, right: th.getBoundingClientRect().right })),
+      sticky: getComputedStyle(table.querySelector('tbody th')!).position,
+    }));
+    // The page never scrolls sideways; the variants come in the decision table's order.
+    expect(t.page[0]).toBeLessThanOrEqual(t.page[1]);
+    expect(t.heads.map((h) => h.text)).toEqual(['metric', ...VARIANTS.map((v, i) => `${v[0]} rank ${VARIANTS.length - i}`).reverse()]);
+    // The ranked-first variant is in view; the metric names stay in view if the table must scroll.
+    expect(t.heads[1]!.right).toBeLessThanOrEqual(1400);
+    expect(t.sticky).toBe('sticky');
+    await page.screenshot({ path: path.join(ROOT, 'test-output', 'e2e-report-key-metrics.png') });
+    // The dashboard orders its key metrics the same way.
+    await page.goto(`${session.url}#run=${RANKED_LAST_FIRST}`);
+    await page.waitForSelector(`#run-body[data-run="${RANKED_LAST_FIRST}"][data-ready="true"]`, { timeout: 30_000 });
+    expect(await page.$$eval('#run-summary table.key-metrics thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['metric', ...VARIANTS.map((v) => v[0]).reverse()]);
     expect(session.problems).toEqual([]);
   }, 60_000);
 });

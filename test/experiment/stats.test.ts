@@ -53,6 +53,29 @@ describe('Wilson interval', () => {
     expect(hi0).toBeCloseTo(0.2775, 4);
     expect(wilsonInterval(10, 10)[1]).toBeCloseTo(1, 12);
   });
+
+  it('is exactly [0, …] at 0 of n and […, 1] at n of n, inside [0, 1] and around p, for n = 1…50', () => {
+    const z = 1.959963984540054;
+    for (let n = 1; n <= 50; n++) {
+      const [lo0, hi0] = wilsonInterval(0, n);
+      expect(lo0, `0/${n}`).toBe(0);
+      // The closed form at p = 0: upper bound z²/(n + z²).
+      expect(hi0, `0/${n}`).toBeCloseTo((z * z) / (n + z * z), 12);
+      const [loN, hiN] = wilsonInterval(n, n);
+      expect(hiN, `${n}/${n}`).toBe(1);
+      expect(loN, `${n}/${n}`).toBeCloseTo(n / (n + z * z), 12);
+      for (let k = 0; k <= n; k++) {
+        const [lo, hi] = wilsonInterval(k, n);
+        expect(lo, `${k}/${n}`).toBeGreaterThanOrEqual(0);
+        expect(hi, `${k}/${n}`).toBeLessThanOrEqual(1);
+        expect(lo, `${k}/${n}`).toBeLessThanOrEqual(k / n);
+        expect(hi, `${k}/${n}`).toBeGreaterThanOrEqual(k / n);
+        // Both bounds solve (p − x)² = z² x (1 − x) / n, the score test's boundary.
+        const p = k / n;
+        for (const x of [lo, hi]) expect((p - x) ** 2 - (z * z * x * (1 - x)) / n, `${k}/${n} at ${x}`).toBeCloseTo(0, 14);
+      }
+    }
+  });
 });
 
 describe('two-sample tests', () => {

@@ -65,10 +65,23 @@ describe('one scale for figures read together', () => {
     expect(formatDeltaTogether(doc, 'sla.x.first_breach', [900, -60, 1800])).toEqual(['15 min', '−1 min', '30 min']);
   });
 
+  it('writes a difference of two percentages in percentage points, as `opsim compare` does', () => {
+    const doc = makePolicyResults();
+    expect(formatDeltaTogether(doc, 'service.checkout.utilisation', [0.137, 0.1, -0.02])).toEqual(['13.7 pp', '10 pp', '−2 pp']);
+    // In report.html: the paired comparisons and the decision table's difference from the reference.
+    const attainment = 'sla.checkout-latency.attainment';
+    doc.comparisons = [{ metric: attainment, variant: 'five-operators', reference: 'base', meanDifference: 0.137, ci95: [0.1, 0.17], n: 10 }];
+    doc.ranking = { metric: attainment, direction: 'higher', order: doc.variants.map((x, i) => ({ variant: x.name, mean: 1, ci95: [0, 2], rank: i + 1 })) };
+    const html = reportHtml(doc, []);
+    expect(html).toContain('<td>13.7 pp</td><td>10 pp – 17 pp</td>');
+    expect(verdictTable(doc)).toContain('<td>+13.7 pp <span class="ci">[10 pp, 17 pp]</span>');
+    expect(html).not.toMatch(/13\.7 %/);
+  });
+
   it('reads so in the key-metric table, the verdict table and the CLI summary', () => {
     const doc = straddling();
     const v = doc.variants[0]!.name;
-    expect(reportHtml(doc, [])).toContain('>1.94 h <span class="ci">[1.67 h, 2.5 h]');
+    expect(reportHtml(doc, [])).toContain('>1.94 h <span class="ci"><span class="nw">[1.67 h,</span> <span class="nw">2.5 h]</span>');
     doc.ranking = { metric: 'incidents.P1.mttr', direction: 'lower', order: doc.variants.map((x, i) => ({ variant: x.name, mean: 1, ci95: [0, 2], rank: i + 1 })) };
     expect(verdictTable(doc)).toContain('<td>1.94 h <span class="ci">[1.67 h, 2.5 h]</span></td>');
     expect(summaryTable(doc)).toMatch(new RegExp(`^ {2}${v} +1\\.94 h +\\[1\\.67 h, 2\\.5 h\\] +30$`, 'm'));

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { parseDuration, parseRate, parsePower, parseEnergy, parseTemperature, parseHeatCapacity, parseFraction, parseQuantity } from '../../src/scenario/units.js';
+import { parseDuration, parseRate, parsePower, parseEnergy, parseTemperature, parseHeatCapacity, parseFraction, parseQuantity, unitHint } from '../../src/scenario/units.js';
+import { checkQuantity } from '../../src/scenario/validate.js';
 
 describe('units', () => {
   test('durations, simple and compound', () => {
@@ -24,6 +25,42 @@ describe('units', () => {
     for (const bad of ['soon', '', '5x', '1h30', 'h', '5mins10', '1.2.3h', '5 minutesx', true, null, {}, [], Infinity, '1e999s']) {
       expect(parseDuration(bad), String(bad)).toBeUndefined();
     }
+  });
+  test('unit letters ignore case except where case tells two units apart', () => {
+    // No other reading: any case.
+    expect(parseDuration('2H')).toBe(7200);
+    expect(parseDuration('90S')).toBe(90);
+    expect(parseDuration('250MS')).toBeCloseTo(0.25);
+    expect(parseDuration('15MIN')).toBe(900);
+    expect(parseDuration('1D 6H')).toBe(108000);
+    expect(parsePower('5KW')).toBe(5000);
+    expect(parsePower('5kw')).toBe(5000);
+    expect(parsePower('1.2Mw')).toBe(1.2e6);
+    expect(parseEnergy('12KWH')).toBe(12 * 3.6e6);
+    // Minutes or months: a capital M is refused, in durations and in rates' spans.
+    for (const bad of ['1M', '30 M', '1h30M', '1 month', '2mo', '1y', '2 years']) expect(parseDuration(bad), bad).toBeUndefined();
+    for (const bad of ['20/M', '20 per M', '300/5M', '5/month']) expect(parseRate(bad), bad).toBeUndefined();
+    expect(parseDuration('1m')).toBe(60);
+    expect(parseRate('20/m')).toBeCloseTo(1 / 3);
+    // Milli or mega: a lowercase m prefix is SI milli, refused (opsim has no milliwatts).
+    for (const bad of ['5mW', '5mw', '1.2 mw']) expect(parsePower(bad), bad).toBeUndefined();
+    for (const bad of ['3mJ', '2mWh', '2mwh']) expect(parseEnergy(bad), bad).toBeUndefined();
+    expect(parseHeatCapacity('5mJ/K')).toBeUndefined();
+    expect(parsePower('5MW')).toBe(5e6);
+  });
+  test('a refused trap says what to write instead', () => {
+    expect(unitHint('duration', '1M')).toBe('a capital M could mean minutes or months: m = minutes; write 30d for a month');
+    expect(unitHint('rate', '20/M')).toContain('m = minutes; write 30d for a month');
+    expect(unitHint('rate', '20 per month')).toContain('write 30d, 31d or 4w');
+    expect(unitHint('duration', '1 year')).toContain('365d');
+    expect(unitHint('power', '5mW')).toContain('write MW for mega');
+    expect(unitHint('energy', '2mWh')).toContain('write MWh for mega');
+    expect(unitHint('temperature', '80F')).toContain('Celsius');
+    expect(unitHint('duration', 'soon')).toBeUndefined();
+    expect(unitHint('duration', 'Monday')).toBeUndefined();
+    const r = checkQuantity('duration', '1M', {});
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/got "1M": .*m = minutes; write 30d for a month$/);
   });
   test('rates', () => {
     expect(parseRate(9)).toBe(9);

@@ -13,5 +13,5 @@ export const BACKUP_METRICS = {
 } as const satisfies Record<string, MetricSpec>;
 
 export const BACKUP_COLUMNS = {
-  running: { name: 'backup.<job>.running', unit: 'count', better: 'neutral', range: { lo: 0, hi: 1 }, doc: '1 when the job was running at the interval end, else 0.' },
+  running: { name: 'backup.<job>.running', unit: 'count', better: 'neutral', range: { lo: 0, hi: 1 }, sampled: 'at-end', doc: '1 when the job was running at the interval end, else 0.' },
 } as const satisfies Record<string, ColumnSpec>;

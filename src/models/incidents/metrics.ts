@@ -23,7 +23,7 @@ export const INCIDENT_METRICS = {
 } as const satisfies Record<string, MetricSpec>;
 
 export const INCIDENT_COLUMNS = {
-  open: { name: 'incidents.open.<priority>', unit: 'count', better: 'lower', range: COUNT, chart: 'open_incidents', doc: 'Open incidents of the priority at the interval end (false alarms excluded).' },
+  open: { name: 'incidents.open.<priority>', unit: 'count', better: 'lower', range: COUNT, chart: 'open_incidents', sampled: 'at-end', doc: 'Open incidents of the priority at the interval end (false alarms excluded).' },
 } as const satisfies Record<string, ColumnSpec>;
 
 export const REQUEST_METRICS = {

@@ -11,6 +11,6 @@ export const STAFFING_METRICS = {
 } as const satisfies Record<string, MetricSpec>;
 
 export const STAFFING_COLUMNS = {
-  onShift: { name: '<team>.on_shift', unit: 'count', better: 'neutral', range: { lo: 0 }, chart: 'operators', legend: 'on shift', doc: 'Operators on duty at the interval end.' },
+  onShift: { name: '<team>.on_shift', unit: 'count', better: 'neutral', range: { lo: 0 }, chart: 'operators', legend: 'on shift', sampled: 'at-end', doc: 'Operators on duty at the interval end.' },
   busy: { name: '<team>.busy', unit: 'count', better: 'neutral', range: { lo: 0 }, chart: 'operators', legend: 'busy', doc: 'Mean busy operators over the interval.' },
 } as const satisfies Record<string, ColumnSpec>;

@@ -4,10 +4,8 @@
  * warnings `opsim validate` prints where flow is outside its validated region
  * (docs/fidelity.md).
  */
-import { resolve } from 'node:path';
 import type { ScenarioReport } from '../../../scenario/checks.js';
-import { displayPath, type ScenarioError } from '../../../scenario/errors.js';
-import { locate, readScenarioSource } from '../../../scenario/source.js';
+import type { ScenarioError } from '../../../scenario/errors.js';
 import type { Scenario } from '../../../scenario/schema/index.js';
 import type { World } from '../../kernel/world.js';
 import { classProfile } from '../../load/runtime.js';
@@ -15,6 +13,7 @@ import { distributionFromSpec } from '../../kernel/distribution.js';
 import { ServicePool, type PoolFactory } from '../pool.js';
 import { fidelityOf, type ServicesConfig } from '../compile.js';
 import { FlowNetwork, FlowPool } from './pool.js';
+import { locateWarnings, type ScenarioWarning } from '../../kernel/warnings.js';
 
 export { FlowPool, FlowNetwork, FLOW_CELL } from './pool.js';
 
@@ -48,11 +47,7 @@ export function checkFidelity(s: Scenario, report: ScenarioReport): void {
 /** Peak utilisation at or above which flow results are not validated (docs/fidelity.md). */
 export const FLOW_RHO_LIMIT = 0.95;
 
-/** A warning about a valid scenario, at a field path. */
-export interface ScenarioWarning {
-  readonly path: (string | number)[];
-  readonly message: string;
-}
+export type { ScenarioWarning };
 
 /**
  * Where flow is outside its validated region: a flow-level service (or backend) whose
@@ -104,11 +99,5 @@ export function flowWarnings(s: Scenario): ScenarioWarning[] {
 
 /** The flow warnings of a scenario loaded from `file`, located at line:column where the file writes the service. */
 export function locatedFlowWarnings(file: string, scenario: Scenario): ScenarioError[] {
-  const warnings = flowWarnings(scenario);
-  if (warnings.length === 0) return [];
-  const src = readScenarioSource(resolve(file), file);
-  return warnings.map((w) => {
-    const o = src.ok ? locate(src.doc.origins, w.path, true) : null;
-    return { file, line: o?.line ?? null, column: o?.column ?? null, path: displayPath(w.path), message: `warning: ${w.message}` };
-  });
+  return locateWarnings(file, flowWarnings(scenario));
 }

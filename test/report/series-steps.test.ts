@@ -1,0 +1,165 @@
+/**
+ * Series charts draw each value over the time it describes and nothing where there is none:
+ * a summary of an interval (a mean, a rate, a percentile) is a step over [t, t + interval), a
+ * level read at the interval's end is a step from that reading on, and an empty interval breaks
+ * the line instead of joining its neighbours. The 48 h tick of a two-day run says day 3.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildCharts, timeX, type Json, type SeriesPoint, type VegaLiteSpec } from '../../src/report/charts.js';
+import { renderSvg } from '../../src/report/render.js';
+import type { ResultsDocument } from '../../src/results/format.js';
+import { makeResults } from './fixtures/make.js';
+
+type Point = SeriesPoint;
+
+const HOUR = 3600;
+
+function chart(doc: ResultsDocument, name: string): { spec: VegaLiteSpec; caption: string; points: Point[] } {
+  const c = buildCharts(doc).find((x) => x.name === name);
+  expect(c, name).toBeDefined();
+  const points = (c!.spec.data as unknown as { values: Point[] }).values;
+  return { spec: c!.spec, caption: c!.caption, points };
+}
+
+/** A one-day, one-variant document whose series has set values in the named columns (the rest as the fixture makes them). */
+function dayDoc(set: (row: (number | null)[], t: number, col: (name: string) => number, which: 'mean' | 'lo' | 'hi') => void): ResultsDocument {
+  const doc = makeResults([['base', 4, 52000, 0.962]], 86400);
+  const s = doc.variants[0]!.series!;
+  const col = (name: string): number => s.columns.indexOf(name);
+  for (const which of ['mean', 'lo', 'hi'] as const) for (const row of s[which]) set(row, row[0]!, col, which);
+  return doc;
+}
+
+/** The layers of a spec that draw marks of `type`. */
+function layers(spec: VegaLiteSpec, type: string): { [k: string]: Json }[] {
+  return (spec.layer as { [k: string]: Json }[]).filter((l) => (l.mark as { type?: string } | undefined)?.type === type);
+}
+
+describe('series charts: empty intervals', () => {
+  // Every server down from 20:00 to 23:00: utilisation has no value there.
+  const down = (t: number): boolean => t >= 20 * HOUR && t < 23 * HOUR;
+  const doc = dayDoc((row, t, col) => {
+    if (down(t)) row[col('checkout.utilisation')] = null;
+  });
+
+  it('keep the gap in the data, with nothing drawn inside it', () => {
+    const pts = chart(doc, 'utilisation').points.filter((p) => p.series === 'checkout' && p.part === 'line');
+    // No value at all between 20:00 and 23:00, and a null point inside the gap to break the line.
+    expect(pts.filter((p) => p.mean !== null && p.h > 20 && p.h < 23)).toEqual([]);
+    expect(pts.some((p) => p.mean === null && p.h > 20 && p.h < 23)).toBe(true);
+    // The step before the gap is closed at 20:00; the next one starts at 23:00.
+    expect(pts.some((p) => p.h === 20 && p.mean !== null)).toBe(true);
+    expect(pts.some((p) => p.h === 23 && p.mean !== null)).toBe(true);
+  });
+
+  it('break the line and the band there (no filter drops the nulls; they break paths)', () => {
+    const { spec } = chart(doc, 'utilisation');
+    for (const [type, part] of [['line', 'line'], ['area', 'band']]) {
+      const [layer] = layers(spec, type!);
+      expect(layer!.transform, type).toEqual([{ filter: `datum.part === '${part}'` }]);
+      expect(layer!.mark).toMatchObject({ interpolate: 'step-after', invalid: 'break-paths-show-domains' });
+    }
+    const band = chart(doc, 'utilisation').points.filter((p) => p.series === 'checkout' && p.part === 'band');
+    expect(band.filter((p) => p.lo !== null && p.h > 20 && p.h < 23)).toEqual([]);
+    expect(band.some((p) => p.lo === null && p.h > 20 && p.h < 23)).toBe(true);
+  });
+
+  it('draw the band of an interval whose neighbour has a mean but no band (one replication had a value)', () => {
+    const one = dayDoc((row, t, col, which) => {
+      if (t === 10 * HOUR) row[col('checkout.utilisation')] = which === 'mean' ? 0.5 : null;
+    });
+    const pts = chart(one, 'utilisation').points.filter((p) => p.series === 'checkout');
+    // The line runs on through 10:00–10:15; the band of 09:45–10:00 is closed at 10:00, then breaks.
+    expect(pts.find((p) => p.part === 'line' && p.h === 10)?.mean).toBe(50);
+    const band = pts.filter((p) => p.part === 'band');
+    expect(band.filter((p) => p.h === 10 && p.lo !== null)).toHaveLength(1);
+    expect(band.some((p) => p.lo === null && p.h > 10 && p.h < 10.25)).toBe(true);
+  });
+
+  it('render as two separate pieces of line', async () => {
+    // One line only: the checkout utilisation.
+    const one = dayDoc((row, t, col) => {
+      row[col('checkout.utilisation')] = down(t) ? null : 0.5;
+      row[col('inventory.utilisation')] = null;
+    });
+    const svg = await renderSvg(chart(one, 'utilisation').spec);
+    const line = /<g class="mark-line role-mark[^"]*"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1] ?? '';
+    const d = [...line.matchAll(/ d="([^"]+)"/g)].map((m) => m[1]!);
+    expect(d).toHaveLength(1);
+    // A path that moves (M) twice: drawn up to 20:00, lifted, drawn again from 23:00.
+    expect(d[0]!.match(/M/g)).toHaveLength(2);
+  });
+});
+
+describe('series charts: each value at the time it describes', () => {
+  // 15-min rows. The team's second operator comes on at 06:00: the row starting 05:45 reads it
+  // at its end. Busy operators (a mean over the interval) are 1 in 06:00–06:15 only.
+  const doc = dayDoc((row, t, col) => {
+    row[col('noc.on_shift')] = t >= 5.75 * HOUR ? 2 : 1;
+    row[col('noc.busy')] = t === 6 * HOUR ? 1 : 0;
+  });
+  const pts = chart(doc, 'staffing').points;
+
+  it('a level read at the interval end steps at the reading (06:00), not at the interval start (05:45)', () => {
+    const onShift = pts.filter((p) => p.series === 'noc on shift' && p.mean !== null);
+    const first2 = onShift.find((p) => p.mean === 2)!;
+    expect(first2.h).toBe(6);
+    expect(first2.when).toBe('at 06:00 (interval end)');
+    // Nothing of it is drawn before the first reading, at 00:15.
+    expect(Math.min(...onShift.map((p) => p.h))).toBe(0.25);
+  });
+
+  it('a mean over the interval is a step over that interval, its tooltip at its middle', () => {
+    const busy = pts.filter((p) => p.series === 'noc busy' && p.mean === 1);
+    expect(busy).toHaveLength(1);
+    expect(busy[0]).toMatchObject({ h: 6, at: 6.125, when: '06:00–06:15' });
+    // The next step (back to 0) starts where this one ends.
+    expect(pts.find((p) => p.series === 'noc busy' && p.part === 'line' && p.h === 6.25)?.mean).toBe(0);
+  });
+
+  it('reads an older document (no `sampled` in its column specs) the way today’s specs say', () => {
+    const old = structuredClone(doc);
+    for (const spec of Object.values(old.columns!)) delete (spec as { sampled?: string }).sampled;
+    expect(chart(old, 'staffing').points).toEqual(pts);
+  });
+
+  it('says in the caption and the tooltip what a step means', () => {
+    const { spec, caption } = chart(doc, 'staffing');
+    expect(caption).toContain('Each step spans the 15-minute interval its value describes; values read at the end of each 15-minute interval are held until the next reading.');
+    expect(chart(doc, 'utilisation').caption).toContain('Each step spans the 15-minute interval its value describes.');
+    expect(chart(doc, 'open-incidents').caption).toContain('Values read at the end of each 15-minute interval are held until the next reading.');
+    const [hover] = layers(spec, 'point');
+    expect(hover!.encoding).toMatchObject({ x: { field: 'at' }, tooltip: expect.arrayContaining([{ field: 'when', title: 'time' }]) });
+  });
+
+  it('leaves the tooltip layer out of the static SVG', async () => {
+    const { spec } = chart(doc, 'staffing');
+    const svg = await renderSvg(spec);
+    // (Legend swatches are symbols too, of another role.)
+    expect(svg.includes('mark-symbol role-mark')).toBe(false);
+    expect(svg.includes('mark-line role-mark')).toBe(true);
+  });
+});
+
+describe('time axis labels', () => {
+  async function ticks(horizon: number): Promise<string[]> {
+    const spec: VegaLiteSpec = { width: 600, height: 50, data: { values: [{ h: 0 }, { h: horizon / HOUR }] }, mark: 'point', encoding: { x: timeX(horizon) } };
+    const svg = await renderSvg(spec);
+    const axis = /<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1] ?? '';
+    return [...axis.matchAll(/>([^<]+)<\/text>/g)].map((m) => m[1]!);
+  }
+
+  it('a two-day run ends at day 3 00:00', async () => {
+    const t = await ticks(2 * 86400);
+    expect(t[0]).toBe('00:00');
+    expect(t).toContain('day 2 00:00');
+    expect(t.at(-1)).toBe('day 3 00:00');
+    expect(t).toContain('day 2 12:00');
+  });
+
+  it('a one-day run stays in clock time', async () => {
+    const t = await ticks(86400);
+    expect(t).toContain('12:00');
+    expect(t.filter((x) => x.startsWith('day'))).toEqual([]);
+  });
+});
