@@ -16,7 +16,9 @@ declare const OPSIM_CLI_SCRIPT_KEY: string | undefined;
 async function start(): Promise<void> {
   const key = typeof OPSIM_CLI_SCRIPT_KEY === 'string' ? OPSIM_CLI_SCRIPT_KEY : undefined;
   const script: CommandLine | null = key !== undefined && process.env.OPSIM_CLI !== 'esm' ? await loadCliScript(key, (id) => import(id)) : null;
-  await (script ?? (await import('./cli/program.js'))).runCommandLine(process.argv);
+  const program = script ?? (await import('./cli/program.js'));
+  await program.runCommandLine(process.argv);
+  program.endIfFinished();
 }
 
 start().catch((err: unknown) => {

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { OPSIM_VERSION } from '../version.js';
+import { endProcess, isCommandFinished } from './finish.js';
 
 /** A subcommand module: adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -68,6 +69,7 @@ let commanderPrinted = false;
  */
 export async function runCommandLine(argv: readonly string[]): Promise<void> {
   commanderPrinted = false;
+  isCommandFinished(true);
   await main(argv).catch((err: unknown) => {
     if (err instanceof CommanderError) {
       // Help and version asked for exit 0; every usage error (unknown option or command,
@@ -83,4 +85,13 @@ export async function runCommandLine(argv: readonly string[]): Promise<void> {
     if (process.env.OPSIM_DEBUG) console.error(err);
     process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : 1;
   });
+}
+
+/**
+ * For the entry (src/cli.ts), after runCommandLine: ends the process at once when the command
+ * said it has finished everything it started (src/cli/finish.ts), else leaves it to end by
+ * itself (a server, a worker). Never called by code that runs commands in its own process.
+ */
+export function endIfFinished(): void {
+  if (isCommandFinished()) endProcess();
 }

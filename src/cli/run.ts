@@ -16,7 +16,8 @@ import { planExperiment, runExperiment } from '../experiment/run.js';
 import { rememberLoaded } from '../experiment/plan.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { createProgress } from '../experiment/progress.js';
-import { resultsJson, writeResults } from '../results/write.js';
+import { resultsJson, writeResultsSync } from '../results/write.js';
+import { commandFinished } from './finish.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import { formatMetricTogether } from '../report/units.js';
 import { labelOf } from '../report/catalog.js';
@@ -326,13 +327,17 @@ export function register(program: Command): void {
         process.off('SIGTERM', onSignal);
       }
       await writeRunOutputs(doc, { ...flags, out: outDir });
+      // The pool is closed and the signal handlers are off: nothing of this run is left.
+      commandFinished();
     });
 }
 
 /** Writes results.json, series.csv and report.html, prints the summary and sets the exit code (run and merge). */
 export async function writeRunOutputs(doc: ResultsDocument, flags: { out?: string; json?: boolean; report?: boolean }): Promise<void> {
   const outDir = flags.out ?? path.join('reports', slug(doc.scenario.name));
-  const written = await writeResults(outDir, doc);
+  // Written without returning to the event loop, where V8's tasks queued by the replication
+  // would run first (src/cli/finish.ts); the same files, atomically, as writeResults.
+  const written = writeResultsSync(outDir, doc);
   // The report is written with every run: planners look before they read.
   // Loaded only when written: the charts' Vega costs about 0.2 CPU s to load.
   const report = flags.report === false ? null : await (await import('../report/index.js')).writeReport(outDir, doc);

@@ -4,6 +4,7 @@
  * sees either the old file or the new one, never half of one.
  */
 import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultsDocument } from './format.js';
@@ -14,12 +15,21 @@ export interface AtomicWriteHooks {
   beforeRename?: (tempPath: string) => void | Promise<void>;
 }
 
+/** The temporary file `file` is written to first: in the same directory, as rename(2) is only atomic within one file system. */
+function tempFileFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+}
+
+/** A failed write as thrown: "ENOSPC: no space left on device, write" names no file, so say which one (harden, #17). */
+function writeError(file: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  return typeof code === 'string' ? Object.assign(new Error(`cannot write ${file}: ${(err as Error).message}`, { cause: err }), { code }) : err;
+}
+
 /** Writes `data` to `file` atomically (temp file in the same directory + fsync + rename). */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, hooks: AtomicWriteHooks = {}): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
-  // Same directory: rename(2) is only atomic within one file system.
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = tempFileFor(file);
   let renamed = false;
   try {
     const fh = await open(temp, 'w');
@@ -33,12 +43,40 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, h
     await rename(temp, file);
     renamed = true;
   } catch (err) {
-    // "ENOSPC: no space left on device, write" names no file: say which one (harden, #17).
-    const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw Object.assign(new Error(`cannot write ${file}: ${(err as Error).message}`, { cause: err }), { code });
-    throw err;
+    throw writeError(file, err);
   } finally {
     if (!renamed) await unlink(temp).catch(() => undefined);
+  }
+}
+
+/**
+ * writeFileAtomic without returning to the event loop: the same steps, the same file, for a
+ * command line that has nothing else to do meanwhile (src/cli/finish.ts says why it matters).
+ */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = tempFileFor(file);
+  let renamed = false;
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+    renamed = true;
+  } catch (err) {
+    throw writeError(file, err);
+  } finally {
+    if (!renamed) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Never created, or already gone.
+      }
+    }
   }
 }
 
@@ -107,12 +145,23 @@ export function summaryCsv(doc: ResultsDocument): string {
   return lines.join('\n') + '\n';
 }
 
+/** The files writeResults writes, in order: the CSV files first, as results.json is what readers poll for, so it lands last. */
+function resultFiles(dir: string, doc: ResultsDocument): [string, () => string][] {
+  return [
+    [path.join(dir, 'series.csv'), () => seriesCsv(doc)],
+    [path.join(dir, 'summary.csv'), () => summaryCsv(doc)],
+    [path.join(dir, 'results.json'), () => resultsJson(doc)],
+  ];
+}
+
 /** Writes results.json, series.csv and summary.csv into `dir` (created if needed); returns the results.json path. */
 export async function writeResults(dir: string, doc: ResultsDocument): Promise<string> {
-  const file = path.join(dir, 'results.json');
-  // The CSV files first: results.json is what readers poll for, so it lands last.
-  await writeFileAtomic(path.join(dir, 'series.csv'), seriesCsv(doc));
-  await writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsv(doc));
-  await writeFileAtomic(file, resultsJson(doc));
-  return file;
+  for (const [file, text] of resultFiles(dir, doc)) await writeFileAtomic(file, text());
+  return path.join(dir, 'results.json');
+}
+
+/** writeResults without returning to the event loop (writeFileAtomicSync). */
+export function writeResultsSync(dir: string, doc: ResultsDocument): string {
+  for (const [file, text] of resultFiles(dir, doc)) writeFileAtomicSync(file, text());
+  return path.join(dir, 'results.json');
 }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/results/write.js';
+import { writeFileAtomic, writeResults, writeResultsSync } from '../../src/results/write.js';
 import type { ResultsDocument } from '../../src/results/format.js';
 import { CLI, FIXTURE, ROOT, cli } from './helpers.js';
 
@@ -78,6 +78,21 @@ describe('atomic writes', () => {
     expect(readdirSync(dir)).toEqual(['results.json']);
     await writeFileAtomic(file, '{"new":true}\n');
     expect(readFileSync(file, 'utf8')).toBe('{"new":true}\n');
+  });
+
+  it('the command line\'s synchronous writer writes the same files, and a failed write names its file and leaves no temporary file', async () => {
+    const d = doc([1, 2, 3]);
+    const a = tmp();
+    const b = path.join(tmp(), 'nested', 'out');
+    expect(await writeResults(a, d)).toBe(path.join(a, 'results.json'));
+    expect(writeResultsSync(b, d)).toBe(path.join(b, 'results.json'));
+    expect(readdirSync(b).sort()).toEqual(['results.json', 'series.csv', 'summary.csv']);
+    for (const f of readdirSync(a)) expect(readFileSync(path.join(b, f), 'utf8'), f).toBe(readFileSync(path.join(a, f), 'utf8'));
+    // results.json is a folder here: the rename fails after the temporary file is written.
+    const c = tmp();
+    mkdirSync(path.join(c, 'results.json', 'inside'), { recursive: true });
+    expect(() => writeResultsSync(c, d)).toThrow(`cannot write ${path.join(c, 'results.json')}: `);
+    expect(readdirSync(c).sort()).toEqual(['results.json', 'series.csv', 'summary.csv']);
   });
 });
 

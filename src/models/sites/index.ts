@@ -12,10 +12,10 @@ export const sites = defineModel({
   about: 'Per site in `sites` that has disasters or a recovery plan; cost.recovery when a recovery plan has a price above 0.',
   schema: SitesFields,
   needs: ['services', 'rooms', 'teams', 'backups'],
-  gives: ['recoveryCost'],
+  gives: ['recoveryCost', 'diversions'],
   check: checkSites,
   compile: compileSites,
-  build: (world, ports, config) => ({ recoveryCost: buildSites(world, ports, config) }),
+  build: (world, ports, config) => buildSites(world, ports, config),
   metrics: [...Object.values(SITE_METRICS), ...Object.values(RECOVERY_COST_METRICS)],
   columns: [],
 });

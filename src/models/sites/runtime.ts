@@ -8,6 +8,8 @@
  * the site works again and the failover has ended, the failback runbook brings the load
  * home and stands the extra standby servers down again. If the site works again before the
  * switch, the failover is called off: the load stays home and anything brought up stands down.
+ * Every switch is announced on the diversions port, which tells the SLA model where each
+ * service's requests are served now (its windows judge the service customers get).
  *
  * The recovery point is fixed at the disaster: the start of the oldest backup restored by the
  * failover's restore steps (as of its latest completed run), else the disaster time minus a
@@ -36,7 +38,7 @@ import type { DisasterSpec, SiteSpec } from './schema.js';
 import { standingServers } from './membership.js';
 import type { RecoveryConfig, SiteConfig, SitesConfig } from './compile.js';
 import { RECOVERY_COST_METRICS, SITE_METRICS } from './metrics.js';
-import type { RecoveryCostPort } from './ports.js';
+import type { DiversionsPort, RecoveryCostPort } from './ports.js';
 import { UNPRICED } from '../kernel/capacity-cost.js';
 import { compileRunbook, RunbookRun, type Step } from './runbook.js';
 
@@ -123,6 +125,8 @@ class SiteRuntime {
     private readonly ports: SitesPorts,
     /** Where each diverted service sends its requests now, shared by every site of the world. */
     private readonly diverted: Map<ServicePool, ServicePool>,
+    /** Tells the diversions port's listeners that a switch happened (any site's). */
+    private readonly switchedOver: () => void,
   ) {
     const spec = config.spec;
     this.spec = spec;
@@ -330,9 +334,7 @@ class SiteRuntime {
 
   /** Where requests sent to `pool` end up now, following the diversions. */
   private destination(pool: ServicePool): ServicePool {
-    let at = pool;
-    for (let next = this.diverted.get(at); next !== undefined && next !== pool; next = this.diverted.get(at)) at = next;
-    return at;
+    return destination(this.diverted, pool);
   }
 
   /**
@@ -347,6 +349,7 @@ class SiteRuntime {
       p.primary.divertTo(p.standby);
       this.diverted.set(p.primary, p.standby);
     }
+    this.switchedOver();
   }
 
   private switchBack(): void {
@@ -354,6 +357,7 @@ class SiteRuntime {
       p.primary.divertTo(null);
       this.diverted.delete(p.primary);
     }
+    this.switchedOver();
   }
 
   /**
@@ -528,16 +532,67 @@ class SiteRuntime {
   }
 }
 
+/** Where requests sent to `pool` end up now, following the diversions (the sites refuse cycles). */
+function destination(diverted: ReadonlyMap<ServicePool, ServicePool>, pool: ServicePool): ServicePool {
+  let at = pool;
+  for (let next = diverted.get(at); next !== undefined && next !== pool; next = diverted.get(at)) at = next;
+  return at;
+}
+
+/** What the sites give the later models. */
+export interface SitesRuntime {
+  readonly recoveryCost: RecoveryCostPort;
+  readonly diversions: DiversionsPort;
+}
+
 /**
  * Builds every site (after services, rooms, teams and backups); returns what the recovery
- * plans cost, for cost.total. cost.recovery is recorded only when some plan has a price, so
- * scenarios that price none keep their results (and pins) unchanged.
+ * plans cost, for cost.total, and where each service's requests are served now, for the SLA
+ * windows. cost.recovery is recorded only when some plan has a price, so scenarios that price
+ * none keep their results (and pins) unchanged.
  */
-export function buildSites(world: World, ports: SitesPorts, config: SitesConfig): RecoveryCostPort {
+export function buildSites(world: World, ports: SitesPorts, config: SitesConfig): SitesRuntime {
   const diverted = new Map<ServicePool, ServicePool>();
-  const sites = config.sites.map((site) => new SiteRuntime(world, site, config.warmup, ports, diverted));
-  if (!config.priced) return UNPRICED;
+  const listeners: (() => void)[] = [];
+  const switchedOver = (): void => {
+    for (const l of listeners) l();
+  };
+  const sites = config.sites.map((site) => new SiteRuntime(world, site, config.warmup, ports, diverted, switchedOver));
+  const diversions = diversionsPort(ports.services, config, diverted, listeners);
+  if (!config.priced) return { recoveryCost: UNPRICED, diversions };
   const cost = (): number => sites.reduce((sum, s) => sum + s.recoveryCost(), 0);
   world.recorder.metric(RECOVERY_COST_METRICS.cost, {}, cost);
-  return { cost, priced: true };
+  return { recoveryCost: { cost, priced: true }, diversions };
+}
+
+/** The diversions port over the sites' shared map of diverted services. */
+function diversionsPort(services: ServicesPort, config: SitesConfig, diverted: ReadonlyMap<ServicePool, ServicePool>, listeners: (() => void)[]): DiversionsPort {
+  // Each primary's standbys by index, from every plan (a standby may be a primary in turn).
+  const next = new Map<number, number[]>();
+  for (const site of config.sites) for (const p of site.recovery?.pairs ?? []) next.set(p.primary, [...(next.get(p.primary) ?? []), p.standby]);
+  const pool = (name: string): ServicePool => {
+    const p = services.pools.get(name);
+    if (p === undefined) throw new Error(`sites: no service named "${name}"`);
+    return p;
+  };
+  return {
+    servedAt: (name) => destination(diverted, pool(name)),
+    standbysOf: (name) => {
+      const from = pool(name).index;
+      const seen = new Set<number>([from]);
+      const todo = [from];
+      for (let i = todo.pop(); i !== undefined; i = todo.pop()) {
+        for (const s of next.get(i) ?? []) {
+          if (seen.has(s)) continue;
+          seen.add(s);
+          todo.push(s);
+        }
+      }
+      seen.delete(from);
+      return [...seen].sort((a, b) => a - b).map((i) => services.poolList[i]!);
+    },
+    onSwitch: (listener) => {
+      listeners.push(listener);
+    },
+  };
 }

@@ -10,12 +10,12 @@ export const sla = defineModel({
   name: 'sla',
   about: 'Per SLA in `sla.services`; cost metrics when the scenario has `sla`, `teams` or `incidents`, `transactions.*` when it also has services.',
   schema: SlaFields,
-  needs: ['teams', 'serversCost', 'networkCost', 'recoveryCost'],
+  needs: ['teams', 'serversCost', 'networkCost', 'recoveryCost', 'diversions'],
   gives: [],
   check: checkSla,
   compile: compileSla,
   build: (world, ports, config) => {
-    buildSla(world, ports.teams, [ports.serversCost, ports.networkCost, ports.recoveryCost], config);
+    buildSla(world, ports.teams, [ports.serversCost, ports.networkCost, ports.recoveryCost], config, ports.diversions);
     return {};
   },
   metrics: Object.values(SLA_METRICS),

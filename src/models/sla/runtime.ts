@@ -1,6 +1,9 @@
 /**
  * SLAs and cost. Each service SLA is checked window by window: a window in which the
- * latency objective is missed (or the service has no server) counts as downtime. Downtime
+ * latency objective is missed (or the service has no server) counts as downtime. Across a
+ * failover a window judges what the service's customers get: the requests finished at the
+ * service and at the standby serving its diverted requests, and the servers of the service
+ * serving now (the sites' diversions port). Downtime
  * is summed into attainment, breach episodes, breach minutes and the share of the month's
  * error budget used. Incident targets per priority (response, resolution) are checked by
  * the incidents model with the targets defined here; staffing cost, the capacity costs
@@ -13,6 +16,7 @@ import { staffingCost } from '../staffing/runtime.js';
 import type { TeamsPort } from '../staffing/ports.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
 import type { CapacityCost } from '../kernel/capacity-cost.js';
+import type { DiversionsPort } from '../sites/ports.js';
 import { SLA_COLUMNS, SLA_METRICS } from './metrics.js';
 
 /** Length of the SLA month: 30 days (99.9 % then allows 43.2 minutes of downtime). */
@@ -189,7 +193,31 @@ interface SlaRuntime {
   revenueAtRisk(): number;
 }
 
-function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
+/** Running totals of one service, as a window reads them: finished, failed, slower than the SLA's threshold. */
+interface Counts {
+  finished: number;
+  failed: number;
+  slow: number;
+}
+
+/** One service whose finished requests a window may count: its counts at the last window's end. */
+interface Counted {
+  readonly handle: ServiceHandle;
+  /** Successes slower than the SLA's threshold so far (0 without a threshold). */
+  readonly slow: () => number;
+  prev: Counts;
+}
+
+/** A service's counts since the last window, brought up to now. */
+function sinceLastWindow(c: Counted): Counts {
+  const t = c.handle.totals();
+  const now = { finished: t.finished, failed: t.failed, slow: c.slow() };
+  const d = { finished: now.finished - c.prev.finished, failed: now.failed - c.prev.failed, slow: now.slow - c.prev.slow };
+  c.prev = now;
+  return d;
+}
+
+function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: DiversionsPort): SlaRuntime {
   const handle = world.services.get(spec.service);
   if (handle === undefined) throw new Error(`sla.services.${spec.name}: no service named "${spec.service}" (known: ${[...world.services.keys()].join(', ') || 'none'})`);
   const sim = world.sim;
@@ -199,28 +227,50 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
   // were neither slower than the SLA's threshold (its own, else the service's objective)
   // nor failed reaches the target. The service counts slow successes per threshold.
   const objective = spec.latency ?? handle.latencyObjective;
-  const slowId = objective === null ? -1 : handle.trackThreshold(objective.threshold);
-  const slowNow = (): number => (slowId < 0 ? 0 : handle.slowerThan(slowId));
-  let prev = { finished: 0, failed: 0, slow: 0 };
+  const counted = (h: ServiceHandle): Counted => {
+    const id = objective === null ? -1 : h.trackThreshold(objective.threshold);
+    return { handle: h, slow: id < 0 ? () => 0 : () => h.slowerThan(id), prev: { finished: 0, failed: 0, slow: 0 } };
+  };
+  const own = counted(handle);
+  const slowNow = own.slow;
+  // A failover diverts the service's new requests to a standby, where they finish (and are
+  // counted, mixed with the standby's own load, which shares its servers and queue). A window
+  // counts the requests finished at the service and at every standby that served its requests
+  // at some time in the window; it has no server when the service serving at its end has none.
+  const standbys = diversions.standbysOf(spec.service).map(counted);
+  const servedInWindow = new Set<ServiceHandle>();
+  if (standbys.length > 0) diversions.onSwitch(() => servedInWindow.add(diversions.servedAt(spec.service)));
   let lastEnd = sim.now;
   let sampleGood = 0;
   let sampleTotal = 0;
   sim.onReset(() => {
     ledger.reset();
-    prev = { finished: 0, failed: 0, slow: 0 };
+    for (const c of [own, ...standbys]) c.prev = { finished: 0, failed: 0, slow: 0 };
     lastEnd = sim.now;
     sampleGood = 0;
     sampleTotal = 0;
   });
   const evaluate = (): void => {
     const now = sim.now;
-    const t = handle.totals();
-    const tot = { finished: t.finished, failed: t.failed, slow: slowNow() };
+    const d = sinceLastWindow(own);
+    let serving = handle;
+    if (standbys.length > 0) {
+      serving = diversions.servedAt(spec.service);
+      servedInWindow.add(serving);
+      for (const c of standbys) {
+        const s = sinceLastWindow(c);
+        if (!servedInWindow.has(c.handle)) continue;
+        d.finished += s.finished;
+        d.failed += s.failed;
+        d.slow += s.slow;
+      }
+      servedInWindow.clear();
+      servedInWindow.add(serving);
+    }
     let good: boolean;
-    if (handle.serversAvailable() <= 0) good = false;
+    if (serving.serversAvailable() <= 0) good = false;
     else if (objective === null) good = true;
-    else good = windowMeetsObjective(tot.finished - prev.finished, tot.failed - prev.failed, tot.slow - prev.slow, objective.target);
-    prev = tot;
+    else good = windowMeetsObjective(d.finished, d.failed, d.slow, objective.target);
     if (now > lastEnd) {
       ledger.record(lastEnd, now, good);
       sampleTotal += now - lastEnd;
@@ -264,11 +314,22 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec): SlaRuntime {
   return { spec, handle, ledger, penalty, revenueAtRisk };
 }
 
+/** The diversions of a world without failovers: every service serves its own requests. */
+function servedAtHome(world: World): DiversionsPort {
+  return {
+    servedAt: (name) => world.services.get(name)!,
+    standbysOf: () => [],
+    onSwitch: () => {},
+  };
+}
+
 /**
  * Builds the SLA checks and the cost metrics. Runs last, after every model whose cost it sums.
- * `capacity`: the capacity-cost ports (servers, network, recovery sites), summed into cost.total.
+ * `capacity`: the capacity-cost ports (servers, network, recovery sites), summed into cost.total;
+ * `diversions`: where each service's requests are served across a failover (the sites'; default
+ * none, every service serving itself).
  */
-export function buildSla(world: World, teams: TeamsPort, capacity: readonly CapacityCost[], config: SlaConfig): void {
+export function buildSla(world: World, teams: TeamsPort, capacity: readonly CapacityCost[], config: SlaConfig, diversions: DiversionsPort = servedAtHome(world)): void {
   const capacityCost = (): number => capacity.reduce((a, c) => a + c.cost(), 0);
   if (!config.measured) {
     // An infrastructure-only scenario stays free of operations metrics, but priced capacity
@@ -276,7 +337,7 @@ export function buildSla(world: World, teams: TeamsPort, capacity: readonly Capa
     if (capacity.some((c) => c.priced)) world.recorder.metric(SLA_METRICS.total, {}, capacityCost);
     return;
   }
-  const slas = config.services.map((s) => buildServiceSla(world, s));
+  const slas = config.services.map((s) => buildServiceSla(world, s, diversions));
   const targets = config.incidentTargets;
   const rec = world.recorder;
   const penalties = (): number => slas.reduce((a, s) => a + s.penalty(), 0) + incidentPenalties(world.incidents, targets);

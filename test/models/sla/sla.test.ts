@@ -165,3 +165,75 @@ describe('SLA verdict over its period', () => {
     expect(slaBases([sla], 86400)[0]!.statement).toContain('pro-rated');
   });
 });
+
+describe('SLA windows across a constructed failover (the diversions port)', () => {
+  // Five-minute windows over an hour; 100 requests finish each minute at the service serving
+  // then. shop loses its servers at 15:30 and is diverted to dr at 20:30; dr has no server
+  // from 25:30 to 30:30 and serves 10 % slow requests from 30:00 to 35:00; shop is back at 40:00
+  // and the load comes home at 40:30, after which dr's backlog ends slowly at 41:00 and its
+  // own load at 46:00 (not shop's any more).
+  it("counts the requests where they are served, judges the servers of the service serving, and the service's leftovers too", () => {
+    const world = fakeWorld({
+      horizon: 3600,
+      // One series row per window: its attainment column reads 1 (good) or 0 (bad).
+      interval: 300,
+      sla: { services: [withDefaults(ServiceSla, { name: 'shop', service: 'shop', availabilityTarget: 0.999, latency: { threshold: 2, target: 0.99 } })] },
+    });
+    const objective = { threshold: 2, target: 0.99 };
+    const shop = new FakeService('shop', 4, world.sim);
+    const dr = new FakeService('dr', 4, world.sim);
+    shop.latencyObjective = objective;
+    dr.latencyObjective = objective;
+    world.services.set('shop', shop);
+    world.services.set('dr', dr);
+    let serving: FakeService = shop;
+    const listeners: (() => void)[] = [];
+    const switchTo = (to: FakeService): void => {
+      serving = to;
+      for (const l of listeners) l();
+    };
+    buildSla(world, new Map(), [], compileSla(world.scenario), {
+      servedAt: (name) => (name === 'shop' ? serving : world.services.get(name)!),
+      standbysOf: (name) => (name === 'shop' ? [dr] : []),
+      onSwitch: (l) => void listeners.push(l),
+    });
+    const at = (t: number, f: () => void): void => void world.sim.scheduleAt(t, f, null, -1);
+    const tick = (): void => {
+      const t = world.sim.now;
+      if (serving.servers > 0) serving.counts.finished += 100;
+      if (serving === dr && t > 1800 && t <= 2100) dr.counts.slow += 10;
+      if (t + 60 <= 3600) world.sim.schedule(60, tick, null, -1);
+    };
+    at(60, tick);
+    at(930, () => (shop.servers = 0));
+    at(1230, () => switchTo(dr));
+    // Requests queued at shop before the switch time out there after it: shop's leftovers.
+    at(1260, () => {
+      shop.counts.finished += 50;
+      shop.counts.failed += 50;
+    });
+    at(1530, () => (dr.servers = 0));
+    at(1830, () => (dr.servers = 4));
+    at(2400, () => (shop.servers = 4));
+    at(2430, () => switchTo(shop));
+    at(2460, () => {
+      dr.counts.finished += 20;
+      dr.counts.slow += 20;
+    });
+    at(2760, () => {
+      dr.counts.finished += 20;
+      dr.counts.slow += 20;
+    });
+    world.recorder.start();
+    world.sim.run({ until: 3600 });
+    const { metrics, series } = world.recorder.finish();
+    const column = series.columns.indexOf('shop.attainment');
+    expect(series.rows.map((r) => r[column])).toEqual([1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1, 1]);
+    // Bad: [15, 20) shop without a server, not yet switched; [20, 25) shop's timeouts; [25, 30)
+    // dr serving without a server (no request failed); [30, 35) dr's slow requests; [40, 45)
+    // dr's backlog after the switch home. Good: [35, 40) served at dr; [45, 50) dr's own load.
+    expect(metrics['sla.shop.breach_minutes']).toBe(25);
+    expect(metrics['sla.shop.breaches']).toBe(2);
+    expect(metrics['sla.shop.first_breach']).toBe(900);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * SLA windows across a failover: a window judges what the service's customers get, so the
+ * requests diverted to the standby count where they are served, and the service is down only
+ * from the disaster to the switch (or for as long as the standby cannot meet the objective).
+ * The fixture (failover.yaml) strikes 1 ms after a window's end at 4 h, switches 5 min later,
+ * has power back at 8 h and fails back 10 min later; its SLA's windows are 1 minute long and
+ * 9 h are observed (after a 1-h warm-up). A refused or timed-out request, or one slower than
+ * 2 s, is bad; a window is good when 99 % of its requests are good.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runReplication } from '../../../src/models/replication.js';
+import { formatScenarioError, loadScenarioText } from '../../../src/scenario/index.js';
+import { load } from '../helpers.js';
+
+const FIXTURE = 'test/models/sla/failover.yaml';
+const M = 60;
+const H = 3600;
+const STRUCK = 4 * H;
+const SWITCHED = STRUCK + 5 * M;
+const FAILED_BACK = 8 * H + 10 * M;
+const OBSERVED_MINUTES = 9 * 60;
+
+const run = (overrides: Record<string, unknown> = {}, replication = 0): Record<string, number> => runReplication(load(FIXTURE, overrides), { seed: 'slafail', replication }).metrics;
+
+/** The SLA's downtime metrics, with what they must read for `minutes` of breach in one episode. */
+function expectBreach(m: Record<string, number>, minutes: number): void {
+  expect(m['sla.shop.breach_minutes']).toBe(minutes);
+  expect(m['sla.shop.breaches']).toBe(1);
+  // The first bad window starts at the window's end just before the strike.
+  expect(m['sla.shop.first_breach']).toBe(STRUCK);
+  expect(m['sla.shop.observed_attainment']).toBeCloseTo(1 - minutes / OBSERVED_MINUTES, 12);
+  // 9 h observed against a 30-day period, budget pro-rated: 0.1 % of 540 min = 0.54 min.
+  expect(m['sla.shop.attainment']).toBeCloseTo(1 - minutes / OBSERVED_MINUTES, 12);
+  expect(m['sla.shop.error_budget_used']).toBeCloseTo(minutes / 0.54, 6);
+  expect(m['sla.shop.met']).toBe(0);
+  // 10 per breach minute: the penalty is charged for the downtime customers saw, no more.
+  expect(m['sla.shop.penalty']).toBeCloseTo(10 * minutes, 9);
+  expect(m['cost.penalties']).toBeCloseTo(10 * minutes, 9);
+  expect(m['cost.total']).toBeCloseTo(10 * minutes, 9);
+}
+
+describe('an SLA across a failover judges the service its customers get', () => {
+  it('a hot plan: down from the strike to the switch (its RTO), then served at the standby, where its requests are recorded', () => {
+    for (const replication of [0, 1, 2]) {
+      const m = run({}, replication);
+      expect(m['site.east.rto']).toBe(SWITCHED - STRUCK);
+      expectBreach(m, (SWITCHED - STRUCK) / M);
+      // The diverted requests are recorded under the standby's name: λ × the time diverted (± 5 σ, Poisson).
+      const diverted = 2 * (FAILED_BACK - SWITCHED);
+      expect(Math.abs(m['service.shop-dr.requests']! - diverted)).toBeLessThan(5 * Math.sqrt(diverted));
+    }
+  });
+
+  it('a later switch: the breach grows with it, minute for minute', () => {
+    const m = run({ 'sites.east.recovery.failover.switch-dns.duration': '30m' });
+    expect(m['site.east.rto']).toBe(30 * M);
+    expectBreach(m, 30);
+  });
+
+  it("a warm plan whose 2 standing servers refuse a fifth of the load (Erlang B(2, 1) = 1/5): down until the bring-up, though the site's RTO ends at the switch", () => {
+    // The standby without a waiting room, like the primary: refusals fall in their own window.
+    const m = run({ 'sites.east.recovery.mode': 'warm', 'sites.east.recovery.standing': 0.25, 'services.shop-dr.queueCapacity': 0 });
+    expect(m['site.east.rto']).toBe(5 * M);
+    expectBreach(m, 20);
+  });
+
+  it('a standby too small for the load (one 1-s server for 2 req/s) is breached for the whole failover, honestly', () => {
+    // From the strike to the failback switch, plus the window after it: the standby's backlog
+    // (up to 30 s of requests) still ends there slowly or by timeout, and they are the service's.
+    const m = run({ 'services.shop-dr.servers': 1, 'services.shop-dr.serviceTime': '1s' });
+    expect(m['site.east.rto']).toBe(5 * M);
+    expect(m['site.east.failback.mean']).toBe(10 * M);
+    expectBreach(m, (FAILED_BACK - STRUCK) / M + 1);
+  });
+});
+
+describe('a failover of the standby itself', () => {
+  it("follows the chain: shop's requests served at the standby's standby count, and its servers decide", () => {
+    // West, holding shop's standby, loses power at 5 h for 1 h and fails shop-dr over to north
+    // after 5 min (back 10 min after its power returns): shop is down twice.
+    const text = readFileSync(FIXTURE, 'utf8')
+      .replace('  - { name: shop-dr, servers: 8,', '  - { name: shop-dr2, servers: 8, serviceTime: 500ms, timeout: 30s }\n  - { name: shop-dr, servers: 8,')
+      .replace(
+        '  - name: west\n    services: [shop-dr]\n',
+        [
+          '  - name: west',
+          '    services: [shop-dr]',
+          '    disasters: [{ name: power-cut, kind: power, at: 5h 1ms, duration: 1h }]',
+          '    recovery:',
+          '      site: north',
+          '      mode: hot',
+          '      pairs: [{ service: shop-dr, standby: shop-dr2 }]',
+          '      replication: { lag: 0 }',
+          '      failover: [{ name: switch-dns, action: switch, duration: 5m }]',
+          '      failback: [{ name: switch-back, action: switch, duration: 10m }]',
+          '  - name: north',
+          '    services: [shop-dr2]',
+          '',
+        ].join('\n'),
+      );
+    const r = loadScenarioText(text, { file: 'chain.yaml' });
+    if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+    const m = runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+    expect(m['site.west.rto']).toBe(5 * M);
+    // Served at north from 5:05 to 6:10 (λ × 65 min ± 5 σ).
+    const atNorth = 2 * 65 * M;
+    expect(Math.abs(m['service.shop-dr2.requests']! - atNorth)).toBeLessThan(5 * Math.sqrt(atNorth));
+    // 5 min at east's strike; 5 min at west's plus the minute after its switch: shop-dr, unlike
+    // shop, queues, and what queued there in the 30 s before the switch times out after it.
+    expect(m['sla.shop.breach_minutes']).toBe(5 + 5 + 1);
+    expect(m['sla.shop.breaches']).toBe(2);
+    expect(m['sla.shop.first_breach']).toBe(STRUCK);
+  });
+});
