@@ -92,6 +92,19 @@ function shortestDecimal(a: number, shift = 0): { digits: string; point: number 
 }
 
 /**
+ * `x` to 12 significant digits of `scale` (|x| unless given): what is left of a figure once the
+ * binary noise of computing it is dropped. A double holds about 16 digits; a sum, mean or
+ * difference of a few of them is off in the last one or two (relative to its operands, the
+ * `scale` of a difference), so 12 leaves a margin of 10⁴ and more digits than any figure shows.
+ */
+function withoutNoise(x: number, scale = Math.abs(x)): number {
+  if (!Number.isFinite(x) || scale === 0 || !Number.isFinite(scale)) return x;
+  const decimals = 11 - Math.floor(Math.log10(scale));
+  // Beyond what toFixed writes (0 to 100 places), leave the figure as it is.
+  return decimals < 0 || decimals > 100 ? x : Number(x.toFixed(decimals));
+}
+
+/**
  * A decimal (digits, point) rounded half away from zero to `decimals` places: its whole and
  * fraction digits (the fraction `decimals` long, zeros kept) and whether nothing but zeros was dropped.
  */
@@ -130,14 +143,18 @@ export function grouped(x: number, decimals = 0): string {
  * "94.996 %", not "95 %", and 0.000004 "0.0004 %", not "0 %". So a printed percentage never
  * crosses a target written with fewer decimals than it is printed with (whole percentages
  * from 1 % to 99 %; two decimals above 99 % and below 1 %): it equals such a target only if
- * the value does. It rounds the value's shortest decimal (String(x)) half away from zero.
+ * the value to 12 significant digits does. It rounds that decimal half away from zero: the
+ * digits beyond it are binary noise of the arithmetic that computed the value, which the rule
+ * above would otherwise print (a mean of 70 %, 80 % and 90 % is 0.7999999999999999, read
+ * "80 %", not "79.99999999999999 %"; 0.1 + 0.2 reads "30 %").
  */
 export function percent(x: number): string {
   if (!Number.isFinite(x)) return '—';
-  const p = Math.abs(x) * 100;
   // So small that its digits would run on (the zeros before them are not a figure): 1.00e-7 %.
-  if (p !== 0 && p < 1e-6) return `${(x * 100).toExponential(2)} %`;
-  const { digits, point } = shortestDecimal(Math.abs(x), 2);
+  if (x !== 0 && Math.abs(x) * 100 < 1e-6) return `${(x * 100).toExponential(2)} %`;
+  const a = withoutNoise(Math.abs(x));
+  const p = a * 100;
+  const { digits, point } = shortestDecimal(a, 2);
   let decimals = p > 99 && p < 100 ? 3 : p < 1 && p !== 0 ? 3 : 1;
   let r = roundDecimal(digits, point, decimals);
   // Rounded onto a zero last digit: the figure would read as a rounder one; add digits until
@@ -258,7 +275,9 @@ export function formatDeltaTogether(doc: ResultsDocument, metric: string, xs: re
  * the two times of day. `opsim compare` and the dashboard's compare view write their rows with it.
  */
 export function formatComparison(baseline: number, current: number, unit: Unit | undefined, horizonSeconds?: number): [string, string, string] {
-  const diff = current - baseline;
+  // The difference without the noise of subtracting (0.9 − 0.8 is 0.09999999999999998): to 12
+  // digits of the larger operand, so two figures that differ only in noise differ by 0.
+  const diff = withoutNoise(current - baseline, Math.max(Math.abs(baseline), Math.abs(current)));
   const signed = (s: string): string => (!Number.isFinite(diff) ? s : diff < 0 ? `−${s}` : diff > 0 ? `+${s}` : s);
   if (unit === 'clock_seconds') {
     const [b, c] = formatTogether([baseline, current], unit, horizonSeconds);

@@ -3,11 +3,13 @@
  * crosses a target it misses: 99.8996 % is not "99.9 %" beside a 99.9 % target, 99.99996 % not
  * "100 %", 94.996 % not "95 %", 0.0004 % not "0 %". Checked against targets written with
  * fewer decimals than the band prints (whole percentages from 1 % to 99 %, two decimals above
- * 99 % and below 1 %), in exact decimal arithmetic on the value's shortest decimal.
+ * 99 % and below 1 %), in exact decimal arithmetic on the value to 12 significant digits
+ * (the digits beyond are the binary noise of computing it, which percent() drops: a mean of
+ * replications or a difference of shares reads as the figure it computes, not 16 digits of noise).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { percent } from '../../src/report/units.js';
+import { formatComparison, formatValue, percent } from '../../src/report/units.js';
 
 /** A decimal string ("99.8996", "1e-7", "-0.25") as a BigInt in units of 10^-SCALE. */
 const SCALE = 400;
@@ -21,12 +23,16 @@ function fixed(s: string): bigint {
 }
 const sign = (v: bigint): number => (v > 0n ? 1 : v < 0n ? -1 : 0);
 
-/** The value in percent, exactly (its shortest decimal with the point moved), and the printed figure. */
+/**
+ * The value in percent, exactly (its decimal to 12 significant digits with the point moved;
+ * below 10⁻⁶ %, printed in three significant digits, its shortest decimal), and the printed figure.
+ */
 function both(x: number): { value: bigint; printed: bigint; text: string } {
   const text = percent(x);
   // A plain decimal without trailing zeros, or (below 10⁻⁶ %) three significant digits.
   expect(text).toMatch(/^-?(\d+(\.\d*[1-9])?|\d\.\d\de-\d+) %$/);
-  return { value: fixed(String(x)) * 100n, printed: fixed(text.slice(0, -2)), text };
+  const decimal = x !== 0 && Math.abs(x) < 1e-8 ? String(x) : x.toPrecision(12);
+  return { value: fixed(String(Number(decimal))) * 100n, printed: fixed(text.slice(0, -2)), text };
 }
 
 /** Decimals of the targets the band of a percentage `p` guarantees. */
@@ -74,6 +80,47 @@ describe('percent', () => {
     expect(percent(0.000004)).toBe('0.0004 %'); // was "0 %": not none
     expect(percent(0.990004)).toBe('99.0004 %'); // was "99 %": above a ≤ 99 % bound
     expect(percent(1e-12)).toBe('1.00e-10 %');
+  });
+
+  it('prints computed figures as the figure, not its binary noise (each of these printed 16-17 digits before)', () => {
+    expect(percent(0.1 + 0.2)).toBe('30 %'); // was "30.000000000000004 %"
+    expect(formatValue((0.7 + 0.8 + 0.9) / 3, 'fraction')).toBe('80 %'); // was "79.99999999999999 %"
+    expect(percent((0.99 + 0.99 + 0.99) / 3)).toBe('99 %'); // three replications meeting 99 %: was "98.99999999999999 %"
+    expect(formatComparison(0.8, 0.9, 'fraction')).toEqual(['80 %', '90 %', '+10 pp']); // was "+9.999999999999998 pp"
+    expect(formatComparison(0.8, (0.7 + 0.8 + 0.9) / 3, 'fraction')[2]).toBe('0 pp'); // the same share: no difference, no sign
+    expect(formatComparison(0.9, 0.9001, 'fraction')[2]).toBe('+0.01 pp');
+    expect(formatComparison(0, 1e-105, 'fraction')[2]).toBe('+1.00e-103 pp'); // nothing dropped from a figure this small
+  });
+
+  /** Shares with k + 2 decimals (whole percentages at k = 0), as replications report them. */
+  const shares = (k: number, n: number) => fc.array(fc.integer({ min: 0, max: 10 ** (k + 2) }), { minLength: n, maxLength: n });
+
+  it('a mean of replications reads as the exact mean does (property)', () => {
+    const replications = fc.integer({ min: 1, max: 10 }).chain((n) => fc.integer({ min: 0, max: 4 }).chain((k) => fc.record({ k: fc.constant(k), counts: shares(k, n) })));
+    fc.assert(
+      fc.property(replications, ({ k, counts }) => {
+        // The mean as a summary computes it (a sum of doubles over n), and the exact mean (an
+        // integer over an integer: one correctly rounded division).
+        const computed = counts.reduce((s, c) => s + c / 10 ** (k + 2), 0) / counts.length;
+        const exact = counts.reduce((s, c) => s + c, 0) / (counts.length * 10 ** (k + 2));
+        expect(percent(computed)).toBe(percent(exact));
+        neverCrosses(computed);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a difference of two shares reads as the exact difference in percentage points (property)', () => {
+    const pairs = fc.integer({ min: 0, max: 4 }).chain((k) => fc.record({ k: fc.constant(k), ab: shares(k, 2) }));
+    fc.assert(
+      fc.property(pairs, ({ k, ab: [i, j] }) => {
+        const scale = 10 ** (k + 2);
+        const exact = Math.abs(j! - i!) / scale;
+        const signed = j! > i! ? '+' : j! < i! ? '−' : '';
+        expect(formatComparison(i! / scale, j! / scale, 'fraction')[2]).toBe(`${signed}${percent(exact).replace(/ %$/, ' pp')}`);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('on the side of every target of its band near the value (property)', () => {

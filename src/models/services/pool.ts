@@ -5,7 +5,7 @@
  *
  * Hot path: a request is a slot of the pool's RequestRecords (requests.ts), and the slot index
  * is the event data; the handlers are created once per pool, so nothing is allocated per
- * request. Statistics, objective windows, capacity checks and metrics live in service-stats.ts.
+ * request. Statistics, objective windows, capacity checks and metrics live in stats.ts and pool-stats.ts.
  *
  * Timeouts: a request still waiting when its timeout fires is withdrawn from the queue; one
  * already in service keeps its server busy until the work ends (the server cannot know the
@@ -662,11 +662,16 @@ export class ServicePool implements ServiceHandle {
 
   // ---------------------------------------------------------------- capacity
 
-  /** Offered rate of new requests at time t (own load classes plus callers'). */
+  /**
+   * Offered rate of new requests at time t: own load classes plus what reaches each caller
+   * (its own demand and any pool diverted to it), while that caller is not diverted itself. A
+   * diverted caller's requests go to its standby, whose own calls carry them downstream: web
+   * failed over to web-dr loads web-dr's callee, not web's.
+   */
   demandRate(t: number): number {
     let r = 0;
     for (const p of this.demand) r += p.rate(t);
-    for (const c of this.callers) r += c.demandRate(t);
+    for (const c of this.callers) if (c.divert === null) r += c.inflowRate(t);
     return r;
   }
 

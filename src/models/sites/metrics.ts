@@ -33,6 +33,6 @@ export const RECOVERY_COST_METRICS = {
     unit: 'currency',
     better: 'lower',
     range: { lo: 0 },
-    doc: "What the recovery plans cost over the measured period: each standby server running (standing, or brought up until it stands down) at its plan's costPerHour, each kept in reserve at its reserveCostPerHour, the plan's feePerMonth pro rata (730 hours a month), and its invocationFee per failover that took up a bring-up, restore or switch step (part of cost.total). Only when some recovery plan has a price above 0.",
+    doc: "What the recovery plans cost over the measured period: each standby server running (standing, or brought up until it stands down) at its plan's costPerHour, each kept in reserve at its reserveCostPerHour, the plan's feePerMonth pro rata (730 hours a month), and its invocationFee per failover that took up a bring-up, restore or switch step or its switch at the end (part of cost.total). Only when some recovery plan has a price above 0.",
   },
 } as const satisfies Record<string, MetricSpec>;

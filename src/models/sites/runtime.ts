@@ -21,8 +21,8 @@
  * while it waits not standing. The cost is accrued at each bring-up and stand-down, so nothing
  * runs per event; cost.recovery is their sum over the measured period, plus the contract's
  * `feePerMonth` pro rata and its `invocationFee` once per failover that takes up a step acting
- * on the recovery site (bring-up, restore or switch): the provider is called on then, so a
- * failover called off before it pays no invocation fee.
+ * on the recovery site (bring-up, restore or switch) or, without one, switches at the end of its
+ * runbook: the provider is called on then, so a failover called off before it pays no invocation fee.
  */
 import { exponential, type Distribution, type Rng } from '../../engine/index.js';
 import { distributionFromSpec } from '../kernel/distribution.js';
@@ -99,7 +99,7 @@ class SiteRuntime {
   private costSince = 0;
   /** Start of the measured period (the contract's monthly fee is paid pro rata from here). */
   private measuredFrom = 0;
-  /** The failover in progress has invoked the plan (taken up a bring-up, restore or switch step). */
+  /** The failover in progress has invoked the plan (taken up a bring-up, restore or switch step, or switched at its end). */
   private invoked = false;
   /** Failovers that invoked the plan in the measured period (each pays the invocation fee). */
   private invocations = 0;
@@ -234,7 +234,15 @@ class SiteRuntime {
         this.checkRestored();
       },
       allDone: () => {
-        if (!this.switched) this.switchOver();
+        if (!this.switched) {
+          // A runbook without a step acting on the recovery site moves the load as it ends:
+          // the provider is called on then, so the plan is invoked (once) there.
+          if (!this.invoked) {
+            this.invoked = true;
+            this.invocations++;
+          }
+          this.switchOver();
+        }
         this.failoverEnded = true;
         this.failoverEndedAt = this.world.sim.now;
         this.checkRestored();

@@ -77,7 +77,7 @@ export const Recovery = Type.Object(
       Type.Number({
         minimum: 0,
         description:
-          'What the DR contract charges each time the plan is invoked (a declaration or invocation fee): paid once per failover, when its first bring-up, restore or switch step is taken up by an operator (or begins, without a team) in the measured period; a failover called off before then pays nothing. Summed into cost.recovery and cost.total.',
+          'What the DR contract charges each time the plan is invoked (a declaration or invocation fee): paid once per failover, when its first bring-up, restore or switch step is taken up by an operator (or begins, without a team) in the measured period, or, with no such step, when its runbook ends and the load moves; a failover called off before then pays nothing. Summed into cost.recovery and cost.total.',
       }),
       0,
     ),

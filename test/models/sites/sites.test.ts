@@ -144,6 +144,48 @@ describe("the paired services' availability.capacity judges the capacity serving
   });
 });
 
+describe("availability.capacity follows the diverted load downstream: a standby's callee carries it, the primary's does not", () => {
+  it('web → db fails over to web-dr → db-dr (only web paired): db-dr is short while it takes the load, db is not', () => {
+    // 2 req/s; db and db-dr have 1 one-second server each (1/s: short under the load). Struck
+    // 02:00:30 (off the 60-s grid of checks), switched 5 min later, switched home 2 h 10 min after the strike.
+    const STRUCK = 2 * H + 30;
+    const SWITCH = STRUCK + 5 * M;
+    const HOME = STRUCK + 2 * H + 10 * M;
+    const checks = (a: number, b: number): number => Math.ceil(b / 60) - Math.ceil(a / 60);
+    const text = [
+      'name: chain',
+      'horizon: 6h',
+      'load: [{ name: orders, service: web, rate: 2/s }]',
+      'services:',
+      '  - { name: web, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m, downstream: db }',
+      '  - { name: db, servers: 1, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m }',
+      '  - { name: web-dr, servers: 4, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m, downstream: db-dr }',
+      '  - { name: db-dr, servers: 1, serviceTime: { dist: exponential, mean: 1s }, timeout: 1m }',
+      'sites:',
+      '  - name: east',
+      '    services: [web]',
+      '    disasters: [{ kind: power, at: 7230s, duration: 2h }]',
+      '    recovery:',
+      '      site: west',
+      '      mode: hot',
+      '      pairs: [{ service: web, standby: web-dr }]',
+      '      replication: { lag: 0s }',
+      '      failover: [{ name: dns, action: switch, duration: 5m }]',
+      '      failback: [{ name: dns-back, action: switch, duration: 10m }]',
+      '  - name: west',
+      '    services: [web-dr, db-dr]',
+    ].join('\n');
+    const m = run(compile(text));
+    expect(m['site.east.rto']).toBe(SWITCH - STRUCK);
+    expect(m['service.db-dr.requests']).toBeGreaterThan(0);
+    // db-dr: web-dr's calls carry web's 2/s to it from the switch till home (it read 1 throughout).
+    expect(m['service.db-dr.availability.capacity']).toBeCloseTo(1 - checks(SWITCH, HOME) / 360, 12);
+    // db: short under web's load except while web is diverted and none of it reaches db (it read 0).
+    expect(m['service.db.availability.capacity']).toBeCloseTo(checks(SWITCH, HOME) / 360, 12);
+    expect(checks(SWITCH, HOME)).toBe(125);
+  });
+});
+
 describe('the random runbook of scenarios/dr-failover.yaml', () => {
   it('mean RTO at 03:00 with nights on call = latency + E[declare] + E[max(bring-up, promote)] + switch (CI over replications)', () => {
     // declare: triangular(10, 15, 30) min, mean 55/3; bring-up: triangular(20, 30, 45) min, mean 95/3,
@@ -449,6 +491,26 @@ describe('what the recovery plan costs (cost.recovery)', () => {
       expect(run(priced(drScenario([], { repair: '5m' }), fees))['cost.recovery']).toBeCloseTo(7 * 24 + 48, 9);
       // Power back at 12:25, while the bring-up taken up at 12:10 is in hand: the provider was called.
       expect(run(priced(drScenario([], { repair: '25m' }), fees))['cost.recovery']).toBeCloseTo(7 * 24 + 48 + 500, 9);
+    });
+
+    it('a runbook of work steps alone invokes the plan at its end, where it moves the load; called off before then, it pays none', () => {
+      // Hot: 16 an hour all day. declare (10 min) → promote (20 min, work): the load moves at 12:30.
+      const workOnly = (repair?: string): Scenario =>
+        priced(
+          drScenario([], { mode: 'hot', ...(repair === undefined ? {} : { repair }) }).replace(
+            '        - { name: bring-up, team: ops, action: bring-up, duration: 20m }\n        - { name: dns, team: net, action: switch, duration: 5m }',
+            '        - { name: promote, team: ops, duration: 20m }',
+          ),
+          fees,
+        );
+      const m = run(workOnly());
+      expect(m['site.east.rto']).toBe(30 * M);
+      expect(m['service.prod-dr.requests']).toBeGreaterThan(0);
+      expect(m['cost.recovery']).toBeCloseTo(16 * 24 + 48 + 500, 9);
+      // Power back at 12:15, during promote: the load never moved, the provider was never called.
+      const off = run(workOnly('15m'));
+      expect(off['service.prod-dr.requests']).toBe(0);
+      expect(off['cost.recovery']).toBeCloseTo(16 * 24 + 48, 9);
     });
 
     it('counts from the end of warm-up: a failover invoked in the warm-up pays no invocation, the subscription runs from then', () => {
