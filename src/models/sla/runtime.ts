@@ -254,7 +254,11 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   // it as it held then (its queue is first come, first served, so those are the diverted ones,
   // bar the standby's own requests overtaking on another server).
   const draining = new Map<Counted, { held: number; finishedThen: number }>();
-  /** `atWindowEnd`: noted by the window, not at a change: an outage seen first then began at some unknown time in the window. */
+  /**
+   * `atWindowEnd`: noted by the window, not at a change (an outage of another cause, a failure
+   * of every server say): it began or ended at some unknown time in the window, so only its
+   * state at the end counts, as for a service without sites.
+   */
   const note = (atWindowEnd = false): void => {
     const now = sim.now;
     const prev = serving;
@@ -270,11 +274,12 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
     if (serving.serversAvailable() <= 0) {
       if (Number.isNaN(noneSince)) noneSince = atWindowEnd ? lastEnd : now;
     } else if (!Number.isNaN(noneSince)) {
-      if (now > Math.max(noneSince, lastEnd)) noneInWindow = true;
+      if (!atWindowEnd && now > Math.max(noneSince, lastEnd)) noneInWindow = true;
       noneSince = NaN;
     }
   };
-  if (standbys.length > 0) diversions.onChange(note);
+  // Every service's SLA listens: a site's disaster can take a service down without a recovery plan.
+  diversions.onChange(note);
   let sampleGood = 0;
   let sampleTotal = 0;
   sim.onReset(() => {
@@ -289,8 +294,8 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   const evaluate = (): void => {
     const now = sim.now;
     const d = sinceLastWindow(own);
+    note(true);
     if (standbys.length > 0) {
-      note(true);
       servedInWindow.add(serving);
       for (const c of standbys) {
         const s = sinceLastWindow(c);

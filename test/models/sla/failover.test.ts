@@ -105,6 +105,23 @@ describe('an SLA without a latency objective: a window with any time of nothing 
   });
 });
 
+describe('a disaster at a site without a recovery plan', () => {
+  it('a power cut of 10 min inside a 1-h window makes that window bad, though the servers are back at its end', () => {
+    // East without its recovery plan or latency objectives (only the servers decide); the cut from 4:20 to 4:30.
+    const full = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
+    const text = full.slice(0, full.indexOf('    recovery:\n')) + full.slice(full.indexOf('  - name: west')).replace('at: 4h, duration: 4h', '');
+    const plain = (text.slice(0, text.indexOf('    disasters:')) + "    disasters: [{ name: power-cut, kind: power, at: 4h 20m, duration: 10m }]\n" + text.slice(text.indexOf('  - name: west')));
+    for (const [window, minutes] of [['1h', 60], ['1m', 10]] as const) {
+      const r = loadScenarioText(plain, { file: 'norecovery.yaml', overrides: { 'sla.services.shop.window': window } });
+      if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+      const m = runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+      expect((r.scenario.services ?? []).some((x) => x.latencyObjective !== undefined)).toBe(false);
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes);
+      expect(m['sla.shop.first_breach'], window).toBe(window === '1h' ? STRUCK : STRUCK + 20 * M);
+    }
+  });
+});
+
 describe('a failover of the standby itself', () => {
   it("follows the chain: shop's requests served at the standby's standby count, and its servers decide", () => {
     // West, holding shop's standby, loses power at 5 h for 1 h and fails shop-dr over to north
