@@ -10,6 +10,7 @@ import { labelOf } from '../report/catalog.js';
 import { formatComparison } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
 import type { Unit } from '../results/metrics.js';
+import { exitCodesHelp } from './help.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -127,6 +128,11 @@ export function register(program: Command): void {
     .option('--direction <name=lower|higher>', 'which way is better for a metric, overriding its spec (repeatable)', collect, [])
     .option('--json', 'print the comparison as JSON')
     .option('--force', 'compare runs of different scenarios')
+    .addHelpText('after', exitCodesHelp([
+      [0, 'no metric regressed significantly beyond the tolerance'],
+      [1, 'a metric regressed significantly beyond the tolerance (an unexpected error exits 1 too, with a message starting "opsim:")'],
+      [2, 'unusable input: a missing file, bad JSON, not a results document, an unknown metric or bad option, runs of different scenarios without --force, no shared metric'],
+    ]))
     .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {
       try {
         const tolerancePct = flags.tolerance === undefined ? 5 : Number(flags.tolerance.replace(/%$/, ''));

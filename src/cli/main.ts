@@ -61,7 +61,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'TCP port (a free one is used if it is taken)', parsePort, 8080)
     .option('--reports <dir>', 'where runs are kept', 'reports')
     .option('--scenarios <dir>', 'scenario folder', 'scenarios')
-    .option('--workers <n>', 'worker threads')
+    .option('--workers <n>', 'worker threads (default min(2, cores))')
     .action(async (flags: MainFlags) => {
       const token = process.env.OPSIM_TOKEN;
       if (flags.serve) checkBind(flags.host, token);

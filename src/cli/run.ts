@@ -18,6 +18,7 @@ import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { createProgress } from '../experiment/progress.js';
 import { resultsJson, writeResultsSync } from '../results/write.js';
 import { commandFinished } from './finish.js';
+import { exitCodesHelp } from './help.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import { formatMetricTogether } from '../report/units.js';
 import { labelOf } from '../report/catalog.js';
@@ -216,7 +217,7 @@ export function printScenarioErrors(err: ScenarioLoadError): void {
 export function register(program: Command): void {
   program
     .command('run')
-    .description('Run a scenario: every variant × replication on worker threads; writes results.json and series.csv')
+    .description('Run a scenario: every variant × replication on worker threads; writes results.json, summary.csv, series.csv and report.html (with its charts) to the output folder')
     .argument('<file>', 'scenario file (YAML or JSON)')
     .option('-r, --replications <n>', 'replications per variant (default: the scenario\'s, else 1)', integer('--replications', 1, 100_000))
     .option('-w, --workers <n>', 'worker threads (default min(2, cores), and none for a run of one replication); 0 = in the main thread, for debugging (Ctrl-C then waits for the replication in progress)', integer('--workers', 0))
@@ -228,11 +229,18 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'output folder (default reports/<scenario name>)')
     .option('--json', 'print the results document on stdout instead of the summary')
     .option('-q, --quiet', 'no progress output')
-    .option('--no-report', 'skip report.html and its charts (results.json and series.csv only)')
+    .option('--no-report', 'skip report.html and its charts (results.json, summary.csv and series.csv only)')
     .option('--shard <i/N>', 'run only shard I of N and write its records to --out (default part-I); join them with "opsim merge"')
     .option('--queue <url>', 'coordinate the run on a BullMQ queue in Redis (redis://HOST:PORT); "opsim worker" runs the replications')
     .option('--resume', 'with --queue: continue from the coordinator\'s log in --out, adding only what is missing')
     .option('--block <n>', 'with --queue: replications per job (default: a stage\'s replications / 16, at most 64)', integer('--block', 1))
+    .addHelpText('after', exitCodesHelp([
+      [0, 'every replication ran; results written'],
+      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack)'],
+      [2, 'a scenario or option error (every problem printed, nothing run)'],
+      [3, 'some replications failed (named with their seeds; the rest are written, rerun one with --only)'],
+      [130, 'interrupted by Ctrl-C or SIGTERM (partial results written, complete: false)'],
+    ]))
     .action(async (file: string, flags: RunFlags) => {
       let overrides: Record<string, unknown>;
       let only: { variant: string; replication: number }[];

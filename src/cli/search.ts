@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../results/write.js';
 import { runSearch, searchSummary } from '../search/index.js';
 import { writeSearchReport } from '../report/report.js';
 import { EXIT_INTERRUPTED } from './run.js';
+import { exitCodesHelp } from './help.js';
 
 /** Exit code when no policy was certified feasible within the budget. */
 export const EXIT_NO_FEASIBLE_POINT = 4;
@@ -55,6 +56,13 @@ export function register(program: Command): void {
     .option('--no-reuse', 'ignore stored replications from earlier runs')
     .option('--json', 'print the search document instead of the summary')
     .option('-q, --quiet', 'no progress output')
+    .addHelpText('after', exitCodesHelp([
+      [0, 'an answer: status certified, or feasible (found feasible, its cheaper neighbours not all decided); search.json and report.html written'],
+      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack)'],
+      [2, 'a scenario or option error, or a budget too small (every problem printed before any replication)'],
+      [4, 'no feasible point within the budget (search.json says what was decided)'],
+      [130, 'interrupted by Ctrl-C or SIGTERM (what was decided is written, marked interrupted)'],
+    ]))
     .action(async (file: string, flags: SearchFlags) => {
       try {
         const loaded = loadScenarioFile(file, { overrides: parseOverrideArgs(flags.set) });

@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'TCP port', parsePort, 8080)
     .option('--reports <dir>', 'where runs are kept (reports/runs/<id>/)', 'reports')
     .option('--scenarios <dir>', 'the only folder named scenarios are read from', 'scenarios')
-    .option('--workers <n>', 'worker threads shared by all runs')
+    .option('--workers <n>', 'worker threads shared by all runs (default min(2, cores))')
     .option('--max-queued <n>', 'runs waiting before new submissions get 429', '4')
     .option('--queue <url>', 'dispatch runs to a BullMQ queue in Redis (redis://HOST:PORT) for "opsim worker" processes')
     .action(async (flags: ServeFlags) => {

@@ -9,6 +9,8 @@ import { formatQuantity } from '../scenario/validate.js';
 import { plannedScenarioWarnings } from '../models/warnings.js';
 import { plannedScenarios } from './planned-warnings.js';
 import { planExperiment, rememberLoaded } from '../experiment/plan.js';
+import { prepareSearch } from '../search/validate.js';
+import { exitCodesHelp } from './help.js';
 
 /** One-line summary of a valid scenario: name, list sizes, horizon, and the variants checked when there are several. */
 export function summarizeScenario(s: Scenario, variants = 1): string {
@@ -37,6 +39,22 @@ function checkVariants(loaded: Parameters<typeof rememberLoaded>[0], overrides: 
   }
 }
 
+/**
+ * The checks `opsim search` runs before it starts (the same `prepareSearch`): metric and SLA
+ * names, bounds within the metric's range, p0 ± δ, the variables' paths and values, the budget.
+ * None when the scenario has no `search:` section.
+ */
+function checkSearch(loaded: { raw: unknown; file: string | null; scenario: Scenario }): ScenarioError[] {
+  if (loaded.scenario.search === undefined) return [];
+  try {
+    prepareSearch(loaded.raw, loaded.file, loaded.scenario);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ScenarioLoadError)) throw err;
+    return err.errors;
+  }
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -48,6 +66,11 @@ export function register(program: Command): void {
     .description('check scenario files and report every problem with its line and column')
     .argument('<files...>', 'scenario files (YAML or JSON)')
     .option('--set <path=value>', 'override a field, e.g. services.inventory.servers=12 (repeatable)', collect, [])
+    .addHelpText('after', exitCodesHelp([
+      [0, 'every file is valid (with its search: section, when it has one)'],
+      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack)'],
+      [2, 'a problem in some file, or a file that cannot be read (every problem printed)'],
+    ]))
     .action((files: string[], opts: { set: string[] }) => {
       let overrides: Record<string, unknown>;
       try {
@@ -61,7 +84,10 @@ export function register(program: Command): void {
       let bad = 0;
       for (const file of files) {
         const r = loadScenarioFile(file, { overrides });
-        const checked = r.ok ? checkVariants(r, overrides) : { errors: r.errors };
+        let checked = r.ok ? checkVariants(r, overrides) : { errors: r.errors };
+        // A search section's meaning is checked here too, with the variants' problems: all in one pass.
+        const searchErrors = r.ok ? checkSearch(r) : [];
+        if (searchErrors.length > 0) checked = { errors: [...('errors' in checked ? checked.errors : []), ...searchErrors] };
         if (r.ok && 'variants' in checked) {
           process.stdout.write(`${file}: valid (${summarizeScenario(r.scenario, checked.variants)})\n`);
           // Valid, but overloaded, or a flow-level service outside flow's validated region (docs/fidelity.md).

@@ -18,6 +18,7 @@
 import { wilsonInterval, summarize } from '../experiment/stats.js';
 import { checkMean, type Decision, type Sense } from './feasibility.js';
 import { checkChance } from './sprt.js';
+import type { FeasibleRange } from '../results/metrics.js';
 
 /** A constraint as the certification sees it. */
 export type ConstraintTest =
@@ -31,6 +32,8 @@ export type ConstraintTest =
       threshold: number;
       /** Indifference zone ε in the metric's unit. */
       tolerance: number;
+      /** What values the metric can take (its MetricSpec range): the shown interval is cut to it; the decision never reads it. */
+      range?: FeasibleRange;
     }
   | {
       kind: 'chance';
@@ -53,7 +56,11 @@ export interface ConstraintVerdict {
   n: number;
   /** Mean (mean constraint) or proportion of periods met (chance constraint) over those n. */
   estimate: number;
-  /** 95 % interval of the estimate: t-interval for a mean, Wilson for a proportion; NaN below 2 observations. */
+  /**
+   * 95 % interval of the estimate: t-interval for a mean (cut to the metric's range: the true
+   * mean lies in it, so the cut keeps the coverage), Wilson for a proportion; NaN below 2
+   * observations. Shown only: the decision is the sequential test's.
+   */
   ci95: [number, number];
   /** The bound: threshold (mean) or p0 (chance). */
   bound: number;
@@ -115,6 +122,13 @@ function finite(records: readonly Record<string, number>[], metric: string): num
   return out;
 }
 
+/** An interval cut to what its metric can take (attainment 98.9 % [97.2 %, 100 %], never 100.6 %). */
+function withinRange(ci: [number, number], range: FeasibleRange | undefined): [number, number] {
+  if (range === undefined) return ci;
+  const cut = (x: number): number => Math.min(range.hi ?? Infinity, Math.max(range.lo ?? -Infinity, x));
+  return [cut(ci[0]), cut(ci[1])];
+}
+
 /** Judges one candidate on the observations so far (pure). */
 export function judge(records: readonly Record<string, number>[], tests: readonly ConstraintTest[], settings: Pick<CertifySettings, 'alpha' | 'candidatesCovered' | 'n0' | 'beta'>): CandidateVerdict {
   const beta = settings.beta ?? splitError(settings.alpha, settings.candidatesCovered, tests.length);
@@ -123,7 +137,7 @@ export function judge(records: readonly Record<string, number>[], tests: readonl
     if (t.kind === 'mean') {
       const r = checkMean(values, { threshold: t.threshold, sense: t.sense, tolerance: t.tolerance, beta, n0: settings.n0 });
       const s = summarize(values.slice(0, r.n));
-      return { constraint: t.name, kind: 'mean', metric: t.metric, decision: r.decision, n: r.n, estimate: s.mean, ci95: s.ci95, bound: t.threshold, sense: t.sense };
+      return { constraint: t.name, kind: 'mean', metric: t.metric, decision: r.decision, n: r.n, estimate: s.mean, ci95: withinRange(s.ci95, t.range), bound: t.threshold, sense: t.sense };
     }
     const r = checkChance(values, { probability: t.probability, tolerance: t.tolerance, beta });
     const ci: [number, number] = r.n >= 2 ? wilsonInterval(r.met, r.n) : [NaN, NaN];

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { metricCatalog, runReplication } from '../models/replication.js';
-import { slaMetrics, type SlaMetrics } from '../results/metrics.js';
+import { slaMetrics, type MetricSpec, type SlaMetrics } from '../results/metrics.js';
 import { compileRaw } from '../scenario/index.js';
 import { didYouMean, displayPath, ScenarioLoadError, toPointer, type ScenarioError } from '../scenario/errors.js';
 import { readScenarioSource } from '../scenario/source.js';
@@ -75,24 +75,45 @@ export function producedMetrics(scenario: Scenario): string[] {
 export function prepareSearch(raw: unknown, file: string | null, scenario: Scenario): PreparedSearch {
   const at = locator(file);
   const errors: ScenarioError[] = [];
+  const seen = new Set<string>();
+  // Each problem once: the cheapest and the dearest corner refuse a misspelt path alike.
   const err = (segs: Segs, message: string): void => {
+    const key = `${displayPath(segs)}\0${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     errors.push({ file, ...at(segs), path: displayPath(segs), message });
   };
   const spec = scenario.search;
   if (spec === undefined) throw new ScenarioLoadError([{ file, line: null, column: null, path: 'search', message: 'the scenario has no `search:` section (see docs/search.md)' }]);
 
+  // Every section's checks run whatever the others found, so one `opsim validate` lists every
+  // problem; only a check that needs a well-formed space (the corners, the budget) waits for it.
+  let spaceWellFormed = true;
   spec.variables.forEach((v, i) => {
-    if ((v.range === undefined) === (v.values === undefined)) err(['search', 'variables', i], 'give exactly one of `range` and `values`');
-    if (v.range !== undefined && v.range.from > v.range.to) err(['search', 'variables', i, 'range'], `from (${v.range.from}) must be ≤ to (${v.range.to})`);
+    if ((v.range === undefined) === (v.values === undefined)) {
+      err(['search', 'variables', i], 'give exactly one of `range` and `values`');
+      spaceWellFormed = false;
+    }
+    if (v.range !== undefined && v.range.from > v.range.to) {
+      err(['search', 'variables', i, 'range'], `from (${v.range.from}) must be ≤ to (${v.range.to})`);
+      spaceWellFormed = false;
+    }
   });
   const paths = spec.variables.map((v) => v.path);
   paths.forEach((p, i) => {
     if (paths.indexOf(p) !== i) err(['search', 'variables', i, 'path'], `"${p}" is already a decision variable`);
   });
 
-  const metrics = errors.length === 0 ? producedMetrics(scenario) : [];
+  const metrics = producedMetrics(scenario);
   const known = new Set(metrics);
-  const slaVerdicts = metrics.length > 0 ? slaMetrics(metricCatalog(scenario).metrics) : new Map<string, SlaMetrics>();
+  const catalog = metricCatalog(scenario).metrics;
+  const slaVerdicts: Map<string, SlaMetrics> = slaMetrics(catalog);
+  /** Refuses a bound the metric can never cross (e.g. 80 on a 0…1 fraction); true when it is possible. */
+  const boundPossible = (metric: string, value: number, segs: Segs): boolean => {
+    const problem = outsideRange(catalog[metric], value);
+    if (problem !== null) err(segs, problem);
+    return problem === null;
+  };
   const tests: ConstraintTest[] = [];
   spec.constraints.forEach((c, i) => {
     const here: Segs = ['search', 'constraints', i];
@@ -106,7 +127,8 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
       if (bounds !== 1) err(here, 'a mean constraint needs exactly one of `atLeast` and `atMost`');
       if (!metricExists(c.metric, [...here, 'metric'], 'metric') || bounds !== 1) return;
       const sense = c.atLeast !== undefined ? 'atLeast' : 'atMost';
-      tests.push({ kind: 'mean', name: c.name ?? c.metric, metric: c.metric, sense, threshold: (c.atLeast ?? c.atMost)!, tolerance: c.tolerance });
+      if (!boundPossible(c.metric, (c.atLeast ?? c.atMost)!, [...here, sense])) return;
+      tests.push({ kind: 'mean', name: c.name ?? c.metric, metric: c.metric, sense, threshold: (c.atLeast ?? c.atMost)!, tolerance: c.tolerance, ...(catalog[c.metric]?.range !== undefined ? { range: catalog[c.metric]!.range! } : {}) });
       return;
     }
     if ((c.sla === undefined) === (c.metric === undefined)) err(here, 'a chance constraint names exactly one of `sla` and `metric`');
@@ -120,6 +142,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     }
     const metric = c.sla !== undefined ? slaVerdicts.get(c.sla)?.met : c.metric;
     if (metric === undefined || !metricExists(metric, [...here, c.sla !== undefined ? 'sla' : 'metric'], c.sla !== undefined ? 'SLA verdict' : 'metric')) return;
+    if (bounds === 1 && !boundPossible(metric, (c.atLeast ?? c.atMost)!, [...here, c.atLeast !== undefined ? 'atLeast' : 'atMost'])) return;
     // A bound turns a metric into a 0/1 verdict per period; the verdict is computed in the search (see run.ts).
     tests.push({ kind: 'chance', name: c.name ?? c.sla ?? metric, metric: bounds === 1 ? verdictMetric(metric, c.atLeast, c.atMost) : metric, probability: c.probability, tolerance: c.tolerance });
   });
@@ -128,14 +151,14 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
   if (spec.objective === 'expected') {
     const metric = spec.randomCost ?? 'cost.penalties';
     if (spec.costTolerance === undefined) err(['search', 'objective'], '`objective: expected` needs `costTolerance` (the selection\'s indifference zone δ, in currency)');
-    if (metrics.length > 0 && !known.has(metric)) err(['search', spec.randomCost !== undefined ? 'randomCost' : 'objective'], `random cost metric "${metric}" does not exist in this scenario${didYouMean(metric, known)}${spec.randomCost === undefined ? ' (give `randomCost`, or add SLAs with penalties)' : ''}`);
+    if (!known.has(metric)) err(['search', spec.randomCost !== undefined ? 'randomCost' : 'objective'], `random cost metric "${metric}" does not exist in this scenario${didYouMean(metric, known)}${spec.randomCost === undefined ? ' (give `randomCost`, or add SLAs with penalties)' : ''}`);
     objective = { kind: 'expected', metric, delta: spec.costTolerance ?? 1 };
   } else if (spec.costTolerance !== undefined) {
     // randomCost has a schema default, so only costTolerance says the author meant a random objective.
     err(['search', 'costTolerance'], 'only used with `objective: expected` (the objective is the known cost)');
   }
 
-  const variables = errors.length === 0 ? buildVariables(spec.variables, scenario) : [];
+  const variables = spaceWellFormed ? buildVariables(spec.variables, scenario) : [];
   // cost.recovery holds the standing and reserve standby servers' cost that a recovery plan's
   // variable already carries as known cost: counting it again would favour the cheaper plan twice.
   if (objective.kind === 'expected' && objective.metric === 'cost.recovery') {
@@ -146,6 +169,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     });
   }
   // Every value must be one the scenario accepts: compile the cheapest and the dearest corner.
+  const cornerErrors = errors.length;
   if (variables.length > 0) {
     for (const corner of [variables.map(() => 0), variables.map((v) => v.values.length - 1)]) {
       const r = compileRaw(raw, { file: file ?? undefined, overrides: overridesOf(variables, corner) });
@@ -155,7 +179,9 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
       }
     }
   }
-  if (errors.length > 0) throw new ScenarioLoadError(errors);
+  // The budget check needs the space's points and the warm start (which reads the variables'
+  // paths): it waits for a space whose every corner compiles, and joins the other problems.
+  if (errors.length > 0 && (variables.length === 0 || errors.length > cornerErrors)) throw new ScenarioLoadError(errors);
 
   const alpha = 1 - (spec.confidence ?? SEARCH_DEFAULTS.confidence);
   const n0 = spec.initialReplications ?? SEARCH_DEFAULTS.initialReplications;
@@ -166,9 +192,24 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
   const firstRound = 1 + cheaperNeighbours(start).length;
   if (spec.budget < firstRound * n0) {
     err(['search', 'budget'], `${spec.budget} replications cannot certify even the first candidate: it and its ${firstRound - 1} one-step-cheaper neighbour(s) need ${firstRound} × n0 (${n0}) = ${firstRound * n0} replications at least; the space has ${variables.length > 1 ? `${variables.map((v) => v.values.length).join(' × ')} = ` : ''}${grid} points (an exhaustive grid needs ${grid} × ${n0} = ${grid * n0} at least). Raise search.budget to ${firstRound * n0} or more, or lower initialReplications`);
-    throw new ScenarioLoadError(errors);
   }
+  if (errors.length > 0) throw new ScenarioLoadError(errors);
   return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, objective, candidatesCovered: grid, probeBeta: alpha, start, warmStart: notes };
+}
+
+/**
+ * Why a constraint's bound lies outside what its metric can take (its MetricSpec `range`), or
+ * null when it lies inside. A fraction bound written as a percentage gets the fraction to write.
+ */
+export function outsideRange(spec: MetricSpec | undefined, value: number): string | null {
+  const r = spec?.range;
+  if (r === undefined || ((r.lo === undefined || value >= r.lo) && (r.hi === undefined || value <= r.hi))) return null;
+  const range = r.hi === undefined ? `≥ ${r.lo}` : r.lo === undefined ? `≤ ${r.hi}` : `between ${r.lo} and ${r.hi}`;
+  if (spec!.unit === 'fraction' && r.lo === 0 && r.hi === 1) {
+    const hint = value > 1 && value <= 100 ? `: write ${Number((value / 100).toPrecision(12))} for ${value} %` : '';
+    return `${value} is outside what this metric can take: expected a fraction ${range}${hint}`;
+  }
+  return `${value} is outside what this metric can take: expected a value ${range} (in ${spec!.unit.replace('_', ' ')})`;
 }
 
 /** The name of the 0/1 verdict "metric within bound" computed from a metric (see run.ts `withVerdicts`). */

@@ -227,4 +227,26 @@ describe('option errors', () => {
     }
     for (const args of [['--help'], ['run', '--help'], ['--version'], ['help', 'run']]) expect((await cli(args)).code, args.join(' ')).toBe(0);
   });
+
+  it('help names every exit code a command sets, what run writes, and the defaults of --workers', async () => {
+    const help = async (cmd: string): Promise<string> => {
+      const r = await cli([cmd, '--help']);
+      expect(r.code, cmd).toBe(0);
+      return r.stdout;
+    };
+    const codes = (text: string): number[] => [...(text.split('\nExit codes:\n')[1] ?? '').matchAll(/^ {2}(\d+) /gm)].map((m) => Number(m[1]));
+    const run = await help('run');
+    expect(codes(run)).toEqual([0, 1, 2, 3, 130]);
+    expect(run).toMatch(/results\.json, summary\.csv, series\.csv and report\.html/);
+    expect(run).toMatch(/--workers <n>[\s\S]*default min\(2,\s+cores\)/);
+    const search = await help('search');
+    expect(codes(search)).toEqual([0, 1, 2, 4, 130]);
+    expect(search).toMatch(/4 +no feasible point within the budget/);
+    expect(search).toMatch(/--workers <n>[\s\S]*default min\(2,\s+cores\)/);
+    expect(codes(await help('compare'))).toEqual([0, 1, 2]);
+    expect(codes(await help('validate'))).toEqual([0, 1, 2]);
+    const serve = await help('serve');
+    expect(serve).toMatch(/--workers <n> +worker threads shared by all runs \(default min\(2, cores\)\)/);
+    expect(serve).toMatch(/--port <port> +TCP port \(default: 8080\)/);
+  });
 });
