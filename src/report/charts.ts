@@ -123,6 +123,11 @@ export interface SeriesPoint {
   at: number | null;
   /** What the value describes, e.g. "06:00–06:15" or "at 06:15 (interval end)"; null on band, closing and gap points. */
   when: string | null;
+  /**
+   * A value with no step drawn from or to it (a reading at an interval's end with no reading
+   * next to it, e.g. the only row of a short run): drawn as a dot (its band as a bar) instead.
+   */
+  alone: boolean;
 }
 
 /** Variants that carry a series. */
@@ -165,16 +170,19 @@ function stepPoints(doc: ResultsDocument, s: SeriesSummary, j: number, name: str
     const mean = (i: number): number | null => (part === 'line' ? value(s.mean[i]?.[j], false) : null);
     const band = (i: number): [number | null, number | null] => [value(s.lo[i]?.[j], true), value(s.hi[i]?.[j], true)];
     const defined = (i: number): boolean => (part === 'line' ? mean(i) !== null : band(i).every((x) => x !== null));
-    const point = (h: number, i: number, at: number | null, when: string | null): SeriesPoint => {
+    const point = (h: number, i: number, at: number | null, when: string | null, alone = false): SeriesPoint => {
       const [lo, hi] = band(i);
-      return { part, h: round(h / HOUR), series: name, mean: mean(i), lo, hi, at: part === 'line' && at !== null ? round(at / HOUR) : null, when: part === 'line' ? when : null };
+      return { part, h: round(h / HOUR), series: name, mean: mean(i), lo, hi, at: part === 'line' && at !== null ? round(at / HOUR) : null, when: part === 'line' ? when : null, alone };
     };
-    const gap = (h: number): SeriesPoint => ({ part, h: round(h / HOUR), series: name, mean: null, lo: null, hi: null, at: null, when: null });
+    const gap = (h: number): SeriesPoint => ({ part, h: round(h / HOUR), series: name, mean: null, lo: null, hi: null, at: null, when: null, alone: false });
     rows.forEach((r, k) => {
       const next = rows[k + 1];
       if (atEnd) {
-        // A reading at the interval's end, held until the next reading.
-        out.push(defined(r.i) ? point(r.end, r.i, r.end, `at ${clock(r.end)} (interval end)`) : gap(r.end));
+        // A reading at the interval's end, held until the next reading; one with no reading
+        // either side of it (the only row, or between gaps) has no step: it is drawn alone.
+        const prev = rows[k - 1];
+        const alone = (prev === undefined || !defined(prev.i)) && (next === undefined || !defined(next.i));
+        out.push(defined(r.i) ? point(r.end, r.i, r.end, `at ${clock(r.end)} (interval end)`, alone) : gap(r.end));
         return;
       }
       if (!defined(r.i)) {
@@ -284,6 +292,18 @@ function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], y
   const color = { field: 'series', type: 'nominal', title: null, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
   // A null breaks the path (Vega-Lite's default for lines and areas, stated so it cannot change under us).
   const invalid = 'break-paths-show-domains';
+  const aloneLayers: Json[] = [
+    {
+      transform: [{ filter: "datum.part === 'band' && datum.alone" }],
+      mark: { type: 'rule', opacity: 0.35, strokeWidth: 6 },
+      encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' }, color },
+    },
+    {
+      transform: [{ filter: "datum.part === 'line' && datum.alone" }],
+      mark: { type: 'point', filled: true, opacity: 1, size: 40 },
+      encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale }, color },
+    },
+  ];
   return top(title, {
     height: HEIGHT,
     data: { values: points },
@@ -299,6 +319,9 @@ function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], y
         mark: { type: 'line', strokeWidth: 1.5, interpolate: 'step-after', invalid },
         encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale }, color },
       },
+      // A value with no step to draw (see SeriesPoint.alone): a dot, its band a bar (only
+      // when there is one: other charts keep their layers).
+      ...(points.some((p) => p.alone) ? aloneLayers : []),
       {
         name: HOVER_LAYER,
         transform: [{ filter: "datum.part === 'line' && datum.when !== null" }],
@@ -315,14 +338,15 @@ function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], y
   });
 }
 
-/** What a series chart's steps mean, for its caption: summaries over each interval, readings at interval ends, or both. */
-function stepsMean(c: { atEnd: number; overInterval: number; interval: number }): string {
+/** What a series chart's steps mean, for its caption: summaries over each interval, readings at interval ends, or both (and the dots of readings with no step). */
+function stepsMean(c: { atEnd: number; overInterval: number; interval: number; points: readonly SeriesPoint[] }): string {
   const iv = c.interval;
   const every = iv % HOUR === 0 ? `${iv / HOUR}-hour` : iv % 60 === 0 ? `${iv / 60}-minute` : `${iv}-second`;
   const over = `each step spans the ${every} interval its value describes`;
   const end = `values read at the end of each ${every} interval are held until the next reading`;
   const text = c.atEnd === 0 ? over : c.overInterval === 0 ? end : `${over}; ${end}`;
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+  const dots = c.points.some((p) => p.alone) ? ' A dot is a reading with no reading beside it to step to (e.g. the only one of a short run).' : '';
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.${dots}`;
 }
 
 function seriesCharts(doc: ResultsDocument): Chart[] {

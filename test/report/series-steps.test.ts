@@ -141,6 +141,51 @@ describe('series charts: each value at the time it describes', () => {
   });
 });
 
+describe('series charts: a reading with no step', () => {
+  // A run as long as one interval has one row: its level, read at the row's end, has no next
+  // reading to step to, so a line would draw nothing (the legend would name an invisible line).
+  const one = (): ResultsDocument => {
+    const doc = dayDoc((row, t, col) => {
+      row[col('noc.on_shift')] = 2;
+      row[col('noc.busy')] = t === 0 ? 1 : 0;
+    });
+    const s = doc.variants[0]!.series!;
+    for (const which of ['mean', 'lo', 'hi'] as const) s[which].splice(1);
+    return doc;
+  };
+
+  it('is drawn as a dot (its band as a bar), the steps of other lines as before', () => {
+    const { spec, points, caption } = chart(one(), 'staffing');
+    expect(caption).toContain('A dot is a reading with no reading beside it to step to');
+    const onShift = points.filter((p) => p.series === 'noc on shift' && p.part === 'line' && p.mean !== null);
+    expect(onShift).toHaveLength(1);
+    expect(onShift[0]).toMatchObject({ h: 0.25, mean: 2, alone: true });
+    // The mean over the interval is a step with a length: not alone.
+    expect(points.filter((p) => p.series === 'noc busy' && p.alone)).toEqual([]);
+    const dot = layers(spec, 'point').find((l) => JSON.stringify(l.transform).includes('datum.alone'));
+    expect(dot?.transform).toEqual([{ filter: "datum.part === 'line' && datum.alone" }]);
+    expect(dot?.mark).toMatchObject({ filled: true, opacity: 1 });
+    expect(layers(spec, 'rule').some((l) => JSON.stringify(l.transform) === JSON.stringify([{ filter: "datum.part === 'band' && datum.alone" }]))).toBe(true);
+  });
+
+  it('between two gaps too, while readings with a neighbour step as before (and their charts gain no layer)', () => {
+    const doc = dayDoc((row, t, col) => {
+      row[col('noc.on_shift')] = t === 10 * HOUR ? 3 : t >= 20 * HOUR ? 1 : null;
+    });
+    const pts = chart(doc, 'staffing').points.filter((p) => p.series === 'noc on shift' && p.part === 'line');
+    expect(pts.filter((p) => p.alone).map((p) => [p.h, p.mean])).toEqual([[10.25, 3]]);
+    expect(pts.filter((p) => p.mean === 1).every((p) => !p.alone)).toBe(true);
+    const day = chart(dayDoc(() => {}), 'staffing');
+    expect(JSON.stringify(day.spec.layer)).not.toContain('datum.alone');
+    expect(day.caption).not.toContain('A dot');
+  });
+
+  it('renders: the SVG of the one-row run draws a symbol for it', async () => {
+    const svg = await renderSvg(chart(one(), 'staffing').spec);
+    expect(svg.includes('mark-symbol role-mark')).toBe(true);
+  });
+});
+
 describe('time axis labels', () => {
   async function ticks(horizon: number): Promise<string[]> {
     const spec: VegaLiteSpec = { width: 600, height: 50, data: { values: [{ h: 0 }, { h: horizon / HOUR }] }, mark: 'point', encoding: { x: timeX(horizon) } };

@@ -20,8 +20,13 @@ export interface DiversionsPort {
   servedAt(service: string): ServiceHandle;
   /** Every service a failover may divert `service`'s requests to (its standbys, theirs in turn), in scenario order; empty without a recovery plan. */
   standbysOf(service: string): readonly ServiceHandle[];
-  /** Calls `listener` after every switch of any site (a failover's to its standbys, a failback's home). */
-  onSwitch(listener: () => void): void;
+  /**
+   * Calls `listener` after every switch of any site (a failover's to its standbys, a failback's
+   * home) and after every disaster strikes or ends (when a site's servers go or come back).
+   */
+  onChange(listener: () => void): void;
+  /** Requests at `service` now, waiting or in service (what a backlog still holds). */
+  inSystem(service: ServiceHandle): number;
 }
 
 declare module '../kernel/plugin.js' {

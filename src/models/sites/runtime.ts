@@ -125,8 +125,8 @@ class SiteRuntime {
     private readonly ports: SitesPorts,
     /** Where each diverted service sends its requests now, shared by every site of the world. */
     private readonly diverted: Map<ServicePool, ServicePool>,
-    /** Tells the diversions port's listeners that a switch happened (any site's). */
-    private readonly switchedOver: () => void,
+    /** Tells the diversions port's listeners that a switch happened or servers went or came back (any site's). */
+    private readonly changed: () => void,
   ) {
     const spec = config.spec;
     this.spec = spec;
@@ -212,9 +212,11 @@ class SiteRuntime {
     this.counted = now >= this.warmup;
     if (this.counted) this.disasters++;
     const undo = this.takeDown(d.kind);
+    this.changed();
     this.world.sim.post(duration, () => {
       undo();
       this.onRepaired();
+      this.changed();
     }, undefined);
     if (this.plan === null) return;
     this.recordDataLoss(now);
@@ -349,7 +351,7 @@ class SiteRuntime {
       p.primary.divertTo(p.standby);
       this.diverted.set(p.primary, p.standby);
     }
-    this.switchedOver();
+    this.changed();
   }
 
   private switchBack(): void {
@@ -357,7 +359,7 @@ class SiteRuntime {
       p.primary.divertTo(null);
       this.diverted.delete(p.primary);
     }
-    this.switchedOver();
+    this.changed();
   }
 
   /**
@@ -554,10 +556,10 @@ export interface SitesRuntime {
 export function buildSites(world: World, ports: SitesPorts, config: SitesConfig): SitesRuntime {
   const diverted = new Map<ServicePool, ServicePool>();
   const listeners: (() => void)[] = [];
-  const switchedOver = (): void => {
+  const changed = (): void => {
     for (const l of listeners) l();
   };
-  const sites = config.sites.map((site) => new SiteRuntime(world, site, config.warmup, ports, diverted, switchedOver));
+  const sites = config.sites.map((site) => new SiteRuntime(world, site, config.warmup, ports, diverted, changed));
   const diversions = diversionsPort(ports.services, config, diverted, listeners);
   if (!config.priced) return { recoveryCost: UNPRICED, diversions };
   const cost = (): number => sites.reduce((sum, s) => sum + s.recoveryCost(), 0);
@@ -591,8 +593,12 @@ function diversionsPort(services: ServicesPort, config: SitesConfig, diverted: R
       seen.delete(from);
       return [...seen].sort((a, b) => a - b).map((i) => services.poolList[i]!);
     },
-    onSwitch: (listener) => {
+    onChange: (listener) => {
       listeners.push(listener);
+    },
+    inSystem: (h) => {
+      const p = pool(h.name);
+      return p.queueLength() + p.busyNow();
     },
   };
 }

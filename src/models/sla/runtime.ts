@@ -2,8 +2,8 @@
  * SLAs and cost. Each service SLA is checked window by window: a window in which the
  * latency objective is missed (or the service has no server) counts as downtime. Across a
  * failover a window judges what the service's customers get: the requests finished at the
- * service and at the standby serving its diverted requests, and the servers of the service
- * serving now (the sites' diversions port). Downtime
+ * service and at the standby serving (or still draining) its diverted requests, and whether at
+ * any time in it the service serving them had no server (the sites' diversions port). Downtime
  * is summed into attainment, breach episodes, breach minutes and the share of the month's
  * error budget used. Incident targets per priority (response, resolution) are checked by
  * the incidents model with the targets defined here; staffing cost, the capacity costs
@@ -236,39 +236,84 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   // A failover diverts the service's new requests to a standby, where they finish (and are
   // counted, mixed with the standby's own load, which shares its servers and queue). A window
   // counts the requests finished at the service and at every standby that served its requests
-  // at some time in the window; it has no server when the service serving at its end has none.
+  // at some time in the window, or still held a backlog of them (see `draining`).
   const standbys = diversions.standbysOf(spec.service).map(counted);
   const servedInWindow = new Set<ServiceHandle>();
-  if (standbys.length > 0) diversions.onSwitch(() => servedInWindow.add(diversions.servedAt(spec.service)));
+  // A window is bad when, at any time in it, nothing served the service's requests (the service
+  // serving them had no server): noted at every switch and every disaster's start and end, so
+  // an outage ended by a switch inside a window is seen, and at the window's end (outages of
+  // other causes, seen only there).
+  let serving = handle;
+  /** Since when nothing has served the requests (NaN while something does). */
+  let noneSince = NaN;
+  /** Some time of the current window had nothing serving. */
+  let noneInWindow = false;
   let lastEnd = sim.now;
+  // A standby the requests left (at the failback, or for the standby's own standby) still holds
+  // those queued or in service there: it stays counted until as many requests have finished at
+  // it as it held then (its queue is first come, first served, so those are the diverted ones,
+  // bar the standby's own requests overtaking on another server).
+  const draining = new Map<Counted, { held: number; finishedThen: number }>();
+  /**
+   * `atWindowEnd`: noted by the window, not at a change (an outage of another cause, a failure
+   * of every server say): it began or ended at some unknown time in the window, so only its
+   * state at the end counts, as for a service without sites.
+   */
+  const note = (atWindowEnd = false): void => {
+    const now = sim.now;
+    const prev = serving;
+    serving = diversions.servedAt(spec.service);
+    if (serving !== prev) {
+      servedInWindow.add(serving);
+      const left = standbys.find((c) => c.handle === prev);
+      if (left !== undefined) {
+        const held = diversions.inSystem(prev);
+        if (held > 0) draining.set(left, { held, finishedThen: prev.totals().finished });
+      }
+    }
+    if (serving.serversAvailable() <= 0) {
+      if (Number.isNaN(noneSince)) noneSince = atWindowEnd ? lastEnd : now;
+    } else if (!Number.isNaN(noneSince)) {
+      if (!atWindowEnd && now > Math.max(noneSince, lastEnd)) noneInWindow = true;
+      noneSince = NaN;
+    }
+  };
+  // Every service's SLA listens: a site's disaster can take a service down without a recovery plan.
+  diversions.onChange(note);
   let sampleGood = 0;
   let sampleTotal = 0;
   sim.onReset(() => {
     ledger.reset();
     for (const c of [own, ...standbys]) c.prev = { finished: 0, failed: 0, slow: 0 };
+    for (const d of draining.values()) d.finishedThen = 0;
     lastEnd = sim.now;
+    noneInWindow = false;
     sampleGood = 0;
     sampleTotal = 0;
   });
   const evaluate = (): void => {
     const now = sim.now;
     const d = sinceLastWindow(own);
-    let serving = handle;
+    note(true);
     if (standbys.length > 0) {
-      serving = diversions.servedAt(spec.service);
       servedInWindow.add(serving);
       for (const c of standbys) {
         const s = sinceLastWindow(c);
-        if (!servedInWindow.has(c.handle)) continue;
+        const drain = draining.get(c);
+        if (!servedInWindow.has(c.handle) && drain === undefined) continue;
         d.finished += s.finished;
         d.failed += s.failed;
         d.slow += s.slow;
+        if (drain !== undefined && c.handle.totals().finished - drain.finishedThen >= drain.held) draining.delete(c);
       }
       servedInWindow.clear();
       servedInWindow.add(serving);
     }
+    // Nothing serving at the end counts unless it began just now (a strike at the window's
+    // end is the next window's); one not noted by the sites (a failure, say) counts at the end.
+    const noneAtEnd = serving.serversAvailable() <= 0 && !(noneSince === now);
     let good: boolean;
-    if (serving.serversAvailable() <= 0) good = false;
+    if (noneInWindow || noneAtEnd) good = false;
     else if (objective === null) good = true;
     else good = windowMeetsObjective(d.finished, d.failed, d.slow, objective.target);
     if (now > lastEnd) {
@@ -276,6 +321,7 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
       sampleTotal += now - lastEnd;
       if (good) sampleGood += now - lastEnd;
     }
+    noneInWindow = false;
     lastEnd = now;
     if (now + window <= world.horizon + 1e-9) sim.schedule(window, evaluate, undefined, 900);
   };
@@ -319,7 +365,8 @@ function servedAtHome(world: World): DiversionsPort {
   return {
     servedAt: (name) => world.services.get(name)!,
     standbysOf: () => [],
-    onSwitch: () => {},
+    onChange: () => {},
+    inSystem: () => 0,
   };
 }
 

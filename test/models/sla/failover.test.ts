@@ -2,7 +2,7 @@
  * SLA windows across a failover: a window judges what the service's customers get, so the
  * requests diverted to the standby count where they are served, and the service is down only
  * from the disaster to the switch (or for as long as the standby cannot meet the objective).
- * The fixture (failover.yaml) strikes 1 ms after a window's end at 4 h, switches 5 min later,
+ * The fixture (failover.yaml) strikes at a window's edge at 4 h, switches 5 min later,
  * has power back at 8 h and fails back 10 min later; its SLA's windows are 1 minute long and
  * 9 h are observed (after a 1-h warm-up). A refused or timed-out request, or one slower than
  * 2 s, is bad; a window is good when 99 % of its requests are good.
@@ -65,6 +65,14 @@ describe('an SLA across a failover judges the service its customers get', () => 
     expectBreach(m, 20);
   });
 
+  it("a standby without a timeout still draining shop's backlog after the failback stays counted until it has: breached to the horizon", () => {
+    // One 1-s server for 2 req/s from 4:05 to 8:10: about 4 h × 1 req/s queue up there, and
+    // drain at 1 req/s after the failback, past the 10-h horizon, each far slower than 2 s.
+    const m = run({ 'services.shop-dr.servers': 1, 'services.shop-dr.serviceTime': '1s', 'services.shop-dr.timeout': '100h' });
+    expect(m['site.east.failback.mean']).toBe(10 * M);
+    expectBreach(m, (10 * H - STRUCK) / M);
+  });
+
   it('a standby too small for the load (one 1-s server for 2 req/s) is breached for the whole failover, honestly', () => {
     // From the strike to the failback switch, plus the window after it: the standby's backlog
     // (up to 30 s of requests) still ends there slowly or by timeout, and they are the service's.
@@ -72,6 +80,45 @@ describe('an SLA across a failover judges the service its customers get', () => 
     expect(m['site.east.rto']).toBe(5 * M);
     expect(m['site.east.failback.mean']).toBe(10 * M);
     expectBreach(m, (FAILED_BACK - STRUCK) / M + 1);
+  });
+});
+
+describe('an SLA without a latency objective: a window with any time of nothing serving is bad', () => {
+  // The fixture without latency objectives: only the servers of the service serving decide.
+  const text = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
+  const runText = (overrides: Record<string, unknown>): Record<string, number> => {
+    const r = loadScenarioText(text, { file: 'noobj.yaml', overrides });
+    if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+    return runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+  };
+
+  it('the switch 7 min after the strike inside a window: 1-min windows read 7 bad minutes, 5-min 10, 15-min 15, 1-h 60', () => {
+    expect(text).not.toContain('latencyObjective');
+    // Judged only at each window's end, the last three read 5, 0 and 0: the outage ended inside the window.
+    for (const [window, minutes] of [['1m', 7], ['5m', 10], ['15m', 15], ['1h', 60]] as const) {
+      const m = runText({ 'sites.east.recovery.failover.switch-dns.duration': '7m', 'sla.services.shop.window': window });
+      expect(m['site.east.rto'], window).toBe(7 * M);
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes);
+      expect(m['sla.shop.breaches'], window).toBe(1);
+      expect(m['sla.shop.first_breach'], window).toBe(STRUCK);
+    }
+  });
+});
+
+describe('a disaster at a site without a recovery plan', () => {
+  it('a power cut of 10 min inside a 1-h window makes that window bad, though the servers are back at its end', () => {
+    // East without its recovery plan or latency objectives (only the servers decide); the cut from 4:20 to 4:30.
+    const full = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
+    const text = full.slice(0, full.indexOf('    recovery:\n')) + full.slice(full.indexOf('  - name: west')).replace('at: 4h, duration: 4h', '');
+    const plain = (text.slice(0, text.indexOf('    disasters:')) + "    disasters: [{ name: power-cut, kind: power, at: 4h 20m, duration: 10m }]\n" + text.slice(text.indexOf('  - name: west')));
+    for (const [window, minutes] of [['1h', 60], ['1m', 10]] as const) {
+      const r = loadScenarioText(plain, { file: 'norecovery.yaml', overrides: { 'sla.services.shop.window': window } });
+      if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+      const m = runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+      expect((r.scenario.services ?? []).some((x) => x.latencyObjective !== undefined)).toBe(false);
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes);
+      expect(m['sla.shop.first_breach'], window).toBe(window === '1h' ? STRUCK : STRUCK + 20 * M);
+    }
   });
 });
 
@@ -86,7 +133,7 @@ describe('a failover of the standby itself', () => {
         [
           '  - name: west',
           '    services: [shop-dr]',
-          '    disasters: [{ name: power-cut, kind: power, at: 5h 1ms, duration: 1h }]',
+          '    disasters: [{ name: power-cut, kind: power, at: 5h, duration: 1h }]',
           '    recovery:',
           '      site: north',
           '      mode: hot',

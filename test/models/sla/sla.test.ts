@@ -195,7 +195,9 @@ describe('SLA windows across a constructed failover (the diversions port)', () =
     buildSla(world, new Map(), [], compileSla(world.scenario), {
       servedAt: (name) => (name === 'shop' ? serving : world.services.get(name)!),
       standbysOf: (name) => (name === 'shop' ? [dr] : []),
-      onSwitch: (l) => void listeners.push(l),
+      onChange: (l) => void listeners.push(l),
+      // dr holds 20 of shop's requests when the load comes home: counted until 20 more finish there.
+      inSystem: (h) => (h === dr ? 20 : 0),
     });
     const at = (t: number, f: () => void): void => void world.sim.scheduleAt(t, f, null, -1);
     const tick = (): void => {
