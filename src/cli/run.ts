@@ -11,7 +11,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { slaMetrics } from '../results/metrics.js';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
-import { locatedScenarioWarnings } from '../models/warnings.js';
+import { printPlannedWarnings } from './planned-warnings.js';
 import { planExperiment, runExperiment } from '../experiment/run.js';
 import { rememberLoaded } from '../experiment/plan.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
@@ -254,10 +254,10 @@ export function register(program: Command): void {
       }
       const loaded = loadScenarioFile(file, { overrides });
       if (!loaded.ok) return printScenarioErrors(new ScenarioLoadError(loaded.errors));
-      // Valid but overloaded (or flow outside its validated region): said before the run, as `opsim validate` says it.
-      for (const w of locatedScenarioWarnings(file, loaded.scenario)) process.stderr.write(formatScenarioError(w) + '\n');
       if (flags.shard !== undefined || flags.queue !== undefined) {
         const spec = { input: { raw: loaded.raw, file: loaded.file, hash: loaded.hash }, options: specOptions(flags, overrides, only) };
+        rememberLoaded(loaded, overrides);
+        printPlannedWarnings(file, loaded, spec.options);
         try {
           // Loaded only for a shard or the queue (the coordinator, BullMQ).
           const { runDistributed } = await import('./distributed.js');
@@ -279,6 +279,9 @@ export function register(program: Command): void {
           return;
         }
         planned = plan.totalReplications;
+        // Valid but overloaded (or flow outside its validated region) in a variant this run plans:
+        // said before the run, as `opsim validate` says it. The variants are compiled already (cached).
+        printPlannedWarnings(file, loaded, runOptions);
       } catch (err) {
         if (err instanceof ScenarioLoadError) return printScenarioErrors(err);
         throw err;

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError, type Scenario, type ScenarioError } from '../scenario/index.js';
 import { formatQuantity } from '../scenario/validate.js';
-import { locatedScenarioWarnings } from '../models/warnings.js';
+import { plannedScenarioWarnings } from '../models/warnings.js';
+import { plannedScenarios } from './planned-warnings.js';
 import { planExperiment, rememberLoaded } from '../experiment/plan.js';
 import { prepareSearch } from '../search/validate.js';
 import { exitCodesHelp } from './help.js';
@@ -90,7 +91,8 @@ export function register(program: Command): void {
         if (r.ok && 'variants' in checked) {
           process.stdout.write(`${file}: valid (${summarizeScenario(r.scenario, checked.variants)})\n`);
           // Valid, but overloaded, or a flow-level service outside flow's validated region (docs/fidelity.md).
-          for (const w of locatedScenarioWarnings(file, r.scenario)) process.stderr.write(formatScenarioError(w) + '\n');
+          // Judged in the base and every variant (compiled already by checkVariants), each tagged with where it holds.
+          for (const w of plannedScenarioWarnings(file, plannedScenarios(r, { overrides }, true))) process.stderr.write(formatScenarioError(w) + '\n');
         } else if ('errors' in checked) {
           bad++;
           for (const e of checked.errors) process.stderr.write(formatScenarioError(e) + '\n');

@@ -6,7 +6,8 @@ import { parseFieldPath } from '../scenario/errors.js';
 import { parseFraction } from '../scenario/units.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { SearchVariableSpec } from './schema.js';
-import { Team } from '../models/staffing/schema.js';
+import { Team, type RosterSpec } from '../models/staffing/schema.js';
+import { rosteredPay, shiftOperatorSeconds } from '../models/staffing/runtime.js';
 import type { RecoverySpec } from '../models/sites/schema.js';
 import { MODE_DEFAULTS, standingServers } from '../models/sites/membership.js';
 
@@ -44,15 +45,17 @@ export function readPath(doc: unknown, path: string | (string | number)[]): unkn
   return cur;
 }
 
-/** Seconds a daily shift [start, start + length) is on duty within [0, horizon). */
-function shiftSeconds(start: number, length: number, horizon: number): number {
-  let total = 0;
-  for (let day = -1; day * 86400 < horizon; day++) {
-    const a = Math.max(0, day * 86400 + start);
-    const b = Math.min(horizon, day * 86400 + start + length);
-    if (b > a) total += b - a;
-  }
-  return total;
+/**
+ * Operator-seconds one more operator on shift `index` adds over the measured period [warm-up,
+ * horizon): the shift's own occurrences (its days, time zone, the roster's start day), less those
+ * whose start day headcountByDay sets (the variable does not move them).
+ */
+function shiftUnitSeconds(roster: RosterSpec, index: number, from: number, to: number): number {
+  const at = (headcount: number): number => {
+    const shifts = roster.shifts.map((x, i) => (i === index ? { ...x, headcount } : x));
+    return shiftOperatorSeconds({ ...roster, shifts }, index, from, to);
+  };
+  return at(1) - at(0);
 }
 
 /**
@@ -75,15 +78,21 @@ export function defaultPrice(scenario: Scenario, path: string): { price: number;
     const perHour = team?.costPerHour ?? (Team.properties.costPerHour.default as number);
     if (segs.length === 3) return { price: (perHour * scenario.horizon) / 3600, note: `${perHour}/h × ${scenario.horizon / 3600} h` };
     if (segs.length === 6 && segs[2] === 'roster' && segs[3] === 'shifts') {
-      const shift = readPath(scenario, segs.slice(0, 5)) as { start: number; length: number; onCall?: boolean } | undefined;
-      if (shift !== undefined) {
-        const hours = shiftSeconds(shift.start, shift.length, scenario.horizon) / 3600;
+      const roster = (team as { roster?: RosterSpec } | undefined)?.roster;
+      const index = roster?.shifts.findIndex((x, i) => (typeof segs[4] === 'number' ? i === segs[4] : x.name === segs[4])) ?? -1;
+      if (roster !== undefined && index >= 0) {
+        const shift = roster.shifts[index]!;
+        const warmup = scenario.warmup ?? 0;
+        const seconds = shiftUnitSeconds(roster, index, warmup, scenario.horizon);
+        const hours = seconds / 3600;
+        const period = warmup > 0 ? 'in the measured period (after the warm-up)' : 'in the horizon';
+        const byDay = shift.headcountByDay !== undefined && Object.keys(shift.headcountByDay).length > 0 ? ' (days headcountByDay sets are not moved by the headcount)' : '';
         // An on-call operator is paid the team's on-call share of the rate (the staffing cost's rule).
         if (shift.onCall === true) {
           const share = (team as { onCallPayFraction?: number } | undefined)?.onCallPayFraction ?? (Team.properties.onCallPayFraction.default as number);
-          return { price: perHour * share * hours, note: `${perHour}/h × ${share} on-call share × ${hours} h on call in the horizon` };
+          return { price: rosteredPay(0, seconds, perHour, share), note: `${perHour}/h × ${share} on-call share × ${hours} h on call ${period}${byDay}` };
         }
-        return { price: perHour * hours, note: `${perHour}/h × ${hours} h on duty in the horizon` };
+        return { price: rosteredPay(seconds, 0, perHour, 0), note: `${perHour}/h × ${hours} h on duty ${period}${byDay}` };
       }
     }
   }

@@ -106,6 +106,28 @@ export function rosterBoundaries(roster: RosterSpec, from: number, to: number): 
 }
 
 /**
+ * Operator-seconds shift `index` of a roster has on duty in [from, to): each occurrence's
+ * rostered headcount (after headcountByDay, before shrinkage) × its time in the window, as a
+ * team's rosteredOnSite / rosteredOnCall integrate it. Pure, for pricing a shift without a run.
+ */
+export function shiftOperatorSeconds(roster: RosterSpec, index: number, from: number, to: number): number {
+  let total = 0;
+  let a = from;
+  // The shift's headcount is constant between the roster's change points.
+  for (const b of [...rosterBoundaries(roster, from, to), to]) {
+    if (b <= a) continue;
+    total += (shiftInstanceAt(roster, index, a)?.headcount ?? 0) * (b - a);
+    a = b;
+  }
+  return total;
+}
+
+/** What rostered time costs: on-site operator-seconds at the full hourly rate, on-call ones at the on-call share (the staffing cost's rule). */
+export function rosteredPay(onSiteSeconds: number, onCallSeconds: number, costPerHour: number, onCallPayFraction: number): number {
+  return (onSiteSeconds + onCallPayFraction * onCallSeconds) * (costPerHour / 3600);
+}
+
+/**
  * Shrinkage by round-down: ⌊headcount × (1 − shrinkage)⌋. Deterministic and pessimistic:
  * with 30 % shrinkage a shift of 2 keeps 1, a shift of 10 keeps 7.
  */
@@ -184,7 +206,7 @@ export class Team {
   /** Staffing cost so far: rostered on-site hours at the full rate, on-call hours at the on-call share. */
   cost(): number {
     const now = this.world.sim.now;
-    return (this.rosteredOnSite.integral(now) + this.onCallPayFraction * this.rosteredOnCall.integral(now)) * (this.costPerHour / 3600);
+    return rosteredPay(this.rosteredOnSite.integral(now), this.rosteredOnCall.integral(now), this.costPerHour, this.onCallPayFraction);
   }
 }
 
