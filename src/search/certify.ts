@@ -122,8 +122,8 @@ function finite(records: readonly Record<string, number>[], metric: string): num
   return out;
 }
 
-/** An interval cut to what its metric can take (attainment 98.9 % [97.2 %, 100 %], never 100.6 %). */
-function withinRange(ci: [number, number], range: FeasibleRange | undefined): [number, number] {
+/** An interval cut to what its metric can take (attainment 98.9 % [97.2 %, 100 %], never 100.6 %); also the selection's expected cost (select-stage.ts). */
+export function withinRange(ci: [number, number], range: FeasibleRange | undefined): [number, number] {
   if (range === undefined) return ci;
   const cut = (x: number): number => Math.min(range.hi ?? Infinity, Math.max(range.lo ?? -Infinity, x));
   return [cut(ci[0]), cut(ci[1])];

@@ -73,7 +73,7 @@ export interface SelectionEntry {
   knownCost: number;
   /** Replications the selection used of it (up to its elimination). */
   n: number;
-  /** Mean total cost (known cost + random cost) over those n, with its 95 % t-interval. */
+  /** Mean total cost (known cost + random cost) over those n, with its 95 % t-interval cut to what the total can take (known cost + the random cost's range). */
   expectedCost: number;
   ci95: [number, number];
   /** Replication count at which KN eliminated it, and the policy that beat it; null for the survivors. */

@@ -174,7 +174,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
         await levels.certify(fresh, 'probe');
       }
       const feasible = feasibleNow();
-      selection = await selectionStage(feasible, observe, { metric: expected.metric, alpha: prep.alpha / 2, delta: expected.delta, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications }, () => prep.budget - sampler.simulated);
+      selection = await selectionStage(feasible, observe, { metric: expected.metric, ...(expected.range !== undefined ? { range: expected.range } : {}), alpha: prep.alpha / 2, delta: expected.delta, n0: prep.n0, batch: prep.batch, maxReplications: prep.maxReplications }, () => prep.budget - sampler.simulated);
       if (leftOut.size > 0) selection = { ...selection, notCompared: [...leftOut] };
       if (selection.best !== null) chosen = points.get(selection.best)!;
       // The selection is local: say so when the winner's dearer neighbours were not compared.

@@ -6,7 +6,8 @@
  * the stage stops when one is left, when a survivor reaches the per-candidate cap, or when
  * the budget cannot pay for the next batch.
  */
-import type { Observe } from './certify.js';
+import { withinRange, type Observe } from './certify.js';
+import type { FeasibleRange } from '../results/metrics.js';
 import type { SearchSelection } from './document.js';
 import { selectBest } from './selection.js';
 
@@ -14,6 +15,8 @@ import { selectBest } from './selection.js';
 export interface SelectionStageSettings {
   /** The random cost metric. */
   metric: string;
+  /** What the random cost metric can take (its MetricSpec range): a shown interval is cut to known cost + it; KN never reads it. */
+  range?: FeasibleRange;
   /** The selection's share of α. */
   alpha: number;
   /** Indifference zone δ in currency. */
@@ -52,6 +55,13 @@ export async function selectionStage(feasible: ReadonlyMap<string, number>, obse
     await take(res.survivors, upTo);
     res = selectBest(obs, { alpha: s.alpha, delta: s.delta, n0: s.n0 });
   }
+  // The total can never fall below the known cost plus the random cost's least (penalties ≥ 0):
+  // the true mean lies inside that, so cutting the t-interval to it keeps its coverage.
+  const possible = (known: number): FeasibleRange | undefined => {
+    const r = s.range;
+    if (r === undefined) return undefined;
+    return { ...(r.lo !== undefined ? { lo: known + r.lo } : {}), ...(r.hi !== undefined ? { hi: known + r.hi } : {}) };
+  };
   // Undecided: the survivor with the lowest mean so far is the best guess.
   const guess = res.best ?? [...res.systems].filter((x) => res.survivors.includes(x.name)).sort((a, b) => a.mean - b.mean)[0]?.name ?? null;
   return {
@@ -64,6 +74,6 @@ export async function selectionStage(feasible: ReadonlyMap<string, number>, obse
     h2: res.h2,
     decision: res.decision,
     best: guess,
-    systems: res.systems.map((x) => ({ candidate: x.name, knownCost: feasible.get(x.name)!, n: x.n, expectedCost: x.mean, ci95: x.ci95, eliminatedAt: x.eliminatedAt, eliminatedBy: x.eliminatedBy })),
+    systems: res.systems.map((x) => ({ candidate: x.name, knownCost: feasible.get(x.name)!, n: x.n, expectedCost: x.mean, ci95: withinRange(x.ci95, possible(feasible.get(x.name)!)), eliminatedAt: x.eliminatedAt, eliminatedBy: x.eliminatedBy })),
   };
 }

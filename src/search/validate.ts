@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { metricCatalog, runReplication } from '../models/replication.js';
-import { slaMetrics, type MetricSpec, type SlaMetrics } from '../results/metrics.js';
+import { slaMetrics, type FeasibleRange, type MetricSpec, type SlaMetrics } from '../results/metrics.js';
 import { compileRaw } from '../scenario/index.js';
 import { didYouMean, displayPath, ScenarioLoadError, toPointer, type ScenarioError } from '../scenario/errors.js';
 import { readScenarioSource } from '../scenario/source.js';
@@ -48,7 +48,7 @@ export interface PreparedSearch {
 }
 
 /** What a search minimises: the known cost, or the known cost plus the mean of a random cost metric. */
-export type SearchObjective = { kind: 'known' } | { kind: 'expected'; metric: string; delta: number };
+export type SearchObjective = { kind: 'known' } | { kind: 'expected'; metric: string; delta: number; range?: FeasibleRange };
 
 type Segs = (string | number)[];
 
@@ -152,7 +152,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     const metric = spec.randomCost ?? 'cost.penalties';
     if (spec.costTolerance === undefined) err(['search', 'objective'], '`objective: expected` needs `costTolerance` (the selection\'s indifference zone δ, in currency)');
     if (!known.has(metric)) err(['search', spec.randomCost !== undefined ? 'randomCost' : 'objective'], `random cost metric "${metric}" does not exist in this scenario${didYouMean(metric, known)}${spec.randomCost === undefined ? ' (give `randomCost`, or add SLAs with penalties)' : ''}`);
-    objective = { kind: 'expected', metric, delta: spec.costTolerance ?? 1 };
+    objective = { kind: 'expected', metric, delta: spec.costTolerance ?? 1, ...(catalog[metric]?.range !== undefined ? { range: catalog[metric]!.range! } : {}) };
   } else if (spec.costTolerance !== undefined) {
     // randomCost has a schema default, so only costTolerance says the author meant a random objective.
     err(['search', 'costTolerance'], 'only used with `objective: expected` (the objective is the known cost)');
