@@ -89,7 +89,7 @@ export function register(program: Command): void {
         // A search section's meaning is checked here too, with the variants' problems: all in one
         // pass. A scenario that did not load still gets the checks of the section that need no run.
         const searchErrors = r.ok ? checkSearch(r) : r.partial !== undefined ? searchSectionProblems(r.partial, file) : [];
-        if (searchErrors.length > 0) checked = { errors: inDocumentOrder([...('errors' in checked ? checked.errors : []), ...searchErrors]) };
+        if (searchErrors.length > 0) checked = { errors: [...('errors' in checked ? checked.errors : []), ...searchErrors] };
         if (r.ok && 'variants' in checked) {
           process.stdout.write(`${file}: valid (${summarizeScenario(r.scenario, checked.variants)})\n`);
           // Valid, but overloaded, or a flow-level service outside flow's validated region (docs/fidelity.md).
@@ -97,8 +97,10 @@ export function register(program: Command): void {
           for (const w of plannedScenarioWarnings(file, plannedScenarios(r, { overrides }, true))) process.stderr.write(formatScenarioError(w) + '\n');
         } else if ('errors' in checked) {
           bad++;
-          for (const e of checked.errors) process.stderr.write(formatScenarioError(e) + '\n');
-          process.stderr.write(`${file}: ${checked.errors.length} problem${checked.errors.length === 1 ? '' : 's'}\n`);
+          // Every problem once, in document order, whichever stage found it.
+          const errors = inDocumentOrder(checked.errors);
+          for (const e of errors) process.stderr.write(formatScenarioError(e) + '\n');
+          process.stderr.write(`${file}: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n`);
         }
       }
       if (bad > 0) process.exitCode = 2;
