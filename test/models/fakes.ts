@@ -9,18 +9,32 @@ import type { RoomHandle, ServiceHandle, World } from '../../src/models/kernel/w
 import type { Scenario } from '../../src/scenario/index.js';
 import { LANGUAGE } from '../../src/models/index.js';
 import { fillDefaults } from '../../src/scenario/validate.js';
+import { NoServerSpells } from '../../src/models/services/pool-stats.js';
 
 /** A service whose observed metrics are set by the test. */
 export class FakeService implements ServiceHandle {
   latency = 0.1;
   errorRate = 0;
-  servers: number;
+  private n: number;
+  private readonly noServer = new NoServerSpells();
   readonly counts = { finished: 0, failed: 0, slow: 0 };
   readonly offline: { count: number; reason: string; at: number }[] = [];
   latencyObjective: { threshold: number; target: number } | null = null;
 
   constructor(readonly name: string, servers: number, private readonly sim: Simulation) {
-    this.servers = servers;
+    this.n = servers;
+    this.noServer.note(sim.now, servers);
+  }
+  /** Servers able to serve; setting it records the spells without one, as a pool does. */
+  get servers(): number {
+    return this.n;
+  }
+  set servers(n: number) {
+    this.n = n;
+    this.noServer.note(this.sim.now, n);
+  }
+  hadNoServerSince(from: number): boolean {
+    return this.noServer.since(from, this.sim.now);
   }
   reserveWindow(): void {}
   recentLatencyQuantile(): number {

@@ -27,6 +27,8 @@ export interface ServiceHandle {
   recentThroughput(window: number): number;
   /** Servers able to serve now (up, not drained, not shut down). */
   serversAvailable(): number;
+  /** True when, for some time of positive length after `from` up to now, no server could serve (what an SLA window asks). */
+  hadNoServerSince(from: number): boolean;
   /** Takes `count` servers out of service (maintenance); returns the function that puts them back. */
   takeOffline(count: number, reason: string): () => void;
   /**

@@ -111,6 +111,34 @@ export class ObjectiveWindows {
   }
 }
 
+/**
+ * The spells in which a service had no server able to serve, kept as little as answers "was
+ * there one, of positive length, in (from, now]?": the one in progress and the end of the last
+ * one (an earlier one ended earlier still). What an SLA window asks, at its end or a switch.
+ */
+export class NoServerSpells {
+  /** Since when no server has been able to serve (NaN while one can). */
+  private from = NaN;
+  /** When the last spell of positive length ended (−∞: none yet). */
+  private until = -Infinity;
+
+  /** The number of servers able to serve is `n` from `now` on. */
+  note(now: number, n: number): void {
+    if (n <= 0) {
+      if (Number.isNaN(this.from)) this.from = now;
+    } else if (!Number.isNaN(this.from)) {
+      if (now > this.from) this.until = now;
+      this.from = NaN;
+    }
+  }
+
+  /** True when a spell without a server overlaps (from, now] for a positive time. */
+  since(from: number, now: number): boolean {
+    if (this.until > from) return true;
+    return !Number.isNaN(this.from) && now > Math.max(from, this.from);
+  }
+}
+
 /** Servers able to serve (time-weighted, and whether at least `minServers`) and capacity against demand on the TICK grid. */
 export class ServerAvailability {
   private readonly level: TimeWeighted;

@@ -20,6 +20,7 @@ import { Balancer } from './balancer.js';
 import type { RoomsPort } from '../cooling/ports.js';
 import { CALLING, IDLE, QUEUED, RequestRecords, SERVING } from './requests.js';
 import { ServiceStats, type StatsSubject } from './stats.js';
+import { NoServerSpells } from './pool-stats.js';
 import type { Room } from '../cooling/runtime.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
 import type { RequestPath } from './request-path.js';
@@ -46,6 +47,8 @@ export class ServicePool implements ServiceHandle {
   private requestPath: RequestPath | null = null;
   /** Load-balancer outages in progress (failure, failover): every request is refused. */
   private lbDown = 0;
+  /** The spells without a server able to serve (see hadNoServerSince). */
+  private readonly noServer = new NoServerSpells();
   /** Arrival-rate profiles of the load classes sent here (for availability.capacity). */
   readonly demand: RateProfile[] = [];
   /** Pools that call this one (their demand is ours too). */
@@ -565,7 +568,18 @@ export class ServicePool implements ServiceHandle {
 
   private noteAvailability(): void {
     const now = this.sim.now;
-    this.stats.noteAvailability(now, this.serversAvailable());
+    const n = this.serversAvailable();
+    this.stats.noteAvailability(now, n);
+    this.noServer.note(now, n);
+  }
+
+  /**
+   * True when, for some time after `from` up to now, no server could serve (every one failed,
+   * offline, powered off or drained, or the load balancer down): a spell of positive length
+   * that overlaps (from, now]. Read at an SLA window's end or a switch, never per request.
+   */
+  hadNoServerSince(from: number): boolean {
+    return this.noServer.since(from, this.sim.now);
   }
 
   /** A load-balancer outage begins (+1) or ends (−1). */

@@ -239,13 +239,16 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   // at some time in the window, or still held a backlog of them (see `draining`).
   const standbys = diversions.standbysOf(spec.service).map(counted);
   const servedInWindow = new Set<ServiceHandle>();
-  // A window is bad when, at any time in it, nothing served the service's requests (the service
-  // serving them had no server): noted at every switch and every disaster's start and end, so
-  // an outage ended by a switch inside a window is seen, and at the window's end (outages of
-  // other causes, seen only there).
+  // A window is bad when, at any time in it, nothing served the service's requests: the service
+  // serving them (itself, or the standby a failover diverts them to) had no server able to serve,
+  // whatever the cause (every server failed or offline, its room or site without power, its load
+  // balancer down). Each service keeps its spells without a server (hadNoServerSince), so the
+  // window asks the service that served over each stretch of it: from the window's start or the
+  // last switch to the next switch or the window's end. A spell that begins at the window's end
+  // is the next window's; one that ended at its start, the last one's.
   let serving = handle;
-  /** Since when nothing has served the requests (NaN while something does). */
-  let noneSince = NaN;
+  /** Start of the current stretch: the window's start or the last switch in it. */
+  let servingFrom = sim.now;
   /** Some time of the current window had nothing serving. */
   let noneInWindow = false;
   let lastEnd = sim.now;
@@ -254,28 +257,23 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   // it as it held then (its queue is first come, first served, so those are the diverted ones,
   // bar the standby's own requests overtaking on another server).
   const draining = new Map<Counted, { held: number; finishedThen: number }>();
-  /**
-   * `atWindowEnd`: noted by the window, not at a change (an outage of another cause, a failure
-   * of every server say): it began or ended at some unknown time in the window, so only its
-   * state at the end counts, as for a service without sites.
-   */
-  const note = (atWindowEnd = false): void => {
-    const now = sim.now;
+  /** Closes the stretch served by `serving` at now: was it without a server at some time? */
+  const closeStretch = (): void => {
+    if (serving.hadNoServerSince(servingFrom)) noneInWindow = true;
+    servingFrom = sim.now;
+  };
+  /** After a switch of any site: the stretch served so far ends when the requests go elsewhere. */
+  const note = (): void => {
     const prev = serving;
-    serving = diversions.servedAt(spec.service);
-    if (serving !== prev) {
-      servedInWindow.add(serving);
-      const left = standbys.find((c) => c.handle === prev);
-      if (left !== undefined) {
-        const held = diversions.inSystem(prev);
-        if (held > 0) draining.set(left, { held, finishedThen: prev.totals().finished });
-      }
-    }
-    if (serving.serversAvailable() <= 0) {
-      if (Number.isNaN(noneSince)) noneSince = atWindowEnd ? lastEnd : now;
-    } else if (!Number.isNaN(noneSince)) {
-      if (!atWindowEnd && now > Math.max(noneSince, lastEnd)) noneInWindow = true;
-      noneSince = NaN;
+    const next = diversions.servedAt(spec.service);
+    if (next === prev) return;
+    closeStretch();
+    serving = next;
+    servedInWindow.add(serving);
+    const left = standbys.find((c) => c.handle === prev);
+    if (left !== undefined) {
+      const held = diversions.inSystem(prev);
+      if (held > 0) draining.set(left, { held, finishedThen: prev.totals().finished });
     }
   };
   // Every service's SLA listens: a site's disaster can take a service down without a recovery plan.
@@ -287,6 +285,7 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
     for (const c of [own, ...standbys]) c.prev = { finished: 0, failed: 0, slow: 0 };
     for (const d of draining.values()) d.finishedThen = 0;
     lastEnd = sim.now;
+    servingFrom = sim.now;
     noneInWindow = false;
     sampleGood = 0;
     sampleTotal = 0;
@@ -294,7 +293,8 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   const evaluate = (): void => {
     const now = sim.now;
     const d = sinceLastWindow(own);
-    note(true);
+    note();
+    closeStretch();
     if (standbys.length > 0) {
       servedInWindow.add(serving);
       for (const c of standbys) {
@@ -309,11 +309,8 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
       servedInWindow.clear();
       servedInWindow.add(serving);
     }
-    // Nothing serving at the end counts unless it began just now (a strike at the window's
-    // end is the next window's); one not noted by the sites (a failure, say) counts at the end.
-    const noneAtEnd = serving.serversAvailable() <= 0 && !(noneSince === now);
     let good: boolean;
-    if (noneInWindow || noneAtEnd) good = false;
+    if (noneInWindow) good = false;
     else if (objective === null) good = true;
     else good = windowMeetsObjective(d.finished, d.failed, d.slow, objective.target);
     if (now > lastEnd) {

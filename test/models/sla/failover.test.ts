@@ -105,6 +105,50 @@ describe('an SLA without a latency objective: a window with any time of nothing 
   });
 });
 
+describe('an outage the sites do not report: every server of a service failed', () => {
+  // The fixture without latency objectives (only the servers decide), with every server of one
+  // service failing for 7 min from a window's 2nd minute: the failures model's, not a disaster.
+  const text = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
+  const runFailing = (service: string, at: string, window: string): Record<string, number> => {
+    const failing = `${text}\nfailures:\n  classes: [{ class: server, services: [${service}], scripted: [{ at: ${at}, target: ${service}, duration: 7m }] }]\n`;
+    const r = loadScenarioText(failing, { file: 'failing.yaml', overrides: { 'sla.services.shop.window': window } });
+    if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+    return runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+  };
+  // The disaster at 4 h, switched after 5 min, is bad for 5, 5, 15 and 60 minutes in these windows.
+  const disaster = { '1m': 5, '5m': 5, '15m': 15, '1h': 60 } as const;
+
+  it("shop's servers all down from 2:02 to 2:09: 1-min windows read 7 bad minutes, 5-min 10, 15-min 15, 1-h 60", () => {
+    // Judged at each window's end only, the 5-min windows read 5 and the longer ones 0: the servers were back.
+    for (const [window, minutes] of [['1m', 7], ['5m', 10], ['15m', 15], ['1h', 60]] as const) {
+      const m = runFailing('shop', '2h 2m', window);
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes + disaster[window]);
+      expect(m['sla.shop.breaches'], window).toBe(2);
+      // The first bad window is the one holding 2:02: [2:02, 2:03) for 1-min windows, else from 2:00.
+      expect(m['sla.shop.first_breach'], window).toBe(window === '1m' ? 2 * H + 2 * M : 2 * H);
+    }
+  });
+
+  it("the standby's servers all down from 5:02 to 5:09, while it serves shop's requests: bad for shop alike", () => {
+    for (const [window, minutes] of [['1m', 7], ['5m', 10], ['15m', 15], ['1h', 60]] as const) {
+      const m = runFailing('shop-dr', '5h 2m', window);
+      expect(m['site.east.rto'], window).toBe(5 * M);
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes + disaster[window]);
+      // The 1-h windows [4 h, 5 h) and [5 h, 6 h) are one episode.
+      expect(m['sla.shop.breaches'], window).toBe(window === '1h' ? 1 : 2);
+      expect(m['sla.shop.first_breach'], window).toBe(STRUCK);
+    }
+  });
+
+  it("the standby's servers down before the disaster, while it serves none of shop's requests: nothing for shop", () => {
+    for (const window of ['1m', '1h'] as const) {
+      const m = runFailing('shop-dr', '2h 2m', window);
+      expect(m['sla.shop.breach_minutes'], window).toBe(disaster[window]);
+      expect(m['sla.shop.first_breach'], window).toBe(STRUCK);
+    }
+  });
+});
+
 describe('a disaster at a site without a recovery plan', () => {
   it('a power cut of 10 min inside a 1-h window makes that window bad, though the servers are back at its end', () => {
     // East without its recovery plan or latency objectives (only the servers decide); the cut from 4:20 to 4:30.
