@@ -70,6 +70,24 @@ export class FakeService implements ServiceHandle {
     const th = this.tracked[id]!;
     return this.slowAt.get(th) ?? (this.latencyObjective?.threshold === th ? this.counts.slow : 0);
   }
+  /** The requests a failover diverted here, by the name of the service they were sent to (part of counts; set by the test). */
+  readonly diverted = new Map<string, { finished: number; failed: number; slow: number }>();
+  /** The counts of requests diverted here from `origin`, created empty. */
+  divertedFrom(origin: string): { finished: number; failed: number; slow: number } {
+    let c = this.diverted.get(origin);
+    if (c === undefined) this.diverted.set(origin, (c = { finished: 0, failed: 0, slow: 0 }));
+    return c;
+  }
+  divertedTotals(origin: ServiceHandle | null, id: number): { finished: number; failed: number; slow: number } {
+    const out = { finished: 0, failed: 0, slow: 0 };
+    for (const [name, c] of this.diverted) {
+      if (origin !== null && origin.name !== name) continue;
+      out.finished += c.finished;
+      out.failed += c.failed;
+      if (id >= 0) out.slow += c.slow;
+    }
+    return out;
+  }
 }
 
 /** A room at a temperature the test sets. */

@@ -46,6 +46,12 @@ export interface ServiceHandle {
   trackThreshold(seconds: number): number;
   /** Successes slower than the tracked threshold `id` finished since the end of warm-up. */
   slowerThan(id: number): number;
+  /**
+   * Running totals since the end of warm-up of the requests a site's failover diverted here from
+   * `origin` (every origin when null): finished, failed, and successes slower than tracked
+   * threshold `id` (−1: 0). Part of totals(); all 0 at a service nothing was diverted to.
+   */
+  divertedTotals(origin: ServiceHandle | null, id: number): { finished: number; failed: number; slow: number };
   /** The service's latency objective, if the scenario declares one. */
   readonly latencyObjective: { threshold: number; target: number } | null;
 }

@@ -188,6 +188,75 @@ export class ServerAvailability {
   }
 }
 
+/** Running totals of a service's requests: finished (successes and failures), failed, and successes slower than a threshold. */
+export interface RequestTotals {
+  finished: number;
+  failed: number;
+  slow: number;
+}
+
+/**
+ * The requests a failover diverted to this pool (its standby), told apart by the pool they were
+ * sent to (their origin): each origin is a load class of its own at this pool, with no metric,
+ * so its successes fall in the class sums `fold` keeps anyway; here its failures and its
+ * successes slower than each tracked threshold. Origins are added while the replication runs
+ * (the first diverted request of each), after every load class of the pool's own.
+ */
+export class DivertedIn {
+  /** Class index of the first origin (−1: none yet: nothing ever diverted here). */
+  first = -1;
+  private readonly failed: number[] = [];
+  /** Per origin, slow successes per tracked threshold id. */
+  private readonly slow: Float64Array[] = [];
+
+  /** Registers an origin whose class index is `cls` (the next class); returns it. */
+  add(cls: number): number {
+    if (this.first < 0) this.first = cls;
+    this.failed.push(0);
+    this.slow.push(new Float64Array(0));
+    return cls;
+  }
+
+  /** A request of class `cls` failed for good: counted when it is an origin's. */
+  noteFailed(cls: number): void {
+    const o = cls - this.first;
+    if (this.first >= 0 && o >= 0) this.failed[o]!++;
+  }
+
+  /** Counts the origins' slow successes among `n` pending ones (classes `cls`, response times `rts`). */
+  fold(n: number, cls: Int32Array, rts: Float64Array, limits: Float64Array): void {
+    for (let k = 0; k < n; k++) {
+      const o = cls[k]! - this.first;
+      if (o < 0) continue;
+      let slow = this.slow[o]!;
+      if (slow.length < limits.length) {
+        const grown = new Float64Array(limits.length);
+        grown.set(slow);
+        this.slow[o] = slow = grown;
+      }
+      const rt = rts[k]!;
+      for (let i = 0; i < limits.length; i++) if (rt > limits[i]!) slow[i]!++;
+    }
+  }
+
+  /** Totals of origin `o` (its successes `ok` from the class sums), slow against threshold `id` (−1: none). */
+  totals(o: number, ok: number, id: number): RequestTotals {
+    const failed = this.failed[o]!;
+    return { finished: ok + failed, failed, slow: id < 0 ? 0 : (this.slow[o]![id] ?? 0) };
+  }
+
+  /** Number of origins. */
+  get size(): number {
+    return this.failed.length;
+  }
+
+  /** Restarts the counts at the end of warm-up. */
+  reset(): void {
+    this.failed.fill(0);
+    for (const s of this.slow) s.fill(0);
+  }
+}
+
 /** Latency thresholds registered by other models (SLAs), and the successes slower than each since the reset. */
 export class TrackedThresholds {
   /** The thresholds (s) and their slow successes, by id; replaced (not grown in place) when one is added. */

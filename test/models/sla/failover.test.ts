@@ -83,6 +83,29 @@ describe('an SLA across a failover judges the service its customers get', () => 
   });
 });
 
+describe("revenue at risk and latency attainment count the service's requests wherever they finished", () => {
+  it('a standby too small for the load: the failures and slow requests at the standby are the primary SLA\'s, and the standby SLA has none of its own', () => {
+    // shop-dr has no load of its own: every request finished there is one of shop's. Its own SLA
+    // judges its own requests: none.
+    const text = `${readFileSync(FIXTURE, 'utf8')}    - { name: standby, service: shop-dr, availabilityTarget: 99.9%, window: 1m, revenuePerTransaction: 2 }\n`;
+    const r = loadScenarioText(text, { file: 'two-slas.yaml', overrides: { 'services.shop-dr.servers': 1, 'services.shop-dr.serviceTime': '1s', 'sla.services.shop.revenuePerTransaction': 2 } });
+    if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+    const m = runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+    expect(m['sla.standby.revenue_at_risk']).toBe(0);
+    expect(m['sla.standby.latency_attainment']).toBeNaN();
+    const failed = m['transactions.failed']!;
+    const delayed = m['transactions.delayed']!;
+    // Both services' objective is the SLA's (2 s), so transactions.* count exactly what the SLA does, at both.
+    expect(m['service.shop-dr.timed_out']).toBeGreaterThan(1000);
+    expect(m['sla.shop.revenue_at_risk']).toBeCloseTo(2 * (failed + 0.1 * delayed), 6);
+    // Finished requests per service: successes (throughput × the observed span) ÷ (1 − failed share).
+    const finished = (s: string): number => (m[`service.${s}.throughput`]! * OBSERVED_MINUTES * M) / (1 - m[`service.${s}.failed_fraction`]!);
+    const good = (s: string): number => m[`service.${s}.latency_objective_met`]! * finished(s);
+    expect(m['sla.shop.latency_attainment']).toBeCloseTo((good('shop') + good('shop-dr')) / (finished('shop') + finished('shop-dr')), 9);
+    expect(m['sla.shop.latency_attainment']).toBeLessThan(m['service.shop.latency_objective_met']! - 0.1);
+  });
+});
+
 describe('an SLA without a latency objective: a window with any time of nothing serving is bad', () => {
   // The fixture without latency objectives: only the servers of the service serving decide.
   const text = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
