@@ -163,6 +163,19 @@ describe('an outage the sites do not report: every server of a service failed', 
     }
   });
 
+  it("shop's single load balancer down from 2:02 to 2:09 (its servers up): the same", () => {
+    const balanced = text.replace('{ name: shop, servers: 8,', '{ name: shop, servers: 8, balancer: { policy: round-robin },');
+    expect(balanced).toContain('balancer');
+    for (const [window, minutes] of [['1m', 7], ['5m', 10], ['15m', 15], ['1h', 60]] as const) {
+      const failing = `${balanced}\nfailures:\n  classes: [{ class: load-balancer, services: [shop], scripted: [{ at: 2h 2m, target: shop/lb, duration: 7m }] }]\n`;
+      const r = loadScenarioText(failing, { file: 'lb.yaml', overrides: { 'sla.services.shop.window': window } });
+      if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+      const m = runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes + disaster[window]);
+      expect(m['sla.shop.first_breach'], window).toBe(window === '1m' ? 2 * H + 2 * M : 2 * H);
+    }
+  });
+
   it("the standby's servers down before the disaster, while it serves none of shop's requests: nothing for shop", () => {
     for (const window of ['1m', '1h'] as const) {
       const m = runFailing('shop-dr', '2h 2m', window);
