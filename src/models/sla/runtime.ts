@@ -255,13 +255,12 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   };
   /** After a switch of any site: the stretch served so far ends when the requests go elsewhere. */
   const note = (): void => {
-    const prev = serving;
     const next = diversions.servedAt(spec.service);
-    if (next === prev) return;
+    if (next === serving) return;
     closeStretch();
     serving = next;
   };
-  // Every service's SLA listens: a site's disaster can take a service down without a recovery plan.
+  // Every service's SLA listens: a standby's own site may fail over, moving where its requests are served.
   diversions.onChange(note);
   let sampleGood = 0;
   let sampleTotal = 0;
