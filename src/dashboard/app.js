@@ -8,7 +8,7 @@
 // read exactly as report.html reads them.
 import { metricLabel, slaMetrics } from './metrics.js';
 // Figures with their units, from src/report/units.ts (served compiled; it imports nothing).
-import { formatComparison, formatTogether, formatValue, percent, unitLabel } from './units.js';
+import { formatComparison, formatTogether, formatValue, percent, percentContext, unitLabel } from './units.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -218,11 +218,12 @@ function probCell(p, lo, hi, count) {
 /**
  * A mean and its interval, all three in one scale ("[1.67 h, 2.5 h]", never "[100 min, 2.5 h]"):
  * the mean's text, and the interval as a node that may break only between its bounds
- * ("[605 ms," / "612 ms]"), never inside one.
+ * ("[605 ms," / "612 ms]"), never inside one. A percentage in its metric's precision (`context`:
+ * report/units.ts percentContext), as report.html and the CLI summary write it.
  */
-function estimate(s, unit, horizon) {
-  if (!(s.n >= 2 && s.ci95 && s.ci95[0] !== null)) return { mean: fmt(s.mean, unit, horizon), ci: el('span', { class: 'muted ci' }, 'no CI') };
-  const [mean, lo, hi] = formatTogether([s.mean, s.ci95[0], s.ci95[1]], unit, horizon);
+function estimate(s, unit, horizon, context) {
+  if (!(s.n >= 2 && s.ci95 && s.ci95[0] !== null)) return { mean: s.mean === null ? '—' : formatTogether([s.mean], unit, horizon, context)[0], ci: el('span', { class: 'muted ci' }, 'no CI') };
+  const [mean, lo, hi] = formatTogether([s.mean, s.ci95[0], s.ci95[1]], unit, horizon, context);
   return { mean, ci: el('span', { class: 'muted ci' }, el('span', { class: 'nw' }, `[${lo},`), ' ', el('span', { class: 'nw' }, `${hi}]`)) };
 }
 
@@ -289,7 +290,7 @@ function summaryTables(doc) {
       const cells = ranked.map((v) => {
         const s = v.metrics[m];
         if (!s || s.n === 0) return el('td', { class: 'na' }, '—');
-        const e = estimate(s, unit, doc.horizonSeconds);
+        const e = estimate(s, unit, doc.horizonSeconds, percentContext(doc, m));
         return el('td', { title: `n = ${s.n}` }, el('span', { class: 'mean' }, e.mean), ' ', el('span', { class: 'muted' }, `n=${s.n}`), e.ci);
       });
       return el('tr', { 'data-metric': m }, metricHead(cat, m), ...cells);

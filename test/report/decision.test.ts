@@ -131,7 +131,7 @@ describe('the verdicts are read from the specs\' SLA roles, not from metric name
     expect(table).toContain('P(checkout-latency met)');
     expect(table).toMatch(/0\.90<\/strong> <span class="ci">\[0\.45, 1\.00\] 9\/10/);
     expect(table).toContain('<th>checkout-latency error budget used</th>');
-    expect(table).toMatch(/<td>110 %/);
+    expect(table).toMatch(/<td>110.0 %/);
     expect(table).not.toContain('P(decoy met)');
     expect(table).not.toContain('P(<code>contract.checkout-latency.verdict</code>)');
     expect(html).toContain('breached from 17:30 for 47.5 min');
@@ -142,7 +142,7 @@ describe('the verdicts are read from the specs\' SLA roles, not from metric name
     const verdict = html.indexOf('<table class="verdict">');
     const table = html.slice(verdict, html.indexOf('</table>', verdict));
     // decided() has no roles in its catalog (and no spec for error_budget_used at all).
-    expect(table).toMatch(/<td>110 %/);
+    expect(table).toMatch(/<td>110.0 %/);
     expect(html).toContain('breached from 17:30 for 47.5 min');
   });
 });
