@@ -45,16 +45,28 @@ describe('warnings of the planned scenarios', () => {
   });
 
   it('tags a warning with the variants that raise it, once for several, "every variant" for all', () => {
+    // The variants inherit the base's 5 servers (they change the horizon): the warning is the base's field's, said once.
+    const inherit = write(['name: mmc', 'horizon: 10m', 'load: [{ name: c, service: s, rate: 9/s }]', 'services: [{ name: s, servers: 5, serviceTime: { dist: exponential, mean: 1s } }]', 'experiment:', '  variants:', '    list:', '      - { name: a, set: { horizon: 20m } }', '      - { name: b, set: { horizon: 30m } }', '      - { name: c, set: { services.s.servers: 12 } }']);
+    expect(judged(inherit)).toEqual([`${inherit}:4:23 services[0].servers: warning: in variants a, b: ${OVER5}`]);
+    expect(judged(inherit, { variants: ['a', 'b'] })).toEqual([`${inherit}:4:23 services[0].servers: warning: in every variant: ${OVER5}`]);
+    expect(judged(inherit, { variants: ['c'] })).toEqual([]);
+    expect(judged(inherit, {}, true)).toEqual([`${inherit}:4:23 services[0].servers: warning: in the base scenario and variants a, b: ${OVER5}`]);
+  });
+
+  it("points at the variant's own setting when the variant set the field (was the base's field)", () => {
     const file = mmc(10, { big: 12, small: 5, tiny: 5 });
-    expect(judged(file)).toEqual([`${file}:4:23 services[0].servers: warning: in variants small, tiny: ${OVER5}`]);
-    expect(judged(file, { variants: ['small'] })).toEqual([`${file}:4:23 services[0].servers: warning: in variant small: ${OVER5}`]);
+    expect(judged(file)).toEqual([
+      `${file}:9:31 experiment.variants.list[1].set["services.s.servers"]: warning: in variant small: ${OVER5}`,
+      `${file}:10:30 experiment.variants.list[2].set["services.s.servers"]: warning: in variant tiny: ${OVER5}`,
+    ]);
+    expect(judged(file, { variants: ['small'] })).toEqual([`${file}:9:31 experiment.variants.list[1].set["services.s.servers"]: warning: in variant small: ${OVER5}`]);
     expect(judged(file, { variants: ['big'] })).toEqual([]);
-    const all = mmc(10, { a: 5, b: 5 });
-    expect(judged(all)).toEqual([`${all}:4:23 services[0].servers: warning: in every variant: ${OVER5}`]);
-    // validate's reading: the base as well.
-    expect(judged(all, {}, true)).toEqual([`${all}:4:23 services[0].servers: warning: in every variant: ${OVER5}`]);
+    // The base's own field and a variant that sets the same value: each where it is written.
     const base = mmc(5, { same: 5, big: 12 });
-    expect(judged(base, {}, true)).toEqual([`${base}:4:23 services[0].servers: warning: in the base scenario and variant same: ${OVER5}`]);
+    expect(judged(base, {}, true)).toEqual([`${base}:4:23 services[0].servers: warning: in the base scenario: ${OVER5}`, `${base}:8:30 experiment.variants.list[0].set["services.s.servers"]: warning: in variant same: ${OVER5}`]);
+    // A factor sweep: at the factor.
+    const sweep = write(['name: mmc', 'horizon: 10m', 'load: [{ name: c, service: s, rate: 9/s }]', 'services: [{ name: s, servers: 10, serviceTime: { dist: exponential, mean: 1s } }]', 'experiment:', '  variants:', '    factors:', '      services.s.servers: [5, 12]']);
+    expect(judged(sweep)).toEqual([`${sweep}:8:7 experiment.variants.factors["services.s.servers"]: warning: in variant services.s.servers=5: ${OVER5}`]);
   });
 });
 
@@ -67,7 +79,7 @@ describe('at run and validate', () => {
     const small = mmc(10, { base: 10, small: 5 });
     const r = await cli(['run', small, '--variant', 'small', '-r', '1', '--quiet', '--no-report', '--out', path.join(out, 'b')]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`${small}:4:23 services[0].servers: warning: in variant small: ${OVER5}`);
+    expect(r.stderr).toContain(`${small}:9:31 experiment.variants.list[1].set["services.s.servers"]: warning: in variant small: ${OVER5}`);
   }, 60_000);
 
   it('opsim validate: the base and every variant, each warning tagged', async () => {
@@ -75,6 +87,6 @@ describe('at run and validate', () => {
     const small = mmc(10, { base: 10, small: 5 });
     const r = await cli(['validate', five, small]);
     expect(r.code).toBe(0);
-    expect(r.stderr.trim().split('\n')).toEqual([`${five}:4:23 services[0].servers: warning: in the base scenario: ${OVER5}`, `${small}:4:23 services[0].servers: warning: in variant small: ${OVER5}`]);
+    expect(r.stderr.trim().split('\n')).toEqual([`${five}:4:23 services[0].servers: warning: in the base scenario: ${OVER5}`, `${small}:9:31 experiment.variants.list[1].set["services.s.servers"]: warning: in variant small: ${OVER5}`]);
   }, 30_000);
 });
