@@ -230,6 +230,8 @@ function estimate(s, unit, horizon, context) {
 /** The numbers of a run: P(met) per SLA and of the other verdicts, rank, then every key metric per variant with its interval and n. */
 function summaryTables(doc) {
   const box = el('div', { class: 'summary', id: 'run-summary' });
+  const said = scenarioWarningsBox(doc);
+  if (said) box.append(said);
   const cat = doc.metrics || {};
   const rank = new Map(((doc.ranking && doc.ranking.order) || []).map((o) => [o.variant, o.rank]));
   // The variants best rank first (unranked after, in document order): the verdict's rows and the key metrics' columns.
@@ -323,6 +325,23 @@ function warningsBox(doc, cat) {
     det.append(part);
   }
   return det;
+}
+
+/**
+ * What opsim validate and opsim run said about the scenario as planned (results.json
+ * `scenarioWarnings`: an overloaded service or team), above the figures as in report.html, each
+ * with the file, line:column and field where the planner would change it.
+ */
+function scenarioWarningsBox(doc) {
+  const said = doc.scenarioWarnings || [];
+  if (said.length === 0) return null;
+  const where = (w) => `${w.file || '(inline)'}${w.line !== null && w.line !== undefined ? `:${w.line}:${w.column ?? ''}` : ''} `;
+  return el(
+    'div',
+    { class: 'scenario-warnings', id: 'run-scenario-warnings' },
+    el('h3', {}, `The scenario as planned has ${said.length === 1 ? 'a warning' : `${said.length} warnings`} (the run went ahead)`),
+    el('ul', {}, ...said.map((w) => el('li', {}, `${w.message} `, el('span', { class: 'muted' }, '(', where(w), el('code', {}, w.path), ')')))),
+  );
 }
 
 /** Failed replications, in red, each with its seed and error. */

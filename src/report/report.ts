@@ -126,6 +126,13 @@ export function reportHtml(doc: ResultsDocument, charts: RenderedChart[], search
     const list = doc.failures.slice(0, 10).map((f) => `<li>${escapeHtml(f.variant)} replication ${f.replication} (seed ${escapeHtml(f.seed)}): ${escapeHtml(f.error)}</li>`).join('');
     warn.push(`${doc.failures.length} replication(s) failed:<ul>${list}</ul>`);
   }
+  // What opsim validate and opsim run said about the scenario (an overloaded service or team): the figures below hold for it as planned.
+  const said = doc.scenarioWarnings ?? [];
+  if (said.length > 0) {
+    const where = (w: (typeof said)[number]): string => `${w.file ?? '(inline)'}${w.line !== null ? `:${w.line}:${w.column ?? ''}` : ''} <code>${escapeHtml(w.path)}</code>`;
+    const list = said.map((w) => `<li>${escapeHtml(w.message)} <span class="meta">(${where(w).replace(/^[^<]*/, (f) => escapeHtml(f))})</span></li>`).join('');
+    warn.push(`The scenario as planned has ${said.length === 1 ? 'a warning' : `${said.length} warnings`} (the run went ahead; read the figures with ${said.length === 1 ? 'it' : 'them'} in mind):<ul>${list}</ul>`);
+  }
   const figures = charts.map((c) =>
     `<figure id="chart-${escapeHtml(c.name)}">${c.svg}<figcaption>${escapeHtml(c.caption)} <span class="meta">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`);
   const nav = charts.map((c) => `<a href="#chart-${escapeHtml(c.name)}">${escapeHtml(c.title)}</a>`).join(' ');

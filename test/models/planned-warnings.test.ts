@@ -4,7 +4,7 @@
  * where it holds, said once (review12: a base of 5 servers whose variants all have 10+ warned
  * falsely; a variant at ρ = 1.8 run alone warned nothing).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { formatScenarioError, loadScenarioFile } from '../../src/scenario/index.
 import { plannedScenarioWarnings } from '../../src/models/warnings.js';
 import { plannedScenarios } from '../../src/cli/planned-warnings.js';
 import { cli } from '../experiment/helpers.js';
+import { reportHtml } from '../../src/report/index.js';
+import type { ResultsDocument } from '../../src/results/format.js';
 
 function write(lines: string[]): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'opsim-planned-')), 'f.yaml');
@@ -80,6 +82,15 @@ describe('at run and validate', () => {
     const r = await cli(['run', small, '--variant', 'small', '-r', '1', '--quiet', '--no-report', '--out', path.join(out, 'b')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`${small}:9:31 experiment.variants.list[1].set["services.s.servers"]: warning: in variant small: ${OVER5}`);
+    // In results.json too (they printed at run only before), and at the top of report.html.
+    const doc = JSON.parse(readFileSync(path.join(out, 'b', 'results.json'), 'utf8')) as ResultsDocument;
+    expect(doc.scenarioWarnings).toEqual([{ file: small, line: 9, column: 31, path: 'experiment.variants.list[1].set["services.s.servers"]', message: `in variant small: ${OVER5}` }]);
+    const html = reportHtml(doc, []);
+    expect(html.indexOf('in variant small: &quot;s&quot; is overloaded')).toBeGreaterThan(0);
+    expect(html.indexOf('in variant small: &quot;s&quot; is overloaded')).toBeLessThan(html.indexOf('<h2>Decision'));
+    // No warning, no field: the results of a scenario without warnings keep their bytes.
+    const quiet = JSON.parse(readFileSync(path.join(out, 'a', 'results.json'), 'utf8')) as ResultsDocument;
+    expect('scenarioWarnings' in quiet).toBe(false);
   }, 60_000);
 
   it('opsim validate: the base and every variant, each warning tagged', async () => {
