@@ -9,7 +9,12 @@ import type { Unit } from '../results/metrics.js';
 
 const DAY = 86400;
 
-/** A simulated time as a clock time: "17:30" within the first day, "day 3 17:30" after it. */
+/**
+ * A simulated time as a clock time: "17:30" within the first day, "day 3 17:30" after it. In a
+ * run of at most a day, the end of the day reads "24:00" and a time past it (an interval's bound
+ * reaching beyond the horizon) says its day, "day 2 03:19": never "03:19", which reads as the
+ * same morning.
+ */
 export function clockTime(seconds: number, horizonSeconds = DAY): string {
   if (!Number.isFinite(seconds)) return '—';
   const s = Math.round(seconds / 60) * 60;
@@ -17,7 +22,9 @@ export function clockTime(seconds: number, horizonSeconds = DAY): string {
   const rest = s - day * DAY;
   const hh = String(Math.floor(rest / 3600)).padStart(2, '0');
   const mm = String(Math.floor((rest % 3600) / 60)).padStart(2, '0');
-  return horizonSeconds > DAY ? `day ${day + 1} ${hh}:${mm}` : `${hh}:${mm}`;
+  if (horizonSeconds > DAY) return `day ${day + 1} ${hh}:${mm}`;
+  if (s === DAY) return '24:00';
+  return day > 0 || s < 0 ? `day ${day + 1} ${hh}:${mm}` : `${hh}:${mm}`;
 }
 
 /**

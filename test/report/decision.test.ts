@@ -151,6 +151,10 @@ describe('units', () => {
   it('clock times, durations, shares and money', () => {
     expect(clockTime(63000)).toBe('17:30');
     expect(clockTime(63000 + 86400, 3 * 86400)).toBe('day 2 17:30');
+    // A one-day run: its end is 24:00; a bound past it (GlobalMart's freeze-peak-hours first breach, n = 2: [18:51, 27:19 h]) says its day instead of wrapping to 03:19.
+    expect(clockTime(86400)).toBe('24:00');
+    expect(clockTime(98347.4)).toBe('day 2 03:19');
+    expect(formatValue(98347.4, 'clock_seconds', 86400)).toBe('day 2 03:19');
     expect(formatValue(47.5, 'minutes')).toBe('47.5 min');
     expect(formatValue(0.99890, 'fraction')).toBe('99.89 %');
     expect(formatValue(2569, 'seconds')).toBe('42.8 min');
