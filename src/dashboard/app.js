@@ -8,7 +8,7 @@
 // read exactly as report.html reads them.
 import { metricLabel, slaMetrics } from './metrics.js';
 // Figures with their units, from src/report/units.ts (served compiled; it imports nothing).
-import { formatComparison, formatTogether, formatValue, percent, percentContext, unitLabel } from './units.js';
+import { formatComparison, formatTogether, formatValue, percent, figureContext, unitLabel } from './units.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -219,7 +219,7 @@ function probCell(p, lo, hi, count) {
  * A mean and its interval, all three in one scale ("[1.67 h, 2.5 h]", never "[100 min, 2.5 h]"):
  * the mean's text, and the interval as a node that may break only between its bounds
  * ("[605 ms," / "612 ms]"), never inside one. A percentage in its metric's precision (`context`:
- * report/units.ts percentContext), as report.html and the CLI summary write it.
+ * report/units.ts figureContext), as report.html and the CLI summary write it.
  */
 function estimate(s, unit, horizon, context) {
   if (!(s.n >= 2 && s.ci95 && s.ci95[0] !== null)) return { mean: s.mean === null ? '—' : formatTogether([s.mean], unit, horizon, context)[0], ci: el('span', { class: 'muted ci' }, 'no CI') };
@@ -244,7 +244,7 @@ function summaryTables(doc) {
   const flags = Object.keys(cat).filter((m) => cat[m].flag === true && !slaMet.has(m) && seen(m)).sort();
   // The total cost, as report.html's decision table shows it: mean with its interval in the metric's unit.
   const cost = doc.variants.some((v) => v.metrics['cost.total'] !== undefined) ? 'cost.total' : null;
-  const costUnit = cost && cat[cost] && unitLabel(cat[cost].unit) !== '' ? ` (${unitLabel(cat[cost].unit)})` : '';
+  const costUnit = cost && cat[cost] && unitLabel(cat[cost].unit, doc.currency) !== '' ? ` (${unitLabel(cat[cost].unit, doc.currency)})` : '';
   if (slas.length > 0 || rank.size > 0) {
     const head = el(
       'tr',
@@ -271,7 +271,7 @@ function summaryTables(doc) {
           const s = v.metrics[cost];
           if (!s || s.n === 0) cells.push(el('td', { class: 'na' }, '—'));
           else {
-            const e = estimate(s, cat[cost] ? cat[cost].unit : undefined, doc.horizonSeconds);
+            const e = estimate(s, cat[cost] ? cat[cost].unit : undefined, doc.horizonSeconds, figureContext(doc, cost));
             cells.push(el('td', { class: 'cost' }, el('span', { class: 'mean' }, e.mean), ' ', e.ci));
           }
         }
@@ -292,7 +292,7 @@ function summaryTables(doc) {
       const cells = ranked.map((v) => {
         const s = v.metrics[m];
         if (!s || s.n === 0) return el('td', { class: 'na' }, '—');
-        const e = estimate(s, unit, doc.horizonSeconds, percentContext(doc, m));
+        const e = estimate(s, unit, doc.horizonSeconds, figureContext(doc, m));
         return el('td', { title: `n = ${s.n}` }, el('span', { class: 'mean' }, e.mean), ' ', el('span', { class: 'muted' }, `n=${s.n}`), e.ci);
       });
       return el('tr', { 'data-metric': m }, metricHead(cat, m), ...cells);

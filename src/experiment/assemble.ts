@@ -78,6 +78,7 @@ export function assembleResults(a: AssembleInput): ResultsDocument {
   if (a.warmupDetection !== undefined) doc.warmupDetection = a.warmupDetection;
   if (a.stopping !== undefined) doc.stopping = a.stopping;
   if (a.interrupted) doc.interrupted = true;
+  if (a.base.currency !== undefined) doc.currency = a.base.currency;
   if (a.catalog !== undefined) Object.assign(doc, a.catalog);
   if ((a.base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(a.base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds, a.base.services);
   const said = scenarioWarningsOf(a);

@@ -17,7 +17,7 @@ import { escapeHtml } from './html.js';
 import { searchBeside, searchPageHtml, searchSectionHtml, SEARCH_STYLE } from './search.js';
 import type { SearchDocument } from '../search/document.js';
 import { renderSvg } from './render.js';
-import { formatDeltaTogether, meanAndInterval, percentContext, unitLabel, unitOf } from './units.js';
+import { formatDeltaTogether, meanAndInterval, figureContext, unitLabel, unitOf } from './units.js';
 
 export { escapeHtml } from './html.js';
 export { formatMetric } from './units.js';
@@ -45,7 +45,7 @@ export async function renderCharts(doc: ResultsDocument): Promise<RenderedChart[
 function cell(doc: ResultsDocument, name: string, s: MetricSummary | undefined): string {
   if (!s || s.n === 0) return '<td class="na">—</td>';
   // The mean and its bounds in one scale: [1.67 h, 2.5 h], not [100 min, 2.5 h].
-  const { mean, ci: bounds } = meanAndInterval(s, unitOf(doc, name), doc.horizonSeconds, percentContext(doc, name));
+  const { mean, ci: bounds } = meanAndInterval(s, unitOf(doc, name), doc.horizonSeconds, figureContext(doc, name));
   const ci = bounds !== null ? `95 % CI ${bounds[0]} – ${bounds[1]}, n = ${s.n}` : `n = ${s.n}: no interval`;
   // The interval may break between its bounds (a narrow column), never inside one.
   const note = bounds !== null ? `<span class="nw">[${escapeHtml(bounds[0])},</span> <span class="nw">${escapeHtml(bounds[1])}]</span>` : 'no CI';
@@ -57,7 +57,7 @@ function cell(doc: ResultsDocument, name: string, s: MetricSummary | undefined):
  * the name to look for in results.json and the CSV files (the name alone when it has no label).
  */
 function metricLabel(doc: ResultsDocument, name: string): string {
-  const u = unitLabel(unitOf(doc, name));
+  const u = unitLabel(unitOf(doc, name), doc.currency);
   const spec = readCatalog(doc)[name];
   const title = spec !== undefined ? ` title="${escapeHtml(spec.doc)}"` : '';
   const unit = u !== '' ? ` <span class="ci">${escapeHtml(u)}</span>` : '';

@@ -173,13 +173,17 @@ export function percent(x: number): string {
 }
 
 /**
- * What fixes the decimals of a metric's percentages (percentDecimals): its targets (an SLA's
- * availability target for its attainment, 100 % for an error budget; a search constraint's
- * bound) and the other figures read in its row or column (every variant's mean and bounds).
+ * What a metric's figures are written with besides their unit: for a percentage, what fixes its
+ * decimals (percentDecimals): its targets (an SLA's availability target for its attainment, 100 %
+ * for an error budget; a search constraint's bound) and the other figures read in its row or
+ * column (every variant's mean and bounds); for money, the scenario's currency.
  */
-export interface PercentContext {
+export interface FigureContext {
   readonly targets?: readonly number[];
-  readonly column?: readonly number[];
+  /** The other figures of the column, each cell's read together (a variant's mean and bounds). */
+  readonly column?: readonly (readonly number[])[];
+  /** The scenario's `currency` ("EUR"), written after every money figure; absent: none. */
+  readonly currency?: string;
 }
 
 /** The decimals a percentage of `a` (≥ 0, noise dropped) rounds to at `d` places: the whole and fraction digits. */
@@ -210,12 +214,13 @@ function percentText(a: number, d: number): string {
  * the largest figure. Then enough places that every target prints exactly and no figure on
  * either side of a target prints as the target (99.8996 % beside a 99.9 % target reads
  * "99.8996 %", never "99.9 %", so no bound reads as inside or outside a target when it is not),
- * and that two figures that differ do not read alike (a mean written as its own bound), up to
+ * and that two figures of a cell that differ do not read alike (a mean written as its own bound), up to
  * six places. The ends 0 % and 100 % are kept apart by a mark instead ("<0.1 %", ">99.9 %"; see
  * percentAt). Figures to 12 significant digits: the rest is binary noise.
  */
-export function percentDecimals(xs: readonly number[], context: PercentContext = {}): number {
-  const figures = [...xs, ...(context.column ?? [])].filter((x) => Number.isFinite(x)).map((x) => withoutNoise(Math.abs(x)));
+export function percentDecimals(xs: readonly number[], context: FigureContext = {}): number {
+  const cells = [xs, ...(context.column ?? [])];
+  const figures = cells.flat().filter((x) => Number.isFinite(x)).map((x) => withoutNoise(Math.abs(x)));
   const targets = (context.targets ?? []).filter((t) => Number.isFinite(t)).map((t) => withoutNoise(Math.abs(t)));
   let d = 1;
   if (figures.some((a) => a > 0.99 && a < 1)) d = 2;
@@ -223,7 +228,7 @@ export function percentDecimals(xs: readonly number[], context: PercentContext =
   if (top > 0 && top < 0.01) d = Math.max(d, 1 - Math.floor(Math.log10(top * 100)));
   for (const t of targets) d = Math.max(d, placesOf(t));
   const crosses = (k: number): boolean => figures.some((a) => targets.some((t) => a !== t && percentText(a, k) === percentText(t, k)));
-  const alikeAt = (k: number): boolean => xs.some((x, i) => xs.some((y, j) => j > i && Number.isFinite(x) && Number.isFinite(y) && withoutNoise(x) !== withoutNoise(y) && percentAt(x, k) === percentAt(y, k)));
+  const alikeAt = (k: number): boolean => cells.some((c) => c.some((x, i) => c.some((y, j) => j > i && Number.isFinite(x) && Number.isFinite(y) && withoutNoise(x) !== withoutNoise(y) && percentAt(x, k) === percentAt(y, k))));
   while (d < 6 && (crosses(d) || alikeAt(d))) d++;
   return Math.min(d, 6);
 }
@@ -245,7 +250,7 @@ export function percentAt(x: number, d: number): string {
   return `${sign}${text} %`;
 }
 
-/** The targets of a metric's percentages (see PercentContext): an SLA's for its attainment, 100 % for an error budget. */
+/** The targets of a metric's percentages (see FigureContext): an SLA's for its attainment, 100 % for an error budget. */
 export function percentTargets(doc: ResultsDocument, metric: string): number[] {
   const spec = doc.metrics?.[metric];
   if (spec === undefined || spec.unit !== 'fraction') return [];
@@ -258,15 +263,19 @@ export function percentTargets(doc: ResultsDocument, metric: string): number[] {
   return [];
 }
 
-/** Every variant's mean and interval bounds of a metric with its targets: the context its percentages are written in (one column, one precision). */
-export function percentContext(doc: ResultsDocument, metric: string): PercentContext {
-  if (unitOf(doc, metric) !== 'fraction') return {};
-  const column: number[] = [];
+/**
+ * The context a metric's figures are written in: a percentage's column (every variant's mean and
+ * interval bounds, one precision) and targets; money's currency (the document's `currency`).
+ */
+export function figureContext(doc: ResultsDocument, metric: string): FigureContext {
+  const unit = unitOf(doc, metric);
+  if (unit === 'currency') return doc.currency !== undefined ? { currency: doc.currency } : {};
+  if (unit !== 'fraction') return {};
+  const column: number[][] = [];
   for (const v of doc.variants) {
     const s = v.metrics[metric];
     if (s === undefined || s.n === 0) continue;
-    column.push(s.mean);
-    if (s.n >= 2) column.push(s.ci95[0], s.ci95[1]);
+    column.push(s.n >= 2 ? [s.mean, s.ci95[0], s.ci95[1]] : [s.mean]);
   }
   return { targets: percentTargets(doc, metric), column };
 }
@@ -305,7 +314,7 @@ export function formatValue(x: number, unit: Unit | undefined, horizonSeconds = 
  * [1.67 h, 2.5 h], never [100 min, 2.5 h], and 9,644 beside 10.1 k reads 9.64 k. A figure
  * that is not finite reads "—"; a unit with one way of writing formats each as formatValue.
  */
-export function formatTogether(xs: readonly number[], unit: Unit | undefined, horizonSeconds = DAY, context?: PercentContext): string[] {
+export function formatTogether(xs: readonly number[], unit: Unit | undefined, horizonSeconds = DAY, context?: FigureContext): string[] {
   // Percentages in one precision (percentDecimals): the figures' own, their column's and their targets'.
   if (unit === 'fraction') {
     const d = percentDecimals(xs, context);
@@ -316,7 +325,7 @@ export function formatTogether(xs: readonly number[], unit: Unit | undefined, ho
   if (scales === undefined || finite.length === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds));
   const top = Math.max(...finite.map(Math.abs));
   // All zero: as one zero reads.
-  if (top === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds));
+  if (top === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds) + (unit === 'currency' && context?.currency !== undefined && Number.isFinite(x) ? ` ${context.currency}` : ''));
   const scale = scaleOf(scales, top);
   // A zero count or sum of money has no scale: "0" beside 10.1 k, not "0 k" (a zero duration keeps the unit: "0 min").
   const bareZero = unit === 'count' || unit === 'currency';
@@ -325,7 +334,9 @@ export function formatTogether(xs: readonly number[], unit: Unit | undefined, ho
   // "1.52 s [1.51 s, 1.52 s]") reads as an interval that excludes it. Up to three more digits.
   let out = write(0);
   for (let more = 1; more <= 3 && alike(xs, out); more++) out = write(more);
-  return out;
+  // Money with the scenario's currency: "403.3 k EUR", every figure (a bound is read alone too).
+  const currency = unit === 'currency' ? context?.currency : undefined;
+  return currency === undefined ? out : out.map((t) => (t === '—' ? t : `${t} ${currency}`));
 }
 
 /** Whether two different figures read the same. */
@@ -341,7 +352,9 @@ export function unitOf(doc: ResultsDocument, metric: string): Unit | undefined {
 
 /** Formats a metric's value with the unit its spec declares. */
 export function formatMetric(doc: ResultsDocument, metric: string, x: number): string {
-  return formatValue(x, unitOf(doc, metric), doc.horizonSeconds);
+  const currency = unitOf(doc, metric) === 'currency' ? doc.currency : undefined;
+  const text = formatValue(x, unitOf(doc, metric), doc.horizonSeconds);
+  return currency === undefined || text === '—' ? text : `${text} ${currency}`;
 }
 
 /**
@@ -356,7 +369,7 @@ export function formatDelta(doc: ResultsDocument, metric: string, x: number): st
  * A mean and its 95 % interval in one scale (formatTogether), or the mean alone when there is
  * no interval (fewer than 2 replications, or none formed).
  */
-export function meanAndInterval(s: { readonly mean: number; readonly n: number; readonly ci95: readonly [number, number] }, unit: Unit | undefined, horizonSeconds = DAY, context?: PercentContext): { mean: string; ci: [string, string] | null } {
+export function meanAndInterval(s: { readonly mean: number; readonly n: number; readonly ci95: readonly [number, number] }, unit: Unit | undefined, horizonSeconds = DAY, context?: FigureContext): { mean: string; ci: [string, string] | null } {
   if (!(s.n >= 2 && Number.isFinite(s.ci95[0]))) return { mean: formatTogether([s.mean], unit, horizonSeconds, context)[0]!, ci: null };
   const [mean, lo, hi] = formatTogether([s.mean, s.ci95[0], s.ci95[1]], unit, horizonSeconds, context);
   return { mean: mean!, ci: [lo!, hi!] };
@@ -364,10 +377,10 @@ export function meanAndInterval(s: { readonly mean: number; readonly n: number; 
 
 /**
  * Formats figures of a metric read together (a mean and its interval) in one scale (see
- * formatTogether); a percentage in its column's precision, from its targets (percentContext).
+ * formatTogether); a percentage in its column's precision, from its targets (figureContext).
  */
 export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
-  return formatTogether(xs, unitOf(doc, metric), doc.horizonSeconds, percentContext(doc, metric));
+  return formatTogether(xs, unitOf(doc, metric), doc.horizonSeconds, figureContext(doc, metric));
 }
 
 /**
@@ -377,7 +390,7 @@ export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: r
  */
 export function formatDeltaTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
   const u = unitOf(doc, metric);
-  const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds);
+  const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds, u === 'currency' ? figureContext(doc, metric) : undefined);
   // A difference of two shares is in percentage points, as `opsim compare` writes it (formatComparison).
   return out.map((s, i) => (xs[i]! < 0 ? '−' : '') + (u === 'fraction' ? s.replace(/ %$/, ' pp') : s));
 }
@@ -406,17 +419,17 @@ export function formatComparison(baseline: number, current: number, unit: Unit |
 }
 
 /**
- * The label of a unit for a table header or an axis ("currency" is the scenario's own). A
+ * The label of a unit for a table header or an axis (money: the scenario's `currency`, else "currency units"). A
  * duration has none: each of its figures carries the scale it is written in ("84.3 min"), and
  * a header saying "seconds" above it would contradict them.
  */
-export function unitLabel(unit: Unit | undefined): string {
+export function unitLabel(unit: Unit | undefined, currency?: string): string {
   switch (unit) {
     case 'seconds':
     case 'minutes':
       return '';
     case 'currency':
-      return 'currency units';
+      return currency ?? 'currency units';
     case 'fraction':
       return '%';
     case 'clock_seconds':

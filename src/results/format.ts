@@ -303,6 +303,8 @@ export interface ResultsDocument {
   scenarioWarnings?: ScenarioWarningRecord[];
   /** How each service SLA's verdict (`sla.<name>.met`, attainment, error budget) was formed. */
   slas?: SlaBasis[];
+  /** The scenario's `currency` (e.g. "EUR"), written with every money figure; absent when the scenario sets none. */
+  currency?: string;
   /** What every metric in the document means (unit, direction, verdict, feasible range, key order). */
   metrics?: MetricCatalog;
   /** What every series column means. */

@@ -196,6 +196,7 @@ const ResultsDocument: TSchema = Type.Object(
     precision: Type.Optional(Precision),
     warnings: Type.Optional(Type.Array(Warning)),
     scenarioWarnings: Type.Optional(Type.Array(ScenarioWarning)),
+    currency: Type.Optional(Type.String({ minLength: 1 })),
     slas: Type.Optional(Type.Array(SlaBasis)),
     metrics: Type.Optional(Type.Record(Type.String(), MetricSpec)),
     columns: Type.Optional(Type.Record(Type.String(), ColumnSpec)),

@@ -56,6 +56,17 @@ describe('percentages read together', () => {
     // Variant a's figures take the column's places: b's 99.899 % must not read 99.90 % (the target).
     expect(formatMetricTogether(doc, 'sla.web.attainment', [0.5, 0.4, 0.6])).toEqual(['50.000 %', '40.000 %', '60.000 %']);
     expect(formatMetricTogether(doc, 'sla.web.attainment', [0.9989, 0.99899, 0.9993])).toEqual(['99.890 %', '99.899 %', '99.930 %']);
+    // A column without targets: one cell needs two places to tell its mean from its bound, so every cell has two (was "0.15 % [0.08 %, 0.22 %]" beside "1.1 % [0.9 %, 1.2 %]").
+    const failed = {
+      horizonSeconds: 86400,
+      variants: [
+        { name: 'a', metrics: { 'service.s.failed_fraction': summary(0.0015, 0.0008, 0.0022) } },
+        { name: 'b', metrics: { 'service.s.failed_fraction': summary(0.011, 0.009, 0.012) } },
+      ],
+      metrics: { 'service.s.failed_fraction': { name: 'service.<service>.failed_fraction', unit: 'fraction', better: 'lower', doc: '' } },
+    } as unknown as ResultsDocument;
+    expect(formatMetricTogether(failed, 'service.s.failed_fraction', [0.011, 0.009, 0.012])).toEqual(['1.10 %', '0.90 %', '1.20 %']);
+    expect(formatMetricTogether(failed, 'service.s.failed_fraction', [0.0015, 0.0008, 0.0022])).toEqual(['0.15 %', '0.08 %', '0.22 %']);
   });
 
   it('every figure on its side of every target, all in one precision (property)', () => {
