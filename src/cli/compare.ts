@@ -1,11 +1,12 @@
 /**
- * `opsim compare BASELINE CURRENT`: the CI regression gate. Exit 0 when no metric regressed
- * significantly beyond the tolerance, 1 when one did, 2 when an input is unusable (missing
- * file, bad JSON, not a results document, unknown metric or bad option, runs of different
- * scenarios without --force, no shared metric).
+ * `opsim compare BASELINE CURRENT`: the CI regression gate. 0 and 1 are the answers of a
+ * comparison that was made (no regression; a regression); every code above says the gate could
+ * not decide, and why, so a pipeline never reads a broken gate as a regression or as a pass:
+ * 2 a usage error, 3 an unusable file, 4 runs that cannot be compared as asked, 5 an
+ * unexpected error (a bug; OPSIM_DEBUG=1 shows the stack).
  */
 import type { Command } from 'commander';
-import { CompareInputError, compareResults, readResultsFile, type CompareReport } from '../experiment/compare.js';
+import { CompareError, compareResults, readResultsFile, type CompareProblem, type CompareReport, type ComparedRun } from '../experiment/compare.js';
 import { labelOf } from '../report/catalog.js';
 import { formatComparison } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
@@ -88,6 +89,7 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
     `${r.paired ? 'paired t-test (same seed and replications)' : 'Welch t-test'}, tolerance ${r.tolerancePct}%: ` +
       (r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`) +
       (r.inconclusive === 0 ? '' : `, ${r.inconclusive} inconclusive`),
+    ...comparedLines(r),
   );
   // Not significant is not unchanged: name what the runs cannot tell apart, and what would.
   const open = r.verdicts.filter((v) => v.verdict === 'inconclusive');
@@ -108,52 +110,122 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
   return lines.join('\n') + '\n';
 }
 
-interface CompareFlags {
+/**
+ * What was compared, in words: the scenario and variant of each side with its replications and
+ * seed, the variants left out, and every difference the report notes (a forced mismatch,
+ * another horizon, Welch's test for lack of pairs).
+ */
+export function comparedLines(r: CompareReport): string[] {
+  const runOf = (c: ComparedRun): string => `${c.replications} replication${c.replications === 1 ? '' : 's'}, seed "${c.seed}"`;
+  const same = r.baseline.scenario === r.current.scenario && r.baseline.variant === r.current.variant;
+  const lines = [
+    same
+      ? `compared: scenario "${r.baseline.scenario}", variant "${r.baseline.variant}": baseline ${runOf(r.baseline)}; current ${runOf(r.current)}`
+      : `compared: baseline scenario "${r.baseline.scenario}", variant "${r.baseline.variant}" (${runOf(r.baseline)}) with current scenario "${r.current.scenario}", variant "${r.current.variant}" (${runOf(r.current)})`,
+  ];
+  const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
+  const [ob, oc] = [r.baseline.otherVariants, r.current.otherVariants];
+  if (ob.length > 0 || oc.length > 0) {
+    const alike = ob.length === oc.length && ob.every((n, i) => n === oc[i]);
+    const which = alike ? quoted(ob) : [...(ob.length > 0 ? [`baseline ${quoted(ob)}`] : []), ...(oc.length > 0 ? [`current ${quoted(oc)}`] : [])].join('; ');
+    const count = alike ? ob.length : ob.length + oc.length;
+    lines.push(`not compared: the other variant${count === 1 ? '' : 's'}, ${which} (--variant NAME compares one both runs have)`);
+  }
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  return lines;
+}
+
+/** Exit codes of `opsim compare`: 0 and 1 answer the comparison; the others say it was not made. */
+export const COMPARE_EXIT = {
+  /** No metric regressed significantly beyond the tolerance. */
+  noRegression: 0,
+  /** A metric regressed significantly beyond the tolerance. */
+  regression: 1,
+  usage: 2,
+  input: 3,
+  mismatch: 4,
+  /** Anything else: a bug, never read as a regression. */
+  unexpected: 5,
+} as const satisfies Record<'noRegression' | 'regression' | CompareProblem | 'unexpected', number>;
+
+/** The flags of `opsim compare`. */
+export interface CompareFlags {
   metric: string[];
   tolerance?: string;
   direction: string[];
+  variant?: string;
   json?: boolean;
   force?: boolean;
+}
+
+/** Where `opsim compare` reads the documents and writes (replaceable in tests). */
+export interface CompareIo {
+  read: (file: string) => Promise<ResultsDocument>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const PROCESS_IO: CompareIo = { read: readResultsFile, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+/**
+ * Runs `opsim compare` and returns its exit code (COMPARE_EXIT). Never throws: an error of the
+ * comparison gets its kind's code, anything else the unexpected-error code, never 1.
+ */
+export async function runCompare(baselineFile: string, currentFile: string, flags: CompareFlags, io: CompareIo = PROCESS_IO): Promise<number> {
+  try {
+    const tolerancePct = flags.tolerance === undefined ? 5 : Number(flags.tolerance.replace(/%$/, ''));
+    if (flags.tolerance?.trim() === '' || !Number.isFinite(tolerancePct) || tolerancePct < 0) throw new CompareError('usage', `--tolerance must be a number ≥ 0, got ${JSON.stringify(flags.tolerance)}`);
+    const directions: Record<string, 'lower' | 'higher'> = {};
+    for (const d of flags.direction) {
+      const m = /^(.+)=(lower|higher)$/.exec(d);
+      if (m === null) throw new CompareError('usage', `--direction ${JSON.stringify(d)}: expected NAME=lower or NAME=higher`);
+      directions[m[1]!] = m[2] as 'lower' | 'higher';
+    }
+    const [baseline, current] = await Promise.all([io.read(baselineFile), io.read(currentFile)]);
+    const report = compareResults(baseline, current, {
+      metrics: flags.metric,
+      tolerancePct,
+      directions,
+      force: flags.force === true,
+      ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+    });
+    io.out(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : compareTable(report, comparisonLabels(baseline, current), comparisonUnits(baseline, current)));
+    return report.regressions > 0 ? COMPARE_EXIT.regression : COMPARE_EXIT.noRegression;
+  } catch (err) {
+    if (err instanceof CompareError) {
+      io.err(`opsim compare: ${err.message}\n`);
+      return COMPARE_EXIT[err.problem];
+    }
+    io.err(`opsim compare: unexpected error, not a comparison result: ${err instanceof Error ? err.message : String(err)} (OPSIM_DEBUG=1 shows the stack)\n`);
+    if (process.env.OPSIM_DEBUG) console.error(err);
+    return COMPARE_EXIT.unexpected;
+  }
 }
 
 /** Registers `opsim compare`. */
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('Regression gate: compare two results.json files; exit 1 on a significant regression beyond the tolerance')
+    .description('Regression gate: compare two results.json files; exit 1 on a significant regression beyond the tolerance, 0 without one, 2–5 when no comparison was made')
     .argument('<baseline>', 'baseline results.json')
     .argument('<current>', 'current results.json')
-    .option('--metric <name>', 'metric to compare (repeatable; default: every shared metric of the reference variant)', collect, [])
+    .option('--metric <name>', 'metric to compare (repeatable; default: every shared metric of the compared variant)', collect, [])
+    .option('--variant <name>', 'variant to compare in both runs (default: each run\'s reference variant)')
     .option('--tolerance <pct>', 'relative change allowed before a significant move counts, in percent (default 5)')
     .option('--direction <name=lower|higher>', 'which way is better for a metric, overriding its spec (repeatable)', collect, [])
     .option('--json', 'print the comparison as JSON')
-    .option('--force', 'compare runs of different scenarios')
+    .option('--force', 'compare anyway runs of different scenarios, of different reference variants, or an incomplete run (the output notes what differs)')
     .addHelpText('after', exitCodesHelp([
-      [0, 'no metric regressed significantly beyond the tolerance'],
-      [1, 'a metric regressed significantly beyond the tolerance (an unexpected error exits 1 too, with a message starting "opsim:")'],
-      [2, 'unusable input: a missing file, bad JSON, not a results document, an unknown metric or bad option, runs of different scenarios without --force, no shared metric'],
+      [COMPARE_EXIT.noRegression, 'compared: no metric regressed significantly beyond the tolerance'],
+      [COMPARE_EXIT.regression, 'compared: a metric regressed significantly beyond the tolerance (only then)'],
+      [COMPARE_EXIT.usage, 'usage error, nothing compared: a bad option or argument, a --metric or --variant neither run has'],
+      [COMPARE_EXIT.input, 'unusable input, nothing compared: a file missing or unreadable, not JSON, or not an opsim results document (each problem named by its field)'],
+      [COMPARE_EXIT.mismatch, 'the runs cannot be compared as asked, nothing compared: different scenarios or reference variants, or an incomplete run (each unless --force), no shared metric, a --metric or --variant only one run has'],
+      [COMPARE_EXIT.unexpected, 'an unexpected error, nothing compared (a bug; OPSIM_DEBUG=1 shows the stack)'],
     ]))
     .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {
-      try {
-        const tolerancePct = flags.tolerance === undefined ? 5 : Number(flags.tolerance.replace(/%$/, ''));
-        if (!Number.isFinite(tolerancePct) || tolerancePct < 0) throw new CompareInputError(`--tolerance must be a number ≥ 0, got ${JSON.stringify(flags.tolerance)}`);
-        const directions: Record<string, 'lower' | 'higher'> = {};
-        for (const d of flags.direction) {
-          const m = /^(.+)=(lower|higher)$/.exec(d);
-          if (m === null) throw new CompareInputError(`--direction ${JSON.stringify(d)}: expected NAME=lower or NAME=higher`);
-          directions[m[1]!] = m[2] as 'lower' | 'higher';
-        }
-        const [baseline, current] = await Promise.all([readResultsFile(baselineFile), readResultsFile(currentFile)]);
-        const report = compareResults(baseline, current, { metrics: flags.metric, tolerancePct, directions, force: flags.force === true });
-        process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : compareTable(report, comparisonLabels(baseline, current), comparisonUnits(baseline, current)));
-        process.exitCode = report.regressions > 0 ? 1 : 0;
-      } catch (err) {
-        if (err instanceof CompareInputError) {
-          process.stderr.write(`opsim compare: ${err.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
+      // Set first, so that anything escaping the command still exits as unexpected, never as a regression.
+      process.exitCode = COMPARE_EXIT.unexpected;
+      process.exitCode = await runCompare(baselineFile, currentFile, flags);
     });
 }

@@ -5,11 +5,12 @@
  */
 import type { Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError, type Scenario, type ScenarioError } from '../scenario/index.js';
+import { inDocumentOrder } from '../scenario/errors.js';
 import { formatQuantity } from '../scenario/validate.js';
 import { plannedScenarioWarnings } from '../models/warnings.js';
 import { plannedScenarios } from './planned-warnings.js';
 import { planExperiment, rememberLoaded } from '../experiment/plan.js';
-import { prepareSearch } from '../search/validate.js';
+import { prepareSearch, searchSectionProblems } from '../search/validate.js';
 import { exitCodesHelp } from './help.js';
 
 /** One-line summary of a valid scenario: name, list sizes, horizon, and the variants checked when there are several. */
@@ -85,8 +86,9 @@ export function register(program: Command): void {
       for (const file of files) {
         const r = loadScenarioFile(file, { overrides });
         let checked = r.ok ? checkVariants(r, overrides) : { errors: r.errors };
-        // A search section's meaning is checked here too, with the variants' problems: all in one pass.
-        const searchErrors = r.ok ? checkSearch(r) : [];
+        // A search section's meaning is checked here too, with the variants' problems: all in one
+        // pass. A scenario that did not load still gets the checks of the section that need no run.
+        const searchErrors = r.ok ? checkSearch(r) : r.partial !== undefined ? searchSectionProblems(r.partial, file) : [];
         if (searchErrors.length > 0) checked = { errors: [...('errors' in checked ? checked.errors : []), ...searchErrors] };
         if (r.ok && 'variants' in checked) {
           process.stdout.write(`${file}: valid (${summarizeScenario(r.scenario, checked.variants)})\n`);
@@ -95,8 +97,10 @@ export function register(program: Command): void {
           for (const w of plannedScenarioWarnings(file, plannedScenarios(r, { overrides }, true))) process.stderr.write(formatScenarioError(w) + '\n');
         } else if ('errors' in checked) {
           bad++;
-          for (const e of checked.errors) process.stderr.write(formatScenarioError(e) + '\n');
-          process.stderr.write(`${file}: ${checked.errors.length} problem${checked.errors.length === 1 ? '' : 's'}\n`);
+          // Every problem once, in document order, whichever stage found it.
+          const errors = inDocumentOrder(checked.errors);
+          for (const e of errors) process.stderr.write(formatScenarioError(e) + '\n');
+          process.stderr.write(`${file}: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n`);
         }
       }
       if (bad > 0) process.exitCode = 2;

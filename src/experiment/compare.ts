@@ -7,9 +7,14 @@
  * is not significant is not "unchanged": only a 95 % interval of the difference that lies
  * within the tolerance says so; one that reaches past it is "inconclusive", with the
  * replications that would decide it. Which way
- * is better comes from the documents' metric specs. Runs of different scenarios (unless
- * forced) or without a shared metric are an input error; metrics only one side reports are
- * listed.
+ * is better comes from the documents' metric specs.
+ *
+ * A comparison never tests less than it says: runs of different scenarios, of different
+ * reference variants or an incomplete run are refused unless forced (then the report says what
+ * differs), runs without a shared metric are refused, and the report names the variants and
+ * runs compared, the variants left out and the metrics only one side reports. What cannot be
+ * compared is a CompareError of one of three kinds (a usage error, an unusable file, runs
+ * that do not match), which `opsim compare` turns into exit codes of their own.
  */
 import { readFile } from 'node:fs/promises';
 import { RESULTS_FORMAT, type ResultsDocument, type VariantResults } from '../results/format.js';
@@ -26,8 +31,24 @@ export interface CompareOptions {
   directions?: Record<string, 'lower' | 'higher'>;
   /** Significance level of the two-sided test (default 0.05). */
   alpha?: number;
-  /** Compare runs of different scenarios (by default an input error). */
+  /** The variant to compare in both runs (default: each run's reference variant). */
+  variant?: string;
+  /** Compare anyway runs of different scenarios, of different reference variants, or an incomplete run (by default refused); the report's notes say what differs. */
   force?: boolean;
+}
+
+/** One side of a comparison: which run and variant its figures come from. */
+export interface ComparedRun {
+  scenario: string;
+  variant: string;
+  /** Replications of the variant compared. */
+  replications: number;
+  seed: string;
+  horizonSeconds: number | null;
+  /** False when the run was interrupted or some replications failed. */
+  complete: boolean;
+  /** The run's other variants, not compared. */
+  otherVariants: string[];
 }
 
 /** The verdict on one metric. */
@@ -64,6 +85,12 @@ export interface MetricVerdict {
 export interface CompareReport {
   baselineVariant: string;
   currentVariant: string;
+  /** What the baseline's figures are: scenario, variant, replications, seed, horizon. */
+  baseline: ComparedRun;
+  /** What the current run's figures are. */
+  current: ComparedRun;
+  /** How the runs differ beyond the figures (a forced mismatch, another horizon or seed), one sentence each; empty when they differ in nothing but the figures. */
+  notes: string[];
   paired: boolean;
   tolerancePct: number;
   verdicts: MetricVerdict[];
@@ -78,9 +105,23 @@ export interface CompareReport {
   inconclusive: number;
 }
 
-/** Input that cannot be compared (missing file, bad JSON, not a results document): exit code 2. */
-export class CompareInputError extends Error {
-  override name = 'CompareInputError';
+/**
+ * Why a comparison could not be made: `usage`, the options ask for something neither run has
+ * or are malformed; `input`, a file cannot be read, is not JSON or is not an opsim results
+ * document; `mismatch`, the runs cannot be compared as asked (different scenarios or variants,
+ * an incomplete run, no shared metric, a metric or variant only one run has).
+ */
+export type CompareProblem = 'usage' | 'input' | 'mismatch';
+
+/** A comparison that could not be made, and why (see CompareProblem). */
+export class CompareError extends Error {
+  override name = 'CompareError';
+  constructor(
+    readonly problem: CompareProblem,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Reads and checks a results.json file. */
@@ -89,32 +130,88 @@ export async function readResultsFile(file: string): Promise<ResultsDocument> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new CompareInputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CompareError('input', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new CompareInputError(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new CompareError('input', `${file}: not valid JSON (${(err as Error).message})`);
   }
   return checkResultsDocument(doc, file);
 }
 
-/** Checks the shape `opsim compare` relies on; throws CompareInputError naming what is wrong. */
+/** Problems listed before "and N more". */
+const MAX_SHAPE_PROBLEMS = 5;
+
+/**
+ * Checks every field `opsim compare` reads (open to fields it does not read, so documents of
+ * other opsim versions compare); throws a CompareError ('input') naming each problem by its
+ * path, so a malformed document is refused instead of failing mid-comparison.
+ */
 export function checkResultsDocument(doc: unknown, file: string): ResultsDocument {
-  const bad = (what: string): never => {
-    throw new CompareInputError(`${file}: not an opsim results document (${what})`);
-  };
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad('not a JSON object');
-  const d = doc as Record<string, unknown>;
-  if (d.format !== RESULTS_FORMAT) bad(`format is ${JSON.stringify(d.format)}, expected "${RESULTS_FORMAT}"`);
-  if (!Array.isArray(d.variants) || d.variants.length === 0) bad('no variants');
-  for (const v of d.variants as unknown[]) {
-    const vv = v as Record<string, unknown> | null;
-    if (typeof vv !== 'object' || vv === null || typeof vv.name !== 'string' || typeof vv.metrics !== 'object' || vv.metrics === null) bad('a variant without name or metrics');
+  const problems = shapeProblems(doc);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_SHAPE_PROBLEMS).join('; ');
+    const more = problems.length > MAX_SHAPE_PROBLEMS ? `; and ${problems.length - MAX_SHAPE_PROBLEMS} more` : '';
+    throw new CompareError('input', `${file}: not an opsim results document (${shown}${more})`);
   }
-  reviveNulls(d.variants as VariantResults[]);
+  reviveNulls((doc as ResultsDocument).variants);
   return doc as ResultsDocument;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isNum = (x: unknown): boolean => x === null || typeof x === 'number';
+const key = (k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
+const found = (x: unknown): string => (x === undefined ? 'nothing' : Array.isArray(x) ? 'an array' : x === null ? 'null' : typeof x === 'object' ? 'an object' : JSON.stringify(x));
+
+/** What is wrong with `doc` as a results document, field by field (empty when compare can read it). */
+function shapeProblems(doc: unknown): string[] {
+  const out: string[] = [];
+  const want = (path: string, what: string, x: unknown): void => {
+    out.push(`${path}: expected ${what}, found ${found(x)}`);
+  };
+  if (!isObject(doc)) return [`expected a JSON object, found ${found(doc)}`];
+  if (doc.format !== RESULTS_FORMAT) return [`format is ${JSON.stringify(doc.format)}, expected "${RESULTS_FORMAT}"`];
+  if (!isObject(doc.scenario) || typeof doc.scenario.name !== 'string') want('scenario.name', 'a string', isObject(doc.scenario) ? doc.scenario.name : doc.scenario);
+  if (typeof doc.seed !== 'string') want('seed', 'a string', doc.seed);
+  if (doc.horizonSeconds !== undefined && typeof doc.horizonSeconds !== 'number') want('horizonSeconds', 'a number', doc.horizonSeconds);
+  if (doc.reference !== undefined && typeof doc.reference !== 'string') want('reference', 'a variant name', doc.reference);
+  if (doc.complete !== undefined && typeof doc.complete !== 'boolean') want('complete', 'true or false', doc.complete);
+  if (doc.metrics !== undefined) {
+    if (!isObject(doc.metrics)) want('metrics', 'an object (the metric catalog)', doc.metrics);
+    else for (const [m, spec] of Object.entries(doc.metrics)) if (!isObject(spec)) want(`metrics${key(m)}`, 'an object (a metric spec)', spec);
+  }
+  if (!Array.isArray(doc.variants) || doc.variants.length === 0) {
+    want('variants', 'a non-empty array', doc.variants);
+    return out;
+  }
+  doc.variants.forEach((v: unknown, i) => {
+    const at = `variants[${i}]`;
+    if (!isObject(v)) return want(at, 'an object', v);
+    if (typeof v.name !== 'string') want(`${at}.name`, 'a string', v.name);
+    if (!isObject(v.metrics)) return want(`${at}.metrics`, 'an object', v.metrics);
+    for (const [m, sm] of Object.entries(v.metrics)) {
+      const ms = `${at}.metrics${key(m)}`;
+      if (!isObject(sm)) {
+        want(ms, 'a metric summary (n, mean, sd, …)', sm);
+        continue;
+      }
+      if (!Number.isInteger(sm.n) || (sm.n as number) < 0) want(`${ms}.n`, 'an integer ≥ 0', sm.n);
+      for (const f of ['mean', 'sd'] as const) if (!isNum(sm[f])) want(`${ms}.${f}`, 'a number or null', sm[f]);
+      if (sm.ci95 !== undefined && !(Array.isArray(sm.ci95) && sm.ci95.length === 2 && sm.ci95.every(isNum))) want(`${ms}.ci95`, '[lower, upper]', sm.ci95);
+    }
+    const pr = v.perReplication;
+    if (pr === undefined) return;
+    if (!isObject(pr)) return want(`${at}.perReplication`, 'an object', pr);
+    if (!Array.isArray(pr.replications) || !pr.replications.every((r) => Number.isInteger(r))) return want(`${at}.perReplication.replications`, 'an array of replication indices', pr.replications);
+    if (!isObject(pr.metrics)) return want(`${at}.perReplication.metrics`, 'an object', pr.metrics);
+    const n = pr.replications.length;
+    for (const [m, xs] of Object.entries(pr.metrics)) {
+      if (!Array.isArray(xs) || xs.length !== n || !xs.every(isNum)) want(`${at}.perReplication.metrics${key(m)}`, `an array of ${n} numbers or nulls (one per replication)`, xs);
+    }
+  });
+  return out;
 }
 
 const SUMMARY_NUMBERS = ['mean', 'sd', 'min', 'max', 'p05', 'p50', 'p95'] as const;
@@ -139,6 +236,30 @@ function referenceOf(doc: ResultsDocument): VariantResults {
   return doc.variants.find((v) => v.name === doc.reference) ?? doc.variants[0]!;
 }
 
+/** The variant of `doc` a comparison reads: `name` when given, else the reference. */
+function variantOf(doc: ResultsDocument, name: string | undefined): VariantResults | undefined {
+  return name === undefined ? referenceOf(doc) : doc.variants.find((v) => v.name === name);
+}
+
+function comparedRun(doc: ResultsDocument, v: VariantResults): ComparedRun {
+  return {
+    scenario: doc.scenario.name,
+    variant: v.name,
+    replications: v.perReplication?.replications.length ?? v.replications,
+    seed: doc.seed,
+    horizonSeconds: typeof doc.horizonSeconds === 'number' ? doc.horizonSeconds : null,
+    complete: doc.complete !== false,
+    otherVariants: doc.variants.filter((o) => o !== v).map((o) => o.name),
+  };
+}
+
+/** Why a run is incomplete, in words. */
+function incompleteness(doc: ResultsDocument): string {
+  const failed = doc.failures?.length ?? 0;
+  const parts = [...(failed > 0 ? [`${failed} replication${failed === 1 ? '' : 's'} failed`] : []), ...(doc.interrupted === true ? ['interrupted'] : [])];
+  return parts.length > 0 ? parts.join(', ') : 'complete: false';
+}
+
 function sameReplications(a: VariantResults, b: VariantResults): boolean {
   const ra = a.perReplication?.replications;
   const rb = b.perReplication?.replications;
@@ -149,28 +270,66 @@ function sameReplications(a: VariantResults, b: VariantResults): boolean {
 export function compareResults(baseline: ResultsDocument, current: ResultsDocument, options: CompareOptions = {}): CompareReport {
   const tol = options.tolerancePct ?? 5;
   const alpha = options.alpha ?? 0.05;
-  if (baseline.scenario?.name !== current.scenario?.name && options.force !== true) {
-    throw new CompareInputError(`the runs come from different scenarios ("${baseline.scenario?.name}" and "${current.scenario?.name}"); pass --force to compare them anyway`);
+  const force = options.force === true;
+  const notes: string[] = [];
+  // Refused unless forced: each of these would make the figures compare other things than the gate says.
+  const unlessForced = (refusal: string, note: string): void => {
+    if (!force) throw new CompareError('mismatch', `${refusal}; pass --force to compare them anyway`);
+    notes.push(note);
+  };
+  const sa = baseline.scenario.name;
+  const sb = current.scenario.name;
+  if (sa !== sb) unlessForced(`the runs come from different scenarios ("${sa}" and "${sb}")`, `compared across scenarios: "${sa}" and "${sb}" (--force)`);
+  const a = variantOf(baseline, options.variant);
+  const b = variantOf(current, options.variant);
+  if (a === undefined || b === undefined) {
+    const names = (d: ResultsDocument): string => d.variants.map((v) => `"${v.name}"`).join(', ');
+    if (a === undefined && b === undefined) throw new CompareError('usage', `--variant "${options.variant}": neither run has such a variant (baseline: ${names(baseline)}; current: ${names(current)})`);
+    throw new CompareError('mismatch', `--variant "${options.variant}": only the ${a === undefined ? 'current run' : 'baseline'} has it (${a === undefined ? 'baseline' : 'current run'}: ${names(a === undefined ? baseline : current)})`);
   }
-  const a = referenceOf(baseline);
-  const b = referenceOf(current);
+  if (a.name !== b.name) {
+    unlessForced(
+      `the runs' reference variants differ (baseline "${a.name}", current "${b.name}"); pass --variant NAME to compare a variant both runs have`,
+      `compared across variants: baseline "${a.name}", current "${b.name}" (--force)`,
+    );
+  }
+  for (const [side, doc] of [['baseline', baseline], ['current run', current]] as const) {
+    if (doc.complete === false) unlessForced(`the ${side} is incomplete (${incompleteness(doc)}): rerun it`, `the ${side} is incomplete (${incompleteness(doc)}); its figures are those of the replications it has (--force)`);
+  }
   const shared = Object.keys(a.metrics).filter((m) => m in b.metrics).sort();
-  if (shared.length === 0) throw new CompareInputError(`the runs share no metric (baseline variant "${a.name}", current variant "${b.name}"): nothing to compare`);
+  if (shared.length === 0) throw new CompareError('mismatch', `the runs share no metric (baseline variant "${a.name}", current variant "${b.name}"): nothing to compare`);
   const missingFromCurrent = Object.keys(a.metrics).filter((m) => !(m in b.metrics)).sort();
   const missingFromBaseline = Object.keys(b.metrics).filter((m) => !(m in a.metrics)).sort();
   // Directions from the metric specs: the current run's catalog, else the baseline's.
   const catalog = { ...baseline.metrics, ...current.metrics };
   const asked = options.metrics !== undefined && options.metrics.length > 0 ? options.metrics : shared;
   for (const m of asked) {
-    if (!(m in a.metrics)) throw new CompareInputError(`metric "${m}" is not in the baseline (variant "${a.name}")`);
-    if (!(m in b.metrics)) throw new CompareInputError(`metric "${m}" is not in the current results (variant "${b.name}")`);
+    if (!(m in a.metrics) && !(m in b.metrics)) throw new CompareError('usage', `--metric "${m}": neither run reports it (variant "${a.name}"${b.name !== a.name ? ` and "${b.name}"` : ''})`);
+    if (!(m in a.metrics)) throw new CompareError('mismatch', `metric "${m}" is not in the baseline (variant "${a.name}"), only in the current run`);
+    if (!(m in b.metrics)) throw new CompareError('mismatch', `metric "${m}" is not in the current results (variant "${b.name}"), only in the baseline`);
   }
+  // Differences that leave the comparison meaningful but change what it reads: said, not refused.
+  if (typeof baseline.horizonSeconds === 'number' && typeof current.horizonSeconds === 'number' && baseline.horizonSeconds !== current.horizonSeconds) notes.push(`the runs' horizons differ (${baseline.horizonSeconds} s and ${current.horizonSeconds} s): counts and totals are over different spans`);
+  if ((baseline.warmupSeconds ?? 0) !== (current.warmupSeconds ?? 0)) notes.push(`the runs' warm-ups differ (${baseline.warmupSeconds ?? 0} s and ${current.warmupSeconds ?? 0} s)`);
   // A metric with no observations on a side (e.g. the MTTA of a priority that never occurred)
   // has no value to compare; reading it as 0 would invent a perfect score or a regression.
   const observed = (m: string): boolean => a.metrics[m]!.n > 0 && b.metrics[m]!.n > 0;
   const metrics = asked.filter(observed);
   const skipped = asked.filter((m) => !observed(m));
   const paired = baseline.seed === current.seed && sameReplications(a, b);
+  if (!paired) {
+    const ra = a.perReplication?.replications;
+    const rb = b.perReplication?.replications;
+    const why =
+      baseline.seed !== current.seed
+        ? `the seeds differ ("${baseline.seed}" and "${current.seed}")`
+        : ra === undefined || rb === undefined
+          ? 'a run has no per-replication values'
+          : ra.length >= 2 && rb.length >= 2
+            ? `the replications differ (${ra.length} and ${rb.length}, or other indices)`
+            : null;
+    if (why !== null) notes.push(`${why}: Welch's t-test on the means, not the paired test of a rerun with the same seed and replications`);
+  }
   const verdicts: MetricVerdict[] = metrics.map((metric) => {
     const sa = a.metrics[metric]!;
     const sb = b.metrics[metric]!;
@@ -215,7 +374,7 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
     };
   });
   const count = (w: MetricVerdict['verdict']): number => verdicts.filter((v) => v.verdict === w).length;
-  return { baselineVariant: a.name, currentVariant: b.name, paired, tolerancePct: tol, verdicts, skipped, missingFromCurrent, missingFromBaseline, regressions: count('regression'), inconclusive: count('inconclusive') };
+  return { baselineVariant: a.name, currentVariant: b.name, baseline: comparedRun(baseline, a), current: comparedRun(current, b), notes, paired, tolerancePct: tol, verdicts, skipped, missingFromCurrent, missingFromBaseline, regressions: count('regression'), inconclusive: count('inconclusive') };
 }
 
 /** Projections of replications beyond this are not given (the answer would be "no practical count"). */

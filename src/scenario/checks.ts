@@ -1,7 +1,9 @@
 /**
  * Semantic checks: rules JSON Schema cannot express, such as cross-references between
- * sections and run budgets. They run on the compiled scenario after schema validation
- * passes, and their findings are located in the file like any schema error.
+ * sections and run budgets. They run on the compiled scenario, and their findings are located
+ * in the file like any schema error. When the schema refuses some sections, they still run on
+ * the sections that validated (`partialScenario`): a check stops at the first section it reads
+ * that did not, so a schema error hides no other problem and no check speaks from broken input.
  *
  * The language runs exactly the checks it is given (`ScenarioLanguage.checks`, composed by
  * the model catalog in src/models/index.ts): there is no registry and nothing is registered
@@ -18,8 +20,9 @@ import { applyOverridesChecked } from './overrides.js';
 export type ScenarioReport = (path: string | PathSegments, message: string) => void;
 
 /**
- * A semantic check over a schema-valid, unit-converted scenario; `schema` is the language's
- * scenario schema as plain JSON (most checks ignore it).
+ * A semantic check over a unit-converted scenario whose every section it reads is schema-valid
+ * (reading one that is not throws SectionUnavailable, which ends the check); `schema` is the
+ * language's scenario schema as plain JSON (most checks ignore it).
  */
 export type ScenarioCheck = (scenario: Scenario, report: ScenarioReport, schema: unknown) => void;
 
@@ -31,7 +34,50 @@ export interface CheckFinding {
   message: string;
 }
 
-/** Runs the given checks; a check that throws is itself reported, not rethrown. */
+/**
+ * Thrown when a check reads a top-level section of a scenario the schema refused (see
+ * `partialScenario`): the check stops there, since what it would say next rests on a section
+ * that did not validate. runScenarioChecks and the file hooks' runner end the check quietly.
+ */
+export class SectionUnavailable extends Error {
+  constructor(readonly section: string) {
+    super(`the scenario's ${JSON.stringify(section)} section did not validate`);
+    this.name = 'SectionUnavailable';
+  }
+}
+
+/**
+ * The parts of a scenario the schema accepted, as checks see them when it refused the rest:
+ * `valid` holds the top-level sections that validated (converted, defaults filled); reading a
+ * section named in `unavailable` (it did not validate, is missing though required, or may be the
+ * one a misspelt top-level field meant) throws SectionUnavailable. A check so runs only as far as
+ * the sections it reads are sound: it never sees a broken section, nor takes one for absent.
+ */
+export function partialScenario(valid: Record<string, unknown>, unavailable: ReadonlySet<string>): Scenario {
+  const guard = (key: string | symbol): void => {
+    if (typeof key === 'string' && unavailable.has(key)) throw new SectionUnavailable(key);
+  };
+  return new Proxy(valid, {
+    get(target, key, receiver) {
+      guard(key);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+    has(target, key) {
+      guard(key);
+      return Reflect.has(target, key);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      guard(key);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+  }) as unknown as Scenario;
+}
+
+/**
+ * Runs the given checks; a check that throws is itself reported, not rethrown, except one that
+ * stopped at a section that did not validate (SectionUnavailable): what it found before it
+ * stopped stands (it read only sections that validated), the rest is not said.
+ */
 export function runScenarioChecks(scenario: Scenario, checks: readonly ScenarioCheck[], schema: unknown): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const report: ScenarioReport = (path, message) => {
@@ -47,6 +93,7 @@ export function runScenarioChecks(scenario: Scenario, checks: readonly ScenarioC
     try {
       check(scenario, report, schema);
     } catch (err) {
+      if (err instanceof SectionUnavailable) continue;
       findings.push({ segments: [], message: `internal error in a scenario check (${check.name || 'anonymous'}): ${(err as Error).message}` });
     }
   }
@@ -108,7 +155,15 @@ export function experimentSection(scenario: Scenario, report: ScenarioReport, sc
         report(at, `variants may not override the experiment section itself ("${path}")`);
         return;
       }
-      const r = applyOverridesChecked(scenario, { [path]: value }, schema, true);
+      // A path through a section that did not validate cannot be followed: that one path is
+      // left unchecked, the other variants' paths still are.
+      let r: ReturnType<typeof applyOverridesChecked>;
+      try {
+        r = applyOverridesChecked(scenario, { [path]: value }, schema, true);
+      } catch (err) {
+        if (err instanceof SectionUnavailable) return;
+        throw err;
+      }
       if (!r.ok) for (const e of r.errors) report(at, e.message.replace(/^override: /, ''));
     };
     if ('list' in variants) {

@@ -29,6 +29,29 @@ export function formatScenarioError(e: ScenarioError): string {
   return where === '' ? what : `${where} ${what}`;
 }
 
+/**
+ * Errors in document order, each once: by file (in the order the files first appear; problems
+ * without a file, from overrides, last), then line and column; problems found in the same place
+ * keep the order they were found in. The same problem found twice (same place, path and message)
+ * is listed once.
+ */
+export function inDocumentOrder(errors: readonly ScenarioError[]): ScenarioError[] {
+  const fileOrder = new Map<string | null, number>();
+  for (const e of errors) if (!fileOrder.has(e.file) && e.file !== null) fileOrder.set(e.file, fileOrder.size);
+  fileOrder.set(null, Number.MAX_SAFE_INTEGER);
+  const seen = new Set<string>();
+  return errors
+    .filter((e) => {
+      const k = `${e.file}\u0000${e.line}\u0000${e.column}\u0000${e.path}\u0000${e.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .map((e, i) => [e, i] as const)
+    .sort(([a, i], [b, j]) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity) || i - j)
+    .map(([e]) => e);
+}
+
 /** Thrown by the *OrThrow loaders; carries every problem found. */
 export class ScenarioLoadError extends Error {
   /** Every problem, in file order. */

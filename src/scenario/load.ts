@@ -10,11 +10,11 @@ import { resolveExtends, readMergedSource, realOrResolved, isPlainObject, type L
 import { readPlainSource } from './plain-source.js';
 import { canonicalJson } from './canonical-json.js';
 import { applyOverridesChecked } from './overrides.js';
-import { jsonSchemaOf, validateAndConvert, type Issue } from './validate.js';
-import { runScenarioChecks } from './checks.js';
+import { fillDefaults, jsonSchemaOf, validateAndConvert, type Issue } from './validate.js';
+import { partialScenario, runScenarioChecks, SectionUnavailable } from './checks.js';
 import type { ScenarioLanguage } from './language.js';
-import { resolveScenarioFiles } from './files.js';
-import { displayPath, showValue, toPointer, ScenarioLoadError, type ScenarioError } from './errors.js';
+import { resolveScenarioFiles, type FileResolver } from './files.js';
+import { closest, displayPath, inDocumentOrder, showValue, toPointer, ScenarioLoadError, type ScenarioError } from './errors.js';
 import type { Scenario } from './schema/index.js';
 
 /** The writer of the scenario hash (canonical-json.ts), re-exported for those who import it from here (scenario/index.ts, search/store-key.ts). */
@@ -33,7 +33,19 @@ export type LoadResult =
       /** The merged document before unit conversion (overrides included), for variant overrides. */
       raw: unknown;
     }
-  | { ok: false; errors: ScenarioError[] };
+  | {
+      ok: false;
+      /** Every problem found, in document order, each once. */
+      errors: ScenarioError[];
+      /**
+       * What further checks (e.g. `opsim validate`'s of a `search:` section) may read: the
+       * scenario when the schema accepted it but a check did not, or its sections that validated
+       * when the schema refused some (reading one that did not throws SectionUnavailable, see
+       * checks.ts `partialScenario`). Absent when the document could not be read, merged or
+       * overridden.
+       */
+      partial?: Scenario;
+    };
 
 /** Options of the file loader. */
 export interface LoadOptions {
@@ -55,27 +67,6 @@ export interface CompileOptions extends LoadOptions {
   file?: string;
 }
 
-function sortErrors(errors: ScenarioError[]): ScenarioError[] {
-  const fileOrder = new Map<string | null, number>();
-  for (const e of errors) if (!fileOrder.has(e.file) && e.file !== null) fileOrder.set(e.file, fileOrder.size);
-  // Problems without a file (overrides) come after those that can be found in a file.
-  fileOrder.set(null, Number.MAX_SAFE_INTEGER);
-  return errors
-    .map((e, i) => [e, i] as const)
-    .sort(([a, i], [b, j]) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? Infinity) - (b.column ?? Infinity) || i - j)
-    .map(([e]) => e);
-}
-
-function dedupe(errors: ScenarioError[]): ScenarioError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const k = `${e.file}\u0000${e.line}\u0000${e.column}\u0000${e.path}\u0000${e.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 /** Every number in the raw document that is not finite (YAML `.inf`, `.nan`): refused wherever it stands. */
 function nonFiniteNumbers(raw: unknown): Issue[] {
   const out: Issue[] = [];
@@ -89,10 +80,65 @@ function nonFiniteNumbers(raw: unknown): Issue[] {
 }
 
 /**
+ * What checks may read of a document the schema refused: its top-level sections that validated,
+ * converted and with defaults filled (see checks.ts `partialScenario`). A section is unavailable
+ * when an issue lies in it, when it is required but missing, or when it may be what a misspelt
+ * top-level field meant (the closest known name; every absent section when none is close). Null
+ * when the document is not an object.
+ */
+function validParts(language: ScenarioLanguage, raw: unknown, issues: readonly Issue[]): Scenario | null {
+  if (!isPlainObject(raw)) return null;
+  const root = jsonSchemaOf(language.schema);
+  const sections = isPlainObject(root.properties) ? Object.keys(root.properties) : [];
+  const known = new Set(sections);
+  const unavailable = new Set<string>();
+  let unplaced = false;
+  for (const issue of issues) {
+    const top = issue.segments[0];
+    if (typeof top !== 'string') continue;
+    if (known.has(top)) unavailable.add(top);
+    else {
+      const meant = closest(top, sections);
+      if (meant !== undefined) unavailable.add(meant);
+      else unplaced = true;
+    }
+  }
+  const required = Array.isArray(root.required) ? (root.required as string[]) : [];
+  for (const k of sections) if (!Object.prototype.hasOwnProperty.call(raw, k) && (unplaced || required.includes(k))) unavailable.add(k);
+  const valid: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) if (known.has(k) && !unavailable.has(k)) valid[k] = raw[k];
+  let converted: Record<string, unknown>;
+  try {
+    converted = fillDefaults(language.schema, valid);
+  } catch {
+    return null;
+  }
+  for (const k of unavailable) delete converted[k];
+  return partialScenario(converted, unavailable);
+}
+
+/** The language's file hooks, each stopping quietly at a section that did not validate (as checks do). */
+function guardedResolvers(resolvers: readonly FileResolver[]): FileResolver[] {
+  return resolvers.map((resolve) => (scenario, raw, files) => {
+    try {
+      resolve(scenario, raw, files);
+    } catch (err) {
+      if (!(err instanceof SectionUnavailable)) throw err;
+    }
+  });
+}
+
+/**
  * Validates, checks and compiles a merged document. `baseDir` is the directory files named
  * by the scenario (through the models' resolveFiles hooks, e.g. traceFile) are read from and confined to; null: no file may be read.
+ *
+ * A valid document takes the one straight path (schema, checks, files). When the schema refuses
+ * it, the checks and file hooks still run on the sections that validated (validParts), and when a
+ * check fails the file hooks still run, so one load reports every problem it can find; `complete`
+ * false stops at the first failing stage instead (the plain-source attempt, whose failure is
+ * followed by a located load that reports everything).
  */
-function compileLocated(language: ScenarioLanguage, located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null): LoadResult {
+function compileLocated(language: ScenarioLanguage, located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null, complete = true): LoadResult {
   let raw = located.value;
   const origins = new Map(located.origins);
   if (overrides !== undefined && Object.keys(overrides).length > 0) {
@@ -111,18 +157,30 @@ function compileLocated(language: ScenarioLanguage, located: Located, file: stri
     if (o?.override !== undefined) return { file: null, line: null, column: null, path: p, message: `${issue.message} (set by override ${o.override})` };
     return { file: o?.file ?? file, line: o?.line ?? null, column: o?.column ?? null, path: p, message: issue.message };
   };
+  const fail = (issues: readonly Issue[], partial: Scenario | null): LoadResult => ({ ok: false, errors: inDocumentOrder(issues.map(toError)), ...(partial !== null ? { partial } : {}) });
+  const schema = jsonSchemaOf(language.schema);
   const nonFinite = nonFiniteNumbers(raw);
   const v = validateAndConvert(language.schema, raw);
   if (!v.ok || nonFinite.length > 0) {
     // A non-finite number says it once, not again as a schema mismatch.
     const said = new Set(nonFinite.map((i) => toPointer(i.segments)));
     const schemaIssues = v.ok ? [] : v.issues.filter((i) => !said.has(toPointer(i.segments)));
-    return { ok: false, errors: sortErrors(dedupe([...nonFinite, ...schemaIssues].map(toError))) };
+    const issues = [...nonFinite, ...schemaIssues];
+    const partial = complete ? validParts(language, raw, issues) : null;
+    if (partial === null) return fail(issues, null);
+    const findings = runScenarioChecks(partial, language.checks, schema);
+    const files = resolveScenarioFiles(raw, partial, baseDir, guardedResolvers(language.resolveFiles));
+    return fail([...issues, ...findings, ...files.issues], partial);
   }
-  const findings = runScenarioChecks(v.scenario, language.checks, jsonSchemaOf(language.schema));
-  if (findings.length > 0) return { ok: false, errors: sortErrors(dedupe(findings.map(toError))) };
+  const findings = runScenarioChecks(v.scenario, language.checks, schema);
+  if (findings.length > 0) {
+    if (!complete) return fail(findings, null);
+    // The scenario is kept for further checks; the file hooks edit a copy of it.
+    const files = resolveScenarioFiles(raw, structuredClone(v.scenario), baseDir, language.resolveFiles);
+    return fail([...findings, ...files.issues], v.scenario);
+  }
   const files = resolveScenarioFiles(raw, v.scenario, baseDir, language.resolveFiles);
-  if (files.issues.length > 0) return { ok: false, errors: sortErrors(dedupe(files.issues.map(toError))) };
+  if (files.issues.length > 0) return fail(files.issues, complete ? v.scenario : null);
   raw = files.raw;
   return { ok: true, scenario: v.scenario, file, hash: createHash('sha256').update(canonicalJson(raw)).digest('hex'), raw };
 }
@@ -170,7 +228,7 @@ export function createScenarioLoader(language: ScenarioLanguage, loaderOptions: 
     const plain = readPlainSource(abs, file);
     if (plain !== null) {
       const merged = resolveExtends(plain, ctx, [realOrResolved(abs)], plainReader);
-      const r = merged.ok ? compileLocated(language, merged, file, options.overrides, path.dirname(abs)) : merged;
+      const r = merged.ok ? compileLocated(language, merged, file, options.overrides, path.dirname(abs), false) : merged;
       if (r.ok) return r;
     }
   }

@@ -8,8 +8,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { metricCatalog, runReplication } from '../models/replication.js';
 import { slaMetrics, type FeasibleRange, type MetricSpec, type SlaMetrics } from '../results/metrics.js';
-import { compileRaw } from '../scenario/index.js';
-import { didYouMean, displayPath, ScenarioLoadError, toPointer, type ScenarioError } from '../scenario/errors.js';
+import { compileRaw, scenarioJsonSchema } from '../scenario/index.js';
+import { didYouMean, displayPath, inDocumentOrder, ScenarioLoadError, toPointer, type ScenarioError } from '../scenario/errors.js';
+import { SectionUnavailable } from '../scenario/checks.js';
+import { applyOverridesChecked } from '../scenario/overrides.js';
 import { readScenarioSource } from '../scenario/source.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ConstraintTest } from './certify.js';
@@ -71,23 +73,29 @@ export function producedMetrics(scenario: Scenario): string[] {
   return Object.keys(runReplication(probe, { seed: 'probe', replication: 0 }).metrics);
 }
 
-/** Validates the search section of a compiled scenario; throws ScenarioLoadError with every problem. */
-export function prepareSearch(raw: unknown, file: string | null, scenario: Scenario): PreparedSearch {
+type Report = (segs: Segs, message: string) => void;
+
+/** A list of search problems located in `file`, each said once (the cheapest and the dearest corner refuse a misspelt path alike). */
+function problemList(file: string | null): { errors: ScenarioError[]; err: Report } {
   const at = locator(file);
   const errors: ScenarioError[] = [];
   const seen = new Set<string>();
-  // Each problem once: the cheapest and the dearest corner refuse a misspelt path alike.
-  const err = (segs: Segs, message: string): void => {
+  const err: Report = (segs, message) => {
     const key = `${displayPath(segs)}\0${message}`;
     if (seen.has(key)) return;
     seen.add(key);
     errors.push({ file, ...at(segs), path: displayPath(segs), message });
   };
-  const spec = scenario.search;
-  if (spec === undefined) throw new ScenarioLoadError([{ file, line: null, column: null, path: 'search', message: 'the scenario has no `search:` section (see docs/search.md)' }]);
+  return { errors, err };
+}
 
-  // Every section's checks run whatever the others found, so one `opsim validate` lists every
-  // problem; only a check that needs a well-formed space (the corners, the budget) waits for it.
+/**
+ * The checks of a search section that read the section alone: each variable has a range or
+ * values (a range in order), each path is varied once, each constraint has the bounds its kind
+ * takes and p0 ± δ inside (0, 1), `costTolerance` goes with `objective: expected`. True when the
+ * variables make a well-formed space.
+ */
+function checkSectionShape(spec: SearchSpecValue, err: Report): boolean {
   let spaceWellFormed = true;
   spec.variables.forEach((v, i) => {
     if ((v.range === undefined) === (v.values === undefined)) {
@@ -103,6 +111,69 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
   paths.forEach((p, i) => {
     if (paths.indexOf(p) !== i) err(['search', 'variables', i, 'path'], `"${p}" is already a decision variable`);
   });
+  spec.constraints.forEach((c, i) => {
+    const here: Segs = ['search', 'constraints', i];
+    const bounds = [c.atLeast, c.atMost].filter((b) => b !== undefined).length;
+    if (c.kind === 'mean') {
+      if (bounds !== 1) err(here, 'a mean constraint needs exactly one of `atLeast` and `atMost`');
+      return;
+    }
+    if ((c.sla === undefined) === (c.metric === undefined)) err(here, 'a chance constraint names exactly one of `sla` and `metric`');
+    if (c.sla !== undefined && bounds > 0) err(here, 'a chance constraint on an SLA takes no `atLeast`/`atMost` (the SLA verdict is the bound)');
+    if (bounds > 1) err(here, 'give at most one of `atLeast` and `atMost`');
+    if (!(c.probability - c.tolerance > 0 && c.probability + c.tolerance < 1)) err([...here, 'tolerance'], `p0 ± δ = ${c.probability} ± ${c.tolerance} must lie strictly between 0 and 1`);
+  });
+  if (spec.objective === 'expected') {
+    if (spec.costTolerance === undefined) err(['search', 'objective'], '`objective: expected` needs `costTolerance` (the selection\'s indifference zone δ, in currency)');
+  } else if (spec.costTolerance !== undefined) {
+    // randomCost has a schema default, so only costTolerance says the author meant a random objective.
+    err(['search', 'costTolerance'], 'only used with `objective: expected` (the objective is the known cost)');
+  }
+  return spaceWellFormed;
+}
+
+/**
+ * The checks of a scenario's `search:` section that need no runnable scenario, for `opsim
+ * validate` when the scenario itself did not load (`LoadResult.partial`): the section's shape
+ * (checkSectionShape) and that each variable's path exists. What needs a runnable scenario (the
+ * metrics it produces, the variables' values, the budget) waits until it loads. None when the
+ * section is absent or did not validate itself; in document order.
+ */
+export function searchSectionProblems(scenario: Scenario, file: string | null): ScenarioError[] {
+  let spec: SearchSpecValue | undefined;
+  try {
+    spec = scenario.search;
+  } catch (e) {
+    if (e instanceof SectionUnavailable) return [];
+    throw e;
+  }
+  if (spec === undefined) return [];
+  const { errors, err } = problemList(file);
+  checkSectionShape(spec, err);
+  spec.variables.forEach((v, i) => {
+    let r: ReturnType<typeof applyOverridesChecked>;
+    try {
+      r = applyOverridesChecked(scenario, { [v.path]: null }, scenarioJsonSchema(), true);
+    } catch (e) {
+      // A path through a section that did not validate cannot be followed.
+      if (e instanceof SectionUnavailable) return;
+      throw e;
+    }
+    // Said as the corners' compilation says it when the scenario loads (prepareSearch).
+    if (!r.ok) for (const e of r.errors) err(['search', 'variables', i], `${e.path}: ${e.message}`);
+  });
+  return inDocumentOrder(errors);
+}
+
+/** Validates the search section of a compiled scenario; throws ScenarioLoadError with every problem, in document order. */
+export function prepareSearch(raw: unknown, file: string | null, scenario: Scenario): PreparedSearch {
+  const { errors, err } = problemList(file);
+  const spec = scenario.search;
+  if (spec === undefined) throw new ScenarioLoadError([{ file, line: null, column: null, path: 'search', message: 'the scenario has no `search:` section (see docs/search.md)' }]);
+
+  // Every section's checks run whatever the others found, so one `opsim validate` lists every
+  // problem; only a check that needs a well-formed space (the corners, the budget) waits for it.
+  const spaceWellFormed = checkSectionShape(spec, err);
 
   const metrics = producedMetrics(scenario);
   const known = new Set(metrics);
@@ -124,17 +195,12 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
       return false;
     };
     if (c.kind === 'mean') {
-      if (bounds !== 1) err(here, 'a mean constraint needs exactly one of `atLeast` and `atMost`');
       if (!metricExists(c.metric, [...here, 'metric'], 'metric') || bounds !== 1) return;
       const sense = c.atLeast !== undefined ? 'atLeast' : 'atMost';
       if (!boundPossible(c.metric, (c.atLeast ?? c.atMost)!, [...here, sense])) return;
       tests.push({ kind: 'mean', name: c.name ?? c.metric, metric: c.metric, sense, threshold: (c.atLeast ?? c.atMost)!, tolerance: c.tolerance, ...(catalog[c.metric]?.range !== undefined ? { range: catalog[c.metric]!.range! } : {}) });
       return;
     }
-    if ((c.sla === undefined) === (c.metric === undefined)) err(here, 'a chance constraint names exactly one of `sla` and `metric`');
-    if (c.sla !== undefined && bounds > 0) err(here, 'a chance constraint on an SLA takes no `atLeast`/`atMost` (the SLA verdict is the bound)');
-    if (bounds > 1) err(here, 'give at most one of `atLeast` and `atMost`');
-    if (!(c.probability - c.tolerance > 0 && c.probability + c.tolerance < 1)) err([...here, 'tolerance'], `p0 ± δ = ${c.probability} ± ${c.tolerance} must lie strictly between 0 and 1`);
     // An SLA's verdict is the metric its spec declares in the `met` role, not a name built from the SLA's.
     if (c.sla !== undefined && metrics.length > 0 && slaVerdicts.get(c.sla)?.met === undefined) {
       err([...here, 'sla'], `SLA "${c.sla}" has no verdict in this scenario${didYouMean(c.sla, new Set(slaVerdicts.keys()))}`);
@@ -150,12 +216,8 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
   let objective: SearchObjective = { kind: 'known' };
   if (spec.objective === 'expected') {
     const metric = spec.randomCost ?? 'cost.penalties';
-    if (spec.costTolerance === undefined) err(['search', 'objective'], '`objective: expected` needs `costTolerance` (the selection\'s indifference zone δ, in currency)');
     if (!known.has(metric)) err(['search', spec.randomCost !== undefined ? 'randomCost' : 'objective'], `random cost metric "${metric}" does not exist in this scenario${didYouMean(metric, known)}${spec.randomCost === undefined ? ' (give `randomCost`, or add SLAs with penalties)' : ''}`);
     objective = { kind: 'expected', metric, delta: spec.costTolerance ?? 1, ...(catalog[metric]?.range !== undefined ? { range: catalog[metric]!.range! } : {}) };
-  } else if (spec.costTolerance !== undefined) {
-    // randomCost has a schema default, so only costTolerance says the author meant a random objective.
-    err(['search', 'costTolerance'], 'only used with `objective: expected` (the objective is the known cost)');
   }
 
   const variables = spaceWellFormed ? buildVariables(spec.variables, scenario) : [];
@@ -181,7 +243,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
   }
   // The budget check needs the space's points and the warm start (which reads the variables'
   // paths): it waits for a space whose every corner compiles, and joins the other problems.
-  if (errors.length > 0 && (variables.length === 0 || errors.length > cornerErrors)) throw new ScenarioLoadError(errors);
+  if (errors.length > 0 && (variables.length === 0 || errors.length > cornerErrors)) throw new ScenarioLoadError(inDocumentOrder(errors));
 
   const alpha = 1 - (spec.confidence ?? SEARCH_DEFAULTS.confidence);
   const n0 = spec.initialReplications ?? SEARCH_DEFAULTS.initialReplications;
@@ -193,7 +255,7 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
   if (spec.budget < firstRound * n0) {
     err(['search', 'budget'], `${spec.budget} replications cannot certify even the first candidate: it and its ${firstRound - 1} one-step-cheaper neighbour(s) need ${firstRound} × n0 (${n0}) = ${firstRound * n0} replications at least; the space has ${variables.length > 1 ? `${variables.map((v) => v.values.length).join(' × ')} = ` : ''}${grid} points (an exhaustive grid needs ${grid} × ${n0} = ${grid * n0} at least). Raise search.budget to ${firstRound * n0} or more, or lower initialReplications`);
   }
-  if (errors.length > 0) throw new ScenarioLoadError(errors);
+  if (errors.length > 0) throw new ScenarioLoadError(inDocumentOrder(errors));
   return { spec, variables, tests, alpha, n0, batch, maxReplications, budget: spec.budget, objective, candidatesCovered: grid, probeBeta: alpha, start, warmStart: notes };
 }
 

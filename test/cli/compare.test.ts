@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareFigures, compareTable, comparisonLabels, comparisonUnits } from '../../src/cli/compare.js';
-import { compareResults, type CompareReport } from '../../src/experiment/compare.js';
+import { COMPARE_EXIT, compareFigures, compareTable, comparisonLabels, comparisonUnits, runCompare, type CompareIo } from '../../src/cli/compare.js';
+import { CompareError, compareResults, type CompareReport } from '../../src/experiment/compare.js';
 import type { ResultsDocument } from '../../src/results/format.js';
 import { makePolicyResults } from '../report/fixtures/make.js';
 import { cli } from '../experiment/helpers.js';
@@ -97,5 +97,36 @@ describe('opsim compare units', () => {
     expect(compareFigures(0.902, 0.00499, 'fraction')).toEqual(['90.2 %', '0.499 %', '−89.7 pp']);
     // A small difference without a unit is a plain number too, not 1.000e-2.
     expect(compareFigures(0.2, 0.21, undefined)).toEqual(['0.2', '0.21', '+0.01']);
+  });
+});
+
+describe('opsim compare exit codes', () => {
+  const io = (read: (file: string) => Promise<ResultsDocument>): { io: CompareIo; out: string[]; err: string[] } => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { read, out: (t) => out.push(t), err: (t) => err.push(t) }, out, err };
+  };
+  const flags = { metric: [], direction: [] };
+
+  it('an unexpected error exits 5 with a sentence, never 1 (the regression code)', async () => {
+    const t = io(() => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'n')")));
+    expect(await runCompare('a.json', 'b.json', flags, t.io)).toBe(COMPARE_EXIT.unexpected);
+    expect(COMPARE_EXIT.unexpected).not.toBe(COMPARE_EXIT.regression);
+    expect(t.err.join('')).toBe("opsim compare: unexpected error, not a comparison result: Cannot read properties of undefined (reading 'n') (OPSIM_DEBUG=1 shows the stack)\n");
+    expect(t.out).toEqual([]);
+  });
+
+  it('a completed comparison exits 0 or 1 by its regressions; an error of the comparison by its kind', async () => {
+    const { a, b } = pair();
+    const docs: Record<string, ResultsDocument> = { 'a.json': a, 'b.json': b };
+    const read = (f: string): Promise<ResultsDocument> => Promise.resolve(structuredClone(docs[f]!));
+    expect(await runCompare('a.json', 'b.json', flags, io(read).io)).toBe(COMPARE_EXIT.regression);
+    expect(await runCompare('a.json', 'a.json', flags, io(read).io)).toBe(COMPARE_EXIT.noRegression);
+    expect(await runCompare('a.json', 'b.json', { ...flags, tolerance: '-1' }, io(read).io)).toBe(COMPARE_EXIT.usage);
+    const t = io(read);
+    expect(await runCompare('a.json', 'b.json', { ...flags, metric: ['cost.total'] }, t.io)).toBe(COMPARE_EXIT.mismatch);
+    expect(t.err.join('')).toMatch(/metric "cost\.total" is not in the current results/);
+    expect(await runCompare('a.json', 'b.json', flags, io(() => Promise.reject(new CompareError('input', 'x: cannot read (ENOENT)'))).io)).toBe(COMPARE_EXIT.input);
+    expect(Object.values(COMPARE_EXIT)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });

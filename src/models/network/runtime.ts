@@ -9,7 +9,9 @@
  *    device is offered as a failure target of its kind through the failure-targets port.
  *  - Capacity: a device with a `capacity` is an M/M/1/K queue (queue.ts) at the offered
  *    rate of the moment — the rate profiles of the load sent to the services whose current
- *    path crosses it (retries not counted). Each attempt crossing it draws the number of
+ *    path crosses it (retries not counted), following failovers: while a recovery site's
+ *    standby serves a service's new requests, they are offered to the standby's devices, not
+ *    to the primary's (ServicePool.arrivalRate). Each attempt crossing it draws the number of
  *    requests it finds there from the queue's stationary distribution (PASTA): finding the
  *    buffer full it is dropped, else it spends an Erlang(n + 1, capacity) time in the device;
  *    the times of the devices on the path add up. Draws come from the device's own streams.
@@ -207,6 +209,8 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
   for (const s of svcs) {
     s.pool.setRequestPath({
       flow: flowPath(s, flowSyncs, () => profilesNear(s, svcs)),
+      // A failover's switch moves offered load between devices: the flow's steps end there.
+      rerouting: syncFlow,
       cross: () => {
         if (!s.reachable) {
           s.refused++;
@@ -220,7 +224,7 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
           for (const d of r.devices) {
             let lambda = 0;
             const carriers = d.carriers;
-            for (let i = 0; i < carriers.length; i++) lambda += carriers[i]!.pool.demandRate(now) * d.shares[i]!;
+            for (let i = 0; i < carriers.length; i++) lambda += carriers[i]!.pool.arrivalRate(now) * d.shares[i]!;
             const cap = d.capacity!;
             const rho = lambda / cap;
             if (rho > d.peak) d.peak = rho;
@@ -334,7 +338,7 @@ function deviceInStep(d: Device, t0: number, t1: number): void {
   d.flowT0 = t0;
   d.flowT1 = t1;
   let lambda = 0;
-  for (let i = 0; i < d.carriers.length; i++) lambda += d.carriers[i]!.pool.demandIn(t0, t1) * d.shares[i]!;
+  for (let i = 0; i < d.carriers.length; i++) lambda += d.carriers[i]!.pool.arrivalsIn(t0, t1) * d.shares[i]!;
   lambda /= t1 - t0;
   if (lambda === d.flowLambda) return;
   const cap = d.capacity!;
@@ -355,14 +359,19 @@ function deviceInStep(d: Device, t0: number, t1: number): void {
 /**
  * The load profiles whose rate changes move the offered rate of a capacity device `s` may
  * cross: those of every service that may cross one of the same devices (on any route: a
- * route changes with the devices' state), and of its callers, as `demandIn` sums them.
+ * route changes with the devices' state), of its callers and of the services a failover may
+ * divert to it, as `arrivalsIn` sums them.
  */
 function profilesNear(s: Service, svcs: readonly Service[]): RateProfile[] {
   const mine = [...closure(s.deps)].filter((d) => d.capacity !== null);
   const out = new Set<RateProfile>();
+  const seen = new Set<ServicePool>();
   const add = (pool: ServicePool): void => {
+    if (seen.has(pool)) return;
+    seen.add(pool);
     for (const p of pool.demand) out.add(p);
     for (const c of pool.callers) add(c);
+    for (const p of pool.standingFor) add(p);
   };
   for (const o of svcs) {
     const theirs = closure(o.deps);

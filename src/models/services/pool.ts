@@ -55,7 +55,7 @@ export class ServicePool implements ServiceHandle {
   /** While set, new requests and calls go to this pool instead (a site failed over; see divertTo). */
   private divert: ServicePool | null = null;
   /** Pools a recovery plan may divert here (see standBy): their load counts in this pool's capacity checks while it is. */
-  private readonly standingFor: ServicePool[] = [];
+  readonly standingFor: ServicePool[] = [];
   /** Service-time factor of background jobs (backups, batch) holding a share of every server: 1 ÷ (1 − share). */
   private jobFactor = 1;
   private jobShare = 0;
@@ -675,12 +675,26 @@ export class ServicePool implements ServiceHandle {
     return r;
   }
 
-  /** Requests expected over [a, b) from the load sent here and to its callers (retries not counted): `demandRate` integrated. */
+  /** Requests expected over [a, b) from the load sent here and to its callers (retries not counted): `demandRate` integrated, with the diversions of now. */
   demandIn(a: number, b: number): number {
     let x = 0;
     for (const p of this.demand) x += p.integral(a, b);
-    for (const c of this.callers) x += c.demandIn(a, b);
+    for (const c of this.callers) if (c.divert === null) x += c.inflowIn(a, b);
     return x;
+  }
+
+  /**
+   * Offered rate at time t of the new requests that cross this pool's request path (the
+   * network in front of it): none while a failover diverts them, else its own demand plus that
+   * of every pool diverted here. What `arrive` and `call` send on, retries not counted.
+   */
+  arrivalRate(t: number): number {
+    return this.divert === null ? this.inflowRate(t) : 0;
+  }
+
+  /** `arrivalRate` integrated over [a, b), with the diversions of now. */
+  arrivalsIn(a: number, b: number): number {
+    return this.divert === null ? this.inflowIn(a, b) : 0;
   }
 
   /** Maximum throughput the available servers could sustain now (requests per second). */
@@ -705,6 +719,7 @@ export class ServicePool implements ServiceHandle {
    * null; requests already here stay. Used by the sites model when a site fails over.
    */
   divertTo(target: ServicePool | null): void {
+    for (const p of this.site.poolList) p.requestPath?.rerouting?.();
     this.divert = target === this ? null : target;
   }
 
@@ -729,6 +744,13 @@ export class ServicePool implements ServiceHandle {
     let r = this.demandRate(t);
     for (const p of this.standingFor) if (p.divert === this) r += p.inflowRate(t);
     return r;
+  }
+
+  /** `inflowRate` integrated over [a, b), with the diversions of now. */
+  private inflowIn(a: number, b: number): number {
+    let x = this.demandIn(a, b);
+    for (const p of this.standingFor) if (p.divert === this) x += p.inflowIn(a, b);
+    return x;
   }
 
   /**

@@ -8,6 +8,8 @@ export interface RequestPath {
   cross(): number;
   /** The same path for a flow-level pool, which has no individual attempts (absent: the network is modelled per request only). */
   readonly flow?: FlowPath;
+  /** Called just before a failover sends some pool's new requests elsewhere or back (any pool's: the offered rates of devices change), so the flow is brought up to that moment. */
+  rerouting?(): void;
 }
 
 /**
