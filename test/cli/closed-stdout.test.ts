@@ -85,6 +85,12 @@ describe('a closed stdout', () => {
     expect(run.stderr).toBe('');
     expectWhole(path.join(out, 'results.json'));
 
+    // One replication and no --workers: run in the main thread, ended by endProcess (src/cli/finish.ts).
+    const one = await withClosedStdout(['run', 'scenarios/mmc-validation.yaml', '--horizon', '2h', '-r', '1', '--quiet', '--no-report', '--json', '-o', path.join(TMP, 'one')]);
+    expectClean(one, 0);
+    expect(one.stderr).toBe('');
+    expectWhole(path.join(TMP, 'one', 'results.json'));
+
     for (const shard of ['1/2', '2/2']) {
       expectClean(await withClosedStdout(['run', ...common, '--shard', shard, '-o', path.join(TMP, `part-${shard[0]}`)]), 0);
     }
