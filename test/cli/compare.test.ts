@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPARE_EXIT, compareFigures, compareTable, comparisonLabels, comparisonUnits, runCompare, type CompareIo } from '../../src/cli/compare.js';
-import { CompareError, compareResults, type CompareReport } from '../../src/experiment/compare.js';
+import { CompareError, compareResults, type GateReport } from '../../src/experiment/compare.js';
 import type { ResultsDocument } from '../../src/results/format.js';
 import { makePolicyResults } from '../report/fixtures/make.js';
 import { cli } from '../experiment/helpers.js';
@@ -57,7 +57,7 @@ describe('opsim compare labels', () => {
     expect(human.stdout).toMatch(/^P1 mean time to resolve +incidents\.P1\.mttr +lower +90 min +117 min +\+27 min +\+30\.0% .*REGRESSION$/m);
     const json = await cli(['compare', path.join(dir, 'a.json'), path.join(dir, 'b.json'), '--json']);
     expect(json.code).toBe(1);
-    const r = JSON.parse(json.stdout) as CompareReport;
+    const r = (JSON.parse(json.stdout) as GateReport).sections[0]!;
     expect(r.verdicts.find((v) => v.metric === 'incidents.P1.mttr')?.verdict).toBe('regression');
     expect(r.missingFromCurrent).toEqual(['cost.total']);
     expect(json.stdout).not.toContain('mean time to resolve');
