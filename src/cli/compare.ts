@@ -98,7 +98,7 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
     const most = needed.every((x) => x !== null) ? Math.max(...(needed as number[])) : null;
     const n = Math.min(...open.map((v) => Math.min(v.baselineN, v.currentN)));
     lines.push(
-      `inconclusive (not significant, but the 95 % interval of the difference reaches past ±${r.tolerancePct}%; not a regression for the exit code): ` +
+      `inconclusive (not significant, but the 95 % interval of the difference reaches past ±${r.tolerancePct}%; not a regression: it fails the gate only with --fail-on inconclusive): ` +
         open.map((v) => `${named([v.metric])} ${Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : '−'}${Math.abs(v.changePct).toFixed(1)}%` : String(v.changePct)} (p = ${v.p!.toFixed(2)})`).join(', ') +
         (most !== null ? `; about ${most} replications per run (now ${n}) would decide ${open.length === 1 ? 'it' : 'them'} if the spread stays as observed` : `; more replications per run (now ${n}) would narrow the interval`),
     );
@@ -249,10 +249,10 @@ export async function runCompare(baselineFile: string, currentFile: string, flag
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('Regression gate: compare two results.json files; exit 1 on a significant regression beyond the tolerance, 0 without one, 2–5 when no comparison was made')
+    .description('Regression gate: compare two results.json files, every variant both runs have; exit 1 on a significant regression beyond the tolerance in any of them, 0 without one, 2–5 when no comparison was made')
     .argument('<baseline>', 'baseline results.json')
     .argument('<current>', 'current results.json')
-    .option('--metric <name>', 'metric to compare (repeatable; default: every shared metric of the compared variant)', collect, [])
+    .option('--metric <name>', 'metric to compare (repeatable; default: every metric both runs report, in each variant compared)', collect, [])
     .option('--variant <names>', 'variant(s) to compare, by name (repeatable or a comma list; default: every variant both runs have)', collect, [])
     .option('--tolerance <pct>', 'relative change allowed before a significant move counts, in percent (default 5)')
     .option('--direction <name=lower|higher>', 'which way is better for a metric, overriding its spec (repeatable)', collect, [])

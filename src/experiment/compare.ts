@@ -1,20 +1,22 @@
 /**
- * The regression gate behind `opsim compare`: reference variant of a baseline results.json
- * against that of a current one, metric by metric. A metric regresses when it moved in its
- * bad direction by more than the tolerance AND the move is statistically significant
- * (paired t when both runs share seed and replication indices, else Welch). With fewer than
- * two replications on a side no test is possible and the tolerance alone decides. A move that
- * is not significant is not "unchanged": only a 95 % interval of the difference that lies
- * within the tolerance says so; one that reaches past it is "inconclusive", with the
- * replications that would decide it. Which way
- * is better comes from the documents' metric specs.
+ * The regression gate behind `opsim compare`: every variant a baseline results.json shares with
+ * a current one (matched by name), metric by metric. A metric regresses when it moved in its
+ * bad direction by more than the tolerance AND the move is statistically significant (paired t
+ * when both runs share seed and replication indices, else Welch; on the logarithms of the
+ * per-replication values when they are all strictly positive, so a slowdown is tested as a
+ * ratio and one exploded replication does not hide a consistent move). With fewer than two
+ * replications on a side no test is possible and the tolerance alone decides. A move that is
+ * not significant is not "unchanged": only a 95 % interval of the difference that lies within
+ * the tolerance says so; one that reaches past it is "inconclusive", with the replications
+ * that would decide it. Which way is better comes from the documents' metric specs.
  *
- * A comparison never tests less than it says: runs of different scenarios, of different
- * reference variants or an incomplete run are refused unless forced (then the report says what
- * differs), runs without a shared metric are refused, and the report names the variants and
- * runs compared, the variants left out and the metrics only one side reports. What cannot be
- * compared is a CompareError of one of three kinds (a usage error, an unusable file, runs
- * that do not match), which `opsim compare` turns into exit codes of their own.
+ * A comparison never tests less than it says: runs of different scenarios, horizons or
+ * warm-ups, an incomplete run, a baseline variant the current run lacks are refused unless
+ * forced (then the report says what differs), runs without a shared metric are refused, and the
+ * report names the variants and runs compared, the variants left out and the metrics only one
+ * side reports. A file is read only if it is a valid results document (docs/results.schema.json).
+ * What cannot be compared is a CompareError of one of three kinds (a usage error, an unusable
+ * file, runs that do not match), which `opsim compare` turns into exit codes of their own.
  */
 import { readFile } from 'node:fs/promises';
 import { RESULTS_FORMAT, type ResultsDocument, type VariantResults } from '../results/format.js';
