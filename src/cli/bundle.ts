@@ -41,6 +41,8 @@ const BUNDLED = new Set(['@sinclair/typebox', 'commander', 'seedrandom', 'simple
 const root = packageRoot();
 const dist = path.join(root, 'dist', 'src');
 const entry = path.join(dist, 'cli.js');
+/** The command line's start (src/cli/boot.ts), which the entry and bin/opsim.cjs require. */
+const CLI_BOOT = path.join(dist, 'cli-boot.cjs');
 const tmp = path.join(root, 'dist', `.bundle-${process.pid}`);
 const workers = path.join(root, 'dist', 'workers');
 /** The worker-thread entries (workers/*.ts): the replication pool's and `opsim worker`'s verifier. */
@@ -120,6 +122,48 @@ function scriptPlugin(sites: string[]): Plugin {
           return `__opsimHost.lazy(${JSON.stringify(target)}, () => import(${q}${spec}${q}))`;
         });
         return { contents: code, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * simple-statistics as the functions opsim imports, from the package's own per-function sources
+ * (its index.js re-exports each from src/): its one-file build computes a normal table and
+ * defines every function at load, about 1.5 CPU ms of every start, for the three functions
+ * (mean, quantileSorted, sampleStandardDeviation) a run uses. Same functions: the file is
+ * built from those sources. A name the re-exports lack fails the build.
+ */
+function simpleStatisticsPlugin(): Plugin {
+  const req = createRequire(import.meta.url);
+  const pkgDir = path.dirname(req.resolve('simple-statistics/package.json'));
+  const used = (): Set<string> => {
+    const names = new Set<string>();
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const f = path.join(d, e.name);
+        if (e.isDirectory()) walk(f);
+        else if (f.endsWith('.js')) for (const m of readFileSync(f, 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]simple-statistics['"]/g)) for (const n of m[1]!.split(',')) names.add(n.trim().split(/\s+as\s+/)[0]!);
+      }
+    };
+    walk(dist);
+    names.delete('');
+    return names;
+  };
+  return {
+    name: 'opsim-simple-statistics',
+    setup(build) {
+      build.onResolve({ filter: /^simple-statistics$/ }, () => ({ path: pkgDir, namespace: 'opsim-simple-statistics' }));
+      build.onLoad({ filter: /.*/, namespace: 'opsim-simple-statistics' }, () => {
+        const index = readFileSync(path.join(pkgDir, 'index.js'), 'utf8');
+        const names = used();
+        const lines: string[] = [];
+        for (const n of names) {
+          const m = new RegExp(`^export \\{ ([^}]*\\bdefault as ${n}\\b[^}]*) \\} from "(\\./src/[\\w.]+\\.js)";$`, 'm').exec(index);
+          if (m === null) throw new Error(`simple-statistics: ${n} is not re-exported from a source file in its index.js`);
+          lines.push(`export { default as ${n} } from ${JSON.stringify(m[2])};`);
+        }
+        return { contents: lines.join('\n'), loader: 'js', resolveDir: pkgDir };
       });
     },
   };
@@ -219,7 +263,7 @@ if (esbuild === null) {
       banner: {},
       external: [],
       define: { 'import.meta.url': '__opsimImportMetaUrl' },
-      plugins: [scriptPlugin(sites)],
+      plugins: [simpleStatisticsPlugin(), scriptPlugin(sites)],
       absWorkingDir: root,
       metafile: true,
       write: false,
@@ -237,7 +281,30 @@ if (esbuild === null) {
     if (generated !== null && !isAscii(Buffer.from(generated.code, 'utf8'))) {
       process.stdout.write(`warning: the command line's script is not ASCII (${ascii!.left.length > 0 ? ascii!.left.join(', ') : 'its header'}): every start decodes it as UTF-8\n`);
     }
-    await esbuild.build({ ...common, entryPoints: { cli: entry }, splitting: true, outdir: path.join(tmp, 'cli'), chunkNames: 'cli-chunks/[name]-[hash]', define: { OPSIM_CLI_SCRIPT_KEY: generated === null ? 'undefined' : JSON.stringify(generated.key) } });
+    const cliBuild = await esbuild.build({ ...common, entryPoints: { cli: entry }, splitting: true, outdir: path.join(tmp, 'cli'), chunkNames: 'cli-chunks/[name]-[hash]', define: { OPSIM_CLI_SCRIPT_KEY: generated === null ? 'undefined' : JSON.stringify(generated.key) }, metafile: true, absWorkingDir: root, plugins: [simpleStatisticsPlugin()] });
+    const cliEntry = path.join(tmp, 'cli', 'cli.js');
+    // The entry imports nothing statically (src/cli.ts): the banner's import of node:module,
+    // which the chunks' CommonJS code needs, is left out of it.
+    const entryCode = readFileSync(cliEntry, 'utf8');
+    const bare = entryCode.replace(`${common.banner.js}\n`, '');
+    if (/^\s*import\s*[{*\w"']/m.test(bare)) throw new Error(`${metaPath(entry)}: the bundled entry imports modules statically (src/cli.ts must not)`);
+    writeAtomically(cliEntry, bare);
+    // The start the entry and the `opsim` bin require (src/cli/boot.ts), one CommonJS file, with
+    // the script's key and the ES-module program's chunk written in.
+    const programChunk = Object.entries(cliBuild.metafile.outputs).find(([, o]) => o.entryPoint === metaPath(path.join(dist, 'cli', 'program.js')))?.[0];
+    if (programChunk === undefined) throw new Error("esbuild's metafile names no chunk for dist/src/cli/program.js");
+    if (generated !== null) {
+      await esbuild.build({
+        ...common,
+        entryPoints: [path.join(dist, 'cli', 'boot.js')],
+        format: 'cjs',
+        outfile: path.join(tmp, 'cli', 'cli-boot.cjs'),
+        // The ES-module program stays the entry build's chunk, imported as it is.
+        external: [...common.external, './cli-chunks/*'],
+        banner: { js: "const __opsimBootUrl = require('node:url').pathToFileURL(__filename).href;" },
+        define: { 'import.meta.url': '__opsimBootUrl', OPSIM_CLI_SCRIPT_KEY: JSON.stringify(generated.key), OPSIM_CLI_PROGRAM_CHUNK: JSON.stringify(`./${path.relative(path.join(tmp, 'cli'), path.resolve(root, programChunk)).split(path.sep).join('/')}`) },
+      });
+    }
     // The worker threads' entries, each one self-contained file (a worker loads one of them).
     await esbuild.build({ ...common, entryPoints: WORKERS.map((w) => ({ in: path.join(workers, `${w}.js`), out: w })), outdir: path.join(tmp, 'workers') });
     // The chunks first, then the entries that import them, each by a rename.
@@ -245,6 +312,9 @@ if (esbuild === null) {
     else for (const f of [CLI_SCRIPT, codeCacheFile(CLI_SCRIPT)]) rmSync(f, { force: true });
     rmSync(path.join(dist, 'cli-chunks'), { recursive: true, force: true });
     renameSync(path.join(tmp, 'cli', 'cli-chunks'), path.join(dist, 'cli-chunks'));
+    // Before the entry that requires it; without a script, no start (the entry runs the ES modules).
+    if (generated !== null) renameSync(path.join(tmp, 'cli', 'cli-boot.cjs'), CLI_BOOT);
+    else rmSync(CLI_BOOT, { force: true });
     for (const [from, to] of [[path.join(tmp, 'cli', 'cli.js'), entry], ...WORKERS.map((w) => [path.join(tmp, 'workers', `${w}.js`), path.join(workers, `${w}.js`)])] as const) {
       renameSync(from, to);
       // tsc's source map describes the file it wrote, not the bundle.

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../results/write.js';
 import { FitInputError, formatProblem, type OnRowError, type RowProblem } from '../fit/csv.js';
 import { readIncidents, type ColumnMap, SERVICENOW_COLUMNS } from '../fit/incident-export.js';
 import { fitIncidents } from '../fit/incident-fit.js';
-import { incidentFragment } from '../fit/fragment.js';
+import { FLOW_FILE, incidentFlowFragment, incidentFragment } from '../fit/fragment.js';
 import { fitReportHtml } from '../fit/fit-report.js';
 import { holdoutValidation, type HoldoutReport } from '../fit/holdout.js';
 import { parseTimestamp, type DateFormat } from '../fit/timestamps.js';
@@ -101,7 +101,7 @@ export function register(program: Command): void {
     .command('incidents')
     .description('fit arrivals, priority mix, escalation and time to resolve from an ITSM incident export (ServiceNow audit trail or one row per incident)')
     .argument('<file>', 'CSV export')
-    .option('-o, --out <dir>', 'output folder for fitted-incidents.yaml and fit-report.html', 'reports/fit')
+    .option('-o, --out <dir>', 'output folder for fitted-incidents.yaml, fitted-incident-flow.yaml and fit-report.html', 'reports/fit')
     .option('--columns <map>', `column mapping FIELD=COLUMN,... (fields: ${Object.keys(SERVICENOW_COLUMNS).join(', ')}; defaults are ServiceNow's names)`, parseColumnMap)
     .option('--date-format <fmt>', 'auto (dd-mm-yyyy or ISO 8601), dmy, mdy or iso', dateFormat, 'auto')
     .option('--on-error <policy>', 'an unreadable row: skip (report it and go on) or fatal (stop at the first)', onError, 'skip')
@@ -136,7 +136,9 @@ export function register(program: Command): void {
         const command = `opsim fit incidents ${path.basename(file)}`;
         const yamlPath = path.join(flags.out, 'fitted-incidents.yaml');
         const htmlPath = path.join(flags.out, 'fit-report.html');
+        const flowPath = path.join(flags.out, FLOW_FILE);
         await writeFileAtomic(yamlPath, incidentFragment(fitted, { command, ...(flags.name !== undefined ? { name: flags.name } : {}) }));
+        await writeFileAtomic(flowPath, incidentFlowFragment(fitted, { command }));
         await writeFileAtomic(htmlPath, await fitReportHtml(fitted, exp.problems, holdout));
         if (flags.quiet !== true) {
           process.stdout.write(`${exp.incidents.length} incidents from ${exp.rows} rows (${exp.skippedRows} skipped); mean arrival rate ${fitted.arrivals.ratePerHour.value.toFixed(2)}/h; time to resolve: ${fitted.overall.chosen} (${fitted.overall.reason})\n`);
@@ -146,7 +148,7 @@ export function register(program: Command): void {
             for (const c of holdout.checks) process.stdout.write(`  ${c.within === null ? 'n/a    ' : c.within ? 'within ' : 'OUTSIDE'} ${c.what}: held out ${c.heldOut}, simulated ${c.simulated}\n`);
           }
         }
-        process.stdout.write(`${yamlPath}\n${htmlPath}\n`);
+        process.stdout.write(`${yamlPath}\n${flowPath}\n${htmlPath}\n`);
       }),
     );
   registerFailures(fit);

@@ -15,7 +15,7 @@ import { plannedScenarioWarnings, type PlannedScenario } from '../models/warning
 export function plannedScenarios(loaded: Parameters<typeof rememberLoaded>[0], options: ExperimentOptions, withBase = false): PlannedScenario[] {
   const { base, variants } = prepare({ raw: loaded.raw, file: loaded.file, hash: loaded.hash }, options);
   if (base.experiment?.variants === undefined) return [{ variant: null, scenario: base }];
-  return [...(withBase ? [{ variant: null, scenario: base }] : []), ...variants.map((v) => ({ variant: v.def.name, scenario: v.scenario }))];
+  return [...(withBase ? [{ variant: null, scenario: base }] : []), ...variants.map((v) => ({ variant: v.def.name, scenario: v.scenario, set: v.def.set, origin: v.def.origin }))];
 }
 
 /** Prints the warnings of the scenarios a run plans (plannedScenarioWarnings); none when the plan fails (its errors are said where the run plans). */

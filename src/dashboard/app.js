@@ -8,7 +8,7 @@
 // read exactly as report.html reads them.
 import { metricLabel, slaMetrics } from './metrics.js';
 // Figures with their units, from src/report/units.ts (served compiled; it imports nothing).
-import { formatComparison, formatTogether, formatValue, percent, unitLabel } from './units.js';
+import { formatComparison, formatTogether, formatValue, percent, figureContext, unitLabel } from './units.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -218,17 +218,20 @@ function probCell(p, lo, hi, count) {
 /**
  * A mean and its interval, all three in one scale ("[1.67 h, 2.5 h]", never "[100 min, 2.5 h]"):
  * the mean's text, and the interval as a node that may break only between its bounds
- * ("[605 ms," / "612 ms]"), never inside one.
+ * ("[605 ms," / "612 ms]"), never inside one. A percentage in its metric's precision (`context`:
+ * report/units.ts figureContext), as report.html and the CLI summary write it.
  */
-function estimate(s, unit, horizon) {
-  if (!(s.n >= 2 && s.ci95 && s.ci95[0] !== null)) return { mean: fmt(s.mean, unit, horizon), ci: el('span', { class: 'muted ci' }, 'no CI') };
-  const [mean, lo, hi] = formatTogether([s.mean, s.ci95[0], s.ci95[1]], unit, horizon);
+function estimate(s, unit, horizon, context) {
+  if (!(s.n >= 2 && s.ci95 && s.ci95[0] !== null)) return { mean: s.mean === null ? '—' : formatTogether([s.mean], unit, horizon, context)[0], ci: el('span', { class: 'muted ci' }, 'no CI') };
+  const [mean, lo, hi] = formatTogether([s.mean, s.ci95[0], s.ci95[1]], unit, horizon, context);
   return { mean, ci: el('span', { class: 'muted ci' }, el('span', { class: 'nw' }, `[${lo},`), ' ', el('span', { class: 'nw' }, `${hi}]`)) };
 }
 
 /** The numbers of a run: P(met) per SLA and of the other verdicts, rank, then every key metric per variant with its interval and n. */
 function summaryTables(doc) {
   const box = el('div', { class: 'summary', id: 'run-summary' });
+  const said = scenarioWarningsBox(doc);
+  if (said) box.append(said);
   const cat = doc.metrics || {};
   const rank = new Map(((doc.ranking && doc.ranking.order) || []).map((o) => [o.variant, o.rank]));
   // The variants best rank first (unranked after, in document order): the verdict's rows and the key metrics' columns.
@@ -241,7 +244,7 @@ function summaryTables(doc) {
   const flags = Object.keys(cat).filter((m) => cat[m].flag === true && !slaMet.has(m) && seen(m)).sort();
   // The total cost, as report.html's decision table shows it: mean with its interval in the metric's unit.
   const cost = doc.variants.some((v) => v.metrics['cost.total'] !== undefined) ? 'cost.total' : null;
-  const costUnit = cost && cat[cost] && unitLabel(cat[cost].unit) !== '' ? ` (${unitLabel(cat[cost].unit)})` : '';
+  const costUnit = cost && cat[cost] && unitLabel(cat[cost].unit, doc.currency) !== '' ? ` (${unitLabel(cat[cost].unit, doc.currency)})` : '';
   if (slas.length > 0 || rank.size > 0) {
     const head = el(
       'tr',
@@ -268,7 +271,7 @@ function summaryTables(doc) {
           const s = v.metrics[cost];
           if (!s || s.n === 0) cells.push(el('td', { class: 'na' }, '—'));
           else {
-            const e = estimate(s, cat[cost] ? cat[cost].unit : undefined, doc.horizonSeconds);
+            const e = estimate(s, cat[cost] ? cat[cost].unit : undefined, doc.horizonSeconds, figureContext(doc, cost));
             cells.push(el('td', { class: 'cost' }, el('span', { class: 'mean' }, e.mean), ' ', e.ci));
           }
         }
@@ -289,7 +292,7 @@ function summaryTables(doc) {
       const cells = ranked.map((v) => {
         const s = v.metrics[m];
         if (!s || s.n === 0) return el('td', { class: 'na' }, '—');
-        const e = estimate(s, unit, doc.horizonSeconds);
+        const e = estimate(s, unit, doc.horizonSeconds, figureContext(doc, m));
         return el('td', { title: `n = ${s.n}` }, el('span', { class: 'mean' }, e.mean), ' ', el('span', { class: 'muted' }, `n=${s.n}`), e.ci);
       });
       return el('tr', { 'data-metric': m }, metricHead(cat, m), ...cells);
@@ -322,6 +325,23 @@ function warningsBox(doc, cat) {
     det.append(part);
   }
   return det;
+}
+
+/**
+ * What opsim validate and opsim run said about the scenario as planned (results.json
+ * `scenarioWarnings`: an overloaded service or team), above the figures as in report.html, each
+ * with the file, line:column and field where the planner would change it.
+ */
+function scenarioWarningsBox(doc) {
+  const said = doc.scenarioWarnings || [];
+  if (said.length === 0) return null;
+  const where = (w) => `${w.file || '(inline)'}${w.line !== null && w.line !== undefined ? `:${w.line}:${w.column ?? ''}` : ''} `;
+  return el(
+    'div',
+    { class: 'scenario-warnings', id: 'run-scenario-warnings' },
+    el('h3', {}, `The scenario as planned has ${said.length === 1 ? 'a warning' : `${said.length} warnings`} (the run went ahead)`),
+    el('ul', {}, ...said.map((w) => el('li', {}, `${w.message} `, el('span', { class: 'muted' }, '(', where(w), el('code', {}, w.path), ')')))),
+  );
 }
 
 /** Failed replications, in red, each with its seed and error. */

@@ -5,12 +5,14 @@
  * changes a byte of the output.
  */
 import type { Scenario } from '../scenario/schema/index.js';
-import { RESULTS_FORMAT, type FailedReplication, type ReplicationRecord, type ResultsDocument, type StoppingReport, type WarmupDetection } from '../results/format.js';
+import { RESULTS_FORMAT, type FailedReplication, type ScenarioWarningRecord, type ReplicationRecord, type ResultsDocument, type StoppingReport, type WarmupDetection } from '../results/format.js';
 import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
 import { OPSIM_VERSION } from '../version.js';
 import { applyMetricSpecs, defaultRankMetric, metricNames, pairedComparisons, rankVariants, sortFailures, variantResults, type VariantRecords } from './aggregate.js';
-import type { ExperimentInput } from './plan.js';
 import { slaBases } from '../models/sla/runtime.js';
+import { plannedScenarioWarnings, plannedWarnings, type PlannedScenario } from '../models/warnings.js';
+import { displayPath } from '../scenario/errors.js';
+import { prepare, type ExperimentInput } from './plan.js';
 
 /** Everything the results document is made of, besides the records themselves. */
 export interface AssembleInput {
@@ -76,7 +78,28 @@ export function assembleResults(a: AssembleInput): ResultsDocument {
   if (a.warmupDetection !== undefined) doc.warmupDetection = a.warmupDetection;
   if (a.stopping !== undefined) doc.stopping = a.stopping;
   if (a.interrupted) doc.interrupted = true;
+  if (a.base.currency !== undefined) doc.currency = a.base.currency;
   if (a.catalog !== undefined) Object.assign(doc, a.catalog);
   if ((a.base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(a.base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds, a.base.services);
+  const said = scenarioWarningsOf(a);
+  if (said.length > 0) doc.scenarioWarnings = said;
   return applyMetricSpecs(doc);
+}
+
+/**
+ * The warnings `opsim run` printed before it ran (src/models/warnings.ts plannedWarnings over the
+ * variants that ran), for results.json: each compiled scenario is the run's own (prepare's cache),
+ * and judged once. None when the scenario cannot be compiled here (a document without its source).
+ */
+function scenarioWarningsOf(a: AssembleInput): ScenarioWarningRecord[] {
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    prepared = prepare(a.input, { overrides: a.overrides ?? {}, variants: a.base.experiment?.variants === undefined ? undefined : a.variants.map((v) => v.name) });
+  } catch {
+    return [];
+  }
+  const planned: PlannedScenario[] = a.base.experiment?.variants === undefined ? [{ variant: null, scenario: prepared.base }] : prepared.variants.map((v) => ({ variant: v.def.name, scenario: v.scenario, set: v.def.set, origin: v.def.origin }));
+  const file = a.input.file;
+  if (file === null) return plannedWarnings(planned).map((w) => ({ file: null, line: null, column: null, path: displayPath(w.path), message: w.message }));
+  return plannedScenarioWarnings(file, planned).map((e) => ({ file: e.file, line: e.line, column: e.column, path: e.path, message: e.message.replace(/^warning: /, '') }));
 }

@@ -15,7 +15,7 @@ import type { ReplicationPool } from './pool.js';
 import type { ScenarioPayload } from './task.js';
 import { duplicateNames, expandVariants, type VariantDef } from './variants.js';
 
-/** Progress of a run, reported after every finished replication. */
+/** Progress of a run, reported when a stage of replications is planned and after every finished replication. */
 export interface ExperimentProgress {
   done: number;
   total: number;
@@ -43,7 +43,7 @@ export interface ExperimentOptions {
   variants?: string[];
   /** Run only these (variant, replication) pairs, e.g. to rerun a failed one. */
   only?: { variant: string; replication: number }[];
-  /** Called after every finished replication. */
+  /** Called when a stage of replications is planned (done unchanged, total grown) and after every finished replication. */
   onProgress?: (p: ExperimentProgress) => void;
   /** Aborting stops scheduling, abandons running replications and returns partial results. */
   signal?: AbortSignal;

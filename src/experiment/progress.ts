@@ -62,8 +62,12 @@ export function createProgress(options: { quiet?: boolean; stream?: NodeJS.Write
     };
   }
   let lastDecile = -1;
+  let lastDone = 0;
   return {
     update(p) {
+      // Lines report finished replications; a stage's plan (the total growing) waits for the next one.
+      if (p.done === lastDone) return;
+      lastDone = p.done;
       const decile = Math.floor((10 * p.done) / Math.max(1, p.total));
       if (decile === lastDecile && p.done !== 1) return;
       lastDecile = decile;

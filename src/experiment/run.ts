@@ -63,6 +63,12 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
     done++;
     options.onProgress?.({ done, total, failed: failures.length });
   };
+  // A stage's replications are reported as planned before the first one finishes: one
+  // replication may take minutes, and a reader (a run's status over HTTP) should see the total.
+  const plan = (n: number): void => {
+    total += n;
+    options.onProgress?.({ done, total, failed: failures.length });
+  };
   // A shard keeps every count-th job of the run's job list (replication-major), so shards are balanced.
   let jobIndex = 0;
   const ofShard = (jobs: Job[]): Job[] => (shard === undefined ? jobs : jobs.filter(() => jobIndex++ % shard.count === shard.index));
@@ -80,7 +86,7 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
       const pilot: PreparedVariant = { ...refVariant, key: stableKey(input.hash, pilotOverrides), payload: { ...refVariant.payload, overrides: pilotOverrides, compiled: { ...refVariant.scenario, warmup: 0 } } };
       const pilotStore: RecordStore = new Map();
       const pilotFailures: FailedReplication[] = [];
-      total += pilotN;
+      plan(pilotN);
       await runJobs(Array.from({ length: pilotN }, (_, r) => ({ variant: pilot, replication: r })), executor, seed, pilotStore, pilotFailures, options.signal, progress);
       for (const f of pilotFailures) failures.push({ ...f, error: `(warm-up pilot, warmup 0) ${f.error}` });
       const recs = [...(pilotStore.get(refVariant.def.name)?.values() ?? [])].sort((a, b) => a.replication - b.replication);
@@ -105,7 +111,7 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
 
     if (only !== undefined) {
       const jobs = ofShard(only.map((o) => ({ variant: runVariants.find((v) => v.def.name === o.variant)!, replication: o.replication })));
-      total += jobs.length;
+      plan(jobs.length);
       await runJobs(jobs, executor, seed, store, failures, options.signal, progress);
     } else {
       let from = 0;
@@ -117,7 +123,7 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
         const all: Job[] = [];
         for (let r = from; r < to; r++) for (const v of runVariants) all.push({ variant: v, replication: r });
         const jobs = ofShard(all);
-        total += jobs.length;
+        plan(jobs.length);
         await runJobs(jobs, executor, seed, store, failures, options.signal, progress);
         if (stopWhen === undefined || hw === undefined || isAborted(options.signal)) break;
         const achieved: Record<string, number> = {};

@@ -8,6 +8,7 @@ import { FAMILY, type DistSpec } from './families.js';
 import type { DurationFit } from './durations.js';
 import type { IncidentFit } from './incident-fit.js';
 import type { Priority } from './incident-export.js';
+import { PRIORITY_LIST } from './escalation.js';
 import type { Estimate } from './mle.js';
 import { duration, durationRange, pct, range, sig } from './format.js';
 
@@ -23,6 +24,10 @@ const DIAGONAL: Record<Priority, { impact: string; urgency: string }> = {
 export const RESOLUTION_SERVICE = 'incident-resolution';
 /** Name of the load class of incident arrivals. */
 export const ARRIVAL_CLASS = 'incidents';
+/** Tier of the fitted incident types' one-step path: a scenario with operators needs a team at it. */
+export const FLOW_TIER = 'L1';
+/** Name of the file with the incident flow for a scenario with operators (written next to fitted-incidents.yaml). */
+export const FLOW_FILE = 'fitted-incident-flow.yaml';
 
 /** Options of incidentFragment. */
 export interface FragmentOptions {
@@ -126,8 +131,9 @@ export function incidentFragment(fit: IncidentFit, opts: FragmentOptions = {}): 
     ...[...fit.notes, ...a.notes].map((n) => `# Note: ${n}`),
     `# The runnable part models the incident flow as an M_t/G/inf station: each open incident holds one of`,
     `# ${RESOLUTION_SERVICE}'s servers for its time to resolve, so response_time there is the time to resolve.`,
-    `# Paste incidents.types into a scenario with operators: their fix time is the export's elapsed time to`,
-    `# resolve (waiting included), a first estimate until handling times are measured.`,
+    `# For a scenario with operators, extend ${FLOW_FILE} (written next to this file): the same types and`,
+    `# one incidents.reported stream per priority. Their fix time is the export's elapsed time to resolve`,
+    `# (waiting included), a first estimate until handling times are measured.`,
     `name: ${opts.name ?? 'fitted-incidents'}`,
     `description: Incident flow fitted from ${JSON.stringify(src.split('/').pop() ?? src)}.`,
     `horizon: ${duration(horizon)}   # the warm-up and ${duration(horizon - warmup)} measured`,
@@ -148,22 +154,114 @@ export function incidentFragment(fit: IncidentFit, opts: FragmentOptions = {}): 
     `teams:   # incidents.types route to a team at their tier; nothing raises incidents in this fragment, so it idles`,
     `  - name: resolvers`,
     `    tier: L1`,
-    `    headcount: 0   # set your own staffing when you paste the types into a scenario with operators`,
+    `    headcount: 0   # operators work the flow in a scenario that extends ${FLOW_FILE}`,
     `incidents:`,
     `  types:`,
-    ...fit.byPriority.flatMap(({ priority, fit: d }) => {
-      const share = fit.mix.priority.find((p) => p.priority === priority);
-      return [
-        `    - name: ${priority}   # ${share !== undefined ? `${share.count} of ${fit.incidents - fit.mix.unknownPriority} incidents, ${pct(share.share.value)} (95 % CI ${pct(share.share.lower)}–${pct(share.share.upper)})` : ''}`,
-        `      impact: ${DIAGONAL[priority].impact}   # with urgency, gives ${priority} on the default matrix`,
-        `      urgency: ${DIAGONAL[priority].urgency}`,
-        `      path:`,
-        `        - tier: L1`,
-        `          diagnosis: 0s`,
-        distYaml('fix', d, '          ', `priority ${priority}`),
-      ];
-    }),
+    ...typesYaml(fit),
     ...escalationComments(fit),
+  ];
+  return lines(out) + '\n';
+}
+
+/** Name of the one incident type written when the export gives no priorities. */
+const UNPRIORITISED = 'incident';
+
+/** "15 of 880 incidents, 1.7 % (95 % CI 1.0–2.8 %)": a priority's share of the incidents with a known priority. */
+function shareText(fit: IncidentFit, s: IncidentFit['mix']['priority'][number]): string {
+  return `${s.count} of ${fit.incidents - fit.mix.unknownPriority} incidents, ${pct(s.share.value)} (95 % CI ${pct(s.share.lower)}–${pct(s.share.upper)})`;
+}
+
+/**
+ * The incident types P1–P4 (each priority seen in the export), as YAML list items under
+ * `incidents.types`: impact and urgency on the default matrix's diagonal, and a one-tier path
+ * whose fix is the priority's fitted time to resolve. A priority none of whose incidents was
+ * resolved has no time of its own: it takes the all-priorities fit, and says so.
+ */
+function typesYaml(fit: IncidentFit): string[] {
+  if (fit.byPriority.length === 0) {
+    return [
+      `    - name: ${UNPRIORITISED}   # no incident in the export has a known priority: one type for all`,
+      `      impact: moderate   # with urgency, gives P3 on the default matrix`,
+      `      urgency: medium`,
+      `      path:`,
+      `        - tier: ${FLOW_TIER}`,
+      `          diagnosis: 0s`,
+      distYaml('fix', fit.overall, '          ', 'all incidents'),
+    ];
+  }
+  return fit.byPriority.flatMap(({ priority, fit: d }) => {
+    const share = fit.mix.priority.find((p) => p.priority === priority);
+    const own = d.events > 0;
+    return [
+      `    - name: ${priority}   # ${share !== undefined ? shareText(fit, share) : ''}`,
+      `      impact: ${DIAGONAL[priority].impact}   # with urgency, gives ${priority} on the default matrix`,
+      `      urgency: ${DIAGONAL[priority].urgency}`,
+      `      path:`,
+      `        - tier: ${FLOW_TIER}`,
+      `          diagnosis: 0s`,
+      own ? distYaml('fix', d, '          ', `priority ${priority}`) : null,
+      own ? null : distYaml('fix', fit.overall, '          ', `all priorities (none of the ${d.n} ${priority} incidents was resolved)`),
+    ].filter((x): x is string => x !== null);
+  });
+}
+
+/** Operators the flow keeps busy on average: Σ over priorities of rate × share × mean fix (the fix each type is written with). */
+export function offeredOperators(fit: IncidentFit): number {
+  const rate = fit.arrivals.ratePerHour.value / 3600;
+  if (fit.mix.priority.length === 0) return rate * meanOf(fit.overall);
+  return fit.mix.priority.reduce((sum, k) => {
+    const d = fit.byPriority.find((p) => p.priority === k.priority)?.fit;
+    return sum + rate * k.share.value * meanOf(d !== undefined && d.events > 0 ? d : fit.overall);
+  }, 0);
+}
+
+/**
+ * The incident flow for a scenario with operators, as a base to `extends`: the incident types
+ * P1–P4 and one `incidents.reported` stream per priority seen in the export, at the fitted rate
+ * × the priority's share, with the fitted daily (and weekly) profile, each worked as its own
+ * type (`type: Pn`, so every priority has its own time to resolve) and held at its priority
+ * (`priorities: { Pn: 1 }`, whatever the scenario's priority matrix). Incidents without a known
+ * priority are spread over the priorities in proportion to the shares, so the streams sum to the
+ * fitted rate. A priority with no incident in the export has no stream (share 0).
+ */
+export function incidentFlowFragment(fit: IncidentFit, opts: { command?: string } = {}): string {
+  const src = fit.file.replace(/[\r\n]/g, ' ');
+  const a = fit.arrivals;
+  const rate = a.ratePerHour.value;
+  const profile = [
+    `      daily: [${a.daily.map((d) => sig(d.value, 3)).join(', ')}]   # hour-of-day multipliers${a.block > 1 ? ` (${a.block}-hour blocks)` : ''}, as the load class in fitted-incidents.yaml`,
+    a.weekly === null ? null : `      weekly: [${a.weekly.map((w) => sig(w.value, 3)).join(', ')}]   # Monday first`,
+  ];
+  const known = fit.mix.priority;
+  const offered = offeredOperators(fit);
+  const out: (string | null)[] = [
+    `# Fitted by opsim fit incidents from ${src}${opts.command !== undefined ? ` (${opts.command.replace(/[\r\n]/g, ' ')})` : ''}: the incident flow for a scenario`,
+    `# with operators. Take it as the base of your scenario and add a team at tier ${FLOW_TIER}, e.g.`,
+    `#   extends: ${FLOW_FILE}`,
+    `#   name: my-desk`,
+    `#   horizon: 7d`,
+    `#   teams:`,
+    `#     - { name: resolvers, tier: ${FLOW_TIER}, headcount: ${Math.max(1, Math.ceil(1.25 * offered))} }   # a quarter above the offered work below`,
+    `# One incidents.reported stream per priority: ${sig(rate)}/h (${a.count} arrivals in ${a.hours} h) × the priority's share of the`,
+    `# ${fit.incidents - fit.mix.unknownPriority} incidents with a known priority${fit.mix.unknownPriority > 0 ? ` (the ${fit.mix.unknownPriority} without one are spread in proportion)` : ''}, with the fitted daily${a.weekly === null ? '' : ' and weekly'} profile; time 0 is Monday 00:00`,
+    `# on the export's clock. Each is worked as the type of its priority, whose fix is that priority's time to resolve.`,
+    `# That time is the export's elapsed time to resolve, waiting included: an operator holding an incident`,
+    `# for all of it overstates the work (read the operators' utilisation with that in mind) until handling`,
+    `# times are measured; replace the fix of each type with them. Offered work at these rates and times:`,
+    `# ${sig(offered, 3)} operators busy on average (Σ rate × mean fix over the priorities); a team no larger queues without bound.`,
+    ...PRIORITY_LIST.filter((p) => known.length > 0 && !known.some((k) => k.priority === p)).map((p) => `# ${p}: no incident in the export: no stream.`),
+    `incidents:`,
+    `  types:`,
+    ...typesYaml(fit),
+    `  reported:`,
+    ...(known.length === 0 ? [`    - name: incidents   # no incident in the export has a known priority: one stream at the whole rate`, `      type: ${UNPRIORITISED}`, `      rate: ${sig(rate, 6)}/h`, ...profile] : []),
+    ...known.flatMap((k) => [
+      `    - name: ${k.priority}   # ${shareText(fit, k)}`,
+      `      type: ${k.priority}`,
+      `      priorities: { ${k.priority}: 1 }`,
+      `      rate: ${sig(rate * k.share.value, 6)}/h   # ${sig(rate)}/h × ${pct(k.share.value)}`,
+      ...profile,
+    ]),
   ];
   return lines(out) + '\n';
 }

@@ -57,8 +57,8 @@ function top(title: string, body: VegaLiteSpec): VegaLiteSpec {
 const DAY_HOURS = 24;
 
 /**
- * The x encoding of a time chart over field `h` (simulated hours): clock time (00:00 … 24:00)
- * for scenarios of up to two days, whole days beyond.
+ * The x encoding of a time chart over field `h` (simulated hours): clock time (00:00 … 24:00
+ * for a run of a day, 00:00 … day 3 00:00 for two) for scenarios of up to two days, whole days beyond.
  */
 export function timeX(horizonSeconds: number, field = 'h'): { [key: string]: Json } {
   const hours = horizonSeconds / HOUR;
@@ -70,7 +70,9 @@ export function timeX(horizonSeconds: number, field = 'h'): { [key: string]: Jso
     const mm = "pad('' + round((datum.value % 1) * 60), 2, '0', 'left')";
     // Past the first day a tick says which day it falls on: 24 h is day 2 00:00, 48 h day 3 00:00.
     const day = hours > DAY_HOURS ? "(datum.value >= 24 ? 'day ' + (floor(datum.value / 24) + 1) + ' ' : '') + " : '';
-    return { field, type: 'quantitative', title: 'clock time (simulated)', scale: { domain: [0, round(hours)], nice: false }, axis: { values, labelExpr: `${day}${hh} + ':' + ${mm}` } };
+    // A run of at most a day ends at 24:00 (beside 21:00), not at a second 00:00 that reads as its start.
+    const labelExpr = hours > DAY_HOURS ? `${day}${hh} + ':' + ${mm}` : `datum.value >= 24 ? '24:00' : ${hh} + ':' + ${mm}`;
+    return { field, type: 'quantitative', title: 'clock time (simulated)', scale: { domain: [0, round(hours)], nice: false }, axis: { values, labelExpr } };
   }
   const every = hours <= 14 * DAY_HOURS ? 1 : Math.ceil(hours / DAY_HOURS / 14);
   const values: number[] = [];
@@ -511,7 +513,7 @@ function costChart(doc: ResultsDocument): Chart | null {
     labelY.set(i, y);
   }
   const rows: Json[] = pts.map((p, i) => ({ ...p, frontier: front.has(i) ? 'Pareto frontier' : 'dominated', labelY: round(labelY.get(i)!) }));
-  const x = { field: 'cost', type: 'quantitative', title: `${costLabel(doc)} (currency units)`, scale: (nearZero ? { zero: true } : { zero: false, padding: 20 }) as Json };
+  const x = { field: 'cost', type: 'quantitative', title: `${costLabel(doc)} (${doc.currency ?? 'currency units'})`, scale: (nearZero ? { zero: true } : { zero: false, padding: 20 }) as Json };
   const title = byVerdict ? 'Cost against the probability of meeting the SLA' : 'Cost against SLA attainment';
   const yTitle = byVerdict ? (names.length > 1 ? 'P(worst SLA met) (%)' : 'P(SLA met) (%)') : names.length > 1 ? 'worst SLA attainment (%)' : 'SLA attainment (%)';
   const yScale: Json = byVerdict ? { domain: [0, 100] } : { zero: false, padding: 20 };

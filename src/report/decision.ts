@@ -11,7 +11,7 @@ import { slaMetrics, type SlaMetrics } from '../results/metrics.js';
 import { labelOf, readCatalog } from './catalog.js';
 import { escapeHtml } from './html.js';
 import type { Unit } from '../results/metrics.js';
-import { clockTime, formatDeltaTogether, meanAndInterval, unitLabel, unitOf } from './units.js';
+import { clockTime, formatDeltaTogether, meanAndInterval, figureContext, unitLabel, unitOf } from './units.js';
 
 /** A fault or incident start worth marking on the time charts. */
 export interface FaultMarker {
@@ -64,7 +64,7 @@ export function faultMarkers(doc: ResultsDocument): FaultMarker[] {
 
 /** A mean with its interval in small type, all in one scale, in the metric's unit (or `unit`, where the role fixes it). */
 function estimate(doc: ResultsDocument, metric: string, s: MetricSummary, unit: Unit | undefined = unitOf(doc, metric)): string {
-  const { mean, ci } = meanAndInterval(s, unit, doc.horizonSeconds);
+  const { mean, ci } = meanAndInterval(s, unit, doc.horizonSeconds, figureContext(doc, metric));
   return ci !== null ? `${escapeHtml(mean)} <span class="ci">[${escapeHtml(ci[0])}, ${escapeHtml(ci[1])}]</span>` : escapeHtml(mean);
 }
 
@@ -150,7 +150,7 @@ export function verdictTable(doc: ResultsDocument): string {
   const rank = new Map((doc.ranking?.order ?? []).map((o) => [o.variant, o.rank]));
   const rows = byRank(doc);
   const unit = (m: string): string => {
-    const u = unitLabel(unitOf(doc, m));
+    const u = unitLabel(unitOf(doc, m), doc.currency);
     return u === '' ? '' : ` (${escapeHtml(u)})`;
   };
   const head: string[] = ['<th>rank</th>', '<th>variant</th>'];

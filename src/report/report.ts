@@ -17,7 +17,7 @@ import { escapeHtml } from './html.js';
 import { searchBeside, searchPageHtml, searchSectionHtml, SEARCH_STYLE } from './search.js';
 import type { SearchDocument } from '../search/document.js';
 import { renderSvg } from './render.js';
-import { formatDeltaTogether, meanAndInterval, unitLabel, unitOf } from './units.js';
+import { formatDeltaTogether, meanAndInterval, figureContext, unitLabel, unitOf } from './units.js';
 
 export { escapeHtml } from './html.js';
 export { formatMetric } from './units.js';
@@ -45,7 +45,7 @@ export async function renderCharts(doc: ResultsDocument): Promise<RenderedChart[
 function cell(doc: ResultsDocument, name: string, s: MetricSummary | undefined): string {
   if (!s || s.n === 0) return '<td class="na">—</td>';
   // The mean and its bounds in one scale: [1.67 h, 2.5 h], not [100 min, 2.5 h].
-  const { mean, ci: bounds } = meanAndInterval(s, unitOf(doc, name), doc.horizonSeconds);
+  const { mean, ci: bounds } = meanAndInterval(s, unitOf(doc, name), doc.horizonSeconds, figureContext(doc, name));
   const ci = bounds !== null ? `95 % CI ${bounds[0]} – ${bounds[1]}, n = ${s.n}` : `n = ${s.n}: no interval`;
   // The interval may break between its bounds (a narrow column), never inside one.
   const note = bounds !== null ? `<span class="nw">[${escapeHtml(bounds[0])},</span> <span class="nw">${escapeHtml(bounds[1])}]</span>` : 'no CI';
@@ -57,7 +57,7 @@ function cell(doc: ResultsDocument, name: string, s: MetricSummary | undefined):
  * the name to look for in results.json and the CSV files (the name alone when it has no label).
  */
 function metricLabel(doc: ResultsDocument, name: string): string {
-  const u = unitLabel(unitOf(doc, name));
+  const u = unitLabel(unitOf(doc, name), doc.currency);
   const spec = readCatalog(doc)[name];
   const title = spec !== undefined ? ` title="${escapeHtml(spec.doc)}"` : '';
   const unit = u !== '' ? ` <span class="ci">${escapeHtml(u)}</span>` : '';
@@ -125,6 +125,13 @@ export function reportHtml(doc: ResultsDocument, charts: RenderedChart[], search
   if (doc.failures.length > 0) {
     const list = doc.failures.slice(0, 10).map((f) => `<li>${escapeHtml(f.variant)} replication ${f.replication} (seed ${escapeHtml(f.seed)}): ${escapeHtml(f.error)}</li>`).join('');
     warn.push(`${doc.failures.length} replication(s) failed:<ul>${list}</ul>`);
+  }
+  // What opsim validate and opsim run said about the scenario (an overloaded service or team): the figures below hold for it as planned.
+  const said = doc.scenarioWarnings ?? [];
+  if (said.length > 0) {
+    const where = (w: (typeof said)[number]): string => `${w.file ?? '(inline)'}${w.line !== null ? `:${w.line}:${w.column ?? ''}` : ''} <code>${escapeHtml(w.path)}</code>`;
+    const list = said.map((w) => `<li>${escapeHtml(w.message)} <span class="meta">(${where(w).replace(/^[^<]*/, (f) => escapeHtml(f))})</span></li>`).join('');
+    warn.push(`The scenario as planned has ${said.length === 1 ? 'a warning' : `${said.length} warnings`} (the run went ahead; read the figures with ${said.length === 1 ? 'it' : 'them'} in mind):<ul>${list}</ul>`);
   }
   const figures = charts.map((c) =>
     `<figure id="chart-${escapeHtml(c.name)}">${c.svg}<figcaption>${escapeHtml(c.caption)} <span class="meta">(charts/${escapeHtml(c.name)}.vl.json)</span></figcaption></figure>`);

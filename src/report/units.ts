@@ -9,7 +9,12 @@ import type { Unit } from '../results/metrics.js';
 
 const DAY = 86400;
 
-/** A simulated time as a clock time: "17:30" within the first day, "day 3 17:30" after it. */
+/**
+ * A simulated time as a clock time: "17:30" within the first day, "day 3 17:30" after it. In a
+ * run of at most a day, the end of the day reads "24:00" and a time past it (an interval's bound
+ * reaching beyond the horizon) says its day, "day 2 03:19": never "03:19", which reads as the
+ * same morning.
+ */
 export function clockTime(seconds: number, horizonSeconds = DAY): string {
   if (!Number.isFinite(seconds)) return '—';
   const s = Math.round(seconds / 60) * 60;
@@ -17,7 +22,9 @@ export function clockTime(seconds: number, horizonSeconds = DAY): string {
   const rest = s - day * DAY;
   const hh = String(Math.floor(rest / 3600)).padStart(2, '0');
   const mm = String(Math.floor((rest % 3600) / 60)).padStart(2, '0');
-  return horizonSeconds > DAY ? `day ${day + 1} ${hh}:${mm}` : `${hh}:${mm}`;
+  if (horizonSeconds > DAY) return `day ${day + 1} ${hh}:${mm}`;
+  if (s === DAY) return '24:00';
+  return day > 0 || s < 0 ? `day ${day + 1} ${hh}:${mm}` : `${hh}:${mm}`;
 }
 
 /**
@@ -165,6 +172,114 @@ export function percent(x: number): string {
   return `${sign}${r.whole}${fraction === '' ? '' : `.${fraction}`} %`;
 }
 
+/**
+ * What a metric's figures are written with besides their unit: for a percentage, what fixes its
+ * decimals (percentDecimals): its targets (an SLA's availability target for its attainment, 100 %
+ * for an error budget; a search constraint's bound) and the other figures read in its row or
+ * column (every variant's mean and bounds); for money, the scenario's currency.
+ */
+export interface FigureContext {
+  readonly targets?: readonly number[];
+  /** The other figures of the column, each cell's read together (a variant's mean and bounds). */
+  readonly column?: readonly (readonly number[])[];
+  /** The scenario's `currency` ("EUR"), written after every money figure; absent: none. */
+  readonly currency?: string;
+}
+
+/** The decimals a percentage of `a` (≥ 0, noise dropped) rounds to at `d` places: the whole and fraction digits. */
+function roundPercent(a: number, d: number): { whole: string; fraction: string } {
+  const { digits, point } = shortestDecimal(a, 2);
+  return roundDecimal(digits, point, d);
+}
+
+/** Places of `t` written in percent (99.95 % has 2), at most 6. */
+function placesOf(t: number): number {
+  const a = withoutNoise(Math.abs(t));
+  if (a === 0) return 0;
+  const { digits, point } = shortestDecimal(a, 2);
+  return Math.min(6, Math.max(0, digits.replace(/0+$/, '').length - point));
+}
+
+/** `a` (≥ 0) in percent at exactly `d` places, trailing zeros kept, without the sign or the unit. */
+function percentText(a: number, d: number): string {
+  const r = roundPercent(a, d);
+  return d === 0 ? r.whole : `${r.whole}.${r.fraction}`;
+}
+
+/**
+ * One number of decimals for percentages read together (a metric's mean and interval, the
+ * figures of its column): a planner reads them in one precision, so "98.0 % [83.1 %, 112.9 %]",
+ * never "97.99 % [83.1 %, 112.9 %]". One place from 1 % up; two when a figure lies between
+ * 99 % and 100 % (where SLA targets differ in their nines); below 1 %, two significant digits of
+ * the largest figure. Then enough places that every target prints exactly and no figure on
+ * either side of a target prints as the target (99.8996 % beside a 99.9 % target reads
+ * "99.8996 %", never "99.9 %", so no bound reads as inside or outside a target when it is not),
+ * and that two figures of a cell that differ do not read alike (a mean written as its own bound), up to
+ * six places. The ends 0 % and 100 % are kept apart by a mark instead ("<0.1 %", ">99.9 %"; see
+ * percentAt). Figures to 12 significant digits: the rest is binary noise.
+ */
+export function percentDecimals(xs: readonly number[], context: FigureContext = {}): number {
+  const cells = [xs, ...(context.column ?? [])];
+  const figures = cells.flat().filter((x) => Number.isFinite(x)).map((x) => withoutNoise(Math.abs(x)));
+  const targets = (context.targets ?? []).filter((t) => Number.isFinite(t)).map((t) => withoutNoise(Math.abs(t)));
+  let d = 1;
+  if (figures.some((a) => a > 0.99 && a < 1)) d = 2;
+  const top = Math.max(0, ...figures);
+  if (top > 0 && top < 0.01) d = Math.max(d, 1 - Math.floor(Math.log10(top * 100)));
+  for (const t of targets) d = Math.max(d, placesOf(t));
+  const crosses = (k: number): boolean => figures.some((a) => targets.some((t) => a !== t && percentText(a, k) === percentText(t, k)));
+  const alikeAt = (k: number): boolean => cells.some((c) => c.some((x, i) => c.some((y, j) => j > i && Number.isFinite(x) && Number.isFinite(y) && withoutNoise(x) !== withoutNoise(y) && percentAt(x, k) === percentAt(y, k))));
+  while (d < 6 && (crosses(d) || alikeAt(d))) d++;
+  return Math.min(d, 6);
+}
+
+/**
+ * A fraction as a percentage at exactly `d` places (trailing zeros kept: one precision for
+ * figures read together, see percentDecimals), rounded half away from zero from its value to 12
+ * significant digits. A figure that is not 0 never reads "0.0 %" but "<0.1 %", and a share below
+ * 100 % never reads "100.0 %" but ">99.9 %": the ends of a share mean none and all.
+ */
+export function percentAt(x: number, d: number): string {
+  if (!Number.isFinite(x)) return '—';
+  const a = withoutNoise(Math.abs(x));
+  const sign = x < 0 ? '-' : '';
+  const text = percentText(a, d);
+  const step = d === 0 ? '1' : `0.${'0'.repeat(d - 1)}1`;
+  if (a !== 0 && /^0(\.0*)?$/.test(text)) return `${sign}<${step} %`;
+  if (a < 1 && a > 0 && /^100(\.0*)?$/.test(text)) return `>${d === 0 ? '99' : `99.${'9'.repeat(d)}`} %`;
+  return `${sign}${text} %`;
+}
+
+/** The targets of a metric's percentages (see FigureContext): an SLA's for its attainment, 100 % for an error budget. */
+export function percentTargets(doc: ResultsDocument, metric: string): number[] {
+  const spec = doc.metrics?.[metric];
+  if (spec === undefined || spec.unit !== 'fraction') return [];
+  if (spec.sla === 'error_budget_used') return [1];
+  // The SLA a metric belongs to: the one whose name fills the spec's <sla> label to this metric.
+  const b = (doc.slas ?? []).find((s) => spec.name.replace('<sla>', s.name) === metric && spec.name.includes('<sla>'));
+  if (b === undefined) return [];
+  if (spec.name === 'sla.<sla>.attainment' || spec.name === 'sla.<sla>.observed_attainment') return [b.target];
+  if (spec.name === 'sla.<sla>.latency_attainment' && b.latency !== undefined) return [b.latency.target];
+  return [];
+}
+
+/**
+ * The context a metric's figures are written in: a percentage's column (every variant's mean and
+ * interval bounds, one precision) and targets; money's currency (the document's `currency`).
+ */
+export function figureContext(doc: ResultsDocument, metric: string): FigureContext {
+  const unit = unitOf(doc, metric);
+  if (unit === 'currency') return doc.currency !== undefined ? { currency: doc.currency } : {};
+  if (unit !== 'fraction') return {};
+  const column: number[][] = [];
+  for (const v of doc.variants) {
+    const s = v.metrics[metric];
+    if (s === undefined || s.n === 0) continue;
+    column.push(s.n >= 2 ? [s.mean, s.ci95[0], s.ci95[1]] : [s.mean]);
+  }
+  return { targets: percentTargets(doc, metric), column };
+}
+
 /** Formats `x` in `unit` (undefined: a plain number). */
 export function formatValue(x: number, unit: Unit | undefined, horizonSeconds = DAY): string {
   if (!Number.isFinite(x)) return '—';
@@ -199,13 +314,18 @@ export function formatValue(x: number, unit: Unit | undefined, horizonSeconds = 
  * [1.67 h, 2.5 h], never [100 min, 2.5 h], and 9,644 beside 10.1 k reads 9.64 k. A figure
  * that is not finite reads "—"; a unit with one way of writing formats each as formatValue.
  */
-export function formatTogether(xs: readonly number[], unit: Unit | undefined, horizonSeconds = DAY): string[] {
+export function formatTogether(xs: readonly number[], unit: Unit | undefined, horizonSeconds = DAY, context?: FigureContext): string[] {
+  // Percentages in one precision (percentDecimals): the figures' own, their column's and their targets'.
+  if (unit === 'fraction') {
+    const d = percentDecimals(xs, context);
+    return xs.map((x) => percentAt(x, d));
+  }
   const scales = unit === undefined ? undefined : SCALES[unit];
   const finite = xs.filter((x) => Number.isFinite(x));
   if (scales === undefined || finite.length === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds));
   const top = Math.max(...finite.map(Math.abs));
   // All zero: as one zero reads.
-  if (top === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds));
+  if (top === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds) + (unit === 'currency' && context?.currency !== undefined && Number.isFinite(x) ? ` ${context.currency}` : ''));
   const scale = scaleOf(scales, top);
   // A zero count or sum of money has no scale: "0" beside 10.1 k, not "0 k" (a zero duration keeps the unit: "0 min").
   const bareZero = unit === 'count' || unit === 'currency';
@@ -214,7 +334,9 @@ export function formatTogether(xs: readonly number[], unit: Unit | undefined, ho
   // "1.52 s [1.51 s, 1.52 s]") reads as an interval that excludes it. Up to three more digits.
   let out = write(0);
   for (let more = 1; more <= 3 && alike(xs, out); more++) out = write(more);
-  return out;
+  // Money with the scenario's currency: "403.3 k EUR", every figure (a bound is read alone too).
+  const currency = unit === 'currency' ? context?.currency : undefined;
+  return currency === undefined ? out : out.map((t) => (t === '—' ? t : `${t} ${currency}`));
 }
 
 /** Whether two different figures read the same. */
@@ -230,7 +352,9 @@ export function unitOf(doc: ResultsDocument, metric: string): Unit | undefined {
 
 /** Formats a metric's value with the unit its spec declares. */
 export function formatMetric(doc: ResultsDocument, metric: string, x: number): string {
-  return formatValue(x, unitOf(doc, metric), doc.horizonSeconds);
+  const currency = unitOf(doc, metric) === 'currency' ? doc.currency : undefined;
+  const text = formatValue(x, unitOf(doc, metric), doc.horizonSeconds);
+  return currency === undefined || text === '—' ? text : `${text} ${currency}`;
 }
 
 /**
@@ -245,15 +369,18 @@ export function formatDelta(doc: ResultsDocument, metric: string, x: number): st
  * A mean and its 95 % interval in one scale (formatTogether), or the mean alone when there is
  * no interval (fewer than 2 replications, or none formed).
  */
-export function meanAndInterval(s: { readonly mean: number; readonly n: number; readonly ci95: readonly [number, number] }, unit: Unit | undefined, horizonSeconds = DAY): { mean: string; ci: [string, string] | null } {
-  if (!(s.n >= 2 && Number.isFinite(s.ci95[0]))) return { mean: formatTogether([s.mean], unit, horizonSeconds)[0]!, ci: null };
-  const [mean, lo, hi] = formatTogether([s.mean, s.ci95[0], s.ci95[1]], unit, horizonSeconds);
+export function meanAndInterval(s: { readonly mean: number; readonly n: number; readonly ci95: readonly [number, number] }, unit: Unit | undefined, horizonSeconds = DAY, context?: FigureContext): { mean: string; ci: [string, string] | null } {
+  if (!(s.n >= 2 && Number.isFinite(s.ci95[0]))) return { mean: formatTogether([s.mean], unit, horizonSeconds, context)[0]!, ci: null };
+  const [mean, lo, hi] = formatTogether([s.mean, s.ci95[0], s.ci95[1]], unit, horizonSeconds, context);
   return { mean: mean!, ci: [lo!, hi!] };
 }
 
-/** Formats figures of a metric read together (a mean and its interval) in one scale (see formatTogether). */
+/**
+ * Formats figures of a metric read together (a mean and its interval) in one scale (see
+ * formatTogether); a percentage in its column's precision, from its targets (figureContext).
+ */
 export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
-  return formatTogether(xs, unitOf(doc, metric), doc.horizonSeconds);
+  return formatTogether(xs, unitOf(doc, metric), doc.horizonSeconds, figureContext(doc, metric));
 }
 
 /**
@@ -263,7 +390,7 @@ export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: r
  */
 export function formatDeltaTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
   const u = unitOf(doc, metric);
-  const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds);
+  const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds, u === 'currency' ? figureContext(doc, metric) : undefined);
   // A difference of two shares is in percentage points, as `opsim compare` writes it (formatComparison).
   return out.map((s, i) => (xs[i]! < 0 ? '−' : '') + (u === 'fraction' ? s.replace(/ %$/, ' pp') : s));
 }
@@ -292,17 +419,17 @@ export function formatComparison(baseline: number, current: number, unit: Unit |
 }
 
 /**
- * The label of a unit for a table header or an axis ("currency" is the scenario's own). A
+ * The label of a unit for a table header or an axis (money: the scenario's `currency`, else "currency units"). A
  * duration has none: each of its figures carries the scale it is written in ("84.3 min"), and
  * a header saying "seconds" above it would contradict them.
  */
-export function unitLabel(unit: Unit | undefined): string {
+export function unitLabel(unit: Unit | undefined, currency?: string): string {
   switch (unit) {
     case 'seconds':
     case 'minutes':
       return '';
     case 'currency':
-      return 'currency units';
+      return currency ?? 'currency units';
     case 'fraction':
       return '%';
     case 'clock_seconds':

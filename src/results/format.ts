@@ -252,6 +252,23 @@ export interface ResultsWarning {
   message: string;
 }
 
+/**
+ * A warning about the scenario as planned (a service or team offered at least the work it can
+ * do, a flow outside its validated region): what `opsim validate` and `opsim run` print, located
+ * where the planner would change it. It never stopped the run.
+ */
+export interface ScenarioWarningRecord {
+  /** The scenario file as the run named it (null for a scenario given as text, e.g. over HTTP). */
+  file: string | null;
+  /** Line and column (1-based) of the field in `file`, null when not known. */
+  line: number | null;
+  column: number | null;
+  /** The field it concerns: a variant's own setting (`experiment.variants.list[1].set["services.s.servers"]`) when the variant set the value. */
+  path: string;
+  /** What holds, tagged with the variants it holds in ("in variant small: …") when the scenario has variants. */
+  message: string;
+}
+
 /** results.json */
 export interface ResultsDocument {
   format: typeof RESULTS_FORMAT;
@@ -282,8 +299,12 @@ export interface ResultsDocument {
   precision?: PrecisionReport;
   /** Warnings about the figures (docs/results-format.md, "Intervals and warnings"). */
   warnings?: ResultsWarning[];
+  /** Warnings about the scenario as planned, one per field and words (docs/results-format.md, "Intervals and warnings"); absent when there are none. */
+  scenarioWarnings?: ScenarioWarningRecord[];
   /** How each service SLA's verdict (`sla.<name>.met`, attainment, error budget) was formed. */
   slas?: SlaBasis[];
+  /** The scenario's `currency` (e.g. "EUR"), written with every money figure; absent when the scenario sets none. */
+  currency?: string;
   /** What every metric in the document means (unit, direction, verdict, feasible range, key order). */
   metrics?: MetricCatalog;
   /** What every series column means. */

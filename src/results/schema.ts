@@ -126,6 +126,17 @@ const Warning = Type.Object(
   Closed,
 );
 
+const ScenarioWarning = Type.Object(
+  {
+    file: Type.Union([Type.String(), Type.Null()]),
+    line: Type.Union([Type.Integer(), Type.Null()]),
+    column: Type.Union([Type.Integer(), Type.Null()]),
+    path: Type.String(),
+    message: Type.String(),
+  },
+  Closed,
+);
+
 const Precision = Type.Object(
   {
     target: Type.Number(),
@@ -184,6 +195,8 @@ const ResultsDocument: TSchema = Type.Object(
     interrupted: Type.Optional(Type.Boolean()),
     precision: Type.Optional(Precision),
     warnings: Type.Optional(Type.Array(Warning)),
+    scenarioWarnings: Type.Optional(Type.Array(ScenarioWarning)),
+    currency: Type.Optional(Type.String({ minLength: 1 })),
     slas: Type.Optional(Type.Array(SlaBasis)),
     metrics: Type.Optional(Type.Record(Type.String(), MetricSpec)),
     columns: Type.Optional(Type.Record(Type.String(), ColumnSpec)),

@@ -22,7 +22,7 @@ import type { SchemaObject, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { checkUnit, compileValidator, jsonTextOf, type Compiled } from './validate.js';
 import { packageRoot } from '../version.js';
-import { codeCacheOf as scriptCacheOf, codeCacheStatus as scriptCacheStatus, runCachedScript, type CodeCacheStatus } from './cached-script.js';
+import { codeCacheOf as scriptCacheOf, codeCacheStatus as scriptCacheStatus, installedPackageVersion, runCachedScript, type CodeCacheStatus } from './cached-script.js';
 
 export { codeCacheFile, type CodeCacheStatus } from './cached-script.js';
 
@@ -32,7 +32,7 @@ export const PRECOMPILED_FILE = path.join(packageRoot(), 'dist', 'generated', 's
 /** Bump when the generated code's shape or opsim's keywords change meaning. */
 const FORMAT = 6;
 
-const AJV_VERSION = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
+const AJV_VERSION = installedPackageVersion('ajv', packageRoot(), import.meta.url);
 
 /** The key a precompiled validator must carry to be used for `schema` (plain JSON): a hash of it, Ajv's version and the format. */
 export function schemaKey(schema: SchemaObject): string {

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { packageRoot } from '../version.js';
-import { keyedScriptCode, runCachedScript } from './cached-script.js';
+import { installedPackageVersion, keyedScriptCode, runCachedScript } from './cached-script.js';
 
 type Yaml = typeof import('yaml');
 type JsYaml = typeof import('js-yaml');
@@ -42,8 +42,7 @@ interface LibraryBundle {
 
 /** The version of package `pkg` installed beside opsim. */
 export function installedVersion(pkg: YamlPackage): string {
-  const req = createRequire(import.meta.url);
-  return (JSON.parse(readFileSync(req.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+  return installedPackageVersion(pkg, packageRoot(), import.meta.url);
 }
 
 /** The version of the `yaml` package installed beside opsim. */

@@ -27,6 +27,7 @@ const copyScript = path.join(copy, 'dist', 'generated', 'cli.cjs');
 beforeAll(() => {
   for (const d of ['src', 'generated', 'workers']) cpSync(path.join(ROOT, 'dist', d), path.join(copy, 'dist', d), { recursive: true });
   cpSync(path.join(ROOT, 'package.json'), path.join(copy, 'package.json'));
+  cpSync(path.join(ROOT, 'bin'), path.join(copy, 'bin'), { recursive: true });
   for (const d of ['node_modules', 'scenarios']) symlinkSync(path.join(ROOT, d), path.join(copy, d), 'dir');
 });
 
@@ -78,9 +79,45 @@ describe("a command line script that does not load", () => {
 
   it('a command that throws from a script that loaded is not run again through the ES modules', () => {
     writeFileSync(copyScript, fakeScript("exports.runCommandLine = async () => { process.stdout.write('script ran\\n'); throw new Error('the command failed'); };"));
-    const r = opsimCopy(['--version']);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe('script ran\n');
-    expect(r.stderr).toBe('opsim: the command failed\n');
+    for (const entry of [[path.join(copy, 'dist', 'src', 'cli.js')], [path.join(copy, 'bin', 'opsim.cjs')]]) {
+      const p = spawnSync(process.execPath, [...entry, '--version'], { cwd: copy, encoding: 'utf8', env: { ...process.env, CI: 'true', OPSIM_DEBUG: '' } });
+      expect(p.status, entry[0]).toBe(1);
+      expect(p.stdout).toBe('script ran\n');
+      expect(p.stderr).toBe('opsim: the command failed\n');
+    }
   }, 30_000);
+
+  it('a start (cli-boot.cjs) that is missing, damaged or another build’s: the entry and the bin run the ES modules', () => {
+    writeFileSync(copyScript, fakeScript("exports.runCommandLine = async () => { process.stdout.write('script ran\\n'); };"));
+    const boot = path.join(copy, 'dist', 'src', 'cli-boot.cjs');
+    const good = readFileSync(boot, 'utf8');
+    const run = (bin: boolean, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } => {
+      const p = spawnSync(process.execPath, [bin ? path.join(copy, 'bin', 'opsim.cjs') : path.join(copy, 'dist', 'src', 'cli.js'), '--version'], { cwd: copy, encoding: 'utf8', env: { ...process.env, CI: 'true', OPSIM_DEBUG: '', ...env } });
+      return { status: p.status, stdout: p.stdout, stderr: p.stderr };
+    };
+    try {
+      for (const bin of [false, true]) {
+        // The start as built runs the script.
+        expect(run(bin).stdout).toBe('script ran\n');
+        // OPSIM_CLI=esm: the ES modules.
+        expect(run(bin, { OPSIM_CLI: 'esm' }).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+      }
+      for (const [what, text] of [
+        ['another build', good.replaceAll(key, '0'.repeat(64))],
+        ['damaged', good.slice(0, Math.floor(good.length / 2))],
+      ] as const) {
+        writeFileSync(boot, text);
+        for (const bin of [false, true]) {
+          const r = run(bin);
+          expect(r.status, `${what} ${bin ? 'bin' : 'entry'}: ${r.stderr}`).toBe(0);
+          expect(r.stdout, what).toMatch(/^\d+\.\d+\.\d+\n$/);
+          expect(r.stderr).toBe('');
+        }
+      }
+      rmSync(boot);
+      for (const bin of [false, true]) expect(run(bin).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    } finally {
+      writeFileSync(boot, good);
+    }
+  }, 60_000);
 });

@@ -53,6 +53,28 @@ describe("the command line's code-cached script", () => {
     expect(readFileSync(CLI_SCRIPT.replace(/\.cjs$/, '.v8cache')).subarray(0, 64).toString('latin1')).toBe(builtKey());
   });
 
+  it('is started by an entry that imports nothing statically, through the start built with it (src/cli/boot.ts)', () => {
+    const entry = readFileSync(CLI, 'utf8');
+    expect(entry.split('\n').filter((l) => /^\s*(import|export)\s*[{*\w"']/.test(l))).toEqual([]);
+    const boot = readFileSync(path.join(ROOT, 'dist', 'src', 'cli-boot.cjs'), 'utf8');
+    expect(boot).toContain(builtKey());
+    // simple-statistics comes as the functions opsim uses, not its one-file build (src/cli/bundle.ts).
+    expect(readFileSync(CLI_SCRIPT, 'latin1')).not.toContain('standardNormalTable');
+  });
+
+  it('answers the same through the `opsim` bin (bin/opsim.cjs, CommonJS) as through the entry', () => {
+    const bin = path.join(ROOT, 'bin', 'opsim.cjs');
+    expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).bin).toEqual({ opsim: 'bin/opsim.cjs' });
+    for (const args of [['--version'], ['--help'], ['run', '--help'], ['validate', 'scenarios/globalmart-peak.yaml'], ['bogus'], []]) {
+      const a = spawnSync(process.execPath, ['-r', RECORDER, bin, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+      const b = opsim(args);
+      expect(a.status, args.join(' ')).toBe(b.status);
+      expect(a.stdout, args.join(' ')).toBe(b.stdout);
+      expect(a.stderr.split('\n').filter((l) => !l.startsWith('CACHES ')).join('\n')).toBe(b.stderr);
+      if (args[0] === 'validate') expect(a.stderr).toContain('cli.cjs');
+    }
+  }, 60_000);
+
   it('is ASCII, so a start reads it without decoding UTF-8 (src/cli/ascii-bundle.ts)', () => {
     const bytes = readFileSync(CLI_SCRIPT);
     const at = bytes.findIndex((b) => b > 0x7f);

@@ -76,7 +76,7 @@ describe('opsim compare units', () => {
     const text = compareTable(compareResults(a, b), comparisonLabels(a, b), comparisonUnits(a, b));
     // 5400 s → 7020 s: minutes for all three (never "90 min  1.95 h").
     expect(text).toMatch(/ incidents\.P1\.mttr +lower +90 min +117 min +\+27 min +\+30\.0% /);
-    expect(text).toMatch(/ service\.checkout\.utilisation +neutral +71 % +73\.5 % +\+2\.5 pp +\+3\.5% /);
+    expect(text).toMatch(/ service\.checkout\.utilisation +neutral +71\.0 % +73\.5 % +\+2\.5 pp +\+3\.5% /);
     expect(text).toMatch(/ service\.checkout\.response_time\.p95 +lower +380 ms +380 ms +0 ms +\+0\.0% /);
     expect(text).toMatch(/ room\.dc-east\.temperature\.max +\w+ +26\.4 °C +26\.4 °C +0\.0 °C /);
     // The columns still line up: every row as long as the rule under the header.
@@ -94,7 +94,7 @@ describe('opsim compare units', () => {
     // Without a unit: plain numbers.
     expect(compareFigures(401500, 401700, undefined)).toEqual(['401500', '401700', '+200']);
     // Two shares differ by percentage points, not by a share (review finding: "−89.7 %" beside the relative "-99.4%").
-    expect(compareFigures(0.902, 0.00499, 'fraction')).toEqual(['90.2 %', '0.499 %', '−89.7 pp']);
+    expect(compareFigures(0.902, 0.00499, 'fraction')).toEqual(['90.2 %', '0.5 %', '−89.7 pp']);
     // A small difference without a unit is a plain number too, not 1.000e-2.
     expect(compareFigures(0.2, 0.21, undefined)).toEqual(['0.2', '0.21', '+0.01']);
   });

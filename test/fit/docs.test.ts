@@ -3,7 +3,7 @@
  * blocks) are run as written, with `reports/fit-demo/` a temporary folder, and must exit 0.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, tempDir } from './helpers.js';
@@ -50,5 +50,25 @@ describe('docs/fit.md', () => {
     expect(html).toContain('Holdout check');
     expect(readFileSync(path.join(tmp.dir, 'fitted-failures.yaml'), 'utf8')).toContain('exact Poisson 95 % CI 0.6 %–2.1 %');
     expect(readFileSync(path.join(tmp.dir, 'fitted-load.yaml'), 'utf8')).toMatch(/Outlier day 2026-01-16/);
+  });
+
+  it('the fitted flow says what the text says, and the desk example that extends it validates and runs', () => {
+    const flow = readFileSync(path.join(tmp.dir, 'fitted-incident-flow.yaml'), 'utf8');
+    expect(flow).toMatch(/- name: P3 .*\n\s+type: P3\n\s+priorities: \{ P3: 1 \}\n\s+rate: 12\.0\d+\/h {3}# 14\.13\/h × 85\.1 %/);
+    const offered = Number(flow.match(/^# (\d+) operators busy on average/m)?.[1]);
+    expect(Math.abs(offered - 4400)).toBeLessThan(150);
+    const block = doc.match(/```yaml file=desk\.yaml\n([\s\S]*?)```/);
+    expect(block).not.toBeNull();
+    const desk = path.join(tmp.dir, 'desk.yaml');
+    writeFileSync(desk, block![1]!);
+    for (const args of [['validate', desk], ['run', desk, '--replications', '1', '--quiet', '--out', path.join(tmp.dir, 'desk')]]) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const m = (JSON.parse(readFileSync(path.join(tmp.dir, 'desk', 'results.json'), 'utf8')) as { variants: { metrics: Record<string, { mean: number }> }[] }).variants[0]!.metrics;
+    for (const p of ['P1', 'P2', 'P3', 'P4']) expect(m[`incidents.reported.${p}.arrived`]!.mean, p).toBeGreaterThan(0);
+    // With handling times instead of times to resolve, 30 operators carry the fitted flow: about 35 % busy.
+    expect(m['staffing.resolvers.utilisation']!.mean).toBeGreaterThan(0.32);
+    expect(m['staffing.resolvers.utilisation']!.mean).toBeLessThan(0.4);
   });
 });

@@ -139,7 +139,7 @@ describe('the model catalog', () => {
   });
 
   it("the models own exactly the scenario's top-level fields that are not the language's own", () => {
-    const own = ['$schema', 'name', 'description', 'extends', 'seed', 'horizon', 'warmup', 'interval', 'maxEvents', 'experiment', 'search'];
+    const own = ['$schema', 'name', 'description', 'extends', 'seed', 'currency', 'horizon', 'warmup', 'interval', 'maxEvents', 'experiment', 'search'];
     const all = Object.keys((scenarioJsonSchema() as { properties: Record<string, unknown> }).properties).filter((k) => !own.includes(k));
     expect(MODELS.flatMap((m) => m.fields).sort()).toEqual(all.sort());
   });

@@ -9,18 +9,32 @@ import type { RoomHandle, ServiceHandle, World } from '../../src/models/kernel/w
 import type { Scenario } from '../../src/scenario/index.js';
 import { LANGUAGE } from '../../src/models/index.js';
 import { fillDefaults } from '../../src/scenario/validate.js';
+import { NoServerSpells } from '../../src/models/services/pool-stats.js';
 
 /** A service whose observed metrics are set by the test. */
 export class FakeService implements ServiceHandle {
   latency = 0.1;
   errorRate = 0;
-  servers: number;
+  private n: number;
+  private readonly noServer = new NoServerSpells();
   readonly counts = { finished: 0, failed: 0, slow: 0 };
   readonly offline: { count: number; reason: string; at: number }[] = [];
   latencyObjective: { threshold: number; target: number } | null = null;
 
   constructor(readonly name: string, servers: number, private readonly sim: Simulation) {
-    this.servers = servers;
+    this.n = servers;
+    this.noServer.note(sim.now, servers);
+  }
+  /** Servers able to serve; setting it records the spells without one, as a pool does. */
+  get servers(): number {
+    return this.n;
+  }
+  set servers(n: number) {
+    this.n = n;
+    this.noServer.note(this.sim.now, n);
+  }
+  hadNoServerSince(from: number): boolean {
+    return this.noServer.since(from, this.sim.now);
   }
   reserveWindow(): void {}
   recentLatencyQuantile(): number {
@@ -55,6 +69,24 @@ export class FakeService implements ServiceHandle {
   slowerThan(id: number): number {
     const th = this.tracked[id]!;
     return this.slowAt.get(th) ?? (this.latencyObjective?.threshold === th ? this.counts.slow : 0);
+  }
+  /** The requests a failover diverted here, by the name of the service they were sent to (part of counts; set by the test). */
+  readonly diverted = new Map<string, { finished: number; failed: number; slow: number }>();
+  /** The counts of requests diverted here from `origin`, created empty. */
+  divertedFrom(origin: string): { finished: number; failed: number; slow: number } {
+    let c = this.diverted.get(origin);
+    if (c === undefined) this.diverted.set(origin, (c = { finished: 0, failed: 0, slow: 0 }));
+    return c;
+  }
+  divertedTotals(origin: ServiceHandle | null, id: number): { finished: number; failed: number; slow: number } {
+    const out = { finished: 0, failed: 0, slow: 0 };
+    for (const [name, c] of this.diverted) {
+      if (origin !== null && origin.name !== name) continue;
+      out.finished += c.finished;
+      out.failed += c.failed;
+      if (id >= 0) out.slow += c.slow;
+    }
+    return out;
   }
 }
 

@@ -63,7 +63,12 @@ const PINS: Record<string, string> = {
   // offered there): in every variant's records only service.inventory.availability.capacity
   // (now short only while the load has no capacity: from the strike to the bring-up) and the
   // event counts (inventory-dr's capacity checks, now run for the load it may carry) differ.
-  'dr-failover.yaml': '768cbc463c556b40',
+  // Moved from 768cbc463c556b40 when the latency objective became 99 % within 3 s (was 2 s,
+  // which exponential 500-ms service times miss 1.8 % of the time without waiting, so no day
+  // could meet it): only the metrics counted against the threshold differ
+  // (service.<inventory, inventory-dr>.latency_objective_met and .availability.latency,
+  // transactions.delayed); series, incidents and events are the same (the sample path did not change).
+  'dr-failover.yaml': 'e0f7beb543462368',
   // Moved when the failed-change and freeze-peak-hours variants were added (issue #16): the
   // records of the six earlier variants still hash to a257ef8da4210181. Moved again from
   // 4c9fc651cc7311c8 when the inventory servers were priced (costPerHour 6.25 → cost.servers,

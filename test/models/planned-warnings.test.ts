@@ -4,7 +4,7 @@
  * where it holds, said once (review12: a base of 5 servers whose variants all have 10+ warned
  * falsely; a variant at ρ = 1.8 run alone warned nothing).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { formatScenarioError, loadScenarioFile } from '../../src/scenario/index.
 import { plannedScenarioWarnings } from '../../src/models/warnings.js';
 import { plannedScenarios } from '../../src/cli/planned-warnings.js';
 import { cli } from '../experiment/helpers.js';
+import { reportHtml } from '../../src/report/index.js';
+import type { ResultsDocument } from '../../src/results/format.js';
 
 function write(lines: string[]): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'opsim-planned-')), 'f.yaml');
@@ -45,16 +47,28 @@ describe('warnings of the planned scenarios', () => {
   });
 
   it('tags a warning with the variants that raise it, once for several, "every variant" for all', () => {
+    // The variants inherit the base's 5 servers (they change the horizon): the warning is the base's field's, said once.
+    const inherit = write(['name: mmc', 'horizon: 10m', 'load: [{ name: c, service: s, rate: 9/s }]', 'services: [{ name: s, servers: 5, serviceTime: { dist: exponential, mean: 1s } }]', 'experiment:', '  variants:', '    list:', '      - { name: a, set: { horizon: 20m } }', '      - { name: b, set: { horizon: 30m } }', '      - { name: c, set: { services.s.servers: 12 } }']);
+    expect(judged(inherit)).toEqual([`${inherit}:4:23 services[0].servers: warning: in variants a, b: ${OVER5}`]);
+    expect(judged(inherit, { variants: ['a', 'b'] })).toEqual([`${inherit}:4:23 services[0].servers: warning: in every variant: ${OVER5}`]);
+    expect(judged(inherit, { variants: ['c'] })).toEqual([]);
+    expect(judged(inherit, {}, true)).toEqual([`${inherit}:4:23 services[0].servers: warning: in the base scenario and variants a, b: ${OVER5}`]);
+  });
+
+  it("points at the variant's own setting when the variant set the field (was the base's field)", () => {
     const file = mmc(10, { big: 12, small: 5, tiny: 5 });
-    expect(judged(file)).toEqual([`${file}:4:23 services[0].servers: warning: in variants small, tiny: ${OVER5}`]);
-    expect(judged(file, { variants: ['small'] })).toEqual([`${file}:4:23 services[0].servers: warning: in variant small: ${OVER5}`]);
+    expect(judged(file)).toEqual([
+      `${file}:9:31 experiment.variants.list[1].set["services.s.servers"]: warning: in variant small: ${OVER5}`,
+      `${file}:10:30 experiment.variants.list[2].set["services.s.servers"]: warning: in variant tiny: ${OVER5}`,
+    ]);
+    expect(judged(file, { variants: ['small'] })).toEqual([`${file}:9:31 experiment.variants.list[1].set["services.s.servers"]: warning: in variant small: ${OVER5}`]);
     expect(judged(file, { variants: ['big'] })).toEqual([]);
-    const all = mmc(10, { a: 5, b: 5 });
-    expect(judged(all)).toEqual([`${all}:4:23 services[0].servers: warning: in every variant: ${OVER5}`]);
-    // validate's reading: the base as well.
-    expect(judged(all, {}, true)).toEqual([`${all}:4:23 services[0].servers: warning: in every variant: ${OVER5}`]);
+    // The base's own field and a variant that sets the same value: each where it is written.
     const base = mmc(5, { same: 5, big: 12 });
-    expect(judged(base, {}, true)).toEqual([`${base}:4:23 services[0].servers: warning: in the base scenario and variant same: ${OVER5}`]);
+    expect(judged(base, {}, true)).toEqual([`${base}:4:23 services[0].servers: warning: in the base scenario: ${OVER5}`, `${base}:8:30 experiment.variants.list[0].set["services.s.servers"]: warning: in variant same: ${OVER5}`]);
+    // A factor sweep: at the factor.
+    const sweep = write(['name: mmc', 'horizon: 10m', 'load: [{ name: c, service: s, rate: 9/s }]', 'services: [{ name: s, servers: 10, serviceTime: { dist: exponential, mean: 1s } }]', 'experiment:', '  variants:', '    factors:', '      services.s.servers: [5, 12]']);
+    expect(judged(sweep)).toEqual([`${sweep}:8:7 experiment.variants.factors["services.s.servers"]: warning: in variant services.s.servers=5: ${OVER5}`]);
   });
 });
 
@@ -67,7 +81,16 @@ describe('at run and validate', () => {
     const small = mmc(10, { base: 10, small: 5 });
     const r = await cli(['run', small, '--variant', 'small', '-r', '1', '--quiet', '--no-report', '--out', path.join(out, 'b')]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`${small}:4:23 services[0].servers: warning: in variant small: ${OVER5}`);
+    expect(r.stderr).toContain(`${small}:9:31 experiment.variants.list[1].set["services.s.servers"]: warning: in variant small: ${OVER5}`);
+    // In results.json too (they printed at run only before), and at the top of report.html.
+    const doc = JSON.parse(readFileSync(path.join(out, 'b', 'results.json'), 'utf8')) as ResultsDocument;
+    expect(doc.scenarioWarnings).toEqual([{ file: small, line: 9, column: 31, path: 'experiment.variants.list[1].set["services.s.servers"]', message: `in variant small: ${OVER5}` }]);
+    const html = reportHtml(doc, []);
+    expect(html.indexOf('in variant small: &quot;s&quot; is overloaded')).toBeGreaterThan(0);
+    expect(html.indexOf('in variant small: &quot;s&quot; is overloaded')).toBeLessThan(html.indexOf('<h2>Decision'));
+    // No warning, no field: the results of a scenario without warnings keep their bytes.
+    const quiet = JSON.parse(readFileSync(path.join(out, 'a', 'results.json'), 'utf8')) as ResultsDocument;
+    expect('scenarioWarnings' in quiet).toBe(false);
   }, 60_000);
 
   it('opsim validate: the base and every variant, each warning tagged', async () => {
@@ -75,6 +98,6 @@ describe('at run and validate', () => {
     const small = mmc(10, { base: 10, small: 5 });
     const r = await cli(['validate', five, small]);
     expect(r.code).toBe(0);
-    expect(r.stderr.trim().split('\n')).toEqual([`${five}:4:23 services[0].servers: warning: in the base scenario: ${OVER5}`, `${small}:4:23 services[0].servers: warning: in variant small: ${OVER5}`]);
+    expect(r.stderr.trim().split('\n')).toEqual([`${five}:4:23 services[0].servers: warning: in the base scenario: ${OVER5}`, `${small}:9:31 experiment.variants.list[1].set["services.s.servers"]: warning: in variant small: ${OVER5}`]);
   }, 30_000);
 });

@@ -131,7 +131,7 @@ describe('the verdicts are read from the specs\' SLA roles, not from metric name
     expect(table).toContain('P(checkout-latency met)');
     expect(table).toMatch(/0\.90<\/strong> <span class="ci">\[0\.45, 1\.00\] 9\/10/);
     expect(table).toContain('<th>checkout-latency error budget used</th>');
-    expect(table).toMatch(/<td>110 %/);
+    expect(table).toMatch(/<td>110.0 %/);
     expect(table).not.toContain('P(decoy met)');
     expect(table).not.toContain('P(<code>contract.checkout-latency.verdict</code>)');
     expect(html).toContain('breached from 17:30 for 47.5 min');
@@ -142,7 +142,7 @@ describe('the verdicts are read from the specs\' SLA roles, not from metric name
     const verdict = html.indexOf('<table class="verdict">');
     const table = html.slice(verdict, html.indexOf('</table>', verdict));
     // decided() has no roles in its catalog (and no spec for error_budget_used at all).
-    expect(table).toMatch(/<td>110 %/);
+    expect(table).toMatch(/<td>110.0 %/);
     expect(html).toContain('breached from 17:30 for 47.5 min');
   });
 });
@@ -151,6 +151,10 @@ describe('units', () => {
   it('clock times, durations, shares and money', () => {
     expect(clockTime(63000)).toBe('17:30');
     expect(clockTime(63000 + 86400, 3 * 86400)).toBe('day 2 17:30');
+    // A one-day run: its end is 24:00; a bound past it (GlobalMart's freeze-peak-hours first breach, n = 2: [18:51, 27:19 h]) says its day instead of wrapping to 03:19.
+    expect(clockTime(86400)).toBe('24:00');
+    expect(clockTime(98347.4)).toBe('day 2 03:19');
+    expect(formatValue(98347.4, 'clock_seconds', 86400)).toBe('day 2 03:19');
     expect(formatValue(47.5, 'minutes')).toBe('47.5 min');
     expect(formatValue(0.99890, 'fraction')).toBe('99.89 %');
     expect(formatValue(2569, 'seconds')).toBe('42.8 min');

@@ -86,10 +86,11 @@ describe('percent', () => {
     expect(percent(0.1 + 0.2)).toBe('30 %'); // was "30.000000000000004 %"
     expect(formatValue((0.7 + 0.8 + 0.9) / 3, 'fraction')).toBe('80 %'); // was "79.99999999999999 %"
     expect(percent((0.99 + 0.99 + 0.99) / 3)).toBe('99 %'); // three replications meeting 99 %: was "98.99999999999999 %"
-    expect(formatComparison(0.8, 0.9, 'fraction')).toEqual(['80 %', '90 %', '+10 pp']); // was "+9.999999999999998 pp"
-    expect(formatComparison(0.8, (0.7 + 0.8 + 0.9) / 3, 'fraction')[2]).toBe('0 pp'); // the same share: no difference, no sign
-    expect(formatComparison(0.9, 0.9001, 'fraction')[2]).toBe('+0.01 pp');
-    expect(formatComparison(0, 1e-105, 'fraction')[2]).toBe('+1.00e-103 pp'); // nothing dropped from a figure this small
+    // Figures read together share one precision (percentDecimals), trailing zeros kept.
+    expect(formatComparison(0.8, 0.9, 'fraction')).toEqual(['80.0 %', '90.0 %', '+10.0 pp']); // was "+9.999999999999998 pp"
+    expect(formatComparison(0.8, (0.7 + 0.8 + 0.9) / 3, 'fraction')[2]).toBe('0.0 pp'); // the same share: no difference, no sign
+    expect(formatComparison(0.9, 0.9001, 'fraction')).toEqual(['90.00 %', '90.01 %', '+0.01 pp']);
+    expect(formatComparison(0, 1e-105, 'fraction')[2]).toBe('+<0.000001 pp'); // not none, though too small for six places
   });
 
   /** Shares with k + 2 decimals (whole percentages at k = 0), as replications report them. */
@@ -110,14 +111,23 @@ describe('percent', () => {
     );
   });
 
-  it('a difference of two shares reads as the exact difference in percentage points (property)', () => {
+  it('a difference of two shares reads as the exact difference in percentage points, in the precision of the two shares (property)', () => {
     const pairs = fc.integer({ min: 0, max: 4 }).chain((k) => fc.record({ k: fc.constant(k), ab: shares(k, 2) }));
     fc.assert(
       fc.property(pairs, ({ k, ab: [i, j] }) => {
         const scale = 10 ** (k + 2);
-        const exact = Math.abs(j! - i!) / scale;
+        const texts = formatComparison(i! / scale, j! / scale, 'fraction');
+        const diff = texts[2]!;
         const signed = j! > i! ? '+' : j! < i! ? '−' : '';
-        expect(formatComparison(i! / scale, j! / scale, 'fraction')[2]).toBe(`${signed}${percent(exact).replace(/ %$/, ' pp')}`);
+        expect(diff.startsWith(signed) && !/^[+−]/.test(diff.slice(signed.length))).toBe(true);
+        const places = texts.map((t) => /\.(\d+) (%|pp)$/.exec(t)?.[1]?.length ?? 0);
+        expect(new Set(places).size, texts.join(' ')).toBe(1);
+        if (/[<>]/.test(diff)) return; // a mark for the ends (percentAt), not a figure
+        // Exact: the difference in units of 10^-(k+2) × 100 % against the printed figure in units of its last place.
+        const printed = fixed(diff.slice(signed.length, -3));
+        const exact = fixed(String(Math.abs(j! - i!))) * 100n / BigInt(scale);
+        const half = 10n ** BigInt(SCALE - places[0]!) / 2n;
+        expect(printed - exact <= half && exact - printed <= half, texts.join(' ')).toBe(true);
       }),
       { numRuns: 3000 },
     );

@@ -51,7 +51,8 @@ describe('one scale for figures read together', () => {
   it('leaves alone what has one scale or no figure', () => {
     expect(formatTogether([0, 0], 'seconds')).toEqual(['0 s', '0 s']);
     expect(formatTogether([NaN, 60, 9000], 'seconds')).toEqual(['—', '0.0167 h', '2.5 h']);
-    expect(formatTogether([0.9989, 0.95], 'fraction')).toEqual(['99.89 %', '95 %']);
+    // Percentages read together share one precision (percentDecimals): two places when one is between 99 % and 100 %.
+    expect(formatTogether([0.9989, 0.95], 'fraction')).toEqual(['99.89 %', '95.00 %']);
     expect(formatTogether([63000, 64800], 'clock_seconds')).toEqual(['17:30', '18:00']);
     expect(formatTogether([1.5, 2e6], undefined)).toEqual(['1.5', '2.000e+6']);
     expect(formatTogether([47.5], 'minutes')).toEqual([formatValue(47.5, 'minutes')]);
@@ -67,14 +68,14 @@ describe('one scale for figures read together', () => {
 
   it('writes a difference of two percentages in percentage points, as `opsim compare` does', () => {
     const doc = makePolicyResults();
-    expect(formatDeltaTogether(doc, 'service.checkout.utilisation', [0.137, 0.1, -0.02])).toEqual(['13.7 pp', '10 pp', '−2 pp']);
+    expect(formatDeltaTogether(doc, 'service.checkout.utilisation', [0.137, 0.1, -0.02])).toEqual(['13.7 pp', '10.0 pp', '−2.0 pp']);
     // In report.html: the paired comparisons and the decision table's difference from the reference.
     const attainment = 'sla.checkout-latency.attainment';
     doc.comparisons = [{ metric: attainment, variant: 'five-operators', reference: 'base', meanDifference: 0.137, ci95: [0.1, 0.17], n: 10 }];
     doc.ranking = { metric: attainment, direction: 'higher', order: doc.variants.map((x, i) => ({ variant: x.name, mean: 1, ci95: [0, 2], rank: i + 1 })) };
     const html = reportHtml(doc, []);
-    expect(html).toContain('<td>13.7 pp</td><td>10 pp – 17 pp</td>');
-    expect(verdictTable(doc)).toContain('<td>+13.7 pp <span class="ci">[10 pp, 17 pp]</span>');
+    expect(html).toContain('<td>13.7 pp</td><td>10.0 pp – 17.0 pp</td>');
+    expect(verdictTable(doc)).toContain('<td>+13.7 pp <span class="ci">[10.0 pp, 17.0 pp]</span>');
     expect(html).not.toMatch(/13\.7 %/);
   });
 

@@ -206,5 +206,9 @@ describe('time axis labels', () => {
     const t = await ticks(86400);
     expect(t).toContain('12:00');
     expect(t.filter((x) => x.startsWith('day'))).toEqual([]);
+    // Its end reads 24:00 (beside 21:00), not a second 00:00.
+    expect(t[0]).toBe('00:00');
+    expect(t.at(-1)).toBe('24:00');
+    expect(t.filter((x) => x === '00:00')).toHaveLength(1);
   });
 });

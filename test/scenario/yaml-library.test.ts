@@ -14,6 +14,8 @@ import * as installed from 'yaml';
 import * as installedJsYaml from 'js-yaml';
 import { installedVersion, installedYamlVersion, LIBRARY_BUNDLES, loadBundle } from '../../src/scenario/yaml-library.js';
 import { ROOT } from '../experiment/helpers.js';
+import { createRequire } from 'node:module';
+import { installedPackageVersion } from '../../src/scenario/cached-script.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'opsim-yaml-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -125,4 +127,16 @@ describe('the bundled js-yaml', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ status: 'used', value: { a: [1, 2] } });
   }, 30_000);
+});
+
+describe('installedPackageVersion (the generated files name the versions they were made from)', () => {
+  it('reads what Node resolves from opsim, without resolving when the package is in the root’s node_modules', () => {
+    const req = createRequire(path.join(ROOT, 'dist', 'generated', 'cli.cjs'));
+    for (const name of ['yaml', 'js-yaml', 'ajv']) {
+      const resolved = (JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+      expect(installedPackageVersion(name, ROOT, import.meta.url), name).toBe(resolved);
+      // A root without node_modules of its own (a hoisted install): resolved from `from`.
+      expect(installedPackageVersion(name, path.join(ROOT, 'docs'), import.meta.url), name).toBe(resolved);
+    }
+  });
 });

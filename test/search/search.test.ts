@@ -77,11 +77,11 @@ describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % with
     const section = html.slice(html.indexOf('<section id="search">'));
     expect(section.indexOf('agents=14')).toBeLessThan(section.indexOf('agents=13'));
     expect(section).toMatch(/<strong>agents=14<\/strong> · cost 3,780 · certified/);
-    expect(section).toMatch(/<th scope="row">agents=13<\/th><td>3,510<\/td><td>270<\/td><td class="bad">infeasible<\/td><td class="missed"><ul><li>answer-80-in-20: mean calls answered within target 79\.\d+ % \[\d+\.?\d* %, \d+\.?\d* %\] misses ≥ 80 % \(n = [\d,]+\)/);
+    expect(section).toMatch(/<th scope="row">agents=13<\/th><td>3,510<\/td><td>270<\/td><td class="bad">infeasible<\/td><td class="missed"><ul><li>answer-80-in-20: mean calls answered within target 79\.\d+ % \[\d+\.?\d* %, \d+\.?\d* %\] misses ≥ 80\.0 % \(n = [\d,]+\)/);
     // The certificate names the constraint's metric by its label, the name in small print, the bound in its unit.
-    expect(section).toContain('<li><strong>answer-80-in-20</strong>: mean calls answered within target <code class="name">requests.calls.service_level</code> ≥ 80 % (indifference zone ±0.4 %)</li>');
+    expect(section).toContain('<li><strong>answer-80-in-20</strong>: mean calls answered within target <code class="name">requests.calls.service_level</code> ≥ 80.0 % (indifference zone ±0.4 %)</li>');
     expect(section).toContain('<th title="calls answered within target (requests.calls.service_level)">answer-80-in-20<br><span class="ci">calls answered within target</span></th>');
-    expect(section).toMatch(/<td class="bad" title="calls answered within target \(requests\.calls\.service_level\): infeasible, n = [\d,]+, bound ≥ 80 %">✗ 79\.\d+ % <span class="ci">\[\d+\.?\d* %, \d+\.?\d* %\]<\/span><\/td>/);
+    expect(section).toMatch(/<td class="bad" title="calls answered within target \(requests\.calls\.service_level\): infeasible, n = [\d,]+, bound ≥ 80\.0 %">✗ 79\.\d+ % <span class="ci">\[\d+\.?\d* %, \d+\.?\d* %\]<\/span><\/td>/);
     expect(section).not.toContain('<code>requests.calls.service_level</code>');
     expect(section).toContain(`aria-label="replications: search ${doc.replications.used}, exhaustive grid at least ${doc.replications.grid.atLeast}"`);
   });
@@ -155,7 +155,7 @@ describe('bad input and hard spaces', () => {
     const doc = await runSearch(input(f), { workers: 0 });
     expect(doc.status).toBe('no-feasible-point');
     expect(doc.answer?.candidate).toBe('agents=11');
-    expect(doc.misses?.[0]).toMatch(/^requests\.calls\.service_level: mean calls answered within target \d+\.?\d* % \[.*\] misses ≥ 80 % \(n = \d+\)$/);
+    expect(doc.misses?.[0]).toMatch(/^requests\.calls\.service_level: mean calls answered within target \d+\.?\d* % \[.*\] misses ≥ 80\.0 % \(n = \d+\)$/);
     expect(doc.summary).toMatch(/^no policy was certified feasible/);
   }, 60_000);
 

@@ -24,6 +24,10 @@ export function checkIncidents(s: Scenario, report: ScenarioReport): void {
     reportedNames.add(r.name);
     if (r.type !== undefined && !typeNames.includes(r.type)) report(['incidents', 'reported', i, 'type'], unknownName('incident type', r.type, typeNames));
     else if (typeNames.length === 0) report(['incidents', 'reported', i], 'reported incidents need an incident type to work them: declare incidents.types');
+    // Silently working every incident as the first type (whatever priority the mix draws) would be a modelling trap.
+    else if (r.type === undefined && typeNames.length > 1 && s.incidents?.defaultType === undefined) {
+      report(['incidents', 'reported', i], `names no "type" and ${typeNames.length} incident types are declared: every incident of the stream would be worked as the first, "${typeNames[0]}", whatever priority its mix gives; set "type" (one stream per type, e.g. per priority) or incidents.defaultType`);
+    }
     if (r.priorities !== undefined) {
       const sum = Object.values(r.priorities).reduce((a, b) => a + (b ?? 0), 0);
       if (Math.abs(sum - 1) > 1e-9) report(['incidents', 'reported', i, 'priorities'], `the shares must sum to 1 (100 %), got ${+(sum * 100).toFixed(6)} %`);

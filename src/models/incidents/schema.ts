@@ -132,7 +132,7 @@ export const ReportedIncidents = Type.Object(
     rate: Rate({ maximum: 10_000, description: 'Base arrival rate of user-reported incidents (Poisson), e.g. "6/h" (at most 10,000/s).' }),
     daily: Type.Optional(Type.Array(Type.Number({ minimum: 0, maximum: 10_000 }), { minItems: 24, maxItems: 24, description: 'Hour-of-day multipliers of the rate (24 values, hour 0 first, from time 0 = midnight), like a load class\'s `daily`.' })),
     weekly: Type.Optional(Type.Array(Type.Number({ minimum: 0, maximum: 10_000 }), { minItems: 7, maxItems: 7, description: 'Day-of-week multipliers of the rate (7 values, Monday first), like a load class\'s `weekly`.' })),
-    type: Type.Optional(Type.String({ minLength: 1, description: 'Incident type that works them (its escalation path and times; default: incidents.defaultType, else the first type).' })),
+    type: Type.Optional(Type.String({ minLength: 1, description: 'Incident type that works them all, whatever their priority (its escalation path and times; default: incidents.defaultType, else the only type; with several types and no defaultType it must be set).' })),
     priorities: Type.Optional(PriorityMix),
   },
   {

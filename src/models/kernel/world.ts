@@ -27,6 +27,8 @@ export interface ServiceHandle {
   recentThroughput(window: number): number;
   /** Servers able to serve now (up, not drained, not shut down). */
   serversAvailable(): number;
+  /** True when, for some time of positive length after `from` up to now, no server could serve (what an SLA window asks). */
+  hadNoServerSince(from: number): boolean;
   /** Takes `count` servers out of service (maintenance); returns the function that puts them back. */
   takeOffline(count: number, reason: string): () => void;
   /**
@@ -44,6 +46,12 @@ export interface ServiceHandle {
   trackThreshold(seconds: number): number;
   /** Successes slower than the tracked threshold `id` finished since the end of warm-up. */
   slowerThan(id: number): number;
+  /**
+   * Running totals since the end of warm-up of the requests a site's failover diverted here from
+   * `origin` (every origin when null): finished, failed, and successes slower than tracked
+   * threshold `id` (−1: 0). Part of totals(); all 0 at a service nothing was diverted to.
+   */
+  divertedTotals(origin: ServiceHandle | null, id: number): { finished: number; failed: number; slow: number };
   /** The service's latency objective, if the scenario declares one. */
   readonly latencyObjective: { threshold: number; target: number } | null;
 }

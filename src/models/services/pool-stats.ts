@@ -111,6 +111,34 @@ export class ObjectiveWindows {
   }
 }
 
+/**
+ * The spells in which a service had no server able to serve, kept as little as answers "was
+ * there one, of positive length, in (from, now]?": the one in progress and the end of the last
+ * one (an earlier one ended earlier still). What an SLA window asks, at its end or a switch.
+ */
+export class NoServerSpells {
+  /** Since when no server has been able to serve (NaN while one can). */
+  private from = NaN;
+  /** When the last spell of positive length ended (−∞: none yet). */
+  private until = -Infinity;
+
+  /** The number of servers able to serve is `n` from `now` on. */
+  note(now: number, n: number): void {
+    if (n <= 0) {
+      if (Number.isNaN(this.from)) this.from = now;
+    } else if (!Number.isNaN(this.from)) {
+      if (now > this.from) this.until = now;
+      this.from = NaN;
+    }
+  }
+
+  /** True when a spell without a server overlaps (from, now] for a positive time. */
+  since(from: number, now: number): boolean {
+    if (this.until > from) return true;
+    return !Number.isNaN(this.from) && now > Math.max(from, this.from);
+  }
+}
+
 /** Servers able to serve (time-weighted, and whether at least `minServers`) and capacity against demand on the TICK grid. */
 export class ServerAvailability {
   private readonly level: TimeWeighted;
@@ -157,6 +185,75 @@ export class ServerAvailability {
     metric(S.serversAvailable, () => this.level.mean(this.sim.now));
     metric(S.availabilityCapacity, () => (this.ticks > 0 ? this.met / this.ticks : 1));
     if (this.pool.spec.minServers !== undefined) metric(S.availabilityServers, () => this.enough.mean(this.sim.now));
+  }
+}
+
+/** Running totals of a service's requests: finished (successes and failures), failed, and successes slower than a threshold. */
+export interface RequestTotals {
+  finished: number;
+  failed: number;
+  slow: number;
+}
+
+/**
+ * The requests a failover diverted to this pool (its standby), told apart by the pool they were
+ * sent to (their origin): each origin is a load class of its own at this pool, with no metric,
+ * so its successes fall in the class sums `fold` keeps anyway; here its failures and its
+ * successes slower than each tracked threshold. Origins are added while the replication runs
+ * (the first diverted request of each), after every load class of the pool's own.
+ */
+export class DivertedIn {
+  /** Class index of the first origin (−1: none yet: nothing ever diverted here). */
+  first = -1;
+  private readonly failed: number[] = [];
+  /** Per origin, slow successes per tracked threshold id. */
+  private readonly slow: Float64Array[] = [];
+
+  /** Registers an origin whose class index is `cls` (the next class); returns it. */
+  add(cls: number): number {
+    if (this.first < 0) this.first = cls;
+    this.failed.push(0);
+    this.slow.push(new Float64Array(0));
+    return cls;
+  }
+
+  /** A request of class `cls` failed for good: counted when it is an origin's. */
+  noteFailed(cls: number): void {
+    const o = cls - this.first;
+    if (this.first >= 0 && o >= 0) this.failed[o]!++;
+  }
+
+  /** Counts the origins' slow successes among `n` pending ones (classes `cls`, response times `rts`). */
+  fold(n: number, cls: Int32Array, rts: Float64Array, limits: Float64Array): void {
+    for (let k = 0; k < n; k++) {
+      const o = cls[k]! - this.first;
+      if (o < 0) continue;
+      let slow = this.slow[o]!;
+      if (slow.length < limits.length) {
+        const grown = new Float64Array(limits.length);
+        grown.set(slow);
+        this.slow[o] = slow = grown;
+      }
+      const rt = rts[k]!;
+      for (let i = 0; i < limits.length; i++) if (rt > limits[i]!) slow[i]!++;
+    }
+  }
+
+  /** Totals of origin `o` (its successes `ok` from the class sums), slow against threshold `id` (−1: none). */
+  totals(o: number, ok: number, id: number): RequestTotals {
+    const failed = this.failed[o]!;
+    return { finished: ok + failed, failed, slow: id < 0 ? 0 : (this.slow[o]![id] ?? 0) };
+  }
+
+  /** Number of origins. */
+  get size(): number {
+    return this.failed.length;
+  }
+
+  /** Restarts the counts at the end of warm-up. */
+  reset(): void {
+    this.failed.fill(0);
+    for (const s of this.slow) s.fill(0);
   }
 }
 

@@ -20,6 +20,7 @@ import { Balancer } from './balancer.js';
 import type { RoomsPort } from '../cooling/ports.js';
 import { CALLING, IDLE, QUEUED, RequestRecords, SERVING } from './requests.js';
 import { ServiceStats, type StatsSubject } from './stats.js';
+import { NoServerSpells } from './pool-stats.js';
 import type { Room } from '../cooling/runtime.js';
 import type { ServiceHandle, World } from '../kernel/world.js';
 import type { RequestPath } from './request-path.js';
@@ -46,6 +47,8 @@ export class ServicePool implements ServiceHandle {
   private requestPath: RequestPath | null = null;
   /** Load-balancer outages in progress (failure, failover): every request is refused. */
   private lbDown = 0;
+  /** The spells without a server able to serve (see hadNoServerSince). */
+  private readonly noServer = new NoServerSpells();
   /** Arrival-rate profiles of the load classes sent here (for availability.capacity). */
   readonly demand: RateProfile[] = [];
   /** Pools that call this one (their demand is ours too). */
@@ -54,6 +57,8 @@ export class ServicePool implements ServiceHandle {
   readonly perRequest: boolean = true;
   /** While set, new requests and calls go to this pool instead (a site failed over; see divertTo). */
   private divert: ServicePool | null = null;
+  /** The class of each pool whose requests a failover diverted here (see divertedTotals). */
+  private readonly origins = new Map<ServicePool, number>();
   /** Pools a recovery plan may divert here (see standBy): their load counts in this pool's capacity checks while it is. */
   readonly standingFor: ServicePool[] = [];
   /** Service-time factor of background jobs (backups, batch) holding a share of every server: 1 ÷ (1 − share). */
@@ -189,7 +194,7 @@ export class ServicePool implements ServiceHandle {
 
   /** A new request of load class `cls` (from addClass) arrives now. */
   arrive(cls: number): void {
-    if (this.divert !== null) return this.divert.call(this.classPriority[cls]!, -1, -1);
+    if (this.divert !== null) return this.divert.call(this.classPriority[cls]!, -1, -1, this);
     this.stats.arrived();
     const slot = this.rec.alloc();
     this.rec.init(slot, this.sim.now, this.classPriority[cls]!, 0, -1, -1);
@@ -197,13 +202,40 @@ export class ServicePool implements ServiceHandle {
     this.startAttempt(slot);
   }
 
-  /** A call from an upstream pool's request (`parentSlot` of pool `parentPool`). */
-  call(priority: number, parentPool: number, parentSlot: number): void {
-    if (this.divert !== null) return this.divert.call(priority, parentPool, parentSlot);
+  /**
+   * A call from an upstream pool's request (`parentSlot` of pool `parentPool`), or, with `from`,
+   * a request a failover diverted here from that pool (counted apart: see divertedTotals).
+   */
+  call(priority: number, parentPool: number, parentSlot: number, from: ServicePool | null = null): void {
+    if (this.divert !== null) return this.divert.call(priority, parentPool, parentSlot, from ?? this);
     this.stats.arrived();
     const slot = this.rec.alloc();
     this.rec.init(slot, this.sim.now, priority, 0, parentPool, parentSlot);
+    if (from !== null) this.rec.cls[slot] = this.originClass(from);
     this.startAttempt(slot);
+  }
+
+  /** The class counting the requests diverted here from `from` (added with the first of them). */
+  private originClass(from: ServicePool): number {
+    let c = this.origins.get(from);
+    if (c === undefined) this.origins.set(from, (c = this.stats.addOrigin()));
+    return c;
+  }
+
+  /**
+   * Running totals since warm-up of the requests a failover diverted here from `origin` (all
+   * origins when null), with successes slower than tracked threshold `id` (−1: none counted).
+   */
+  divertedTotals(origin: ServiceHandle | null, id: number): { finished: number; failed: number; slow: number } {
+    const out = { finished: 0, failed: 0, slow: 0 };
+    for (const [pool, cls] of this.origins) {
+      if (origin !== null && pool !== origin) continue;
+      const t = this.stats.originTotals(cls, id);
+      out.finished += t.finished;
+      out.failed += t.failed;
+      out.slow += t.slow;
+    }
+    return out;
   }
 
   /** Puts a network path in front of the service: every attempt crosses it first (the network model's hook). */
@@ -444,7 +476,7 @@ export class ServicePool implements ServiceHandle {
       } else this.rec.release(slot);
       return;
     }
-    this.stats.recordFailed();
+    this.stats.recordFailed(this.rec.cls[slot]!);
     if (busy) {
       this.rec.abandoned[slot] = 1;
       this.rec.parentPool[slot] = -1;
@@ -565,7 +597,18 @@ export class ServicePool implements ServiceHandle {
 
   private noteAvailability(): void {
     const now = this.sim.now;
-    this.stats.noteAvailability(now, this.serversAvailable());
+    const n = this.serversAvailable();
+    this.stats.noteAvailability(now, n);
+    this.noServer.note(now, n);
+  }
+
+  /**
+   * True when, for some time after `from` up to now, no server could serve (every one failed,
+   * offline, powered off or drained, or the load balancer down): a spell of positive length
+   * that overlaps (from, now]. Read at an SLA window's end or a switch, never per request.
+   */
+  hadNoServerSince(from: number): boolean {
+    return this.noServer.since(from, this.sim.now);
   }
 
   /** A load-balancer outage begins (+1) or ends (−1). */

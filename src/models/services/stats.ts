@@ -15,7 +15,7 @@ import { TICK } from '../kernel/timing.js';
 import type { World } from '../kernel/world.js';
 import { SERVICE_METRICS } from './metrics.js';
 import type { RequestRecords } from './requests.js';
-import { IntervalRow, ObjectiveWindows, registerPoolMetrics, ServerAvailability, TrackedThresholds, type BackendSums, type PoolStatsSubject } from './pool-stats.js';
+import { DivertedIn, IntervalRow, ObjectiveWindows, registerPoolMetrics, ServerAvailability, TrackedThresholds, type BackendSums, type PoolStatsSubject, type RequestTotals } from './pool-stats.js';
 
 /** What the statistics read from their pool (ServicePool provides it). */
 export interface StatsSubject extends PoolStatsSubject {
@@ -58,6 +58,8 @@ export class ServiceStats {
   // Per load class: response-time sums and successes.
   private readonly classRt: number[] = [];
   private readonly classOk: number[] = [];
+  /** The requests a failover diverted here, by the pool they were sent to (classes after the load's). */
+  private readonly diverted = new DivertedIn();
 
   // Per backend (balanced mode): response-time sums and successes.
   private readonly perBackend: BackendSums;
@@ -209,6 +211,8 @@ export class ServiceStats {
       for (let k = 0; k < n; k++) if (rts[k]! > limit) slow++;
       trackedSlow[i] += slow;
     }
+    // A standby's diverted requests (never elsewhere: one test per batch).
+    if (this.diverted.first >= 0) this.diverted.fold(n, cs, rts, tracked);
   }
 
   /** The recent-history ring, with every success so far in it. */
@@ -217,10 +221,11 @@ export class ServiceStats {
     return this.window;
   }
 
-  /** A request failed for good (no retry left). */
-  recordFailed(): void {
+  /** A request of class `cls` (−1: a call) failed for good (no retry left). */
+  recordFailed(cls: number): void {
     this.fold();
     this.failedCount++;
+    this.diverted.noteFailed(cls);
     this.cumFailed++;
     this.window.addFailedOn(this.sim.clock);
     this.objective.failed(1);
@@ -301,6 +306,7 @@ export class ServiceStats {
     this.perBackend.ok.fill(0);
     this.classRt.fill(0);
     this.classOk.fill(0);
+    this.diverted.reset();
     this.objective.reset();
     // Resource integrals restart at zero; the interval snapshot must follow them.
     this.interval.rebase(this.pool.busyIntegral(), this.pool.capacityIntegral());
@@ -310,6 +316,7 @@ export class ServiceStats {
 
   /** Adds the sums of a new load class and its response-time metric; returns the class index. */
   addClass(recorder: World['recorder'], name: string): number {
+    if (this.diverted.first >= 0) throw new Error(`service ${this.pool.name}: load class ${name} added after the run started`);
     this.classRt.push(0);
     this.classOk.push(0);
     const c = this.classRt.length - 1;
@@ -318,6 +325,19 @@ export class ServiceStats {
       return this.classOk[c]! > 0 ? this.classRt[c]! / this.classOk[c]! : NaN;
     });
     return c;
+  }
+
+  /** Adds the class of a pool whose requests a failover diverts here (no metric of its own); returns its index. */
+  addOrigin(): number {
+    this.classRt.push(0);
+    this.classOk.push(0);
+    return this.diverted.add(this.classRt.length - 1);
+  }
+
+  /** Totals of the requests of origin class `cls` (from addOrigin), slow against tracked threshold `id` (−1: none). */
+  originTotals(cls: number, id: number): RequestTotals {
+    this.fold();
+    return this.diverted.totals(cls - this.diverted.first, this.classOk[cls]!, id);
   }
 
   /** Computes this pool's row of the interval [start, end) (called by its first column). */

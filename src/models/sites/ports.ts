@@ -25,8 +25,6 @@ export interface DiversionsPort {
    * home) and after every disaster strikes or ends (when a site's servers go or come back).
    */
   onChange(listener: () => void): void;
-  /** Requests at `service` now, waiting or in service (what a backlog still holds). */
-  inSystem(service: ServiceHandle): number;
 }
 
 declare module '../kernel/plugin.js' {

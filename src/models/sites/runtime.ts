@@ -596,9 +596,5 @@ function diversionsPort(services: ServicesPort, config: SitesConfig, diverted: R
     onChange: (listener) => {
       listeners.push(listener);
     },
-    inSystem: (h) => {
-      const p = pool(h.name);
-      return p.queueLength() + p.busyNow();
-    },
   };
 }

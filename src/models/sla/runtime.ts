@@ -1,9 +1,10 @@
 /**
  * SLAs and cost. Each service SLA is checked window by window: a window in which the
- * latency objective is missed (or the service has no server) counts as downtime. Across a
- * failover a window judges what the service's customers get: the requests finished at the
- * service and at the standby serving (or still draining) its diverted requests, and whether at
- * any time in it the service serving them had no server (the sites' diversions port). Downtime
+ * latency objective is missed (or at any time in it the service had no server) counts as
+ * downtime. Across a failover a window judges what the service's customers get: its own
+ * requests, wherever they finished (at the service, or at the standby a failover diverted them
+ * to, which counts them apart from its own), and whether at any time in it the service serving
+ * them had no server (the sites' diversions port says which serves). Downtime
  * is summed into attainment, breach episodes, breach minutes and the share of the month's
  * error budget used. Incident targets per priority (response, resolution) are checked by
  * the incidents model with the targets defined here; staffing cost, the capacity costs
@@ -193,28 +194,11 @@ interface SlaRuntime {
   revenueAtRisk(): number;
 }
 
-/** Running totals of one service, as a window reads them: finished, failed, slower than the SLA's threshold. */
+/** Running totals of a service's own requests: finished, failed, slower than the SLA's threshold. */
 interface Counts {
   finished: number;
   failed: number;
   slow: number;
-}
-
-/** One service whose finished requests a window may count: its counts at the last window's end. */
-interface Counted {
-  readonly handle: ServiceHandle;
-  /** Successes slower than the SLA's threshold so far (0 without a threshold). */
-  readonly slow: () => number;
-  prev: Counts;
-}
-
-/** A service's counts since the last window, brought up to now. */
-function sinceLastWindow(c: Counted): Counts {
-  const t = c.handle.totals();
-  const now = { finished: t.finished, failed: t.failed, slow: c.slow() };
-  const d = { finished: now.finished - c.prev.finished, failed: now.failed - c.prev.failed, slow: now.slow - c.prev.slow };
-  c.prev = now;
-  return d;
 }
 
 function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: DiversionsPort): SlaRuntime {
@@ -227,93 +211,77 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   // were neither slower than the SLA's threshold (its own, else the service's objective)
   // nor failed reaches the target. The service counts slow successes per threshold.
   const objective = spec.latency ?? handle.latencyObjective;
-  const counted = (h: ServiceHandle): Counted => {
-    const id = objective === null ? -1 : h.trackThreshold(objective.threshold);
-    return { handle: h, slow: id < 0 ? () => 0 : () => h.slowerThan(id), prev: { finished: 0, failed: 0, slow: 0 } };
+  const thresholdId = (h: ServiceHandle): number => (objective === null ? -1 : h.trackThreshold(objective.threshold));
+  const ownId = thresholdId(handle);
+  // A failover diverts the service's new requests to a standby (or the standby's own standby),
+  // where they share the servers and the queue with its own load; each service counts the
+  // requests diverted to it apart, by the service they were sent to (divertedTotals). So the
+  // service's own requests are those finished at it, less any diverted to it from another,
+  // plus its own diverted to each of its standbys, wherever and whenever they finish there
+  // (a backlog that drains after the failback included). Read at window ends and by the
+  // metrics, never per request.
+  const standbys = diversions.standbysOf(spec.service).map((h) => ({ handle: h, id: thresholdId(h) }));
+  const ownTotals = (): Counts => {
+    const t = handle.totals();
+    const into = handle.divertedTotals(null, ownId);
+    const c = { finished: t.finished - into.finished, failed: t.failed - into.failed, slow: (ownId < 0 ? 0 : handle.slowerThan(ownId)) - into.slow };
+    for (const s of standbys) {
+      const d = s.handle.divertedTotals(handle, s.id);
+      c.finished += d.finished;
+      c.failed += d.failed;
+      c.slow += d.slow;
+    }
+    return c;
   };
-  const own = counted(handle);
-  const slowNow = own.slow;
-  // A failover diverts the service's new requests to a standby, where they finish (and are
-  // counted, mixed with the standby's own load, which shares its servers and queue). A window
-  // counts the requests finished at the service and at every standby that served its requests
-  // at some time in the window, or still held a backlog of them (see `draining`).
-  const standbys = diversions.standbysOf(spec.service).map(counted);
-  const servedInWindow = new Set<ServiceHandle>();
-  // A window is bad when, at any time in it, nothing served the service's requests (the service
-  // serving them had no server): noted at every switch and every disaster's start and end, so
-  // an outage ended by a switch inside a window is seen, and at the window's end (outages of
-  // other causes, seen only there).
+  /** The totals at the last window's end. */
+  let prev: Counts = { finished: 0, failed: 0, slow: 0 };
+  // A window is bad when, at any time in it, nothing served the service's requests: the service
+  // serving them (itself, or the standby a failover diverts them to) had no server able to serve,
+  // whatever the cause (every server failed or offline, its room or site without power, its load
+  // balancer down). Each service keeps its spells without a server (hadNoServerSince), so the
+  // window asks the service that served over each stretch of it: from the window's start or the
+  // last switch to the next switch or the window's end. A spell that begins at the window's end
+  // is the next window's; one that ended at its start, the last one's.
   let serving = handle;
-  /** Since when nothing has served the requests (NaN while something does). */
-  let noneSince = NaN;
+  /** Start of the current stretch: the window's start or the last switch in it. */
+  let servingFrom = sim.now;
   /** Some time of the current window had nothing serving. */
   let noneInWindow = false;
   let lastEnd = sim.now;
-  // A standby the requests left (at the failback, or for the standby's own standby) still holds
-  // those queued or in service there: it stays counted until as many requests have finished at
-  // it as it held then (its queue is first come, first served, so those are the diverted ones,
-  // bar the standby's own requests overtaking on another server).
-  const draining = new Map<Counted, { held: number; finishedThen: number }>();
-  /**
-   * `atWindowEnd`: noted by the window, not at a change (an outage of another cause, a failure
-   * of every server say): it began or ended at some unknown time in the window, so only its
-   * state at the end counts, as for a service without sites.
-   */
-  const note = (atWindowEnd = false): void => {
-    const now = sim.now;
-    const prev = serving;
-    serving = diversions.servedAt(spec.service);
-    if (serving !== prev) {
-      servedInWindow.add(serving);
-      const left = standbys.find((c) => c.handle === prev);
-      if (left !== undefined) {
-        const held = diversions.inSystem(prev);
-        if (held > 0) draining.set(left, { held, finishedThen: prev.totals().finished });
-      }
-    }
-    if (serving.serversAvailable() <= 0) {
-      if (Number.isNaN(noneSince)) noneSince = atWindowEnd ? lastEnd : now;
-    } else if (!Number.isNaN(noneSince)) {
-      if (!atWindowEnd && now > Math.max(noneSince, lastEnd)) noneInWindow = true;
-      noneSince = NaN;
-    }
+  /** Closes the stretch served by `serving` at now: was it without a server at some time? */
+  const closeStretch = (): void => {
+    if (serving.hadNoServerSince(servingFrom)) noneInWindow = true;
+    servingFrom = sim.now;
   };
-  // Every service's SLA listens: a site's disaster can take a service down without a recovery plan.
+  /** After a switch of any site: the stretch served so far ends when the requests go elsewhere. */
+  const note = (): void => {
+    const next = diversions.servedAt(spec.service);
+    if (next === serving) return;
+    closeStretch();
+    serving = next;
+  };
+  // Every service's SLA listens: a standby's own site may fail over, moving where its requests are served.
   diversions.onChange(note);
   let sampleGood = 0;
   let sampleTotal = 0;
   sim.onReset(() => {
     ledger.reset();
-    for (const c of [own, ...standbys]) c.prev = { finished: 0, failed: 0, slow: 0 };
-    for (const d of draining.values()) d.finishedThen = 0;
+    prev = { finished: 0, failed: 0, slow: 0 };
     lastEnd = sim.now;
+    servingFrom = sim.now;
     noneInWindow = false;
     sampleGood = 0;
     sampleTotal = 0;
   });
   const evaluate = (): void => {
     const now = sim.now;
-    const d = sinceLastWindow(own);
-    note(true);
-    if (standbys.length > 0) {
-      servedInWindow.add(serving);
-      for (const c of standbys) {
-        const s = sinceLastWindow(c);
-        const drain = draining.get(c);
-        if (!servedInWindow.has(c.handle) && drain === undefined) continue;
-        d.finished += s.finished;
-        d.failed += s.failed;
-        d.slow += s.slow;
-        if (drain !== undefined && c.handle.totals().finished - drain.finishedThen >= drain.held) draining.delete(c);
-      }
-      servedInWindow.clear();
-      servedInWindow.add(serving);
-    }
-    // Nothing serving at the end counts unless it began just now (a strike at the window's
-    // end is the next window's); one not noted by the sites (a failure, say) counts at the end.
-    const noneAtEnd = serving.serversAvailable() <= 0 && !(noneSince === now);
+    const t = ownTotals();
+    const d = { finished: t.finished - prev.finished, failed: t.failed - prev.failed, slow: t.slow - prev.slow };
+    prev = t;
+    note();
+    closeStretch();
     let good: boolean;
-    if (noneInWindow || noneAtEnd) good = false;
+    if (noneInWindow) good = false;
     else if (objective === null) good = true;
     else good = windowMeetsObjective(d.finished, d.failed, d.slow, objective.target);
     if (now > lastEnd) {
@@ -334,7 +302,8 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   const penalty = (): number => ledger.breaches * spec.penaltyPerBreach + (ledger.bad / 60) * spec.penaltyPerBreachMinute;
   const revenueAtRisk = (): number => {
     const rev = spec.revenuePerTransaction;
-    return rev * (handle.totals().failed + spec.delayedLossFraction * slowNow());
+    const t = ownTotals();
+    return rev * (t.failed + spec.delayedLossFraction * t.slow);
   };
   const L = SLA_METRICS;
   rec.metric(L.attainment, { sla: n }, () => verdict().attainment);
@@ -347,8 +316,8 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   rec.metric(L.observedAttainment, { sla: n }, () => attainment(ledger.good, ledger.total));
   rec.metric(L.penalty, { sla: n }, penalty);
   rec.metric(L.latencyAttainment, { sla: n }, () => {
-    const t = handle.totals();
-    return t.finished > 0 ? 1 - Math.min(t.finished, t.failed + slowNow()) / t.finished : NaN;
+    const t = ownTotals();
+    return t.finished > 0 ? 1 - Math.min(t.finished, t.failed + t.slow) / t.finished : NaN;
   });
   rec.metric(L.revenueAtRisk, { sla: n }, revenueAtRisk);
   rec.column(SLA_COLUMNS.attainment, { sla: n }, () => {
@@ -366,7 +335,6 @@ function servedAtHome(world: World): DiversionsPort {
     servedAt: (name) => world.services.get(name)!,
     standbysOf: () => [],
     onChange: () => {},
-    inSystem: () => 0,
   };
 }
 

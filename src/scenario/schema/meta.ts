@@ -16,6 +16,14 @@ export const MetaFields = {
       description: "Master seed; with the replication index and stream name it determines every random draw. Default 1. A text seed may not contain '|', the separator of the derived stream seeds.",
     }),
   ),
+  currency: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 8,
+      pattern: '^\\S+$',
+      description: 'Currency of every money figure (prices, costs, penalties, revenue at risk), e.g. "EUR" or "$": written with them in the CLI summary, report.html and the dashboard, and into results.json (`currency`); without it money figures are plain numbers. Default none.',
+    }),
+  ),
   horizon: Duration({ exclusiveMinimum: true, maximum: MAX_HORIZON, description: 'Simulated time span of one replication, e.g. "1d" (at most 100 years).' }),
   warmup: Type.Optional(Duration({ description: 'Initial period whose statistics are discarded (default 0).' })),
   interval: Type.Optional(Duration({ exclusiveMinimum: true, description: 'Width of the time-series intervals in results (default 15m).' })),

@@ -131,6 +131,25 @@ describe('user-reported incidents', () => {
   });
 });
 
+describe('a reported stream without a type', () => {
+  const TWO_TYPES = REPORTED.replace(
+    '  reported:\n',
+    '    - name: outage\n      impact: extensive\n      urgency: critical\n      path: [{ tier: L1, diagnosis: 0s, fix: 4h }]\n  reported:\n',
+  );
+  it('is an error when several types are declared and no defaultType says which works it', () => {
+    const r = loadScenarioText(TWO_TYPES, { file: 'two.yaml' });
+    expect(r.ok).toBe(false);
+    const text = r.ok ? '' : r.errors.map((e) => formatScenarioError(e)).join('\n');
+    expect(text).toMatch(/two\.yaml:\d+:\d+ incidents\.reported\[0\]: names no "type" and 2 incident types are declared: every incident of the stream would be worked as the first, "user-issue"/);
+  });
+  it('loads when incidents.defaultType or the stream\'s own type says which type works it', () => {
+    const dflt = loadScenarioText(TWO_TYPES.replace('incidents:\n', 'incidents:\n  defaultType: outage\n'), { file: 'dflt.yaml' });
+    const typed = loadScenarioText(TWO_TYPES.replace('rate: 6/h', 'rate: 6/h\n      type: outage'), { file: 'typed.yaml' });
+    expect(dflt.ok ? [] : dflt.errors).toEqual([]);
+    expect(typed.ok ? [] : typed.errors).toEqual([]);
+  });
+});
+
 describe('scenarios/service-desk-callers.yaml', () => {
   it('its header\'s figures are Erlang A\'s and M/M/c/K\'s', () => {
     const header = readFileSync('scenarios/service-desk-callers.yaml', 'utf8');

@@ -83,6 +83,29 @@ describe('an SLA across a failover judges the service its customers get', () => 
   });
 });
 
+describe("revenue at risk and latency attainment count the service's requests wherever they finished", () => {
+  it('a standby too small for the load: the failures and slow requests at the standby are the primary SLA\'s, and the standby SLA has none of its own', () => {
+    // shop-dr has no load of its own: every request finished there is one of shop's. Its own SLA
+    // judges its own requests: none.
+    const text = `${readFileSync(FIXTURE, 'utf8')}    - { name: standby, service: shop-dr, availabilityTarget: 99.9%, window: 1m, revenuePerTransaction: 2 }\n`;
+    const r = loadScenarioText(text, { file: 'two-slas.yaml', overrides: { 'services.shop-dr.servers': 1, 'services.shop-dr.serviceTime': '1s', 'sla.services.shop.revenuePerTransaction': 2 } });
+    if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+    const m = runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+    expect(m['sla.standby.revenue_at_risk']).toBe(0);
+    expect(m['sla.standby.latency_attainment']).toBeNaN();
+    const failed = m['transactions.failed']!;
+    const delayed = m['transactions.delayed']!;
+    // Both services' objective is the SLA's (2 s), so transactions.* count exactly what the SLA does, at both.
+    expect(m['service.shop-dr.timed_out']).toBeGreaterThan(1000);
+    expect(m['sla.shop.revenue_at_risk']).toBeCloseTo(2 * (failed + 0.1 * delayed), 6);
+    // Finished requests per service: successes (throughput × the observed span) ÷ (1 − failed share).
+    const finished = (s: string): number => (m[`service.${s}.throughput`]! * OBSERVED_MINUTES * M) / (1 - m[`service.${s}.failed_fraction`]!);
+    const good = (s: string): number => m[`service.${s}.latency_objective_met`]! * finished(s);
+    expect(m['sla.shop.latency_attainment']).toBeCloseTo((good('shop') + good('shop-dr')) / (finished('shop') + finished('shop-dr')), 9);
+    expect(m['sla.shop.latency_attainment']).toBeLessThan(m['service.shop.latency_objective_met']! - 0.1);
+  });
+});
+
 describe('an SLA without a latency objective: a window with any time of nothing serving is bad', () => {
   // The fixture without latency objectives: only the servers of the service serving decide.
   const text = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
@@ -100,6 +123,63 @@ describe('an SLA without a latency objective: a window with any time of nothing 
       expect(m['site.east.rto'], window).toBe(7 * M);
       expect(m['sla.shop.breach_minutes'], window).toBe(minutes);
       expect(m['sla.shop.breaches'], window).toBe(1);
+      expect(m['sla.shop.first_breach'], window).toBe(STRUCK);
+    }
+  });
+});
+
+describe('an outage the sites do not report: every server of a service failed', () => {
+  // The fixture without latency objectives (only the servers decide), with every server of one
+  // service failing for 7 min from a window's 2nd minute: the failures model's, not a disaster.
+  const text = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
+  const runFailing = (service: string, at: string, window: string): Record<string, number> => {
+    const failing = `${text}\nfailures:\n  classes: [{ class: server, services: [${service}], scripted: [{ at: ${at}, target: ${service}, duration: 7m }] }]\n`;
+    const r = loadScenarioText(failing, { file: 'failing.yaml', overrides: { 'sla.services.shop.window': window } });
+    if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+    return runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+  };
+  // The disaster at 4 h, switched after 5 min, is bad for 5, 5, 15 and 60 minutes in these windows.
+  const disaster = { '1m': 5, '5m': 5, '15m': 15, '1h': 60 } as const;
+
+  it("shop's servers all down from 2:02 to 2:09: 1-min windows read 7 bad minutes, 5-min 10, 15-min 15, 1-h 60", () => {
+    // Judged at each window's end only, the 5-min windows read 5 and the longer ones 0: the servers were back.
+    for (const [window, minutes] of [['1m', 7], ['5m', 10], ['15m', 15], ['1h', 60]] as const) {
+      const m = runFailing('shop', '2h 2m', window);
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes + disaster[window]);
+      expect(m['sla.shop.breaches'], window).toBe(2);
+      // The first bad window is the one holding 2:02: [2:02, 2:03) for 1-min windows, else from 2:00.
+      expect(m['sla.shop.first_breach'], window).toBe(window === '1m' ? 2 * H + 2 * M : 2 * H);
+    }
+  });
+
+  it("the standby's servers all down from 5:02 to 5:09, while it serves shop's requests: bad for shop alike", () => {
+    for (const [window, minutes] of [['1m', 7], ['5m', 10], ['15m', 15], ['1h', 60]] as const) {
+      const m = runFailing('shop-dr', '5h 2m', window);
+      expect(m['site.east.rto'], window).toBe(5 * M);
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes + disaster[window]);
+      // The 1-h windows [4 h, 5 h) and [5 h, 6 h) are one episode.
+      expect(m['sla.shop.breaches'], window).toBe(window === '1h' ? 1 : 2);
+      expect(m['sla.shop.first_breach'], window).toBe(STRUCK);
+    }
+  });
+
+  it("shop's single load balancer down from 2:02 to 2:09 (its servers up): the same", () => {
+    const balanced = text.replace('{ name: shop, servers: 8,', '{ name: shop, servers: 8, balancer: { policy: round-robin },');
+    expect(balanced).toContain('balancer');
+    for (const [window, minutes] of [['1m', 7], ['5m', 10], ['15m', 15], ['1h', 60]] as const) {
+      const failing = `${balanced}\nfailures:\n  classes: [{ class: load-balancer, services: [shop], scripted: [{ at: 2h 2m, target: shop/lb, duration: 7m }] }]\n`;
+      const r = loadScenarioText(failing, { file: 'lb.yaml', overrides: { 'sla.services.shop.window': window } });
+      if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+      const m = runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes + disaster[window]);
+      expect(m['sla.shop.first_breach'], window).toBe(window === '1m' ? 2 * H + 2 * M : 2 * H);
+    }
+  });
+
+  it("the standby's servers down before the disaster, while it serves none of shop's requests: nothing for shop", () => {
+    for (const window of ['1m', '1h'] as const) {
+      const m = runFailing('shop-dr', '2h 2m', window);
+      expect(m['sla.shop.breach_minutes'], window).toBe(disaster[window]);
       expect(m['sla.shop.first_breach'], window).toBe(STRUCK);
     }
   });

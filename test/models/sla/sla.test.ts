@@ -170,14 +170,19 @@ describe('SLA windows across a constructed failover (the diversions port)', () =
   // Five-minute windows over an hour; 100 requests finish each minute at the service serving
   // then. shop loses its servers at 15:30 and is diverted to dr at 20:30; dr has no server
   // from 25:30 to 30:30 and serves 10 % slow requests from 30:00 to 35:00; shop is back at 40:00
-  // and the load comes home at 40:30, after which dr's backlog ends slowly at 41:00 and its
-  // own load at 46:00 (not shop's any more).
-  it("counts the requests where they are served, judges the servers of the service serving, and the service's leftovers too", () => {
+  // and the load comes home at 40:30, after which 20 of shop's requests left at dr end slowly at
+  // 41:00, and 20 of dr's own at 46:00. dr counts shop's requests apart (divertedFrom).
+  it("counts the requests where they are served, judges the servers of the service serving, and the service's leftovers too; the standby's SLA its own", () => {
     const world = fakeWorld({
       horizon: 3600,
       // One series row per window: its attainment column reads 1 (good) or 0 (bad).
       interval: 300,
-      sla: { services: [withDefaults(ServiceSla, { name: 'shop', service: 'shop', availabilityTarget: 0.999, latency: { threshold: 2, target: 0.99 } })] },
+      sla: {
+        services: [
+          withDefaults(ServiceSla, { name: 'shop', service: 'shop', availabilityTarget: 0.999, latency: { threshold: 2, target: 0.99 }, revenuePerTransaction: 10 }),
+          withDefaults(ServiceSla, { name: 'dr', service: 'dr', availabilityTarget: 0.999, latency: { threshold: 2, target: 0.99 }, revenuePerTransaction: 10 }),
+        ],
+      },
     });
     const objective = { threshold: 2, target: 0.99 };
     const shop = new FakeService('shop', 4, world.sim);
@@ -196,14 +201,22 @@ describe('SLA windows across a constructed failover (the diversions port)', () =
       servedAt: (name) => (name === 'shop' ? serving : world.services.get(name)!),
       standbysOf: (name) => (name === 'shop' ? [dr] : []),
       onChange: (l) => void listeners.push(l),
-      // dr holds 20 of shop's requests when the load comes home: counted until 20 more finish there.
-      inSystem: (h) => (h === dr ? 20 : 0),
     });
+    /** `n` requests of shop's finish at dr now, `slow` of them slow. */
+    const atDr = (n: number, slow: number): void => {
+      const c = dr.divertedFrom('shop');
+      for (const x of [dr.counts, c]) {
+        x.finished += n;
+        x.slow += slow;
+      }
+    };
     const at = (t: number, f: () => void): void => void world.sim.scheduleAt(t, f, null, -1);
     const tick = (): void => {
       const t = world.sim.now;
-      if (serving.servers > 0) serving.counts.finished += 100;
-      if (serving === dr && t > 1800 && t <= 2100) dr.counts.slow += 10;
+      if (serving.servers > 0) {
+        if (serving === dr) atDr(100, t > 1800 && t <= 2100 ? 10 : 0);
+        else shop.counts.finished += 100;
+      }
       if (t + 60 <= 3600) world.sim.schedule(60, tick, null, -1);
     };
     at(60, tick);
@@ -218,10 +231,7 @@ describe('SLA windows across a constructed failover (the diversions port)', () =
     at(1830, () => (dr.servers = 4));
     at(2400, () => (shop.servers = 4));
     at(2430, () => switchTo(shop));
-    at(2460, () => {
-      dr.counts.finished += 20;
-      dr.counts.slow += 20;
-    });
+    at(2460, () => atDr(20, 20));
     at(2760, () => {
       dr.counts.finished += 20;
       dr.counts.slow += 20;
@@ -233,9 +243,21 @@ describe('SLA windows across a constructed failover (the diversions port)', () =
     expect(series.rows.map((r) => r[column])).toEqual([1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1, 1]);
     // Bad: [15, 20) shop without a server, not yet switched; [20, 25) shop's timeouts; [25, 30)
     // dr serving without a server (no request failed); [30, 35) dr's slow requests; [40, 45)
-    // dr's backlog after the switch home. Good: [35, 40) served at dr; [45, 50) dr's own load.
+    // shop's leftovers at dr after the switch home. Good: [35, 40) served at dr; [45, 50) dr's own load.
     expect(metrics['sla.shop.breach_minutes']).toBe(25);
     expect(metrics['sla.shop.breaches']).toBe(2);
     expect(metrics['sla.shop.first_breach']).toBe(900);
+    // Revenue at risk and latency attainment count shop's requests wherever they finished: 50
+    // failed at shop, 5 × 10 + 20 slow at dr (a tenth of each at risk); 15 minutes served there.
+    expect(metrics['sla.shop.revenue_at_risk']).toBeCloseTo(10 * (50 + 0.1 * 70), 9);
+    expect(dr.divertedFrom('shop').finished).toBe(100 * 15 + 20);
+    expect(metrics['sla.shop.latency_attainment']).toBeCloseTo(1 - 120 / (shop.counts.finished + 100 * 15 + 20), 12);
+    // dr's own SLA judges dr's own requests: bad only while dr had no server ([25, 35)) and for
+    // its own slow ones ([45, 50)), not for shop's slow ones at [30, 35) or [40, 45).
+    const own = series.columns.indexOf('dr.attainment');
+    expect(series.rows.map((r) => r[own])).toEqual([1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1]);
+    expect(metrics['sla.dr.breach_minutes']).toBe(15);
+    expect(metrics['sla.dr.revenue_at_risk']).toBeCloseTo(10 * 0.1 * 20, 9);
+    expect(metrics['sla.dr.latency_attainment']).toBe(0);
   });
 });
