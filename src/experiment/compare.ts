@@ -443,6 +443,16 @@ export function compareRuns(baseline: ResultsDocument, current: ResultsDocument,
   };
 }
 
+/**
+ * Units whose ratios mean something (a zero that is none of the quantity): not a clock time (day
+ * 1 08:00 is not twice 04:00) nor a temperature in °C. A metric without a catalog unit counts
+ * as one (durations, counts and rates are most metrics); it is tested on the log scale only if
+ * all its values are positive anyway.
+ */
+function ratioScale(unit: string | undefined): boolean {
+  return unit !== 'clock_seconds' && unit !== 'celsius';
+}
+
 /** Every finite value of a per-replication array is > 0 (and there are at least two). */
 function strictlyPositive(xs: readonly (number | null)[] | undefined): xs is number[] {
   if (xs === undefined) return false;
@@ -497,7 +507,7 @@ function compareVariant(baseline: ResultsDocument, current: ResultsDocument, a: 
     // A strictly positive metric (a time, a count that never hit 0) is tested on the log of its
     // values: a slowdown is a ratio, and one exploding queue then weighs as a large ratio, not as
     // an outlier that inflates the spread until every pair worse is "not significant".
-    const log = strictlyPositive(xa) && strictlyPositive(xb);
+    const log = ratioScale(catalog[metric]?.unit) && strictlyPositive(xa) && strictlyPositive(xb);
     let test: MeanTest;
     if (log) test = paired ? pairedTTest(logOf(xa), logOf(xb)) : welchTTest(logOf(xa), logOf(xb));
     else if (paired && xa !== undefined && xb !== undefined) test = pairedTTest(xa.map((v) => v ?? NaN), xb.map((v) => v ?? NaN));

@@ -60,6 +60,15 @@ describe('compare verdicts', () => {
     expect(verdictOf([1.683, 1.547, 1.844, 1.686], [16.75, 22.81, 75.53, 12.94]).verdict).toBe('regression');
   });
 
+  it('a clock time or a temperature is tested on the raw values: their ratios mean nothing', () => {
+    for (const unit of ['clock_seconds', 'celsius'] as const) {
+      const [a, b] = [run([30000, 31000, 29500, 30500]), run([33000, 34000, 32500, 33500])];
+      for (const d of [a, b]) d.metrics![W] = { ...d.metrics![W]!, unit };
+      expect(compareResults(a, b).verdicts[0]!.scale, unit).toBe('raw');
+    }
+    expect(verdictOf([30000, 31000, 29500, 30500], [33000, 34000, 32500, 33500]).scale).toBe('log');
+  });
+
   it('a metric with a zero value is tested on the raw values (no log of 0)', () => {
     const v = verdictOf([0, 0.71, 0.66, 0.75], [3.1, 96.2, 11.4, 13.3]);
     expect(v.scale).toBe('raw');
