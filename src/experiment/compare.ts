@@ -19,6 +19,8 @@
  * file, runs that do not match), which `opsim compare` turns into exit codes of their own.
  */
 import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import { resultsJsonSchema } from '../results/schema.js';
 import { RESULTS_FORMAT, type ResultsDocument, type VariantResults } from '../results/format.js';
 import { metricDirection, type Direction } from './direction.js';
 import { pairedTTest, tQuantile, welchTest, welchTTest, type MeanTest } from './stats.js';
@@ -152,15 +154,16 @@ export async function readResultsFile(file: string): Promise<ResultsDocument> {
 
 const listed = (problems: readonly string[]): string => problems.slice(0, MAX_SHAPE_PROBLEMS).join('; ') + (problems.length > MAX_SHAPE_PROBLEMS ? `; and ${problems.length - MAX_SHAPE_PROBLEMS} more` : '');
 
-let resultsValidator: Promise<(doc: unknown) => string[]> | undefined;
+let resultsValidator: ((doc: unknown) => string[]) | undefined;
 
 /**
  * What is wrong with `doc` by the results schema (src/results/schema.ts, published as
- * docs/results.schema.json), one problem per field path; empty when it is valid. Loaded on
- * first use, so commands that never compare do not pay for compiling it.
+ * docs/results.schema.json), one problem per field path; empty when it is valid. Compiled on
+ * first use (Ajv is imported statically: the command line's script loads a lazy command's
+ * packages before it, and only `opsim compare` imports this module).
  */
 export function resultsSchemaProblems(doc: unknown): Promise<string[]> {
-  resultsValidator ??= Promise.all([import('ajv'), import('../results/schema.js')]).then(([{ Ajv }, { resultsJsonSchema }]) => {
+  resultsValidator ??= (() => {
     const validate = new Ajv({ allErrors: true, strict: false }).compile(resultsJsonSchema());
     return (d: unknown): string[] => {
       if (validate(d)) return [];
@@ -188,8 +191,8 @@ export function resultsSchemaProblems(doc: unknown): Promise<string[]> {
         return field === '' ? what : `${field}: ${what}`;
       });
     };
-  });
-  return resultsValidator.then((check) => check(doc));
+  })();
+  return Promise.resolve(resultsValidator(doc));
 }
 
 /** Problems listed before "and N more". */
