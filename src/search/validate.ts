@@ -136,8 +136,12 @@ function checkSectionShape(spec: SearchSpecValue, err: Report): boolean {
  * The checks of a scenario's `search:` section that need no runnable scenario, for `opsim
  * validate` when the scenario itself did not load (`LoadResult.partial`): the section's shape
  * (checkSectionShape) and that each variable's path exists. What needs a runnable scenario (the
- * metrics it produces, the variables' values, the budget) waits until it loads. None when the
- * section is absent or did not validate itself; in document order.
+ * metrics it produces, the variables' values, the budget) waits until it loads: the metric names
+ * exist only as the models declare them while building the world (producedMetrics,
+ * metricCatalog), from every section at once; built from the sound sections alone, a set-aside
+ * section would look absent (its metrics called missing), and a scenario whose checks failed
+ * may not build at all. None when the section is absent or did not validate itself; in
+ * document order.
  */
 export function searchSectionProblems(scenario: Scenario, file: string | null): ScenarioError[] {
   let spec: SearchSpecValue | undefined;
