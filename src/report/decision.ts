@@ -33,10 +33,20 @@ function slaIndex(doc: ResultsDocument): SlaIndex {
   return ix;
 }
 
-/** The SLAs the document judges: its stated bases, else every SLA with a `met` verdict in the catalog. */
+/**
+ * The SLAs and targets the document judges: its stated SLA bases, then every other verdict with
+ * a `met` role in the catalog (a request class's service-level target; every SLA when the
+ * document states no bases), by name.
+ */
 function slaNames(doc: ResultsDocument): string[] {
-  if (doc.slas !== undefined && doc.slas.length > 0) return doc.slas.map((b) => b.name);
-  return [...slaIndex(doc)].filter(([, roles]) => roles.met !== undefined).map(([name]) => name).sort();
+  const stated = (doc.slas ?? []).map((b) => b.name);
+  const others = [...slaIndex(doc)].filter(([name, roles]) => roles.met !== undefined && !stated.includes(name)).map(([name]) => name).sort();
+  return [...stated, ...others];
+}
+
+/** A target rather than an SLA: no stated basis and no error budget (a request class's service-level target). */
+function isTarget(doc: ResultsDocument, name: string): boolean {
+  return !(doc.slas ?? []).some((b) => b.name === name) && slaMetric(doc, name, 'error_budget_used') === undefined && slaMetric(doc, name, 'met') !== undefined;
 }
 
 /** The metric playing `role` in the verdict of `sla`, if the document has one. */
@@ -68,12 +78,34 @@ function estimate(doc: ResultsDocument, metric: string, s: MetricSummary, unit: 
   return ci !== null ? `${escapeHtml(mean)} <span class="ci">[${escapeHtml(ci[0])}, ${escapeHtml(ci[1])}]</span>` : escapeHtml(mean);
 }
 
-function pMet(doc: ResultsDocument, v: VariantResults, sla: string): string {
+/** A variant's P(met) of one SLA or target (undefined when it has no judged replication). */
+function metProbability(doc: ResultsDocument, v: VariantResults, sla: string): NonNullable<VariantResults['slaProbabilities']>[number] | undefined {
   const met = slaMetric(doc, sla, 'met');
   const p = met === undefined ? undefined : v.slaProbabilities?.find((x) => x.metric === met);
-  if (p === undefined || p.n === 0) return '<td class="na">—</td>';
-  // Green: met in at least 9 replications of 10; red: in at most half; amber between.
-  const cls = p.p >= 0.9 ? 'good' : p.p <= 0.5 ? 'bad' : 'mid';
+  return p === undefined || p.n === 0 ? undefined : p;
+}
+
+/** The band of a P(met), as the table colours it: 0 green (met in at least 9 replications of 10), 2 red (in at most half), 1 amber between. */
+function metBand(p: number): 0 | 1 | 2 {
+  return p >= 0.9 ? 0 : p <= 0.5 ? 2 : 1;
+}
+
+const BAND_CLASS = ['good', 'mid', 'bad'] as const;
+
+/** A variant's worst band over the SLAs and targets it was judged on (0 when judged on none). */
+function verdictBand(doc: ResultsDocument, v: VariantResults, slas: readonly string[]): number {
+  let worst = 0;
+  for (const s of slas) {
+    const p = metProbability(doc, v, s);
+    if (p !== undefined) worst = Math.max(worst, metBand(p.p));
+  }
+  return worst;
+}
+
+function pMet(doc: ResultsDocument, v: VariantResults, sla: string): string {
+  const p = metProbability(doc, v, sla);
+  if (p === undefined) return '<td class="na">—</td>';
+  const cls = BAND_CLASS[metBand(p.p)];
   return `<td class="${cls}"><strong>${p.p.toFixed(2)}</strong> <span class="ci">[${p.ci95[0].toFixed(2)}, ${p.ci95[1].toFixed(2)}] ${p.met}/${p.n}</span></td>`;
 }
 
@@ -134,10 +166,26 @@ function nameAndDoc(doc: ResultsDocument, metric: string): string {
   return about === undefined ? metric : `${metric}: ${about}`;
 }
 
-/** The variants, best rank first (unranked ones after, in document order): the order of the verdict table and of the metric tables' columns. */
+/**
+ * The variants, best first: the order of the verdict table and of the metric tables' columns.
+ * A policy that misses an SLA or service-level target is never ranked above one that meets it:
+ * variants go first by their worst P(met) band over the SLAs and targets (green, amber, red, as
+ * the table colours them), then by the document's ranking (its rank metric), unranked ones
+ * last, then in document order.
+ */
 export function byRank(doc: ResultsDocument): VariantResults[] {
   const rank = new Map((doc.ranking?.order ?? []).map((o) => [o.variant, o.rank]));
-  return [...doc.variants].sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity) || doc.variants.indexOf(a) - doc.variants.indexOf(b));
+  const slas = slaNames(doc);
+  const band = new Map(doc.variants.map((v) => [v.name, verdictBand(doc, v, slas)]));
+  return [...doc.variants].sort(
+    (a, b) => band.get(a.name)! - band.get(b.name)! || (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity) || doc.variants.indexOf(a) - doc.variants.indexOf(b),
+  );
+}
+
+/** Each ranked variant's place in byRank's order (1 = best); unranked variants have none. */
+function decisionRanks(doc: ResultsDocument, rows: readonly VariantResults[]): Map<string, number> {
+  const ranked = new Set((doc.ranking?.order ?? []).map((o) => o.variant));
+  return new Map(rows.filter((v) => ranked.has(v.name)).map((v, i) => [v.name, i + 1]));
 }
 
 /** The verdict table: one row per variant (best rank first), P(met) and budget per SLA, cost, rank and difference from the reference. */
@@ -147,14 +195,19 @@ export function verdictTable(doc: ResultsDocument): string {
   const rankMetric = doc.ranking?.metric;
   const costMetric = doc.variants.some((v) => v.metrics['cost.total'] !== undefined) ? 'cost.total' : undefined;
   const compareMetric = rankMetric ?? costMetric;
-  const rank = new Map((doc.ranking?.order ?? []).map((o) => [o.variant, o.rank]));
   const rows = byRank(doc);
+  const rank = decisionRanks(doc, rows);
   const unit = (m: string): string => {
     const u = unitLabel(unitOf(doc, m), doc.currency);
     return u === '' ? '' : ` (${escapeHtml(u)})`;
   };
   const head: string[] = ['<th>rank</th>', '<th>variant</th>'];
-  for (const s of slas) head.push(`<th>P(${escapeHtml(s)} met) <span class="ci">[95 % CI] met/n</span></th>`, `<th>${escapeHtml(s)} error budget used</th>`);
+  // A target (a request class's service level) has no error budget: no budget column, and its verdict's label as header.
+  for (const s of slas) {
+    const met = isTarget(doc, s) ? slaMetric(doc, s, 'met') : undefined;
+    if (met === undefined) head.push(`<th>P(${escapeHtml(s)} met) <span class="ci">[95 % CI] met/n</span></th>`, `<th>${escapeHtml(s)} error budget used</th>`);
+    else head.push(`<th title="${escapeHtml(nameAndDoc(doc, met))}">P(${escapeHtml(labelOf(doc, met))}) <span class="ci">[95 % CI] met/n</span></th>`);
+  }
   const flags = otherVerdicts(doc);
   for (const f of flags) head.push(`<th title="${escapeHtml(nameAndDoc(doc, f))}">P(${escapeHtml(labelOf(doc, f))})</th>`);
   if (costMetric !== undefined) head.push(`<th title="${escapeHtml(nameAndDoc(doc, costMetric))}">total cost${unit(costMetric)}</th>`);
@@ -162,17 +215,22 @@ export function verdictTable(doc: ResultsDocument): string {
   if (compareMetric !== undefined && doc.variants.length > 1) head.push(`<th>${compareMetric === costMetric ? 'cost' : 'rank metric'} vs ${escapeHtml(doc.reference ?? 'reference')} <span class="ci">paired 95 % CI</span></th>`);
   const body = rows.map((v) => {
     const cells = [`<td>${rank.get(v.name) ?? '—'}</td>`, `<th scope="row">${escapeHtml(v.name)}</th>`];
-    for (const s of slas) cells.push(pMet(doc, v, s), budget(doc, v, s));
+    for (const s of slas) cells.push(pMet(doc, v, s), ...(isTarget(doc, s) ? [] : [budget(doc, v, s)]));
     for (const f of flags) cells.push(flagCell(v, f));
     if (costMetric !== undefined) cells.push(summaryCell(doc, v, costMetric));
     if (rankMetric !== undefined && rankMetric !== costMetric) cells.push(summaryCell(doc, v, rankMetric));
     if (compareMetric !== undefined && doc.variants.length > 1) cells.push(versusReference(doc, v, compareMetric));
     return `<tr>${cells.join('')}</tr>`;
   });
-  const rankNote = doc.ranking !== undefined ? ` Rank by ${escapeHtml(labelOf(doc, doc.ranking.metric))} (<code>${escapeHtml(doc.ranking.metric)}</code>, ${doc.ranking.direction} is better).` : '';
+  const byMetric = doc.ranking !== undefined ? `${escapeHtml(labelOf(doc, doc.ranking.metric))} (<code>${escapeHtml(doc.ranking.metric)}</code>, ${doc.ranking.direction} is better)` : '';
+  const rankNote =
+    doc.ranking === undefined ? '' : slas.length > 0 ? ` Rank: variants whose every P(met) above is at least 0.90 first, then those with one between 0.50 and 0.90, then those with one at most 0.50 (a policy that misses its SLA or target never ranks above one that meets it); within each group by ${byMetric}.` : ` Rank by ${byMetric}.`;
+  // The P(…) note only when the table has a P(…) column.
+  const pNote = slas.length + flags.length > 0 ? 'P(…): share of replications that met the SLA or target, Wilson 95 % interval; n counts only the replications where it could be judged (a priority without incidents is not judged).' : '';
+  const note = `${pNote}${rankNote}`.trim();
   const slaNotes = (doc.slas ?? []).map((b) => `<li><strong>${escapeHtml(b.name)}</strong>: ${escapeHtml(b.statement)}.</li>`).join('');
   return `<table class="verdict"><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>
-<p class="meta">P(…): share of replications that met the SLA or target, Wilson 95 % interval; n counts only the replications where it could be judged (a priority without incidents is not judged).${rankNote}</p>${slaNotes !== '' ? `<ul class="meta">${slaNotes}</ul>` : ''}`;
+${note !== '' ? `<p class="meta">${note}</p>` : ''}${slaNotes !== '' ? `<ul class="meta">${slaNotes}</ul>` : ''}`;
 }
 
 function firstBreach(doc: ResultsDocument, v: VariantResults, sla: string): string | null {

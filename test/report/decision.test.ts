@@ -49,8 +49,12 @@ describe('report.html leads with the decision', () => {
     expect(table).toMatch(/0\.90<\/strong> <span class="ci">\[0\.45, 1\.00\] 9\/10/);
     expect(table).toContain('total cost (currency units)');
     expect(table).toContain('52 k');
-    // Ranked rows: six-operators (rank 3) has the highest P(met), base is the reference.
-    expect(table).toMatch(/<td>1<\/td><th scope="row">base/);
+    // Ranked rows: a policy that misses the SLA never ranks above one that meets it. By cost
+    // base ranks 1, but its P(met) is 0.20; six-operators (0.90, green) comes first, then
+    // five-operators (0.60, amber), then base and outsourced-l1 (red) in their cost order.
+    const order = [...table.matchAll(/<tr><td>(\d+)<\/td><th scope="row">([^<]+)</g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(order).toEqual(['1 six-operators', '2 five-operators', '3 base', '4 outsourced-l1']);
+    expect(html).toContain('a policy that misses its SLA or target never ranks above one that meets it');
     expect(html).toContain('99.9 % per 30 d period, the rest of the period assumed met');
     // Other verdicts of the catalog (incident targets) get their own P(…) column, headed by the
     // spec's label (the name, for the CSV, in its tooltip); the SLA's own flag is not repeated.

@@ -37,6 +37,7 @@ export function checkIncidents(s: Scenario, report: ScenarioReport): void {
   if (dflt !== undefined && !typeNames.includes(dflt)) report(['incidents', 'defaultType'], unknownName('incident type', dflt, typeNames));
   (s.requests ?? []).forEach((r, i) => {
     if (!teamNames.includes(r.team)) report(['requests', i, 'team'], unknownName('team', r.team, teamNames));
+    if (r.serviceLevelTarget !== undefined && r.answerTarget === undefined) report(['requests', i, 'serviceLevelTarget'], 'needs "answerTarget": the service level is the share of calls answered within it (e.g. answerTarget: 20s)');
   });
   (s.scheduledWork ?? []).forEach((w, i) => {
     if (!teamNames.includes(w.team)) report(['scheduledWork', i, 'team'], unknownName('team', w.team, teamNames));

@@ -139,10 +139,19 @@ export function buildRequests(world: World, teams: TeamsPort, requests: readonly
       world.recorder.metric(REQUEST_METRICS.waitProbability, { request: n }, () => (admitted > 0 ? queued / admitted : NaN));
     }
     if (spec.answerTarget !== undefined) {
-      world.recorder.metric(REQUEST_METRICS.serviceLevel, { request: n }, () => {
+      const serviceLevel = (): number => {
         const decided = withinTarget + missed + missedWaiting();
         return decided > 0 ? withinTarget / decided : NaN;
-      });
+      };
+      world.recorder.metric(REQUEST_METRICS.serviceLevel, { request: n }, serviceLevel);
+      const goal = spec.serviceLevelTarget;
+      // The period's verdict against the target; undecided (NaN) when no call was decided.
+      if (goal !== undefined) {
+        world.recorder.metric(REQUEST_METRICS.serviceLevelMet, { sla: n }, () => {
+          const level = serviceLevel();
+          return Number.isNaN(level) ? NaN : level >= goal ? 1 : 0;
+        });
+      }
     }
   }
 }

@@ -83,6 +83,12 @@ export const ServiceRequest = Type.Object(
     rate: Rate({ maximum: 10_000, description: 'Arrival rate (Poisson), e.g. "100/30m" (at most 10,000/s).' }),
     handleTime: dist('Time an operator spends on one request, e.g. { dist: exponential, mean: 180s }.'),
     answerTarget: Type.Optional(Duration({ description: 'Service-level threshold on the wait before an operator picks the request up (e.g. "20s"); gives requests.<name>.service_level.' })),
+    serviceLevelTarget: Type.Optional(
+      Fraction({
+        description:
+          'Service-level target with `answerTarget` (the "80" of "80/20"): the share of calls the period must answer within the answer target, as a fraction or percentage (e.g. 80%). Gives requests.<name>.service_level_met, a 0/1 verdict per replication that the decision report shows as P(met) and ranks on. Default: no target.',
+      }),
+    ),
     priority: Defaulted(Type.Integer({ minimum: 1, maximum: 9, description: 'Queue priority among operator work (incidents P1–P4 are 1–4; the default comes after every incident).' }), DEFAULT_WORK_PRIORITY),
     patience: Type.Optional(
       dist(
