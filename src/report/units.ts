@@ -390,9 +390,20 @@ export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: r
  */
 export function formatDeltaTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
   const u = unitOf(doc, metric);
-  const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds, u === 'currency' ? figureContext(doc, metric) : undefined);
+  const context = u === 'currency' ? figureContext(doc, metric) : u === 'fraction' ? differenceContext(doc, metric) : undefined;
+  const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds, context);
   // A difference of two shares is in percentage points, as `opsim compare` writes it (formatComparison).
   return out.map((s, i) => (xs[i]! < 0 ? '−' : '') + (u === 'fraction' ? s.replace(/ %$/, ' pp') : s));
+}
+
+/**
+ * The column a share's paired differences are written in: every comparison of the metric (each
+ * variant's mean difference and its interval's bounds), so one metric reads in one precision on
+ * every row ("0.02 pp", "0.00 pp", "0.07 pp", never "0.023 pp" beside "0.0 pp"). No targets: a
+ * difference in percentage points is not read against an SLA's target.
+ */
+function differenceContext(doc: ResultsDocument, metric: string): FigureContext {
+  return { column: doc.comparisons.filter((c) => c.metric === metric).map((c) => [c.meanDifference, c.ci95[0], c.ci95[1]].map(Math.abs)) };
 }
 
 /**
