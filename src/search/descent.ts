@@ -84,7 +84,8 @@ export async function coordinateSearch(vars: readonly Variable[], start: number[
   const lo = vars.map(() => -1);
   for (;;) {
     let moved = false;
-    const saving = (j: number): number => (x[j]! > 0 ? vars[j]!.costs[x[j]!]! - vars[j]!.costs[x[j]! - 1]! : -Infinity);
+    // A variable priced together with others (a recovery plan's) saves what the point's known cost does.
+    const saving = (j: number): number => (x[j]! <= 0 ? -Infinity : vars[j]!.joint !== undefined ? costOf(vars, x) - costOf(vars, at(x, j, x[j]! - 1)) : vars[j]!.costs[x[j]!]! - vars[j]!.costs[x[j]! - 1]!);
     const order = vars.map((_, j) => j).sort((a, b) => saving(b) - saving(a));
     for (const j of order) {
       let l = lo[j]!;

@@ -31,7 +31,7 @@ export const SearchVariable = Type.Object(
       Type.Number({
         minimum: 0,
         description:
-          'Cost of one unit of this variable over the horizon (range variables). Default for a team headcount: costPerHour × hours on duty in the horizon (an on-call shift: × the team\'s onCallPayFraction); for a service\'s servers: its costPerHour × hours in the horizon, per server; for a recovery plan\'s `standing` or `mode`, or its standby\'s servers: each standing standby server at the plan\'s costPerHour and each other at its reserveCostPerHour, per hour of the horizon (a cost per value, not per unit; the bring-up during a disaster is random, in cost.recovery); otherwise 0 (a network device\'s capacity too: its costPerHour is per device). A price given here wins. With `values`, the list order is the cost order.',
+          'Cost of one unit of this variable (range variables). Defaults are over the measured period (after the warm-up), as the cost metrics charge: for a team headcount, costPerHour × hours on duty (an on-call shift: × the team\'s onCallPayFraction); for a service\'s servers: its costPerHour × hours, per server; for a recovery plan\'s `standing` or `mode`, or its standby\'s servers: each standing standby server at the plan\'s costPerHour and each other at its reserveCostPerHour, per hour (a cost per value, not per unit, the plan\'s variables priced together at each candidate\'s values; the bring-up during a disaster is random, in cost.recovery); otherwise 0 (a network device\'s capacity too: its costPerHour is per device). A price given here wins. With `values`, the list order is the cost order.',
       }),
     ),
   },

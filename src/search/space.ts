@@ -25,6 +25,13 @@ export interface Variable {
   priceNote: string;
   /** Set when the known cost leaves a part of this variable's cost to the simulation (a recovery plan's bring-up during a disaster): the search document prints `priceNote` then (`costNotes`). */
   partlyRandom?: true;
+  /**
+   * Set on a variable whose cost depends on other variables' values (a recovery plan's standing
+   * share, mode and standby servers): the known cost of a point charges the group `key` once, by
+   * `cost` at the point's values of every variable (path → value), not by `costs`, which are
+   * this variable's costs at the others' values as written.
+   */
+  joint?: { key: string; cost: (values: ReadonlyMap<string, unknown>) => number };
 }
 
 /** A point of the space: an index into each variable's values. */
@@ -45,6 +52,21 @@ export function readPath(doc: unknown, path: string | (string | number)[]): unkn
   return cur;
 }
 
+/** Hours of the measured period [warm-up, horizon): what the cost metrics of a replication charge for. */
+function measuredHours(scenario: Scenario): number {
+  return (scenario.horizon - (scenario.warmup ?? 0)) / 3600;
+}
+
+/** How a price says its period: the horizon, or the measured period when there is a warm-up. */
+function periodWords(scenario: Scenario): string {
+  return (scenario.warmup ?? 0) > 0 ? 'in the measured period (after the warm-up)' : 'in the horizon';
+}
+
+/** "N h", and where they are when there is a warm-up (the note of a price over the measured period). */
+function hoursWords(scenario: Scenario): string {
+  return (scenario.warmup ?? 0) > 0 ? `${measuredHours(scenario)} h ${periodWords(scenario)}` : `${measuredHours(scenario)} h`;
+}
+
 /**
  * Operator-seconds one more operator on shift `index` adds over the measured period [warm-up,
  * horizon): the shift's own occurrences (its days, time zone, the roster's start day), less those
@@ -61,9 +83,11 @@ function shiftUnitSeconds(roster: RosterSpec, index: number, from: number, to: n
 /**
  * The default unit price of a variable: a headcount costs costPerHour × hours on duty (on call:
  * × the team's onCallPayFraction, as the staffing cost pays it); a
- * service's servers cost its costPerHour × the horizon's hours per server (every server of
- * the pool is paid, up or not); anything else 0. A network device's capacity has no default:
- * its costPerHour is per device, not per unit of capacity (give `price`).
+ * service's servers cost its costPerHour × hours per server (every server of the pool is paid,
+ * up or not); anything else 0. A network device's capacity has no default: its costPerHour is
+ * per device, not per unit of capacity (give `price`). Every price is over the measured period
+ * [warm-up, horizon), the period the cost metrics of a replication charge (they restart at the
+ * end of the warm-up), so a known cost never weighs one kind of variable on another basis.
  */
 export function defaultPrice(scenario: Scenario, path: string): { price: number; note: string } {
   let segs: (string | number)[];
@@ -76,7 +100,7 @@ export function defaultPrice(scenario: Scenario, path: string): { price: number;
     const team = readPath(scenario, segs.slice(0, 2)) as { name?: string; costPerHour?: number } | undefined;
     // Loaded scenarios carry the schema's default; a team the path does not name is reported by the checks.
     const perHour = team?.costPerHour ?? (Team.properties.costPerHour.default as number);
-    if (segs.length === 3) return { price: (perHour * scenario.horizon) / 3600, note: `${perHour}/h × ${scenario.horizon / 3600} h` };
+    if (segs.length === 3) return { price: perHour * measuredHours(scenario), note: `${perHour}/h × ${hoursWords(scenario)}` };
     if (segs.length === 6 && segs[2] === 'roster' && segs[3] === 'shifts') {
       const roster = (team as { roster?: RosterSpec } | undefined)?.roster;
       const index = roster?.shifts.findIndex((x, i) => (typeof segs[4] === 'number' ? i === segs[4] : x.name === segs[4])) ?? -1;
@@ -85,7 +109,7 @@ export function defaultPrice(scenario: Scenario, path: string): { price: number;
         const warmup = scenario.warmup ?? 0;
         const seconds = shiftUnitSeconds(roster, index, warmup, scenario.horizon);
         const hours = seconds / 3600;
-        const period = warmup > 0 ? 'in the measured period (after the warm-up)' : 'in the horizon';
+        const period = periodWords(scenario);
         const byDay = shift.headcountByDay !== undefined && Object.keys(shift.headcountByDay).length > 0 ? ' (days headcountByDay sets are not moved by the headcount)' : '';
         // An on-call operator is paid the team's on-call share of the rate (the staffing cost's rule).
         if (shift.onCall === true) {
@@ -100,7 +124,7 @@ export function defaultPrice(scenario: Scenario, path: string): { price: number;
     const service = readPath(scenario, segs.slice(0, 2)) as { costPerHour?: number } | undefined;
     // Loaded scenarios carry the schema's default (0); a service the path does not name is reported by the checks.
     const perHour = service?.costPerHour ?? 0;
-    if (perHour > 0) return { price: (perHour * scenario.horizon) / 3600, note: `${perHour}/h per server × ${scenario.horizon / 3600} h` };
+    if (perHour > 0) return { price: perHour * measuredHours(scenario), note: `${perHour}/h per server × ${hoursWords(scenario)}` };
     return { price: 0, note: "no price given and the service's costPerHour is 0 (cost 0)" };
   }
   if (segs[0] === 'network' && segs[1] === 'devices' && segs.length === 4 && segs[3] === 'capacity') {
@@ -113,10 +137,79 @@ export function defaultPrice(scenario: Scenario, path: string): { price: number;
 export interface DefaultCost {
   cost: (value: unknown) => number;
   note: string;
+  /** The site whose priced recovery plan this variable's cost belongs to (its variables are priced together). */
+  plan?: string;
 }
 
 /** What the known cost of a recovery plan's variable leaves out (said in its note). */
 const RANDOM_PART = "the bring-up's running cost during a disaster is random: it is in cost.recovery, not in this known cost";
+
+/** The sites' recovery plans. */
+function recoveryPlans(scenario: Scenario): { site: string; plan: RecoverySpec }[] {
+  return (scenario.sites ?? []).filter((x) => x.recovery !== undefined).map((x) => ({ site: x.name, plan: x.recovery! }));
+}
+
+/** A service's servers as the scenario writes them (0 when it names no such service). */
+function serversAsWritten(scenario: Scenario, name: string): number {
+  return (scenario.services ?? []).find((x) => x.name === name)?.servers ?? 0;
+}
+
+/** The services a plan keeps standby servers of. */
+function standbys(plan: RecoverySpec): string[] {
+  return [...new Set(plan.pairs.map((q) => q.standby))];
+}
+
+/** A plan's standing share: its own, else its mode's (cold 0, warm 25 %, hot 100 %). */
+function shareOf(plan: RecoverySpec, mode: unknown = plan.mode): number {
+  return plan.standing ?? MODE_DEFAULTS[mode as RecoverySpec['mode']]?.standing ?? NaN;
+}
+
+/** What a plan's standby servers cost per hour: k = ⌊servers × share⌋ standing at costPerHour, the rest in reserve. */
+function keep(plan: RecoverySpec, servers: number, share: number): number {
+  const k = standingServers(servers, share);
+  return k * plan.costPerHour + (servers - k) * plan.reserveCostPerHour;
+}
+
+function unpriced(plan: RecoverySpec): boolean {
+  return plan.costPerHour === 0 && plan.reserveCostPerHour === 0;
+}
+
+/** A field path written one way (`a.b.c`), so paths written differently compare equal. */
+function canonicalPath(path: string): string {
+  try {
+    return parseFieldPath(path).join('.');
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The known cost of the recovery plan of `site` at a candidate's values (path → value of every
+ * searched variable; a field the search does not vary is as written): per standby service of N
+ * servers, ⌊N × share⌋ standing at the plan's costPerHour and the rest at its reserveCostPerHour,
+ * with the share the candidate's `standing`, else the plan's own, else its mode's (the
+ * candidate's mode, else the plan's); plus, for the standby services in `own` (whose servers
+ * variable this cost prices), their own costPerHour per server. Over the measured period: what
+ * cost.recovery (and cost.servers for `own`) charges for that combination without a disaster.
+ */
+export function planCost(scenario: Scenario, site: string, own: ReadonlySet<string>): (values: ReadonlyMap<string, unknown>) => number {
+  const plan = recoveryPlans(scenario).find((x) => x.site === site)!.plan;
+  const hours = measuredHours(scenario);
+  const base = `sites.${site}.recovery`;
+  return (values) => {
+    const standing = values.has(`${base}.standing`) ? (parseFraction(values.get(`${base}.standing`)) ?? NaN) : plan.standing;
+    const share = standing ?? shareOf({ ...plan, standing: undefined } as RecoverySpec, values.has(`${base}.mode`) ? values.get(`${base}.mode`) : plan.mode);
+    let c = 0;
+    for (const n of standbys(plan)) {
+      const key = `services.${n}.servers`;
+      const servers = values.has(key) ? values.get(key) : serversAsWritten(scenario, n);
+      if (typeof servers !== 'number') return NaN;
+      const ownPerHour = own.has(n) ? ((scenario.services ?? []).find((x) => x.name === n)?.costPerHour ?? 0) : 0;
+      c += ownPerHour * servers + keep(plan, servers, share);
+    }
+    return c * hours;
+  };
+}
 
 /**
  * The default cost of a variable a recovery plan prices (docs/models.md, "Sites"): the plan's
@@ -125,9 +218,9 @@ const RANDOM_PART = "the bring-up's running cost during a disaster is random: it
  * ⌊N × standing⌋ stand and cost the plan's costPerHour each per hour of the horizon, the other
  * N − k are kept in reserve at reserveCostPerHour; a standby server's own service costPerHour
  * (every server, standing or not) comes on top, as in cost.servers. Not linear in the value
- * (the rounding down), so a cost per value, not a price. Null for any other path. Variables of
- * the same plan are priced one at a time, each at the others' values as written (`searched`:
- * the paths of the search, to say so).
+ * (the rounding down), so a cost per value, not a price. Null for any other path. This is the
+ * variable's cost at the others' values as written; a candidate's known cost prices all the
+ * plan's variables together (`planCost`; `searched`: the paths of the search, to say so).
  */
 export function recoveryCost(scenario: Scenario, path: string, searched: readonly string[] = []): DefaultCost | null {
   let segs: (string | number)[];
@@ -136,24 +229,16 @@ export function recoveryCost(scenario: Scenario, path: string, searched: readonl
   } catch {
     return null;
   }
-  const hours = scenario.horizon / 3600;
-  const plans = (scenario.sites ?? []).filter((x) => x.recovery !== undefined).map((x) => ({ site: x.name, plan: x.recovery! }));
-  const serversOf = (name: string): number => (scenario.services ?? []).find((x) => x.name === name)?.servers ?? 0;
-  const standbys = (plan: RecoverySpec): string[] => [...new Set(plan.pairs.map((q) => q.standby))];
-  const shareOf = (plan: RecoverySpec, mode: unknown = plan.mode): number => plan.standing ?? MODE_DEFAULTS[mode as RecoverySpec['mode']]?.standing ?? NaN;
-  // Per hour: k standing at costPerHour, the rest in reserve.
-  const keep = (plan: RecoverySpec, servers: number, share: number): number => {
-    const k = standingServers(servers, share);
-    return k * plan.costPerHour + (servers - k) * plan.reserveCostPerHour;
-  };
-  const unpriced = (plan: RecoverySpec): boolean => plan.costPerHour === 0 && plan.reserveCostPerHour === 0;
-  const rates = (plan: RecoverySpec): string => `${plan.costPerHour}/h per standing standby server, ${plan.reserveCostPerHour}/h per one in reserve, × ${hours} h`;
+  const hours = measuredHours(scenario);
+  const plans = recoveryPlans(scenario);
+  const serversOf = (name: string): number => serversAsWritten(scenario, name);
+  const rates = (plan: RecoverySpec): string => `${plan.costPerHour}/h per standing standby server, ${plan.reserveCostPerHour}/h per one in reserve, × ${hoursWords(scenario)}`;
   // The contract's fees are in cost.recovery but not in a variable's cost: the monthly one is the same for every value, the invocation fee random.
   const fees = (plan: RecoverySpec): string =>
     plan.feePerMonth > 0 || plan.invocationFee > 0 ? `; the contract's ${[plan.feePerMonth > 0 ? `feePerMonth (${plan.feePerMonth}, the same for every value)` : '', plan.invocationFee > 0 ? `invocationFee (${plan.invocationFee} per failover, random)` : ''].filter((x) => x !== '').join(' and ')} ${plan.feePerMonth > 0 && plan.invocationFee > 0 ? 'are' : 'is'} not in it` : '';
   const also = (paths: string[]): string => {
     const both = paths.filter((q) => q !== path && searched.includes(q));
-    return both.length > 0 ? `; priced at ${both.join(', ')} as written, though the search varies ${both.length === 1 ? 'it' : 'them'} too` : '';
+    return both.length > 0 ? `; a candidate's known cost prices it together with ${both.join(', ')}, at the candidate's values` : '';
   };
   if (segs[0] === 'sites' && segs.length === 4 && segs[2] === 'recovery' && (segs[3] === 'standing' || segs[3] === 'mode')) {
     const site = plans.find((x) => x.site === segs[1]);
@@ -163,15 +248,17 @@ export function recoveryCost(scenario: Scenario, path: string, searched: readonl
     const base = `sites.${site.site}.recovery`;
     const serverPaths = names.map((n) => `services.${n}.servers`);
     if (unpriced(plan)) return { cost: () => 0, note: 'the recovery plan gives no costPerHour or reserveCostPerHour (cost 0)' };
+    const together = also([...serverPaths, `${base}.standing`, `${base}.mode`]);
     if (segs[3] === 'mode' && (plan.standing !== undefined || searched.includes(`${base}.standing`))) {
       // The plan's standing share does not follow its mode: the mode changes only the bring-up time.
       const fixed = names.reduce((c, n) => c + keep(plan, serversOf(n), shareOf(plan)), 0) * hours;
-      return { cost: () => fixed, note: `the plan's standing share is ${plan.standing !== undefined ? 'given' : 'searched'}, so its mode changes only the bring-up time (cost the same for every mode); ${RANDOM_PART}${fees(plan)}` };
+      return { cost: () => fixed, plan: site.site, note: `the plan's standing share is ${plan.standing !== undefined ? 'given' : 'searched'}, so its mode changes only the bring-up time (cost the same for every mode); ${RANDOM_PART}${fees(plan)}${together}` };
     }
     const share = segs[3] === 'mode' ? (v: unknown) => shareOf({ ...plan, standing: undefined } as RecoverySpec, v) : (v: unknown) => parseFraction(v) ?? NaN;
     return {
       cost: (v) => names.reduce((c, n) => c + keep(plan, serversOf(n), share(v)), 0) * hours,
-      note: `${rates(plan)}, over ${names.map((n) => `${n}'s ${serversOf(n)}`).join(' and ')} servers${segs[3] === 'mode' ? ' (standing share by mode: hot 100 %, warm 25 %, cold 0)' : ''}; ${RANDOM_PART}${fees(plan)}${also(serverPaths)}`,
+      plan: site.site,
+      note: `${rates(plan)}, over ${names.map((n) => `${n}'s ${serversOf(n)}`).join(' and ')} servers${segs[3] === 'mode' ? ' (standing share by mode: hot 100 %, warm 25 %, cold 0)' : ''}; ${RANDOM_PART}${fees(plan)}${together}`,
     };
   }
   if (segs[0] === 'services' && segs.length === 3 && segs[2] === 'servers') {
@@ -183,7 +270,8 @@ export function recoveryCost(scenario: Scenario, path: string, searched: readonl
     const base = `sites.${site.site}.recovery`;
     return {
       cost: (v) => (typeof v === 'number' ? (own * v + keep(plan, v, share)) * hours : NaN),
-      note: `a standby of ${site.site}'s recovery plan: ${own > 0 ? `${own}/h per server as a service, plus ` : ''}${rates(plan)}, ${share * 100} % standing; ${RANDOM_PART}${fees(plan)}${also([`${base}.standing`, `${base}.mode`])}`,
+      plan: site.site,
+      note: `a standby of ${site.site}'s recovery plan: ${own > 0 ? `${own}/h per server as a service, plus ` : ''}${rates(plan)}, ${share * 100} % standing; ${RANDOM_PART}${fees(plan)}${also([`${base}.standing`, `${base}.mode`, ...standbys(plan).map((n) => `services.${n}.servers`)])}`,
     };
   }
   return null;
@@ -192,13 +280,22 @@ export function recoveryCost(scenario: Scenario, path: string, searched: readonl
 /** Builds the variables of a search from its spec and the compiled scenario. */
 export function buildVariables(specs: readonly SearchVariableSpec[], scenario: Scenario): Variable[] {
   const searched = specs.map((s) => s.path);
-  return specs.map((s) => {
+  // A recovery plan's variables cost by how many standby servers stand (not a price per unit), which
+  // depends on the plan's share and its standbys' servers together: priced jointly, per plan.
+  const recoveries = specs.map((s) => (s.price === undefined ? recoveryCost(scenario, s.path, searched) : null));
+  const joints = new Map<string, (values: ReadonlyMap<string, unknown>) => number>();
+  for (const site of new Set(recoveries.map((r) => r?.plan).filter((x): x is string => x !== undefined))) {
+    // The standby services whose servers variable this plan prices (their own costPerHour is then in its cost).
+    const own = new Set(specs.flatMap((s, i) => (recoveries[i]?.plan === site && canonicalPath(s.path).startsWith('services.') ? [String(parseFieldPath(s.path)[1])] : [])));
+    joints.set(site, planCost(scenario, site, own));
+  }
+  return specs.map((s, i) => {
     const label = s.name ?? s.path;
-    // A recovery plan's variables cost by how many standby servers stand (not a price per unit).
-    const recovery = s.price === undefined ? recoveryCost(scenario, s.path, searched) : null;
+    const recovery = recoveries[i]!;
     if (recovery !== null) {
       const values = s.values !== undefined ? [...s.values] : rangeValues(s.range!);
-      return { path: s.path, label, values, costs: values.map((v) => recovery.cost(v)), priceNote: recovery.note, ...(recovery.note.includes(RANDOM_PART) ? { partlyRandom: true as const } : {}) };
+      const joint = recovery.plan !== undefined ? { joint: { key: `recovery:${recovery.plan}`, cost: joints.get(recovery.plan)! } } : {};
+      return { path: s.path, label, values, costs: values.map((v) => recovery.cost(v)), priceNote: recovery.note, ...(recovery.note.includes(RANDOM_PART) ? { partlyRandom: true as const } : {}), ...joint };
     }
     if (s.values !== undefined) {
       const price = s.price ?? 0;
@@ -234,9 +331,17 @@ export function pointName(vars: readonly Variable[], p: Point): string {
   return vars.map((v, i) => `${v.label}=${show(v.values[p[i]!])}`).join(',');
 }
 
-/** The known cost of a point. */
+/**
+ * The known cost of a point: each variable's cost at its value, and each group of variables
+ * priced together (a recovery plan's) once, at the point's values of all the variables.
+ */
 export function costOf(vars: readonly Variable[], p: Point): number {
-  return vars.reduce((c, v, i) => c + v.costs[p[i]!]!, 0);
+  let c = vars.reduce((a, v, i) => (v.joint === undefined ? a + v.costs[p[i]!]! : a), 0);
+  const groups = new Map(vars.flatMap((v) => (v.joint === undefined ? [] : [[v.joint.key, v.joint.cost] as const])));
+  if (groups.size === 0) return c;
+  const values = new Map(vars.map((v, i) => [canonicalPath(v.path), v.values[p[i]!]] as const));
+  for (const cost of groups.values()) c += cost(values);
+  return c;
 }
 
 /** Points one step cheaper in one variable (in variable order). */

@@ -43,9 +43,9 @@ describe('dashboard search view in headless Chromium', () => {
     const { id } = (await res.json()) as { id: string };
     await page.goto(`${url}#search=${id}`);
     await page.waitForSelector('#view[data-ready="true"] #search-answer', { timeout: 90_000 });
-    expect(await page.textContent('#search-answer')).toMatch(/^agents=14 · cost 3,780 · certified/);
+    expect(await page.textContent('#search-answer')).toMatch(/^agents=14 · cost 3,360 · certified/);
     const row = await page.textContent('#search-neighbours tbody tr');
-    expect(row).toMatch(/^agents=133,510270infeasibleanswer-85-in-20: mean calls answered within target 7\d\.?\d* % \[/);
+    expect(row).toMatch(/^agents=133,120240infeasibleanswer-85-in-20: mean calls answered within target 7\d\.?\d* % \[/);
     expect(await page.textContent('#search-status')).toMatch(/^done · \d+\/1000 replications simulated · 2\/2 policies decided$/);
     // The two bars are drawn to scale: the search's is no longer than the grid's lower bound.
     const widths = await page.$$eval('#search-spend .bar', (bars) => bars.map((b) => (b as HTMLElement).getBoundingClientRect().width));

@@ -51,6 +51,26 @@ describe('search variable prices', () => {
     expect(defaultPrice(scenario, 'teams.ops.headcount').price).toBe(240);
   });
 
+  it('prices a team-wide headcount and a pool size over the measured period, as the cost metrics charge, when there is a warm-up', () => {
+    // With a 2 h warm-up in the 6 h horizon, cost.servers and cost.staffing charge the last 4 h only
+    // (before: the whole 6 h, while a shift's headcount was already priced over the 4 h).
+    const team = (n: number): string[] => ['teams: [{ name: desk, headcount: ' + n + ', costPerHour: 40 }]', 'requests: [{ name: calls, team: desk, rate: 2/h, handleTime: 10m }]'];
+    const warm = (servers: number, agents: number): Scenario =>
+      ok([...LINES.slice(0, 2), 'warmup: 2h', ...LINES.slice(2, 9).map((l) => l.replace('servers: 4', `servers: ${servers}`)), ...team(agents)]);
+    const metrics = (s: Scenario) => runReplication(s, { seed: 'price', replication: 0 }).metrics;
+    const base = warm(4, 3);
+    const servers = defaultPrice(base, 'services.web.servers');
+    expect(servers).toEqual({ price: 2.5 * 4, note: '2.5/h per server × 4 h in the measured period (after the warm-up)' });
+    expect(servers.price).toBeCloseTo(metrics(warm(5, 3))['cost.servers']! - metrics(base)['cost.servers']!, 9);
+    const agents = defaultPrice(base, 'teams.desk.headcount');
+    expect(agents.price).toBe(40 * 4);
+    expect(agents.price).toBeCloseTo(metrics(warm(4, 4))['cost.staffing']! - metrics(base)['cost.staffing']!, 9);
+    // The known cost of a point is the cost metrics' sum for it.
+    const vars = buildVariables([{ path: 'services.web.servers', range: { from: 2, to: 8 } }, { path: 'teams.desk.headcount', range: { from: 1, to: 5 } }], base);
+    const m = metrics(warm(6, 2));
+    expect(costOf(vars, [4, 1])).toBeCloseTo(m['cost.servers']! + m['cost.staffing']!, 9);
+  });
+
   it('gives the known cost of a pool size that cost.servers charges when there is no warm-up', () => {
     const vars = buildVariables([{ path: 'services.web.servers', range: { from: 2, to: 8, step: 2 } }], scenario);
     const m = runReplication(ok(LINES.map((l) => l.replace('servers: 4', 'servers: 6'))), { seed: 'price', replication: 0 }).metrics;

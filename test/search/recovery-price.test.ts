@@ -100,6 +100,39 @@ describe("a recovery plan's search variables are priced", () => {
     }
   });
 
+  it("prices a plan's standing share and its standby's servers together: a candidate's known cost is what cost.recovery and cost.servers charge for the combination", () => {
+    const vars = buildVariables(
+      [
+        { path: 'sites.east.recovery.standing', values: [0, '25%', '50%', 1] },
+        { path: 'services.web-dr.servers', range: { from: 2, to: 8, step: 3 } },
+      ],
+      scenario,
+    );
+    // Before, each was priced at the other's value as written (6 servers; warm's 25 %): 50 % of 2 servers was charged as 50 % of 6 plus 2 at 25 %.
+    for (const [i, share] of [0, 0.25, 0.5, 1].entries()) {
+      for (const [j, n] of [2, 5, 8].entries()) {
+        const m = runReplication(
+          Object.assign(structuredClone(scenario), {
+            services: scenario.services!.map((x) => (x.name === 'web-dr' ? { ...x, servers: n } : x)),
+            sites: scenario.sites!.map((x) => (x.recovery !== undefined ? { ...x, recovery: { ...x.recovery, standing: share } } : x)),
+          }),
+          { seed: 'dr-price', replication: 0 },
+        ).metrics;
+        expect(costOf(vars, [i, j]), `standing ${share}, ${n} servers`).toBeCloseTo(m['cost.recovery']! + m['cost.servers']!, 9);
+      }
+    }
+    expect(vars[0]!.priceNote).toContain("a candidate's known cost prices it together with services.web-dr.servers, at the candidate's values");
+    // With a warm-up, over the measured period as cost.recovery (before: the whole horizon).
+    const warm = Object.assign(structuredClone(scenario), { warmup: 3600 });
+    const [standing] = buildVariables([{ path: 'sites.east.recovery.standing', values: [0, 1] }], warm);
+    expect(standing!.costs[1]).toBe(6 * 10 * 3);
+    expect(standing!.costs[1]).toBeCloseTo(recoveryCost(warm, (s) => (site(s).standing = 1)), 9);
+    // The mode sets the share when the search does not give one: cold 0 with 8 servers, hot with 2.
+    const modes = buildVariables([{ path: 'sites.east.recovery.mode', values: ['cold', 'hot'] }, { path: 'services.web-dr.servers', values: [2, 8] }], scenario);
+    expect(costOf(modes, [0, 1])).toBeCloseTo((8 * 0.5 + 8 * 1) * 4, 9);
+    expect(costOf(modes, [1, 0])).toBeCloseTo((2 * 0.5 + 2 * 10) * 4, 9);
+  });
+
   it("prices an on-call shift's headcount at the team's on-call share, as the staffing cost does", () => {
     const [pager] = buildVariables([{ path: 'teams.ops.roster.shifts.pager.headcount', range: { from: 1, to: 2 } }], scenario);
     expect(pager!.costs).toEqual([40, 80]);
