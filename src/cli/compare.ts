@@ -6,7 +6,7 @@
  * unexpected error (a bug; OPSIM_DEBUG=1 shows the stack).
  */
 import type { Command } from 'commander';
-import { CompareError, compareResults, readResultsFile, type CompareProblem, type CompareReport, type ComparedRun } from '../experiment/compare.js';
+import { CompareError, compareRuns, readResultsFile, type CompareProblem, type CompareReport, type ComparedRun, type GateReport } from '../experiment/compare.js';
 import { labelOf } from '../report/catalog.js';
 import { formatComparison } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
@@ -58,7 +58,7 @@ export { formatComparison as compareFigures } from '../report/units.js';
  * compareFigures; without units, as plain numbers). `--json` stays the machine interface, by
  * name only, with raw numbers.
  */
-export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m, units: MetricUnits = { unit: () => undefined }): string {
+export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m, units: MetricUnits = { unit: () => undefined }, within?: { omitNotes: readonly string[] }): string {
   const labelled = r.verdicts.some((v) => label(v.metric) !== v.metric);
   const rows: string[][] = [['metric', ...(labelled ? ['name'] : []), 'better', 'baseline', 'current', 'difference', 'change', 'test', 'p', 'verdict']];
   for (const v of r.verdicts) {
@@ -73,7 +73,7 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
       difference,
       // The same minus sign as the difference column.
       Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : '−'}${Math.abs(v.changePct).toFixed(1)}%` : String(v.changePct),
-      v.test,
+      v.scale === 'log' ? `${v.test} log` : v.test,
       v.p === null ? '-' : v.p < 1e-4 ? '<1e-4' : v.p.toFixed(4),
       v.verdict.replace('-', ' ').toUpperCase(),
     ]);
@@ -86,10 +86,10 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
   const named = (list: readonly string[]): string => list.map((m) => (label(m) === m ? m : `${label(m)} (${m})`)).join(', ');
   lines.push(
     '',
-    `${r.paired ? 'paired t-test (same seed and replications)' : 'Welch t-test'}, tolerance ${r.tolerancePct}%: ` +
+    `${r.paired ? 'paired t-test (same seed and replications)' : 'Welch t-test'}${r.verdicts.some((v) => v.scale === 'log') ? ' (on log values for positive metrics: "log")' : ''}, tolerance ${r.tolerancePct}%: ` +
       (r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`) +
       (r.inconclusive === 0 ? '' : `, ${r.inconclusive} inconclusive`),
-    ...comparedLines(r),
+    ...comparedLines(r, within),
   );
   // Not significant is not unchanged: name what the runs cannot tell apart, and what would.
   const open = r.verdicts.filter((v) => v.verdict === 'inconclusive');
@@ -98,7 +98,7 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
     const most = needed.every((x) => x !== null) ? Math.max(...(needed as number[])) : null;
     const n = Math.min(...open.map((v) => Math.min(v.baselineN, v.currentN)));
     lines.push(
-      `inconclusive (not significant, but the 95 % interval of the difference reaches past ±${r.tolerancePct}%; not a regression for the exit code): ` +
+      `inconclusive (not significant, but the 95 % interval of the difference reaches past ±${r.tolerancePct}%; not a regression: it fails the gate only with --fail-on inconclusive): ` +
         open.map((v) => `${named([v.metric])} ${Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : '−'}${Math.abs(v.changePct).toFixed(1)}%` : String(v.changePct)} (p = ${v.p!.toFixed(2)})`).join(', ') +
         (most !== null ? `; about ${most} replications per run (now ${n}) would decide ${open.length === 1 ? 'it' : 'them'} if the spread stays as observed` : `; more replications per run (now ${n}) would narrow the interval`),
     );
@@ -115,7 +115,7 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
  * seed, the variants left out, and every difference the report notes (a forced mismatch,
  * another horizon, Welch's test for lack of pairs).
  */
-export function comparedLines(r: CompareReport): string[] {
+export function comparedLines(r: CompareReport, within?: { omitNotes: readonly string[] }): string[] {
   const runOf = (c: ComparedRun): string => `${c.replications} replication${c.replications === 1 ? '' : 's'}, seed "${c.seed}"`;
   const same = r.baseline.scenario === r.current.scenario && r.baseline.variant === r.current.variant;
   const lines = [
@@ -123,6 +123,11 @@ export function comparedLines(r: CompareReport): string[] {
       ? `compared: scenario "${r.baseline.scenario}", variant "${r.baseline.variant}": baseline ${runOf(r.baseline)}; current ${runOf(r.current)}`
       : `compared: baseline scenario "${r.baseline.scenario}", variant "${r.baseline.variant}" (${runOf(r.baseline)}) with current scenario "${r.current.scenario}", variant "${r.current.variant}" (${runOf(r.current)})`,
   ];
+  // Within a comparison of several variants, the gate says once which variants and notes apply to all.
+  if (within !== undefined) {
+    for (const n of r.notes) if (!within.omitNotes.includes(n)) lines.push(`note: ${n}`);
+    return lines;
+  }
   const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
   const [ob, oc] = [r.baseline.otherVariants, r.current.otherVariants];
   if (ob.length > 0 || oc.length > 0) {
@@ -134,6 +139,36 @@ export function comparedLines(r: CompareReport): string[] {
   for (const n of r.notes) lines.push(`note: ${n}`);
   return lines;
 }
+
+/**
+ * The comparison of every variant for people: one section per variant, headed by its name
+ * (compareTable's table, verdict line and what it compared), then the verdict over all
+ * variants, the variants not compared and why, and the notes that apply to every section.
+ */
+export function gateText(g: GateReport, label: MetricLabeller = (m) => m, units: MetricUnits = { unit: () => undefined }, failOn: FailOn = 'regression'): string {
+  const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
+  // Notes every section carries (e.g. the seeds differ) are said once, under the verdict.
+  const common = g.sections[0]!.notes.filter((n) => g.sections.every((s) => s.notes.includes(n)));
+  const parts = g.sections.map((s) => {
+    const name = s.baselineVariant === s.currentVariant ? `variant "${s.baselineVariant}"` : `baseline variant "${s.baselineVariant}" against current variant "${s.currentVariant}"`;
+    return `== ${name} ==\n` + compareTable(s, label, units, { omitNotes: common });
+  });
+  const regressed = g.sections.filter((s) => s.regressions > 0).map((s) => s.currentVariant);
+  const open = g.sections.filter((s) => s.inconclusive > 0).map((s) => s.currentVariant);
+  const lines = [
+    `gate: ${g.sections.length} variant${g.sections.length === 1 ? '' : 's'} compared: ` +
+      (g.regressions === 0 ? 'no regression' : `${g.regressions} regression${g.regressions === 1 ? '' : 's'} (${quoted(regressed)})`) +
+      (g.inconclusive === 0 ? '' : `, ${g.inconclusive} inconclusive (${quoted(open)})${failOn === 'inconclusive' ? ', failing the gate (--fail-on inconclusive)' : ''}`),
+  ];
+  if (g.notSelected.length > 0) lines.push(`not compared: ${quoted(g.notSelected)} (left out by --variant)`);
+  if (g.onlyInCurrent.length > 0) lines.push(`not compared: new in the current run (not in the baseline): ${quoted(g.onlyInCurrent)}`);
+  if (g.onlyInBaseline.length > 0) lines.push(`not compared: missing from the current run: ${quoted(g.onlyInBaseline)}`);
+  for (const n of [...g.notes, ...common.filter((n) => !g.notes.includes(n))]) lines.push(`note: ${n}`);
+  return parts.join('\n') + '\n' + lines.join('\n') + '\n';
+}
+
+/** What fails the gate besides a regression: nothing else (default), or also an inconclusive verdict. */
+export type FailOn = 'regression' | 'inconclusive';
 
 /** Exit codes of `opsim compare`: 0 and 1 answer the comparison; the others say it was not made. */
 export const COMPARE_EXIT = {
@@ -153,9 +188,11 @@ export interface CompareFlags {
   metric: string[];
   tolerance?: string;
   direction: string[];
-  variant?: string;
+  variant?: string[];
   json?: boolean;
   force?: boolean;
+  allowIncomplete?: boolean;
+  failOn?: string;
 }
 
 /** Where `opsim compare` reads the documents and writes (replaceable in tests). */
@@ -181,16 +218,22 @@ export async function runCompare(baselineFile: string, currentFile: string, flag
       if (m === null) throw new CompareError('usage', `--direction ${JSON.stringify(d)}: expected NAME=lower or NAME=higher`);
       directions[m[1]!] = m[2] as 'lower' | 'higher';
     }
+    const failOn = flags.failOn ?? 'regression';
+    if (failOn !== 'regression' && failOn !== 'inconclusive') throw new CompareError('usage', `--fail-on must be regression or inconclusive, got ${JSON.stringify(flags.failOn)}`);
+    const variants = (flags.variant ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
+    if (variants.some((v) => v === '')) throw new CompareError('usage', `--variant: an empty variant name in ${JSON.stringify((flags.variant ?? []).join(','))}`);
     const [baseline, current] = await Promise.all([io.read(baselineFile), io.read(currentFile)]);
-    const report = compareResults(baseline, current, {
+    const report = compareRuns(baseline, current, {
       metrics: flags.metric,
       tolerancePct,
       directions,
       force: flags.force === true,
-      ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+      allowIncomplete: flags.allowIncomplete === true,
+      variants,
     });
-    io.out(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : compareTable(report, comparisonLabels(baseline, current), comparisonUnits(baseline, current)));
-    return report.regressions > 0 ? COMPARE_EXIT.regression : COMPARE_EXIT.noRegression;
+    io.out(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : gateText(report, comparisonLabels(baseline, current), comparisonUnits(baseline, current), failOn));
+    const fails = report.regressions > 0 || (failOn === 'inconclusive' && report.inconclusive > 0);
+    return fails ? COMPARE_EXIT.regression : COMPARE_EXIT.noRegression;
   } catch (err) {
     if (err instanceof CompareError) {
       io.err(`opsim compare: ${err.message}\n`);
@@ -206,21 +249,23 @@ export async function runCompare(baselineFile: string, currentFile: string, flag
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('Regression gate: compare two results.json files; exit 1 on a significant regression beyond the tolerance, 0 without one, 2–5 when no comparison was made')
+    .description('Regression gate: compare two results.json files, every variant both runs have; exit 1 on a significant regression beyond the tolerance in any of them, 0 without one, 2–5 when no comparison was made')
     .argument('<baseline>', 'baseline results.json')
     .argument('<current>', 'current results.json')
-    .option('--metric <name>', 'metric to compare (repeatable; default: every shared metric of the compared variant)', collect, [])
-    .option('--variant <name>', 'variant to compare in both runs (default: each run\'s reference variant)')
+    .option('--metric <name>', 'metric to compare (repeatable; default: every metric both runs report, in each variant compared)', collect, [])
+    .option('--variant <names>', 'variant(s) to compare, by name (repeatable or a comma list; default: every variant both runs have)', collect, [])
     .option('--tolerance <pct>', 'relative change allowed before a significant move counts, in percent (default 5)')
     .option('--direction <name=lower|higher>', 'which way is better for a metric, overriding its spec (repeatable)', collect, [])
     .option('--json', 'print the comparison as JSON')
-    .option('--force', 'compare anyway runs of different scenarios, of different reference variants, or an incomplete run (the output notes what differs)')
+    .option('--fail-on <what>', 'regression (default): only a regression exits 1; inconclusive: an inconclusive verdict exits 1 too, for pipelines that want a decision')
+    .option('--allow-incomplete', 'compare an incomplete run (interrupted, failed replications) on the replications it has')
+    .option('--force', 'compare anyway runs of different scenarios, horizons or warm-ups, runs that share no variant or lack a baseline variant, or an incomplete run (the output notes what differs)')
     .addHelpText('after', exitCodesHelp([
       [COMPARE_EXIT.noRegression, 'compared: no metric regressed significantly beyond the tolerance'],
-      [COMPARE_EXIT.regression, 'compared: a metric regressed significantly beyond the tolerance (only then)'],
+      [COMPARE_EXIT.regression, 'compared: a metric of some variant regressed significantly beyond the tolerance (or, with --fail-on inconclusive, a verdict was inconclusive)'],
       [COMPARE_EXIT.usage, 'usage error, nothing compared: a bad option or argument, a --metric or --variant neither run has'],
       [COMPARE_EXIT.input, 'unusable input, nothing compared: a file missing or unreadable, not JSON, or not an opsim results document (each problem named by its field)'],
-      [COMPARE_EXIT.mismatch, 'the runs cannot be compared as asked, nothing compared: different scenarios or reference variants, or an incomplete run (each unless --force), no shared metric, a --metric or --variant only one run has'],
+      [COMPARE_EXIT.mismatch, 'the runs cannot be compared as asked, nothing compared: different scenarios, horizons or warm-ups, no shared variant, a baseline variant the current run lacks, or an incomplete run (each unless --force; an incomplete run also with --allow-incomplete), no shared metric, a --metric or --variant only one run has'],
       [COMPARE_EXIT.unexpected, 'an unexpected error, nothing compared (a bug; OPSIM_DEBUG=1 shows the stack)'],
     ]))
     .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {

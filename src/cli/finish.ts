@@ -13,6 +13,28 @@
 
 let finished = false;
 
+/** Whether stdout and stderr already carry the closed-reader listener (installed once per process). */
+let outputsGuarded = false;
+
+/**
+ * Makes a closed reader of stdout or stderr (`opsim validate … | head -1`, a CI log cut short)
+ * end nothing: without a listener, the EPIPE of the next write is an uncaught 'error' event and
+ * Node ends the process with a stack trace and exit code 1, whatever the command found, in the
+ * middle of whatever it was doing. With it, the stream is destroyed (later writes go nowhere,
+ * silently), and the command goes on to its own end: its files written as always (atomically),
+ * its exit code its own. A server keeps serving; only its log lines go nowhere. Any other error
+ * of the streams is still thrown, as before.
+ */
+export function ignoreClosedOutput(): void {
+  if (outputsGuarded) return;
+  outputsGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
+}
+
 /** Called by a command when everything it started is done: the process may end now. */
 export function commandFinished(): void {
   finished = true;

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { OPSIM_VERSION } from '../version.js';
-import { endProcess, isCommandFinished } from './finish.js';
+import { endProcess, ignoreClosedOutput, isCommandFinished } from './finish.js';
 
 /** A subcommand module: adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -70,6 +70,7 @@ let commanderPrinted = false;
 export async function runCommandLine(argv: readonly string[]): Promise<void> {
   commanderPrinted = false;
   isCommandFinished(true);
+  ignoreClosedOutput();
   await main(argv).catch((err: unknown) => {
     if (err instanceof CommanderError) {
       // Help and version asked for exit 0; every usage error (unknown option or command,

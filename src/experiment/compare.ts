@@ -1,25 +1,29 @@
 /**
- * The regression gate behind `opsim compare`: reference variant of a baseline results.json
- * against that of a current one, metric by metric. A metric regresses when it moved in its
- * bad direction by more than the tolerance AND the move is statistically significant
- * (paired t when both runs share seed and replication indices, else Welch). With fewer than
- * two replications on a side no test is possible and the tolerance alone decides. A move that
- * is not significant is not "unchanged": only a 95 % interval of the difference that lies
- * within the tolerance says so; one that reaches past it is "inconclusive", with the
- * replications that would decide it. Which way
- * is better comes from the documents' metric specs.
+ * The regression gate behind `opsim compare`: every variant a baseline results.json shares with
+ * a current one (matched by name), metric by metric. A metric regresses when it moved in its
+ * bad direction by more than the tolerance AND the move is statistically significant (paired t
+ * when both runs share seed and replication indices, else Welch; on the logarithms of the
+ * per-replication values when they are all strictly positive, so a slowdown is tested as a
+ * ratio and one exploded replication does not hide a consistent move). With fewer than two
+ * replications on a side no test is possible and the tolerance alone decides. A move that is
+ * not significant is not "unchanged": only a 95 % interval of the difference that lies within
+ * the tolerance says so; one that reaches past it is "inconclusive", with the replications
+ * that would decide it. Which way is better comes from the documents' metric specs.
  *
- * A comparison never tests less than it says: runs of different scenarios, of different
- * reference variants or an incomplete run are refused unless forced (then the report says what
- * differs), runs without a shared metric are refused, and the report names the variants and
- * runs compared, the variants left out and the metrics only one side reports. What cannot be
- * compared is a CompareError of one of three kinds (a usage error, an unusable file, runs
- * that do not match), which `opsim compare` turns into exit codes of their own.
+ * A comparison never tests less than it says: runs of different scenarios, horizons or
+ * warm-ups, an incomplete run, a baseline variant the current run lacks are refused unless
+ * forced (then the report says what differs), runs without a shared metric are refused, and the
+ * report names the variants and runs compared, the variants left out and the metrics only one
+ * side reports. A file is read only if it is a valid results document (docs/results.schema.json).
+ * What cannot be compared is a CompareError of one of three kinds (a usage error, an unusable
+ * file, runs that do not match), which `opsim compare` turns into exit codes of their own.
  */
 import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import { resultsJsonSchema } from '../results/schema.js';
 import { RESULTS_FORMAT, type ResultsDocument, type VariantResults } from '../results/format.js';
 import { metricDirection, type Direction } from './direction.js';
-import { pairedTTest, tQuantile, welchTest, type MeanTest } from './stats.js';
+import { pairedTTest, tQuantile, welchTest, welchTTest, type MeanTest } from './stats.js';
 
 /** Options of a comparison. */
 export interface CompareOptions {
@@ -33,8 +37,10 @@ export interface CompareOptions {
   alpha?: number;
   /** The variant to compare in both runs (default: each run's reference variant). */
   variant?: string;
-  /** Compare anyway runs of different scenarios, of different reference variants, or an incomplete run (by default refused); the report's notes say what differs. */
+  /** Compare anyway runs of different scenarios, horizons or warm-ups, of different reference variants, or an incomplete run (by default refused); the report's notes say what differs. */
   force?: boolean;
+  /** Compare an incomplete run's replications (by default refused). */
+  allowIncomplete?: boolean;
 }
 
 /** One side of a comparison: which run and variant its figures come from. */
@@ -62,6 +68,8 @@ export interface MetricVerdict {
   /** (current − baseline) / |baseline| × 100; ±Infinity when the baseline is 0 and the value moved. */
   changePct: number;
   test: 'paired' | 'welch' | 'none';
+  /** 'log': the test was on log(value) (a strictly positive metric: the ratio current/baseline); 'raw': on the values. */
+  scale: 'log' | 'raw';
   /** Two-sided p-value (null without a test). */
   p: number | null;
   /**
@@ -138,7 +146,53 @@ export async function readResultsFile(file: string): Promise<ResultsDocument> {
   } catch (err) {
     throw new CompareError('input', `${file}: not valid JSON (${(err as Error).message})`);
   }
-  return checkResultsDocument(doc, file);
+  const checked = checkResultsDocument(doc, file);
+  const problems = await resultsSchemaProblems(doc);
+  if (problems.length > 0) throw new CompareError('input', `${file}: not a valid opsim results document, by docs/results.schema.json (${listed(problems)})`);
+  return checked;
+}
+
+const listed = (problems: readonly string[]): string => problems.slice(0, MAX_SHAPE_PROBLEMS).join('; ') + (problems.length > MAX_SHAPE_PROBLEMS ? `; and ${problems.length - MAX_SHAPE_PROBLEMS} more` : '');
+
+let resultsValidator: ((doc: unknown) => string[]) | undefined;
+
+/**
+ * What is wrong with `doc` by the results schema (src/results/schema.ts, published as
+ * docs/results.schema.json), one problem per field path; empty when it is valid. Compiled on
+ * first use (Ajv is imported statically: the command line's script loads a lazy command's
+ * packages before it, and only `opsim compare` imports this module).
+ */
+export function resultsSchemaProblems(doc: unknown): Promise<string[]> {
+  resultsValidator ??= (() => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(resultsJsonSchema());
+    return (d: unknown): string[] => {
+      if (validate(d)) return [];
+      // One problem per field: a union's branches (a number or null) fail together; their types are said as one.
+      const byPath = new Map<string, { types: string[]; other: string[]; value: unknown }>();
+      for (const e of validate.errors ?? []) {
+        const field = e.instancePath
+          .split('/')
+          .slice(1)
+          .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+          .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : key(seg)))
+          .join('')
+          .replace(/^\./, '');
+        const value = e.instancePath.split('/').slice(1).reduce<unknown>((x, seg) => (isObject(x) || Array.isArray(x) ? (x as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), d);
+        const entry = byPath.get(field) ?? { types: [], other: [], value };
+        byPath.set(field, entry);
+        if (e.keyword === 'type') entry.types.push(String(e.params.type));
+        else if (e.keyword === 'additionalProperties') entry.other.push(`unexpected field "${String(e.params.additionalProperty)}"`);
+        else if (e.keyword === 'required') entry.other.push(`missing field "${String(e.params.missingProperty)}"`);
+        else if (e.keyword === 'const') entry.other.push(`expected ${JSON.stringify(e.params.allowedValue)}`);
+        else if (e.keyword !== 'anyOf') entry.other.push(e.message ?? e.keyword);
+      }
+      return [...byPath].map(([field, { types, other, value }]) => {
+        const what = [...(types.length > 0 ? [`expected ${[...new Set(types)].join(' or ')}, found ${found(value)}`] : []), ...new Set(other)].join(', ');
+        return field === '' ? what : `${field}: ${what}`;
+      });
+    };
+  })();
+  return Promise.resolve(resultsValidator(doc));
 }
 
 /** Problems listed before "and N more". */
@@ -199,6 +253,8 @@ function shapeProblems(doc: unknown): string[] {
       }
       if (!Number.isInteger(sm.n) || (sm.n as number) < 0) want(`${ms}.n`, 'an integer ≥ 0', sm.n);
       for (const f of ['mean', 'sd'] as const) if (!isNum(sm[f])) want(`${ms}.${f}`, 'a number or null', sm[f]);
+      // A metric observed in some replication has a mean: null there would compare as no value.
+      if (Number.isInteger(sm.n) && (sm.n as number) > 0 && sm.mean === null) want(`${ms}.mean`, `a number (n is ${String(sm.n)})`, sm.mean);
       if (sm.ci95 !== undefined && !(Array.isArray(sm.ci95) && sm.ci95.length === 2 && sm.ci95.every(isNum))) want(`${ms}.ci95`, '[lower, upper]', sm.ci95);
     }
     const pr = v.perReplication;
@@ -266,20 +322,41 @@ function sameReplications(a: VariantResults, b: VariantResults): boolean {
   return ra !== undefined && rb !== undefined && ra.length >= 2 && ra.length === rb.length && ra.every((r, i) => r === rb[i]);
 }
 
-/** Compares the reference variants of two results documents. */
-export function compareResults(baseline: ResultsDocument, current: ResultsDocument, options: CompareOptions = {}): CompareReport {
-  const tol = options.tolerancePct ?? 5;
-  const alpha = options.alpha ?? 0.05;
+/**
+ * What makes two runs comparable at all, checked once per comparison: refused unless forced
+ * (runs of different scenarios, an incomplete run unless allowed, different horizons or
+ * warm-ups: a gate recorded with other settings measures other spans), noted otherwise. A
+ * different seed is not refused: its replications are independent samples, compared by Welch's
+ * test (which is valid for them), with a note that the pairing of a rerun is lost.
+ */
+function checkRuns(baseline: ResultsDocument, current: ResultsDocument, options: CompareOptions): string[] {
   const force = options.force === true;
   const notes: string[] = [];
-  // Refused unless forced: each of these would make the figures compare other things than the gate says.
-  const unlessForced = (refusal: string, note: string): void => {
-    if (!force) throw new CompareError('mismatch', `${refusal}; pass --force to compare them anyway`);
+  const unlessForced = (refusal: string, note: string, allowed = force): void => {
+    if (!allowed) throw new CompareError('mismatch', `${refusal}; pass --force to compare them anyway`);
     notes.push(note);
   };
   const sa = baseline.scenario.name;
   const sb = current.scenario.name;
   if (sa !== sb) unlessForced(`the runs come from different scenarios ("${sa}" and "${sb}")`, `compared across scenarios: "${sa}" and "${sb}" (--force)`);
+  for (const [side, doc] of [['baseline', baseline], ['current run', current]] as const) {
+    if (doc.complete !== false) continue;
+    const allowed = force || options.allowIncomplete === true;
+    if (!allowed) throw new CompareError('mismatch', `the ${side} is incomplete (${incompleteness(doc)}): rerun it; pass --allow-incomplete (or --force) to compare the replications it has`);
+    notes.push(`the ${side} is incomplete (${incompleteness(doc)}); its figures are those of the replications it has (${options.allowIncomplete === true ? '--allow-incomplete' : '--force'})`);
+  }
+  const ha = baseline.horizonSeconds;
+  const hb = current.horizonSeconds;
+  if (typeof ha === 'number' && typeof hb === 'number' && ha !== hb) unlessForced(`the runs' horizons differ (${ha} s and ${hb} s): counts, totals and transients are over different spans; rerun with the baseline's --horizon`, `the runs' horizons differ (${ha} s and ${hb} s): counts and totals are over different spans (--force)`);
+  const wa = baseline.warmupSeconds ?? 0;
+  const wb = current.warmupSeconds ?? 0;
+  if (wa !== wb) unlessForced(`the runs' warm-ups differ (${wa} s and ${wb} s); rerun with the baseline's warm-up`, `the runs' warm-ups differ (${wa} s and ${wb} s) (--force)`);
+  return notes;
+}
+
+/** Compares one variant of each run (each run's reference variant, or `options.variant`). */
+export function compareResults(baseline: ResultsDocument, current: ResultsDocument, options: CompareOptions = {}): CompareReport {
+  const notes = checkRuns(baseline, current, options);
   const a = variantOf(baseline, options.variant);
   const b = variantOf(current, options.variant);
   if (a === undefined || b === undefined) {
@@ -288,14 +365,111 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
     throw new CompareError('mismatch', `--variant "${options.variant}": only the ${a === undefined ? 'current run' : 'baseline'} has it (${a === undefined ? 'baseline' : 'current run'}: ${names(a === undefined ? baseline : current)})`);
   }
   if (a.name !== b.name) {
-    unlessForced(
-      `the runs' reference variants differ (baseline "${a.name}", current "${b.name}"); pass --variant NAME to compare a variant both runs have`,
-      `compared across variants: baseline "${a.name}", current "${b.name}" (--force)`,
-    );
+    if (options.force !== true) throw new CompareError('mismatch', `the runs' reference variants differ (baseline "${a.name}", current "${b.name}"); pass --variant NAME to compare a variant both runs have; pass --force to compare them anyway`);
+    notes.push(`compared across variants: baseline "${a.name}", current "${b.name}" (--force)`);
   }
-  for (const [side, doc] of [['baseline', baseline], ['current run', current]] as const) {
-    if (doc.complete === false) unlessForced(`the ${side} is incomplete (${incompleteness(doc)}): rerun it`, `the ${side} is incomplete (${incompleteness(doc)}); its figures are those of the replications it has (--force)`);
+  return compareVariant(baseline, current, a, b, options, notes);
+}
+
+/** The comparison of two runs variant by variant: every variant both have (or those asked for). */
+export interface GateReport {
+  tolerancePct: number;
+  /** One comparison per variant, in the baseline's order. */
+  sections: CompareReport[];
+  /** Variants of the baseline not compared because the current run lacks them (only with --force). */
+  onlyInBaseline: string[];
+  /** Variants of the current run not in the baseline (new): listed, not compared. */
+  onlyInCurrent: string[];
+  /** Variants both runs have that --variant left out. */
+  notSelected: string[];
+  /** How the runs differ (forced mismatches, seeds), once for all sections. */
+  notes: string[];
+  /** Regressions over all sections. */
+  regressions: number;
+  /** Inconclusive verdicts over all sections. */
+  inconclusive: number;
+}
+
+/**
+ * Compares every variant the two runs share, matched by name, so a regression in any variant
+ * fails the gate (`options.variants` restricts the comparison to those). A variant of the
+ * baseline the current run lacks cannot be checked: refused unless forced (a gate must not
+ * pass what it did not test); a variant only the current run has is listed. Runs that share no
+ * variant name are refused unless forced, and then their reference variants are compared.
+ */
+export function compareRuns(baseline: ResultsDocument, current: ResultsDocument, options: CompareOptions & { variants?: string[] } = {}): GateReport {
+  const notes = checkRuns(baseline, current, options);
+  const tol = options.tolerancePct ?? 5;
+  const inBase = baseline.variants.map((v) => v.name);
+  const inCur = new Set(current.variants.map((v) => v.name));
+  const names = (list: readonly string[]): string => list.map((n) => `"${n}"`).join(', ');
+  const onlyInBaseline = inBase.filter((n) => !inCur.has(n));
+  const onlyInCurrent = [...inCur].filter((n) => !inBase.includes(n));
+  const shared = inBase.filter((n) => inCur.has(n));
+  let pairs: [VariantResults, VariantResults][];
+  let notSelected: string[] = [];
+  const asked = [...new Set(options.variants ?? [])];
+  if (asked.length > 0) {
+    for (const n of asked) {
+      const ha = inBase.includes(n);
+      const hb = inCur.has(n);
+      if (!ha && !hb) throw new CompareError('usage', `--variant "${n}": neither run has such a variant (baseline: ${names(inBase)}; current: ${names([...inCur])})`);
+      if (!ha || !hb) throw new CompareError('mismatch', `--variant "${n}": only the ${ha ? 'baseline' : 'current run'} has it (${ha ? 'current run' : 'baseline'}: ${names(ha ? [...inCur] : inBase)})`);
+    }
+    const order = inBase.filter((n) => asked.includes(n));
+    pairs = order.map((n) => [baseline.variants.find((v) => v.name === n)!, current.variants.find((v) => v.name === n)!]);
+    notSelected = shared.filter((n) => !asked.includes(n));
+  } else if (shared.length === 0) {
+    const a = referenceOf(baseline);
+    const b = referenceOf(current);
+    if (options.force !== true) throw new CompareError('mismatch', `the runs share no variant (baseline: ${names(inBase)}; current: ${names([...inCur])}); pass --force to compare their reference variants ("${a.name}" and "${b.name}") anyway`);
+    notes.push(`compared across variants: baseline "${a.name}", current "${b.name}" (--force)`);
+    pairs = [[a, b]];
+  } else {
+    if (onlyInBaseline.length > 0) {
+      const what = `the current run lacks the baseline's variant${onlyInBaseline.length === 1 ? '' : 's'} ${names(onlyInBaseline)}`;
+      if (options.force !== true) throw new CompareError('mismatch', `${what}, so ${onlyInBaseline.length === 1 ? 'its' : 'their'} regressions cannot be checked; pass --variant NAME to compare the others, or --force to compare the shared ones anyway`);
+      notes.push(`${what}: not compared (--force)`);
+    }
+    pairs = shared.map((n) => [baseline.variants.find((v) => v.name === n)!, current.variants.find((v) => v.name === n)!]);
   }
+  const sections = pairs.map(([a, b]) => compareVariant(baseline, current, a, b, options, []));
+  return {
+    tolerancePct: tol,
+    sections,
+    onlyInBaseline: pairs.length === 1 && shared.length === 0 ? [] : onlyInBaseline,
+    onlyInCurrent: pairs.length === 1 && shared.length === 0 ? [] : onlyInCurrent,
+    notSelected,
+    notes,
+    regressions: sections.reduce((s, r) => s + r.regressions, 0),
+    inconclusive: sections.reduce((s, r) => s + r.inconclusive, 0),
+  };
+}
+
+/**
+ * Units whose ratios mean something (a zero that is none of the quantity): not a clock time (day
+ * 1 08:00 is not twice 04:00) nor a temperature in °C. A metric without a catalog unit counts
+ * as one (durations, counts and rates are most metrics); it is tested on the log scale only if
+ * all its values are positive anyway.
+ */
+function ratioScale(unit: string | undefined): boolean {
+  return unit !== 'clock_seconds' && unit !== 'celsius';
+}
+
+/** Every finite value of a per-replication array is > 0 (and there are at least two). */
+function strictlyPositive(xs: readonly (number | null)[] | undefined): xs is number[] {
+  if (xs === undefined) return false;
+  const finite = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  return finite.length >= 2 && finite.every((x) => x > 0);
+}
+
+const logOf = (xs: readonly (number | null)[]): number[] => xs.map((x) => (x === null || !(x > 0) ? NaN : Math.log(x)));
+
+/** Compares variant `a` of the baseline with variant `b` of the current run, metric by metric. */
+function compareVariant(baseline: ResultsDocument, current: ResultsDocument, a: VariantResults, b: VariantResults, options: CompareOptions, runNotes: string[]): CompareReport {
+  const tol = options.tolerancePct ?? 5;
+  const alpha = options.alpha ?? 0.05;
+  const notes = [...runNotes];
   const shared = Object.keys(a.metrics).filter((m) => m in b.metrics).sort();
   if (shared.length === 0) throw new CompareError('mismatch', `the runs share no metric (baseline variant "${a.name}", current variant "${b.name}"): nothing to compare`);
   const missingFromCurrent = Object.keys(a.metrics).filter((m) => !(m in b.metrics)).sort();
@@ -308,9 +482,6 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
     if (!(m in a.metrics)) throw new CompareError('mismatch', `metric "${m}" is not in the baseline (variant "${a.name}"), only in the current run`);
     if (!(m in b.metrics)) throw new CompareError('mismatch', `metric "${m}" is not in the current results (variant "${b.name}"), only in the baseline`);
   }
-  // Differences that leave the comparison meaningful but change what it reads: said, not refused.
-  if (typeof baseline.horizonSeconds === 'number' && typeof current.horizonSeconds === 'number' && baseline.horizonSeconds !== current.horizonSeconds) notes.push(`the runs' horizons differ (${baseline.horizonSeconds} s and ${current.horizonSeconds} s): counts and totals are over different spans`);
-  if ((baseline.warmupSeconds ?? 0) !== (current.warmupSeconds ?? 0)) notes.push(`the runs' warm-ups differ (${baseline.warmupSeconds ?? 0} s and ${current.warmupSeconds ?? 0} s)`);
   // A metric with no observations on a side (e.g. the MTTA of a priority that never occurred)
   // has no value to compare; reading it as 0 would invent a perfect score or a regression.
   const observed = (m: string): boolean => a.metrics[m]!.n > 0 && b.metrics[m]!.n > 0;
@@ -328,36 +499,46 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
           : ra.length >= 2 && rb.length >= 2
             ? `the replications differ (${ra.length} and ${rb.length}, or other indices)`
             : null;
-    if (why !== null) notes.push(`${why}: Welch's t-test on the means, not the paired test of a rerun with the same seed and replications`);
+    if (why !== null) notes.push(`${why}: Welch's t-test on independent replications, not the paired test of a rerun with the same seed and replications`);
   }
   const verdicts: MetricVerdict[] = metrics.map((metric) => {
     const sa = a.metrics[metric]!;
     const sb = b.metrics[metric]!;
     const direction: Direction = options.directions?.[metric] ?? metricDirection(metric, catalog);
-    let test: MeanTest;
     const xa = a.perReplication?.metrics[metric];
     const xb = b.perReplication?.metrics[metric];
-    if (paired && xa !== undefined && xb !== undefined) test = pairedTTest(xa.map((v) => v ?? NaN), xb.map((v) => v ?? NaN));
+    // A strictly positive metric (a time, a count that never hit 0) is tested on the log of its
+    // values: a slowdown is a ratio, and one exploding queue then weighs as a large ratio, not as
+    // an outlier that inflates the spread until every pair worse is "not significant".
+    const log = ratioScale(catalog[metric]?.unit) && strictlyPositive(xa) && strictlyPositive(xb);
+    let test: MeanTest;
+    if (log) test = paired ? pairedTTest(logOf(xa), logOf(xb)) : welchTTest(logOf(xa), logOf(xb));
+    else if (paired && xa !== undefined && xb !== undefined) test = pairedTTest(xa.map((v) => v ?? NaN), xb.map((v) => v ?? NaN));
     else test = welchTest(sa, sb);
     const diff = sb.mean - sa.mean;
     const changePct = sa.mean !== 0 ? (diff / Math.abs(sa.mean)) * 100 : diff === 0 ? 0 : Math.sign(diff) * Infinity;
     const tested = Number.isFinite(test.p);
     const significant = tested ? test.p < alpha : true;
-    const worse = direction === 'lower' ? changePct > tol : direction === 'higher' ? changePct < -tol : false;
-    const better = direction === 'lower' ? changePct < -tol : direction === 'higher' ? changePct > tol : false;
-    // The tolerance as an absolute difference, to hold the interval of the difference against.
-    const band = (tol / 100) * Math.abs(sa.mean);
+    // On the log scale the tested move is the ratio of geometric means; a verdict beyond the
+    // tolerance needs it and the change of the means (the column people read) to agree.
+    const ratioPct = log && tested ? (Math.exp(test.difference) - 1) * 100 : changePct;
+    const beyond = (pct: number, sign: 1 | -1): boolean => sign * pct > tol;
+    const worse = direction === 'lower' ? beyond(changePct, 1) && beyond(ratioPct, 1) : direction === 'higher' ? beyond(changePct, -1) && beyond(ratioPct, -1) : false;
+    const better = direction === 'lower' ? beyond(changePct, -1) && beyond(ratioPct, -1) : direction === 'higher' ? beyond(changePct, 1) && beyond(ratioPct, 1) : false;
+    const moved = Math.abs(changePct) > tol && Math.abs(ratioPct) > tol;
+    // The tolerance as a band around no change, in the test's scale, to hold its interval against.
+    const [bandLo, bandHi] = log ? [tol < 100 ? Math.log(1 - tol / 100) : -Infinity, Math.log(1 + tol / 100)] : [-(tol / 100) * Math.abs(sa.mean), (tol / 100) * Math.abs(sa.mean)];
     let verdict: MetricVerdict['verdict'];
     let replicationsToDecide: number | null = null;
     if (significant && worse) verdict = 'regression';
     else if (significant && better) verdict = 'improvement';
-    else if (significant && direction === 'neutral' && Math.abs(changePct) > tol) verdict = 'changed';
+    else if (significant && direction === 'neutral' && moved) verdict = 'changed';
     else if (!tested) verdict = diff === 0 ? 'unchanged' : 'within-tolerance';
-    else if (test.ci95[0] >= -band && test.ci95[1] <= band) verdict = significant ? 'within-tolerance' : 'unchanged';
+    else if (test.ci95[0] >= bandLo && test.ci95[1] <= bandHi) verdict = significant ? 'within-tolerance' : 'unchanged';
     else if (significant) verdict = 'within-tolerance';
     else {
       verdict = 'inconclusive';
-      replicationsToDecide = replicationsToDecideOf(test, Math.abs(diff), band, Math.min(sa.n, sb.n));
+      replicationsToDecide = replicationsToDecideOf(test, Math.abs(test.difference), Math.min(-bandLo, bandHi), Math.min(sa.n, sb.n));
     }
     return {
       metric,
@@ -368,6 +549,7 @@ export function compareResults(baseline: ResultsDocument, current: ResultsDocume
       currentN: sb.n,
       changePct,
       test: tested ? test.kind : 'none',
+      scale: tested && log ? 'log' : 'raw',
       p: tested ? test.p : null,
       verdict,
       replicationsToDecide,

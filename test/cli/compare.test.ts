@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPARE_EXIT, compareFigures, compareTable, comparisonLabels, comparisonUnits, runCompare, type CompareIo } from '../../src/cli/compare.js';
-import { CompareError, compareResults, type CompareReport } from '../../src/experiment/compare.js';
+import { CompareError, compareResults, readResultsFile, type GateReport } from '../../src/experiment/compare.js';
 import type { ResultsDocument } from '../../src/results/format.js';
 import { makePolicyResults } from '../report/fixtures/make.js';
 import { cli } from '../experiment/helpers.js';
@@ -57,7 +57,7 @@ describe('opsim compare labels', () => {
     expect(human.stdout).toMatch(/^P1 mean time to resolve +incidents\.P1\.mttr +lower +90 min +117 min +\+27 min +\+30\.0% .*REGRESSION$/m);
     const json = await cli(['compare', path.join(dir, 'a.json'), path.join(dir, 'b.json'), '--json']);
     expect(json.code).toBe(1);
-    const r = JSON.parse(json.stdout) as CompareReport;
+    const r = (JSON.parse(json.stdout) as GateReport).sections[0]!;
     expect(r.verdicts.find((v) => v.metric === 'incidents.P1.mttr')?.verdict).toBe('regression');
     expect(r.missingFromCurrent).toEqual(['cost.total']);
     expect(json.stdout).not.toContain('mean time to resolve');
@@ -128,5 +128,45 @@ describe('opsim compare exit codes', () => {
     expect(t.err.join('')).toMatch(/metric "cost\.total" is not in the current results/);
     expect(await runCompare('a.json', 'b.json', flags, io(() => Promise.reject(new CompareError('input', 'x: cannot read (ENOENT)'))).io)).toBe(COMPARE_EXIT.input);
     expect(Object.values(COMPARE_EXIT)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe('opsim compare reads only valid results documents', () => {
+  const write = (name: string, doc: unknown): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opsim-compare-'));
+    const f = path.join(dir, name);
+    writeFileSync(f, JSON.stringify(doc));
+    return f;
+  };
+  const refusal = async (file: string): Promise<string> => {
+    try {
+      await readResultsFile(file);
+    } catch (err) {
+      expect(err).toBeInstanceOf(CompareError);
+      expect((err as CompareError).problem).toBe('input');
+      return (err as CompareError).message;
+    }
+    throw new Error(`${file} was read`);
+  };
+
+  it('accepts a document that opsim wrote', async () => {
+    const { a } = pair();
+    expect((await readResultsFile(write('a.json', a))).scenario.name).toBe(a.scenario.name);
+  });
+
+  it('refuses a mean that is not a number, a null mean of an observed metric, and what only the results schema says (field paths)', async () => {
+    const abc = pair().a as unknown as { variants: { metrics: Record<string, { mean: unknown; n: number }> }[] };
+    abc.variants[0]!.metrics['incidents.P1.mttr']!.mean = 'abc';
+    expect(await refusal(write('abc.json', abc))).toMatch(/abc\.json: not an opsim results document \(variants\[0\]\.metrics\["incidents\.P1\.mttr"\]\.mean: expected a number or null, found "abc"\)/);
+    const nullMean = pair().a as unknown as typeof abc;
+    nullMean.variants[0]!.metrics['incidents.P1.mttr']!.mean = null;
+    expect(await refusal(write('null.json', nullMean))).toMatch(/variants\[0\]\.metrics\["incidents\.P1\.mttr"\]\.mean: expected a number \(n is \d+\), found null/);
+    // Fields compare does not read, checked by docs/results.schema.json.
+    const version = { ...pair().a, opsimVersion: 5 };
+    expect(await refusal(write('version.json', version))).toMatch(/version\.json: not a valid opsim results document, by docs\/results\.schema\.json \(opsimVersion: expected string, found 5\)/);
+    const extra = { ...pair().a, extra: true };
+    expect(await refusal(write('extra.json', extra))).toMatch(/unexpected field "extra"/);
+    const failures = { ...pair().a, failures: [{ variant: 'base', replication: 'x', seed: '1', error: 'e' }] };
+    expect(await refusal(write('failures.json', failures))).toMatch(/failures\[0\]\.replication: expected integer, found "x"/);
   });
 });

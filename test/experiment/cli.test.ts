@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeResults, writeResultsSync } from '../../src/results/write.js';
 import type { ResultsDocument } from '../../src/results/format.js';
-import type { CompareReport } from '../../src/experiment/compare.js';
+import type { GateReport } from '../../src/experiment/compare.js';
 import { CLI, FIXTURE, ROOT, cli } from './helpers.js';
 
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'opsim-cli-'));
@@ -191,7 +191,7 @@ describe('opsim compare', () => {
     });
   }, 60_000);
 
-  it('exits 4 for runs that cannot be compared as asked (scenarios, reference variants, an incomplete run, unless --force; no shared metric; a metric only one run has), and says what it compared', async () => {
+  it('exits 4 for runs that cannot be compared as asked (scenarios, horizons, warm-ups, an incomplete run, a baseline variant missing, no shared variant, unless --force; no shared metric; a metric only one run has), and says what it compared', async () => {
     const dir = tmp();
     const file = (name: string, d: ResultsDocument): string => {
       const f = path.join(dir, name);
@@ -200,15 +200,17 @@ describe('opsim compare', () => {
     };
     const values = [1.0, 1.2, 0.9, 1.1, 1.05];
     const base = file('base.json', doc(values));
-    const o = doc(values);
-    o.scenario.name = 'y';
-    const other = file('other-scenario.json', o);
-    const d = doc(values);
-    d.variants[0]!.metrics = { 'room.a.temperature.max': d.variants[0]!.metrics['service.web.throughput']! };
-    const disjoint = file('disjoint.json', d);
-    const f = doc(values);
-    delete f.variants[0]!.metrics['service.web.throughput'];
-    const fewer = file('fewer.json', f);
+    const changed = (name: string, edit: (d: ResultsDocument) => void): string => {
+      const d = doc(values);
+      edit(d);
+      return file(name, d);
+    };
+    const other = changed('other-scenario.json', (d) => (d.scenario.name = 'y'));
+    const longer = changed('longer.json', (d) => (d.horizonSeconds = 172800));
+    const warmer = changed('warmer.json', (d) => (d.warmupSeconds = 600));
+    const disjoint = changed('disjoint.json', (d) => (d.variants[0]!.metrics = { 'room.a.temperature.max': d.variants[0]!.metrics['service.web.throughput']! }));
+    const fewer = changed('fewer.json', (d) => delete d.variants[0]!.metrics['service.web.throughput']);
+    const renamed = changed('renamed.json', (d) => (d.variants[0]!.name = 'other'));
     // Two variants; the current run's reference is the other one (e.g. run with --variant fast).
     const two = (reference: string): ResultsDocument => {
       const t = doc(values);
@@ -218,14 +220,17 @@ describe('opsim compare', () => {
     };
     const twoBase = file('two-base.json', two('base'));
     const twoFast = file('two-fast.json', two('fast'));
-    const i = doc(values);
-    i.complete = false;
-    i.failures = [{ variant: 'base', replication: 5, seed: '1', error: 'boom' }];
-    const incomplete = file('incomplete.json', i);
+    const incomplete = changed('incomplete.json', (d) => {
+      d.complete = false;
+      d.failures = [{ variant: 'base', replication: 5, seed: '1', error: 'boom' }];
+    });
     const cases: [string[], number, RegExp][] = [
       [[base, other], 4, /different scenarios \("x" and "y"\); pass --force/],
-      [[twoBase, twoFast], 4, /reference variants differ \(baseline "base", current "fast"\); pass --variant NAME/],
-      [[base, incomplete], 4, /the current run is incomplete \(1 replication failed\): rerun it; pass --force/],
+      [[base, longer], 4, /horizons differ \(3600 s and 172800 s\).*rerun with the baseline's --horizon; pass --force/],
+      [[base, warmer], 4, /warm-ups differ \(0 s and 600 s\)/],
+      [[base, incomplete], 4, /the current run is incomplete \(1 replication failed\): rerun it; pass --allow-incomplete \(or --force\)/],
+      [[twoBase, base], 4, /the current run lacks the baseline's variant "fast", so its regressions cannot be checked; pass --variant NAME/],
+      [[base, renamed], 4, /the runs share no variant \(baseline: "base"; current: "other"\); pass --force/],
       [[base, disjoint], 4, /share no metric/],
       [[base, fewer, '--metric', 'service.web.throughput'], 4, /metric "service\.web\.throughput" is not in the current results \(variant "base"\), only in the baseline/],
       [[base, twoFast, '--variant', 'fast'], 4, /--variant "fast": only the current run has it/],
@@ -234,28 +239,77 @@ describe('opsim compare', () => {
     cases.forEach(([args, code, message], k) => {
       expect(refused[k]!.code, args.join(' ')).toBe(code);
       expect(refused[k]!.stderr, args.join(' ')).toMatch(message);
+      expect(refused[k]!.stdout, args.join(' ')).toBe('');
     });
-    const [forced, variants, pickOne, forcedIncomplete, missing] = await Promise.all([
+    const [forced, variants, pickOne, forcedIncomplete, allowed, missing, lacking, across, added] = await Promise.all([
       cli(['compare', base, other, '--force']),
-      cli(['compare', twoBase, twoFast, '--force', '--json']),
+      cli(['compare', twoBase, twoFast, '--json']),
       cli(['compare', twoBase, twoFast, '--variant', 'fast']),
       cli(['compare', base, incomplete, '--force']),
+      cli(['compare', base, incomplete, '--allow-incomplete']),
       cli(['compare', base, fewer]),
+      cli(['compare', twoBase, base, '--force']),
+      cli(['compare', base, renamed, '--force']),
+      cli(['compare', base, twoBase]),
     ]);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('compared: baseline scenario "x", variant "base" (5 replications, seed "1") with current scenario "y", variant "base" (5 replications, seed "1")\n');
     expect(forced.stdout).toContain('note: compared across scenarios: "x" and "y" (--force)\n');
+    // Runs whose reference variants differ compare every variant both have, by name.
     expect(variants.code).toBe(0);
-    const r = JSON.parse(variants.stdout) as CompareReport;
-    expect([r.baseline.variant, r.current.variant, r.baseline.otherVariants, r.current.otherVariants]).toEqual(['base', 'fast', ['fast'], ['base']]);
-    expect(r.notes).toEqual(['compared across variants: baseline "base", current "fast" (--force)']);
+    const g = JSON.parse(variants.stdout) as GateReport;
+    expect(g.sections.map((r) => [r.baselineVariant, r.currentVariant])).toEqual([['base', 'base'], ['fast', 'fast']]);
     expect(pickOne.code).toBe(0);
     expect(pickOne.stdout).toContain('compared: scenario "x", variant "fast": baseline 5 replications');
-    expect(pickOne.stdout).toContain('not compared: the other variant, "base" (--variant NAME compares one both runs have)\n');
+    expect(pickOne.stdout).toContain('not compared: "base" (left out by --variant)\n');
+    expect(pickOne.stdout).not.toContain('== variant "base" ==');
     expect(forcedIncomplete.code).toBe(0);
     expect(forcedIncomplete.stdout).toContain('note: the current run is incomplete (1 replication failed); its figures are those of the replications it has (--force)');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('(--allow-incomplete)');
     expect(missing.code).toBe(0);
     expect(missing.stdout).toMatch(/missing from the current run: service\.web\.throughput/);
+    expect(lacking.code).toBe(0);
+    expect(lacking.stdout).toContain('not compared: missing from the current run: "fast"\n');
+    expect(lacking.stdout).toContain('note: the current run lacks the baseline\'s variant "fast": not compared (--force)\n');
+    expect(across.code).toBe(0);
+    expect(across.stdout).toContain('note: compared across variants: baseline "base", current "other" (--force)\n');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('not compared: new in the current run (not in the baseline): "fast"\n');
+  }, 60_000);
+
+  it('compares every variant both runs have: a regression in a variant that is not the reference fails the gate; --variant restricts', async () => {
+    const dir = tmp();
+    const values = [1.0, 1.2, 0.9, 1.1, 1.05];
+    const two = (slowValues: number[]): string => {
+      const t = doc(values);
+      const slow = doc(slowValues).variants[0]!;
+      t.variants.push({ ...slow, name: 'on-call-nights' });
+      t.reference = 'base';
+      const f = path.join(dir, `two-${slowValues[0]}.json`);
+      writeFileSync(f, JSON.stringify(t));
+      return f;
+    };
+    const baseline = two(values);
+    const current = two(values.map((x) => x * 1.4));
+    const [all, onlyBase, listed, comma] = await Promise.all([
+      cli(['compare', baseline, current]),
+      cli(['compare', baseline, current, '--variant', 'base']),
+      cli(['compare', baseline, current, '--variant', 'base', '--variant', 'on-call-nights', '--json']),
+      cli(['compare', baseline, current, '--variant', 'on-call-nights,base']),
+    ]);
+    expect(all.code).toBe(1);
+    expect(all.stdout).toContain('== variant "base" ==\n');
+    expect(all.stdout).toContain('== variant "on-call-nights" ==\n');
+    expect(all.stdout).toMatch(/== variant "on-call-nights" ==\n[\s\S]*service\.web\.response_time\.mean +lower .* REGRESSION\n/);
+    expect(all.stdout).toContain('gate: 2 variants compared: 1 regression ("on-call-nights")\n');
+    expect(onlyBase.code).toBe(0);
+    expect(onlyBase.stdout).toContain('not compared: "on-call-nights" (left out by --variant)\n');
+    expect(listed.code).toBe(1);
+    const g = JSON.parse(listed.stdout) as GateReport;
+    expect(g.sections.map((r) => r.currentVariant)).toEqual(['base', 'on-call-nights']);
+    expect(g.regressions).toBe(1);
+    expect(comma.code).toBe(1);
   }, 60_000);
 
   it('runs the CI recipe from docs/ci-recipe.md on the M/M/c scenario', async () => {
