@@ -129,8 +129,10 @@ export function reportHtml(doc: ResultsDocument, charts: RenderedChart[], search
   // What opsim validate and opsim run said about the scenario (an overloaded service or team): the figures below hold for it as planned.
   const said = doc.scenarioWarnings ?? [];
   if (said.length > 0) {
-    const where = (w: (typeof said)[number]): string => `${w.file ?? '(inline)'}${w.line !== null ? `:${w.line}:${w.column ?? ''}` : ''} <code>${escapeHtml(w.path)}</code>`;
-    const list = said.map((w) => `<li>${escapeHtml(w.message)} <span class="meta">(${where(w).replace(/^[^<]*/, (f) => escapeHtml(f))})</span></li>`).join('');
+    // Built from escaped parts: the file name is the user's and may hold any character.
+    const where = (w: (typeof said)[number]): string =>
+      `${escapeHtml(`${w.file ?? '(inline)'}${w.line !== null ? `:${w.line}:${w.column ?? ''}` : ''}`)} <code>${escapeHtml(w.path)}</code>`;
+    const list = said.map((w) => `<li>${escapeHtml(w.message)} <span class="meta">(${where(w)})</span></li>`).join('');
     warn.push(`The scenario as planned has ${said.length === 1 ? 'a warning' : `${said.length} warnings`} (the run went ahead; read the figures with ${said.length === 1 ? 'it' : 'them'} in mind):<ul>${list}</ul>`);
   }
   const figures = charts.map((c) =>

@@ -8,23 +8,24 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSearchDocument, type SearchDocument } from '../search/document.js';
-import { constraintWords, undecidedWords, type ConstraintWords } from '../search/words.js';
+import { constraintWords, meetsWords, undecidedWords, zoneWords, type ConstraintWords } from '../search/words.js';
 import { escapeHtml } from './html.js';
 import { percent } from './units.js';
 // report.ts imports this module too; STYLE is only read when a page is rendered, so the cycle is harmless.
 import { STYLE } from './report.js';
 
-const STATUS_TEXT: Record<SearchDocument['status'], string> = {
-  certified: 'certified: meets every constraint, and every one-step-cheaper policy was checked and fails',
-  feasible: 'feasible, not certified cheapest: a cheaper policy was left undecided (not started or cut short by the budget, or at its cap; below)',
-  'no-feasible-point': 'no policy met every constraint within the budget: the best found is shown with what it misses',
+/** The answer's status in words; `meets` is what the certificate says it meets (words.ts meetsWords: each bound less its indifference zone). */
+const STATUS_TEXT: Record<SearchDocument['status'], (meets: string) => string> = {
+  certified: (meets) => `certified: ${meets}, and every one-step-cheaper policy was checked and fails`,
+  feasible: (meets) => `feasible, not certified cheapest: ${meets}; a cheaper policy was left undecided (not started or cut short by the budget, or at its cap; below)`,
+  'no-feasible-point': () => 'no policy met every constraint within the budget: the best found is shown with what it misses',
 };
 
 /** The same for a search stopped before it ended (its budget did not run out). */
-const INTERRUPTED_STATUS_TEXT: Record<SearchDocument['status'], string> = {
+const INTERRUPTED_STATUS_TEXT: Record<SearchDocument['status'], (meets: string) => string> = {
   certified: STATUS_TEXT.certified,
-  feasible: 'feasible, not certified cheapest: the search was stopped with a cheaper policy undecided (below)',
-  'no-feasible-point': 'stopped before any policy was certified feasible: the best found is shown with what it misses',
+  feasible: (meets) => `feasible, not certified cheapest: ${meets}; the search was stopped with a cheaper policy undecided (below)`,
+  'no-feasible-point': () => 'stopped before any policy was certified feasible: the best found is shown with what it misses',
 };
 
 /** Number for the report: integers as they are, others to 4 significant digits. */
@@ -89,10 +90,14 @@ export function searchSectionHtml(doc: SearchDocument): string {
   const p = doc.procedure;
   const sel = doc.selection;
   const chosen = sel?.systems.find((x) => x.candidate === a?.candidate);
+  const words = new Map(p.constraintSpecs.map((c) => [c.name, constraintWords(c)] as const));
+  const confidence = `${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} %`;
+  // What "meets" certifies, as the CLI's summary says it: each bound less its indifference zone.
+  const zones = p.constraintSpecs.map((c) => zoneWords({ kind: c.kind, sense: c.sense, bound: c.bound, tolerance: c.tolerance }, words.get(c.name)!));
   const statusText =
     sel !== undefined && chosen !== undefined && doc.status !== 'no-feasible-point'
-      ? `expected total cost ${num(chosen.expectedCost)}: ${sel.decision === 'selected' ? 'the lowest' : 'the lowest so far (not decided within the budget)'} of the ${sel.systems.length} policies certified feasible; ${doc.status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation' : 'a cheaper policy is undecided'}`
-      : (doc.interrupted === true ? INTERRUPTED_STATUS_TEXT : STATUS_TEXT)[doc.status];
+      ? `expected total cost ${num(chosen.expectedCost)}: ${meetsWords(zones, confidence)}; ${sel.decision === 'selected' ? 'the lowest' : 'the lowest so far (not decided within the budget)'} of the ${sel.systems.length} policies certified feasible; ${doc.status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation' : 'a cheaper policy is undecided'}`
+      : (doc.interrupted === true ? INTERRUPTED_STATUS_TEXT : STATUS_TEXT)[doc.status](meetsWords(zones, confidence));
   const head = a === null ? '<p class="search-answer bad">No policy was checked within the budget.</p>' : `<p class="search-answer ${doc.status === 'no-feasible-point' ? 'bad' : doc.status === 'certified' ? 'good' : 'mid'}"><strong>${escapeHtml(a.candidate)}</strong> · ${sel !== undefined ? 'known cost' : 'cost'} ${escapeHtml(num(a.cost))} · ${escapeHtml(statusText)}</p>`;
   const settings = a === null ? '' : `<p class="meta">${Object.entries(a.settings).map(([k, v]) => `<code>${escapeHtml(k)}</code> = ${escapeHtml(String(v))}`).join(' · ')}</p>`;
   const nbrRows = doc.cheaperNeighbours
@@ -105,11 +110,10 @@ export function searchSectionHtml(doc: SearchDocument): string {
         ? '<p>It is the cheapest policy in the search space: there is no cheaper neighbour to check (widen the ranges to look further).</p>'
         : '';
   const misses = doc.misses !== undefined && doc.misses.length > 0 ? `<div class="warn">The best found misses:<ul>${doc.misses.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>` : '';
-  const words = new Map(p.constraintSpecs.map((c) => [c.name, constraintWords(c)] as const));
   const specs = p.constraintSpecs
     .map((c) => {
       const w = words.get(c.name)!;
-      return `<li><strong>${escapeHtml(c.name)}</strong>: ${c.kind === 'mean' ? `mean ${metricHtml(c, w)} ${c.sense === 'atLeast' ? '≥' : '≤'} ${escapeHtml(w.figures([c.bound])[0]!)} (indifference zone ±${escapeHtml(w.delta(c.tolerance))})` : `P(${metricHtml(c, w)}) ≥ ${escapeHtml(percent(c.bound))} of periods (±${escapeHtml(percent(c.tolerance))})`}</li>`;
+      return `<li><strong>${escapeHtml(c.name)}</strong>: ${c.kind === 'mean' ? `mean ${metricHtml(c, w)} ${c.sense === 'atLeast' ? '≥' : '≤'} ${escapeHtml(w.figures([c.bound])[0]!)} (indifference zone ±${escapeHtml(w.delta(c.tolerance))})` : `P(${metricHtml(c, w)}) ≥ ${escapeHtml(percent(c.bound))} of periods (indifference zone ±${escapeHtml(w.delta(c.tolerance))})`}</li>`;
     })
     .join('');
   // Why a candidate is undecided: the CLI's and the document's words (search/words.ts).
@@ -135,7 +139,7 @@ ${neighbours}
 ${selection}
 <h3>Replications spent</h3>
 ${spendBars(doc.replications.used, doc.replications.grid.atLeast, doc.replications.grid.points, doc.candidates.filter((c) => c.replications > 0).length)}
-<details><summary>The certificate: ${doc.candidates.filter((c) => c.undecidedReason !== 'not-started').length} of ${doc.replications.grid.points} policies checked, ${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} % confidence for all decisions together</summary>
+<details><summary>The certificate: ${doc.candidates.filter((c) => c.undecidedReason !== 'not-started').length} of ${doc.replications.grid.points} policies checked, ${confidence} confidence for all decisions together</summary>
 <ul class="meta">${specs}</ul>
 <table class="search-candidates"><thead><tr><th>policy</th><th>cost</th><th>role</th><th>decision</th><th>reps</th>${p.constraintSpecs.map((c) => constraintHeader(c.name, words.get(c.name)!)).join('')}</tr></thead><tbody>${rows}</tbody></table>
 <p class="meta">α = ${escapeHtml(num(p.alpha))} split over K = ${p.candidatesCovered} policies × ${p.constraints} constraint(s): β = ${escapeHtml(num(p.beta))} per decision (Bonferroni)${p.probeBeta > p.beta ? `; the descent's probes only steer and are decided at β = ${escapeHtml(num(p.probeBeta))}, the chosen policy and its cheaper neighbours again at the full β (${p.rounds} descent${p.rounds === 1 ? '' : 's'})` : ''}. ${escapeHtml(p.mean)}; ${escapeHtml(p.chance)}; common random numbers; n0 = ${p.initialReplications}, batch ${p.batch}, at most ${p.maxReplications} per policy, budget ${p.budget}; descent: ${escapeHtml(p.descent)}. Replications: ${doc.replications.simulated} simulated, ${doc.replications.reused} reused from earlier runs. Warm start: ${doc.warmStart.map((w) => `${escapeHtml(w.variable)} = ${escapeHtml(String(w.start))} (${escapeHtml(w.method)})`).join('; ')}.${doc.costNotes !== undefined ? ` Known cost: ${doc.costNotes.map((n) => escapeHtml(n)).join('; ')}.` : ''}</p>

@@ -182,7 +182,7 @@ export interface FigureContext {
   readonly targets?: readonly number[];
   /** The other figures of the column, each cell's read together (a variant's mean and bounds). */
   readonly column?: readonly (readonly number[])[];
-  /** The scenario's `currency` ("EUR"), written after every money figure; absent: none. */
+  /** The scenario's `currency` ("EUR", "$"), written with every money figure (withCurrency); absent: none. */
   readonly currency?: string;
 }
 
@@ -325,7 +325,7 @@ export function formatTogether(xs: readonly number[], unit: Unit | undefined, ho
   if (scales === undefined || finite.length === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds));
   const top = Math.max(...finite.map(Math.abs));
   // All zero: as one zero reads.
-  if (top === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds) + (unit === 'currency' && context?.currency !== undefined && Number.isFinite(x) ? ` ${context.currency}` : ''));
+  if (top === 0) return xs.map((x) => withCurrency(formatValue(x, unit, horizonSeconds), unit === 'currency' ? context?.currency : undefined));
   const scale = scaleOf(scales, top);
   // A zero count or sum of money has no scale: "0" beside 10.1 k, not "0 k" (a zero duration keeps the unit: "0 min").
   const bareZero = unit === 'count' || unit === 'currency';
@@ -334,9 +334,26 @@ export function formatTogether(xs: readonly number[], unit: Unit | undefined, ho
   // "1.52 s [1.51 s, 1.52 s]") reads as an interval that excludes it. Up to three more digits.
   let out = write(0);
   for (let more = 1; more <= 3 && alike(xs, out); more++) out = write(more);
-  // Money with the scenario's currency: "403.3 k EUR", every figure (a bound is read alone too).
+  // Money with the scenario's currency: "403.3 k EUR", "$403.3 k", every figure (a bound is read alone too).
   const currency = unit === 'currency' ? context?.currency : undefined;
-  return currency === undefined ? out : out.map((t) => (t === '—' ? t : `${t} ${currency}`));
+  return out.map((t) => withCurrency(t, currency));
+}
+
+/**
+ * Whether a currency is written before the amount: a symbol ("$", "£", "€", "¥", "US$", "R$":
+ * any currency sign) or any string without a letter is ("$49.34 k", "−$1,200"); a code of
+ * letters ("EUR", "CHF", "kr") follows it ("341.1 k EUR").
+ */
+export function currencyFirst(currency: string): boolean {
+  return /\p{Sc}/u.test(currency) || !/\p{L}/u.test(currency);
+}
+
+/** A money figure with the currency (none: as it is): a symbol after the sign and before the digits, a code after the amount; "—" stays bare. */
+export function withCurrency(text: string, currency: string | undefined): string {
+  if (currency === undefined || text === '—') return text;
+  if (!currencyFirst(currency)) return `${text} ${currency}`;
+  const sign = /^[−+-]/.exec(text)?.[0] ?? '';
+  return `${sign}${currency}${text.slice(sign.length)}`;
 }
 
 /** Whether two different figures read the same. */
@@ -352,9 +369,7 @@ export function unitOf(doc: ResultsDocument, metric: string): Unit | undefined {
 
 /** Formats a metric's value with the unit its spec declares. */
 export function formatMetric(doc: ResultsDocument, metric: string, x: number): string {
-  const currency = unitOf(doc, metric) === 'currency' ? doc.currency : undefined;
-  const text = formatValue(x, unitOf(doc, metric), doc.horizonSeconds);
-  return currency === undefined || text === '—' ? text : `${text} ${currency}`;
+  return withCurrency(formatValue(x, unitOf(doc, metric), doc.horizonSeconds), unitOf(doc, metric) === 'currency' ? doc.currency : undefined);
 }
 
 /**
@@ -390,9 +405,20 @@ export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: r
  */
 export function formatDeltaTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
   const u = unitOf(doc, metric);
-  const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds, u === 'currency' ? figureContext(doc, metric) : undefined);
+  const context = u === 'currency' ? figureContext(doc, metric) : u === 'fraction' ? differenceContext(doc, metric) : undefined;
+  const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds, context);
   // A difference of two shares is in percentage points, as `opsim compare` writes it (formatComparison).
   return out.map((s, i) => (xs[i]! < 0 ? '−' : '') + (u === 'fraction' ? s.replace(/ %$/, ' pp') : s));
+}
+
+/**
+ * The column a share's paired differences are written in: every comparison of the metric (each
+ * variant's mean difference and its interval's bounds), so one metric reads in one precision on
+ * every row ("0.02 pp", "0.00 pp", "0.07 pp", never "0.023 pp" beside "0.0 pp"). No targets: a
+ * difference in percentage points is not read against an SLA's target.
+ */
+function differenceContext(doc: ResultsDocument, metric: string): FigureContext {
+  return { column: doc.comparisons.filter((c) => c.metric === metric).map((c) => [c.meanDifference, c.ci95[0], c.ci95[1]].map(Math.abs)) };
 }
 
 /**

@@ -33,6 +33,12 @@ export interface FeasibleRange {
   readonly lo?: number;
   /** Largest possible value (absent: unbounded above). */
   readonly hi?: number;
+  /**
+   * In a model's declaration: the largest possible value is the run's horizon (a clock time of
+   * an event inside the run). The recorder writes it as `hi` in the run's catalog, so results
+   * and every reader see a number.
+   */
+  readonly hiAtHorizon?: true;
 }
 
 /**

@@ -12,9 +12,11 @@
  * itself (names, run settings, the experiment section).
  */
 import type { Scenario } from './schema/index.js';
-import { didYouMean, parseFieldPath, type PathSegments } from './errors.js';
+import type { SchemaObject } from 'ajv';
+import { didYouMean, displayPath, parseFieldPath, showValue, type PathSegments } from './errors.js';
 import { isPlainObject } from './merge.js';
-import { applyOverridesChecked } from './overrides.js';
+import { applyOverridesChecked, leafSchemas, type OverrideOutcome } from './overrides.js';
+import { compileValidator, describeSchema, validateWith, type Compiled } from './validate.js';
 
 /** Reports one problem at a field path (`services[0].name` or segments). */
 export type ScenarioReport = (path: string | PathSegments, message: string) => void;
@@ -141,6 +143,20 @@ export const MAX_VARIANTS = 10_000;
 export const MAX_JOBS = 1_000_000;
 
 /**
+ * Where a variant's setting would write (or why it cannot), the scenario left unchanged; null
+ * when the path goes through a section that did not validate: it cannot be followed, so that
+ * one setting is left unchecked while the others still are.
+ */
+function whereWritten(scenario: Scenario, path: string, value: unknown, schema: unknown): OverrideOutcome | null {
+  try {
+    return applyOverridesChecked(scenario, { [path]: value }, schema, true);
+  } catch (err) {
+    if (err instanceof SectionUnavailable) return null;
+    throw err;
+  }
+}
+
+/**
  * The experiment section: every variant's field paths must exist (a typo in a sweep is an
  * error located in the file, not a variant that silently equals the base), and the plan must
  * stay bounded (factors multiply).
@@ -155,16 +171,8 @@ export function experimentSection(scenario: Scenario, report: ScenarioReport, sc
         report(at, `variants may not override the experiment section itself ("${path}")`);
         return;
       }
-      // A path through a section that did not validate cannot be followed: that one path is
-      // left unchecked, the other variants' paths still are.
-      let r: ReturnType<typeof applyOverridesChecked>;
-      try {
-        r = applyOverridesChecked(scenario, { [path]: value }, schema, true);
-      } catch (err) {
-        if (err instanceof SectionUnavailable) return;
-        throw err;
-      }
-      if (!r.ok) for (const e of r.errors) report(at, e.message.replace(/^override: /, ''));
+      const r = whereWritten(scenario, path, value, schema);
+      if (r !== null && !r.ok) for (const e of r.errors) report(at, e.message.replace(/^override: /, ''));
     };
     if ('list' in variants) {
       count = variants.list.length;
@@ -187,6 +195,63 @@ export function experimentSection(scenario: Scenario, report: ScenarioReport, sc
   if (count * reps > MAX_JOBS) {
     const at = experiment?.stopWhen !== undefined ? ['experiment', 'stopWhen', 'maxReplications'] : ['experiment', 'replications'];
     report(at, `${count.toLocaleString('en')} variants × ${reps.toLocaleString('en')} replications = ${(count * reps).toLocaleString('en')} replications, more than ${MAX_JOBS.toLocaleString('en')}`);
+  }
+}
+
+/** The validator of one field's schema (a part of the scenario schema), compiled at its first use. */
+const leafValidators = new WeakMap<object, Compiled>();
+
+/** What is wrong with `value` as the field whose possible schemas are `schemas` (see leafSchemas): nothing when one accepts it. */
+function leafProblems(schemas: readonly unknown[], value: unknown): { segments: (string | number)[]; message: string }[] {
+  const checked = schemas.filter(isPlainObject).filter((s) => Object.keys(s).length > 0);
+  if (checked.length < schemas.length) return []; // an open field, or one the schema says nothing of
+  const results = checked.map((s) => {
+    let c = leafValidators.get(s);
+    if (c === undefined) leafValidators.set(s, (c = compileValidator(s as SchemaObject)));
+    return validateWith(c, value);
+  });
+  const said = new Set<string>();
+  for (const r of results) {
+    if (r.ok) return [];
+    said.add(JSON.stringify(r.issues));
+  }
+  // Every branch refuses it alike (`serviceTime.mean` is a duration in each): say it as they do.
+  const first = results[0];
+  if (said.size === 1 && first !== undefined && !first.ok) return first.issues;
+  return [{ segments: [], message: `must be ${describeSchema({ anyOf: checked })}, got ${showValue(value)}` }];
+}
+
+/**
+ * The values variants set, each checked against the schema of the field it sets, for a scenario
+ * that did not load (the loader runs it then; a scenario that loads has every variant compiled
+ * whole by `opsim validate` and `opsim run`, which also applies the models' checks). Without it
+ * a variant's bad value would be said only once every other problem is mended. A path that does
+ * not exist is experimentSection's to say, one through a section that did not validate is left
+ * unchecked; a null value (which removes the field) is not checked. Messages read like the
+ * whole-variant compile's: the variant, the field written, what is wrong, the override.
+ */
+export function variantValues(scenario: Scenario, report: ScenarioReport, schema: unknown): void {
+  const variants = scenario.experiment?.variants;
+  if (variants === undefined) return;
+  const check = (who: string, path: string, value: unknown, at: (string | number)[]): void => {
+    if (value === null || path === 'experiment' || path.startsWith('experiment.')) return;
+    const r = whereWritten(scenario, path, value, schema);
+    const written = r?.ok === true ? r.written[0] : undefined;
+    if (written === undefined) return;
+    for (const issue of leafProblems(leafSchemas(schema, written.path), value)) {
+      report(at, `${who}: ${displayPath([...written.path, ...issue.segments])}: ${issue.message} (set by override ${written.source})`);
+    }
+  };
+  if ('list' in variants) {
+    variants.list.forEach((v, i) => {
+      for (const [p, value] of Object.entries(v.set ?? {})) check(`variant ${JSON.stringify(v.name)}`, p, value, ['experiment', 'variants', 'list', i, 'set', p]);
+    });
+  } else {
+    for (const [p, f] of Object.entries(variants.factors)) {
+      const values = Array.isArray(f) ? f : f.values;
+      const label = Array.isArray(f) ? p : f.name;
+      values.forEach((value, j) => check(`factor ${JSON.stringify(label)}`, p, value, ['experiment', 'variants', 'factors', p, ...(Array.isArray(f) ? [] : ['values']), j]));
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import { readPlainSource } from './plain-source.js';
 import { canonicalJson } from './canonical-json.js';
 import { applyOverridesChecked } from './overrides.js';
 import { fillDefaults, jsonSchemaOf, validateAndConvert, type Issue } from './validate.js';
-import { partialScenario, runScenarioChecks, SectionUnavailable } from './checks.js';
+import { partialScenario, runScenarioChecks, SectionUnavailable, variantValues } from './checks.js';
 import type { ScenarioLanguage } from './language.js';
 import { resolveScenarioFiles, type FileResolver } from './files.js';
 import { closest, displayPath, inDocumentOrder, showValue, toPointer, ScenarioLoadError, type ScenarioError } from './errors.js';
@@ -83,8 +83,8 @@ function nonFiniteNumbers(raw: unknown): Issue[] {
  * What checks may read of a document the schema refused: its top-level sections that validated,
  * converted and with defaults filled (see checks.ts `partialScenario`). A section is unavailable
  * when an issue lies in it, when it is required but missing, or when it may be what a misspelt
- * top-level field meant (the closest known name; every absent section when none is close). Null
- * when the document is not an object.
+ * top-level field meant (the closest known name when the document lacks it; every absent
+ * section when none is close). Null when the document is not an object.
  */
 function validParts(language: ScenarioLanguage, raw: unknown, issues: readonly Issue[]): Scenario | null {
   if (!isPlainObject(raw)) return null;
@@ -98,9 +98,11 @@ function validParts(language: ScenarioLanguage, raw: unknown, issues: readonly I
     if (typeof top !== 'string') continue;
     if (known.has(top)) unavailable.add(top);
     else {
+      // A misspelling of a section the document also has (`loads` beside `load`) sets nothing
+      // aside: that section is there and validated on its own, its problems are still said.
       const meant = closest(top, sections);
-      if (meant !== undefined) unavailable.add(meant);
-      else unplaced = true;
+      if (meant === undefined) unplaced = true;
+      else if (!Object.prototype.hasOwnProperty.call(raw, meant)) unavailable.add(meant);
     }
   }
   const required = Array.isArray(root.required) ? (root.required as string[]) : [];
@@ -115,6 +117,15 @@ function validParts(language: ScenarioLanguage, raw: unknown, issues: readonly I
   }
   for (const k of unavailable) delete converted[k];
   return partialScenario(converted, unavailable);
+}
+
+/**
+ * The variants' values checked against their fields' schemas (checks.ts `variantValues`), for a
+ * scenario that did not load: a loaded one has every variant compiled whole instead, so the
+ * happy path pays nothing here. Located at the variant's setting (its key, like the compile's).
+ */
+function variantValueIssues(scenario: Scenario, schema: unknown): Issue[] {
+  return runScenarioChecks(scenario, [variantValues], schema).map((f) => ({ ...f, atKey: true }));
 }
 
 /** The language's file hooks, each stopping quietly at a section that did not validate (as checks do). */
@@ -170,17 +181,20 @@ function compileLocated(language: ScenarioLanguage, located: Located, file: stri
     if (partial === null) return fail(issues, null);
     const findings = runScenarioChecks(partial, language.checks, schema);
     const files = resolveScenarioFiles(raw, partial, baseDir, guardedResolvers(language.resolveFiles));
-    return fail([...issues, ...findings, ...files.issues], partial);
+    return fail([...issues, ...findings, ...files.issues, ...variantValueIssues(partial, schema)], partial);
   }
   const findings = runScenarioChecks(v.scenario, language.checks, schema);
   if (findings.length > 0) {
     if (!complete) return fail(findings, null);
     // The scenario is kept for further checks; the file hooks edit a copy of it.
     const files = resolveScenarioFiles(raw, structuredClone(v.scenario), baseDir, language.resolveFiles);
-    return fail([...findings, ...files.issues], v.scenario);
+    return fail([...findings, ...files.issues, ...variantValueIssues(v.scenario, schema)], v.scenario);
   }
   const files = resolveScenarioFiles(raw, v.scenario, baseDir, language.resolveFiles);
-  if (files.issues.length > 0) return fail(files.issues, complete ? v.scenario : null);
+  if (files.issues.length > 0) {
+    if (!complete) return fail(files.issues, null);
+    return fail([...files.issues, ...variantValueIssues(v.scenario, schema)], v.scenario);
+  }
   raw = files.raw;
   return { ok: true, scenario: v.scenario, file, hash: createHash('sha256').update(canonicalJson(raw)).digest('hex'), raw };
 }

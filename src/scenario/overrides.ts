@@ -56,6 +56,34 @@ function clone(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Every schema the value at `segments` (a path as applyOverridesChecked resolved it: list
+ * items by index) may have to satisfy: one per union branch that has the field, since a field
+ * of a discriminated union (`serviceTime.mean`, `serviceTime.dist`) is a different schema in
+ * each branch. Empty when the path leaves the schema; `{}` for an open field.
+ */
+export function leafSchemas(schema: unknown, segments: readonly (string | number)[]): unknown[] {
+  let here: unknown[] = [schema];
+  for (const seg of segments) {
+    const next: unknown[] = [];
+    const add = (s: unknown): void => {
+      if (s !== undefined && !next.includes(s)) next.push(s);
+    };
+    const visit = (s: unknown): void => {
+      if (!isPlainObject(s)) return;
+      if (typeof seg === 'number') {
+        if (isPlainObject(s.items)) add(s.items);
+      } else if (isPlainObject(s.properties) && Object.prototype.hasOwnProperty.call(s.properties, seg)) add(s.properties[seg]);
+      else if (isPlainObject(s.additionalProperties) || s.additionalProperties === true) add(s.additionalProperties === true ? {} : s.additionalProperties);
+      else if (isPlainObject(s.patternProperties)) for (const [re, ps] of Object.entries(s.patternProperties)) if (new RegExp(re, 'u').test(seg)) add(ps);
+      for (const key of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(s[key])) for (const b of s[key]) visit(b);
+    };
+    for (const s of here) visit(s);
+    here = next;
+  }
+  return here;
+}
+
 /** What applying overrides produced: the new document and the JSON paths each override wrote. */
 export type OverrideOutcome = { ok: true; doc: unknown; written: { path: (string | number)[]; source: string }[] } | { ok: false; errors: ScenarioError[] };
 

@@ -17,7 +17,7 @@ import { metricCatalog } from '../models/replication.js';
 import { metricLabel, type MetricCatalog, type Unit } from '../results/metrics.js';
 import { affordable, notStartedVerdict, SearchInterrupted, splitError, type CandidateVerdict, type ConstraintVerdict, type Observe, type UndecidedReason } from './certify.js';
 import { CandidateSampler } from './sampler.js';
-import { constraintWords, undecidedWords, verdictParts, type ConstraintWords, type UndecidedWhy } from './words.js';
+import { constraintWords, meetsWords, undecidedWords, verdictParts, zoneWords, type ConstraintWords, type UndecidedWhy } from './words.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
 import { bisect, coordinateSearch } from './descent.js';
 import { selectionStage } from './select-stage.js';
@@ -289,17 +289,19 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   openNeighbours.unshift(...[...byReason].map(([r, qs]) => undecided.sentence(qs, r)));
   // An interrupted search ran out of time, not of budget.
   const within = interrupted ? 'by then' : `within the budget (${prep.budget} replications)`;
+  // What "meets" certifies: each constraint's bound less its indifference zone (words.ts).
+  const zones = prep.tests.map((t) => zoneWords(t.kind === 'mean' ? { kind: 'mean', sense: t.sense, bound: t.threshold, tolerance: t.tolerance } : { kind: 'chance', bound: t.probability, tolerance: t.tolerance }, described.get(t.metric)!));
   const mayExist = openNeighbours.length > 0 ? `a cheaper policy may exist: ${openNeighbours.join('; ')}.` : 'a cheaper policy may exist.';
   const notCompared = [...leftOut];
   const k = selection?.systems.length ?? 0;
   const compared = `${k} certified-feasible ${k === 1 ? 'policy' : 'policies'}${notCompared.length > 0 ? ' compared' : ''}`;
   const summary =
     selection !== undefined && best !== undefined && answer !== null
-      ? `${answer.candidate} (known cost ${answer.cost.toFixed(0)}, expected total cost ${fmtCost(best.expectedCost)}): meets every constraint and ${selection.decision === 'selected' ? `has the lowest expected total cost of the ${compared} (within δ = ${selection.delta}), with ${pct} confidence` : `had the lowest mean total cost when the budget (${prep.budget} replications) ran out; ${selection.systems.filter((x) => x.eliminatedBy === null).map((x) => x.candidate).join(', ')} were still in the running`}; ${status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation.' : openNeighbours.length > 0 ? mayExist : 'some cheaper policy is undecided.'}${notCompared.length > 0 ? ` ${notCompared.join(', ')} ${notCompared.length === 1 ? 'is' : 'are'} certified feasible but not compared: the budget (${prep.budget} replications) could not pay for ${notCompared.length === 1 ? 'its' : 'their'} first ${prep.n0} replications; ${notCompared.length === 1 ? 'it' : 'one'} may cost less in expectation.` : ''}${uncompared.length > 0 ? ` A dearer policy (${uncompared.join(', ')}) was not compared; it may cost less in expectation.` : ''}`
+      ? `${answer.candidate} (known cost ${answer.cost.toFixed(0)}, expected total cost ${fmtCost(best.expectedCost)}): ${meetsWords(zones)} and ${selection.decision === 'selected' ? `has the lowest expected total cost of the ${compared} (within δ = ${selection.delta}), with ${pct} confidence` : `had the lowest mean total cost when the budget (${prep.budget} replications) ran out; ${selection.systems.filter((x) => x.eliminatedBy === null).map((x) => x.candidate).join(', ')} were still in the running`}; ${status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation.' : openNeighbours.length > 0 ? mayExist : 'some cheaper policy is undecided.'}${notCompared.length > 0 ? ` ${notCompared.join(', ')} ${notCompared.length === 1 ? 'is' : 'are'} certified feasible but not compared: the budget (${prep.budget} replications) could not pay for ${notCompared.length === 1 ? 'its' : 'their'} first ${prep.n0} replications; ${notCompared.length === 1 ? 'it' : 'one'} may cost less in expectation.` : ''}${uncompared.length > 0 ? ` A dearer policy (${uncompared.join(', ')}) was not compared; it may cost less in expectation.` : ''}`
       : status === 'certified'
-      ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${neighbours.length > 0 ? 'each one-step-cheaper policy was checked and fails.' : 'it is the cheapest policy in the search space (widen the ranges to look further).'}`
+      ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): ${meetsWords(zones, pct)}; ${neighbours.length > 0 ? 'each one-step-cheaper policy was checked and fails.' : 'it is the cheapest policy in the search space (widen the ranges to look further).'}`
       : status === 'feasible'
-        ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): meets every constraint with ${pct} confidence; ${mayExist}`
+        ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): ${meetsWords(zones, pct)}; ${mayExist}`
         : answer !== null
           ? `no policy was certified feasible ${within}; the best found is ${answer.candidate} (${answer.decision}): ${misses!.join('; ')}.`
           : `no policy was checked ${within}.`;

@@ -39,9 +39,11 @@ export const SearchVariable = Type.Object(
 );
 export type SearchVariableSpec = Static<typeof SearchVariable>;
 
+/** A value in the constrained metric's unit: a number, or text with a unit ("5m", "80%") that the search converts to that unit (validate.ts). */
+const InMetricUnit = (description: string) => Type.Union([Type.Number(), Type.String({ minLength: 1 })], { description });
 const Bound = {
-  atLeast: Type.Optional(Type.Number({ description: 'Feasible when the quantity is at least this.' })),
-  atMost: Type.Optional(Type.Number({ description: 'Feasible when the quantity is at most this.' })),
+  atLeast: Type.Optional(InMetricUnit('Feasible when the quantity is at least this, in the metric\'s unit or with a unit of its kind ("5m", "80%").')),
+  atMost: Type.Optional(InMetricUnit('Feasible when the quantity is at most this, in the metric\'s unit or with a unit of its kind ("5m", "80%").')),
 };
 
 export const MeanConstraint = Type.Object(
@@ -50,7 +52,7 @@ export const MeanConstraint = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, description: 'Label for reports (default: the metric).' })),
     metric: Type.String({ minLength: 1, description: 'Metric whose mean is bounded, e.g. "requests.calls.service_level" or "sla.inventory.attainment".' }),
     ...Bound,
-    tolerance: Type.Number({ exclusiveMinimum: 0, description: 'Indifference zone ε in the metric\'s unit: a mean within ε of the bound may be judged either way.' }),
+    tolerance: InMetricUnit('Indifference zone ε (> 0) in the metric\'s unit or with a unit of its kind ("30s", "2%"): a mean within ε of the bound may be judged either way.'),
   },
   { additionalProperties: false, description: 'Mean constraint, certified with the fully sequential check of Batur & Kim (2010).' },
 );

@@ -7,12 +7,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { metricCatalog, runReplication } from '../models/replication.js';
-import { slaMetrics, type FeasibleRange, type MetricSpec, type SlaMetrics } from '../results/metrics.js';
+import { slaMetrics, type FeasibleRange, type MetricSpec, type SlaMetrics, type Unit } from '../results/metrics.js';
 import { compileRaw, scenarioJsonSchema } from '../scenario/index.js';
 import { didYouMean, displayPath, inDocumentOrder, ScenarioLoadError, toPointer, type ScenarioError } from '../scenario/errors.js';
 import { SectionUnavailable } from '../scenario/checks.js';
 import { applyOverridesChecked } from '../scenario/overrides.js';
 import { readScenarioSource } from '../scenario/source.js';
+import { parseQuantity, unitHint, type UnitKind } from '../scenario/units.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ConstraintTest } from './certify.js';
 import type { SearchSpecValue } from './schema.js';
@@ -116,6 +117,8 @@ function checkSectionShape(spec: SearchSpecValue, err: Report): boolean {
     const bounds = [c.atLeast, c.atMost].filter((b) => b !== undefined).length;
     if (c.kind === 'mean') {
       if (bounds !== 1) err(here, 'a mean constraint needs exactly one of `atLeast` and `atMost`');
+      // A tolerance with a unit is converted, then checked, once the metric's unit is known (prepareSearch).
+      if (typeof c.tolerance === 'number' && !(c.tolerance > 0)) err([...here, 'tolerance'], `the indifference zone must be > 0, got ${c.tolerance}`);
       return;
     }
     if ((c.sla === undefined) === (c.metric === undefined)) err(here, 'a chance constraint names exactly one of `sla` and `metric`');
@@ -136,8 +139,12 @@ function checkSectionShape(spec: SearchSpecValue, err: Report): boolean {
  * The checks of a scenario's `search:` section that need no runnable scenario, for `opsim
  * validate` when the scenario itself did not load (`LoadResult.partial`): the section's shape
  * (checkSectionShape) and that each variable's path exists. What needs a runnable scenario (the
- * metrics it produces, the variables' values, the budget) waits until it loads. None when the
- * section is absent or did not validate itself; in document order.
+ * metrics it produces, the variables' values, the budget) waits until it loads: the metric names
+ * exist only as the models declare them while building the world (producedMetrics,
+ * metricCatalog), from every section at once; built from the sound sections alone, a set-aside
+ * section would look absent (its metrics called missing), and a scenario whose checks failed
+ * may not build at all. None when the section is absent or did not validate itself; in
+ * document order.
  */
 export function searchSectionProblems(scenario: Scenario, file: string | null): ScenarioError[] {
   let spec: SearchSpecValue | undefined;
@@ -185,6 +192,12 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     if (problem !== null) err(segs, problem);
     return problem === null;
   };
+  /** A bound or tolerance in the metric's unit: a number as written, text with a unit converted; undefined (and said) when refused. */
+  const inUnit = (metric: string, v: number | string, segs: Segs): number | undefined => {
+    const r = inMetricUnit(catalog[metric]?.unit, v);
+    if (typeof r === 'string') err(segs, r);
+    return typeof r === 'number' ? r : undefined;
+  };
   const tests: ConstraintTest[] = [];
   spec.constraints.forEach((c, i) => {
     const here: Segs = ['search', 'constraints', i];
@@ -197,8 +210,11 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     if (c.kind === 'mean') {
       if (!metricExists(c.metric, [...here, 'metric'], 'metric') || bounds !== 1) return;
       const sense = c.atLeast !== undefined ? 'atLeast' : 'atMost';
-      if (!boundPossible(c.metric, (c.atLeast ?? c.atMost)!, [...here, sense])) return;
-      tests.push({ kind: 'mean', name: c.name ?? c.metric, metric: c.metric, sense, threshold: (c.atLeast ?? c.atMost)!, tolerance: c.tolerance, ...(catalog[c.metric]?.range !== undefined ? { range: catalog[c.metric]!.range! } : {}) });
+      const threshold = inUnit(c.metric, (c.atLeast ?? c.atMost)!, [...here, sense]);
+      const tolerance = inUnit(c.metric, c.tolerance, [...here, 'tolerance']);
+      if (tolerance !== undefined && typeof c.tolerance === 'string' && !(tolerance > 0)) err([...here, 'tolerance'], `the indifference zone must be > 0, got "${c.tolerance}"`);
+      if (threshold === undefined || tolerance === undefined || !(tolerance > 0) || !boundPossible(c.metric, threshold, [...here, sense])) return;
+      tests.push({ kind: 'mean', name: c.name ?? c.metric, metric: c.metric, sense, threshold, tolerance, ...(catalog[c.metric]?.range !== undefined ? { range: catalog[c.metric]!.range! } : {}) });
       return;
     }
     // An SLA's verdict is the metric its spec declares in the `met` role, not a name built from the SLA's.
@@ -208,9 +224,15 @@ export function prepareSearch(raw: unknown, file: string | null, scenario: Scena
     }
     const metric = c.sla !== undefined ? slaVerdicts.get(c.sla)?.met : c.metric;
     if (metric === undefined || !metricExists(metric, [...here, c.sla !== undefined ? 'sla' : 'metric'], c.sla !== undefined ? 'SLA verdict' : 'metric')) return;
-    if (bounds === 1 && !boundPossible(metric, (c.atLeast ?? c.atMost)!, [...here, c.atLeast !== undefined ? 'atLeast' : 'atMost'])) return;
-    // A bound turns a metric into a 0/1 verdict per period; the verdict is computed in the search (see run.ts).
-    tests.push({ kind: 'chance', name: c.name ?? c.sla ?? metric, metric: bounds === 1 ? verdictMetric(metric, c.atLeast, c.atMost) : metric, probability: c.probability, tolerance: c.tolerance });
+    let verdict = metric;
+    if (bounds === 1) {
+      const sense = c.atLeast !== undefined ? 'atLeast' : 'atMost';
+      const bound = inUnit(metric, (c.atLeast ?? c.atMost)!, [...here, sense]);
+      if (bound === undefined || !boundPossible(metric, bound, [...here, sense])) return;
+      // A bound turns a metric into a 0/1 verdict per period; the verdict is computed in the search (see run.ts).
+      verdict = sense === 'atLeast' ? verdictMetric(metric, bound, undefined) : verdictMetric(metric, undefined, bound);
+    }
+    tests.push({ kind: 'chance', name: c.name ?? c.sla ?? metric, metric: verdict, probability: c.probability, tolerance: c.tolerance });
   });
 
   let objective: SearchObjective = { kind: 'known' };
@@ -272,6 +294,38 @@ export function outsideRange(spec: MetricSpec | undefined, value: number): strin
     return `${value} is outside what this metric can take: expected a fraction ${range}${hint}`;
   }
   return `${value} is outside what this metric can take: expected a value ${range} (in ${spec!.unit.replace('_', ' ')})`;
+}
+
+/** How a metric unit is written with units: the quantity kind the scenario language parses, the base units per metric unit, the words for the message. */
+const UNIT_TEXT: Partial<Record<Unit, { kind: UnitKind; per: number; expected: string }>> = {
+  seconds: { kind: 'duration', per: 1, expected: 'a duration like "5m" or "90s", or a plain number of seconds' },
+  clock_seconds: { kind: 'duration', per: 1, expected: 'a time like "8h" or "8h30m", or a plain number of seconds' },
+  minutes: { kind: 'duration', per: 60, expected: 'a duration like "2h" or "90s", or a plain number of minutes' },
+  hours: { kind: 'duration', per: 3600, expected: 'a duration like "1d" or "90m", or a plain number of hours' },
+  fraction: { kind: 'fraction', per: 1, expected: 'a fraction like 0.8 or a percentage like "80%"' },
+  per_second: { kind: 'rate', per: 1, expected: 'a rate like "300/h" or "5/s", or a plain number per second' },
+  watts: { kind: 'power', per: 1, expected: 'a power like "5kW" or "400W", or a plain number of watts' },
+  kilowatts: { kind: 'power', per: 1e3, expected: 'a power like "5kW" or "400W", or a plain number of kilowatts' },
+  kWh: { kind: 'energy', per: 3.6e6, expected: 'an energy like "12kWh" or "3MJ", or a plain number of kWh' },
+  celsius: { kind: 'temperature', per: 1, expected: 'a temperature like "27C", or a plain number of degrees Celsius' },
+};
+
+/**
+ * A constraint's bound or tolerance in its metric's unit: a number is taken as written (already
+ * in that unit); text is read with the scenario language's unit parser for the metric's kind
+ * ("5m" for a metric in seconds is 300, in minutes 5; "80%" for a fraction is 0.8) and
+ * converted. A string when refused: what was expected, with the unit's trap when there is one.
+ */
+export function inMetricUnit(unit: Unit | string | undefined, v: number | string): number | string {
+  if (typeof v === 'number') return v;
+  const plain = /^\s*[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*$/.test(v) ? Number(v) : undefined;
+  if (plain !== undefined) return plain;
+  const text = unit === undefined ? undefined : UNIT_TEXT[unit as Unit];
+  const parsed = text === undefined ? undefined : parseQuantity(text.kind, v);
+  if (text !== undefined && parsed !== undefined) return Number((parsed / text.per).toPrecision(15));
+  const hint = text === undefined ? undefined : unitHint(text.kind, v);
+  const expected = text?.expected ?? `a plain number${unit === undefined ? '' : ` (in ${unit.replace('_', ' ')}: this metric takes no unit)`}`;
+  return `expected ${expected}, got ${JSON.stringify(v)}${hint !== undefined ? ` (${hint})` : ''}`;
 }
 
 /** The name of the 0/1 verdict "metric within bound" computed from a metric (see run.ts `withVerdicts`). */

@@ -48,8 +48,49 @@ export function constraintWords(c: ConstraintDescription): ConstraintWords {
   const named = label === base ? null : label + bound;
   const text = named === null ? c.metric : `${named} (${c.metric})`;
   const common = { label: named, name: named ?? c.metric, text };
-  if (c.kind === 'chance') return { ...common, figures: (xs) => xs.map((x) => percent(x)), delta: (x) => percent(x) };
-  return { ...common, figures: (xs) => formatTogether(xs, unit), delta: (x) => formatValue(x, unit === 'clock_seconds' ? 'seconds' : unit) };
+  // A difference of two shares is in percentage points, as the report writes it: "±2 pp", never "±2 %", which would read as relative.
+  if (c.kind === 'chance') return { ...common, figures: (xs) => xs.map((x) => percent(x)), delta: (x) => points(percent(x)) };
+  return { ...common, figures: (xs) => formatTogether(xs, unit), delta: (x) => (unit === 'fraction' ? points(percent(x)) : formatValue(x, unit === 'clock_seconds' ? 'seconds' : unit)) };
+}
+
+function points(pct: string): string {
+  return pct.replace(/ %$/, ' pp');
+}
+
+/** What a constraint's zone is stated from: a mean constraint's bound (its sense) or a chance constraint's p0, and the tolerance. */
+export interface ZoneDescription {
+  kind: 'mean' | 'chance';
+  /** A mean constraint's sense (a chance constraint's is always at least p0). */
+  sense?: 'atLeast' | 'atMost';
+  /** The bound, or p0. */
+  bound: number;
+  tolerance: number;
+}
+
+/**
+ * What a certified-feasible decision says about one constraint, in the constraint's words:
+ * "mean service level ≥ 80 % − 2 pp", "P(p95 response time ≤ 1 s) ≥ 90 % − 5 pp of periods".
+ * The certificate (certify.ts, feasibility.ts, sprt.ts) decides wrongly with probability at
+ * most β only outside the indifference zone: a policy declared feasible has a true mean on the
+ * right side of the bound less ε (a chance constraint: a period meets the verdict with
+ * probability at least p0 − δ); between that and the bound either decision is allowed. The
+ * headline says that, not "meets the bound".
+ */
+export function zoneWords(c: ZoneDescription, w: ConstraintWords): string {
+  if (c.kind === 'chance') return `P(${w.name}) ≥ ${percent(c.bound)} − ${w.delta(c.tolerance)} of periods`;
+  const atLeast = c.sense !== 'atMost';
+  // The bound as the certificate's table writes it ("≥ 80.0 %"), the zone as a difference ("2 pp", "30 s").
+  // "mean P1 mean time to resolve" says mean once: "P1 mean time to resolve".
+  return `${/\bmean\b/i.test(w.name) ? '' : 'mean '}${w.name} ${atLeast ? '≥' : '≤'} ${w.figures([c.bound])[0]!} ${atLeast ? '−' : '+'} ${w.delta(c.tolerance)}`;
+}
+
+/**
+ * The headline's claim for a certified-feasible answer: "meets every constraint to within its
+ * indifference zone with 95 % confidence (mean service level ≥ 80 % − 2 pp)". The confidence is
+ * for all the certificate's decisions together (Bonferroni over every candidate and constraint).
+ */
+export function meetsWords(zones: readonly string[], confidence?: string): string {
+  return `meets every constraint to within its indifference zone${confidence !== undefined ? ` with ${confidence} confidence` : ''} (${zones.join('; ')})`;
 }
 
 /** Why a candidate is undecided, as the certificate's words see it: a tested candidate's reason, or `unchecked` (asked for by no test yet). */

@@ -123,3 +123,26 @@ describe('precision and CSV outputs', () => {
     expect(series[1]).toBe('v,0,0.5,0.5,0.5');
   });
 });
+
+describe('a clock time of an event never leaves the run', () => {
+  it('the catalog bounds an SLA first breach by the horizon; a t interval past it is cut there', async () => {
+    const path = await import('node:path');
+    const { metricCatalog } = await import('../../src/models/replication.js');
+    const { loadScenarioFileOrThrow } = await import('../../src/scenario/index.js');
+    const { ROOT } = await import('./helpers.js');
+    const { scenario } = loadScenarioFileOrThrow(path.join(ROOT, 'scenarios', 'globalmart-peak.yaml'));
+    expect(scenario.horizon).toBe(86400);
+    const catalog = metricCatalog(scenario).metrics;
+    const breach = Object.keys(catalog).filter((m) => catalog[m]!.sla === 'first_breach');
+    expect(breach.length).toBeGreaterThan(0);
+    for (const m of breach) expect(catalog[m]!.range).toEqual({ lo: 0, hi: 86400 });
+    // GlobalMart's freeze-peak-hours with n = 2 breaches read [67,853 s, 98,347 s] with no upper bound.
+    const m = breach[0]!;
+    const records = [70_000, 80_000].map((x, r) => ({ ...rec(r, { [m]: x }), series: { intervalSeconds: 60, columns: ['t'], rows: [] } }));
+    const d: ResultsDocument = { ...doc(records, { [m]: catalog[m]! }), horizonSeconds: 86400 };
+    const s = applyMetricSpecs(d).variants[0]!.metrics[m]!;
+    expect(s.ci95[1]).toBe(86400);
+    expect(s.ci95[0]).toBeCloseTo(75_000 - 12.706 * 5000, -1);
+    expect(s.method).toBe('t-clipped');
+  });
+});

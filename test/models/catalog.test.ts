@@ -33,7 +33,10 @@ describe('metric catalog of a compiled scenario', () => {
       for (const [name, spec] of Object.entries(catalog.metrics)) {
         const re = new RegExp(`^${spec.name.replace(/[.]/g, '\\.').replace(/<[a-z_]+>/g, '[^]+')}$`);
         expect(name).toMatch(re);
-        expect(allMetrics).toContain(spec);
+        // The declared spec, with a range up to the horizon resolved to this run's (2 h).
+        const declared = byName(spec.name);
+        expect(allMetrics).toContain(declared);
+        expect(spec).toEqual(declared.range?.hiAtHorizon === true ? { ...declared, range: { lo: declared.range.lo, hi: 7200 } } : declared);
       }
     });
   }

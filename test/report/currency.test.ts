@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../experiment/helpers.js';
 import { reportHtml } from '../../src/report/index.js';
-import { formatDeltaTogether, formatMetric, formatMetricTogether, unitLabel } from '../../src/report/units.js';
+import { currencyFirst, formatDeltaTogether, formatMetric, formatMetricTogether, unitLabel } from '../../src/report/units.js';
 import type { ResultsDocument } from '../../src/results/format.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -39,10 +39,21 @@ describe('currency', () => {
 
   it('every money figure carries it, a difference too; other units do not', () => {
     const doc = { horizonSeconds: 86400, variants: [], currency: '$', metrics: { 'cost.total': { name: 'cost.total', unit: 'currency', better: 'lower', doc: '' }, 'x.util': { name: 'x.util', unit: 'fraction', better: 'neutral', doc: '' } } } as unknown as ResultsDocument;
-    expect(formatMetricTogether(doc, 'cost.total', [403_300, 348_300, 458_400])).toEqual(['403.3 k $', '348.3 k $', '458.4 k $']);
-    expect(formatMetric(doc, 'cost.total', 7.5)).toBe('7.5 $');
-    expect(formatDeltaTogether(doc, 'cost.total', [-372, -1132, 389])).toEqual(['−372 $', '−1,132 $', '389 $']);
-    expect(formatMetricTogether(doc, 'cost.total', [0, 0])).toEqual(['0 $', '0 $']);
+    // A symbol before the amount, after its sign ("49.34 k $" before).
+    expect(formatMetricTogether(doc, 'cost.total', [403_300, 348_300, 458_400])).toEqual(['$403.3 k', '$348.3 k', '$458.4 k']);
+    expect(formatMetric(doc, 'cost.total', 7.5)).toBe('$7.5');
+    expect(formatMetric(doc, 'cost.total', -1200)).toBe('-$1,200');
+    expect(formatDeltaTogether(doc, 'cost.total', [-372, -1132, 389])).toEqual(['−$372', '−$1,132', '$389']);
+    expect(formatMetricTogether(doc, 'cost.total', [0, 0])).toEqual(['$0', '$0']);
+    expect(formatMetricTogether(doc, 'cost.total', [-20_000, -30_000, NaN])).toEqual(['-$20 k', '-$30 k', '—']);
+    // A letter code after it; a symbol with letters (US$) or without any letter (£, €, ¥) before.
+    const eur = { ...doc, currency: 'EUR' } as ResultsDocument;
+    expect(formatMetricTogether(eur, 'cost.total', [341_100])).toEqual(['341.1 k EUR']);
+    expect(formatDeltaTogether(eur, 'cost.total', [-1200])).toEqual(['−1,200 EUR']);
+    expect(formatMetric({ ...doc, currency: 'kr' } as ResultsDocument, 'cost.total', 7.5)).toBe('7.5 kr');
+    for (const c of ['£', '€', '¥', 'US$', 'R$']) expect(formatMetric({ ...doc, currency: c } as ResultsDocument, 'cost.total', 1200)).toBe(`${c}1,200`);
+    expect(currencyFirst('CHF')).toBe(false);
+    expect(currencyFirst('#')).toBe(true);
     expect(formatMetricTogether(doc, 'x.util', [0.5])).toEqual(['50.0 %']);
     expect(unitLabel('currency', 'EUR')).toBe('EUR');
     expect(unitLabel('currency')).toBe('currency units');

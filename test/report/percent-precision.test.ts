@@ -92,3 +92,28 @@ describe('percentages read together', () => {
     );
   });
 });
+
+describe('paired differences of a share', () => {
+  it('one metric in one precision on every comparison row (GlobalMart read "−0.023 pp", "0.0 pp", "0.07 pp")', async () => {
+    const { makeResults } = await import('./fixtures/make.js');
+    const { formatDeltaTogether } = await import('../../src/report/units.js');
+    const { reportHtml } = await import('../../src/report/index.js');
+    const doc = makeResults([['base', 4, 52000, 0.962], ['a', 5, 58000, 0.981], ['b', 6, 64000, 0.992], ['c', 4, 61000, 0.955]]);
+    const m = 'service.inventory.utilisation';
+    const rows: [number, number, number][] = [[-0.00023, -0.00072, 0.00025], [0, 0, 0], [0.0007, 0.0002, 0.0013]];
+    doc.comparisons = rows.map(([d, lo, hi], i) => ({ metric: m, variant: ['a', 'b', 'c'][i]!, reference: 'base', meanDifference: d, ci95: [lo, hi] as [number, number], n: 10 }));
+    const written = rows.map((r) => formatDeltaTogether(doc, m, r));
+    expect(written).toEqual([
+      ['−0.02 pp', '−0.07 pp', '0.03 pp'],
+      ['0.00 pp', '0.00 pp', '0.00 pp'],
+      ['0.07 pp', '0.02 pp', '0.13 pp'],
+    ]);
+    // The report's comparison table writes the same.
+    const html = reportHtml(doc, []);
+    expect(html).toContain('<td>−0.02 pp</td><td>−0.07 pp – 0.03 pp</td>');
+    expect(html).toContain('<td>0.00 pp</td><td>0.00 pp – 0.00 pp</td>');
+    // Every row of the metric, also a row whose own figures would need fewer places, in one precision.
+    const alone = formatDeltaTogether({ ...doc, comparisons: [doc.comparisons[1]!] }, m, [0, 0, 0]);
+    expect(alone).toEqual(['0.0 pp', '0.0 pp', '0.0 pp']);
+  });
+});

@@ -117,3 +117,23 @@ describe('rendering', () => {
     expect(html).toContain('incomplete');
   });
 });
+
+describe('report.html escapes what the user named', () => {
+  it('a scenario file name and a variant name holding <, & and " never become markup', () => {
+    const file = 'a<img src=x onerror=alert(1)>&"q.yaml';
+    const evil = 'v<b>&"x';
+    const doc = makeResults([['base', 4, 52000, 0.962], [evil, 5, 58000, 0.981]]);
+    doc.scenario.file = file;
+    doc.scenarioWarnings = [
+      { file, line: 4, column: 23, path: 'services[0].servers', message: `in variant ${evil}: "s" is overloaded` },
+      { file: null, line: null, column: null, path: 'x<y>', message: 'inline <i>' },
+    ];
+    doc.failures = [{ variant: evil, replication: 2, seed: '9', error: '<script>boom</script>' }];
+    const html = reportHtml(doc, []);
+    // Nothing the user named opens a tag: the only tags are the report's own.
+    expect(html).not.toMatch(/<img|<b>|<script|<i>|<y>/);
+    expect(html).toContain('(a&lt;img src=x onerror=alert(1)&gt;&amp;&quot;q.yaml:4:23 <code>services[0].servers</code>)');
+    expect(html).toContain('((inline) <code>x&lt;y&gt;</code>)');
+    expect(html).toContain('v&lt;b&gt;&amp;&quot;x');
+  });
+});

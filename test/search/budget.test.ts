@@ -205,7 +205,7 @@ describe('a search keeps to its budget and says what the budget left open', () =
     expect(doc.answer).toMatchObject({ candidate: 'early=8,late=8,night=8', decision: 'feasible' });
     expect(doc.cheaperNeighbours.map((q) => [q.decision, q.missed])).toEqual(Array(3).fill(['undecided', ['not started: the budget (45 replications) could not pay for its first 10 replications']]));
     expect(doc.summary).toBe(
-      'early=8,late=8,night=8 (cost 5760): meets every constraint with 95 % confidence; a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started: the budget (45 replications) could not pay for their first 10 replications.',
+      'early=8,late=8,night=8 (cost 5760): meets every constraint to within its indifference zone with 95 % confidence (mean calls answered within target ≥ 80.0 % − 2 pp); a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started: the budget (45 replications) could not pay for their first 10 replications.',
     );
     expect(doc.procedure.candidatesCovered).toBe(216);
     // The report counts as checked only the candidates that ran (or were implied), and names the rest.

@@ -50,7 +50,8 @@ describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % with
     expect(doc.warmStart[0]).toMatchObject({ analytic: 14, start: 14 });
     expect(doc.replications.simulated).toBe(doc.replications.used);
     // 14 × 30/h × 8 h: the measured period after the 1 h warm-up, as cost.staffing charges (3780 = 9 h before 2026-11-30).
-    expect(searchSummary(doc).split('\n')[0]).toMatch(/^agents=14 \(cost 3360\): meets every constraint with 95 % confidence; each one-step-cheaper policy was checked and fails\.$/);
+    // The headline says what the certificate certifies: the bound less its indifference zone, not the bound.
+    expect(searchSummary(doc).split('\n')[0]).toBe('agents=14 (cost 3360): meets every constraint to within its indifference zone with 95 % confidence (mean calls answered within target ≥ 80.0 % − 0.4 pp); each one-step-cheaper policy was checked and fails.');
   }, 120_000);
 
   it('docs/search.md documents every field of the document', async () => {
@@ -80,7 +81,9 @@ describe('the Erlang C example as a search (100 calls / 30 min, 180 s, 80 % with
     expect(section).toMatch(/<strong>agents=14<\/strong> · cost 3,360 · certified/);
     expect(section).toMatch(/<th scope="row">agents=13<\/th><td>3,120<\/td><td>240<\/td><td class="bad">infeasible<\/td><td class="missed"><ul><li>answer-80-in-20: mean calls answered within target 79\.\d+ % \[\d+\.?\d* %, \d+\.?\d* %\] misses ≥ 80\.0 % \(n = [\d,]+\)/);
     // The certificate names the constraint's metric by its label, the name in small print, the bound in its unit.
-    expect(section).toContain('<li><strong>answer-80-in-20</strong>: mean calls answered within target <code class="name">requests.calls.service_level</code> ≥ 80.0 % (indifference zone ±0.4 %)</li>');
+    expect(section).toContain('<li><strong>answer-80-in-20</strong>: mean calls answered within target <code class="name">requests.calls.service_level</code> ≥ 80.0 % (indifference zone ±0.4 pp)</li>');
+    // The headline names the zone in percentage points, as the CLI's summary does.
+    expect(section).toMatch(/<strong>agents=14<\/strong> · cost 3,360 · certified: meets every constraint to within its indifference zone with 95 % confidence \(mean calls answered within target ≥ 80\.0 % − 0\.4 pp\), and every one-step-cheaper policy was checked and fails<\/p>/);
     expect(section).toContain('<th title="calls answered within target (requests.calls.service_level)">answer-80-in-20<br><span class="ci">calls answered within target</span></th>');
     expect(section).toMatch(/<td class="bad" title="calls answered within target \(requests\.calls\.service_level\): infeasible, n = [\d,]+, bound ≥ 80\.0 %">✗ 79\.\d+ % <span class="ci">\[\d+\.?\d* %, \d+\.?\d* %\]<\/span><\/td>/);
     expect(section).not.toContain('<code>requests.calls.service_level</code>');

@@ -9,7 +9,7 @@
  */
 import type { Simulation } from '../../engine/index.js';
 import type { Series } from '../../results/format.js';
-import { fillTemplate, type ColumnCatalog, type ColumnSpec, type Labels, type MetricCatalog, type MetricSpec } from '../../results/metrics.js';
+import { fillTemplate, type ColumnCatalog, type ColumnSpec, type Labels, type FeasibleRange, type MetricCatalog, type MetricSpec } from '../../results/metrics.js';
 
 /** Produces a column's value for the interval [start, end). */
 export type ColumnSampler = (start: number, end: number) => number;
@@ -17,6 +17,12 @@ export type ColumnSampler = (start: number, end: number) => number;
 // Sampling runs after every other event at the interval boundary, so a column sees the
 // state at the end of the interval.
 const SAMPLE_PRIORITY = 1000;
+
+/** A declared range whose upper bound is the horizon, with that bound resolved for this run. */
+function withHorizon(r: FeasibleRange, horizon: number): FeasibleRange {
+  const { hiAtHorizon: _, ...rest } = r;
+  return { ...rest, hi: Math.min(r.hi ?? Infinity, horizon) };
+}
 
 export class Recorder {
   private readonly metricProducers = new Map<string, () => number>();
@@ -40,7 +46,7 @@ export class Recorder {
     const name = fillTemplate(spec.name, labels);
     if (this.metricProducers.has(name)) throw new Error(`metric "${name}" registered twice`);
     this.metricProducers.set(name, compute);
-    this.metricSpecs[name] = spec;
+    this.metricSpecs[name] = spec.range?.hiAtHorizon === true ? { ...spec, range: withHorizon(spec.range, this.horizon) } : spec;
   }
 
   /** Registers a time-series column named by the spec's template and `labels`. Register all columns before `start`. */

@@ -21,7 +21,7 @@ export const MetaFields = {
       minLength: 1,
       maxLength: 8,
       pattern: '^\\S+$',
-      description: 'Currency of every money figure (prices, costs, penalties, revenue at risk), e.g. "EUR" or "$": written with them in the CLI summary, report.html and the dashboard, and into results.json (`currency`); without it money figures are plain numbers. Default none.',
+      description: 'Currency of every money figure (prices, costs, penalties, revenue at risk), e.g. "EUR" or "$": written with them in the CLI summary, report.html and the dashboard, and into results.json (`currency`); a symbol (any currency sign, e.g. "$", "£", "€", "US$", or text without a letter) before the amount ("$49.34 k"), a code of letters after it ("341.1 k EUR"); without it money figures are plain numbers. Default none.',
     }),
   ),
   horizon: Duration({ exclusiveMinimum: true, maximum: MAX_HORIZON, description: 'Simulated time span of one replication, e.g. "1d" (at most 100 years).' }),
