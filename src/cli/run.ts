@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { slaMetrics } from '../results/metrics.js';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
 import { printPlannedWarnings } from './planned-warnings.js';
 import { planExperiment, runExperiment } from '../experiment/run.js';
@@ -22,6 +21,7 @@ import { exitCodesHelp } from './help.js';
 import { keyMetrics } from '../results/key-metrics.js';
 import { formatMetricTogether } from '../report/units.js';
 import { labelOf } from '../report/catalog.js';
+import { decisionOrder, decisionRanks, judgedNames, metProbability, ownSlaIndex, type SlaIndex } from '../report/decision-order.js';
 import type { ResultsDocument } from '../results/format.js';
 import type { SpecOptions } from '../distributed/identity.js';
 
@@ -65,6 +65,23 @@ function num(v: number): string {
   return Number(v.toPrecision(4)).toString();
 }
 
+/**
+ * The summary's ranking: the report's decision order (decisionOrder), with its reason. Where the
+ * P(met) band reorders results.json's `ranking` (by its metric alone), that order is shown too.
+ */
+function rankingLines(doc: ResultsDocument, index: SlaIndex): string[] {
+  const r = doc.ranking!;
+  const byMetric = `${r.metric} (${r.direction} is better)`;
+  const listed = (order: readonly { variant: string; rank: number }[]): string => order.map((o) => `${o.rank}. ${o.variant}`).join('  ');
+  const { variants, byVerdict } = decisionOrder(doc, index);
+  const ranks = decisionRanks(doc, variants);
+  const order = variants.filter((v) => ranks.has(v.name)).map((v) => ({ variant: v.name, rank: ranks.get(v.name)! }));
+  if (!byVerdict) return [`ranking by ${byMetric}: ${listed(r.order)}`];
+  const lines = [`ranking by worst P(met) band (≥ 0.90, between, ≤ 0.50), then ${byMetric}: ${listed(order)}`];
+  if (order.some((o, i) => o.variant !== r.order[i]?.variant)) lines.push(`  (results.json ranking, by ${r.metric} alone: ${listed(r.order)})`);
+  return lines;
+}
+
 /** The terminal summary: key metrics per variant with their 95 % intervals. */
 export function summaryTable(doc: ResultsDocument): string {
   // Intervals are printed as [lo, hi]: cut to the feasible range or Wilson, they need not be symmetric.
@@ -86,16 +103,19 @@ export function summaryTable(doc: ResultsDocument): string {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   const lines = rows.map((r) => (typeof r === 'string' ? r : r.map((c, i) => (i >= 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  const slaRoles = slaMetrics(doc.metrics ?? {});
-  for (const b of doc.slas ?? []) {
-    const met = slaRoles.get(b.name)?.met;
+  // P(met) of every stated SLA and every request class's service-level target, as the report's decision table.
+  const index = ownSlaIndex(doc);
+  for (const name of judgedNames(doc, index)) {
+    const met = index.get(name)?.met;
     const p = doc.variants.map((v) => {
-      const s = met === undefined ? undefined : v.slaProbabilities?.find((x) => x.metric === met);
+      const s = metProbability(v, met);
       return s === undefined ? null : `${v.name} ${s.met}/${s.n} (${num(s.ci95[0])}–${num(s.ci95[1])})`;
     });
-    lines.push('', `SLA ${b.name}: ${b.statement}`, `  P(met): ${p.filter((x) => x !== null).join('  ')}`);
+    const basis = doc.slas?.find((b) => b.name === name);
+    if (basis === undefined && p.every((x) => x === null)) continue;
+    lines.push('', basis !== undefined ? `SLA ${name}: ${basis.statement}` : `target ${name}: ${met !== undefined ? labelOf(doc, met) : name}`, `  P(met): ${p.filter((x) => x !== null).join('  ')}`);
   }
-  if (doc.ranking !== undefined) lines.push('', `ranking by ${doc.ranking.metric} (${doc.ranking.direction} is better): ${doc.ranking.order.map((o) => `${o.rank}. ${o.variant}`).join('  ')}`);
+  if (doc.ranking !== undefined) lines.push('', ...rankingLines(doc, index));
   if (doc.warmupDetection !== undefined) {
     const w = doc.warmupDetection;
     lines.push(`warm-up (MSER-5 on ${w.column}): ${w.seconds} s${w.reliable ? '' : ' (unreliable: run may be too short)'}`);

@@ -9,6 +9,7 @@ import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
 import type { IncidentRecord, MetricSummary, ResultsDocument, VariantResults } from '../results/format.js';
 import { slaMetrics, type SlaMetrics } from '../results/metrics.js';
 import { labelOf, readCatalog } from './catalog.js';
+import { decisionOrder, decisionRanks, judgedNames, metBand, metProbability as metOf, type SlaIndex } from './decision-order.js';
 import { escapeHtml } from './html.js';
 import type { Unit } from '../results/metrics.js';
 import { clockTime, formatDeltaTogether, meanAndInterval, figureContext, unitLabel, unitOf } from './units.js';
@@ -20,9 +21,7 @@ export interface FaultMarker {
   label: string;
 }
 
-/** Per SLA, the metrics of its verdict by role (from the specs; see readCatalog). */
-type SlaIndex = ReadonlyMap<string, SlaMetrics>;
-
+/** Per SLA, the metrics of its verdict by role, from the catalog completed for older documents (see readCatalog). */
 const indexes = new WeakMap<ResultsDocument, SlaIndex>();
 function slaIndex(doc: ResultsDocument): SlaIndex {
   let ix = indexes.get(doc);
@@ -39,9 +38,7 @@ function slaIndex(doc: ResultsDocument): SlaIndex {
  * document states no bases), by name.
  */
 function slaNames(doc: ResultsDocument): string[] {
-  const stated = (doc.slas ?? []).map((b) => b.name);
-  const others = [...slaIndex(doc)].filter(([name, roles]) => roles.met !== undefined && !stated.includes(name)).map(([name]) => name).sort();
-  return [...stated, ...others];
+  return judgedNames(doc, slaIndex(doc));
 }
 
 /** A target rather than an SLA: no stated basis and no error budget (a request class's service-level target). */
@@ -80,27 +77,11 @@ function estimate(doc: ResultsDocument, metric: string, s: MetricSummary, unit: 
 
 /** A variant's P(met) of one SLA or target (undefined when it has no judged replication). */
 function metProbability(doc: ResultsDocument, v: VariantResults, sla: string): NonNullable<VariantResults['slaProbabilities']>[number] | undefined {
-  const met = slaMetric(doc, sla, 'met');
-  const p = met === undefined ? undefined : v.slaProbabilities?.find((x) => x.metric === met);
-  return p === undefined || p.n === 0 ? undefined : p;
+  return metOf(v, slaMetric(doc, sla, 'met'));
 }
 
-/** The band of a P(met), as the table colours it: 0 green (met in at least 9 replications of 10), 2 red (in at most half), 1 amber between. */
-function metBand(p: number): 0 | 1 | 2 {
-  return p >= 0.9 ? 0 : p <= 0.5 ? 2 : 1;
-}
-
+/** Table cell classes by metBand (green, amber, red). */
 const BAND_CLASS = ['good', 'mid', 'bad'] as const;
-
-/** A variant's worst band over the SLAs and targets it was judged on (0 when judged on none). */
-function verdictBand(doc: ResultsDocument, v: VariantResults, slas: readonly string[]): number {
-  let worst = 0;
-  for (const s of slas) {
-    const p = metProbability(doc, v, s);
-    if (p !== undefined) worst = Math.max(worst, metBand(p.p));
-  }
-  return worst;
-}
 
 function pMet(doc: ResultsDocument, v: VariantResults, sla: string): string {
   const p = metProbability(doc, v, sla);
@@ -168,24 +149,11 @@ function nameAndDoc(doc: ResultsDocument, metric: string): string {
 
 /**
  * The variants, best first: the order of the verdict table and of the metric tables' columns.
- * A policy that misses an SLA or service-level target is never ranked above one that meets it:
- * variants go first by their worst P(met) band over the SLAs and targets (green, amber, red, as
- * the table colours them), then by the document's ranking (its rank metric), unranked ones
- * last, then in document order.
+ * decisionOrder's rule (worst P(met) band, then the rank metric), the same as `opsim run`'s
+ * summary, over the catalog completed for older documents.
  */
 export function byRank(doc: ResultsDocument): VariantResults[] {
-  const rank = new Map((doc.ranking?.order ?? []).map((o) => [o.variant, o.rank]));
-  const slas = slaNames(doc);
-  const band = new Map(doc.variants.map((v) => [v.name, verdictBand(doc, v, slas)]));
-  return [...doc.variants].sort(
-    (a, b) => band.get(a.name)! - band.get(b.name)! || (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity) || doc.variants.indexOf(a) - doc.variants.indexOf(b),
-  );
-}
-
-/** Each ranked variant's place in byRank's order (1 = best); unranked variants have none. */
-function decisionRanks(doc: ResultsDocument, rows: readonly VariantResults[]): Map<string, number> {
-  const ranked = new Set((doc.ranking?.order ?? []).map((o) => o.variant));
-  return new Map(rows.filter((v) => ranked.has(v.name)).map((v, i) => [v.name, i + 1]));
+  return decisionOrder(doc, slaIndex(doc)).variants;
 }
 
 /** The verdict table: one row per variant (best rank first), P(met) and budget per SLA, cost, rank and difference from the reference. */
