@@ -262,7 +262,7 @@ export function register(program: Command): void {
     .option('--block <n>', 'with --queue: replications per job (default: a stage\'s replications / 16, at most 64)', integer('--block', 1))
     .addHelpText('after', exitCodesHelp([
       [0, 'every replication ran; results written'],
-      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack)'],
+      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack), or its output could not be written (stdout or stderr failed, e.g. a full disk; a closed reader is not a failure)'],
       [2, 'a scenario or option error (every problem printed, nothing run)'],
       [3, 'some replications failed (named with their seeds; the rest are written, rerun one with --only)'],
       [130, 'interrupted by Ctrl-C or SIGTERM (partial results written, complete: false)'],
