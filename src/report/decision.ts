@@ -85,7 +85,7 @@ const BAND_CLASS = ['good', 'mid', 'bad'] as const;
 
 function pMet(doc: ResultsDocument, v: VariantResults, sla: string): string {
   const p = metProbability(doc, v, sla);
-  if (p === undefined) return '<td class="na">—</td>';
+  if (p === undefined) return '<td class="na" title="no replication where it could be judged">not judged</td>';
   const cls = BAND_CLASS[metBand(p.p)];
   return `<td class="${cls}"><strong>${p.p.toFixed(2)}</strong> <span class="ci">[${p.ci95[0].toFixed(2)}, ${p.ci95[1].toFixed(2)}] ${p.met}/${p.n}</span></td>`;
 }
@@ -192,7 +192,7 @@ export function verdictTable(doc: ResultsDocument): string {
   });
   const byMetric = doc.ranking !== undefined ? `${escapeHtml(labelOf(doc, doc.ranking.metric))} (<code>${escapeHtml(doc.ranking.metric)}</code>, ${doc.ranking.direction} is better)` : '';
   const rankNote =
-    doc.ranking === undefined ? '' : slas.length > 0 ? ` Rank: variants whose every P(met) above is at least 0.90 first, then those with one between 0.50 and 0.90, then those with one at most 0.50 (a policy that misses its SLA or target never ranks above one that meets it); within each group by ${byMetric}.` : ` Rank by ${byMetric}.`;
+    doc.ranking === undefined ? '' : slas.length > 0 ? ` Rank: variants whose every P(met) above is at least 0.90 first, then those with one between 0.50 and 0.90, then those with one at most 0.50 (a policy that misses its SLA or target never ranks above one that meets it), then those judged on none; within each group by ${byMetric}.` : ` Rank by ${byMetric}.`;
   // The P(…) note only when the table has a P(…) column.
   const pNote = slas.length + flags.length > 0 ? 'P(…): share of replications that met the SLA or target, Wilson 95 % interval; n counts only the replications where it could be judged (a priority without incidents is not judged).' : '';
   const note = `${pNote}${rankNote}`.trim();
