@@ -19,8 +19,11 @@ let outputsGuarded = false;
 /** Whether stdout or stderr failed with an error other than a closed reader (outputFailed). */
 let outputFailedOnce = false;
 
+/** By default a command whose output could not be written exits 1 instead of 0. */
+const DEFAULT_FAILURE = { code: 1, replaces: [0] } as const;
+
 /** The exit code of a command whose output could not be written, and the codes it replaces (setOutputFailureCode). */
-let failure: { code: number; replaces: readonly number[] } = { code: 1, replaces: [0] };
+let failure: { code: number; replaces: readonly number[] } = DEFAULT_FAILURE;
 
 /**
  * Makes a closed reader of stdout or stderr (`opsim validate … | head -1`, a CI log cut short)
@@ -29,9 +32,11 @@ let failure: { code: number; replaces: readonly number[] } = { code: 1, replaces
  * middle of whatever it was doing. With it, the stream is destroyed (later writes go nowhere,
  * silently), and the command goes on to its own end: its files written as always (atomically),
  * its exit code its own. A server keeps serving; only its log lines go nowhere. Any other error
- * (a full disk: `> /dev/full`) loses output the reader is there for: see outputFailed.
+ * (a full disk: `> /dev/full`) loses output the reader is there for: see outputFailed. Called
+ * as each command starts, so it also sets that failure's exit code back to the default.
  */
 export function ignoreClosedOutput(): void {
+  failure = DEFAULT_FAILURE;
   if (outputsGuarded) return;
   outputsGuarded = true;
   for (const stream of [process.stdout, process.stderr]) {
