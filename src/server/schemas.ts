@@ -140,7 +140,6 @@ export const CompareQuery = Type.Object(
     tolerance: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}(\\.[0-9]{1,6})?%?$', description: 'Relative change allowed before a significant move counts, in percent (default 5), as --tolerance.' })),
     force: Type.Optional(StringEnum(['true', 'false'], { description: 'Compare anyway runs of different scenarios, horizons or warm-ups, runs that share no variant or an incomplete run, as --force (the notes say what differs).' })),
     allowIncomplete: Type.Optional(StringEnum(['true', 'false'], { description: 'Compare an incomplete run on the replications it has, as --allow-incomplete.' })),
-    token: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
