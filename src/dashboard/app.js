@@ -509,19 +509,31 @@ async function showCompare(a, b, force) {
   if (stream) stream.close();
   stream = null;
   const view = $('#view');
+  // Another view (or this one again) routed while an answer was on its way: it owns the page then.
+  const seq = viewSeq;
+  const stale = () => seq !== viewSeq;
   let ra;
   let rb;
   try {
     [ra, rb] = await Promise.all([api(`/api/runs/${a}`), api(`/api/runs/${b}`)]);
   } catch (err) {
+    if (stale()) return;
     view.replaceChildren(el('h2', {}, 'Compare runs'), el('p', { class: 'error' }, err.message));
     view.setAttribute('data-ready', 'true');
     return;
   }
+  if (stale()) return;
   const swap = el('a', { id: 'compare-swap', onclick: () => (location.hash = `compare=${b},${a}`) }, 'swap baseline and current');
   const grid = el('div', { class: 'compare' });
-  view.replaceChildren(el('h2', {}, 'Compare runs'), el('p', { class: 'muted' }, `baseline ${a} · current ${b} · `, swap), grid);
-  view.insertBefore(await comparisonBox(ra, rb, force), grid);
+  // What each run was asked for: the settings a planner changed are what the verdicts are about.
+  const asked = (r) => {
+    const set = Object.entries((r.request && r.request.overrides) || {}).map(([k, v]) => `${k}=${v}`);
+    return `${r.id} (${r.scenario.name}${set.length > 0 ? `; ${set.join(', ')}` : ', as written'})`;
+  };
+  view.replaceChildren(el('h2', {}, 'Compare runs'), el('p', { class: 'muted', id: 'compare-runs' }, `baseline ${asked(ra)} · current ${asked(rb)} · `, swap), grid);
+  const box = await comparisonBox(ra, rb, force);
+  if (stale()) return;
+  view.insertBefore(box, grid);
   const cols = [ra, rb].map((r, i) => {
     const col = el('div', { 'data-run': r.id });
     col.append(el('p', { class: 'muted' }, i === 0 ? 'baseline' : 'current'), runHeader(r));
@@ -532,6 +544,7 @@ async function showCompare(a, b, force) {
   const names = [...new Set([...ra.charts, ...rb.charts])];
   for (const name of names) {
     const specs = await Promise.all([ra, rb].map((r) => (r.charts.includes(name) ? api(`/api/runs/${r.id}/charts/${name}?format=vl`) : null)));
+    if (stale()) return;
     shareScales(specs.filter(Boolean));
     for (const [i, spec] of specs.entries()) {
       const slot = el('div', { class: 'chart', 'data-chart': name });
@@ -652,7 +665,7 @@ function variantSection(s, common, words) {
     const m = v.metric;
     const name = words.label(m) === m ? el('code', {}, m) : el('span', {}, el('span', { class: 'label' }, words.label(m)), el('br'), el('code', { class: 'name' }, m));
     const verdict = v.verdict.replace('-', ' ');
-    const decide = v.verdict === 'inconclusive' && v.replicationsToDecide !== null ? el('span', { class: 'muted' }, ` about ${v.replicationsToDecide} replications per run would decide it`) : '';
+    const decide = v.verdict === 'inconclusive' && v.replicationsToDecide !== null ? el('span', { class: 'muted' }, `about ${v.replicationsToDecide} replications per run would decide it`) : '';
     return el(
       'tr',
       { 'data-metric': m, 'data-verdict': v.verdict },
@@ -880,7 +893,11 @@ async function showSearch(id) {
 
 // ---- routing -----------------------------------------------------------------------------
 
+/** Counts routings, so a view whose answers arrive after the next routing leaves the page alone. */
+let viewSeq = 0;
+
 function route() {
+  viewSeq++;
   const p = new URLSearchParams(location.hash.slice(1));
   $('#view').removeAttribute('data-ready');
   currentSearch = null;
