@@ -609,7 +609,7 @@ async function comparisonBox(ra, rb, force) {
   const box = el('div', { class: 'summary', id: 'compare-verdicts' });
   let report;
   try {
-    report = await api(`/api/compare?baseline=${ra.id}&current=${rb.id}${force ? '&force=true' : ''}`);
+    report = await api(`/api/compare?baseline=${encodeURIComponent(ra.id)}&current=${encodeURIComponent(rb.id)}${force ? '&force=true' : ''}`);
   } catch (err) {
     const refused = el('div', { class: 'failures', id: 'compare-refused' }, el('h3', {}, 'These runs were not compared'), el('p', {}, err.message));
     if (err.body && err.body.problem === 'mismatch' && !force) {
