@@ -52,6 +52,8 @@ export interface ServiceHandle {
    * threshold `id` (−1: 0). Part of totals(); all 0 at a service nothing was diverted to.
    */
   divertedTotals(origin: ServiceHandle | null, id: number): { finished: number; failed: number; slow: number };
+  /** The service each request calls after its local work (its `downstream`), null if none; a request succeeds only when its call does. */
+  readonly downstream: ServiceHandle | null;
   /** The service's latency objective, if the scenario declares one. */
   readonly latencyObjective: { threshold: number; target: number } | null;
 }
