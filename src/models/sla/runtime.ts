@@ -296,10 +296,19 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
     }
     noneInWindow = false;
     lastEnd = now;
-    if (now + window <= world.horizon + 1e-9) sim.schedule(window, evaluate, undefined, 900);
+    next(now);
   };
-  // Priority 900: after the requests finishing at the same instant, before the recorder.
-  sim.post(window, evaluate, undefined, 900);
+  /**
+   * Books the end of the window starting at `now`: a whole window later, or the horizon when
+   * that comes first (a horizon off the windows' grid, or shorter than a window): the last part
+   * of the run is judged too, and the verdict covers the whole observed span.
+   */
+  const next = (now: number): void => {
+    // Priority 900: after the requests finishing at the same instant, before the recorder.
+    if (now + window <= world.horizon + 1e-9) sim.post(window, evaluate, undefined, 900);
+    else if (world.horizon > now + 1e-9) sim.postAt(world.horizon, evaluate, undefined, 900);
+  };
+  next(sim.now);
 
   const n = spec.name;
   const rec = world.recorder;

@@ -240,3 +240,33 @@ describe('a failover of the standby itself', () => {
     expect(m['sla.shop.first_breach']).toBe(STRUCK);
   });
 });
+
+describe('the end of the run is judged when the horizon is off the windows’ grid', () => {
+  // The fixture without latency objectives (only the servers decide). Its 9 h observed (1 h to
+  // 10 h) are 540 minutes; 7-min windows end at 7-min multiples from 0, the last whole one at
+  // 595 min, so the 5 min from there to the horizon are a window of their own.
+  const text = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
+  const runText = (extra: string, window: string): Record<string, number> => {
+    const r = loadScenarioText(text + extra, { file: 'offgrid.yaml', overrides: { 'sla.services.shop.window': window } });
+    if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+    return runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+  };
+
+  it("7-min windows: shop's servers all down from 9:57 to the horizon make the last 5 minutes bad; the verdict covers all 540 minutes", () => {
+    const m = runText('\nfailures:\n  classes: [{ class: server, services: [shop], scripted: [{ at: 9h 57m, target: shop, duration: 1h }] }]\n', '7m');
+    // The disaster's [238, 245) and the last window [595, 600).
+    expect(m['sla.shop.breach_minutes']).toBe(7 + 5);
+    expect(m['sla.shop.breaches']).toBe(2);
+    expect(m['sla.shop.first_breach']).toBe(238 * M);
+    expect(m['sla.shop.budget_minutes']).toBeCloseTo(0.54, 9);
+    expect(m['sla.shop.observed_attainment']).toBeCloseTo(1 - 12 / OBSERVED_MINUTES, 12);
+  });
+
+  it('a window longer than the run: the observed span is one window, judged at the horizon', () => {
+    const m = runText('', '12h');
+    expect(m['sla.shop.breach_minutes']).toBe(OBSERVED_MINUTES);
+    expect(m['sla.shop.breaches']).toBe(1);
+    expect(m['sla.shop.first_breach']).toBe(H);
+    expect(m['sla.shop.budget_minutes']).toBeCloseTo(0.54, 9);
+  });
+});
