@@ -27,7 +27,7 @@ export interface ServiceHandle {
   recentThroughput(window: number): number;
   /** Servers able to serve now (up, not drained, not shut down). */
   serversAvailable(): number;
-  /** True when, for some time of positive length after `from` up to now, no server could serve (what an SLA window asks). */
+  /** True when, for some time of positive length after `from` up to now, no server could serve, or the network cut the service off (what an SLA window asks). */
   hadNoServerSince(from: number): boolean;
   /** Takes `count` servers out of service (maintenance); returns the function that puts them back. */
   takeOffline(count: number, reason: string): () => void;

@@ -185,6 +185,26 @@ describe('an outage the sites do not report: every server of a service failed', 
   });
 });
 
+describe('the network cuts the service off (its servers up)', () => {
+  it("shop's firewall down from 2:02 to 2:09: nothing can reach shop, so the same bad windows as its servers all down", () => {
+    // The fixture without latency objectives (only the servers decide), shop behind one firewall.
+    const text = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
+    const disaster = { '1m': 5, '5m': 5, '15m': 15, '1h': 60 } as const;
+    for (const [window, minutes] of [['1m', 7], ['5m', 10], ['15m', 15], ['1h', 60]] as const) {
+      const cut = `${text}\nnetwork:\n  devices: [{ name: fw, kind: firewall }]\n  services: [{ name: shop, dependsOn: [fw] }]\nfailures:\n  classes: [{ class: firewall, scripted: [{ at: 2h 2m, target: fw, duration: 7m }] }]\n`;
+      const r = loadScenarioText(cut, { file: 'cut.yaml', overrides: { 'sla.services.shop.window': window } });
+      if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+      const m = runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+      expect(m['network.service.shop.outage_minutes'], window).toBeCloseTo(7, 9);
+      // No server failed (only the disaster's power cut took them): the cut-off alone makes the window bad.
+      expect(m['failures.firewall.count'], window).toBe(1);
+      expect(m['failures.server.count'], window).toBeUndefined();
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes + disaster[window]);
+      expect(m['sla.shop.first_breach'], window).toBe(window === '1m' ? 2 * H + 2 * M : 2 * H);
+    }
+  });
+});
+
 describe('a disaster at a site without a recovery plan', () => {
   it('a power cut of 10 min inside a 1-h window makes that window bad, though the servers are back at its end', () => {
     // East without its recovery plan or latency objectives (only the servers decide); the cut from 4:20 to 4:30.
