@@ -261,7 +261,7 @@ describe('a failover of the standby itself', () => {
   });
 });
 
-describe('the end of the run is judged when the horizon is off the windows’ grid', () => {
+describe('the edges of the observed span: the end of the warm-up, and a horizon off the windows’ grid', () => {
   // The fixture without latency objectives (only the servers decide). Its 9 h observed (1 h to
   // 10 h) are 540 minutes; 7-min windows end at 7-min multiples from 0, the last whole one at
   // 595 min, so the 5 min from there to the horizon are a window of their own.
@@ -280,6 +280,17 @@ describe('the end of the run is judged when the horizon is off the windows’ gr
     expect(m['sla.shop.first_breach']).toBe(238 * M);
     expect(m['sla.shop.budget_minutes']).toBeCloseTo(0.54, 9);
     expect(m['sla.shop.observed_attainment']).toBeCloseTo(1 - 12 / OBSERVED_MINUTES, 12);
+  });
+
+  it("a spell across the end of the warm-up (shop's servers down 0:55 to 1:05) counts from the warm-up's end: 5 bad minutes in 1-min windows, the first (partial) 3 and the next 7 in 7-min ones", () => {
+    const extra = '\nfailures:\n  classes: [{ class: server, services: [shop], scripted: [{ at: 55m, target: shop, duration: 10m }] }]\n';
+    // Beside the disaster's 5 (1-min windows), 7 ([238, 245)) and 60 (1-h windows) minutes.
+    for (const [window, minutes] of [['1m', 5 + 5], ['7m', 3 + 7 + 7], ['1h', 60 + 60]] as const) {
+      const m = runText(extra, window);
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes);
+      expect(m['sla.shop.breaches'], window).toBe(2);
+      expect(m['sla.shop.first_breach'], window).toBe(H);
+    }
   });
 
   it('a window longer than the run: the observed span is one window, judged at the horizon', () => {
