@@ -240,7 +240,7 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   // serving them (itself, or the standby a failover diverts them to), or a service it calls
   // (downstream, and theirs in turn, each where its calls are served then), had no server able
   // to serve, whatever the cause (every server failed or offline, its room or site without
-  // power, its load balancer down). A call is required: a request succeeds only when its call
+  // power, its load balancer down, the network in front of it cutting it off). A call is required: a request succeeds only when its call
   // does (no fallback), so a caller whose callee has no server serves nothing either, though its
   // own requests may wait (no timeout) and none fails in the window. Each service keeps its
   // spells without a server (hadNoServerSince), so the window asks the services that served over
@@ -260,10 +260,10 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   };
   /** After a switch of any site: the stretch served so far ends when the requests (or a call of theirs) go elsewhere. */
   const note = (): void => {
-    const next = servingChain(diversions, spec.service);
-    if (next.length === serving.length && next.every((h, i) => h === serving[i])) return;
+    const chain = servingChain(diversions, spec.service);
+    if (chain.length === serving.length && chain.every((h, i) => h === serving[i])) return;
     closeStretch();
-    serving = next;
+    serving = chain;
   };
   // Every service's SLA listens: a standby's own site may fail over, moving where its requests are served.
   diversions.onChange(note);
