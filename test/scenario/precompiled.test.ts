@@ -198,6 +198,26 @@ describe('the precompiled scenario validator', () => {
 });
 
 describe('the plain scenario schema', () => {
+  it('is its JSON text read back: TypeBox adds nothing JSON does not keep but symbol keys', () => {
+    // jsonSchemaOf hands out the TypeBox objects themselves: a value JSON would drop or change
+    // (undefined, a function, NaN, a Date, a getter, another prototype) must not be in them.
+    const same = (a: unknown, b: unknown, at: string): void => {
+      if (typeof a !== 'object' || a === null) {
+        if (!Object.is(a, b)) throw new Error(`${at}: ${String(a)} is not ${String(b)} in JSON`);
+        return;
+      }
+      expect([Object.prototype, Array.prototype], at).toContain(Object.getPrototypeOf(a));
+      expect(Object.keys(a), at).toEqual(Object.keys(b as object));
+      for (const k of Object.keys(a)) {
+        const d = Object.getOwnPropertyDescriptor(a, k)!;
+        expect(d.enumerable && d.get === undefined, `${at}/${k}`).toBe(true);
+        same(d.value, (b as Record<string, unknown>)[k], `${at}/${k}`);
+      }
+    };
+    same(schema, JSON.parse(JSON.stringify(schema)), '#');
+    expect(Object.getOwnPropertySymbols(schema)).toEqual([]);
+  });
+
   it('carries its own JSON text, the same as writing it again', () => {
     expect(jsonTextOf(schema)).toBe(JSON.stringify(schema));
     const fresh = { ...schema };
