@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseScenarioText, readScenarioSource, locate, type Origin } from './source.js';
-import { resolveExtends, readMergedSource, realOrResolved, isPlainObject, type Located, type MergeResult, type SourceReader } from './merge.js';
+import { resolveExtends, readMergedSource, realOrResolved, isNamedList, isPlainObject, type Located, type MergeResult, type SourceReader } from './merge.js';
 import { readPlainSource } from './plain-source.js';
 import { canonicalJson } from './canonical-json.js';
 import { applyOverridesChecked } from './overrides.js';
 import { fillDefaults, jsonSchemaOf, validateAndConvert, type Issue } from './validate.js';
-import { partialScenario, runScenarioChecks, SectionUnavailable, variantValues } from './checks.js';
+import { certainProblems, partialScenario, rawDuplicateNames, runScenarioChecks, SectionUnavailable, variantValues } from './checks.js';
 import type { ScenarioLanguage } from './language.js';
 import { resolveScenarioFiles, type FileResolver } from './files.js';
 import { closest, displayPath, inDocumentOrder, showValue, toPointer, ScenarioLoadError, type ScenarioError } from './errors.js';
@@ -81,12 +81,12 @@ function nonFiniteNumbers(raw: unknown): Issue[] {
 
 /**
  * What checks may read of a document the schema refused: its top-level sections that validated,
- * converted and with defaults filled (see checks.ts `partialScenario`). A section is unavailable
- * when an issue lies in it, when it is required but missing, or when it may be what a misspelt
- * top-level field meant (the closest known name when the document lacks it; every absent
- * section when none is close). Null when the document is not an object.
+ * converted and with defaults filled (see checks.ts `partialScenario`), and the sections set
+ * aside. A section is set aside when an issue lies in it, when it is required but missing, or
+ * when it may be what a misspelt top-level field meant (the closest known name when the document
+ * lacks it; every absent section when none is close). Null when the document is not an object.
  */
-function validParts(language: ScenarioLanguage, raw: unknown, issues: readonly Issue[]): Scenario | null {
+function validParts(language: ScenarioLanguage, raw: unknown, issues: readonly Issue[]): { partial: Scenario; unavailable: Set<string> } | null {
   if (!isPlainObject(raw)) return null;
   const root = jsonSchemaOf(language.schema);
   const sections = isPlainObject(root.properties) ? Object.keys(root.properties) : [];
@@ -107,6 +107,12 @@ function validParts(language: ScenarioLanguage, raw: unknown, issues: readonly I
   }
   const required = Array.isArray(root.required) ? (root.required as string[]) : [];
   for (const k of sections) if (!Object.prototype.hasOwnProperty.call(raw, k) && (unplaced || required.includes(k))) unavailable.add(k);
+  const partial = partialOf(language, raw, known, unavailable);
+  return partial === null ? null : { partial, unavailable };
+}
+
+/** The known top-level sections of `raw` but those `unavailable`, converted with defaults filled, as checks see them (checks.ts `partialScenario`). */
+function partialOf(language: ScenarioLanguage, raw: Record<string, unknown>, known: ReadonlySet<string>, unavailable: ReadonlySet<string>): Scenario | null {
   const valid: Record<string, unknown> = {};
   for (const k of Object.keys(raw)) if (known.has(k) && !unavailable.has(k)) valid[k] = raw[k];
   let converted: Record<string, unknown>;
@@ -117,6 +123,36 @@ function validParts(language: ScenarioLanguage, raw: unknown, issues: readonly I
   }
   for (const k of unavailable) delete converted[k];
   return partialScenario(converted, unavailable);
+}
+
+/**
+ * Checks what could be read of a scenario whose `extends` chain broke (merge.ts `known`: the
+ * files above the break, merged): the schema problems certain whatever the unread bases hold
+ * (checks.ts `certainProblems`: unknown fields, values their field refuses, names repeated in a
+ * list), and the checks and file hooks on the top-level values no base can change (a scalar, a
+ * list that replaces the base's); every other section is set aside, as one the schema refused,
+ * since an unread base may add to it (a section it would supply is never called missing).
+ * Overrides wait until the chain is mended: where they write depends on the base.
+ */
+function checkKnownPart(language: ScenarioLanguage, known: Located, baseDir: string | null): { issues: Issue[]; partial: Scenario | null; origins: Map<string, Origin> } {
+  const raw = known.value;
+  const schema = jsonSchemaOf(language.schema);
+  const issues = [...nonFiniteNumbers(raw), ...certainProblems(raw, schema)];
+  if (!isPlainObject(raw)) return { issues, partial: null, origins: known.origins };
+  const sections = new Set(isPlainObject(schema.properties) ? Object.keys(schema.properties) : []);
+  const unavailable = new Set(sections);
+  const broken = new Set(issues.map((i) => i.segments[0]));
+  for (const k of Object.keys(raw)) {
+    const v = raw[k];
+    const stands = !isPlainObject(v) && !(Array.isArray(v) && v.length > 0 && isNamedList(v));
+    if (sections.has(k) && stands && !broken.has(k)) unavailable.delete(k);
+  }
+  issues.push(...rawDuplicateNames(raw, unavailable));
+  const partial = partialOf(language, raw, sections, unavailable);
+  if (partial === null) return { issues, partial, origins: known.origins };
+  issues.push(...runScenarioChecks(partial, language.checks, schema));
+  issues.push(...resolveScenarioFiles(raw, partial, baseDir, guardedResolvers(language.resolveFiles)).issues);
+  return { issues, partial, origins: known.origins };
 }
 
 /**
@@ -152,9 +188,17 @@ function guardedResolvers(resolvers: readonly FileResolver[]): FileResolver[] {
 function compileLocated(language: ScenarioLanguage, located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null, complete = true): LoadResult {
   let raw = located.value;
   const origins = new Map(located.origins);
+  // Overrides whose path does not exist are said with every other problem: the others still apply.
+  let overrideErrors: ScenarioError[] = [];
   if (overrides !== undefined && Object.keys(overrides).length > 0) {
-    const r = applyOverridesChecked(raw, overrides, jsonSchemaOf(language.schema));
-    if (!r.ok) return { ok: false, errors: r.errors };
+    let r = applyOverridesChecked(raw, overrides, jsonSchemaOf(language.schema));
+    if (!r.ok) {
+      if (!complete) return { ok: false, errors: r.errors };
+      overrideErrors = r.errors;
+      const bad = new Set(r.errors.map((e) => e.path));
+      r = applyOverridesChecked(raw, Object.fromEntries(Object.entries(overrides).filter(([p]) => !bad.has(p))), jsonSchemaOf(language.schema));
+      if (!r.ok) return { ok: false, errors: [...overrideErrors, ...r.errors] };
+    }
     raw = r.doc;
     for (const w of r.written) {
       const ptr = toPointer(w.path);
@@ -162,13 +206,8 @@ function compileLocated(language: ScenarioLanguage, located: Located, file: stri
       origins.set(ptr, { file: null, line: null, column: null, override: w.source });
     }
   }
-  const toError = (issue: Issue): ScenarioError => {
-    const o: Origin | null = locate(origins, issue.segments, issue.atKey === true);
-    const p = displayPath(issue.segments);
-    if (o?.override !== undefined) return { file: null, line: null, column: null, path: p, message: `${issue.message} (set by override ${o.override})` };
-    return { file: o?.file ?? file, line: o?.line ?? null, column: o?.column ?? null, path: p, message: issue.message };
-  };
-  const fail = (issues: readonly Issue[], partial: Scenario | null): LoadResult => ({ ok: false, errors: inDocumentOrder(issues.map(toError)), ...(partial !== null ? { partial } : {}) });
+  const toError = errorLocator(origins, file);
+  const fail = (issues: readonly Issue[], partial: Scenario | null): LoadResult => ({ ok: false, errors: byOverride(inDocumentOrder([...issues.map(toError), ...overrideErrors]), overrides), ...(partial !== null ? { partial } : {}) });
   const schema = jsonSchemaOf(language.schema);
   const nonFinite = nonFiniteNumbers(raw);
   const v = validateAndConvert(language.schema, raw);
@@ -177,11 +216,14 @@ function compileLocated(language: ScenarioLanguage, located: Located, file: stri
     const said = new Set(nonFinite.map((i) => toPointer(i.segments)));
     const schemaIssues = v.ok ? [] : v.issues.filter((i) => !said.has(toPointer(i.segments)));
     const issues = [...nonFinite, ...schemaIssues];
-    const partial = complete ? validParts(language, raw, issues) : null;
-    if (partial === null) return fail(issues, null);
+    const parts = complete ? validParts(language, raw, issues) : null;
+    if (parts === null) return fail(issues, null);
+    const { partial, unavailable } = parts;
     const findings = runScenarioChecks(partial, language.checks, schema);
     const files = resolveScenarioFiles(raw, partial, baseDir, guardedResolvers(language.resolveFiles));
-    return fail([...issues, ...findings, ...files.issues, ...variantValueIssues(partial, schema)], partial);
+    // Names repeated in a set-aside section are duplicates whatever else is wrong there.
+    const duplicates = rawDuplicateNames(raw as Record<string, unknown>, unavailable);
+    return fail([...issues, ...duplicates, ...findings, ...files.issues, ...variantValueIssues(partial, schema)], partial);
   }
   const findings = runScenarioChecks(v.scenario, language.checks, schema);
   if (findings.length > 0) {
@@ -191,12 +233,37 @@ function compileLocated(language: ScenarioLanguage, located: Located, file: stri
     return fail([...findings, ...files.issues, ...variantValueIssues(v.scenario, schema)], v.scenario);
   }
   const files = resolveScenarioFiles(raw, v.scenario, baseDir, language.resolveFiles);
-  if (files.issues.length > 0) {
+  if (files.issues.length > 0 || overrideErrors.length > 0) {
     if (!complete) return fail(files.issues, null);
     return fail([...files.issues, ...variantValueIssues(v.scenario, schema)], v.scenario);
   }
   raw = files.raw;
   return { ok: true, scenario: v.scenario, file, hash: createHash('sha256').update(canonicalJson(raw)).digest('hex'), raw };
+}
+
+/**
+ * Errors with the problems of overrides (no file: after the file's) in the order the overrides
+ * were given, a bad path and a bad value alike, so `--set` problems read in command-line order.
+ */
+function byOverride(errors: ScenarioError[], overrides: Record<string, unknown> | undefined): ScenarioError[] {
+  if (overrides === undefined) return errors;
+  const keys = Object.keys(overrides);
+  const rank = (e: ScenarioError): number => {
+    const i = keys.findIndex((k) => e.path === k || e.message.includes(`(set by override ${k}=`));
+    return i === -1 ? keys.length : i;
+  };
+  const unplaced = errors.filter((e) => e.file === null);
+  return [...errors.filter((e) => e.file !== null), ...unplaced.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([e]) => e)];
+}
+
+/** Locates a problem found on a document whose values came from `origins` (a file's position, or the override that wrote it). */
+function errorLocator(origins: Map<string, Origin>, file: string | null): (issue: Issue) => ScenarioError {
+  return (issue) => {
+    const o: Origin | null = locate(origins, issue.segments, issue.atKey === true);
+    const p = displayPath(issue.segments);
+    if (o?.override !== undefined) return { file: null, line: null, column: null, path: p, message: `${issue.message} (set by override ${o.override})` };
+    return { file: o?.file ?? file, line: o?.line ?? null, column: o?.column ?? null, path: p, message: issue.message };
+  };
 }
 
 /** The loading functions of one scenario language (src/scenario/index.ts binds opsim's). */
@@ -230,7 +297,12 @@ const plainReader: SourceReader = (abs, display) => {
 /** The loader of a language: every function finds every problem the language's schema and checks know of. */
 export function createScenarioLoader(language: ScenarioLanguage, loaderOptions: LoaderOptions = {}): ScenarioLoader {
   const fromMerge = (m: MergeResult, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null): LoadResult => {
-    if (!m.ok) return { ok: false, errors: m.errors };
+    if (!m.ok) {
+      if (m.known === undefined) return { ok: false, errors: m.errors };
+      // A broken chain: its problem, and what can be checked of the files above the break.
+      const k = checkKnownPart(language, m.known, baseDir);
+      return { ok: false, errors: inDocumentOrder([...m.errors, ...k.issues.map(errorLocator(k.origins, file))]), ...(k.partial !== null ? { partial: k.partial } : {}) };
+    }
     return compileLocated(language, m, file, overrides, baseDir);
   };
 

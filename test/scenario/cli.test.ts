@@ -42,7 +42,7 @@ describe('opsim validate (built CLI)', () => {
     expect(run('validate', path.join(dir, 'bad.yaml'), '--set', 'services.inventory.servers=3', '--set', 'load.lookups.rate=5/s').code).toBe(0);
     const r = run('validate', path.join(dir, 'good.yaml'), '--set', 'services.inventory.sevrers=3');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('services.inventory.sevrers: override: unknown field "sevrers" in services[0] (did you mean "servers"?)');
+    expect(r.stderr).toContain('services.inventory.sevrers: override: unknown field "sevrers" in services[0] (did you mean "services.inventory.servers"?)');
     expect(run('validate', path.join(dir, 'good.yaml'), '--set', 'oops').code).toBe(2);
   });
 

@@ -32,7 +32,7 @@ describe('opsim validate reports every kind of problem in one pass', () => {
         `${file}:20:11 load[0].rate: must be a rate such as 9, "9/s", "300/h", "100/30m" (plain numbers are per second), got "fast"`,
         `${file}:25:18 rooms[0].resumeBelow: resumeBelow (35 °C) must be below shutdownAbove (30 °C)`,
         `${file}:30:33 sla.services[0].service: no service named "shop" (services: web)`,
-        `${file}:35:54 experiment.variants.list[0].set["services.web.sevrers"]: unknown field "sevrers" in services[0] (did you mean "servers"?)`,
+        `${file}:35:54 experiment.variants.list[0].set["services.web.sevrers"]: unknown field "sevrers" in services[0] (did you mean "services.web.servers"?)`,
         `${file}:38:7 search.variables[0]: give exactly one of \`range\` and \`values\``,
         `${file}: 6 problems`,
         '',
@@ -74,7 +74,7 @@ describe('a check never reads a section that did not validate', () => {
     );
     expect(lines(text)).toEqual([
       'x.yaml:4:34 services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "four"',
-      'x.yaml:9:47 experiment.variants.list[1].set["rooms.hall.cabinet"]: unknown field "cabinet" in rooms[0] (did you mean "cabinets"?)',
+      'x.yaml:9:47 experiment.variants.list[1].set["rooms.hall.cabinet"]: unknown field "cabinet" in rooms[0] (did you mean "rooms.hall.cabinets"?)',
     ]);
   });
 

@@ -48,8 +48,8 @@ describe('overrides', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ScenarioLoadError);
       expect((err as ScenarioLoadError).errors.map(formatScenarioError)).toEqual([
-        'services.inventory.sevrers: override: unknown field "sevrers" in services[0] (did you mean "servers"?)',
-        'services.inventry.servers: override: services has no item named "inventry" (did you mean "inventory"?) (names: inventory, billing)',
+        'services.inventory.sevrers: override: unknown field "sevrers" in services[0] (did you mean "services.inventory.servers"?)',
+        'services.inventry.servers: override: services has no item named "inventry" (did you mean "services.inventory.servers"?) (names: inventory, billing)',
         'services[5].servers: override: services has 2 items, so there is no item 5',
         'horizn: override: unknown field "horizn" (did you mean "horizon"?)',
         'a..b: override: empty segment in field path "a..b"',

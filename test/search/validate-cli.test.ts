@@ -27,7 +27,7 @@ describe('opsim validate checks a search section', () => {
     expect(r.stderr).toBe(
       // In document order: the variable (line 7) before the constraints.
       [
-        `${four}:7:7 search.variables[1]: teams.service-desk.costPerHr: override: unknown field "costPerHr" in teams[0] (did you mean "costPerHour"?)`,
+        `${four}:7:7 search.variables[1]: teams.service-desk.costPerHr: override: unknown field "costPerHr" in teams[0] (did you mean "teams.service-desk.costPerHour"?)`,
         `${four}:9:21 search.constraints[0].metric: metric "requests.calls.service_levl" does not exist in this scenario (did you mean "requests.calls.service_level"?)`,
         `${four}:10:23 search.constraints[1].sla: SLA "no-such-sla" has no verdict in this scenario`,
         `${four}:11:94 search.constraints[2].tolerance: p0 ± δ = 0.98 ± 0.05 must lie strictly between 0 and 1`,
