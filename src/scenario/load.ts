@@ -299,9 +299,11 @@ export function createScenarioLoader(language: ScenarioLanguage, loaderOptions: 
   const fromMerge = (m: MergeResult, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null): LoadResult => {
     if (!m.ok) {
       if (m.known === undefined) return { ok: false, errors: m.errors };
-      // A broken chain: its problem, and what can be checked of the files above the break.
+      // A broken chain: its problem, and what can be checked of the files above the break (those
+      // files in the chain's order, the one loaded first, when they have problems of their own).
       const k = checkKnownPart(language, m.known, baseDir);
-      return { ok: false, errors: inDocumentOrder([...m.errors, ...k.issues.map(errorLocator(k.origins, file))]), ...(k.partial !== null ? { partial: k.partial } : {}) };
+      const found = k.issues.map(errorLocator(k.origins, file));
+      return { ok: false, errors: inDocumentOrder([...found.filter((e) => e.file === file), ...found, ...m.errors]), ...(k.partial !== null ? { partial: k.partial } : {}) };
     }
     return compileLocated(language, m, file, overrides, baseDir);
   };

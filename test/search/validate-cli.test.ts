@@ -54,6 +54,22 @@ describe('opsim validate checks a search section', () => {
     expect(run('search', percent, '--workers', '1', '--quiet').code).toBe(2);
   });
 
+  test('a scenario that does not load: bounds checked against the unit and range the model catalog gives the metric; the metric\'s existence waits', () => {
+    const f = path.join(fixtures, 'invalid/bounds-unloaded-search.yaml');
+    const r = run('validate', f);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      [
+        `${f}:4:10 horizon: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "tomorrow"`,
+        `${f}:13:60 search.constraints[0].atMost: expected a duration like "5m" or "90s", or a plain number of seconds, got "5kW"`,
+        `${f}:13:73 search.constraints[0].tolerance: expected a duration like "5m" or "90s", or a plain number of seconds, got "2 apples"`,
+        `${f}:14:54 search.constraints[1].atMost: 80 is outside what this metric can take: expected a fraction between 0 and 1: write 0.8 for 80 %`,
+        `${f}: 4 problems`,
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('the shipped search scenarios stay valid', () => {
     for (const f of ['scenarios/globalmart-staffing-search.yaml', 'scenarios/service-desk-shifts-search.yaml', 'test/search/fixtures/pool-penalty-search.yaml']) {
       const r = run('validate', f);
