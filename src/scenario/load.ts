@@ -164,6 +164,63 @@ function variantValueIssues(scenario: Scenario, schema: unknown): Issue[] {
   return runScenarioChecks(scenario, [variantValues], schema).map((f) => ({ ...f, atKey: true }));
 }
 
+/**
+ * The settings of each listed variant judged together, for a scenario that did not load (a
+ * loaded one has every variant compiled whole by the experiment planner instead): a `dist` set by
+ * one setting and its parameter by another, two bounds a model's check compares. Only where it is
+ * sound: every setting of the variant writes into a top-level section that validated (`unavailable`
+ * holds those that did not), since the schema judges each section on its own and the checks read
+ * only sound sections; the base's own check findings (`baseFindings`) are not said again. Worded
+ * and located as the whole-variant compile says them: a problem in a value a setting wrote, at that
+ * setting (and not when the setting's value alone was already refused, `said`); one elsewhere, at
+ * its place in the file, tagged with the variant. Factor designs are not expanded here (their
+ * combinations can number thousands): their values are checked one by one (variantValues).
+ */
+function variantJointIssues(language: ScenarioLanguage, raw: unknown, scenario: Scenario, unavailable: ReadonlySet<string>, baseFindings: readonly Issue[], said: readonly Issue[]): Issue[] {
+  let variants: NonNullable<Scenario['experiment']>['variants'];
+  try {
+    variants = scenario.experiment?.variants;
+  } catch (err) {
+    if (err instanceof SectionUnavailable) return [];
+    throw err;
+  }
+  if (variants === undefined || !('list' in variants) || !isPlainObject(raw)) return [];
+  const schema = jsonSchemaOf(language.schema);
+  const known = new Set(isPlainObject(schema.properties) ? Object.keys(schema.properties) : []);
+  const key = (i: Issue): string => `${toPointer(i.segments)}\u0000${i.message}`;
+  const before = new Set(baseFindings.map(key));
+  const refused = new Set(said.map((i) => toPointer(i.segments)));
+  const out: Issue[] = [];
+  variants.list.forEach((v, i) => {
+    const set = Object.fromEntries(Object.entries(v.set ?? {}).filter(([p]) => p !== 'experiment' && !p.startsWith('experiment.')));
+    if (Object.keys(set).length < 2) return;
+    const r = applyOverridesChecked(raw, set, schema);
+    if (!r.ok) return; // a path that does not exist: experimentSection says it
+    const touched = new Set(r.written.map((w) => w.path[0]));
+    if ([...touched].some((t) => typeof t !== 'string' || !known.has(t) || unavailable.has(t))) return;
+    const v2 = validateAndConvert(language.schema, r.doc);
+    const issues = v2.ok ? [] : v2.issues.filter((x) => touched.has(x.segments[0] as string));
+    const broken = new Set(issues.map((x) => x.segments[0] as string));
+    const partial = isPlainObject(r.doc) ? partialOf(language, r.doc, known, new Set([...unavailable, ...broken])) : null;
+    const findings = partial === null ? [] : runScenarioChecks(partial, language.checks, schema).filter((f) => !before.has(key(f)));
+    for (const x of [...issues, ...findings]) {
+      const j = r.written.findIndex((w) => w.path.length <= x.segments.length && w.path.every((s, k) => s === x.segments[k]));
+      const label = `variant ${JSON.stringify(v.name)}`;
+      const own = r.written[j];
+      if (own === undefined) {
+        out.push({ segments: x.segments, message: `${label}: ${x.message}`, atKey: true }); // at the key, as the planner's compile places it
+        continue;
+      }
+      // Every setting applied (r.ok), so the j-th written path is the j-th setting's.
+      const at = ['experiment', 'variants', 'list', i, 'set', Object.keys(set)[j]!];
+      if (refused.has(toPointer(at))) continue;
+      const where = displayPath(x.segments);
+      out.push({ segments: at, message: `${label}: ${where === at[5] ? '' : `${where}: `}${x.message} (set by override ${own.source})`, atKey: true });
+    }
+  });
+  return out;
+}
+
 /** The language's file hooks, each stopping quietly at a section that did not validate (as checks do). */
 function guardedResolvers(resolvers: readonly FileResolver[]): FileResolver[] {
   return resolvers.map((resolve) => (scenario, raw, files) => {
@@ -183,9 +240,13 @@ function guardedResolvers(resolvers: readonly FileResolver[]): FileResolver[] {
  * it, the checks and file hooks still run on the sections that validated (validParts), and when a
  * check fails the file hooks still run, so one load reports every problem it can find; `complete`
  * false stops at the first failing stage instead (the plain-source attempt, whose failure is
- * followed by a located load that reports everything).
+ * followed by a located load that reports everything). `joint`: when the document does not load,
+ * also check the variants' values (variantValueIssues) and judge each variant's settings together
+ * (variantJointIssues): for a scenario as loaded from a file or text, not for compileRaw, which
+ * compiles each variant itself (a variant's compile spoke for every other variant, under its own
+ * name: `variant "warm": variant "one": …`).
  */
-function compileLocated(language: ScenarioLanguage, located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null, complete = true): LoadResult {
+function compileLocated(language: ScenarioLanguage, located: Located, file: string | null, overrides: Record<string, unknown> | undefined, baseDir: string | null = null, complete = true, joint = false): LoadResult {
   let raw = located.value;
   const origins = new Map(located.origins);
   // Overrides whose path does not exist are said with every other problem: the others still apply.
@@ -223,19 +284,22 @@ function compileLocated(language: ScenarioLanguage, located: Located, file: stri
     const files = resolveScenarioFiles(raw, partial, baseDir, guardedResolvers(language.resolveFiles));
     // Names repeated in a set-aside section are duplicates whatever else is wrong there.
     const duplicates = rawDuplicateNames(raw as Record<string, unknown>, unavailable);
-    return fail([...issues, ...duplicates, ...findings, ...files.issues, ...variantValueIssues(partial, schema)], partial);
+    const values = joint ? variantValueIssues(partial, schema) : [];
+    return fail([...issues, ...duplicates, ...findings, ...files.issues, ...values, ...(joint ? variantJointIssues(language, raw, partial, unavailable, findings, values) : [])], partial);
   }
   const findings = runScenarioChecks(v.scenario, language.checks, schema);
   if (findings.length > 0) {
     if (!complete) return fail(findings, null);
     // The scenario is kept for further checks; the file hooks edit a copy of it.
     const files = resolveScenarioFiles(raw, structuredClone(v.scenario), baseDir, language.resolveFiles);
-    return fail([...findings, ...files.issues, ...variantValueIssues(v.scenario, schema)], v.scenario);
+    const values = joint ? variantValueIssues(v.scenario, schema) : [];
+    return fail([...findings, ...files.issues, ...values, ...(joint ? variantJointIssues(language, raw, v.scenario, new Set(), findings, values) : [])], v.scenario);
   }
   const files = resolveScenarioFiles(raw, v.scenario, baseDir, language.resolveFiles);
   if (files.issues.length > 0 || overrideErrors.length > 0) {
     if (!complete) return fail(files.issues, null);
-    return fail([...files.issues, ...variantValueIssues(v.scenario, schema)], v.scenario);
+    const values = joint ? variantValueIssues(v.scenario, schema) : [];
+    return fail([...files.issues, ...values, ...(joint ? variantJointIssues(language, raw, v.scenario, new Set(), [], values) : [])], v.scenario);
   }
   raw = files.raw;
   return { ok: true, scenario: v.scenario, file, hash: createHash('sha256').update(canonicalJson(raw)).digest('hex'), raw };
@@ -305,7 +369,7 @@ export function createScenarioLoader(language: ScenarioLanguage, loaderOptions: 
       const found = k.issues.map(errorLocator(k.origins, file));
       return { ok: false, errors: inDocumentOrder([...found.filter((e) => e.file === file), ...found, ...m.errors]), ...(k.partial !== null ? { partial: k.partial } : {}) };
     }
-    return compileLocated(language, m, file, overrides, baseDir);
+    return compileLocated(language, m, file, overrides, baseDir, true, true);
   };
 
   const loadScenarioFile = (file: string, options: LoadOptions = {}): LoadResult => {

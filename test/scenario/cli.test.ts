@@ -99,6 +99,34 @@ describe('opsim validate (built CLI)', () => {
     expect(o.stderr).toBe(`${own}:6:16 ${message('seven')}\n${own}: 1 problem\n`);
   });
 
+  test("a loaded scenario's variants: each problem once, under its own variant, located (a problem off the variant's settings too)", () => {
+    const text = `name: t
+horizon: 2d
+interval: 1d
+load: [{ name: customers, service: station, rate: 9/s }]
+services: [{ name: station, servers: 10, serviceTime: { dist: exponential, mean: 1s } }]
+experiment:
+  variants:
+    list:
+      - { name: gamma, set: { services.station.serviceTime.dist: gamma, services.station.serviceTime.mean: 2s } }
+      - { name: warm, set: { warmup: 2d, horizon: 1d } }
+      - { name: one, set: { services.station.servers: ten, horizon: 1d } }
+`;
+    const files = tmpFiles({ 'joint.yaml': text, 'unloaded.yaml': text.replace('interval: 1d', 'interval: banana') });
+    const variants = (f: string): string[] => [
+      `${f}:5:42 services[0].serviceTime: variant "gamma": missing required field "shape"`,
+      `${f}:10:30 experiment.variants.list[1].set.warmup: variant "warm": must be shorter than the horizon (86400 s), got 172800 s (set by override warmup=2d)`,
+      `${f}:11:29 experiment.variants.list[2].set["services.station.servers"]: variant "one": services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "ten" (set by override services.station.servers=ten)`,
+    ];
+    const loaded = path.join(files, 'joint.yaml');
+    expect(run('validate', loaded).stderr).toBe([...variants(loaded), `${loaded}: 3 problems`, ''].join('\n'));
+    // The same scenario when it does not load: the same sentences, with the interval's problem.
+    const unloaded = path.join(files, 'unloaded.yaml');
+    expect(run('validate', unloaded).stderr).toBe(
+      [`${unloaded}:3:11 interval: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "banana"`, ...variants(unloaded), `${unloaded}: 4 problems`, ''].join('\n'),
+    );
+  });
+
   test('an implicit key past YAML\'s 1024-character limit is refused, as the located reader refuses it', () => {
     // A valid scenario but for the key's length: the service exists, so nothing later sends the load to the located reader.
     const long = 'w'.repeat(1100);
