@@ -144,7 +144,7 @@ function checkKnownPart(language: ScenarioLanguage, known: Located, baseDir: str
   const broken = new Set(issues.map((i) => i.segments[0]));
   for (const k of Object.keys(raw)) {
     const v = raw[k];
-    const stands = !isPlainObject(v) && !(Array.isArray(v) && v.length > 0 && isNamedList(v));
+    const stands = v !== null && !isPlainObject(v) && !(Array.isArray(v) && v.length > 0 && isNamedList(v));
     if (sections.has(k) && stands && !broken.has(k)) unavailable.delete(k);
   }
   issues.push(...rawDuplicateNames(raw, unavailable));

@@ -56,6 +56,11 @@ describe('a broken extends chain', () => {
     ]);
   });
 
+  test('a field removed with null is not taken for a value (the base\'s horizon may be what it removes)', () => {
+    const dir = tmpFiles({ 'child.yaml': 'extends: gone.yaml\nhorizon: null\nwarmup: 1h\n' });
+    expect(errorsOf(loadScenarioFile(path.join(dir, 'child.yaml')), dir)).toEqual(['child.yaml:1:10 extends: cannot read base scenario "gone.yaml": file not found']);
+  });
+
   test('a cycle: the files in it are checked too', () => {
     const dir = tmpFiles({
       'a.yaml': 'extends: b.yaml\nname: a\nhorizon: 1d\nwarmup: 2d\n',
