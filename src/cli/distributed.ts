@@ -22,6 +22,8 @@ export interface DistributedFlags {
   report?: boolean;
   /** With --queue: replications per job. */
   block?: number;
+  /** With --queue: seconds without a connected worker before stopping. */
+  workerTimeout?: number;
 }
 
 /** Parses `I/N` (1-based) into a 0-based shard. */
@@ -55,6 +57,7 @@ export async function runDistributed(spec: ExperimentSpec, flags: DistributedFla
       out,
       resume: flags.resume === true,
       ...(flags.block !== undefined ? { block: flags.block } : {}),
+      ...(flags.workerTimeout !== undefined ? { workerTimeoutMs: flags.workerTimeout * 1000 } : {}),
       onProgress: (p) => progress.update(p),
       signal: controller.signal,
       log: (line) => {

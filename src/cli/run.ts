@@ -163,6 +163,8 @@ interface RunFlags {
   resume?: boolean;
   /** With --queue: replications per job. */
   block?: number;
+  /** With --queue: seconds without a connected worker before stopping. */
+  workerTimeout?: number;
 }
 
 /**
@@ -266,6 +268,7 @@ export function register(program: Command): void {
     .option('--queue <url>', 'coordinate the run on a BullMQ queue in Redis (redis://HOST:PORT); "opsim worker" runs the replications')
     .option('--resume', 'with --queue: continue from the coordinator\'s log in --out, adding only what is missing')
     .option('--block <n>', 'with --queue: replications per job (default: a stage\'s replications / 16, at most 64)', integer('--block', 1))
+    .option('--worker-timeout <seconds>', 'with --queue: stop (as Ctrl-C: partial results, exit 130, --resume continues) when no worker has been connected this long (default: wait)', integer('--worker-timeout', 1))
     .addHelpText('after', exitCodesHelp([
       [0, 'every replication ran; results written'],
       [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack), or its output could not be written (stdout or stderr failed, e.g. a full disk; a closed reader is not a failure)'],

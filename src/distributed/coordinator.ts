@@ -20,7 +20,7 @@ import type { FailedReplication, ResultsDocument } from '../results/format.js';
 import { experimentIdentity, nodeMajor, type ExperimentSpec } from './identity.js';
 import { canonicalJson } from '../scenario/canonical-json.js';
 import { appendLines, readRecordsFile, recordsHeader, type RecordsEnd } from './part.js';
-import { connectionOptions, connectRedis, queueName, queueVersion, specKey, SPEC_TTL_SECONDS, type BlockJob, type BlockResult } from './queue.js';
+import { connectionOptions, connectRedis, queueName, queueVersion, redactUrl, specKey, SPEC_TTL_SECONDS, type BlockJob, type BlockResult } from './queue.js';
 import { decodeRecord, sameRecord, type RecordLine } from './record.js';
 
 /** File name of the coordinator's log inside the output folder. */
@@ -41,6 +41,11 @@ export interface CoordinateOptions {
   onProgress?: (p: ExperimentProgress) => void;
   /** Aborting stops waiting; queued blocks stay in Redis for --resume. */
   signal?: AbortSignal;
+  /**
+   * Stop (as an interruption: partial results, queued blocks kept for --resume) when no worker
+   * has been connected to the queue for this long. Default: wait, saying so every few minutes.
+   */
+  workerTimeoutMs?: number;
   /** Messages for the planner (queued blocks, resumed replications, determinism faults). */
   log?: (line: string) => void;
 }
@@ -81,15 +86,27 @@ export async function coordinate(spec: ExperimentSpec, options: CoordinateOption
   const queue = new Queue<BlockJob, BlockResult>(name, { connection });
   const events = new QueueEvents(name, { connection });
   const faults: FailedReplication[] = [];
+  // The run's own stop: the caller's signal, or the worker timeout.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted === true) stop.abort();
   try {
     await redis.set(specKey(identity), JSON.stringify(spec), 'EX', SPEC_TTL_SECONDS);
     await events.waitUntilReady();
-    const executor = new QueueExecutor({ identity, queue, events, logFile, logged, faults, say, block: options.block, attempts: options.attempts ?? 3 });
-    const outcome = await executeExperiment(spec.input, { ...spec.options, executor, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    const watch: WorkerWatch = {
+      count: () => queue.getWorkersCount(),
+      hint: `start one with "opsim worker --queue ${redactUrl(options.url)}" on a machine with opsim ${queueVersion()} and Node ${nodeMajor()}`,
+      ...(options.workerTimeoutMs !== undefined ? { timeoutMs: options.workerTimeoutMs } : {}),
+      giveUp: () => stop.abort(),
+    };
+    const executor = new QueueExecutor({ identity, queue, events, logFile, logged, faults, say, block: options.block, attempts: options.attempts ?? 3, watch });
+    const outcome = await executeExperiment(spec.input, { ...spec.options, executor, ...(options.onProgress ? { onProgress: options.onProgress } : {}), signal: stop.signal });
     const end: RecordsEnd = { kind: 'end', interrupted: outcome.interrupted };
     if (!outcome.interrupted) await appendLines(logFile, [end]);
     return assembleResults({ ...outcome, failures: [...outcome.failures, ...faults] });
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await events.close();
     await queue.close();
     redis.disconnect();
@@ -107,6 +124,73 @@ export interface QueueExecutorContext {
   say: (line: string) => void;
   block: number | undefined;
   attempts: number;
+  /** Watches for a queue without workers (absent in tests of the collecting alone). */
+  watch?: WorkerWatch;
+}
+
+/** How the coordinator notices that no worker takes its blocks. */
+export interface WorkerWatch {
+  /** Workers connected to the queue (BullMQ's CLIENT LIST; a failure skips the check). */
+  count: () => Promise<number>;
+  /** What the planner should do, e.g. the worker command. */
+  hint: string;
+  /** Give up after this long without a worker (default: never). */
+  timeoutMs?: number;
+  /** Called once when the timeout is reached: stops the run as an interruption. */
+  giveUp: () => void;
+  /** The clock (tests pass their own). */
+  now?: () => number;
+}
+
+/** No worker for this long before the first notice: workers are often started just after the coordinator. */
+export const NO_WORKER_GRACE_MS = 10_000;
+/** Repeat the notice this often while still no worker is connected. */
+export const NO_WORKER_REPEAT_MS = 5 * 60_000;
+
+/**
+ * Tells the planner, while blocks wait, that no worker is connected to the queue (and what to
+ * do), says when one connects, and gives up after the watch's timeout if one is set. A
+ * coordinator without workers would otherwise wait in silence forever.
+ */
+export class NoWorkerNotice {
+  private since: number | null = null;
+  private lastSaid: number | null = null;
+  private gaveUp = false;
+  private lastCheck: number | null = null;
+  constructor(private readonly w: WorkerWatch, private readonly queueName: string, private readonly say: (line: string) => void) {}
+
+  async check(): Promise<void> {
+    const clock = this.w.now ?? Date.now;
+    // At most one CLIENT LIST per second, however fast blocks come back.
+    if (this.lastCheck !== null && clock() - this.lastCheck < 1000) return;
+    this.lastCheck = clock();
+    let n: number;
+    try {
+      n = await this.w.count();
+    } catch {
+      return; // CLIENT LIST refused (some managed Redis): no check, no false alarm.
+    }
+    const now = clock();
+    if (n > 0) {
+      if (this.lastSaid !== null) this.say(`${n} worker${n === 1 ? '' : 's'} connected to ${this.queueName}; continuing`);
+      this.since = null;
+      this.lastSaid = null;
+      return;
+    }
+    this.since ??= now;
+    const waited = now - this.since;
+    if (this.w.timeoutMs !== undefined && waited >= this.w.timeoutMs && !this.gaveUp) {
+      this.gaveUp = true;
+      this.say(`no worker connected to ${this.queueName} for ${Math.round(waited / 1000)} s (--worker-timeout): stopping; queued blocks stay in Redis, continue with --resume once a worker runs`);
+      this.w.giveUp();
+      return;
+    }
+    if (waited < NO_WORKER_GRACE_MS) return;
+    if (this.lastSaid !== null && now - this.lastSaid < NO_WORKER_REPEAT_MS) return;
+    this.lastSaid = now;
+    const limit = this.w.timeoutMs !== undefined ? `stopping after ${Math.round(this.w.timeoutMs / 1000)} s without one` : 'waiting (Ctrl-C writes the partial results; --resume continues; --worker-timeout stops on its own)';
+    this.say(`no worker connected to ${this.queueName} for ${Math.round(waited / 1000)} s: ${this.w.hint}; ${limit}`);
+  }
 }
 
 interface PendingBlock {
@@ -171,6 +255,7 @@ export class QueueExecutor implements Executor {
     c.events.on('completed', onEvent);
     c.events.on('failed', onEvent);
     signal?.addEventListener('abort', kick, { once: true });
+    const notice = c.watch !== undefined ? new NoWorkerNotice(c.watch, c.queue.name, c.say) : null;
     try {
       // Existing ids are left as they are (BullMQ ignores a duplicate jobId), so a restarted
       // coordinator adds nothing twice; a block that failed for good before is retried.
@@ -185,6 +270,8 @@ export class QueueExecutor implements Executor {
           if (await this.collect(id, block, settle)) pending.delete(id);
         }
         if (pending.size === 0 || isAborted(signal)) break;
+        await notice?.check();
+        if (isAborted(signal)) break;
         // Events wake the loop at once; the timeout covers events missed while disconnected.
         await new Promise<void>((resolve) => {
           wake = resolve;
@@ -210,11 +297,17 @@ export class QueueExecutor implements Executor {
       await c.queue.add(block.add.name, block.add.data, block.add.opts);
       return false;
     }
-    if (state === 'failed' && job.attemptsMade >= c.attempts) {
+    // BullMQ moves a job to 'failed' only once it will not retry it: its attempts are used up,
+    // or a worker refused it (UnrecoverableError: an unverifiable job, which no retry can make
+    // verifiable, fails at its first attempt). Either way its replications fail for good now.
+    if (state === 'failed') {
+      const why = job.attemptsMade < c.attempts ? `refused by a worker, not retried` : `failed ${job.attemptsMade} times (a worker died or could not run it)`;
+      const error = `block ${id} ${why}: ${job.failedReason}`;
+      c.say(`${error} (replications ${block.tasks.map((t) => `${t.variant}:${t.replication}`).join(', ')}, seed ${block.tasks[0]!.seed})`);
       block.tasks.forEach((t, k) => {
         if (block.settled.has(k)) return;
         block.settled.add(k);
-        settle(t, { status: 'failed', error: `block ${id} failed ${job.attemptsMade} times (a worker died or could not run it): ${job.failedReason}` });
+        settle(t, { status: 'failed', error });
       });
       return true;
     }

@@ -93,7 +93,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       throw new UnrecoverableError(`block built by opsim ${d.opsimVersion} on Node ${d.nodeMajor}; this worker is opsim ${queueVersion()} on Node ${nodeMajor()}`);
     }
     const exp = await verify(d.identity);
-    say(`block ${job.id ?? '?'}: ${d.tasks.length} replication${d.tasks.length === 1 ? '' : 's'} of experiment ${d.identity.slice(0, 12)} (attempt ${job.attemptsMade + 1})`);
+    say(`block ${job.id ?? '?'}: ${d.tasks.length} replication${d.tasks.length === 1 ? '' : 's'} of experiment ${d.identity.slice(0, 12)} (attempt ${attemptOf(job)})`);
     if (d.seed !== exp.seed) throw new UnrecoverableError(`seed ${JSON.stringify(d.seed)} is not the verified experiment's`);
     const runs = d.tasks.map(async (t): Promise<RecordLine> => {
       const { key, payload } = payloadOf(exp, t);
@@ -129,4 +129,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       redis.disconnect();
     },
   };
+}
+
+/**
+ * The attempt a block is on: BullMQ counts every move to active in attemptsStarted, including
+ * one after a worker died holding the block (which attemptsMade, counting failures, misses).
+ */
+export function attemptOf(job: Pick<Job, 'attemptsStarted' | 'attemptsMade'>): number {
+  return Math.max(job.attemptsStarted, job.attemptsMade + 1);
 }

@@ -194,7 +194,7 @@ export function prepare(input: ExperimentInput, options: ExperimentOptions): { b
         const own = Object.keys(def.set).find((k) => e.path === k || e.message.includes(`(set by override ${k}=`));
         const isOwn = own !== undefined;
         const segs = isOwn ? [...def.origin, ...(def.origin[2] === 'list' ? ['set', own] : [own])] : def.origin;
-        const where = isOwn ? at(segs) : { line: null, column: null };
+        const where: { file?: string | null; line: number | null; column: number | null } = isOwn ? at(segs) : relocate(at, input.file, e);
         errors.push({ file: isOwn ? input.file : e.file, ...where, path: isOwn ? displayPath(segs) : e.path, message: `variant "${def.name}": ${isOwn && e.path !== own ? `${e.path}: ` : ''}${e.message}` });
       }
       continue;

@@ -16,7 +16,7 @@ import type { SchemaObject } from 'ajv';
 import { didYouMean, displayPath, parseFieldPath, showValue, type PathSegments } from './errors.js';
 import { isPlainObject } from './merge.js';
 import { applyOverridesChecked, leafSchemas, type OverrideOutcome } from './overrides.js';
-import { compileValidator, describeSchema, validateWith, type Compiled } from './validate.js';
+import { compileValidator, describeSchema, validateWith, type Compiled, type Issue } from './validate.js';
 
 /** Reports one problem at a field path (`services[0].name` or segments). */
 export type ScenarioReport = (path: string | PathSegments, message: string) => void;
@@ -253,6 +253,105 @@ export function variantValues(scenario: Scenario, report: ScenarioReport, schema
       values.forEach((value, j) => check(`factor ${JSON.stringify(label)}`, p, value, ['experiment', 'variants', 'factors', p, ...(Array.isArray(f) ? [] : ['values']), j]));
     }
   }
+}
+
+/** The object or list branches of schemas (unions flattened); `open` when one of them takes any value. */
+function branchesOf(schemas: readonly unknown[]): { objects: Record<string, unknown>[]; lists: Record<string, unknown>[]; open: boolean } {
+  const out = { objects: [] as Record<string, unknown>[], lists: [] as Record<string, unknown>[], open: false };
+  const visit = (s: unknown): void => {
+    if (!isPlainObject(s)) return;
+    const union = Array.isArray(s.anyOf) ? s.anyOf : Array.isArray(s.oneOf) ? s.oneOf : undefined;
+    if (union !== undefined) {
+      for (const b of union) visit(b);
+      return;
+    }
+    if (s.type === undefined && s['x-unit'] === undefined && s.const === undefined && s.enum === undefined && s.properties === undefined && s.items === undefined) out.open = true;
+    else if (s.type === 'object' || isPlainObject(s.properties)) out.objects.push(s);
+    else if (s.type === 'array' || isPlainObject(s.items)) out.lists.push(s);
+  };
+  for (const s of schemas) visit(s);
+  return out;
+}
+
+/** The schemas a field of an object may have under `branches` (empty: no branch has it). */
+function fieldSchemas(branches: readonly Record<string, unknown>[], key: string): unknown[] {
+  const out: unknown[] = [];
+  for (const b of branches) {
+    if (isPlainObject(b.properties) && Object.prototype.hasOwnProperty.call(b.properties, key)) out.push(b.properties[key]);
+    else if (b.additionalProperties === undefined || b.additionalProperties === true) out.push({});
+    else if (isPlainObject(b.additionalProperties)) out.push(b.additionalProperties);
+    else if (isPlainObject(b.patternProperties)) for (const [re, ps] of Object.entries(b.patternProperties)) if (new RegExp(re, 'u').test(key)) out.push(ps);
+  }
+  return out;
+}
+
+/**
+ * The schema problems of a part of a document that are certain whatever the rest turns out to
+ * be: the part an `extends` chain could read when a base further down could not be (missing,
+ * unreadable, cyclic, its syntax broken). The rest merges under it (merge.ts): each value written
+ * here stays (an object keeps its fields, a list its items, a scalar replaces the base's), and
+ * the rest may add fields and items. So a field no schema branch has is unknown, and a value its
+ * field refuses in every branch is wrong, whatever the base holds; a missing required field, a
+ * list too short or a union whose tag the base may give are not said (the base may supply them).
+ * A branch is left out only when this part contradicts its tag (`dist: gamma` is not the
+ * exponential branch). Null removes a field: not checked. Messages are the validator's.
+ */
+export function certainProblems(doc: unknown, schema: unknown): Issue[] {
+  const out: Issue[] = [];
+  const walk = (value: unknown, segs: (string | number)[], schemas: readonly unknown[]): void => {
+    if (value === null || schemas.length === 0) return;
+    if (!isPlainObject(value) && !Array.isArray(value)) {
+      // A union's tag (`dist`) none of whose branches takes this value: said as the validator says it.
+      const tags = schemas.map((s) => (isPlainObject(s) && typeof s.const === 'string' ? s.const : undefined));
+      if (tags.length > 1 && tags.every((t): t is string => t !== undefined)) {
+        if (!tags.includes(value as string)) out.push({ segments: segs, message: `must be one of ${tags.join(', ')}, got ${showValue(value)}${typeof value === 'string' ? didYouMean(value, tags) : ''}` });
+        return;
+      }
+      for (const issue of leafProblems(schemas, value)) out.push({ segments: [...segs, ...issue.segments], message: issue.message });
+      return;
+    }
+    const b = branchesOf(schemas);
+    if (b.open) return;
+    if (Array.isArray(value)) {
+      if (b.lists.length === 0) {
+        out.push({ segments: segs, message: `must be ${describeSchema({ anyOf: schemas })}, got a list` });
+        return;
+      }
+      const items = b.lists.map((l) => l.items).filter((i) => i !== undefined);
+      value.forEach((e, i) => walk(e, [...segs, i], items.length < b.lists.length ? [{}] : items));
+      return;
+    }
+    if (b.objects.length === 0) {
+      out.push({ segments: segs, message: `must be ${describeSchema({ anyOf: schemas })}, got an object` });
+      return;
+    }
+    // Branches whose tag this part contradicts are not what the author meant (when one is left).
+    const fits = b.objects.filter((o) => !isPlainObject(o.properties) || Object.entries(o.properties).every(([k, ps]) => !isPlainObject(ps) || !('const' in ps) || !Object.prototype.hasOwnProperty.call(value, k) || value[k] === ps.const));
+    const branches = fits.length > 0 ? fits : b.objects;
+    for (const key of Object.keys(value)) {
+      const child = fieldSchemas(branches, key);
+      if (child.length === 0) {
+        const known = new Set(branches.flatMap((o) => (isPlainObject(o.properties) ? Object.keys(o.properties) : [])));
+        out.push({ segments: [...segs, key], message: `unknown field${didYouMean(key, known)}`, atKey: true });
+      } else walk(value[key], [...segs, key], child);
+    }
+  };
+  walk(doc, [], [schema]);
+  return out;
+}
+
+/**
+ * Names repeated in a list (two items with the same `name` text), in the given top-level sections
+ * of a raw document: certain whatever else is wrong with those items, so said even in a section
+ * the schema refused (uniqueNames says them in the sections that validated).
+ */
+export function rawDuplicateNames(raw: Record<string, unknown>, sections: Iterable<string>): CheckFinding[] {
+  const findings: CheckFinding[] = [];
+  for (const k of sections) {
+    if (!Object.prototype.hasOwnProperty.call(raw, k)) continue;
+    uniqueNames({ [k]: raw[k] } as unknown as Scenario, (path, message) => void findings.push({ segments: typeof path === 'string' ? parseFieldPath(path) : [...path], message }));
+  }
+  return findings;
 }
 
 /** The checks of the language itself, run before the models' checks. */

@@ -17,15 +17,21 @@ export interface Located {
   origins: Map<string, Origin>;
 }
 
-/** Result of resolving an extends chain. */
-export type MergeResult = ({ ok: true } & Located) | { ok: false; errors: ScenarioError[] };
+/**
+ * Result of resolving an extends chain. When the chain breaks (a base missing, unreadable,
+ * cyclic, too deep or not parsed), `known` is what could be read above the break, merged as the
+ * chain would merge it (without `extends`): the part of the document whose every value stands
+ * whatever the unread bases hold (load.ts checks it). Absent when the first file itself was not read.
+ */
+export type MergeResult = ({ ok: true } & Located) | { ok: false; errors: ScenarioError[]; known?: Located };
 
 /** True for plain objects (not lists, not null). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function isNamedList(a: unknown[]): a is Record<string, unknown>[] {
+/** True for a list every item of which is an object with a `name` no other item has: such lists merge by name. */
+export function isNamedList(a: unknown[]): a is Record<string, unknown>[] {
   const seen = new Set<string>();
   for (const e of a) {
     if (!isPlainObject(e) || typeof e.name !== 'string' || seen.has(e.name)) return false;
@@ -118,9 +124,12 @@ export type SourceReader = (absPath: string, displayName: string) => SourceResul
 export function resolveExtends(doc: SourceDoc, ctx: ExtendsContext, chain: string[] = [], read: SourceReader = readScenarioSource): MergeResult {
   const value = doc.value;
   if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, 'extends')) return { ok: true, value, origins: doc.origins };
+  const childValue: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) if (k !== 'extends') setKey(childValue, k, value[k]);
+  const child: Located = { value: childValue, origins: doc.origins };
   const at = (message: string): MergeResult => {
     const o = doc.origins.get('/extends');
-    return { ok: false, errors: [{ file: doc.file, line: o?.line ?? null, column: o?.column ?? null, path: 'extends', message }] };
+    return { ok: false, errors: [{ file: doc.file, line: o?.line ?? null, column: o?.column ?? null, path: 'extends', message }], known: child };
   };
   const ext = value.extends;
   if (typeof ext !== 'string' || ext.trim() === '') return at('must be the path of a base scenario file, e.g. "base.yaml"');
@@ -145,14 +154,13 @@ export function resolveExtends(doc: SourceDoc, ctx: ExtendsContext, chain: strin
     if (src.errors.length === 1 && first !== undefined && first.line === null && first.message.startsWith('cannot read')) {
       return at(`cannot read base scenario ${JSON.stringify(ext)}: ${first.message.replace(/^cannot read file: /, '')}`);
     }
-    return src;
+    return { ok: false, errors: src.errors, known: child };
   }
   const baseCtx: ExtendsContext = { absDir: path.dirname(abs), displayDir: path.dirname(display), ...(ctx.jail !== undefined ? { jail: ctx.jail } : {}) };
   const base = resolveExtends(src.doc, baseCtx, [...chain, real], read);
-  if (!base.ok) return base;
-  const childValue: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) if (k !== 'extends') setKey(childValue, k, value[k]);
-  const merged = mergeLocated({ value: base.value, origins: base.origins }, { value: childValue, origins: doc.origins });
+  // What lies above a break further down the chain merges as it would onto the whole base.
+  if (!base.ok) return { ok: false, errors: base.errors, known: base.known !== undefined ? mergeLocated(base.known, child) : child };
+  const merged = mergeLocated({ value: base.value, origins: base.origins }, child);
   return { ok: true, ...merged };
 }
 

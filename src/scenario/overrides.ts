@@ -84,6 +84,11 @@ export function leafSchemas(schema: unknown, segments: readonly (string | number
   return here;
 }
 
+/** The path as written with its segment `i` replaced by `near`: the nearest valid path, for a hint. */
+function nearPath(segs: readonly (string | number)[], i: number, near: string): string {
+  return displayPath([...segs.slice(0, i), near, ...segs.slice(i + 1)]);
+}
+
 /** What applying overrides produced: the new document and the JSON paths each override wrote. */
 export type OverrideOutcome = { ok: true; doc: unknown; written: { path: (string | number)[]; source: string }[] } | { ok: false; errors: ScenarioError[] };
 
@@ -133,7 +138,7 @@ export function applyOverridesChecked(doc: unknown, overrides: Record<string, un
           if (idx === -1) {
             const names = cur.filter(isPlainObject).map((e) => e.name).filter((n): n is string => typeof n === 'string');
             const hint = closest(seg, names);
-            err(`${here} has no item named ${JSON.stringify(seg)}${hint !== undefined ? ` (did you mean "${hint}"?)` : ''}${names.length > 0 ? ` (names: ${names.join(', ')})` : ''}`);
+            err(`${here} has no item named ${JSON.stringify(seg)}${hint !== undefined ? ` (did you mean "${nearPath(segs, i, hint)}"?)` : ''}${names.length > 0 ? ` (names: ${names.join(', ')})` : ''}`);
             failed = true;
             break;
           }
@@ -158,7 +163,9 @@ export function applyOverridesChecked(doc: unknown, overrides: Record<string, un
       if (child === undefined) child = openFields(sch);
       if (child === undefined && isPlainObject(sch) && Object.keys(sch).length > 0) {
         const hint = closest(key, fields.keys());
-        err(`unknown field ${JSON.stringify(key)}${resolved.length > 0 ? ` in ${here}` : ''}${hint !== undefined ? ` (did you mean "${hint}"?)` : ''}`);
+        const list = [...fields.keys()];
+        const expected = hint !== undefined ? ` (did you mean "${nearPath(segs, i, hint)}"?)` : list.length > 0 && list.length <= 12 ? ` (fields: ${list.join(', ')})` : '';
+        err(`unknown field ${JSON.stringify(key)}${resolved.length > 0 ? ` in ${here}` : ''}${expected}`);
         failed = true;
         break;
       }

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { metricCatalog, runReplication } from '../models/replication.js';
-import { slaMetrics, type FeasibleRange, type MetricSpec, type SlaMetrics, type Unit } from '../results/metrics.js';
+import { slaMetrics, templateMatch, type FeasibleRange, type MetricSpec, type SlaMetrics, type Unit } from '../results/metrics.js';
+import { MODELS } from '../models/index.js';
 import { compileRaw, scenarioJsonSchema } from '../scenario/index.js';
 import { didYouMean, displayPath, inDocumentOrder, ScenarioLoadError, toPointer, type ScenarioError } from '../scenario/errors.js';
 import { SectionUnavailable } from '../scenario/checks.js';
@@ -136,6 +137,53 @@ function checkSectionShape(spec: SearchSpecValue, err: Report): boolean {
 }
 
 /**
+ * What every model that could declare `metric` says of it, from the model catalog's name
+ * templates alone (no scenario): its unit when every template the name fits agrees on it, and
+ * its range when they agree on that too and it does not depend on the horizon. Undefined when no
+ * template fits, or they disagree: then the bound waits for the loaded scenario.
+ */
+export function catalogMetricUnit(metric: string): { unit: Unit; range?: FeasibleRange } | undefined {
+  const specs = MODELS.flatMap((m) => m.metrics).filter((s) => templateMatch(s.name, metric) !== null);
+  const first = specs[0];
+  if (first === undefined || specs.some((s) => s.unit !== first.unit)) return undefined;
+  const range = first.range;
+  const sameRange = range !== undefined && range.hiAtHorizon !== true && specs.every((s) => JSON.stringify(s.range) === JSON.stringify(range));
+  return { unit: first.unit, ...(sameRange ? { range } : {}) };
+}
+
+/**
+ * The bounds (and a mean's tolerance) of the constraints on a metric whose unit the model
+ * catalog fixes (catalogMetricUnit), checked as prepareSearch checks them once the scenario
+ * loads, in the same words: the text's unit against the metric's kind ("5kW" for a time), the
+ * value inside the metric's range (80 for a fraction), a tolerance above zero. For a scenario that
+ * did not load; whether the metric exists in the scenario, and an SLA's verdict, wait until it loads.
+ */
+function checkBoundsByCatalog(spec: SearchSpecValue, err: Report): void {
+  spec.constraints.forEach((c, i) => {
+    const here: Segs = ['search', 'constraints', i];
+    if (c.metric === undefined || (c.kind === 'chance' && c.sla !== undefined)) return;
+    const known = catalogMetricUnit(c.metric);
+    if (known === undefined) return;
+    const bounds: ['atLeast' | 'atMost', number | string][] = [];
+    if (c.atLeast !== undefined) bounds.push(['atLeast', c.atLeast]);
+    if (c.atMost !== undefined) bounds.push(['atMost', c.atMost]);
+    if (bounds.length !== 1) return; // checkSectionShape said it
+    const [sense, value] = bounds[0]!;
+    const bound = inMetricUnit(known.unit, value);
+    if (typeof bound === 'string') err([...here, sense], bound);
+    else {
+      const problem = outsideRange({ unit: known.unit, ...(known.range !== undefined ? { range: known.range } : {}) } as MetricSpec, bound);
+      if (problem !== null) err([...here, sense], problem);
+    }
+    if (c.kind === 'mean' && typeof c.tolerance === 'string') {
+      const tolerance = inMetricUnit(known.unit, c.tolerance);
+      if (typeof tolerance === 'string') err([...here, 'tolerance'], tolerance);
+      else if (!(tolerance > 0)) err([...here, 'tolerance'], `the indifference zone must be > 0, got "${c.tolerance}"`);
+    }
+  });
+}
+
+/**
  * The checks of a scenario's `search:` section that need no runnable scenario, for `opsim
  * validate` when the scenario itself did not load (`LoadResult.partial`): the section's shape
  * (checkSectionShape) and that each variable's path exists. What needs a runnable scenario (the
@@ -157,6 +205,7 @@ export function searchSectionProblems(scenario: Scenario, file: string | null): 
   if (spec === undefined) return [];
   const { errors, err } = problemList(file);
   checkSectionShape(spec, err);
+  checkBoundsByCatalog(spec, err);
   spec.variables.forEach((v, i) => {
     let r: ReturnType<typeof applyOverridesChecked>;
     try {

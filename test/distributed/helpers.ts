@@ -73,3 +73,16 @@ export async function stop(p: Proc, signal: NodeJS.Signals = 'SIGTERM'): Promise
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
   await p.exited;
 }
+
+/** CLI processes a test file starts; killAll() (in afterAll) SIGKILLs whatever still runs. */
+export function processes(): { spawn(args: string[], env?: Record<string, string>): Proc; killAll(): Promise<void> } {
+  const procs: Proc[] = [];
+  return {
+    spawn(args, env = {}) {
+      const p = start(args, env);
+      procs.push(p);
+      return p;
+    },
+    killAll: async () => void (await Promise.all(procs.map((p) => stop(p, 'SIGKILL')))),
+  };
+}

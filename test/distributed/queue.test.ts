@@ -11,22 +11,18 @@ import { runExperiment } from '../../src/experiment/run.js';
 import { resultsJson } from '../../src/results/write.js';
 import { queueExecutor } from '../../src/server/run-host.js';
 import { input } from '../experiment/helpers.js';
-import { FIXTURE, cli, sha, start, startRedis, stop, tmp, type Proc, type TestRedis } from './helpers.js';
+import { FIXTURE, cli, processes, sha, startRedis, stop, tmp, type Proc, type TestRedis } from './helpers.js';
 
 let redis: TestRedis;
-const procs: Proc[] = [];
-const spawnCli = (args: string[], env: Record<string, string> = {}): Proc => {
-  const p = start(args, env);
-  procs.push(p);
-  return p;
-};
+const procs = processes();
+const spawnCli = procs.spawn;
 
 beforeAll(async () => {
   redis = await startRedis();
 });
 
 afterAll(async () => {
-  await Promise.all(procs.map((p) => stop(p, 'SIGKILL')));
+  await procs.killAll();
   await redis?.stop();
 });
 
@@ -75,8 +71,9 @@ describe('opsim run --queue and opsim worker', () => {
     expect(resumed.stderr()).toMatch(/resuming experiment [0-9a-f]{12}: [1-9]\d* replications already in/);
     expect((await local).code).toBe(0);
     expect(sha(path.join(out, 'results.json'))).toBe(sha(path.join(dir, 'local/results.json')));
-    // The killed worker's block was run again by the survivor.
-    expect(survivor.stderr()).toContain(`block ${killedBlock}: 3 replications`);
+    // The killed worker's block was run again by the survivor, logged as its second attempt.
+    expect(survivor.stderr()).toMatch(new RegExp(`block ${killedBlock}: 3 replications of experiment [0-9a-f]{12} \\(attempt 2\\)`));
+    expect(doomed.stderr()).toMatch(new RegExp(`block ${killedBlock}: 3 replications of experiment [0-9a-f]{12} \\(attempt 1\\)`));
     await stop(survivor);
   }, 180_000);
 

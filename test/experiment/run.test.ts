@@ -166,7 +166,7 @@ describe('runExperiment', () => {
     const r = loadScenarioFile(path.join(ROOT, 'test/experiment/fixtures/bad-variant.yaml'));
     expect(r.ok).toBe(false);
     const lines = r.ok ? [] : r.errors.map(formatScenarioError);
-    expect(lines).toEqual([expect.stringMatching(/bad-variant\.yaml:9:\d+ experiment\.variants\.list\[\d\]\.set\["teams\.service-desk\.headcont"\]: unknown field "headcont".*did you mean "headcount"/)]);
+    expect(lines).toEqual([expect.stringMatching(/bad-variant\.yaml:9:\d+ experiment\.variants\.list\[\d\]\.set\["teams\.service-desk\.headcont"\]: unknown field "headcont".*did you mean "teams\.service-desk\.headcount"/)]);
   });
 });
 

@@ -3,6 +3,7 @@
  * column when one field is at fault), skipped or fatal by option; unparseable dates; a column
  * mapping that matches nothing; negative durations; too few samples for a family.
  */
+import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readIncidents } from '../../src/fit/incident-export.js';
 import { FitInputError, formatProblem } from '../../src/fit/csv.js';
@@ -46,6 +47,50 @@ describe('row problems', () => {
     const fatal = await cli(['fit', 'incidents', file, '--out', tmp.dir, '--on-error', 'fatal']);
     expect(fatal.code).toBe(2);
     expect(fatal.stderr).toMatch(/bad\.csv:5: unreadable row/);
+  });
+});
+
+describe('lines as an editor counts them, and rows that swallow other lines', () => {
+  // A BOM, CRLF line ends, and a description holding a line break inside its quotes (line 3-4).
+  const crlf = (lines: string[]): string => '\ufeff' + lines.join('\r\n') + '\r\n';
+  const good = (i: number): string => `INC${i},01-03-2016 ${String(8 + (i % 10)).padStart(2, '0')}:00,01-03-2016 ${String(9 + (i % 10)).padStart(2, '0')}:30,3 - Moderate,ok`;
+
+  it('a problem after a quoted line break, in a CRLF file with a BOM, names its real line', async () => {
+    const file = tmp.file('crlf.csv', crlf([`${HEADER},description`, good(1), 'INC2,01-03-2016 08:00,01-03-2016 09:00,3 - Moderate,"printer\r\non fire"', 'INC3,01-03-2016 08:00,01-03-2016 09:00,3 - Moderate', good(4), 'INC5,31-02-2016 10:00,01-03-2016 11:00,3 - Moderate,x']));
+    const exp = await readIncidents(file, { onError: 'skip' });
+    expect(exp.problems.map(formatProblem).map((m) => m.slice(file.length))).toEqual([
+      ':5: unreadable row: Invalid Record Length: expect 5, got 4',
+      ':7 column opened_at: unparseable date "31-02-2016 10:00" (expected dd-mm-yyyy HH:MM or ISO 8601; see --date-format)',
+    ]);
+    expect(exp.incidents.map((i) => i.id)).toEqual(['INC1', 'INC2', 'INC4']);
+  });
+
+  // The walkthrough's export: 5,999 CRLF lines, `,"Phone,` style unclosed quote on line 41.
+  const lines = [`${HEADER},description`, ...Array.from({ length: 5998 }, (_, i) => good(i + 1))];
+  lines[40] = 'INC40,01-03-2016 08:00,01-03-2016 09:00,"3 - Moderate,ok';
+  const swallowed = tmp.file('swallowed.csv', crlf(lines));
+  const expected = 'swallowed.csv:41: a quote opened in the row starting on this line is never closed, so lines 41–5,999 (5,959 lines, the rest of the file) read as one row. Not skipped (skipping it would drop every line it swallowed), nothing fitted: close the quote (a quote inside a quoted field is written "") and run again';
+
+  it('an unclosed quote is not a skipped row: the line it opened on, the lines it swallowed, refused', async () => {
+    for (const onError of ['skip', 'fatal'] as const) {
+      const err = await readIncidents(swallowed, { onError }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FitInputError);
+      expect((err as FitInputError).problems.map(formatProblem).at(-1)).toBe(swallowed.slice(0, -'swallowed.csv'.length) + expected);
+    }
+  });
+
+  it('the CLI exits 2 and writes nothing', async () => {
+    const out = `${tmp.dir}/swallowed-out`;
+    const r = await cli(['fit', 'incidents', swallowed, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(expected);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a quote that closes lines later, leaving a row of the wrong length, names both lines and is refused', async () => {
+    const text = [`${HEADER},description`, good(1), 'INC2,01-03-2016 08:00,01-03-2016 09:00,"3 - Moderate,ok', good(3), 'INC4,01-03-2016 08:00,01-03-2016 09:00,3 - Moderate,ok"', good(5)].join('\n') + '\n';
+    const file = tmp.file('paired.csv', text);
+    await expect(readIncidents(file, { onError: 'skip' })).rejects.toThrow('paired.csv:3: unreadable row: Invalid Record Length: expect 5, got 4; the row runs over lines 3–5 (3 lines): a quote opened on line 3 probably closes on line 5. Not skipped');
   });
 });
 

@@ -20,6 +20,8 @@ export class FakeService implements ServiceHandle {
   readonly counts = { finished: 0, failed: 0, slow: 0 };
   readonly offline: { count: number; reason: string; at: number }[] = [];
   latencyObjective: { threshold: number; target: number } | null = null;
+  /** The service it calls (set by the test). */
+  downstream: FakeService | null = null;
 
   constructor(readonly name: string, servers: number, private readonly sim: Simulation) {
     this.n = servers;

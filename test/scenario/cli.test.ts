@@ -42,7 +42,7 @@ describe('opsim validate (built CLI)', () => {
     expect(run('validate', path.join(dir, 'bad.yaml'), '--set', 'services.inventory.servers=3', '--set', 'load.lookups.rate=5/s').code).toBe(0);
     const r = run('validate', path.join(dir, 'good.yaml'), '--set', 'services.inventory.sevrers=3');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('services.inventory.sevrers: override: unknown field "sevrers" in services[0] (did you mean "servers"?)');
+    expect(r.stderr).toContain('services.inventory.sevrers: override: unknown field "sevrers" in services[0] (did you mean "services.inventory.servers"?)');
     expect(run('validate', path.join(dir, 'good.yaml'), '--set', 'oops').code).toBe(2);
   });
 
@@ -97,6 +97,34 @@ describe('opsim validate (built CLI)', () => {
     const o = run('validate', own);
     expect(o.code).toBe(2);
     expect(o.stderr).toBe(`${own}:6:16 ${message('seven')}\n${own}: 1 problem\n`);
+  });
+
+  test("a loaded scenario's variants: each problem once, under its own variant, located (a problem off the variant's settings too)", () => {
+    const text = `name: t
+horizon: 2d
+interval: 1d
+load: [{ name: customers, service: station, rate: 9/s }]
+services: [{ name: station, servers: 10, serviceTime: { dist: exponential, mean: 1s } }]
+experiment:
+  variants:
+    list:
+      - { name: gamma, set: { services.station.serviceTime.dist: gamma, services.station.serviceTime.mean: 2s } }
+      - { name: warm, set: { warmup: 2d, horizon: 1d } }
+      - { name: one, set: { services.station.servers: ten, horizon: 1d } }
+`;
+    const files = tmpFiles({ 'joint.yaml': text, 'unloaded.yaml': text.replace('interval: 1d', 'interval: banana') });
+    const variants = (f: string): string[] => [
+      `${f}:5:42 services[0].serviceTime: variant "gamma": missing required field "shape"`,
+      `${f}:10:30 experiment.variants.list[1].set.warmup: variant "warm": must be shorter than the horizon (86400 s), got 172800 s (set by override warmup=2d)`,
+      `${f}:11:29 experiment.variants.list[2].set["services.station.servers"]: variant "one": services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "ten" (set by override services.station.servers=ten)`,
+    ];
+    const loaded = path.join(files, 'joint.yaml');
+    expect(run('validate', loaded).stderr).toBe([...variants(loaded), `${loaded}: 3 problems`, ''].join('\n'));
+    // The same scenario when it does not load: the same sentences, with the interval's problem.
+    const unloaded = path.join(files, 'unloaded.yaml');
+    expect(run('validate', unloaded).stderr).toBe(
+      [`${unloaded}:3:11 interval: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "banana"`, ...variants(unloaded), `${unloaded}: 4 problems`, ''].join('\n'),
+    );
   });
 
   test('an implicit key past YAML\'s 1024-character limit is refused, as the located reader refuses it', () => {

@@ -21,20 +21,35 @@ function lines(text: string): string[] {
 }
 
 describe('opsim validate reports every kind of problem in one pass', () => {
-  test('schema, unit, reference, model check, variant override and search section: all six, in document order, exit 2', () => {
-    const file = 'test/scenario/fixtures/every-kind.yaml';
+  const file = 'test/scenario/fixtures/every-kind.yaml';
+  const all = [
+    `${file}:17:5 teams[0].headcont: unknown field (did you mean "headcount"?)`,
+    `${file}:18:11 teams[1].name: duplicate name "ops" (already used by item 0)`,
+    `${file}:24:11 load[0].rate: must be a rate such as 9, "9/s", "300/h", "100/30m" (plain numbers are per second), got "fast"`,
+    `${file}:29:18 rooms[0].resumeBelow: resumeBelow (35 °C) must be below shutdownAbove (30 °C)`,
+    `${file}:34:33 sla.services[0].service: no service named "shop" (services: web)`,
+    `${file}:39:54 experiment.variants.list[0].set["services.web.sevrers"]: unknown field "sevrers" in services[0] (did you mean "services.web.servers"?)`,
+    `${file}:42:7 search.variables[0]: give exactly one of \`range\` and \`values\``,
+    `${file}:44:60 search.constraints[0].atMost: expected a duration like "5m" or "90s", or a plain number of seconds, got "5kW"`,
+  ];
+
+  test('schema, unit, duplicate name in a set-aside section, reference, model check, variant override, search section and a search bound\'s unit: all eight, in document order, exit 2', () => {
     const r = spawnSync(process.execPath, [cli, 'validate', file], { encoding: 'utf8', cwd: root });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
+    expect(r.stderr).toBe([...all, `${file}: 8 problems`, ''].join('\n'));
+  });
+
+  test('with bad --set paths and values: each one listed after the file\'s problems, in command-line order, with the nearest valid path', () => {
+    const r = spawnSync(process.execPath, [cli, 'validate', file, '--set', 'services.web.sevrers=3', '--set', 'services.web.servers=2', '--set', 'teams.opps.headcount=2', '--set', 'horizon=soon'], { encoding: 'utf8', cwd: root });
+    expect(r.status).toBe(2);
     expect(r.stderr).toBe(
       [
-        `${file}:16:5 teams[0].headcont: unknown field (did you mean "headcount"?)`,
-        `${file}:20:11 load[0].rate: must be a rate such as 9, "9/s", "300/h", "100/30m" (plain numbers are per second), got "fast"`,
-        `${file}:25:18 rooms[0].resumeBelow: resumeBelow (35 °C) must be below shutdownAbove (30 °C)`,
-        `${file}:30:33 sla.services[0].service: no service named "shop" (services: web)`,
-        `${file}:35:54 experiment.variants.list[0].set["services.web.sevrers"]: unknown field "sevrers" in services[0] (did you mean "servers"?)`,
-        `${file}:38:7 search.variables[0]: give exactly one of \`range\` and \`values\``,
-        `${file}: 6 problems`,
+        ...all,
+        'services.web.sevrers: override: unknown field "sevrers" in services[0] (did you mean "services.web.servers"?)',
+        'teams.opps.headcount: override: teams has no item named "opps" (did you mean "teams.ops.headcount"?) (names: ops, ops)',
+        'horizon: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "soon" (set by override horizon=soon)',
+        `${file}: 11 problems`,
         '',
       ].join('\n'),
     );
@@ -74,7 +89,7 @@ describe('a check never reads a section that did not validate', () => {
     );
     expect(lines(text)).toEqual([
       'x.yaml:4:34 services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "four"',
-      'x.yaml:9:47 experiment.variants.list[1].set["rooms.hall.cabinet"]: unknown field "cabinet" in rooms[0] (did you mean "cabinets"?)',
+      'x.yaml:9:47 experiment.variants.list[1].set["rooms.hall.cabinet"]: unknown field "cabinet" in rooms[0] (did you mean "rooms.hall.cabinets"?)',
     ]);
   });
 

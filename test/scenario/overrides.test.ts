@@ -48,8 +48,8 @@ describe('overrides', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ScenarioLoadError);
       expect((err as ScenarioLoadError).errors.map(formatScenarioError)).toEqual([
-        'services.inventory.sevrers: override: unknown field "sevrers" in services[0] (did you mean "servers"?)',
-        'services.inventry.servers: override: services has no item named "inventry" (did you mean "inventory"?) (names: inventory, billing)',
+        'services.inventory.sevrers: override: unknown field "sevrers" in services[0] (did you mean "services.inventory.servers"?)',
+        'services.inventry.servers: override: services has no item named "inventry" (did you mean "services.inventory.servers"?) (names: inventory, billing)',
         'services[5].servers: override: services has 2 items, so there is no item 5',
         'horizn: override: unknown field "horizn" (did you mean "horizon"?)',
         'a..b: override: empty segment in field path "a..b"',
@@ -76,5 +76,19 @@ describe('overrides', () => {
       'm.yaml:8:14 services[1].servers: must be an integer ≥ 1 and ≤ 100000, got 0',
       'horizon: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "later" (set by override horizon=later)',
     ]);
+  });
+
+  test('a bad path does not hide the other overrides\' values nor the file\'s problems; no close name lists the fields', () => {
+    const text = MINIMAL.replace('rate: 9/s', 'rate: fast');
+    const r = loadScenarioText(text, { file: 'm.yaml', overrides: { horizn: '2d', 'services.inventory.servers': 'six', zzz: 1, 'services.billing.serviceTime.zzz': 1 } });
+    expect(errorsOf(r)).toEqual([
+      'm.yaml:13:11 load[0].rate: must be a rate such as 9, "9/s", "300/h", "100/30m" (plain numbers are per second), got "fast"',
+      'horizn: override: unknown field "horizn" (did you mean "horizon"?)',
+      'services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "six" (set by override services.inventory.servers=six)',
+      'zzz: override: unknown field "zzz"',
+      'services.billing.serviceTime.zzz: override: unknown field "zzz" in services[1].serviceTime (fields: dist, mean, value, min, max, mode, sd, shape, scale, samples)',
+    ]);
+    // Valid but for a bad path: still refused.
+    expect(errorsOf(loadScenarioText(MINIMAL, { file: 'm.yaml', overrides: { horizn: '2d' } }))).toEqual(['horizn: override: unknown field "horizn" (did you mean "horizon"?)']);
   });
 });

@@ -39,20 +39,24 @@ const BIG = 'x.yaml:9:29 experiment.variants.list[0].set["services.station.serve
 const SOON =
   'x.yaml:11:31 experiment.variants.list[2].set["services.station.serviceTime.mean"]: variant "other": services[0].serviceTime.mean: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "soon" (set by override services.station.serviceTime.mean=soon)';
 
+/** The errors of the whole-variant compile (the experiment planner's) of a scenario that loads, as `path: message`. */
+function wholeVariantErrors(text: string): string[] {
+  const r = loadScenarioText(text, { file: 'x.yaml' });
+  expect(r.ok).toBe(true);
+  if (!r.ok) return [];
+  try {
+    planExperiment({ raw: r.raw, file: null, hash: r.hash });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ScenarioLoadError);
+    return (err as ScenarioLoadError).errors.map((e) => `${e.path}: ${e.message}`);
+  }
+  throw new Error('expected the variants not to compile');
+}
+
 describe('a variant value is checked when the scenario does not load', () => {
   test('the same sentences as the whole-variant compile of the scenario that loads', () => {
     // The valid scenario: the variants are compiled whole (opsim validate, opsim run).
-    const r = loadScenarioText(scenario({ variants: LIST }), { file: 'x.yaml' });
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    let thrown: unknown;
-    try {
-      planExperiment({ raw: r.raw, file: null, hash: r.hash });
-    } catch (err) {
-      thrown = err;
-    }
-    expect(thrown).toBeInstanceOf(ScenarioLoadError);
-    const compiled = (thrown as ScenarioLoadError).errors.map((e) => `${e.path}: ${e.message}`);
+    const compiled = wholeVariantErrors(scenario({ variants: LIST }));
     // Without a file on disk the compile's errors carry no line; the checked values' sentences are the same.
     const strip = (l: string): string => l.replace(/^x\.yaml:\d+:\d+ /, '');
     expect(compiled).toEqual([strip(BIG), strip(SOON)]);
@@ -83,6 +87,42 @@ describe('a variant value is checked when the scenario does not load', () => {
       'x.yaml:4:36 load[0].service: unknown service "nosuch" (services are "station")',
       'x.yaml:9:37 experiment.variants.factors["services.station.servers"][1]: factor "services.station.servers": services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "ten" (set by override services.station.servers=ten)',
       'x.yaml:10:44 experiment.variants.factors.interval.values[1]: factor "step": interval: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "often" (set by override interval=often)',
+    ]);
+  });
+});
+
+describe('two settings of one variant are judged together when the scenario does not load', () => {
+  const JOINT = [
+    '    list:',
+    '      - { name: gamma, set: { services.station.serviceTime.dist: gamma, services.station.serviceTime.mean: 2s } }',
+    '      - { name: warm, set: { warmup: 2d, horizon: 1d } }',
+    '      - { name: fine, set: { warmup: 1h, horizon: 1d } }',
+    '      - { name: one, set: { services.station.servers: ten, horizon: 1d } }',
+  ].join('\n');
+  const GAMMA = 'x.yaml:5:42 services[0].serviceTime: variant "gamma": missing required field "shape"';
+  const WARM = 'x.yaml:10:30 experiment.variants.list[1].set.warmup: variant "warm": must be shorter than the horizon (86400 s), got 172800 s (set by override warmup=2d)';
+  const TEN = 'x.yaml:12:29 experiment.variants.list[3].set["services.station.servers"]: variant "one": services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "ten" (set by override services.station.servers=ten)';
+
+  test('with a schema error elsewhere: a union\'s tag and its parameters set apart, a model check comparing two settings; a value refused alone is said once', () => {
+    expect(lines(scenario({ interval: 'banana', variants: JOINT }))).toEqual([
+      'x.yaml:3:11 interval: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "banana"',
+      GAMMA,
+      WARM,
+      TEN,
+    ]);
+  });
+
+  test('the loaded scenario\'s whole-variant compile says the same, each variant\'s problems under its own name only', () => {
+    expect(wholeVariantErrors(scenario({ variants: JOINT }))).toEqual([
+      // Without a file on disk the compile's errors carry no line; the sentences are the set-aside path's.
+      ...[GAMMA, WARM, TEN].map((l) => l.replace(/^x\.yaml:\d+:\d+ /, '')),
+    ]);
+  });
+
+  test('not when a setting writes into a section set aside (it cannot be judged soundly)', () => {
+    expect(lines(scenario({ servers: 'many', variants: JOINT }))).toEqual([
+      'x.yaml:5:38 services[0].servers: must be an integer ≥ 1 and ≤ 100000, got "many"',
+      WARM,
     ]);
   });
 });

@@ -27,7 +27,7 @@ describe('opsim validate checks a search section', () => {
     expect(r.stderr).toBe(
       // In document order: the variable (line 7) before the constraints.
       [
-        `${four}:7:7 search.variables[1]: teams.service-desk.costPerHr: override: unknown field "costPerHr" in teams[0] (did you mean "costPerHour"?)`,
+        `${four}:7:7 search.variables[1]: teams.service-desk.costPerHr: override: unknown field "costPerHr" in teams[0] (did you mean "teams.service-desk.costPerHour"?)`,
         `${four}:9:21 search.constraints[0].metric: metric "requests.calls.service_levl" does not exist in this scenario (did you mean "requests.calls.service_level"?)`,
         `${four}:10:23 search.constraints[1].sla: SLA "no-such-sla" has no verdict in this scenario`,
         `${four}:11:94 search.constraints[2].tolerance: p0 ± δ = 0.98 ± 0.05 must lie strictly between 0 and 1`,
@@ -52,6 +52,22 @@ describe('opsim validate checks a search section', () => {
       ].join('\n'),
     );
     expect(run('search', percent, '--workers', '1', '--quiet').code).toBe(2);
+  });
+
+  test('a scenario that does not load: bounds checked against the unit and range the model catalog gives the metric; the metric\'s existence waits', () => {
+    const f = path.join(fixtures, 'invalid/bounds-unloaded-search.yaml');
+    const r = run('validate', f);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      [
+        `${f}:4:10 horizon: must be a duration such as 90, "90s", "250ms", "15m", "2h", "1d" or "1h30m" (plain numbers are seconds), got "tomorrow"`,
+        `${f}:13:60 search.constraints[0].atMost: expected a duration like "5m" or "90s", or a plain number of seconds, got "5kW"`,
+        `${f}:13:73 search.constraints[0].tolerance: expected a duration like "5m" or "90s", or a plain number of seconds, got "2 apples"`,
+        `${f}:14:54 search.constraints[1].atMost: 80 is outside what this metric can take: expected a fraction between 0 and 1: write 0.8 for 80 %`,
+        `${f}: 4 problems`,
+        '',
+      ].join('\n'),
+    );
   });
 
   test('the shipped search scenarios stay valid', () => {

@@ -27,7 +27,7 @@ export interface ServiceHandle {
   recentThroughput(window: number): number;
   /** Servers able to serve now (up, not drained, not shut down). */
   serversAvailable(): number;
-  /** True when, for some time of positive length after `from` up to now, no server could serve (what an SLA window asks). */
+  /** True when, for some time of positive length after `from` up to now, no server could serve, or the network cut the service off (what an SLA window asks). */
   hadNoServerSince(from: number): boolean;
   /** Takes `count` servers out of service (maintenance); returns the function that puts them back. */
   takeOffline(count: number, reason: string): () => void;
@@ -52,6 +52,8 @@ export interface ServiceHandle {
    * threshold `id` (−1: 0). Part of totals(); all 0 at a service nothing was diverted to.
    */
   divertedTotals(origin: ServiceHandle | null, id: number): { finished: number; failed: number; slow: number };
+  /** The service each request calls after its local work (its `downstream`), null if none; a request succeeds only when its call does. */
+  readonly downstream: ServiceHandle | null;
   /** The service's latency objective, if the scenario declares one. */
   readonly latencyObjective: { threshold: number; target: number } | null;
 }

@@ -187,6 +187,7 @@ export function buildNetwork(world: World, services: ServicesPort, registry: Fai
       const reachable = s.deps.every(nodeUp);
       if (reachable !== s.reachable) {
         s.reachable = reachable;
+        s.pool.setCutOff(!reachable);
         if (reachable) s.outage += now - Math.max(s.downSince, resetAt);
         else s.downSince = now;
       }

@@ -49,6 +49,8 @@ export class ServicePool implements ServiceHandle {
   private lbDown = 0;
   /** The spells without a server able to serve (see hadNoServerSince). */
   private readonly noServer = new NoServerSpells();
+  /** True while the network in front cuts the service off (every attempt refused on its path). */
+  private cutOff = false;
   /** Arrival-rate profiles of the load classes sent here (for availability.capacity). */
   readonly demand: RateProfile[] = [];
   /** Pools that call this one (their demand is ours too). */
@@ -599,12 +601,24 @@ export class ServicePool implements ServiceHandle {
     const now = this.sim.now;
     const n = this.serversAvailable();
     this.stats.noteAvailability(now, n);
-    this.noServer.note(now, n);
+    this.noServer.note(now, this.cutOff ? 0 : n);
+  }
+
+  /**
+   * The network model says the service is cut off (a device or pair its requests cross is down)
+   * or reachable again: while cut off, nothing can serve its requests, its servers up or not, so
+   * it is a spell without a server for hadNoServerSince (and only for it: the servers' own
+   * availability and capacity metrics are the servers').
+   */
+  setCutOff(cut: boolean): void {
+    this.cutOff = cut;
+    this.noServer.note(this.sim.now, cut ? 0 : this.serversAvailable());
   }
 
   /**
    * True when, for some time after `from` up to now, no server could serve (every one failed,
-   * offline, powered off or drained, or the load balancer down): a spell of positive length
+   * offline, powered off or drained, the load balancer down, or the network in front cut the
+   * service off): a spell of positive length
    * that overlaps (from, now]. Read at an SLA window's end or a switch, never per request.
    */
   hadNoServerSince(from: number): boolean {

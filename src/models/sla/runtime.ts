@@ -4,7 +4,8 @@
  * downtime. Across a failover a window judges what the service's customers get: its own
  * requests, wherever they finished (at the service, or at the standby a failover diverted them
  * to, which counts them apart from its own), and whether at any time in it the service serving
- * them had no server (the sites' diversions port says which serves). Downtime
+ * them, or one it calls down its chain of required `downstream` calls, had no server (the sites'
+ * diversions port says which serves). Downtime
  * is summed into attainment, breach episodes, breach minutes and the share of the month's
  * error budget used. Incident targets per priority (response, resolution) are checked by
  * the incidents model with the targets defined here; staffing cost, the capacity costs
@@ -236,29 +237,33 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
   /** The totals at the last window's end. */
   let prev: Counts = { finished: 0, failed: 0, slow: 0 };
   // A window is bad when, at any time in it, nothing served the service's requests: the service
-  // serving them (itself, or the standby a failover diverts them to) had no server able to serve,
-  // whatever the cause (every server failed or offline, its room or site without power, its load
-  // balancer down). Each service keeps its spells without a server (hadNoServerSince), so the
-  // window asks the service that served over each stretch of it: from the window's start or the
-  // last switch to the next switch or the window's end. A spell that begins at the window's end
-  // is the next window's; one that ended at its start, the last one's.
-  let serving = handle;
+  // serving them (itself, or the standby a failover diverts them to), or a service it calls
+  // (downstream, and theirs in turn, each where its calls are served then), had no server able
+  // to serve, whatever the cause (every server failed or offline, its room or site without
+  // power, its load balancer down, the network in front of it cutting it off). A call is required: a request succeeds only when its call
+  // does (no fallback), so a caller whose callee has no server serves nothing either, though its
+  // own requests may wait (no timeout) and none fails in the window. Each service keeps its
+  // spells without a server (hadNoServerSince), so the window asks the services that served over
+  // each stretch of it: from the window's start or the last switch to the next switch or the
+  // window's end. A spell that begins at the window's end is the next window's; one that ended
+  // at its start, the last one's.
+  let serving = servingChain(diversions, spec.service);
   /** Start of the current stretch: the window's start or the last switch in it. */
   let servingFrom = sim.now;
   /** Some time of the current window had nothing serving. */
   let noneInWindow = false;
   let lastEnd = sim.now;
-  /** Closes the stretch served by `serving` at now: was it without a server at some time? */
+  /** Closes the stretch served by `serving` at now: was any of its services without a server at some time? */
   const closeStretch = (): void => {
-    if (serving.hadNoServerSince(servingFrom)) noneInWindow = true;
+    for (const h of serving) if (h.hadNoServerSince(servingFrom)) noneInWindow = true;
     servingFrom = sim.now;
   };
-  /** After a switch of any site: the stretch served so far ends when the requests go elsewhere. */
+  /** After a switch of any site: the stretch served so far ends when the requests (or a call of theirs) go elsewhere. */
   const note = (): void => {
-    const next = diversions.servedAt(spec.service);
-    if (next === serving) return;
+    const chain = servingChain(diversions, spec.service);
+    if (chain.length === serving.length && chain.every((h, i) => h === serving[i])) return;
     closeStretch();
-    serving = next;
+    serving = chain;
   };
   // Every service's SLA listens: a standby's own site may fail over, moving where its requests are served.
   diversions.onChange(note);
@@ -291,10 +296,19 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
     }
     noneInWindow = false;
     lastEnd = now;
-    if (now + window <= world.horizon + 1e-9) sim.schedule(window, evaluate, undefined, 900);
+    next(now);
   };
-  // Priority 900: after the requests finishing at the same instant, before the recorder.
-  sim.post(window, evaluate, undefined, 900);
+  /**
+   * Books the end of the window starting at `now`: a whole window later, or the horizon when
+   * that comes first (a horizon off the windows' grid, or shorter than a window): the last part
+   * of the run is judged too, and the verdict covers the whole observed span.
+   */
+  const next = (now: number): void => {
+    // Priority 900: after the requests finishing at the same instant, before the recorder.
+    if (now + window <= world.horizon + 1e-9) sim.post(window, evaluate, undefined, 900);
+    else if (world.horizon > now + 1e-9) sim.postAt(world.horizon, evaluate, undefined, 900);
+  };
+  next(sim.now);
 
   const n = spec.name;
   const rec = world.recorder;
@@ -327,6 +341,18 @@ function buildServiceSla(world: World, spec: ServiceSlaSpec, diversions: Diversi
     return v;
   });
   return { spec, handle, ledger, penalty, revenueAtRisk };
+}
+
+/**
+ * The services a request of `service` needs now, in call order: the service serving it (itself,
+ * or the standby a failover diverts it to), then the service its calls go to (the callee's
+ * standby while the callee's site has failed over), and so on down the chain. Calls have no
+ * cycles (the services' checks); a diversion back into the chain ends it.
+ */
+export function servingChain(diversions: DiversionsPort, service: string): ServiceHandle[] {
+  const chain: ServiceHandle[] = [];
+  for (let at: ServiceHandle | null = diversions.servedAt(service); at !== null && !chain.includes(at); at = at.downstream === null ? null : diversions.servedAt(at.downstream.name)) chain.push(at);
+  return chain;
 }
 
 /** The diversions of a world without failovers: every service serves its own requests. */

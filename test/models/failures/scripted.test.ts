@@ -80,7 +80,7 @@ describe('scripted failures', () => {
     expect(problemsAt(s, 1201)).toEqual([['server-failure', 'web/1']]);
     const bad = load(lines, { 'failures.classes.hx.afr': '3%' });
     expect(bad.ok).toBe(false);
-    expect(bad.ok ? '' : bad.errors.map((e) => e.message).join('\n')).toContain('no item named "hx" (did you mean "hw"?)');
+    expect(bad.ok ? '' : bad.errors.map((e) => e.message).join('\n')).toContain('no item named "hx" (did you mean "failures.classes.hw.afr"?)');
   });
 
   it('reports bad entries with their location', () => {

@@ -185,6 +185,26 @@ describe('an outage the sites do not report: every server of a service failed', 
   });
 });
 
+describe('the network cuts the service off (its servers up)', () => {
+  it("shop's firewall down from 2:02 to 2:09: nothing can reach shop, so the same bad windows as its servers all down", () => {
+    // The fixture without latency objectives (only the servers decide), shop behind one firewall.
+    const text = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
+    const disaster = { '1m': 5, '5m': 5, '15m': 15, '1h': 60 } as const;
+    for (const [window, minutes] of [['1m', 7], ['5m', 10], ['15m', 15], ['1h', 60]] as const) {
+      const cut = `${text}\nnetwork:\n  devices: [{ name: fw, kind: firewall }]\n  services: [{ name: shop, dependsOn: [fw] }]\nfailures:\n  classes: [{ class: firewall, scripted: [{ at: 2h 2m, target: fw, duration: 7m }] }]\n`;
+      const r = loadScenarioText(cut, { file: 'cut.yaml', overrides: { 'sla.services.shop.window': window } });
+      if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+      const m = runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+      expect(m['network.service.shop.outage_minutes'], window).toBeCloseTo(7, 9);
+      // No server failed (only the disaster's power cut took them): the cut-off alone makes the window bad.
+      expect(m['failures.firewall.count'], window).toBe(1);
+      expect(m['failures.server.count'], window).toBeUndefined();
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes + disaster[window]);
+      expect(m['sla.shop.first_breach'], window).toBe(window === '1m' ? 2 * H + 2 * M : 2 * H);
+    }
+  });
+});
+
 describe('a disaster at a site without a recovery plan', () => {
   it('a power cut of 10 min inside a 1-h window makes that window bad, though the servers are back at its end', () => {
     // East without its recovery plan or latency objectives (only the servers decide); the cut from 4:20 to 4:30.
@@ -238,5 +258,46 @@ describe('a failover of the standby itself', () => {
     expect(m['sla.shop.breach_minutes']).toBe(5 + 5 + 1);
     expect(m['sla.shop.breaches']).toBe(2);
     expect(m['sla.shop.first_breach']).toBe(STRUCK);
+  });
+});
+
+describe('the edges of the observed span: the end of the warm-up, and a horizon off the windows’ grid', () => {
+  // The fixture without latency objectives (only the servers decide). Its 9 h observed (1 h to
+  // 10 h) are 540 minutes; 7-min windows end at 7-min multiples from 0, the last whole one at
+  // 595 min, so the 5 min from there to the horizon are a window of their own.
+  const text = readFileSync(FIXTURE, 'utf8').replace(/, latencyObjective: \{ threshold: 2s, target: 99% \}/g, '');
+  const runText = (extra: string, window: string): Record<string, number> => {
+    const r = loadScenarioText(text + extra, { file: 'offgrid.yaml', overrides: { 'sla.services.shop.window': window } });
+    if (!r.ok) throw new Error(r.errors.map((e) => formatScenarioError(e)).join('\n'));
+    return runReplication(r.scenario, { seed: 'slafail', replication: 0 }).metrics;
+  };
+
+  it("7-min windows: shop's servers all down from 9:57 to the horizon make the last 5 minutes bad; the verdict covers all 540 minutes", () => {
+    const m = runText('\nfailures:\n  classes: [{ class: server, services: [shop], scripted: [{ at: 9h 57m, target: shop, duration: 1h }] }]\n', '7m');
+    // The disaster's [238, 245) and the last window [595, 600).
+    expect(m['sla.shop.breach_minutes']).toBe(7 + 5);
+    expect(m['sla.shop.breaches']).toBe(2);
+    expect(m['sla.shop.first_breach']).toBe(238 * M);
+    expect(m['sla.shop.budget_minutes']).toBeCloseTo(0.54, 9);
+    expect(m['sla.shop.observed_attainment']).toBeCloseTo(1 - 12 / OBSERVED_MINUTES, 12);
+  });
+
+  it("a spell across the end of the warm-up (shop's servers down 0:55 to 1:05) counts from the warm-up's end: 5 bad minutes in 1-min windows, the first (partial) 3 and the next 7 in 7-min ones", () => {
+    const extra = '\nfailures:\n  classes: [{ class: server, services: [shop], scripted: [{ at: 55m, target: shop, duration: 10m }] }]\n';
+    // Beside the disaster's 5 (1-min windows), 7 ([238, 245)) and 60 (1-h windows) minutes.
+    for (const [window, minutes] of [['1m', 5 + 5], ['7m', 3 + 7 + 7], ['1h', 60 + 60]] as const) {
+      const m = runText(extra, window);
+      expect(m['sla.shop.breach_minutes'], window).toBe(minutes);
+      expect(m['sla.shop.breaches'], window).toBe(2);
+      expect(m['sla.shop.first_breach'], window).toBe(H);
+    }
+  });
+
+  it('a window longer than the run: the observed span is one window, judged at the horizon', () => {
+    const m = runText('', '12h');
+    expect(m['sla.shop.breach_minutes']).toBe(OBSERVED_MINUTES);
+    expect(m['sla.shop.breaches']).toBe(1);
+    expect(m['sla.shop.first_breach']).toBe(H);
+    expect(m['sla.shop.budget_minutes']).toBeCloseTo(0.54, 9);
   });
 });
