@@ -11,6 +11,7 @@ import { labelOf } from '../report/catalog.js';
 import { formatComparison } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
 import type { Unit } from '../results/metrics.js';
+import { setOutputFailureCode } from './finish.js';
 import { exitCodesHelp } from './help.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -266,11 +267,13 @@ export function register(program: Command): void {
       [COMPARE_EXIT.usage, 'usage error, nothing compared: a bad option or argument, a --metric or --variant neither run has'],
       [COMPARE_EXIT.input, 'unusable input, nothing compared: a file missing or unreadable, not JSON, or not an opsim results document (each problem named by its field)'],
       [COMPARE_EXIT.mismatch, 'the runs cannot be compared as asked, nothing compared: different scenarios, horizons or warm-ups, no shared variant, a baseline variant the current run lacks, or an incomplete run (each unless --force; an incomplete run also with --allow-incomplete), no shared metric, a --metric or --variant only one run has'],
-      [COMPARE_EXIT.unexpected, 'an unexpected error, nothing compared (a bug; OPSIM_DEBUG=1 shows the stack)'],
+      [COMPARE_EXIT.unexpected, 'an unexpected error, nothing compared (a bug; OPSIM_DEBUG=1 shows the stack), or the verdict could not be written (stdout or stderr failed, e.g. a full disk; a closed reader is not a failure)'],
     ]))
     .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {
       // Set first, so that anything escaping the command still exits as unexpected, never as a regression.
       process.exitCode = COMPARE_EXIT.unexpected;
+      // A verdict that could not be printed (stdout on a full disk) is no verdict either.
+      setOutputFailureCode(COMPARE_EXIT.unexpected, [COMPARE_EXIT.noRegression, COMPARE_EXIT.regression]);
       process.exitCode = await runCompare(baselineFile, currentFile, flags);
     });
 }

@@ -77,7 +77,11 @@ function rankingLines(doc: ResultsDocument, index: SlaIndex): string[] {
   const ranks = decisionRanks(doc, variants);
   const order = variants.filter((v) => ranks.has(v.name)).map((v) => ({ variant: v.name, rank: ranks.get(v.name)! }));
   if (!byVerdict) return [`ranking by ${byMetric}: ${listed(r.order)}`];
-  const lines = [`ranking by worst P(met) band (≥ 0.90, between, ≤ 0.50), then ${byMetric}: ${listed(order)}`];
+  // Judged on no SLA or target (decisionOrder ranks them last): said, not left to be read as met.
+  const mets = judgedNames(doc, index).map((n) => index.get(n)?.met);
+  const unjudged = new Set(variants.filter((v) => mets.every((m) => metProbability(v, m) === undefined)).map((v) => v.name));
+  const marked = order.map((o) => (unjudged.has(o.variant) ? { ...o, variant: `${o.variant} (not judged)` } : o));
+  const lines = [`ranking by worst P(met) band (≥ 0.90, between, ≤ 0.50), then ${byMetric}: ${listed(marked)}`];
   if (order.some((o, i) => o.variant !== r.order[i]?.variant)) lines.push(`  (results.json ranking, by ${r.metric} alone: ${listed(r.order)})`);
   return lines;
 }
@@ -113,7 +117,9 @@ export function summaryTable(doc: ResultsDocument): string {
     });
     const basis = doc.slas?.find((b) => b.name === name);
     if (basis === undefined && p.every((x) => x === null)) continue;
-    lines.push('', basis !== undefined ? `SLA ${name}: ${basis.statement}` : `target ${name}: ${met !== undefined ? labelOf(doc, met) : name}`, `  P(met): ${p.filter((x) => x !== null).join('  ')}`);
+    // A variant with no replication where it could be judged is named, not left out.
+    const said = p.map((x, i) => x ?? `${doc.variants[i]!.name} not judged`);
+    lines.push('', basis !== undefined ? `SLA ${name}: ${basis.statement}` : `target ${name}: ${met !== undefined ? labelOf(doc, met) : name}`, `  P(met): ${said.join('  ')}`);
   }
   if (doc.ranking !== undefined) lines.push('', ...rankingLines(doc, index));
   if (doc.warmupDetection !== undefined) {
@@ -265,7 +271,7 @@ export function register(program: Command): void {
     .option('--worker-timeout <seconds>', 'with --queue: stop (as Ctrl-C: partial results, exit 130, --resume continues) when no worker has been connected this long (default: wait)', integer('--worker-timeout', 1))
     .addHelpText('after', exitCodesHelp([
       [0, 'every replication ran; results written'],
-      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack)'],
+      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack), or its output could not be written (stdout or stderr failed, e.g. a full disk; a closed reader is not a failure)'],
       [2, 'a scenario or option error (every problem printed, nothing run)'],
       [3, 'some replications failed (named with their seeds; the rest are written, rerun one with --only)'],
       [130, 'interrupted by Ctrl-C or SIGTERM (partial results written, complete: false)'],

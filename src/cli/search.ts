@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no progress output')
     .addHelpText('after', exitCodesHelp([
       [0, 'an answer: status certified, or feasible (found feasible, its cheaper neighbours not all decided); search.json and report.html written'],
-      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack)'],
+      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack), or its output could not be written (stdout or stderr failed, e.g. a full disk; a closed reader is not a failure)'],
       [2, 'a scenario or option error, or a budget too small (every problem printed before any replication)'],
       [4, 'no feasible point within the budget (search.json says what was decided)'],
       [130, 'interrupted by Ctrl-C or SIGTERM (what was decided is written, marked interrupted)'],

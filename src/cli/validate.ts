@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .option('--set <path=value>', 'override a field, e.g. services.inventory.servers=12 (repeatable)', collect, [])
     .addHelpText('after', exitCodesHelp([
       [0, 'every file is valid (with its search: section, when it has one)'],
-      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack)'],
+      [1, 'an unexpected error (OPSIM_DEBUG=1 shows the stack), or its output could not be written (stdout or stderr failed, e.g. a full disk; a closed reader is not a failure)'],
       [2, 'a problem in some file, or a file that cannot be read (every problem printed)'],
     ]))
     .action((files: string[], opts: { set: string[] }) => {

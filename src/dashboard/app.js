@@ -297,7 +297,7 @@ function summaryTables(doc) {
       .map((v) => {
         const cells = judged.map((j) => {
           const p = (v.slaProbabilities || []).find((x) => x.metric === j.metric);
-          if (!p || p.n === 0) return el('td', { class: 'na' }, '—');
+          if (!p || p.n === 0) return el('td', { class: 'na', title: 'no replication where it could be judged' }, 'not judged');
           return probCell(p.p, p.ci95[0], p.ci95[1], `${p.met}/${p.n}`, bandOf(p.p, bands));
         });
         for (const f of flags) {

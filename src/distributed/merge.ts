@@ -105,7 +105,7 @@ export function assembleSpec(spec: ExperimentSpec, parts: ReturnType<typeof coll
     seed,
     requested,
     reference,
-    variants: variants.map((v) => ({ name: v.def.name, overrides: v.def.set })),
+    variants: variants.map((v) => ({ name: v.def.name, overrides: v.def.set, horizon: v.scenario.horizon })),
     records: parts.records,
     failures: parts.failures,
     // Shards never change a variant's scenario (no warm-up detection), so the catalog is the variants'.

@@ -29,6 +29,8 @@ import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 export interface VariantRecords {
   name: string;
   overrides: Record<string, unknown>;
+  /** The variant's own horizon (seconds), when it differs from the document's. */
+  horizonSeconds?: number;
   records: ReplicationRecord[];
 }
 
@@ -130,6 +132,7 @@ export function variantResults(v: VariantRecords, catalog: MetricCatalog = {}): 
   return {
     name: v.name,
     overrides: v.overrides,
+    ...(v.horizonSeconds !== undefined ? { horizonSeconds: v.horizonSeconds } : {}),
     replications: v.records.length,
     metrics: summarizeMetrics(v.records),
     series: summarizeSeries(v.records),
@@ -208,7 +211,8 @@ function clip(x: number, lo: number | undefined, hi: number | undefined): number
  * interval when it fits; when it reaches past a bound (a skewed or bounded sample) it is
  * replaced by a percentile bootstrap interval ('bootstrap', from USEFUL_REPLICATIONS
  * replications on), or with fewer replications cut to the range ('t-clipped', with a
- * warning: the true mean lies in the range, so the cut keeps the coverage). Series bands
+ * warning: the true mean lies in the range, so the cut keeps the coverage). A range that
+ * ends at the horizon (`hiAtHorizon`) ends at each variant's own horizon. Series bands
  * are cut to their column's range. Adds warnings for variants with fewer than USEFUL_REPLICATIONS replications, metrics
  * no replication observed, and counts whose event occurred in no replication. A document
  * without catalogs keeps its t intervals and gets only the catalog-free warnings.
@@ -218,6 +222,7 @@ export function applyMetricSpecs(doc: ResultsDocument): ResultsDocument {
   const warnings: ResultsWarning[] = [];
   for (const v of doc.variants) {
     const n = v.replications;
+    const horizon = v.horizonSeconds ?? doc.horizonSeconds;
     if (n > 0 && n < USEFUL_REPLICATIONS) warnings.push({ kind: 'small-n', variant: v.name, message: `${v.name}: ${n} replication${n === 1 ? '' : 's'}; intervals from fewer than ${USEFUL_REPLICATIONS} are rough (run more with --replications)` });
     for (const [name, s] of Object.entries(v.metrics)) {
       const spec = specs[name];
@@ -233,7 +238,9 @@ export function applyMetricSpecs(doc: ResultsDocument): ResultsDocument {
       }
       const r = spec.range;
       if (r === undefined || s.n < 2) continue;
-      const cut: [number, number] = [clip(s.ci95[0], r.lo, r.hi), clip(s.ci95[1], r.lo, r.hi)];
+      // A clock time inside the run ends at this variant's horizon, not the catalog's longest one.
+      const hi = r.hiAtHorizon === true && Number.isFinite(horizon) ? Math.min(r.hi ?? Infinity, horizon) : r.hi;
+      const cut: [number, number] = [clip(s.ci95[0], r.lo, hi), clip(s.ci95[1], r.lo, hi)];
       if (cut[0] === s.ci95[0] && cut[1] === s.ci95[1]) continue;
       // The t interval does not fit (skewed or bounded): with enough replications a percentile
       // bootstrap, which stays inside the sample's own range; with fewer, the cut t interval.

@@ -24,8 +24,8 @@ export interface AssembleInput {
   /** Replications per variant requested (before sequential stopping). */
   requested: number;
   reference: string;
-  /** The variants that ran, in order, with their own overrides. */
-  variants: readonly { name: string; overrides: Record<string, unknown> }[];
+  /** The variants that ran, in order, with their own overrides and compiled horizon (seconds; absent: the base's). */
+  variants: readonly { name: string; overrides: Record<string, unknown>; horizon?: number }[];
   /** Records of the variants that ran, in any order; one per (variant, replication). */
   records: readonly ReplicationRecord[];
   failures: readonly FailedReplication[];
@@ -53,6 +53,7 @@ export function assembleResults(a: AssembleInput): ResultsDocument {
   const variantRecords: VariantRecords[] = a.variants.map((v) => ({
     name: v.name,
     overrides: v.overrides,
+    ...(v.horizon !== undefined && v.horizon !== a.base.horizon ? { horizonSeconds: v.horizon } : {}),
     records: [...(byVariant.get(v.name) ?? [])].sort((x, y) => x.replication - y.replication),
   }));
   const results = variantRecords.map((v) => variantResults(v, a.catalog?.metrics));

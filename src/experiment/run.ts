@@ -160,7 +160,7 @@ export async function executeExperiment(input: ExperimentInput, options: Experim
     seed,
     requested,
     reference,
-    variants: runVariants.map((v) => ({ name: v.def.name, overrides: v.def.set })),
+    variants: runVariants.map((v) => ({ name: v.def.name, overrides: v.def.set, horizon: v.scenario.horizon })),
     records,
     failures,
     interrupted: isAborted(options.signal),

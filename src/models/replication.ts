@@ -6,7 +6,7 @@
 import { EventLimitError, RandomStreams, Simulation } from '../engine/index.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ReplicationRecord } from '../results/format.js';
-import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
+import type { ColumnCatalog, MetricCatalog, MetricSpec } from '../results/metrics.js';
 import { Recorder } from './kernel/recorder.js';
 import { DEFAULT_MAX_EVENTS } from './kernel/budget.js';
 
@@ -72,10 +72,22 @@ function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
 }
 
 /**
+ * One metric's spec over two variants' catalogs: the same declaration, but a range up to the
+ * horizon (`hiAtHorizon`) resolved to each variant's own horizon keeps the larger bound, which
+ * holds for every variant; applyMetricSpecs cuts each variant's intervals at its own horizon.
+ */
+function widerSpec(prev: MetricSpec | undefined, next: MetricSpec): MetricSpec {
+  const a = prev?.range;
+  const b = next.range;
+  return a?.hiAtHorizon === true && b?.hiAtHorizon === true && (a.hi ?? Infinity) > (b.hi ?? Infinity) ? prev! : next;
+}
+
+/**
  * What every metric and series column of compiled scenarios (e.g. an experiment's variants)
  * means, by concrete name, known without running them: the models are built for one
  * replication and the recorder's registrations read back (models register every metric and
- * column at build time). Several scenarios give the union, metrics sorted by name.
+ * column at build time). Several scenarios give the union, metrics sorted by name; a range up
+ * to the horizon is the longest variant's (see widerSpec).
  */
 export function metricCatalog(...scenarios: Scenario[]): { metrics: MetricCatalog; columns: ColumnCatalog } {
   const metrics: MetricCatalog = {};
@@ -84,7 +96,7 @@ export function metricCatalog(...scenarios: Scenario[]): { metrics: MetricCatalo
     // Built once per scenario object (or kept by its replication), whoever asks next.
     let c = keptCatalogs.get(scenario);
     if (c === undefined) keptCatalogs.set(scenario, (c = buildWorld(scenario, { seed: catalogSeed(scenario), replication: 0 }).recorder.catalog()));
-    Object.assign(metrics, c.metrics);
+    for (const [name, spec] of Object.entries(c.metrics)) metrics[name] = widerSpec(metrics[name], spec);
     Object.assign(columns, c.columns);
   }
   const sorted: MetricCatalog = {};

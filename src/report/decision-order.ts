@@ -40,14 +40,18 @@ export function metBand(p: number): 0 | 1 | 2 {
   return p >= MET_BANDS.high ? 0 : p <= MET_BANDS.low ? 2 : 1;
 }
 
-/** A variant's worst band over the SLAs and targets it was judged on (0 when judged on none). */
+/**
+ * A variant's worst band over the SLAs and targets it was judged on; judged on none (no
+ * replication where any could be judged, e.g. no call in the measured window), 3: after every
+ * judged band, red included, since nothing says it meets them.
+ */
 function verdictBand(v: VariantResults, mets: readonly (string | undefined)[]): number {
-  let worst = 0;
+  let worst: number | undefined;
   for (const m of mets) {
     const p = metProbability(v, m);
-    if (p !== undefined) worst = Math.max(worst, metBand(p.p));
+    if (p !== undefined) worst = Math.max(worst ?? 0, metBand(p.p));
   }
-  return worst;
+  return worst ?? 3;
 }
 
 /** The variants in decision order, and whether some P(met) decided it (else it is the document's ranking alone). */
@@ -60,7 +64,7 @@ export interface DecisionOrder {
 /**
  * The variants, best first. A policy that misses an SLA or service-level target is never ranked
  * above one that meets it: variants go first by their worst P(met) band over the SLAs and targets
- * (≥ 0.90, between, ≤ 0.50), then by the document's ranking (its rank metric, e.g. cost.total),
+ * (≥ 0.90, between, ≤ 0.50, then judged on none of them), then by the document's ranking (its rank metric, e.g. cost.total),
  * unranked ones last, then in document order. results.json's `ranking` stays by its metric alone.
  */
 export function decisionOrder(doc: ResultsDocument, index: SlaIndex = ownSlaIndex(doc)): DecisionOrder {
@@ -112,6 +116,6 @@ export function decisionOrderRecord(doc: ResultsDocument, index: SlaIndex = ownS
  */
 export function rankRuleWords(judged: boolean, byMetric: string): string {
   return judged
-    ? `Rank: variants whose every P(met) above is at least 0.90 first, then those with one between 0.50 and 0.90, then those with one at most 0.50 (a policy that misses its SLA or target never ranks above one that meets it); within each group by ${byMetric}.`
+    ? `Rank: variants whose every P(met) above is at least 0.90 first, then those with one between 0.50 and 0.90, then those with one at most 0.50 (a policy that misses its SLA or target never ranks above one that meets it), then those judged on none; within each group by ${byMetric}.`
     : `Rank by ${byMetric}.`;
 }

@@ -85,7 +85,7 @@ const BAND_CLASS = ['good', 'mid', 'bad'] as const;
 
 function pMet(doc: ResultsDocument, v: VariantResults, sla: string): string {
   const p = metProbability(doc, v, sla);
-  if (p === undefined) return '<td class="na">—</td>';
+  if (p === undefined) return '<td class="na" title="no replication where it could be judged">not judged</td>';
   const cls = BAND_CLASS[metBand(p.p)];
   return `<td class="${cls}"><strong>${p.p.toFixed(2)}</strong> <span class="ci">[${p.ci95[0].toFixed(2)}, ${p.ci95[1].toFixed(2)}] ${p.met}/${p.n}</span></td>`;
 }

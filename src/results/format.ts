@@ -137,6 +137,12 @@ export interface VariantResults {
   name: string;
   /** Field-path overrides that define this variant. */
   overrides: Record<string, unknown>;
+  /**
+   * This variant's own horizon in seconds, when it differs from the document's `horizonSeconds`
+   * (a variant that sets `horizon`); absent: the document's. A metric whose range ends at the
+   * horizon (`hiAtHorizon`) is bounded by it in this variant.
+   */
+  horizonSeconds?: number;
   replications: number;
   metrics: Record<string, MetricSummary>;
   series: SeriesSummary | null;

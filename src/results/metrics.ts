@@ -34,9 +34,10 @@ export interface FeasibleRange {
   /** Largest possible value (absent: unbounded above). */
   readonly hi?: number;
   /**
-   * In a model's declaration: the largest possible value is the run's horizon (a clock time of
-   * an event inside the run). The recorder writes it as `hi` in the run's catalog, so results
-   * and every reader see a number.
+   * The largest possible value is the run's horizon (a clock time of an event inside the run).
+   * The recorder resolves it as `hi` and keeps the flag; in results.json `hi` is the longest
+   * variant's horizon (a bound for every variant), and each variant's own bound is its horizon
+   * (`VariantResults.horizonSeconds`, else the document's `horizonSeconds`).
    */
   readonly hiAtHorizon?: true;
 }

@@ -17,7 +17,14 @@ const Unit = Type.Union(
   ['seconds', 'minutes', 'hours', 'fraction', 'count', 'per_second', 'watts', 'kilowatts', 'kWh', 'celsius', 'currency', 'clock_seconds'].map((u) => Type.Literal(u)),
 );
 const Better = Type.Union([Type.Literal('lower'), Type.Literal('higher'), Type.Literal('neutral')]);
-const Range = Type.Object({ lo: Type.Optional(Type.Number()), hi: Type.Optional(Type.Number()) }, Closed);
+const Range = Type.Object(
+  {
+    lo: Type.Optional(Type.Number()),
+    hi: Type.Optional(Type.Number()),
+    hiAtHorizon: Type.Optional(Type.Literal(true, { description: "The largest possible value is the run's horizon (a clock time inside the run): `hi` is the longest variant's horizon, and each variant's own bound is its horizon (the variant's horizonSeconds, else the document's)." })),
+  },
+  Closed,
+);
 const Rows = Type.Array(Type.Array(Num));
 
 const MetricSummary = Type.Object(
@@ -64,6 +71,7 @@ const Variant = Type.Object(
   {
     name: Type.String(),
     overrides: Type.Record(Type.String(), Type.Unknown()),
+    horizonSeconds: Type.Optional(Type.Number({ description: "This variant's own horizon in seconds, when it differs from the document's horizonSeconds (a variant that sets `horizon`); absent: the document's." })),
     replications: Type.Integer(),
     metrics: Type.Record(Type.String(), MetricSummary),
     series: Type.Union([Series, Type.Null()]),

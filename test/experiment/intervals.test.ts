@@ -135,7 +135,7 @@ describe('a clock time of an event never leaves the run', () => {
     const catalog = metricCatalog(scenario).metrics;
     const breach = Object.keys(catalog).filter((m) => catalog[m]!.sla === 'first_breach');
     expect(breach.length).toBeGreaterThan(0);
-    for (const m of breach) expect(catalog[m]!.range).toEqual({ lo: 0, hi: 86400 });
+    for (const m of breach) expect(catalog[m]!.range).toEqual({ lo: 0, hi: 86400, hiAtHorizon: true });
     // GlobalMart's freeze-peak-hours with n = 2 breaches read [67,853 s, 98,347 s] with no upper bound.
     const m = breach[0]!;
     const records = [70_000, 80_000].map((x, r) => ({ ...rec(r, { [m]: x }), series: { intervalSeconds: 60, columns: ['t'], rows: [] } }));

@@ -36,7 +36,7 @@ describe('metric catalog of a compiled scenario', () => {
         // The declared spec, with a range up to the horizon resolved to this run's (2 h).
         const declared = byName(spec.name);
         expect(allMetrics).toContain(declared);
-        expect(spec).toEqual(declared.range?.hiAtHorizon === true ? { ...declared, range: { lo: declared.range.lo, hi: 7200 } } : declared);
+        expect(spec).toEqual(declared.range?.hiAtHorizon === true ? { ...declared, range: { ...declared.range, hi: 7200 } } : declared);
       }
     });
   }

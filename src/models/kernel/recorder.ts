@@ -18,10 +18,13 @@ export type ColumnSampler = (start: number, end: number) => number;
 // state at the end of the interval.
 const SAMPLE_PRIORITY = 1000;
 
-/** A declared range whose upper bound is the horizon, with that bound resolved for this run. */
+/**
+ * A declared range whose upper bound is the horizon, with that bound resolved for this run. The
+ * flag stays: a catalog of several variants (metricCatalog) keeps the longest horizon's bound,
+ * and each variant's intervals are cut at its own (applyMetricSpecs).
+ */
 function withHorizon(r: FeasibleRange, horizon: number): FeasibleRange {
-  const { hiAtHorizon: _, ...rest } = r;
-  return { ...rest, hi: Math.min(r.hi ?? Infinity, horizon) };
+  return { ...r, hi: Math.min(r.hi ?? Infinity, horizon) };
 }
 
 export class Recorder {
