@@ -331,8 +331,8 @@ export function register(program: Command): void {
     .addHelpText('after', exitCodesHelp([
       [COMPARE_EXIT.noRegression, 'compared: no metric regressed significantly beyond the tolerance'],
       [COMPARE_EXIT.regression, 'compared: a metric of some variant regressed significantly beyond the tolerance (or, with --fail-on inconclusive, a verdict was inconclusive)'],
-      [COMPARE_EXIT.usage, 'usage error, nothing compared: a bad option or argument, a --metric or --variant neither run has'],
-      [COMPARE_EXIT.input, 'unusable input, nothing compared: a file missing or unreadable, not JSON, or not an opsim results document (each problem named by its field)'],
+      [COMPARE_EXIT.usage, 'usage error, nothing compared: a bad option or argument, a --metric, --variant or --direction neither run has'],
+      [COMPARE_EXIT.input, 'unusable input, nothing compared: a file missing or unreadable, not JSON, not an opsim results document (each problem named by its field), or a results format of another major version (a later opsim of the same major version is read)'],
       [COMPARE_EXIT.mismatch, 'the runs cannot be compared as asked, nothing compared: different scenarios, horizons or warm-ups, no shared variant, a baseline variant the current run lacks, or an incomplete run (each unless --force; an incomplete run also with --allow-incomplete), no shared metric, a --metric or --variant only one run has'],
       [COMPARE_EXIT.unexpected, 'an unexpected error, nothing compared (a bug; OPSIM_DEBUG=1 shows the stack)'],
     ]))
