@@ -6,9 +6,9 @@
  * unexpected error (a bug; OPSIM_DEBUG=1 shows the stack).
  */
 import type { Command } from 'commander';
-import { CompareError, compareRuns, readResultsFile, type CompareProblem, type CompareReport, type ComparedRun, type GateReport } from '../experiment/compare.js';
+import { CompareError, compareRuns, readResultsFile, type CompareProblem, type CompareReport, type ComparedRun, type GateReport, type MetricVerdict } from '../experiment/compare.js';
 import { labelOf } from '../report/catalog.js';
-import { formatComparison } from '../report/units.js';
+import { formatTogether } from '../report/units.js';
 import type { ResultsDocument } from '../results/format.js';
 import type { Unit } from '../results/metrics.js';
 import { setOutputFailureCode } from './finish.js';
@@ -51,19 +51,78 @@ export function comparisonUnits(baseline: ResultsDocument, current: ResultsDocum
 export { formatComparison as compareFigures } from '../report/units.js';
 
 /**
+ * One metric's rows of a comparison (each variant compared: its baseline and current mean) as
+ * baseline, current and signed difference (current − baseline), every figure in one scale and
+ * one precision: the figures are read together down the column as across a row, so a metric
+ * never reads "27.8 %" in one variant's section and "28.46 %" in the next, nor "40 s" in one
+ * and "10 min" in the next. As report/units.ts's formatComparison writes one row: a clock time's difference is
+ * a duration (scaled on its own), a share's is in percentage points, and without a unit the
+ * figures are plain numbers. Percentages take one number of decimals for the column (each row's
+ * figures kept apart from one another); other units one scale and one number of significant
+ * digits for all.
+ */
+export function compareColumn(rows: readonly (readonly [number, number])[], unit: Unit | undefined, horizonSeconds?: number): [string, string, string][] {
+  // The difference without the noise of subtracting (0.9 − 0.8 is 0.09999999999999998): below
+  // 1e-12 of the operands it is none.
+  const diffs = rows.map(([b, c]) => (Math.abs(c - b) <= 1e-12 * Math.max(Math.abs(b), Math.abs(c)) ? 0 : c - b));
+  const signed = (d: number, s: string): string => (!Number.isFinite(d) ? s : d < 0 ? `−${s}` : d > 0 ? `+${s}` : s);
+  if (unit === 'fraction') {
+    const cells = rows.map(([b, c], i) => [b, c, Math.abs(diffs[i]!)]);
+    return cells.map((xs, i) => {
+      const [b, c, d] = formatTogether(xs, unit, horizonSeconds, { column: cells.filter((_, j) => j !== i) });
+      return [b!, c!, signed(diffs[i]!, d!.replace(/ %$/, ' pp'))];
+    });
+  }
+  const flat = rows.flat();
+  let values: string[];
+  let spans: string[];
+  if (unit === 'clock_seconds') {
+    values = formatTogether(flat, unit, horizonSeconds);
+    spans = formatTogether(diffs.map(Math.abs), 'seconds');
+  } else if (unit === undefined) {
+    // Plain numbers; a small difference is not written as 1.000e-2.
+    values = formatTogether(flat, unit);
+    spans = diffs.map((d) => (Number.isFinite(d) ? String(Number(Math.abs(d).toPrecision(4))) : '—'));
+  } else {
+    // Values and differences in one call: one scale ("9.64 k  10.1 k  +0.456 k").
+    const all = formatTogether([...flat, ...diffs.map(Math.abs)], unit, horizonSeconds);
+    [values, spans] = [all.slice(0, flat.length), all.slice(flat.length)];
+  }
+  return rows.map((_, i) => [values[2 * i]!, values[2 * i + 1]!, signed(diffs[i]!, spans[i]!)]);
+}
+
+/** Each metric's figures in every section of a comparison, written as one column (compareColumn): per section, metric → [baseline, current, difference]. */
+export function comparisonFigures(sections: readonly CompareReport[], units: MetricUnits): Map<string, [string, string, string]>[] {
+  const out = sections.map(() => new Map<string, [string, string, string]>());
+  const metrics = [...new Set(sections.flatMap((s) => s.verdicts.map((v) => v.metric)))];
+  for (const m of metrics) {
+    const at = sections.flatMap((s, i) => s.verdicts.filter((v) => v.metric === m).map((v) => ({ i, v })));
+    const written = compareColumn(at.map(({ v }) => [v.baselineMean, v.currentMean] as const), units.unit(m), units.horizonSeconds);
+    at.forEach(({ i }, k) => out[i]!.set(m, written[k]!));
+  }
+  return out;
+}
+
+/** A relative change with the same minus sign as the difference column; ±Infinity (from a baseline of 0) as "+∞%". */
+const change = (v: MetricVerdict): string => (Number.isNaN(v.changePct) ? '—' : `${v.changePct >= 0 ? '+' : '−'}${Number.isFinite(v.changePct) ? Math.abs(v.changePct).toFixed(1) : '∞'}%`);
+
+/**
  * The comparison as a fixed-width table for people: each metric by its label, with its name
  * (as in results.json, summary.csv and --metric) in a column beside it (empty for a metric
  * without a label: the first column names it already); lists name a metric as
  * "label (name)". Without labels (none declared) the table is headed by the names alone.
  * Baseline, current and difference are written with the metric's unit in one scale (see
- * compareFigures; without units, as plain numbers). `--json` stays the machine interface, by
+ * compareColumn, over every section of the comparison when the gate passes `within.figures`;
+ * without units, as plain numbers). `--json` stays the machine interface, by
  * name only, with raw numbers.
  */
-export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m, units: MetricUnits = { unit: () => undefined }, within?: { omitNotes: readonly string[] }): string {
+export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m, units: MetricUnits = { unit: () => undefined }, within?: { omitNotes: readonly string[]; figures?: ReadonlyMap<string, [string, string, string]> }): string {
   const labelled = r.verdicts.some((v) => label(v.metric) !== v.metric);
   const rows: string[][] = [['metric', ...(labelled ? ['name'] : []), 'better', 'baseline', 'current', 'difference', 'change', 'test', 'p', 'verdict']];
+  // Within a comparison of several variants, the gate writes each metric's figures as one column over all sections.
+  const figures = within?.figures ?? comparisonFigures([r], units)[0]!;
   for (const v of r.verdicts) {
-    const [baseline, current, difference] = formatComparison(v.baselineMean, v.currentMean, units.unit(v.metric), units.horizonSeconds);
+    const [baseline, current, difference] = figures.get(v.metric)!;
     rows.push([
       label(v.metric),
       // A metric without a label is already named by its name in the first column.
@@ -72,8 +131,7 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
       baseline,
       current,
       difference,
-      // The same minus sign as the difference column.
-      Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : '−'}${Math.abs(v.changePct).toFixed(1)}%` : String(v.changePct),
+      change(v),
       v.scale === 'log' ? `${v.test} log` : v.test,
       v.p === null ? '-' : v.p < 1e-4 ? '<1e-4' : v.p.toFixed(4),
       v.verdict.replace('-', ' ').toUpperCase(),
@@ -93,14 +151,22 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
     ...comparedLines(r, within),
   );
   // Not significant is not unchanged: name what the runs cannot tell apart, and what would.
-  const open = r.verdicts.filter((v) => v.verdict === 'inconclusive');
+  const open = r.verdicts.filter((v) => v.verdict === 'inconclusive' && v.p !== null);
+  // Without a test: a metric observed in fewer than two replications of a run (a rare event).
+  const untested = r.verdicts.filter((v) => v.verdict === 'inconclusive' && v.p === null);
+  if (untested.length > 0) {
+    lines.push(
+      `inconclusive without a test (observed in fewer than two replications of a run, so one value of chance; not a regression: it fails the gate only with --fail-on inconclusive): ` +
+        untested.map((v) => `${named([v.metric])} ${change(v)} (observed in ${v.baselineN} and ${v.currentN} replications)`).join(', '),
+    );
+  }
   if (open.length > 0) {
     const needed = open.map((v) => v.replicationsToDecide);
     const most = needed.every((x) => x !== null) ? Math.max(...(needed as number[])) : null;
     const n = Math.min(...open.map((v) => Math.min(v.baselineN, v.currentN)));
     lines.push(
       `inconclusive (not significant, but the 95 % interval of the difference reaches past ±${r.tolerancePct}%; not a regression: it fails the gate only with --fail-on inconclusive): ` +
-        open.map((v) => `${named([v.metric])} ${Number.isFinite(v.changePct) ? `${v.changePct >= 0 ? '+' : '−'}${Math.abs(v.changePct).toFixed(1)}%` : String(v.changePct)} (p = ${v.p!.toFixed(2)})`).join(', ') +
+        open.map((v) => `${named([v.metric])} ${change(v)} (p = ${v.p!.toFixed(2)})`).join(', ') +
         (most !== null ? `; about ${most} replications per run (now ${n}) would decide ${open.length === 1 ? 'it' : 'them'} if the spread stays as observed` : `; more replications per run (now ${n}) would narrow the interval`),
     );
   }
@@ -150,9 +216,11 @@ export function gateText(g: GateReport, label: MetricLabeller = (m) => m, units:
   const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
   // Notes every section carries (e.g. the seeds differ) are said once, under the verdict.
   const common = g.sections[0]!.notes.filter((n) => g.sections.every((s) => s.notes.includes(n)));
-  const parts = g.sections.map((s) => {
+  // One metric reads in one scale and precision in every section.
+  const figures = comparisonFigures(g.sections, units);
+  const parts = g.sections.map((s, i) => {
     const name = s.baselineVariant === s.currentVariant ? `variant "${s.baselineVariant}"` : `baseline variant "${s.baselineVariant}" against current variant "${s.currentVariant}"`;
-    return `== ${name} ==\n` + compareTable(s, label, units, { omitNotes: common });
+    return `== ${name} ==\n` + compareTable(s, label, units, { omitNotes: common, figures: figures[i]! });
   });
   const regressed = g.sections.filter((s) => s.regressions > 0).map((s) => s.currentVariant);
   const open = g.sections.filter((s) => s.inconclusive > 0).map((s) => s.currentVariant);
@@ -264,8 +332,8 @@ export function register(program: Command): void {
     .addHelpText('after', exitCodesHelp([
       [COMPARE_EXIT.noRegression, 'compared: no metric regressed significantly beyond the tolerance'],
       [COMPARE_EXIT.regression, 'compared: a metric of some variant regressed significantly beyond the tolerance (or, with --fail-on inconclusive, a verdict was inconclusive)'],
-      [COMPARE_EXIT.usage, 'usage error, nothing compared: a bad option or argument, a --metric or --variant neither run has'],
-      [COMPARE_EXIT.input, 'unusable input, nothing compared: a file missing or unreadable, not JSON, or not an opsim results document (each problem named by its field)'],
+      [COMPARE_EXIT.usage, 'usage error, nothing compared: a bad option or argument, a --metric, --variant or --direction neither run has'],
+      [COMPARE_EXIT.input, 'unusable input, nothing compared: a file missing or unreadable, not JSON, not an opsim results document (each problem named by its field), or a results format of another major version (a later opsim of the same major version is read)'],
       [COMPARE_EXIT.mismatch, 'the runs cannot be compared as asked, nothing compared: different scenarios, horizons or warm-ups, no shared variant, a baseline variant the current run lacks, or an incomplete run (each unless --force; an incomplete run also with --allow-incomplete), no shared metric, a --metric or --variant only one run has'],
       [COMPARE_EXIT.unexpected, 'an unexpected error, nothing compared (a bug; OPSIM_DEBUG=1 shows the stack), or the verdict could not be written (stdout or stderr failed, e.g. a full disk; a closed reader is not a failure)'],
     ]))

@@ -4,8 +4,10 @@
  * bad direction by more than the tolerance AND the move is statistically significant (paired t
  * when both runs share seed and replication indices, else Welch; on the logarithms of the
  * per-replication values when they are all strictly positive, so a slowdown is tested as a
- * ratio and one exploded replication does not hide a consistent move). With fewer than two
- * replications on a side no test is possible and the tolerance alone decides. A move that is
+ * ratio and one exploded replication does not hide a consistent move). In a run of one
+ * replication no test is possible and the tolerance alone decides; a metric observed in fewer
+ * than two of several replications (a rare event) is not tested either, and a move of it beyond
+ * the tolerance is inconclusive, never a regression on one draw. A move that is
  * not significant is not "unchanged": only a 95 % interval of the difference that lies within
  * the tolerance says so; one that reaches past it is "inconclusive", with the replications
  * that would decide it. Which way is better comes from the documents' metric specs.
@@ -14,14 +16,22 @@
  * warm-ups, an incomplete run, a baseline variant the current run lacks are refused unless
  * forced (then the report says what differs), runs without a shared metric are refused, and the
  * report names the variants and runs compared, the variants left out and the metrics only one
- * side reports. A file is read only if it is a valid results document (docs/results.schema.json).
+ * side reports. It notes what else differs between the runs without refusing it: the scenario's
+ * content (its hash) or overrides, the opsim that wrote each.
+ *
+ * A file is read if it is a results document of a format major version this opsim reads
+ * (opsim-results/1, or a later minor version of it): every field compare reads is checked, then
+ * the whole document against the results schema opened to later additions (resultsReadSchema),
+ * so a document written by a newer opsim of the same major version compares, with a note naming
+ * the fields this one did not read. Another major version is refused.
  * What cannot be compared is a CompareError of one of three kinds (a usage error, an unusable
  * file, runs that do not match), which `opsim compare` turns into exit codes of their own.
  */
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
-import { resultsJsonSchema } from '../results/schema.js';
-import { RESULTS_FORMAT, type ResultsDocument, type VariantResults } from '../results/format.js';
+import { resultsJsonSchema, resultsReadSchema } from '../results/schema.js';
+import { RESULTS_FORMAT, RESULTS_FORMAT_MAJOR, resultsFormatVersion, type ResultsDocument, type VariantResults } from '../results/format.js';
+import { OPSIM_VERSION } from '../version.js';
 import { metricDirection, type Direction } from './direction.js';
 import { pairedTTest, tQuantile, welchTest, welchTTest, type MeanTest } from './stats.js';
 
@@ -55,6 +65,15 @@ export interface ComparedRun {
   complete: boolean;
   /** The run's other variants, not compared. */
   otherVariants: string[];
+  /** The hash of the scenario's content (results.json `scenario.hash`): it differs when the scenario file changed. */
+  scenarioHash: string;
+  /** The run's overrides of every variant (`--set`, `--horizon`); empty without any. */
+  overrides: Record<string, unknown>;
+  /** The compared variant's own overrides (its `set` in the scenario). */
+  variantOverrides: Record<string, unknown>;
+  /** The opsim version that wrote the document, and its format tag. */
+  opsimVersion: string;
+  format: string;
 }
 
 /** The verdict on one metric. */
@@ -78,7 +97,9 @@ export interface MetricVerdict {
    * within ±tolerance (or, without a test, the values are equal).
    * within-tolerance: a significant move (or, without a test, any move) no larger than the
    * tolerance. inconclusive: not significant, but the interval reaches past the tolerance,
-   * so the data cannot tell a change beyond it from none. Only a regression fails the gate.
+   * so the data cannot tell a change beyond it from none; or, without a test in runs of several
+   * replications (the metric observed in fewer than two of them), a move beyond the tolerance.
+   * Only a regression fails the gate.
    */
   verdict: 'regression' | 'improvement' | 'changed' | 'within-tolerance' | 'unchanged' | 'inconclusive';
   /**
@@ -158,13 +179,15 @@ let resultsValidator: ((doc: unknown) => string[]) | undefined;
 
 /**
  * What is wrong with `doc` by the results schema (src/results/schema.ts, published as
- * docs/results.schema.json), one problem per field path; empty when it is valid. Compiled on
- * first use (Ajv is imported statically: the command line's script loads a lazy command's
- * packages before it, and only `opsim compare` imports this module).
+ * docs/results.schema.json) opened to the additions of later releases of the same major
+ * version (resultsReadSchema: fields and string values it does not list, a minor version), one
+ * problem per field path; empty when it is valid. Compiled on first use (Ajv is imported
+ * statically: the command line's script loads a lazy command's packages before it, and only
+ * `opsim compare` imports this module).
  */
 export function resultsSchemaProblems(doc: unknown): Promise<string[]> {
   resultsValidator ??= (() => {
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(resultsJsonSchema());
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(resultsReadSchema());
     return (d: unknown): string[] => {
       if (validate(d)) return [];
       // One problem per field: a union's branches (a number or null) fail together; their types are said as one.
@@ -198,12 +221,69 @@ export function resultsSchemaProblems(doc: unknown): Promise<string[]> {
 /** Problems listed before "and N more". */
 const MAX_SHAPE_PROBLEMS = 5;
 
+let unreadValidator: ((doc: unknown) => string[]) | undefined;
+
+/**
+ * The fields of `doc` that this opsim does not know (not in its results schema), each by its
+ * place in the document with array indices as [] and map keys (metric names) as [*]
+ * (`variants[].metrics[*].p99`), once each: what a later opsim of the same major version added,
+ * which compare leaves unread. Empty for a document this opsim wrote.
+ */
+export function unreadFields(doc: unknown): string[] {
+  unreadValidator ??= (() => {
+    const schema = resultsJsonSchema();
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    return (d: unknown): string[] => {
+      if (validate(d)) return [];
+      const out = new Set<string>();
+      for (const e of validate.errors ?? []) {
+        if (e.keyword !== 'additionalProperties') continue;
+        const segs = [...e.instancePath.split('/').slice(1).map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~')), String(e.params.additionalProperty)];
+        out.add(schemaPlace(schema, segs));
+      }
+      return [...out];
+    };
+  })();
+  return unreadValidator(doc);
+}
+
+/** A field's place by the schema: a property by its name, an array item as [], a map's entry as [*]. */
+function schemaPlace(schema: unknown, segs: readonly string[]): string {
+  let s = schema as Record<string, unknown> | undefined;
+  let out = '';
+  for (const seg of segs) {
+    // A union (a series or null): the branch that is an object or an array.
+    if (s !== undefined && Array.isArray(s.anyOf)) s = (s.anyOf as Record<string, unknown>[]).find((b) => b.type === 'object' || b.type === 'array') ?? s;
+    const props = s?.properties as Record<string, Record<string, unknown>> | undefined;
+    if (props?.[seg] !== undefined) {
+      out += key(seg);
+      s = props[seg];
+    } else if (s?.type === 'array') {
+      out += '[]';
+      s = Array.isArray(s.items) ? undefined : (s.items as Record<string, unknown>);
+    } else if (s?.patternProperties !== undefined) {
+      out += '[*]';
+      s = Object.values(s.patternProperties as Record<string, Record<string, unknown>>)[0];
+    } else {
+      out += key(seg);
+      s = undefined;
+    }
+  }
+  return out.replace(/^\./, '');
+}
+
 /**
  * Checks every field `opsim compare` reads (open to fields it does not read, so documents of
  * other opsim versions compare); throws a CompareError ('input') naming each problem by its
  * path, so a malformed document is refused instead of failing mid-comparison.
  */
 export function checkResultsDocument(doc: unknown, file: string): ResultsDocument {
+  // A later minor version only adds: read. Another major version changed what fields mean: refused, not misread.
+  const version = isObject(doc) ? resultsFormatVersion(doc.format) : null;
+  if (version !== null && version.major !== RESULTS_FORMAT_MAJOR) {
+    const by = isObject(doc) && typeof doc.opsimVersion === 'string' ? `written by opsim ${doc.opsimVersion} ` : '';
+    throw new CompareError('input', `${file}: ${by}in results format ${String((doc as Record<string, unknown>).format)}, which this opsim (${OPSIM_VERSION}) cannot read: it reads format ${RESULTS_FORMAT_MAJOR} (${RESULTS_FORMAT} and its later minor versions); compare with an opsim that reads format ${version.major}`);
+  }
   const problems = shapeProblems(doc);
   if (problems.length > 0) {
     const shown = problems.slice(0, MAX_SHAPE_PROBLEMS).join('; ');
@@ -226,7 +306,7 @@ function shapeProblems(doc: unknown): string[] {
     out.push(`${path}: expected ${what}, found ${found(x)}`);
   };
   if (!isObject(doc)) return [`expected a JSON object, found ${found(doc)}`];
-  if (doc.format !== RESULTS_FORMAT) return [`format is ${JSON.stringify(doc.format)}, expected "${RESULTS_FORMAT}"`];
+  if (resultsFormatVersion(doc.format) === null) return [`format is ${JSON.stringify(doc.format)}, expected "${RESULTS_FORMAT}"`];
   if (!isObject(doc.scenario) || typeof doc.scenario.name !== 'string') want('scenario.name', 'a string', isObject(doc.scenario) ? doc.scenario.name : doc.scenario);
   if (typeof doc.seed !== 'string') want('seed', 'a string', doc.seed);
   if (doc.horizonSeconds !== undefined && typeof doc.horizonSeconds !== 'number') want('horizonSeconds', 'a number', doc.horizonSeconds);
@@ -301,11 +381,16 @@ function comparedRun(doc: ResultsDocument, v: VariantResults): ComparedRun {
   return {
     scenario: doc.scenario.name,
     variant: v.name,
-    replications: v.perReplication?.replications.length ?? v.replications,
+    replications: replicationsOf(v),
     seed: doc.seed,
     horizonSeconds: typeof doc.horizonSeconds === 'number' ? doc.horizonSeconds : null,
     complete: doc.complete !== false,
     otherVariants: doc.variants.filter((o) => o !== v).map((o) => o.name),
+    scenarioHash: doc.scenario.hash,
+    overrides: { ...(doc.overrides ?? {}) },
+    variantOverrides: { ...(v.overrides ?? {}) },
+    opsimVersion: doc.opsimVersion,
+    format: doc.format,
   };
 }
 
@@ -316,10 +401,52 @@ function incompleteness(doc: ResultsDocument): string {
   return parts.length > 0 ? parts.join(', ') : 'complete: false';
 }
 
+/** Replications of a variant's run (not of one metric's observations). */
+const replicationsOf = (v: VariantResults): number => v.perReplication?.replications.length ?? v.replications;
+
 function sameReplications(a: VariantResults, b: VariantResults): boolean {
   const ra = a.perReplication?.replications;
   const rb = b.perReplication?.replications;
   return ra !== undefined && rb !== undefined && ra.length >= 2 && ra.length === rb.length && ra.every((r, i) => r === rb[i]);
+}
+
+/** A value of an override as the scenario or `--set` wrote it; "not set" when absent. */
+const setting = (x: unknown): string => (x === undefined ? 'not set' : typeof x === 'string' ? x : JSON.stringify(x));
+
+/** The overrides that differ between two runs' (or variants') override sets, one "path: baseline X, current Y" each, in path order. */
+function overrideChanges(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const paths = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return paths.filter((p) => JSON.stringify(a[p]) !== JSON.stringify(b[p])).map((p) => `${p}: baseline ${setting(a[p])}, current ${setting(b[p])}`);
+}
+
+/** At most this many unread fields are named in a note, then "and N more". */
+const MAX_UNREAD_LISTED = 8;
+
+/**
+ * What differs between the runs besides their figures and does not stop a comparison, one note
+ * each: the scenario's content (a changed scenario file under the same name: the point of a
+ * comparison in a pipeline that edits it, so compared, but said), the overrides of every
+ * variant (`--set`), the opsim versions that wrote the runs, and the fields of a later opsim's
+ * document that this one did not read.
+ */
+function runDifferences(baseline: ResultsDocument, current: ResultsDocument): string[] {
+  const notes: string[] = [];
+  const changed = overrideChanges(baseline.overrides ?? {}, current.overrides ?? {});
+  if (changed.length > 0) notes.push(`the runs' overrides of every variant (--set, --horizon) differ: ${changed.join('; ')}`);
+  // The hash is of the scenario as run: its content with the overrides applied.
+  const [ha, hb] = [baseline.scenario.hash, current.scenario.hash];
+  const hashes = `hash ${ha.slice(0, 12)} in the baseline, ${hb.slice(0, 12)} in the current run`;
+  if (baseline.scenario.name === current.scenario.name && ha !== hb) {
+    notes.push(changed.length > 0 ? `the scenario as run differs (${hashes}): by the overrides above, and perhaps by edits of its content` : `the scenario's content differs (${hashes}): a change in the figures may come from its edits`);
+  }
+  if (baseline.opsimVersion !== current.opsimVersion) notes.push(`the runs were written by different opsim versions (baseline opsim ${baseline.opsimVersion}, format ${baseline.format}; current opsim ${current.opsimVersion}, format ${current.format}): a change in the figures may come from opsim itself`);
+  for (const [side, doc] of [['baseline', baseline], ['current run', current]] as const) {
+    const unread = unreadFields(doc);
+    if (unread.length === 0) continue;
+    const more = unread.length > MAX_UNREAD_LISTED ? `, and ${unread.length - MAX_UNREAD_LISTED} more` : '';
+    notes.push(`the ${side} was written by opsim ${doc.opsimVersion} (format ${doc.format}) and has fields this opsim (${OPSIM_VERSION}) does not know, left unread: ${unread.slice(0, MAX_UNREAD_LISTED).join(', ')}${more}`);
+  }
+  return notes;
 }
 
 /**
@@ -327,9 +454,14 @@ function sameReplications(a: VariantResults, b: VariantResults): boolean {
  * (runs of different scenarios, an incomplete run unless allowed, different horizons or
  * warm-ups: a gate recorded with other settings measures other spans), noted otherwise. A
  * different seed is not refused: its replications are independent samples, compared by Welch's
- * test (which is valid for them), with a note that the pairing of a rerun is lost.
+ * test (which is valid for them), with a note that the pairing of a rerun is lost. What differs
+ * without stopping a comparison is noted (runDifferences). A `--direction` for a metric neither
+ * run reports is a usage error, as a `--metric` is: a misspelt name must not leave the gate on
+ * the direction it was meant to override.
  */
 function checkRuns(baseline: ResultsDocument, current: ResultsDocument, options: CompareOptions): string[] {
+  const reported = new Set([baseline, current].flatMap((d) => d.variants.flatMap((v) => Object.keys(v.metrics))));
+  for (const m of Object.keys(options.directions ?? {})) if (!reported.has(m)) throw new CompareError('usage', `--direction "${m}": neither run reports such a metric`);
   const force = options.force === true;
   const notes: string[] = [];
   const unlessForced = (refusal: string, note: string, allowed = force): void => {
@@ -351,7 +483,7 @@ function checkRuns(baseline: ResultsDocument, current: ResultsDocument, options:
   const wa = baseline.warmupSeconds ?? 0;
   const wb = current.warmupSeconds ?? 0;
   if (wa !== wb) unlessForced(`the runs' warm-ups differ (${wa} s and ${wb} s); rerun with the baseline's warm-up`, `the runs' warm-ups differ (${wa} s and ${wb} s) (--force)`);
-  return notes;
+  return [...notes, ...runDifferences(baseline, current)];
 }
 
 /** Compares one variant of each run (each run's reference variant, or `options.variant`). */
@@ -470,6 +602,8 @@ function compareVariant(baseline: ResultsDocument, current: ResultsDocument, a: 
   const tol = options.tolerancePct ?? 5;
   const alpha = options.alpha ?? 0.05;
   const notes = [...runNotes];
+  const settings = overrideChanges(a.overrides ?? {}, b.overrides ?? {});
+  if (settings.length > 0) notes.push(`the variant's own settings differ (${a.name === b.name ? `"${a.name}"` : `"${a.name}" and "${b.name}"`}): ${settings.join('; ')}`);
   const shared = Object.keys(a.metrics).filter((m) => m in b.metrics).sort();
   if (shared.length === 0) throw new CompareError('mismatch', `the runs share no metric (baseline variant "${a.name}", current variant "${b.name}"): nothing to compare`);
   const missingFromCurrent = Object.keys(a.metrics).filter((m) => !(m in b.metrics)).sort();
@@ -504,7 +638,9 @@ function compareVariant(baseline: ResultsDocument, current: ResultsDocument, a: 
   const verdicts: MetricVerdict[] = metrics.map((metric) => {
     const sa = a.metrics[metric]!;
     const sb = b.metrics[metric]!;
-    const direction: Direction = options.directions?.[metric] ?? metricDirection(metric, catalog);
+    const declared = options.directions?.[metric] ?? metricDirection(metric, catalog);
+    // A direction this opsim does not know (a later release's) gates nothing, like a neutral metric.
+    const direction: Direction = declared === 'lower' || declared === 'higher' ? declared : 'neutral';
     const xa = a.perReplication?.metrics[metric];
     const xb = b.perReplication?.metrics[metric];
     // A strictly positive metric (a time, a count that never hit 0) is tested on the log of its
@@ -515,10 +651,19 @@ function compareVariant(baseline: ResultsDocument, current: ResultsDocument, a: 
     if (log) test = paired ? pairedTTest(logOf(xa), logOf(xb)) : welchTTest(logOf(xa), logOf(xb));
     else if (paired && xa !== undefined && xb !== undefined) test = pairedTTest(xa.map((v) => v ?? NaN), xb.map((v) => v ?? NaN));
     else test = welchTest(sa, sb);
+    // Pairs need a value on both sides of a replication: a metric observed in different
+    // replications of each run (a rare event) has fewer than two pairs, but may have two
+    // independent samples.
+    if (test.kind === 'paired' && !Number.isFinite(test.p)) test = log ? welchTTest(logOf(xa), logOf(xb)) : welchTest(sa, sb);
     const diff = sb.mean - sa.mean;
     const changePct = sa.mean !== 0 ? (diff / Math.abs(sa.mean)) * 100 : diff === 0 ? 0 : Math.sign(diff) * Infinity;
     const tested = Number.isFinite(test.p);
-    const significant = tested ? test.p < alpha : true;
+    // Without a test the tolerance alone decides only in a run of one replication (a deliberate
+    // one-replication gate); a metric observed in fewer than two of several replications (a
+    // rare event: one incident of a priority) is one draw of chance, which must not fail the
+    // gate: beyond the tolerance it is inconclusive.
+    const single = replicationsOf(a) <= 1 || replicationsOf(b) <= 1;
+    const significant = tested ? test.p < alpha : single;
     // On the log scale the tested move is the ratio of geometric means; a verdict beyond the
     // tolerance needs it and the change of the means (the column people read) to agree.
     const ratioPct = log && tested ? (Math.exp(test.difference) - 1) * 100 : changePct;
@@ -533,7 +678,7 @@ function compareVariant(baseline: ResultsDocument, current: ResultsDocument, a: 
     if (significant && worse) verdict = 'regression';
     else if (significant && better) verdict = 'improvement';
     else if (significant && direction === 'neutral' && moved) verdict = 'changed';
-    else if (!tested) verdict = diff === 0 ? 'unchanged' : 'within-tolerance';
+    else if (!tested) verdict = diff === 0 ? 'unchanged' : single || !(Math.abs(changePct) > tol) ? 'within-tolerance' : 'inconclusive';
     else if (test.ci95[0] >= bandLo && test.ci95[1] <= bandHi) verdict = significant ? 'within-tolerance' : 'unchanged';
     else if (significant) verdict = 'within-tolerance';
     else {

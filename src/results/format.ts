@@ -7,8 +7,27 @@
 
 import type { ColumnCatalog, MetricCatalog } from './metrics.js';
 
-/** Version tag written into every results document. */
+/**
+ * Version tag written into every results document: `opsim-results/<major>`. Within a major
+ * version the format only grows (a new field, a new metric, a new value of a string such as a
+ * unit); a reader of that major reads every document of it, checking the fields it reads and
+ * leaving the others alone. A change that removes, renames or changes the meaning of a field
+ * is a new major version (docs/results-format.md, "Versions").
+ */
 export const RESULTS_FORMAT = 'opsim-results/1';
+
+/** The major version of the results format this opsim writes and reads. */
+export const RESULTS_FORMAT_MAJOR = 1;
+
+/**
+ * The version of a results format tag: "opsim-results/1" is 1.0; a later release that wants to
+ * say what it added may write "opsim-results/1.2", which a reader of major 1 reads too. Null
+ * for anything that is not an opsim results tag.
+ */
+export function resultsFormatVersion(tag: unknown): { major: number; minor: number } | null {
+  const m = typeof tag === 'string' ? /^opsim-results\/(\d+)(?:\.(\d+))?$/.exec(tag) : null;
+  return m === null ? null : { major: Number(m[1]), minor: Number(m[2] ?? 0) };
+}
 
 /** A per-interval time series: rows of numbers, the first column being the interval start (s). */
 export interface Series {
@@ -295,7 +314,8 @@ export interface ScenarioWarningRecord {
 
 /** results.json */
 export interface ResultsDocument {
-  format: typeof RESULTS_FORMAT;
+  /** `opsim-results/1` when written by this opsim; a document read from a file may carry a later minor version of major 1 (see RESULTS_FORMAT). */
+  format: string;
   opsimVersion: string;
   scenario: { name: string; file: string | null; hash: string };
   seed: string;

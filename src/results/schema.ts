@@ -5,8 +5,13 @@
  * a test validates the results.json of every shipped scenario against it (objects are closed,
  * so a field added to the document but not here fails) and keeps the published file current.
  * Statistics that do not exist are null (NaN and Infinity are written as null).
+ *
+ * The published schema is closed: it says exactly what this opsim writes. A reader of later
+ * documents of the same major version (which may add fields and values) checks them against
+ * resultsReadSchema instead, the same schema open to what it does not know.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { RESULTS_FORMAT, RESULTS_FORMAT_MAJOR } from './format.js';
 import { CHART_IDS, SLA_ROLES } from './metrics.js';
 
 const Num = Type.Union([Type.Number(), Type.Null()], { description: 'A number, or null when it does not exist (NaN, Infinity).' });
@@ -156,7 +161,7 @@ const Precision = Type.Object(
 
 const ResultsDocument: TSchema = Type.Object(
   {
-    format: Type.Literal('opsim-results/1'),
+    format: Type.Literal(RESULTS_FORMAT),
     opsimVersion: Type.String(),
     scenario: Type.Object({ name: Type.String(), file: Type.Union([Type.String(), Type.Null()]), hash: Type.String() }, Closed),
     seed: Type.String(),
@@ -241,4 +246,28 @@ export function resultsJsonSchema(): Record<string, unknown> {
 /** The text of docs/results.schema.json. */
 export function resultsSchemaText(): string {
   return JSON.stringify(resultsJsonSchema(), null, 2) + '\n';
+}
+
+/**
+ * The schema a reader of format major 1 checks a document against (`opsim compare`): the
+ * published one opened to the additions a later release of the same major version may make —
+ * an object may hold fields it does not list, a string listed by its values (a unit, a warning's
+ * kind) may hold another, and the format tag may carry a minor version ("opsim-results/1.3").
+ * Every field it lists is still checked: a field a reader reads has the type it expects.
+ */
+export function resultsReadSchema(): Record<string, unknown> {
+  const open = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(open);
+    if (typeof x !== 'object' || x === null) return x;
+    const o = x as Record<string, unknown>;
+    // A string literal, or a union of them: any string.
+    const literal = (y: unknown): boolean => typeof y === 'object' && y !== null && typeof (y as { const?: unknown }).const === 'string';
+    if (literal(o) || (Array.isArray(o.anyOf) && o.anyOf.length > 0 && o.anyOf.every(literal))) return { type: 'string', ...(typeof o.description === 'string' ? { description: o.description } : {}) };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) if (!(k === 'additionalProperties' && v === false)) out[k] = open(v);
+    return out;
+  };
+  const schema = open(resultsJsonSchema()) as { properties: Record<string, unknown> };
+  schema.properties.format = { type: 'string', pattern: `^opsim-results/${RESULTS_FORMAT_MAJOR}(\\.[0-9]+)?$` };
+  return schema;
 }
