@@ -113,7 +113,7 @@ export function summaryTable(doc: ResultsDocument): string {
     });
     const basis = doc.slas?.find((b) => b.name === name);
     if (basis === undefined && p.every((x) => x === null)) continue;
-    lines.push('', basis !== undefined ? `SLA ${name}: ${basis.statement}` : `target ${name}: ${met !== undefined ? labelOf(doc, met) : name}`, `  P(met): ${p.filter((x) => x !== null).join('  ')}`);
+    lines.push('', basis !== undefined ? `SLA ${name}: ${basis.statement}` : met === undefined ? `target ${name}` : labelOf(doc, met) === met ? met : `${labelOf(doc, met)} (${met})`, `  P(met): ${p.filter((x) => x !== null).join('  ')}`);
   }
   if (doc.ranking !== undefined) lines.push('', ...rankingLines(doc, index));
   if (doc.warmupDetection !== undefined) {
