@@ -55,7 +55,7 @@ function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
   const horizon = scenario.horizon;
   const warmup = scenario.warmup ?? 0;
   if (!(warmup < horizon)) throw new RangeError(`warmup (${warmup} s) must be shorter than the horizon (${horizon} s)`);
-  const recorder = new Recorder(sim, scenario.interval ?? DEFAULT_INTERVAL, horizon);
+  const recorder = new Recorder(sim, scenario.interval ?? DEFAULT_INTERVAL, horizon, warmup);
   const world: World = {
     sim,
     scenario,

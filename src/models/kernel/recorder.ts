@@ -18,10 +18,10 @@ export type ColumnSampler = (start: number, end: number) => number;
 // state at the end of the interval.
 const SAMPLE_PRIORITY = 1000;
 
-/** A declared range whose upper bound is the horizon, with that bound resolved for this run. */
-function withHorizon(r: FeasibleRange, horizon: number): FeasibleRange {
-  const { hiAtHorizon: _, ...rest } = r;
-  return { ...rest, hi: Math.min(r.hi ?? Infinity, horizon) };
+/** A declared range whose upper bound is the horizon, or lower bound the warm-up's end, with those bounds resolved for this run. */
+function withHorizon(r: FeasibleRange, horizon: number, warmup: number): FeasibleRange {
+  const { hiAtHorizon, loAtWarmup, ...rest } = r;
+  return { ...rest, ...(loAtWarmup === true ? { lo: Math.max(r.lo ?? -Infinity, warmup) } : {}), ...(hiAtHorizon === true ? { hi: Math.min(r.hi ?? Infinity, horizon) } : {}) };
 }
 
 export class Recorder {
@@ -32,8 +32,8 @@ export class Recorder {
   private lastSample: number;
   private started = false;
 
-  /** `interval` is the series step in seconds; sampling stops at `horizon`. */
-  constructor(readonly sim: Simulation, readonly interval: number, readonly horizon: number) {
+  /** `interval` is the series step in seconds; sampling stops at `horizon`; `warmup` is when the measured period starts. */
+  constructor(readonly sim: Simulation, readonly interval: number, readonly horizon: number, readonly warmup = 0) {
     if (!(interval > 0)) throw new RangeError(`recorder interval must be > 0, got ${interval}`);
     this.lastSample = sim.now;
   }
@@ -46,7 +46,7 @@ export class Recorder {
     const name = fillTemplate(spec.name, labels);
     if (this.metricProducers.has(name)) throw new Error(`metric "${name}" registered twice`);
     this.metricProducers.set(name, compute);
-    this.metricSpecs[name] = spec.range?.hiAtHorizon === true ? { ...spec, range: withHorizon(spec.range, this.horizon) } : spec;
+    this.metricSpecs[name] = spec.range?.hiAtHorizon === true || spec.range?.loAtWarmup === true ? { ...spec, range: withHorizon(spec.range, this.horizon, this.warmup) } : spec;
   }
 
   /** Registers a time-series column named by the spec's template and `labels`. Register all columns before `start`. */
