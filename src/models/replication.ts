@@ -6,7 +6,7 @@
 import { EventLimitError, RandomStreams, Simulation } from '../engine/index.js';
 import type { Scenario } from '../scenario/schema/index.js';
 import type { ReplicationRecord } from '../results/format.js';
-import type { ColumnCatalog, MetricCatalog } from '../results/metrics.js';
+import type { ColumnCatalog, MetricCatalog, MetricSpec } from '../results/metrics.js';
 import { Recorder } from './kernel/recorder.js';
 import { DEFAULT_MAX_EVENTS } from './kernel/budget.js';
 
@@ -72,6 +72,17 @@ function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
 }
 
 /**
+ * One metric's spec over two variants' catalogs: the same declaration, but a range from the
+ * warm-up (`loAtWarmup`, resolved by each variant's recorder to its own warm-up) keeps the earlier
+ * start, which holds for every variant (a variant that sets a shorter warm-up measures from it).
+ */
+function earlierStart(prev: MetricSpec | undefined, next: MetricSpec): MetricSpec {
+  const a = prev?.range?.lo;
+  const b = next.range?.lo;
+  return a !== undefined && b !== undefined && a < b ? { ...next, range: { ...next.range, lo: a } } : next;
+}
+
+/**
  * What every metric and series column of compiled scenarios (e.g. an experiment's variants)
  * means, by concrete name, known without running them: the models are built for one
  * replication and the recorder's registrations read back (models register every metric and
@@ -84,7 +95,7 @@ export function metricCatalog(...scenarios: Scenario[]): { metrics: MetricCatalo
     // Built once per scenario object (or kept by its replication), whoever asks next.
     let c = keptCatalogs.get(scenario);
     if (c === undefined) keptCatalogs.set(scenario, (c = buildWorld(scenario, { seed: catalogSeed(scenario), replication: 0 }).recorder.catalog()));
-    Object.assign(metrics, c.metrics);
+    for (const [name, spec] of Object.entries(c.metrics)) metrics[name] = earlierStart(metrics[name], spec);
     Object.assign(columns, c.columns);
   }
   const sorted: MetricCatalog = {};

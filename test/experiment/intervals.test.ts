@@ -164,5 +164,8 @@ describe('a clock time of an event never leaves the run', () => {
     const s = applyMetricSpecs(d).variants[0]!.metrics[m]!;
     expect(s.ci95[0]).toBe(7200);
     expect(s.method).toBe('t-clipped');
+    // Variants with their own warm-ups: the catalog's bound is the earliest, which holds for each (in either order).
+    const other = loadScenarioFileOrThrow(path.join(ROOT, 'scenarios', 'globalmart-peak.yaml'), { overrides: { warmup: '1h' } }).scenario;
+    for (const both of [[scenario, other], [other, scenario]]) for (const b of breach) expect(metricCatalog(...both).metrics[b]!.range).toEqual({ lo: 3600, hi: 86400 });
   });
 });
