@@ -519,7 +519,7 @@ function costChart(doc: ResultsDocument): Chart | null {
     labelY.set(i, y);
   }
   const rows: Json[] = pts.map((p, i) => ({ ...p, frontier: front.has(i) ? 'Pareto frontier' : 'dominated', labelY: round(labelY.get(i)!) }));
-  const x = { field: 'cost', type: 'quantitative', title: `${costLabel(doc)} (${doc.currency ?? 'currency units'})`, scale: (nearZero ? { zero: true } : { zero: false, padding: 20 }) as Json };
+  const x = { field: 'cost', type: 'quantitative', title: `${costLabel(doc)} (${doc.currency ?? 'currency units'})`, scale: (nearZero ? { zero: true } : { zero: false, padding: 20 }) as Json, axis: { format: ',~r' } };
   const title = byVerdict ? 'Cost against the probability of meeting the SLA' : 'Cost against SLA attainment';
   const yTitle = byVerdict ? (names.length > 1 ? 'P(worst SLA met) (%)' : 'P(SLA met) (%)') : names.length > 1 ? 'worst SLA attainment (%)' : 'SLA attainment (%)';
   const yScale: Json = byVerdict ? { domain: [0, 100] } : { zero: false, padding: 20 };
