@@ -19,11 +19,17 @@ const token = sessionStorage.getItem('opsim-token');
 
 /**
  * A run's results.json with its metric catalog as today's opsim reads it (the server completes
- * SLA roles and labels an older document lacks), so older runs show their P(met) and labels.
+ * SLA roles and labels an older document lacks), so older runs show their P(met) and labels, and
+ * its decision order as the server gives it (`decision`; null, with `decisionError`, when the
+ * server could not give one): the page orders variants by it and never decides an order itself.
  */
 async function resultsOf(id) {
-  const [doc, catalog] = await Promise.all([api(`/api/runs/${id}/results`), api(`/api/runs/${id}/catalog`)]);
-  return { ...doc, metrics: catalog.metrics };
+  const [doc, catalog, decision] = await Promise.all([
+    api(`/api/runs/${id}/results`),
+    api(`/api/runs/${id}/catalog`),
+    api(`/api/runs/${id}/decision`).catch((err) => ({ error: err.message })),
+  ]);
+  return { ...doc, metrics: catalog.metrics, decision: decision.error === undefined ? decision : null, decisionError: decision.error };
 }
 
 async function api(path, init = {}) {
@@ -153,9 +159,12 @@ async function launch(ev) {
 // ---- runs list ---------------------------------------------------------------------------
 
 const selected = new Set();
+/** When each listed run was created, by id (the older of two compared runs is the baseline). */
+const created = new Map();
 
 async function loadRuns() {
   const { runs } = await api('/api/runs');
+  for (const r of runs) created.set(r.id, r.createdAt);
   const tbody = $('#runs tbody');
   tbody.replaceChildren(
     ...runs.map((r) => {
@@ -187,8 +196,6 @@ function fmt(x, unit, horizon = 86400) {
 
 /** Names in code-unit order, as the CLI and report.html order them (src/results/key-metrics.ts byName): not the browser's locale. */
 const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-/** A metric's key position in a catalog, Infinity without one: a total order (key, then name) even when a catalog lacks the metric. */
-const keyPosition = (cat, m) => (cat[m] && cat[m].key !== undefined ? cat[m].key : Infinity);
 
 /** Key metrics of a results document in the catalog's order (any metric with a `key`). */
 function keyMetricsOf(doc) {
@@ -209,12 +216,6 @@ function metricHead(cat, m) {
   return th;
 }
 
-/** A probability cell: P with its interval and met/n (or n), green from 0.9, red up to 0.5. */
-function probCell(p, lo, hi, count) {
-  const ci = Number.isFinite(lo) && Number.isFinite(hi) ? `[${lo.toFixed(2)}, ${hi.toFixed(2)}] ` : '';
-  return el('td', { class: p >= 0.9 ? 'good' : p <= 0.5 ? 'bad' : 'mid' }, `${p.toFixed(2)} `, el('span', { class: 'muted' }, `${ci}${count}`));
-}
-
 /**
  * A mean and its interval, all three in one scale ("[1.67 h, 2.5 h]", never "[100 min, 2.5 h]"):
  * the mean's text, and the interval as a node that may break only between its bounds
@@ -227,45 +228,81 @@ function estimate(s, unit, horizon, context) {
   return { mean, ci: el('span', { class: 'muted ci' }, el('span', { class: 'nw' }, `[${lo},`), ' ', el('span', { class: 'nw' }, `${hi}]`)) };
 }
 
-/** The numbers of a run: P(met) per SLA and of the other verdicts, rank, then every key metric per variant with its interval and n. */
+/** Cell classes of the decision's bands, as report.html colours them. */
+const BAND_CLASS = { high: 'good', middle: 'mid', low: 'bad' };
+
+/** The band of a probability by the lines the server gives (report.html's), or none without them. */
+function bandOf(p, bands) {
+  if (!bands) return null;
+  return p >= bands.high ? 'high' : p <= bands.low ? 'low' : 'middle';
+}
+
+/**
+ * A probability cell: P with its interval and met/n (or n). `band` is the server's (report.html's
+ * rule: high from 0.90, low up to 0.50); the dashboard does not draw the lines itself.
+ */
+function probCell(p, lo, hi, count, band) {
+  const ci = Number.isFinite(lo) && Number.isFinite(hi) ? `[${lo.toFixed(2)}, ${hi.toFixed(2)}] ` : '';
+  return el('td', { class: BAND_CLASS[band] || '' }, `${p.toFixed(2)} `, el('span', { class: 'muted' }, `${ci}${count}`));
+}
+
+/**
+ * The variants in the order a planner reads them: the server's decision order (report.html's
+ * and `opsim run`'s: worst P(met) band, then the ranking), any variant it does not list after
+ * in document order; without a decision order, results.json's ranking (said under the table).
+ */
+function decisionRows(doc) {
+  const d = doc.decision;
+  const byName = new Map(doc.variants.map((v) => [v.name, v]));
+  if (d) {
+    const listed = d.order.map((o) => byName.get(o.variant)).filter(Boolean);
+    const rank = new Map(d.order.map((o) => [o.variant, o.rank]));
+    return { variants: [...listed, ...doc.variants.filter((v) => !listed.includes(v))], rank };
+  }
+  const rank = new Map(((doc.ranking && doc.ranking.order) || []).map((o) => [o.variant, o.rank]));
+  return { variants: [...doc.variants].sort((a, b) => (rank.get(a.name) || 1e9) - (rank.get(b.name) || 1e9)), rank };
+}
+
+/** The numbers of a run: P(met) per SLA and target and of the other verdicts, rank, then every key metric per variant with its interval and n. */
 function summaryTables(doc) {
   const box = el('div', { class: 'summary', id: 'run-summary' });
   const said = scenarioWarningsBox(doc);
   if (said) box.append(said);
   const cat = doc.metrics || {};
-  const rank = new Map(((doc.ranking && doc.ranking.order) || []).map((o) => [o.variant, o.rank]));
-  // The variants best rank first (unranked after, in document order): the verdict's rows and the key metrics' columns.
-  const ranked = [...doc.variants].sort((a, b) => (rank.get(a.name) || 1e9) - (rank.get(b.name) || 1e9));
-  const slas = (doc.slas || []).map((b) => b.name);
+  const { variants: ranked, rank } = decisionRows(doc);
+  const bands = doc.decision ? doc.decision.bands : null;
+  // The SLAs and targets judged, as report.html's columns: the decision's list, else the stated SLAs.
   const roles = slaMetrics(cat);
-  const slaMet = new Set([...roles.values()].map((r) => r.met));
+  const judged = doc.decision ? doc.decision.judged : (doc.slas || []).map((b) => ({ name: b.name, metric: roles.get(b.name) && roles.get(b.name).met })).filter((j) => j.metric);
+  const judgedMet = new Set(judged.map((j) => j.metric));
+  // A target (no stated basis, no error budget: a request class's service level) is headed by its verdict's label, an SLA by its name.
+  const isTarget = (j) => !(doc.slas || []).some((b) => b.name === j.name) && !(roles.get(j.name) && roles.get(j.name).error_budget_used);
   // The other 0/1 verdicts some variant observed (e.g. the per-priority incident targets), as in report.html.
   const seen = (m) => doc.variants.some((v) => v.metrics[m] && v.metrics[m].n > 0);
-  const flags = Object.keys(cat).filter((m) => cat[m].flag === true && !slaMet.has(m) && seen(m)).sort();
+  const flags = Object.keys(cat).filter((m) => cat[m].flag === true && !judgedMet.has(m) && seen(m)).sort();
   // The total cost, as report.html's decision table shows it: mean with its interval in the metric's unit.
   const cost = doc.variants.some((v) => v.metrics['cost.total'] !== undefined) ? 'cost.total' : null;
   const costUnit = cost && cat[cost] && unitLabel(cat[cost].unit, doc.currency) !== '' ? ` (${unitLabel(cat[cost].unit, doc.currency)})` : '';
-  if (slas.length > 0 || rank.size > 0) {
+  if (judged.length > 0 || rank.size > 0) {
     const head = el(
       'tr',
       {},
       el('th', {}, 'rank'),
       el('th', {}, 'variant'),
-      ...slas.map((s) => el('th', {}, `P(${s} met)`)),
+      ...judged.map((j) => (isTarget(j) ? el('th', { title: cat[j.metric] ? `${j.metric}: ${cat[j.metric].doc}` : j.metric }, `P(${metricLabel(cat[j.metric], j.metric)})`) : el('th', {}, `P(${j.name} met)`))),
       ...flags.map((f) => el('th', { title: `${f}: ${cat[f].doc}` }, `P(${metricLabel(cat[f], f)})`)),
       ...(cost ? [el('th', { title: cat[cost] ? `${cost}: ${cat[cost].doc}` : cost }, `total cost${costUnit}`)] : []),
     );
     const rows = ranked
       .map((v) => {
-        const cells = slas.map((s) => {
-          const met = roles.get(s) && roles.get(s).met;
-          const p = (v.slaProbabilities || []).find((x) => x.metric === met);
+        const cells = judged.map((j) => {
+          const p = (v.slaProbabilities || []).find((x) => x.metric === j.metric);
           if (!p || p.n === 0) return el('td', { class: 'na' }, '—');
-          return probCell(p.p, p.ci95[0], p.ci95[1], `${p.met}/${p.n}`);
+          return probCell(p.p, p.ci95[0], p.ci95[1], `${p.met}/${p.n}`, bandOf(p.p, bands));
         });
         for (const f of flags) {
           const s = v.metrics[f];
-          cells.push(!s || s.n === 0 ? el('td', { class: 'na', title: 'no observation' }, '—') : probCell(s.mean, s.ci95[0], s.ci95[1], `n=${s.n}`));
+          cells.push(!s || s.n === 0 ? el('td', { class: 'na', title: 'no observation' }, '—') : probCell(s.mean, s.ci95[0], s.ci95[1], `n=${s.n}`, bandOf(s.mean, bands)));
         }
         if (cost) {
           const s = v.metrics[cost];
@@ -275,11 +312,13 @@ function summaryTables(doc) {
             cells.push(el('td', { class: 'cost' }, el('span', { class: 'mean' }, e.mean), ' ', e.ci));
           }
         }
-        return el('tr', {}, el('td', {}, String(rank.get(v.name) || '—')), el('th', {}, v.name), ...cells);
+        return el('tr', { 'data-variant': v.name }, el('td', {}, String(rank.get(v.name) || '—')), el('th', {}, v.name), ...cells);
       });
     box.append(el('h3', {}, 'Verdict'), el('table', { class: 'numbers verdict' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+    // The rule under the table in report.html's words (the server's), or why the order is results.json's ranking.
+    if (doc.decision && doc.decision.rule) box.append(el('p', { class: 'muted', id: 'decision-rule' }, doc.decision.rule));
+    else if (!doc.decision && doc.ranking) box.append(el('p', { class: 'error', id: 'decision-rule' }, `ranked by ${metricLabel(cat[doc.ranking.metric], doc.ranking.metric)} (${doc.ranking.metric}) alone, not by the report's decision order: ${doc.decisionError || 'the server gave none'}`));
     for (const b of doc.slas || []) box.append(el('p', { class: 'muted' }, `${b.name}: ${b.statement}`));
-    if (doc.ranking) box.append(el('p', { class: 'muted' }, `rank by ${metricLabel(cat[doc.ranking.metric], doc.ranking.metric)} (${doc.ranking.metric}, ${doc.ranking.direction} is better)`));
   }
   const keys = keyMetricsOf(doc);
   if (keys.length > 0) {
@@ -457,27 +496,55 @@ async function showRun(id) {
   });
 }
 
-// ---- two runs side by side ---------------------------------------------------------------
+// ---- two runs compared -------------------------------------------------------------------
 
-async function showCompare(a, b) {
+/**
+ * Two runs: the comparison `opsim compare` makes (GET /api/compare, the same JSON as
+ * `opsim compare --json`: every shared variant, a verdict per metric from a paired or Welch
+ * test), then their charts side by side. `force` asks for a comparison the server refused
+ * (different scenarios, horizons…), as --force; its notes then say what differs.
+ */
+async function showCompare(a, b, force) {
   currentRun = null;
   if (stream) stream.close();
+  stream = null;
   const view = $('#view');
-  const [ra, rb] = await Promise.all([api(`/api/runs/${a}`), api(`/api/runs/${b}`)]);
+  // Another view (or this one again) routed while an answer was on its way: it owns the page then.
+  const seq = viewSeq;
+  const stale = () => seq !== viewSeq;
+  let ra;
+  let rb;
+  try {
+    [ra, rb] = await Promise.all([api(`/api/runs/${a}`), api(`/api/runs/${b}`)]);
+  } catch (err) {
+    if (stale()) return;
+    view.replaceChildren(el('h2', {}, 'Compare runs'), el('p', { class: 'error' }, err.message));
+    view.setAttribute('data-ready', 'true');
+    return;
+  }
+  if (stale()) return;
+  const swap = el('a', { id: 'compare-swap', onclick: () => (location.hash = `compare=${b},${a}`) }, 'swap baseline and current');
   const grid = el('div', { class: 'compare' });
-  view.replaceChildren(el('h2', {}, 'Compare runs'), grid);
-  const cols = [ra, rb].map((r) => {
+  // What each run was asked for: the settings a planner changed are what the verdicts are about.
+  const asked = (r) => {
+    const set = Object.entries((r.request && r.request.overrides) || {}).map(([k, v]) => `${k}=${v}`);
+    return `${r.id} (${r.scenario.name}${set.length > 0 ? `; ${set.join(', ')}` : ', as written'})`;
+  };
+  view.replaceChildren(el('h2', {}, 'Compare runs'), el('p', { class: 'muted', id: 'compare-runs' }, `baseline ${asked(ra)} · current ${asked(rb)} · `, swap), grid);
+  const box = await comparisonBox(ra, rb, force);
+  if (stale()) return;
+  view.insertBefore(box, grid);
+  const cols = [ra, rb].map((r, i) => {
     const col = el('div', { 'data-run': r.id });
-    col.append(runHeader(r));
+    col.append(el('p', { class: 'muted' }, i === 0 ? 'baseline' : 'current'), runHeader(r));
     grid.append(col);
     return col;
   });
-  const docs = await Promise.all([ra, rb].map((r) => (r.hasResults ? resultsOf(r.id).catch(() => null) : null)));
-  if (docs[0] && docs[1]) view.insertBefore(differences(docs[0], docs[1], ra, rb), grid);
   // Charts are paired by name so the same view of both runs sits on one row, on one y scale.
   const names = [...new Set([...ra.charts, ...rb.charts])];
   for (const name of names) {
     const specs = await Promise.all([ra, rb].map((r) => (r.charts.includes(name) ? api(`/api/runs/${r.id}/charts/${name}?format=vl`) : null)));
+    if (stale()) return;
     shareScales(specs.filter(Boolean));
     for (const [i, spec] of specs.entries()) {
       const slot = el('div', { class: 'chart', 'data-chart': name });
@@ -519,30 +586,112 @@ function shareScales(specs) {
   }
 }
 
-/** Key metrics of the two runs' reference variants side by side with the difference. */
-function differences(a, b, ra, rb) {
-  const refA = a.variants.find((v) => v.name === a.reference) || a.variants[0];
-  const refB = b.variants.find((v) => v.name === b.reference) || b.variants[0];
-  const cat = { ...(a.metrics || {}), ...(b.metrics || {}) };
-  const keys = [...new Set([...keyMetricsOf(a), ...keyMetricsOf(b)])].sort((x, y) => keyPosition(cat, x) - keyPosition(cat, y) || byName(x, y));
-  const head = el('tr', {}, el('th', {}, 'metric'), el('th', {}, `${ra.id} (${refA.name})`), el('th', {}, `${rb.id} (${refB.name})`), el('th', {}, 'difference'), el('th', {}, 'change'));
-  const rows = keys.map((m) => {
-    const unit = cat[m] ? cat[m].unit : undefined;
-    const sa = refA.metrics[m];
-    const sb = refB.metrics[m];
-    const ma = sa && sa.n > 0 ? sa.mean : null;
-    const mb = sb && sb.n > 0 ? sb.mean : null;
-    const d = ma !== null && mb !== null ? mb - ma : null;
-    const pct = d !== null && ma !== 0 ? `${d >= 0 ? '+' : ''}${((100 * d) / Math.abs(ma)).toFixed(1)} %` : '—';
-    const better = cat[m] ? cat[m].better : 'neutral';
-    const cls = d === null || d === 0 || better === 'neutral' ? '' : (better === 'lower') === d < 0 ? 'good' : 'bad';
-    // The two means and their difference as `opsim compare` writes them (report/units.ts formatComparison): one scale.
-    const [ta, tb, td] = formatComparison(ma ?? NaN, mb ?? NaN, unit, a.horizonSeconds);
-    const diff = d === null ? '—' : td;
-    return el('tr', { 'data-metric': m }, metricHead(cat, m), el('td', {}, ta), el('td', {}, tb), el('td', { class: cls }, diff), el('td', { class: cls }, pct));
-  });
-  const note = a.scenario.name !== b.scenario.name ? el('p', { class: 'error' }, `different scenarios: ${a.scenario.name} and ${b.scenario.name}`) : el('p', { class: 'muted' }, 'green: better, red: worse, by the metric’s declared direction; means of the reference variants');
-  return el('div', { class: 'summary', id: 'compare-differences' }, el('h3', {}, 'Differences (key metrics)'), note, el('table', { class: 'numbers' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+/** Verdicts in the order a planner reads them: what moved for the worse first, what nobody can tell next. */
+const VERDICT_ORDER = ['regression', 'inconclusive', 'improvement', 'changed', 'within-tolerance', 'unchanged'];
+/** Only a verdict is coloured (never a raw difference): red a regression, amber inconclusive, green an improvement. */
+const VERDICT_CLASS = { regression: 'bad', inconclusive: 'mid', improvement: 'good' };
+
+/** "+12.3%" / "−4.0%" as `opsim compare` writes a change (null: the baseline was 0 and the value moved). */
+function changeText(pct) {
+  return pct === null || !Number.isFinite(pct) ? '—' : `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
+}
+
+/** `"a", "b"` */
+const quoted = (names) => names.map((n) => `"${n}"`).join(', ');
+
+/**
+ * The comparison of two runs as a planner reads it: the gate's verdict over all variants, what
+ * was not compared and why, the notes (different seeds, scenarios, horizons…), then one section
+ * per shared variant. A refused comparison is said in words, with the way to compare anyway when
+ * there is one.
+ */
+async function comparisonBox(ra, rb, force) {
+  const box = el('div', { class: 'summary', id: 'compare-verdicts' });
+  let report;
+  try {
+    report = await api(`/api/compare?baseline=${encodeURIComponent(ra.id)}&current=${encodeURIComponent(rb.id)}${force ? '&force=true' : ''}`);
+  } catch (err) {
+    const refused = el('div', { class: 'failures', id: 'compare-refused' }, el('h3', {}, 'These runs were not compared'), el('p', {}, err.message));
+    if (err.body && err.body.problem === 'mismatch' && !force) {
+      refused.append(el('button', { type: 'button', id: 'compare-force', onclick: () => (location.hash = `compare=${ra.id},${rb.id}&force=1`) }, 'Compare anyway (as --force: the notes say what differs)'));
+    }
+    box.append(refused);
+    return box;
+  }
+  const [catA, catB] = await Promise.all([ra, rb].map((r) => api(`/api/runs/${r.id}/catalog`).then((c) => c.metrics, () => ({}))));
+  // Labels and units as `opsim compare` reads them: the current run's catalog, else the baseline's.
+  const spec = (m) => catB[m] || catA[m];
+  const label = (m) => metricLabel(spec(m), m);
+  const key = (m) => (spec(m) && spec(m).key !== undefined ? spec(m).key : Infinity);
+  const n = report.sections.length;
+  const regressed = report.sections.filter((s) => s.regressions > 0).map((s) => s.currentVariant);
+  const open = report.sections.filter((s) => s.inconclusive > 0).map((s) => s.currentVariant);
+  const headline = `${n} variant${n === 1 ? '' : 's'} compared: ${report.regressions === 0 ? 'no regression' : `${report.regressions} regression${report.regressions === 1 ? '' : 's'} (${quoted(regressed)})`}${report.inconclusive === 0 ? '' : `, ${report.inconclusive} inconclusive (${quoted(open)})`}`;
+  box.append(el('p', { id: 'compare-headline', class: `headline ${report.regressions > 0 ? 'bad' : report.inconclusive > 0 ? 'mid' : ''}` }, headline));
+  // Notes every section carries (e.g. the seeds differ) are said once, here.
+  const common = report.sections[0].notes.filter((x) => report.sections.every((s) => s.notes.includes(x)));
+  const said = [
+    ...(report.notSelected.length > 0 ? [`not compared: ${quoted(report.notSelected)}`] : []),
+    ...(report.onlyInCurrent.length > 0 ? [`not compared: new in the current run (not in the baseline): ${quoted(report.onlyInCurrent)}`] : []),
+    ...(report.onlyInBaseline.length > 0 ? [`not compared: missing from the current run: ${quoted(report.onlyInBaseline)}`] : []),
+    ...[...report.notes, ...common.filter((x) => !report.notes.includes(x))].map((x) => `note: ${x}`),
+  ];
+  if (said.length > 0) box.append(el('ul', { class: 'compare-notes', id: 'compare-notes' }, ...said.map((x) => el('li', {}, x))));
+  for (const s of report.sections) box.append(variantSection(s, common, { label, key, unit: (m) => spec(m) && spec(m).unit }));
+  return box;
+}
+
+/**
+ * One variant's comparison: what was compared, the test, then its metrics: every verdict that
+ * moved or cannot be told and every key metric in a table, the rest (unchanged or within the
+ * tolerance) folded beneath it.
+ */
+function variantSection(s, common, words) {
+  const same = s.baselineVariant === s.currentVariant;
+  const sec = el('section', { class: 'compare-variant', 'data-variant': s.currentVariant });
+  sec.append(el('h3', {}, same ? `variant ${s.currentVariant}` : `baseline variant ${s.baselineVariant} against current variant ${s.currentVariant}`));
+  const runOf = (c) => `${c.replications} replication${c.replications === 1 ? '' : 's'}, seed "${c.seed}"`;
+  const test = `${s.paired ? 'paired t-test (same seed and replications)' : 'Welch t-test'}${s.verdicts.some((v) => v.scale === 'log') ? ' (on log values for positive metrics: "log")' : ''}, tolerance ${s.tolerancePct}%`;
+  const count = (w) => s.verdicts.filter((v) => v.verdict === w).length;
+  const tally = [['regression', 'regression'], ['inconclusive', 'inconclusive'], ['improvement', 'improvement'], ['changed', 'changed (no better direction)']].filter(([w]) => count(w) > 0).map(([w, text]) => `${count(w)} ${text}${count(w) === 1 || w !== 'regression' && w !== 'improvement' ? '' : 's'}`);
+  sec.append(
+    el('p', {}, el('strong', { class: VERDICT_CLASS[s.regressions > 0 ? 'regression' : s.inconclusive > 0 ? 'inconclusive' : ''] || '' }, tally.length > 0 ? tally.join(' · ') : 'no change beyond the tolerance'), ` — ${test}`),
+    el('p', { class: 'muted' }, `baseline ${runOf(s.baseline)}; current ${runOf(s.current)}`),
+  );
+  for (const x of s.notes.filter((x) => !common.includes(x))) sec.append(el('p', { class: 'muted' }, `note: ${x}`));
+  const horizon = s.current.horizonSeconds ?? undefined;
+  const rowOf = (v) => {
+    const [b, c, d] = formatComparison(v.baselineMean, v.currentMean, words.unit(v.metric), horizon);
+    const m = v.metric;
+    const name = words.label(m) === m ? el('code', {}, m) : el('span', {}, el('span', { class: 'label' }, words.label(m)), el('br'), el('code', { class: 'name' }, m));
+    const verdict = v.verdict.replace('-', ' ');
+    const decide = v.verdict === 'inconclusive' && v.replicationsToDecide !== null ? el('span', { class: 'muted' }, `about ${v.replicationsToDecide} replications per run would decide it`) : '';
+    return el(
+      'tr',
+      { 'data-metric': m, 'data-verdict': v.verdict },
+      el('th', { scope: 'row' }, name),
+      el('td', {}, v.direction),
+      el('td', {}, b),
+      el('td', {}, c),
+      el('td', {}, d),
+      el('td', {}, changeText(v.changePct)),
+      el('td', {}, v.scale === 'log' ? `${v.test} log` : v.test),
+      el('td', {}, v.p === null ? '-' : v.p < 1e-4 ? '<1e-4' : v.p.toFixed(4)),
+      el('td', { class: `verdict ${VERDICT_CLASS[v.verdict] || ''}` }, verdict, decide),
+    );
+  };
+  const table = (list) => el('table', { class: 'numbers compare-table' }, el('thead', {}, el('tr', {}, ...['metric', 'better', 'baseline', 'current', 'difference', 'change', 'test', 'p', 'verdict'].map((h) => el('th', {}, h)))), el('tbody', {}, ...list.map(rowOf)));
+  const quiet = (v) => v.verdict === 'unchanged' || v.verdict === 'within-tolerance';
+  const sorted = [...s.verdicts].sort((x, y) => VERDICT_ORDER.indexOf(x.verdict) - VERDICT_ORDER.indexOf(y.verdict) || words.key(x.metric) - words.key(y.metric) || byName(x.metric, y.metric));
+  const shown = sorted.filter((v) => !quiet(v) || words.key(v.metric) !== Infinity);
+  const folded = sorted.filter((v) => !shown.includes(v));
+  if (shown.length > 0) sec.append(table(shown));
+  if (folded.length > 0) sec.append(el('details', { class: 'compare-rest' }, el('summary', {}, `${folded.length} other metric${folded.length === 1 ? '' : 's'}: unchanged or within the tolerance`), table(folded)));
+  const named = (list) => list.map((m) => (words.label(m) === m ? m : `${words.label(m)} (${m})`)).join(', ');
+  if (s.skipped.length > 0) sec.append(el('p', { class: 'muted' }, `not tested (no observations in one of the runs): ${named(s.skipped)}`));
+  if (s.missingFromCurrent.length > 0) sec.append(el('p', { class: 'muted' }, `missing from the current run: ${named(s.missingFromCurrent)}`));
+  if (s.missingFromBaseline.length > 0) sec.append(el('p', { class: 'muted' }, `new in the current run (not in the baseline): ${named(s.missingFromBaseline)}`));
+  return sec;
 }
 
 // ---- policy search -----------------------------------------------------------------------
@@ -744,7 +893,11 @@ async function showSearch(id) {
 
 // ---- routing -----------------------------------------------------------------------------
 
+/** Counts routings, so a view whose answers arrive after the next routing leaves the page alone. */
+let viewSeq = 0;
+
 function route() {
+  viewSeq++;
   const p = new URLSearchParams(location.hash.slice(1));
   $('#view').removeAttribute('data-ready');
   currentSearch = null;
@@ -752,7 +905,7 @@ function route() {
   if (p.get('run')) return showRun(p.get('run'));
   if (p.get('compare')) {
     const [a, b] = p.get('compare').split(',');
-    return showCompare(a, b);
+    return showCompare(a, b, p.get('force') === '1');
   }
   return undefined;
 }
@@ -761,8 +914,9 @@ async function start() {
   $('#launch').addEventListener('submit', launch);
   $('#search-form').addEventListener('submit', launchSearch);
   $('#scenario').addEventListener('change', renderKnobs);
+  // The older run is the baseline (swap it in the view).
   $('#compare-button').addEventListener('click', () => {
-    location.hash = `compare=${[...selected].join(',')}`;
+    location.hash = `compare=${[...selected].sort((x, y) => (created.get(x) || '').localeCompare(created.get(y) || '') || byName(x, y)).join(',')}`;
   });
   window.addEventListener('hashchange', () => void route());
   try {

@@ -12,6 +12,7 @@ import { applyMetricSpecs, defaultRankMetric, metricNames, pairedComparisons, ra
 import { slaBases } from '../models/sla/runtime.js';
 import { plannedScenarioWarnings, plannedWarnings, type PlannedScenario } from '../models/warnings.js';
 import { displayPath } from '../scenario/errors.js';
+import { decisionOrderRecord } from '../report/decision-order.js';
 import { prepare, type ExperimentInput } from './plan.js';
 
 /** Everything the results document is made of, besides the records themselves. */
@@ -83,7 +84,10 @@ export function assembleResults(a: AssembleInput): ResultsDocument {
   if ((a.base.sla?.services?.length ?? 0) > 0) doc.slas = slaBases(a.base.sla!.services!, doc.horizonSeconds - doc.warmupSeconds, a.base.services);
   const said = scenarioWarningsOf(a);
   if (said.length > 0) doc.scenarioWarnings = said;
-  return applyMetricSpecs(doc);
+  const done = applyMetricSpecs(doc);
+  // The decision order from the one rule report.html and the CLI summary use, so the dashboard and pipelines read it rather than decide it again.
+  done.decisionOrder = decisionOrderRecord(done);
+  return done;
 }
 
 /**

@@ -4,7 +4,7 @@
  * name the same winner. Kept apart from decision.ts (which renders HTML) and light to import: the
  * summary is printed on the one-replication run path.
  */
-import type { ResultsDocument, VariantResults } from '../results/format.js';
+import type { DecisionOrderRecord, ResultsDocument, VariantResults } from '../results/format.js';
 import { slaMetrics, type SlaMetrics } from '../results/metrics.js';
 
 /** Per SLA or target name, the metrics of its verdict by role. */
@@ -32,9 +32,12 @@ export function metProbability(v: VariantResults, met: string | undefined): NonN
   return p === undefined || p.n === 0 ? undefined : p;
 }
 
-/** The band of a P(met), as the report colours it: 0 green (met in at least 9 replications of 10), 2 red (in at most half), 1 amber between. */
+/** Where the P(met) bands begin: high from 0.90 (met in at least 9 replications of 10), low up to 0.50 (in at most half). */
+export const MET_BANDS = { high: 0.9, low: 0.5 } as const;
+
+/** The band of a P(met), as the report colours it: 0 green (MET_BANDS.high or more), 2 red (MET_BANDS.low or less), 1 amber between. */
 export function metBand(p: number): 0 | 1 | 2 {
-  return p >= 0.9 ? 0 : p <= 0.5 ? 2 : 1;
+  return p >= MET_BANDS.high ? 0 : p <= MET_BANDS.low ? 2 : 1;
 }
 
 /** A variant's worst band over the SLAs and targets it was judged on (0 when judged on none). */
@@ -75,4 +78,40 @@ export function decisionOrder(doc: ResultsDocument, index: SlaIndex = ownSlaInde
 export function decisionRanks(doc: ResultsDocument, order: readonly VariantResults[]): Map<string, number> {
   const ranked = new Set((doc.ranking?.order ?? []).map((o) => o.variant));
   return new Map(order.filter((v) => ranked.has(v.name)).map((v, i) => [v.name, i + 1]));
+}
+
+/** results.json's words for metBand's bands (0, 1, 2). */
+const BAND_WORDS = ['high', 'middle', 'low'] as const;
+
+/**
+ * The decision order as results.json records it (`decisionOrder`, docs/results-format.md): what
+ * decisionOrder decided and on what, so a reader (the dashboard, a pipeline) shows the report's
+ * order without deciding it again. `index` as for decisionOrder (assembly: the document's own
+ * catalog; the server, for a document written before the field: the catalog completed from
+ * today's models, as report.html reads it).
+ */
+export function decisionOrderRecord(doc: ResultsDocument, index: SlaIndex = ownSlaIndex(doc)): DecisionOrderRecord {
+  const { variants, byVerdict } = decisionOrder(doc, index);
+  const ranks = decisionRanks(doc, variants);
+  const judged = judgedNames(doc, index).flatMap((name) => {
+    const metric = index.get(name)?.met;
+    return metric === undefined ? [] : [{ name, metric }];
+  });
+  const order = variants.map((v) => {
+    const ps = judged.map((j) => metProbability(v, j.metric)).filter((p) => p !== undefined);
+    return { variant: v.name, rank: ranks.get(v.name) ?? null, band: ps.length === 0 ? null : BAND_WORDS[Math.max(...ps.map((p) => metBand(p.p)))]! };
+  });
+  return { by: byVerdict ? 'verdict' : 'ranking', judged, order };
+}
+
+/**
+ * The decision order's rule in words, as report.html's decision table and the dashboard say it
+ * under the verdict: `judged`, whether any SLA or target is judged (then the P(met) band comes
+ * first); `byMetric`, the rank metric as the caller writes it ("Total cost (cost.total, lower is
+ * better)", marked up or not).
+ */
+export function rankRuleWords(judged: boolean, byMetric: string): string {
+  return judged
+    ? `Rank: variants whose every P(met) above is at least 0.90 first, then those with one between 0.50 and 0.90, then those with one at most 0.50 (a policy that misses its SLA or target never ranks above one that meets it); within each group by ${byMetric}.`
+    : `Rank by ${byMetric}.`;
 }

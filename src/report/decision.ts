@@ -9,7 +9,7 @@ import { FALSE_ALARM_CAUSE } from '../models/sla/runtime.js';
 import type { IncidentRecord, MetricSummary, ResultsDocument, VariantResults } from '../results/format.js';
 import { slaMetrics, type SlaMetrics } from '../results/metrics.js';
 import { labelOf, readCatalog } from './catalog.js';
-import { decisionOrder, decisionRanks, judgedNames, metBand, metProbability as metOf, type SlaIndex } from './decision-order.js';
+import { decisionOrder, decisionRanks, judgedNames, metBand, metProbability as metOf, rankRuleWords, type SlaIndex } from './decision-order.js';
 import { escapeHtml } from './html.js';
 import type { Unit } from '../results/metrics.js';
 import { clockTime, formatDeltaTogether, meanAndInterval, figureContext, unitLabel, unitOf } from './units.js';
@@ -191,8 +191,7 @@ export function verdictTable(doc: ResultsDocument): string {
     return `<tr>${cells.join('')}</tr>`;
   });
   const byMetric = doc.ranking !== undefined ? `${escapeHtml(labelOf(doc, doc.ranking.metric))} (<code>${escapeHtml(doc.ranking.metric)}</code>, ${doc.ranking.direction} is better)` : '';
-  const rankNote =
-    doc.ranking === undefined ? '' : slas.length > 0 ? ` Rank: variants whose every P(met) above is at least 0.90 first, then those with one between 0.50 and 0.90, then those with one at most 0.50 (a policy that misses its SLA or target never ranks above one that meets it); within each group by ${byMetric}.` : ` Rank by ${byMetric}.`;
+  const rankNote = doc.ranking === undefined ? '' : ` ${rankRuleWords(slas.length > 0, byMetric)}`;
   // The P(…) note only when the table has a P(…) column.
   const pNote = slas.length + flags.length > 0 ? 'P(…): share of replications that met the SLA or target, Wilson 95 % interval; n counts only the replications where it could be judged (a priority without incidents is not judged).' : '';
   const note = `${pNote}${rankNote}`.trim();

@@ -118,6 +118,8 @@ export function searchSectionHtml(doc: SearchDocument): string {
       : a !== null && doc.status !== 'no-feasible-point'
         ? '<p>It is the cheapest policy in the search space: there is no cheaper neighbour to check (widen the ranges to look further).</p>'
         : '';
+  // A policy can meet every constraint and still be overloaded where no constraint looks: said beside the answer.
+  const overload = doc.answerWarnings !== undefined ? `<div class="warn">The ${doc.status === 'no-feasible-point' ? 'best found' : 'chosen'} policy raises ${doc.answerWarnings.length === 1 ? 'a warning' : `${doc.answerWarnings.length} warnings`} (as <code>opsim validate</code> says them):<ul>${doc.answerWarnings.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>` : '';
   const misses = doc.misses !== undefined && doc.misses.length > 0 ? `<div class="warn">The best found misses:<ul>${doc.misses.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>` : '';
   const specs = p.constraintSpecs
     .map((c) => {
@@ -146,6 +148,7 @@ export function searchSectionHtml(doc: SearchDocument): string {
 ${interruptedHtml(doc)}
 ${head}
 ${settings}
+${overload}
 ${misses}
 ${neighbours}
 ${selection}

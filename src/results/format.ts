@@ -170,6 +170,24 @@ export interface Ranking {
   order: { variant: string; mean: number; ci95: [number, number]; rank: number }[];
 }
 
+/**
+ * The order a planner reads the variants in (report.html's decision table, `opsim run`'s summary,
+ * the dashboard; src/report/decision-order.ts): first by each variant's worst P(met) band over
+ * the judged SLAs and service-level targets, then by `ranking`. `ranking` stays by its metric alone.
+ */
+export interface DecisionOrderRecord {
+  /** 'verdict': some variant was judged on an SLA or target, so the band came first; 'ranking': none was, the order is `ranking`'s. */
+  by: 'verdict' | 'ranking';
+  /** The SLAs and targets judged, in the decision table's column order: each name and its 0/1 verdict metric (as in `slaProbabilities`). */
+  judged: { name: string; metric: string }[];
+  /**
+   * Every variant, best first. `rank`: its place among the ranked variants (1 = best; null when
+   * `ranking` leaves it out). `band`: its worst P(met) over `judged`, high (≥ 0.90), middle, low
+   * (≤ 0.50); null when it was judged on none.
+   */
+  order: { variant: string; rank: number | null; band: 'high' | 'middle' | 'low' | null }[];
+}
+
 /** Warm-up found automatically from a pilot run (MSER-5 on one series column). */
 export interface WarmupDetection {
   method: 'mser5';
@@ -291,6 +309,8 @@ export interface ResultsDocument {
   /** Set when only some (variant, replication) pairs were run (`--only`). */
   only?: { variant: string; replication: number }[];
   ranking?: Ranking;
+  /** The decision order (every document this version writes has it; one written before lacks it, and readers then derive it as report.html does). */
+  decisionOrder?: DecisionOrderRecord;
   warmupDetection?: WarmupDetection;
   stopping?: StoppingReport;
   /** True when the run was stopped by a signal or an abort before finishing. */

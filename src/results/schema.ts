@@ -172,6 +172,26 @@ const ResultsDocument: TSchema = Type.Object(
         Closed,
       ),
     ),
+    decisionOrder: Type.Optional(
+      Type.Object(
+        {
+          by: Type.Union([Type.Literal('verdict'), Type.Literal('ranking')], { description: 'verdict: the worst P(met) band came first; ranking: no variant was judged, the order is ranking\'s.' }),
+          judged: Type.Array(Type.Object({ name: Type.String(), metric: Type.String() }, Closed), { description: 'The SLAs and service-level targets judged, with their 0/1 verdict metrics.' }),
+          order: Type.Array(
+            Type.Object(
+              {
+                variant: Type.String(),
+                rank: Type.Union([Type.Integer(), Type.Null()]),
+                band: Type.Union([Type.Literal('high'), Type.Literal('middle'), Type.Literal('low'), Type.Null()]),
+              },
+              Closed,
+            ),
+            { description: 'Every variant, best first: its rank among the ranked ones, its worst P(met) band (high ≥ 0.90, low ≤ 0.50; null when judged on none).' },
+          ),
+        },
+        { ...Closed, description: 'The decision order of report.html, the CLI summary and the dashboard (docs/experiments.md, "Ranking").' },
+      ),
+    ),
     warmupDetection: Type.Optional(
       Type.Object(
         { method: Type.Literal('mser5'), column: Type.String(), variant: Type.String(), pilotReplications: Type.Integer(), intervals: Type.Integer(), seconds: Type.Number(), reliable: Type.Boolean() },

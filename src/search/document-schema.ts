@@ -62,6 +62,7 @@ export const SearchDocumentSchema: TSchema = Type.Object(
     cheaperNeighbours: Type.Array(Type.Object({ candidate: Type.String(), cost: Type.Number(), decision: Decision, missed: Type.Array(Type.String()) })),
     misses: Type.Optional(Type.Array(Type.String())),
     candidates: Type.Array(Candidate),
+    answerWarnings: Type.Optional(Type.Array(Type.String(), { description: 'The warnings of the answer\'s policy as opsim validate and run say them ("field path: message"): a team or service offered at least the work it can do, a flow outside its validated region. Absent when there is none.' })),
     costNotes: Type.Optional(Type.Array(Type.String(), { description: 'How the known cost of a variable was found, for each variable whose known cost leaves a part of its cost to the simulation (a recovery plan\'s bring-up during a disaster, in cost.recovery): "label: note". Absent when there is none.' })),
     selection: Type.Optional(
       Type.Object({

@@ -116,6 +116,13 @@ export interface SearchDocument {
   summary: string;
   /** The chosen policy (or, with no feasible point, the best found). */
   answer: { candidate: string; settings: Record<string, unknown>; cost: number; decision: CandidateVerdict['decision'] } | null;
+  /**
+   * The warnings of the answer's policy as `opsim validate` and `opsim run` would say them (a team
+   * or service offered at least the work it can do, a flow outside its validated region), each
+   * "field path: message": a policy that meets the constraints can still be overloaded where no
+   * constraint looks. Absent when there is none (since 2026-12-01, without a format change).
+   */
+  answerWarnings?: string[];
   /** For the answer: each one-step-cheaper neighbour and the constraints it missed (or could not be decided on). */
   cheaperNeighbours: { candidate: string; cost: number; decision: CandidateVerdict['decision']; missed: string[] }[];
   /** With status no-feasible-point: what the best found misses. */
@@ -189,6 +196,7 @@ function fmt(doc: SearchDocument, ...xs: number[]): string[] {
 /** The CLI summary and report section: the answer, what each cheaper neighbour missed, the replications spent. */
 export function searchSummary(doc: SearchDocument): string {
   const lines: string[] = [doc.summary, ''];
+  if (doc.answerWarnings !== undefined) lines.push(...doc.answerWarnings.map((w) => `warning: the answer's policy: ${w}`), '');
   if (doc.cheaperNeighbours.length > 0) {
     lines.push('one step cheaper:');
     for (const n of doc.cheaperNeighbours) lines.push(`  ${n.candidate} (cost ${fmt(doc, n.cost)[0]}): ${n.decision}${n.missed.length > 0 ? ` — ${n.missed.join('; ')}` : ''}`);

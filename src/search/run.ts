@@ -11,7 +11,8 @@
 import type { ExperimentInput } from '../experiment/run.js';
 import { ReplicationPool, defaultWorkers } from '../experiment/pool.js';
 import { compileRaw } from '../scenario/index.js';
-import { ScenarioLoadError } from '../scenario/errors.js';
+import { displayPath, ScenarioLoadError } from '../scenario/errors.js';
+import { scenarioWarnings } from '../models/warnings.js';
 import { OPSIM_VERSION } from '../version.js';
 import { metricCatalog } from '../models/replication.js';
 import { metricLabel, type MetricCatalog, type Unit } from '../results/metrics.js';
@@ -98,6 +99,16 @@ function missed(v: CandidateVerdict, words: (c: ConstraintVerdict) => Constraint
 }
 
 /** Runs a search on a scenario with a `search:` section and returns its document. */
+/**
+ * The warnings of one policy of the search (the scenario with `settings` applied), as `opsim
+ * validate` says them: "field path: message". Empty when the policy does not compile (the search
+ * ran it, so it does) or raises none.
+ */
+function policyWarnings(input: ExperimentInput, settings: Record<string, unknown>): string[] {
+  const r = compileRaw(input.raw, { file: input.file ?? undefined, overrides: settings });
+  return r.ok ? scenarioWarnings(r.scenario).map((w) => `${displayPath(w.path)}: ${w.message}`) : [];
+}
+
 export async function runSearch(input: ExperimentInput, options: SearchOptions = {}): Promise<SearchDocument> {
   const compiled = compileRaw(input.raw, { file: input.file ?? undefined });
   if (!compiled.ok) throw new ScenarioLoadError(compiled.errors);
@@ -275,6 +286,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       ];
     }
   }
+  const answerWarnings = answer === null ? [] : policyWarnings(input, answer.settings);
   const confidence = 1 - prep.alpha;
   const pct = `${(confidence * 100).toFixed(confidence * 100 === Math.round(confidence * 100) ? 0 : 1)} %`;
   const best = selection?.systems.find((x) => x.candidate === answer?.candidate);
@@ -328,6 +340,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     ...(interrupted ? { interrupted: true as const } : {}),
     summary: stoppedAt + summary,
     answer,
+    ...(answerWarnings.length > 0 ? { answerWarnings } : {}),
     cheaperNeighbours: neighbours,
     ...(misses !== undefined ? { misses } : {}),
     candidates,

@@ -13,6 +13,7 @@ import { registerErrorHandling } from './errors.js';
 import { experimentExecutor, type RunBudget, type RunExecutor } from './run-host.js';
 import { RunManager } from './runs.js';
 import { dashboardRoutes, DASHBOARD_ROUTES } from './routes/dashboard.js';
+import { compareRoutes } from './routes/compare.js';
 import { resultRoutes } from './routes/results.js';
 import { EVENTS_ROUTE, runRoutes } from './routes/runs.js';
 import { scenarioRoutes } from './routes/scenarios.js';
@@ -109,6 +110,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   void app.register(scenarioRoutes, { scenariosDir });
   void app.register(runRoutes, { runs, scenariosDir, ...(options.budget !== undefined ? { budget: options.budget } : {}) });
   void app.register(resultRoutes, { runs });
+  void app.register(compareRoutes, { runs });
   return app;
 }
 

@@ -109,6 +109,47 @@ export const Catalog = Type.Object({
 
 const RunIdPattern = '^[0-9]{8}-[0-9]{6}-[a-f0-9]{6}$';
 
+/**
+ * A run's decision order (results.json's `decisionOrder`, or derived as report.html derives it
+ * for a document written before the field) with the rule in report.html's words.
+ */
+export const Decision = Type.Object({
+  by: StringEnum(['verdict', 'ranking'], { description: 'verdict: the worst P(met) band came first; ranking: no variant was judged on an SLA or target.' }),
+  judged: Type.Array(Type.Object({ name: Type.String(), metric: Type.String() }), { description: 'The SLAs and service-level targets judged (the verdict columns), each with its 0/1 verdict metric.' }),
+  order: Type.Array(
+    Type.Object({
+      variant: Type.String(),
+      rank: NullableInteger(),
+      band: Type.Unsafe<'high' | 'middle' | 'low' | null>({ type: ['string', 'null'], description: 'Worst P(met) band: high (≥ 0.90), middle, low (≤ 0.50); null when judged on none.' }),
+    }),
+    { description: 'Every variant, best first.' },
+  ),
+  source: StringEnum(['results', 'derived'], { description: "results: results.json's decisionOrder; derived: a document written before the field, ordered by the same rule over today's metric specs." }),
+  rule: Type.Unsafe<string | null>({ type: ['string', 'null'], description: "The rule in report.html's words (null without a ranking)." }),
+  bands: Type.Object(
+    { high: Type.Number(), low: Type.Number() },
+    { description: "Where report.html's P(met) bands begin: green from `high`, red up to `low`, amber between (cells of every 0/1 verdict are coloured so)." },
+  ),
+});
+
+/** `?baseline=&current=` of a comparison, and the options of `opsim compare` it offers. */
+export const CompareQuery = Type.Object(
+  {
+    baseline: Type.String({ pattern: RunIdPattern, description: 'The baseline run.' }),
+    current: Type.String({ pattern: RunIdPattern, description: 'The current run.' }),
+    tolerance: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}(\\.[0-9]{1,6})?%?$', description: 'Relative change allowed before a significant move counts, in percent (default 5), as --tolerance.' })),
+    force: Type.Optional(StringEnum(['true', 'false'], { description: 'Compare anyway runs of different scenarios, horizons or warm-ups, runs that share no variant or an incomplete run, as --force (the notes say what differs).' })),
+    allowIncomplete: Type.Optional(StringEnum(['true', 'false'], { description: 'Compare an incomplete run on the replications it has, as --allow-incomplete.' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A comparison, exactly as `opsim compare --json` prints it (src/experiment/compare.ts GateReport). */
+export const Comparison = OpenObject({ description: 'The comparison as `opsim compare --json` writes it: one section per shared variant with a verdict per metric (docs/experiments.md, "Regression gate").' });
+
+/** Why a comparison was not made: `problem` is `opsim compare`'s kind (usage 400, input 422, mismatch 409). */
+export const CompareRefusal = Type.Object({ error: Type.String(), problem: Type.Optional(StringEnum(['usage', 'input', 'mismatch'])) });
+
 /** `:id` of a run route. */
 export const RunParams = Type.Object({ id: Type.String({ pattern: RunIdPattern }) });
 

@@ -72,8 +72,10 @@ describe('dashboard in headless Chromium', () => {
     expect(columns).toHaveLength(2);
     expect(columns[0]).toBeGreaterThan(0);
     expect(columns[1]).toBe(columns[0]);
-    // A table of differences between the two runs' key metrics sits above the charts.
-    expect(await page.$$eval('#compare-differences tbody tr', (rows) => rows.length)).toBeGreaterThan(3);
+    // `opsim compare`'s verdicts sit above the charts: a section per shared variant, a row per metric.
+    const sections = await page.$$eval('#compare-verdicts section.compare-variant', (secs) => secs.map((s) => s.querySelectorAll('tbody tr[data-verdict]').length));
+    expect(sections.length).toBeGreaterThan(0);
+    for (const rows of sections) expect(rows).toBeGreaterThan(3);
     await page.screenshot({ path: path.join(OUT, 'e2e-compare.png'), fullPage: true });
 
     expect(consoleErrors).toEqual([]);

@@ -88,7 +88,8 @@ describe('the dashboard as a planner sees it (headless Chromium, 1400 × 900)', 
       const { mean, ci } = meanAndInterval(doc.variants.find((v) => v.name === name)!.metrics['cost.total']!, 'currency');
       expect(text, name ?? '').toBe(`${mean} [${ci![0]}, ${ci![1]}]`);
     }
-    expect(await page.textContent('#run-summary')).toContain('rank by Total cost (cost.total, lower is better)');
+    // A document written before results.json carried its decision order: the server orders it by report.html's rule, in its words.
+    expect(await page.textContent('#decision-rule')).toBe('Rank by Total cost (cost.total, lower is better).');
     // The warnings fold counts them by kind and names each metric once, by label.
     expect(await page.textContent('#run-warnings summary')).toBe('12 warnings about these figures: 6 never-observed, 6 never-occurred');
     expect(await page.$$eval('#run-warnings .wkind', (ks) => ks.map((k) => k.getAttribute('data-kind')))).toEqual(['never-observed', 'never-occurred']);

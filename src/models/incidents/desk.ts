@@ -478,6 +478,7 @@ export function buildIncidents(world: World, teams: TeamsPort, config: Incidents
     rec.metric(INCIDENT_METRICS.mtta, { priority: p }, () => desk.mtta[p].mean);
     rec.metric(INCIDENT_METRICS.mttr, { priority: p }, () => desk.mttr[p].mean);
     rec.metric(INCIDENT_METRICS.mttd, { priority: p }, () => desk.mttd[p].mean);
+    rec.metric(INCIDENT_METRICS.unresolved, { priority: p }, () => desk.counted().filter((r) => r.priority === p && r.resolvedAt === null).length);
     rec.metric(INCIDENT_METRICS.responseWithinTarget, { priority: p }, () => withinTarget(desk.counted(), p, 'response'));
     rec.metric(INCIDENT_METRICS.resolutionWithinTarget, { priority: p }, () => withinTarget(desk.counted(), p, 'resolution'));
     rec.metric(INCIDENT_METRICS.targetsMet, { priority: p }, () => targetsMet(desk.counted(), p));
@@ -489,7 +490,7 @@ export function buildIncidents(world: World, teams: TeamsPort, config: Incidents
   }
   rec.metric(INCIDENT_METRICS.responseBreaches, {}, () => desk.counted().filter((r) => r.responseBreached).length);
   rec.metric(INCIDENT_METRICS.resolutionBreaches, {}, () => desk.counted().filter((r) => r.resolutionBreached).length);
-  rec.metric(INCIDENT_METRICS.unresolved, {}, () => desk.counted().filter((r) => r.resolvedAt === null).length);
+  rec.metric(INCIDENT_METRICS.unresolvedTotal, {}, () => desk.counted().filter((r) => r.resolvedAt === null).length);
   rec.metric(INCIDENT_METRICS.autoRemediated, {}, () => desk.resolvedBy.get('auto-remediation') ?? 0);
   return desk;
 }

@@ -11,14 +11,15 @@ const COUNT = { lo: 0 } as const;
 export const INCIDENT_METRICS = {
   count: { name: 'incidents.<priority>.count', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents of the priority detected after warm-up (false alarms excluded).' },
   mtta: { name: 'incidents.<priority>.mtta', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean time to acknowledge, from detection, over the incidents of the priority detected after warm-up.' },
-  mttr: { name: 'incidents.<priority>.mttr', label: '<priority> mean time to resolve', unit: 'seconds', better: 'lower', range: TIME, key: 16, chart: 'mttr', doc: 'Mean time to resolve, from detection, over the same incidents.' },
+  mttr: { name: 'incidents.<priority>.mttr', label: '<priority> mean time to resolve', unit: 'seconds', better: 'lower', range: TIME, key: 16, chart: 'mttr', doc: 'Mean time to resolve, from detection, over the same incidents resolved by the horizon: those still open are not in it (incidents.<priority>.unresolved), so an overloaded desk that leaves many open can read a short one.' },
+  unresolved: { name: 'incidents.<priority>.unresolved', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents of the priority detected after warm-up still open at the horizon: what incidents.<priority>.mttr leaves out (a few are always open at the end; many more than the priority\'s rate × its mean time to resolve means a backlog).' },
   mttd: { name: 'incidents.<priority>.mttd', unit: 'seconds', better: 'lower', range: TIME, doc: 'Mean time to detect (problem start → incident opened) over the same incidents.' },
   responseWithinTarget: { name: 'incidents.<priority>.response_within_target', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, doc: 'Share of the incidents of the priority whose response is decided (acknowledged, or the target fell due) that were acknowledged within the response target; null when there were none.' },
   resolutionWithinTarget: { name: 'incidents.<priority>.resolution_within_target', unit: 'fraction', better: 'higher', range: { lo: 0, hi: 1 }, doc: 'Share of the incidents of the priority whose resolution is decided (resolved, or the target fell due) that were resolved within the resolution target; null when there were none.' },
   targetsMet: { name: 'incidents.<priority>.targets_met', label: '<priority> incident targets met', unit: 'fraction', better: 'higher', flag: true, range: { lo: 0, hi: 1 }, doc: '1 when every decided incident of the priority met its response and resolution targets, 0 when one missed; null without any (aggregated as the probability that the period meets the targets).' },
   responseBreaches: { name: 'incidents.response_breaches', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents that missed their response target.' },
   resolutionBreaches: { name: 'incidents.resolution_breaches', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents that missed their resolution target.' },
-  unresolved: { name: 'incidents.unresolved', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents still open at the horizon.' },
+  unresolvedTotal: { name: 'incidents.unresolved', unit: 'count', better: 'lower', range: COUNT, doc: 'Incidents still open at the horizon.' },
   autoRemediated: { name: 'incidents.auto_remediated', unit: 'count', better: 'higher', range: COUNT, doc: 'Incidents closed by auto-remediation (each one an incident no operator had to fix).' },
 } as const satisfies Record<string, MetricSpec>;
 

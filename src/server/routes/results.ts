@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { readCatalog } from '../../report/catalog.js';
+import { labelOf, readCatalog } from '../../report/catalog.js';
+import { decisionOrderRecord, MET_BANDS, rankRuleWords } from '../../report/decision-order.js';
+import { slaMetrics } from '../../results/metrics.js';
 import type { ResultsDocument } from '../../results/format.js';
 import { sendError } from '../errors.js';
 import type { RunManager } from '../runs.js';
@@ -17,6 +19,32 @@ import { findRun } from './context.js';
  */
 function sendStored(reply: FastifyReply, type: string, text: string): FastifyReply {
   return reply.type(type).serializer((x: unknown) => x as string).send(text);
+}
+
+/**
+ * A finished run's results.json, parsed, or null after answering: 404 for an unknown run, 409
+ * for one without results, 422 when the file is not a JSON object with variants (a file damaged
+ * on disk must not become a 500).
+ */
+async function finishedResults(runs: RunManager, id: string, reply: FastifyReply): Promise<ResultsDocument | null> {
+  const run = findRun(runs, id, reply);
+  if (!run) return null;
+  if (!run.hasResults) {
+    void sendError(reply, 409, `run ${run.id} has no results (${run.status})`);
+    return null;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(path.join(runs.dir(run.id), 'results.json'), 'utf8'));
+  } catch (err) {
+    void sendError(reply, 422, `run ${run.id}: results.json cannot be read (${err instanceof SyntaxError ? 'not valid JSON' : ((err as NodeJS.ErrnoException).code ?? 'unreadable')})`);
+    return null;
+  }
+  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as ResultsDocument).variants)) {
+    void sendError(reply, 422, `run ${run.id}: results.json is not a results document (no variants)`);
+    return null;
+  }
+  return doc as ResultsDocument;
 }
 
 /** GET /api/runs/:id/results, /catalog, /report and /charts/:name. */
@@ -36,14 +64,34 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ runs: RunManager }> = asy
     schema: {
       summary: "The run's metric catalog, completed from today's models where an older results.json lacks SLA roles or labels",
       params: S.RunParams,
-      response: { 200: S.Catalog, 404: S.Error, 409: S.Error },
+      response: { 200: S.Catalog, 404: S.Error, 409: S.Error, 422: S.Error },
     },
   }, async (req, reply) => {
-    const run = findRun(runs, req.params.id, reply);
-    if (!run) return reply;
-    if (!run.hasResults) return sendError(reply, 409, `run ${run.id} has no results (${run.status})`);
-    const doc = JSON.parse(await readFile(path.join(runs.dir(run.id), 'results.json'), 'utf8')) as ResultsDocument;
+    const doc = await finishedResults(runs, req.params.id, reply);
+    if (doc === null) return reply;
     return { metrics: readCatalog(doc) };
+  });
+
+  // The order report.html and `opsim run`'s summary rank the variants in, so the dashboard shows
+  // it rather than decides it: results.json's own, or for a document written before it, the
+  // same rule over today's specs (as report.html reads such a document).
+  app.get('/api/runs/:id/decision', {
+    schema: {
+      summary: "The run's decision order (worst P(met) band, then the ranking) and its rule in report.html's words",
+      params: S.RunParams,
+      response: { 200: S.Decision, 404: S.Error, 409: S.Error, 422: S.Error },
+    },
+  }, async (req, reply) => {
+    const doc = await finishedResults(runs, req.params.id, reply);
+    if (doc === null) return reply;
+    try {
+      const order = doc.decisionOrder ?? decisionOrderRecord(doc, slaMetrics(readCatalog(doc)));
+      const r = doc.ranking;
+      const rule = r === undefined ? null : rankRuleWords(order.judged.length > 0, `${labelOf(doc, r.metric)} (${r.metric}, ${r.direction} is better)`);
+      return { ...order, source: doc.decisionOrder !== undefined ? ('results' as const) : ('derived' as const), rule, bands: MET_BANDS };
+    } catch (err) {
+      return sendError(reply, 422, `run ${req.params.id}: results.json is not a results document this server can order (${(err as Error).message})`);
+    }
   });
 
   app.get('/api/runs/:id/report', { schema: { summary: 'The self-contained report.html of a run', params: S.RunParams, produces: ['text/html'], response: { 200: S.Text(), 404: S.Error, 409: S.Error } } },

@@ -13,6 +13,8 @@ import { meanOnDuty, teamOverloadWarnings } from '../../../src/models/staffing/o
 import { locatedScenarioWarnings, scenarioWarnings } from '../../../src/models/warnings.js';
 import type { Scenario } from '../../../src/scenario/schema/index.js';
 import { cli, ROOT } from '../../experiment/helpers.js';
+import { runReplication } from '../../../src/models/replication.js';
+import { mean, sampleStandardDeviation } from 'simple-statistics';
 
 function write(lines: string[]): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'opsim-overload-')), 'f.yaml');
@@ -144,6 +146,64 @@ describe('overload warnings at validate and run', () => {
       const r = loadScenarioFile(path.join(dir, f));
       expect(r.ok, f).toBe(true);
       if (r.ok) expect(scenarioWarnings(r.scenario).map((w) => w.message), f).toEqual([]);
+    }
+  });
+});
+
+describe('team overload warnings count user-reported incidents (a lower bound of their work)', () => {
+  // 6/h reported incidents of one type: L1 diagnoses (10 min) and fixes 60 % (20 min), else escalates to L2 (30 min + 1 h).
+  // L1's work: 6/h × (10 min + 0.6 × 20 min) = 2.2 operators; L2's: 6/h × 0.4 × 1.5 h = 3.6.
+  const desk = (l1: string, l2: string, step1 = '', more = ''): string[] => [
+    'name: reported-work',
+    'horizon: 2d',
+    'warmup: 6h',
+    'teams:',
+    `  - { name: first, tier: L1, ${l1} }`,
+    `  - { name: second, tier: L2, ${l2} }`,
+    ...(more === '' ? [] : [more]),
+    'incidents:',
+    '  types:',
+    `    - { name: app, path: [{ tier: L1, diagnosis: 10m, fix: 20m, resolveProbability: 0.6${step1} }, { tier: L2, diagnosis: 30m, fix: 1h }] }`,
+    '  reported: [{ name: users, rate: 6/h }]',
+  ];
+
+  it("each tier's expected work, where the team is the only one serving it", () => {
+    const w = teamOverloadWarnings(load(desk('headcount: 2', 'headcount: 3')).scenario);
+    expect(w.map((x) => x.path)).toEqual([
+      ['teams', 0, 'headcount'],
+      ['teams', 1, 'headcount'],
+    ]);
+    expect(w[0]!.message).toBe(
+      'team "first" is overloaded over the whole horizon: its reported incidents alone keep 2.2 operators busy on average (incidents reported users: 6/h × 22 min = 2.2) against 2 on duty on average after shrinkage (ρ = 1.10): the backlog grows without bound; incidents monitoring raises add to it',
+    );
+    expect(w[1]!.message).toMatch(/keep 3\.6 operators busy on average \(incidents reported users: 6\/h × 36 min = 3\.6\) against 3 on duty .*\(ρ = 1\.20\)/);
+    expect(teamOverloadWarnings(load(desk('headcount: 3', 'headcount: 4')).scenario)).toEqual([]);
+  });
+
+  it('counts nothing where the work can be cut short or shared', () => {
+    // An escalation time-out on L1 may hand an incident on before any work: L1 counts nothing, L2 still at least 40 %.
+    const timed = teamOverloadWarnings(load(desk('headcount: 1', 'headcount: 3', ', escalateAfter: 15m')).scenario);
+    expect(timed.map((x) => x.path)).toEqual([['teams', 1, 'headcount']]);
+    // Two teams at L1 share its work as they are free: counted for neither.
+    const shared = teamOverloadWarnings(load(desk('headcount: 1', 'headcount: 3', '', '  - { name: other, tier: L1, headcount: 1 }')).scenario);
+    expect(shared.map((x) => x.path)).toEqual([['teams', 1, 'headcount']]);
+  });
+
+  it('a problem workaround shrinks the bound: the smallest workaround scales it', () => {
+    const lines = desk('headcount: 2', 'headcount: 3');
+    lines.push('problems: [{ name: flaky, cause: { incidentType: app }, team: second, workaround: 0.5 }]');
+    const r = loadScenarioFile(write(lines));
+    if (!r.ok) return expect.fail(r.errors.map(formatScenarioError).join('\n'));
+    expect(teamOverloadWarnings(r.scenario)).toEqual([]);
+  });
+
+  it('the bound is the work the operators then do (no time-outs, one team per tier): mean busy operators over 10 replications', () => {
+    const { scenario } = load(desk('headcount: 12', 'headcount: 12'));
+    for (const [team, theory] of [['first', 2.2], ['second', 3.6]] as const) {
+      const busy = Array.from({ length: 10 }, (_, i) => runReplication(scenario, { seed: 'reported-work', replication: i }).metrics[`staffing.${team}.utilisation`]! * 12);
+      const m = mean(busy);
+      const se = sampleStandardDeviation(busy) / Math.sqrt(busy.length);
+      expect(Math.abs(m - theory), `${team}: mean busy ${m} ± ${se} against ${theory}`).toBeLessThan(3 * se);
     }
   });
 });
