@@ -30,7 +30,7 @@ export { codeCacheFile, type CodeCacheStatus } from './cached-script.js';
 export const PRECOMPILED_FILE = path.join(packageRoot(), 'dist', 'generated', 'scenario-validator.cjs');
 
 /** Bump when the generated code's shape or opsim's keywords change meaning. */
-const FORMAT = 6;
+const FORMAT = 7;
 
 const AJV_VERSION = installedPackageVersion('ajv', packageRoot(), import.meta.url);
 
@@ -43,6 +43,8 @@ interface PrecompiledModule {
   key: string;
   /** Where each union branch is in the schema (its keys from the root), in unionBranchPaths order. */
   branches: (string | number)[][];
+  /** The number k of each branch's generated check (`f<k>`), in the same order: identical branches share one. */
+  checks: number[];
   make(check: typeof checkUnit, require: NodeJS.Require): Record<string, ValidateFunction>;
 }
 
@@ -63,7 +65,8 @@ export function loadPrecompiled(schema: SchemaObject, file = PRECOMPILED_FILE): 
     mod.branches.forEach((p, i) => {
       let b: unknown = schema;
       for (const k of p) b = typeof b === 'object' && b !== null ? (b as Record<string, unknown>)[k] : undefined;
-      if (typeof b === 'object' && b !== null && fns[`b${i}`] !== undefined) byBranch!.set(b, fns[`b${i}`]!);
+      const check = fns[`f${mod.checks[i]}`];
+      if (typeof b === 'object' && b !== null && check !== undefined) byBranch!.set(b, check);
     });
     return byBranch;
   };
