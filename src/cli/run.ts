@@ -119,7 +119,7 @@ export function summaryTable(doc: ResultsDocument): string {
     if (basis === undefined && p.every((x) => x === null)) continue;
     // A variant with no replication where it could be judged is named, not left out.
     const said = p.map((x, i) => x ?? `${doc.variants[i]!.name} not judged`);
-    lines.push('', basis !== undefined ? `SLA ${name}: ${basis.statement}` : `target ${name}: ${met !== undefined ? labelOf(doc, met) : name}`, `  P(met): ${said.join('  ')}`);
+    lines.push('', basis !== undefined ? `SLA ${name}: ${basis.statement}` : met === undefined ? `target ${name}` : labelOf(doc, met) === met ? met : `${labelOf(doc, met)} (${met})`, `  P(met): ${said.join('  ')}`);
   }
   if (doc.ranking !== undefined) lines.push('', ...rankingLines(doc, index));
   if (doc.warmupDetection !== undefined) {

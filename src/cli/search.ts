@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { formatScenarioError, loadScenarioFile, parseOverrideArgs, ScenarioLoadError } from '../scenario/index.js';
 import { writeFileAtomic } from '../results/write.js';
 import { runSearch, searchSummary } from '../search/index.js';
+import { createSearchProgress } from '../search/progress.js';
 import { writeSearchReport } from '../report/report.js';
 import { EXIT_INTERRUPTED } from './run.js';
 import { exitCodesHelp } from './help.js';
@@ -76,6 +77,7 @@ export function register(program: Command): void {
         // interrupted). The handlers stay until both files are written: a signal while writing
         // (a second Ctrl-C) must not kill the process between a temp file and its rename.
         const controller = new AbortController();
+        const progress = createSearchProgress({ quiet: flags.quiet === true });
         let writing = false;
         const onSignal = (sig: NodeJS.Signals): void => {
           if (writing) process.stderr.write(`opsim: ${sig}: writing the results, a moment\n`);
@@ -96,15 +98,13 @@ export function register(program: Command): void {
             ...(flags.budget !== undefined ? { budget: flags.budget } : {}),
             storeFile,
             signal: controller.signal,
-            onProgress: (p) => {
-              if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write(`\rsearch: ${p.simulated}/${p.budget} replications, ${p.decided}/${p.candidates} candidates decided `);
-            },
+            onProgress: (p) => progress.update(p),
           },
         ).catch((err: unknown) => {
           stopListening();
           throw err;
         });
-        if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write('\n');
+        progress.stop();
         const out = path.join(outDir, 'search.json');
         writing = true;
         let report: string;

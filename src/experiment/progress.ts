@@ -20,7 +20,8 @@ export interface ProgressDisplay {
   stop(): void;
 }
 
-function fmtSeconds(s: number): string {
+/** A wall-clock duration as a progress line writes it: "45s", "2m05s", "1h20m"; "?" when unknown. */
+export function fmtSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
   if (s < 60) return `${Math.round(s)}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;

@@ -9,8 +9,8 @@ const BEGIN = '<!-- BEGIN metric tables: generated from the models\' specs by `o
 const END = '<!-- END metric tables -->';
 
 function range(r: FeasibleRange | undefined): string {
-  if (r === undefined || (r.lo === undefined && r.hi === undefined && r.hiAtHorizon !== true)) return '';
-  if (r.hiAtHorizon === true) return `${r.lo ?? '…'} … horizon`;
+  if (r === undefined || (r.lo === undefined && r.hi === undefined && r.hiAtHorizon !== true && r.loAtWarmup !== true)) return '';
+  if (r.hiAtHorizon === true) return `${r.loAtWarmup === true ? 'warm-up' : (r.lo ?? '…')} … horizon`;
   if (r.hi === undefined) return `≥ ${r.lo}`;
   if (r.lo === undefined) return `≤ ${r.hi}`;
   return `${r.lo} … ${r.hi}`;

@@ -55,7 +55,7 @@ function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
   const horizon = scenario.horizon;
   const warmup = scenario.warmup ?? 0;
   if (!(warmup < horizon)) throw new RangeError(`warmup (${warmup} s) must be shorter than the horizon (${horizon} s)`);
-  const recorder = new Recorder(sim, scenario.interval ?? DEFAULT_INTERVAL, horizon);
+  const recorder = new Recorder(sim, scenario.interval ?? DEFAULT_INTERVAL, horizon, warmup);
   const world: World = {
     sim,
     scenario,
@@ -72,14 +72,20 @@ function buildWorld(scenario: Scenario, options: ReplicationOptions): World {
 }
 
 /**
- * One metric's spec over two variants' catalogs: the same declaration, but a range up to the
- * horizon (`hiAtHorizon`) resolved to each variant's own horizon keeps the larger bound, which
- * holds for every variant; applyMetricSpecs cuts each variant's intervals at its own horizon.
+/**
+ * One metric's spec over two variants' catalogs: the same declaration, but resolved per variant.
+ * A range up to the horizon (`hiAtHorizon`) keeps the larger bound, which holds for every
+ * variant (applyMetricSpecs cuts each variant's intervals at its own horizon); a range from the
+ * warm-up (`loAtWarmup`, resolved by each recorder to its own warm-up) keeps the earlier start,
+ * which holds for every variant too.
  */
-function widerSpec(prev: MetricSpec | undefined, next: MetricSpec): MetricSpec {
-  const a = prev?.range;
-  const b = next.range;
-  return a?.hiAtHorizon === true && b?.hiAtHorizon === true && (a.hi ?? Infinity) > (b.hi ?? Infinity) ? prev! : next;
+function mergedSpec(prev: MetricSpec | undefined, next: MetricSpec): MetricSpec {
+  if (prev === undefined) return next;
+  const a = prev.range;
+  let out = next;
+  if (a?.hiAtHorizon === true && out.range?.hiAtHorizon === true && (a.hi ?? Infinity) > (out.range.hi ?? Infinity)) out = { ...out, range: { ...out.range, hi: a.hi! } };
+  if (a?.lo !== undefined && out.range?.lo !== undefined && a.lo < out.range.lo) out = { ...out, range: { ...out.range, lo: a.lo } };
+  return out;
 }
 
 /**
@@ -96,7 +102,7 @@ export function metricCatalog(...scenarios: Scenario[]): { metrics: MetricCatalo
     // Built once per scenario object (or kept by its replication), whoever asks next.
     let c = keptCatalogs.get(scenario);
     if (c === undefined) keptCatalogs.set(scenario, (c = buildWorld(scenario, { seed: catalogSeed(scenario), replication: 0 }).recorder.catalog()));
-    for (const [name, spec] of Object.entries(c.metrics)) metrics[name] = widerSpec(metrics[name], spec);
+    for (const [name, spec] of Object.entries(c.metrics)) metrics[name] = mergedSpec(metrics[name], spec);
     Object.assign(columns, c.columns);
   }
   const sorted: MetricCatalog = {};

@@ -59,30 +59,35 @@ const DAY_HOURS = 24;
 /**
  * The x encoding of a time chart over field `h` (simulated hours): clock time (00:00 … 24:00
  * for a run of a day, 00:00 … day 3 00:00 for two) for scenarios of up to two days, whole days beyond.
+ * The axis starts at `fromSeconds`: the end of the warm-up for what is measured (a series has no
+ * row before it: an axis from 00:00 would draw an empty stretch that reads as a gap in the data).
  */
-export function timeX(horizonSeconds: number, field = 'h'): { [key: string]: Json } {
+export function timeX(horizonSeconds: number, field = 'h', fromSeconds = 0): { [key: string]: Json } {
   const hours = horizonSeconds / HOUR;
+  const from = Math.min(Math.max(0, fromSeconds / HOUR), hours);
   if (hours <= 2 * DAY_HOURS) {
     const step = hours <= 6 ? 1 : 3;
-    const values: number[] = [];
-    for (let h = 0; h <= hours + 1e-9; h += step) values.push(h);
+    // The axis's start is labelled, then the usual ticks after it.
+    const values: number[] = from % step === 0 ? [] : [round(from)];
+    for (let h = Math.ceil(from / step) * step; h <= hours + 1e-9; h += step) values.push(h);
     const hh = "pad('' + floor(datum.value % 24), 2, '0', 'left')";
     const mm = "pad('' + round((datum.value % 1) * 60), 2, '0', 'left')";
     // Past the first day a tick says which day it falls on: 24 h is day 2 00:00, 48 h day 3 00:00.
     const day = hours > DAY_HOURS ? "(datum.value >= 24 ? 'day ' + (floor(datum.value / 24) + 1) + ' ' : '') + " : '';
     // A run of at most a day ends at 24:00 (beside 21:00), not at a second 00:00 that reads as its start.
     const labelExpr = hours > DAY_HOURS ? `${day}${hh} + ':' + ${mm}` : `datum.value >= 24 ? '24:00' : ${hh} + ':' + ${mm}`;
-    return { field, type: 'quantitative', title: 'clock time (simulated)', scale: { domain: [0, round(hours)], nice: false }, axis: { values, labelExpr } };
+    return { field, type: 'quantitative', title: 'clock time (simulated)', scale: { domain: [round(from), round(hours)], nice: false }, axis: { values, labelExpr } };
   }
   const every = hours <= 14 * DAY_HOURS ? 1 : Math.ceil(hours / DAY_HOURS / 14);
   const values: number[] = [];
-  for (let d = 0; d * DAY_HOURS <= hours + 1e-9; d += every) values.push(d * DAY_HOURS);
-  return { field, type: 'quantitative', title: 'day', scale: { domain: [0, round(hours)], nice: false }, axis: { values, labelExpr: "'day ' + (floor(datum.value / 24) + 1)" } };
+  for (let d = 0; d * DAY_HOURS <= hours + 1e-9; d += every) if (d * DAY_HOURS >= from) values.push(d * DAY_HOURS);
+  return { field, type: 'quantitative', title: 'day', scale: { domain: [round(from), round(hours)], nice: false }, axis: { values, labelExpr: "'day ' + (floor(datum.value / 24) + 1)" } };
 }
 
 /** Dashed vertical rules, labelled, at the onsets of the injected faults and real P1/P2 incidents. */
 function markerLayers(doc: ResultsDocument): Json[] {
-  const marks = faultMarkers(doc).map((m, i) => ({ h: round(m.t / HOUR), label: m.label, ly: 8 + 12 * i }));
+  // A fault during the warm-up lies before the charts' axis (and the measured period): not marked.
+  const marks = faultMarkers(doc).filter((m) => m.t >= doc.warmupSeconds).map((m, i) => ({ h: round(m.t / HOUR), label: m.label, ly: 8 + 12 * i }));
   if (marks.length === 0) return [];
   const x = { field: 'h', type: 'quantitative' };
   return [
@@ -289,7 +294,8 @@ export const HOVER_LAYER = 'hover';
 function bandChart(doc: ResultsDocument, title: string, points: SeriesPoint[], yTitle: string, under: Json[] = [], yScale: Json = { zero: false }, over: Json[] = []): VegaLiteSpec {
   // An all-zero series (no incidents at all) would collapse the axis to one tick.
   if (under.length === 0 && over.length === 0 && points.every((p) => (p.mean === null || p.mean === 0) && (p.hi === null || p.hi === 0))) yScale = { domain: [0, 1] };
-  const x = timeX(doc.horizonSeconds);
+  // What is measured starts after the warm-up: so does the axis.
+  const x = timeX(doc.horizonSeconds, 'h', doc.warmupSeconds);
   // Line-shaped, full-strength swatches: the shaded bands would otherwise make them pale.
   const color = { field: 'series', type: 'nominal', title: null, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
   // A null breaks the path (Vega-Lite's default for lines and areas, stated so it cannot change under us).
@@ -513,7 +519,7 @@ function costChart(doc: ResultsDocument): Chart | null {
     labelY.set(i, y);
   }
   const rows: Json[] = pts.map((p, i) => ({ ...p, frontier: front.has(i) ? 'Pareto frontier' : 'dominated', labelY: round(labelY.get(i)!) }));
-  const x = { field: 'cost', type: 'quantitative', title: `${costLabel(doc)} (${doc.currency ?? 'currency units'})`, scale: (nearZero ? { zero: true } : { zero: false, padding: 20 }) as Json };
+  const x = { field: 'cost', type: 'quantitative', title: `${costLabel(doc)} (${doc.currency ?? 'currency units'})`, scale: (nearZero ? { zero: true } : { zero: false, padding: 20 }) as Json, axis: { format: ',~r' } };
   const title = byVerdict ? 'Cost against the probability of meeting the SLA' : 'Cost against SLA attainment';
   const yTitle = byVerdict ? (names.length > 1 ? 'P(worst SLA met) (%)' : 'P(SLA met) (%)') : names.length > 1 ? 'worst SLA attainment (%)' : 'SLA attainment (%)';
   const yScale: Json = byVerdict ? { domain: [0, 100] } : { zero: false, padding: 20 };

@@ -8,21 +8,25 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSearchDocument, type SearchDocument } from '../search/document.js';
-import { constraintWords, meetsWords, undecidedWords, zoneWords, type ConstraintWords } from '../search/words.js';
+import { constraintWords, failsWords, meetsWords, moneyWords, shortWords, undecidedWords, zoneWords, type ConstraintWords } from '../search/words.js';
 import { escapeHtml } from './html.js';
 import { percent } from './units.js';
 // report.ts imports this module too; STYLE is only read when a page is rendered, so the cycle is harmless.
 import { STYLE } from './report.js';
 
-/** The answer's status in words; `meets` is what the certificate says it meets (words.ts meetsWords: each bound less its indifference zone). */
-const STATUS_TEXT: Record<SearchDocument['status'], (meets: string) => string> = {
-  certified: (meets) => `certified: ${meets}, and every one-step-cheaper policy was checked and fails`,
+/**
+ * The answer's status in words; `meets` is what the certificate says it meets (words.ts
+ * meetsWords: each bound less its indifference zone), `fails` what it says of each cheaper
+ * neighbour (failsWords: short of a bound plus its indifference zone).
+ */
+const STATUS_TEXT: Record<SearchDocument['status'], (meets: string, fails: string) => string> = {
+  certified: (meets, fails) => `certified: ${meets}, and every one-step-cheaper policy was checked and ${fails}`,
   feasible: (meets) => `feasible, not certified cheapest: ${meets}; a cheaper policy was left undecided (not started or cut short by the budget, or at its cap; below)`,
   'no-feasible-point': () => 'no policy met every constraint within the budget: the best found is shown with what it misses',
 };
 
 /** The same for a search stopped before it ended (its budget did not run out). */
-const INTERRUPTED_STATUS_TEXT: Record<SearchDocument['status'], (meets: string) => string> = {
+const INTERRUPTED_STATUS_TEXT: Record<SearchDocument['status'], (meets: string, fails: string) => string> = {
   certified: STATUS_TEXT.certified,
   feasible: (meets) => `feasible, not certified cheapest: ${meets}; the search was stopped with a cheaper policy undecided (below)`,
   'no-feasible-point': () => 'stopped before any policy was certified feasible: the best found is shown with what it misses',
@@ -66,8 +70,8 @@ function constraintCells(c: SearchDocument['candidates'][number], specs: readonl
       const w = words.get(spec.name)!;
       const mark = k.decision === 'feasible' ? '✓' : k.decision === 'infeasible' ? '✗' : '?';
       const cls = k.decision === 'feasible' ? 'good' : k.decision === 'infeasible' ? 'bad' : 'mid';
-      const [est, lo, hi] = w.figures([k.estimate ?? NaN, k.ci95[0] ?? NaN, k.ci95[1] ?? NaN]);
-      return `<td class="${cls}" title="${escapeHtml(`${w.text}: ${k.decision}, n = ${k.n}, bound ${k.sense === 'atLeast' ? '≥' : '≤'} ${w.figures([k.bound])[0]}`)}">${mark} ${escapeHtml(est!)} <span class="ci">[${escapeHtml(lo!)}, ${escapeHtml(hi!)}]</span></td>`;
+      const [est, lo, hi, bound] = w.figures([k.estimate ?? NaN, k.ci95[0] ?? NaN, k.ci95[1] ?? NaN, k.bound], [k.bound]);
+      return `<td class="${cls}" title="${escapeHtml(`${w.text}: ${k.decision}, n = ${k.n}, bound ${k.sense === 'atLeast' ? '≥' : '≤'} ${bound}`)}">${mark} ${escapeHtml(est!)} <span class="ci">[${escapeHtml(lo!)}, ${escapeHtml(hi!)}]</span></td>`;
     })
     .join('');
 }
@@ -93,15 +97,20 @@ export function searchSectionHtml(doc: SearchDocument): string {
   const words = new Map(p.constraintSpecs.map((c) => [c.name, constraintWords(c)] as const));
   const confidence = `${(p.confidence * 100).toFixed(p.confidence * 100 === Math.round(p.confidence * 100) ? 0 : 1)} %`;
   // What "meets" certifies, as the CLI's summary says it: each bound less its indifference zone.
-  const zones = p.constraintSpecs.map((c) => zoneWords({ kind: c.kind, sense: c.sense, bound: c.bound, tolerance: c.tolerance }, words.get(c.name)!));
+  const stated = p.constraintSpecs.map((c) => [{ kind: c.kind, sense: c.sense, bound: c.bound, tolerance: c.tolerance }, words.get(c.name)!] as const);
+  const zones = stated.map(([z, w]) => zoneWords(z, w));
+  const fails = failsWords(stated.map(([z, w]) => shortWords(z, w)));
+  // Money with the scenario's currency, as the run report writes it; a column's figures in one scale.
+  const money = (...xs: number[]): string[] => moneyWords(xs, doc.currency);
+  const costOf = (x: number): string => money(x, ...doc.candidates.map((c) => c.cost))[0]!;
   const statusText =
     sel !== undefined && chosen !== undefined && doc.status !== 'no-feasible-point'
-      ? `expected total cost ${num(chosen.expectedCost)}: ${meetsWords(zones, confidence)}; ${sel.decision === 'selected' ? 'the lowest' : 'the lowest so far (not decided within the budget)'} of the ${sel.systems.length} policies certified feasible; ${doc.status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation' : 'a cheaper policy is undecided'}`
-      : (doc.interrupted === true ? INTERRUPTED_STATUS_TEXT : STATUS_TEXT)[doc.status](meetsWords(zones, confidence));
-  const head = a === null ? '<p class="search-answer bad">No policy was checked within the budget.</p>' : `<p class="search-answer ${doc.status === 'no-feasible-point' ? 'bad' : doc.status === 'certified' ? 'good' : 'mid'}"><strong>${escapeHtml(a.candidate)}</strong> · ${sel !== undefined ? 'known cost' : 'cost'} ${escapeHtml(num(a.cost))} · ${escapeHtml(statusText)}</p>`;
+      ? `expected total cost ${money(chosen.expectedCost)[0]}: ${meetsWords(zones, confidence)}; ${sel.decision === 'selected' ? 'the lowest' : 'the lowest so far (not decided within the budget)'} of the ${sel.systems.length} policies certified feasible; ${doc.status === 'certified' ? `each one-step-cheaper policy ${fails} or costs more in expectation` : 'a cheaper policy is undecided'}`
+      : (doc.interrupted === true ? INTERRUPTED_STATUS_TEXT : STATUS_TEXT)[doc.status](meetsWords(zones, confidence), fails);
+  const head = a === null ? '<p class="search-answer bad">No policy was checked within the budget.</p>' : `<p class="search-answer ${doc.status === 'no-feasible-point' ? 'bad' : doc.status === 'certified' ? 'good' : 'mid'}"><strong>${escapeHtml(a.candidate)}</strong> · ${sel !== undefined ? 'known cost' : 'cost'} ${escapeHtml(costOf(a.cost))} · ${escapeHtml(statusText)}</p>`;
   const settings = a === null ? '' : `<p class="meta">${Object.entries(a.settings).map(([k, v]) => `<code>${escapeHtml(k)}</code> = ${escapeHtml(String(v))}`).join(' · ')}</p>`;
   const nbrRows = doc.cheaperNeighbours
-    .map((n) => `<tr><th scope="row">${escapeHtml(n.candidate)}</th><td>${escapeHtml(num(n.cost))}</td><td>${a !== null ? escapeHtml(num(a.cost - n.cost)) : '—'}</td>${n.decision === 'feasible' && sel !== undefined ? '<td class="mid">feasible, dearer in expectation</td>' : decisionCell(n.decision)}<td class="missed">${n.missed.length > 0 ? `<ul>${n.missed.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>` : '—'}</td></tr>`)
+    .map((n) => `<tr><th scope="row">${escapeHtml(n.candidate)}</th><td>${escapeHtml(costOf(n.cost))}</td><td>${a !== null ? escapeHtml(money(a.cost - n.cost, ...doc.cheaperNeighbours.map((m) => a.cost - m.cost))[0]!) : '—'}</td>${n.decision === 'feasible' && sel !== undefined ? '<td class="mid">feasible, dearer in expectation</td>' : decisionCell(n.decision)}<td class="missed">${n.missed.length > 0 ? `<ul>${n.missed.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>` : '—'}</td></tr>`)
     .join('');
   const neighbours =
     doc.cheaperNeighbours.length > 0
@@ -122,15 +131,18 @@ export function searchSectionHtml(doc: SearchDocument): string {
   const undecided = undecidedWords({ budget: p.budget, n0: p.initialReplications, maxReplications: p.maxReplications, interrupted: doc.interrupted === true });
   const rows = [...doc.candidates]
     .sort((x, y) => x.cost - y.cost)
-    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(num(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' && c.undecidedReason !== 'not-started' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.undecidedReason === undefined ? c.decision : `undecided (${undecided.tag(c.undecidedReason, c.reserve)})`, c.reserve !== undefined ? undecided.phrase('not-started', c.reserve) : undefined)}<td>${c.replications}</td>${constraintCells(c, p.constraintSpecs, words)}</tr>`)
+    .map((c) => `<tr${c.name === a?.candidate ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(c.name)}</th><td>${escapeHtml(costOf(c.cost))}</td><td>${escapeHtml(c.role)}${c.level === 'probe' && c.undecidedReason !== 'not-started' ? ' (decided at the probes\' β)' : ''}</td>${decisionCell(c.undecidedReason === undefined ? c.decision : `undecided (${undecided.tag(c.undecidedReason, c.reserve)})`, c.reserve !== undefined ? undecided.phrase('not-started', c.reserve) : undefined)}<td>${c.replications}</td>${constraintCells(c, p.constraintSpecs, words)}</tr>`)
     .join('');
   const selection =
     sel === undefined
       ? ''
       : `<h3>Lowest expected total cost among the certified-feasible (${escapeHtml(sel.decision)})</h3><table><thead><tr><th>policy</th><th>known cost</th><th>expected total cost [95 % CI]</th><th>n</th><th>eliminated</th></tr></thead><tbody>${[...sel.systems]
           .sort((x, y) => x.expectedCost - y.expectedCost)
-          .map((x) => `<tr${x.candidate === sel.best ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(x.candidate)}</th><td>${escapeHtml(num(x.knownCost))}</td><td>${escapeHtml(num(x.expectedCost))} <span class="ci">[${escapeHtml(num(x.ci95[0]))}, ${escapeHtml(num(x.ci95[1]))}]</span></td><td>${x.n}</td><td>${x.eliminatedBy !== null ? `at n = ${x.eliminatedAt} by ${escapeHtml(x.eliminatedBy)}` : ''}</td></tr>`)
-          .join('')}</tbody></table><p class="meta">${escapeHtml(sel.procedure)}; α = ${escapeHtml(num(sel.alpha))}, δ = ${escapeHtml(num(sel.delta))}, n0 = ${sel.initialReplications}, h² = ${escapeHtml(num(sel.h2))}; random cost <code>${escapeHtml(sel.metric)}</code>.</p>`;
+          .map((x) => {
+            const [known, mean, lo, hi] = money(x.knownCost, x.expectedCost, x.ci95[0], x.ci95[1]);
+            return `<tr${x.candidate === sel.best ? ' class="chosen"' : ''}><th scope="row">${escapeHtml(x.candidate)}</th><td>${escapeHtml(known!)}</td><td>${escapeHtml(mean!)} <span class="ci">[${escapeHtml(lo!)}, ${escapeHtml(hi!)}]</span></td><td>${x.n}</td><td>${x.eliminatedBy !== null ? `at n = ${x.eliminatedAt} by ${escapeHtml(x.eliminatedBy)}` : ''}</td></tr>`;
+          })
+          .join('')}</tbody></table><p class="meta">${escapeHtml(sel.procedure)}; α = ${escapeHtml(num(sel.alpha))}, δ = ${escapeHtml(money(sel.delta)[0]!)}, n0 = ${sel.initialReplications}, h² = ${escapeHtml(num(sel.h2))}; random cost <code>${escapeHtml(sel.metric)}</code>.</p>`;
   return `<section id="search">
 <h2>Policy search: ${sel !== undefined ? 'the lowest expected total cost that meets the SLAs' : 'the cheapest policy that meets the SLAs'}</h2>
 ${interruptedHtml(doc)}

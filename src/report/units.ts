@@ -33,8 +33,12 @@ export function clockTime(seconds: number, horizonSeconds = DAY): string {
  */
 interface Scale {
   readonly from: number;
-  /** Writes x; `more` asks for that many more digits (figures read together that would otherwise read alike). */
-  readonly write: (x: number, more?: number) => string;
+  /**
+   * Writes x; `more` asks for that many more digits (figures read together that would otherwise
+   * read alike); `top` is the largest magnitude of the figures read together (a scale whose
+   * decimals are one for all of them reads it: counts).
+   */
+  readonly write: (x: number, more?: number, top?: number) => string;
 }
 
 const DURATION: readonly Scale[] = [
@@ -53,7 +57,7 @@ const SCALES: Partial<Record<Unit, readonly Scale[]>> = {
     { from: 120, write: (x, more = 0) => `${sig(x / 60, 3 + more)} h` },
   ],
   count: [
-    { from: 0, write: (x, more = 0) => grouped(x, (Math.abs(x) < 10 ? 2 : 1) + more) },
+    { from: 0, write: (x, more = 0, top = Math.abs(x)) => grouped(x, countDecimals(top) + more) },
     { from: 1e4, write: (x, more = 0) => `${sig(x / 1000, 3 + more)} k` },
   ],
   watts: [
@@ -67,6 +71,22 @@ const SCALES: Partial<Record<Unit, readonly Scale[]>> = {
     { from: 1e4, write: (x, more = 0) => `${sig(x / 1000, 4 + more)} k` },
   ],
 };
+
+/**
+ * The decimals of counts read together below 10,000, from the largest of them: a mean over
+ * replications of a count is written as a whole number from 100 up ("1,197 failed transactions",
+ * never "1,196.5": the half of a transaction is not a figure a planner reads), with one decimal
+ * from 1 to 100 ("2.4 P1 incidents per day" says more than "2"), and with two significant digits
+ * of the largest below 1 ("0.05 shutdowns"). Its interval's bounds, and the other variants' figures
+ * of the same metric, take the same decimals, unless two different figures of one cell would
+ * then read alike (formatTogether adds digits).
+ */
+export function countDecimals(top: number): number {
+  if (!(top > 0) || !Number.isFinite(top)) return 0;
+  if (top >= 100) return 0;
+  if (top >= 1) return 1;
+  return Math.min(6, 1 - Math.floor(Math.log10(top)));
+}
 
 /** The scale of `scales` that a value of magnitude `a` is written in. */
 function scaleOf(scales: readonly Scale[], a: number): Scale {
@@ -173,10 +193,12 @@ export function percent(x: number): string {
 }
 
 /**
- * What a metric's figures are written with besides their unit: for a percentage, what fixes its
- * decimals (percentDecimals): its targets (an SLA's availability target for its attainment, 100 %
- * for an error budget; a search constraint's bound) and the other figures read in its row or
- * column (every variant's mean and bounds); for money, the scenario's currency.
+ * What a metric's figures are written with besides their unit: the other figures read in its row
+ * or column (every variant's mean and bounds), which fix one scale for all of them ("781 ms"
+ * never beside "0.867 s": see formatTogether) and, for a percentage, one number of decimals
+ * (percentDecimals); its targets (an SLA's availability target for its attainment, 100 % for an
+ * error budget; a search constraint's bound), which no figure on either side of them reads as;
+ * for money, the scenario's currency.
  */
 export interface FigureContext {
   readonly targets?: readonly number[];
@@ -264,19 +286,20 @@ export function percentTargets(doc: ResultsDocument, metric: string): number[] {
 }
 
 /**
- * The context a metric's figures are written in: a percentage's column (every variant's mean and
- * interval bounds, one precision) and targets; money's currency (the document's `currency`).
+ * The context a metric's figures are written in: its column (every variant's mean and interval
+ * bounds: one scale, and a percentage's one precision), a percentage's targets, and money's
+ * currency (the document's `currency`).
  */
 export function figureContext(doc: ResultsDocument, metric: string): FigureContext {
   const unit = unitOf(doc, metric);
-  if (unit === 'currency') return doc.currency !== undefined ? { currency: doc.currency } : {};
-  if (unit !== 'fraction') return {};
   const column: number[][] = [];
   for (const v of doc.variants) {
     const s = v.metrics[metric];
     if (s === undefined || s.n === 0) continue;
-    column.push(s.n >= 2 ? [s.mean, s.ci95[0], s.ci95[1]] : [s.mean]);
+    column.push(s.n >= 2 && Number.isFinite(s.ci95[0]) ? [s.mean, s.ci95[0], s.ci95[1]] : [s.mean]);
   }
+  if (unit === 'currency') return doc.currency !== undefined ? { currency: doc.currency, column } : { column };
+  if (unit !== 'fraction') return { column };
   return { targets: percentTargets(doc, metric), column };
 }
 
@@ -310,9 +333,14 @@ export function formatValue(x: number, unit: Unit | undefined, horizonSeconds = 
 
 /**
  * Formats figures read together (a mean and its interval's bounds, a difference and its
- * interval) in one scale: the scale the largest of them is written in, so an interval reads
- * [1.67 h, 2.5 h], never [100 min, 2.5 h], and 9,644 beside 10.1 k reads 9.64 k. A figure
- * that is not finite reads "—"; a unit with one way of writing formats each as formatValue.
+ * interval) in one scale: the scale the largest of them, and of their column (`context.column`:
+ * the other variants' figures of the same metric), is written in, so an interval reads
+ * [1.67 h, 2.5 h], never [100 min, 2.5 h], 9,644 beside 10.1 k reads 9.64 k, and a column of
+ * p95 response times reads "0.781 s" above "0.867 s", never "781 ms" above it. Counts below
+ * 10,000 take one number of decimals from the largest (countDecimals). Figures that differ never
+ * read alike, and none reads as a target (`context.targets`, a search constraint's bound) it is
+ * not: up to three more digits. A figure that is not finite reads "—"; a unit with one way of
+ * writing formats each as formatValue.
  */
 export function formatTogether(xs: readonly number[], unit: Unit | undefined, horizonSeconds = DAY, context?: FigureContext): string[] {
   // Percentages in one precision (percentDecimals): the figures' own, their column's and their targets'.
@@ -321,19 +349,23 @@ export function formatTogether(xs: readonly number[], unit: Unit | undefined, ho
     return xs.map((x) => percentAt(x, d));
   }
   const scales = unit === undefined ? undefined : SCALES[unit];
-  const finite = xs.filter((x) => Number.isFinite(x));
-  if (scales === undefined || finite.length === 0) return xs.map((x) => formatValue(x, unit, horizonSeconds));
+  const finite = [...xs, ...(context?.column ?? []).flat()].filter((x) => Number.isFinite(x));
+  if (scales === undefined || !xs.some((x) => Number.isFinite(x))) return xs.map((x) => formatValue(x, unit, horizonSeconds));
   const top = Math.max(...finite.map(Math.abs));
   // All zero: as one zero reads.
   if (top === 0) return xs.map((x) => withCurrency(formatValue(x, unit, horizonSeconds), unit === 'currency' ? context?.currency : undefined));
   const scale = scaleOf(scales, top);
   // A zero count or sum of money has no scale: "0" beside 10.1 k, not "0 k" (a zero duration keeps the unit: "0 min").
   const bareZero = unit === 'count' || unit === 'currency';
-  const write = (more: number): string[] => xs.map((x) => (!Number.isFinite(x) ? '—' : x === 0 && bareZero ? formatValue(0, unit, horizonSeconds) : scale.write(x, more)));
+  const one = (x: number, more: number): string => (!Number.isFinite(x) ? '—' : x === 0 && bareZero ? formatValue(0, unit, horizonSeconds) : scale.write(x, more, top));
+  const write = (more: number): string[] => xs.map((x) => one(x, more));
+  const targets = (context?.targets ?? []).filter((t) => Number.isFinite(t));
+  // A figure on either side of a target must not read as the target ("1 s" for 1.004 s beside a bound of 1 s).
+  const asTarget = (out: readonly string[], more: number): boolean => targets.some((t) => xs.some((x, i) => x !== t && out[i] === one(t, more)));
   // Figures that differ must not read alike: a mean written as its own bound ("151 [150, 151]",
   // "1.52 s [1.51 s, 1.52 s]") reads as an interval that excludes it. Up to three more digits.
   let out = write(0);
-  for (let more = 1; more <= 3 && alike(xs, out); more++) out = write(more);
+  for (let more = 1; more <= 3 && (alike(xs, out) || asTarget(out, more - 1)); more++) out = write(more);
   // Money with the scenario's currency: "403.3 k EUR", "$403.3 k", every figure (a bound is read alone too).
   const currency = unit === 'currency' ? context?.currency : undefined;
   return out.map((t) => withCurrency(t, currency));
@@ -405,20 +437,22 @@ export function formatMetricTogether(doc: ResultsDocument, metric: string, xs: r
  */
 export function formatDeltaTogether(doc: ResultsDocument, metric: string, xs: readonly number[]): string[] {
   const u = unitOf(doc, metric);
-  const context = u === 'currency' ? figureContext(doc, metric) : u === 'fraction' ? differenceContext(doc, metric) : undefined;
+  const context = differenceContext(doc, metric);
   const out = formatTogether(xs.map(Math.abs), u === 'clock_seconds' ? 'seconds' : u, doc.horizonSeconds, context);
   // A difference of two shares is in percentage points, as `opsim compare` writes it (formatComparison).
   return out.map((s, i) => (xs[i]! < 0 ? '−' : '') + (u === 'fraction' ? s.replace(/ %$/, ' pp') : s));
 }
 
 /**
- * The column a share's paired differences are written in: every comparison of the metric (each
- * variant's mean difference and its interval's bounds), so one metric reads in one precision on
- * every row ("0.02 pp", "0.00 pp", "0.07 pp", never "0.023 pp" beside "0.0 pp"). No targets: a
- * difference in percentage points is not read against an SLA's target.
+ * The column a metric's paired differences are written in: every comparison of the metric (each
+ * variant's mean difference and its interval's bounds), so one metric reads in one scale and, a
+ * share, in one precision on every row ("0.02 pp", "0.00 pp", "0.07 pp", never "0.023 pp" beside
+ * "0.0 pp"; "−0.12 s" beside "0.45 s", never "−120 ms"). No targets: a difference is not read
+ * against an SLA's target. Money keeps its currency.
  */
 function differenceContext(doc: ResultsDocument, metric: string): FigureContext {
-  return { column: doc.comparisons.filter((c) => c.metric === metric).map((c) => [c.meanDifference, c.ci95[0], c.ci95[1]].map(Math.abs)) };
+  const column = (doc.comparisons ?? []).filter((c) => c.metric === metric).map((c) => [c.meanDifference, c.ci95[0], c.ci95[1]].map(Math.abs));
+  return unitOf(doc, metric) === 'currency' && doc.currency !== undefined ? { column, currency: doc.currency } : { column };
 }
 
 /**

@@ -40,6 +40,12 @@ export interface FeasibleRange {
    * (`VariantResults.horizonSeconds`, else the document's `horizonSeconds`).
    */
   readonly hiAtHorizon?: true;
+  /**
+   * In a model's declaration: the smallest possible value is the end of the warm-up (a clock time
+   * of an event in the measured period: nothing before it is measured). The recorder writes it as
+   * `lo` in the run's catalog, as `hiAtHorizon`.
+   */
+  readonly loAtWarmup?: true;
 }
 
 /**

@@ -54,6 +54,7 @@ export const SearchDocumentSchema: TSchema = Type.Object(
     opsimVersion: Type.String(),
     scenario: Type.Object({ name: Type.String(), file: Type.Union([Type.String(), Type.Null()]), hash: Type.String() }),
     seed: Type.String(),
+    currency: Type.Optional(Type.String({ description: "The scenario's `currency` (e.g. \"EUR\"), written with every money figure of the summary and the report; absent when the scenario sets none (since 2026-12-01, without a format change)." })),
     status: Type.Union([Type.Literal('certified'), Type.Literal('feasible'), Type.Literal('no-feasible-point')]),
     interrupted: Type.Optional(Type.Literal(true, { description: 'The search was stopped (Ctrl-C, a cancelled API search) before it ended: the document holds what was decided by then.' })),
     summary: Type.String(),

@@ -7,7 +7,7 @@
  */
 import type { CandidateVerdict, UndecidedReason } from './certify.js';
 import type { Unit } from '../results/metrics.js';
-import { constraintWords, undecidedWords, type ReserveNote, type UndecidedWhy } from './words.js';
+import { constraintWords, moneyWords, undecidedWords, type ReserveNote, type UndecidedWhy } from './words.js';
 import type { WarmStartNote } from './warm-start.js';
 
 /** Version tag of the search document. */
@@ -107,6 +107,8 @@ export interface SearchDocument {
   opsimVersion: string;
   scenario: { name: string; file: string | null; hash: string };
   seed: string;
+  /** The scenario's `currency` (e.g. "EUR"), written with every money figure of the summary and the report; absent when the scenario sets none (since 2026-12-01, without a format change). */
+  currency?: string;
   status: SearchStatus;
   /** Set when the search was stopped (Ctrl-C, a cancelled API search) before it ended: the document holds what was decided by then. */
   interrupted?: true;
@@ -186,9 +188,9 @@ export interface SearchDocument {
   };
 }
 
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return '—';
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(4)).toString();
+/** Money figures read together, as the run report writes them, with the document's currency (words.ts moneyWords). */
+function fmt(doc: SearchDocument, ...xs: number[]): string[] {
+  return moneyWords(xs, doc.currency);
 }
 
 /** The CLI summary and report section: the answer, what each cheaper neighbour missed, the replications spent. */
@@ -197,7 +199,7 @@ export function searchSummary(doc: SearchDocument): string {
   if (doc.answerWarnings !== undefined) lines.push(...doc.answerWarnings.map((w) => `warning: the answer's policy: ${w}`), '');
   if (doc.cheaperNeighbours.length > 0) {
     lines.push('one step cheaper:');
-    for (const n of doc.cheaperNeighbours) lines.push(`  ${n.candidate} (cost ${fmt(n.cost)}): ${n.decision}${n.missed.length > 0 ? ` — ${n.missed.join('; ')}` : ''}`);
+    for (const n of doc.cheaperNeighbours) lines.push(`  ${n.candidate} (cost ${fmt(doc, n.cost)[0]}): ${n.decision}${n.missed.length > 0 ? ` — ${n.missed.join('; ')}` : ''}`);
     lines.push('');
   }
   if (doc.costNotes !== undefined) lines.push('known cost:', ...doc.costNotes.map((n) => `  ${n}`), '');
@@ -212,7 +214,7 @@ export function searchSummary(doc: SearchDocument): string {
     const why = c.undecidedReason === undefined ? '' : ` (${undecided.tag(c.undecidedReason, c.reserve)})`;
     // An implied decision has no estimates of its own; say where it came from (and, when it superseded a probe's test, what that read).
     const implied = c.impliedBy === undefined ? null : `implied by ${c.impliedBy}${c.replications > 0 ? `, superseding a probe that read ${c.replications}` : ''}`;
-    rows.push([c.name, fmt(c.cost), `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), implied ?? c.constraints.map((k) => {
+    rows.push([c.name, fmt(doc, c.cost)[0]!, `${c.decision}${why}${c.level === 'probe' ? ' (probe)' : ''}`, String(c.replications), implied ?? c.constraints.map((k) => {
       const [est, lo, hi] = (words.get(k.constraint) ?? constraintWords(k)).figures([k.estimate, k.ci95[0], k.ci95[1]]);
       return `${k.constraint} ${est} [${lo}, ${hi}] ${k.decision}`;
     }).join('; ')]);
@@ -223,9 +225,10 @@ export function searchSummary(doc: SearchDocument): string {
     const sel = doc.selection;
     lines.push(`selection of the lowest expected total cost (known cost + mean ${sel.metric}), ${sel.decision}:`);
     for (const x of [...sel.systems].sort((a, b) => a.expectedCost - b.expectedCost)) {
-      lines.push(`  ${x.candidate}: ${fmt(x.expectedCost)} [${fmt(x.ci95[0])}, ${fmt(x.ci95[1])}] (known ${fmt(x.knownCost)}, n = ${x.n})${x.eliminatedBy !== null ? `, eliminated at ${x.eliminatedAt} by ${x.eliminatedBy}` : ''}`);
+      const [mean, lo, hi, known] = fmt(doc, x.expectedCost, x.ci95[0], x.ci95[1], x.knownCost);
+      lines.push(`  ${x.candidate}: ${mean} [${lo}, ${hi}] (known ${known}, n = ${x.n})${x.eliminatedBy !== null ? `, eliminated at ${x.eliminatedAt} by ${x.eliminatedBy}` : ''}`);
     }
-    lines.push(`  ${sel.procedure}; α = ${Number(sel.alpha.toPrecision(6))}, δ = ${sel.delta}, n0 = ${sel.initialReplications}, h² = ${sel.h2.toPrecision(4)}`);
+    lines.push(`  ${sel.procedure}; α = ${Number(sel.alpha.toPrecision(6))}, δ = ${fmt(doc, sel.delta)[0]}, n0 = ${sel.initialReplications}, h² = ${sel.h2.toPrecision(4)}`);
     // The candidate table counts what each feasibility decision read; the selection reads on.
     const inTable = doc.candidates.reduce((n, c) => n + c.replications, 0);
     if (inTable < doc.replications.used) lines.push(`  the candidates' reps add up to ${inTable} of the ${doc.replications.used} used: the selection read the other ${doc.replications.used - inTable} (its n per policy above)`);

@@ -18,7 +18,7 @@ import { metricCatalog } from '../models/replication.js';
 import { metricLabel, type MetricCatalog, type Unit } from '../results/metrics.js';
 import { affordable, notStartedVerdict, SearchInterrupted, splitError, type CandidateVerdict, type ConstraintVerdict, type Observe, type UndecidedReason } from './certify.js';
 import { CandidateSampler } from './sampler.js';
-import { constraintWords, meetsWords, undecidedWords, verdictParts, zoneWords, type ConstraintWords, type UndecidedWhy } from './words.js';
+import { constraintWords, failsWords, meetsWords, moneyWords, shortWords, undecidedWords, verdictParts, zoneWords, type ConstraintWords, type UndecidedWhy, type ZoneDescription } from './words.js';
 import { SEARCH_FORMAT, type SearchCandidate, type SearchDocument, type SearchSelection, type SearchStatus } from './document.js';
 import { bisect, coordinateSearch } from './descent.js';
 import { selectionStage } from './select-stage.js';
@@ -71,8 +71,10 @@ function describeMetric(catalog: MetricCatalog, name: string): { label?: string;
   return { ...(label !== base ? { label } : {}), ...(spec !== undefined ? { unit: spec.unit } : {}) };
 }
 
-function fmtCost(v: number): string {
-  return Number.isFinite(v) ? v.toFixed(0) : '—';
+
+/** A figure and its interval's bounds, written: "618 [600, 638]". */
+function withInterval([x, lo, hi]: readonly string[]): string {
+  return `${x} [${lo}, ${hi}]`;
 }
 
 /**
@@ -91,7 +93,7 @@ function missed(v: CandidateVerdict, words: (c: ConstraintVerdict) => Constraint
       const w = words(c);
       const what = c.kind === 'mean' ? `mean ${w.name}` : `P(${w.name})`;
       const op = c.sense === 'atLeast' ? '≥' : '≤';
-      const [est, lo, hi, bound] = w.figures([c.estimate, c.ci95[0], c.ci95[1], c.bound]);
+      const [est, lo, hi, bound] = w.figures([c.estimate, c.ci95[0], c.ci95[1], c.bound], [c.bound]);
       return `${c.constraint}: ${what} ${est} [${lo}, ${hi}] ${c.decision === 'infeasible' ? 'misses' : 'undecided at'} ${op} ${bound} (n = ${c.n.toLocaleString('en-US')})`;
     });
 }
@@ -245,7 +247,7 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
       // The certificate speaks only of decisions at its own β.
       const v = levels.strict.get(qn);
       const sel = selection?.systems.find((x) => x.candidate === qn);
-      const beaten = sel !== undefined && selection!.best !== qn ? [`expected total cost ${fmtCost(sel.expectedCost)} [${fmtCost(sel.ci95[0])}, ${fmtCost(sel.ci95[1])}] (n = ${sel.n})${sel.eliminatedBy !== null ? `, eliminated by ${sel.eliminatedBy} at n = ${sel.eliminatedAt}` : ', not yet eliminated'}`] : null;
+      const beaten = sel !== undefined && selection!.best !== qn ? [`expected total cost ${withInterval(moneyWords([sel.expectedCost, sel.ci95[0], sel.ci95[1]], scenario.currency))} (n = ${sel.n})${sel.eliminatedBy !== null ? `, eliminated by ${sel.eliminatedBy} at n = ${sel.eliminatedAt}` : ', not yet eliminated'}`] : null;
       const unchecked = levels.notStarted.get(qn) === 'certificate' ? because('not-started', qn) : undecided.phrase('unchecked');
       return { candidate: qn, cost: costOf(vars, q), decision: v?.decision ?? 'undecided', missed: v === undefined ? [unchecked] : (beaten ?? explained(v, qn)) };
     });
@@ -302,18 +304,23 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
   // An interrupted search ran out of time, not of budget.
   const within = interrupted ? 'by then' : `within the budget (${prep.budget} replications)`;
   // What "meets" certifies: each constraint's bound less its indifference zone (words.ts).
-  const zones = prep.tests.map((t) => zoneWords(t.kind === 'mean' ? { kind: 'mean', sense: t.sense, bound: t.threshold, tolerance: t.tolerance } : { kind: 'chance', bound: t.probability, tolerance: t.tolerance }, described.get(t.metric)!));
+  const stated = prep.tests.map((t): [ZoneDescription, ConstraintWords] => [t.kind === 'mean' ? { kind: 'mean', sense: t.sense, bound: t.threshold, tolerance: t.tolerance } : { kind: 'chance', bound: t.probability, tolerance: t.tolerance }, described.get(t.metric)!]);
+  const zones = stated.map(([z, w]) => zoneWords(z, w));
+  // What "infeasible" certifies of a cheaper neighbour: short of the bound plus its indifference zone, not "fails the bound".
+  const fails = failsWords(stated.map(([z, w]) => shortWords(z, w)));
+  // Money as the run report writes it, with the scenario's currency.
+  const money = (...xs: number[]): string[] => moneyWords(xs, scenario.currency);
   const mayExist = openNeighbours.length > 0 ? `a cheaper policy may exist: ${openNeighbours.join('; ')}.` : 'a cheaper policy may exist.';
   const notCompared = [...leftOut];
   const k = selection?.systems.length ?? 0;
   const compared = `${k} certified-feasible ${k === 1 ? 'policy' : 'policies'}${notCompared.length > 0 ? ' compared' : ''}`;
   const summary =
     selection !== undefined && best !== undefined && answer !== null
-      ? `${answer.candidate} (known cost ${answer.cost.toFixed(0)}, expected total cost ${fmtCost(best.expectedCost)}): ${meetsWords(zones)} and ${selection.decision === 'selected' ? `has the lowest expected total cost of the ${compared} (within δ = ${selection.delta}), with ${pct} confidence` : `had the lowest mean total cost when the budget (${prep.budget} replications) ran out; ${selection.systems.filter((x) => x.eliminatedBy === null).map((x) => x.candidate).join(', ')} were still in the running`}; ${status === 'certified' ? 'each one-step-cheaper policy fails a constraint or costs more in expectation.' : openNeighbours.length > 0 ? mayExist : 'some cheaper policy is undecided.'}${notCompared.length > 0 ? ` ${notCompared.join(', ')} ${notCompared.length === 1 ? 'is' : 'are'} certified feasible but not compared: the budget (${prep.budget} replications) could not pay for ${notCompared.length === 1 ? 'its' : 'their'} first ${prep.n0} replications; ${notCompared.length === 1 ? 'it' : 'one'} may cost less in expectation.` : ''}${uncompared.length > 0 ? ` A dearer policy (${uncompared.join(', ')}) was not compared; it may cost less in expectation.` : ''}`
+      ? `${answer.candidate} (known cost ${money(answer.cost)[0]}, expected total cost ${money(best.expectedCost)[0]}): ${meetsWords(zones)} and ${selection.decision === 'selected' ? `has the lowest expected total cost of the ${compared} (within δ = ${money(selection.delta)[0]}), with ${pct} confidence` : `had the lowest mean total cost when the budget (${prep.budget} replications) ran out; ${selection.systems.filter((x) => x.eliminatedBy === null).map((x) => x.candidate).join(', ')} were still in the running`}; ${status === 'certified' ? `each one-step-cheaper policy ${fails} or costs more in expectation.` : openNeighbours.length > 0 ? mayExist : 'some cheaper policy is undecided.'}${notCompared.length > 0 ? ` ${notCompared.join(', ')} ${notCompared.length === 1 ? 'is' : 'are'} certified feasible but not compared: the budget (${prep.budget} replications) could not pay for ${notCompared.length === 1 ? 'its' : 'their'} first ${prep.n0} replications; ${notCompared.length === 1 ? 'it' : 'one'} may cost less in expectation.` : ''}${uncompared.length > 0 ? ` A dearer policy (${uncompared.join(', ')}) was not compared; it may cost less in expectation.` : ''}`
       : status === 'certified'
-      ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): ${meetsWords(zones, pct)}; ${neighbours.length > 0 ? 'each one-step-cheaper policy was checked and fails.' : 'it is the cheapest policy in the search space (widen the ranges to look further).'}`
+      ? `${answer!.candidate} (cost ${money(answer!.cost)[0]}): ${meetsWords(zones, pct)}; ${neighbours.length > 0 ? `each one-step-cheaper policy was checked and ${fails}.` : 'it is the cheapest policy in the search space (widen the ranges to look further).'}`
       : status === 'feasible'
-        ? `${answer!.candidate} (cost ${answer!.cost.toFixed(0)}): ${meetsWords(zones, pct)}; ${mayExist}`
+        ? `${answer!.candidate} (cost ${money(answer!.cost)[0]}): ${meetsWords(zones, pct)}; ${mayExist}`
         : answer !== null
           ? `no policy was certified feasible ${within}; the best found is ${answer.candidate} (${answer.decision}): ${misses!.join('; ')}.`
           : `no policy was checked ${within}.`;
@@ -327,6 +334,8 @@ export async function runSearch(input: ExperimentInput, options: SearchOptions =
     opsimVersion: OPSIM_VERSION,
     scenario: { name: scenario.name, file: input.file, hash: input.hash },
     seed,
+    // Money is written with it, as in results.json.
+    ...(scenario.currency !== undefined ? { currency: scenario.currency } : {}),
     status,
     ...(interrupted ? { interrupted: true as const } : {}),
     summary: stoppedAt + summary,

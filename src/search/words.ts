@@ -31,8 +31,12 @@ export interface ConstraintWords {
   name: string;
   /** "label (name)", or the name. */
   text: string;
-  /** Figures read together (an estimate, its interval, the bound) in the metric's unit and one scale; a chance constraint's are shares of periods. */
-  figures: (xs: readonly number[]) => string[];
+  /**
+   * Figures read together (an estimate, its interval, the bound) in the metric's unit and one
+   * scale; a chance constraint's are shares of periods. No figure other than a target (the
+   * constraint's bound) reads as one.
+   */
+  figures: (xs: readonly number[], targets?: readonly number[]) => string[];
   /** A difference (an indifference zone) in the same unit. */
   delta: (x: number) => string;
 }
@@ -50,7 +54,7 @@ export function constraintWords(c: ConstraintDescription): ConstraintWords {
   const common = { label: named, name: named ?? c.metric, text };
   // A difference of two shares is in percentage points, as the report writes it: "±2 pp", never "±2 %", which would read as relative.
   if (c.kind === 'chance') return { ...common, figures: (xs) => xs.map((x) => percent(x)), delta: (x) => points(percent(x)) };
-  return { ...common, figures: (xs) => formatTogether(xs, unit), delta: (x) => (unit === 'fraction' ? points(percent(x)) : formatValue(x, unit === 'clock_seconds' ? 'seconds' : unit)) };
+  return { ...common, figures: (xs, targets) => formatTogether(xs, unit, undefined, targets !== undefined ? { targets } : undefined), delta: (x) => (unit === 'fraction' ? points(percent(x)) : formatValue(x, unit === 'clock_seconds' ? 'seconds' : unit)) };
 }
 
 function points(pct: string): string {
@@ -82,6 +86,36 @@ export function zoneWords(c: ZoneDescription, w: ConstraintWords): string {
   // The bound as the certificate's table writes it ("≥ 80.0 %"), the zone as a difference ("2 pp", "30 s").
   // "mean P1 mean time to resolve" says mean once: "P1 mean time to resolve".
   return `${/\bmean\b/i.test(w.name) ? '' : 'mean '}${w.name} ${atLeast ? '≥' : '≤'} ${w.figures([c.bound])[0]!} ${atLeast ? '−' : '+'} ${w.delta(c.tolerance)}`;
+}
+
+/**
+ * What a certified-infeasible decision says about one constraint, the mirror of zoneWords: "mean
+ * calls answered within target < 80.0 % + 2 pp", "P(p95 response time ≤ 1 s) < 90 % + 5 pp of
+ * periods". A policy declared infeasible falls short of the bound plus its indifference zone (an
+ * at-most bound: lies above the bound less it); it may still meet the bound itself, inside the zone.
+ */
+export function shortWords(c: ZoneDescription, w: ConstraintWords): string {
+  if (c.kind === 'chance') return `P(${w.name}) < ${percent(c.bound)} + ${w.delta(c.tolerance)} of periods`;
+  const atLeast = c.sense !== 'atMost';
+  return `${/\bmean\b/i.test(w.name) ? '' : 'mean '}${w.name} ${atLeast ? '<' : '>'} ${w.figures([c.bound])[0]!} ${atLeast ? '+' : '−'} ${w.delta(c.tolerance)}`;
+}
+
+/**
+ * What the certificate says of each one-step-cheaper policy it decided infeasible: "falls short of
+ * the bound plus its indifference zone (mean calls answered within target < 80.0 % + 0.4 pp)";
+ * with several constraints, of at least one of them ("… or …").
+ */
+export function failsWords(shorts: readonly string[]): string {
+  return `falls short of ${shorts.length === 1 ? 'the bound' : 'a bound'} plus its indifference zone (${shorts.join(' or ')})`;
+}
+
+/**
+ * Money of a search (known costs, expected total costs, δ) as the run report writes it: grouped,
+ * in k from 10,000, figures read together in one scale, with the scenario's `currency` ("3,360
+ * EUR", "$618 [$600, $638]"); none: the bare amount.
+ */
+export function moneyWords(xs: readonly number[], currency?: string): string[] {
+  return formatTogether(xs, 'currency', undefined, currency !== undefined ? { currency } : undefined);
 }
 
 /**

@@ -37,7 +37,8 @@ describe('run summary: decision order', () => {
 
     // The target's P(met) line, with each variant's count as results.json has it.
     const lines = run.stdout.split('\n');
-    const head = lines.findIndex((l) => l.startsWith('target calls:'));
+    // Headed by the target's label and its name in results.json, as a metric's block is; the target's name said once ("target calls: calls service-level target met" before).
+    const head = lines.findIndex((l) => l === 'calls service-level target met (requests.calls.service_level_met)');
     expect(head).toBeGreaterThan(0);
     const met = doc.variants.map((v) => {
       const p = v.slaProbabilities!.find((x) => x.metric === 'requests.calls.service_level_met')!;
@@ -107,7 +108,7 @@ experiment:
     const ranking = run.stdout.split('\n').find((l) => l.startsWith('ranking'));
     expect(ranking).toBe('ranking by worst P(met) band (≥ 0.90, between, ≤ 0.50), then cost.total (lower is better): 1. a  2. understaffed  3. nocalls (not judged)  4. fewcalls (not judged)');
     const lines = run.stdout.split('\n');
-    const met = lines[lines.findIndex((l) => l.startsWith('target calls:')) + 1]!;
+    const met = lines[lines.findIndex((l) => l.startsWith('calls service-level target met (requests.calls.service_level_met)')) + 1]!;
     expect(met).toMatch(/^ {2}P\(met\): a 2\/3 \([^)]*\) {2}nocalls not judged {2}fewcalls not judged {2}understaffed 0\/3 \([^)]*\)$/);
   }, 60_000);
 });

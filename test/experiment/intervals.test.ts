@@ -145,4 +145,27 @@ describe('a clock time of an event never leaves the run', () => {
     expect(s.ci95[0]).toBeCloseTo(75_000 - 12.706 * 5000, -1);
     expect(s.method).toBe('t-clipped');
   });
+
+  it('nor starts before the measured period: the catalog bounds an SLA first breach below by the warm-up; a t interval below it is cut there', async () => {
+    const path = await import('node:path');
+    const { metricCatalog } = await import('../../src/models/replication.js');
+    const { loadScenarioFileOrThrow } = await import('../../src/scenario/index.js');
+    const { ROOT } = await import('./helpers.js');
+    const { scenario } = loadScenarioFileOrThrow(path.join(ROOT, 'scenarios', 'globalmart-peak.yaml'), { overrides: { warmup: '2h' } });
+    expect(scenario.warmup).toBe(7200);
+    const catalog = metricCatalog(scenario).metrics;
+    const breach = Object.keys(catalog).filter((m) => catalog[m]!.sla === 'first_breach');
+    expect(breach.length).toBeGreaterThan(0);
+    for (const m of breach) expect(catalog[m]!.range).toEqual({ lo: 7200, hi: 86400, hiAtHorizon: true });
+    // Two breaches at 02:30 and 08:00: the t interval reaches back past midnight, before the warm-up ended at 02:00.
+    const m = breach[0]!;
+    const records = [9000, 28_800].map((x, r) => ({ ...rec(r, { [m]: x }), series: { intervalSeconds: 60, columns: ['t'], rows: [] } }));
+    const d: ResultsDocument = { ...doc(records, { [m]: catalog[m]! }), horizonSeconds: 86400, warmupSeconds: 7200 };
+    const s = applyMetricSpecs(d).variants[0]!.metrics[m]!;
+    expect(s.ci95[0]).toBe(7200);
+    expect(s.method).toBe('t-clipped');
+    // Variants with their own warm-ups: the catalog's bound is the earliest, which holds for each (in either order).
+    const other = loadScenarioFileOrThrow(path.join(ROOT, 'scenarios', 'globalmart-peak.yaml'), { overrides: { warmup: '1h' } }).scenario;
+    for (const both of [[scenario, other], [other, scenario]]) for (const b of breach) expect(metricCatalog(...both).metrics[b]!.range).toEqual({ lo: 3600, hi: 86400, hiAtHorizon: true });
+  });
 });

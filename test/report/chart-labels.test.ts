@@ -52,3 +52,18 @@ describe('chart titles from the metric labels', () => {
     expect(JSON.stringify(chart('sla-attainment'))).toMatch(/"metric":"sla\.[a-z-]+\.attainment"/);
   });
 });
+
+describe('the cost axis of the cost-vs-SLA chart', () => {
+  it('reads like the tables: one variant\'s cost is "3,360", never "3,360.000000"', async () => {
+    const { renderSvg } = await import('../../src/report/render.js');
+    const doc = makePolicyResults();
+    doc.variants = doc.variants.slice(0, 1);
+    const cost = doc.variants[0]!.metrics['cost.total']!;
+    doc.variants[0]!.metrics['cost.total'] = { ...cost, mean: 3360, ci95: [3360, 3360], min: 3360, max: 3360, p05: 3360, p50: 3360, p95: 3360 };
+    const c = buildCharts(doc).find((x) => x.name === 'cost-vs-sla')!;
+    const svg = await renderSvg(c.spec);
+    const labels = [...svg.matchAll(/<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/gs)].flatMap((m) => [...m[1]!.matchAll(/>([^<]+)<\/text>/g)].map((x) => x[1]!));
+    expect(labels).toContain('3,360');
+    expect(labels.join(' ')).not.toMatch(/\.0{3,}/);
+  });
+});

@@ -108,6 +108,71 @@ describe('one scale for figures read together', () => {
   });
 });
 
+describe('one scale for a metric\'s column (every variant\'s mean and bounds)', () => {
+  /** A policy document whose p95 response time straddles 1 s across variants and whose failed transactions are means of counts. */
+  function column(): ResultsDocument {
+    const doc = makePolicyResults();
+    const p95 = 'service.inventory.response_time.p95';
+    doc.metrics!['transactions.failed'] = { name: 'transactions.failed', unit: 'count', better: 'lower', key: 1, doc: 'test' };
+    const [a, b] = doc.variants;
+    a!.metrics[p95] = est(0.781, 0.74, 0.82);
+    b!.metrics[p95] = est(0.867, 0.8, 1.02);
+    a!.metrics['transactions.failed'] = est(1196.5, 1100.25, 1292.75);
+    b!.metrics['transactions.failed'] = est(13_600, 9350, 17_900);
+    doc.ranking = { metric: p95, direction: 'lower', order: doc.variants.map((x, i) => ({ variant: x.name, mean: 1, ci95: [0, 2], rank: i + 1 })) };
+    return doc;
+  }
+
+  it('writes every variant of a metric in the scale of the column\'s largest figure', () => {
+    const doc = column();
+    const [a, b] = doc.variants.map((v) => v.name);
+    // Each cell alone read "781 ms [740 ms, 820 ms]" above "0.867 s [0.8 s, 1.02 s]".
+    expect(formatTogether([0.781, 0.74, 0.82], 'seconds')).toEqual(['781 ms', '740 ms', '820 ms']);
+    const summary = summaryTable(doc);
+    expect(summary).toMatch(new RegExp(`^ {2}${a} +0\\.781 s +\\[0\\.74 s, 0\\.82 s\\] +30$`, 'm'));
+    expect(summary).toMatch(new RegExp(`^ {2}${b} +0\\.867 s +\\[0\\.8 s, 1\\.02 s\\] +30$`, 'm'));
+    // The other variants' 180 ms too: one scale for the column.
+    expect(summary).toMatch(new RegExp(`^ {2}${doc.variants[2]!.name} +0\\.18 s +\\[0\\.17 s, 0\\.19 s\\] +10$`, 'm'));
+    const html = reportHtml(doc, []);
+    expect(html).toContain('>0.781 s <span class="ci"><span class="nw">[0.74 s,</span> <span class="nw">0.82 s]</span>');
+    expect(verdictTable(doc)).toContain('<td>0.781 s <span class="ci">[0.74 s, 0.82 s]</span></td>');
+    // Counts: 1,196.5 beside 13.6 k read 1.2 k in the k scale of the column.
+    expect(summary).toMatch(new RegExp(`^ {2}${a} +1\\.2 k +\\[1\\.1 k, 1\\.29 k\\] +30$`, 'm'));
+  });
+
+  it('writes a mean of counts from 100 up as a whole number, its interval likewise', () => {
+    const doc = column();
+    delete doc.variants[1]!.metrics['transactions.failed'];
+    const a = doc.variants[0]!.name;
+    expect(summaryTable(doc)).toMatch(new RegExp(`^ {2}${a} +1,197 +\\[1,100, 1,293\\] +30$`, 'm'));
+    expect(reportHtml(doc, [])).toContain('>1,197 <span class="ci"><span class="nw">[1,100,</span> <span class="nw">1,293]</span>');
+    // A small count keeps one decimal, its bounds likewise; the column's largest decides.
+    expect(formatTogether([2.35, 0.9, 3.8], 'count')).toEqual(['2.4', '0.9', '3.8']);
+    expect(formatTogether([85.25, 60.2, 110.3], 'count')).toEqual(['85', '60', '110']);
+    expect(formatTogether([5.25], 'count', 86400, { column: [[150, 120, 180]] })).toEqual(['5']);
+    // Different figures still never read alike: digits are added to the cell.
+    expect(formatTogether([150.4, 150.2, 150.6], 'count')).toEqual(['150.4', '150.2', '150.6']);
+  });
+
+  it('never writes a figure on either side of a target as the target', () => {
+    expect(formatTogether([1.004, 0.99, 1.02], 'seconds')).toEqual(['1 s', '0.99 s', '1.02 s']);
+    expect(formatTogether([1.004, 0.99, 1.02], 'seconds', 86400, { targets: [1] })).toEqual(['1.004 s', '0.99 s', '1.02 s']);
+    expect(formatTogether([1, 0.99], 'seconds', 86400, { targets: [1] })).toEqual(['1 s', '0.99 s']);
+  });
+
+  it('writes a metric\'s paired differences in one scale on every row', () => {
+    const doc = makePolicyResults();
+    doc.reference = doc.variants[0]!.name;
+    const p95 = 'service.checkout.response_time.p95';
+    doc.metrics![p95] = { name: 'service.<service>.response_time.p95', unit: 'seconds', better: 'lower', doc: 'test' };
+    doc.comparisons = [
+      { metric: p95, variant: doc.variants[1]!.name, reference: doc.reference, meanDifference: -0.12, ci95: [-0.2, -0.04], n: 10 },
+      { metric: p95, variant: doc.variants[0]!.name, reference: doc.reference, meanDifference: 0.45, ci95: [0.3, 1.6], n: 10 },
+    ];
+    expect(formatDeltaTogether(doc, p95, [-0.12, -0.2, -0.04])).toEqual(['−0.12 s', '−0.2 s', '−0.04 s']);
+  });
+});
+
 describe('grouped numbers (counts and money below their k scale)', () => {
   it('writes thousands separators and rounds the shortest decimal half away from zero', () => {
     const table: [number, number, string][] = [
@@ -136,7 +201,10 @@ describe('grouped numbers (counts and money below their k scale)', () => {
     ];
     for (const [x, d, out] of table) expect([x, d, grouped(x, d)]).toEqual([x, d, out]);
     expect(formatValue(-1234.5, 'currency')).toBe('-1,235');
-    expect(formatValue(3.14159, 'count')).toBe('3.14');
+    // A count from 1 to 100 with one decimal (countDecimals), from 100 up whole, below 1 two significant digits.
+    expect(formatValue(3.14159, 'count')).toBe('3.1');
+    expect(formatValue(1196.5, 'count')).toBe('1,197');
+    expect(formatValue(0.0525, 'count')).toBe('0.053');
   });
 
   it('writes what toLocaleString("en-US") writes, for any finite number', () => {

@@ -202,6 +202,22 @@ describe('time axis labels', () => {
     expect(t).toContain('day 2 12:00');
   });
 
+  it('the measured period starts after the warm-up, and so does a series chart\'s axis: never 00:00 before it', async () => {
+    const doc = makeResults([['base', 4, 52000, 0.962]], 86400);
+    doc.warmupSeconds = HOUR;
+    // The series has no row before the warm-up's end, as a run writes it.
+    const s = doc.variants[0]!.series!;
+    for (const which of ['mean', 'lo', 'hi'] as const) s[which] = s[which].filter((r) => r[0]! >= HOUR);
+    const { spec } = chart(doc, 'utilisation');
+    const x = ((spec.layer as { encoding?: { x?: { scale?: { domain?: number[] } } } }[]).find((l) => l.encoding?.x?.scale !== undefined))!.encoding!.x!;
+    expect(x.scale!.domain).toEqual([1, 24]);
+    const svg = await renderSvg(spec);
+    const axis = [.../<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/s.exec(svg)![1]!.matchAll(/>([^<]+)<\/text>/g)].map((m) => m[1]!);
+    expect(axis[0]).toBe('01:00');
+    expect(axis).not.toContain('00:00');
+    expect(axis).toContain('03:00');
+  });
+
   it('a one-day run stays in clock time', async () => {
     const t = await ticks(86400);
     expect(t).toContain('12:00');

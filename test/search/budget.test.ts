@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { docExample, expectExcerpt } from './doc-examples.js';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
@@ -205,7 +206,7 @@ describe('a search keeps to its budget and says what the budget left open', () =
     expect(doc.answer).toMatchObject({ candidate: 'early=8,late=8,night=8', decision: 'feasible' });
     expect(doc.cheaperNeighbours.map((q) => [q.decision, q.missed])).toEqual(Array(3).fill(['undecided', ['not started: the budget (45 replications) could not pay for its first 10 replications']]));
     expect(doc.summary).toBe(
-      'early=8,late=8,night=8 (cost 5760): meets every constraint to within its indifference zone with 95 % confidence (mean calls answered within target ≥ 80.0 % − 2 pp); a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started: the budget (45 replications) could not pay for their first 10 replications.',
+      'early=8,late=8,night=8 (cost 5,760): meets every constraint to within its indifference zone with 95 % confidence (mean calls answered within target ≥ 80.0 % − 2 pp); a cheaper policy may exist: early=7,late=8,night=8, early=8,late=7,night=8, early=8,late=8,night=7 were not started: the budget (45 replications) could not pay for their first 10 replications.',
     );
     expect(doc.procedure.candidatesCovered).toBe(216);
     // The report counts as checked only the candidates that ran (or were implied), and names the rest.
@@ -266,6 +267,12 @@ describe('a search keeps to its budget and says what the budget left open', () =
     }
   }, 60_000);
 
+  it('docs/search.md\'s example of the shift search is the run of the command it names (the scenario\'s budget)', async () => {
+    const doc = await runSearch(input(shifts), { workers: 0 });
+    expect(doc.replications.used).toBe(490);
+    expectExcerpt(docExample('early=7,late=8,night=7 '), searchSummary(doc));
+  }, 60_000);
+
   it('the candidate table adds up to the replications used (shift search at 550), and a decision implied at β that supersedes a probe\'s test shows what the probe read', async () => {
     const doc = await runSearch(input(shifts), { workers: 0, budget: 550 });
     expect(doc.candidates.reduce((n, x) => n + x.replications, 0)).toBe(doc.replications.used);
@@ -276,7 +283,7 @@ describe('a search keeps to its budget and says what the budget left open', () =
     // Now its own test at β decides it (70 replications, of which the probe's 20).
     expect(c).toMatchObject({ decision: 'infeasible', level: 'certificate', replications: 70 });
     const implied = { ...doc, candidates: doc.candidates.map((x) => (x === c ? { ...x, impliedBy: 'early=7,late=7,night=8', replications: 20, constraints: [] } : x)) };
-    expect(searchSummary(implied)).toMatch(/early=7,late=7,night=7 +5040 +infeasible +20 +implied by early=7,late=7,night=8, superseding a probe that read 20\n/);
+    expect(searchSummary(implied)).toMatch(/early=7,late=7,night=7 +5,040 +infeasible +20 +implied by early=7,late=7,night=8, superseding a probe that read 20\n/);
     // The report's sentence under the spend bars counts the policies the grid's bound counts (those
     // with replications), so "n0 more for each of the other N" adds up to the bar's figure.
     const { searchSectionHtml } = await import('../../src/report/search.js');

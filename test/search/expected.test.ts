@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { docExample, expectExcerpt } from './doc-examples.js';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, ScenarioLoadError } from '../../src/scenario/index.js';
@@ -35,9 +36,9 @@ describe('objective: expected — the lowest expected total cost among the certi
     // cost; six's plain t-interval does (597.4 < 600 at this seed), so it is cut there.
     for (const x of sel.systems) expect(x.ci95[0]).toBeGreaterThanOrEqual(x.knownCost);
     expect(six.ci95[0]).toBe(600);
-    expect(doc.cheaperNeighbours).toEqual([expect.objectContaining({ candidate: 'servers=5', decision: 'feasible', missed: [expect.stringMatching(/^expected total cost \d+ .* eliminated by servers=6/)] })]);
+    expect(doc.cheaperNeighbours).toEqual([expect.objectContaining({ candidate: 'servers=5', decision: 'feasible', missed: [expect.stringMatching(/^expected total cost [\d,]+ .* eliminated by servers=6/)] })]);
     expect(doc.status).toBe('certified');
-    expect(doc.summary).toMatch(/^servers=6 \(known cost 600, expected total cost \d+\): meets every constraint to within its indifference zone \(.*\) and has the lowest expected total cost/);
+    expect(doc.summary).toMatch(/^servers=6 \(known cost 600, expected total cost [\d,]+\): meets every constraint to within its indifference zone \(.*\) and has the lowest expected total cost/);
     // The candidate table counts what the feasibility decisions read; one line says where the rest of "N used" went.
     const inTable = doc.candidates.reduce((n, c) => n + c.replications, 0);
     expect(inTable).toBeLessThan(doc.replications.used);
@@ -45,6 +46,8 @@ describe('objective: expected — the lowest expected total cost among the certi
     const { Ajv } = await import('ajv');
     const validate = new Ajv({ allErrors: true }).compile(SearchDocumentSchema);
     expect(validate(JSON.parse(JSON.stringify(doc))), JSON.stringify(validate.errors)).toBe(true);
+    // docs/search.md's example of the selection is this run's summary.
+    expectExcerpt(docExample('servers=6 '), searchSummary(doc));
   }, 60_000);
 
   it('without costTolerance, or with a random cost that does not exist, refuses before any run', async () => {

@@ -19,12 +19,15 @@ export type ColumnSampler = (start: number, end: number) => number;
 const SAMPLE_PRIORITY = 1000;
 
 /**
- * A declared range whose upper bound is the horizon, with that bound resolved for this run. The
- * flag stays: a catalog of several variants (metricCatalog) keeps the longest horizon's bound,
- * and each variant's intervals are cut at its own (applyMetricSpecs).
+ * A declared range whose upper bound is the horizon, or lower bound the warm-up's end, with those
+ * bounds resolved for this run. The `hiAtHorizon` flag stays: a catalog of several variants
+ * (metricCatalog) keeps the longest horizon's bound, and each variant's intervals are cut at its
+ * own (applyMetricSpecs); `loAtWarmup` is resolved here and dropped (the catalog keeps the
+ * earliest warm-up, which holds for every variant).
  */
-function withHorizon(r: FeasibleRange, horizon: number): FeasibleRange {
-  return { ...r, hi: Math.min(r.hi ?? Infinity, horizon) };
+function withHorizon(r: FeasibleRange, horizon: number, warmup: number): FeasibleRange {
+  const { loAtWarmup, ...rest } = r;
+  return { ...rest, ...(loAtWarmup === true ? { lo: Math.max(r.lo ?? -Infinity, warmup) } : {}), ...(r.hiAtHorizon === true ? { hi: Math.min(r.hi ?? Infinity, horizon) } : {}) };
 }
 
 export class Recorder {
@@ -35,8 +38,8 @@ export class Recorder {
   private lastSample: number;
   private started = false;
 
-  /** `interval` is the series step in seconds; sampling stops at `horizon`. */
-  constructor(readonly sim: Simulation, readonly interval: number, readonly horizon: number) {
+  /** `interval` is the series step in seconds; sampling stops at `horizon`; `warmup` is when the measured period starts. */
+  constructor(readonly sim: Simulation, readonly interval: number, readonly horizon: number, readonly warmup = 0) {
     if (!(interval > 0)) throw new RangeError(`recorder interval must be > 0, got ${interval}`);
     this.lastSample = sim.now;
   }
@@ -49,7 +52,7 @@ export class Recorder {
     const name = fillTemplate(spec.name, labels);
     if (this.metricProducers.has(name)) throw new Error(`metric "${name}" registered twice`);
     this.metricProducers.set(name, compute);
-    this.metricSpecs[name] = spec.range?.hiAtHorizon === true ? { ...spec, range: withHorizon(spec.range, this.horizon) } : spec;
+    this.metricSpecs[name] = spec.range?.hiAtHorizon === true || spec.range?.loAtWarmup === true ? { ...spec, range: withHorizon(spec.range, this.horizon, this.warmup) } : spec;
   }
 
   /** Registers a time-series column named by the spec's template and `labels`. Register all columns before `start`. */
