@@ -97,8 +97,14 @@ export function comparisonFigures(sections: readonly CompareReport[], units: Met
   const metrics = [...new Set(sections.flatMap((s) => s.verdicts.map((v) => v.metric)))];
   for (const m of metrics) {
     const at = sections.flatMap((s, i) => s.verdicts.filter((v) => v.metric === m).map((v) => ({ i, v })));
-    const written = compareColumn(at.map(({ v }) => [v.baselineMean, v.currentMean] as const), units.unit(m), units.horizonSeconds);
-    at.forEach(({ i }, k) => out[i]!.set(m, written[k]!));
+    // A metric observed in one run only has one figure: the other side and the difference are "—".
+    const both = at.filter(({ v }) => v.observedOnlyIn === undefined);
+    const written = compareColumn(both.map(({ v }) => [v.baselineMean, v.currentMean] as const), units.unit(m), units.horizonSeconds);
+    both.forEach(({ i }, k) => out[i]!.set(m, written[k]!));
+    for (const { i, v } of at.filter(({ v }) => v.observedOnlyIn !== undefined)) {
+      const x = formatTogether([v.observedOnlyIn === 'baseline' ? v.baselineMean : v.currentMean], units.unit(m), units.horizonSeconds)[0]!;
+      out[i]!.set(m, v.observedOnlyIn === 'baseline' ? [x, '—', '—'] : ['—', x, '—']);
+    }
   }
   return out;
 }
@@ -153,7 +159,23 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
   // Not significant is not unchanged: name what the runs cannot tell apart, and what would.
   const open = r.verdicts.filter((v) => v.verdict === 'inconclusive' && v.p !== null);
   // Without a test: a metric observed in fewer than two replications of a run (a rare event).
-  const untested = r.verdicts.filter((v) => v.verdict === 'inconclusive' && v.p === null);
+  const untested = r.verdicts.filter((v) => v.verdict === 'inconclusive' && v.p === null && v.observedOnlyIn === undefined);
+  // Observed in one run only: a metric that vanished (nothing completed) or appeared.
+  const oneSided = (side: 'baseline' | 'current'): MetricVerdict[] => r.verdicts.filter((v) => v.observedOnlyIn === side);
+  for (const side of ['baseline', 'current'] as const) {
+    const only = oneSided(side);
+    if (only.length === 0) continue;
+    lines.push(
+      `inconclusive: observed in the ${side === 'baseline' ? 'baseline only, not in the current run' : 'current run only, not in the baseline'} (n = 0 there: nothing to compare it with; fails the gate with --fail-on inconclusive, and --metric naming it exits 4): ` +
+        only.map((v) => `${named([v.metric])} (observed in ${v.baselineN} and ${v.currentN} replications)`).join(', '),
+    );
+  }
+  // On the log scale the verdict is judged on the ratio of geometric means; say so where the change of the means tells otherwise.
+  const byRatio = r.verdicts.filter((v) => v.ratioPct !== undefined && Math.abs(v.ratioPct) > r.tolerancePct !== Math.abs(v.changePct) > r.tolerancePct);
+  if (byRatio.length > 0) {
+    const pct = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}%`;
+    lines.push(`judged on the ratio of geometric means (what the log test tests), which the change of the means does not show: ` + byRatio.map((v) => `${named([v.metric])} ratio ${pct(v.ratioPct!)} (means ${change(v)})`).join(', '));
+  }
   if (untested.length > 0) {
     lines.push(
       `inconclusive without a test (observed in fewer than two replications of a run, so one value of chance; not a regression: it fails the gate only with --fail-on inconclusive): ` +
@@ -170,8 +192,8 @@ export function compareTable(r: CompareReport, label: MetricLabeller = (m) => m,
         (most !== null ? `; about ${most} replications per run (now ${n}) would decide ${open.length === 1 ? 'it' : 'them'} if the spread stays as observed` : `; more replications per run (now ${n}) would narrow the interval`),
     );
   }
-  // Metrics without observations on either side cannot be tested; say so rather than pass them silently.
-  if (r.skipped.length > 0) lines.push(`not tested (no observations in one of the runs): ${named(r.skipped)}`);
+  // Metrics without observations in either run cannot be tested; say so rather than pass them silently.
+  if (r.skipped.length > 0) lines.push(`not tested (no observations in either run): ${named(r.skipped)}`);
   if (r.missingFromCurrent.length > 0) lines.push(`missing from the current run: ${named(r.missingFromCurrent)}`);
   if (r.missingFromBaseline.length > 0) lines.push(`new in the current run (not in the baseline): ${named(r.missingFromBaseline)}`);
   return lines.join('\n') + '\n';
@@ -333,8 +355,8 @@ export function register(program: Command): void {
       [COMPARE_EXIT.noRegression, 'compared: no metric regressed significantly beyond the tolerance'],
       [COMPARE_EXIT.regression, 'compared: a metric of some variant regressed significantly beyond the tolerance (or, with --fail-on inconclusive, a verdict was inconclusive)'],
       [COMPARE_EXIT.usage, 'usage error, nothing compared: a bad option or argument, a --metric, --variant or --direction neither run has'],
-      [COMPARE_EXIT.input, 'unusable input, nothing compared: a file missing or unreadable, not JSON, not an opsim results document (each problem named by its field), or a results format of another major version (a later opsim of the same major version is read)'],
-      [COMPARE_EXIT.mismatch, 'the runs cannot be compared as asked, nothing compared: different scenarios, horizons or warm-ups, no shared variant, a baseline variant the current run lacks, or an incomplete run (each unless --force; an incomplete run also with --allow-incomplete), no shared metric, a --metric or --variant only one run has'],
+      [COMPARE_EXIT.input, 'unusable input, nothing compared: a file missing or unreadable, not JSON, not an opsim results document (each problem named by its field), a summary mean that disagrees with its own per-replication values (a hand-edited or damaged file), or a results format of another major version (a later opsim of the same major version is read)'],
+      [COMPARE_EXIT.mismatch, 'the runs cannot be compared as asked, nothing compared: different scenarios, horizons or warm-ups, no shared variant, a baseline variant the current run lacks, or an incomplete run (each unless --force; an incomplete run also with --allow-incomplete), no shared metric, a --metric or --variant only one run has, a --metric observed in one run only'],
       [COMPARE_EXIT.unexpected, 'an unexpected error, nothing compared (a bug; OPSIM_DEBUG=1 shows the stack), or the verdict could not be written (stdout or stderr failed, e.g. a full disk; a closed reader is not a failure)'],
     ]))
     .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {

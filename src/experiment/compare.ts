@@ -1,7 +1,8 @@
 /**
  * The regression gate behind `opsim compare`: every variant a baseline results.json shares with
  * a current one (matched by name), metric by metric. A metric regresses when it moved in its
- * bad direction by more than the tolerance AND the move is statistically significant (paired t
+ * bad direction by more than the tolerance (on the log scale: the ratio of geometric means) AND
+ * the move is statistically significant (paired t
  * when both runs share seed and replication indices, else Welch; on the logarithms of the
  * per-replication values when they are all strictly positive, so a slowdown is tested as a
  * ratio and one exploded replication does not hide a consistent move). In a run of one
@@ -98,8 +99,9 @@ export interface MetricVerdict {
    * within-tolerance: a significant move (or, without a test, any move) no larger than the
    * tolerance. inconclusive: not significant, but the interval reaches past the tolerance,
    * so the data cannot tell a change beyond it from none; or, without a test in runs of several
-   * replications (the metric observed in fewer than two of them), a move beyond the tolerance.
-   * Only a regression fails the gate.
+   * replications (the metric observed in fewer than two of them), a move beyond the tolerance;
+   * or the metric observed in one run only (observedOnlyIn). On the log scale "beyond the
+   * tolerance" is the ratio of geometric means (ratioPct). Only a regression fails the gate.
    */
   verdict: 'regression' | 'improvement' | 'changed' | 'within-tolerance' | 'unchanged' | 'inconclusive';
   /**
@@ -108,6 +110,17 @@ export interface MetricVerdict {
    * stays as observed; null otherwise, or when more than MAX_PROJECTED_REPLICATIONS.
    */
   replicationsToDecide: number | null;
+  /**
+   * On the log scale: the change of the ratio of geometric means, (exp(mean log difference) − 1)
+   * × 100, which the verdict is judged on (it is what the log test tests); absent otherwise.
+   */
+  ratioPct?: number;
+  /**
+   * Set when the metric was observed (n > 0) in one run only, 'baseline' or 'current': nothing
+   * to compare it with (a metric that vanished, e.g. no request completed), so the verdict is
+   * inconclusive without a test and the other side's mean is NaN (null in JSON).
+   */
+  observedOnlyIn?: 'baseline' | 'current';
 }
 
 /** The outcome of a comparison. */
@@ -123,7 +136,7 @@ export interface CompareReport {
   paired: boolean;
   tolerancePct: number;
   verdicts: MetricVerdict[];
-  /** Metrics left out because one side has no observations of them (n = 0). */
+  /** Metrics left out because neither side has observations of them (n = 0 in both); one observed on one side only is an inconclusive verdict (observedOnlyIn). */
   skipped: string[];
   /** Metrics of the baseline's reference variant that the current run does not report. */
   missingFromCurrent: string[];
@@ -290,8 +303,32 @@ export function checkResultsDocument(doc: unknown, file: string): ResultsDocumen
     const more = problems.length > MAX_SHAPE_PROBLEMS ? `; and ${problems.length - MAX_SHAPE_PROBLEMS} more` : '';
     throw new CompareError('input', `${file}: not an opsim results document (${shown}${more})`);
   }
+  const disagreements = summaryDisagreements((doc as ResultsDocument).variants);
+  if (disagreements.length > 0) throw new CompareError('input', `${file}: the summaries disagree with their own per-replication values, so the file was edited or damaged (rerun it): ${listed(disagreements)}`);
   reviveNulls((doc as ResultsDocument).variants);
   return doc as ResultsDocument;
+}
+
+/**
+ * Where a summary `mean` differs from the mean of its own per-replication values (which opsim
+ * computes it from: see experiment/aggregate.ts) by more than float rounding (relative 1e-9,
+ * absolute 1e-12), one "variant, metric: …" each: a hand-edited or damaged file, whose verdict
+ * would read one figure and test another. Checked only where both exist (n > 0 and the
+ * metric's per-replication values present).
+ */
+function summaryDisagreements(variants: readonly VariantResults[]): string[] {
+  const out: string[] = [];
+  for (const v of variants) {
+    for (const [m, sm] of Object.entries(v.metrics)) {
+      const xs = v.perReplication?.metrics[m]?.filter((x): x is number => x !== null && Number.isFinite(x));
+      if (!(sm.n > 0) || typeof sm.mean !== 'number' || xs === undefined || xs.length === 0) continue;
+      const mean = xs.reduce((t, x) => t + x, 0) / xs.length;
+      if (Math.abs(sm.mean - mean) > 1e-9 * Math.max(Math.abs(sm.mean), Math.abs(mean)) + 1e-12) {
+        out.push(`variant "${v.name}", metric "${m}": summary mean ${sm.mean}, but the mean of its ${xs.length} per-replication value${xs.length === 1 ? '' : 's'} is ${mean}`);
+      }
+    }
+  }
+  return out;
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -617,10 +654,19 @@ function compareVariant(baseline: ResultsDocument, current: ResultsDocument, a: 
     if (!(m in b.metrics)) throw new CompareError('mismatch', `metric "${m}" is not in the current results (variant "${b.name}"), only in the baseline`);
   }
   // A metric with no observations on a side (e.g. the MTTA of a priority that never occurred)
-  // has no value to compare; reading it as 0 would invent a perfect score or a regression.
-  const observed = (m: string): boolean => a.metrics[m]!.n > 0 && b.metrics[m]!.n > 0;
-  const metrics = asked.filter(observed);
-  const skipped = asked.filter((m) => !observed(m));
+  // has no value to compare; reading it as 0 would invent a perfect score or a regression. Not
+  // observed in either run, it is left out; observed in one only (a response time when nothing
+  // completed any more), it cannot pass unseen: an inconclusive verdict, and with --metric
+  // naming it, a comparison that cannot be made as asked.
+  const seen = (m: string): [boolean, boolean] => [a.metrics[m]!.n > 0, b.metrics[m]!.n > 0];
+  const metrics = asked.filter((m) => seen(m)[0] && seen(m)[1]);
+  const skipped = asked.filter((m) => !seen(m)[0] && !seen(m)[1]);
+  const oneSided = asked.filter((m) => seen(m)[0] !== seen(m)[1]);
+  if (options.metrics !== undefined && options.metrics.length > 0 && oneSided.length > 0) {
+    const m = oneSided[0]!;
+    const [inA] = seen(m);
+    throw new CompareError('mismatch', `metric "${m}" was observed in the ${inA ? 'baseline only' : 'current run only'} (n = ${a.metrics[m]!.n} in the baseline's variant "${a.name}", ${b.metrics[m]!.n} in the current run's "${b.name}"): it cannot be compared as asked`);
+  }
   const paired = baseline.seed === current.seed && sameReplications(a, b);
   if (!paired) {
     const ra = a.perReplication?.replications;
@@ -664,13 +710,15 @@ function compareVariant(baseline: ResultsDocument, current: ResultsDocument, a: 
     // gate: beyond the tolerance it is inconclusive.
     const single = replicationsOf(a) <= 1 || replicationsOf(b) <= 1;
     const significant = tested ? test.p < alpha : single;
-    // On the log scale the tested move is the ratio of geometric means; a verdict beyond the
-    // tolerance needs it and the change of the means (the column people read) to agree.
+    // On the log scale the tested move is the ratio of geometric means, and the verdict is
+    // judged on it: four of five replications 30 % slower is a regression even when one large
+    // replication, alike in both runs, keeps the change of the arithmetic means inside the
+    // tolerance. On the raw scale the tested move is the change of the means.
     const ratioPct = log && tested ? (Math.exp(test.difference) - 1) * 100 : changePct;
-    const beyond = (pct: number, sign: 1 | -1): boolean => sign * pct > tol;
-    const worse = direction === 'lower' ? beyond(changePct, 1) && beyond(ratioPct, 1) : direction === 'higher' ? beyond(changePct, -1) && beyond(ratioPct, -1) : false;
-    const better = direction === 'lower' ? beyond(changePct, -1) && beyond(ratioPct, -1) : direction === 'higher' ? beyond(changePct, 1) && beyond(ratioPct, 1) : false;
-    const moved = Math.abs(changePct) > tol && Math.abs(ratioPct) > tol;
+    const beyond = (sign: 1 | -1): boolean => sign * ratioPct > tol;
+    const worse = direction === 'lower' ? beyond(1) : direction === 'higher' ? beyond(-1) : false;
+    const better = direction === 'lower' ? beyond(-1) : direction === 'higher' ? beyond(1) : false;
+    const moved = Math.abs(ratioPct) > tol;
     // The tolerance as a band around no change, in the test's scale, to hold its interval against.
     const [bandLo, bandHi] = log ? [tol < 100 ? Math.log(1 - tol / 100) : -Infinity, Math.log(1 + tol / 100)] : [-(tol / 100) * Math.abs(sa.mean), (tol / 100) * Math.abs(sa.mean)];
     let verdict: MetricVerdict['verdict'];
@@ -698,8 +746,28 @@ function compareVariant(baseline: ResultsDocument, current: ResultsDocument, a: 
       p: tested ? test.p : null,
       verdict,
       replicationsToDecide,
+      ...(log && tested ? { ratioPct } : {}),
     };
   });
+  for (const metric of oneSided) {
+    const [sa, sb] = [a.metrics[metric]!, b.metrics[metric]!];
+    const declared = options.directions?.[metric] ?? metricDirection(metric, catalog);
+    verdicts.push({
+      metric,
+      direction: declared === 'lower' || declared === 'higher' ? declared : 'neutral',
+      baselineMean: sa.n > 0 ? sa.mean : NaN,
+      currentMean: sb.n > 0 ? sb.mean : NaN,
+      baselineN: sa.n,
+      currentN: sb.n,
+      changePct: NaN,
+      test: 'none',
+      scale: 'raw',
+      p: null,
+      verdict: 'inconclusive',
+      replicationsToDecide: null,
+      observedOnlyIn: sa.n > 0 ? 'baseline' : 'current',
+    });
+  }
   const count = (w: MetricVerdict['verdict']): number => verdicts.filter((v) => v.verdict === w).length;
   return { baselineVariant: a.name, currentVariant: b.name, baseline: comparedRun(baseline, a), current: comparedRun(current, b), notes, paired, tolerancePct: tol, verdicts, skipped, missingFromCurrent, missingFromBaseline, regressions: count('regression'), inconclusive: count('inconclusive') };
 }

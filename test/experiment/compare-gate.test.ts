@@ -232,3 +232,65 @@ describe('the gate decides on evidence', () => {
     expect((await compare(run(BASE), run(BASE), { direction: [`${WAIT}=higher`] })).code).toBe(COMPARE_EXIT.noRegression);
   });
 });
+
+describe('the gate passes nothing it could not see', () => {
+  it('a metric observed in one run only (nothing completed any more) is inconclusive, fails --fail-on inconclusive, and with --metric exits 4', async () => {
+    const a = run({ base: { ...BASE.base!, [MTTR]: [4000, 4100, 3900, 4200] } });
+    const b = run({ base: { ...BASE.base!, [MTTR]: [NaN, NaN, NaN, NaN] } });
+    const r = await compare(a, b);
+    expect(r.code).toBe(COMPARE_EXIT.noRegression);
+    expect(r.out).toMatch(/P3 mean time to resolve +incidents\.P3\.mttr +lower +67\.5 min +— +— +— +none +- +INCONCLUSIVE\n/);
+    expect(r.out).toContain('inconclusive: observed in the baseline only, not in the current run (n = 0 there: nothing to compare it with; fails the gate with --fail-on inconclusive, and --metric naming it exits 4): P3 mean time to resolve (incidents.P3.mttr) (observed in 4 and 0 replications)\n');
+    expect(r.out).not.toContain('not tested');
+    expect((await compare(a, b, { failOn: 'inconclusive' })).code).toBe(COMPARE_EXIT.regression);
+    const asked = await compare(a, b, { metric: [MTTR] });
+    expect(asked.code).toBe(COMPARE_EXIT.mismatch);
+    expect(asked.err).toBe(`opsim compare: metric "${MTTR}" was observed in the baseline only (n = 4 in the baseline's variant "base", 0 in the current run's "base"): it cannot be compared as asked\n`);
+    // The other way round: observed in the current run only.
+    const back = await compare(b, a, { json: true });
+    const v = (JSON.parse(back.out) as { sections: { verdicts: Record<string, unknown>[] }[] }).sections[0]!.verdicts.find((x) => x.metric === MTTR)!;
+    expect(v).toMatchObject({ verdict: 'inconclusive', observedOnlyIn: 'current', baselineMean: null, baselineN: 0, currentN: 4, p: null });
+    // Observed in neither run: left out, as before.
+    const none = run({ base: { ...BASE.base!, [MTTR]: [NaN, NaN, NaN, NaN] } });
+    const n = await compare(none, b);
+    expect([n.code, n.out.includes('not tested (no observations in either run): P3 mean time to resolve (incidents.P3.mttr)')]).toEqual([COMPARE_EXIT.noRegression, true]);
+    expect((await compare(none, b, { failOn: 'inconclusive' })).code).toBe(COMPARE_EXIT.noRegression);
+  });
+
+  it('a log-tested metric is judged on the ratio of geometric means: four of five replications 30 % slower is a regression although the means moved 1.2 %', async () => {
+    const a = run({ base: { [WAIT]: [1, 1.02, 0.98, 1.01, 100] } });
+    const b = run({ base: { [WAIT]: [1.3, 1.33, 1.27, 1.31, 100] } });
+    const v = compareRuns(a, b).sections[0]!.verdicts[0]!;
+    expect([v.test, v.scale]).toEqual(['paired', 'log']);
+    expect(v.p!).toBeCloseTo(0.016, 3);
+    expect(v.changePct).toBeCloseTo(1.2, 1);
+    expect(v.ratioPct!).toBeCloseTo(23.3, 1);
+    expect(v.verdict).toBe('regression');
+    const r = await compare(a, b);
+    expect(r.code).toBe(COMPARE_EXIT.regression);
+    expect(r.out).toContain('judged on the ratio of geometric means (what the log test tests), which the change of the means does not show: service.web.wait.mean ratio +23.3% (means +1.2%)\n');
+    // The mirror image: a ratio within the tolerance is not a regression because one large replication moved the mean.
+    const c = run({ base: { [WAIT]: [1.01, 1.03, 0.99, 1.02, 130] } });
+    expect(compareRuns(a, c).sections[0]!.verdicts[0]!.verdict).not.toBe('regression');
+  });
+
+  it('a summary mean that disagrees with its own per-replication values is an unusable file (exit 3) naming the file, variant and metric', async () => {
+    const good = run(BASE);
+    const edited = JSON.parse(JSON.stringify(good)) as { variants: { metrics: Record<string, { mean: number }>; perReplication: { metrics: Record<string, number[]> } }[] };
+    edited.variants[0]!.metrics[WAIT]!.mean = 0.9;
+    const r = await compare(edited, good);
+    expect(r.code).toBe(COMPARE_EXIT.input);
+    expect(r.err).toMatch(/^opsim compare: \S+a\.json: the summaries disagree with their own per-replication values, so the file was edited or damaged \(rerun it\): variant "base", metric "service\.web\.wait\.mean": summary mean 0\.9, but the mean of its 4 per-replication values is 1\.05\n$/);
+    // Per-replication values halved, summary left alone: refused too, on either side.
+    const halved = JSON.parse(JSON.stringify(good)) as typeof edited;
+    halved.variants[0]!.perReplication.metrics[WAIT] = halved.variants[0]!.perReplication.metrics[WAIT]!.map((x) => x / 2);
+    const h = await compare(good, halved);
+    expect([h.code, /b\.json: .*variant "base", metric "service\.web\.wait\.mean"/.test(h.err)]).toEqual([COMPARE_EXIT.input, true]);
+    // Float rounding is not a disagreement; a metric without observations is not checked.
+    const rounded = JSON.parse(JSON.stringify(good)) as typeof edited;
+    rounded.variants[0]!.metrics[WAIT]!.mean *= 1 + 1e-12;
+    expect((await compare(rounded, good)).code).toBe(COMPARE_EXIT.noRegression);
+    const unseen = run({ base: { ...BASE.base!, [MTTR]: [NaN, NaN, NaN, NaN] } });
+    expect((await compare(unseen, unseen)).code).toBe(COMPARE_EXIT.noRegression);
+  });
+});
