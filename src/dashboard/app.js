@@ -661,7 +661,10 @@ function variantSection(s, common, words) {
   for (const x of s.notes.filter((x) => !common.includes(x))) sec.append(el('p', { class: 'muted' }, `note: ${x}`));
   const horizon = s.current.horizonSeconds ?? undefined;
   const rowOf = (v) => {
-    const [b, c, d] = formatComparison(v.baselineMean, v.currentMean, words.unit(v.metric), horizon);
+    // A metric observed in one run only has no mean on the other side: "—", never a difference from 0.
+    const oneSided = v.baselineMean === null || v.currentMean === null;
+    const [b0, c0, d0] = formatComparison(v.baselineMean ?? NaN, v.currentMean ?? NaN, words.unit(v.metric), horizon);
+    const [b, c, d] = [v.baselineMean === null ? '—' : b0, v.currentMean === null ? '—' : c0, oneSided ? '—' : d0];
     const m = v.metric;
     const name = words.label(m) === m ? el('code', {}, m) : el('span', {}, el('span', { class: 'label' }, words.label(m)), el('br'), el('code', { class: 'name' }, m));
     const verdict = v.verdict.replace('-', ' ');
@@ -688,7 +691,7 @@ function variantSection(s, common, words) {
   if (shown.length > 0) sec.append(table(shown));
   if (folded.length > 0) sec.append(el('details', { class: 'compare-rest' }, el('summary', {}, `${folded.length} other metric${folded.length === 1 ? '' : 's'}: unchanged or within the tolerance`), table(folded)));
   const named = (list) => list.map((m) => (words.label(m) === m ? m : `${words.label(m)} (${m})`)).join(', ');
-  if (s.skipped.length > 0) sec.append(el('p', { class: 'muted' }, `not tested (no observations in one of the runs): ${named(s.skipped)}`));
+  if (s.skipped.length > 0) sec.append(el('p', { class: 'muted' }, `not tested (no observations in either run): ${named(s.skipped)}`));
   if (s.missingFromCurrent.length > 0) sec.append(el('p', { class: 'muted' }, `missing from the current run: ${named(s.missingFromCurrent)}`));
   if (s.missingFromBaseline.length > 0) sec.append(el('p', { class: 'muted' }, `new in the current run (not in the baseline): ${named(s.missingFromBaseline)}`));
   return sec;
