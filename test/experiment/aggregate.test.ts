@@ -53,7 +53,7 @@ describe('metrics without observations', () => {
     const c = pairedComparisons([a, b], 'a');
     expect(c.map((x) => x.metric)).toEqual(['w']);
   });
-  it('opsim compare skips metrics with n = 0 on a side, also after a JSON round trip', () => {
+  it('opsim compare calls a metric with n = 0 on one side inconclusive (observed in one run only), never a regression from "0", also after a JSON round trip', () => {
     const doc = (v: ReturnType<typeof variantResults>): ResultsDocument => ({
       format: RESULTS_FORMAT, opsimVersion: 't', scenario: { name: 's', file: null, hash: 'h' }, seed: '1', horizonSeconds: 1, warmupSeconds: 0,
       complete: true, variants: [v], comparisons: [], failures: [],
@@ -63,8 +63,9 @@ describe('metrics without observations', () => {
     const cur = checkResultsDocument(JSON.parse(resultsJson(doc(variantResults({ ...b, name: 'a' })))), 'cur.json');
     expect(Number.isNaN(base.variants[0]!.metrics['incidents.P1.mtta']!.mean)).toBe(true);
     const r = compareResults(base, cur);
-    expect(r.verdicts.map((v) => v.metric)).toEqual(['w']);
-    expect(r.skipped).toEqual(['incidents.P1.mtta']);
+    expect(r.verdicts.map((v) => v.metric)).toEqual(['w', 'incidents.P1.mtta']);
+    expect(r.verdicts[1]).toMatchObject({ verdict: 'inconclusive', observedOnlyIn: 'current' });
+    expect(r.skipped).toEqual([]);
     expect(r.regressions).toBe(0);
   });
   it('one replication gives no interval (null), not a zero-width one', () => {
